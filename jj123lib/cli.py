@@ -1,0 +1,129 @@
+"""Command line: ``jj123 <command>``. Thin: parse arguments, call the library, print.
+
+Exit codes: 0 success; 1 a check found problems (``check``); 2 an error the user
+can fix (bad file, bad parameter), with a Chinese message on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from jj123lib import __version__
+from jj123lib.exceptions import Jj123Error
+from jj123lib.formats import FORMATS, render_frame
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _task_view(tasks: pd.DataFrame) -> pd.DataFrame:
+    """Columns shown by ``tasks --format table``, with Chinese headers."""
+    view = tasks.loc[:, ["task_id", "tier_label", "seq", "title", "leader", "units"]]
+    return view.rename(columns={"task_id": "编号", "tier_label": "层级", "seq": "序号", "title": "任务名称",
+                                "leader": "牵头市领导", "units": "责任单位"})
+
+
+def _print_tasks(tasks: pd.DataFrame, fmt: str) -> None:
+    from jj123lib.tasks import tasks_to_csv
+
+    if fmt == "csv":
+        sys.stdout.write(tasks_to_csv(tasks))
+    elif fmt == "json":
+        sys.stdout.write(render_frame(tasks, "json"))
+    else:
+        sys.stdout.write(render_frame(_task_view(tasks), "table"))
+        counts = tasks["tier_label"].value_counts()
+        summary = "，".join(f"{label} {counts.get(label, 0)} 项" for label in dict.fromkeys(tasks["tier_label"]))
+        sys.stdout.write(f"\n共 {len(tasks)} 项任务（{summary}）。\n")
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    from jj123lib.tasks import filter_tasks, load_tasks
+
+    tasks = filter_tasks(load_tasks(args.tasks), leader=args.leader, tier=args.tier, unit=args.unit)
+    _print_tasks(tasks, args.format)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from jj123lib.quotas import check_quotas
+    from jj123lib.rules import load_rules
+    from jj123lib.tasks import load_tasks
+
+    report = check_quotas(load_tasks(args.tasks), load_rules(args.rules))
+    sys.stdout.write(render_frame(report.wide().reset_index(), "table"))
+    sys.stdout.write("\n" + report.summary() + "\n")
+    return 0 if report.ok else 1
+
+
+def cmd_notice(args: argparse.Namespace) -> int:
+    from jj123lib.notice import parse_notice
+
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise Jj123Error(f"找不到通知文件：{path}") from None
+    except UnicodeDecodeError:
+        text = path.read_bytes().decode("gb18030")
+    _print_tasks(parse_notice(text, source=str(path)), args.format)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jj123",
+        description="晋江市2026年度“123”争先进位工作督查工具 (jj123 supervision workbook)",
+    )
+    parser.add_argument("--version", action="version", version=f"jj123 {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
+
+    tasks = sub.add_parser("tasks", help="列出任务清单 (list tasks)")
+    tasks.add_argument("--leader", help="牵头市领导姓名 (lead leader)")
+    tasks.add_argument("--tier", help="层级：national/provincial/breakthrough 或 全国/全省/重点突破")
+    tasks.add_argument("--unit", help="责任单位 (responsible unit)")
+    tasks.add_argument("--format", choices=FORMATS, default="table", help="输出格式 (default: table)")
+    tasks.add_argument("--tasks", help="任务表 CSV 路径（默认：内置 2026 任务表）")
+    tasks.set_defaults(handler=cmd_tasks)
+
+    check = sub.add_parser("check", help="检查配额与任务表完整性 (check quotas)")
+    check.add_argument("--tasks", help="任务表 CSV 路径（默认：内置 2026 任务表）")
+    check.add_argument("--rules", help="规则文件路径（默认：params/rules.yaml）")
+    check.set_defaults(handler=cmd_check)
+
+    notice = sub.add_parser("notice", help="解析通知文本为任务表 (parse a notice)")
+    notice.add_argument("file", help="通知文本文件（UTF-8 或 GBK）")
+    notice.add_argument("--format", choices=FORMATS, default="table", help="输出格式 (default: table)")
+    notice.set_defaults(handler=cmd_notice)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+# Later modules add their subcommands here: each entry takes the subparsers object.
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except Jj123Error as exc:
+        sys.stderr.write(f"错误：{exc}\n")
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
