@@ -71,3 +71,114 @@ class ParameterError(Jj123Error):
         if self.valid:
             msg += "。可选值：" + "、".join(self.valid)
         return msg
+
+
+class IngestError(Jj123Error):
+    """One problem in a submitted form: where it is (file, sheet, Excel row, column) and which rule it breaks.
+
+    ``sheet``, ``row``, ``column`` and ``value`` are ``None`` when the problem concerns
+    the whole file (not a spreadsheet, truncated, missing metadata…).
+    """
+
+    def __init__(self, file: str, rule: str, *, sheet: str | None = None, row: int | None = None,
+                 column: str | None = None, value: object = None) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        self.value = value
+        self.rule = rule
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        parts = [f"文件 {self.file}"]
+        if self.sheet is not None:
+            parts.append(f"工作表“{self.sheet}”")
+        if self.row is not None:
+            parts.append(f"第 {self.row} 行")
+        if self.column is not None:
+            parts.append(f"列“{self.column}”")
+        where = "，".join(parts)
+        if self.value is not None and str(self.value) != "":
+            return f"{where}：值“{self.value}”{self.rule}。"
+        return f"{where}：{self.rule}。"
+
+
+class IngestRejected(Jj123Error):
+    """A file rejected whole; ``errors`` lists every :class:`IngestError` found in it."""
+
+    def __init__(self, file: str, errors: list[IngestError]) -> None:
+        self.file = file
+        self.errors = list(errors)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        head = f"文件 {self.file} 未导入（发现 {len(self.errors)} 处问题，整份文件退回，台账未改变）："
+        return "\n".join([head] + [f"  - {e}" for e in self.errors])
+
+
+class LedgerError(Jj123Error):
+    """A ledger operation that cannot be done (unknown task, demo/real mix-up, bad override…)."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(problem)
+
+    def __str__(self) -> str:
+        return f"台账操作失败：{self.problem}"
+
+
+class FontError(Jj123Error):
+    """No CJK font could be found for charts (Chinese text would render as boxes)."""
+
+    def __init__(self, searched: list[str], hint: str = "") -> None:
+        self.searched = list(searched)
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        msg = "找不到中文字体（Noto Sans CJK SC），图表中的中文将无法显示"
+        if self.searched:
+            msg += "。已查找：" + "、".join(self.searched)
+        msg += "。请安装 fonts-noto-cjk（Debian：apt-get install fonts-noto-cjk），或设置 JJ123_CJK_FONT 指向字体文件"
+        if self.hint:
+            msg += f"（{self.hint}）"
+        return msg
+
+
+class RenderError(Jj123Error):
+    """A report that could not be executed or converted.
+
+    ``cell_index``/``ename``/``evalue`` are set when a notebook cell failed.
+    """
+
+    def __init__(self, report: str, problem: str, cell_index: int | None = None,
+                 ename: str | None = None, evalue: str | None = None) -> None:
+        self.report = report
+        self.problem = problem
+        self.cell_index = cell_index
+        self.ename = ename
+        self.evalue = evalue
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"（第 {self.cell_index} 个单元格）" if self.cell_index is not None else ""
+        return f"报告生成失败：{self.report}{where}：{self.problem}"
+
+
+class BrowserError(Jj123Error):
+    """Headless Chromium is missing or failed while printing a PDF."""
+
+    INSTALL_HINT = "请安装 chromium（Debian：apt-get install chromium）或设置 JJ123_CHROMIUM 指向 Chrome/Chromium 可执行文件"
+
+    def __init__(self, problem: str, executable: str | None = None, missing: bool = False) -> None:
+        self.problem = problem
+        self.executable = executable
+        self.missing = missing
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        msg = f"无法生成 PDF：{self.problem}"
+        if self.missing:
+            msg += "。" + self.INSTALL_HINT
+        return msg

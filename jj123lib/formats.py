@@ -73,8 +73,7 @@ def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = [
-                neutralize_formula("、".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-                for v in out[column]
+                neutralize_formula("、".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for v in out[column]
             ]
     return out
 

@@ -8,8 +8,7 @@ headers spanning two lines, and the 工作要求 section and footer after the li
 How it reads the text:
 
 1. Find the first tier header, a line starting with "（一）"-style numbering whose
-   text names 全国 / 全省 / 突破·难点. A header may wrap; it continues while its
-   brackets are unbalanced.
+   text names 全国 / 全省 / 突破·难点. A header may wrap; it runs until its first item.
 2. The task region ends at the next top-level heading ("二、工作要求").
 3. Within a tier, a line starting with "N." (or "N．", "N、") opens an item;
    following non-blank lines continue it until the item's annotation
@@ -30,7 +29,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from jj123lib.exceptions import NoticeParseError
-from jj123lib.tiers import TIER_LABELS, TIERS, task_id_for
+from jj123lib.tiers import TIER_LABELS, task_id_for
 
 __all__ = ["Notice", "parse_notice", "parse_notice_document", "TASK_COLUMNS"]
 
@@ -42,6 +41,7 @@ _FOLD = str.maketrans(
 _CN_NUM = "一二三四五六七八九十"
 _TOP_HEADING = re.compile(rf"^\s*[{_CN_NUM}]+\s*、")
 _TIER_HEADING = re.compile(rf"^\s*\(\s*[{_CN_NUM}]+\s*\)")
+_BROKEN_TIER_HEADING = re.compile(rf"^\s*\(\s*[{_CN_NUM}]+\s*$")
 _ITEM_START = re.compile(r"^\s*(\d+)\s*[.、]\s*")
 # The annotation may only be opened by a bracket directly followed by 牵头.
 _ANNOTATION = re.compile(
@@ -234,44 +234,42 @@ def parse_notice_document(text: str, source: str | None = None) -> Notice:
             joined = "".join(heading)
             tier = _classify_tier(joined, heading_line)
             minimum = _MINIMUM.search(joined.translate(_FOLD))
-            sections.append(
-                TierSection(tier, joined.strip(), heading_line, int(minimum.group(1)) if minimum else None)
-            )
+            sections.append(TierSection(tier, joined.strip(), heading_line, int(minimum.group(1)) if minimum else None))
             heading = None
-
-    def bracket_depth(parts: list[str]) -> int:
-        folded = "".join(parts).translate(_FOLD)
-        return folded.count("(") - folded.count(")")
 
     for number, raw in enumerate(lines, start=1):
         stripped = raw.strip()
         if not stripped:
             continue
         folded = stripped.translate(_FOLD)
+        item_closed = item is None or item.annotation_closed
         if not sections and heading is None:
             # Before the task list: wait for the first tier header.
-            if _TIER_HEADING.match(folded):
+            if _TIER_HEADING.match(folded) or _BROKEN_TIER_HEADING.match(folded):
                 heading, heading_line = [stripped], number
-                if bracket_depth(heading) <= 0:
-                    finish_heading()
+            elif _ANNOTATION_OPEN.search(folded):
+                raise NoticeParseError(number, stripped, "任务条目出现在层级标题（如“（一）……”）之前", source)
             continue
-        if heading is not None:
-            heading.append(stripped)
-            if bracket_depth(heading) <= 0:
-                finish_heading()
-            continue
-        if _TOP_HEADING.match(folded):
+        if _TOP_HEADING.match(folded) and item_closed:
             break  # 二、工作要求: the task list is over.
-        if _TIER_HEADING.match(folded) and (item is None or item.annotation_closed):
+        start = _ITEM_START.match(folded)
+        if heading is not None:
+            # A header runs, however wrapped, until its first item.
+            if start:
+                finish_heading()
+                item = _Item(number, [stripped])
+            elif _ANNOTATION_OPEN.search(folded) or "责任单位" in folded:
+                raise NoticeParseError(number, stripped, "层级标题之后的任务条目缺少序号（如“1.”）", source)
+            else:
+                heading.append(stripped)
+            continue
+        if (_TIER_HEADING.match(folded) or _BROKEN_TIER_HEADING.match(folded)) and item_closed:
             finish_item()
             heading, heading_line = [stripped], number
-            if bracket_depth(heading) <= 0:
-                finish_heading()
             continue
-        start = _ITEM_START.match(folded)
         # A wrapped title may start a line with a number; only the next number
         # in sequence, or any number after a closed item, opens a new item.
-        if start and (item is None or item.annotation_closed or int(start.group(1)) == item.seq + 1):
+        if start and (item_closed or (item is not None and int(start.group(1)) == item.seq + 1)):
             finish_item()
             item = _Item(number, [stripped])
             continue
@@ -281,10 +279,12 @@ def parse_notice_document(text: str, source: str | None = None) -> Notice:
             raise NoticeParseError(number, stripped, "任务条目的牵头说明之后出现了无法归属的文字", source)
         item.parts.append(stripped)
     if heading is not None:
-        raise NoticeParseError(heading_line, "".join(heading), "层级标题的括号没有闭合", source)
+        raise NoticeParseError(heading_line, "".join(heading), "层级标题之后没有任何任务条目", source)
     finish_item()
     if not rows:
-        raise NoticeParseError(1, lines[0] if lines else "", "未找到任务清单（如“（一）……全国……”层级标题及其条目）", source)
+        raise NoticeParseError(
+            1, lines[0] if lines else "", "未找到任务清单（如“（一）……全国……”层级标题及其条目）", source
+        )
     tasks = pd.DataFrame(rows, columns=TASK_COLUMNS)
     duplicated = tasks[tasks.duplicated("task_id", keep="first")]
     if not duplicated.empty:

@@ -87,14 +87,20 @@ def check_quotas(tasks: pd.DataFrame, rules: dict[str, Any] | None = None) -> Qu
             if extra and not missing:
                 detail.append("序号超出 " + "、".join(map(str, extra)))
             violations.append(
-                Violation("numbering", f"{TIER_LABELS[tier]}的序号应从 1 连续编号：" + "，".join(detail) + "。", tier=tier)
+                Violation(
+                    "numbering", f"{TIER_LABELS[tier]}的序号应从 1 连续编号：" + "，".join(detail) + "。", tier=tier
+                )
             )
 
     for row in tasks.itertuples(index=False):
         if not isinstance(row.leader, str) or not row.leader.strip():
-            violations.append(Violation("leader", f"任务 {row.task_id}（{row.title}）缺少牵头市领导。", task_id=row.task_id))
+            violations.append(
+                Violation("leader", f"任务 {row.task_id}（{row.title}）缺少牵头市领导。", task_id=row.task_id)
+            )
         if not list(row.units) or not all(str(u).strip() for u in row.units):
-            violations.append(Violation("units", f"任务 {row.task_id}（{row.title}）缺少责任单位。", task_id=row.task_id))
+            violations.append(
+                Violation("units", f"任务 {row.task_id}（{row.title}）缺少责任单位。", task_id=row.task_id)
+            )
 
     named = tasks[[isinstance(x, str) and bool(x.strip()) for x in tasks["leader"]]]
     leader_order = list(dict.fromkeys(named.sort_values("source_line")["leader"]))
@@ -105,14 +111,26 @@ def check_quotas(tasks: pd.DataFrame, rules: dict[str, Any] | None = None) -> Qu
             actual = int((mine["tier"] == tier).sum())
             required = minimums[tier]
             ok = actual >= required
-            rows.append({"leader": leader, "tier": tier, "tier_label": TIER_LABELS[tier],
-                         "required": required, "actual": actual, "ok": ok})
+            rows.append(
+                {
+                    "leader": leader,
+                    "tier": tier,
+                    "tier_label": TIER_LABELS[tier],
+                    "required": required,
+                    "actual": actual,
+                    "ok": ok,
+                }
+            )
             if not ok:
                 short = required - actual
-                violations.append(Violation(
-                    "quota",
-                    f"{leader}的{TIER_LABELS[tier]}任务只有 {actual} 项，至少应有 {required} 项，还差 {short} 项。",
-                    leader=leader, tier=tier, shortfall=short,
-                ))
+                violations.append(
+                    Violation(
+                        "quota",
+                        f"{leader}的{TIER_LABELS[tier]}任务只有 {actual} 项，至少应有 {required} 项，还差 {short} 项。",
+                        leader=leader,
+                        tier=tier,
+                        shortfall=short,
+                    )
+                )
     table = pd.DataFrame(rows, columns=["leader", "tier", "tier_label", "required", "actual", "ok"])
     return QuotaReport(table=table, violations=violations)

@@ -36,6 +36,10 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise RulesError(str(source), "顶层应为键值对")
     quota_minimums(data, source)  # validate eagerly so errors name the file
+    if "ratings" in data:
+        rating_rules(data, source)
+    if "scoring" in data:
+        scoring_rules(data, source)
     return data
 
 
@@ -52,3 +56,55 @@ def quota_minimums(rules: dict[str, Any], source: str | os.PathLike[str] = "rule
             raise RulesError(str(source), f"quota.minimum_per_leader.{tier} 应为非负整数")
         out[tier] = value
     return out
+
+
+RATING_LIGHTS: tuple[str, ...] = ("done", "green", "yellow", "red")
+
+
+def rating_rules(rules: dict[str, Any], source: str | os.PathLike[str] = "rules") -> dict[str, Any]:
+    """The ``ratings:`` section, checked: thresholds are numbers with green ≤ yellow."""
+    section = rules.get("ratings") if isinstance(rules, dict) else None
+    if not isinstance(section, dict):
+        raise RulesError(str(source), "缺少 ratings 段")
+    out: dict[str, Any] = {}
+    for key in ("green_max_behind", "yellow_max_behind", "done_requires_pct"):
+        value = section.get(key)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            raise RulesError(str(source), f"ratings.{key} 应为非负数")
+        out[key] = float(value)
+    if out["green_max_behind"] > out["yellow_max_behind"]:
+        raise RulesError(str(source), "ratings.green_max_behind 不能大于 ratings.yellow_max_behind")
+    consecutive = section.get("missed_milestone_consecutive_red")
+    if not isinstance(consecutive, int) or isinstance(consecutive, bool) or consecutive < 1:
+        raise RulesError(str(source), "ratings.missed_milestone_consecutive_red 应为正整数")
+    out["missed_milestone_consecutive_red"] = consecutive
+    for key in ("missed_milestone_min_light", "no_plan_light", "missing_counts_as"):
+        value = section.get(key)
+        if value not in ("green", "yellow", "red"):
+            raise RulesError(str(source), f"ratings.{key} 应为 green、yellow 或 red")
+        out[key] = value
+    return out
+
+
+def scoring_rules(rules: dict[str, Any], source: str | os.PathLike[str] = "rules") -> dict[str, Any]:
+    """The ``scoring:`` section, checked: points per light and weight per tier."""
+    section = rules.get("scoring") if isinstance(rules, dict) else None
+    if not isinstance(section, dict):
+        raise RulesError(str(source), "缺少 scoring 段")
+    points = section.get("light_points")
+    weights = section.get("tier_weights")
+    if not isinstance(points, dict) or not isinstance(weights, dict):
+        raise RulesError(str(source), "scoring 段应含 light_points 与 tier_weights")
+    out_points: dict[str, float] = {}
+    for light in RATING_LIGHTS:
+        value = points.get(light)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise RulesError(str(source), f"scoring.light_points.{light} 应为数值")
+        out_points[light] = float(value)
+    out_weights: dict[str, float] = {}
+    for tier in TIERS:
+        value = weights.get(tier)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+            raise RulesError(str(source), f"scoring.tier_weights.{tier} 应为正数")
+        out_weights[tier] = float(value)
+    return {"light_points": out_points, "tier_weights": out_weights}

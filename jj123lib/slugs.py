@@ -9,8 +9,20 @@ from collections.abc import Iterable
 from pypinyin import Style, lazy_pinyin
 
 # Surnames whose usual reading differs from the character's common one.
-_SURNAME_READINGS = {"曾": "zeng", "单": "shan", "仇": "qiu", "区": "ou", "解": "xie", "查": "zha",
-                     "朴": "piao", "盖": "ge", "缪": "miao", "翟": "zhai", "乐": "yue", "覃": "qin"}
+_SURNAME_READINGS = {
+    "曾": "zeng",
+    "单": "shan",
+    "仇": "qiu",
+    "区": "ou",
+    "解": "xie",
+    "查": "zha",
+    "朴": "piao",
+    "盖": "ge",
+    "缪": "miao",
+    "翟": "zhai",
+    "乐": "yue",
+    "覃": "qin",
+}
 _COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "司徒")
 
 
@@ -44,6 +56,5 @@ def unique_slugs(names: Iterable[str]) -> dict[str, str]:
     for s in plain.values():
         counts[s] = counts.get(s, 0) + 1
     return {
-        n: s if counts[s] == 1 else f"{s}-{hashlib.sha1(n.encode('utf-8')).hexdigest()[:6]}"
-        for n, s in plain.items()
+        n: s if counts[s] == 1 else f"{s}-{hashlib.sha1(n.encode('utf-8')).hexdigest()[:6]}" for n, s in plain.items()
     }

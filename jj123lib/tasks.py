@@ -20,8 +20,17 @@ from jj123lib.exceptions import ParameterError, TaskTableError
 from jj123lib.notice import TASK_COLUMNS
 from jj123lib.tiers import TIERS, tier_from_user
 
-__all__ = ["load_tasks", "leaders", "units", "filter_tasks", "tasks_to_csv", "write_tasks_csv",
-           "normalize_task_table", "default_tasks_path", "default_notice_path"]
+__all__ = [
+    "load_tasks",
+    "leaders",
+    "units",
+    "filter_tasks",
+    "tasks_to_csv",
+    "write_tasks_csv",
+    "normalize_task_table",
+    "default_tasks_path",
+    "default_notice_path",
+]
 
 UNIT_SEPARATOR = "、"
 

@@ -1,0 +1,321 @@
+"""Fill-in forms (.xlsx) for the responsible units: quarterly progress and the yearly plan.
+
+A progress form (``2026Q3_商务局_进度填报.xlsx``) has the sheet ``进度填报`` with one
+header row (:data:`PROGRESS_COLUMNS`) and one row per task the unit is named on,
+lead or co-unit. The first five columns are pre-filled and locked (sheet
+protection without a password); the rest are unlocked and carry drop-downs or
+0–100 checks. A plan form (``2026_商务局_年度计划.xlsx``, sheet ``年度计划``) goes
+to lead units only and asks, per task they lead, for each quarter's milestone
+(节点目标) and planned cumulative progress.
+
+Each form records what it is (kind, quarter or year, unit, form version, demo
+flag) twice: in the hidden sheet ``_meta`` and in the workbook's custom document
+properties, so ``jj123 ingest`` needs no flags. :func:`read_form_metadata` reads it back.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from jj123lib.atomic import atomic_write
+from jj123lib.datadir import resolve_data_dir
+from jj123lib.quarters import normalize_quarter, parse_quarter, quarter_label
+from jj123lib.tasks import UNIT_SEPARATOR, load_tasks
+from jj123lib.tasks import units as all_units
+
+__all__ = [
+    "FORM_VERSION", "PROGRESS_SHEET", "PLAN_SHEET", "HELP_SHEET", "META_SHEET", "PROGRESS_PREFILLED",
+    "PROGRESS_FILL_IN", "PROGRESS_COLUMNS", "PLAN_PREFILLED", "PLAN_FILL_IN", "PLAN_COLUMNS", "STATUSES", "YES_NO",
+    "QUARTER_WORDS", "plan_quarter_columns", "progress_form_name", "plan_form_name", "build_progress_form",
+    "build_plan_form", "workbook_bytes", "write_forms", "read_form_metadata", "header_columns", "unit_tasks",
+    "lead_unit_names", "load_form",
+]
+
+FORM_VERSION = "1"
+PROGRESS_SHEET = "进度填报"
+PLAN_SHEET = "年度计划"
+HELP_SHEET = "填报说明"
+META_SHEET = "_meta"
+META_PREFIX = "jj123."
+
+PROGRESS_PREFILLED = ("任务编号", "任务名称", "责任单位", "本季度节点目标", "计划累计进度(%)")
+PROGRESS_FILL_IN = ("实际累计进度(%)", "节点目标是否完成", "自评状态", "工作进展", "存在问题", "下步计划",
+                    "需协调事项", "填报人", "填报日期")
+PROGRESS_COLUMNS = PROGRESS_PREFILLED + PROGRESS_FILL_IN
+STATUSES = ("已完成", "超进度", "达进度", "欠进度")
+YES_NO = ("是", "否")
+QUARTER_WORDS = ("一季度", "二季度", "三季度", "四季度")
+
+
+def plan_quarter_columns(q: int) -> tuple[str, str]:
+    """Labels of quarter ``q``'s two plan columns: milestone and planned cumulative %."""
+    word = QUARTER_WORDS[q - 1]
+    return f"{word}节点目标", f"{word}计划累计进度(%)"
+
+
+PLAN_PREFILLED = ("任务编号", "任务名称", "责任单位")
+PLAN_FILL_IN = tuple(label for q in range(1, 5) for label in plan_quarter_columns(q)) + ("填报人", "填报日期")
+PLAN_COLUMNS = PLAN_PREFILLED + PLAN_FILL_IN
+
+_WIDTHS = {"任务编号": 9, "任务名称": 34, "责任单位": 18, "本季度节点目标": 30, "工作进展": 40, "存在问题": 30,
+           "下步计划": 30, "需协调事项": 24, "填报人": 10, "填报日期": 12, "自评状态": 10, "节点目标是否完成": 10}
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
+_INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
+
+
+def _safe_name(unit: str) -> str:
+    return "".join("_" if ch in '/\\:*?"<>|' else ch for ch in unit)
+
+
+def progress_form_name(quarter: str, unit: str) -> str:
+    return f"{normalize_quarter(quarter)}_{_safe_name(unit)}_进度填报.xlsx"
+
+
+def plan_form_name(year: int, unit: str) -> str:
+    return f"{year}_{_safe_name(unit)}_年度计划.xlsx"
+
+
+def unit_tasks(tasks: pd.DataFrame, unit: str, lead_only: bool = False) -> pd.DataFrame:
+    """Tasks ``unit`` is named on (lead or co-unit), in task-table order."""
+    mask = [(u[0] == unit) if lead_only else (unit in u) for u in tasks["units"]]
+    return tasks[mask].reset_index(drop=True)
+
+
+def lead_unit_names(tasks: pd.DataFrame) -> list[str]:
+    """Units that lead at least one task, in order of first appearance."""
+    leads = set(tasks["lead_unit"])
+    return [u for u in all_units(tasks) if u in leads]
+
+
+def _write_meta(wb: Workbook, meta: dict[str, str]) -> None:
+    sheet = wb.create_sheet(META_SHEET)
+    sheet.append(["key", "value"])
+    for key, value in meta.items():
+        sheet.append([key, value])
+        wb.custom_doc_props.append(StringProperty(name=META_PREFIX + key, value=value))
+    sheet.sheet_state = "hidden"
+    sheet.protection.sheet = True
+
+
+def _meta(kind: str, unit: str, period: str, demo: bool) -> dict[str, str]:
+    return {"kind": kind, "period": period, "unit": unit, "form_version": FORM_VERSION,
+            "generated_at": datetime.now().isoformat(timespec="seconds"), "demo": "1" if demo else "0",
+            "tool": "jj123"}
+
+
+def _lay_out(ws: Worksheet, columns: tuple[str, ...], prefilled: tuple[str, ...], rows: list[list[Any]]) -> None:
+    ws.append(list(columns))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for values in rows:
+        ws.append(values)
+    for index, label in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = _WIDTHS.get(label, 14)
+        unlocked = label not in prefilled
+        for row in range(2, len(rows) + 2):
+            cell = ws[f"{letter}{row}"]
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.protection = Protection(locked=not unlocked)
+            cell.fill = _INPUT_FILL if unlocked else _LOCKED_FILL
+            if label == "填报日期":
+                cell.number_format = "yyyy-mm-dd"
+    ws.freeze_panes = "C2"
+    ws.protection.sheet = True  # no password: locks header and pre-filled cells against slips only
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _add_validations(ws: Worksheet, columns: tuple[str, ...], n_rows: int) -> None:
+    last = n_rows + 1
+
+    def col(label: str) -> str:
+        return get_column_letter(columns.index(label) + 1)
+
+    def add(dv: DataValidation, labels: list[str]) -> None:
+        dv.showErrorMessage = True
+        ws.add_data_validation(dv)
+        for label in labels:
+            dv.add(f"{col(label)}2:{col(label)}{last}")
+
+    pct_labels = [c for c in columns if c.endswith("进度(%)") and c != "计划累计进度(%)"]
+    if pct_labels:
+        add(DataValidation(type="decimal", operator="between", formula1="0", formula2="100",
+                           errorTitle="进度超出范围", error="请填写 0–100 之间的数字（不带 % 号）。",
+                           promptTitle="累计进度", prompt="填写 0–100 的数字", showInputMessage=True), pct_labels)
+    if "自评状态" in columns:
+        add(DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
+                           errorTitle="自评状态无效", error="请从下拉列表中选择：" + "、".join(STATUSES) + "。"),
+            ["自评状态"])
+    if "节点目标是否完成" in columns:
+        add(DataValidation(type="list", formula1='"是,否"', allow_blank=True, errorTitle="请选择是或否",
+                           error="请从下拉列表中选择“是”或“否”。"), ["节点目标是否完成"])
+    add(DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", errorTitle="日期无效",
+                       error="请填写日期，如 2026-10-08。"), ["填报日期"])
+
+
+def _help(wb: Workbook, lines: list[str]) -> None:
+    ws = wb.create_sheet(HELP_SHEET)
+    ws.column_dimensions["A"].width = 110
+    for line in lines:
+        ws.append([line])
+        ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws["A1"].font = Font(bold=True, size=13)
+
+
+def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.DataFrame | None = None,
+                        demo: bool = False) -> Workbook:
+    """The quarterly progress form for ``unit``, pre-filled from the task table and the plan."""
+    quarter = normalize_quarter(quarter)
+    mine = unit_tasks(tasks, unit)
+    planned: dict[str, tuple[Any, Any]] = {}
+    if plan is not None and len(plan):
+        for row in plan[plan["quarter"] == quarter].itertuples(index=False):
+            planned[row.task_id] = (row.milestone, row.planned_pct)
+    rows = []
+    for task in mine.itertuples(index=False):
+        milestone, pct = planned.get(task.task_id, (None, None))
+        rows.append([task.task_id, task.title, UNIT_SEPARATOR.join(task.units), milestone, pct]
+                    + [None] * len(PROGRESS_FILL_IN))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = PROGRESS_SHEET
+    _lay_out(ws, PROGRESS_COLUMNS, PROGRESS_PREFILLED, rows)
+    _add_validations(ws, PROGRESS_COLUMNS, len(rows))
+    lead = [t for t in mine.itertuples(index=False) if t.lead_unit == unit]
+    _help(wb, [
+        f"{quarter_label(quarter)}“123”争先进位工作进度填报说明（{unit}）",
+        f"1. 本表列出{unit}作为责任单位的全部任务：牵头任务 {len(lead)} 项，配合任务 {len(mine) - len(lead)} 项。"
+        "灰色列（任务编号、任务名称、责任单位、本季度节点目标、计划累计进度）为预填内容，已锁定，请勿修改。",
+        "2. 牵头任务（责任单位中排在第一位的是本单位）：每行都必须填写实际累计进度(%)、节点目标是否完成、自评状态、"
+        "工作进展、下步计划、填报人、填报日期；存在问题、需协调事项没有可填“无”。牵头单位的填报即为该任务的正式进度。",
+        "3. 配合任务：如有进展可填写工作进展、存在问题、下步计划、需协调事项及填报人、填报日期，作为配合单位说明"
+        "附在报告中；没有可整行留空。",
+        "4. 实际累计进度(%)：填 0–100 的数字，表示截至本季度末全年任务的累计完成比例。",
+        "5. 节点目标是否完成：对照“本季度节点目标”，从下拉列表选“是”或“否”。",
+        "6. 自评状态：从下拉列表选择 已完成 / 超进度 / 达进度 / 欠进度。选“已完成”须实际累计进度为 100 且节点目标已完成"
+        "（销号须有依据）。",
+        "7. 工作进展写本季度已完成的具体工作和量化成果；下步计划写下季度具体、可检验的节点，不要写“继续推进”之类表述。",
+        "8. 填报日期格式如 2026-10-08。请不要增删列、不要改动工作表名称，表格内含填报单位与季度信息，直接报送本文件即可。",
+        "9. 同一季度重复报送的，以督查室最后收到的版本为准；之前版本留档备查。",
+    ])
+    _write_meta(wb, _meta("progress", unit, quarter, demo))
+    wb.active = 0
+    return wb
+
+
+def build_plan_form(unit: str, year: int, tasks: pd.DataFrame, demo: bool = False) -> Workbook:
+    """The yearly plan form for a lead unit: per task it leads, four quarterly milestones and planned %."""
+    mine = unit_tasks(tasks, unit, lead_only=True)
+    rows = [[t.task_id, t.title, UNIT_SEPARATOR.join(t.units)] + [None] * len(PLAN_FILL_IN)
+            for t in mine.itertuples(index=False)]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = PLAN_SHEET
+    _lay_out(ws, PLAN_COLUMNS, PLAN_PREFILLED, rows)
+    _add_validations(ws, PLAN_COLUMNS, len(rows))
+    _help(wb, [
+        f"{year}年度“123”争先进位工作攻坚方案节点计划填报说明（{unit}）",
+        f"1. 本表列出{unit}牵头的 {len(rows)} 项任务，请逐项填写四个季度的节点目标和计划累计进度(%)。",
+        "2. 节点目标：写明该季度末应达到的具体、可检验、有日期意义的成果（如“完成项目立项批复”），"
+        "不能写“继续推进”“持续开展”之类的日常工作表述。",
+        "3. 计划累计进度(%)：0–100 的数字，逐季不减，四季度必须为 100。它是督查室计算序时进度的依据。",
+        "4. 灰色列为预填内容，已锁定，请勿修改；填报人、填报日期必填，日期格式如 2026-01-20。",
+        "5. 计划调整的，重新填报整张表，以督查室最后收到的版本为准；之前版本留档备查。",
+    ])
+    _write_meta(wb, _meta("plan", unit, str(year), demo))
+    wb.active = 0
+    return wb
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | None = None,
+                out_dir: str | os.PathLike[str] | None = None, data_dir: str | os.PathLike[str] | None = None,
+                tasks: pd.DataFrame | None = None, units: list[str] | None = None, demo: bool = False) -> list[Path]:
+    """Write one form per unit; returns the paths written.
+
+    Progress forms need ``quarter`` and go to every responsible unit; plan forms
+    (``plan=True``) go to lead units. Default folder: ``<data_dir>/forms/<quarter>``
+    or ``<data_dir>/forms/<year>-plan``.
+    """
+    from jj123lib.ledger import Ledger
+
+    table = load_tasks() if tasks is None else tasks
+    if plan:
+        if year is None:
+            year = parse_quarter(quarter)[0] if quarter else int(table["year"].dropna().iloc[0])
+        chosen = units if units is not None else lead_unit_names(table)
+        target = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / "forms" / f"{year}-plan"
+        written = []
+        for unit in chosen:
+            data = workbook_bytes(build_plan_form(unit, year, table, demo=demo))
+            written.append(atomic_write(target / plan_form_name(year, unit), data))
+        return written
+    if quarter is None:
+        raise ValueError("quarter is required for progress forms")
+    quarter = normalize_quarter(quarter)
+    current_plan = Ledger(data_dir).plan()
+    chosen = units if units is not None else all_units(table)
+    target = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / "forms" / quarter
+    written = []
+    for unit in chosen:
+        data = workbook_bytes(build_progress_form(unit, quarter, table, current_plan, demo=demo))
+        written.append(atomic_write(target / progress_form_name(quarter, unit), data))
+    return written
+
+
+def read_form_metadata(wb: Workbook) -> dict[str, str]:
+    """Form metadata from the hidden ``_meta`` sheet, else from custom document properties; ``{}`` if none."""
+    if META_SHEET in wb.sheetnames:
+        sheet = wb[META_SHEET]
+        meta = {str(k): "" if v is None else str(v) for k, v in sheet.iter_rows(min_row=2, values_only=True)
+                if k is not None}
+        if meta:
+            return meta
+    meta = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for prop in getattr(wb, "custom_doc_props", []) or []:
+            name = getattr(prop, "name", "") or ""
+            if name.startswith(META_PREFIX):
+                meta[name[len(META_PREFIX):]] = str(prop.value)
+    return meta
+
+
+def header_columns(ws: Worksheet) -> dict[str, int]:
+    """Header label (normalised) → 1-based column index, from row 1."""
+    from jj123lib.ingest import normalize_label
+
+    out: dict[str, int] = {}
+    for cell in ws[1]:
+        if cell.value is not None and str(cell.value).strip():
+            out.setdefault(normalize_label(str(cell.value)), cell.column)
+    return out
+
+
+def load_form(path: str | os.PathLike[str]) -> Workbook:
+    """Open a form for filling in (used by the demo and tests)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_workbook(path)

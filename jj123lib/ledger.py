@@ -1,0 +1,374 @@
+"""The progress ledger: an SQLite file (``<data_dir>/ledger.sqlite``) plus a verbatim archive.
+
+Tables (see ``docs/data-model.md``):
+
+* ``files`` – every accepted file, keyed by the SHA-256 of its bytes; the bytes
+  themselves are in ``<data_dir>/archive/<sha256>.<ext>``.
+* ``submissions`` – every row of every accepted progress form, lead rows
+  (``role='lead'``, the task's official progress) and co-unit notes (``role='co'``).
+  A later file from the same unit for the same quarter sets ``superseded=1`` on the
+  earlier rows; nothing is deleted.
+* ``plan`` – the yearly plan rows (task × quarter: milestone, planned cumulative %),
+  superseded the same way per unit and year.
+* ``overrides`` – the office's light overrides with written reasons; a revoked or
+  replaced override keeps its row with ``revoked=1`` (audit trail).
+
+Readers open the file read-only and never create it; a data folder without a
+ledger reads as empty. Writers take an exclusive ``flock`` on ``<data_dir>/.lock``
+and write each file in one ``BEGIN IMMEDIATE`` transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from jj123lib.atomic import atomic_write
+from jj123lib.datadir import resolve_data_dir
+from jj123lib.exceptions import LedgerError
+from jj123lib.quarters import normalize_quarter
+
+__all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_LIGHTS"]
+
+LEDGER_FILE = "ledger.sqlite"
+ARCHIVE_DIR = "archive"
+LOCK_FILE = ".lock"
+SCHEMA_VERSION = "1"
+OVERRIDE_LIGHTS = ("done", "green", "yellow", "red")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    sha256 TEXT PRIMARY KEY,
+    filename TEXT NOT NULL,
+    ext TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('plan', 'progress')),
+    unit TEXT NOT NULL,
+    quarter TEXT,
+    year INTEGER NOT NULL,
+    form_version TEXT,
+    source_format TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    demo INTEGER NOT NULL DEFAULT 0,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
+    sheet TEXT,
+    excel_row INTEGER NOT NULL,
+    task_id TEXT NOT NULL,
+    quarter TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('lead', 'co')),
+    actual_pct REAL,
+    milestone_met INTEGER,
+    self_status TEXT,
+    progress TEXT,
+    problems TEXT,
+    next_steps TEXT,
+    coordination TEXT,
+    reporter TEXT,
+    report_date TEXT,
+    normalizations TEXT,
+    ingested_at TEXT NOT NULL,
+    superseded INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS submissions_quarter ON submissions (quarter, superseded);
+CREATE TABLE IF NOT EXISTS plan (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
+    sheet TEXT,
+    excel_row INTEGER NOT NULL,
+    task_id TEXT NOT NULL,
+    quarter TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    milestone TEXT NOT NULL,
+    planned_pct REAL NOT NULL,
+    reporter TEXT,
+    report_date TEXT,
+    ingested_at TEXT NOT NULL,
+    superseded INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS overrides (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id TEXT NOT NULL,
+    quarter TEXT NOT NULL,
+    light TEXT NOT NULL CHECK (light IN ('done', 'green', 'yellow', 'red')),
+    reason TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    revoked_at TEXT,
+    revoked_by TEXT,
+    revoke_reason TEXT
+);
+"""
+
+SUBMISSION_COLUMNS = [
+    "id", "task_id", "quarter", "unit", "role", "actual_pct", "milestone_met", "self_status", "progress",
+    "problems", "next_steps", "coordination", "reporter", "report_date", "normalizations", "file_sha256",
+    "filename", "sheet", "excel_row", "ingested_at", "superseded",
+]
+PLAN_COLUMNS = ["task_id", "quarter", "milestone", "planned_pct", "unit", "reporter", "report_date",
+                "file_sha256", "filename", "sheet", "excel_row", "ingested_at"]
+OVERRIDE_COLUMNS = ["id", "task_id", "quarter", "light", "reason", "by", "at", "revoked", "revoked_at",
+                    "revoked_by", "revoke_reason"]
+FILE_COLUMNS = ["sha256", "filename", "ext", "kind", "unit", "quarter", "year", "form_version", "source_format",
+                "rows", "size", "demo", "ingested_at", "archive_path"]
+
+
+def now_iso() -> str:
+    """Local timestamp with microseconds; orders ingests made in quick succession."""
+    return datetime.now().isoformat(timespec="microseconds")
+
+
+class Ledger:
+    """Read (and, for ingest/override, write) the ledger of one data folder."""
+
+    def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
+        self.data_dir = resolve_data_dir(data_dir)
+        self.path = self.data_dir / LEDGER_FILE
+        self.archive_dir = self.data_dir / ARCHIVE_DIR
+
+    def __repr__(self) -> str:
+        return f"Ledger({str(self.data_dir)!r})"
+
+    # ---------------------------------------------------------------- reading
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    @contextlib.contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection | None]:
+        if not self.exists():
+            yield None
+            return
+        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def _query(self, sql: str, params: tuple[Any, ...], columns: list[str]) -> pd.DataFrame:
+        with self._reader() as conn:
+            if conn is None:
+                return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+            frame = pd.read_sql_query(sql, conn, params=params)
+        return frame.loc[:, columns]
+
+    def submissions(self, quarter: str | None = None, include_superseded: bool = False) -> pd.DataFrame:
+        """Progress rows (lead and co-unit), current only unless ``include_superseded``."""
+        where, params = [], []
+        if quarter is not None:
+            where.append("s.quarter = ?")
+            params.append(normalize_quarter(quarter))
+        if not include_superseded:
+            where.append("s.superseded = 0")
+        sql = ("SELECT s.*, f.filename FROM submissions s JOIN files f ON f.sha256 = s.file_sha256"
+               + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.quarter, s.task_id, s.role DESC,"
+               " s.unit, s.id")
+        frame = self._query(sql, tuple(params), SUBMISSION_COLUMNS)
+        frame["milestone_met"] = [None if pd.isna(v) else bool(v) for v in frame["milestone_met"]]
+        frame["milestone_met"] = frame["milestone_met"].astype(object)
+        frame["superseded"] = frame["superseded"].astype(bool)
+        frame["actual_pct"] = pd.to_numeric(frame["actual_pct"]).astype("float64")
+        return frame
+
+    def plan(self) -> pd.DataFrame:
+        """The current yearly plan: one row per task and quarter planned."""
+        sql = ("SELECT p.*, f.filename FROM plan p JOIN files f ON f.sha256 = p.file_sha256 "
+               "WHERE p.superseded = 0 ORDER BY p.task_id, p.quarter")
+        frame = self._query(sql, (), PLAN_COLUMNS)
+        frame["planned_pct"] = pd.to_numeric(frame["planned_pct"]).astype("float64")
+        return frame
+
+    def overrides(self, quarter: str | None = None, active_only: bool = False) -> pd.DataFrame:
+        """Every override ever made (revoked ones too, for the audit trail), oldest first."""
+        where, params = [], []
+        if quarter is not None:
+            where.append("quarter = ?")
+            params.append(normalize_quarter(quarter))
+        if active_only:
+            where.append("revoked = 0")
+        sql = "SELECT * FROM overrides" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        frame = self._query(sql, tuple(params), OVERRIDE_COLUMNS)
+        frame["revoked"] = frame["revoked"].astype(bool)
+        return frame
+
+    def files(self) -> pd.DataFrame:
+        """Every accepted file with where its verbatim copy is archived."""
+        frame = self._query("SELECT * FROM files ORDER BY ingested_at", (), FILE_COLUMNS[:-1])
+        frame["archive_path"] = [str(self.archive_path(s, e)) for s, e in zip(frame["sha256"], frame["ext"])]
+        return frame
+
+    def has_file(self, sha256: str) -> bool:
+        with self._reader() as conn:
+            if conn is None:
+                return False
+            return conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha256,)).fetchone() is not None
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the logical content (current submissions, current plan, overrides).
+
+        Independent of row ids, timestamps of ingest and file order on disk, so two
+        ledgers built from the same files in the same order fingerprint alike.
+        """
+        digest = hashlib.sha256()
+        queries = [
+            ("submissions", "SELECT task_id, quarter, unit, role, actual_pct, milestone_met, self_status, progress,"
+             " problems, next_steps, coordination, reporter, report_date, file_sha256 FROM submissions"
+             " WHERE superseded = 0 ORDER BY quarter, task_id, unit, role"),
+            ("plan", "SELECT task_id, quarter, milestone, planned_pct, file_sha256 FROM plan WHERE superseded = 0"
+             " ORDER BY task_id, quarter"),
+            ("overrides", "SELECT task_id, quarter, light, reason, by, at, revoked FROM overrides ORDER BY id"),
+        ]
+        with self._reader() as conn:
+            for name, sql in queries:
+                rows = [] if conn is None else conn.execute(sql).fetchall()
+                digest.update(name.encode())
+                digest.update(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode())
+        return digest.hexdigest()
+
+    def data_as_of(self, quarter: str) -> str | None:
+        """Latest 填报日期 among the quarter's current submissions (ISO date), or ``None``."""
+        with self._reader() as conn:
+            if conn is None:
+                return None
+            row = conn.execute("SELECT MAX(report_date) FROM submissions WHERE quarter = ? AND superseded = 0",
+                               (normalize_quarter(quarter),)).fetchone()
+        return row[0] if row and row[0] else None
+
+    def archive_path(self, sha256: str, ext: str) -> Path:
+        return self.archive_dir / f"{sha256}.{ext}"
+
+    # ---------------------------------------------------------------- writing
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Exclusive advisory lock on the data folder: writers never interleave."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.data_dir / LOCK_FILE, "a+b") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def _writer(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction; committed on success, rolled back on any error."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                             (SCHEMA_VERSION,))
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.close()
+
+    def write_archive(self, sha256: str, ext: str, data: bytes) -> Path:
+        """Store the verbatim bytes once; a present, intact copy is left alone (idempotent)."""
+        target = self.archive_path(sha256, ext)
+        if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == sha256:
+            return target
+        return atomic_write(target, data)
+
+    def add_file(self, record: dict[str, Any], data: bytes, rows: list[dict[str, Any]]) -> bool:
+        """Archive and record one validated file in one transaction; ``False`` if already there.
+
+        Caller holds :meth:`lock`. ``record`` has the ``files`` columns; ``rows`` are
+        submission rows (kind ``progress``) or plan rows (kind ``plan``).
+        """
+        if self.has_file(record["sha256"]):
+            return False
+        self.write_archive(record["sha256"], record["ext"], data)
+        stamp = now_iso()
+        with self._writer() as conn:
+            if conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (record["sha256"],)).fetchone():
+                return False
+            conn.execute(
+                "INSERT INTO files (sha256, filename, ext, kind, unit, quarter, year, form_version, source_format,"
+                " rows, size, demo, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (record["sha256"], record["filename"], record["ext"], record["kind"], record["unit"],
+                 record.get("quarter"), record["year"], record.get("form_version"), record["source_format"],
+                 len(rows), len(data), int(bool(record.get("demo"))), stamp))
+            if record["kind"] == "progress":
+                conn.execute("UPDATE submissions SET superseded = 1 WHERE unit = ? AND quarter = ? AND superseded = 0",
+                             (record["unit"], record["quarter"]))
+                conn.executemany(
+                    "INSERT INTO submissions (file_sha256, sheet, excel_row, task_id, quarter, unit, role, actual_pct,"
+                    " milestone_met, self_status, progress, problems, next_steps, coordination, reporter,"
+                    " report_date, normalizations, ingested_at) VALUES"
+                    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(record["sha256"], r["sheet"], r["excel_row"], r["task_id"], record["quarter"], record["unit"],
+                      r["role"], r.get("actual_pct"),
+                      None if r.get("milestone_met") is None else int(r["milestone_met"]),
+                      r.get("self_status"), r.get("progress"), r.get("problems"), r.get("next_steps"),
+                      r.get("coordination"), r.get("reporter"), r.get("report_date"),
+                      "；".join(r.get("normalizations") or []) or None, stamp) for r in rows])
+            else:
+                conn.execute("UPDATE plan SET superseded = 1 WHERE unit = ? AND superseded = 0 AND quarter LIKE ?",
+                             (record["unit"], f"{record['year']}Q%"))
+                conn.executemany(
+                    "INSERT INTO plan (file_sha256, sheet, excel_row, task_id, quarter, unit, milestone, planned_pct,"
+                    " reporter, report_date, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(record["sha256"], r["sheet"], r["excel_row"], r["task_id"], r["quarter"], record["unit"],
+                      r["milestone"], r["planned_pct"], r.get("reporter"), r.get("report_date"), stamp)
+                     for r in rows])
+        return True
+
+    def add_override(self, task_id: str, quarter: str, light: str, reason: str, by: str,
+                     known_tasks: set[str] | None = None) -> int:
+        """Record an override; an active override of the same task and quarter is revoked (kept)."""
+        quarter = normalize_quarter(quarter)
+        if light not in OVERRIDE_LIGHTS:
+            raise LedgerError(f"灯号“{light}”无效，可选：{'、'.join(OVERRIDE_LIGHTS)}")
+        if not reason or len(reason.strip()) < 4:
+            raise LedgerError("调整灯号必须写明理由（至少 4 个字）")
+        if not by or not by.strip():
+            raise LedgerError("调整灯号必须写明调整人")
+        if known_tasks is not None and task_id not in known_tasks:
+            raise LedgerError(f"任务编号“{task_id}”不在任务清单中")
+        stamp = now_iso()
+        with self.lock(), self._writer() as conn:
+            conn.execute("UPDATE overrides SET revoked = 1, revoked_at = ?, revoked_by = ?, revoke_reason = ?"
+                         " WHERE task_id = ? AND quarter = ? AND revoked = 0",
+                         (stamp, by.strip(), "被新的调整取代", task_id, quarter))
+            cursor = conn.execute("INSERT INTO overrides (task_id, quarter, light, reason, by, at)"
+                                  " VALUES (?, ?, ?, ?, ?, ?)", (task_id, quarter, light, reason.strip(),
+                                                                 by.strip(), stamp))
+            return int(cursor.lastrowid or 0)
+
+    def revoke_override(self, task_id: str, quarter: str, by: str, reason: str = "撤销调整") -> int:
+        """Revoke the active override of a task and quarter; returns how many were revoked."""
+        quarter = normalize_quarter(quarter)
+        if not self.exists():
+            raise LedgerError(f"{task_id} 在 {quarter} 没有生效的灯号调整")
+        with self.lock(), self._writer() as conn:
+            cursor = conn.execute("UPDATE overrides SET revoked = 1, revoked_at = ?, revoked_by = ?, revoke_reason = ?"
+                                  " WHERE task_id = ? AND quarter = ? AND revoked = 0",
+                                  (now_iso(), by.strip(), reason.strip(), task_id, quarter))
+            if cursor.rowcount == 0:
+                raise LedgerError(f"{task_id} 在 {quarter} 没有生效的灯号调整")
+            return cursor.rowcount

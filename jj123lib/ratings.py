@@ -1,0 +1,295 @@
+"""The office's judgement of each task each quarter: a light from transparent rules, with its reason.
+
+Rules (numbers from ``params/rules.yaml``, ``ratings:`` and ``scoring:``):
+
+* no current submission from the lead unit → ``missing`` (未报送), scored as red in the league;
+* self-assessed 已完成 with actual ≥ 100 % and the milestone met → ``done`` (已完成, 销号);
+* otherwise gap = planned − actual cumulative % (points behind the scheduled pace, 序时进度):
+  gap ≤ green_max_behind → green; ≤ yellow_max_behind → yellow; above → red;
+  no plan for the quarter → ``no_plan_light``;
+* the quarter's milestone missed → at least ``missed_milestone_min_light``; missed in
+  ``missed_milestone_consecutive_red`` consecutive quarters (lead submissions saying 否) → red;
+* an active office override replaces the light; the rule's light and reason stay beside it.
+
+League score per leader = tier-weighted mean of light points over the tasks the leader
+leads. Ties: fewer red+未报送, then more 已完成; still equal → same rank.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from jj123lib.ledger import Ledger
+from jj123lib.quarters import normalize_quarter, previous_quarter, quarters_up_to
+from jj123lib.rules import load_rules, rating_rules, scoring_rules
+from jj123lib.tasks import leaders as leader_names
+from jj123lib.tasks import load_tasks
+from jj123lib.tiers import TIER_LABELS, TIERS
+
+__all__ = ["LIGHTS", "LIGHT_LABELS", "CHANGE_LABELS", "RATING_COLUMNS", "LEAGUE_COLUMNS", "rate_quarter",
+           "rating_history", "league_table", "transition_counts", "describe_rules"]
+
+LIGHTS: tuple[str, ...] = ("done", "green", "yellow", "red", "missing")
+LIGHT_LABELS: dict[str, str] = {"done": "已完成", "green": "绿灯", "yellow": "黄灯", "red": "红灯", "missing": "未报送"}
+CHANGE_LABELS = ("好转", "变差", "持平", "首次评价")
+_RANK = {light: i for i, light in enumerate(LIGHTS)}  # lower is better
+
+RATING_COLUMNS = [
+    "task_id", "tier", "tier_label", "seq", "title", "leader", "units", "lead_unit", "quarter", "milestone",
+    "planned_pct", "actual_pct", "gap", "milestone_met", "self_status", "light", "light_label", "reason",
+    "rule_light", "overridden", "override_reason", "prev_light", "prev_light_label", "change", "progress",
+    "problems", "next_steps", "coordination", "reporter", "report_date", "source_file", "co_unit_notes",
+]
+LEAGUE_COLUMNS = ["rank", "leader", "score", "n_tasks", "done", "green", "yellow", "red", "missing", "prev_rank",
+                  "rank_change", "prev_score"]
+
+
+def _num(value: float) -> str:
+    return f"{round(float(value), 2):g}"
+
+
+@dataclass
+class _Context:
+    tasks: pd.DataFrame
+    ratings: dict[str, Any]
+    scoring: dict[str, Any]
+    lead: dict[tuple[str, str], dict[str, Any]]
+    co: dict[tuple[str, str], list[dict[str, Any]]]
+    plan: dict[tuple[str, str], dict[str, Any]]
+    overrides: dict[tuple[str, str], dict[str, Any]]
+
+
+def _context(data_dir: str | os.PathLike[str] | Ledger | None, tasks: pd.DataFrame | None,
+             rules: dict[str, Any] | None) -> _Context:
+    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    table = load_tasks() if tasks is None else tasks
+    rule_set = load_rules() if rules is None else rules
+    lead_units = dict(zip(table["task_id"], table["lead_unit"]))
+    lead: dict[tuple[str, str], dict[str, Any]] = {}
+    co: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in ledger.submissions().to_dict(orient="records"):
+        key = (row["task_id"], row["quarter"])
+        if row["role"] == "lead" and row["unit"] == lead_units.get(row["task_id"]):
+            lead[key] = row
+        elif row["role"] == "co":
+            co.setdefault(key, []).append({k: row[k] for k in ("unit", "progress", "problems", "next_steps",
+                                                               "coordination")})
+    plan = {(r["task_id"], r["quarter"]): r for r in ledger.plan().to_dict(orient="records")}
+    overrides = {(r["task_id"], r["quarter"]): r for r in ledger.overrides(active_only=True).to_dict(orient="records")}
+    return _Context(table, rating_rules(rule_set), scoring_rules(rule_set), lead, co, plan, overrides)
+
+
+def _worse(a: str, b: str) -> str:
+    return a if _RANK[a] >= _RANK[b] else b
+
+
+def _rule_light(task: Any, quarter: str, ctx: _Context) -> tuple[str, str, float | None]:
+    """``(light, reason, gap)`` by the rules alone."""
+    r = ctx.ratings
+    sub = ctx.lead.get((task.task_id, quarter))
+    if sub is None:
+        counted = LIGHT_LABELS[r["missing_counts_as"]]
+        return "missing", f"牵头单位{task.lead_unit}未报送{quarter}进度，排名中按{counted}计", None
+    actual, met, status = sub["actual_pct"], sub["milestone_met"], sub["self_status"]
+    planned_row = ctx.plan.get((task.task_id, quarter))
+    planned = None if planned_row is None else planned_row["planned_pct"]
+    gap = None if planned is None or pd.isna(actual) else round(float(planned) - float(actual), 4)
+    if status == "已完成" and not pd.isna(actual) and actual >= r["done_requires_pct"] and met is True:
+        return "done", f"实际累计进度 {_num(actual)}%，节点目标已完成，自评已完成，予以销号", gap
+    green, yellow = r["green_max_behind"], r["yellow_max_behind"]
+    reasons: list[str] = []
+    if gap is None:
+        light = r["no_plan_light"]
+        why = "未报年度计划" if planned is None else "未填实际累计进度"
+        reasons.append(f"{why}，无法对照序时进度，按{LIGHT_LABELS[light]}")
+    elif gap <= green:
+        light = "green"
+        if gap <= 0:
+            lead_text = "达到序时进度" if gap == 0 else f"超前序时进度 {_num(-gap)} 个百分点"
+            reasons.append(f"{lead_text}（落后 ≤{_num(green)}），绿灯")
+        else:
+            reasons.append(f"落后序时进度 {_num(gap)} 个百分点（≤{_num(green)}），绿灯")
+    elif gap <= yellow:
+        light = "yellow"
+        reasons.append(f"落后序时进度 {_num(gap)} 个百分点（>{_num(green)} 且 ≤{_num(yellow)}），黄灯")
+    else:
+        light = "red"
+        reasons.append(f"落后序时进度 {_num(gap)} 个百分点（>{_num(yellow)}），红灯")
+    if met is False:
+        run = []
+        q: str | None = quarter
+        while q is not None:
+            previous = ctx.lead.get((task.task_id, q))
+            if previous is None or previous["milestone_met"] is not False:
+                break
+            run.append(q)
+            q = previous_quarter(q)
+        if len(run) >= r["missed_milestone_consecutive_red"]:
+            light = "red"
+            reasons.append(f"连续 {len(run)} 个季度节点目标未完成（{'、'.join(reversed(run))}），红灯")
+        else:
+            floor = r["missed_milestone_min_light"]
+            if _worse(floor, light) != light:
+                light = floor
+                reasons.append(f"本季度节点目标未完成，至少{LIGHT_LABELS[floor]}")
+            else:
+                reasons.append("本季度节点目标未完成")
+    if status == "已完成":
+        reasons.append(f"自评已完成但不满足销号条件（须实际累计进度 {_num(r['done_requires_pct'])}% 且节点目标已完成）")
+    return light, "；".join(reasons), gap
+
+
+def _rate(quarter: str, ctx: _Context) -> pd.DataFrame:
+    rows = []
+    for task in ctx.tasks.itertuples(index=False):
+        key = (task.task_id, quarter)
+        rule_light, rule_reason, gap = _rule_light(task, quarter, ctx)
+        override = ctx.overrides.get(key)
+        sub = ctx.lead.get(key) or {}
+        planned_row = ctx.plan.get(key) or {}
+        if override is not None:
+            light = override["light"]
+            reason = (f"督查室调整为{LIGHT_LABELS[light]}：{override['reason']}"
+                      f"（规则判定：{LIGHT_LABELS[rule_light]}，{rule_reason}）")
+        else:
+            light, reason = rule_light, rule_reason
+        rows.append({
+            "task_id": task.task_id, "tier": task.tier, "tier_label": task.tier_label, "seq": task.seq,
+            "title": task.title, "leader": task.leader, "units": list(task.units), "lead_unit": task.lead_unit,
+            "quarter": quarter, "milestone": planned_row.get("milestone"),
+            "planned_pct": planned_row.get("planned_pct"), "actual_pct": sub.get("actual_pct"), "gap": gap,
+            "milestone_met": sub.get("milestone_met"), "self_status": sub.get("self_status"),
+            "light": light, "light_label": LIGHT_LABELS[light], "reason": reason, "rule_light": rule_light,
+            "overridden": override is not None, "override_reason": None if override is None else override["reason"],
+            "progress": sub.get("progress"), "problems": sub.get("problems"), "next_steps": sub.get("next_steps"),
+            "coordination": sub.get("coordination"), "reporter": sub.get("reporter"),
+            "report_date": sub.get("report_date"), "source_file": sub.get("file_sha256"),
+            "co_unit_notes": list(ctx.co.get(key, [])),
+        })
+    frame = pd.DataFrame(rows)
+    for column in ("planned_pct", "actual_pct", "gap"):
+        frame[column] = pd.to_numeric(frame[column]).astype("float64")
+    frame["milestone_met"] = frame["milestone_met"].astype(object)
+    return frame
+
+
+def _change(prev: str | None, current: str) -> str:
+    if prev is None:
+        return "首次评价"
+    if _RANK[current] < _RANK[prev]:
+        return "好转"
+    if _RANK[current] > _RANK[prev]:
+        return "变差"
+    return "持平"
+
+
+def rate_quarter(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
+                 tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None) -> pd.DataFrame:
+    """One row per task (tier, then seq) with the light, its reason and the change since last quarter."""
+    quarter = normalize_quarter(quarter)
+    ctx = _context(data_dir, tasks, rules)
+    return _rate_with_change(quarter, ctx)
+
+
+def _rate_with_change(quarter: str, ctx: _Context) -> pd.DataFrame:
+    frame = _rate(quarter, ctx)
+    prev_q = previous_quarter(quarter)
+    prev = dict(zip(frame["task_id"], [None] * len(frame)))
+    if prev_q is not None:
+        prev = dict(zip(*[_rate(prev_q, ctx)[c] for c in ("task_id", "light")]))
+    frame["prev_light"] = [prev.get(t) for t in frame["task_id"]]
+    frame["prev_light_label"] = [None if p is None else LIGHT_LABELS[p] for p in frame["prev_light"]]
+    frame["change"] = [_change(p, c) for p, c in zip(frame["prev_light"], frame["light"])]
+    return frame.loc[:, RATING_COLUMNS]
+
+
+def rating_history(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
+                   tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Long table, one row per task per quarter from Q1 to ``quarter``: planned/actual % and light."""
+    ctx = _context(data_dir, tasks, rules)
+    parts = [_rate(q, ctx) for q in quarters_up_to(normalize_quarter(quarter))]
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.loc[:, ["task_id", "quarter", "planned_pct", "actual_pct", "light", "light_label"]]
+
+
+def _league(rated: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
+    points = ctx.scoring["light_points"]
+    weights = ctx.scoring["tier_weights"]
+    counted = ctx.ratings["missing_counts_as"]
+    rows = []
+    for leader in leader_names(ctx.tasks):
+        mine = rated[rated["leader"] == leader]
+        total = sum(weights[t] for t in mine["tier"])
+        score = sum(weights[t] * points[counted if light == "missing" else light]
+                    for t, light in zip(mine["tier"], mine["light"]))
+        counts = {light: int((mine["light"] == light).sum()) for light in LIGHTS}
+        rows.append({"leader": leader, "score": round(score / total, 1) if total else 0.0,
+                     "n_tasks": len(mine), **counts})
+    frame = pd.DataFrame(rows)
+    frame["_bad"] = frame["red"] + frame["missing"]
+    frame = frame.sort_values(["score", "_bad", "done"], ascending=[False, True, False], kind="stable")
+    ranks: list[int] = []
+    previous_key = None
+    for position, key in enumerate(zip(frame["score"], frame["_bad"], frame["done"]), start=1):
+        ranks.append(ranks[-1] if key == previous_key else position)
+        previous_key = key
+    frame.insert(0, "rank", ranks)
+    return frame.drop(columns="_bad").reset_index(drop=True)
+
+
+def league_table(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
+                 tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Leaders ranked by tier-weighted light score, with the previous quarter's rank and score."""
+    quarter = normalize_quarter(quarter)
+    ctx = _context(data_dir, tasks, rules)
+    frame = _league(_rate(quarter, ctx), ctx)
+    prev_q = previous_quarter(quarter)
+    prev_rank: dict[str, int] = {}
+    prev_score: dict[str, float] = {}
+    if prev_q is not None:
+        prev = _league(_rate(prev_q, ctx), ctx)
+        prev_rank = dict(zip(prev["leader"], prev["rank"]))
+        prev_score = dict(zip(prev["leader"], prev["score"]))
+    frame["prev_rank"] = pd.Series([prev_rank.get(name) for name in frame["leader"]], dtype=object)
+    frame["rank_change"] = pd.Series([None if name not in prev_rank else int(prev_rank[name] - rank)
+                                      for name, rank in zip(frame["leader"], frame["rank"])], dtype=object)
+    frame["prev_score"] = pd.to_numeric(pd.Series([prev_score.get(n) for n in frame["leader"]],
+                                                  dtype=object)).astype("float64")
+    return frame.loc[:, LEAGUE_COLUMNS]
+
+
+def transition_counts(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
+                      tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Previous light (rows) × current light (columns) task counts; tasks first rated now are left out."""
+    rated = rate_quarter(quarter, data_dir, tasks=tasks, rules=rules)
+    table = pd.DataFrame(0, index=pd.Index(LIGHTS, name="prev_light"), columns=pd.Index(LIGHTS, name="light"))
+    for prev, current in zip(rated["prev_light"], rated["light"]):
+        if prev is not None:
+            table.loc[prev, current] += 1
+    return table
+
+
+def describe_rules(rules: dict[str, Any] | None = None) -> list[str]:
+    """The rating and ranking rules in force, as Chinese sentences (for report appendices)."""
+    rule_set = load_rules() if rules is None else rules
+    r = rating_rules(rule_set)
+    s = scoring_rules(rule_set)
+    g, y = _num(r["green_max_behind"]), _num(r["yellow_max_behind"])
+    points = "、".join(f"{LIGHT_LABELS[k]} {_num(v)} 分" for k, v in s["light_points"].items())
+    weights = "、".join(f"{TIER_LABELS[t]} {_num(s['tier_weights'][t])}" for t in TIERS)
+    return [
+        "序时进度差 = 计划累计进度 − 实际累计进度（百分点），以牵头单位报送的数据为准。",
+        f"落后序时进度不超过 {g} 个百分点（含 {g}）为绿灯；超过 {g} 且不超过 {y} 个百分点为黄灯；超过 {y} 个百分点为红灯。",
+        f"本季度节点目标未完成的，至少为{LIGHT_LABELS[r['missed_milestone_min_light']]}；"
+        f"连续 {r['missed_milestone_consecutive_red']} 个季度节点目标未完成的，为红灯。",
+        f"自评“已完成”且实际累计进度达到 {_num(r['done_requires_pct'])}%、节点目标已完成的，评为已完成（销号）。",
+        f"未报年度计划、无法对照序时进度的，按{LIGHT_LABELS[r['no_plan_light']]}处理。",
+        f"牵头单位未报送的，评为未报送，排名中按{LIGHT_LABELS[r['missing_counts_as']]}计分。",
+        "督查室可书面说明理由调整灯号，调整留痕可查，报告同时列出规则判定结果。",
+        f"市领导得分 = 其牵头任务灯号分值按层级加权的平均数；分值：{points}；层级权重：{weights}。",
+        "得分相同的，红灯与未报送项数少者在前；仍相同的，已完成项数多者在前；再相同的并列。",
+    ]

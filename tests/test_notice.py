@@ -1,0 +1,155 @@
+"""The notice parser against the real 2026 notice and rewritten variants."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from notice_variants import Style, write_notice
+
+from jj123lib.exceptions import NoticeParseError
+from jj123lib.notice import parse_notice, parse_notice_document
+from jj123lib.tasks import default_notice_path, load_tasks
+
+NOTICE = default_notice_path().read_text(encoding="utf-8")
+OTHER_LEADERS = {
+    "张健龙": "林志远",
+    "吴靖宇": "黄海波",
+    "王也夫": "许文静",
+    "陈丽蓉": "蔡明哲",
+    "吴尊意": "洪晓燕",
+    "陈进福": "施国强",
+    "陈清平": "庄雅琪",
+    "陈英煌": "欧阳一鸣",
+}
+
+
+def test_real_notice_has_48_tasks_in_three_tiers() -> None:
+    tasks = parse_notice(NOTICE)
+    assert len(tasks) == 48
+    assert tasks["tier"].value_counts().to_dict() == {"breakthrough": 24, "provincial": 16, "national": 8}
+    assert list(tasks.loc[tasks["tier"] == "provincial", "seq"]) == list(range(1, 17))
+    assert tasks["task_id"].is_unique
+
+
+def test_label_broken_across_lines_with_blank_line() -> None:
+    # "（牵头市" / "" / "领导：张健龙，责任单位：自然资源局）" on lines 20–22.
+    first = parse_notice(NOTICE).iloc[0]
+    assert first["title"] == "纵深推进国家级盘活利用低效用地试点工作"
+    assert first["leader"] == "张健龙"
+    assert first["units"] == ["自然资源局"]
+    assert first["source_line"] == 20
+
+
+def test_brackets_inside_title_and_half_width_annotation() -> None:
+    tasks = parse_notice(NOTICE).set_index("task_id")
+    assert tasks.loc["P10", "title"] == "打造1个更新（完整社区）省级典型样板项目"
+    assert tasks.loc["P10", "leader"] == "吴尊意"
+    # B19–B24 use half-width brackets around the annotation in the real notice.
+    assert tasks.loc["B19", "title"] == "打造重点群体精准管控体系，实现风险“止于未发”"
+    assert tasks.loc["B24", "units"] == ["晋东新区开发建设指挥部", "陈埭镇"]
+    assert tasks.loc["B24", "lead_unit"] == "晋东新区开发建设指挥部"
+
+
+def test_several_units_keep_their_order() -> None:
+    tasks = parse_notice(NOTICE).set_index("task_id")
+    assert tasks.loc["P15", "units"] == ["陈埭镇", "鞋纺城公司", "珠江文体公司"]
+    assert tasks.loc["P15", "lead_unit"] == "陈埭镇"
+
+
+def test_quantity_targets_are_structured() -> None:
+    tasks = parse_notice(NOTICE).set_index("task_id")
+    assert tasks.loc["B15", "target_value"] == 5000.0
+    assert tasks.loc["B15", "target_unit"] == "亩"
+    # "延长30年" is a term, not a target.
+    assert pd.isna(tasks.loc["B07", "target_value"])
+
+
+def test_footer_and_requirements_section_are_not_tasks() -> None:
+    titles = " ".join(parse_notice(NOTICE)["title"])
+    assert "高度重视" not in titles and "抄送" not in titles
+
+
+def test_document_reports_year_and_minimums() -> None:
+    document = parse_notice_document(NOTICE)
+    assert document.year == 2026
+    assert document.minimums == {"national": 1, "provincial": 2, "breakthrough": 3}
+    assert [s.line for s in document.sections] == [17, 38, 76]
+
+
+def test_rewritten_notice_with_other_leaders_and_wrapping() -> None:
+    text, expected = write_notice(
+        load_tasks(),
+        Style(seed=7, wrap_probability=0.8, half_width_probability=0.4, leader_map=OTHER_LEADERS),
+    )
+    # The variant really differs from the original in the ways the issue names.
+    assert "(牵头市领导:" in text and "（牵头市领导：" in text
+    assert "林志远" in text and "张健龙" not in text
+    parsed = parse_notice(text)
+    pd.testing.assert_frame_equal(parsed.drop(columns="year"), expected.drop(columns="year"))
+    assert parsed["year"].iloc[0] == 2026
+
+
+def test_item_without_units_names_its_line() -> None:
+    broken = NOTICE.replace("（牵头市领导：吴靖宇，责任单位：商务局）", "（牵头市领导：吴靖宇）", 1)
+    with pytest.raises(NoticeParseError) as info:
+        parse_notice(broken)
+    assert info.value.line == 24
+    assert "责任单位" in str(info.value) and "第 24 行" in str(info.value)
+
+
+def test_item_without_annotation_is_an_error_not_a_merge() -> None:
+    broken = NOTICE.replace("（牵头市领导：王也夫，责任单位：农业农村局）\n\n4.", "\n\n4.", 1)
+    with pytest.raises(NoticeParseError) as info:
+        parse_notice(broken)
+    assert info.value.line == 26
+
+
+def test_stray_text_after_annotation_names_the_line() -> None:
+    broken = NOTICE.replace("责任单位：商务局）\n", "责任单位：商务局）\n多余的一行\n", 1)
+    with pytest.raises(NoticeParseError) as info:
+        parse_notice(broken)
+    assert info.value.line == 25
+
+
+def test_two_leaders_are_refused_not_guessed() -> None:
+    broken = NOTICE.replace("牵头市领导：吴靖宇，责任单位：商务局", "牵头市领导：吴靖宇、张健龙，责任单位：商务局", 1)
+    with pytest.raises(NoticeParseError, match="只能有一位"):
+        parse_notice(broken)
+
+
+def test_text_without_task_list_is_an_error() -> None:
+    with pytest.raises(NoticeParseError, match="未找到任务清单"):
+        parse_notice("晋江市人民政府办公室文件\n\n二、工作要求\n")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10**6),
+    wrap=st.floats(0, 1),
+    half=st.floats(0, 1),
+    blank=st.floats(0, 1),
+)
+def test_rewrapped_notice_parses_right_or_fails_naming_a_line(
+    seed: int, wrap: float, half: float, blank: float
+) -> None:
+    text, expected = write_notice(
+        load_tasks(),
+        Style(
+            seed=seed,
+            wrap_probability=wrap,
+            half_width_probability=half,
+            blank_line_in_wrap_probability=blank,
+            cut_item_numbers=True,
+        ),
+    )
+    try:
+        parsed = parse_notice(text)
+    except NoticeParseError as error:
+        assert 1 <= error.line <= len(text.splitlines())
+        assert re.search(r"第 \d+ 行", str(error))
+        return
+    pd.testing.assert_frame_equal(parsed, expected)
