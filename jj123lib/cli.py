@@ -109,6 +109,24 @@ def build_parser() -> argparse.ArgumentParser:
 _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
 
 
+def _register_ledger_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from jj123lib.ledger_cli import register
+
+    register(sub)
+
+
+_EXTRA_COMMANDS.append(_register_ledger_commands)  # forms, ingest, ledger, ratings, league, override, demo-data
+
+
+def _register_batch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from jj123lib.batch_cli import register
+
+    register(sub)
+
+
+_EXTRA_COMMANDS.append(_register_batch_command)  # batch (reports: notebooks → HTML → PDF)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":

@@ -169,7 +169,8 @@ class RenderError(Jj123Error):
 class BrowserError(Jj123Error):
     """Headless Chromium is missing or failed while printing a PDF."""
 
-    INSTALL_HINT = "请安装 chromium（Debian：apt-get install chromium）或设置 JJ123_CHROMIUM 指向 Chrome/Chromium 可执行文件"
+    INSTALL_HINT = ("请安装 chromium（Debian：apt-get install chromium）"
+                    "或设置 JJ123_CHROMIUM 指向 Chrome/Chromium 可执行文件")
 
     def __init__(self, problem: str, executable: str | None = None, missing: bool = False) -> None:
         self.problem = problem

@@ -312,7 +312,8 @@ def _meta_from_columns(check: _Checker, kind: str, units: list[str]) -> tuple[st
             elif label not in found:
                 found[label] = (value, number)
             elif value != found[label][0]:
-                check.error(f"与第 {found[label][1]} 行的“{found[label][0]}”不一致（一份文件只能填报一个单位、一个时期）",
+                check.error(f"与第 {found[label][1]} 行的“{found[label][0]}”不一致"
+                            "（一份文件只能填报一个单位、一个时期）",
                             row=number, column=label, value=value)
     period = found.get(period_label, ("", 0))[0]
     unit = found.get("填报单位", ("", 0))[0]
@@ -403,7 +404,9 @@ def _progress_rows(check: _Checker, tasks: pd.DataFrame, unit: str, quarter: str
         if task is None:
             continue
         lead = task.lead_unit == unit
-        if not lead and all(_blank(check.cell(values, c)) for c in PROGRESS_FILL_IN):
+        if all(_blank(check.cell(values, c)) for c in PROGRESS_FILL_IN):
+            if lead:
+                check.error(f"牵头任务 {task.task_id} 整行未填报（牵头单位须逐项填报）", row=number, column="工作进展")
             continue  # a co-unit may leave its row blank
         notes: list[str] = []
         pct = _percent(check, number, values, flags, "实际累计进度(%)", notes)
@@ -455,6 +458,10 @@ def _plan_rows(check: _Checker, tasks: pd.DataFrame, unit: str, year: int) -> li
     for number, values, flags in check.grid.rows:
         task = _check_task(check, number, values, tasks_by_id, unit, seen, lead_only=True)
         if task is None:
+            continue
+        if all(_blank(check.cell(values, c)) for c in PLAN_COLUMNS[3:]):
+            check.error(f"任务 {task.task_id} 整行未填报（须填写四个季度的节点目标和计划累计进度）", row=number,
+                        column="一季度节点目标")
             continue
         reporter, when = _check_reporter_date(check, number, values, year)
         notes: list[str] = []

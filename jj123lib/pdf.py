@@ -34,6 +34,8 @@ __all__ = ["Browser", "find_chromium", "html_to_pdf", "CHROMIUM_FLAGS"]
 _CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 # Quiet, offline-friendly headless flags (the closed network makes defaults slow and noisy).
+# Not --no-pdf-header-footer: with CDP it crashes the renderer (Chromium 156); printToPDF
+# is told displayHeaderFooter=False instead.
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -47,15 +49,8 @@ CHROMIUM_FLAGS = (
     "--no-default-browser-check",
     "--mute-audio",
     "--hide-scrollbars",
-    "--no-pdf-header-footer",
     "--remote-debugging-address=127.0.0.1",
 )
-
-
-_READY_JS = """new Promise(resolve => {
-  const done = () => document.fonts.ready.then(() => resolve(true));
-  if (document.readyState === "complete") { done(); } else { window.addEventListener("load", done); }
-})"""
 
 
 def find_chromium(executable: str | None = None) -> str:
@@ -85,6 +80,7 @@ class Browser:
         self._next_id = 0
         self._events: list[dict[str, Any]] = []
         self._log: Any = None
+        self._session: str | None = None
 
     # -- lifecycle -----------------------------------------------------------------
     def start(self) -> Browser:
@@ -166,23 +162,20 @@ class Browser:
         source = Path(html_path).resolve()
         if not source.is_file():
             raise BrowserError(f"找不到要打印的 HTML 文件：{source}")
-        # A fresh tab per file: navigating one tab between file:// pages swaps renderer
-        # processes, which detaches the CDP session. Tabs are cheap in a running browser.
-        target = self._call("Target.createTarget", {"url": source.as_uri()})["targetId"]
-        try:
-            session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-            # Wait for the load event and for fonts (all local) before printing.
-            self._call("Runtime.evaluate", {"expression": _READY_JS, "awaitPromise": True}, session=session)
-            result = self._call("Page.printToPDF", {
-                "printBackground": True,
-                "preferCSSPageSize": True,
-                "displayHeaderFooter": False,
-                "generateDocumentOutline": True,
-                "generateTaggedPDF": True,
-            }, session=session)
-        finally:
-            self._call("Target.closeTarget", {"targetId": target})
-            self._events.clear()
+        session = self._ensure_tab()
+        self._events.clear()
+        frame = self._call("Page.navigate", {"url": source.as_uri()}, session=session)
+        if frame.get("errorText"):
+            raise BrowserError(f"浏览器无法打开 {source.name}：{frame['errorText']}", executable=self.executable)
+        self._wait_event("Page.loadEventFired", session)
+        # All fonts are local, but let layout settle with them before printing.
+        self._call("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => true)",
+                                        "awaitPromise": True}, session=session)
+        result = self._call("Page.printToPDF", {
+            "printBackground": True,
+            "preferCSSPageSize": True,
+            "displayHeaderFooter": False,
+        }, session=session)
         data = base64.b64decode(result["data"])
         if not data.startswith(b"%PDF"):
             raise BrowserError(f"浏览器返回的不是 PDF：{source.name}")
@@ -217,6 +210,38 @@ class Browser:
                                executable=self.executable)
         result: dict[str, Any] = reply.get("result", {})
         return result
+
+    def _ensure_tab(self) -> str:
+        if self._session is None:
+            target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
+            self._session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            self._call("Page.enable", session=self._session)
+        return self._session
+
+    def _wait_event(self, name: str, session: str) -> dict[str, Any]:
+        import websocket
+
+        deadline = time.monotonic() + self.timeout
+        while True:
+            for event in self._events:
+                if event.get("sessionId") == session and event.get("method") in (name, "Inspector.detached"):
+                    self._events.remove(event)
+                    if event["method"] != name:
+                        self._session = None
+                        reason = event.get("params", {}).get("reason", "")
+                        raise BrowserError(f"浏览器页面意外关闭：{reason}", executable=self.executable)
+                    return event
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise BrowserError(f"等待浏览器事件 {name} 超时", executable=self.executable)
+            try:
+                self._ws.settimeout(remaining)
+                message = json.loads(self._ws.recv())
+            except (OSError, websocket.WebSocketException) as exc:
+                raise BrowserError(f"与浏览器通信失败（{name}）：{exc or type(exc).__name__}",
+                                   executable=self.executable) from None
+            if "method" in message:
+                self._events.append(message)
 
     def _log_tail(self) -> str:
         if self._log is None:

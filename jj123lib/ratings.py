@@ -105,20 +105,21 @@ def _rule_light(task: Any, quarter: str, ctx: _Context) -> tuple[str, str, float
     if gap is None:
         light = r["no_plan_light"]
         why = "未报年度计划" if planned is None else "未填实际累计进度"
-        reasons.append(f"{why}，无法对照序时进度，按{LIGHT_LABELS[light]}")
+        pace, bound = f"{why}，无法对照序时进度", ""
     elif gap <= green:
         light = "green"
         if gap <= 0:
-            lead_text = "达到序时进度" if gap == 0 else f"超前序时进度 {_num(-gap)} 个百分点"
-            reasons.append(f"{lead_text}（落后 ≤{_num(green)}），绿灯")
+            pace = "达到序时进度" if gap == 0 else f"超前序时进度 {_num(-gap)} 个百分点"
+            bound = f"落后 ≤{_num(green)}"
         else:
-            reasons.append(f"落后序时进度 {_num(gap)} 个百分点（≤{_num(green)}），绿灯")
+            pace, bound = f"落后序时进度 {_num(gap)} 个百分点", f"≤{_num(green)}"
     elif gap <= yellow:
         light = "yellow"
-        reasons.append(f"落后序时进度 {_num(gap)} 个百分点（>{_num(green)} 且 ≤{_num(yellow)}），黄灯")
+        pace, bound = f"落后序时进度 {_num(gap)} 个百分点", f">{_num(green)} 且 ≤{_num(yellow)}"
     else:
         light = "red"
-        reasons.append(f"落后序时进度 {_num(gap)} 个百分点（>{_num(yellow)}），红灯")
+        pace, bound = f"落后序时进度 {_num(gap)} 个百分点", f">{_num(yellow)}"
+    pace_light = light
     if met is False:
         run = []
         q: str | None = quarter
@@ -138,6 +139,12 @@ def _rule_light(task: Any, quarter: str, ctx: _Context) -> tuple[str, str, float
                 reasons.append(f"本季度节点目标未完成，至少{LIGHT_LABELS[floor]}")
             else:
                 reasons.append("本季度节点目标未完成")
+    if not bound:
+        reasons.insert(0, f"{pace}，按{LIGHT_LABELS[pace_light]}")
+    elif light == pace_light:
+        reasons.insert(0, f"{pace}（{bound}），{LIGHT_LABELS[light]}")
+    else:
+        reasons.insert(0, f"{pace}（{bound}，按序时进度为{LIGHT_LABELS[pace_light]}）")
     if status == "已完成":
         reasons.append(f"自评已完成但不满足销号条件（须实际累计进度 {_num(r['done_requires_pct'])}% 且节点目标已完成）")
     return light, "；".join(reasons), gap
@@ -174,6 +181,10 @@ def _rate(quarter: str, ctx: _Context) -> pd.DataFrame:
     for column in ("planned_pct", "actual_pct", "gap"):
         frame[column] = pd.to_numeric(frame[column]).astype("float64")
     frame["milestone_met"] = frame["milestone_met"].astype(object)
+    for column in ("milestone", "self_status", "override_reason", "progress", "problems", "next_steps",
+                   "coordination", "reporter", "report_date", "source_file"):
+        frame[column] = pd.Series([None if v is None or (isinstance(v, float) and pd.isna(v)) else v
+                                   for v in frame[column]], dtype=object)
     return frame
 
 
@@ -283,7 +294,8 @@ def describe_rules(rules: dict[str, Any] | None = None) -> list[str]:
     weights = "、".join(f"{TIER_LABELS[t]} {_num(s['tier_weights'][t])}" for t in TIERS)
     return [
         "序时进度差 = 计划累计进度 − 实际累计进度（百分点），以牵头单位报送的数据为准。",
-        f"落后序时进度不超过 {g} 个百分点（含 {g}）为绿灯；超过 {g} 且不超过 {y} 个百分点为黄灯；超过 {y} 个百分点为红灯。",
+        f"落后序时进度不超过 {g} 个百分点（含 {g}）为绿灯；超过 {g} 且不超过 {y} 个百分点为黄灯；"
+        f"超过 {y} 个百分点为红灯。",
         f"本季度节点目标未完成的，至少为{LIGHT_LABELS[r['missed_milestone_min_light']]}；"
         f"连续 {r['missed_milestone_consecutive_red']} 个季度节点目标未完成的，为红灯。",
         f"自评“已完成”且实际累计进度达到 {_num(r['done_requires_pct'])}%、节点目标已完成的，评为已完成（销号）。",

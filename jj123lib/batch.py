@@ -1,0 +1,481 @@
+"""``jj123 batch``: every leader's report and the quarterly overview, fast and incremental.
+
+Pipeline per report: papermill executes the notebook (in a worker process whose
+kernel stays warm across notebooks, see :mod:`jj123lib.execute`) → the worker
+converts it to HTML with the project's template (nbconvert imported once per
+worker) → the main process prints the PDF through ONE headless Chromium
+(:mod:`jj123lib.pdf`) as soon as the HTML is there.
+
+Layout of ``<out>`` (default ``reports/<quarter>/``, or ``reports/demo/<quarter>/``
+for demo data)::
+
+    index.html              links to every report, each leader's lights at a glance
+    manifest.json           one entry per report: kind, leader, html, pdf, status, fingerprint, seconds…
+    overview.html/.pdf      quarterly overview
+    <slug>.html/.pdf        one per leader (slug = pinyin of the name)
+    notebooks/<name>.ipynb  executed notebooks, the record of each run
+
+A report is skipped when its fingerprint (notebook, template, parameters, data,
+library code and version) matches its last successful render and its files
+exist. Files appear at their final paths only when complete. One failing report
+does not stop the others; the run then exits non-zero. The skip path imports no
+notebook machinery, so a rerun with nothing changed takes about a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jj123lib import __version__
+from jj123lib.atomic import atomic_write
+from jj123lib.datadir import DEMO_BANNER, is_demo
+from jj123lib.exceptions import BrowserError, ParameterError
+from jj123lib.parameters import validate_data_dir, validate_leader
+from jj123lib.quarters import normalize_quarter, quarter_label
+
+__all__ = ["BatchResult", "ReportJob", "run_batch", "default_out_dir", "FORMATS", "MANIFEST", "INDEX",
+           "NOTEBOOK_DIR"]
+
+FORMATS = ("html", "pdf")
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = {"leader": "leader_report.ipynb", "overview": "quarterly_overview.ipynb"}
+REPORTS_ROOT = Path("reports")
+DEMO_SUBDIR = "demo"
+
+
+@dataclass
+class ReportJob:
+    """One report to render; plain data so it pickles to a worker process."""
+
+    kind: str  # leader | overview
+    leader: str | None
+    name: str  # file stem: leader slug or "overview"
+    title: str
+    notebook: str  # absolute path
+    out_dir: str  # absolute path
+    parameters: dict[str, str]
+    fingerprint: str
+    timeout: int = 600
+
+    @property
+    def key(self) -> str:
+        return f"leader:{self.leader}" if self.kind == "leader" else "overview"
+
+    @property
+    def html(self) -> str:
+        return f"{self.name}.html"
+
+    @property
+    def pdf(self) -> str:
+        return f"{self.name}.pdf"
+
+    @property
+    def ipynb(self) -> str:
+        return f"notebooks/{self.name}.ipynb"
+
+
+@dataclass
+class BatchResult:
+    out_dir: Path
+    manifest: Path
+    index: Path
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+    run_keys: list[str] = field(default_factory=list)  # reports considered by this run
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        return [r for r in self.reports if r["status"] == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.reports if r["status"] == status and _key(r) in self.run_keys)
+
+    def summary(self) -> str:
+        """Chinese summary naming each failure and its cell."""
+        rendered = self.count("ok")
+        skipped = self.count("skipped")
+        lines = [f"完成：生成 {rendered} 份，跳过（未变化）{skipped} 份，失败 {len(self.failed)} 份，"
+                 f"用时 {self.seconds:.1f} 秒。"]
+        for entry in self.failed:
+            who = entry["leader"] or "季度总览"
+            lines.append(f"  失败：{who}（{entry['notebook'] or entry['kind']}）：{entry['error']}")
+        lines.append(f"索引：{self.index}")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------------
+# Planning: validation, output folder, fingerprints, what to skip
+# ------------------------------------------------------------------------------------------------
+def default_out_dir(quarter: str, data_dir: str | os.PathLike[str]) -> Path:
+    """``reports/<quarter>`` for the office's data, ``reports/demo/<quarter>`` for demo data."""
+    if is_demo(data_dir):
+        return REPORTS_ROOT / DEMO_SUBDIR / quarter
+    return REPORTS_ROOT / quarter
+
+
+def _check_out_dir(out: Path, demo: bool) -> None:
+    demo_root = (REPORTS_ROOT / DEMO_SUBDIR).resolve()
+    inside_demo = out.resolve() == demo_root or demo_root in out.resolve().parents
+    if inside_demo and not demo:
+        raise ParameterError("out", str(out), hint="真实数据的报告不能写入 reports/demo/（该目录只放示例数据报告）")
+
+
+def _digest(*parts: str | bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _plan(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str], notebook_dir: Path,
+          timeout: int) -> list[ReportJob]:
+    from jj123lib.fingerprint import code_fingerprint, data_fingerprint
+    from jj123lib.render import html_title, template_fingerprint
+    from jj123lib.slugs import unique_slugs
+    from jj123lib.tasks import leaders as all_leaders
+
+    shared = _digest(data_fingerprint(data_dir), code_fingerprint(), template_fingerprint(), __version__)
+    slugs = unique_slugs(all_leaders())
+    jobs: list[ReportJob] = []
+    specs: list[tuple[str, str | None]] = [("leader", name) for name in leaders] + [("overview", None)]
+    for kind, leader in specs:
+        notebook = (notebook_dir / NOTEBOOKS[kind]).resolve()
+        if not notebook.is_file():
+            raise ParameterError("notebook", str(notebook), hint="找不到报告笔记本")
+        params = {"quarter": quarter, "data_dir": str(data_dir)}
+        if leader is not None:
+            params["leader"] = leader
+        fp = _digest(shared, notebook.read_bytes(), json.dumps(params, ensure_ascii=False, sort_keys=True))
+        jobs.append(ReportJob(kind=kind, leader=leader, name=slugs[leader] if leader else "overview",
+                              title=html_title(kind, quarter, leader), notebook=str(notebook),
+                              out_dir=str(out_dir.resolve()), parameters=params, fingerprint=fp, timeout=timeout))
+    return jobs
+
+
+def _load_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
+    path = out_dir / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {(f"leader:{r['leader']}" if r["kind"] == "leader" else "overview"): r for r in data["reports"]}
+    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError):
+        return {}
+
+
+def _up_to_date(job: ReportJob, old: dict[str, Any] | None, formats: Sequence[str]) -> tuple[bool, bool]:
+    """(all outputs current, HTML current but the PDF missing)."""
+    if not old or old.get("status") not in ("ok", "skipped") or old.get("fingerprint") != job.fingerprint:
+        return False, False
+    out = Path(job.out_dir)
+    if not (out / job.html).is_file() or not (out / job.ipynb).is_file():
+        return False, False
+    if "pdf" in formats and not (out / job.pdf).is_file():
+        return False, True
+    return True, False
+
+
+# ------------------------------------------------------------------------------------------------
+# Worker side (runs in a spawned process)
+# ------------------------------------------------------------------------------------------------
+def _worker_init() -> None:
+    """Start this worker's kernel first (it boots while nbconvert/papermill import)."""
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    from jj123lib.execute import WarmKernel
+
+    WarmKernel.get().start(warm=True)
+    from jj123lib.render import make_exporter
+
+    make_exporter()
+
+
+def _render(job: ReportJob) -> dict[str, Any]:
+    """Execute one notebook and write its executed copy and HTML. Never raises."""
+    from jj123lib.atomic import atomic_write as write
+    from jj123lib.execute import execute_report
+    from jj123lib.render import notebook_to_html
+
+    started = time.monotonic()
+    out = Path(job.out_dir)
+    final_nb = out / job.ipynb
+    final_nb.parent.mkdir(parents=True, exist_ok=True)
+    tmp_nb = final_nb.with_name(f".{final_nb.stem}.{os.getpid()}.part.ipynb")  # papermill wants .ipynb
+    try:
+        nb, failure = execute_report(job.notebook, tmp_nb, job.parameters, timeout=job.timeout)
+        if tmp_nb.is_file():
+            os.replace(tmp_nb, final_nb)
+        if failure is not None:
+            return {"status": "failed", "error": failure.describe(), "cell_index": failure.cell_index,
+                    "ename": failure.ename, "seconds": time.monotonic() - started}
+        write(out / job.html, notebook_to_html(nb, job.title))
+    except Exception as exc:  # noqa: BLE001 - one report's failure must not stop the batch
+        return {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "cell_index": None,
+                "ename": type(exc).__name__, "seconds": time.monotonic() - started}
+    finally:
+        if tmp_nb.exists():
+            tmp_nb.unlink()
+    return {"status": "ok", "error": None, "cell_index": None, "ename": None,
+            "seconds": time.monotonic() - started}
+
+
+# ------------------------------------------------------------------------------------------------
+# Orchestration
+# ------------------------------------------------------------------------------------------------
+def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int | None = None,
+              formats: Sequence[str] = FORMATS, force: bool = False,
+              data_dir: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] | None = None,
+              progress: bool = True, notebook_dir: str | os.PathLike[str] | None = None,
+              timeout: int = 600) -> BatchResult:
+    """Render the reports of ``quarter``; see the module docstring. Returns a :class:`BatchResult`."""
+    started = time.monotonic()
+    q = normalize_quarter(quarter)
+    data = validate_data_dir(data_dir)
+    demo = is_demo(data)
+    wanted_formats = [f.strip() for f in formats if f.strip()]
+    bad = [f for f in wanted_formats if f not in FORMATS]
+    if bad or not wanted_formats:
+        raise ParameterError("formats", ",".join(wanted_formats), list(FORMATS))
+    from jj123lib.tasks import leaders as all_leaders
+
+    chosen = [validate_leader(name) for name in leaders] if leaders else all_leaders()
+    chosen = list(dict.fromkeys(chosen))
+    out_dir = Path(out) if out is not None else default_out_dir(q, data)
+    _check_out_dir(out_dir, demo)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    n_jobs = max(1, int(jobs or os.cpu_count() or 1))
+
+    plan = _plan(q, data, out_dir, chosen, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout)
+    old = _load_manifest(out_dir)
+    entries: dict[str, dict[str, Any]] = {}
+    to_render: list[ReportJob] = []
+    pdf_only: list[ReportJob] = []
+    for job in plan:
+        current, needs_pdf = (False, False) if force else _up_to_date(job, old.get(job.key), wanted_formats)
+        entry = _entry(job, old.get(job.key))
+        if current:
+            entry.update(status="skipped", seconds=0.0)
+        elif needs_pdf:
+            pdf_only.append(job)
+        else:
+            to_render.append(job)
+        entries[job.key] = entry
+
+    if to_render or pdf_only:
+        _execute(to_render, pdf_only, entries, wanted_formats, n_jobs, progress)
+
+    # Reports not in this run (other leaders with --leader) keep their last entry.
+    merged_by_key = {**old, **entries}
+    order = ["overview"] + [f"leader:{name}" for name in all_leaders()]
+    merged = [merged_by_key[k] for k in order if k in merged_by_key]
+    merged += [v for k, v in merged_by_key.items() if k not in order]  # leaders no longer in the task table
+    result = BatchResult(out_dir=out_dir, manifest=out_dir / MANIFEST, index=out_dir / INDEX, reports=merged,
+                         run_keys=list(entries))
+    changed = bool(to_render or pdf_only) or not result.index.is_file()
+    if changed:
+        _attach_lights(merged, q, data)
+    result.seconds = time.monotonic() - started
+    manifest = {
+        "schema": 1,
+        "generator": f"jj123 {__version__}",
+        "quarter": q,
+        "data_dir": str(data),
+        "demo": demo,
+        "formats": wanted_formats,
+        "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "seconds": round(result.seconds, 2),
+        "reports": merged,
+    }
+    atomic_write(result.manifest, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    if changed:
+        atomic_write(result.index, _index_html(manifest))
+    return result
+
+
+def _key(entry: dict[str, Any]) -> str:
+    return f"leader:{entry['leader']}" if entry["kind"] == "leader" else "overview"
+
+
+def _entry(job: ReportJob, old: dict[str, Any] | None) -> dict[str, Any]:
+    base = {
+        "kind": job.kind,
+        "leader": job.leader,
+        "title": job.title,
+        "html": job.html,
+        "pdf": job.pdf,
+        "notebook": job.ipynb,
+        "status": "ok",
+        "fingerprint": job.fingerprint,
+        "seconds": 0.0,
+        "error": None,
+        "cell_index": None,
+        "rendered_at": None,
+        "lights": None,
+    }
+    if old:
+        for key in ("rendered_at", "lights", "seconds"):
+            base[key] = old.get(key, base[key])
+    return base
+
+
+def _execute(to_render: list[ReportJob], pdf_only: list[ReportJob], entries: dict[str, dict[str, Any]],
+             formats: Sequence[str], n_jobs: int, progress: bool) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from tqdm import tqdm
+
+    from jj123lib.pdf import Browser
+
+    want_pdf = "pdf" in formats
+    bar = tqdm(total=len(to_render) + len(pdf_only), file=sys.stderr, disable=not progress, desc="生成报告",
+               unit="份", leave=True, dynamic_ncols=True)
+    browser: Browser | None = None
+    browser_error: BrowserError | None = None
+
+    def ensure_browser() -> Browser | None:
+        nonlocal browser, browser_error
+        if browser is None and browser_error is None:
+            try:
+                browser = Browser().start()
+            except BrowserError as exc:
+                browser_error = exc
+        return browser
+
+    def print_pdf(job: ReportJob, seconds: float) -> None:
+        entry = entries[job.key]
+        out = Path(job.out_dir)
+        started = time.monotonic()
+        if want_pdf:
+            current = ensure_browser()
+            try:
+                if current is None:
+                    assert browser_error is not None
+                    raise browser_error
+                current.print_pdf(out / job.html, out / job.pdf)
+            except BrowserError as exc:
+                entry.update(status="failed", error=f"PDF：{exc}", seconds=round(seconds, 2))
+                _remove(out / job.pdf)
+                return
+        entry.update(status="ok", error=None, cell_index=None, fingerprint=job.fingerprint,
+                     seconds=round(seconds + time.monotonic() - started, 2),
+                     rendered_at=datetime.now().astimezone().isoformat(timespec="seconds"))
+
+    try:
+        futures = {}
+        pool = None
+        if to_render:
+            context = multiprocessing.get_context("spawn")
+            pool = ProcessPoolExecutor(max_workers=min(n_jobs, len(to_render)), mp_context=context,
+                                       initializer=_worker_init)
+            # Longest first: leader reports have charts; the overview is lighter.
+            futures = {pool.submit(_render, job): job for job in to_render}
+        try:
+            for job in pdf_only:
+                print_pdf(job, 0.0)
+                bar.update(1)
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - a crashed worker fails its report only
+                    outcome = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "cell_index": None,
+                               "seconds": 0.0}
+                if outcome["status"] == "ok":
+                    print_pdf(job, outcome["seconds"])
+                else:
+                    out = Path(job.out_dir)
+                    for stale in (job.html, job.pdf):  # never leave an old report looking current
+                        _remove(out / stale)
+                    entries[job.key].update(status="failed", error=outcome["error"],
+                                            cell_index=outcome.get("cell_index"),
+                                            seconds=round(outcome["seconds"], 2))
+                bar.update(1)
+                who = job.leader or "季度总览"
+                bar.set_postfix_str(f"{who} {entries[job.key]['status']}", refresh=True)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        bar.close()
+        if browser is not None:
+            browser.close()
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _attach_lights(entries: list[dict[str, Any]], quarter: str, data_dir: Path) -> None:
+    """Per-leader light summary for the index page (one cheap ratings pass)."""
+    from jj123lib.ratings import rate_quarter
+
+    rated = rate_quarter(quarter, data_dir)
+    for entry in entries:
+        if entry["kind"] != "leader":
+            continue
+        mine = rated[rated["leader"] == entry["leader"]]
+        entry["lights"] = [{"task_id": r.task_id, "title": r.title, "light": r.light}
+                           for r in mine.itertuples(index=False)]
+
+
+def _glance(task: dict[str, Any]) -> str:
+    from jj123lib.htmlkit import badge, esc
+
+    label = f"{task['task_id']} {task['title']}"
+    return f'{badge(task["light"], title=label)}<span class="jj-note">{esc(task["task_id"])}</span>'
+
+
+def _index_html(manifest: dict[str, Any]) -> str:
+    from jj123lib.htmlkit import LIGHT_LABELS, LIGHT_ORDER, Html, badge, esc, table
+    from jj123lib.render import TEMPLATE_DIR, TEMPLATE_NAME
+
+    css = (TEMPLATE_DIR / TEMPLATE_NAME / "static" / "jj123.css").read_text(encoding="utf-8")
+    quarter = manifest["quarter"]
+    rows, classes = [], []
+    for entry in manifest["reports"]:
+        ok = entry["status"] in ("ok", "skipped")
+        name = "季度总览" if entry["kind"] == "overview" else entry["leader"]
+        links = Html(f'<a href="{esc(entry["html"])}">网页</a> · <a href="{esc(entry["pdf"])}">PDF</a>'
+                     if ok else '<span class="jj-status-failed">生成失败</span>')
+        lights = entry.get("lights") or []
+        if entry["kind"] == "overview":
+            glance = Html('<span class="jj-note">全部任务汇总、排名与未报送单位</span>')
+        else:
+            glance = Html(" ".join(_glance(t) for t in lights))
+        counts = {k: sum(1 for t in lights if t["light"] == k) for k in LIGHT_ORDER}
+        count_text = "，".join(f"{LIGHT_LABELS[k]} {v}" for k, v in counts.items() if v) if lights else ""
+        status = "" if ok else f'<div class="jj-status-failed">{esc(entry.get("error") or "")}</div>'
+        rows.append([Html(f'<span class="leader">{esc(name)}</span>'), glance, count_text, Html(f"{links}{status}")])
+        classes.append("")
+    body = table([("报告", "leader"), ("各项任务灯号", ""), ("灯号统计", ""), ("文件", "")], rows, classes,
+                 css="jj-table jj-index-grid")
+    banner = f'<div class="jj-demo-banner">{esc(DEMO_BANNER)}</div>' if manifest["demo"] else ""
+    failed = sum(1 for e in manifest["reports"] if e["status"] == "failed")
+    note = f"共 {len(manifest['reports'])} 份报告" + (f"，其中 {failed} 份生成失败" if failed else "") + "。"
+    return (f'<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+            f"<title>{esc(quarter_label(quarter))}“123”督查报告索引</title>\n<style>\n{css}\n</style>\n</head>\n"
+            f'<body class="jj123-report"><main>{banner}<header class="jj-header">'
+            f"<h1>“123”争先进位工作督查报告</h1>"
+            f'<div class="jj-subtitle">{esc(quarter_label(quarter))}（{esc(quarter)}）· {esc(note)}</div>'
+            f'<div class="jj-meta"><span>生成时间：{esc(manifest["generated_at"])}</span>'
+            f'<span>生成工具：{esc(manifest["generator"])}</span></div></header>{body}'
+            f'<p class="jj-note">灯号：' + " ".join(badge(k) for k in LIGHT_ORDER) + "</p></main></body>\n</html>\n")
+

@@ -1,0 +1,127 @@
+"""Matplotlib charts for reports: Chinese text, consistent light colours, no pyplot state.
+
+Figures are built with :class:`matplotlib.figure.Figure` directly (never
+``pyplot``), so nothing is auto-displayed twice in a notebook and nothing leaks
+between reports. :func:`figure_html` turns a figure into an embedded ``<figure>``
+(PNG as a data URI: self-contained, prints crisply at 200 dpi).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from jj123lib import fonts
+from jj123lib.htmlkit import LIGHT_LABELS, LIGHT_ORDER, Html, esc
+
+__all__ = ["LIGHT_COLORS", "trajectory_chart", "distribution_chart", "figure_html", "short_quarter"]
+
+# Must match the --light-* colours in templates/jj123/static/jj123.css (a test checks).
+LIGHT_COLORS: dict[str, str] = {
+    "done": "#1f5fa8",
+    "green": "#2e7d32",
+    "yellow": "#b7860b",
+    "red": "#c62828",
+    "missing": "#6b7280",
+}
+PLANNED_COLOR = "#8a94a0"
+
+
+def short_quarter(quarter: str) -> str:
+    """``2026Q3`` → ``三季度``."""
+    return "一二三四"[int(quarter[-1]) - 1] + "季度"
+
+
+def _new_figure(width: float, height: float) -> Figure:
+    fonts.setup()
+    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+
+
+def trajectory_chart(history: pd.DataFrame, title: str, quarters: Sequence[str]) -> Figure:
+    """Planned vs actual cumulative % per quarter for one task.
+
+    ``history`` has columns ``quarter, planned_pct, actual_pct, light`` (one task);
+    ``quarters`` are the quarters so far, in order (the x axis).
+    """
+    fig = _new_figure(4.6, 2.6)
+    ax = fig.add_subplot()
+    rows = history.set_index("quarter").reindex(list(quarters))
+    x = list(range(len(quarters)))
+    planned = [None if pd.isna(v) else float(v) for v in rows["planned_pct"]]
+    actual = [None if pd.isna(v) else float(v) for v in rows["actual_pct"]]
+    lights = [str(v) if isinstance(v, str) else "missing" for v in rows["light"]]
+
+    px = [i for i, v in zip(x, planned) if v is not None]
+    ax.plot(px, [planned[i] for i in px], linestyle="--", marker="o", markersize=4, color=PLANNED_COLOR,
+            linewidth=1.6, label="计划累计进度")
+    ax_ = [i for i, v in zip(x, actual) if v is not None]
+    ax.plot(ax_, [actual[i] for i in ax_], linestyle="-", color="#1d2630", linewidth=1.8, label="实际累计进度")
+    for i in ax_:
+        value = actual[i]
+        assert value is not None
+        ax.scatter([i], [value], s=46, color=LIGHT_COLORS.get(lights[i], LIGHT_COLORS["missing"]), zorder=3,
+                   edgecolors="white", linewidths=0.8)
+        ax.annotate(f"{value:.0f}%", (i, value), textcoords="offset points", xytext=(0, 7), ha="center",
+                    fontsize=8, color="#1d2630")
+    for i, light in enumerate(lights):
+        if actual[i] is None:
+            ax.annotate(LIGHT_LABELS.get(light, "未报送"), (i, 2), ha="center", fontsize=8,
+                        color=LIGHT_COLORS["missing"])
+    ax.set_xticks(x, [short_quarter(q) for q in quarters])
+    ax.set_xlim(-0.4, max(len(quarters) - 0.6, 0.6))
+    top = max([v for v in planned + actual if v is not None] + [100.0])
+    ax.set_ylim(0, math.ceil(top / 10) * 10 + 8)
+    ax.set_ylabel("累计进度（%）", fontsize=8)
+    ax.tick_params(labelsize=8)
+    ax.grid(axis="y", color="#e3e7eb", linewidth=0.8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(_wrap(title, 24), fontsize=9, loc="left")
+    ax.legend(fontsize=7, loc="upper left", frameon=False)
+    return fig
+
+
+def distribution_chart(counts: pd.DataFrame) -> Figure:
+    """Horizontal stacked bars: light counts per row (e.g. per tier).
+
+    ``counts`` is indexed by the row label with one column per light key.
+    """
+    fig = _new_figure(7.2, 0.55 * len(counts) + 1.1)
+    ax = fig.add_subplot()
+    labels = [str(i) for i in counts.index]
+    left = [0.0] * len(labels)
+    for light in LIGHT_ORDER:
+        values = [float(v) for v in counts.get(light, pd.Series([0] * len(labels), index=counts.index))]
+        bars = ax.barh(labels, values, left=left, color=LIGHT_COLORS[light], label=LIGHT_LABELS[light],
+                       edgecolor="white", hatch="//" if light == "missing" else None)
+        for bar, value in zip(bars, values):
+            if value:
+                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, f"{value:.0f}",
+                        ha="center", va="center", fontsize=8, color="white" if light != "yellow" else "#1d2630")
+        left = [a + b for a, b in zip(left, values)]
+    ax.invert_yaxis()
+    ax.set_xlabel("任务数（项）", fontsize=8)
+    ax.tick_params(labelsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(ncols=5, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    return fig
+
+
+def figure_html(fig: Figure, alt: str, caption: str | None = None, dpi: int = 200) -> Html:
+    """Embed ``fig`` as a PNG data URI in a ``<figure>`` (no external file, no remote URL)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    width_px = int(fig.get_figwidth() * 100)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
+    return Html(f'<figure class="jj-figure"><img src="data:image/png;base64,{data}" alt="{esc(alt)}" '
+                f'style="width:{width_px}px">{cap}</figure>')

@@ -1,0 +1,56 @@
+"""Fingerprints of what a report is made from, for its header and for incremental batches.
+
+* :func:`data_fingerprint` — the *data* a report shows: the ledger's logical
+  content, the rules file and the task table. Printed (shortened) in every
+  report header, so two printouts can be compared at a glance.
+* :func:`code_fingerprint` — the library version and every ``jj123lib`` source
+  file, so a fix in the view-models re-renders reports.
+
+Both are cheap (no notebook machinery is imported).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+__all__ = ["data_fingerprint", "code_fingerprint", "short", "file_digest"]
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def file_digest(path: str | os.PathLike[str]) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def data_fingerprint(data_dir: str | os.PathLike[str] | None = None) -> str:
+    """SHA-256 over the ledger fingerprint, the rules file and the task table in force."""
+    from jj123lib.ledger import Ledger
+    from jj123lib.rules import default_rules_path
+    from jj123lib.tasks import default_tasks_path
+
+    digest = hashlib.sha256()
+    digest.update(b"ledger\0" + Ledger(data_dir).fingerprint().encode() + b"\0")
+    for name, path in (("rules", default_rules_path()), ("tasks", default_tasks_path())):
+        content = Path(path).read_bytes() if Path(path).is_file() else b""
+        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+    return digest.hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """SHA-256 over ``jj123lib.__version__`` and the library's Python sources."""
+    from jj123lib import __version__
+
+    digest = hashlib.sha256(f"jj123lib {__version__}\0".encode())
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def short(fingerprint: str) -> str:
+    """The first 12 hex digits, as printed in report headers."""
+    return fingerprint[:12]

@@ -1,0 +1,271 @@
+"""The ledger commands of ``jj123``: forms, ingest, ledger, ratings, league, override, demo-data.
+
+Registered into :mod:`jj123lib.cli` through ``_EXTRA_COMMANDS``; thin wrappers
+around :mod:`jj123lib.forms`, :mod:`jj123lib.ingest`, :mod:`jj123lib.ledger`,
+:mod:`jj123lib.ratings` and :mod:`jj123lib.demo`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from jj123lib.atomic import atomic_write
+from jj123lib.datadir import is_demo, resolve_data_dir
+from jj123lib.exceptions import ParameterError
+from jj123lib.formats import FORMATS, export_frame, render_frame
+
+EXPORT_FORMATS = (*FORMATS, "xlsx")
+LIGHT_ALIASES = {"done": "done", "已完成": "done", "green": "green", "绿灯": "green", "绿": "green",
+                 "yellow": "yellow", "黄灯": "yellow", "黄": "yellow", "red": "red", "红灯": "red", "红": "red"}
+
+SUBMISSION_VIEW = {
+    "quarter": "季度", "task_id": "任务编号", "unit": "填报单位", "role": "角色", "actual_pct": "实际累计进度(%)",
+    "milestone_met": "节点目标是否完成", "self_status": "自评状态", "progress": "工作进展", "problems": "存在问题",
+    "next_steps": "下步计划", "coordination": "需协调事项", "reporter": "填报人", "report_date": "填报日期",
+    "normalizations": "规范化说明", "filename": "来源文件", "file_sha256": "存档编号", "superseded": "已被取代",
+}
+RATING_VIEW = {
+    "task_id": "任务编号", "tier_label": "层级", "title": "任务名称", "leader": "牵头市领导", "lead_unit": "牵头单位",
+    "milestone": "本季度节点目标", "planned_pct": "计划累计进度(%)", "actual_pct": "实际累计进度(%)",
+    "gap": "落后序时进度(百分点)", "milestone_met": "节点目标是否完成", "self_status": "自评状态",
+    "light_label": "督查室灯号", "reason": "理由", "overridden": "督查室调整", "prev_light_label": "上季度灯号",
+    "change": "变化",
+}
+LEAGUE_VIEW = {
+    "rank": "名次", "leader": "市领导", "score": "得分", "n_tasks": "任务数", "done": "已完成", "green": "绿灯",
+    "yellow": "黄灯", "red": "红灯", "missing": "未报送", "prev_rank": "上季度名次", "rank_change": "名次变化",
+    "prev_score": "上季度得分",
+}
+OVERRIDE_VIEW = {"id": "序号", "task_id": "任务编号", "quarter": "季度", "light": "调整为", "reason": "理由",
+                 "by": "调整人", "at": "调整时间", "revoked": "已撤销", "revoked_at": "撤销时间",
+                 "revoked_by": "撤销人", "revoke_reason": "撤销理由"}
+
+
+def _yes_no(value: Any) -> Any:
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    return value
+
+
+def _view(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
+    out = frame.loc[:, list(mapping)].copy()
+    for column in out.columns:
+        if out[column].dtype == bool or out[column].dtype == object:
+            out[column] = out[column].map(_yes_no)
+    return out.rename(columns=mapping)
+
+
+def _announce_demo(data_dir: Path) -> None:
+    if is_demo(data_dir):
+        sys.stderr.write(f"【示例数据】数据目录 {data_dir} 由 jj123 demo-data 生成，内容为演示数据，"
+                         "不代表任何单位的真实工作进展。\n")
+
+
+def _emit(frame: pd.DataFrame, fmt: str, out: str | None, footer: str = "") -> None:
+    if fmt == "xlsx":
+        if not out:
+            raise ParameterError("--out", "", hint="xlsx 格式须用 --out 指定输出文件")
+        buffer = io.BytesIO()
+        export_frame(frame).to_excel(buffer, index=False)
+        atomic_write(out, buffer.getvalue())
+        sys.stdout.write(f"已写入 {out}（{len(frame)} 行）\n")
+        return
+    text = render_frame(frame, fmt)
+    if fmt == "table" and footer:
+        text += "\n" + footer + "\n"
+    if out:
+        atomic_write(out, text.encode("utf-8-sig") if fmt == "csv" else text)
+        sys.stdout.write(f"已写入 {out}（{len(frame)} 行）\n")
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_forms(args: argparse.Namespace) -> int:
+    from jj123lib.forms import write_forms
+    from jj123lib.quarters import normalize_quarter
+
+    data_dir = resolve_data_dir(args.data_dir)
+    _announce_demo(data_dir)
+    if not args.plan and not args.quarter:
+        raise ParameterError("--quarter", "",
+                             hint="生成进度填报表须指定 --quarter（如 2026Q3），或用 --plan 生成年度计划表")
+    quarter = normalize_quarter(args.quarter) if args.quarter else None
+    paths = write_forms(quarter, plan=args.plan, year=args.year, out_dir=args.out, data_dir=data_dir,
+                        units=args.unit or None, demo=False)
+    what = "年度计划表" if args.plan else f"{quarter} 进度填报表"
+    folder = paths[0].parent if paths else Path(args.out or ".")
+    sys.stdout.write(f"已生成 {len(paths)} 份{what}，保存在 {folder}\n")
+    for path in paths:
+        sys.stdout.write(f"  {path.name}\n")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from jj123lib.ingest import ingest_files
+
+    data_dir = resolve_data_dir(args.data_dir)
+    _announce_demo(data_dir)
+    results = ingest_files(args.files, data_dir)
+    for result in results:
+        stream = sys.stdout if result.ok else sys.stderr
+        stream.write(result.message() + "\n")
+    rejected = sum(not r.ok for r in results)
+    accepted = sum(r.status == "accepted" for r in results)
+    sys.stdout.write(f"共 {len(results)} 个文件：导入 {accepted} 个，重复 {len(results) - accepted - rejected} 个，"
+                     f"退回 {rejected} 个。\n")
+    return 2 if rejected else 0
+
+
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from jj123lib.ledger import Ledger
+
+    data_dir = resolve_data_dir(args.data_dir)
+    _announce_demo(data_dir)
+    frame = Ledger(data_dir).submissions(args.quarter, include_superseded=args.all)
+    frame["role"] = frame["role"].map({"lead": "牵头", "co": "配合"})
+    mapping = dict(SUBMISSION_VIEW)
+    if not args.all:
+        mapping.pop("superseded")
+    view = _view(frame, mapping)
+    footer = f"共 {len(view)} 行。" if len(view) else "台账中没有该季度的填报记录。"
+    _emit(view, args.format, args.out, footer)
+    return 0
+
+
+def cmd_ratings(args: argparse.Namespace) -> int:
+    from jj123lib.ledger import Ledger
+    from jj123lib.ratings import LIGHT_LABELS, LIGHTS, rate_quarter
+
+    data_dir = resolve_data_dir(args.data_dir)
+    _announce_demo(data_dir)
+    frame = rate_quarter(args.quarter, data_dir)
+    counts = frame["light"].value_counts()
+    as_of = Ledger(data_dir).data_as_of(args.quarter)
+    footer = "，".join(f"{LIGHT_LABELS[k]} {int(counts.get(k, 0))} 项" for k in LIGHTS)
+    footer = f"共 {len(frame)} 项任务：{footer}。数据截至 {as_of or '（无填报）'}。"
+    _emit(_view(frame, RATING_VIEW), args.format, args.out, footer)
+    return 0
+
+
+def cmd_league(args: argparse.Namespace) -> int:
+    from jj123lib.ratings import league_table
+
+    data_dir = resolve_data_dir(args.data_dir)
+    _announce_demo(data_dir)
+    frame = league_table(args.quarter, data_dir)
+    _emit(_view(frame, LEAGUE_VIEW), args.format, args.out,
+          "得分 = 牵头任务灯号分值按层级加权平均；未报送按红灯计分。")
+    return 0
+
+
+def cmd_override(args: argparse.Namespace) -> int:
+    from jj123lib.ledger import Ledger
+    from jj123lib.quarters import normalize_quarter
+    from jj123lib.tasks import load_tasks
+
+    data_dir = resolve_data_dir(args.data_dir)
+    _announce_demo(data_dir)
+    ledger = Ledger(data_dir)
+    if args.list or not args.task_id:
+        from jj123lib.ratings import LIGHT_LABELS
+
+        frame = ledger.overrides(args.quarter)
+        frame["light"] = frame["light"].map(LIGHT_LABELS)
+        _emit(_view(frame, OVERRIDE_VIEW), args.format, None, f"共 {len(frame)} 条灯号调整记录（含已撤销）。")
+        return 0
+    if not args.quarter:
+        raise ParameterError("--quarter", "", hint="调整灯号须指定季度，如 --quarter 2026Q3")
+    quarter = normalize_quarter(args.quarter)
+    task_id = args.task_id.strip().upper()
+    if args.revoke:
+        ledger.revoke_override(task_id, quarter, args.by, args.reason or "撤销调整")
+        sys.stdout.write(f"已撤销 {task_id} 在 {quarter} 的灯号调整，恢复按规则评价。\n")
+        return 0
+    if not args.light:
+        raise ParameterError("--light", "", list(LIGHT_ALIASES), "须指定调整后的灯号")
+    light = LIGHT_ALIASES.get(args.light.strip().lower(), LIGHT_ALIASES.get(args.light.strip()))
+    if light is None:
+        raise ParameterError("--light", args.light, ["done/已完成", "green/绿灯", "yellow/黄灯", "red/红灯"])
+    ledger.add_override(task_id, quarter, light, args.reason or "", args.by,
+                        known_tasks=set(load_tasks()["task_id"]))
+    from jj123lib.ratings import LIGHT_LABELS
+
+    sys.stdout.write(f"已将 {task_id} 在 {quarter} 的灯号调整为{LIGHT_LABELS[light]}，理由已记录备查。\n")
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from jj123lib.demo import generate_demo
+
+    summary = generate_demo(args.data_dir, seed=args.seed)
+    sys.stderr.write(f"【示例数据】已在 {summary.data_dir} 生成示例数据（种子 {summary.seed}），"
+                     f"共导入 {summary.files} 个表格。示例数据不代表任何单位的真实工作进展。\n")
+    sys.stdout.write(f"试试：jj123 ratings --quarter 2026Q3 --data-dir {summary.data_dir}\n")
+    return 0
+
+
+def _data_dir_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help="数据目录（默认：$JJ123_DATA_DIR 或 ./data）")
+
+
+def _view_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quarter", required=True, help="季度，如 2026Q3")
+    parser.add_argument("--format", choices=EXPORT_FORMATS, default="table", help="输出格式 (default: table)")
+    parser.add_argument("--out", help="输出文件（xlsx 格式必填）")
+    _data_dir_arg(parser)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ledger subcommands to the ``jj123`` parser."""
+    forms = sub.add_parser("forms", help="生成各责任单位的进度填报表或年度计划表 (make forms)")
+    forms.add_argument("--quarter", help="季度，如 2026Q3")
+    forms.add_argument("--plan", action="store_true", help="生成年度计划表（发给牵头单位）")
+    forms.add_argument("--year", type=int, help="年度计划的年份（默认取任务表年度）")
+    forms.add_argument("--unit", action="append", help="只生成该单位的表（可重复）")
+    forms.add_argument("--out", help="输出目录（默认：<数据目录>/forms/<季度>）")
+    _data_dir_arg(forms)
+    forms.set_defaults(handler=cmd_forms)
+
+    ingest = sub.add_parser("ingest", help="导入填好的表格（.xlsx 或 CSV）(ingest forms)")
+    ingest.add_argument("files", nargs="+", help="填好的表格文件")
+    _data_dir_arg(ingest)
+    ingest.set_defaults(handler=cmd_ingest)
+
+    ledger = sub.add_parser("ledger", help="查看台账中的填报记录 (show the ledger)")
+    _view_args(ledger)
+    ledger.add_argument("--all", action="store_true", help="包括已被后续报送取代的记录")
+    ledger.set_defaults(handler=cmd_ledger)
+
+    ratings = sub.add_parser("ratings", help="各任务灯号及理由 (ratings)")
+    _view_args(ratings)
+    ratings.set_defaults(handler=cmd_ratings)
+
+    league = sub.add_parser("league", help="市领导排名 (league table)")
+    _view_args(league)
+    league.set_defaults(handler=cmd_league)
+
+    override = sub.add_parser("override", help="督查室调整灯号、撤销或查看调整记录 (override a light)")
+    override.add_argument("task_id", nargs="?", help="任务编号，如 P06")
+    override.add_argument("--quarter", help="季度，如 2026Q3")
+    override.add_argument("--light", help="调整后的灯号：done/green/yellow/red 或 已完成/绿灯/黄灯/红灯")
+    override.add_argument("--reason", help="调整（或撤销）理由，必填")
+    override.add_argument("--by", default="督查室", help="调整人（默认：督查室）")
+    override.add_argument("--revoke", action="store_true", help="撤销该任务该季度的调整")
+    override.add_argument("--list", action="store_true", help="列出调整记录（含已撤销）")
+    override.add_argument("--format", choices=FORMATS, default="table", help="--list 的输出格式")
+    _data_dir_arg(override)
+    override.set_defaults(handler=cmd_override)
+
+    demo = sub.add_parser("demo-data", help="生成示例数据（经真实导入流程）(make demo data)")
+    demo.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
+    _data_dir_arg(demo)
+    demo.set_defaults(handler=cmd_demo_data)
+

@@ -1,0 +1,537 @@
+"""View-models for the reports: everything a notebook shows is computed here.
+
+Notebooks stay thin: ``data = leader_report_data(leader, quarter, data_dir)``,
+then one ``display(data.<section>_html())`` per cell. DataFrames are kept on the
+dataclasses for analysts; the ``*_html`` methods return escaped
+:class:`~jj123lib.htmlkit.Html` (unit-submitted text shows verbatim, never executes).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from jj123lib.datadir import DEMO_BANNER, is_demo
+from jj123lib.fingerprint import data_fingerprint, short
+from jj123lib.htmlkit import (
+    LIGHT_LABELS,
+    LIGHT_ORDER,
+    Html,
+    badge,
+    change_tag,
+    esc,
+    fmt_gap,
+    fmt_pct,
+    is_blank,
+    section,
+    table,
+    text_or_none,
+)
+from jj123lib.parameters import validate_params
+from jj123lib.quarters import previous_quarter, quarter_label, quarters_up_to
+from jj123lib.tiers import TIER_LABELS, TIERS
+
+__all__ = ["LeaderReport", "OverviewReport", "ExploreData", "leader_report_data", "overview_data",
+           "explore_data", "Item"]
+
+_SEVERITY = {"missing": 0, "red": 1, "yellow": 2, "green": 3, "done": 4}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of 存在问题 / 需协调事项 / 下步计划, attributed to a task and unit."""
+
+    task_id: str
+    title: str
+    unit: str
+    text: str
+    light: str
+    lead: bool
+
+
+def _header_html(title: str, subtitle: str, quarter: str, as_of: str | None, fingerprint: str,
+                 demo: bool) -> Html:
+    banner = f'<div class="jj-demo-banner">{esc(DEMO_BANNER)}</div>' if demo else ""
+    as_of_text = as_of or "本季度尚无报送"
+    meta = (f"<span>季度：{esc(quarter_label(quarter))}（{esc(quarter)}）</span>"
+            f"<span>数据截至：{esc(as_of_text)}</span>"
+            f"<span>生成日期：{esc(date.today().isoformat())}</span>"
+            f'<span>数据指纹：<code title="{esc(fingerprint)}">{esc(short(fingerprint))}</code></span>')
+    return Html(f'{banner}<header class="jj-header"><h1>{esc(title)}</h1>'
+                f'<div class="jj-subtitle">{esc(subtitle)}</div><div class="jj-meta">{meta}</div></header>')
+
+
+def _card(label: str, value: str, note: str = "") -> str:
+    note_html = f'<div class="jj-card-note">{note}</div>' if note else ""
+    return (f'<div class="jj-card"><div class="jj-card-label">{esc(label)}</div>'
+            f'<div class="jj-card-value">{value}</div>{note_html}</div>')
+
+
+def _light_counts(lights: Iterable[str]) -> dict[str, int]:
+    values = list(lights)
+    return {light: values.count(light) for light in LIGHT_ORDER}
+
+
+def _rank_change_text(change: Any) -> Html:
+    if is_blank(change):
+        return Html('<span class="change-first">上季度无排名</span>')
+    value = int(change)
+    if value > 0:
+        return Html(f'<span class="change-better">较上季度上升 {value} 位</span>')
+    if value < 0:
+        return Html(f'<span class="change-worse">较上季度下降 {-value} 位</span>')
+    return Html('<span class="change-same">与上季度持平</span>')
+
+
+def _score_change_text(score: Any, prev: Any) -> Html:
+    if is_blank(prev):
+        return Html('<span class="change-first">上季度无得分</span>')
+    delta = float(score) - float(prev)
+    if abs(delta) < 0.05:
+        return Html(f'<span class="change-same">上季度 {float(prev):.1f}，持平</span>')
+    cls, sign = ("change-better", "+") if delta > 0 else ("change-worse", "−")
+    return Html(f'<span class="{cls}">上季度 {float(prev):.1f}，{sign}{abs(delta):.1f}</span>')
+
+
+def _items(rows: pd.DataFrame, field_name: str) -> list[Item]:
+    """Lead-unit text first, then co-unit notes, most severe lights first."""
+    items: list[Item] = []
+    for row in rows.itertuples(index=False):
+        text = text_or_none(getattr(row, field_name))
+        if text:
+            items.append(Item(row.task_id, row.title, row.lead_unit, text, row.light, True))
+        for note in row.co_unit_notes if isinstance(row.co_unit_notes, list) else []:
+            co_text = text_or_none(note.get(field_name))
+            if co_text:
+                items.append(Item(row.task_id, row.title, str(note.get("unit", "")), co_text, row.light, False))
+    return sorted(items, key=lambda i: (_SEVERITY.get(i.light, 9), i.task_id, not i.lead))
+
+
+def _items_html(items: list[Item], empty: str, urgent_lights: tuple[str, ...] = ()) -> Html:
+    if not items:
+        return Html(f'<p class="jj-empty">{esc(empty)}</p>')
+    parts = []
+    for item in items:
+        cls = "jj-item urgent" if item.light in urgent_lights else "jj-item"
+        role = "牵头单位" if item.lead else "配合单位"
+        parts.append(
+            f'<div class="{cls}"><div class="jj-item-head">{badge(item.light)} {esc(item.task_id)} '
+            f'{esc(item.title)}</div><div class="jj-item-text">{esc(item.text)}</div>'
+            f'<div class="jj-item-from">{esc(role)}：{esc(item.unit)}</div></div>')
+    return Html("".join(parts))
+
+
+def _rules_html(rules: list[str]) -> Html:
+    lis = "".join(f"<li>{esc(r)}</li>" for r in rules)
+    return Html(f'<ol class="jj-rules">{lis}</ol>')
+
+
+def _light_cell(row: Any) -> Html:
+    reason = f'<div class="jj-note">{esc(row.reason)}</div>' if not is_blank(row.reason) else ""
+    override = ""
+    if bool(row.overridden):
+        override = (f'<div class="jj-note">督查室调整（规则判定：{esc(LIGHT_LABELS.get(row.rule_light, ""))}）：'
+                    f'{esc(row.override_reason)}</div>')
+    return Html(f"{badge(row.light, row.light_label)}{reason}{override}")
+
+
+def _change_cell(row: Any) -> Html:
+    prev = "" if is_blank(row.prev_light) else f"上季度 {badge(row.prev_light, row.prev_light_label)}<br>"
+    return Html(f"{prev}{change_tag(row.change)}")
+
+
+def _quota_rows(tasks: pd.DataFrame, leader: str | None = None) -> pd.DataFrame:
+    from jj123lib.quotas import check_quotas
+
+    report = check_quotas(tasks)
+    frame = report.table
+    return frame[frame["leader"] == leader].reset_index(drop=True) if leader else frame
+
+
+def _load_common(quarter: str, data_dir: str) -> dict[str, Any]:
+    from jj123lib.ledger import Ledger
+    from jj123lib.ratings import describe_rules, league_table, rate_quarter, rating_history
+    from jj123lib.tasks import load_tasks
+
+    return {
+        "tasks": load_tasks(),
+        "rated": rate_quarter(quarter, data_dir),
+        "history": rating_history(quarter, data_dir),
+        "league": league_table(quarter, data_dir),
+        "rules": describe_rules(),
+        "as_of": Ledger(data_dir).data_as_of(quarter),
+        "fingerprint": data_fingerprint(data_dir),
+        "demo": is_demo(data_dir),
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# Leader report
+# ----------------------------------------------------------------------------------------------
+@dataclass
+class LeaderReport:
+    """Everything ``leader_report.ipynb`` shows for one leader and quarter."""
+
+    leader: str
+    quarter: str
+    data_dir: str
+    demo: bool
+    data_as_of: str | None
+    fingerprint: str
+    tasks: pd.DataFrame  # rated rows of this leader's tasks (rate_quarter columns)
+    history: pd.DataFrame  # task_id, quarter, planned_pct, actual_pct, light, light_label
+    league: pd.DataFrame
+    quota: pd.DataFrame  # tier, tier_label, required, actual, ok
+    rules: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.leader}同志牵头“123”任务督查报告"
+
+    @property
+    def quarters(self) -> list[str]:
+        return quarters_up_to(self.quarter)
+
+    @property
+    def league_row(self) -> dict[str, Any] | None:
+        rows = self.league[self.league["leader"] == self.leader]
+        return None if rows.empty else rows.iloc[0].to_dict()
+
+    def light_counts(self) -> dict[str, int]:
+        return _light_counts(self.tasks["light"])
+
+    # -- sections ------------------------------------------------------------------------
+    def header_html(self) -> Html:
+        subtitle = (f"晋江市2026年度“123”争先进位工作 · {quarter_label(self.quarter)}督查报告 · "
+                    f"牵头市领导：{self.leader}")
+        return _header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo)
+
+    def summary_html(self) -> Html:
+        counts = self.light_counts()
+        cards = [_card(LIGHT_LABELS[k], f"{badge(k, f'{counts[k]}')}", "项") for k in LIGHT_ORDER]
+        row = self.league_row
+        if row is not None:
+            cards.insert(0, _card("综合得分", esc(f"{float(row['score']):.1f}"),
+                                  _score_change_text(row["score"], row.get("prev_score"))))
+            cards.insert(1, _card("市领导排名", esc(f"第 {int(row['rank'])} 名 / 共 {len(self.league)} 名"),
+                                  _rank_change_text(row.get("rank_change"))))
+        trend = self.tasks["change"].value_counts()
+        trend_text = "，".join(f"{k} {int(trend.get(k, 0))} 项" for k in ("好转", "变差", "持平", "首次评价")
+                              if trend.get(k, 0))
+        note = (f"牵头任务 {len(self.tasks)} 项；较上季度：{trend_text}。" if trend_text else
+                f"牵头任务 {len(self.tasks)} 项。")
+        return section("总体情况", Html(f'<div class="jj-cards">{"".join(cards)}</div>'), note=note)
+
+    def attention_items(self) -> list[Item]:
+        """Tasks the leader must act on: red and 未报送 first."""
+        rows = self.tasks[self.tasks["light"].isin(["missing", "red"])]
+        return [Item(r.task_id, r.title, r.lead_unit, str(r.reason), r.light, True)
+                for r in rows.sort_values("light", key=lambda s: s.map(_SEVERITY)).itertuples(index=False)]
+
+    def coordination_html(self) -> Html:
+        attention = _items_html(self.attention_items(), "本季度无红灯或未报送任务。", ("missing", "red"))
+        requests = _items_html(_items(self.tasks, "coordination"), "各责任单位本季度未提出需协调事项。",
+                               ("missing", "red"))
+        body = Html(f"<h3>红灯与未报送任务</h3>{attention}<h3>责任单位提请协调的事项</h3>{requests}")
+        return section("需协调事项", body, note="需要市领导出面协调或督促的事项，按灯号严重程度排列。")
+
+    def quota_html(self) -> Html:
+        rows = [[r.tier_label, str(r.required), str(r.actual), Html("达标" if r.ok else
+                 '<span class="change-worse">未达标</span>')] for r in self.quota.itertuples(index=False)]
+        body = table([("层级", ""), ("最低项数", "num"), ("实际项数", "num"), ("是否达标", "center")], rows)
+        ok = bool(self.quota["ok"].all()) if len(self.quota) else True
+        note = ("牵头任务数满足通知要求：全国领先示范至少 1 项、全省领先示范至少 2 项、重点突破难点至少 3 项。" if ok
+                else "牵头任务数未满足通知要求，见下表。")
+        return section("配额执行情况", body, note=note)
+
+    def tasks_html(self) -> Html:
+        columns = [("层级", ""), ("任务", ""), ("责任单位", ""), ("本季度节点目标", "wrap"), ("计划", "num"),
+                   ("实际", "num"), ("差距", "num"), ("灯号及原因", ""), ("自评", "center"), ("较上季度", "center")]
+        rows, classes = [], []
+        for r in self.tasks.itertuples(index=False):
+            units = esc(r.lead_unit) + (Html(f'<div class="jj-note">配合：{esc(list(r.units)[1:])}</div>')
+                                        if len(r.units) > 1 else "")
+            rows.append([r.tier_label, Html(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), Html(units),
+                         "—" if is_blank(r.milestone) else r.milestone, fmt_pct(r.planned_pct),
+                         fmt_pct(r.actual_pct), fmt_gap(r.gap), _light_cell(r),
+                         "—" if is_blank(r.self_status) else r.self_status, _change_cell(r)])
+            classes.append(f"row-{r.light}" if r.light in ("red", "missing") else "")
+        body = table(columns, rows, classes)
+        return section("任务进展", body, note="计划、实际为累计进度；差距 = 计划 − 实际（百分点）。")
+
+    def trajectory_figures(self) -> list[tuple[str, Any]]:
+        """(task title, matplotlib Figure) per task, planned vs actual across quarters so far."""
+        from jj123lib.charts import trajectory_chart
+
+        out = []
+        for r in self.tasks.itertuples(index=False):
+            hist = self.history[self.history["task_id"] == r.task_id]
+            out.append((f"{r.task_id} {r.title}", trajectory_chart(hist, f"{r.task_id} {r.title}", self.quarters)))
+        return out
+
+    def charts_html(self) -> Html:
+        from jj123lib.charts import figure_html
+
+        figs = [figure_html(fig, alt=f"{title}：计划与实际累计进度") for title, fig in self.trajectory_figures()]
+        body = Html(f'<div class="jj-figure-grid">{"".join(figs)}</div>')
+        return section("进度轨迹", body, note="虚线为计划累计进度，实线为实际累计进度；圆点颜色为当季灯号。")
+
+    def problems_html(self) -> Html:
+        return section("存在问题", _items_html(_items(self.tasks, "problems"), "各责任单位本季度未报告存在问题。",
+                                           ("missing", "red")))
+
+    def next_steps_html(self) -> Html:
+        return section("下步计划", _items_html(_items(self.tasks, "next_steps"), "各责任单位本季度未报送下步计划。"))
+
+    def rules_html(self) -> Html:
+        return section("附录：评价规则", _rules_html(self.rules),
+                       note="本报告按以下规则评定灯号和排名（params/rules.yaml）。")
+
+
+def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[str] | None = None) -> LeaderReport:
+    """Build the leader report view-model (validates the parameters first)."""
+    params = validate_params("leader", quarter, data_dir, leader)
+    assert params.leader is not None
+    common = _load_common(params.quarter, params.data_dir)
+    rated: pd.DataFrame = common["rated"]
+    mine = rated[rated["leader"] == params.leader].copy()
+    tier_rank = {t: i for i, t in enumerate(TIERS)}
+    mine = mine.sort_values(["tier", "seq"], key=lambda s: s.map(tier_rank) if s.name == "tier" else s)
+    history = common["history"]
+    return LeaderReport(
+        leader=params.leader, quarter=params.quarter, data_dir=params.data_dir, demo=common["demo"],
+        data_as_of=common["as_of"], fingerprint=common["fingerprint"], tasks=mine.reset_index(drop=True),
+        history=history[history["task_id"].isin(mine["task_id"])].reset_index(drop=True),
+        league=common["league"], quota=_quota_rows(common["tasks"], params.leader), rules=common["rules"],
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Quarterly overview
+# ----------------------------------------------------------------------------------------------
+@dataclass
+class OverviewReport:
+    """Everything ``quarterly_overview.ipynb`` shows for one quarter."""
+
+    quarter: str
+    data_dir: str
+    demo: bool
+    data_as_of: str | None
+    fingerprint: str
+    rated: pd.DataFrame
+    league: pd.DataFrame
+    transitions: pd.DataFrame
+    quota: pd.DataFrame  # wide: leader × tier "actual/required", 达标
+    leaders: list[str]
+    rules: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return "“123”争先进位工作季度督查总览"
+
+    def header_html(self) -> Html:
+        subtitle = (f"晋江市2026年度“123”争先进位工作 · {quarter_label(self.quarter)} · "
+                    f"全部 {len(self.rated)} 项任务")
+        return _header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo)
+
+    def summary_html(self) -> Html:
+        counts = _light_counts(self.rated["light"])
+        cards = [_card(LIGHT_LABELS[k], f"{badge(k, f'{counts[k]}')}", "项") for k in LIGHT_ORDER]
+        return section("总体情况", Html(f'<div class="jj-cards">{"".join(cards)}</div>'),
+                       note=f"共 {len(self.rated)} 项任务、{len(self.leaders)} 位牵头市领导。")
+
+    def alerts(self) -> pd.DataFrame:
+        rows = self.rated[self.rated["light"].isin(["red", "missing"])].copy()
+        rows["_sev"] = rows["light"].map(_SEVERITY)
+        return rows.sort_values(["_sev", "task_id"]).drop(columns="_sev").reset_index(drop=True)
+
+    def alerts_html(self) -> Html:
+        alerts = self.alerts()
+        if alerts.empty:
+            return section("红灯与未报送", Html('<p class="jj-empty">本季度无红灯或未报送任务。</p>'))
+        rows = [[badge(r.light, r.light_label), Html(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), r.leader,
+                 r.lead_unit, fmt_gap(r.gap), r.reason, _change_cell(r)] for r in alerts.itertuples(index=False)]
+        body = table([("灯号", "center"), ("任务", ""), ("牵头市领导", ""), ("牵头单位", ""), ("差距", "num"),
+                      ("原因", "wrap"), ("较上季度", "center")], rows, [f"row-{r}" for r in alerts["light"]])
+        n_missing = int((alerts["light"] == "missing").sum())
+        return section("红灯与未报送", body,
+                       note=f"未报送 {n_missing} 项、红灯 {len(alerts) - n_missing} 项，请优先督办。")
+
+    def grid(self) -> pd.DataFrame:
+        """Leader × task-slot grid of lights (slots ordered by tier, then number)."""
+        tier_rank = {t: i for i, t in enumerate(TIERS)}
+        rows = []
+        for leader in self.leaders:
+            mine = self.rated[self.rated["leader"] == leader]
+            mine = mine.sort_values(["tier", "seq"], key=lambda s: s.map(tier_rank) if s.name == "tier" else s)
+            rows.append({"leader": leader, "tasks": list(mine[["task_id", "title", "light", "tier"]].itertuples(
+                index=False, name=None))})
+        return pd.DataFrame(rows)
+
+    def grid_html(self) -> Html:
+        grid = self.grid()
+        width = max((len(t) for t in grid["tasks"]), default=0)
+        columns = [("牵头市领导", "leader")] + [(f"任务 {i + 1}", "center") for i in range(width)]
+        rows = []
+        for g in grid.itertuples(index=False):
+            cells: list[Any] = [g.leader]
+            for task_id, title, light, _tier in g.tasks:
+                cells.append(Html(f'{badge(light, title=f"{task_id} {title}")}<div class="jj-note">{esc(task_id)}'
+                                  f"</div>"))
+            cells += [""] * (width - len(g.tasks))
+            rows.append(cells)
+        body = table(columns, rows, css="jj-table jj-grid")
+        return section("市领导 × 任务灯号总览", body,
+                       note="每行一位牵头市领导，按层级（N 全国领先示范、P 全省领先示范、"
+                            "B 重点突破难点）排列其牵头任务。")
+
+    def distribution(self) -> pd.DataFrame:
+        """Counts of lights per tier (rows: tier labels; columns: light keys), with a total row."""
+        table_ = pd.crosstab(self.rated["tier"], self.rated["light"]).reindex(index=list(TIERS),
+                                                                             columns=list(LIGHT_ORDER),
+                                                                             fill_value=0)
+        table_.index = [TIER_LABELS[t] for t in table_.index]
+        return table_
+
+    def distribution_html(self) -> Html:
+        from jj123lib.charts import distribution_chart, figure_html
+
+        dist = self.distribution()
+        columns = [("层级", "")] + [(LIGHT_LABELS[k], "num") for k in LIGHT_ORDER] + [("合计", "num")]
+        rows = [[label, *[str(int(v)) for v in dist.loc[label]], str(int(dist.loc[label].sum()))]
+                for label in dist.index]
+        rows.append(["合计", *[str(int(dist[k].sum())) for k in LIGHT_ORDER], str(int(dist.values.sum()))])
+        fig = distribution_chart(dist)
+        body = Html(table(columns, rows) + figure_html(fig, alt="各层级任务灯号分布"))
+        return section("各层级灯号分布", body)
+
+    def league_html(self) -> Html:
+        rows = []
+        for r in self.league.itertuples(index=False):
+            prev = "—" if is_blank(r.prev_rank) else str(int(r.prev_rank))
+            rows.append([str(int(r.rank)), r.leader, f"{float(r.score):.1f}",
+                         "—" if is_blank(r.prev_score) else f"{float(r.prev_score):.1f}", prev,
+                         _rank_change_text(r.rank_change), str(int(r.done)), str(int(r.green)), str(int(r.yellow)),
+                         str(int(r.red)), str(int(r.missing))])
+        body = table([("名次", "num"), ("牵头市领导", ""), ("得分", "num"), ("上季度得分", "num"),
+                      ("上季度名次", "num"), ("名次变化", ""), ("已完成", "num"), ("绿灯", "num"), ("黄灯", "num"),
+                      ("红灯", "num"), ("未报送", "num")], rows)
+        return section("市领导排名", body, note="得分为牵头任务灯号分值按层级加权的平均数，计分规则见附录。")
+
+    def transitions_html(self) -> Html:
+        trans = self.transitions
+        prev_q = previous_quarter(self.quarter)
+        if prev_q is None or trans.to_numpy().sum() == 0:
+            return section("灯号变化", Html('<p class="jj-empty">本季度为年度首次评价，无上季度灯号可比较。</p>'))
+        columns = [("上季度 \\ 本季度", "")] + [(LIGHT_LABELS[k], "num") for k in LIGHT_ORDER]
+        rows = []
+        for prev in LIGHT_ORDER:
+            values = [int(trans.loc[prev, cur]) if prev in trans.index and cur in trans.columns else 0
+                      for cur in LIGHT_ORDER]
+            rows.append([badge(prev), *[Html(f"<b>{v}</b>") if v and prev != cur else str(v)
+                                        for v, cur in zip(values, LIGHT_ORDER)]])
+        better = worse = 0
+        for prev in LIGHT_ORDER:
+            for cur in LIGHT_ORDER:
+                n = int(trans.loc[prev, cur]) if prev in trans.index and cur in trans.columns else 0
+                if _SEVERITY[cur] > _SEVERITY[prev]:
+                    better += n
+                elif _SEVERITY[cur] < _SEVERITY[prev]:
+                    worse += n
+        body = table(columns, rows)
+        return section("灯号变化", body,
+                       note=f"与{quarter_label(prev_q)}相比：好转 {better} 项，变差 {worse} 项"
+                            "（行为上季度灯号，列为本季度灯号）。")
+
+    def quota_html(self) -> Html:
+        wide = self.quota.reset_index()
+        columns = [(str(c), "" if i == 0 else "center") for i, c in enumerate(wide.columns)]
+        rows = [[str(v) for v in r] for r in wide.itertuples(index=False)]
+        return section("配额执行情况", table(columns, rows), note="每格为“实际项数/最低项数”。")
+
+    def not_submitted(self) -> pd.DataFrame:
+        rows = self.rated[self.rated["light"] == "missing"]
+        return rows[["lead_unit", "task_id", "title", "leader"]].sort_values(["lead_unit", "task_id"]).reset_index(
+            drop=True)
+
+    def not_submitted_html(self) -> Html:
+        frame = self.not_submitted()
+        if frame.empty:
+            return section("未报送单位", Html('<p class="jj-empty">本季度各牵头单位均已报送。</p>'))
+        rows = [[r.lead_unit, Html(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), r.leader]
+                for r in frame.itertuples(index=False)]
+        body = table([("牵头单位", ""), ("未报送任务", ""), ("牵头市领导", "")], rows, ["row-missing"] * len(rows))
+        note = f"共 {frame['lead_unit'].nunique()} 个单位、{len(frame)} 项任务未报送。"
+        return section("未报送单位", body, note=note)
+
+    def rules_html(self) -> Html:
+        return section("附录：评价规则", _rules_html(self.rules))
+
+
+def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None) -> OverviewReport:
+    """Build the quarterly overview view-model (validates the parameters first)."""
+    from jj123lib.quotas import check_quotas
+    from jj123lib.ratings import transition_counts
+    from jj123lib.tasks import leaders
+
+    params = validate_params("overview", quarter, data_dir)
+    common = _load_common(params.quarter, params.data_dir)
+    return OverviewReport(
+        quarter=params.quarter, data_dir=params.data_dir, demo=common["demo"], data_as_of=common["as_of"],
+        fingerprint=common["fingerprint"], rated=common["rated"], league=common["league"],
+        transitions=transition_counts(params.quarter, params.data_dir),
+        quota=check_quotas(common["tasks"]).wide(), leaders=leaders(common["tasks"]), rules=common["rules"],
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Explore (analysts)
+# ----------------------------------------------------------------------------------------------
+@dataclass
+class ExploreData:
+    """Tables an analyst starts from, as plain DataFrames."""
+
+    quarter: str
+    data_dir: str
+    demo: bool
+    tasks: pd.DataFrame
+    submissions: pd.DataFrame
+    plan: pd.DataFrame
+    ratings: pd.DataFrame
+    history: pd.DataFrame
+
+    def lights_by_leader(self) -> pd.DataFrame:
+        out = pd.crosstab(self.ratings["leader"], self.ratings["light_label"])
+        return out.reindex(columns=[LIGHT_LABELS[k] for k in LIGHT_ORDER], fill_value=0)
+
+    def lights_by_tier(self) -> pd.DataFrame:
+        out = pd.crosstab(self.ratings["tier_label"], self.ratings["light_label"])
+        out = out.reindex(index=[TIER_LABELS[t] for t in TIERS], columns=[LIGHT_LABELS[k] for k in LIGHT_ORDER],
+                          fill_value=0)
+        return out
+
+    def gap_by_leader(self) -> pd.DataFrame:
+        return (self.ratings.groupby("leader")[["planned_pct", "actual_pct", "gap"]].mean().round(1)
+                .sort_values("gap", ascending=False))
+
+    def progress_by_quarter(self) -> pd.DataFrame:
+        return self.history.pivot_table(index="task_id", columns="quarter", values="actual_pct")
+
+
+def explore_data(quarter: str, data_dir: str | os.PathLike[str] | None = None) -> ExploreData:
+    from jj123lib.ledger import Ledger
+    from jj123lib.ratings import rate_quarter, rating_history
+    from jj123lib.tasks import load_tasks
+
+    params = validate_params("explore", quarter, data_dir)
+    ledger = Ledger(params.data_dir)
+    return ExploreData(
+        quarter=params.quarter, data_dir=params.data_dir, demo=is_demo(params.data_dir), tasks=load_tasks(),
+        submissions=ledger.submissions(params.quarter), plan=ledger.plan(),
+        ratings=rate_quarter(params.quarter, params.data_dir), history=rating_history(params.quarter, params.data_dir),
+    )
