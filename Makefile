@@ -12,9 +12,20 @@ $(STAMP): pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh
 	touch $(STAMP)
 
+DEMO_DATA := demo/data
+DEMO_QUARTER := 2026Q3
+DEMO_OUT := reports/demo/$(DEMO_QUARTER)
+
+# Demo data (示例数据) and its reports; demo output never goes where real reports go.
 demo: install
 	$(JJ123) check
-	$(JJ123) tasks
+	@# Generated once: a second `make demo` then skips every unchanged report.
+	test -f $(DEMO_DATA)/DEMO_DATA.json || $(JJ123) demo-data --data-dir $(DEMO_DATA)
+	$(JJ123) batch --quarter $(DEMO_QUARTER) --data-dir $(DEMO_DATA) --out $(DEMO_OUT)
+	@echo "示例报告索引 / demo report index: $(CURDIR)/$(DEMO_OUT)/index.html"
+
+bench: install
+	$(PY) benchmarks/bench_batch.py
 
 test: install
 	$(PY) -m pytest

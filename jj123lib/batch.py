@@ -48,6 +48,8 @@ __all__ = ["BatchResult", "ReportJob", "run_batch", "default_out_dir", "FORMATS"
 FORMATS = ("html", "pdf")
 MANIFEST = "manifest.json"
 INDEX = "index.html"
+# Reports and the index load nothing and run nothing (same policy in templates/jj123/index.html.j2).
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = {"leader": "leader_report.ipynb", "overview": "quarterly_overview.ipynb"}
 REPORTS_ROOT = Path("reports")
@@ -194,10 +196,17 @@ def _up_to_date(job: ReportJob, old: dict[str, Any] | None, formats: Sequence[st
 # ------------------------------------------------------------------------------------------------
 def _worker_init() -> None:
     """Start this worker's kernel first (it boots while nbconvert/papermill import)."""
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # nbformat imports jsonschema, whose format checker builds a grammar for IRIs in
+    # rfc3987_syntax (~1 s per process). nbformat's schema has no IRI formats: skip it
+    # (jsonschema treats the missing module as "checker unavailable").
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    from multiprocessing import util
+
     from jj123lib.execute import WarmKernel
 
     WarmKernel.get().start(warm=True)
+    # Pool workers leave through os._exit (no atexit): a multiprocessing finalizer stops the kernel.
+    util.Finalize(None, WarmKernel.discard, exitpriority=10)
     from jj123lib.render import make_exporter
 
     make_exporter()
@@ -331,88 +340,130 @@ def _entry(job: ReportJob, old: dict[str, Any] | None) -> dict[str, Any]:
     return base
 
 
+PDF_TABS = 1  # tabs printing in parallel in the one browser
+
+
+class _Printer:
+    """ONE headless Chromium for the whole batch; PDFs print in parallel tabs (threads)."""
+
+    def __init__(self, tabs: int) -> None:
+        import queue
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=tabs, thread_name_prefix="jj123-pdf")
+        self._tabs: queue.Queue[Any] = queue.Queue()
+        self._n_tabs = tabs
+        self._lock = threading.Lock()
+        self._browser: Any = None
+        self._error: BrowserError | None = None
+
+    def _browser_or_raise(self) -> Any:
+        from jj123lib.pdf import Browser
+
+        with self._lock:
+            if self._browser is None and self._error is None:
+                try:
+                    self._browser = Browser().start()
+                    for _ in range(self._n_tabs):
+                        self._tabs.put(self._browser.new_tab())
+                except BrowserError as exc:
+                    self._error = exc
+            if self._error is not None:
+                raise self._error
+            return self._browser
+
+    def _print(self, job: ReportJob) -> tuple[float, str | None]:
+        started = time.monotonic()
+        out = Path(job.out_dir)
+        try:
+            self._browser_or_raise()
+            tab = self._tabs.get()
+            try:
+                tab.print_pdf(out / job.html, out / job.pdf)
+            finally:
+                self._tabs.put(tab)
+        except BrowserError as exc:
+            _remove(out / job.pdf)
+            return time.monotonic() - started, f"PDF：{exc}"
+        return time.monotonic() - started, None
+
+    def submit(self, job: ReportJob) -> Any:
+        return self._pool.submit(self._print, job)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        if self._browser is not None:
+            self._browser.close()
+
+
 def _execute(to_render: list[ReportJob], pdf_only: list[ReportJob], entries: dict[str, dict[str, Any]],
              formats: Sequence[str], n_jobs: int, progress: bool) -> None:
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     from tqdm import tqdm
-
-    from jj123lib.pdf import Browser
 
     want_pdf = "pdf" in formats
     bar = tqdm(total=len(to_render) + len(pdf_only), file=sys.stderr, disable=not progress, desc="生成报告",
                unit="份", leave=True, dynamic_ncols=True)
-    browser: Browser | None = None
-    browser_error: BrowserError | None = None
+    printer = _Printer(PDF_TABS) if want_pdf else None
+    pool: ProcessPoolExecutor | None = None
+    pending: dict[Future[Any], tuple[str, ReportJob, float]] = {}
 
-    def ensure_browser() -> Browser | None:
-        nonlocal browser, browser_error
-        if browser is None and browser_error is None:
-            try:
-                browser = Browser().start()
-            except BrowserError as exc:
-                browser_error = exc
-        return browser
-
-    def print_pdf(job: ReportJob, seconds: float) -> None:
+    def finish(job: ReportJob, seconds: float, error: str | None) -> None:
         entry = entries[job.key]
-        out = Path(job.out_dir)
-        started = time.monotonic()
-        if want_pdf:
-            current = ensure_browser()
-            try:
-                if current is None:
-                    assert browser_error is not None
-                    raise browser_error
-                current.print_pdf(out / job.html, out / job.pdf)
-            except BrowserError as exc:
-                entry.update(status="failed", error=f"PDF：{exc}", seconds=round(seconds, 2))
-                _remove(out / job.pdf)
-                return
-        entry.update(status="ok", error=None, cell_index=None, fingerprint=job.fingerprint,
-                     seconds=round(seconds + time.monotonic() - started, 2),
-                     rendered_at=datetime.now().astimezone().isoformat(timespec="seconds"))
+        if error is None:
+            entry.update(status="ok", error=None, cell_index=None, fingerprint=job.fingerprint,
+                         seconds=round(seconds, 2),
+                         rendered_at=datetime.now().astimezone().isoformat(timespec="seconds"))
+        else:
+            entry.update(status="failed", error=error, seconds=round(seconds, 2))
+        bar.update(1)
+        bar.set_postfix_str(f"{job.leader or '季度总览'} {entry['status']}", refresh=True)
+
+    def after_html(job: ReportJob, seconds: float) -> None:
+        if printer is None:
+            finish(job, seconds, None)
+        else:
+            pending[printer.submit(job)] = ("pdf", job, seconds)
 
     try:
-        futures = {}
-        pool = None
         if to_render:
             context = multiprocessing.get_context("spawn")
             pool = ProcessPoolExecutor(max_workers=min(n_jobs, len(to_render)), mp_context=context,
                                        initializer=_worker_init)
-            # Longest first: leader reports have charts; the overview is lighter.
-            futures = {pool.submit(_render, job): job for job in to_render}
-        try:
-            for job in pdf_only:
-                print_pdf(job, 0.0)
-                bar.update(1)
-            for future in as_completed(futures):
-                job = futures[future]
+            for job in to_render:
+                pending[pool.submit(_render, job)] = ("render", job, 0.0)
+        for job in pdf_only:
+            after_html(job, 0.0)
+        while pending:
+            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            for future in done:
+                stage, job, before = pending.pop(future)
+                if stage == "pdf":
+                    seconds, error = future.result()
+                    finish(job, before + seconds, error)
+                    continue
                 try:
                     outcome = future.result()
                 except Exception as exc:  # noqa: BLE001 - a crashed worker fails its report only
                     outcome = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "cell_index": None,
                                "seconds": 0.0}
                 if outcome["status"] == "ok":
-                    print_pdf(job, outcome["seconds"])
+                    after_html(job, outcome["seconds"])
                 else:
                     out = Path(job.out_dir)
                     for stale in (job.html, job.pdf):  # never leave an old report looking current
                         _remove(out / stale)
-                    entries[job.key].update(status="failed", error=outcome["error"],
-                                            cell_index=outcome.get("cell_index"),
-                                            seconds=round(outcome["seconds"], 2))
-                bar.update(1)
-                who = job.leader or "季度总览"
-                bar.set_postfix_str(f"{who} {entries[job.key]['status']}", refresh=True)
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+                    entries[job.key]["cell_index"] = outcome.get("cell_index")
+                    finish(job, outcome["seconds"], outcome["error"])
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if printer is not None:
+            printer.close()
         bar.close()
-        if browser is not None:
-            browser.close()
 
 
 def _remove(path: Path) -> None:
@@ -470,6 +521,7 @@ def _index_html(manifest: dict[str, Any]) -> str:
     failed = sum(1 for e in manifest["reports"] if e["status"] == "failed")
     note = f"共 {len(manifest['reports'])} 份报告" + (f"，其中 {failed} 份生成失败" if failed else "") + "。"
     return (f'<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
             f"<title>{esc(quarter_label(quarter))}“123”督查报告索引</title>\n<style>\n{css}\n</style>\n</head>\n"
             f'<body class="jj123-report"><main>{banner}<header class="jj-header">'

@@ -37,9 +37,12 @@ def short_quarter(quarter: str) -> str:
     return "一二三四"[int(quarter[-1]) - 1] + "季度"
 
 
-def _new_figure(width: float, height: float) -> Figure:
+def _new_figure(width: float, height: float, left: float = 0.12, bottom: float = 0.14, top: float = 0.84,
+                right: float = 0.98) -> Figure:
+    """A figure with fixed margins (constrained layout would draw every chart twice)."""
     fonts.setup()
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=100)
+    fig.subplots_adjust(left=left, bottom=bottom, top=top, right=right)
     return fig
 
 
@@ -95,7 +98,8 @@ def distribution_chart(counts: pd.DataFrame) -> Figure:
 
     ``counts`` is indexed by the row label with one column per light key.
     """
-    fig = _new_figure(7.2, 0.55 * len(counts) + 1.1)
+    height = 0.55 * len(counts) + 1.1
+    fig = _new_figure(7.2, height, left=0.16, bottom=0.5 / height, top=1 - 0.45 / height)
     ax = fig.add_subplot()
     labels = [str(i) for i in counts.index]
     left = [0.0] * len(labels)
@@ -116,12 +120,25 @@ def distribution_chart(counts: pd.DataFrame) -> Figure:
     return fig
 
 
-def figure_html(fig: Figure, alt: str, caption: str | None = None, dpi: int = 200) -> Html:
-    """Embed ``fig`` as a PNG data URI in a ``<figure>`` (no external file, no remote URL)."""
+def figure_html(fig: Figure, alt: str, caption: str | None = None, fmt: str = "svg", dpi: int = 180) -> Html:
+    """Embed ``fig`` as a data URI in a ``<figure>`` (no external file, no remote URL).
+
+    SVG by default: vector lines print crisply, text stays text (``svg.fonttype`` "none"
+    → the page's CJK font draws it), and it is about twice as fast to produce as a
+    180-dpi PNG. ``fmt="png"`` embeds a raster instead.
+    """
+    import matplotlib
+
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
     width_px = int(fig.get_figwidth() * 100)
+    if fmt == "svg":
+        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "jj123"}):
+            fig.savefig(buffer, format="svg", metadata={"Date": None})
+        mime = "image/svg+xml"
+    else:
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        mime = "image/png"
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return Html(f'<figure class="jj-figure"><img src="data:image/png;base64,{data}" alt="{esc(alt)}" '
+    return Html(f'<figure class="jj-figure"><img src="data:{mime};base64,{data}" alt="{esc(alt)}" '
                 f'style="width:{width_px}px">{cap}</figure>')

@@ -15,23 +15,23 @@ and a fresh kernel; results are the same.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["WarmKernel", "ExecutionFailure", "execute_report", "ENGINE_NAME", "WARMUP_CODE"]
+__all__ = ["WarmKernel", "ExecutionFailure", "execute_report", "ENGINE_NAME", "WARMUP_LINES"]
 
 ENGINE_NAME = "jj123-warm"
 KERNEL_NAME = "python3"
-# Imports every report needs; run once when a worker's kernel starts.
-WARMUP_CODE = """\
-import pandas, matplotlib
-matplotlib.use("module://matplotlib_inline.backend_inline")
-from IPython.display import HTML, display
-import jj123lib.report, jj123lib.charts, jj123lib.ratings, jj123lib.ledger, jj123lib.fonts
-jj123lib.fonts.setup()
-"""
+# Imports every report needs, run by a worker's kernel while it boots. They bind no
+# names (``__import__``), so the first notebook starts from an empty namespace too.
+WARMUP_LINES = (
+    "__import__('jj123lib.report'); __import__('jj123lib.charts'); __import__('IPython.display')",
+    "__import__('jj123lib.fonts').fonts.setup()",
+)
 RESET_CODE = """\
 %reset -f
 import warnings as _w
@@ -72,6 +72,7 @@ class WarmKernel:
         self.km = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc")
         self.started = False
         self.uses = 0
+        self._ipc_dir: Path | None = None
 
     @classmethod
     def get(cls) -> WarmKernel:
@@ -86,27 +87,21 @@ class WarmKernel:
         cls._current = None
 
     def start(self, warm: bool = True) -> None:
-        """Start the kernel (and send the warm-up imports, without waiting for them)."""
+        """Start the kernel; with ``warm`` it imports the report stack while booting.
+
+        The warm-up runs as the kernel's ``exec_lines`` (before it answers its first
+        request), so this returns at once and the caller's own imports overlap it.
+        """
         from jupyter_core.utils import run_sync
 
         if self.started:
             return
-        ipc_dir = Path(os.environ.get("TMPDIR", "/tmp")) / f"jj123-kernel-{os.getpid()}"
-        ipc_dir.mkdir(parents=True, exist_ok=True)
+        ipc_dir = self._ipc_dir = Path(tempfile.mkdtemp(prefix=f"jj123-kernel-{os.getpid()}-"))
         self.km.connection_file = str(ipc_dir / "kernel.json")
         self.km.ip = str(ipc_dir / "ipc")
-        run_sync(self.km.start_kernel)()
+        extra = [f"--IPKernelApp.exec_lines={line}" for line in WARMUP_LINES] if warm else []
+        run_sync(self.km.start_kernel)(extra_arguments=extra)
         self.started = True
-        if warm:
-            kc = self.km.client()
-            kc.start_channels()
-            try:
-                run_sync(kc.wait_for_ready)(timeout=self.timeout)
-                kc.execute(WARMUP_CODE, silent=True, store_history=False)
-                # The reply is not awaited: the kernel handles requests in order, so the
-                # first notebook simply queues behind the warm-up.
-            finally:
-                kc.stop_channels()
 
     def shutdown(self) -> None:
         from jupyter_core.utils import run_sync
@@ -117,6 +112,9 @@ class WarmKernel:
             except Exception:  # noqa: BLE001 - a dead kernel is what we are cleaning up
                 pass
             self.started = False
+        if self._ipc_dir is not None:
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
+            self._ipc_dir = None
 
 
 def _register_engine() -> None:

@@ -263,6 +263,13 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
     from jj123lib.ledger import Ledger
 
     table = load_tasks() if tasks is None else tasks
+    if units is not None:
+        from jj123lib.exceptions import ParameterError
+
+        valid = lead_unit_names(table) if plan else all_units(table)
+        for unit in units:
+            if unit not in valid:
+                raise ParameterError("--unit", unit, valid, "应为任务清单中的" + ("牵头单位" if plan else "责任单位"))
     if plan:
         if year is None:
             year = parse_quarter(quarter)[0] if quarter else int(table["year"].dropna().iloc[0])

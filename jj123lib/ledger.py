@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from jj123lib.atomic import atomic_write
+from jj123lib.crashpoints import crash_point
 from jj123lib.datadir import resolve_data_dir
 from jj123lib.exceptions import LedgerError
 from jj123lib.quarters import normalize_quarter
@@ -154,11 +155,31 @@ class Ledger:
         if not self.exists():
             yield None
             return
+        self._recover_hot_journal()
         conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            yield conn
+            # A writer killed inside the very first transaction leaves a file without tables: still empty.
+            schema = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'files'").fetchone()
+            yield conn if schema else None
         finally:
             conn.close()
+
+    def _recover_hot_journal(self) -> None:
+        """Roll back a transaction left by a killed writer, so read-only readers can open the ledger.
+
+        A writer killed mid-transaction leaves ``ledger.sqlite-journal``; SQLite rolls it back
+        on the next open, but a ``mode=ro`` connection cannot and fails with "attempt to write a
+        readonly database". A read-write connection that only reads performs the rollback
+        (SQLite takes its own locks; the journal is only "hot" when no writer holds it).
+        """
+        if not self.path.with_name(self.path.name + "-journal").exists():
+            return
+        with contextlib.suppress(sqlite3.Error):
+            conn = sqlite3.connect(self.path, timeout=30)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                conn.close()
 
     def _query(self, sql: str, params: tuple[Any, ...], columns: list[str]) -> pd.DataFrame:
         with self._reader() as conn:
@@ -302,7 +323,9 @@ class Ledger:
         """
         if self.has_file(record["sha256"]):
             return False
+        crash_point("ledger.before_archive")
         self.write_archive(record["sha256"], record["ext"], data)
+        crash_point("ledger.after_archive")
         stamp = now_iso()
         with self._writer() as conn:
             if conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (record["sha256"],)).fetchone():
@@ -336,6 +359,8 @@ class Ledger:
                     [(record["sha256"], r["sheet"], r["excel_row"], r["task_id"], r["quarter"], record["unit"],
                       r["milestone"], r["planned_pct"], r.get("reporter"), r.get("report_date"), stamp)
                      for r in rows])
+            crash_point("ledger.before_commit")
+        crash_point("ledger.after_commit")
         return True
 
     def add_override(self, task_id: str, quarter: str, light: str, reason: str, by: str,

@@ -21,6 +21,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
@@ -29,7 +30,7 @@ from typing import Any
 from jj123lib.atomic import atomic_path
 from jj123lib.exceptions import BrowserError
 
-__all__ = ["Browser", "find_chromium", "html_to_pdf", "CHROMIUM_FLAGS"]
+__all__ = ["Browser", "Tab", "find_chromium", "html_to_pdf", "CHROMIUM_FLAGS"]
 
 _CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
@@ -68,24 +69,135 @@ def find_chromium(executable: str | None = None) -> str:
     raise BrowserError("找不到 Chromium/Chrome 浏览器", missing=True)
 
 
+class _Connection:
+    """One CDP WebSocket (to the browser or to one tab), used synchronously by one thread."""
+
+    def __init__(self, url: str, timeout: float, executable: str) -> None:
+        import websocket  # websocket-client
+
+        self.timeout = timeout
+        self.executable = executable
+        self._next_id = 0
+        self._events: list[dict[str, Any]] = []
+        try:
+            self.ws = websocket.create_connection(url, timeout=timeout, suppress_origin=True)
+        except (OSError, websocket.WebSocketException) as exc:
+            raise BrowserError(f"无法连接浏览器调试接口：{exc}", executable=executable) from None
+
+    def call(self, method: str, params: dict[str, Any] | None = None, timeout: float | None = None) -> dict[str, Any]:
+        import websocket
+
+        self._next_id += 1
+        msg_id = self._next_id
+        try:
+            self.ws.settimeout(timeout or self.timeout)
+            self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params or {}}))
+            while True:
+                reply = json.loads(self.ws.recv())
+                if reply.get("id") == msg_id:
+                    break
+                if "method" in reply:
+                    self._events.append(reply)
+        except (OSError, websocket.WebSocketException) as exc:
+            raise BrowserError(f"与浏览器通信失败（{method}）：{exc or type(exc).__name__}",
+                               executable=self.executable) from None
+        if "error" in reply:
+            raise BrowserError(f"浏览器拒绝了 {method}：{reply['error'].get('message', reply['error'])}",
+                               executable=self.executable)
+        result: dict[str, Any] = reply.get("result", {})
+        return result
+
+    def wait_event(self, name: str) -> dict[str, Any]:
+        import websocket
+
+        deadline = time.monotonic() + self.timeout
+        while True:
+            for event in self._events:
+                if event.get("method") in (name, "Inspector.detached"):
+                    self._events.remove(event)
+                    if event["method"] != name:
+                        reason = event.get("params", {}).get("reason", "")
+                        raise BrowserError(f"浏览器页面意外关闭：{reason}", executable=self.executable)
+                    return event
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise BrowserError(f"等待浏览器事件 {name} 超时", executable=self.executable)
+            try:
+                self.ws.settimeout(remaining)
+                message = json.loads(self.ws.recv())
+            except (OSError, websocket.WebSocketException) as exc:
+                raise BrowserError(f"与浏览器通信失败（{name}）：{exc or type(exc).__name__}",
+                                   executable=self.executable) from None
+            if "method" in message:
+                self._events.append(message)
+
+    def clear_events(self) -> None:
+        self._events.clear()
+
+    def close(self) -> None:
+        try:
+            self.ws.close()
+        except Exception:  # noqa: BLE001 - closing a dead socket is fine
+            pass
+
+
+class Tab:
+    """One browser tab with its own CDP connection: one thread prints through one tab."""
+
+    def __init__(self, browser: Browser, target_id: str, conn: _Connection) -> None:
+        self.browser = browser
+        self.target_id = target_id
+        self._conn = conn
+        self._conn.call("Page.enable")
+
+    def print_pdf(self, html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str]) -> Path:
+        """Print ``html_path`` to ``pdf_path`` (atomically) using the report's own ``@page`` CSS."""
+        source = Path(html_path).resolve()
+        if not source.is_file():
+            raise BrowserError(f"找不到要打印的 HTML 文件：{source}")
+        conn = self._conn
+        conn.clear_events()
+        frame = conn.call("Page.navigate", {"url": source.as_uri()})
+        if frame.get("errorText"):
+            raise BrowserError(f"浏览器无法打开 {source.name}：{frame['errorText']}", executable=conn.executable)
+        conn.wait_event("Page.loadEventFired")
+        # All fonts are local, but let layout settle with them before printing.
+        conn.call("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => true)", "awaitPromise": True})
+        result = conn.call("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True,
+                                               "displayHeaderFooter": False})
+        data = base64.b64decode(result["data"])
+        if not data.startswith(b"%PDF"):
+            raise BrowserError(f"浏览器返回的不是 PDF：{source.name}")
+        with atomic_path(pdf_path) as tmp:
+            tmp.write_bytes(data)
+        return Path(pdf_path)
+
+    def close(self) -> None:
+        self._conn.close()
+        self.browser._close_target(self.target_id)
+
+
 class Browser:
-    """One headless Chromium, reused for every PDF of a batch. Use as a context manager."""
+    """One headless Chromium, reused for every PDF of a batch. Use as a context manager.
+
+    :meth:`print_pdf` prints through a default tab; for parallel printing give each
+    thread its own :meth:`new_tab`.
+    """
 
     def __init__(self, executable: str | None = None, timeout: float = 60.0) -> None:
         self.executable = find_chromium(executable)
         self.timeout = timeout
         self._proc: subprocess.Popen[bytes] | None = None
-        self._ws: Any = None
+        self._conn: _Connection | None = None
         self._profile: str | None = None
-        self._next_id = 0
-        self._events: list[dict[str, Any]] = []
         self._log: Any = None
-        self._session: str | None = None
+        self._port: str | None = None
+        self._lock = threading.Lock()
+        self._tabs: list[Tab] = []
+        self._default: Tab | None = None
 
     # -- lifecycle -----------------------------------------------------------------
     def start(self) -> Browser:
-        import websocket  # websocket-client
-
         self._profile = tempfile.mkdtemp(prefix="jj123-chromium-")
         self._log = tempfile.TemporaryFile()
         cmd = [self.executable, *CHROMIUM_FLAGS, "--remote-debugging-port=0",
@@ -113,26 +225,54 @@ class Browser:
                 raise BrowserError(f"浏览器在 {self.timeout:.0f} 秒内未就绪（{self.executable}）",
                                    executable=self.executable)
             time.sleep(0.02)
-        url = f"ws://127.0.0.1:{lines[0].strip()}{lines[1].strip()}"
+        self._port = lines[0].strip()
         try:
-            self._ws = websocket.create_connection(url, timeout=self.timeout, suppress_origin=True,
-                                                   enable_multithread=False)
-        except (OSError, websocket.WebSocketException) as exc:
+            self._conn = _Connection(f"ws://127.0.0.1:{self._port}{lines[1].strip()}", self.timeout,
+                                     self.executable)
+        except BrowserError:
             self.close()
-            raise BrowserError(f"无法连接浏览器调试接口：{exc}", executable=self.executable) from None
+            raise
         return self
 
+    def new_tab(self) -> Tab:
+        """A new tab with its own connection (thread-safe)."""
+        if self._conn is None:
+            raise BrowserError("浏览器尚未启动")
+        with self._lock:
+            target = self._conn.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        conn = _Connection(f"ws://127.0.0.1:{self._port}/devtools/page/{target}", self.timeout, self.executable)
+        tab = Tab(self, target, conn)
+        with self._lock:
+            self._tabs.append(tab)
+        return tab
+
+    def _close_target(self, target_id: str) -> None:
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.call("Target.closeTarget", {"targetId": target_id}, timeout=5)
+                except BrowserError:
+                    pass
+            self._tabs = [t for t in self._tabs if t.target_id != target_id]
+
+    def print_pdf(self, html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str]) -> Path:
+        """Print one file through the default tab."""
+        if self._default is None:
+            self._default = self.new_tab()
+        return self._default.print_pdf(html_path, pdf_path)
+
     def close(self) -> None:
-        if self._ws is not None:
+        for tab in list(self._tabs):
+            tab._conn.close()
+        self._tabs = []
+        self._default = None
+        if self._conn is not None:
             try:
-                self._call("Browser.close", timeout=5)
-            except Exception:  # noqa: BLE001 - best effort, the process is killed below anyway
+                self._conn.call("Browser.close", timeout=5)
+            except BrowserError:
                 pass
-            try:
-                self._ws.close()
-            except Exception:  # noqa: BLE001
-                pass
-            self._ws = None
+            self._conn.close()
+            self._conn = None
         if self._proc is not None:
             try:
                 self._proc.wait(timeout=5)
@@ -148,107 +288,18 @@ class Browser:
             self._profile = None
 
     def __enter__(self) -> Browser:
-        return self.start() if self._ws is None else self
+        return self.start() if self._conn is None else self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
-
-    # -- printing ------------------------------------------------------------------
-    def print_pdf(self, html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str]) -> Path:
-        """Print ``html_path`` to ``pdf_path`` (atomically) using the report's own ``@page`` CSS."""
-        if self._ws is None:
-            raise BrowserError("浏览器尚未启动")
-        source = Path(html_path).resolve()
-        if not source.is_file():
-            raise BrowserError(f"找不到要打印的 HTML 文件：{source}")
-        session = self._ensure_tab()
-        self._events.clear()
-        frame = self._call("Page.navigate", {"url": source.as_uri()}, session=session)
-        if frame.get("errorText"):
-            raise BrowserError(f"浏览器无法打开 {source.name}：{frame['errorText']}", executable=self.executable)
-        self._wait_event("Page.loadEventFired", session)
-        # All fonts are local, but let layout settle with them before printing.
-        self._call("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => true)",
-                                        "awaitPromise": True}, session=session)
-        result = self._call("Page.printToPDF", {
-            "printBackground": True,
-            "preferCSSPageSize": True,
-            "displayHeaderFooter": False,
-        }, session=session)
-        data = base64.b64decode(result["data"])
-        if not data.startswith(b"%PDF"):
-            raise BrowserError(f"浏览器返回的不是 PDF：{source.name}")
-        with atomic_path(pdf_path) as tmp:
-            tmp.write_bytes(data)
-        return Path(pdf_path)
-
-    # -- CDP plumbing ----------------------------------------------------------------
-    def _call(self, method: str, params: dict[str, Any] | None = None, session: str | None = None,
-              timeout: float | None = None) -> dict[str, Any]:
-        import websocket
-
-        self._next_id += 1
-        msg_id = self._next_id
-        message: dict[str, Any] = {"id": msg_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        try:
-            self._ws.settimeout(timeout or self.timeout)
-            self._ws.send(json.dumps(message))
-            while True:
-                reply = json.loads(self._ws.recv())
-                if reply.get("id") == msg_id:
-                    break
-                if "method" in reply:
-                    self._events.append(reply)
-        except (OSError, websocket.WebSocketException) as exc:
-            raise BrowserError(f"与浏览器通信失败（{method}）：{exc or type(exc).__name__}",
-                               executable=self.executable) from None
-        if "error" in reply:
-            raise BrowserError(f"浏览器拒绝了 {method}：{reply['error'].get('message', reply['error'])}",
-                               executable=self.executable)
-        result: dict[str, Any] = reply.get("result", {})
-        return result
-
-    def _ensure_tab(self) -> str:
-        if self._session is None:
-            target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
-            self._session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-            self._call("Page.enable", session=self._session)
-        return self._session
-
-    def _wait_event(self, name: str, session: str) -> dict[str, Any]:
-        import websocket
-
-        deadline = time.monotonic() + self.timeout
-        while True:
-            for event in self._events:
-                if event.get("sessionId") == session and event.get("method") in (name, "Inspector.detached"):
-                    self._events.remove(event)
-                    if event["method"] != name:
-                        self._session = None
-                        reason = event.get("params", {}).get("reason", "")
-                        raise BrowserError(f"浏览器页面意外关闭：{reason}", executable=self.executable)
-                    return event
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise BrowserError(f"等待浏览器事件 {name} 超时", executable=self.executable)
-            try:
-                self._ws.settimeout(remaining)
-                message = json.loads(self._ws.recv())
-            except (OSError, websocket.WebSocketException) as exc:
-                raise BrowserError(f"与浏览器通信失败（{name}）：{exc or type(exc).__name__}",
-                                   executable=self.executable) from None
-            if "method" in message:
-                self._events.append(message)
 
     def _log_tail(self) -> str:
         if self._log is None:
             return ""
         self._log.seek(0)
         text = self._log.read().decode("utf-8", errors="replace").strip().splitlines()
-        return " / ".join(text[-3:])
+        return " / ".join(line for line in text[-3:] if "dbus" not in line)
 
 
 def html_to_pdf(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str],

@@ -30,7 +30,7 @@ from jj123lib.tasks import leaders as leader_names
 from jj123lib.tasks import load_tasks
 from jj123lib.tiers import TIER_LABELS, TIERS
 
-__all__ = ["LIGHTS", "LIGHT_LABELS", "CHANGE_LABELS", "RATING_COLUMNS", "LEAGUE_COLUMNS", "rate_quarter",
+__all__ = ["LIGHTS", "LIGHT_LABELS", "CHANGE_LABELS", "RATING_COLUMNS", "LEAGUE_COLUMNS", "rate_task", "rate_quarter",
            "rating_history", "league_table", "transition_counts", "describe_rules"]
 
 LIGHTS: tuple[str, ...] = ("done", "green", "yellow", "red", "missing")
@@ -97,6 +97,27 @@ def _rule_light(task: Any, quarter: str, ctx: _Context) -> tuple[str, str, float
     actual, met, status = sub["actual_pct"], sub["milestone_met"], sub["self_status"]
     planned_row = ctx.plan.get((task.task_id, quarter))
     planned = None if planned_row is None else planned_row["planned_pct"]
+    run: list[str] = []
+    if met is False:
+        q: str | None = quarter
+        while q is not None:
+            previous = ctx.lead.get((task.task_id, q))
+            if previous is None or previous["milestone_met"] is not False:
+                break
+            run.append(q)
+            q = previous_quarter(q)
+    return rate_task(actual, planned, met, status, run, ctx.ratings)
+
+
+def rate_task(actual: float | None, planned: float | None, met: bool | None, status: str | None,
+              missed_run: list[str], r: dict[str, Any]) -> tuple[str, str, float | None]:
+    """``(light, reason, gap)`` of one submitted task by the rules alone (pure; no ledger).
+
+    ``missed_run`` lists the consecutive quarters, newest first, whose lead submissions said the
+    milestone was missed (empty when it was met); ``r`` is :func:`jj123lib.rules.rating_rules`.
+    """
+    if actual is None:
+        actual = float("nan")
     gap = None if planned is None or pd.isna(actual) else round(float(planned) - float(actual), 4)
     if status == "已完成" and not pd.isna(actual) and actual >= r["done_requires_pct"] and met is True:
         return "done", f"实际累计进度 {_num(actual)}%，节点目标已完成，自评已完成，予以销号", gap
@@ -121,14 +142,7 @@ def _rule_light(task: Any, quarter: str, ctx: _Context) -> tuple[str, str, float
         pace, bound = f"落后序时进度 {_num(gap)} 个百分点", f">{_num(yellow)}"
     pace_light = light
     if met is False:
-        run = []
-        q: str | None = quarter
-        while q is not None:
-            previous = ctx.lead.get((task.task_id, q))
-            if previous is None or previous["milestone_met"] is not False:
-                break
-            run.append(q)
-            q = previous_quarter(q)
+        run = missed_run
         if len(run) >= r["missed_milestone_consecutive_red"]:
             light = "red"
             reasons.append(f"连续 {len(run)} 个季度节点目标未完成（{'、'.join(reversed(run))}），红灯")

@@ -93,6 +93,6 @@ def html_title(kind: str, quarter: str, leader: str | None = None) -> str:
     from jj123lib.quarters import quarter_label
 
     if kind == "leader" and leader:
-        return f"{leader}同志分管“123”任务督查报告 · {quarter_label(quarter)}"
+        return f"{leader}同志牵头“123”任务督查报告 · {quarter_label(quarter)}"
     return f"“123”争先进位工作季度总览 · {quarter_label(quarter)}"
 

@@ -251,7 +251,8 @@ class LeaderReport:
 
     def tasks_html(self) -> Html:
         columns = [("层级", ""), ("任务", ""), ("责任单位", ""), ("本季度节点目标", "wrap"), ("计划", "num"),
-                   ("实际", "num"), ("差距", "num"), ("灯号及原因", ""), ("自评", "center"), ("较上季度", "center")]
+                   ("实际", "num"), ("差距", "num"), ("灯号及原因", ""), ("自评", "center nowrap"),
+                   ("较上季度", "center")]
         rows, classes = [], []
         for r in self.tasks.itertuples(index=False):
             units = esc(r.lead_unit) + (Html(f'<div class="jj-note">配合：{esc(list(r.units)[1:])}</div>')
@@ -356,7 +357,7 @@ class OverviewReport:
             return section("红灯与未报送", Html('<p class="jj-empty">本季度无红灯或未报送任务。</p>'))
         rows = [[badge(r.light, r.light_label), Html(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), r.leader,
                  r.lead_unit, fmt_gap(r.gap), r.reason, _change_cell(r)] for r in alerts.itertuples(index=False)]
-        body = table([("灯号", "center"), ("任务", ""), ("牵头市领导", ""), ("牵头单位", ""), ("差距", "num"),
+        body = table([("灯号", "center"), ("任务", ""), ("牵头市领导", "nowrap"), ("牵头单位", ""), ("差距", "num"),
                       ("原因", "wrap"), ("较上季度", "center")], rows, [f"row-{r}" for r in alerts["light"]])
         n_missing = int((alerts["light"] == "missing").sum())
         return section("红灯与未报送", body,

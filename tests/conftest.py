@@ -14,3 +14,12 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory):
 
     folder: Path = tmp_path_factory.mktemp("demo") / "data"
     return generate_demo(folder, seed=2026)
+
+
+@pytest.fixture(scope="session")
+def demo_batch(demo_data, tmp_path_factory: pytest.TempPathFactory):
+    """One full `jj123 batch` run (8 leader reports + overview, HTML and PDF) on the demo data."""
+    from jj123lib.batch import run_batch
+
+    out = tmp_path_factory.mktemp("reports") / "2026Q3"
+    return run_batch("2026Q3", data_dir=demo_data.data_dir, out=out, progress=False)

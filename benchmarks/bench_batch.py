@@ -1,0 +1,128 @@
+"""Benchmark: the naive per-report loop against ``jj123 batch --force``, same quarter and data.
+
+Naive loop, per report (what one would write first):
+    papermill CLI  →  jupyter nbconvert --to html --no-input  →  chromium --print-to-pdf
+(nbconvert's stock template by default; ``--naive-template jj123`` uses the project's.)
+Batch: ``jj123 batch --force`` (warm kernels in a process pool, one nbconvert import per
+worker, ONE Chromium for every PDF), then a rerun with nothing changed.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_batch.py [--quarter 2026Q3] [--data-dir DIR] [--naive-reports N]
+
+Without ``--data-dir`` demo data is generated into a temporary folder. ``--naive-reports N``
+times only the first N reports of the naive loop and extrapolates (prints that it did).
+Record the figures in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+NOTEBOOKS = ROOT / "notebooks"
+TEMPLATES = ROOT / "jj123lib" / "templates"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync", "--no-pdf-header-footer"]
+
+
+def _run(cmd: list[str]) -> None:
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def naive_one(notebook: Path, params: dict[str, str], out: Path, stem: str, chromium: str,
+              template: str) -> None:
+    executed = out / f"{stem}.ipynb"
+    cmd = [str(BIN / "papermill"), str(notebook), str(executed), "--no-progress-bar"]
+    for key, value in params.items():
+        cmd += ["-r", key, value]
+    _run(cmd)
+    convert = [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed),
+               "--output-dir", str(out), "--output", stem]
+    if template == "jj123":  # the project's template instead of nbconvert's stock "lab" one
+        convert += [f"--HTMLExporter.extra_template_basedirs={TEMPLATES}", "--HTMLExporter.template_name=jj123",
+                    "--HTMLExporter.language_code=zh", "--TagRemovePreprocessor.remove_cell_tags=parameters",
+                    "--TagRemovePreprocessor.remove_cell_tags=injected-parameters"]
+    _run(convert)
+    with tempfile.TemporaryDirectory(prefix="bench-chromium-") as profile:
+        _run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={out / (stem + '.pdf')}",
+              (out / f"{stem}.html").as_uri()])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quarter", default="2026Q3")
+    parser.add_argument("--data-dir")
+    parser.add_argument("--naive-reports", type=int, default=0, help="time only N naive reports and extrapolate")
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--naive-template", choices=("lab", "jj123"), default="lab",
+                        help="nbconvert template of the naive loop (default: nbconvert's stock lab)")
+    args = parser.parse_args()
+
+    from jj123lib.pdf import find_chromium
+    from jj123lib.tasks import leaders
+
+    chromium = find_chromium()
+    work = Path(tempfile.mkdtemp(prefix="jj123-bench-"))
+    try:
+        data_dir = Path(args.data_dir) if args.data_dir else work / "data"
+        if not args.data_dir:
+            _run([str(BIN / "jj123"), "demo-data", "--data-dir", str(data_dir)])
+        reports: list[tuple[Path, dict[str, str], str]] = [
+            (NOTEBOOKS / "leader_report.ipynb", {"leader": name, "quarter": args.quarter,
+                                                 "data_dir": str(data_dir)}, f"leader-{i}")
+            for i, name in enumerate(leaders())
+        ]
+        reports.append((NOTEBOOKS / "quarterly_overview.ipynb", {"quarter": args.quarter,
+                                                                  "data_dir": str(data_dir)}, "overview"))
+        sample = reports[: args.naive_reports] if args.naive_reports else reports
+
+        naive_out = work / "naive"
+        naive_out.mkdir()
+        print(f"naive loop: {len(sample)} of {len(reports)} reports (papermill → nbconvert [{args.naive_template}] "
+              "→ chromium, each a fresh process)…",
+              flush=True)
+        started = time.monotonic()
+        for notebook, params, stem in sample:
+            naive_one(notebook, params, naive_out, stem, chromium, args.naive_template)
+        naive_measured = time.monotonic() - started
+        naive = naive_measured * len(reports) / len(sample)
+
+        batch_out = work / "batch"
+        cmd = [str(BIN / "jj123"), "batch", "--quarter", args.quarter, "--data-dir", str(data_dir), "--out",
+               str(batch_out), "--force", "--no-progress"]
+        if args.jobs:
+            cmd += ["--jobs", str(args.jobs)]
+        print("jj123 batch --force…", flush=True)
+        started = time.monotonic()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        batch = time.monotonic() - started
+
+        rerun_cmd = [c for c in cmd if c != "--force"]
+        started = time.monotonic()
+        subprocess.run(rerun_cmd, check=True, stdout=subprocess.DEVNULL)
+        rerun = time.monotonic() - started
+
+        print()
+        print(f"machine: {os.cpu_count()} cores; reports: {len(reports)} ({len(reports) - 1} leaders + overview)")
+        note = ("" if len(sample) == len(reports)
+                else f" (extrapolated from {len(sample)} reports: {naive_measured:.1f} s)")
+        print(f"naive loop:              {naive:7.1f} s  ({naive / len(reports):.1f} s/report){note}")
+        print(f"jj123 batch --force:     {batch:7.1f} s  ({batch / len(reports):.1f} s/report)")
+        print(f"ratio naive / batch:     {naive / batch:7.1f} ×")
+        print(f"rerun, nothing changed:  {rerun:7.2f} s")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

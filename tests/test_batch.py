@@ -1,0 +1,131 @@
+"""Batch: manifest schema, incremental skip, failure isolation, atomic outputs, demo routing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from jj123lib.batch import NOTEBOOK_DIR, default_out_dir, run_batch
+from jj123lib.exceptions import ParameterError
+
+pytestmark = pytest.mark.slow
+
+JJ123 = str(Path(sys.executable).with_name("jj123"))
+
+
+def test_full_run_all_ok(demo_batch) -> None:
+    assert demo_batch.ok, demo_batch.summary()
+    out = demo_batch.out_dir
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    reports = manifest["reports"]
+    assert isinstance(reports, list) and len(reports) == 9
+    assert [r["kind"] for r in reports].count("leader") == 8
+    assert [r["kind"] for r in reports].count("overview") == 1
+    for entry in reports:
+        assert entry["status"] == "ok"
+        assert set(entry) >= {"kind", "leader", "html", "pdf", "status", "fingerprint", "seconds"}
+        assert (out / entry["html"]).is_file() and (out / entry["pdf"]).is_file()
+        assert (out / entry["notebook"]).is_file()
+        assert not Path(entry["html"]).is_absolute() and len(entry["fingerprint"]) == 64
+        assert (entry["leader"] is None) == (entry["kind"] == "overview")
+    assert manifest["demo"] is True and manifest["quarter"] == "2026Q3"
+    assert (out / "index.html").is_file()
+    leftovers = [p for p in out.rglob("*") if p.name.startswith(".") or p.name.endswith(".part")]
+    assert leftovers == []
+
+
+def test_executed_notebooks_are_kept_without_errors(demo_batch) -> None:
+    nb = nbformat.read(demo_batch.out_dir / "notebooks" / "chen-lirong.ipynb", as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert outputs and not [o for o in outputs if o.output_type == "error"]
+    assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code" and c.execution_count]
+    assert counts[0] == 1  # a reused kernel still numbers each notebook from 1
+
+
+def test_rerun_skips_everything_fast(demo_batch, demo_data, tmp_path) -> None:
+    out = tmp_path / "copy"
+    shutil.copytree(demo_batch.out_dir, out)
+    started = time.monotonic()
+    proc = subprocess.run([JJ123, "batch", "--quarter", "2026Q3", "--data-dir", str(demo_data.data_dir), "--out",
+                           str(out)], capture_output=True, text=True, timeout=60)
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 0, proc.stderr
+    assert "跳过（未变化）9 份" in proc.stdout
+    assert elapsed < 3.0, elapsed
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {r["status"] for r in manifest["reports"]} == {"skipped"}
+
+
+def test_pdf_only_missing_is_reprinted(demo_batch, demo_data, tmp_path) -> None:
+    out = tmp_path / "copy"
+    shutil.copytree(demo_batch.out_dir, out)
+    (out / "wu-zunyi.pdf").unlink()
+    html_before = (out / "wu-zunyi.html").stat().st_mtime_ns
+    result = run_batch("2026Q3", ["吴尊意"], data_dir=demo_data.data_dir, out=out, progress=False)
+    assert result.ok and (out / "wu-zunyi.pdf").is_file()
+    assert (out / "wu-zunyi.html").stat().st_mtime_ns == html_before  # notebook not re-executed
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["reports"]) == 9  # other leaders' entries are kept
+
+
+def _failing_notebooks(tmp_path: Path, victim: str) -> Path:
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for name in ("leader_report.ipynb", "quarterly_overview.ipynb"):
+        shutil.copy(NOTEBOOK_DIR / name, folder / name)
+    nb = nbformat.read(folder / "leader_report.ipynb", as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell(f'if leader == "{victim}":\n    raise ValueError("故意失败")'))
+    nbformat.write(nb, folder / "leader_report.ipynb")
+    return folder
+
+
+def test_failure_isolation_and_missing_browser(demo_data, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    notebooks = _failing_notebooks(tmp_path, "吴尊意")
+    monkeypatch.setenv("JJ123_CHROMIUM", "/nonexistent/chromium")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "wu-zunyi.html").write_text("stale", encoding="utf-8")  # an old report must not survive a failure
+    result = run_batch("2026Q3", ["吴尊意", "陈丽蓉"], data_dir=demo_data.data_dir, out=out, progress=False,
+                       notebook_dir=notebooks, jobs=2)
+    assert not result.ok
+    by_leader = {r["leader"]: r for r in result.reports}
+    bad = by_leader["吴尊意"]
+    assert bad["status"] == "failed" and bad["cell_index"] is not None
+    assert "ValueError" in bad["error"] and "故意失败" in bad["error"] and "单元格" in bad["error"]
+    assert not (out / "wu-zunyi.html").exists()
+    assert (out / "notebooks" / "wu-zunyi.ipynb").is_file()  # the record of the failed run
+    # The other report still ran; without a browser its HTML exists and the PDF step says what to install.
+    good = by_leader["陈丽蓉"]
+    assert (out / "chen-lirong.html").is_file() and not (out / "chen-lirong.pdf").exists()
+    assert good["status"] == "failed" and "apt-get install chromium" in good["error"]
+    summary = result.summary()
+    assert "吴尊意" in summary and "单元格" in summary
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {r["leader"]: r["status"] for r in manifest["reports"]}["吴尊意"] == "failed"
+
+
+def test_cli_exit_code_and_validation(demo_data, tmp_path) -> None:
+    proc = subprocess.run([JJ123, "batch", "--quarter", "2026Q3", "--leader", "张三", "--data-dir",
+                           str(demo_data.data_dir), "--out", str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 2 and "张三" in proc.stderr and "陈丽蓉" in proc.stderr
+    with pytest.raises(ParameterError):
+        run_batch("2026Q3", data_dir=demo_data.data_dir, out=tmp_path, formats=["docx"])
+
+
+def test_demo_and_real_outputs_never_mix(demo_data, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert default_out_dir("2026Q3", demo_data.data_dir) == Path("reports/demo/2026Q3")
+    real = tmp_path / "real"
+    real.mkdir()
+    assert default_out_dir("2026Q3", real) == Path("reports/2026Q3")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ParameterError, match="reports/demo"):
+        run_batch("2026Q3", data_dir=real, out=Path("reports/demo/2026Q3"), progress=False)

@@ -1,0 +1,79 @@
+"""Rendered HTML: structure, self-containment, print CSS (checked on one real batch run)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from jj123lib.render import REMOVE_TAGS, make_exporter, remote_references, template_fingerprint
+
+pytestmark = pytest.mark.slow
+
+
+def _html_files(batch) -> list[Path]:
+    return sorted(batch.out_dir.glob("*.html"))
+
+
+def test_every_report_is_self_contained(demo_batch) -> None:
+    files = _html_files(demo_batch)
+    assert len(files) == 10  # 8 leaders + overview + index
+    for path in files:
+        html = path.read_text(encoding="utf-8")
+        assert remote_references(html) == [], path.name
+        assert not re.search(r"<script[^>]*\bsrc=", html), path.name
+        assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html), path.name
+        assert "<script" not in html, path.name  # no JavaScript at all
+        assert re.search(r'<html lang="zh">', html), path.name
+        assert '"Noto Sans CJK SC"' in html, path.name
+        assert "require.js" not in html and "MathJax" not in html and "cdnjs" not in html
+
+
+def test_no_inputs_prompts_or_parameters(demo_batch) -> None:
+    html = (demo_batch.out_dir / "chen-lirong.html").read_text(encoding="utf-8").split("</head>", 1)[1]
+    assert "jp-InputArea-editor" not in html and "highlight-ipython3" not in html
+    assert "jp-InputPrompt" not in html and "In&nbsp;[" not in html and "Out[" not in html
+    assert "leader_report_data" not in html  # no code
+    assert "data_dir" not in html  # injected-parameters / parameters cells dropped
+    assert "不进入报告" not in html  # the notebook's own note (tag "remove") stays out
+    assert re.search(r'<img [^>]*src="data:image/svg\+xml;base64,', html)
+
+
+def test_print_css(demo_batch) -> None:
+    html = (demo_batch.out_dir / "overview.html").read_text(encoding="utf-8")
+    assert "@page" in html and "size: A4" in html
+    assert 'content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"' in html
+    assert re.search(r"tr, td, th, figure, img[^{]*\{ break-inside: avoid", html)
+
+
+def test_leader_report_sections(demo_batch) -> None:
+    html = (demo_batch.out_dir / "chen-lirong.html").read_text(encoding="utf-8").split("</head>", 1)[1]
+    order = ["示例数据", "陈丽蓉同志牵头", "数据截至", "数据指纹", "总体情况", "需协调事项", "配额执行情况",
+             "任务进展", "进度轨迹", "存在问题", "下步计划", "附录：评价规则"]
+    positions = [html.find(s) for s in order]
+    assert all(p >= 0 for p in positions), dict(zip(order, positions))
+    assert positions == sorted(positions)
+
+
+def test_overview_sections(demo_batch) -> None:
+    html = (demo_batch.out_dir / "overview.html").read_text(encoding="utf-8").split("</head>", 1)[1]
+    order = ["示例数据", "红灯与未报送", "市领导 × 任务灯号总览", "各层级灯号分布", "市领导排名", "灯号变化",
+             "配额执行情况", "未报送单位"]
+    positions = [html.find(s) for s in order]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+
+
+def test_index_page(demo_batch) -> None:
+    html = (demo_batch.out_dir / "index.html").read_text(encoding="utf-8")
+    assert "示例数据" in html and '<html lang="zh">' in html
+    assert html.count('href="') == 18  # HTML + PDF per report
+    assert html.count('class="light light-') >= 48
+
+
+def test_exporter_config() -> None:
+    exporter = make_exporter()
+    assert exporter.exclude_input and exporter.exclude_input_prompt and exporter.exclude_output_prompt
+    assert exporter.language_code == "zh"
+    assert {"parameters", "injected-parameters"} <= set(REMOVE_TAGS)
+    assert len(template_fingerprint()) == 64
