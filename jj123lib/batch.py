@@ -200,7 +200,20 @@ def _worker_init() -> None:
     # rfc3987_syntax (~1 s per process). nbformat's schema has no IRI formats: skip it
     # (jsonschema treats the missing module as "checker unavailable").
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import signal
     from multiprocessing import util
+
+    from jj123lib.pdf import die_with_parent
+
+    # A batch killed outright must not leave workers (and their kernels) behind: on SIGTERM
+    # (armed below: sent when the batch dies) leave at once; the kernel notices
+    # its parent is gone and exits by itself.
+    signal.signal(signal.SIGTERM, _exit_now)
+    arm = die_with_parent()
+    if arm is not None:
+        arm()
+        if os.getppid() == 1:  # the batch died before we armed the signal
+            sys.exit(143)
 
     from jj123lib.execute import WarmKernel
 
@@ -210,6 +223,15 @@ def _worker_init() -> None:
     from jj123lib.render import make_exporter
 
     make_exporter()
+
+
+def _exit_now(signum: int, frame: Any) -> None:
+    from jj123lib.execute import WarmKernel
+
+    kernel = WarmKernel._current
+    if kernel is not None:
+        kernel.kill_now()
+    os._exit(128 + signum)
 
 
 def _render(job: ReportJob) -> dict[str, Any]:
@@ -358,6 +380,13 @@ class _Printer:
         self._browser: Any = None
         self._error: BrowserError | None = None
 
+    def start(self) -> None:
+        """Start the browser now, from the calling (main) thread; errors surface per PDF."""
+        try:
+            self._browser_or_raise()
+        except BrowserError:
+            pass
+
     def _browser_or_raise(self) -> Any:
         from jj123lib.pdf import Browser
 
@@ -435,6 +464,8 @@ def _execute(to_render: list[ReportJob], pdf_only: list[ReportJob], entries: dic
                                        initializer=_worker_init)
             for job in to_render:
                 pending[pool.submit(_render, job)] = ("render", job, 0.0)
+        if printer is not None:
+            printer.start()  # while the workers boot; from this thread, which outlives the browser
         for job in pdf_only:
             after_html(job, 0.0)
         while pending:

@@ -103,6 +103,19 @@ class WarmKernel:
         run_sync(self.km.start_kernel)(extra_arguments=extra)
         self.started = True
 
+    def kill_now(self) -> None:
+        """Signal-handler safe: kill the kernel process and remove its folder, no event loop."""
+        import signal
+
+        pid = getattr(getattr(self.km, "provisioner", None), "pid", None)
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if self._ipc_dir is not None:
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
+
     def shutdown(self) -> None:
         from jupyter_core.utils import run_sync
 

@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -52,6 +53,32 @@ CHROMIUM_FLAGS = (
     "--hide-scrollbars",
     "--remote-debugging-address=127.0.0.1",
 )
+
+
+def die_with_parent() -> Any:
+    """On Linux, a callable making the calling process get SIGTERM when its parent (thread) dies.
+
+    Used as Chromium's ``preexec_fn`` and by batch workers on themselves.
+
+    A batch killed with SIGKILL then leaves no headless browser behind. (Debian's
+    ``chromium`` wrapper ``exec``s the real binary, which keeps the setting.)
+    Start the browser from a long-lived thread: the signal follows the *thread*.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+    import signal
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl  # resolved here, not in the forked child
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig = 1
+
+    def preexec() -> None:
+        prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
+
+    return preexec
 
 
 def find_chromium(executable: str | None = None) -> str:
@@ -204,7 +231,7 @@ class Browser:
                f"--user-data-dir={self._profile}", "about:blank"]
         try:
             self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
-                                          start_new_session=True)
+                                          start_new_session=True, preexec_fn=die_with_parent())
         except OSError as exc:
             self.close()
             raise BrowserError(f"无法启动浏览器 {self.executable}：{exc}", executable=self.executable,
