@@ -282,6 +282,10 @@ class LeaderReport:
         body = Html(f'<div class="jj-figure-grid">{"".join(figs)}</div>')
         return section("进度轨迹", body, note="虚线为计划累计进度，实线为实际累计进度；圆点颜色为当季灯号。")
 
+    def progress_html(self) -> Html:
+        return section("工作进展", _items_html(_items(self.tasks, "progress"), "各责任单位本季度未报送工作进展。"),
+                       note="牵头单位报送的本季度工作进展（正式进度），配合单位的补充说明列在其后。")
+
     def problems_html(self) -> Html:
         return section("存在问题", _items_html(_items(self.tasks, "problems"), "各责任单位本季度未报告存在问题。",
                                            ("missing", "red")))

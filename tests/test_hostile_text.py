@@ -1,8 +1,8 @@
 """Submitted text is data: hostile strings travel form → ledger → HTML/PDF and exports, shown as typed, never run.
 
 One module-scoped run: plan + progress forms for the lead units of one leader's tasks carry the
-strings of tests/hostile.py in the fields the reports show (存在问题, 下步计划, 需协调事项; also
-工作进展, which the ledger keeps); ``jj123 ingest`` takes them; ``jj123 batch`` renders the
+strings of tests/hostile.py in the fields the reports show (工作进展, 存在问题, 下步计划,
+需协调事项); ``jj123 ingest`` takes them; ``jj123 batch`` renders the
 leader's report and the overview (HTML + PDF); headless Chromium loads each HTML and we inspect
 its DOM; pdftotext reads each PDF; ledger/ratings exports are read back with openpyxl.
 """
@@ -29,7 +29,7 @@ from jj123lib.forms import PROGRESS_SHEET, build_progress_form, header_columns
 from jj123lib.ledger import Ledger
 
 LEADER = "陈英煌"
-SHOWN_FIELDS = ("存在问题", "下步计划", "需协调事项")
+SHOWN_FIELDS = ("工作进展", "存在问题", "下步计划", "需协调事项")
 SLUG = "chen-yinghuang"
 pytestmark = pytest.mark.slow
 
@@ -122,7 +122,7 @@ def _reports(run: dict) -> list[Path]:
 
 def test_ledger_keeps_text_as_typed(run: dict) -> None:
     sub = Ledger(run["data"]).submissions("2026Q3").set_index("task_id")
-    columns = {"存在问题": "problems", "下步计划": "next_steps", "需协调事项": "coordination"}
+    columns = {"工作进展": "progress", "存在问题": "problems", "下步计划": "next_steps", "需协调事项": "coordination"}
     for (task_id, label), typed in run["cells"].items():
         shown = typed
         for t, s in HOSTILE:

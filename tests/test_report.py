@@ -43,6 +43,13 @@ def test_leader_report_content(leader_report) -> None:
     assert "需协调事项" in coordination and "红灯与未报送任务" in coordination
     assert "配额执行情况" in r.quota_html()
     assert "存在问题" in r.problems_html() and "下步计划" in r.next_steps_html()
+    progress = r.progress_html()
+    assert "工作进展" in progress
+    for text in r.tasks["progress"].dropna():
+        assert htmlkit.esc(text) in progress
+    co_notes = [n for notes in r.tasks["co_unit_notes"] for n in notes if n.get("progress")]
+    for note in co_notes:
+        assert htmlkit.esc(note["progress"]) in progress and "配合单位" in progress
     assert "附录：评价规则" in r.rules_html()
     assert r.charts_html().count("<figure") == 6
 
@@ -61,8 +68,9 @@ def test_unit_text_is_escaped(leader_report) -> None:
     tasks.loc[0, "problems"] = hostile
     tasks.loc[0, "coordination"] = hostile
     tasks.loc[0, "milestone"] = hostile
+    tasks.loc[0, "progress"] = hostile
     r2 = type(r)(**{**r.__dict__, "tasks": tasks})
-    for html in (r2.problems_html(), r2.coordination_html(), r2.tasks_html()):
+    for html in (r2.problems_html(), r2.coordination_html(), r2.tasks_html(), r2.progress_html()):
         assert "<script>" not in html
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; $x^2$ **粗体**" in html
 
