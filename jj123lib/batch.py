@@ -24,12 +24,13 @@ notebook machinery, so a rerun with nothing changed takes about a second.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -220,9 +221,22 @@ def _worker_init() -> None:
     WarmKernel.get().start(warm=True)
     # Pool workers leave through os._exit (no atexit): a multiprocessing finalizer stops the kernel.
     util.Finalize(None, WarmKernel.discard, exitpriority=10)
-    from jj123lib.render import make_exporter
+    _warm_exporter()
 
-    make_exporter()
+
+def _warm_exporter() -> None:
+    """Build the exporter and compile its templates (first conversion ~0.25 s) while the kernel boots."""
+    import nbformat
+
+    from jj123lib.render import notebook_to_html
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell("", outputs=[nbformat.v4.new_output(
+        "display_data", {"text/html": "<p>warm-up</p>"})]))
+    try:
+        notebook_to_html(nb, "warm-up")
+    except Exception:  # noqa: BLE001 - a template problem is reported by each report, not here
+        pass
 
 
 def _exit_now(signum: int, frame: Any) -> None:
@@ -289,24 +303,36 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
     out_dir.mkdir(parents=True, exist_ok=True)
     n_jobs = max(1, int(jobs or os.cpu_count() or 1))
 
-    plan = _plan(q, data, out_dir, chosen, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout)
-    old = _load_manifest(out_dir)
-    entries: dict[str, dict[str, Any]] = {}
-    to_render: list[ReportJob] = []
-    pdf_only: list[ReportJob] = []
-    for job in plan:
-        current, needs_pdf = (False, False) if force else _up_to_date(job, old.get(job.key), wanted_formats)
-        entry = _entry(job, old.get(job.key))
-        if current:
-            entry.update(status="skipped", seconds=0.0)
-        elif needs_pdf:
-            pdf_only.append(job)
-        else:
-            to_render.append(job)
-        entries[job.key] = entry
+    runner = _Runner(wanted_formats, progress)
+    try:
+        if force:  # everything renders: boot the workers and their kernels while planning
+            runner.start(min(n_jobs, len(chosen) + 1), browser=False)
+        plan = _plan(q, data, out_dir, chosen, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout)
+        old = _load_manifest(out_dir)
+        entries: dict[str, dict[str, Any]] = {}
+        to_render: list[ReportJob] = []
+        pdf_only: list[ReportJob] = []
+        for job in plan:
+            current, needs_pdf = (False, False) if force else _up_to_date(job, old.get(job.key), wanted_formats)
+            entry = _entry(job, old.get(job.key))
+            if current:
+                entry.update(status="skipped", seconds=0.0)
+            elif needs_pdf:
+                pdf_only.append(job)
+            else:
+                to_render.append(job)
+            entries[job.key] = entry
 
-    if to_render or pdf_only:
-        _execute(to_render, pdf_only, entries, wanted_formats, n_jobs, progress)
+        rated: list[Any] = []  # the quarter's ratings for the index, computed while the workers run
+
+        def rate_meanwhile() -> None:
+            with contextlib.suppress(Exception):  # if it fails, it fails again below, where it used to
+                rated.append(_rate_for_index(q, data))
+
+        if to_render or pdf_only:
+            runner.run(to_render, pdf_only, entries, n_jobs, meanwhile=rate_meanwhile)
+    finally:
+        runner.close()
 
     # Reports not in this run (other leaders with --leader) keep their last entry.
     merged_by_key = {**old, **entries}
@@ -317,7 +343,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
                          run_keys=list(entries))
     changed = bool(to_render or pdf_only) or not result.index.is_file()
     if changed:
-        _attach_lights(merged, q, data)
+        _attach_lights(merged, rated[0] if rated else _rate_for_index(q, data))
     result.seconds = time.monotonic() - started
     manifest = {
         "schema": 1,
@@ -362,7 +388,7 @@ def _entry(job: ReportJob, old: dict[str, Any] | None) -> dict[str, Any]:
     return base
 
 
-PDF_TABS = 1  # tabs printing in parallel in the one browser
+PDF_TABS = 2  # tabs printing in parallel in the one browser
 
 
 class _Printer:
@@ -378,10 +404,25 @@ class _Printer:
         self._n_tabs = tabs
         self._lock = threading.Lock()
         self._browser: Any = None
+        self._connected = False
         self._error: BrowserError | None = None
 
     def start(self) -> None:
-        """Start the browser now, from the calling (main) thread; errors surface per PDF."""
+        """Launch the browser now, from the calling (main) thread; connecting and opening the tabs
+        happen in a printing thread meanwhile. Errors surface per PDF."""
+        from jj123lib.pdf import Browser
+
+        with self._lock:
+            if self._browser is not None or self._error is not None:
+                return
+            try:
+                self._browser = Browser().launch()
+            except BrowserError as exc:
+                self._error = exc
+                return
+        self._pool.submit(self._connect)
+
+    def _connect(self) -> None:
         try:
             self._browser_or_raise()
         except BrowserError:
@@ -391,11 +432,14 @@ class _Printer:
         from jj123lib.pdf import Browser
 
         with self._lock:
-            if self._browser is None and self._error is None:
+            if self._error is None and not self._connected:
                 try:
-                    self._browser = Browser().start()
+                    if self._browser is None:
+                        self._browser = Browser().launch()
+                    self._browser.connect()
                     for _ in range(self._n_tabs):
                         self._tabs.put(self._browser.new_tab())
+                    self._connected = True
                 except BrowserError as exc:
                     self._error = exc
             if self._error is not None:
@@ -426,75 +470,144 @@ class _Printer:
             self._browser.close()
 
 
-def _execute(to_render: list[ReportJob], pdf_only: list[ReportJob], entries: dict[str, dict[str, Any]],
-             formats: Sequence[str], n_jobs: int, progress: bool) -> None:
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+_MISSING = object()
 
-    from tqdm import tqdm
 
-    want_pdf = "pdf" in formats
-    bar = tqdm(total=len(to_render) + len(pdf_only), file=sys.stderr, disable=not progress, desc="生成报告",
-               unit="份", leave=True, dynamic_ncols=True)
-    printer = _Printer(PDF_TABS) if want_pdf else None
-    pool: ProcessPoolExecutor | None = None
-    pending: dict[Future[Any], tuple[str, ReportJob, float]] = {}
+@contextlib.contextmanager
+def _lean_spawn() -> Iterator[None]:
+    """Spawned workers do not re-run this process's ``__main__`` (the ``jj123`` CLI imports pandas).
 
-    def finish(job: ReportJob, seconds: float, error: str | None) -> None:
-        entry = entries[job.key]
-        if error is None:
-            entry.update(status="ok", error=None, cell_index=None, fingerprint=job.fingerprint,
-                         seconds=round(seconds, 2),
-                         rendered_at=datetime.now().astimezone().isoformat(timespec="seconds"))
-        else:
-            entry.update(status="failed", error=error, seconds=round(seconds, 2))
-        bar.update(1)
-        bar.set_postfix_str(f"{job.leader or '季度总览'} {entry['status']}", refresh=True)
-
-    def after_html(job: ReportJob, seconds: float) -> None:
-        if printer is None:
-            finish(job, seconds, None)
-        else:
-            pending[printer.submit(job)] = ("pdf", job, seconds)
-
+    ``multiprocessing`` spawn re-imports the parent's main script or module in every child
+    (~0.35 s for the CLI, more under pytest). Workers only run functions of this module, so
+    hide the main module's file and spec while the pool starts its processes.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved_file = main.__dict__.pop("__file__", _MISSING)
+    saved_spec = main.__dict__.get("__spec__")
+    main.__spec__ = None
     try:
-        if to_render:
-            context = multiprocessing.get_context("spawn")
-            pool = ProcessPoolExecutor(max_workers=min(n_jobs, len(to_render)), mp_context=context,
-                                       initializer=_worker_init)
-            for job in to_render:
-                pending[pool.submit(_render, job)] = ("render", job, 0.0)
-        if printer is not None:
-            printer.start()  # while the workers boot; from this thread, which outlives the browser
-        for job in pdf_only:
-            after_html(job, 0.0)
-        while pending:
-            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            for future in done:
-                stage, job, before = pending.pop(future)
-                if stage == "pdf":
-                    seconds, error = future.result()
-                    finish(job, before + seconds, error)
-                    continue
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # noqa: BLE001 - a crashed worker fails its report only
-                    outcome = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "cell_index": None,
-                               "seconds": 0.0}
-                if outcome["status"] == "ok":
-                    after_html(job, outcome["seconds"])
-                else:
-                    out = Path(job.out_dir)
-                    for stale in (job.html, job.pdf):  # never leave an old report looking current
-                        _remove(out / stale)
-                    entries[job.key]["cell_index"] = outcome.get("cell_index")
-                    finish(job, outcome["seconds"], outcome["error"])
+        yield
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-        if printer is not None:
-            printer.close()
-        bar.close()
+        main.__spec__ = saved_spec
+        if saved_file is not _MISSING:
+            main.__file__ = saved_file
+
+
+def _ready() -> int:
+    """No-op task: submitting one per worker makes the pool start its processes now."""
+    return os.getpid()
+
+
+class _Runner:
+    """Worker pool (one warm kernel each) and the printer; both can boot before the plan is known."""
+
+    def __init__(self, formats: Sequence[str], progress: bool) -> None:
+        self.want_pdf = "pdf" in formats
+        self.progress = progress
+        self.pool: Any = None
+        self.printer: _Printer | None = None
+
+    def start(self, n_workers: int, browser: bool) -> None:
+        """Start ``n_workers`` workers (their kernels boot at once) and Chromium; returns immediately."""
+        if self.pool is None and n_workers > 0:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_worker_init)
+            with _lean_spawn():
+                for _ in range(n_workers):  # a spawn pool starts one process per submit
+                    self.pool.submit(_ready)
+        if browser and self.want_pdf and self.printer is None:
+            self.printer = _Printer(PDF_TABS)
+            self.printer.start()  # from this (main) thread, which outlives the browser
+
+    def run(self, to_render: list[ReportJob], pdf_only: list[ReportJob], entries: dict[str, dict[str, Any]],
+            n_jobs: int, meanwhile: Callable[[], None] | None = None) -> None:
+        """Render and print; ``meanwhile`` runs in this thread once every job is submitted."""
+        from concurrent.futures import FIRST_COMPLETED, Future, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        from tqdm import tqdm
+
+        self.start(min(n_jobs, len(to_render)), browser=False)
+        pool = self.pool
+        bar = tqdm(total=len(to_render) + len(pdf_only), file=sys.stderr, disable=not self.progress,
+                   desc="生成报告", unit="份", leave=True, dynamic_ncols=True)
+        pending: dict[Future[Any], tuple[str, ReportJob, float]] = {}
+        printer: _Printer | None = None
+
+        def finish(job: ReportJob, seconds: float, error: str | None) -> None:
+            entry = entries[job.key]
+            if error is None:
+                entry.update(status="ok", error=None, cell_index=None, fingerprint=job.fingerprint,
+                             seconds=round(seconds, 2),
+                             rendered_at=datetime.now().astimezone().isoformat(timespec="seconds"))
+            else:
+                entry.update(status="failed", error=error, seconds=round(seconds, 2))
+            bar.update(1)
+            bar.set_postfix_str(f"{job.leader or '季度总览'} {entry['status']}", refresh=True)
+
+        def after_html(job: ReportJob, seconds: float) -> None:
+            if printer is None:
+                finish(job, seconds, None)
+            else:
+                pending[printer.submit(job)] = ("pdf", job, seconds)
+
+        try:
+            renders = len(to_render)
+            for job in to_render:
+                try:
+                    future = pool.submit(_render, job)
+                except BrokenProcessPool as exc:  # a worker died while starting: fail its reports
+                    future = Future()
+                    future.set_exception(exc)
+                pending[future] = ("render", job, 0.0)
+            # Chromium starts once the workers have their jobs: it is needed only when the first
+            # HTML arrives, and booting it earlier would slow the kernels' start on a small machine.
+            self.start(0, browser=True)
+            printer = self.printer
+            for job in pdf_only:
+                after_html(job, 0.0)
+            if meanwhile is not None:
+                meanwhile()
+            while pending:
+                done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                for future in done:
+                    stage, job, before = pending.pop(future)
+                    if stage == "pdf":
+                        seconds, error = future.result()
+                        finish(job, before + seconds, error)
+                        continue
+                    renders -= 1
+                    if renders == 0:  # workers and kernels stop while the last PDFs print
+                        pool.shutdown(wait=False)
+                    try:
+                        outcome = future.result()
+                    except Exception as exc:  # noqa: BLE001 - a crashed worker fails its report only
+                        outcome = {"status": "failed", "error": f"{type(exc).__name__}: {exc}",
+                                   "cell_index": None, "seconds": 0.0}
+                    if outcome["status"] == "ok":
+                        after_html(job, outcome["seconds"])
+                    else:
+                        out = Path(job.out_dir)
+                        for stale in (job.html, job.pdf):  # never leave an old report looking current
+                            _remove(out / stale)
+                        entries[job.key]["cell_index"] = outcome.get("cell_index")
+                        finish(job, outcome["seconds"], outcome["error"])
+        finally:
+            bar.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        if self.printer is not None:
+            self.printer.close()
+            self.printer = None
 
 
 def _remove(path: Path) -> None:
@@ -504,11 +617,14 @@ def _remove(path: Path) -> None:
         pass
 
 
-def _attach_lights(entries: list[dict[str, Any]], quarter: str, data_dir: Path) -> None:
-    """Per-leader light summary for the index page (one cheap ratings pass)."""
+def _rate_for_index(quarter: str, data_dir: Path) -> Any:
     from jj123lib.ratings import rate_quarter
 
-    rated = rate_quarter(quarter, data_dir)
+    return rate_quarter(quarter, data_dir)
+
+
+def _attach_lights(entries: list[dict[str, Any]], rated: Any) -> None:
+    """Per-leader light summary for the index page (from one cheap ratings pass)."""
     for entry in entries:
         if entry["kind"] != "leader":
             continue

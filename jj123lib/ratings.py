@@ -17,8 +17,12 @@ leads. Ties: fewer red+未报送, then more 已完成; still equal → same rank
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -61,11 +65,56 @@ class _Context:
     co: dict[tuple[str, str], list[dict[str, Any]]]
     plan: dict[tuple[str, str], dict[str, Any]]
     overrides: dict[tuple[str, str], dict[str, Any]]
+    # Memos of this context's results (never handed out: callers get copies).
+    rated: dict[str, pd.DataFrame] = field(default_factory=dict)
+    leagues: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+# Contexts for the office's rules and task table, by ledger and content. A report rates the same
+# quarters several times (rate_quarter, rating_history, league_table, transition_counts) and a
+# batch kernel renders several reports from the same data: each quarter is rated once. The key
+# holds the ledger's logical fingerprint and the bytes' digest of the rules and task files, so
+# any change to the data or the rules is a miss.
+_CACHE_SIZE = 4
+_cache: OrderedDict[tuple[str, ...], _Context] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _file_key(path: str | os.PathLike[str]) -> str:
+    try:
+        return f"{path}\0{hashlib.sha256(Path(path).read_bytes()).hexdigest()}"
+    except OSError:
+        return f"{path}\0-"
+
+
+def _cache_key(ledger: Ledger) -> tuple[str, ...]:
+    from jj123lib.rules import default_rules_path
+    from jj123lib.tasks import default_tasks_path
+
+    return (str(ledger.path.resolve()), ledger.fingerprint(), _file_key(default_rules_path()),
+            _file_key(default_tasks_path()))
 
 
 def _context(data_dir: str | os.PathLike[str] | Ledger | None, tasks: pd.DataFrame | None,
              rules: dict[str, Any] | None) -> _Context:
     ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    if tasks is not None or rules is not None:  # caller's own table or rules: not cached
+        return _build_context(ledger, tasks, rules)
+    key = _cache_key(ledger)
+    with _cache_lock:
+        ctx = _cache.get(key)
+        if ctx is not None:
+            _cache.move_to_end(key)
+            return ctx
+    ctx = _build_context(ledger, None, None)
+    with _cache_lock:
+        _cache[key] = ctx
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return ctx
+
+
+def _build_context(ledger: Ledger, tasks: pd.DataFrame | None, rules: dict[str, Any] | None) -> _Context:
     table = load_tasks() if tasks is None else tasks
     rule_set = load_rules() if rules is None else rules
     lead_units = dict(zip(table["task_id"], table["lead_unit"]))
@@ -165,6 +214,14 @@ def rate_task(actual: float | None, planned: float | None, met: bool | None, sta
 
 
 def _rate(quarter: str, ctx: _Context) -> pd.DataFrame:
+    """The quarter's rated rows, computed once per context. Shared: callers must not modify it."""
+    frame = ctx.rated.get(quarter)
+    if frame is None:
+        frame = ctx.rated[quarter] = _rate_rows(quarter, ctx)
+    return frame
+
+
+def _rate_rows(quarter: str, ctx: _Context) -> pd.DataFrame:
     rows = []
     for task in ctx.tasks.itertuples(index=False):
         key = (task.task_id, quarter)
@@ -221,7 +278,11 @@ def rate_quarter(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None 
 
 
 def _rate_with_change(quarter: str, ctx: _Context) -> pd.DataFrame:
-    frame = _rate(quarter, ctx)
+    frame = _rate(quarter, ctx).copy()
+    # Fresh lists and dicts in the object columns: the memoised frame must not change through ours.
+    frame["units"] = pd.Series([list(u) for u in frame["units"]], index=frame.index, dtype=object)
+    frame["co_unit_notes"] = pd.Series([[dict(n) for n in notes] for notes in frame["co_unit_notes"]],
+                                       index=frame.index, dtype=object)
     prev_q = previous_quarter(quarter)
     prev = dict(zip(frame["task_id"], [None] * len(frame)))
     if prev_q is not None:
@@ -239,6 +300,14 @@ def rating_history(quarter: str, data_dir: str | os.PathLike[str] | Ledger | Non
     parts = [_rate(q, ctx) for q in quarters_up_to(normalize_quarter(quarter))]
     frame = pd.concat(parts, ignore_index=True)
     return frame.loc[:, ["task_id", "quarter", "planned_pct", "actual_pct", "light", "light_label"]]
+
+
+def _quarter_league(quarter: str, ctx: _Context) -> pd.DataFrame:
+    """:func:`_league` of the quarter, computed once per context. Shared: callers must not modify it."""
+    frame = ctx.leagues.get(quarter)
+    if frame is None:
+        frame = ctx.leagues[quarter] = _league(_rate(quarter, ctx), ctx)
+    return frame
 
 
 def _league(rated: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
@@ -271,12 +340,12 @@ def league_table(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None 
     """Leaders ranked by tier-weighted light score, with the previous quarter's rank and score."""
     quarter = normalize_quarter(quarter)
     ctx = _context(data_dir, tasks, rules)
-    frame = _league(_rate(quarter, ctx), ctx)
+    frame = _quarter_league(quarter, ctx).copy()
     prev_q = previous_quarter(quarter)
     prev_rank: dict[str, int] = {}
     prev_score: dict[str, float] = {}
     if prev_q is not None:
-        prev = _league(_rate(prev_q, ctx), ctx)
+        prev = _quarter_league(prev_q, ctx)
         prev_rank = dict(zip(prev["leader"], prev["rank"]))
         prev_score = dict(zip(prev["leader"], prev["score"]))
     frame["prev_rank"] = pd.Series([prev_rank.get(name) for name in frame["leader"]], dtype=object)
