@@ -294,19 +294,19 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
     bad = [f for f in wanted_formats if f not in FORMATS]
     if bad or not wanted_formats:
         raise ParameterError("formats", ",".join(wanted_formats), list(FORMATS))
-    from jj123lib.tasks import leaders as all_leaders
-
-    chosen = [validate_leader(name) for name in leaders] if leaders else all_leaders()
-    chosen = list(dict.fromkeys(chosen))
     out_dir = Path(out) if out is not None else default_out_dir(q, data)
     _check_out_dir(out_dir, demo)
-    out_dir.mkdir(parents=True, exist_ok=True)
     n_jobs = max(1, int(jobs or os.cpu_count() or 1))
 
     runner = _Runner(wanted_formats, progress)
     try:
-        if force:  # everything renders: boot the workers and their kernels while planning
-            runner.start(min(n_jobs, len(chosen) + 1), browser=False)
+        if force:  # everything renders: boot the workers and their kernels while the task table loads
+            runner.start(min(n_jobs, len(leaders) + 1) if leaders else n_jobs, browser=False)
+        from jj123lib.tasks import leaders as all_leaders
+
+        chosen = [validate_leader(name) for name in leaders] if leaders else all_leaders()
+        chosen = list(dict.fromkeys(chosen))
+        out_dir.mkdir(parents=True, exist_ok=True)
         plan = _plan(q, data, out_dir, chosen, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout)
         old = _load_manifest(out_dir)
         entries: dict[str, dict[str, Any]] = {}

@@ -83,12 +83,15 @@ def trajectory_chart(history: pd.DataFrame, title: str, quarters: Sequence[str])
     ax.set_xticks(x, [short_quarter(q) for q in quarters])
     ax.set_xlim(-0.4, max(len(quarters) - 0.6, 0.6))
     top = max([v for v in planned + actual if v is not None] + [100.0])
-    ax.set_ylim(0, math.ceil(top / 10) * 10 + 8)
+    upper = math.ceil(top / 10) * 10 + 8
+    ax.set_ylim(0, upper)
+    ax.set_yticks(range(0, int(upper), 20))  # fixed ticks: no locator search on every draw
     ax.set_ylabel("累计进度（%）", fontsize=8)
     ax.tick_params(labelsize=8)
     ax.grid(axis="y", color="#e3e7eb", linewidth=0.8)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(_wrap(title, 24), fontsize=9, loc="left")
+    # An explicit y turns off matplotlib's automatic title placement, a costly tight-bbox pass.
+    ax.set_title(_wrap(title, 24), fontsize=9, loc="left", y=1.02)
     ax.legend(fontsize=7, loc="upper left", frameon=False)
     return fig
 

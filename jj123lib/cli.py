@@ -10,8 +10,11 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they need it
+    import pandas as pd
+
 
 from jj123lib import __version__
 from jj123lib.exceptions import Jj123Error

@@ -10,9 +10,10 @@ from __future__ import annotations
 import io
 import json
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # imported lazily: the CLI must start fast
+    import pandas as pd
 
 FORMATS = ("table", "csv", "json")
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -24,6 +25,8 @@ def display_width(text: str) -> int:
 
 
 def _cell_text(value: Any) -> str:
+    import pandas as pd
+
     if isinstance(value, (list, tuple)):
         return "、".join(str(v) for v in value)
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
@@ -69,6 +72,8 @@ def neutralize_formula(value: Any) -> Any:
 
 def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Copy of ``frame`` fit for CSV/xlsx export: lists joined, formulas neutralised."""
+    import pandas as pd
+
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
@@ -92,6 +97,8 @@ def frame_to_json(frame: pd.DataFrame) -> str:
 
 
 def _json_value(value: Any) -> Any:
+    import pandas as pd
+
     if isinstance(value, (list, tuple)):
         return [_json_value(v) for v in value]
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):

@@ -11,9 +11,11 @@ import argparse
 import io
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they need it
+    import pandas as pd
+
 
 from jj123lib.atomic import atomic_write
 from jj123lib.datadir import is_demo, resolve_data_dir
