@@ -8,12 +8,15 @@ never half of one.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from jj123lib.crashpoints import crash_point
+
+LOCK_FILE = ".lock"
 
 
 @contextlib.contextmanager
@@ -56,3 +59,41 @@ def _fsync_dir(directory: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+@contextlib.contextmanager
+def folder_lock(directory: str | os.PathLike[str], *, wait: bool = True) -> Iterator[bool]:
+    """Exclusive advisory lock on ``directory/.lock``; yields whether it was taken.
+
+    With ``wait=False`` it yields ``False`` at once when another process holds it.
+    The kernel drops the lock when its holder dies, even by SIGKILL.
+    """
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_FILE, "a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def remove_stale_parts(directory: str | os.PathLike[str]) -> int:
+    """Delete temporary ``.*.part*`` files a killed writer left in ``directory`` (not recursive).
+
+    Call it only while holding :func:`folder_lock` on the folder, so no live writer's
+    temporary file is taken. Returns how many were removed.
+    """
+    removed = 0
+    folder = Path(directory)
+    if not folder.is_dir():
+        return 0
+    for path in folder.glob(".*.part*"):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed += 1
+    return removed

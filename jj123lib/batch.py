@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from jj123lib import __version__
-from jj123lib.atomic import atomic_write
+from jj123lib.atomic import atomic_write, folder_lock, remove_stale_parts
 from jj123lib.datadir import DEMO_BANNER, is_demo
-from jj123lib.exceptions import BrowserError, ParameterError
+from jj123lib.exceptions import BrowserError, OutputBusyError, ParameterError
 from jj123lib.parameters import validate_data_dir, validate_leader
 from jj123lib.quarters import normalize_quarter, quarter_label
 
@@ -294,72 +294,79 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
     bad = [f for f in wanted_formats if f not in FORMATS]
     if bad or not wanted_formats:
         raise ParameterError("formats", ",".join(wanted_formats), list(FORMATS))
+    # Named leaders are checked before anything is written; "all leaders" needs no check.
+    named = list(dict.fromkeys(validate_leader(name) for name in leaders)) if leaders else None
     out_dir = Path(out) if out is not None else default_out_dir(q, data)
     _check_out_dir(out_dir, demo)
-    n_jobs = max(1, int(jobs or os.cpu_count() or 1))
+    # One batch per output folder at a time; under the lock, temp files of a killed run are cleared.
+    with folder_lock(out_dir, wait=False) as locked:
+        if not locked:
+            raise OutputBusyError(str(out_dir))
+        for folder in (out_dir, out_dir / "notebooks"):
+            remove_stale_parts(folder)
+        n_jobs = max(1, int(jobs or os.cpu_count() or 1))
 
-    runner = _Runner(wanted_formats, progress)
-    try:
-        if force:  # everything renders: boot the workers and their kernels while the task table loads
-            runner.start(min(n_jobs, len(leaders) + 1) if leaders else n_jobs, browser=False)
-        from jj123lib.tasks import leaders as all_leaders
+        runner = _Runner(wanted_formats, progress)
+        try:
+            if force:  # everything renders: boot the workers and their kernels while the task table loads
+                runner.start(min(n_jobs, len(named) + 1) if named else n_jobs, browser=False)
+            from jj123lib.tasks import leaders as all_leaders
 
-        chosen = [validate_leader(name) for name in leaders] if leaders else all_leaders()
-        chosen = list(dict.fromkeys(chosen))
-        out_dir.mkdir(parents=True, exist_ok=True)
-        plan = _plan(q, data, out_dir, chosen, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout)
-        old = _load_manifest(out_dir)
-        entries: dict[str, dict[str, Any]] = {}
-        to_render: list[ReportJob] = []
-        pdf_only: list[ReportJob] = []
-        for job in plan:
-            current, needs_pdf = (False, False) if force else _up_to_date(job, old.get(job.key), wanted_formats)
-            entry = _entry(job, old.get(job.key))
-            if current:
-                entry.update(status="skipped", seconds=0.0)
-            elif needs_pdf:
-                pdf_only.append(job)
-            else:
-                to_render.append(job)
-            entries[job.key] = entry
+            chosen = named or all_leaders()
+            out_dir.mkdir(parents=True, exist_ok=True)
+            plan = _plan(q, data, out_dir, chosen, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout)
+            old = _load_manifest(out_dir)
+            entries: dict[str, dict[str, Any]] = {}
+            to_render: list[ReportJob] = []
+            pdf_only: list[ReportJob] = []
+            for job in plan:
+                current, needs_pdf = (False, False) if force else _up_to_date(job, old.get(job.key), wanted_formats)
+                entry = _entry(job, old.get(job.key))
+                if current:
+                    entry.update(status="skipped", seconds=0.0)
+                elif needs_pdf:
+                    pdf_only.append(job)
+                else:
+                    to_render.append(job)
+                entries[job.key] = entry
 
-        rated: list[Any] = []  # the quarter's ratings for the index, computed while the workers run
+            rated: list[Any] = []  # the quarter's ratings for the index, computed while the workers run
 
-        def rate_meanwhile() -> None:
-            with contextlib.suppress(Exception):  # if it fails, it fails again below, where it used to
-                rated.append(_rate_for_index(q, data))
+            def rate_meanwhile() -> None:
+                with contextlib.suppress(Exception):  # if it fails, it fails again below, where it used to
+                    rated.append(_rate_for_index(q, data))
 
-        if to_render or pdf_only:
-            runner.run(to_render, pdf_only, entries, n_jobs, meanwhile=rate_meanwhile)
-    finally:
-        runner.close()
+            if to_render or pdf_only:
+                runner.run(to_render, pdf_only, entries, n_jobs, meanwhile=rate_meanwhile)
+        finally:
+            runner.close()
 
-    # Reports not in this run (other leaders with --leader) keep their last entry.
-    merged_by_key = {**old, **entries}
-    order = ["overview"] + [f"leader:{name}" for name in all_leaders()]
-    merged = [merged_by_key[k] for k in order if k in merged_by_key]
-    merged += [v for k, v in merged_by_key.items() if k not in order]  # leaders no longer in the task table
-    result = BatchResult(out_dir=out_dir, manifest=out_dir / MANIFEST, index=out_dir / INDEX, reports=merged,
-                         run_keys=list(entries))
-    changed = bool(to_render or pdf_only) or not result.index.is_file()
-    if changed:
-        _attach_lights(merged, rated[0] if rated else _rate_for_index(q, data))
-    result.seconds = time.monotonic() - started
-    manifest = {
-        "schema": 1,
-        "generator": f"jj123 {__version__}",
-        "quarter": q,
-        "data_dir": str(data),
-        "demo": demo,
-        "formats": wanted_formats,
-        "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "seconds": round(result.seconds, 2),
-        "reports": merged,
-    }
-    atomic_write(result.manifest, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-    if changed:
-        atomic_write(result.index, _index_html(manifest))
-    return result
+        # Reports not in this run (other leaders with --leader) keep their last entry.
+        merged_by_key = {**old, **entries}
+        order = ["overview"] + [f"leader:{name}" for name in all_leaders()]
+        merged = [merged_by_key[k] for k in order if k in merged_by_key]
+        merged += [v for k, v in merged_by_key.items() if k not in order]  # leaders no longer in the task table
+        result = BatchResult(out_dir=out_dir, manifest=out_dir / MANIFEST, index=out_dir / INDEX, reports=merged,
+                             run_keys=list(entries))
+        changed = bool(to_render or pdf_only) or not result.index.is_file()
+        if changed:
+            _attach_lights(merged, rated[0] if rated else _rate_for_index(q, data))
+        result.seconds = time.monotonic() - started
+        manifest = {
+            "schema": 1,
+            "generator": f"jj123 {__version__}",
+            "quarter": q,
+            "data_dir": str(data),
+            "demo": demo,
+            "formats": wanted_formats,
+            "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "seconds": round(result.seconds, 2),
+            "reports": merged,
+        }
+        atomic_write(result.manifest, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+        if changed:
+            atomic_write(result.index, _index_html(manifest))
+        return result
 
 
 def _key(entry: dict[str, Any]) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.atomic import atomic_write
+from jj123lib.atomic import LOCK_FILE, atomic_write
 from jj123lib.datadir import DEMO_MARKER, is_demo, mark_demo, resolve_data_dir
 from jj123lib.exceptions import Jj123Error, LedgerError
 from jj123lib.forms import (
@@ -39,7 +39,7 @@ from jj123lib.forms import (
     progress_form_name,
 )
 from jj123lib.ingest import ingest_files
-from jj123lib.ledger import ARCHIVE_DIR, LEDGER_FILE, LOCK_FILE, Ledger
+from jj123lib.ledger import ARCHIVE_DIR, LEDGER_FILE, Ledger
 from jj123lib.tasks import load_tasks
 from jj123lib.tasks import units as all_units
 

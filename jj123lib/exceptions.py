@@ -183,3 +183,14 @@ class BrowserError(Jj123Error):
         if self.missing:
             msg += "。" + self.INSTALL_HINT
         return msg
+
+
+class OutputBusyError(Jj123Error):
+    """Another batch is writing the same output folder right now."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"另一个 jj123 batch 正在写入 {self.path}，请等它完成后再运行（未作任何改动）。"

@@ -21,7 +21,6 @@ and write each file in one ``BEGIN IMMEDIATE`` transaction.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -33,7 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.atomic import atomic_write
+from jj123lib.atomic import atomic_write, folder_lock, remove_stale_parts
 from jj123lib.crashpoints import crash_point
 from jj123lib.datadir import resolve_data_dir
 from jj123lib.exceptions import LedgerError
@@ -43,7 +42,6 @@ __all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_L
 
 LEDGER_FILE = "ledger.sqlite"
 ARCHIVE_DIR = "archive"
-LOCK_FILE = ".lock"
 SCHEMA_VERSION = "1"
 OVERRIDE_LIGHTS = ("done", "green", "yellow", "red")
 
@@ -277,13 +275,9 @@ class Ledger:
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """Exclusive advisory lock on the data folder: writers never interleave."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.data_dir / LOCK_FILE, "a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        with folder_lock(self.data_dir):
+            remove_stale_parts(self.archive_dir)  # left by a writer killed mid-copy
+            yield
 
     @contextlib.contextmanager
     def _writer(self) -> Iterator[sqlite3.Connection]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jj123lib.atomic import atomic_path, atomic_write
+from jj123lib.atomic import atomic_path, atomic_write, folder_lock, remove_stale_parts
 
 
 def test_write_replaces_whole_file(tmp_path) -> None:
@@ -23,3 +23,21 @@ def test_failure_leaves_old_file_and_no_temp(tmp_path) -> None:
         raise RuntimeError("crash")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_folder_lock_is_exclusive_and_non_blocking_on_request(tmp_path) -> None:
+    with folder_lock(tmp_path) as first:
+        assert first
+        with folder_lock(tmp_path, wait=False) as second:  # another open file description: flock conflicts
+            assert second is False
+    with folder_lock(tmp_path, wait=False) as again:
+        assert again
+
+
+def test_remove_stale_parts_only_touches_temp_files(tmp_path) -> None:
+    (tmp_path / ".a.txt.x1.part").write_text("half")
+    (tmp_path / ".b.7.part.ipynb").write_text("half")
+    (tmp_path / "a.txt").write_text("whole")
+    (tmp_path / "notes.part.txt").write_text("a user's file, not hidden")
+    assert remove_stale_parts(tmp_path) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "notes.part.txt"]

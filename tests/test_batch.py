@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from jj123lib.atomic import folder_lock
 from jj123lib.batch import NOTEBOOK_DIR, default_out_dir, run_batch
 from jj123lib.exceptions import ParameterError
 
@@ -37,7 +38,7 @@ def test_full_run_all_ok(demo_batch) -> None:
         assert (entry["leader"] is None) == (entry["kind"] == "overview")
     assert manifest["demo"] is True and manifest["quarter"] == "2026Q3"
     assert (out / "index.html").is_file()
-    leftovers = [p for p in out.rglob("*") if p.name.startswith(".") or p.name.endswith(".part")]
+    leftovers = [p for p in out.rglob("*") if (p.name.startswith(".") and p.name != ".lock") or ".part" in p.name]
     assert leftovers == []
 
 
@@ -54,6 +55,10 @@ def test_executed_notebooks_are_kept_without_errors(demo_batch) -> None:
 def test_rerun_skips_everything_fast(demo_batch, demo_data, tmp_path) -> None:
     out = tmp_path / "copy"
     shutil.copytree(demo_batch.out_dir, out)
+    # Temp files a killed run left behind are cleared by the next run (under the folder lock).
+    stale = [out / ".wu-zunyi.html.k3j2.part", out / "notebooks" / ".wu-zunyi.4242.part.ipynb"]
+    for path in stale:
+        path.write_text("half", encoding="utf-8")
     started = time.monotonic()
     proc = subprocess.run([JJ123, "batch", "--quarter", "2026Q3", "--data-dir", str(demo_data.data_dir), "--out",
                            str(out)], capture_output=True, text=True, timeout=60)
@@ -63,6 +68,19 @@ def test_rerun_skips_everything_fast(demo_batch, demo_data, tmp_path) -> None:
     assert elapsed < 3.0, elapsed
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {r["status"] for r in manifest["reports"]} == {"skipped"}
+    assert not any(path.exists() for path in stale)
+
+
+def test_second_batch_on_the_same_folder_is_refused(demo_batch, demo_data, tmp_path) -> None:
+    out = tmp_path / "copy"
+    shutil.copytree(demo_batch.out_dir, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    with folder_lock(out) as locked:  # as a running batch holds it
+        assert locked
+        proc = subprocess.run([JJ123, "batch", "--quarter", "2026Q3", "--data-dir", str(demo_data.data_dir),
+                               "--out", str(out), "--force"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "另一个 jj123 batch 正在写入" in proc.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_pdf_only_missing_is_reprinted(demo_batch, demo_data, tmp_path) -> None:
