@@ -132,10 +132,23 @@ def default_out_dir(quarter: str, data_dir: str | os.PathLike[str]) -> Path:
 
 
 def _check_out_dir(out: Path, demo: bool) -> None:
+    """Demo and real reports never share a folder (nor the office's ``reports/<Q>`` places)."""
+    resolved = out.resolve()
     demo_root = (REPORTS_ROOT / DEMO_SUBDIR).resolve()
-    inside_demo = out.resolve() == demo_root or demo_root in out.resolve().parents
+    inside_demo = resolved == demo_root or demo_root in resolved.parents
     if inside_demo and not demo:
         raise ParameterError("out", str(out), hint="真实数据的报告不能写入 reports/demo/（该目录只放示例数据报告）")
+    reports_root = REPORTS_ROOT.resolve()
+    if demo and not inside_demo and (resolved == reports_root or reports_root in resolved.parents):
+        raise ParameterError("out", str(out), hint="示例数据的报告只能写入 reports/demo/，不能与真实报告放在一起")
+    try:
+        previous = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("demo")
+    except (OSError, ValueError, AttributeError):
+        return
+    if isinstance(previous, bool) and previous != demo:
+        kind = "示例数据" if previous else "真实数据"
+        raise ParameterError("out", str(out),
+                             hint=f"该目录已有{kind}生成的报告，示例数据与真实数据的报告不能混放，请换一个输出目录")
 
 
 def _digest(*parts: str | bytes) -> str:
@@ -181,13 +194,18 @@ def _load_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def _up_to_date(job: ReportJob, old: dict[str, Any] | None, formats: Sequence[str]) -> tuple[bool, bool]:
-    """(all outputs current, HTML current but the PDF missing)."""
-    if not old or old.get("status") not in ("ok", "skipped") or old.get("fingerprint") != job.fingerprint:
+    """(all outputs current, HTML current but the PDF missing or stale).
+
+    Each output is judged by the fingerprint of the inputs it was made from
+    (``html_fingerprint``, ``pdf_fingerprint``), so a PDF left from older data is never
+    taken for current, and a report whose PDF failed keeps its good HTML.
+    """
+    if not old or old.get("html_fingerprint") != job.fingerprint:
         return False, False
     out = Path(job.out_dir)
     if not (out / job.html).is_file() or not (out / job.ipynb).is_file():
         return False, False
-    if "pdf" in formats and not (out / job.pdf).is_file():
+    if "pdf" in formats and not (old.get("pdf_fingerprint") == job.fingerprint and (out / job.pdf).is_file()):
         return False, True
     return True, False
 
@@ -322,6 +340,9 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
             for job in plan:
                 current, needs_pdf = (False, False) if force else _up_to_date(job, old.get(job.key), wanted_formats)
                 entry = _entry(job, old.get(job.key))
+                if "pdf" not in wanted_formats and entry["pdf_fingerprint"] != job.fingerprint:
+                    _remove(out_dir / job.pdf)  # a PDF of older inputs must not sit beside the new HTML
+                    entry["pdf_fingerprint"] = None
                 if current:
                     entry.update(status="skipped", seconds=0.0)
                 elif needs_pdf:
@@ -341,6 +362,9 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
         finally:
             runner.close()
 
+        for entry in entries.values():  # paths only for outputs that are current
+            entry["html"] = entry["html"] if entry["html_fingerprint"] == entry["fingerprint"] else None
+            entry["pdf"] = entry["pdf"] if entry["pdf_fingerprint"] == entry["fingerprint"] else None
         # Reports not in this run (other leaders with --leader) keep their last entry.
         merged_by_key = {**old, **entries}
         order = ["overview"] + [f"leader:{name}" for name in all_leaders()]
@@ -388,9 +412,11 @@ def _entry(job: ReportJob, old: dict[str, Any] | None) -> dict[str, Any]:
         "cell_index": None,
         "rendered_at": None,
         "lights": None,
+        "html_fingerprint": None,  # the inputs each output was made from
+        "pdf_fingerprint": None,
     }
     if old:
-        for key in ("rendered_at", "lights", "seconds"):
+        for key in ("rendered_at", "lights", "seconds", "html_fingerprint", "pdf_fingerprint"):
             base[key] = old.get(key, base[key])
     return base
 
@@ -547,8 +573,12 @@ class _Runner:
         pending: dict[Future[Any], tuple[str, ReportJob, float]] = {}
         printer: _Printer | None = None
 
-        def finish(job: ReportJob, seconds: float, error: str | None) -> None:
+        def finish(job: ReportJob, seconds: float, error: str | None, stage: str) -> None:
             entry = entries[job.key]
+            if stage in ("html", "pdf"):  # the HTML is good (this run's or an earlier current one)
+                entry["html_fingerprint"] = job.fingerprint
+            if stage == "pdf" and error is None:
+                entry["pdf_fingerprint"] = job.fingerprint
             if error is None:
                 entry.update(status="ok", error=None, cell_index=None, fingerprint=job.fingerprint,
                              seconds=round(seconds, 2),
@@ -560,7 +590,7 @@ class _Runner:
 
         def after_html(job: ReportJob, seconds: float) -> None:
             if printer is None:
-                finish(job, seconds, None)
+                finish(job, seconds, None, "html")
             else:
                 pending[printer.submit(job)] = ("pdf", job, seconds)
 
@@ -587,7 +617,7 @@ class _Runner:
                     stage, job, before = pending.pop(future)
                     if stage == "pdf":
                         seconds, error = future.result()
-                        finish(job, before + seconds, error)
+                        finish(job, before + seconds, error, "pdf")
                         continue
                     renders -= 1
                     if renders == 0:  # workers and kernels stop while the last PDFs print
@@ -603,8 +633,9 @@ class _Runner:
                         out = Path(job.out_dir)
                         for stale in (job.html, job.pdf):  # never leave an old report looking current
                             _remove(out / stale)
-                        entries[job.key]["cell_index"] = outcome.get("cell_index")
-                        finish(job, outcome["seconds"], outcome["error"])
+                        entries[job.key].update(cell_index=outcome.get("cell_index"), html_fingerprint=None,
+                                                pdf_fingerprint=None)
+                        finish(job, outcome["seconds"], outcome["error"], "render")
         finally:
             bar.close()
 
@@ -657,8 +688,13 @@ def _index_html(manifest: dict[str, Any]) -> str:
     for entry in manifest["reports"]:
         ok = entry["status"] in ("ok", "skipped")
         name = "季度总览" if entry["kind"] == "overview" else entry["leader"]
-        links = Html(f'<a href="{esc(entry["html"])}">网页</a> · <a href="{esc(entry["pdf"])}">PDF</a>'
-                     if ok else '<span class="jj-status-failed">生成失败</span>')
+        current = entry.get("fingerprint")
+        parts = []
+        if entry.get("html_fingerprint") == current:
+            parts.append(f'<a href="{esc(entry["html"])}">网页</a>')
+        if entry.get("pdf_fingerprint") == current:
+            parts.append(f'<a href="{esc(entry["pdf"])}">PDF</a>')
+        links = Html(" · ".join(parts) if parts else '<span class="jj-status-failed">生成失败</span>')
         lights = entry.get("lights") or []
         if entry["kind"] == "overview":
             glance = Html('<span class="jj-note">全部任务汇总、排名与未报送单位</span>')

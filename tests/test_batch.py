@@ -128,7 +128,44 @@ def test_failure_isolation_and_missing_browser(demo_data, tmp_path, monkeypatch:
     summary = result.summary()
     assert "吴尊意" in summary and "单元格" in summary
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert {r["leader"]: r["status"] for r in manifest["reports"]}["吴尊意"] == "failed"
+    by_leader = {r["leader"]: r for r in manifest["reports"]}
+    assert by_leader["吴尊意"]["status"] == "failed" and by_leader["吴尊意"]["html"] is None
+    # The good HTML stays linked though its PDF failed; the next run only prints the PDF.
+    assert by_leader["陈丽蓉"]["html"] == "chen-lirong.html" and by_leader["陈丽蓉"]["pdf"] is None
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="chen-lirong.html"' in index and 'href="chen-lirong.pdf"' not in index
+    monkeypatch.delenv("JJ123_CHROMIUM")
+    html_before = (out / "chen-lirong.html").stat().st_mtime_ns
+    again = run_batch("2026Q3", ["陈丽蓉"], data_dir=demo_data.data_dir, out=out, progress=False,
+                      notebook_dir=notebooks)
+    again_by_leader = {r["leader"]: r for r in again.reports}
+    assert again_by_leader["陈丽蓉"]["status"] == "ok" and (out / "chen-lirong.pdf").is_file()
+    assert again_by_leader["吴尊意"]["status"] == "failed"  # not in this run: its last entry stays
+    assert (out / "chen-lirong.html").stat().st_mtime_ns == html_before
+
+
+def test_html_only_run_never_leaves_a_stale_pdf(demo_batch, demo_data, tmp_path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(demo_data.data_dir, data)
+    out = tmp_path / "copy"
+    shutil.copytree(demo_batch.out_dir, out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["data_dir"] = str(data)
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    from jj123lib.cli import main
+
+    assert main(["override", "N01", "--quarter", "2026Q3", "--light", "red", "--reason", "核查发现进度不实XYZ",
+                 "--data-dir", str(data)]) == 0
+    first = run_batch("2026Q3", ["张健龙"], data_dir=data, out=out, progress=False, formats=["html"])
+    assert first.ok and "核查发现进度不实XYZ" in (out / "zhang-jianlong.html").read_text(encoding="utf-8")
+    assert not (out / "zhang-jianlong.pdf").exists()  # the old PDF, made from older data, is gone
+    second = run_batch("2026Q3", ["张健龙"], data_dir=data, out=out, progress=False)
+    assert second.ok
+    entry = {r["leader"]: r for r in second.reports}["张健龙"]
+    assert entry["status"] == "ok" and entry["pdf"] == "zhang-jianlong.pdf"  # printed, not skipped
+    text = subprocess.run(["pdftotext", str(out / "zhang-jianlong.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "XYZ" in text
 
 
 def test_cli_exit_code_and_validation(demo_data, tmp_path) -> None:
@@ -147,3 +184,12 @@ def test_demo_and_real_outputs_never_mix(demo_data, tmp_path, monkeypatch: pytes
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ParameterError, match="reports/demo"):
         run_batch("2026Q3", data_dir=real, out=Path("reports/demo/2026Q3"), progress=False)
+    with pytest.raises(ParameterError, match="示例数据的报告只能写入 reports/demo/"):
+        run_batch("2026Q3", data_dir=demo_data.data_dir, out=Path("reports/2026Q3"), progress=False)
+    # Elsewhere, a folder that holds one kind of report refuses the other kind.
+    mixed = tmp_path / "elsewhere"
+    mixed.mkdir()
+    (mixed / "manifest.json").write_text('{"demo": false, "reports": []}', encoding="utf-8")
+    with pytest.raises(ParameterError, match="不能混放"):
+        run_batch("2026Q3", data_dir=demo_data.data_dir, out=mixed, progress=False)
+    assert sorted(p.name for p in mixed.iterdir()) == ["manifest.json"]
