@@ -7,8 +7,10 @@ can fix (bad file, bad parameter), with a Chinese message on stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,8 +73,13 @@ def cmd_notice(args: argparse.Namespace) -> int:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise Jj123Error(f"找不到通知文件：{path}") from None
+    except IsADirectoryError:
+        raise Jj123Error(f"{path} 是文件夹，请给出通知文本文件") from None
     except UnicodeDecodeError:
-        text = path.read_bytes().decode("gb18030")
+        try:
+            text = path.read_bytes().decode("gb18030")
+        except UnicodeDecodeError:
+            raise Jj123Error(f"通知文件 {path} 既不是 UTF-8 也不是 GBK 编码的文本，请另存为 UTF-8 文本") from None
     _print_tasks(parse_notice(text, source=str(path)), args.format)
     return 0
 
@@ -130,12 +137,54 @@ def _register_batch_command(sub: argparse._SubParsersAction[argparse.ArgumentPar
 _EXTRA_COMMANDS.append(_register_batch_command)  # batch (reports: notebooks → HTML → PDF)
 
 
+# argparse's own messages (usage, errors, the -h help), in Chinese for the office.
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的取值 %(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "expected one argument": "该参数需要一个取值",
+    "ambiguous option: %(option)s could match %(matches)s": "有歧义的参数 %(option)s，可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+}
+
+
+_OS_ERRORS_ZH = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EISDIR: "这是一个文件夹，请给出文件名",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EACCES: "没有读写权限",
+    errno.EPERM: "没有读写权限",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件系统只读",
+}
+
+
+@contextlib.contextmanager
+def _chinese_argparse() -> Iterator[None]:
+    """Translate argparse's messages while our parser is built and used (argparse reads ``_`` at call time)."""
+    original = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda text: _ARGPARSE_ZH.get(text, original(text))  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = original  # type: ignore[attr-defined]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(encoding="utf-8")
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    with _chinese_argparse():
+        parser = build_parser()
+        args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
         return handler(args)
@@ -144,6 +193,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a path the user gave that cannot be read or written
+        where = f"“{exc.filename}”" if exc.filename else ""
+        reason = _OS_ERRORS_ZH.get(exc.errno or 0, exc.strerror or str(exc))
+        sys.stderr.write(f"错误：无法读写{where}：{reason}\n")
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -125,6 +125,9 @@ def _lay_out(ws: Worksheet, columns: tuple[str, ...], prefilled: tuple[str, ...]
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for values in rows:
         ws.append(values)
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # pre-filled text typed by a unit ("=HYPERLINK(…)") stays text
+                cell.data_type = "s"
     for index, label in enumerate(columns, start=1):
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = _WIDTHS.get(label, 14)

@@ -71,12 +71,28 @@ def _announce_demo(data_dir: Path) -> None:
                          "不代表任何单位的真实工作进展。\n")
 
 
-def _emit(frame: pd.DataFrame, fmt: str, out: str | None, footer: str = "") -> None:
+def _existing_data_dir(data_dir: str | None) -> tuple[Path, bool]:
+    """A data folder that must already exist (reading commands); says so when it holds demo data."""
+    from jj123lib.parameters import validate_data_dir
+
+    path = validate_data_dir(data_dir)
+    _announce_demo(path)
+    return path, is_demo(path)
+
+
+DEMO_COLUMN = "数据性质"
+DEMO_VALUE = "示例数据（演示用，非真实进展）"
+
+
+def _emit(frame: pd.DataFrame, fmt: str, out: str | None, footer: str = "", demo: bool = False) -> None:
+    if demo and fmt != "table":  # an export from demo data can never pass for a real ledger
+        frame = frame.copy()
+        frame.insert(0, DEMO_COLUMN, DEMO_VALUE)
     if fmt == "xlsx":
         if not out:
             raise ParameterError("--out", "", hint="xlsx 格式须用 --out 指定输出文件")
         buffer = io.BytesIO()
-        export_frame(frame).to_excel(buffer, index=False)
+        export_frame(frame).to_excel(buffer, index=False, sheet_name="示例数据" if demo else "Sheet1")
         atomic_write(out, buffer.getvalue())
         sys.stdout.write(f"已写入 {out}（{len(frame)} 行）\n")
         return
@@ -129,8 +145,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_ledger(args: argparse.Namespace) -> int:
     from jj123lib.ledger import Ledger
 
-    data_dir = resolve_data_dir(args.data_dir)
-    _announce_demo(data_dir)
+    data_dir, demo = _existing_data_dir(args.data_dir)
     frame = Ledger(data_dir).submissions(args.quarter, include_superseded=args.all)
     frame["role"] = frame["role"].map({"lead": "牵头", "co": "配合"})
     mapping = dict(SUBMISSION_VIEW)
@@ -138,7 +153,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         mapping.pop("superseded")
     view = _view(frame, mapping)
     footer = f"共 {len(view)} 行。" if len(view) else "台账中没有该季度的填报记录。"
-    _emit(view, args.format, args.out, footer)
+    _emit(view, args.format, args.out, footer, demo)
     return 0
 
 
@@ -146,25 +161,26 @@ def cmd_ratings(args: argparse.Namespace) -> int:
     from jj123lib.ledger import Ledger
     from jj123lib.ratings import LIGHT_LABELS, LIGHTS, rate_quarter
 
-    data_dir = resolve_data_dir(args.data_dir)
-    _announce_demo(data_dir)
+    data_dir, demo = _existing_data_dir(args.data_dir)
     frame = rate_quarter(args.quarter, data_dir)
     counts = frame["light"].value_counts()
     as_of = Ledger(data_dir).data_as_of(args.quarter)
     footer = "，".join(f"{LIGHT_LABELS[k]} {int(counts.get(k, 0))} 项" for k in LIGHTS)
     footer = f"共 {len(frame)} 项任务：{footer}。数据截至 {as_of or '（无填报）'}。"
-    _emit(_view(frame, RATING_VIEW), args.format, args.out, footer)
+    if Ledger(data_dir).plan().empty:
+        sys.stderr.write("提示：台账中还没有年度计划，无法对照序时进度"
+                         "（先用 jj123 forms --plan 下发、jj123 ingest 导入）。\n")
+    _emit(_view(frame, RATING_VIEW), args.format, args.out, footer, demo)
     return 0
 
 
 def cmd_league(args: argparse.Namespace) -> int:
     from jj123lib.ratings import league_table
 
-    data_dir = resolve_data_dir(args.data_dir)
-    _announce_demo(data_dir)
+    data_dir, demo = _existing_data_dir(args.data_dir)
     frame = league_table(args.quarter, data_dir)
     _emit(_view(frame, LEAGUE_VIEW), args.format, args.out,
-          "得分 = 牵头任务灯号分值按层级加权平均；未报送按红灯计分。")
+          "得分 = 牵头任务灯号分值按层级加权平均；未报送按红灯计分。", demo)
     return 0
 
 
@@ -173,15 +189,14 @@ def cmd_override(args: argparse.Namespace) -> int:
     from jj123lib.quarters import normalize_quarter
     from jj123lib.tasks import load_tasks
 
-    data_dir = resolve_data_dir(args.data_dir)
-    _announce_demo(data_dir)
+    data_dir, demo = _existing_data_dir(args.data_dir)
     ledger = Ledger(data_dir)
     if args.list or not args.task_id:
         from jj123lib.ratings import LIGHT_LABELS
 
         frame = ledger.overrides(args.quarter)
         frame["light"] = frame["light"].map(LIGHT_LABELS)
-        _emit(_view(frame, OVERRIDE_VIEW), args.format, None, f"共 {len(frame)} 条灯号调整记录（含已撤销）。")
+        _emit(_view(frame, OVERRIDE_VIEW), args.format, None, f"共 {len(frame)} 条灯号调整记录（含已撤销）。", demo)
         return 0
     if not args.quarter:
         raise ParameterError("--quarter", "", hint="调整灯号须指定季度，如 --quarter 2026Q3")

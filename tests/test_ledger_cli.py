@@ -81,3 +81,24 @@ def test_demo_dir_commands_print_banner(demo_data, capsys) -> None:
         assert label in out
     code, out, err = run(capsys, "league", "--quarter", "2026Q3", "--data-dir", str(demo_data.data_dir))
     assert code == 0 and "【示例数据】" in err and out.count("\n") >= 10
+
+
+def test_exports_from_demo_data_say_so(demo_data, tmp_path: Path, capsys) -> None:
+    from openpyxl import load_workbook
+
+    csv_path, xlsx_path = tmp_path / "r.csv", tmp_path / "l.xlsx"
+    assert run(capsys, "ratings", "--quarter", "2026Q3", "--format", "csv", "--out", str(csv_path),
+               "--data-dir", str(demo_data.data_dir))[0] == 0
+    frame = pd.read_csv(csv_path, encoding="utf-8-sig")
+    assert frame.columns[0] == "数据性质" and set(frame["数据性质"]) == {"示例数据（演示用，非真实进展）"}
+    assert run(capsys, "league", "--quarter", "2026Q3", "--format", "xlsx", "--out", str(xlsx_path),
+               "--data-dir", str(demo_data.data_dir))[0] == 0
+    ws = load_workbook(xlsx_path)["示例数据"]
+    assert ws.cell(1, 1).value == "数据性质" and ws.cell(2, 1).value.startswith("示例数据")
+
+
+def test_reading_a_missing_data_dir_is_an_error_not_all_missing(tmp_path: Path, capsys) -> None:
+    for command in ("ratings", "league", "ledger"):
+        code, out, err = run(capsys, command, "--quarter", "2026Q3", "--data-dir", str(tmp_path / "typo"))
+        assert code == 2 and out == "" and "数据文件夹不存在" in err, command
+    assert not (tmp_path / "typo").exists()
