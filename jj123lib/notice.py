@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from jj123lib.exceptions import NoticeParseError
-from jj123lib.tiers import TIER_LABELS, task_id_for
+from jj123lib.tiers import TIER_LABELS, TIERS, task_id_for
 
 __all__ = ["Notice", "parse_notice", "parse_notice_document", "TASK_COLUMNS"]
 
@@ -46,10 +46,10 @@ _ITEM_START = re.compile(r"^\s*(\d+)\s*[.、]\s*")
 # The annotation may only be opened by a bracket directly followed by 牵头.
 _ANNOTATION = re.compile(
     r"\(\s*牵\s*头\s*(?:市\s*)?领\s*导\s*:\s*(?P<leader>[^,;)]*?)\s*[,;]\s*"
-    r"责\s*任\s*单\s*位\s*:\s*(?P<units>[^)]*?)\s*\)\s*[.;]?\s*$"
+    r"责\s*任\s*单\s*位\s*:\s*(?P<units>(?:[^()]|\([^()]*\))*?)\s*\)\s*[.;]?\s*$"
 )
 _ANNOTATION_OPEN = re.compile(r"\(\s*牵\s*头")
-_UNIT_SPLIT = re.compile(r"\s*[、,;]\s*")
+_UNIT_SPLIT = re.compile(r"\s*[、,;]\s*(?![^()]*\))")  # not inside a unit's own brackets
 _MINIMUM = re.compile(r"至少\s*(\d+)\s*项")
 _YEAR = re.compile(r"(20\d\d)\s*年度")
 # Quantities stated in a title: a number followed by a measure word. 年 is left
@@ -121,7 +121,14 @@ class _Item:
     def annotation_closed(self) -> bool:
         folded = self.folded
         start = _last_annotation_start(folded)
-        return start is not None and ")" in folded[start:]
+        if start is None:
+            return False
+        depth = 0  # unit names may hold brackets of their own: "市委编办（市委改革办）"
+        for char in folded[start:]:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0:
+                return True
+        return False
 
 
 def _last_annotation_start(folded: str) -> int | None:
@@ -130,12 +137,16 @@ def _last_annotation_start(folded: str) -> int | None:
 
 
 def _classify_tier(heading: str, line: int) -> str:
+    # "123": the header's own count names the tier ("（一）1 项在全国…", "（三）3项重点突破…").
+    count = re.match(rf"\s*\(\s*[{_CN_NUM}]+\s*\)\s*([123])\s*项", heading.translate(_FOLD))
+    if count:
+        return TIERS[int(count.group(1)) - 1]
+    if "突破" in heading or "难点" in heading:  # before 全省: "重点突破…（对标全省先进）"
+        return "breakthrough"
     if "全国" in heading:
         return "national"
     if "全省" in heading:
         return "provincial"
-    if "突破" in heading or "难点" in heading:
-        return "breakthrough"
     raise NoticeParseError(line, heading, "无法判断该层级标题属于全国、全省还是重点突破")
 
 

@@ -153,3 +153,17 @@ def test_rewrapped_notice_parses_right_or_fails_naming_a_line(
         assert re.search(r"第 \d+ 行", str(error))
         return
     pd.testing.assert_frame_equal(parsed, expected)
+
+
+def test_tier_comes_from_the_headers_own_count_not_a_stray_keyword() -> None:
+    text = NOTICE.replace("（三）3项重点突破的难点工作（每位副市长分管领域至少3项）",
+                          "（三）3项重点突破的难点工作（对标全省先进，每位副市长分管领域至少3项）")
+    tasks = parse_notice(text)
+    assert tasks["tier"].value_counts().to_dict() == {"breakthrough": 24, "provincial": 16, "national": 8}
+
+
+def test_unit_names_with_their_own_brackets() -> None:
+    text = NOTICE.replace("责任单位：商务局）\n\n3.", "责任单位：市委编办（市委\n改革办）、商务局）\n\n3.", 1)
+    task = parse_notice(text).set_index("task_id").loc["N02"]
+    assert task["units"] == ["市委编办（市委改革办）", "商务局"]
+    assert task["lead_unit"] == "市委编办（市委改革办）"
