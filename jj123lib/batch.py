@@ -279,7 +279,9 @@ def _render(job: ReportJob) -> dict[str, Any]:
     tmp_nb = final_nb.with_name(f".{final_nb.stem}.{os.getpid()}.part.ipynb")  # papermill wants .ipynb
     try:
         nb, failure = execute_report(job.notebook, tmp_nb, job.parameters, timeout=job.timeout)
-        if tmp_nb.is_file():
+        if tmp_nb.is_file():  # papermill wrote it; make it durable before it takes the final name
+            with open(tmp_nb, "rb+") as handle:
+                os.fsync(handle.fileno())
             os.replace(tmp_nb, final_nb)
         if failure is not None:
             return {"status": "failed", "error": failure.describe(), "cell_index": failure.cell_index,

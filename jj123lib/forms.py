@@ -263,12 +263,17 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
     (``plan=True``) go to lead units. Default folder: ``<data_dir>/forms/<quarter>``
     or ``<data_dir>/forms/<year>-plan``.
     """
+    from jj123lib.exceptions import ParameterError
     from jj123lib.ledger import Ledger
 
     table = load_tasks() if tasks is None else tasks
+    task_years = sorted({int(y) for y in table["year"].dropna()})
+    asked = year if plan and year is not None else (parse_quarter(quarter)[0] if quarter else None)
+    if asked is not None and task_years and asked not in task_years:
+        # Ingest would reject every such form: refuse before writing any.
+        raise ParameterError("--year" if plan and year is not None else "--quarter", str(quarter or year),
+                             [str(y) for y in task_years], "任务清单只包含这些年度的任务")
     if units is not None:
-        from jj123lib.exceptions import ParameterError
-
         valid = lead_unit_names(table) if plan else all_units(table)
         for unit in units:
             if unit not in valid:

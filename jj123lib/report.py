@@ -207,7 +207,7 @@ class LeaderReport:
 
     # -- sections ------------------------------------------------------------------------
     def header_html(self) -> Html:
-        subtitle = (f"晋江市2026年度“123”争先进位工作 · {quarter_label(self.quarter)}督查报告 · "
+        subtitle = (f"晋江市{self.quarter[:4]}年度“123”争先进位工作 · {quarter_label(self.quarter)}督查报告 · "
                     f"牵头市领导：{self.leader}")
         return _header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo)
 
@@ -245,7 +245,8 @@ class LeaderReport:
                  '<span class="change-worse">未达标</span>')] for r in self.quota.itertuples(index=False)]
         body = table([("层级", ""), ("最低项数", "num"), ("实际项数", "num"), ("是否达标", "center")], rows)
         ok = bool(self.quota["ok"].all()) if len(self.quota) else True
-        note = ("牵头任务数满足通知要求：全国领先示范至少 1 项、全省领先示范至少 2 项、重点突破难点至少 3 项。" if ok
+        minimums = "、".join(f"{r.tier_label}至少 {r.required} 项" for r in self.quota.itertuples(index=False))
+        note = (f"牵头任务数满足通知要求：{minimums}。" if ok
                 else "牵头任务数未满足通知要求，见下表。")
         return section("配额执行情况", body, note=note)
 
@@ -340,7 +341,7 @@ class OverviewReport:
         return "“123”争先进位工作季度督查总览"
 
     def header_html(self) -> Html:
-        subtitle = (f"晋江市2026年度“123”争先进位工作 · {quarter_label(self.quarter)} · "
+        subtitle = (f"晋江市{self.quarter[:4]}年度“123”争先进位工作 · {quarter_label(self.quarter)} · "
                     f"全部 {len(self.rated)} 项任务")
         return _header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo)
 

@@ -81,3 +81,14 @@ def test_prefilled_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> 
     cell = ws.cell(2, PROGRESS_COLUMNS.index("本季度节点目标") + 1)
     assert cell.value == hostile and cell.data_type == "s"
     assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_forms_for_a_year_outside_the_task_table_are_refused(tmp_path: Path) -> None:
+    import pytest
+
+    from jj123lib.exceptions import ParameterError
+
+    for kwargs in ({"quarter": "2027Q1"}, {"plan": True, "year": 1999}):
+        with pytest.raises(ParameterError, match="2026"):
+            write_forms(out_dir=tmp_path / "f", **kwargs)
+    assert not (tmp_path / "f").exists()
