@@ -16,13 +16,9 @@ import os
 from functools import cache
 from pathlib import Path
 
-__all__ = ["data_fingerprint", "code_fingerprint", "short", "file_digest"]
+__all__ = ["data_fingerprint", "code_fingerprint", "short"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def file_digest(path: str | os.PathLike[str]) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def data_fingerprint(data_dir: str | os.PathLike[str] | None = None) -> str:

@@ -15,12 +15,13 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from jj123lib.ratings import LIGHT_LABELS, LIGHTS
+
 __all__ = ["Html", "esc", "is_blank", "text_or_none", "badge", "change_tag", "table", "section", "fmt_pct",
            "fmt_gap", "LIGHT_LABELS", "LIGHT_ORDER"]
 
 # Same labels as jj123lib.ratings (kept here so index pages need no pandas import).
-LIGHT_ORDER: tuple[str, ...] = ("done", "green", "yellow", "red", "missing")
-LIGHT_LABELS: dict[str, str] = {"done": "已完成", "green": "绿灯", "yellow": "黄灯", "red": "红灯", "missing": "未报送"}
+LIGHT_ORDER = LIGHTS  # severity order, best first; one definition, in ratings.py
 _BLANK_WORDS = {"", "无", "无。", "暂无", "暂无。", "没有", "/", "-", "—", "无需", "不需要", "nan", "none"}
 
 

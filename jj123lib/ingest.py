@@ -115,6 +115,8 @@ class FileResult:
     status: str
     errors: list[IngestError] = field(default_factory=list)
     parsed: ParsedFile | None = None
+    replaced: list[str] = field(default_factory=list)  # files this one superseded (accepted)
+    current: list[str] = field(default_factory=list)  # files that stay current instead (duplicate)
 
     @property
     def ok(self) -> bool:
@@ -128,8 +130,14 @@ class FileResult:
         p = self.parsed
         what = f"{p.quarter} 进度填报" if p.kind == "progress" else f"{p.year} 年度计划"
         if self.status == "duplicate":
-            return f"文件 {name}（{p.unit} {what}）此前已导入过，内容相同，未作改动。"
+            text = f"文件 {name}（{p.unit} {what}）此前已导入过，内容相同，未作改动。"
+            others = [f for f in self.current if f != name]
+            if others:
+                text += f"\n  注意：该文件已被后来导入的 {'、'.join(others)} 取代，台账仍以后者为准。"
+            return text
         text = f"已导入 {name}：{p.unit} {what}，{len(p.rows)} 行，存档编号 {p.sha256[:12]}。"
+        if self.replaced:
+            text += f"\n  取代了此前导入的 {'、'.join(self.replaced)}（原记录保留在历史中）。"
         if p.normalizations:
             text += "\n  已规范化：" + "；".join(p.normalizations)
         return text
@@ -846,14 +854,47 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
             results.append(FileResult(Path(path), "rejected", exc.errors))
         else:
             results.append(FileResult(Path(path), "accepted", parsed=parsed))
-    accepted = [r for r in results if r.status == "accepted"]
+    accepted = _latest_last([r for r in results if r.status == "accepted"])
     crash_point("ingest.parsed")
     if accepted:
         with ledger.lock():
             crash_point("ingest.locked")
             for result in accepted:
-                assert result.parsed is not None
-                added = ledger.add_file(result.parsed.record(), result.parsed.data, result.parsed.rows)
-                if not added:
+                p = result.parsed
+                assert p is not None
+                period = p.quarter if p.kind == "progress" else str(p.year)
+                before = ledger.current_filenames(p.kind, p.unit, period)
+                added = ledger.add_file(p.record(), p.data, p.rows)
+                if added:
+                    result.replaced = before
+                else:
                     result.status = "duplicate"
+                    result.current = before
     return results
+
+
+def _latest_last(accepted: list[FileResult]) -> list[FileResult]:
+    """Order files so that, of several from one unit for one period, the latest 填报日期 is recorded last.
+
+    Otherwise the command line's order (a shell glob puts "表 (1).xlsx" before "表.xlsx")
+    would decide which version is current. Other files keep their order.
+    """
+    def group(r: FileResult) -> tuple[str, str, str]:
+        p = r.parsed
+        assert p is not None
+        return p.kind, p.unit, str(p.quarter if p.kind == "progress" else p.year)
+
+    def latest_date(r: FileResult) -> str:
+        assert r.parsed is not None
+        return max((str(row.get("report_date") or "") for row in r.parsed.rows), default="")
+
+    slots: dict[tuple[str, str, str], list[int]] = {}
+    for index, result in enumerate(accepted):
+        slots.setdefault(group(result), []).append(index)
+    ordered = list(accepted)
+    for indices in slots.values():
+        if len(indices) > 1:
+            members = sorted((accepted[i] for i in indices), key=latest_date)  # stable: ties keep their order
+            for i, member in zip(indices, members):
+                ordered[i] = member
+    return ordered

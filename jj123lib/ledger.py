@@ -237,6 +237,18 @@ class Ledger:
                 return False
             return conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha256,)).fetchone() is not None
 
+    def current_filenames(self, kind: str, unit: str, period: str) -> list[str]:
+        """Names of the files whose rows are current for ``unit`` (``period``: a quarter, or a year for plans)."""
+        table, where = ("submissions", "s.quarter = ?") if kind == "progress" else ("plan", "s.quarter LIKE ?")
+        value = period if kind == "progress" else f"{period}Q%"
+        with self._reader() as conn:
+            if conn is None:
+                return []
+            rows = conn.execute(
+                f"SELECT DISTINCT f.filename FROM {table} s JOIN files f ON f.sha256 = s.file_sha256"
+                f" WHERE s.unit = ? AND {where} AND s.superseded = 0 ORDER BY f.filename", (unit, value)).fetchall()
+        return [r[0] for r in rows]
+
     def fingerprint(self) -> str:
         """SHA-256 of the logical content (current submissions, current plan, overrides).
 

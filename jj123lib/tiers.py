@@ -8,8 +8,6 @@ gives the same IDs, and an ID can be read back to "national item 3" by a person.
 
 from __future__ import annotations
 
-import re
-
 TIERS: tuple[str, ...] = ("national", "provincial", "breakthrough")
 TIER_LABELS: dict[str, str] = {
     "national": "全国领先示范",
@@ -17,21 +15,11 @@ TIER_LABELS: dict[str, str] = {
     "breakthrough": "重点突破难点",
 }
 TIER_PREFIX: dict[str, str] = {"national": "N", "provincial": "P", "breakthrough": "B"}
-_TASK_ID = re.compile(r"^([NPB])(\d{2,})$")
 
 
 def task_id_for(tier: str, seq: int) -> str:
     """Return the stable task ID for item ``seq`` of ``tier`` (e.g. ``P03``)."""
     return f"{TIER_PREFIX[tier]}{seq:02d}"
-
-
-def parse_task_id(task_id: str) -> tuple[str, int] | None:
-    """Return ``(tier, seq)`` for a well-formed task ID, else ``None``."""
-    match = _TASK_ID.match(task_id)
-    if match is None:
-        return None
-    tier = {v: k for k, v in TIER_PREFIX.items()}[match.group(1)]
-    return tier, int(match.group(2))
 
 
 def tier_from_user(value: str) -> str:

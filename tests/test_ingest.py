@@ -288,3 +288,26 @@ def test_plan_from_co_unit_rejected(tmp_path: Path) -> None:
     ws.cell(2, cols["任务编号"], "N08")
     wb.save(path)
     assert "牵头的任务" in ingest_files([path], tmp_path / "data")[0].message()
+
+
+def test_latest_dated_version_wins_whatever_the_command_line_order(tmp_path: Path) -> None:
+    from datetime import date
+
+    from ledger_helpers import filled_progress
+
+    data = tmp_path / "data"
+    unit = "商务局"
+    final = filled_progress(tmp_path / "final", unit, changes={
+        t: {"工作进展": f"{t} 终稿", "填报日期": date(2026, 10, 12)} for t in ("N02", "P04", "B06")})
+    draft = filled_progress(tmp_path / "draft", unit, name=f"2026Q3_{unit}_进度填报 (1).xlsx", changes={
+        t: {"工作进展": f"{t} 初稿", "填报日期": date(2026, 10, 5)} for t in ("N02", "P04", "B06")})
+    # A glob lists the draft "(1)" copy after the final one here; the later 填报日期 still wins.
+    results = ingest_files([final, draft], data)
+    assert [r.status for r in results] == ["accepted", "accepted"]
+    current = Ledger(data).submissions("2026Q3")
+    assert set(current.loc[current["unit"] == unit, "progress"]) == {"N02 终稿", "P04 终稿", "B06 终稿"}
+    assert "取代了此前导入的" in results[0].message() and draft.name in results[0].message()
+    # Sending the superseded draft again changes nothing and says which file is current.
+    again = ingest_files([draft], data)[0]
+    assert again.status == "duplicate"
+    assert "已被后来导入的" in again.message() and final.name in again.message()
