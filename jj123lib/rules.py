@@ -1,7 +1,8 @@
 """Load the rules in force from ``params/rules.yaml``.
 
 The file is the single place where quota minimums, rating thresholds and weights
-live. ``JJ123_RULES`` points at another file; ``--rules`` on the CLI overrides both.
+live. ``$JJ123_RULES`` points every command at another file; ``jj123 check --rules FILE``
+checks quotas against a given file.
 """
 
 from __future__ import annotations
