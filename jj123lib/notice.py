@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from jj123lib.exceptions import NoticeParseError
+from jj123lib.tasks import TASK_COLUMNS, normalize_task_table
 from jj123lib.tiers import TIER_LABELS, TIERS, task_id_for
 
 __all__ = ["Notice", "parse_notice", "parse_notice_document", "TASK_COLUMNS"]
@@ -57,22 +58,6 @@ _YEAR = re.compile(r"(20\d\d)\s*年度")
 _QUANTITY = re.compile(
     r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>万亩|亩|万元|亿元|平方米|公顷|公里|千米|个|家|项|户|座|条|所|人次|人|%)"
 )
-
-TASK_COLUMNS = [
-    "task_id",
-    "year",
-    "tier",
-    "tier_label",
-    "seq",
-    "title",
-    "leader",
-    "units",
-    "lead_unit",
-    "target_value",
-    "target_unit",
-    "target_text",
-    "source_line",
-]
 
 
 @dataclass(frozen=True)
@@ -303,8 +288,6 @@ def parse_notice_document(text: str, source: str | None = None) -> Notice:
         raise NoticeParseError(
             int(row["source_line"]), str(row["title"]), f"同一层级中序号 {row['seq']} 出现了两次", source
         )
-    from jj123lib.tasks import normalize_task_table
-
     return Notice(tasks=normalize_task_table(tasks), year=year, sections=sections)
 
 

@@ -24,10 +24,6 @@ def normalize_quarter(value: str) -> str:
     return f"{year}Q{q}"
 
 
-def year_quarters(year: int) -> list[str]:
-    return [f"{year}Q{q}" for q in range(1, 5)]
-
-
 def previous_quarter(value: str) -> str | None:
     """The quarter before ``value`` within the same year, or ``None`` for Q1."""
     year, q = parse_quarter(value)

@@ -92,15 +92,12 @@ def check_quotas(tasks: pd.DataFrame, rules: dict[str, Any] | None = None) -> Qu
                 )
             )
 
-    for row in tasks.itertuples(index=False):
-        if not isinstance(row.leader, str) or not row.leader.strip():
-            violations.append(
-                Violation("leader", f"任务 {row.task_id}（{row.title}）缺少牵头市领导。", task_id=row.task_id)
-            )
-        if not list(row.units) or not all(str(u).strip() for u in row.units):
-            violations.append(
-                Violation("units", f"任务 {row.task_id}（{row.title}）缺少责任单位。", task_id=row.task_id)
-            )
+    columns = (tasks[c].tolist() for c in ("task_id", "title", "leader", "units"))
+    for task_id, title, leader, unit_list in zip(*columns):
+        if not isinstance(leader, str) or not leader.strip():
+            violations.append(Violation("leader", f"任务 {task_id}（{title}）缺少牵头市领导。", task_id=str(task_id)))
+        if not list(unit_list) or not all(str(u).strip() for u in unit_list):
+            violations.append(Violation("units", f"任务 {task_id}（{title}）缺少责任单位。", task_id=str(task_id)))
 
     named = tasks[[isinstance(x, str) and bool(x.strip()) for x in tasks["leader"]]]
     leader_order = list(dict.fromkeys(named.sort_values("source_line")["leader"]))

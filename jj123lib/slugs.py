@@ -27,7 +27,7 @@ _COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫"
 
 
 def _ascii(text: str) -> str:
-    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: chars)
     joined = "".join(syllables).lower()
     return re.sub(r"[^a-z0-9]+", "", joined)
 

@@ -17,10 +17,11 @@ import pandas as pd
 
 from jj123lib.atomic import atomic_write
 from jj123lib.exceptions import ParameterError, TaskTableError
-from jj123lib.notice import TASK_COLUMNS
 from jj123lib.tiers import TIERS, tier_from_user
 
 __all__ = [
+    "TASK_COLUMNS",
+    "task_years",
     "load_tasks",
     "leaders",
     "units",
@@ -33,6 +34,23 @@ __all__ = [
 ]
 
 UNIT_SEPARATOR = "、"
+
+# The columns of a task table, in order (see ``docs/data-model.md``).
+TASK_COLUMNS: list[str] = [
+    "task_id",
+    "year",
+    "tier",
+    "tier_label",
+    "seq",
+    "title",
+    "leader",
+    "units",
+    "lead_unit",
+    "target_value",
+    "target_unit",
+    "target_text",
+    "source_line",
+]
 
 
 def default_tasks_path() -> Path:
@@ -52,7 +70,7 @@ def normalize_task_table(tasks: pd.DataFrame) -> pd.DataFrame:
     out["lead_unit"] = [u[0] for u in out["units"]]
     for column in ("seq", "source_line"):
         out[column] = out[column].astype("int64")
-    out["year"] = pd.array(out["year"], dtype="Int64")
+    out["year"] = out["year"].astype("Int64")
     out["target_value"] = pd.to_numeric(out["target_value"]).astype("float64")
     for column in ("task_id", "tier", "tier_label", "title", "leader", "lead_unit"):
         out[column] = out[column].astype(object)
@@ -117,6 +135,12 @@ def leaders(tasks: pd.DataFrame | None = None) -> list[str]:
     """Lead city leaders in the order they first appear in the notice."""
     table = _resolve(tasks)
     return list(dict.fromkeys(table.sort_values("source_line")["leader"]))
+
+
+def task_years(tasks: pd.DataFrame | None = None) -> list[int]:
+    """The years the table's tasks belong to, ascending; empty when the notice named no year."""
+    table = _resolve(tasks)
+    return sorted({int(y) for y in table["year"].dropna()})
 
 
 def units(tasks: pd.DataFrame | None = None) -> list[str]:

@@ -8,6 +8,8 @@ gives the same IDs, and an ID can be read back to "national item 3" by a person.
 
 from __future__ import annotations
 
+from jj123lib.exceptions import ParameterError
+
 TIERS: tuple[str, ...] = ("national", "provincial", "breakthrough")
 TIER_LABELS: dict[str, str] = {
     "national": "全国领先示范",
@@ -24,8 +26,6 @@ def task_id_for(tier: str, seq: int) -> str:
 
 def tier_from_user(value: str) -> str:
     """Accept a tier as its key (``national``), its Chinese label, or its letter."""
-    from jj123lib.exceptions import ParameterError
-
     text = value.strip()
     for tier in TIERS:
         if text in (tier, TIER_LABELS[tier], TIER_PREFIX[tier], TIER_PREFIX[tier].lower()):
