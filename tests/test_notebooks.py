@@ -68,4 +68,70 @@ def test_bad_parameter_fails_with_chinese_message(demo_data, tmp_path) -> None:
         pm.execute_notebook(str(NOTEBOOK_DIR / "leader_report.ipynb"), str(tmp_path / "bad.ipynb"),
                             parameters={"leader": "张三", "quarter": "2026Q3", "data_dir": str(demo_data.data_dir)},
                             progress_bar=False)
-    assert info.value.ename == "ParameterError" and "张三" in info.value.evalue
+    assert info.value.ename == "NotebookParameterError" and "张三" in info.value.evalue
+    assert info.value.traceback == [info.value.evalue]  # the cell shows the message, not a Python traceback
+
+
+@pytest.mark.parametrize("name", ["leader_report.ipynb", "quarterly_overview.ipynb"])
+def test_parameters_are_checked_right_after_the_parameters_cell(name: str) -> None:
+    """Before any import or computation: the check cell directly follows the parameters cell."""
+    nb = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    first = next(i for i, c in enumerate(code) if "parameters" in c.metadata.get("tags", []))
+    kind = "leader" if name.startswith("leader") else "overview"
+    assert f'check_notebook_namespace("{kind}", globals())' in code[first + 1].source
+    assert all("check_notebook_namespace" not in c.source for c in code[:first])
+
+
+# (notebook, papermill arguments, words the one-line message must contain)
+BAD_CLI_PARAMETERS = [
+    ("leader_report.ipynb", ["-p", "leeder", "吴尊意", "-p", "quarter", "2026Q1"],
+     ["未知参数", "leeder", "leader、quarter、data_dir"]),
+    ("quarterly_overview.ipynb", ["-p", "quater", "2026Q1"], ["未知参数", "quater", "quarter、data_dir"]),
+    ("leader_report.ipynb", ["-p", "leader", "吴尊意", "-p", "quarter", "2025Q2"],
+     ["2025Q2", "2026 年度", "2026Q1、2026Q2、2026Q3、2026Q4"]),
+    ("quarterly_overview.ipynb", ["-p", "quarter", "2026Q7"], ["2026Q7", "季度"]),
+    ("leader_report.ipynb", ["-p", "leader", "吴尊", "-p", "quarter", "2026Q1"], ["吴尊", "陈丽蓉"]),
+]
+
+
+@pytest.mark.parametrize(("name", "params", "words"), BAD_CLI_PARAMETERS)
+def test_papermill_cli_refuses_bad_parameter_with_one_chinese_last_line(name: str, params: list[str],
+                                                                         words: list[str], demo_data,
+                                                                         tmp_path) -> None:
+    out = tmp_path / "out.ipynb"
+    proc = subprocess.run([PAPERMILL, str(NOTEBOOK_DIR / name), str(out), *params, "-p", "data_dir",
+                           str(demo_data.data_dir), "--no-progress-bar"], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=300)
+    assert proc.returncode != 0
+    last = [line for line in proc.stdout.splitlines() if line.strip()][-1]
+    assert all(word in last for word in words), proc.stdout[-2000:]
+    assert "Error" not in last  # the message alone, not "SomeError: message"
+    nb = nbformat.read(out, as_version=4)
+    errors = [(i, o) for i, c in enumerate(nb.cells) for o in c.get("outputs", []) if o.output_type == "error"]
+    assert len(errors) == 1 and errors[0][1].traceback == [last]
+    # It failed in the check cell, before anything was computed.
+    assert "check_notebook_namespace" in nb.cells[errors[0][0]].source
+    assert not any(o.output_type == "display_data" for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_warm_kernel_checks_names_after_reset(demo_data, tmp_path) -> None:
+    """In a batch worker's kernel (warm-up imports, ``%reset -f`` between notebooks) the check neither
+    misses an unknown name nor trips over what the warm-up or an earlier notebook left behind."""
+    from jj123lib.execute import WarmKernel, execute_report
+
+    data = str(demo_data.data_dir)
+    notebook = NOTEBOOK_DIR / "quarterly_overview.ipynb"
+    kernel = WarmKernel.get()
+    kernel.start(warm=True)
+    try:
+        nb, failure = execute_report(notebook, tmp_path / "1.ipynb", {"quarter": "2026Q3", "data_dir": data})
+        assert failure is None
+        nb, failure = execute_report(notebook, tmp_path / "2.ipynb", {"quater": "2026Q2", "data_dir": data})
+        assert failure is not None and failure.ename == "UnknownParameterError" and "quater" in failure.evalue
+        nb, failure = execute_report(NOTEBOOK_DIR / "leader_report.ipynb", tmp_path / "3.ipynb",
+                                     {"leader": "吴尊意", "quarter": "2026Q2", "data_dir": data})
+        assert failure is None, failure
+        assert WarmKernel._current is kernel and kernel.uses == 3  # one kernel ran all three
+    finally:
+        WarmKernel.discard()
