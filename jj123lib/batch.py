@@ -40,8 +40,8 @@ from jj123lib import __version__
 from jj123lib.atomic import atomic_write, folder_lock, remove_stale_parts
 from jj123lib.datadir import DEMO_BANNER, is_demo
 from jj123lib.exceptions import BrowserError, OutputBusyError, ParameterError
-from jj123lib.parameters import validate_data_dir, validate_leader
-from jj123lib.quarters import normalize_quarter, quarter_label
+from jj123lib.parameters import validate_data_dir, validate_leader, validate_quarter
+from jj123lib.quarters import quarter_label
 
 __all__ = ["BatchResult", "ReportJob", "run_batch", "default_out_dir", "FORMATS", "MANIFEST", "INDEX",
            "NOTEBOOK_DIR"]
@@ -307,7 +307,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
               timeout: int = 600) -> BatchResult:
     """Render the reports of ``quarter``; see the module docstring. Returns a :class:`BatchResult`."""
     started = time.monotonic()
-    q = normalize_quarter(quarter)
+    q = validate_quarter(quarter)
     data = validate_data_dir(data_dir)
     demo = is_demo(data)
     wanted_formats = [f.strip() for f in formats if f.strip()]

@@ -108,14 +108,14 @@ def _emit(frame: pd.DataFrame, fmt: str, out: str | None, footer: str = "", demo
 
 def cmd_forms(args: argparse.Namespace) -> int:
     from jj123lib.forms import write_forms
-    from jj123lib.quarters import normalize_quarter
+    from jj123lib.parameters import validate_quarter
 
     data_dir = resolve_data_dir(args.data_dir)
     _announce_demo(data_dir)
     if not args.plan and not args.quarter:
         raise ParameterError("--quarter", "",
                              hint="生成进度填报表须指定 --quarter（如 2026Q3），或用 --plan 生成年度计划表")
-    quarter = normalize_quarter(args.quarter) if args.quarter else None
+    quarter = validate_quarter(args.quarter) if args.quarter else None
     paths = write_forms(quarter, plan=args.plan, year=args.year, out_dir=args.out, data_dir=data_dir,
                         units=args.unit or None, demo=False)
     what = "年度计划表" if args.plan else f"{quarter} 进度填报表"
@@ -144,9 +144,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_ledger(args: argparse.Namespace) -> int:
     from jj123lib.ledger import Ledger
+    from jj123lib.parameters import validate_quarter
 
+    quarter = validate_quarter(args.quarter)
     data_dir, demo = _existing_data_dir(args.data_dir)
-    frame = Ledger(data_dir).submissions(args.quarter, include_superseded=args.all)
+    frame = Ledger(data_dir).submissions(quarter, include_superseded=args.all)
     frame["role"] = frame["role"].map({"lead": "牵头", "co": "配合"})
     mapping = dict(SUBMISSION_VIEW)
     if not args.all:
@@ -159,12 +161,14 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
 def cmd_ratings(args: argparse.Namespace) -> int:
     from jj123lib.ledger import Ledger
+    from jj123lib.parameters import validate_quarter
     from jj123lib.ratings import LIGHT_LABELS, LIGHTS, rate_quarter
 
+    quarter = validate_quarter(args.quarter)
     data_dir, demo = _existing_data_dir(args.data_dir)
-    frame = rate_quarter(args.quarter, data_dir)
+    frame = rate_quarter(quarter, data_dir)
     counts = frame["light"].value_counts()
-    as_of = Ledger(data_dir).data_as_of(args.quarter)
+    as_of = Ledger(data_dir).data_as_of(quarter)
     footer = "，".join(f"{LIGHT_LABELS[k]} {int(counts.get(k, 0))} 项" for k in LIGHTS)
     footer = f"共 {len(frame)} 项任务：{footer}。数据截至 {as_of or '（无填报）'}。"
     if Ledger(data_dir).plan().empty:
@@ -175,10 +179,12 @@ def cmd_ratings(args: argparse.Namespace) -> int:
 
 
 def cmd_league(args: argparse.Namespace) -> int:
+    from jj123lib.parameters import validate_quarter
     from jj123lib.ratings import league_table
 
+    quarter = validate_quarter(args.quarter)
     data_dir, demo = _existing_data_dir(args.data_dir)
-    frame = league_table(args.quarter, data_dir)
+    frame = league_table(quarter, data_dir)
     _emit(_view(frame, LEAGUE_VIEW), args.format, args.out,
           "得分 = 牵头任务灯号分值按层级加权平均；未报送按红灯计分。", demo)
     return 0
@@ -186,21 +192,21 @@ def cmd_league(args: argparse.Namespace) -> int:
 
 def cmd_override(args: argparse.Namespace) -> int:
     from jj123lib.ledger import Ledger
-    from jj123lib.quarters import normalize_quarter
+    from jj123lib.parameters import validate_quarter
     from jj123lib.tasks import load_tasks
 
+    quarter = validate_quarter(args.quarter) if args.quarter else None
     data_dir, demo = _existing_data_dir(args.data_dir)
     ledger = Ledger(data_dir)
     if args.list or not args.task_id:
         from jj123lib.ratings import LIGHT_LABELS
 
-        frame = ledger.overrides(args.quarter)
+        frame = ledger.overrides(quarter)
         frame["light"] = frame["light"].map(LIGHT_LABELS)
         _emit(_view(frame, OVERRIDE_VIEW), args.format, None, f"共 {len(frame)} 条灯号调整记录（含已撤销）。", demo)
         return 0
-    if not args.quarter:
+    if quarter is None:
         raise ParameterError("--quarter", "", hint="调整灯号须指定季度，如 --quarter 2026Q3")
-    quarter = normalize_quarter(args.quarter)
     task_id = args.task_id.strip().upper()
     if args.revoke:
         ledger.revoke_override(task_id, quarter, args.by, args.reason or "撤销调整")

@@ -51,6 +51,30 @@ def test_commands_refuse_malformed_quarter_listing_valid_ones(command: str, quar
     assert _snapshot(tmp_path) == before
 
 
+@pytest.mark.parametrize("quarter", ["2025Q2", "2027q1"])
+@pytest.mark.parametrize("command", ["batch", "forms", "ratings", "league", "ledger", "override", "override-list"])
+def test_commands_refuse_a_year_outside_the_task_table(command: str, quarter: str, demo_data, tmp_path: Path,
+                                                      capsys) -> None:
+    argv = [command, "--quarter", quarter, "--data-dir", str(demo_data.data_dir)]
+    if command == "batch":
+        argv += ["--out", str(tmp_path / "out"), "--no-progress"]
+    if command == "forms":
+        argv += ["--out", str(tmp_path / "out")]
+    if command == "override":
+        argv = ["override", "N01", "--light", "red", "--reason", "核查进度不实", *argv[1:]]
+    if command == "override-list":
+        argv = ["override", "--list", *argv[1:]]
+    before = _snapshot(tmp_path)
+    ledger_before = (demo_data.data_dir / "ledger.sqlite").read_bytes()
+    code = main(argv)
+    captured = capsys.readouterr()
+    assert code == 2, captured
+    assert quarter in captured.err and "2026 年度" in captured.err and VALID_QUARTERS in captured.err
+    assert "晋江市" not in captured.out  # no report, table or form was produced
+    assert _snapshot(tmp_path) == before
+    assert (demo_data.data_dir / "ledger.sqlite").read_bytes() == ledger_before
+
+
 def test_forms_refuses_unknown_unit(tmp_path: Path, capsys) -> None:
     code = main(["forms", "--quarter", "2026Q3", "--unit", "../不存在局", "--data-dir", str(tmp_path / "d"),
                  "--out", str(tmp_path / "out")])
