@@ -15,6 +15,13 @@ How it reads the text:
    "（牵头市领导：…，责任单位：…）" has closed.
 4. Every non-blank line in the region must belong to a header or an item. Anything
    else is a :class:`NoticeParseError` naming the line: a task is never dropped.
+5. Page numbers a PDF copy leaves on lines of their own are skipped: "- 2 -",
+   "— 2 —", "－2－", "第 2 页", "第2页 共5页" anywhere. A bare number ("2") could
+   also be the wrapped end of a quantity, so it is skipped only where no text is
+   open (between items, or where it would otherwise be stray text), or, inside an
+   item or header, when it continues the page sequence: the page number before it
+   is one less, or the next page-number line is one more, at least a page's worth
+   of lines away. Otherwise it stays part of the item's text.
 
 Matching runs on a copy of each line with full-width punctuation and digits
 folded to ASCII (same length), while titles and names are cut from the original
@@ -52,6 +59,12 @@ _ANNOTATION = re.compile(
 _ANNOTATION_OPEN = re.compile(r"\(\s*牵\s*头")
 _UNIT_SPLIT = re.compile(r"\s*[、,;]\s*(?![^()]*\))")  # not inside a unit's own brackets
 _MINIMUM = re.compile(r"至少\s*(\d+)\s*项")
+_DASHES = "-－—–―‒−﹣"
+_DECORATED_PAGE = re.compile(rf"^[{_DASHES}]+\s*(\d{{1,3}})\s*[{_DASHES}]+$")
+_CHINESE_PAGE = re.compile(r"^第\s*(\d{1,3})\s*页(?:\s*[,/／]?\s*共\s*\d{1,3}\s*页)?$")
+_BARE_PAGE = re.compile(r"^(\d{1,3})$")
+# Two page numbers are at least this many lines apart (a 公文 page holds 22 lines of text).
+_MIN_PAGE_LINES = 8
 _YEAR = re.compile(r"(20\d\d)\s*年度")
 # Quantities stated in a title: a number followed by a measure word. 年 is left
 # out on purpose: "延长30年" and "2026 年" are terms and dates, not targets.
@@ -135,6 +148,28 @@ def _classify_tier(heading: str, line: int) -> str:
     raise NoticeParseError(line, heading, "无法判断该层级标题属于全国、全省还是重点突破")
 
 
+@dataclass(frozen=True)
+class _PageLine:
+    """A line that looks like a page number; ``bare`` ones may be text (see rule 5)."""
+
+    line: int
+    value: int
+    bare: bool
+
+
+def _page_lines(lines: list[str]) -> dict[int, _PageLine]:
+    """Every line shaped like a page number, by line number (1-based)."""
+    found: dict[int, _PageLine] = {}
+    for number, raw in enumerate(lines, start=1):
+        folded = raw.strip().translate(_FOLD)
+        match = _DECORATED_PAGE.match(folded) or _CHINESE_PAGE.match(folded)
+        if match is not None:
+            found[number] = _PageLine(number, int(match.group(1)), bare=False)
+        elif (bare := _BARE_PAGE.match(folded)) is not None:
+            found[number] = _PageLine(number, int(bare.group(1)), bare=True)
+    return found
+
+
 def _parse_item(item: _Item, tier: str, year: int | None, source: str | None) -> dict[str, object]:
     text = item.text
     folded = item.folded
@@ -210,6 +245,8 @@ def parse_notice_document(text: str, source: str | None = None) -> Notice:
     year_match = _YEAR.search(re.sub(r"\s+", "", text.translate(_FOLD)))
     year = int(year_match.group(1)) if year_match else None
 
+    pages = _page_lines(lines)
+    last_page: _PageLine | None = None
     rows: list[dict[str, object]] = []
     sections: list[TierSection] = []
     tier: str | None = None
@@ -233,12 +270,42 @@ def parse_notice_document(text: str, source: str | None = None) -> Notice:
             sections.append(TierSection(tier, joined.strip(), heading_line, int(minimum.group(1)) if minimum else None))
             heading = None
 
+    def next_text(number: int) -> str:
+        """The next non-blank line after ``number`` that is not a decorated page number."""
+        for following, raw in enumerate(lines[number:], start=number + 1):
+            page = pages.get(following)
+            if raw.strip() and (page is None or page.bare):
+                return raw.strip().translate(_FOLD)
+        return ""
+
+    def is_page_number(page: _PageLine, item_closed: bool) -> bool:
+        if not page.bare:
+            return True
+        if item_closed and heading is None:
+            # Nothing is open, so the number is not wrapped text; but "1" + "2. …" is item 12 cut in two.
+            following = next_text(page.line)
+            if following[:1] in (".", "、"):
+                return False
+            start = _ITEM_START.match(following)
+            if start and item is not None:
+                expected = item.seq + 1
+                return not (int(f"{page.value}{start.group(1)}") == expected != int(start.group(1)))
+            return True
+        if last_page is not None and last_page.value == page.value - 1:
+            return page.line - last_page.line >= _MIN_PAGE_LINES
+        after = [p for p in pages.values() if p.line > page.line]
+        return bool(after) and after[0].value == page.value + 1 and after[0].line - page.line >= _MIN_PAGE_LINES
+
     for number, raw in enumerate(lines, start=1):
         stripped = raw.strip()
         if not stripped:
             continue
         folded = stripped.translate(_FOLD)
         item_closed = item is None or item.annotation_closed
+        page = pages.get(number)
+        if page is not None and is_page_number(page, item_closed):
+            last_page = page
+            continue
         if not sections and heading is None:
             # Before the task list: wait for the first tier header.
             if _TIER_HEADING.match(folded) or _BROKEN_TIER_HEADING.match(folded):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from notice_variants import Style, write_notice
+from notice_variants import PAGE_NUMBER_FORMATS, Style, write_notice
 
 from jj123lib.exceptions import NoticeParseError
 from jj123lib.notice import parse_notice, parse_notice_document
@@ -132,9 +133,11 @@ def test_text_without_task_list_is_an_error() -> None:
     wrap=st.floats(0, 1),
     half=st.floats(0, 1),
     blank=st.floats(0, 1),
+    page_number=st.sampled_from([None, *PAGE_NUMBER_FORMATS]),
+    full_width=st.booleans(),
 )
 def test_rewrapped_notice_parses_right_or_fails_naming_a_line(
-    seed: int, wrap: float, half: float, blank: float
+    seed: int, wrap: float, half: float, blank: float, page_number: str | None, full_width: bool
 ) -> None:
     text, expected = write_notice(
         load_tasks(),
@@ -144,6 +147,8 @@ def test_rewrapped_notice_parses_right_or_fails_naming_a_line(
             half_width_probability=half,
             blank_line_in_wrap_probability=blank,
             cut_item_numbers=True,
+            page_number=page_number,
+            full_width_digits=full_width,
         ),
     )
     try:
@@ -167,3 +172,111 @@ def test_unit_names_with_their_own_brackets() -> None:
     task = parse_notice(text).set_index("task_id").loc["N02"]
     assert task["units"] == ["市委编办（市委改革办）", "商务局"]
     assert task["lead_unit"] == "市委编办（市委改革办）"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(
+    seed=st.integers(0, 10**6),
+    wrap=st.floats(0, 1),
+    blank=st.floats(0, 1),
+    page_number=st.sampled_from(PAGE_NUMBER_FORMATS),
+    full_width=st.booleans(),
+)
+def test_page_numbers_anywhere_give_exactly_the_same_tasks(
+    seed: int, wrap: float, blank: float, page_number: str, full_width: bool
+) -> None:
+    """A notice the parser reads gives exactly the same tasks with page numbers wherever its pages end."""
+    plain_style = Style(seed=seed, wrap_probability=wrap, blank_line_in_wrap_probability=blank)
+    plain, _ = write_notice(load_tasks(), plain_style)
+    try:
+        parse_notice(plain)
+    except NoticeParseError:
+        assume(False)  # a wrapping the parser refuses anyway (e.g. a header cut inside "（一"): not about pages
+    style = Style(seed=seed, wrap_probability=wrap, blank_line_in_wrap_probability=blank,
+                  page_number=page_number, full_width_digits=full_width)
+    text, expected = write_notice(load_tasks(), style)
+    shape = re.escape(page_number).replace(r"\{n\}", "[0-9０-９]+").replace(r"\{total\}", "[0-9０-９]+")
+    assert sum(bool(re.fullmatch(shape, line)) for line in text.splitlines()) >= 6  # page numbers were inserted
+    parsed = parse_notice(text)
+    assert len(parsed) == 48
+    pd.testing.assert_frame_equal(parsed, expected)
+
+
+# The real notice with its page numbers, as a PDF copy gives them: pages 1–3 end inside an item.
+PDF_COPY = (Path(__file__).parent / "fixtures" / "notice_2026_page_numbers.txt").read_text(encoding="utf-8")
+PAGE_LINE = re.compile(r"^- (\d) -$", re.MULTILINE)
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+PAGE_FORMS = {
+    "dashes": "- {n} -",
+    "em dashes": "— {n} —",
+    "full-width": "－{n}－",
+    "full-width digits": "－{fw}－",
+    "bare": "{n}",
+    "bare full-width": "{fw}",
+    "di-N-ye": "第 {n} 页",
+    "di-N-ye gong-M-ye": "第{n}页 共6页",
+    "full-width di-N-ye gong-M-ye": "第{fw}页　共６页",
+    "form feed": "- {n} -\f",
+    "layout indent": "                              - {n} -",
+}
+
+
+def test_pdf_copy_fixture_is_the_real_notice_plus_page_lines() -> None:
+    assert PAGE_LINE.findall(PDF_COPY) == ["1", "2", "3", "4", "5", "6"]
+    kept = [line for line in PDF_COPY.split("\n") if not PAGE_LINE.fullmatch(line)]
+    assert "\n".join(kept) == NOTICE + "\n"
+
+
+@pytest.mark.parametrize("form", list(PAGE_FORMS))
+def test_page_number_lines_are_skipped_in_every_usual_form(form: str) -> None:
+    def page(match: re.Match[str]) -> str:
+        n = match.group(1)
+        return PAGE_FORMS[form].format(n=n, fw=n.translate(FULL_WIDTH))
+
+    text = PAGE_LINE.sub(page, PDF_COPY)
+    parsed = parse_notice(text)
+    original = parse_notice(NOTICE)
+    assert len(parsed) == 48
+    pd.testing.assert_frame_equal(parsed.drop(columns="source_line"), original.drop(columns="source_line"))
+    lines = text.splitlines()
+    assert all(re.match(rf"\s*{seq}\s*[.．]", lines[line - 1]) for seq, line in zip(parsed["seq"], parsed["source_line"]))
+    # Items that a page number cut in two (national 1, provincial 3 and 14) keep their whole annotation.
+    assert parsed.set_index("task_id").loc[["N01", "P03", "P14"], "leader"].tolist() == \
+        original.set_index("task_id").loc[["N01", "P03", "P14"], "leader"].tolist()
+
+
+P10 = "10. 打造1个更新（完整社区）省级典型样板项目。"
+
+
+@pytest.mark.parametrize("text", [NOTICE, PDF_COPY, PAGE_LINE.sub(lambda m: m.group(1), PDF_COPY)])
+def test_a_lone_number_that_is_part_of_a_title_is_kept(text: str) -> None:
+    """"1" wrapped onto a line of its own inside item P10 does not continue the page sequence: it is text."""
+    assert P10 in text
+    wrapped = text.replace(P10, "10. 打造\n1\n个更新（完整社区）省级典型样板项目。")
+    parsed = parse_notice(wrapped).set_index("task_id")
+    assert parsed.loc["P10", "title"] == "打造1个更新（完整社区）省级典型样板项目"
+    assert parsed.loc["P10", "target_value"] == 1.0
+
+
+def test_a_lone_number_continuing_the_page_sequence_inside_an_item_is_a_page_number() -> None:
+    bare = PAGE_LINE.sub(lambda m: m.group(1), PDF_COPY)
+    # Page 2 ends inside provincial item 3: "2" follows page "1" and precedes page "3".
+    lines = bare.splitlines()
+    page_two = lines.index("2")
+    assert "（牵头" in lines[page_two - 2] and "责任单位" in lines[page_two + 1]
+    assert parse_notice(bare).set_index("task_id").loc["P03", "title"] == \
+        parse_notice(NOTICE).set_index("task_id").loc["P03", "title"]
+
+
+def test_a_single_bare_page_number_between_items_is_skipped() -> None:
+    text = NOTICE.replace("\n2. 打造“超级晋江”IP。", "\n7\n2. 打造“超级晋江”IP。")
+    pd.testing.assert_frame_equal(parse_notice(text).drop(columns="source_line"),
+                                  parse_notice(NOTICE).drop(columns="source_line"))
+
+
+def test_an_item_number_cut_in_two_is_not_taken_for_a_page_number() -> None:
+    """"1" then "0. 打造…" is item 10 broken after its first digit, not page 1 and an item 0."""
+    text = NOTICE.replace(P10, "1\n0. 打造1个更新（完整社区）省级典型样板项目。")
+    with pytest.raises(NoticeParseError) as info:
+        parse_notice(text)
+    assert info.value.text == "1"
