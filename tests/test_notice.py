@@ -239,7 +239,8 @@ def test_page_number_lines_are_skipped_in_every_usual_form(form: str) -> None:
     assert len(parsed) == 48
     pd.testing.assert_frame_equal(parsed.drop(columns="source_line"), original.drop(columns="source_line"))
     lines = text.splitlines()
-    assert all(re.match(rf"\s*{seq}\s*[.．]", lines[line - 1]) for seq, line in zip(parsed["seq"], parsed["source_line"]))
+    starts = zip(parsed["seq"], parsed["source_line"])
+    assert all(re.match(rf"\s*{seq}\s*[.．]", lines[line - 1]) for seq, line in starts)
     # Items that a page number cut in two (national 1, provincial 3 and 14) keep their whole annotation.
     assert parsed.set_index("task_id").loc[["N01", "P03", "P14"], "leader"].tolist() == \
         original.set_index("task_id").loc[["N01", "P03", "P14"], "leader"].tolist()
