@@ -196,7 +196,7 @@ def test_page_numbers_anywhere_give_exactly_the_same_tasks(
                   page_number=page_number, full_width_digits=full_width)
     text, expected = write_notice(load_tasks(), style)
     shape = re.escape(page_number).replace(r"\{n\}", "[0-9０-９]+").replace(r"\{total\}", "[0-9０-９]+")
-    assert sum(bool(re.fullmatch(shape, line)) for line in text.splitlines()) >= 6  # page numbers were inserted
+    assert sum(bool(re.fullmatch(shape, line)) for line in text.splitlines()) >= 4  # page numbers were inserted
     parsed = parse_notice(text)
     assert len(parsed) == 48
     pd.testing.assert_frame_equal(parsed, expected)
