@@ -137,11 +137,14 @@ class ReportParams:
 def validate_params(kind: str, quarter: object, data_dir: str | os.PathLike[str] | None,
                     leader: object = None) -> ReportParams:
     """Check every parameter of a ``kind`` report (see :data:`NOTEBOOK_PARAMETERS`); raise :class:`ParameterError`."""
+    from jj123lib.tasks import load_tasks  # lazily: pandas
+
     if kind not in NOTEBOOK_PARAMETERS:
         raise ParameterError("kind", kind, list(NOTEBOOK_PARAMETERS))
-    q = validate_quarter(quarter)
+    tasks = load_tasks()
+    q = validate_quarter(quarter, tasks)
     folder = validate_data_dir(data_dir)
-    name = validate_leader(leader) if kind == "leader" else None
+    name = validate_leader(leader, tasks) if kind == "leader" else None
     return ReportParams(kind=kind, quarter=q, data_dir=str(folder), leader=name)
 
 
