@@ -16,12 +16,12 @@ How it reads the text:
 4. Every non-blank line in the region must belong to a header or an item. Anything
    else is a :class:`NoticeParseError` naming the line: a task is never dropped.
 5. Page numbers a PDF copy leaves on lines of their own are skipped: "- 2 -",
-   "— 2 —", "－2－", "第 2 页", "第2页 共5页" anywhere. A bare number ("2") could
-   also be the wrapped end of a quantity, so it is skipped only where no text is
-   open (between items, or where it would otherwise be stray text), or, inside an
-   item or header, when it continues the page sequence: the page number before it
-   is one less, or the next page-number line is one more, at least a page's worth
-   of lines away. Otherwise it stays part of the item's text.
+   "— 2 —", "－2－", "第 2 页", "第2页 共5页". A bare number ("2") may instead be a
+   wrapped piece of a title, so it is a page number only between items (unless it
+   and the next line are one item number cut in two, "1" + "2. …"), or, inside an
+   item or a header, when it continues the page sequence: the page number before
+   it is one less, or the next page-number-like line is one more, either at least
+   8 lines away. Otherwise it is text of the item.
 
 Matching runs on a copy of each line with full-width punctuation and digits
 folded to ASCII (same length), while titles and names are cut from the original
