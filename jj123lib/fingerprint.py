@@ -14,11 +14,10 @@ from __future__ import annotations
 import hashlib
 import os
 from functools import cache
-from pathlib import Path
+
+from jj123lib.resources import PACKAGE_DIR
 
 __all__ = ["data_fingerprint", "code_fingerprint", "short"]
-
-PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def data_fingerprint(data_dir: str | os.PathLike[str] | None = None) -> str:
