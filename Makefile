@@ -30,8 +30,10 @@ bench: install
 test: install
 	$(PY) -m pytest
 
+# ruff, then mypy (strict; files and settings in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check jj123lib tests benchmarks
+	$(VENV)/bin/mypy
 
 lab: install
 	$(VENV)/bin/jupyter lab notebooks/

@@ -42,6 +42,7 @@ from jj123lib.datadir import DEMO_BANNER, is_demo
 from jj123lib.exceptions import BrowserError, OutputBusyError, ParameterError
 from jj123lib.parameters import validate_data_dir, validate_leader, validate_quarter
 from jj123lib.quarters import quarter_label
+from jj123lib.resources import NOTEBOOK_DIR
 
 __all__ = ["BatchResult", "ReportJob", "run_batch", "default_out_dir", "FORMATS", "MANIFEST", "INDEX",
            "NOTEBOOK_DIR"]
@@ -51,7 +52,6 @@ MANIFEST = "manifest.json"
 INDEX = "index.html"
 # Reports and the index load nothing and run nothing (same policy in templates/jj123/index.html.j2).
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = {"leader": "leader_report.ipynb", "overview": "quarterly_overview.ipynb"}
 REPORTS_ROOT = Path("reports")
 DEMO_SUBDIR = "demo"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -59,7 +60,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from jj123lib.rules import load_rules
     from jj123lib.tasks import load_tasks
 
-    report = check_quotas(load_tasks(args.tasks), load_rules(args.rules))
+    report = check_quotas(load_tasks(args.tasks), load_rules())
     sys.stdout.write(render_frame(report.wide().reset_index(), "table"))
     sys.stdout.write("\n" + report.summary() + "\n")
     return 0 if report.ok else 1
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="晋江市2026年度“123”争先进位工作督查工具 (jj123 supervision workbook)",
     )
     parser.add_argument("--version", action="version", version=f"jj123 {__version__}")
+    parser.add_argument("--rules", metavar="PATH", help=RULES_HELP)
     sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
 
     tasks = sub.add_parser("tasks", help="列出任务清单 (list tasks)")
@@ -102,7 +104,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="检查配额与任务表完整性 (check quotas)")
     check.add_argument("--tasks", help="任务表 CSV 路径（默认：内置 2026 任务表）")
-    check.add_argument("--rules", help="规则文件路径（默认：params/rules.yaml）")
     check.set_defaults(handler=cmd_check)
 
     notice = sub.add_parser("notice", help="解析通知文本为任务表 (parse a notice)")
@@ -112,7 +113,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     for register in _EXTRA_COMMANDS:
         register(sub)
+    # Also accepted after the command name; SUPPRESS keeps a value given before it.
+    for command in sub.choices.values():
+        command.add_argument("--rules", metavar="PATH", default=argparse.SUPPRESS, help=RULES_HELP)
     return parser
+
+
+RULES_HELP = "规则文件路径（默认：环境变量 JJ123_RULES，否则为内置规则 params/rules.yaml）"
+
+
+@contextlib.contextmanager
+def _rules_in_force(path: str | None) -> Iterator[None]:
+    """Point this process, its batch workers and their kernels at one rules file, as an absolute path.
+
+    Kernels run in other folders, so a relative ``$JJ123_RULES`` is made absolute too. The
+    variable is restored afterwards, for callers of :func:`main` in the same process.
+    """
+    from jj123lib.rules import RULES_ENV, load_rules
+
+    before = os.environ.get(RULES_ENV)
+    chosen = path or before
+    if chosen:
+        os.environ[RULES_ENV] = os.path.abspath(chosen)
+    try:
+        if chosen:
+            load_rules()  # a missing or malformed file fails here, naming the path
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(RULES_ENV, None)
+        else:
+            os.environ[RULES_ENV] = before
 
 
 # Later modules add their subcommands here: each entry takes the subparsers object.
@@ -187,7 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args)
+        with _rules_in_force(args.rules):
+            return handler(args)
     except Jj123Error as exc:
         sys.stderr.write(f"错误：{exc}\n")
         return 2

@@ -1,7 +1,7 @@
 """Fingerprints of what a report is made from, for its header and for incremental batches.
 
 * :func:`data_fingerprint` — the *data* a report shows: the ledger's logical
-  content, the rules file and the task table. Printed (shortened) in every
+  content, the rules file in force (its path and content) and the task table. Printed (shortened) in every
   report header, so two printouts can be compared at a glance.
 * :func:`code_fingerprint` — the library version and every ``jj123lib`` source
   file, so a fix in the view-models re-renders reports.
@@ -14,24 +14,28 @@ from __future__ import annotations
 import hashlib
 import os
 from functools import cache
-from pathlib import Path
+
+from jj123lib.resources import PACKAGE_DIR
 
 __all__ = ["data_fingerprint", "code_fingerprint", "short"]
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-
 
 def data_fingerprint(data_dir: str | os.PathLike[str] | None = None) -> str:
-    """SHA-256 over the ledger fingerprint, the rules file and the task table in force."""
+    """SHA-256 over the ledger fingerprint, the rules file and the task table in force.
+
+    The rules file's path counts as well as its content: reports print the path in their header.
+    """
     from jj123lib.ledger import Ledger
-    from jj123lib.rules import default_rules_path
+    from jj123lib.rules import rules_source
     from jj123lib.tasks import default_tasks_path
 
     digest = hashlib.sha256()
     digest.update(b"ledger\0" + Ledger(data_dir).fingerprint().encode() + b"\0")
-    for name, path in (("rules", default_rules_path()), ("tasks", default_tasks_path())):
-        content = Path(path).read_bytes() if Path(path).is_file() else b""
-        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+    rules_path, rules_sha = rules_source()
+    digest.update(b"rules\0" + str(rules_path).encode() + b"\0" + rules_sha.encode() + b"\0")
+    tasks_path = default_tasks_path()
+    tasks = tasks_path.read_bytes() if tasks_path.is_file() else b""
+    digest.update(b"tasks\0" + hashlib.sha256(tasks).digest())
     return digest.hexdigest()
 
 

@@ -17,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jj123lib.resources import TEMPLATE_DIR
+
 if TYPE_CHECKING:  # pragma: no cover
     from nbconvert import HTMLExporter
     from nbformat import NotebookNode
@@ -25,7 +27,6 @@ __all__ = ["TEMPLATE_DIR", "TEMPLATE_NAME", "REMOVE_TAGS", "template_files", "te
            "make_exporter", "notebook_to_html", "remote_references"]
 
 TEMPLATE_NAME = "jj123"
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 REMOVE_TAGS = ("parameters", "injected-parameters", "papermill-error-cell-tag", "remove")
 
 

@@ -34,6 +34,7 @@ from jj123lib.htmlkit import (
 )
 from jj123lib.parameters import validate_params
 from jj123lib.quarters import previous_quarter, quarter_label, quarters_up_to
+from jj123lib.rules import rules_source
 from jj123lib.tiers import TIER_LABELS, TIERS
 
 __all__ = ["LeaderReport", "OverviewReport", "ExploreData", "leader_report_data", "overview_data",
@@ -58,10 +59,12 @@ def _header_html(title: str, subtitle: str, quarter: str, as_of: str | None, fin
                  demo: bool) -> Html:
     banner = f'<div class="jj-demo-banner">{esc(DEMO_BANNER)}</div>' if demo else ""
     as_of_text = as_of or "本季度尚无报送"
+    rules_path, rules_sha = rules_source()
     meta = (f"<span>季度：{esc(quarter_label(quarter))}（{esc(quarter)}）</span>"
             f"<span>数据截至：{esc(as_of_text)}</span>"
             f"<span>生成日期：{esc(date.today().isoformat())}</span>"
-            f'<span>数据指纹：<code title="{esc(fingerprint)}">{esc(short(fingerprint))}</code></span>')
+            f'<span>数据指纹：<code title="{esc(fingerprint)}">{esc(short(fingerprint))}</code></span>'
+            f"<span>规则文件：<code>{esc(str(rules_path))}</code>（指纹 <code>{esc(rules_sha)}</code>）</span>")
     return Html(f'{banner}<header class="jj-header"><h1>{esc(title)}</h1>'
                 f'<div class="jj-subtitle">{esc(subtitle)}</div><div class="jj-meta">{meta}</div></header>')
 
@@ -296,7 +299,7 @@ class LeaderReport:
 
     def rules_html(self) -> Html:
         return section("附录：评价规则", _rules_html(self.rules),
-                       note="本报告按以下规则评定灯号和排名（params/rules.yaml）。")
+                       note="本报告按以下规则评定灯号和排名（规则文件见页眉）。")
 
 
 def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[str] | None = None) -> LeaderReport:

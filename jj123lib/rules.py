@@ -1,12 +1,13 @@
-"""Load the rules in force from ``params/rules.yaml``.
+"""Load the rules in force: quota minimums, rating thresholds and weights.
 
-The file is the single place where quota minimums, rating thresholds and weights
-live. ``$JJ123_RULES`` points every command at another file; ``jj123 check --rules FILE``
-checks quotas against a given file.
+The default is the packaged ``params/rules.yaml`` (:data:`jj123lib.resources.DEFAULT_RULES`).
+``$JJ123_RULES`` points every command, batch worker and kernel at another file;
+``jj123 --rules FILE`` sets it for one run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -14,24 +15,40 @@ from typing import Any
 import yaml
 
 from jj123lib.exceptions import RulesError
+from jj123lib.resources import DEFAULT_RULES
 from jj123lib.tiers import TIERS
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RULES_ENV = "JJ123_RULES"
 
 
 def default_rules_path() -> Path:
-    """``$JJ123_RULES`` if set, else ``params/rules.yaml`` of the project."""
-    env = os.environ.get("JJ123_RULES")
-    return Path(env) if env else PROJECT_ROOT / "params" / "rules.yaml"
+    """``$JJ123_RULES`` if set, else the packaged default rules."""
+    env = os.environ.get(RULES_ENV)
+    return Path(env) if env else DEFAULT_RULES
+
+
+def _read_rules_bytes(source: Path) -> bytes:
+    try:
+        return source.read_bytes()
+    except FileNotFoundError:
+        raise RulesError(str(source), "文件不存在") from None
+    except IsADirectoryError:
+        raise RulesError(str(source), "这是一个文件夹，请给出规则文件") from None
+    except PermissionError:
+        raise RulesError(str(source), "没有读取权限") from None
+
+
+def rules_source(path: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
+    """The rules file in force (absolute) and the first 12 hex digits of its content's SHA-256."""
+    source = Path(os.path.abspath(path if path is not None else default_rules_path()))
+    return source, hashlib.sha256(_read_rules_bytes(source)).hexdigest()[:12]
 
 
 def load_rules(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Read and check the rules file; raise :class:`RulesError` if it is unusable."""
     source = Path(path) if path is not None else default_rules_path()
     try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RulesError(str(source), "文件不存在") from None
+        data = yaml.safe_load(_read_rules_bytes(source).decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise RulesError(str(source), f"不是有效的 YAML：{exc}") from None
     if not isinstance(data, dict):
