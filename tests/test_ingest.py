@@ -12,7 +12,8 @@ from ledger_helpers import TASKS, filled_plan, filled_progress, snapshot
 from jj123lib.cli import main
 from jj123lib.datadir import mark_demo
 from jj123lib.forms import PROGRESS_COLUMNS, PROGRESS_SHEET, header_columns, load_form
-from jj123lib.ingest import ingest_files, parse_date, parse_percent
+from jj123lib.cells import parse_date
+from jj123lib.ingest import ingest_files
 from jj123lib.ledger import Ledger
 
 UNIT = "陈埭镇"  # leads N08, P15, P16, B22, B23; co-unit on B24
@@ -232,16 +233,6 @@ def test_percent_normalisation_recorded(tmp_path: Path) -> None:
     assert sub.loc[("N08", UNIT), "actual_pct"] == 85
     assert "８５％" in sub.loc[("N08", UNIT), "normalizations"]
     assert "规范化" in result.message()
-
-
-def test_parse_helpers() -> None:
-    assert parse_percent("85%") == (85.0, "“85%”按 85 计")
-    assert parse_percent(0.5, percent_format=True)[0] == 50
-    assert parse_percent(100) == (100.0, None)
-    for bad in (100.01, -1, "abc", float("nan")):
-        with pytest.raises(ValueError):
-            parse_percent(bad)
-    assert parse_date("2026年10月8日").isoformat() == "2026-10-08"
 
 
 def test_done_requires_full_progress_and_met_milestone(tmp_path: Path) -> None:
