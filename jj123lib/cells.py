@@ -10,14 +10,18 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
-__all__ = ["MAX_TEXT", "MAX_NAME", "blank", "cell_text", "clean_text", "normalize_label", "parse_date",
+__all__ = ["MAX_TEXT", "MAX_NAME", "NOT_A_NUMBER", "blank", "cell_text", "clean_text", "normalize_label", "parse_date",
            "parse_percent"]
 
 MAX_TEXT = 2000  # characters per free-text cell; beyond that the cell is rejected, never truncated
 MAX_NAME = 50  # characters in 填报人
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+NOT_A_NUMBER = "不是数字（应填 0–100 的数字）"
+# A plainly written number: optional sign, ASCII or full-width digits, one point, optional % sign.
+_PLAIN_NUMBER = re.compile(r"([+\-＋－]?[0-9０-９]+(?:[.．][0-9０-９]*)?)[ \u3000]*[%％]?")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
 
 
@@ -63,29 +67,34 @@ def clean_text(value: str) -> tuple[str, list[str]]:
 def parse_percent(value: Any, percent_format: bool = False) -> tuple[float, str | None]:
     """``(value, note)`` for a 0–100 percentage; ``note`` says how it was normalised, if it was.
 
+    Text is read only when it is plainly a number: ASCII or full-width digits, one decimal
+    point, an optional sign and % sign, spaces only at the ends. Anything Python's ``float``
+    would also take ("3_5", "1e2", "nan", "inf") or NFKC would turn into digits ("①") is
+    refused. The value is never rounded, so 99.99996 stays below 100.
     Raises ``ValueError`` with the Chinese rule when it is not a number in range.
     """
     note = None
     if isinstance(value, bool):
-        raise ValueError("不是数字")
+        raise ValueError(NOT_A_NUMBER)
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise ValueError(NOT_A_NUMBER)
         number = float(value)
         if percent_format:
-            number *= 100
+            number = float(Decimal(repr(value)) * 100)  # 0.855 → 85.5 exactly, no binary noise
             note = f"“{value:g}”（百分比格式）按 {number:g} 计"
     else:
         raw = str(value).strip()
-        text = unicodedata.normalize("NFKC", raw).replace(" ", "")
-        stripped = text[:-1] if text.endswith("%") else text
-        try:
-            number = float(stripped)
-        except ValueError:
-            raise ValueError("不是数字（应填 0–100 的数字）") from None
-        if stripped != raw:
+        match = _PLAIN_NUMBER.fullmatch(raw)
+        if match is None:
+            raise ValueError(NOT_A_NUMBER)
+        digits = unicodedata.normalize("NFKC", match.group(1))
+        number = float(digits)
+        if digits != raw:
             note = f"“{raw}”按 {number:g} 计"
-    if not math.isfinite(number) or number < 0 or number > 100:
+    if number < 0 or number > 100:
         raise ValueError("超出 0–100 的范围")
-    return round(number, 4), note
+    return number + 0.0, note  # + 0.0: "-0" is stored as 0
 
 
 def parse_date(value: Any) -> date:

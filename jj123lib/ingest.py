@@ -31,11 +31,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -51,7 +53,7 @@ from jj123lib.cells import (
 )
 from jj123lib.crashpoints import crash_point
 from jj123lib.datadir import is_demo
-from jj123lib.exceptions import IngestError, IngestRejected, ParameterError
+from jj123lib.exceptions import IngestError, IngestRejected, ParameterError, os_error_zh
 from jj123lib.formspec import (
     FORM_VERSION,
     PLAN_COLUMNS,
@@ -65,7 +67,16 @@ from jj123lib.formspec import (
 )
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, parse_quarter
-from jj123lib.readers import CFB_MAGIC, Grid, csv_grid, file_error, read_xlsx, sniff_not_xlsx, xlsx_grid
+from jj123lib.readers import (
+    CFB_MAGIC,
+    Grid,
+    csv_grid,
+    file_error,
+    read_regular_file,
+    read_xlsx,
+    sniff_not_xlsx,
+    xlsx_grid,
+)
 from jj123lib.tasks import UNIT_SEPARATOR, load_tasks
 from jj123lib.tasks import units as all_units
 
@@ -73,6 +84,15 @@ __all__ = ["FileResult", "ParsedFile", "ingest_files", "parse_file", "MAX_TEXT"]
 
 _FILE_QUARTER = re.compile(r"(20\d\d)\s*[Qq]\s*([1-4])")
 _NOT_MILESTONE = re.compile(r"^(继续|持续|进一步|不断)")
+# A progress form is filed in the weeks after its quarter; dated over a year later, its year is a typo
+# (it would also win the supersede order and print a wrong “数据截至”).
+MAX_DAYS_AFTER_QUARTER = 366
+OFFICE_TIME_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def china_today() -> date:
+    """Today's date in the office's time zone, whatever the machine's."""
+    return datetime.now(OFFICE_TIME_ZONE).date()
 
 
 @dataclass
@@ -268,8 +288,10 @@ def _check_task(check: _Checker, number: int, values: list[Any], tasks_by_id: di
     return task
 
 
-def _check_reporter_date(check: _Checker, number: int, values: list[Any], year: int,
-                         not_before: date | None = None) -> tuple[str | None, str | None]:
+def _check_reporter_date(check: _Checker, number: int, values: list[Any], year: int, today: date,
+                         not_before: date | None = None,
+                         latest: date | None = None) -> tuple[str | None, str | None]:
+    """填报人 and 填报日期; the date lies in ``[not_before, min(today, latest)]`` and near ``year``."""
     notes = check.grid.row_notes.setdefault(number, [])
     n_errors = len(check.errors)
     reporter = check.text(values, "填报人", number, notes, limit=MAX_NAME)
@@ -291,6 +313,12 @@ def _check_reporter_date(check: _Checker, number: int, values: list[Any], year: 
             elif not_before is not None and parsed < not_before:
                 check.error(f"早于本季度开始日期 {not_before.isoformat()}（可能沿用了以前季度的表格），请核对",
                             row=number, column="填报日期", value=parsed.isoformat())
+            elif parsed > today:
+                check.error(f"晚于今天（{today.isoformat()}），填报日期不能是将来的日期，请核对", row=number,
+                            column="填报日期", value=parsed.isoformat())
+            elif latest is not None and parsed > latest:
+                check.error(f"晚于 {latest.isoformat()}（本季度结束后超过 {MAX_DAYS_AFTER_QUARTER} 天，"
+                            "年份可能填错），请核对", row=number, column="填报日期", value=parsed.isoformat())
             else:
                 when = parsed.isoformat()
                 if isinstance(raw, (int, float)) and not isinstance(raw, bool):
@@ -317,9 +345,12 @@ def _percent(check: _Checker, number: int, values: list[Any], flags: list[bool],
     return value
 
 
-def _progress_rows(check: _Checker, tasks: pd.DataFrame, unit: str, quarter: str) -> list[dict[str, Any]]:
+def _progress_rows(check: _Checker, tasks: pd.DataFrame, unit: str, quarter: str,
+                   today: date) -> list[dict[str, Any]]:
     year, q = parse_quarter(quarter)
     quarter_start = date(year, 3 * q - 2, 1)
+    quarter_end = date(year + q // 4, 3 * q % 12 + 1, 1) - timedelta(days=1)
+    latest = quarter_end + timedelta(days=MAX_DAYS_AFTER_QUARTER)
     tasks_by_id = {str(t.task_id): t for t in tasks.itertuples(index=False)}
     seen: dict[str, int] = {}
     out = []
@@ -364,7 +395,8 @@ def _progress_rows(check: _Checker, tasks: pd.DataFrame, unit: str, quarter: str
             check.error("工作进展不能为空", row=number, column="工作进展")
         if lead and texts["next_steps"] is None and blank(check.cell(values, "下步计划")):
             check.error("牵头单位必须填写下步计划", row=number, column="下步计划")
-        reporter, when = _check_reporter_date(check, number, values, year, not_before=quarter_start)
+        reporter, when = _check_reporter_date(check, number, values, year, today, not_before=quarter_start,
+                                              latest=latest)
         out.append({"sheet": check.grid.sheet, "excel_row": number, "task_id": task.task_id,
                     "role": "lead" if lead else "co", "actual_pct": pct, "milestone_met": met,
                     "self_status": status, **texts, "reporter": reporter, "report_date": when,
@@ -375,7 +407,7 @@ def _progress_rows(check: _Checker, tasks: pd.DataFrame, unit: str, quarter: str
     return out
 
 
-def _plan_rows(check: _Checker, tasks: pd.DataFrame, unit: str, year: int) -> list[dict[str, Any]]:
+def _plan_rows(check: _Checker, tasks: pd.DataFrame, unit: str, year: int, today: date) -> list[dict[str, Any]]:
     tasks_by_id = {str(t.task_id): t for t in tasks.itertuples(index=False)}
     seen: dict[str, int] = {}
     out = []
@@ -387,7 +419,7 @@ def _plan_rows(check: _Checker, tasks: pd.DataFrame, unit: str, year: int) -> li
             check.error(f"任务 {task.task_id} 整行未填报（须填写四个季度的节点目标和计划累计进度）", row=number,
                         column="一季度节点目标")
             continue
-        reporter, when = _check_reporter_date(check, number, values, year)
+        reporter, when = _check_reporter_date(check, number, values, year, today)
         notes = check.grid.row_notes.setdefault(number, [])
         previous: float | None = None
         for q in range(1, 5):
@@ -421,18 +453,16 @@ def _plan_rows(check: _Checker, tasks: pd.DataFrame, unit: str, year: int) -> li
 
 
 def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, *,
-               demo_dir: bool = False, data: bytes | None = None) -> ParsedFile:
-    """Read and check one file; raise :class:`IngestRejected` listing every problem."""
+               demo_dir: bool = False, data: bytes | None = None, today: date | None = None) -> ParsedFile:
+    """Read and check one file; raise :class:`IngestRejected` listing every problem.
+
+    ``today`` (default: today in China) bounds 填报日期; tests pass a fixed day.
+    """
     source = Path(path)
     name = source.name
     table = load_tasks() if tasks is None else tasks
     if data is None:
-        try:
-            data = source.read_bytes()
-        except FileNotFoundError:
-            raise file_error(name, "文件不存在") from None
-        except IsADirectoryError:
-            raise file_error(name, "是文件夹，不是文件") from None
+        data = read_regular_file(source)
     if not data:
         raise file_error(name, "是空文件")
     sha = hashlib.sha256(data).hexdigest()
@@ -495,8 +525,9 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
         raise IngestRejected(name, check.errors)
     if not grid.rows:
         check.error("没有任何填报行")
-    rows = _progress_rows(check, table, unit, quarter or "") if kind == "progress" else _plan_rows(
-        check, table, unit, year)
+    day = china_today() if today is None else today
+    rows = _progress_rows(check, table, unit, quarter or "", day) if kind == "progress" else _plan_rows(
+        check, table, unit, year, day)
     if check.errors:
         raise IngestRejected(name, check.errors)
     # Notes not stored with a submission row (plan rows, blank co-unit rows) are reported with the file.
@@ -532,7 +563,7 @@ def _check_file_name(check: _Checker, kind: str, quarter: str | None, year: int,
 
 
 def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLike[str] | None = None, *,
-                 tasks: pd.DataFrame | None = None) -> list[FileResult]:
+                 tasks: pd.DataFrame | None = None, today: date | None = None) -> list[FileResult]:
     """Check every file on its own, then record the accepted ones under one lock.
 
     Accepted files are recorded in argument order, except that several files for one unit and
@@ -544,9 +575,12 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
     results: list[FileResult] = []
     for path in paths:
         try:
-            parsed = parse_file(path, table, demo_dir=demo_dir)
+            parsed = parse_file(path, table, demo_dir=demo_dir, today=today)
         except IngestRejected as exc:
             results.append(FileResult(Path(path), "rejected", exc.errors))
+        except Exception:  # noqa: BLE001 - one file's unforeseen fault must not stop the others
+            results.append(FileResult(Path(path), "rejected", [IngestError(
+                Path(path).name, "读取时出现意外错误，未导入；请把该文件交给系统维护人员检查")]))
         else:
             results.append(FileResult(Path(path), "accepted", parsed=parsed))
     accepted = _latest_last([r for r in results if r.status == "accepted"])
@@ -559,7 +593,14 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
                 assert p is not None
                 period = str(p.quarter) if p.kind == "progress" else str(p.year)
                 before = ledger.current_filenames(p.kind, p.unit, period)
-                added = ledger.add_file(p.record(), p.data, p.rows)
+                try:
+                    added = ledger.add_file(p.record(), p.data, p.rows)
+                except (sqlite3.Error, ValueError, OSError) as exc:
+                    # Rolled back with its archive copy (Ledger.add_file); the other files go on.
+                    reason = os_error_zh(exc) if isinstance(exc, OSError) else "台账数据库拒绝写入"
+                    result.status = "rejected"
+                    result.errors = [IngestError(p.path.name, f"记录到台账时出错（{reason}），本文件未导入")]
+                    continue
                 if added:
                     result.replaced = before
                 else:

@@ -8,21 +8,36 @@ be read raises :class:`IngestRejected` with one Chinese rule.
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
 import re
+import stat
 import warnings
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from jj123lib.cells import blank, normalize_label
-from jj123lib.exceptions import IngestError, IngestRejected
+from jj123lib.exceptions import IngestError, IngestRejected, os_error_zh
 from jj123lib.formspec import FORM_SHEETS, PLAN_COLUMNS, PROGRESS_COLUMNS, read_form_metadata
 
-__all__ = ["CFB_MAGIC", "Grid", "csv_grid", "file_error", "read_xlsx", "sniff_not_xlsx", "xlsx_grid"]
+__all__ = ["CFB_MAGIC", "MAX_COLUMNS", "MAX_FILE_BYTES", "MAX_MEMBER_BYTES", "MAX_ROWS", "MAX_UNPACKED_BYTES",
+           "Grid", "read_regular_file", "csv_grid", "file_error", "read_xlsx", "sniff_not_xlsx", "xlsx_grid"]
+
+# Bounds on what a form can hold, far above any real one (the task table has 48 tasks, a form 14 columns,
+# a filled form's package is well under 1 MB). Beyond them a file is refused before any costly work.
+MAX_FILE_BYTES = 20 * 1024 * 1024  # bytes read from disk for one file
+MAX_MEMBER_BYTES = 20 * 1024 * 1024  # uncompressed size of one part of an .xlsx package (a sheet's XML)
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # uncompressed size of the whole .xlsx package
+MAX_ROWS = 1000  # rows of a sheet that are read; content below is refused
+MAX_COLUMNS = 64  # columns of a sheet that are read; content to the right is refused
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how Excel stores characters XML cannot hold (_x000D_)
@@ -45,6 +60,51 @@ class Grid:
 
 def file_error(name: str, rule: str) -> IngestRejected:
     return IngestRejected(name, [IngestError(name, rule)])
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of a regular file, at most :data:`MAX_FILE_BYTES`; anything else is refused.
+
+    Opened without blocking and checked on the open descriptor, so a FIFO, a device
+    (``/dev/zero``) or a folder is refused before a single byte is read.
+    """
+    name = path.name or str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            raise file_error(name, "文件不存在") from None
+        raise file_error(name, f"无法打开：{os_error_zh(exc)}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise file_error(name, "是文件夹，不是文件")
+        if not stat.S_ISREG(mode):
+            raise file_error(name, "不是普通文件（是设备、管道或套接字），不能作为填报表读取")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise file_error(name, f"读取失败：{os_error_zh(exc)}") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise file_error(name, f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，远大于一份填报表，不予读取；"
+                               "请只报送 jj123 forms 生成的填报表")
+    return data
+
+
+def _check_unpacked_sizes(name: str, package: zipfile.ZipFile) -> None:
+    """Refuse a package whose declared uncompressed sizes exceed a form's bounds, before inflating anything."""
+    total = 0
+    for info in package.infolist():
+        total += info.file_size
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise file_error(name, f"其中的“{info.filename}”解压后有 {info.file_size // (1024 * 1024)} MB，"
+                                   f"超过一份填报表可能的大小（{MAX_MEMBER_BYTES // (1024 * 1024)} MB），不予读取")
+    if total > MAX_UNPACKED_BYTES:
+        raise file_error(name, f"解压后共 {total // (1024 * 1024)} MB，超过一份填报表可能的大小"
+                               f"（{MAX_UNPACKED_BYTES // (1024 * 1024)} MB），不予读取")
 
 
 def sniff_not_xlsx(data: bytes) -> str:
@@ -72,7 +132,10 @@ def read_xlsx(name: str, data: bytes) -> tuple[Any, dict[str, str]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             names = set(package.namelist())
+            _check_unpacked_sizes(name, package)
             bad_member = package.testzip()
+    except IngestRejected:
+        raise
     except Exception:  # noqa: BLE001 - CRC, zlib, truncated member: all mean a damaged package
         raise file_error(name, "文件已损坏（压缩包无法解开），无法作为 .xlsx 读取，请重新保存后报送") from None
     if "xl/workbook.xml" not in names:
@@ -90,7 +153,8 @@ def read_xlsx(name: str, data: bytes) -> tuple[Any, dict[str, str]]:
             warnings.simplefilter("ignore")
             wb = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged packages
-        raise file_error(name, f"文件已损坏或不完整，无法作为 .xlsx 读取（{type(exc).__name__}）") from None
+        what = "表格内部的 XML 内容有误" if isinstance(exc, ParseError) else "表格内部结构不完整或不合规范"
+        raise file_error(name, f"文件已损坏或不完整，无法作为 .xlsx 读取（{what}）") from None
     return wb, read_form_metadata(wb)
 
 
@@ -104,8 +168,44 @@ def _formulas(data: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
         wb = load_workbook(io.BytesIO(data), data_only=False)
     if sheet_name not in wb.sheetnames:
         return {}
-    return {(c.row, c.column): str(c.value) for row in wb[sheet_name].iter_rows() for c in row
-            if c.data_type == "f" and c.row is not None and c.column is not None}
+    ws = wb[sheet_name]
+    assert isinstance(ws, Worksheet)
+    return {(row, column): str(c.value) for (row, column), c in ws._cells.items()
+            if c.data_type == "f" and row <= MAX_ROWS and column <= MAX_COLUMNS}
+
+
+def _shown(value: Any) -> str:
+    text = str(value).encode("utf-8", "replace").decode("utf-8")
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def _refuse_content_beyond_bounds(name: str, ws: Worksheet) -> None:
+    """Content below :data:`MAX_ROWS` or right of :data:`MAX_COLUMNS` is refused; stray blanks there are ignored.
+
+    Only the cells stored in the sheet are looked at, so a value typed at row 1,048,576
+    costs one cell, not a million rows.
+    """
+    beyond = sorted((row, column) for (row, column), c in ws._cells.items()
+                    if (row > MAX_ROWS or column > MAX_COLUMNS) and not blank(c.value))
+    if beyond:
+        row, column = beyond[0]
+        value = _shown(ws._cells[(row, column)].value)
+        raise file_error(name, f"工作表“{ws.title}”第 {row} 行 {get_column_letter(column)} 列有内容“{value}”，"
+                               f"超出填报表的范围（只读取前 {MAX_ROWS} 行、前 {MAX_COLUMNS} 列）；"
+                               "请删除表格之外的内容后重新报送")
+
+
+def _unescape(text: str) -> tuple[str, bool]:
+    """Excel's ``_xHHHH_`` escapes decoded; ``(text, ok)``, ``ok`` False when a lone surrogate remains.
+
+    A lone surrogate cannot be stored or printed; it is replaced by U+FFFD so the rest of
+    the checks can run, and the caller refuses the cell.
+    """
+    decoded = _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    try:  # a escaped surrogate pair (_xD83D__xDE00_) is one valid character
+        return decoded.encode("utf-16", "surrogatepass").decode("utf-16"), True
+    except UnicodeDecodeError:
+        return decoded.encode("utf-8", "replace").decode("utf-8"), False
 
 
 def xlsx_grid(name: str, wb: Any, sheet_name: str, meta: dict[str, str], data: bytes,
@@ -114,6 +214,10 @@ def xlsx_grid(name: str, wb: Any, sheet_name: str, meta: dict[str, str], data: b
         found = "、".join(f"“{n}”" for n in wb.sheetnames if n != "_meta")
         raise file_error(name, f"缺少工作表“{sheet_name}”（文件中的工作表为：{found}；请勿修改工作表名称）")
     ws = wb[sheet_name]
+    if not isinstance(ws, Worksheet):
+        raise file_error(name, f"“{sheet_name}”是图表页，不是工作表，请使用下发的表格填报")
+    _refuse_content_beyond_bounds(name, ws)
+    n_rows, n_columns = min(ws.max_row, MAX_ROWS), min(ws.max_column, MAX_COLUMNS)
     grid = Grid(sheet_name, {}, [], meta)
     extra_sheets = [n for n in wb.sheetnames if n not in FORM_SHEETS]
     if extra_sheets:
@@ -121,19 +225,19 @@ def xlsx_grid(name: str, wb: Any, sheet_name: str, meta: dict[str, str], data: b
                                + f"，未读取（只读取“{sheet_name}”，原文件已存档）")
     labels: dict[int, str] = {}
     first_seen: dict[str, int] = {}
-    for cell in ws[1]:
+    for column, cell in enumerate(next(ws.iter_rows(min_row=1, max_row=1, max_col=n_columns)), start=1):
         grid.header_row_values.append(cell.value)
         if blank(cell.value):
             continue
         label = normalize_label(str(cell.value))
-        labels[cell.column - 1] = label
+        labels[column - 1] = label
         if label in expected and re.sub(r"\s+", "", str(cell.value)) != label:
             grid.file_notes.append(f"表头“{str(cell.value).strip()}”按“{label}”读取")
         if label in first_seen:
             grid.problems.append((1, label, None, f"表头重复出现（第 {get_column_letter(first_seen[label] + 1)} 列和第 "
-                                                  f"{get_column_letter(cell.column)} 列），请删除多余的列"))
+                                                  f"{get_column_letter(column)} 列），请删除多余的列"))
         else:
-            first_seen[label] = cell.column - 1
+            first_seen[label] = column - 1
     grid.header = dict(first_seen)
     present = [label for label in first_seen if label in expected]
     if present != [label for label in expected if label in first_seen]:
@@ -149,33 +253,39 @@ def xlsx_grid(name: str, wb: Any, sheet_name: str, meta: dict[str, str], data: b
         grid.problems.append((merged.min_row, label_of(merged.min_col), None,
                               f"是合并单元格（{merged.coord}），请取消合并、每格单独填写后重新报送"))
     formulas = _formulas(data, sheet_name)
-    for cells in ws.iter_rows(min_row=2):
-        values = [_OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), c.value) if isinstance(c.value, str)
-                  else c.value for c in cells]
-        if cells and cells[0].row <= 3:
+    for number, cells in enumerate(ws.iter_rows(min_row=2, max_row=n_rows, max_col=n_columns), start=2):
+        values: list[Any] = []
+        for column, c in enumerate(cells, start=1):
+            if isinstance(c.value, str):
+                text, ok = _unescape(c.value)
+                if not ok:
+                    grid.problems.append((number, label_of(column), None,
+                                          "含无法保存的字符（Excel 转义写法 _xD800_ 之类的孤立代理字符），"
+                                          "请删除该字符后重新报送"))
+                values.append(text)
+            else:
+                values.append(c.value)
+        if number <= 3:
             grid.later_rows.append(values)
         if all(blank(v) for v in values):
             continue
-        number = cells[0].row
         notes: list[str] = []
-        for c in cells:
-            if blank(c.value) and (c.row, c.column) not in formulas:
+        for column, c in enumerate(cells, start=1):
+            formula = formulas.get((number, column))
+            if blank(c.value) and formula is None:
                 continue
-            if c.column - 1 not in labels:
-                shown = str(c.value)
-                shown = shown if len(shown) <= 30 else shown[:29] + "…"
-                letter = get_column_letter(c.column)
-                notes.append(f"第 {number} 行 {letter} 列（表格之外，无列名）的内容“{shown}”未导入")
+            if column - 1 not in labels:
+                notes.append(f"第 {number} 行 {get_column_letter(column)} 列（表格之外，无列名）的内容"
+                             f"“{_shown(c.value)}”未导入")
             elif c.data_type == "e":
-                grid.problems.append((number, label_of(c.column), c.value,
+                grid.problems.append((number, label_of(column), c.value,
                                       "是错误值（常见原因：以 = 开头的文字被当作公式），请直接填写数值或文字"))
-            elif (c.row, c.column) in formulas:
-                formula = formulas[(c.row, c.column)]
+            elif formula is not None:
                 if blank(c.value):
-                    grid.problems.append((number, label_of(c.column), formula,
+                    grid.problems.append((number, label_of(column), formula,
                                           "是公式，没有计算结果；请直接填写数值或文字（以 = 开头的文字会被当作公式）"))
                 else:
-                    notes.append(f"第 {number} 行“{label_of(c.column)}”是公式 {formula}，按其计算结果“{c.value}”读取")
+                    notes.append(f"第 {number} 行“{label_of(column)}”是公式 {formula}，按其计算结果“{c.value}”读取")
         if ws.row_dimensions[number].hidden:
             notes.append(f"第 {number} 行是隐藏行，已照常读取，请核对")
         if notes:

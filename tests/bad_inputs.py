@@ -30,8 +30,8 @@ from typing import Any
 import msoffcrypto
 from ledger_helpers import TASKS, filled_progress
 
-from jj123lib.forms import PROGRESS_COLUMNS, PROGRESS_SHEET, header_columns, load_form
 from jj123lib.cells import MAX_TEXT
+from jj123lib.forms import PROGRESS_COLUMNS, PROGRESS_SHEET, header_columns, load_form
 from jj123lib.ledger import Ledger
 
 UNIT = "陈埭镇"  # leads N08, P15, P16, B22, B23 (rows 2–6); co-unit on B24 (row 7)

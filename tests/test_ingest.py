@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from ledger_helpers import TASKS, filled_plan, filled_progress, snapshot
 
+from jj123lib.cells import parse_date
 from jj123lib.cli import main
 from jj123lib.datadir import mark_demo
 from jj123lib.forms import PROGRESS_COLUMNS, PROGRESS_SHEET, header_columns, load_form
-from jj123lib.cells import parse_date
 from jj123lib.ingest import ingest_files
 from jj123lib.ledger import Ledger
 
