@@ -198,6 +198,17 @@ class OutputBusyError(Jj123Error):
         return f"另一个 jj123 batch 正在写入 {self.path}，请等它完成后再运行（未作任何改动）。"
 
 
+class OutputPathError(Jj123Error):
+    """An output path that exists but is not a regular file (a device, FIFO or socket): never replaced."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"输出路径“{self.path}”不是普通文件（是设备、管道或其他特殊文件），不会被替换；请指定一个普通文件名"
+
+
 _OS_ERRORS_ZH = {
     errno.ENOENT: "文件或文件夹不存在",
     errno.EISDIR: "这是一个文件夹，请给出文件名",

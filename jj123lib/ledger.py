@@ -34,13 +34,12 @@ import pandas as pd
 
 from jj123lib.atomic import atomic_write, folder_lock, remove_stale_parts
 from jj123lib.crashpoints import crash_point
-from jj123lib.datadir import resolve_data_dir
+from jj123lib.datadir import LEDGER_FILE, resolve_data_dir
 from jj123lib.exceptions import LedgerError
 from jj123lib.quarters import normalize_quarter
 
 __all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_LIGHTS"]
 
-LEDGER_FILE = "ledger.sqlite"
 ARCHIVE_DIR = "archive"
 SCHEMA_VERSION = "1"
 OVERRIDE_LIGHTS = ("done", "green", "yellow", "red")
