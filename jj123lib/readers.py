@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jj123lib.cells import blank, normalize_label
 from jj123lib.exceptions import IngestError, IngestRejected, os_error_zh
-from jj123lib.formspec import FORM_SHEETS, PLAN_COLUMNS, PROGRESS_COLUMNS, read_form_metadata
+from jj123lib.formspec import FORM_SHEETS, META_SHEET, PLAN_COLUMNS, PROGRESS_COLUMNS, read_form_metadata
 
 __all__ = ["CFB_MAGIC", "MAX_COLUMNS", "MAX_FILE_BYTES", "MAX_MEMBER_BYTES", "MAX_ROWS", "MAX_UNPACKED_BYTES",
            "Grid", "read_regular_file", "csv_grid", "file_error", "read_xlsx", "sniff_not_xlsx", "xlsx_grid"]
@@ -155,6 +155,11 @@ def read_xlsx(name: str, data: bytes) -> tuple[Any, dict[str, str]]:
     except Exception as exc:  # openpyxl raises many types for damaged packages
         what = "表格内部的 XML 内容有误" if isinstance(exc, ParseError) else "表格内部结构不完整或不合规范"
         raise file_error(name, f"文件已损坏或不完整，无法作为 .xlsx 读取（{what}）") from None
+    if META_SHEET in wb.sheetnames:
+        meta_sheet = wb[META_SHEET]
+        if isinstance(meta_sheet, Worksheet) and meta_sheet.max_column != 2:
+            raise file_error(name, f"表单信息（隐藏工作表“{META_SHEET}”）被改动：应为“键、值”两列，现为 "
+                                   f"{meta_sheet.max_column} 列；请使用 jj123 forms 生成的表格重新填报")
     return wb, read_form_metadata(wb)
 
 
