@@ -40,6 +40,7 @@ MAX_ROWS = 1000  # rows of a sheet that are read; content below is refused
 MAX_COLUMNS = 64  # columns of a sheet that are read; content to the right is refused
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how Excel stores characters XML cannot hold (_x000D_)
 
 
@@ -180,7 +181,7 @@ def _formulas(data: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
 
 
 def _shown(value: Any) -> str:
-    text = str(value).encode("utf-8", "replace").decode("utf-8")
+    text = _LONE_SURROGATE.sub("\ufffd", str(value))
     return text if len(text) <= 30 else text[:29] + "…"
 
 
@@ -210,7 +211,7 @@ def _unescape(text: str) -> tuple[str, bool]:
     try:  # a escaped surrogate pair (_xD83D__xDE00_) is one valid character
         return decoded.encode("utf-16", "surrogatepass").decode("utf-16"), True
     except UnicodeDecodeError:
-        return decoded.encode("utf-8", "replace").decode("utf-8"), False
+        return _LONE_SURROGATE.sub("\ufffd", decoded), False
 
 
 def xlsx_grid(name: str, wb: Any, sheet_name: str, meta: dict[str, str], data: bytes,
