@@ -320,10 +320,12 @@ def _decode_csv(name: str, data: bytes) -> str:
 
 def csv_grid(name: str, data: bytes) -> tuple[Grid, str]:
     text = _decode_csv(name, data)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as exc:
-        raise file_error(name, f"CSV 格式错误，文件可能不完整（{exc}）") from None
+        records = list(reader)
+    except csv.Error:  # csv's own message is English: say where instead
+        raise file_error(name, f"CSV 格式错误（第 {reader.line_num} 行附近，引号不成对或文件不完整），"
+                               "请重新导出后报送") from None
     if not records or not any(c.strip() for c in records[0]):
         raise file_error(name, "CSV 文件为空，没有表头")
     header: dict[str, int] = {}
