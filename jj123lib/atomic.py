@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from jj123lib.crashpoints import crash_point
+from jj123lib.exceptions import OutputPathError
 
 LOCK_FILE = ".lock"
 
@@ -29,6 +30,8 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     final = Path(path)
     if final.is_dir():  # renaming onto a folder would fail only after all the work
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(final))
+    if final.exists() and not final.is_file():  # /dev/full, a FIFO, a socket: never replaced by a file
+        raise OutputPathError(str(final.absolute()))
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
     os.close(fd)

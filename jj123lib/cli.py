@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -20,7 +19,7 @@ if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they
 
 
 from jj123lib import __version__
-from jj123lib.exceptions import Jj123Error
+from jj123lib.exceptions import Jj123Error, os_error_zh
 from jj123lib.formats import FORMATS, render_frame
 
 Handler = Callable[[argparse.Namespace], int]
@@ -187,15 +186,6 @@ _ARGPARSE_ZH = {
 }
 
 
-_OS_ERRORS_ZH = {
-    errno.ENOENT: "文件或文件夹不存在",
-    errno.EISDIR: "这是一个文件夹，请给出文件名",
-    errno.ENOTDIR: "路径中有一段不是文件夹",
-    errno.EACCES: "没有读写权限",
-    errno.EPERM: "没有读写权限",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EROFS: "文件系统只读",
-}
 
 
 @contextlib.contextmanager
@@ -227,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:  # a path the user gave that cannot be read or written
         where = f"“{exc.filename}”" if exc.filename else ""
-        reason = _OS_ERRORS_ZH.get(exc.errno or 0, exc.strerror or str(exc))
+        reason = os_error_zh(exc)
         sys.stderr.write(f"错误：无法读写{where}：{reason}\n")
         return 2
 

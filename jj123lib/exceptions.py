@@ -6,6 +6,8 @@ the structured fields let code and tests inspect the failure without parsing tex
 
 from __future__ import annotations
 
+import errno
+
 
 class Jj123Error(Exception):
     """Root of every error jj123 raises on purpose."""
@@ -194,3 +196,44 @@ class OutputBusyError(Jj123Error):
 
     def __str__(self) -> str:
         return f"另一个 jj123 batch 正在写入 {self.path}，请等它完成后再运行（未作任何改动）。"
+
+
+class OutputPathError(Jj123Error):
+    """An output path that exists but is not a regular file (a device, FIFO or socket): never replaced."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"输出路径“{self.path}”不是普通文件（是设备、管道或其他特殊文件），不会被替换；请指定一个普通文件名"
+
+
+_OS_ERRORS_ZH = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EISDIR: "这是一个文件夹，请给出文件名",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EACCES: "没有读写权限",
+    errno.EPERM: "没有读写权限",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件系统只读",
+    errno.EEXIST: "同名的文件或文件夹已存在",
+    errno.ELOOP: "符号链接（快捷方式）循环指向自身，无法打开",
+    errno.ENAMETOOLONG: "路径太长",
+    errno.ENXIO: "是设备或管道，不是普通文件",
+    errno.EIO: "读写设备出错（磁盘或 U 盘可能已损坏或被拔出）",
+    errno.EBUSY: "正被占用",
+    errno.ETXTBSY: "正被占用",
+    errno.EMFILE: "打开的文件过多",
+    errno.ENOTEMPTY: "文件夹不是空的",
+    errno.EXDEV: "不能跨磁盘移动",
+}
+
+
+def os_error_zh(exc: OSError) -> str:
+    """The reason of an ``OSError`` in Chinese; never the system's English text."""
+    known = _OS_ERRORS_ZH.get(exc.errno or 0)
+    if known:
+        return known
+    code = errno.errorcode.get(exc.errno or 0, "未知")
+    return f"系统错误（错误代码 {code}）"

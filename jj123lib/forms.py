@@ -20,7 +20,7 @@ import os
 import warnings
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
@@ -32,10 +32,35 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jj123lib.atomic import atomic_write
 from jj123lib.datadir import resolve_data_dir
+from jj123lib.exceptions import ParameterError
+from jj123lib.formspec import (
+    FORM_VERSION,
+    HELP_SHEET,
+    META_PREFIX,
+    META_SHEET,
+    PLAN_COLUMNS,
+    PLAN_FILL_IN,
+    PLAN_PREFILLED,
+    PLAN_SHEET,
+    PROGRESS_COLUMNS,
+    PROGRESS_FILL_IN,
+    PROGRESS_PREFILLED,
+    PROGRESS_SHEET,
+    QUARTER_WORDS,
+    STATUSES,
+    YES_NO,
+    header_columns,
+    plan_form_name,
+    plan_quarter_columns,
+    progress_form_name,
+    read_form_metadata,
+)
+from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, parse_quarter, quarter_label
 from jj123lib.tasks import UNIT_SEPARATOR, load_tasks
 from jj123lib.tasks import units as all_units
 
+# The form's columns, sheets and names live in jj123lib.formspec; re-exported for callers of this module.
 __all__ = [
     "FORM_VERSION", "PROGRESS_SHEET", "PLAN_SHEET", "HELP_SHEET", "META_SHEET", "PROGRESS_PREFILLED",
     "PROGRESS_FILL_IN", "PROGRESS_COLUMNS", "PLAN_PREFILLED", "PLAN_FILL_IN", "PLAN_COLUMNS", "STATUSES", "YES_NO",
@@ -44,49 +69,11 @@ __all__ = [
     "lead_unit_names", "load_form",
 ]
 
-FORM_VERSION = "1"
-PROGRESS_SHEET = "进度填报"
-PLAN_SHEET = "年度计划"
-HELP_SHEET = "填报说明"
-META_SHEET = "_meta"
-META_PREFIX = "jj123."
-
-PROGRESS_PREFILLED = ("任务编号", "任务名称", "责任单位", "本季度节点目标", "计划累计进度(%)")
-PROGRESS_FILL_IN = ("实际累计进度(%)", "节点目标是否完成", "自评状态", "工作进展", "存在问题", "下步计划",
-                    "需协调事项", "填报人", "填报日期")
-PROGRESS_COLUMNS = PROGRESS_PREFILLED + PROGRESS_FILL_IN
-STATUSES = ("已完成", "超进度", "达进度", "欠进度")
-YES_NO = ("是", "否")
-QUARTER_WORDS = ("一季度", "二季度", "三季度", "四季度")
-
-
-def plan_quarter_columns(q: int) -> tuple[str, str]:
-    """Labels of quarter ``q``'s two plan columns: milestone and planned cumulative %."""
-    word = QUARTER_WORDS[q - 1]
-    return f"{word}节点目标", f"{word}计划累计进度(%)"
-
-
-PLAN_PREFILLED = ("任务编号", "任务名称", "责任单位")
-PLAN_FILL_IN = tuple(label for q in range(1, 5) for label in plan_quarter_columns(q)) + ("填报人", "填报日期")
-PLAN_COLUMNS = PLAN_PREFILLED + PLAN_FILL_IN
-
 _WIDTHS = {"任务编号": 9, "任务名称": 34, "责任单位": 18, "本季度节点目标": 30, "工作进展": 40, "存在问题": 30,
            "下步计划": 30, "需协调事项": 24, "填报人": 10, "填报日期": 12, "自评状态": 10, "节点目标是否完成": 10}
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 _INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
-
-
-def _safe_name(unit: str) -> str:
-    return "".join("_" if ch in '/\\:*?"<>|' else ch for ch in unit)
-
-
-def progress_form_name(quarter: str, unit: str) -> str:
-    return f"{normalize_quarter(quarter)}_{_safe_name(unit)}_进度填报.xlsx"
-
-
-def plan_form_name(year: int, unit: str) -> str:
-    return f"{year}_{_safe_name(unit)}_年度计划.xlsx"
 
 
 def unit_tasks(tasks: pd.DataFrame, unit: str, lead_only: bool = False) -> pd.DataFrame:
@@ -101,12 +88,19 @@ def lead_unit_names(tasks: pd.DataFrame) -> list[str]:
     return [u for u in all_units(tasks) if u in leads]
 
 
+def _first_sheet(wb: Workbook) -> Worksheet:
+    sheet = wb.active
+    assert isinstance(sheet, Worksheet)  # a new Workbook starts with one worksheet
+    return sheet
+
+
 def _write_meta(wb: Workbook, meta: dict[str, str]) -> None:
     sheet = wb.create_sheet(META_SHEET)
     sheet.append(["key", "value"])
     for key, value in meta.items():
         sheet.append([key, value])
-        wb.custom_doc_props.append(StringProperty(name=META_PREFIX + key, value=value))
+        wb.custom_doc_props.append(  # type: ignore[attr-defined]  # not in types-openpyxl
+            StringProperty(name=META_PREFIX + key, value=value))
     sheet.sheet_state = "hidden"
     sheet.protection.sheet = True
 
@@ -190,14 +184,14 @@ def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.D
     planned: dict[str, tuple[Any, Any]] = {}
     if plan is not None and len(plan):
         for row in plan[plan["quarter"] == quarter].itertuples(index=False):
-            planned[row.task_id] = (row.milestone, row.planned_pct)
+            planned[str(row.task_id)] = (row.milestone, row.planned_pct)
     rows = []
     for task in mine.itertuples(index=False):
-        milestone, pct = planned.get(task.task_id, (None, None))
-        rows.append([task.task_id, task.title, UNIT_SEPARATOR.join(task.units), milestone, pct]
+        milestone, pct = planned.get(str(task.task_id), (None, None))
+        rows.append([task.task_id, task.title, UNIT_SEPARATOR.join(cast(list[str], task.units)), milestone, pct]
                     + [None] * len(PROGRESS_FILL_IN))
     wb = Workbook()
-    ws = wb.active
+    ws = _first_sheet(wb)
     ws.title = PROGRESS_SHEET
     _lay_out(ws, PROGRESS_COLUMNS, PROGRESS_PREFILLED, rows)
     _add_validations(ws, PROGRESS_COLUMNS, len(rows))
@@ -227,10 +221,10 @@ def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.D
 def build_plan_form(unit: str, year: int, tasks: pd.DataFrame, demo: bool = False) -> Workbook:
     """The yearly plan form for a lead unit: per task it leads, four quarterly milestones and planned %."""
     mine = unit_tasks(tasks, unit, lead_only=True)
-    rows = [[t.task_id, t.title, UNIT_SEPARATOR.join(t.units)] + [None] * len(PLAN_FILL_IN)
+    rows = [[t.task_id, t.title, UNIT_SEPARATOR.join(cast(list[str], t.units))] + [None] * len(PLAN_FILL_IN)
             for t in mine.itertuples(index=False)]
     wb = Workbook()
-    ws = wb.active
+    ws = _first_sheet(wb)
     ws.title = PLAN_SHEET
     _lay_out(ws, PLAN_COLUMNS, PLAN_PREFILLED, rows)
     _add_validations(ws, PLAN_COLUMNS, len(rows))
@@ -263,9 +257,6 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
     (``plan=True``) go to lead units. Default folder: ``<data_dir>/forms/<quarter>``
     or ``<data_dir>/forms/<year>-plan``.
     """
-    from jj123lib.exceptions import ParameterError
-    from jj123lib.ledger import Ledger
-
     table = load_tasks() if tasks is None else tasks
     task_years = sorted({int(y) for y in table["year"].dropna()})
     asked = year if plan and year is not None else (parse_quarter(quarter)[0] if quarter else None)
@@ -299,35 +290,6 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
         data = workbook_bytes(build_progress_form(unit, quarter, table, current_plan, demo=demo))
         written.append(atomic_write(target / progress_form_name(quarter, unit), data))
     return written
-
-
-def read_form_metadata(wb: Workbook) -> dict[str, str]:
-    """Form metadata from the hidden ``_meta`` sheet, else from custom document properties; ``{}`` if none."""
-    if META_SHEET in wb.sheetnames:
-        sheet = wb[META_SHEET]
-        meta = {str(k): "" if v is None else str(v) for k, v in sheet.iter_rows(min_row=2, values_only=True)
-                if k is not None}
-        if meta:
-            return meta
-    meta = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for prop in getattr(wb, "custom_doc_props", []) or []:
-            name = getattr(prop, "name", "") or ""
-            if name.startswith(META_PREFIX):
-                meta[name[len(META_PREFIX):]] = str(prop.value)
-    return meta
-
-
-def header_columns(ws: Worksheet) -> dict[str, int]:
-    """Header label (normalised) → 1-based column index, from row 1."""
-    from jj123lib.ingest import normalize_label
-
-    out: dict[str, int] = {}
-    for cell in ws[1]:
-        if cell.value is not None and str(cell.value).strip():
-            out.setdefault(normalize_label(str(cell.value)), cell.column)
-    return out
 
 
 def load_form(path: str | os.PathLike[str]) -> Workbook:

@@ -34,13 +34,12 @@ import pandas as pd
 
 from jj123lib.atomic import atomic_write, folder_lock, remove_stale_parts
 from jj123lib.crashpoints import crash_point
-from jj123lib.datadir import resolve_data_dir
+from jj123lib.datadir import LEDGER_FILE, resolve_data_dir
 from jj123lib.exceptions import LedgerError
 from jj123lib.quarters import normalize_quarter
 
 __all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_LIGHTS"]
 
-LEDGER_FILE = "ledger.sqlite"
 ARCHIVE_DIR = "archive"
 SCHEMA_VERSION = "1"
 OVERRIDE_LIGHTS = ("done", "green", "yellow", "red")
@@ -330,8 +329,19 @@ class Ledger:
         if self.has_file(record["sha256"]):
             return False
         crash_point("ledger.before_archive")
-        self.write_archive(record["sha256"], record["ext"], data)
+        archived_before = self.archive_path(record["sha256"], record["ext"]).is_file()
+        archive = self.write_archive(record["sha256"], record["ext"], data)
         crash_point("ledger.after_archive")
+        try:
+            return self._record_file(record, rows, len(data))
+        except BaseException:
+            # The transaction rolled back: a copy this call archived must not outlive it.
+            # (A kill between the two steps leaves one; the rerun adopts it, see reliability.md.)
+            if not archived_before:
+                archive.unlink(missing_ok=True)
+            raise
+
+    def _record_file(self, record: dict[str, Any], rows: list[dict[str, Any]], size: int) -> bool:
         stamp = now_iso()
         with self._writer() as conn:
             if conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (record["sha256"],)).fetchone():
@@ -341,7 +351,7 @@ class Ledger:
                 " rows, size, demo, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (record["sha256"], record["filename"], record["ext"], record["kind"], record["unit"],
                  record.get("quarter"), record["year"], record.get("form_version"), record["source_format"],
-                 len(rows), len(data), int(bool(record.get("demo"))), stamp))
+                 len(rows), size, int(bool(record.get("demo"))), stamp))
             if record["kind"] == "progress":
                 conn.execute("UPDATE submissions SET superseded = 1 WHERE unit = ? AND quarter = ? AND superseded = 0",
                              (record["unit"], record["quarter"]))

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they
 
 
 from jj123lib.atomic import atomic_write
-from jj123lib.datadir import is_demo, resolve_data_dir
+from jj123lib.datadir import is_demo, readable_data_dir, writable_data_dir
 from jj123lib.exceptions import ParameterError
 from jj123lib.formats import FORMATS, export_frame, render_frame
 
@@ -73,9 +73,7 @@ def _announce_demo(data_dir: Path) -> None:
 
 def _existing_data_dir(data_dir: str | None) -> tuple[Path, bool]:
     """A data folder that must already exist (reading commands); says so when it holds demo data."""
-    from jj123lib.parameters import validate_data_dir
-
-    path = validate_data_dir(data_dir)
+    path = readable_data_dir(data_dir)
     _announce_demo(path)
     return path, is_demo(path)
 
@@ -110,7 +108,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
     from jj123lib.forms import write_forms
     from jj123lib.parameters import validate_quarter
 
-    data_dir = resolve_data_dir(args.data_dir)
+    data_dir = writable_data_dir(args.data_dir)
     _announce_demo(data_dir)
     if not args.plan and not args.quarter:
         raise ParameterError("--quarter", "",
@@ -129,7 +127,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from jj123lib.ingest import ingest_files
 
-    data_dir = resolve_data_dir(args.data_dir)
+    data_dir = writable_data_dir(args.data_dir)
     _announce_demo(data_dir)
     results = ingest_files(args.files, data_dir)
     for result in results:

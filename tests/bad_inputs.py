@@ -30,8 +30,8 @@ from typing import Any
 import msoffcrypto
 from ledger_helpers import TASKS, filled_progress
 
+from jj123lib.cells import MAX_TEXT
 from jj123lib.forms import PROGRESS_COLUMNS, PROGRESS_SHEET, header_columns, load_form
-from jj123lib.ingest import MAX_TEXT
 from jj123lib.ledger import Ledger
 
 UNIT = "陈埭镇"  # leads N08, P15, P16, B22, B23 (rows 2–6); co-unit on B24 (row 7)
@@ -288,6 +288,52 @@ def _twice(folder: Path) -> Path:
     return path
 
 
+# ---- issue 9: fuzz findings (crashes, unbounded cost, guesses)
+def _meta_columns(width: int) -> Callable[[Any, dict[str, int]], None]:
+    """The hidden _meta sheet with a note in a third column (width 3) or its value column deleted (width 1)."""
+    def edit(ws: Any, cols: dict[str, int]) -> None:
+        meta = ws.parent["_meta"]
+        if width == 1:
+            meta.delete_cols(2)
+        else:
+            meta.cell(2, 3, "备注：已核对")
+    return edit
+
+
+def _far_cell(row: int, column: int, value: str) -> Callable[[Any, dict[str, int]], None]:
+    def edit(ws: Any, cols: dict[str, int]) -> None:
+        ws.cell(row, column, value)
+    return edit
+
+
+def _replaced_sheet_xml(folder: Path, transform: Callable[[bytes], bytes]) -> Path:
+    """A genuine form whose sheet XML is rewritten, packed again with deflate."""
+    path = genuine(folder)
+    member = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as package:
+        items = {n: package.read(n) for n in package.namelist()}
+    items[member] = transform(items[member])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for n, data in items.items():
+            package.writestr(n, data)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _inflating_sheet(folder: Path) -> Path:
+    """Sheet XML padded with 30 MB of whitespace: a few tens of KB packed (the fuzz case had 200 MB in 213 KB)."""
+    return _replaced_sheet_xml(folder, lambda xml: xml.replace(b"<sheetData>", b"<sheetData>" + b" " * (30 << 20), 1))
+
+
+def _broken_sheet_xml(folder: Path) -> Path:
+    return _replaced_sheet_xml(folder, lambda xml: xml[: len(xml) // 2])
+
+
+def _q1_dated_next_year(folder: Path) -> Path:
+    return genuine(folder, {t: {"填报日期": date(2027, 12, 31)} for t in ROW}, quarter="2026Q1")
+
+
 LONG = ("晋江市陈埭镇鞋服产业供应链平台建设推进情况。" * 200)[:MAX_TEXT]
 
 
@@ -454,6 +500,50 @@ CASES: list[Case] = [
         lambda t: t.replace("BEL", "\x07").replace("ESC", "\x1b")), "accept",
         ("删除了不可见的控制字符 U+0007、U+001B",), stored=stored_value("P15", "progress", "完成部署会"),
         decision="accept with the invisible characters removed, noted"),
+    # ---- issue 9: fuzz findings
+    Case("excel_lone_surrogate_next_steps", "Excel's escape for a lone surrogate (_xD800_) in 下步计划",
+         lambda f: genuine(f, _lead("P15", 下步计划="完成验收_xD800_")), "reject", ("无法保存的字符", "_xD800_"),
+         (SHEET, 3, "下步计划"), decision="reject: a lone surrogate cannot be stored or shown (was a crash)"),
+    Case("excel_lone_surrogate_reporter", "Excel's escape for a lone surrogate (_xDFFF_) in 填报人",
+         lambda f: genuine(f, _lead("B22", 填报人="陈_xDFFF_")), "reject", ("无法保存的字符",),
+         (SHEET, 5, "填报人"), decision="reject (was a crash)"),
+    Case("meta_third_column", "a note typed in a third column of the hidden _meta sheet",
+         lambda f: edited(f, _meta_columns(3)), "reject", ("_meta", "现为 3 列"), None,
+         decision="reject: the form's own metadata was edited (was a crash)"),
+    Case("meta_one_column", "the hidden _meta sheet with its value column deleted",
+         lambda f: edited(f, _meta_columns(1)), "reject", ("_meta", "现为 1 列"), None,
+         decision="reject: the form's own metadata was edited (was a crash)"),
+    Case("value_at_last_row", "a value typed at row 1,048,576", lambda f: edited(f, _far_cell(1048576, 1, "备注")),
+         "reject", ("第 1048576 行 A 列", "超出填报表的范围"), None,
+         decision="reject without reading a million rows: content far outside the form"),
+    Case("value_at_last_column", "a value typed in column XFD", lambda f: edited(f, _far_cell(3, 16384, "备注")),
+         "reject", ("第 3 行 XFD 列", "超出填报表的范围"), None, decision="reject: content far outside the form"),
+    Case("sheet_xml_inflates", "a small xlsx whose sheet XML inflates to 30 MB", _inflating_sheet, "reject",
+         ("解压后有 30 MB", "超过一份填报表可能的大小"), None,
+         decision="reject from the zip directory's sizes, before inflating anything"),
+    Case("sheet_xml_broken", "sheet XML cut in half (was “（ParseError）”)", _broken_sheet_xml, "reject",
+         ("XML 内容有误",), None, decision="reject, in Chinese"),
+    Case("pct_underscore", "a number with an underscore (Python float reads 3_5 as 35)",
+         lambda f: genuine(f, _lead("P15", **{"实际累计进度(%)": "3_5"})), "reject", ("不是数字", "3_5"),
+         (SHEET, 3, "实际累计进度(%)"), decision="reject: 3_5 could be 3.5 or 35"),
+    Case("pct_underscore_100", "1_00 (Python float reads 100)",
+         lambda f: genuine(f, _lead("P15", **{"实际累计进度(%)": "1_00"})), "reject", ("不是数字",),
+         (SHEET, 3, "实际累计进度(%)"), decision="reject"),
+    Case("pct_inner_space", "a number with an inner space",
+         lambda f: genuine(f, _lead("P15", **{"实际累计进度(%)": "3 5"})),
+         "reject", ("不是数字", "3 5"), (SHEET, 3, "实际累计进度(%)"), decision="reject: 3 5 is not 35"),
+    Case("pct_circled_digit", "a circled digit ①", lambda f: genuine(f, _lead("P15", **{"实际累计进度(%)": "①"})),
+         "reject", ("不是数字",), (SHEET, 3, "实际累计进度(%)"), decision="reject: ① is a list marker, not 1"),
+    Case("pct_nan", "NaN typed as a number", lambda f: genuine(f, _lead("P15", **{"实际累计进度(%)": "NaN"})),
+         "reject", ("不是数字",), (SHEET, 3, "实际累计进度(%)"),
+         decision="reject as not a number (not as out of range)"),
+    Case("pct_inf", "inf typed as a number", lambda f: genuine(f, _lead("P15", **{"实际累计进度(%)": "inf"})),
+         "reject", ("不是数字",), (SHEET, 3, "实际累计进度(%)"), decision="reject as not a number"),
+    Case("done_at_99_99996", "已完成 at 99.99996 (rounded to 100 before)", lambda f: genuine(
+        f, _lead("P15", 自评状态="已完成", 节点目标是否完成="是", **{"实际累计进度(%)": 99.99996})), "reject",
+        ("销号须有依据",), (SHEET, 3, "自评状态"), decision="reject: no rounding before the = 100 check"),
+    Case("q1_dated_next_year", "a Q1 form dated 2027-12-31", _q1_dated_next_year, "reject", ("晚于", "2027-12-31"),
+         (SHEET, 2, "填报日期"), decision="reject: a date after today, or over a year after the quarter, is a typo"),
     # ---- text
     Case("text_spaces", "leading and trailing spaces", lambda f: genuine(f, _lead("P15", 存在问题="  用地报批慢  ")),
          "accept", ("“存在问题”去除了首尾空格",), stored=stored_value("P15", "problems", "用地报批慢"),

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import stat
+from pathlib import Path
+
 import pytest
 
 from jj123lib.atomic import atomic_path, atomic_write, folder_lock, remove_stale_parts
+from jj123lib.exceptions import OutputPathError
 
 
 def test_write_replaces_whole_file(tmp_path) -> None:
@@ -41,3 +46,12 @@ def test_remove_stale_parts_only_touches_temp_files(tmp_path) -> None:
     (tmp_path / "notes.part.txt").write_text("a user's file, not hidden")
     assert remove_stale_parts(tmp_path) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "notes.part.txt"]
+
+
+def test_a_special_file_is_never_replaced(tmp_path) -> None:
+    fifo = tmp_path / "管道"
+    os.mkfifo(fifo)
+    for target in (fifo, Path("/dev/full")):
+        with pytest.raises(OutputPathError, match="不是普通文件"):
+            atomic_write(target, b"x")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and sorted(p.name for p in tmp_path.iterdir()) == ["管道"]

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from ledger_helpers import TASKS, filled_plan, filled_progress, snapshot
 
+from jj123lib.cells import parse_date
 from jj123lib.cli import main
 from jj123lib.datadir import mark_demo
 from jj123lib.forms import PROGRESS_COLUMNS, PROGRESS_SHEET, header_columns, load_form
-from jj123lib.ingest import ingest_files, parse_date, parse_percent
+from jj123lib.ingest import ingest_files
 from jj123lib.ledger import Ledger
 
 UNIT = "陈埭镇"  # leads N08, P15, P16, B22, B23; co-unit on B24
@@ -234,16 +235,6 @@ def test_percent_normalisation_recorded(tmp_path: Path) -> None:
     assert "规范化" in result.message()
 
 
-def test_parse_helpers() -> None:
-    assert parse_percent("85%") == (85.0, "“85%”按 85 计")
-    assert parse_percent(0.5, percent_format=True)[0] == 50
-    assert parse_percent(100) == (100.0, None)
-    for bad in (100.01, -1, "abc", float("nan")):
-        with pytest.raises(ValueError):
-            parse_percent(bad)
-    assert parse_date("2026年10月8日").isoformat() == "2026-10-08"
-
-
 def test_done_requires_full_progress_and_met_milestone(tmp_path: Path) -> None:
     path = filled_progress(tmp_path, UNIT, changes={"N08": {"自评状态": "已完成", "实际累计进度(%)": 95}})
     result = ingest_files([path], tmp_path / "data")[0]
@@ -311,3 +302,19 @@ def test_latest_dated_version_wins_whatever_the_command_line_order(tmp_path: Pat
     again = ingest_files([draft], data)[0]
     assert again.status == "duplicate"
     assert "已被后来导入的" in again.message() and final.name in again.message()
+
+
+def test_report_date_is_bounded_by_today_and_by_the_quarter(tmp_path: Path) -> None:
+    """填报日期 after today is refused; so is a progress form dated over a year after its quarter."""
+    from datetime import date
+
+    path = filled_progress(tmp_path, UNIT, "2026Q3")  # dated 2026-10-08 / 2026-10-09
+    early = ingest_files([path], tmp_path / "d1", today=date(2026, 10, 8))[0]
+    assert early.status == "rejected"
+    assert "晚于今天（2026-10-08）" in early.message() and "列“填报日期”" in early.message()
+    assert ingest_files([path], tmp_path / "d2", today=date(2026, 10, 9))[0].status == "accepted"
+
+    q1 = filled_progress(tmp_path / "q1", UNIT, "2026Q1",
+                         changes={t: {"填报日期": "2027-12-31"} for t in ("N08", "P15", "P16", "B22", "B23", "B24")})
+    late = ingest_files([q1], tmp_path / "d3", today=date(2028, 6, 1))[0]
+    assert late.status == "rejected" and "晚于 2027-04-01" in late.message()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -102,3 +104,83 @@ def test_reading_a_missing_data_dir_is_an_error_not_all_missing(tmp_path: Path, 
         code, out, err = run(capsys, command, "--quarter", "2026Q3", "--data-dir", str(tmp_path / "typo"))
         assert code == 2 and out == "" and "数据文件夹不存在" in err, command
     assert not (tmp_path / "typo").exists()
+
+
+# ------------------------------------------------------------------ issue 9: --data-dir and --out
+def _ledger_folder(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    assert ingest_files([filled_progress(tmp_path / "in", "商务局")], data)[0].status == "accepted"
+    return data
+
+
+def test_an_empty_data_dir_is_an_error_for_every_command(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    good = filled_progress(tmp_path / "in", "商务局")
+    for argv in (["ingest", str(good)], ["ledger", "--quarter", "2026Q3"], ["ratings", "--quarter", "2026Q3"],
+                 ["forms", "--plan"], ["demo-data"]):
+        code, _, err = run(capsys, *argv, "--data-dir", "")
+        assert code == 2 and "--data-dir" in err and "不能为空" in err, (argv, err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]  # nothing written into the current folder
+
+
+def test_reading_commands_refuse_a_folder_that_is_not_a_data_folder(tmp_path: Path, capsys) -> None:
+    empty = tmp_path / "空"
+    empty.mkdir()
+    for folder in ("/", "/proc", str(empty)):
+        for argv in (["ledger", "--quarter", "2026Q3"], ["ratings", "--quarter", "2026Q3"],
+                     ["league", "--quarter", "2026Q3"], ["override", "--list"]):
+            code, out, err = run(capsys, *argv, "--data-dir", folder)
+            assert code == 2 and f"“{Path(folder).absolute()}”" in err and "不是 jj123 数据文件夹" in err, (argv, err)
+            assert out == ""
+
+
+def test_the_error_names_the_absolute_path(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "别处").mkdir()
+    code, _, err = run(capsys, "ledger", "--quarter", "2026Q3", "--data-dir", "别处")
+    assert code == 2 and f"“{tmp_path / '别处'}”" in err
+
+
+def test_writing_commands_refuse_a_foreign_non_empty_folder(tmp_path: Path, capsys) -> None:
+    foreign = tmp_path / "home"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine", encoding="utf-8")
+    good = filled_progress(tmp_path / "in", "商务局")
+    for argv in (["ingest", str(good)], ["forms", "--quarter", "2026Q3"]):
+        code, _, err = run(capsys, *argv, "--data-dir", str(foreign))
+        assert code == 2 and f"“{foreign}”" in err and "notes.txt" in err, (argv, err)
+    code, _, err = run(capsys, "ingest", str(good), "--data-dir", "/")
+    assert code == 2 and "不是 jj123 数据文件夹" in err
+    assert sorted(p.name for p in foreign.iterdir()) == ["notes.txt"]
+    assert not Path("/ledger.sqlite").exists()
+
+
+def test_writing_commands_accept_a_new_or_empty_or_data_folder(tmp_path: Path, capsys) -> None:
+    empty = tmp_path / "空"
+    empty.mkdir()
+    for folder in (empty, tmp_path / "新" / "data"):
+        good = filled_progress(tmp_path / "in" / folder.name, "商务局")
+        code, out, err = run(capsys, "ingest", str(good), "--data-dir", str(folder))
+        assert code == 0 and "已导入" in out, err
+        code, out, _ = run(capsys, "ingest", str(filled_progress(tmp_path / "in2" / folder.name, "教育局")),
+                           "--data-dir", str(folder))
+        assert code == 0 and "已导入" in out
+
+
+def test_out_never_replaces_a_device_a_fifo_or_a_folder(tmp_path: Path, capsys) -> None:
+    data = _ledger_folder(tmp_path)
+    fifo = tmp_path / "管道.csv"
+    os.mkfifo(fifo)
+    folder = tmp_path / "目录.csv"
+    folder.mkdir()
+    for out, reason in (("/dev/full", "不是普通文件"), (str(fifo), "不是普通文件"), (str(folder), "文件夹")):
+        for argv in (["ledger", "--quarter", "2026Q3"], ["ratings", "--quarter", "2026Q3"],
+                     ["league", "--quarter", "2026Q3"]):
+            code, _, err = run(capsys, *argv, "--data-dir", str(data), "--format", "csv", "--out", out)
+            assert code == 2 and reason in err and "Errno" not in err, (argv, out, err)
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode) and stat.S_ISFIFO(os.stat(fifo).st_mode) and folder.is_dir()
+    regular = tmp_path / "台账.csv"
+    regular.write_text("old", encoding="utf-8")
+    code, _, _ = run(capsys, "ledger", "--quarter", "2026Q3", "--data-dir", str(data), "--format", "csv",
+                      "--out", str(regular))
+    assert code == 0 and "商务局" in regular.read_text(encoding="utf-8-sig")

@@ -1,0 +1,97 @@
+"""What a form is: sheet names, columns, choices, metadata keys and file names.
+
+The one definition shared by :mod:`jj123lib.forms` (which writes forms) and
+:mod:`jj123lib.ingest` (which reads them back), so neither imports the other.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from jj123lib.cells import normalize_label
+from jj123lib.quarters import normalize_quarter
+
+__all__ = [
+    "FORM_VERSION", "PROGRESS_SHEET", "PLAN_SHEET", "HELP_SHEET", "META_SHEET", "META_PREFIX", "META_KEYS",
+    "FORM_SHEETS", "PROGRESS_PREFILLED", "PROGRESS_FILL_IN", "PROGRESS_COLUMNS", "PLAN_PREFILLED", "PLAN_FILL_IN",
+    "PLAN_COLUMNS", "STATUSES", "YES_NO", "QUARTER_WORDS", "plan_quarter_columns", "progress_form_name",
+    "plan_form_name", "read_form_metadata", "header_columns",
+]
+
+FORM_VERSION = "1"
+PROGRESS_SHEET = "进度填报"
+PLAN_SHEET = "年度计划"
+HELP_SHEET = "填报说明"
+META_SHEET = "_meta"
+META_PREFIX = "jj123."  # custom document property names carry this prefix
+META_KEYS = ("kind", "period", "unit", "form_version", "generated_at", "demo", "tool")
+FORM_SHEETS = (PROGRESS_SHEET, PLAN_SHEET, HELP_SHEET, META_SHEET)
+
+PROGRESS_PREFILLED = ("任务编号", "任务名称", "责任单位", "本季度节点目标", "计划累计进度(%)")
+PROGRESS_FILL_IN = ("实际累计进度(%)", "节点目标是否完成", "自评状态", "工作进展", "存在问题", "下步计划",
+                    "需协调事项", "填报人", "填报日期")
+PROGRESS_COLUMNS = PROGRESS_PREFILLED + PROGRESS_FILL_IN
+STATUSES = ("已完成", "超进度", "达进度", "欠进度")
+YES_NO = ("是", "否")
+QUARTER_WORDS = ("一季度", "二季度", "三季度", "四季度")
+
+
+def plan_quarter_columns(q: int) -> tuple[str, str]:
+    """Labels of quarter ``q``'s two plan columns: milestone and planned cumulative %."""
+    word = QUARTER_WORDS[q - 1]
+    return f"{word}节点目标", f"{word}计划累计进度(%)"
+
+
+PLAN_PREFILLED = ("任务编号", "任务名称", "责任单位")
+PLAN_FILL_IN = tuple(label for q in range(1, 5) for label in plan_quarter_columns(q)) + ("填报人", "填报日期")
+PLAN_COLUMNS = PLAN_PREFILLED + PLAN_FILL_IN
+
+
+def _safe_name(unit: str) -> str:
+    return "".join("_" if ch in '/\\:*?"<>|' else ch for ch in unit)
+
+
+def progress_form_name(quarter: str, unit: str) -> str:
+    return f"{normalize_quarter(quarter)}_{_safe_name(unit)}_进度填报.xlsx"
+
+
+def plan_form_name(year: int, unit: str) -> str:
+    return f"{year}_{_safe_name(unit)}_年度计划.xlsx"
+
+
+def read_form_metadata(wb: Workbook) -> dict[str, str]:
+    """Form metadata from the hidden ``_meta`` sheet, else from custom document properties; ``{}`` if none.
+
+    The sheet is read as key/value pairs from its first two columns; anything in further
+    columns (a note someone typed) is ignored, and a row with only a key reads as ``""``.
+    """
+    if META_SHEET in wb.sheetnames:
+        sheet = wb[META_SHEET]
+        meta: dict[str, str] = {}
+        for row in sheet.iter_rows(min_row=2, max_col=2, values_only=True):
+            key = row[0] if row else None
+            value = row[1] if len(row) > 1 else None
+            if key is not None:
+                meta[str(key)] = "" if value is None else str(value)
+        if meta:
+            return meta
+    meta = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for prop in getattr(wb, "custom_doc_props", []) or []:
+            name = getattr(prop, "name", "") or ""
+            if name.startswith(META_PREFIX):
+                meta[name[len(META_PREFIX):]] = str(prop.value)
+    return meta
+
+
+def header_columns(ws: Worksheet) -> dict[str, int]:
+    """Header label (normalised) → 1-based column index, from row 1."""
+    out: dict[str, int] = {}
+    for cell in ws[1]:
+        if cell.value is not None and str(cell.value).strip():
+            out.setdefault(normalize_label(str(cell.value)), cell.column)
+    return out

@@ -1,0 +1,41 @@
+"""Cell checks (jj123lib.cells): percentages, dates, text cleaning."""
+
+from __future__ import annotations
+
+import pytest
+
+from jj123lib.cells import blank, cell_text, clean_text, normalize_label, parse_date, parse_percent
+
+
+def test_parse_percent_accepts_written_forms_and_says_so() -> None:
+    assert parse_percent("85%") == (85.0, "“85%”按 85 计")
+    assert parse_percent(0.5, percent_format=True)[0] == 50
+    assert parse_percent(100) == (100.0, None)
+    assert parse_percent("８５％")[0] == 85
+
+
+@pytest.mark.parametrize("bad", [100.01, -1, "abc"])
+def test_parse_percent_refuses_out_of_range_and_words(bad: object) -> None:
+    with pytest.raises(ValueError):
+        parse_percent(bad)
+
+
+def test_parse_date_reads_chinese_and_iso_dates() -> None:
+    assert parse_date("2026年10月8日").isoformat() == "2026-10-08"
+    assert parse_date("2026/10/8").isoformat() == "2026-10-08"
+    assert parse_date(46303).isoformat() == "2026-10-08"  # Excel serial day
+    with pytest.raises(ValueError, match="不是有效日期"):
+        parse_date("下周一")
+
+
+def test_clean_text_removes_controls_and_trims_with_notes() -> None:
+    text, done = clean_text(" 已完成\x07立项\r\n")
+    assert text == "已完成立项"
+    assert any("U+0007" in d for d in done) and any("首尾" in d for d in done)
+    assert clean_text("无")[1] == []
+
+
+def test_blank_and_text_and_labels() -> None:
+    assert blank(None) and blank(float("nan")) and blank("  ") and not blank(0)
+    assert cell_text(3.0) == "3" and cell_text(" 甲 ") == "甲" and cell_text("") is None
+    assert normalize_label("计划累计进度（％）") == "计划累计进度(%)"
