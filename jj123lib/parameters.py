@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jj123lib.datadir import resolve_data_dir
+from jj123lib.datadir import readable_data_dir
 from jj123lib.exceptions import ParameterError
 from jj123lib.quarters import normalize_quarter, parse_quarter
 
@@ -91,11 +91,11 @@ def validate_leader(leader: object, tasks: pd.DataFrame | None = None) -> str:
 
 
 def validate_data_dir(data_dir: str | os.PathLike[str] | None) -> Path:
-    """An existing data folder, resolved (argument, else ``$JJ123_DATA_DIR``, else ``./data``)."""
-    path = resolve_data_dir(data_dir)
-    if not path.is_dir():
-        raise ParameterError("data_dir", str(path), hint="数据文件夹不存在（可用 jj123 demo-data 生成示例数据）")
-    return path.resolve()
+    """An existing jj123 data folder, resolved (argument, else ``$JJ123_DATA_DIR``, else ``./data``).
+
+    Reports read data, so a folder without a ledger (a typo, ``/``) is refused like any reading command's.
+    """
+    return readable_data_dir(data_dir).resolve()
 
 
 def validate_quarter(value: object, tasks: pd.DataFrame | None = None, name: str = "quarter") -> str:
