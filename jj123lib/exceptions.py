@@ -6,6 +6,8 @@ the structured fields let code and tests inspect the failure without parsing tex
 
 from __future__ import annotations
 
+import errno
+
 
 class Jj123Error(Exception):
     """Root of every error jj123 raises on purpose."""
@@ -146,26 +148,6 @@ class FontError(Jj123Error):
         return msg
 
 
-class RenderError(Jj123Error):
-    """A report that could not be executed or converted.
-
-    ``cell_index``/``ename``/``evalue`` are set when a notebook cell failed.
-    """
-
-    def __init__(self, report: str, problem: str, cell_index: int | None = None,
-                 ename: str | None = None, evalue: str | None = None) -> None:
-        self.report = report
-        self.problem = problem
-        self.cell_index = cell_index
-        self.ename = ename
-        self.evalue = evalue
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = f"（第 {self.cell_index} 个单元格）" if self.cell_index is not None else ""
-        return f"报告生成失败：{self.report}{where}：{self.problem}"
-
-
 class BrowserError(Jj123Error):
     """Headless Chromium is missing or failed while printing a PDF."""
 
@@ -194,3 +176,60 @@ class OutputBusyError(Jj123Error):
 
     def __str__(self) -> str:
         return f"另一个 jj123 batch 正在写入 {self.path}，请等它完成后再运行（未作任何改动）。"
+
+
+class ReportStepError(Jj123Error):
+    """One step of one report in a batch failed; the batch records it and goes on with the others.
+
+    ``step`` is a key of :data:`STEPS`; the message names the step in Chinese.
+    """
+
+    STEPS = {
+        "execute": "执行笔记本",
+        "save_notebook": "保存已执行的笔记本",
+        "html": "导出 HTML",
+        "write_html": "写入 HTML",
+        "pdf": "生成 PDF",
+        "write_pdf": "写入 PDF",
+        "worker": "启动报告进程",
+        "batch": "批量生成",
+    }
+
+    def __init__(self, step: str, cause: str) -> None:
+        if step not in self.STEPS:
+            raise ValueError(f"unknown batch step {step!r}")
+        self.step = step
+        self.cause = cause
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.STEPS[self.step]}时出错：{self.cause}"
+
+    @classmethod
+    def wrap(cls, step: str, exc: BaseException) -> ReportStepError:
+        """``exc`` raised during ``step``, described in Chinese where the cause is a known system error."""
+        if isinstance(exc, ReportStepError):
+            return exc
+        return cls(step, describe_cause(exc))
+
+
+# System errors an office can act on, in words it reads (the raw text is English).
+_ERRNO_TEXT = {
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EROFS: "文件系统只读",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有权限",
+    errno.EIO: "磁盘读写错误",
+    errno.ENOENT: "找不到文件或文件夹",
+}
+
+
+def describe_cause(exc: BaseException) -> str:
+    """Chinese description of ``exc``: our own errors as they are, known system errors translated."""
+    if isinstance(exc, Jj123Error):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.errno in _ERRNO_TEXT:
+        where = f"（{exc.filename}）" if exc.filename else ""
+        return f"{_ERRNO_TEXT[exc.errno]}{where}"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
