@@ -203,7 +203,13 @@ class ReportStepError(Jj123Error):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        return f"{self.STEPS[self.step]}时出错：{self.cause}"
+        label = self.STEPS[self.step]
+        space = " " if label[-1].isascii() else ""  # 生成 PDF 时, as Chinese typesetting spaces Latin words
+        return f"{label}{space}时出错：{self.cause}"
+
+    def __reduce__(self) -> tuple[type[ReportStepError], tuple[str, str]]:
+        # Workers send it back to the batch pickled; the default would call __init__(message).
+        return type(self), (self.step, self.cause)
 
     @classmethod
     def wrap(cls, step: str, exc: BaseException) -> ReportStepError:
