@@ -274,10 +274,7 @@ class _Run:
             for job in pdf_only:
                 print_pdf(job, 0.0)
             if meanwhile is not None:
-                try:
-                    meanwhile()
-                except Exception:  # noqa: BLE001 - the index's lights are retried after the run
-                    pass
+                meanwhile()
             while rendering or printing:
                 waiting: list[Future[Any]] = [*rendering, *printing]
                 done, _ = wait(waiting, return_when=FIRST_COMPLETED)
