@@ -47,12 +47,12 @@ from jj123lib.plan import (
     Entry,
     ReportJob,
     check_out_dir,
+    decide,
     default_out_dir,
     entry_key,
     load_manifest,
-    new_entry,
+    merge_entries,
     plan_jobs,
-    up_to_date,
     write_manifest,
 )
 from jj123lib.quarters import normalize_quarter
@@ -138,44 +138,22 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
             plan = plan_jobs(q, data, out_dir, chosen, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR,
                              timeout)
             old = load_manifest(out_dir)
-            entries: dict[str, Entry] = {}
-            to_render: list[ReportJob] = []
-            pdf_only: list[ReportJob] = []
-            for job in plan:
-                current, needs_pdf = (False, False) if force else up_to_date(job, old.get(job.key), wanted_formats)
-                entry = new_entry(job, old.get(job.key))
-                if "pdf" not in wanted_formats and entry["pdf_fingerprint"] != job.fingerprint:
-                    _remove(out_dir / job.pdf)  # a PDF of older inputs must not sit beside the new HTML
-                    entry["pdf_fingerprint"] = None
-                if current:
-                    entry.update(status="skipped", seconds=0.0)
-                elif needs_pdf:
-                    pdf_only.append(job)
-                else:
-                    to_render.append(job)
-                entries[job.key] = entry
+            work = decide(plan, old, wanted_formats, force)
 
             rated: list[pd.DataFrame] = []  # the quarter's ratings for the index, computed while the workers run
 
             def rate_meanwhile() -> None:
                 rated.extend(_rate_for_index(q, data))
 
-            if to_render or pdf_only:
-                run.run(to_render, pdf_only, entries, n_jobs, meanwhile=rate_meanwhile)
+            if not work.empty:
+                run.run(work.to_render, work.pdf_only, work.entries, n_jobs, meanwhile=rate_meanwhile)
         finally:
             run.close()
 
-        for entry in entries.values():  # paths only for outputs that are current
-            entry["html"] = entry["html"] if entry["html_fingerprint"] == entry["fingerprint"] else None
-            entry["pdf"] = entry["pdf"] if entry["pdf_fingerprint"] == entry["fingerprint"] else None
-        # Reports not in this run (other leaders with --leader) keep their last entry.
-        merged_by_key = {**old, **entries}
-        order = ["overview"] + [f"leader:{name}" for name in all_leaders()]
-        merged = [merged_by_key[k] for k in order if k in merged_by_key]
-        merged += [v for k, v in merged_by_key.items() if k not in order]  # leaders no longer in the task table
+        merged = merge_entries(old, work.entries, all_leaders())
         result = BatchResult(out_dir=out_dir, manifest=out_dir / MANIFEST, index=out_dir / INDEX, reports=merged,
-                             run_keys=list(entries))
-        changed = bool(to_render or pdf_only) or not result.index.is_file()
+                             run_keys=list(work.entries))
+        changed = not work.empty or not result.index.is_file()
         if changed:
             _attach_lights(merged, rated[0] if rated else next(iter(_rate_for_index(q, data)), None))
         result.seconds = time.monotonic() - started

@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,8 @@ from jj123lib.fingerprint import code_fingerprint, data_fingerprint
 from jj123lib.render import html_title, template_fingerprint
 
 __all__ = ["FORMATS", "MANIFEST", "INDEX", "NOTEBOOKS", "REPORTS_ROOT", "DEMO_SUBDIR", "Entry", "ReportJob",
-           "default_out_dir", "check_out_dir", "plan_jobs", "entry_key", "load_manifest", "up_to_date",
-           "new_entry", "write_manifest"]
+           "Work", "default_out_dir", "check_out_dir", "plan_jobs", "entry_key", "load_manifest", "up_to_date",
+           "new_entry", "decide", "merge_entries", "write_manifest"]
 
 FORMATS = ("html", "pdf")
 MANIFEST = "manifest.json"
@@ -187,6 +187,54 @@ def new_entry(job: ReportJob, old: Entry | None) -> Entry:
         for key in ("rendered_at", "lights", "seconds", "html_fingerprint", "pdf_fingerprint"):
             base[key] = old.get(key, base[key])
     return base
+
+
+@dataclass
+class Work:
+    """What a run does: every planned report's entry, the reports to render, those only to reprint."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    to_render: list[ReportJob] = field(default_factory=list)
+    pdf_only: list[ReportJob] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.to_render or self.pdf_only)
+
+
+def decide(jobs: Sequence[ReportJob], old: dict[str, Entry], formats: Sequence[str], force: bool) -> Work:
+    """Skip, reprint or render each job. A PDF of older inputs is deleted when this run makes no PDF,
+    so it never sits beside the new HTML."""
+    work = Work()
+    for job in jobs:
+        current, needs_pdf = (False, False) if force else up_to_date(job, old.get(job.key), formats)
+        entry = new_entry(job, old.get(job.key))
+        if "pdf" not in formats and entry["pdf_fingerprint"] != job.fingerprint:
+            (Path(job.out_dir) / job.pdf).unlink(missing_ok=True)
+            entry["pdf_fingerprint"] = None
+        if current:
+            entry.update(status="skipped", seconds=0.0)
+        elif needs_pdf:
+            work.pdf_only.append(job)
+        else:
+            work.to_render.append(job)
+        work.entries[job.key] = entry
+    return work
+
+
+def merge_entries(old: dict[str, Entry], entries: dict[str, Entry], leaders: Sequence[str]) -> list[Entry]:
+    """This run's entries over the last manifest's, overview first, then ``leaders`` in order.
+
+    Paths are kept only for outputs that are current; reports not in this run (other leaders with
+    ``--leader``) keep their last entry, and leaders no longer in the task table come last.
+    """
+    for entry in entries.values():
+        entry["html"] = entry["html"] if entry["html_fingerprint"] == entry["fingerprint"] else None
+        entry["pdf"] = entry["pdf"] if entry["pdf_fingerprint"] == entry["fingerprint"] else None
+    by_key = {**old, **entries}
+    order = ["overview"] + [f"leader:{name}" for name in leaders]
+    merged = [by_key[k] for k in order if k in by_key]
+    return merged + [v for k, v in by_key.items() if k not in order]
 
 
 def write_manifest(out_dir: Path, *, quarter: str, data_dir: Path, demo: bool, formats: Sequence[str],

@@ -12,8 +12,10 @@ from jj123lib.exceptions import ParameterError
 from jj123lib.plan import (
     MANIFEST,
     check_out_dir,
+    decide,
     entry_key,
     load_manifest,
+    merge_entries,
     new_entry,
     plan_jobs,
     up_to_date,
@@ -103,3 +105,28 @@ def test_demo_and_real_reports_never_share_a_folder(tmp_path: Path) -> None:
     check_out_dir(folder, demo=True)
     with pytest.raises(ParameterError, match="示例数据"):
         check_out_dir(folder, demo=False)
+
+
+def test_decide_skips_reprints_or_renders_and_merge_keeps_other_reports(jobs, tmp_path: Path) -> None:
+    moved = [type(j)(**{**j.__dict__, "out_dir": str(tmp_path)}) for j in jobs]
+    chen, wu, overview = moved
+    (tmp_path / "notebooks").mkdir()
+    for job in (chen, wu):
+        for name in (job.html, job.ipynb, job.pdf):
+            (tmp_path / name).write_text("x", encoding="utf-8")
+    fp = {"html_fingerprint": None, "pdf_fingerprint": None}
+    old = {chen.key: {**new_entry(chen, None), "html_fingerprint": chen.fingerprint,
+                      "pdf_fingerprint": chen.fingerprint},
+           wu.key: {**new_entry(wu, None), "html_fingerprint": wu.fingerprint, "pdf_fingerprint": "older"},
+           "leader:已调走": {**new_entry(wu, None), "leader": "已调走", **fp}}
+    work = decide(moved, old, ["html", "pdf"], force=False)
+    assert work.entries[chen.key]["status"] == "skipped"
+    assert [j.key for j in work.pdf_only] == [wu.key] and [j.key for j in work.to_render] == [overview.key]
+    assert [j.key for j in decide(moved, old, ["html", "pdf"], force=True).to_render] == [j.key for j in moved]
+    html_only = decide(moved, old, ["html"], force=False)
+    assert (tmp_path / chen.pdf).is_file() and not (tmp_path / wu.pdf).exists()  # the older PDF is gone
+    assert html_only.entries[wu.key]["status"] == "skipped" and html_only.entries[wu.key]["pdf_fingerprint"] is None
+    merged = merge_entries(old, html_only.entries, ["吴尊意", "陈丽蓉"])
+    assert [e["leader"] for e in merged] == [None, "吴尊意", "陈丽蓉", "已调走"]
+    assert merged[1]["html"] == wu.html and merged[1]["pdf"] is None  # a path only for a current output
+    assert merged[0]["html"] is None  # the overview is yet to be rendered
