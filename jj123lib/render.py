@@ -107,7 +107,7 @@ def _index_row(entry: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def _index_template() -> Template:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined  # lazy: a skipping rerun writes no index
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, undefined=StrictUndefined,
                       keep_trailing_newline=True)
@@ -116,7 +116,7 @@ def _index_template() -> Template:
 
 def index_html(manifest: dict[str, Any]) -> str:
     """The index page of a batch's output folder, from its manifest (see :mod:`jj123lib.plan`)."""
-    from markupsafe import Markup
+    from markupsafe import Markup  # lazy, with jinja2
 
     quarter = manifest["quarter"]
     css = (TEMPLATE_DIR / TEMPLATE_NAME / "static" / "jj123.css").read_text(encoding="utf-8")
