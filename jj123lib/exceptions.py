@@ -148,26 +148,6 @@ class FontError(Jj123Error):
         return msg
 
 
-class RenderError(Jj123Error):
-    """A report that could not be executed or converted.
-
-    ``cell_index``/``ename``/``evalue`` are set when a notebook cell failed.
-    """
-
-    def __init__(self, report: str, problem: str, cell_index: int | None = None,
-                 ename: str | None = None, evalue: str | None = None) -> None:
-        self.report = report
-        self.problem = problem
-        self.cell_index = cell_index
-        self.ename = ename
-        self.evalue = evalue
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = f"（第 {self.cell_index} 个单元格）" if self.cell_index is not None else ""
-        return f"报告生成失败：{self.report}{where}：{self.problem}"
-
-
 class BrowserError(Jj123Error):
     """Headless Chromium is missing or failed while printing a PDF."""
 
@@ -215,7 +195,8 @@ _OS_ERRORS_ZH = {
     errno.ENOTDIR: "路径中有一段不是文件夹",
     errno.EACCES: "没有读写权限",
     errno.EPERM: "没有读写权限",
-    errno.ENOSPC: "磁盘空间不足",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出磁盘配额",
     errno.EROFS: "文件系统只读",
     errno.EEXIST: "同名的文件或文件夹已存在",
     errno.ELOOP: "符号链接（快捷方式）循环指向自身，无法打开",
@@ -237,3 +218,54 @@ def os_error_zh(exc: OSError) -> str:
         return known
     code = errno.errorcode.get(exc.errno or 0, "未知")
     return f"系统错误（错误代码 {code}）"
+
+
+class ReportStepError(Jj123Error):
+    """One step of one report in a batch failed; the batch records it and goes on with the others.
+
+    ``step`` is a key of :data:`STEPS`; the message names the step in Chinese.
+    """
+
+    STEPS = {
+        "execute": "执行笔记本",
+        "save_notebook": "保存已执行的笔记本",
+        "html": "导出 HTML",
+        "write_html": "写入 HTML",
+        "pdf": "生成 PDF",
+        "write_pdf": "写入 PDF",
+        "worker": "启动报告进程",
+        "batch": "批量生成",
+    }
+
+    def __init__(self, step: str, cause: str) -> None:
+        if step not in self.STEPS:
+            raise ValueError(f"unknown batch step {step!r}")
+        self.step = step
+        self.cause = cause
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        label = self.STEPS[self.step]
+        space = " " if label[-1].isascii() else ""  # 生成 PDF 时, as Chinese typesetting spaces Latin words
+        return f"{label}{space}时出错：{self.cause}"
+
+    def __reduce__(self) -> tuple[type[ReportStepError], tuple[str, str]]:
+        # Workers send it back to the batch pickled; the default would call __init__(message).
+        return type(self), (self.step, self.cause)
+
+    @classmethod
+    def wrap(cls, step: str, exc: BaseException) -> ReportStepError:
+        """``exc`` raised during ``step``, described in Chinese where the cause is a known system error."""
+        if isinstance(exc, ReportStepError):
+            return exc
+        return cls(step, describe_cause(exc))
+
+
+def describe_cause(exc: BaseException) -> str:
+    """Chinese description of ``exc``: our own errors as they are, known system errors translated."""
+    if isinstance(exc, Jj123Error):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.errno is not None:
+        where = f"（{exc.filename}）" if exc.filename else ""
+        return f"{os_error_zh(exc)}{where}"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -168,7 +168,7 @@ def _register_engine() -> None:
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.utils import merge_kwargs, remove_args
 
-    class WarmKernelEngine(NBClientEngine):
+    class WarmKernelEngine(NBClientEngine):  # type: ignore[misc]  # papermill has no type hints
         """papermill engine executing in the process's :class:`WarmKernel`."""
 
         @classmethod

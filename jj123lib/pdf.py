@@ -10,28 +10,36 @@ the report's CSS ``@page`` rules (A4, page numbers).
 Chinese text in the PDF is real text: Chromium embeds the Noto CJK subset with a
 ToUnicode map, so it is selectable and ``pdftotext`` extracts it.
 
+A batch prints through :class:`PrinterPool`: the one browser, a few tabs printing in parallel
+threads, each PDF's failure (browser, malformed reply, full disk) its own.
+
 No browser → :class:`~jj123lib.exceptions.BrowserError` whose message says what to install.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
-from jj123lib.atomic import atomic_path
-from jj123lib.exceptions import BrowserError
+from jj123lib.atomic import atomic_write
+from jj123lib.exceptions import BrowserError, ReportStepError
+from jj123lib.faults import fault_point
 
-__all__ = ["Browser", "Tab", "find_chromium", "html_to_pdf", "CHROMIUM_FLAGS"]
+__all__ = ["Browser", "Tab", "PrinterPool", "find_chromium", "die_with_parent", "CHROMIUM_FLAGS", "PDF_TABS"]
 
 _CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
@@ -57,7 +65,7 @@ CHROMIUM_FLAGS = (
 )
 
 
-def die_with_parent() -> Any:
+def die_with_parent() -> Callable[[], None] | None:
     """On Linux, a callable making the calling process get SIGTERM when its parent (thread) dies.
 
     Used as Chromium's ``preexec_fn`` and by batch workers on themselves.
@@ -126,6 +134,8 @@ class _Connection:
             self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params or {}}))
             while True:
                 reply = json.loads(self.ws.recv())
+                if not isinstance(reply, dict):
+                    raise ValueError(f"not a JSON object: {str(reply)[:60]}")
                 if reply.get("id") == msg_id:
                     break
                 if "method" in reply:
@@ -134,9 +144,12 @@ class _Connection:
             raise BrowserError(f"与浏览器通信失败（{method}）：{exc or type(exc).__name__}",
                                executable=self.executable) from None
         if "error" in reply:
-            raise BrowserError(f"浏览器拒绝了 {method}：{reply['error'].get('message', reply['error'])}",
-                               executable=self.executable)
-        result: dict[str, Any] = reply.get("result", {})
+            error = reply["error"]
+            detail = error.get("message", error) if isinstance(error, dict) else error
+            raise BrowserError(f"浏览器拒绝了 {method}：{detail}", executable=self.executable)
+        result = reply.get("result", {})
+        if not isinstance(result, dict):
+            raise BrowserError(f"浏览器对 {method} 的回复无法解读", executable=self.executable)
         return result
 
     def wait_event(self, name: str) -> dict[str, Any]:
@@ -184,6 +197,10 @@ class Tab:
 
     def print_pdf(self, html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str]) -> Path:
         """Print ``html_path`` to ``pdf_path`` (atomically) using the report's own ``@page`` CSS."""
+        return atomic_write(pdf_path, self.pdf_bytes(html_path))
+
+    def pdf_bytes(self, html_path: str | os.PathLike[str]) -> bytes:
+        """The PDF of ``html_path``, printed with the report's own ``@page`` CSS."""
         source = Path(html_path).resolve()
         if not source.is_file():
             raise BrowserError(f"找不到要打印的 HTML 文件：{source}")
@@ -197,12 +214,16 @@ class Tab:
         conn.call("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => true)", "awaitPromise": True})
         result = conn.call("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True,
                                                "displayHeaderFooter": False})
-        data = base64.b64decode(result["data"])
+        encoded = result.get("data")
+        try:
+            if not isinstance(encoded, str):
+                raise ValueError("no data")
+            data = base64.b64decode(encoded, validate=True)
+        except (ValueError, binascii.Error):
+            raise BrowserError(f"浏览器返回的 PDF 数据无法解读：{source.name}", executable=conn.executable) from None
         if not data.startswith(b"%PDF"):
-            raise BrowserError(f"浏览器返回的不是 PDF：{source.name}")
-        with atomic_path(pdf_path) as tmp:
-            tmp.write_bytes(data)
-        return Path(pdf_path)
+            raise BrowserError(f"浏览器返回的不是 PDF：{source.name}", executable=conn.executable)
+        return data
 
     def close(self) -> None:
         self._conn.close()
@@ -222,7 +243,7 @@ class Browser:
         self._proc: subprocess.Popen[bytes] | None = None
         self._conn: _Connection | None = None
         self._profile: str | None = None
-        self._log: Any = None
+        self._log: IO[bytes] | None = None
         self._port: str | None = None
         self._lock = threading.Lock()
         self._tabs: list[Tab] = []
@@ -350,8 +371,91 @@ class Browser:
         return " / ".join(line for line in text[-3:] if "dbus" not in line)
 
 
-def html_to_pdf(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str],
-                executable: str | None = None) -> Path:
-    """Print one file (starts and stops a browser; use :class:`Browser` for many)."""
-    with Browser(executable) as browser:
-        return browser.print_pdf(html_path, pdf_path)
+
+PDF_TABS = 2  # tabs printing in parallel in the one browser
+
+
+class PrinterPool:
+    """ONE headless Chromium for a whole batch; PDFs print in parallel tabs, one thread each.
+
+    :meth:`start` launches the browser from the calling thread (which must outlive it); connecting
+    and opening the tabs happen in a printing thread meanwhile. Every failure, also a missing
+    browser, surfaces per PDF as :class:`~jj123lib.exceptions.ReportStepError` from the future.
+    """
+
+    def __init__(self, tabs: int = PDF_TABS, executable: str | None = None) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=tabs, thread_name_prefix="jj123-pdf")
+        self._tabs: queue.Queue[Tab] = queue.Queue()
+        self._n_tabs = tabs
+        self._executable = executable
+        self._lock = threading.Lock()
+        self._browser: Browser | None = None
+        self._connected = False
+        self._error: BrowserError | None = None
+
+    def start(self) -> None:
+        """Launch the browser now, from the calling thread; returns at once."""
+        with self._lock:
+            if self._browser is not None or self._error is not None:
+                return
+            try:
+                self._browser = Browser(self._executable).launch()
+            except BrowserError as exc:
+                self._error = exc
+                return
+        self._pool.submit(self._connect)
+
+    def _connect(self) -> None:
+        try:
+            self._browser_or_raise()
+        except BrowserError:
+            pass  # reported by each PDF
+
+    def _browser_or_raise(self) -> Browser:
+        with self._lock:
+            if self._error is None and not self._connected:
+                try:
+                    if self._browser is None:
+                        self._browser = Browser(self._executable).launch()
+                    self._browser.connect()
+                    for _ in range(self._n_tabs):
+                        self._tabs.put(self._browser.new_tab())
+                    self._connected = True
+                except BrowserError as exc:
+                    self._error = exc
+            if self._error is not None:
+                raise self._error
+            assert self._browser is not None
+            return self._browser
+
+    def _print(self, html_path: Path, pdf_path: Path, report: str) -> float:
+        started = time.monotonic()
+        step = "pdf"
+        try:
+            self._browser_or_raise()
+            tab = self._tabs.get()
+            try:
+                fault_point("batch.pdf", report)
+                data = tab.pdf_bytes(html_path)
+            finally:
+                self._tabs.put(tab)
+            step = "write_pdf"
+            fault_point("batch.write_pdf", report)
+            atomic_write(pdf_path, data)
+        except Exception as exc:  # noqa: BLE001 - one PDF's failure is that report's, not the batch's
+            try:  # a PDF of older inputs must not stay beside a report whose PDF failed
+                pdf_path.unlink(missing_ok=True)
+            except OSError:
+                pass
+            raise ReportStepError.wrap(step, exc) from exc
+        return time.monotonic() - started
+
+    def submit(self, html_path: Path, pdf_path: Path, report: str) -> Future[float]:
+        """Print ``html_path`` to ``pdf_path``; the future gives the seconds or raises ``ReportStepError``."""
+        return self._pool.submit(self._print, html_path, pdf_path, report)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        if self._browser is not None:
+            self._browser.close()
+            self._browser = None

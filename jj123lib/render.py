@@ -1,10 +1,15 @@
-"""Executed notebook → self-contained HTML, with the project's own nbconvert template.
+"""HTML pages: executed notebook → report (nbconvert, own template) and a batch's index (Jinja).
 
 The template (``jj123lib/templates/jj123/``) extends nbconvert's ``lab`` cell
 markup but drops every script and CDN link (require.js, MathJax, mermaid,
 widgets), inlines ``static/jj123.css`` (CJK font stack, A4 print rules, page
 numbers) and sets ``<html lang="zh">``. Inputs, prompts and the ``parameters``
 / ``injected-parameters`` cells never reach the HTML.
+
+Both pages carry the one Content-Security-Policy of :data:`jj123lib.resources.CSP`: the report
+template reads it from the exporter's resources, the index template from its context.
+The index (``templates/batch_index.html.j2``) is rendered by Jinja with autoescape; its lights'
+order, labels and colours come from :mod:`jj123lib.lights`.
 
 nbconvert is imported lazily: a batch rerun that renders nothing never pays for it.
 """
@@ -15,18 +20,24 @@ import hashlib
 import re
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from jj123lib.resources import TEMPLATE_DIR
+from jj123lib import lights
+from jj123lib.datadir import DEMO_BANNER
+from jj123lib.quarters import quarter_label
+from jj123lib.resources import CSP, TEMPLATE_DIR
 
 if TYPE_CHECKING:  # pragma: no cover
+    from jinja2 import Template
     from nbconvert import HTMLExporter
     from nbformat import NotebookNode
 
-__all__ = ["TEMPLATE_DIR", "TEMPLATE_NAME", "REMOVE_TAGS", "template_files", "template_fingerprint",
-           "make_exporter", "notebook_to_html", "remote_references"]
+__all__ = ["TEMPLATE_DIR", "TEMPLATE_NAME", "INDEX_TEMPLATE", "REMOVE_TAGS", "template_files",
+           "template_fingerprint", "make_exporter", "notebook_to_html", "index_html", "remote_references",
+           "html_title"]
 
 TEMPLATE_NAME = "jj123"
+INDEX_TEMPLATE = "batch_index.html.j2"
 REMOVE_TAGS = ("parameters", "injected-parameters", "papermill-error-cell-tag", "remove")
 
 
@@ -60,16 +71,66 @@ def make_exporter() -> HTMLExporter:
     config.HTMLExporter.embed_images = True
     config.HTMLExporter.template_name = TEMPLATE_NAME
     config.HTMLExporter.extra_template_basedirs = [str(TEMPLATE_DIR)]
-    exporter = HTMLExporter(config=config)
-    exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
+    # nbconvert's constructors carry no type hints.
+    exporter = HTMLExporter(config=config)  # type: ignore[no-untyped-call]
+    exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)  # type: ignore[no-untyped-call]
     return exporter
 
 
 def notebook_to_html(nb: NotebookNode, title: str) -> str:
     """Render an executed notebook to one self-contained HTML document."""
     exporter = make_exporter()
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "jj123_csp": CSP})
+    if CSP not in body:  # the template lost its policy: never write a report without it
+        raise RuntimeError("report template did not write the Content-Security-Policy")
     return body
+
+
+def _index_row(entry: dict[str, Any]) -> dict[str, Any]:
+    current = entry.get("fingerprint")
+    links = []
+    if entry.get("html") and entry.get("html_fingerprint") == current:
+        links.append((entry["html"], "网页"))
+    if entry.get("pdf") and entry.get("pdf_fingerprint") == current:
+        links.append((entry["pdf"], "PDF"))
+    task_lights = entry.get("lights") or []
+    counts = {key: sum(1 for t in task_lights if t["light"] == key) for key in lights.ORDER}
+    return {
+        "name": "季度总览" if entry["kind"] == "overview" else entry["leader"],
+        "overview": entry["kind"] == "overview",
+        "lights": task_lights,
+        "counts": "，".join(f"{lights.LABELS[k]} {n}" for k, n in counts.items() if n),
+        "links": links,
+        "error": (entry.get("error") or "") if entry["status"] == "failed" else "",
+    }
+
+
+@cache
+def _index_template() -> Template:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined  # lazy: a skipping rerun writes no index
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, undefined=StrictUndefined,
+                      keep_trailing_newline=True)
+    return env.get_template(INDEX_TEMPLATE)
+
+
+def index_html(manifest: dict[str, Any]) -> str:
+    """The index page of a batch's output folder, from its manifest (see :mod:`jj123lib.plan`)."""
+    from markupsafe import Markup  # lazy, with jinja2
+
+    quarter = manifest["quarter"]
+    css = (TEMPLATE_DIR / TEMPLATE_NAME / "static" / "jj123.css").read_text(encoding="utf-8")
+    rows = [_index_row(entry) for entry in manifest["reports"]]
+    page: str = _index_template().render(
+        # The project's own stylesheet and policy: markup, not text.
+        css=Markup(css), light_variables=Markup(lights.css_variables()), csp=Markup(CSP),
+        labels=lights.LABELS, order=lights.ORDER,
+        quarter=quarter, quarter_label=quarter_label(quarter),
+        demo_banner=DEMO_BANNER if manifest["demo"] else "",
+        generated_at=manifest["generated_at"], generator=manifest["generator"],
+        rows=rows, n_failed=sum(1 for e in manifest["reports"] if e["status"] == "failed"),
+    )
+    return page
 
 
 _REMOTE_PATTERNS = (
@@ -91,8 +152,6 @@ def remote_references(html: str) -> list[str]:
 
 def html_title(kind: str, quarter: str, leader: str | None = None) -> str:
     """Document title shown in the browser tab and PDF metadata."""
-    from jj123lib.quarters import quarter_label
-
     if kind == "leader" and leader:
         return f"{leader}同志牵头“123”任务督查报告 · {quarter_label(quarter)}"
     return f"“123”争先进位工作季度总览 · {quarter_label(quarter)}"

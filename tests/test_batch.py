@@ -6,7 +6,6 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import nbformat
@@ -52,22 +51,23 @@ def test_executed_notebooks_are_kept_without_errors(demo_batch) -> None:
     assert counts[0] == 1  # a reused kernel still numbers each notebook from 1
 
 
-def test_rerun_skips_everything_fast(demo_batch, demo_data, tmp_path) -> None:
+def test_rerun_skips_everything(demo_batch, demo_data, tmp_path) -> None:
     out = tmp_path / "copy"
     shutil.copytree(demo_batch.out_dir, out)
+    outputs = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.suffix in (".html", ".pdf", ".ipynb")}
+    assert len(outputs) == 9 * 3 + 1  # html, pdf, executed notebook per report, and the index
     # Temp files a killed run left behind are cleared by the next run (under the folder lock).
     stale = [out / ".wu-zunyi.html.k3j2.part", out / "notebooks" / ".wu-zunyi.4242.part.ipynb"]
     for path in stale:
         path.write_text("half", encoding="utf-8")
-    started = time.monotonic()
     proc = subprocess.run([JJ123, "batch", "--quarter", "2026Q3", "--data-dir", str(demo_data.data_dir), "--out",
                            str(out)], capture_output=True, text=True, timeout=60)
-    elapsed = time.monotonic() - started
     assert proc.returncode == 0, proc.stderr
-    assert "跳过（未变化）9 份" in proc.stdout
-    assert elapsed < 3.0, elapsed
+    assert "生成 0 份，跳过（未变化）9 份，失败 0 份" in proc.stdout
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {r["status"] for r in manifest["reports"]} == {"skipped"}
+    # Nothing executed, exported or printed, and the index left as it was (timing is in benchmarks/).
+    assert {p: p.stat().st_mtime_ns for p in outputs} == outputs
     assert not any(path.exists() for path in stale)
 
 
@@ -117,14 +117,16 @@ def test_failure_isolation_and_missing_browser(demo_data, tmp_path, monkeypatch:
     assert not result.ok
     by_leader = {r["leader"]: r for r in result.reports}
     bad = by_leader["吴尊意"]
-    assert bad["status"] == "failed" and bad["cell_index"] is not None
+    assert bad["status"] == "failed" and bad["cell_index"] is not None and bad["step"] == "execute"
+    assert bad["error"].startswith("执行笔记本时出错：第 ")
     assert "ValueError" in bad["error"] and "故意失败" in bad["error"] and "单元格" in bad["error"]
     assert not (out / "wu-zunyi.html").exists()
     assert (out / "notebooks" / "wu-zunyi.ipynb").is_file()  # the record of the failed run
     # The other report still ran; without a browser its HTML exists and the PDF step says what to install.
     good = by_leader["陈丽蓉"]
     assert (out / "chen-lirong.html").is_file() and not (out / "chen-lirong.pdf").exists()
-    assert good["status"] == "failed" and "apt-get install chromium" in good["error"]
+    assert good["status"] == "failed" and good["step"] == "pdf"
+    assert good["error"].startswith("生成 PDF 时出错：") and "apt-get install chromium" in good["error"]
     summary = result.summary()
     assert "吴尊意" in summary and "单元格" in summary
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from jj123lib.exceptions import BrowserError
-from jj123lib.pdf import Browser, find_chromium
+from jj123lib.exceptions import BrowserError, ReportStepError
+from jj123lib.pdf import Browser, PrinterPool, find_chromium
 
 pytestmark = pytest.mark.slow
 
@@ -65,3 +65,33 @@ def test_missing_browser_names_what_to_install(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(BrowserError, match="chromium"):
         find_chromium()
+
+
+def test_printer_pool_prints_in_parallel_and_fails_per_pdf(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = []
+    for i in range(3):
+        page = tmp_path / f"p{i}.html"
+        page.write_text(f'<!DOCTYPE html><html lang="zh"><meta charset="utf-8"><body>第{i}份</body></html>',
+                        encoding="utf-8")
+        pages.append(page)
+    printer = PrinterPool(tabs=2)
+    printer.start()
+    try:
+        futures = [printer.submit(page, page.with_suffix(".pdf"), page.stem) for page in pages]
+        futures.append(printer.submit(tmp_path / "missing.html", tmp_path / "missing.pdf", "missing"))
+        seconds = [f.result() for f in futures[:3]]
+        with pytest.raises(ReportStepError) as info:
+            futures[3].result()
+    finally:
+        printer.close()
+    assert all(s > 0 for s in seconds) and "第2份" in _text(tmp_path / "p2.pdf")
+    assert info.value.step == "pdf" and str(info.value).startswith("生成 PDF 时出错：")
+    assert not (tmp_path / "missing.pdf").exists()
+    monkeypatch.setenv("JJ123_CHROMIUM", "/nonexistent/chromium")
+    printer = PrinterPool()
+    printer.start()  # no browser: nothing raises here, each PDF says what to install
+    try:
+        with pytest.raises(ReportStepError, match="apt-get install chromium"):
+            printer.submit(pages[0], tmp_path / "x.pdf", "x").result()
+    finally:
+        printer.close()

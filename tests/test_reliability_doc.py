@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import test_batch_crash
+import test_batch_faults
 import test_crash_safety
 from bad_inputs import CASES
 from hostile import HOSTILE
@@ -20,6 +21,7 @@ def test_counts_in_the_doc_match_the_code() -> None:
     assert f"**{len(test_crash_safety.KILL_POINTS)} crash points + {len(test_crash_safety.TIMED_KILLS)} timed kills**" \
         in DOC
     assert f"**{len(test_batch_crash.BATCH_KILLS)} batch kill points**" in DOC
+    assert f"**{len(test_batch_faults.FAULTS)} batch faults**" in DOC
     assert len(CASES) >= 30 and len(HOSTILE) >= 20
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from jj123lib.render import REMOVE_TAGS, make_exporter, remote_references, template_fingerprint
+from jj123lib import lights
+from jj123lib.render import REMOVE_TAGS, index_html, make_exporter, remote_references, template_fingerprint
+from jj123lib.resources import CSP
 
 pytestmark = pytest.mark.slow
 
@@ -28,6 +30,7 @@ def test_every_report_is_self_contained(demo_batch) -> None:
         assert re.search(r'<html lang="zh">', html), path.name
         assert '"Noto Sans CJK SC"' in html, path.name
         assert "require.js" not in html and "MathJax" not in html and "cdnjs" not in html
+        assert f'content="{CSP}"' in html, path.name  # the one policy, from jj123lib.resources
 
 
 def test_no_inputs_prompts_or_parameters(demo_batch) -> None:
@@ -77,3 +80,44 @@ def test_exporter_config() -> None:
     assert exporter.language_code == "zh"
     assert {"parameters", "injected-parameters"} <= set(REMOVE_TAGS)
     assert len(template_fingerprint()) == 64
+
+
+HOSTILE_NAME = '<script>alert("x")</script>'
+
+
+def _manifest(**changes: object) -> dict[str, object]:
+    leader = {"kind": "leader", "leader": HOSTILE_NAME, "status": "failed", "fingerprint": "f", "html": None,
+              "pdf": None, "html_fingerprint": None, "pdf_fingerprint": None,
+              "error": "生成 PDF 时出错：<img src=x onerror=alert(1)>",
+              "lights": [{"task_id": "N01", "title": 'a"b<c>', "light": "red"},
+                         {"task_id": "N02", "title": "t", "light": "done"},
+                         {"task_id": "N03", "title": "t", "light": "red"}]}
+    overview = {"kind": "overview", "leader": None, "status": "ok", "fingerprint": "g", "html": "overview.html",
+                "pdf": "overview.pdf", "html_fingerprint": "g", "pdf_fingerprint": "old", "error": None, "lights": None}
+    manifest: dict[str, object] = {"quarter": "2026Q3", "demo": False, "generated_at": "2026-10-01T09:00:00+08:00",
+                                   "generator": "jj123 test", "reports": [overview, leader]}
+    manifest.update(changes)
+    return manifest
+
+
+def test_index_escapes_every_value_and_links_only_current_outputs() -> None:
+    html = index_html(_manifest())
+    assert "<script" not in html and "<img" not in html and "onerror=alert(1)>" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert 'title="N01 a&#34;b&lt;c&gt;"' in html
+    assert 'href="overview.html"' in html and 'href="overview.pdf"' not in html  # the PDF is of older inputs
+    assert html.count('href="') == 1 and "生成失败" in html and "其中 1 份生成失败" in html
+    assert f"{lights.LABELS['done']} 1，{lights.LABELS['red']} 2" in html  # counts in the lights' order
+    assert f'content="{CSP}"' in html and '<html lang="zh">' in html
+    assert remote_references(html) == []
+    assert "示例数据" not in html
+    assert "示例数据" in index_html(_manifest(demo=True))
+
+
+def test_index_legend_and_colours_come_from_lights() -> None:
+    html = index_html(_manifest())
+    legend = html.split("灯号：", 1)[1]
+    positions = [legend.find(f'class="light light-{key}"') for key in lights.ORDER]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+    for key in lights.ORDER:
+        assert f"--light-{key}: {lights.COLORS[key]};" in html
