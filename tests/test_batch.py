@@ -13,6 +13,7 @@ import pytest
 
 from jj123lib.atomic import folder_lock
 from jj123lib.batch import NOTEBOOK_DIR, default_out_dir, run_batch
+from jj123lib.datadir import DEMO_MARKER
 from jj123lib.exceptions import ParameterError
 
 pytestmark = pytest.mark.slow
@@ -180,8 +181,9 @@ def test_cli_exit_code_and_validation(demo_data, tmp_path) -> None:
 
 def test_demo_and_real_outputs_never_mix(demo_data, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert default_out_dir("2026Q3", demo_data.data_dir) == Path("reports/demo/2026Q3")
-    real = tmp_path / "real"
-    real.mkdir()
+    real = tmp_path / "real"  # the demo ledger without its marker: real data as far as jj123 can tell
+    shutil.copytree(demo_data.data_dir, real)
+    (real / DEMO_MARKER).unlink()
     assert default_out_dir("2026Q3", real) == Path("reports/2026Q3")
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ParameterError, match="reports/demo"):
