@@ -3,7 +3,7 @@
 The template (``jj123lib/templates/jj123/``) extends nbconvert's ``lab`` cell
 markup but drops every script and CDN link (require.js, MathJax, mermaid,
 widgets), inlines ``static/jj123.css`` (CJK font stack, A4 print rules, page
-numbers) and sets ``<html lang="zh">``. Inputs, prompts and the ``parameters``
+numbers) after the lights' colour variables from :mod:`jj123lib.lights`, and sets ``<html lang="zh">``. Inputs, prompts and the ``parameters``
 / ``injected-parameters`` cells never reach the HTML.
 
 nbconvert is imported lazily: a batch rerun that renders nothing never pays for it.
@@ -66,8 +66,11 @@ def make_exporter() -> HTMLExporter:
 
 def notebook_to_html(nb: NotebookNode, title: str) -> str:
     """Render an executed notebook to one self-contained HTML document."""
+    from jj123lib.lights import css_variables
+
     exporter = make_exporter()
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    resources = {"metadata": {"name": title}, "light_variables": css_variables()}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 
 

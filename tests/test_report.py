@@ -72,7 +72,7 @@ def test_unit_text_is_escaped(leader_report) -> None:
     r2 = type(r)(**{**r.__dict__, "tasks": tasks})
     for html in (r2.problems_html(), r2.coordination_html(), r2.tasks_html(), r2.progress_html()):
         assert "<script>" not in html
-        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; $x^2$ **粗体**" in html
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; $x^2$ **粗体**" in html
 
 
 def test_blank_words() -> None:
