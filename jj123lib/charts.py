@@ -14,9 +14,8 @@ import math
 from collections.abc import Sequence
 
 import pandas as pd
-from matplotlib.figure import Figure
-
 from markupsafe import Markup
+from matplotlib.figure import Figure
 
 from jj123lib import fonts, lights
 

@@ -351,7 +351,8 @@ def transition_counts(quarter: str, data_dir: str | os.PathLike[str] | Ledger | 
                       tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None) -> pd.DataFrame:
     """Previous light (rows) × current light (columns) task counts; tasks first rated now are left out."""
     rated = rate_quarter(quarter, data_dir, tasks=tasks, rules=rules)
-    table = pd.DataFrame(0, index=pd.Index(lights.ORDER, name="prev_light"), columns=pd.Index(lights.ORDER, name="light"))
+    table = pd.DataFrame(0, index=pd.Index(lights.ORDER, name="prev_light"),
+                         columns=pd.Index(lights.ORDER, name="light"))
     for prev, current in zip(rated["prev_light"], rated["light"]):
         if prev is not None:
             table.loc[prev, current] += 1

@@ -3,8 +3,9 @@
 The template (``jj123lib/templates/jj123/``) extends nbconvert's ``lab`` cell
 markup but drops every script and CDN link (require.js, MathJax, mermaid,
 widgets), inlines ``static/jj123.css`` (CJK font stack, A4 print rules, page
-numbers) after the lights' colour variables from :mod:`jj123lib.lights`, and sets ``<html lang="zh">``. Inputs, prompts and the ``parameters``
-/ ``injected-parameters`` cells never reach the HTML.
+numbers) after the lights' colour variables from :mod:`jj123lib.lights`, and
+sets ``<html lang="zh">``. Inputs, prompts and the ``parameters`` /
+``injected-parameters`` cells never reach the HTML.
 
 nbconvert is imported lazily: a batch rerun that renders nothing never pays for it.
 """

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -32,8 +32,8 @@ from jj123lib.htmlkit import (
     text_or_none,
 )
 from jj123lib.parameters import validate_params
-from jj123lib.resources import TEMPLATE_DIR
 from jj123lib.quarters import previous_quarter, quarter_label, quarters_up_to
+from jj123lib.resources import TEMPLATE_DIR
 from jj123lib.tiers import TIER_LABELS, TIERS
 
 __all__ = ["LeaderReport", "OverviewReport", "ExploreData", "leader_report_data", "overview_data",
@@ -48,7 +48,7 @@ def china_today(now: datetime | None = None) -> date:
 
     A naive ``now`` is read as the machine's local time, like :meth:`datetime.astimezone` does.
     """
-    return (now or datetime.now(timezone.utc)).astimezone(CHINA_TZ).date()
+    return (now or datetime.now(UTC)).astimezone(CHINA_TZ).date()
 
 
 def report_css() -> str:
@@ -593,7 +593,7 @@ class ExploreData(_Sections):
     def header_html(self) -> Markup:
         banner = Markup('<div class="jj-demo-banner">{}</div>').format(DEMO_BANNER) if self.demo else ""
         return Markup('{}<header class="jj-header"><h1>“123”任务数据探索</h1><div class="jj-subtitle">{}（{}）'
-                      "· 全部 {} 项任务</div></header>").format(banner, quarter_label(self.quarter), self.quarter,
+                      " · 全部 {} 项任务</div></header>").format(banner, quarter_label(self.quarter), self.quarter,
                                                            len(self.ratings))
 
     def lights_by_leader_html(self) -> Markup:
