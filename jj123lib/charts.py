@@ -57,10 +57,11 @@ def trajectory_chart(history: pd.DataFrame, title: str, quarters: Sequence[str])
     keys = [str(v) if isinstance(v, str) else "missing" for v in rows["light"]]
 
     px = [i for i, v in zip(x, planned) if v is not None]
-    ax.plot(px, [planned[i] for i in px], linestyle="--", marker="o", markersize=4, color=PLANNED_COLOR,
+    ax.plot(px, [v for v in planned if v is not None], linestyle="--", marker="o", markersize=4, color=PLANNED_COLOR,
             linewidth=1.6, label="计划累计进度")
     ax_ = [i for i, v in zip(x, actual) if v is not None]
-    ax.plot(ax_, [actual[i] for i in ax_], linestyle="-", color="#1d2630", linewidth=1.8, label="实际累计进度")
+    ax.plot(ax_, [v for v in actual if v is not None], linestyle="-", color="#1d2630", linewidth=1.8,
+            label="实际累计进度")
     for i in ax_:
         value = actual[i]
         assert value is not None

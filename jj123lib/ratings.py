@@ -21,9 +21,10 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -47,6 +48,16 @@ RATING_COLUMNS = [
 ]
 LEAGUE_COLUMNS = ["rank", "leader", "score", "n_tasks", "done", "green", "yellow", "red", "missing", "prev_rank",
                   "rank_change", "prev_score"]
+
+
+def _rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """The frame's rows as namedtuples, one field per column (their types are the columns', unknown here)."""
+    return iter(frame.itertuples(index=False))
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as dicts keyed by column name."""
+    return cast(list[dict[str, Any]], frame.to_dict(orient="records"))
 
 
 def _num(value: float) -> str:
@@ -117,15 +128,15 @@ def _build_context(ledger: Ledger, tasks: pd.DataFrame | None, rules: dict[str, 
     lead_units = dict(zip(table["task_id"], table["lead_unit"]))
     lead: dict[tuple[str, str], dict[str, Any]] = {}
     co: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in ledger.submissions().to_dict(orient="records"):
+    for row in _records(ledger.submissions()):
         key = (row["task_id"], row["quarter"])
         if row["role"] == "lead" and row["unit"] == lead_units.get(row["task_id"]):
             lead[key] = row
         elif row["role"] == "co":
             co.setdefault(key, []).append({k: row[k] for k in ("unit", "progress", "problems", "next_steps",
                                                                "coordination")})
-    plan = {(r["task_id"], r["quarter"]): r for r in ledger.plan().to_dict(orient="records")}
-    overrides = {(r["task_id"], r["quarter"]): r for r in ledger.overrides(active_only=True).to_dict(orient="records")}
+    plan = {(r["task_id"], r["quarter"]): r for r in _records(ledger.plan())}
+    overrides = {(r["task_id"], r["quarter"]): r for r in _records(ledger.overrides(active_only=True))}
     return _Context(table, rating_rules(rule_set), scoring_rules(rule_set), lead, co, plan, overrides)
 
 
@@ -216,7 +227,7 @@ def _rate(quarter: str, ctx: _Context) -> pd.DataFrame:
 
 def _rate_rows(quarter: str, ctx: _Context) -> pd.DataFrame:
     rows = []
-    for task in ctx.tasks.itertuples(index=False):
+    for task in _rows(ctx.tasks):
         key = (task.task_id, quarter)
         rule_light, rule_reason, gap = _rule_light(task, quarter, ctx)
         override = ctx.overrides.get(key)

@@ -9,7 +9,7 @@ dataclasses for analysts; the ``*_html`` methods return escaped
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, ClassVar
@@ -104,10 +104,16 @@ def _header_html(title: str, subtitle: str, quarter: str, as_of: str | None, fin
                 f'<div class="jj-subtitle">{esc(subtitle)}</div><div class="jj-meta">{meta}</div></header>')
 
 
-def _card(label: str, value: str, note: str = "") -> str:
-    note_html = f'<div class="jj-card-note">{note}</div>' if note else ""
-    return (f'<div class="jj-card"><div class="jj-card-label">{esc(label)}</div>'
-            f'<div class="jj-card-value">{value}</div>{note_html}</div>')
+def _card(label: str, value: str, note: str = "") -> Markup:
+    """A summary card; ``value`` and ``note`` are escaped unless they are :class:`Markup`."""
+    note_html = Markup('<div class="jj-card-note">{}</div>').format(note) if note else ""
+    return Markup('<div class="jj-card"><div class="jj-card-label">{}</div><div class="jj-card-value">{}</div>'
+                  "{}</div>").format(label, value, note_html)
+
+
+def _rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """The frame's rows as namedtuples, one field per column (their types are the columns', unknown here)."""
+    return iter(frame.itertuples(index=False))
 
 
 def _light_counts(keys: Iterable[str]) -> dict[str, int]:
@@ -115,8 +121,8 @@ def _light_counts(keys: Iterable[str]) -> dict[str, int]:
     return {light: values.count(light) for light in lights.ORDER}
 
 
-def _rank_change_text(change: Any) -> Markup:
-    if is_blank(change):
+def _rank_change_text(change: float | None) -> Markup:
+    if change is None or is_blank(change):
         return Markup('<span class="change-first">上季度无排名</span>')
     value = int(change)
     if value > 0:
@@ -126,8 +132,8 @@ def _rank_change_text(change: Any) -> Markup:
     return Markup('<span class="change-same">与上季度持平</span>')
 
 
-def _score_change_text(score: Any, prev: Any) -> Markup:
-    if is_blank(prev):
+def _score_change_text(score: float, prev: float | None) -> Markup:
+    if prev is None or is_blank(prev):
         return Markup('<span class="change-first">上季度无得分</span>')
     delta = float(score) - float(prev)
     if abs(delta) < 0.05:
@@ -139,7 +145,7 @@ def _score_change_text(score: Any, prev: Any) -> Markup:
 def _items(rows: pd.DataFrame, field_name: str) -> list[Item]:
     """Lead-unit text first, then co-unit notes, most severe lights first."""
     items: list[Item] = []
-    for row in rows.itertuples(index=False):
+    for row in _rows(rows):
         text = text_or_none(getattr(row, field_name))
         if text:
             items.append(Item(row.task_id, row.title, row.lead_unit, text, row.light, True))
@@ -243,7 +249,7 @@ class LeaderReport(_Sections):
     @property
     def league_row(self) -> dict[str, Any] | None:
         rows = self.league[self.league["leader"] == self.leader]
-        return None if rows.empty else rows.iloc[0].to_dict()
+        return None if rows.empty else {str(k): v for k, v in rows.iloc[0].items()}
 
     def light_counts(self) -> dict[str, int]:
         return _light_counts(self.tasks["light"])
@@ -257,7 +263,7 @@ class LeaderReport(_Sections):
 
     def summary_html(self) -> Markup:
         counts = self.light_counts()
-        cards = [_card(lights.LABELS[k], f"{badge(k, f'{counts[k]}')}", "项") for k in lights.ORDER]
+        cards = [_card(lights.LABELS[k], badge(k, str(counts[k])), "项") for k in lights.ORDER]
         row = self.league_row
         if row is not None:
             cards.insert(0, _card("综合得分", esc(f"{float(row['score']):.1f}"),
@@ -269,13 +275,13 @@ class LeaderReport(_Sections):
                               if trend.get(k, 0))
         note = (f"牵头任务 {len(self.tasks)} 项；较上季度：{trend_text}。" if trend_text else
                 f"牵头任务 {len(self.tasks)} 项。")
-        return section("总体情况", Markup(f'<div class="jj-cards">{"".join(cards)}</div>'), note=note)
+        return section("总体情况", Markup('<div class="jj-cards">{}</div>').format(Markup("").join(cards)), note=note)
 
     def attention_items(self) -> list[Item]:
         """Tasks the leader must act on: red and 未报送 first."""
         rows = self.tasks[self.tasks["light"].isin(["missing", "red"])]
         return [Item(r.task_id, r.title, r.lead_unit, str(r.reason), r.light, True)
-                for r in rows.sort_values("light", key=lambda s: s.map(_severity)).itertuples(index=False)]
+                for r in _rows(rows.sort_values("light", key=lambda s: s.map(_severity)))]
 
     def coordination_html(self) -> Markup:
         attention = _items_html(self.attention_items(), "本季度无红灯或未报送任务。", ("missing", "red"))
@@ -286,10 +292,10 @@ class LeaderReport(_Sections):
 
     def quota_html(self) -> Markup:
         rows = [[r.tier_label, str(r.required), str(r.actual), Markup("达标" if r.ok else
-                 '<span class="change-worse">未达标</span>')] for r in self.quota.itertuples(index=False)]
+                 '<span class="change-worse">未达标</span>')] for r in _rows(self.quota)]
         body = table([("层级", ""), ("最低项数", "num"), ("实际项数", "num"), ("是否达标", "center")], rows)
         ok = bool(self.quota["ok"].all()) if len(self.quota) else True
-        minimums = "、".join(f"{r.tier_label}至少 {r.required} 项" for r in self.quota.itertuples(index=False))
+        minimums = "、".join(f"{r.tier_label}至少 {r.required} 项" for r in _rows(self.quota))
         note = (f"牵头任务数满足通知要求：{minimums}。" if ok
                 else "牵头任务数未满足通知要求，见下表。")
         return section("配额执行情况", body, note=note)
@@ -299,7 +305,7 @@ class LeaderReport(_Sections):
                    ("实际", "num"), ("差距", "num"), ("灯号及原因", ""), ("自评", "center nowrap"),
                    ("较上季度", "center")]
         rows, classes = [], []
-        for r in self.tasks.itertuples(index=False):
+        for r in _rows(self.tasks):
             units = esc(r.lead_unit) + (Markup(f'<div class="jj-note">配合：{esc(list(r.units)[1:])}</div>')
                                         if len(r.units) > 1 else "")
             rows.append([r.tier_label, Markup(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), Markup(units),
@@ -315,7 +321,7 @@ class LeaderReport(_Sections):
         from jj123lib.charts import trajectory_chart
 
         out = []
-        for r in self.tasks.itertuples(index=False):
+        for r in _rows(self.tasks):
             hist = self.history[self.history["task_id"] == r.task_id]
             out.append((f"{r.task_id} {r.title}", trajectory_chart(hist, f"{r.task_id} {r.title}", self.quarters)))
         return out
@@ -399,8 +405,8 @@ class OverviewReport(_Sections):
 
     def summary_html(self) -> Markup:
         counts = _light_counts(self.rated["light"])
-        cards = [_card(lights.LABELS[k], f"{badge(k, f'{counts[k]}')}", "项") for k in lights.ORDER]
-        return section("总体情况", Markup(f'<div class="jj-cards">{"".join(cards)}</div>'),
+        cards = [_card(lights.LABELS[k], badge(k, str(counts[k])), "项") for k in lights.ORDER]
+        return section("总体情况", Markup('<div class="jj-cards">{}</div>').format(Markup("").join(cards)),
                        note=f"共 {len(self.rated)} 项任务、{len(self.leaders)} 位牵头市领导。")
 
     def alerts(self) -> pd.DataFrame:
@@ -413,7 +419,7 @@ class OverviewReport(_Sections):
         if alerts.empty:
             return section("红灯与未报送", Markup('<p class="jj-empty">本季度无红灯或未报送任务。</p>'))
         rows = [[badge(r.light, r.light_label), Markup(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), r.leader,
-                 r.lead_unit, fmt_gap(r.gap), r.reason, _change_cell(r)] for r in alerts.itertuples(index=False)]
+                 r.lead_unit, fmt_gap(r.gap), r.reason, _change_cell(r)] for r in _rows(alerts)]
         body = table([("灯号", "center"), ("任务", ""), ("牵头市领导", "nowrap"), ("牵头单位", ""), ("差距", "num"),
                       ("原因", "wrap"), ("较上季度", "center")], rows, [f"row-{r}" for r in alerts["light"]])
         n_missing = int((alerts["light"] == "missing").sum())
@@ -436,7 +442,7 @@ class OverviewReport(_Sections):
         width = max((len(t) for t in grid["tasks"]), default=0)
         columns = [("牵头市领导", "leader")] + [(f"任务 {i + 1}", "center") for i in range(width)]
         rows = []
-        for g in grid.itertuples(index=False):
+        for g in _rows(grid):
             cells: list[Any] = [g.leader]
             for task_id, title, light, _tier in g.tasks:
                 cells.append(Markup(f'{badge(light, title=f"{task_id} {title}")}<div class="jj-note">{esc(task_id)}'
@@ -470,7 +476,7 @@ class OverviewReport(_Sections):
 
     def league_html(self) -> Markup:
         rows = []
-        for r in self.league.itertuples(index=False):
+        for r in _rows(self.league):
             prev = "—" if is_blank(r.prev_rank) else str(int(r.prev_rank))
             rows.append([str(int(r.rank)), r.leader, f"{float(r.score):.1f}",
                          "—" if is_blank(r.prev_score) else f"{float(r.prev_score):.1f}", prev,
@@ -487,16 +493,19 @@ class OverviewReport(_Sections):
         if prev_q is None or trans.to_numpy().sum() == 0:
             return section("灯号变化", Markup('<p class="jj-empty">本季度为年度首次评价，无上季度灯号可比较。</p>'))
         columns = [("上季度 \\ 本季度", "")] + [(lights.LABELS[k], "num") for k in lights.ORDER]
+        full = trans.reindex(index=list(lights.ORDER), columns=list(lights.ORDER), fill_value=0)
+        counts: dict[tuple[str, str], int] = {
+            (prev, cur): int(n) for prev, row in zip(lights.ORDER, full.to_numpy().tolist())
+            for cur, n in zip(lights.ORDER, row)}
         rows = []
         for prev in lights.ORDER:
-            values = [int(trans.loc[prev, cur]) if prev in trans.index and cur in trans.columns else 0
-                      for cur in lights.ORDER]
+            values = [counts[prev, cur] for cur in lights.ORDER]
             rows.append([badge(prev), *[Markup(f"<b>{v}</b>") if v and prev != cur else str(v)
                                         for v, cur in zip(values, lights.ORDER)]])
         better = worse = 0
         for prev in lights.ORDER:
             for cur in lights.ORDER:
-                n = int(trans.loc[prev, cur]) if prev in trans.index and cur in trans.columns else 0
+                n = counts[prev, cur]
                 if _severity(cur) > _severity(prev):
                     better += n
                 elif _severity(cur) < _severity(prev):
@@ -509,7 +518,7 @@ class OverviewReport(_Sections):
     def quota_html(self) -> Markup:
         wide = self.quota.reset_index()
         columns = [(str(c), "" if i == 0 else "center") for i, c in enumerate(wide.columns)]
-        rows = [[str(v) for v in r] for r in wide.itertuples(index=False)]
+        rows = [[str(v) for v in r] for r in _rows(wide)]
         return section("配额执行情况", table(columns, rows), note="每格为“实际项数/最低项数”。")
 
     def not_submitted(self) -> pd.DataFrame:
@@ -522,7 +531,7 @@ class OverviewReport(_Sections):
         if frame.empty:
             return section("未报送单位", Markup('<p class="jj-empty">本季度各牵头单位均已报送。</p>'))
         rows = [[r.lead_unit, Markup(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), r.leader]
-                for r in frame.itertuples(index=False)]
+                for r in _rows(frame)]
         body = table([("牵头单位", ""), ("未报送任务", ""), ("牵头市领导", "")], rows, ["row-missing"] * len(rows))
         note = f"共 {frame['lead_unit'].nunique()} 个单位、{len(frame)} 项任务未报送。"
         return section("未报送单位", body, note=note)
