@@ -51,9 +51,18 @@ def china_today(now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(CHINA_TZ).date()
 
 
-def report_css() -> str:
-    """The report stylesheet: the lights' colour variables, then ``templates/jj123/static/jj123.css``."""
+PAGE_ONLY_MARKER = "/* == page-only"  # in jj123.css: the rules after it style whole pages only
+
+
+def report_css(whole_page: bool = False) -> str:
+    """The report stylesheet: the lights' colour variables, then ``templates/jj123/static/jj123.css``.
+
+    Without ``whole_page`` the page-only rules (``*``, ``html``, the flattened notebook cells, print)
+    are left out: they would restyle the JupyterLab page a report is shown in.
+    """
     css = (TEMPLATE_DIR / "jj123" / "static" / "jj123.css").read_text(encoding="utf-8")
+    if not whole_page:
+        css = css.split(PAGE_ONLY_MARKER, 1)[0]
     return f":root {{ {lights.css_variables()} }}\n{css}"
 
 

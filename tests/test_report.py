@@ -170,3 +170,19 @@ def test_sections_match_the_notebooks() -> None:
         shown = [m for c in cells if c["cell_type"] == "code"
                  for m in re.findall(r"\.(\w+_html)\(\)", "".join(c["source"]))]
         assert tuple(shown) == model.SECTIONS, notebook
+
+
+def test_rich_display_css_restyles_nothing_outside_the_report() -> None:
+    """Shown in JupyterLab, the report's <style> must not reach the notebook's own cells."""
+    import re
+
+    from jj123lib.report import report_css
+
+    css = re.sub(r"/\*.*?\*/", "", report_css(), flags=re.S)
+    blocks = re.findall(r"([^{}]+)\{[^{}]*\}", css)
+    selectors = [s.strip() for block in blocks for s in re.split(r",(?![^()]*\))", block)]
+    own = re.compile(r"^(:root|\.jj123-report\b|\.(jj|light|change)-?[\w-]*|(table|figure|ol)\.jj-)")
+    assert selectors and [s for s in selectors if not own.match(s)] == []
+    assert ".jp-" not in css and "@page" not in css
+    whole = report_css(whole_page=True)
+    assert ".jp-InputPrompt" in whole and "@page" in whole  # the rendered page keeps them
