@@ -176,11 +176,13 @@ def cmd_ratings(args: argparse.Namespace) -> int:
 
 def cmd_league(args: argparse.Namespace) -> int:
     from jj123lib.ratings import league_table
+    from jj123lib.rules import load_rules, rating_rules
 
     data_dir, demo = _existing_data_dir(args.data_dir)
     frame = league_table(args.quarter, data_dir)
+    counted = lights.LABELS[rating_rules(load_rules())["missing_counts_as"]]
     _emit(_view(frame, LEAGUE_VIEW), args.format, args.out,
-          "得分 = 牵头任务灯号分值按层级加权平均；未报送按红灯计分。", demo)
+          f"得分 = 牵头任务灯号分值按层级加权平均；未报送按{counted}计分。", demo)
     return 0
 
 

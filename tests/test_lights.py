@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from markupsafe import Markup
@@ -62,3 +63,23 @@ def test_builders_escape_text_and_keep_markup() -> None:
     assert htmlkit.badge("nonsense") == '<span class="light light-missing">—</span>'
     section = htmlkit.section("<标题>", "<正文>", note="a&b")
     assert section == '<section><h2>&lt;标题&gt;</h2><p class="jj-note">a&amp;b</p>&lt;正文&gt;</section>'
+
+
+def test_cli_names_lights_from_the_one_definition(demo_data, tmp_path, monkeypatch, capsys) -> None:
+    """`jj123 league` says how 未报送 scores under the rules in force; `override` takes labels."""
+    from jj123lib.cli import main
+    from jj123lib.rules import default_rules_path
+
+    rules = default_rules_path().read_text(encoding="utf-8")
+    assert "missing_counts_as: red" in rules
+    custom = tmp_path / "rules.yaml"
+    custom.write_text(rules.replace("missing_counts_as: red", "missing_counts_as: yellow"), encoding="utf-8")
+    monkeypatch.setenv("JJ123_RULES", str(custom))
+    assert main(["league", "--quarter", "2026Q3", "--data-dir", str(demo_data.data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "未报送按黄灯计分" in out and all(lights.LABELS[k] in out for k in lights.ORDER)
+    data_copy = tmp_path / "data"  # a refused override must not write, but never risk the shared demo
+    shutil.copytree(demo_data.data_dir, data_copy)
+    code = main(["override", "P08", "--quarter", "2026Q3", "--light", "未报送", "--reason", "测试理由足够长",
+                 "--data-dir", str(data_copy)])
+    assert code != 0 and "done/已完成" in capsys.readouterr().err  # 未报送 is a fact, not a light to set
