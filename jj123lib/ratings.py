@@ -198,7 +198,8 @@ def rate_task(actual: float | None, planned: float | None, met: bool | None, sta
         run = missed_run
         if len(run) >= r["missed_milestone_consecutive_red"]:
             light = "red"
-            reasons.append(f"连续 {len(run)} 个季度节点目标未完成（{'、'.join(reversed(run))}），红灯")
+            reasons.append(f"连续 {len(run)} 个季度节点目标未完成（{'、'.join(reversed(run))}），"
+                           f"{lights.LABELS['red']}")
         else:
             floor = r["missed_milestone_min_light"]
             if lights.worse(floor, light) != light:
@@ -378,13 +379,15 @@ def describe_rules(rules: dict[str, Any] | None = None) -> list[str]:
     g, y = _num(r["green_max_behind"]), _num(r["yellow_max_behind"])
     points = "、".join(f"{lights.LABELS[k]} {_num(v)} 分" for k, v in s["light_points"].items())
     weights = "、".join(f"{TIER_LABELS[t]} {_num(s['tier_weights'][t])}" for t in TIERS)
+    label = lights.LABELS
     return [
         "序时进度差 = 计划累计进度 − 实际累计进度（百分点），以牵头单位报送的数据为准。",
-        f"落后序时进度不超过 {g} 个百分点（含 {g}）为绿灯；超过 {g} 且不超过 {y} 个百分点为黄灯；"
-        f"超过 {y} 个百分点为红灯。",
-        f"本季度节点目标未完成的，至少为{lights.LABELS[r['missed_milestone_min_light']]}；"
-        f"连续 {r['missed_milestone_consecutive_red']} 个季度节点目标未完成的，为红灯。",
-        f"自评“已完成”且实际累计进度达到 {_num(r['done_requires_pct'])}%、节点目标已完成的，评为已完成（销号）。",
+        f"落后序时进度不超过 {g} 个百分点（含 {g}）为{label['green']}；超过 {g} 且不超过 {y} 个百分点为"
+        f"{label['yellow']}；超过 {y} 个百分点为{label['red']}。",
+        f"本季度节点目标未完成的，至少为{label[r['missed_milestone_min_light']]}；"
+        f"连续 {r['missed_milestone_consecutive_red']} 个季度节点目标未完成的，为{label['red']}。",
+        f"自评“已完成”且实际累计进度达到 {_num(r['done_requires_pct'])}%、节点目标已完成的，"
+        f"评为{label['done']}（销号）。",
         f"未报年度计划、无法对照序时进度的，按{lights.LABELS[r['no_plan_light']]}处理。",
         f"牵头单位未报送的，评为未报送，排名中按{lights.LABELS[r['missing_counts_as']]}计分。",
         "督查室可书面说明理由调整灯号，调整留痕可查，报告同时列出规则判定结果。",

@@ -489,11 +489,10 @@ class OverviewReport(_Sections):
             prev = "—" if is_blank(r.prev_rank) else str(int(r.prev_rank))
             rows.append([str(int(r.rank)), r.leader, f"{float(r.score):.1f}",
                          "—" if is_blank(r.prev_score) else f"{float(r.prev_score):.1f}", prev,
-                         _rank_change_text(r.rank_change), str(int(r.done)), str(int(r.green)), str(int(r.yellow)),
-                         str(int(r.red)), str(int(r.missing))])
-        body = table([("名次", "num"), ("牵头市领导", ""), ("得分", "num"), ("上季度得分", "num"),
-                      ("上季度名次", "num"), ("名次变化", ""), ("已完成", "num"), ("绿灯", "num"), ("黄灯", "num"),
-                      ("红灯", "num"), ("未报送", "num")], rows)
+                         _rank_change_text(r.rank_change), *[str(int(getattr(r, k))) for k in lights.ORDER]])
+        columns = [("名次", "num"), ("牵头市领导", ""), ("得分", "num"), ("上季度得分", "num"), ("上季度名次", "num"),
+                   ("名次变化", ""), *[(lights.LABELS[k], "num") for k in lights.ORDER]]
+        body = table(columns, rows)
         return section("市领导排名", body, note="得分为牵头任务灯号分值按层级加权的平均数，计分规则见附录。")
 
     def transitions_html(self) -> Markup:
