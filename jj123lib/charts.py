@@ -3,7 +3,7 @@
 Figures are built with :class:`matplotlib.figure.Figure` directly (never
 ``pyplot``), so nothing is auto-displayed twice in a notebook and nothing leaks
 between reports. :func:`figure_html` turns a figure into an embedded ``<figure>``
-(PNG as a data URI: self-contained, prints crisply at 200 dpi).
+(SVG by default, or PNG, as a data URI: self-contained, nothing fetched).
 """
 
 from __future__ import annotations
@@ -14,21 +14,13 @@ import math
 from collections.abc import Sequence
 
 import pandas as pd
+from markupsafe import Markup
 from matplotlib.figure import Figure
 
-from jj123lib import fonts
-from jj123lib.htmlkit import LIGHT_LABELS, LIGHT_ORDER, Html, esc
+from jj123lib import fonts, lights
 
-__all__ = ["LIGHT_COLORS", "trajectory_chart", "distribution_chart", "figure_html", "short_quarter"]
+__all__ = ["trajectory_chart", "distribution_chart", "figure_html", "short_quarter"]
 
-# Must match the --light-* colours in templates/jj123/static/jj123.css (a test checks).
-LIGHT_COLORS: dict[str, str] = {
-    "done": "#1f5fa8",
-    "green": "#2e7d32",
-    "yellow": "#b7860b",
-    "red": "#c62828",
-    "missing": "#6b7280",
-}
 PLANNED_COLOR = "#8a94a0"
 
 
@@ -62,24 +54,25 @@ def trajectory_chart(history: pd.DataFrame, title: str, quarters: Sequence[str])
     x = list(range(len(quarters)))
     planned = [None if pd.isna(v) else float(v) for v in rows["planned_pct"]]
     actual = [None if pd.isna(v) else float(v) for v in rows["actual_pct"]]
-    lights = [str(v) if isinstance(v, str) else "missing" for v in rows["light"]]
+    keys = [str(v) if isinstance(v, str) else "missing" for v in rows["light"]]
 
     px = [i for i, v in zip(x, planned) if v is not None]
-    ax.plot(px, [planned[i] for i in px], linestyle="--", marker="o", markersize=4, color=PLANNED_COLOR,
+    ax.plot(px, [v for v in planned if v is not None], linestyle="--", marker="o", markersize=4, color=PLANNED_COLOR,
             linewidth=1.6, label="计划累计进度")
     ax_ = [i for i, v in zip(x, actual) if v is not None]
-    ax.plot(ax_, [actual[i] for i in ax_], linestyle="-", color="#1d2630", linewidth=1.8, label="实际累计进度")
+    ax.plot(ax_, [v for v in actual if v is not None], linestyle="-", color="#1d2630", linewidth=1.8,
+            label="实际累计进度")
     for i in ax_:
         value = actual[i]
         assert value is not None
-        ax.scatter([i], [value], s=46, color=LIGHT_COLORS.get(lights[i], LIGHT_COLORS["missing"]), zorder=3,
+        ax.scatter([i], [value], s=46, color=lights.COLORS.get(keys[i], lights.COLORS["missing"]), zorder=3,
                    edgecolors="white", linewidths=0.8)
         ax.annotate(f"{value:.0f}%", (i, value), textcoords="offset points", xytext=(0, 7), ha="center",
                     fontsize=8, color="#1d2630")
-    for i, light in enumerate(lights):
+    for i, key in enumerate(keys):
         if actual[i] is None:
-            ax.annotate(LIGHT_LABELS.get(light, "未报送"), (i, 2), ha="center", fontsize=8,
-                        color=LIGHT_COLORS["missing"])
+            ax.annotate(lights.label(key, lights.LABELS["missing"]), (i, 2), ha="center", fontsize=8,
+                        color=lights.COLORS["missing"])
     ax.set_xticks(x, [short_quarter(q) for q in quarters])
     ax.set_xlim(-0.4, max(len(quarters) - 0.6, 0.6))
     top = max([v for v in planned + actual if v is not None] + [100.0])
@@ -106,9 +99,9 @@ def distribution_chart(counts: pd.DataFrame) -> Figure:
     ax = fig.add_subplot()
     labels = [str(i) for i in counts.index]
     left = [0.0] * len(labels)
-    for light in LIGHT_ORDER:
+    for light in lights.ORDER:
         values = [float(v) for v in counts.get(light, pd.Series([0] * len(labels), index=counts.index))]
-        bars = ax.barh(labels, values, left=left, color=LIGHT_COLORS[light], label=LIGHT_LABELS[light],
+        bars = ax.barh(labels, values, left=left, color=lights.COLORS[light], label=lights.LABELS[light],
                        edgecolor="white", hatch="//" if light == "missing" else None)
         for bar, value in zip(bars, values):
             if value:
@@ -123,7 +116,7 @@ def distribution_chart(counts: pd.DataFrame) -> Figure:
     return fig
 
 
-def figure_html(fig: Figure, alt: str, caption: str | None = None, fmt: str = "svg", dpi: int = 180) -> Html:
+def figure_html(fig: Figure, alt: str, caption: str | None = None, fmt: str = "svg", dpi: int = 180) -> Markup:
     """Embed ``fig`` as a data URI in a ``<figure>`` (no external file, no remote URL).
 
     SVG by default: vector lines print crisply, text stays text (``svg.fonttype`` "none"
@@ -142,6 +135,6 @@ def figure_html(fig: Figure, alt: str, caption: str | None = None, fmt: str = "s
         fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
         mime = "image/png"
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return Html(f'<figure class="jj-figure"><img src="data:{mime};base64,{data}" alt="{esc(alt)}" '
-                f'style="width:{width_px}px">{cap}</figure>')
+    cap = Markup("<figcaption>{}</figcaption>").format(caption) if caption else ""
+    return Markup('<figure class="jj-figure"><img src="data:{}" alt="{}" style="width:{}px">{}</figure>').format(
+        f"{mime};base64,{data}", alt, width_px, cap)

@@ -20,12 +20,9 @@ from pathlib import Path
 
 from jj123lib.exceptions import FontError
 
-__all__ = ["CJK_FAMILY", "CSS_FONT_STACK", "find_cjk_font", "setup"]
+__all__ = ["CJK_FAMILY", "find_cjk_font", "setup"]
 
 CJK_FAMILY = "Noto Sans CJK SC"
-# Used by the HTML template and index page: CJK first so Han glyphs get Chinese forms.
-CSS_FONT_STACK = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
-                  '"Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif')
 
 _KNOWN_PATHS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",

@@ -1,8 +1,8 @@
 """Render DataFrames for the terminal and for export (table, csv, json, xlsx).
 
 Exports neutralise spreadsheet formulas: any text cell starting with =, +, -, @
-(or a tab/CR that Excel strips first) gets a leading apostrophe-free guard "'"
-so opening an export in Excel or WPS never evaluates anything a unit typed.
+(or a tab/CR that Excel strips first) gets a leading apostrophe "'", so opening
+an export in Excel or WPS never evaluates anything a unit typed.
 """
 
 from __future__ import annotations

@@ -2,93 +2,78 @@
 
 Unit-submitted text (progress, problems, plans, coordination requests, names)
 is hostile-input territory: it must show verbatim and never execute. So text
-only reaches HTML through :func:`esc` (``<``, ``>``, ``&`` and both quotes
-escaped) and is never put into a markdown cell, where ``$…$``, ``*`` or HTML
-would be interpreted. Builders return :class:`Html`, a ``str`` subclass that
-marks already-safe markup, so nesting builders does not double-escape.
+only reaches HTML through :func:`esc` (markupsafe's escape: ``<``, ``>``, ``&``
+and both quotes) and is never put into a markdown cell, where ``$…$``, ``*`` or
+HTML would be interpreted. Builders return :class:`markupsafe.Markup`, so nesting
+builders does not double-escape, and ``Markup + str`` escapes the ``str``.
 """
 
 from __future__ import annotations
 
-import html as _html
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from jj123lib.ratings import LIGHT_LABELS, LIGHTS
+import pandas as pd
+from markupsafe import Markup, escape
 
-__all__ = ["Html", "esc", "is_blank", "text_or_none", "badge", "change_tag", "table", "section", "fmt_pct",
-           "fmt_gap", "LIGHT_LABELS", "LIGHT_ORDER"]
+from jj123lib import lights
 
-# Same labels as jj123lib.ratings (kept here so index pages need no pandas import).
-LIGHT_ORDER = LIGHTS  # severity order, best first; one definition, in ratings.py
+__all__ = ["Markup", "esc", "is_blank", "text_or_none", "badge", "change_tag", "table", "section", "fmt_pct",
+           "fmt_gap"]
+
 _BLANK_WORDS = {"", "无", "无。", "暂无", "暂无。", "没有", "/", "-", "—", "无需", "不需要", "nan", "none"}
 
 
-class Html(str):
-    """Markup that is already safe to embed."""
-
-    def _repr_html_(self) -> str:  # lets a notebook display it directly
-        return str(self)
-
-
-def is_blank(value: Any) -> bool:
+def is_blank(value: object) -> bool:
     """True for missing values and for text that says "nothing" (无, 暂无 …)."""
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    try:
-        import pandas as pd
-
-        if value is pd.NA or (not isinstance(value, (str, list, tuple, dict)) and bool(pd.isna(value))):
-            return True
-    except (ImportError, TypeError, ValueError):
-        pass
+    if value is pd.NA or value is pd.NaT:
+        return True
     return str(value).strip().lower() in _BLANK_WORDS
 
 
-def text_or_none(value: Any) -> str | None:
+def text_or_none(value: object) -> str | None:
     return None if is_blank(value) else str(value).strip()
 
 
-def esc(value: Any) -> Html:
-    """Escape anything for HTML text or attribute context; ``Html`` passes through; blanks → ""."""
-    if isinstance(value, Html):
-        return value
+def esc(value: object) -> Markup:
+    """Escape anything for HTML text or attribute context; ``Markup`` passes through; None/NaN → ""."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return Html("")
+        return Markup("")
     if isinstance(value, (list, tuple)):
         value = "、".join(str(v) for v in value)
-    return Html(_html.escape(str(value), quote=True))
+    return escape(value)
 
 
-def badge(light: str | None, label: str | None = None, title: str | None = None) -> Html:
+def badge(light: str | None, label: str | None = None, title: str | None = None) -> Markup:
     """A light as a coloured badge that also carries its text label (grayscale-safe)."""
-    key = light if light in LIGHT_LABELS else "missing"
-    text = label or LIGHT_LABELS.get(str(light), "—")
-    attr = f' title="{esc(title)}"' if title else ""
-    return Html(f'<span class="light light-{key}"{attr}>{esc(text)}</span>')
+    key = light if light in lights.LABELS else "missing"
+    text = label or lights.label(light)
+    attr = Markup(' title="{}"').format(title) if title else ""
+    return Markup('<span class="light light-{}"{}>{}</span>').format(key, attr, text)
 
 
 _CHANGE_CLASS = {"好转": "change-better", "变差": "change-worse", "持平": "change-same", "首次评价": "change-first"}
 _CHANGE_ARROW = {"好转": "↑ ", "变差": "↓ ", "持平": "", "首次评价": ""}
 
 
-def change_tag(change: Any) -> Html:
+def change_tag(change: object) -> Markup:
     text = "" if is_blank(change) else str(change)
     cls = _CHANGE_CLASS.get(text, "change-same")
-    return Html(f'<span class="{cls}">{esc(_CHANGE_ARROW.get(text, ""))}{esc(text or "—")}</span>')
+    return Markup('<span class="{}">{}{}</span>').format(cls, _CHANGE_ARROW.get(text, ""), text or "—")
 
 
-def fmt_pct(value: Any) -> str:
+def fmt_pct(value: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     number = float(value)
     return f"{number:.0f}%" if number.is_integer() else f"{number:.1f}%"
 
 
-def fmt_gap(gap: Any) -> str:
+def fmt_gap(gap: float | None) -> str:
     """Gap = planned − actual (points). Positive means behind schedule."""
     if gap is None or (isinstance(gap, float) and math.isnan(gap)):
         return "—"
@@ -104,21 +89,22 @@ def fmt_gap(gap: Any) -> str:
 Column = tuple[str, str]  # (header label, css class)
 
 
-def table(columns: Sequence[Column], rows: Iterable[Sequence[Any]], row_classes: Iterable[str] | None = None,
-          css: str = "jj-table", caption: str | None = None) -> Html:
-    """An HTML table; cells that are not :class:`Html` are escaped."""
-    head = "".join(f'<th class="{esc(cls)}">{esc(label)}</th>' for label, cls in columns)
+def table(columns: Sequence[Column], rows: Iterable[Sequence[object]], row_classes: Iterable[str] | None = None,
+          css: str = "jj-table", caption: str | None = None) -> Markup:
+    """An HTML table; cells that are not :class:`Markup` are escaped."""
+    head = Markup("").join(Markup('<th class="{}">{}</th>').format(cls, label) for label, cls in columns)
     classes = list(row_classes) if row_classes is not None else None
     body = []
     for i, row in enumerate(rows):
-        cls = f' class="{esc(classes[i])}"' if classes and classes[i] else ""
-        cells = "".join(f'<td class="{esc(c[1])}">{esc(v)}</td>' for v, c in zip(row, columns))
-        body.append(f"<tr{cls}>{cells}</tr>")
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return Html(f'<table class="{esc(css)}">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+        cls = Markup(' class="{}"').format(classes[i]) if classes and classes[i] else ""
+        cells = Markup("").join(Markup('<td class="{}">{}</td>').format(c[1], esc(v)) for v, c in zip(row, columns))
+        body.append(Markup("<tr{}>{}</tr>").format(cls, cells))
+    cap = Markup("<caption>{}</caption>").format(caption) if caption else ""
+    return Markup('<table class="{}">{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table>').format(
+        css, cap, head, Markup("").join(body))
 
 
-def section(title: str, body: str, note: str | None = None, level: int = 2) -> Html:
-    """A heading and its body (the body must already be :class:`Html`)."""
-    note_html = f'<p class="jj-note">{esc(note)}</p>' if note else ""
-    return Html(f"<section><h{level}>{esc(title)}</h{level}>{note_html}{esc(body)}</section>")
+def section(title: str, body: str, note: str | None = None, level: int = 2) -> Markup:
+    """A heading and its body (a ``body`` that is not :class:`Markup` is escaped)."""
+    note_html = Markup('<p class="jj-note">{}</p>').format(note) if note else ""
+    return Markup("<section><h{0}>{1}</h{0}>{2}{3}</section>").format(level, title, note_html, body)

@@ -32,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 
+from jj123lib import lights
 from jj123lib.atomic import atomic_write, folder_lock, remove_stale_parts
 from jj123lib.crashpoints import crash_point
 from jj123lib.datadir import LEDGER_FILE, resolve_data_dir
@@ -42,7 +43,7 @@ __all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_L
 
 ARCHIVE_DIR = "archive"
 SCHEMA_VERSION = "1"
-OVERRIDE_LIGHTS = ("done", "green", "yellow", "red")
+OVERRIDE_LIGHTS = lights.RATED
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

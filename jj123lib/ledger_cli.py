@@ -17,14 +17,14 @@ if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they
     import pandas as pd
 
 
+from jj123lib import lights
 from jj123lib.atomic import atomic_write
 from jj123lib.datadir import is_demo, readable_data_dir, writable_data_dir
 from jj123lib.exceptions import ParameterError
 from jj123lib.formats import FORMATS, export_frame, render_frame
 
 EXPORT_FORMATS = (*FORMATS, "xlsx")
-LIGHT_ALIASES = {"done": "done", "已完成": "done", "green": "green", "绿灯": "green", "绿": "green",
-                 "yellow": "yellow", "黄灯": "yellow", "黄": "yellow", "red": "red", "红灯": "red", "红": "red"}
+OVERRIDE_CHOICES = [f"{key}/{lights.LABELS[key]}" for key in lights.RATED]
 
 SUBMISSION_VIEW = {
     "quarter": "季度", "task_id": "任务编号", "unit": "填报单位", "role": "角色", "actual_pct": "实际累计进度(%)",
@@ -40,8 +40,8 @@ RATING_VIEW = {
     "change": "变化",
 }
 LEAGUE_VIEW = {
-    "rank": "名次", "leader": "市领导", "score": "得分", "n_tasks": "任务数", "done": "已完成", "green": "绿灯",
-    "yellow": "黄灯", "red": "红灯", "missing": "未报送", "prev_rank": "上季度名次", "rank_change": "名次变化",
+    "rank": "名次", "leader": "市领导", "score": "得分", "n_tasks": "任务数", **lights.LABELS,
+    "prev_rank": "上季度名次", "rank_change": "名次变化",
     "prev_score": "上季度得分",
 }
 OVERRIDE_VIEW = {"id": "序号", "task_id": "任务编号", "quarter": "季度", "light": "调整为", "reason": "理由",
@@ -160,14 +160,14 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 def cmd_ratings(args: argparse.Namespace) -> int:
     from jj123lib.ledger import Ledger
     from jj123lib.parameters import validate_quarter
-    from jj123lib.ratings import LIGHT_LABELS, LIGHTS, rate_quarter
+    from jj123lib.ratings import rate_quarter
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = _existing_data_dir(args.data_dir)
     frame = rate_quarter(quarter, data_dir)
     counts = frame["light"].value_counts()
     as_of = Ledger(data_dir).data_as_of(quarter)
-    footer = "，".join(f"{LIGHT_LABELS[k]} {int(counts.get(k, 0))} 项" for k in LIGHTS)
+    footer = "，".join(f"{lights.LABELS[k]} {int(counts.get(k, 0))} 项" for k in lights.ORDER)
     footer = f"共 {len(frame)} 项任务：{footer}。数据截至 {as_of or '（无填报）'}。"
     if Ledger(data_dir).plan().empty:
         sys.stderr.write("提示：台账中还没有年度计划，无法对照序时进度"
@@ -179,12 +179,14 @@ def cmd_ratings(args: argparse.Namespace) -> int:
 def cmd_league(args: argparse.Namespace) -> int:
     from jj123lib.parameters import validate_quarter
     from jj123lib.ratings import league_table
+    from jj123lib.rules import load_rules, rating_rules
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = _existing_data_dir(args.data_dir)
     frame = league_table(quarter, data_dir)
+    counted = lights.LABELS[rating_rules(load_rules())["missing_counts_as"]]
     _emit(_view(frame, LEAGUE_VIEW), args.format, args.out,
-          "得分 = 牵头任务灯号分值按层级加权平均；未报送按红灯计分。", demo)
+          f"得分 = 牵头任务灯号分值按层级加权平均；未报送按{counted}计分。", demo)
     return 0
 
 
@@ -197,10 +199,8 @@ def cmd_override(args: argparse.Namespace) -> int:
     data_dir, demo = _existing_data_dir(args.data_dir)
     ledger = Ledger(data_dir)
     if args.list or not args.task_id:
-        from jj123lib.ratings import LIGHT_LABELS
-
         frame = ledger.overrides(quarter)
-        frame["light"] = frame["light"].map(LIGHT_LABELS)
+        frame["light"] = frame["light"].map(lights.LABELS)
         _emit(_view(frame, OVERRIDE_VIEW), args.format, None, f"共 {len(frame)} 条灯号调整记录（含已撤销）。", demo)
         return 0
     if quarter is None:
@@ -211,15 +211,13 @@ def cmd_override(args: argparse.Namespace) -> int:
         sys.stdout.write(f"已撤销 {task_id} 在 {quarter} 的灯号调整，恢复按规则评价。\n")
         return 0
     if not args.light:
-        raise ParameterError("--light", "", list(LIGHT_ALIASES), "须指定调整后的灯号")
-    light = LIGHT_ALIASES.get(args.light.strip().lower(), LIGHT_ALIASES.get(args.light.strip()))
-    if light is None:
-        raise ParameterError("--light", args.light, ["done/已完成", "green/绿灯", "yellow/黄灯", "red/红灯"])
+        raise ParameterError("--light", "", OVERRIDE_CHOICES, "须指定调整后的灯号")
+    light = lights.parse_light(args.light)
+    if light is None or light not in lights.RATED:
+        raise ParameterError("--light", args.light, OVERRIDE_CHOICES)
     ledger.add_override(task_id, quarter, light, args.reason or "", args.by,
                         known_tasks=set(load_tasks()["task_id"]))
-    from jj123lib.ratings import LIGHT_LABELS
-
-    sys.stdout.write(f"已将 {task_id} 在 {quarter} 的灯号调整为{LIGHT_LABELS[light]}，理由已记录备查。\n")
+    sys.stdout.write(f"已将 {task_id} 在 {quarter} 的灯号调整为{lights.LABELS[light]}，理由已记录备查。\n")
     return 0
 
 
@@ -276,7 +274,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     override = sub.add_parser("override", help="督查室调整灯号、撤销或查看调整记录 (override a light)")
     override.add_argument("task_id", nargs="?", help="任务编号，如 P06")
     override.add_argument("--quarter", help="季度，如 2026Q3")
-    override.add_argument("--light", help="调整后的灯号：done/green/yellow/red 或 已完成/绿灯/黄灯/红灯")
+    override.add_argument("--light", help=f"调整后的灯号：{'、'.join(OVERRIDE_CHOICES)}")
     override.add_argument("--reason", help="调整（或撤销）理由，必填")
     override.add_argument("--by", default="督查室", help="调整人（默认：督查室）")
     override.add_argument("--revoke", action="store_true", help="撤销该任务该季度的调整")

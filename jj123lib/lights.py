@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Light", "LIGHTS", "ORDER", "LABELS", "COLORS", "ALIASES", "light", "label", "worse",
+__all__ = ["Light", "LIGHTS", "ORDER", "RATED", "LABELS", "COLORS", "ALIASES", "light", "label", "worse",
            "css_variables", "light_points", "parse_light"]
 
 
@@ -33,6 +33,8 @@ LIGHTS: tuple[Light, ...] = (
     Light("missing", "未报送", "#6b7280", 4),
 )
 ORDER: tuple[str, ...] = tuple(item.key for item in LIGHTS)  # severity order, best first
+# The lights a rule or the office can give; 未报送 is a fact about the submission, not a judgement.
+RATED: tuple[str, ...] = tuple(key for key in ORDER if key != "missing")
 LABELS: dict[str, str] = {item.key: item.label for item in LIGHTS}
 COLORS: dict[str, str] = {item.key: item.color for item in LIGHTS}
 # What the office may type for a light on the command line (the key, the label or its first character).
@@ -60,8 +62,8 @@ def worse(a: str, b: str) -> str:
 
 
 def parse_light(value: str) -> str | None:
-    """A light key from what a person typed (``green``, ``绿灯``, ``绿``), or None."""
-    return ALIASES.get(value.strip())
+    """A light key from what a person typed (``green``, ``Green``, ``绿灯``, ``绿``), or None."""
+    return ALIASES.get(value.strip()) or ALIASES.get(value.strip().lower())
 
 
 def css_variables() -> str:

@@ -21,12 +21,14 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
+from jj123lib import lights
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, previous_quarter, quarters_up_to
 from jj123lib.rules import load_rules, rating_rules, scoring_rules
@@ -34,13 +36,9 @@ from jj123lib.tasks import leaders as leader_names
 from jj123lib.tasks import load_tasks
 from jj123lib.tiers import TIER_LABELS, TIERS
 
-__all__ = ["LIGHTS", "LIGHT_LABELS", "CHANGE_LABELS", "RATING_COLUMNS", "LEAGUE_COLUMNS", "rate_task", "rate_quarter",
+__all__ = ["RATING_COLUMNS", "LEAGUE_COLUMNS", "rate_task", "rate_quarter",
            "rating_history", "league_table", "transition_counts", "describe_rules"]
 
-LIGHTS: tuple[str, ...] = ("done", "green", "yellow", "red", "missing")
-LIGHT_LABELS: dict[str, str] = {"done": "已完成", "green": "绿灯", "yellow": "黄灯", "red": "红灯", "missing": "未报送"}
-CHANGE_LABELS = ("好转", "变差", "持平", "首次评价")
-_RANK = {light: i for i, light in enumerate(LIGHTS)}  # lower is better
 
 RATING_COLUMNS = [
     "task_id", "tier", "tier_label", "seq", "title", "leader", "units", "lead_unit", "quarter", "milestone",
@@ -50,6 +48,16 @@ RATING_COLUMNS = [
 ]
 LEAGUE_COLUMNS = ["rank", "leader", "score", "n_tasks", "done", "green", "yellow", "red", "missing", "prev_rank",
                   "rank_change", "prev_score"]
+
+
+def _rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """The frame's rows as namedtuples, one field per column (their types are the columns', unknown here)."""
+    return iter(frame.itertuples(index=False))
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as dicts keyed by column name."""
+    return cast(list[dict[str, Any]], frame.to_dict(orient="records"))
 
 
 def _num(value: float) -> str:
@@ -120,20 +128,16 @@ def _build_context(ledger: Ledger, tasks: pd.DataFrame | None, rules: dict[str, 
     lead_units = dict(zip(table["task_id"], table["lead_unit"]))
     lead: dict[tuple[str, str], dict[str, Any]] = {}
     co: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in ledger.submissions().to_dict(orient="records"):
+    for row in _records(ledger.submissions()):
         key = (row["task_id"], row["quarter"])
         if row["role"] == "lead" and row["unit"] == lead_units.get(row["task_id"]):
             lead[key] = row
         elif row["role"] == "co":
             co.setdefault(key, []).append({k: row[k] for k in ("unit", "progress", "problems", "next_steps",
                                                                "coordination")})
-    plan = {(r["task_id"], r["quarter"]): r for r in ledger.plan().to_dict(orient="records")}
-    overrides = {(r["task_id"], r["quarter"]): r for r in ledger.overrides(active_only=True).to_dict(orient="records")}
+    plan = {(r["task_id"], r["quarter"]): r for r in _records(ledger.plan())}
+    overrides = {(r["task_id"], r["quarter"]): r for r in _records(ledger.overrides(active_only=True))}
     return _Context(table, rating_rules(rule_set), scoring_rules(rule_set), lead, co, plan, overrides)
-
-
-def _worse(a: str, b: str) -> str:
-    return a if _RANK[a] >= _RANK[b] else b
 
 
 def _rule_light(task: Any, quarter: str, ctx: _Context) -> tuple[str, str, float | None]:
@@ -141,7 +145,7 @@ def _rule_light(task: Any, quarter: str, ctx: _Context) -> tuple[str, str, float
     r = ctx.ratings
     sub = ctx.lead.get((task.task_id, quarter))
     if sub is None:
-        counted = LIGHT_LABELS[r["missing_counts_as"]]
+        counted = lights.LABELS[r["missing_counts_as"]]
         return "missing", f"牵头单位{task.lead_unit}未报送{quarter}进度，排名中按{counted}计", None
     actual, met, status = sub["actual_pct"], sub["milestone_met"], sub["self_status"]
     planned_row = ctx.plan.get((task.task_id, quarter))
@@ -194,20 +198,21 @@ def rate_task(actual: float | None, planned: float | None, met: bool | None, sta
         run = missed_run
         if len(run) >= r["missed_milestone_consecutive_red"]:
             light = "red"
-            reasons.append(f"连续 {len(run)} 个季度节点目标未完成（{'、'.join(reversed(run))}），红灯")
+            reasons.append(f"连续 {len(run)} 个季度节点目标未完成（{'、'.join(reversed(run))}），"
+                           f"{lights.LABELS['red']}")
         else:
             floor = r["missed_milestone_min_light"]
-            if _worse(floor, light) != light:
+            if lights.worse(floor, light) != light:
                 light = floor
-                reasons.append(f"本季度节点目标未完成，至少{LIGHT_LABELS[floor]}")
+                reasons.append(f"本季度节点目标未完成，至少{lights.LABELS[floor]}")
             else:
                 reasons.append("本季度节点目标未完成")
     if not bound:
-        reasons.insert(0, f"{pace}，按{LIGHT_LABELS[pace_light]}")
+        reasons.insert(0, f"{pace}，按{lights.LABELS[pace_light]}")
     elif light == pace_light:
-        reasons.insert(0, f"{pace}（{bound}），{LIGHT_LABELS[light]}")
+        reasons.insert(0, f"{pace}（{bound}），{lights.LABELS[light]}")
     else:
-        reasons.insert(0, f"{pace}（{bound}，按序时进度为{LIGHT_LABELS[pace_light]}）")
+        reasons.insert(0, f"{pace}（{bound}，按序时进度为{lights.LABELS[pace_light]}）")
     if status == "已完成":
         reasons.append(f"自评已完成但不满足销号条件（须实际累计进度 {_num(r['done_requires_pct'])}% 且节点目标已完成）")
     return light, "；".join(reasons), gap
@@ -223,7 +228,7 @@ def _rate(quarter: str, ctx: _Context) -> pd.DataFrame:
 
 def _rate_rows(quarter: str, ctx: _Context) -> pd.DataFrame:
     rows = []
-    for task in ctx.tasks.itertuples(index=False):
+    for task in _rows(ctx.tasks):
         key = (task.task_id, quarter)
         rule_light, rule_reason, gap = _rule_light(task, quarter, ctx)
         override = ctx.overrides.get(key)
@@ -231,8 +236,8 @@ def _rate_rows(quarter: str, ctx: _Context) -> pd.DataFrame:
         planned_row = ctx.plan.get(key) or {}
         if override is not None:
             light = override["light"]
-            reason = (f"督查室调整为{LIGHT_LABELS[light]}：{override['reason']}"
-                      f"（规则判定：{LIGHT_LABELS[rule_light]}，{rule_reason}）")
+            reason = (f"督查室调整为{lights.LABELS[light]}：{override['reason']}"
+                      f"（规则判定：{lights.LABELS[rule_light]}，{rule_reason}）")
         else:
             light, reason = rule_light, rule_reason
         rows.append({
@@ -241,7 +246,7 @@ def _rate_rows(quarter: str, ctx: _Context) -> pd.DataFrame:
             "quarter": quarter, "milestone": planned_row.get("milestone"),
             "planned_pct": planned_row.get("planned_pct"), "actual_pct": sub.get("actual_pct"), "gap": gap,
             "milestone_met": sub.get("milestone_met"), "self_status": sub.get("self_status"),
-            "light": light, "light_label": LIGHT_LABELS[light], "reason": reason, "rule_light": rule_light,
+            "light": light, "light_label": lights.LABELS[light], "reason": reason, "rule_light": rule_light,
             "overridden": override is not None, "override_reason": None if override is None else override["reason"],
             "progress": sub.get("progress"), "problems": sub.get("problems"), "next_steps": sub.get("next_steps"),
             "coordination": sub.get("coordination"), "reporter": sub.get("reporter"),
@@ -262,9 +267,9 @@ def _rate_rows(quarter: str, ctx: _Context) -> pd.DataFrame:
 def _change(prev: str | None, current: str) -> str:
     if prev is None:
         return "首次评价"
-    if _RANK[current] < _RANK[prev]:
+    if lights.light(current).rank < lights.light(prev).rank:
         return "好转"
-    if _RANK[current] > _RANK[prev]:
+    if lights.light(current).rank > lights.light(prev).rank:
         return "变差"
     return "持平"
 
@@ -288,7 +293,7 @@ def _rate_with_change(quarter: str, ctx: _Context) -> pd.DataFrame:
     if prev_q is not None:
         prev = dict(zip(*[_rate(prev_q, ctx)[c] for c in ("task_id", "light")]))
     frame["prev_light"] = [prev.get(t) for t in frame["task_id"]]
-    frame["prev_light_label"] = [None if p is None else LIGHT_LABELS[p] for p in frame["prev_light"]]
+    frame["prev_light_label"] = [None if p is None else lights.LABELS[p] for p in frame["prev_light"]]
     frame["change"] = [_change(p, c) for p, c in zip(frame["prev_light"], frame["light"])]
     return frame.loc[:, RATING_COLUMNS]
 
@@ -311,16 +316,14 @@ def _quarter_league(quarter: str, ctx: _Context) -> pd.DataFrame:
 
 
 def _league(rated: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
-    points = ctx.scoring["light_points"]
+    points = lights.light_points(ctx.scoring, ctx.ratings["missing_counts_as"])
     weights = ctx.scoring["tier_weights"]
-    counted = ctx.ratings["missing_counts_as"]
     rows = []
     for leader in leader_names(ctx.tasks):
         mine = rated[rated["leader"] == leader]
         total = sum(weights[t] for t in mine["tier"])
-        score = sum(weights[t] * points[counted if light == "missing" else light]
-                    for t, light in zip(mine["tier"], mine["light"]))
-        counts = {light: int((mine["light"] == light).sum()) for light in LIGHTS}
+        score = sum(weights[t] * points[light] for t, light in zip(mine["tier"], mine["light"]))
+        counts = {light: int((mine["light"] == light).sum()) for light in lights.ORDER}
         rows.append({"leader": leader, "score": round(score / total, 1) if total else 0.0,
                      "n_tasks": len(mine), **counts})
     frame = pd.DataFrame(rows)
@@ -360,7 +363,8 @@ def transition_counts(quarter: str, data_dir: str | os.PathLike[str] | Ledger | 
                       tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None) -> pd.DataFrame:
     """Previous light (rows) × current light (columns) task counts; tasks first rated now are left out."""
     rated = rate_quarter(quarter, data_dir, tasks=tasks, rules=rules)
-    table = pd.DataFrame(0, index=pd.Index(LIGHTS, name="prev_light"), columns=pd.Index(LIGHTS, name="light"))
+    table = pd.DataFrame(0, index=pd.Index(lights.ORDER, name="prev_light"),
+                         columns=pd.Index(lights.ORDER, name="light"))
     for prev, current in zip(rated["prev_light"], rated["light"]):
         if prev is not None:
             table.loc[prev, current] += 1
@@ -373,17 +377,19 @@ def describe_rules(rules: dict[str, Any] | None = None) -> list[str]:
     r = rating_rules(rule_set)
     s = scoring_rules(rule_set)
     g, y = _num(r["green_max_behind"]), _num(r["yellow_max_behind"])
-    points = "、".join(f"{LIGHT_LABELS[k]} {_num(v)} 分" for k, v in s["light_points"].items())
+    points = "、".join(f"{lights.LABELS[k]} {_num(v)} 分" for k, v in s["light_points"].items())
     weights = "、".join(f"{TIER_LABELS[t]} {_num(s['tier_weights'][t])}" for t in TIERS)
+    label = lights.LABELS
     return [
         "序时进度差 = 计划累计进度 − 实际累计进度（百分点），以牵头单位报送的数据为准。",
-        f"落后序时进度不超过 {g} 个百分点（含 {g}）为绿灯；超过 {g} 且不超过 {y} 个百分点为黄灯；"
-        f"超过 {y} 个百分点为红灯。",
-        f"本季度节点目标未完成的，至少为{LIGHT_LABELS[r['missed_milestone_min_light']]}；"
-        f"连续 {r['missed_milestone_consecutive_red']} 个季度节点目标未完成的，为红灯。",
-        f"自评“已完成”且实际累计进度达到 {_num(r['done_requires_pct'])}%、节点目标已完成的，评为已完成（销号）。",
-        f"未报年度计划、无法对照序时进度的，按{LIGHT_LABELS[r['no_plan_light']]}处理。",
-        f"牵头单位未报送的，评为未报送，排名中按{LIGHT_LABELS[r['missing_counts_as']]}计分。",
+        f"落后序时进度不超过 {g} 个百分点（含 {g}）为{label['green']}；超过 {g} 且不超过 {y} 个百分点为"
+        f"{label['yellow']}；超过 {y} 个百分点为{label['red']}。",
+        f"本季度节点目标未完成的，至少为{label[r['missed_milestone_min_light']]}；"
+        f"连续 {r['missed_milestone_consecutive_red']} 个季度节点目标未完成的，为{label['red']}。",
+        f"自评“已完成”且实际累计进度达到 {_num(r['done_requires_pct'])}%、节点目标已完成的，"
+        f"评为{label['done']}（销号）。",
+        f"未报年度计划、无法对照序时进度的，按{lights.LABELS[r['no_plan_light']]}处理。",
+        f"牵头单位未报送的，评为未报送，排名中按{lights.LABELS[r['missing_counts_as']]}计分。",
         "督查室可书面说明理由调整灯号，调整留痕可查，报告同时列出规则判定结果。",
         f"市领导得分 = 其牵头任务灯号分值按层级加权的平均数；分值：{points}；层级权重：{weights}。",
         "得分相同的，红灯与未报送项数少者在前；仍相同的，已完成项数多者在前；再相同的并列。",

@@ -3,8 +3,9 @@
 The template (``jj123lib/templates/jj123/``) extends nbconvert's ``lab`` cell
 markup but drops every script and CDN link (require.js, MathJax, mermaid,
 widgets), inlines ``static/jj123.css`` (CJK font stack, A4 print rules, page
-numbers) and sets ``<html lang="zh">``. Inputs, prompts and the ``parameters``
-/ ``injected-parameters`` cells never reach the HTML.
+numbers) after the lights' colour variables from :mod:`jj123lib.lights`, and
+sets ``<html lang="zh">``. Inputs, prompts and the ``parameters`` /
+``injected-parameters`` cells never reach the HTML.
 
 Both pages carry the one Content-Security-Policy of :data:`jj123lib.resources.CSP`: the report
 template reads it from the exporter's resources, the index template from its context.
@@ -80,7 +81,8 @@ def make_exporter() -> HTMLExporter:
 def notebook_to_html(nb: NotebookNode, title: str) -> str:
     """Render an executed notebook to one self-contained HTML document."""
     exporter = make_exporter()
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "jj123_csp": CSP})
+    resources = {"metadata": {"name": title}, "jj123_csp": CSP, "light_variables": lights.css_variables()}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     if CSP not in body:  # the template lost its policy: never write a report without it
         raise RuntimeError("report template did not write the Content-Security-Policy")
     return body

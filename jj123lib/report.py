@@ -3,25 +3,24 @@
 Notebooks stay thin: ``data = leader_report_data(leader, quarter, data_dir)``,
 then one ``display(data.<section>_html())`` per cell. DataFrames are kept on the
 dataclasses for analysts; the ``*_html`` methods return escaped
-:class:`~jj123lib.htmlkit.Html` (unit-submitted text shows verbatim, never executes).
+:class:`~jj123lib.htmlkit.Markup` (unit-submitted text shows verbatim, never executes).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any, ClassVar
 
 import pandas as pd
 
+from jj123lib import lights
 from jj123lib.datadir import DEMO_BANNER, is_demo
 from jj123lib.fingerprint import data_fingerprint, short
 from jj123lib.htmlkit import (
-    LIGHT_LABELS,
-    LIGHT_ORDER,
-    Html,
+    Markup,
     badge,
     change_tag,
     esc,
@@ -34,13 +33,61 @@ from jj123lib.htmlkit import (
 )
 from jj123lib.parameters import validate_params
 from jj123lib.quarters import previous_quarter, quarter_label, quarters_up_to
+from jj123lib.resources import TEMPLATE_DIR
 from jj123lib.rules import rules_source
 from jj123lib.tiers import TIER_LABELS, TIERS
 
 __all__ = ["LeaderReport", "OverviewReport", "ExploreData", "leader_report_data", "overview_data",
-           "explore_data", "Item"]
+           "explore_data", "Item", "CHINA_TZ", "china_today"]
 
-_SEVERITY = {"missing": 0, "red": 1, "yellow": 2, "green": 3, "done": 4}
+# China has kept UTC+8 without daylight saving since 1991: a fixed offset needs no tz database.
+CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+def china_today(now: datetime | None = None) -> date:
+    """The date in China at ``now`` (default: the real clock), whatever the machine's time zone.
+
+    A naive ``now`` is read as the machine's local time, like :meth:`datetime.astimezone` does.
+    """
+    return (now or datetime.now(UTC)).astimezone(CHINA_TZ).date()
+
+
+PAGE_ONLY_MARKER = "/* == page-only"  # in jj123.css: the rules after it style whole pages only
+
+
+def report_css(whole_page: bool = False) -> str:
+    """The report stylesheet: the lights' colour variables, then ``templates/jj123/static/jj123.css``.
+
+    Without ``whole_page`` the page-only rules (``*``, ``html``, the flattened notebook cells, print)
+    are left out: they would restyle the JupyterLab page a report is shown in.
+    """
+    css = (TEMPLATE_DIR / "jj123" / "static" / "jj123.css").read_text(encoding="utf-8")
+    if not whole_page:
+        css = css.split(PAGE_ONLY_MARKER, 1)[0]
+    return f":root {{ {lights.css_variables()} }}\n{css}"
+
+
+def _standalone(body: Markup) -> Markup:
+    """A whole report body with its stylesheet inline, for a notebook's rich display."""
+    return Markup('<div class="jj123-report"><style>{}</style><main>{}</main></div>').format(
+        Markup(report_css()), body)
+
+
+class _Sections:
+    """Mixin: the report's sections in reading order, as one body and as a notebook's rich display."""
+
+    SECTIONS: ClassVar[tuple[str, ...]] = ()
+
+    def body_html(self) -> Markup:
+        """Every section, in the order the notebook shows them."""
+        return Markup("").join(getattr(self, name)() for name in self.SECTIONS)
+
+    def _repr_html_(self) -> str:
+        return str(_standalone(self.body_html()))
+
+def _severity(key: str) -> int:
+    """Sort key, most severe light first; anything that is not a light sorts last."""
+    return -lights.light(key).rank if key in lights.LABELS else 1
 
 
 @dataclass(frozen=True)
@@ -56,55 +103,61 @@ class Item:
 
 
 def _header_html(title: str, subtitle: str, quarter: str, as_of: str | None, fingerprint: str,
-                 demo: bool) -> Html:
+                 demo: bool, generated_on: date) -> Markup:
     banner = f'<div class="jj-demo-banner">{esc(DEMO_BANNER)}</div>' if demo else ""
     as_of_text = as_of or "本季度尚无报送"
     rules_path, rules_sha = rules_source()
     meta = (f"<span>季度：{esc(quarter_label(quarter))}（{esc(quarter)}）</span>"
             f"<span>数据截至：{esc(as_of_text)}</span>"
-            f"<span>生成日期：{esc(date.today().isoformat())}</span>"
+            f"<span>生成日期：{esc(generated_on.isoformat())}</span>"
             f'<span>数据指纹：<code title="{esc(fingerprint)}">{esc(short(fingerprint))}</code></span>'
             f"<span>规则文件：<code>{esc(str(rules_path))}</code>（指纹 <code>{esc(rules_sha)}</code>）</span>")
-    return Html(f'{banner}<header class="jj-header"><h1>{esc(title)}</h1>'
+    return Markup(f'{banner}<header class="jj-header"><h1>{esc(title)}</h1>'
                 f'<div class="jj-subtitle">{esc(subtitle)}</div><div class="jj-meta">{meta}</div></header>')
 
 
-def _card(label: str, value: str, note: str = "") -> str:
-    note_html = f'<div class="jj-card-note">{note}</div>' if note else ""
-    return (f'<div class="jj-card"><div class="jj-card-label">{esc(label)}</div>'
-            f'<div class="jj-card-value">{value}</div>{note_html}</div>')
+def _card(label: str, value: str, note: str = "") -> Markup:
+    """A summary card; ``value`` and ``note`` are escaped unless they are :class:`Markup`."""
+    note_html = Markup('<div class="jj-card-note">{}</div>').format(note) if note else ""
+    return Markup('<div class="jj-card"><div class="jj-card-label">{}</div><div class="jj-card-value">{}</div>'
+                  "{}</div>").format(label, value, note_html)
 
 
-def _light_counts(lights: Iterable[str]) -> dict[str, int]:
-    values = list(lights)
-    return {light: values.count(light) for light in LIGHT_ORDER}
+def _rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """The frame's rows as namedtuples, one field per column (their types are the columns', unknown here)."""
+    return iter(frame.itertuples(index=False))
 
 
-def _rank_change_text(change: Any) -> Html:
-    if is_blank(change):
-        return Html('<span class="change-first">上季度无排名</span>')
+def _light_counts(keys: Iterable[str]) -> dict[str, int]:
+    values = list(keys)
+    return {light: values.count(light) for light in lights.ORDER}
+
+
+def _rank_change_text(change: float | None) -> Markup:
+    if change is None or is_blank(change):
+        return Markup('<span class="change-first">上季度无排名</span>')
     value = int(change)
     if value > 0:
-        return Html(f'<span class="change-better">较上季度上升 {value} 位</span>')
+        return Markup(f'<span class="change-better">较上季度上升 {value} 位</span>')
     if value < 0:
-        return Html(f'<span class="change-worse">较上季度下降 {-value} 位</span>')
-    return Html('<span class="change-same">与上季度持平</span>')
+        return Markup(f'<span class="change-worse">较上季度下降 {-value} 位</span>')
+    return Markup('<span class="change-same">与上季度持平</span>')
 
 
-def _score_change_text(score: Any, prev: Any) -> Html:
-    if is_blank(prev):
-        return Html('<span class="change-first">上季度无得分</span>')
+def _score_change_text(score: float, prev: float | None) -> Markup:
+    if prev is None or is_blank(prev):
+        return Markup('<span class="change-first">上季度无得分</span>')
     delta = float(score) - float(prev)
     if abs(delta) < 0.05:
-        return Html(f'<span class="change-same">上季度 {float(prev):.1f}，持平</span>')
+        return Markup(f'<span class="change-same">上季度 {float(prev):.1f}，持平</span>')
     cls, sign = ("change-better", "+") if delta > 0 else ("change-worse", "−")
-    return Html(f'<span class="{cls}">上季度 {float(prev):.1f}，{sign}{abs(delta):.1f}</span>')
+    return Markup(f'<span class="{cls}">上季度 {float(prev):.1f}，{sign}{abs(delta):.1f}</span>')
 
 
 def _items(rows: pd.DataFrame, field_name: str) -> list[Item]:
     """Lead-unit text first, then co-unit notes, most severe lights first."""
     items: list[Item] = []
-    for row in rows.itertuples(index=False):
+    for row in _rows(rows):
         text = text_or_none(getattr(row, field_name))
         if text:
             items.append(Item(row.task_id, row.title, row.lead_unit, text, row.light, True))
@@ -112,12 +165,12 @@ def _items(rows: pd.DataFrame, field_name: str) -> list[Item]:
             co_text = text_or_none(note.get(field_name))
             if co_text:
                 items.append(Item(row.task_id, row.title, str(note.get("unit", "")), co_text, row.light, False))
-    return sorted(items, key=lambda i: (_SEVERITY.get(i.light, 9), i.task_id, not i.lead))
+    return sorted(items, key=lambda i: (_severity(i.light), i.task_id, not i.lead))
 
 
-def _items_html(items: list[Item], empty: str, urgent_lights: tuple[str, ...] = ()) -> Html:
+def _items_html(items: list[Item], empty: str, urgent_lights: tuple[str, ...] = ()) -> Markup:
     if not items:
-        return Html(f'<p class="jj-empty">{esc(empty)}</p>')
+        return Markup(f'<p class="jj-empty">{esc(empty)}</p>')
     parts = []
     for item in items:
         cls = "jj-item urgent" if item.light in urgent_lights else "jj-item"
@@ -126,26 +179,26 @@ def _items_html(items: list[Item], empty: str, urgent_lights: tuple[str, ...] = 
             f'<div class="{cls}"><div class="jj-item-head">{badge(item.light)} {esc(item.task_id)} '
             f'{esc(item.title)}</div><div class="jj-item-text">{esc(item.text)}</div>'
             f'<div class="jj-item-from">{esc(role)}：{esc(item.unit)}</div></div>')
-    return Html("".join(parts))
+    return Markup("".join(parts))
 
 
-def _rules_html(rules: list[str]) -> Html:
+def _rules_html(rules: list[str]) -> Markup:
     lis = "".join(f"<li>{esc(r)}</li>" for r in rules)
-    return Html(f'<ol class="jj-rules">{lis}</ol>')
+    return Markup(f'<ol class="jj-rules">{lis}</ol>')
 
 
-def _light_cell(row: Any) -> Html:
+def _light_cell(row: Any) -> Markup:
     reason = f'<div class="jj-note">{esc(row.reason)}</div>' if not is_blank(row.reason) else ""
     override = ""
     if bool(row.overridden):
-        override = (f'<div class="jj-note">督查室调整（规则判定：{esc(LIGHT_LABELS.get(row.rule_light, ""))}）：'
+        override = (f'<div class="jj-note">督查室调整（规则判定：{esc(lights.LABELS.get(row.rule_light, ""))}）：'
                     f'{esc(row.override_reason)}</div>')
-    return Html(f"{badge(row.light, row.light_label)}{reason}{override}")
+    return Markup(f"{badge(row.light, row.light_label)}{reason}{override}")
 
 
-def _change_cell(row: Any) -> Html:
+def _change_cell(row: Any) -> Markup:
     prev = "" if is_blank(row.prev_light) else f"上季度 {badge(row.prev_light, row.prev_light_label)}<br>"
-    return Html(f"{prev}{change_tag(row.change)}")
+    return Markup(f"{prev}{change_tag(row.change)}")
 
 
 def _quota_rows(tasks: pd.DataFrame, leader: str | None = None) -> pd.DataFrame:
@@ -177,8 +230,12 @@ def _load_common(quarter: str, data_dir: str) -> dict[str, Any]:
 # Leader report
 # ----------------------------------------------------------------------------------------------
 @dataclass
-class LeaderReport:
+class LeaderReport(_Sections):
     """Everything ``leader_report.ipynb`` shows for one leader and quarter."""
+
+    SECTIONS: ClassVar[tuple[str, ...]] = (
+        "header_html", "summary_html", "coordination_html", "quota_html", "tasks_html", "charts_html",
+        "progress_html", "problems_html", "next_steps_html", "rules_html")
 
     leader: str
     quarter: str
@@ -191,6 +248,7 @@ class LeaderReport:
     league: pd.DataFrame
     quota: pd.DataFrame  # tier, tier_label, required, actual, ok
     rules: list[str] = field(default_factory=list)
+    generated_on: date = field(default_factory=china_today)  # printed as 生成日期, China time
 
     @property
     def title(self) -> str:
@@ -203,20 +261,21 @@ class LeaderReport:
     @property
     def league_row(self) -> dict[str, Any] | None:
         rows = self.league[self.league["leader"] == self.leader]
-        return None if rows.empty else rows.iloc[0].to_dict()
+        return None if rows.empty else {str(k): v for k, v in rows.iloc[0].items()}
 
     def light_counts(self) -> dict[str, int]:
         return _light_counts(self.tasks["light"])
 
     # -- sections ------------------------------------------------------------------------
-    def header_html(self) -> Html:
+    def header_html(self) -> Markup:
         subtitle = (f"晋江市{self.quarter[:4]}年度“123”争先进位工作 · {quarter_label(self.quarter)}督查报告 · "
                     f"牵头市领导：{self.leader}")
-        return _header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo)
+        return _header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo,
+                            self.generated_on)
 
-    def summary_html(self) -> Html:
+    def summary_html(self) -> Markup:
         counts = self.light_counts()
-        cards = [_card(LIGHT_LABELS[k], f"{badge(k, f'{counts[k]}')}", "项") for k in LIGHT_ORDER]
+        cards = [_card(lights.LABELS[k], badge(k, str(counts[k])), "项") for k in lights.ORDER]
         row = self.league_row
         if row is not None:
             cards.insert(0, _card("综合得分", esc(f"{float(row['score']):.1f}"),
@@ -228,40 +287,40 @@ class LeaderReport:
                               if trend.get(k, 0))
         note = (f"牵头任务 {len(self.tasks)} 项；较上季度：{trend_text}。" if trend_text else
                 f"牵头任务 {len(self.tasks)} 项。")
-        return section("总体情况", Html(f'<div class="jj-cards">{"".join(cards)}</div>'), note=note)
+        return section("总体情况", Markup('<div class="jj-cards">{}</div>').format(Markup("").join(cards)), note=note)
 
     def attention_items(self) -> list[Item]:
         """Tasks the leader must act on: red and 未报送 first."""
         rows = self.tasks[self.tasks["light"].isin(["missing", "red"])]
         return [Item(r.task_id, r.title, r.lead_unit, str(r.reason), r.light, True)
-                for r in rows.sort_values("light", key=lambda s: s.map(_SEVERITY)).itertuples(index=False)]
+                for r in _rows(rows.sort_values("light", key=lambda s: s.map(_severity)))]
 
-    def coordination_html(self) -> Html:
+    def coordination_html(self) -> Markup:
         attention = _items_html(self.attention_items(), "本季度无红灯或未报送任务。", ("missing", "red"))
         requests = _items_html(_items(self.tasks, "coordination"), "各责任单位本季度未提出需协调事项。",
                                ("missing", "red"))
-        body = Html(f"<h3>红灯与未报送任务</h3>{attention}<h3>责任单位提请协调的事项</h3>{requests}")
+        body = Markup(f"<h3>红灯与未报送任务</h3>{attention}<h3>责任单位提请协调的事项</h3>{requests}")
         return section("需协调事项", body, note="需要市领导出面协调或督促的事项，按灯号严重程度排列。")
 
-    def quota_html(self) -> Html:
-        rows = [[r.tier_label, str(r.required), str(r.actual), Html("达标" if r.ok else
-                 '<span class="change-worse">未达标</span>')] for r in self.quota.itertuples(index=False)]
+    def quota_html(self) -> Markup:
+        rows = [[r.tier_label, str(r.required), str(r.actual), Markup("达标" if r.ok else
+                 '<span class="change-worse">未达标</span>')] for r in _rows(self.quota)]
         body = table([("层级", ""), ("最低项数", "num"), ("实际项数", "num"), ("是否达标", "center")], rows)
         ok = bool(self.quota["ok"].all()) if len(self.quota) else True
-        minimums = "、".join(f"{r.tier_label}至少 {r.required} 项" for r in self.quota.itertuples(index=False))
+        minimums = "、".join(f"{r.tier_label}至少 {r.required} 项" for r in _rows(self.quota))
         note = (f"牵头任务数满足通知要求：{minimums}。" if ok
                 else "牵头任务数未满足通知要求，见下表。")
         return section("配额执行情况", body, note=note)
 
-    def tasks_html(self) -> Html:
+    def tasks_html(self) -> Markup:
         columns = [("层级", ""), ("任务", ""), ("责任单位", ""), ("本季度节点目标", "wrap"), ("计划", "num"),
                    ("实际", "num"), ("差距", "num"), ("灯号及原因", ""), ("自评", "center nowrap"),
                    ("较上季度", "center")]
         rows, classes = [], []
-        for r in self.tasks.itertuples(index=False):
-            units = esc(r.lead_unit) + (Html(f'<div class="jj-note">配合：{esc(list(r.units)[1:])}</div>')
+        for r in _rows(self.tasks):
+            units = esc(r.lead_unit) + (Markup(f'<div class="jj-note">配合：{esc(list(r.units)[1:])}</div>')
                                         if len(r.units) > 1 else "")
-            rows.append([r.tier_label, Html(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), Html(units),
+            rows.append([r.tier_label, Markup(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), Markup(units),
                          "—" if is_blank(r.milestone) else r.milestone, fmt_pct(r.planned_pct),
                          fmt_pct(r.actual_pct), fmt_gap(r.gap), _light_cell(r),
                          "—" if is_blank(r.self_status) else r.self_status, _change_cell(r)])
@@ -274,36 +333,37 @@ class LeaderReport:
         from jj123lib.charts import trajectory_chart
 
         out = []
-        for r in self.tasks.itertuples(index=False):
+        for r in _rows(self.tasks):
             hist = self.history[self.history["task_id"] == r.task_id]
             out.append((f"{r.task_id} {r.title}", trajectory_chart(hist, f"{r.task_id} {r.title}", self.quarters)))
         return out
 
-    def charts_html(self) -> Html:
+    def charts_html(self) -> Markup:
         from jj123lib.charts import figure_html
 
         figs = [figure_html(fig, alt=f"{title}：计划与实际累计进度") for title, fig in self.trajectory_figures()]
-        body = Html(f'<div class="jj-figure-grid">{"".join(figs)}</div>')
+        body = Markup(f'<div class="jj-figure-grid">{"".join(figs)}</div>')
         return section("进度轨迹", body, note="虚线为计划累计进度，实线为实际累计进度；圆点颜色为当季灯号。")
 
-    def progress_html(self) -> Html:
+    def progress_html(self) -> Markup:
         return section("工作进展", _items_html(_items(self.tasks, "progress"), "各责任单位本季度未报送工作进展。"),
                        note="牵头单位报送的本季度工作进展（正式进度），配合单位的补充说明列在其后。")
 
-    def problems_html(self) -> Html:
+    def problems_html(self) -> Markup:
         return section("存在问题", _items_html(_items(self.tasks, "problems"), "各责任单位本季度未报告存在问题。",
                                            ("missing", "red")))
 
-    def next_steps_html(self) -> Html:
+    def next_steps_html(self) -> Markup:
         return section("下步计划", _items_html(_items(self.tasks, "next_steps"), "各责任单位本季度未报送下步计划。"))
 
-    def rules_html(self) -> Html:
+    def rules_html(self) -> Markup:
         return section("附录：评价规则", _rules_html(self.rules),
                        note="本报告按以下规则评定灯号和排名（规则文件见页眉）。")
 
 
-def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[str] | None = None) -> LeaderReport:
-    """Build the leader report view-model (validates the parameters first)."""
+def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[str] | None = None, *,
+                       now: datetime | None = None) -> LeaderReport:
+    """Build the leader report view-model (validates the parameters first); ``now`` dates it (default: now)."""
     params = validate_params("leader", quarter, data_dir, leader)
     assert params.leader is not None
     common = _load_common(params.quarter, params.data_dir)
@@ -317,6 +377,7 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
         data_as_of=common["as_of"], fingerprint=common["fingerprint"], tasks=mine.reset_index(drop=True),
         history=history[history["task_id"].isin(mine["task_id"])].reset_index(drop=True),
         league=common["league"], quota=_quota_rows(common["tasks"], params.leader), rules=common["rules"],
+        generated_on=china_today(now),
     )
 
 
@@ -324,8 +385,12 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
 # Quarterly overview
 # ----------------------------------------------------------------------------------------------
 @dataclass
-class OverviewReport:
+class OverviewReport(_Sections):
     """Everything ``quarterly_overview.ipynb`` shows for one quarter."""
+
+    SECTIONS: ClassVar[tuple[str, ...]] = (
+        "header_html", "summary_html", "alerts_html", "grid_html", "distribution_html", "league_html",
+        "transitions_html", "quota_html", "not_submitted_html", "rules_html")
 
     quarter: str
     data_dir: str
@@ -338,33 +403,35 @@ class OverviewReport:
     quota: pd.DataFrame  # wide: leader × tier "actual/required", 达标
     leaders: list[str]
     rules: list[str] = field(default_factory=list)
+    generated_on: date = field(default_factory=china_today)  # printed as 生成日期, China time
 
     @property
     def title(self) -> str:
         return "“123”争先进位工作季度督查总览"
 
-    def header_html(self) -> Html:
+    def header_html(self) -> Markup:
         subtitle = (f"晋江市{self.quarter[:4]}年度“123”争先进位工作 · {quarter_label(self.quarter)} · "
                     f"全部 {len(self.rated)} 项任务")
-        return _header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo)
+        return _header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo,
+                            self.generated_on)
 
-    def summary_html(self) -> Html:
+    def summary_html(self) -> Markup:
         counts = _light_counts(self.rated["light"])
-        cards = [_card(LIGHT_LABELS[k], f"{badge(k, f'{counts[k]}')}", "项") for k in LIGHT_ORDER]
-        return section("总体情况", Html(f'<div class="jj-cards">{"".join(cards)}</div>'),
+        cards = [_card(lights.LABELS[k], badge(k, str(counts[k])), "项") for k in lights.ORDER]
+        return section("总体情况", Markup('<div class="jj-cards">{}</div>').format(Markup("").join(cards)),
                        note=f"共 {len(self.rated)} 项任务、{len(self.leaders)} 位牵头市领导。")
 
     def alerts(self) -> pd.DataFrame:
         rows = self.rated[self.rated["light"].isin(["red", "missing"])].copy()
-        rows["_sev"] = rows["light"].map(_SEVERITY)
+        rows["_sev"] = rows["light"].map(_severity)
         return rows.sort_values(["_sev", "task_id"]).drop(columns="_sev").reset_index(drop=True)
 
-    def alerts_html(self) -> Html:
+    def alerts_html(self) -> Markup:
         alerts = self.alerts()
         if alerts.empty:
-            return section("红灯与未报送", Html('<p class="jj-empty">本季度无红灯或未报送任务。</p>'))
-        rows = [[badge(r.light, r.light_label), Html(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), r.leader,
-                 r.lead_unit, fmt_gap(r.gap), r.reason, _change_cell(r)] for r in alerts.itertuples(index=False)]
+            return section("红灯与未报送", Markup('<p class="jj-empty">本季度无红灯或未报送任务。</p>'))
+        rows = [[badge(r.light, r.light_label), Markup(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), r.leader,
+                 r.lead_unit, fmt_gap(r.gap), r.reason, _change_cell(r)] for r in _rows(alerts)]
         body = table([("灯号", "center"), ("任务", ""), ("牵头市领导", "nowrap"), ("牵头单位", ""), ("差距", "num"),
                       ("原因", "wrap"), ("较上季度", "center")], rows, [f"row-{r}" for r in alerts["light"]])
         n_missing = int((alerts["light"] == "missing").sum())
@@ -382,15 +449,15 @@ class OverviewReport:
                 index=False, name=None))})
         return pd.DataFrame(rows)
 
-    def grid_html(self) -> Html:
+    def grid_html(self) -> Markup:
         grid = self.grid()
         width = max((len(t) for t in grid["tasks"]), default=0)
         columns = [("牵头市领导", "leader")] + [(f"任务 {i + 1}", "center") for i in range(width)]
         rows = []
-        for g in grid.itertuples(index=False):
+        for g in _rows(grid):
             cells: list[Any] = [g.leader]
             for task_id, title, light, _tier in g.tasks:
-                cells.append(Html(f'{badge(light, title=f"{task_id} {title}")}<div class="jj-note">{esc(task_id)}'
+                cells.append(Markup(f'{badge(light, title=f"{task_id} {title}")}<div class="jj-note">{esc(task_id)}'
                                   f"</div>"))
             cells += [""] * (width - len(g.tasks))
             rows.append(cells)
@@ -402,65 +469,67 @@ class OverviewReport:
     def distribution(self) -> pd.DataFrame:
         """Counts of lights per tier (rows: tier labels; columns: light keys), with a total row."""
         table_ = pd.crosstab(self.rated["tier"], self.rated["light"]).reindex(index=list(TIERS),
-                                                                             columns=list(LIGHT_ORDER),
+                                                                             columns=list(lights.ORDER),
                                                                              fill_value=0)
         table_.index = [TIER_LABELS[t] for t in table_.index]
         return table_
 
-    def distribution_html(self) -> Html:
+    def distribution_html(self) -> Markup:
         from jj123lib.charts import distribution_chart, figure_html
 
         dist = self.distribution()
-        columns = [("层级", "")] + [(LIGHT_LABELS[k], "num") for k in LIGHT_ORDER] + [("合计", "num")]
+        columns = [("层级", "")] + [(lights.LABELS[k], "num") for k in lights.ORDER] + [("合计", "num")]
         rows = [[label, *[str(int(v)) for v in dist.loc[label]], str(int(dist.loc[label].sum()))]
                 for label in dist.index]
-        rows.append(["合计", *[str(int(dist[k].sum())) for k in LIGHT_ORDER], str(int(dist.values.sum()))])
+        rows.append(["合计", *[str(int(dist[k].sum())) for k in lights.ORDER], str(int(dist.values.sum()))])
         fig = distribution_chart(dist)
-        body = Html(table(columns, rows) + figure_html(fig, alt="各层级任务灯号分布"))
+        body = Markup(table(columns, rows) + figure_html(fig, alt="各层级任务灯号分布"))
         return section("各层级灯号分布", body)
 
-    def league_html(self) -> Html:
+    def league_html(self) -> Markup:
         rows = []
-        for r in self.league.itertuples(index=False):
+        for r in _rows(self.league):
             prev = "—" if is_blank(r.prev_rank) else str(int(r.prev_rank))
             rows.append([str(int(r.rank)), r.leader, f"{float(r.score):.1f}",
                          "—" if is_blank(r.prev_score) else f"{float(r.prev_score):.1f}", prev,
-                         _rank_change_text(r.rank_change), str(int(r.done)), str(int(r.green)), str(int(r.yellow)),
-                         str(int(r.red)), str(int(r.missing))])
-        body = table([("名次", "num"), ("牵头市领导", ""), ("得分", "num"), ("上季度得分", "num"),
-                      ("上季度名次", "num"), ("名次变化", ""), ("已完成", "num"), ("绿灯", "num"), ("黄灯", "num"),
-                      ("红灯", "num"), ("未报送", "num")], rows)
+                         _rank_change_text(r.rank_change), *[str(int(getattr(r, k))) for k in lights.ORDER]])
+        columns = [("名次", "num"), ("牵头市领导", ""), ("得分", "num"), ("上季度得分", "num"), ("上季度名次", "num"),
+                   ("名次变化", ""), *[(lights.LABELS[k], "num") for k in lights.ORDER]]
+        body = table(columns, rows)
         return section("市领导排名", body, note="得分为牵头任务灯号分值按层级加权的平均数，计分规则见附录。")
 
-    def transitions_html(self) -> Html:
+    def transitions_html(self) -> Markup:
         trans = self.transitions
         prev_q = previous_quarter(self.quarter)
         if prev_q is None or trans.to_numpy().sum() == 0:
-            return section("灯号变化", Html('<p class="jj-empty">本季度为年度首次评价，无上季度灯号可比较。</p>'))
-        columns = [("上季度 \\ 本季度", "")] + [(LIGHT_LABELS[k], "num") for k in LIGHT_ORDER]
+            return section("灯号变化", Markup('<p class="jj-empty">本季度为年度首次评价，无上季度灯号可比较。</p>'))
+        columns = [("上季度 \\ 本季度", "")] + [(lights.LABELS[k], "num") for k in lights.ORDER]
+        full = trans.reindex(index=list(lights.ORDER), columns=list(lights.ORDER), fill_value=0)
+        counts: dict[tuple[str, str], int] = {
+            (prev, cur): int(n) for prev, row in zip(lights.ORDER, full.to_numpy().tolist())
+            for cur, n in zip(lights.ORDER, row)}
         rows = []
-        for prev in LIGHT_ORDER:
-            values = [int(trans.loc[prev, cur]) if prev in trans.index and cur in trans.columns else 0
-                      for cur in LIGHT_ORDER]
-            rows.append([badge(prev), *[Html(f"<b>{v}</b>") if v and prev != cur else str(v)
-                                        for v, cur in zip(values, LIGHT_ORDER)]])
+        for prev in lights.ORDER:
+            values = [counts[prev, cur] for cur in lights.ORDER]
+            rows.append([badge(prev), *[Markup(f"<b>{v}</b>") if v and prev != cur else str(v)
+                                        for v, cur in zip(values, lights.ORDER)]])
         better = worse = 0
-        for prev in LIGHT_ORDER:
-            for cur in LIGHT_ORDER:
-                n = int(trans.loc[prev, cur]) if prev in trans.index and cur in trans.columns else 0
-                if _SEVERITY[cur] > _SEVERITY[prev]:
+        for prev in lights.ORDER:
+            for cur in lights.ORDER:
+                n = counts[prev, cur]
+                if _severity(cur) > _severity(prev):
                     better += n
-                elif _SEVERITY[cur] < _SEVERITY[prev]:
+                elif _severity(cur) < _severity(prev):
                     worse += n
         body = table(columns, rows)
         return section("灯号变化", body,
                        note=f"与{quarter_label(prev_q)}相比：好转 {better} 项，变差 {worse} 项"
                             "（行为上季度灯号，列为本季度灯号）。")
 
-    def quota_html(self) -> Html:
+    def quota_html(self) -> Markup:
         wide = self.quota.reset_index()
         columns = [(str(c), "" if i == 0 else "center") for i, c in enumerate(wide.columns)]
-        rows = [[str(v) for v in r] for r in wide.itertuples(index=False)]
+        rows = [[str(v) for v in r] for r in _rows(wide)]
         return section("配额执行情况", table(columns, rows), note="每格为“实际项数/最低项数”。")
 
     def not_submitted(self) -> pd.DataFrame:
@@ -468,22 +537,23 @@ class OverviewReport:
         return rows[["lead_unit", "task_id", "title", "leader"]].sort_values(["lead_unit", "task_id"]).reset_index(
             drop=True)
 
-    def not_submitted_html(self) -> Html:
+    def not_submitted_html(self) -> Markup:
         frame = self.not_submitted()
         if frame.empty:
-            return section("未报送单位", Html('<p class="jj-empty">本季度各牵头单位均已报送。</p>'))
-        rows = [[r.lead_unit, Html(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), r.leader]
-                for r in frame.itertuples(index=False)]
+            return section("未报送单位", Markup('<p class="jj-empty">本季度各牵头单位均已报送。</p>'))
+        rows = [[r.lead_unit, Markup(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), r.leader]
+                for r in _rows(frame)]
         body = table([("牵头单位", ""), ("未报送任务", ""), ("牵头市领导", "")], rows, ["row-missing"] * len(rows))
         note = f"共 {frame['lead_unit'].nunique()} 个单位、{len(frame)} 项任务未报送。"
         return section("未报送单位", body, note=note)
 
-    def rules_html(self) -> Html:
+    def rules_html(self) -> Markup:
         return section("附录：评价规则", _rules_html(self.rules))
 
 
-def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None) -> OverviewReport:
-    """Build the quarterly overview view-model (validates the parameters first)."""
+def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None, *,
+                  now: datetime | None = None) -> OverviewReport:
+    """Build the quarterly overview view-model (validates the parameters first); ``now`` dates it."""
     from jj123lib.quotas import check_quotas
     from jj123lib.ratings import transition_counts
     from jj123lib.tasks import leaders
@@ -495,15 +565,27 @@ def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None) 
         fingerprint=common["fingerprint"], rated=common["rated"], league=common["league"],
         transitions=transition_counts(params.quarter, params.data_dir),
         quota=check_quotas(common["tasks"]).wide(), leaders=leaders(common["tasks"]), rules=common["rules"],
+        generated_on=china_today(now),
     )
 
 
 # ----------------------------------------------------------------------------------------------
 # Explore (analysts)
 # ----------------------------------------------------------------------------------------------
+def _frame_html(frame: pd.DataFrame) -> Markup:
+    """A small DataFrame as an escaped table, its index as the first column."""
+    columns = [(str(frame.index.name or ""), "")] + [(str(c), "num") for c in frame.columns]
+    rows = [[str(label), *["—" if is_blank(v) else f"{v:g}" if isinstance(v, float) else str(v) for v in values]]
+            for label, values in zip(frame.index, frame.to_numpy().tolist())]
+    return table(columns, rows)
+
+
 @dataclass
-class ExploreData:
+class ExploreData(_Sections):
     """Tables an analyst starts from, as plain DataFrames."""
+
+    SECTIONS: ClassVar[tuple[str, ...]] = ("header_html", "lights_by_leader_html", "lights_by_tier_html",
+                                           "gap_by_leader_html")
 
     quarter: str
     data_dir: str
@@ -516,17 +598,34 @@ class ExploreData:
 
     def lights_by_leader(self) -> pd.DataFrame:
         out = pd.crosstab(self.ratings["leader"], self.ratings["light_label"])
-        return out.reindex(columns=[LIGHT_LABELS[k] for k in LIGHT_ORDER], fill_value=0)
+        return out.reindex(columns=[lights.LABELS[k] for k in lights.ORDER], fill_value=0)
 
     def lights_by_tier(self) -> pd.DataFrame:
         out = pd.crosstab(self.ratings["tier_label"], self.ratings["light_label"])
-        out = out.reindex(index=[TIER_LABELS[t] for t in TIERS], columns=[LIGHT_LABELS[k] for k in LIGHT_ORDER],
+        out = out.reindex(index=[TIER_LABELS[t] for t in TIERS], columns=[lights.LABELS[k] for k in lights.ORDER],
                           fill_value=0)
         return out
 
     def gap_by_leader(self) -> pd.DataFrame:
         return (self.ratings.groupby("leader")[["planned_pct", "actual_pct", "gap"]].mean().round(1)
                 .sort_values("gap", ascending=False))
+
+    def header_html(self) -> Markup:
+        banner = Markup('<div class="jj-demo-banner">{}</div>').format(DEMO_BANNER) if self.demo else ""
+        return Markup('{}<header class="jj-header"><h1>“123”任务数据探索</h1><div class="jj-subtitle">{}（{}）'
+                      " · 全部 {} 项任务</div></header>").format(banner, quarter_label(self.quarter), self.quarter,
+                                                           len(self.ratings))
+
+    def lights_by_leader_html(self) -> Markup:
+        return section("各市领导灯号", _frame_html(self.lights_by_leader().rename_axis("牵头市领导")))
+
+    def lights_by_tier_html(self) -> Markup:
+        return section("各层级灯号", _frame_html(self.lights_by_tier().rename_axis("层级")))
+
+    def gap_by_leader_html(self) -> Markup:
+        frame = self.gap_by_leader().rename(columns={"planned_pct": "计划", "actual_pct": "实际", "gap": "差距"})
+        return section("各市领导平均进度", _frame_html(frame.rename_axis("牵头市领导")),
+                       note="计划、实际为累计进度的平均数；差距 = 计划 − 实际（百分点），按差距从大到小排列。")
 
     def progress_by_quarter(self) -> pd.DataFrame:
         return self.history.pivot_table(index="task_id", columns="quarter", values="actual_pct")

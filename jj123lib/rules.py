@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from jj123lib import lights
 from jj123lib.exceptions import RulesError
 from jj123lib.resources import DEFAULT_RULES
 from jj123lib.tiers import TIERS
@@ -76,9 +77,6 @@ def quota_minimums(rules: dict[str, Any], source: str | os.PathLike[str] = "rule
     return out
 
 
-RATING_LIGHTS: tuple[str, ...] = ("done", "green", "yellow", "red")
-
-
 def rating_rules(rules: dict[str, Any], source: str | os.PathLike[str] = "rules") -> dict[str, Any]:
     """The ``ratings:`` section, checked: thresholds are numbers with green ≤ yellow."""
     section = rules.get("ratings") if isinstance(rules, dict) else None
@@ -114,7 +112,7 @@ def scoring_rules(rules: dict[str, Any], source: str | os.PathLike[str] = "rules
     if not isinstance(points, dict) or not isinstance(weights, dict):
         raise RulesError(str(source), "scoring 段应含 light_points 与 tier_weights")
     out_points: dict[str, float] = {}
-    for light in RATING_LIGHTS:
+    for light in lights.RATED:
         value = points.get(light)
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise RulesError(str(source), f"scoring.light_points.{light} 应为数值")

@@ -1,14 +1,13 @@
-"""Charts: Chinese text without warnings, colours consistent with the CSS, embedded images."""
+"""Charts: Chinese text without warnings, the lights' own colours, embedded images."""
 
 from __future__ import annotations
 
-import re
 import warnings
 
 import pandas as pd
+from matplotlib.colors import to_hex
 
-from jj123lib import charts
-from jj123lib.render import TEMPLATE_DIR
+from jj123lib import charts, lights
 
 
 def _history() -> pd.DataFrame:
@@ -40,10 +39,13 @@ def test_distribution_chart() -> None:
     assert labels == ["已完成", "绿灯", "黄灯", "红灯", "未报送"]
 
 
-def test_light_colours_match_css() -> None:
-    css = (TEMPLATE_DIR / "jj123" / "static" / "jj123.css").read_text(encoding="utf-8")
-    for light, colour in charts.LIGHT_COLORS.items():
-        assert re.search(rf"--light-{light}:\s*{colour};", css), light
+def test_charts_draw_lights_in_their_colours() -> None:
+    counts = pd.DataFrame({key: [1] for key in lights.ORDER}, index=["全国领先示范"])
+    ax = charts.distribution_chart(counts).axes[0]
+    bar_colours = [to_hex(container.patches[0].get_facecolor()) for container in ax.containers]
+    assert bar_colours == [lights.COLORS[key] for key in lights.ORDER]
+    dots = charts.trajectory_chart(_history(), "N01", ["2026Q1", "2026Q2"]).axes[0].collections
+    assert [to_hex(dot.get_facecolor()[0]) for dot in dots] == [lights.COLORS["green"]]
 
 
 def test_escaped_alt_text() -> None:

@@ -11,7 +11,8 @@ from jj123lib.datadir import is_demo
 from jj123lib.demo import generate_demo
 from jj123lib.exceptions import Jj123Error
 from jj123lib.ledger import Ledger
-from jj123lib.ratings import LIGHTS, league_table, rate_quarter
+from jj123lib.lights import ORDER as LIGHTS
+from jj123lib.ratings import league_table, rate_quarter
 from jj123lib.tasks import leaders
 
 

@@ -17,7 +17,8 @@ from ledger_helpers import TASKS, filled_progress
 from jj123lib.forms import STATUSES
 from jj123lib.ingest import MAX_TEXT, ingest_files
 from jj123lib.ledger import Ledger
-from jj123lib.ratings import LIGHTS, rate_task
+from jj123lib.lights import ORDER as LIGHTS
+from jj123lib.ratings import rate_task
 from jj123lib.rules import load_rules, rating_rules
 
 RULES = rating_rules(load_rules())

@@ -9,10 +9,10 @@ import pytest
 from ledger_helpers import record_plan, record_progress
 
 from jj123lib.ledger import Ledger
+from jj123lib.lights import LABELS as LIGHT_LABELS
+from jj123lib.lights import ORDER as LIGHTS
 from jj123lib.ratings import (
     LEAGUE_COLUMNS,
-    LIGHT_LABELS,
-    LIGHTS,
     RATING_COLUMNS,
     describe_rules,
     league_table,

@@ -121,3 +121,16 @@ def test_index_legend_and_colours_come_from_lights() -> None:
     assert all(p >= 0 for p in positions) and positions == sorted(positions)
     for key in lights.ORDER:
         assert f"--light-{key}: {lights.COLORS[key]};" in html
+
+
+def test_light_colours_come_from_lights(demo_batch) -> None:
+    from jj123lib import lights
+    from jj123lib.render import TEMPLATE_DIR
+
+    html = (demo_batch.out_dir / "chen-lirong.html").read_text(encoding="utf-8")
+    head = html.split("</head>", 1)[0]
+    declared = dict(re.findall(r"--light-(\w+):\s*(#[0-9a-f]{6});", head))
+    assert declared == lights.COLORS  # every light, once, in its colour
+    assert head.index(lights.css_variables()) < head.index(".light-red")  # declared before the stylesheet uses them
+    css = (TEMPLATE_DIR / "jj123" / "static" / "jj123.css").read_text(encoding="utf-8")
+    assert not re.search(r"--light-\w+\s*:", css)  # the stylesheet only uses them

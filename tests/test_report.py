@@ -72,7 +72,7 @@ def test_unit_text_is_escaped(leader_report) -> None:
     r2 = type(r)(**{**r.__dict__, "tasks": tasks})
     for html in (r2.problems_html(), r2.coordination_html(), r2.tasks_html(), r2.progress_html()):
         assert "<script>" not in html
-        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; $x^2$ **粗体**" in html
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; $x^2$ **粗体**" in html
 
 
 def test_blank_words() -> None:
@@ -104,3 +104,85 @@ def test_explore_data(demo_data) -> None:
     assert int(e.lights_by_leader().to_numpy().sum()) == 48
     assert list(e.lights_by_tier().columns) == ["已完成", "绿灯", "黄灯", "红灯", "未报送"]
     assert set(e.progress_by_quarter().columns) == {"2026Q1", "2026Q2", "2026Q3"}
+
+
+_MIDNIGHT_PROBE = """
+from datetime import datetime, timezone
+from jj123lib.report import china_today
+instant = datetime(2026, 9, 30, 16, 30, tzinfo=timezone.utc)  # 00:30 on 1 October in China
+local_naive = datetime.fromtimestamp(instant.timestamp())  # what the machine's clock reads, naive
+print(china_today(instant), china_today(local_naive), local_naive.date())
+"""
+
+
+@pytest.mark.parametrize("tz", ["UTC", "Asia/Shanghai", "America/Los_Angeles"])
+def test_report_dates_are_china_time_whatever_the_machine_zone(tz: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _MIDNIGHT_PROBE], env={**os.environ, "TZ": tz}, check=True,
+                         capture_output=True, text=True).stdout.split()
+    aware, naive, machine_date = out
+    assert aware == naive == "2026-10-01"
+    assert machine_date == ("2026-10-01" if tz == "Asia/Shanghai" else "2026-09-30")  # the zone did matter
+
+
+def test_injected_clock_dates_the_header(demo_data) -> None:
+    from datetime import UTC, datetime
+
+    just_before = datetime(2026, 9, 30, 15, 59, tzinfo=UTC)  # 23:59 on 30 September in China
+    just_after = datetime(2026, 9, 30, 16, 0, tzinfo=UTC)
+    assert "生成日期：2026-09-30" in leader_report_data("陈丽蓉", "2026Q3", demo_data.data_dir,
+                                                     now=just_before).header_html()
+    assert "生成日期：2026-10-01" in overview_data("2026Q3", demo_data.data_dir, now=just_after).header_html()
+
+
+def test_repr_html_is_the_whole_report_with_its_style(leader_report, demo_data) -> None:
+    from jj123lib import lights
+
+    html = leader_report._repr_html_()
+    assert html.startswith('<div class="jj123-report"><style>') and "<script" not in html
+    assert lights.css_variables() in html and ".light-red" in html  # colours and the stylesheet, inline
+    for name in leader_report.SECTIONS:
+        assert getattr(leader_report, name)() in html
+    titles = ["总体情况", "需协调事项", "配额执行情况", "任务进展", "进度轨迹", "工作进展", "存在问题", "下步计划",
+              "附录：评价规则"]
+    positions = [html.find(f"<h2>{t}</h2>") for t in titles]
+    assert min(positions) > 0 and positions == sorted(positions)
+    overview = overview_data("2026Q3", demo_data.data_dir)
+    assert all(getattr(overview, name)() in overview._repr_html_() for name in overview.SECTIONS)
+    explore = explore_data("2026Q3", demo_data.data_dir)
+    explore_html = explore._repr_html_()
+    assert "各市领导灯号" in explore_html and "各层级灯号" in explore_html and "示例数据" in explore_html
+
+
+def test_sections_match_the_notebooks() -> None:
+    """The rich display shows what the notebook shows, in the same order."""
+    import json
+    import re
+
+    from jj123lib.report import LeaderReport, OverviewReport
+    from jj123lib.resources import NOTEBOOK_DIR
+
+    for notebook, model in (("leader_report.ipynb", LeaderReport), ("quarterly_overview.ipynb", OverviewReport)):
+        cells = json.loads((NOTEBOOK_DIR / notebook).read_text(encoding="utf-8"))["cells"]
+        shown = [m for c in cells if c["cell_type"] == "code"
+                 for m in re.findall(r"\.(\w+_html)\(\)", "".join(c["source"]))]
+        assert tuple(shown) == model.SECTIONS, notebook
+
+
+def test_rich_display_css_restyles_nothing_outside_the_report() -> None:
+    """Shown in JupyterLab, the report's <style> must not reach the notebook's own cells."""
+    import re
+
+    from jj123lib.report import report_css
+
+    css = re.sub(r"/\*.*?\*/", "", report_css(), flags=re.S)
+    blocks = re.findall(r"([^{}]+)\{[^{}]*\}", css)
+    selectors = [s.strip() for block in blocks for s in re.split(r",(?![^()]*\))", block)]
+    own = re.compile(r"^(:root|\.jj123-report\b|\.(jj|light|change)-?[\w-]*|(table|figure|ol)\.jj-)")
+    assert selectors and [s for s in selectors if not own.match(s)] == []
+    assert ".jp-" not in css and "@page" not in css
+    whole = report_css(whole_page=True)
+    assert ".jp-InputPrompt" in whole and "@page" in whole  # the rendered page keeps them
