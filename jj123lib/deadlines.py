@@ -25,7 +25,7 @@ import yaml
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, parse_quarter
 from jj123lib.rules import PROJECT_ROOT, load_rules
-from jj123lib.supervision import loop_rules, parse_date, task_order
+from jj123lib.supervision import loop_rules, parse_date, records, task_order
 from jj123lib.tasks import load_tasks
 
 __all__ = ["STATES", "report_deadline", "plan_deadline", "unit_states", "cuibao", "load_contacts",
@@ -142,13 +142,14 @@ def cuibao(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None
     known = load_contacts() if contacts is None else contacts
     last = _last_contacts(ledger)
     rows = []
-    for row in states[states["state"] == "未报送"].itertuples(index=False):
-        mine = table[[row.unit in units for units in table["units"]]]
+    for row in records(states[states["state"] == "未报送"]):
+        unit = str(row["unit"])
+        mine = table[[unit in units for units in table["units"]]]
         ids = sorted(mine["task_id"], key=task_order)
         leaders = list(dict.fromkeys(mine.set_index("task_id").loc[ids, "leader"]))
-        contact = {**known.get(row.unit, {}), **last.get(row.unit, {})}
-        rows.append({"unit": row.unit, "quarter": row.quarter, "deadline": row.deadline,
-                     "days_overdue": int(row.days_late), "tasks": ids, "leaders": leaders,
+        contact = {**known.get(unit, {}), **last.get(unit, {})}
+        rows.append({"unit": unit, "quarter": row["quarter"], "deadline": row["deadline"],
+                     "days_overdue": int(row["days_late"]), "tasks": ids, "leaders": leaders,
                      "reporter": contact.get("contact"), "phone": contact.get("phone")})
     frame = pd.DataFrame(rows, columns=CUIBAO_COLUMNS)
     return frame.sort_values(["days_overdue", "unit"], ascending=[False, True], kind="stable").reset_index(drop=True)

@@ -27,7 +27,16 @@ from jj123lib.exceptions import LedgerError
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, previous_quarter
 from jj123lib.rules import load_rules
-from jj123lib.supervision import LEVELS, check_by, china_now_iso, loop_rules, parse_date, record_event, task_order
+from jj123lib.supervision import (
+    LEVELS,
+    check_by,
+    china_now_iso,
+    loop_rules,
+    parse_date,
+    record_event,
+    records,
+    task_order,
+)
 
 __all__ = ["Trigger", "IssueSummary", "TRIGGER_LABELS", "STATUS_LABELS", "find_triggers", "issue_duban", "respond",
            "duban_items", "DUBAN_COLUMNS"]
@@ -72,21 +81,22 @@ def find_triggers(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None
     ledger = _ledger(data_dir)
     rated = rate_quarter(quarter, ledger, rules=rules, as_of=as_of)
     prev_q = previous_quarter(quarter)
-    prev = rate_quarter(prev_q, ledger, rules=rules, as_of=as_of).set_index("task_id") if prev_q else None
+    prev = {} if prev_q is None else {r["task_id"]: r for r in records(rate_quarter(prev_q, ledger, rules=rules,
+                                                                                       as_of=as_of))}
     found = []
-    for row in rated.itertuples(index=False):
+    for row in records(rated):
         hits: list[str] = []
-        before = None if prev is None else prev.loc[row.task_id]
-        if row.light in ("red", "missing"):
-            hits.append(row.light)
-        if row.light == "yellow" and before is not None and before["light"] == "yellow":
+        before = prev.get(row["task_id"])
+        if row["light"] in ("red", "missing"):
+            hits.append(str(row["light"]))
+        if row["light"] == "yellow" and before is not None and before["light"] == "yellow":
             hits.append("yellow_twice")
-        if row.milestone_met is False and before is not None and before["milestone_met"] is False:
+        if row["milestone_met"] is False and before is not None and before["milestone_met"] is False:
             hits.append("milestone_twice")
         hits = [h for h in hits if h in enabled]
         if hits:
-            found.append(Trigger(row.task_id, row.lead_unit, tuple(hits),
-                                 f"{quarter}：{'、'.join(TRIGGER_LABELS[h] for h in hits)}。{row.reason}"))
+            found.append(Trigger(str(row["task_id"]), str(row["lead_unit"]), tuple(hits),
+                                 f"{quarter}：{'、'.join(TRIGGER_LABELS[h] for h in hits)}。{row['reason']}"))
     return sorted(found, key=lambda t: task_order(t.task_id))
 
 

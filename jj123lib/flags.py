@@ -25,7 +25,7 @@ from jj123lib.deadlines import unit_states
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, previous_quarter, quarters_up_to
 from jj123lib.rules import load_rules
-from jj123lib.supervision import loop_rules, task_order
+from jj123lib.supervision import loop_rules, records, task_order
 
 __all__ = ["FLAG_LABELS", "FLAG_COLUMNS", "find_flags", "is_vague"]
 
@@ -62,7 +62,7 @@ def find_flags(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = 
     rule_set = load_rules() if rules is None else rules
     f = loop_rules(rule_set, "flags")
     rated = rate_quarter(quarter, ledger, rules=rules, as_of=as_of)
-    history = {q: rate_quarter(q, ledger, rules=rules, as_of=as_of).set_index("task_id")
+    history = {q: {r["task_id"]: r for r in records(rate_quarter(q, ledger, rules=rules, as_of=as_of))}
                for q in quarters_up_to(quarter)}
     prev_q = previous_quarter(quarter)
     n_stuck = int(f["stuck_min_quarters"])
@@ -70,38 +70,37 @@ def find_flags(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = 
     on_time = {q: dict(zip(*[unit_states(q, ledger, as_of=as_of, rules=rules)[c] for c in ("unit", "state")]))
                for q in stuck_quarters} if len(stuck_quarters) == n_stuck else {}
     rows: list[dict[str, Any]] = []
-    for r in rated.itertuples(index=False):
-        if r.report_date is None and r.source_file is None:
+    for r in records(rated):
+        if r["source_file"] is None:
             continue  # nothing submitted: 催报, not 核查
         found: list[tuple[str, str]] = []
-        actual = _pct(r.actual_pct)
-        before = history[prev_q].loc[r.task_id] if prev_q else None
+        actual = _pct(r["actual_pct"])
+        before = history[prev_q][r["task_id"]] if prev_q else None
+        progress = str(r["progress"] or "")
         prev_actual = None if before is None else _pct(before["actual_pct"])
         if actual is not None and prev_actual is not None and actual - prev_actual > float(f["jump_points"]):
             found.append(("jump", f"实际累计进度 {prev_actual:g}% → {actual:g}%，"
                                   f"单季度增加 {actual - prev_actual:g} 个百分点（阈值 {f['jump_points']}）"))
-        if actual is not None and actual >= 100 and r.light != "done":
+        if actual is not None and actual >= 100 and r["light"] != "done":
             found.append(("unverified_full", f"报实际累计进度 {actual:g}%，尚未经督查室核实销号"))
-        gap = _pct(r.gap)
-        if r.milestone_met is False and gap is not None and gap <= 0:
+        gap = _pct(r["gap"])
+        if r["milestone_met"] is False and gap is not None and gap <= 0:
             found.append(("milestone_no_gap", f"节点目标未完成，但序时进度差为 {gap:g}（不落后），数据可能不一致"))
-        if r.self_status in _ROSY and r.light in ("yellow", "red"):
-            found.append(("rosier", f"自评“{r.self_status}”，督查室评为{r.light_label}"))
-        prev_text = None if before is None else before["progress"]
-        if r.progress and prev_text and normalize_text(r.progress) == normalize_text(prev_text):
+        if r["self_status"] in _ROSY and r["light"] in ("yellow", "red"):
+            found.append(("rosier", f"自评“{r['self_status']}”，督查室评为{r['light_label']}"))
+        prev_text = str(before["progress"] or "") if before is not None else ""
+        if progress and prev_text and normalize_text(progress) == normalize_text(prev_text):
             found.append(("copied", "工作进展与上季度报送内容相同"))
-        if is_vague(r.progress, list(f["vague_words"]), int(f["min_text_chars"])):
-            found.append(("vague", f"工作进展仅 {len(normalize_text(r.progress or ''))} 字或只有笼统表述："
-                                   f"“{r.progress or ''}”"))
-        if on_time and all(on_time[q].get(r.lead_unit) == "按时" for q in stuck_quarters):
-            values = [_pct(history[q].loc[r.task_id, "actual_pct"]) for q in stuck_quarters]
+        if is_vague(progress, list(f["vague_words"]), int(f["min_text_chars"])):
+            found.append(("vague", f"工作进展仅 {len(normalize_text(progress))} 字或只有笼统表述：“{progress}”"))
+        if on_time and all(on_time[q].get(r["lead_unit"]) == "按时" for q in stuck_quarters):
+            values = [_pct(history[q][r["task_id"]]["actual_pct"]) for q in stuck_quarters]
             if values[0] is not None and all(v == values[0] for v in values) and values[0] < 100:
                 found.append(("stuck", f"连续 {n_stuck} 个季度按时报送，实际累计进度始终为 {values[0]:g}%"))
         for flag, detail in found:
-            rows.append({"task_id": r.task_id, "lead_unit": r.lead_unit, "leader": r.leader, "quarter": quarter,
-                         "flag": flag, "flag_label": FLAG_LABELS[flag], "detail": detail,
-                         "light_label": r.light_label})
-    frame = pd.DataFrame(rows, columns=FLAG_COLUMNS)
+            rows.append({"task_id": r["task_id"], "lead_unit": r["lead_unit"], "leader": r["leader"],
+                         "quarter": quarter, "flag": flag, "flag_label": FLAG_LABELS[flag], "detail": detail,
+                         "light_label": r["light_label"]})
     order = list(FLAG_LABELS)
-    frame["_o"] = [(task_order(t), order.index(k)) for t, k in zip(frame["task_id"], frame["flag"])]
-    return frame.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
+    rows.sort(key=lambda row: (task_order(str(row["task_id"])), order.index(str(row["flag"]))))
+    return pd.DataFrame(rows, columns=FLAG_COLUMNS)

@@ -35,9 +35,9 @@ from jj123lib.deadlines import report_deadline
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, previous_quarter, quarters_up_to
 from jj123lib.rules import load_rules, rating_rules, scoring_rules
+from jj123lib.supervision import loop_rules, parse_date
 from jj123lib.tasks import leaders as leader_names
 from jj123lib.tasks import load_tasks
-from jj123lib.supervision import loop_rules, parse_date
 from jj123lib.tiers import TIER_LABELS, TIERS
 
 __all__ = ["LIGHTS", "LIGHT_LABELS", "CHANGE_LABELS", "RATING_COLUMNS", "LEAGUE_COLUMNS", "rate_task", "rate_quarter",

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import getpass
 import sqlite3
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from jj123lib.exceptions import LedgerError, RulesError
 from jj123lib.tiers import TIERS
 
-__all__ = ["CHINA", "china_now_iso", "china_today", "parse_date", "default_by", "check_by", "loop_rules",
+if TYPE_CHECKING:  # the CLI imports this module at start-up; pandas is slow to import
+    import pandas as pd
+
+__all__ = ["records", "CHINA", "china_now_iso", "china_today", "parse_date", "default_by", "check_by", "loop_rules",
            "task_order", "record_event", "LEVELS"]
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -89,6 +93,14 @@ def loop_rules(rules: dict[str, Any], section: str) -> dict[str, Any]:
         if not isinstance(day, int) or not 1 <= day <= 28:
             raise RulesError("rules", "deadlines.report_day_of_next_month 应为 1–28 的整数")
     return out
+
+
+def records(rows: pd.DataFrame | Iterable[Mapping[Hashable, Any]]) -> list[dict[str, Any]]:
+    """A frame's rows as plain ``{column: value}`` dicts (typed for mypy, unlike ``itertuples``)."""
+    import pandas as pd
+
+    source = rows.to_dict(orient="records") if isinstance(rows, pd.DataFrame) else rows
+    return [{str(k): v for k, v in row.items()} for row in source]
 
 
 def task_order(task_id: str) -> tuple[int, int, str]:

@@ -22,7 +22,7 @@ import pandas as pd
 from jj123lib.exceptions import LedgerError
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter
-from jj123lib.supervision import check_by, china_now_iso, record_event
+from jj123lib.supervision import check_by, china_now_iso, record_event, records
 
 __all__ = ["VERIFICATION_COLUMNS", "Evidence", "task_decisions", "verify", "reject", "revoke", "verifications",
            "awaiting"]
@@ -57,7 +57,7 @@ def task_decisions(data_dir: str | os.PathLike[str] | Ledger | None = None) -> d
     """Active (not revoked) decisions on task completions: task → decisions, oldest first."""
     out: dict[str, list[dict[str, Any]]] = {}
     frame = verifications(data_dir)
-    for row in frame[(frame["kind"] == "task") & ~frame["revoked"]].to_dict(orient="records"):
+    for row in records(frame[(frame["kind"] == "task") & ~frame["revoked"]]):
         out.setdefault(str(row["target"]), []).append(row)
     return out
 
@@ -110,7 +110,8 @@ def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quart
     stamp = china_now_iso()
     with ledger.transaction() as conn:
         for item in files:
-            conn.execute("INSERT OR IGNORE INTO evidence (sha256, filename, ext, size, by, at) VALUES (?, ?, ?, ?, ?, ?)",
+            conn.execute("INSERT OR IGNORE INTO evidence (sha256, filename, ext, size, by, at)"
+                         " VALUES (?, ?, ?, ?, ?, ?)",
                          (item.sha256, item.filename, item.ext, item.size, by, stamp))
         if kind == "task":
             active = conn.execute("SELECT decision FROM verifications WHERE target = ? AND kind = 'task'"
