@@ -101,7 +101,9 @@ def unit_states(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
             state, late_days = ("迟报", late) if late > 0 else ("按时", None)
         rows.append({"unit": unit, "quarter": quarter, "deadline": deadline.isoformat(), "state": state,
                      "submitted_on": None if on is None else on.isoformat(), "days_late": late_days})
-    return pd.DataFrame(rows, columns=STATE_COLUMNS)
+    frame = pd.DataFrame(rows, columns=STATE_COLUMNS)
+    frame["days_late"] = pd.Series([r["days_late"] for r in rows], dtype=object)  # None, not NaN
+    return frame
 
 
 def load_contacts(path: str | os.PathLike[str] | None = None) -> dict[str, dict[str, str]]:
