@@ -102,8 +102,8 @@ def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quart
     by = check_by(by)
     target = target.strip().upper()
     kind, state = _claim_state(ledger, target, quarter, as_of)
-    wanted = "claimed" if kind == "duban" else "done"
-    if state != wanted:
+    wanted = ("claimed",) if kind == "duban" else ("claimed", "done")  # done: already verified, refused below
+    if state not in wanted:
         what = "督办事项尚未反馈“已整改”" if kind == "duban" else "该任务本季度未自评已完成（或不满足销号条件）"
         raise LedgerError(f"{target} 当前不是待核实状态：{what}")
     files = _archive(ledger, evidence)
