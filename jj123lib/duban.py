@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from jj123lib.crashpoints import crash_point
 from jj123lib.exceptions import LedgerError
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, previous_quarter
@@ -151,6 +152,7 @@ def issue_duban(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
                           day.isoformat(), due, quarter, by, stamp))
             record_event(conn, item_id, "issue", f"下发{LEVELS[level - 1]}，整改期限 {due}", by, stamp)
             summary.created.append(item_id)
+        crash_point("supervision.before_commit")
     return summary
 
 

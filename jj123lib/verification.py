@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from jj123lib.crashpoints import crash_point
 from jj123lib.exceptions import LedgerError
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter
@@ -107,6 +108,7 @@ def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quart
         what = "督办事项尚未反馈“已整改”" if kind == "duban" else "该任务本季度未自评已完成（或不满足销号条件）"
         raise LedgerError(f"{target} 当前不是待核实状态：{what}")
     files = _archive(ledger, evidence)
+    crash_point("supervision.after_archive")
     stamp = china_now_iso()
     with ledger.transaction() as conn:
         for item in files:
@@ -129,6 +131,7 @@ def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quart
                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (target, kind, quarter, decision, payload, note,
                                                                    by, stamp))
         record_event(conn, target, decision, note, by, stamp)
+        crash_point("supervision.before_commit")
         return int(cursor.lastrowid or 0)
 
 

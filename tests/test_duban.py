@@ -167,3 +167,37 @@ def test_level_never_goes_down_without_a_closure(ops: list[tuple]) -> None:
                 assert 1 <= level <= 3
                 assert before is None or level >= before[0]
                 levels[item_id] = (int(level), status)
+
+
+@pytest.mark.parametrize("point", ["supervision.before_commit"])
+def test_killed_issue_leaves_nothing_and_a_rerun_completes(tmp_path: Path, point: str) -> None:
+    """SIGKILL ``jj123 duban issue`` inside its transaction: no half-issued items, rerun gives the full set."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+
+    from jj123lib.crashpoints import CRASH_ENV
+
+    ledger = _ledger(tmp_path)
+    record_progress(ledger, "公安局", "2026Q3", {t: {"actual_pct": 10.0} for t in POLICE})
+    args = [sys.executable, "-m", "jj123lib.cli", "duban", "issue", "--quarter", "2026Q3", "--as-of", "2026-10-15",
+            "--by", "林督查", "--data-dir", str(ledger.data_dir)]
+    killed = subprocess.run(args, env={**os.environ, CRASH_ENV: point}, capture_output=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL
+    conn = sqlite3.connect(ledger.path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+    assert duban_items(None, ledger).empty
+    done = subprocess.run(args, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    fresh = Ledger(tmp_path / "fresh")
+    record_plan(fresh, "公安局", {t: (20.0, 45.0, 70.0, 100.0) for t in POLICE})
+    record_progress(fresh, "公安局", "2026Q3", {t: {"actual_pct": 10.0} for t in POLICE})
+    issue_duban("2026Q3", fresh, as_of="2026-10-15", by="林督查")
+    columns = ["id", "task_id", "level", "due_date"]
+    sql = "SELECT id, task_id, level, due_date FROM duban ORDER BY id"
+    assert ledger.query(sql, (), columns).equals(fresh.query(sql, (), columns))

@@ -137,3 +137,26 @@ def test_schema_one_ledger_is_upgraded_in_place(tmp_path: Path) -> None:
     verify("N07", "2026Q3", [_evidence(tmp_path)], "林督查", data_dir=ledger, as_of=AS_OF)
     assert ledger.schema_version() == SCHEMA_VERSION == "2"
     assert len(ledger.submissions()) == n_before and _light(ledger)["light"] == "done"
+
+
+@pytest.mark.parametrize("point", ["supervision.after_archive", "supervision.before_commit"])
+def test_killed_verify_records_nothing_and_a_rerun_completes(tmp_path: Path, point: str) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from jj123lib.crashpoints import CRASH_ENV
+
+    ledger = _ledger(tmp_path)
+    proof = _evidence(tmp_path)
+    args = [sys.executable, "-m", "jj123lib.cli", "verify", "N07", "--quarter", "2026Q3", "--as-of", AS_OF,
+            "--evidence", str(proof), "--by", "林督查", "--data-dir", str(ledger.data_dir)]
+    killed = subprocess.run(args, env={**os.environ, CRASH_ENV: point}, capture_output=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL
+    assert verifications(ledger).empty and _light(ledger)["light"] == "claimed"
+    for path in ledger.archive_dir.glob("*"):  # any archive copy left is whole
+        assert path.name.startswith(".") or hashlib.sha256(path.read_bytes()).hexdigest() == path.stem
+    done = subprocess.run(args, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    assert _light(ledger)["light"] == "done" and len(verifications(ledger)) == 1
