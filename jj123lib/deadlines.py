@@ -24,7 +24,8 @@ import yaml
 
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, parse_quarter
-from jj123lib.rules import PROJECT_ROOT, load_rules
+from jj123lib.resources import PARAMS_DIR
+from jj123lib.rules import load_rules
 from jj123lib.supervision import loop_rules, parse_date, records, task_order
 from jj123lib.tasks import load_tasks
 
@@ -108,7 +109,7 @@ def unit_states(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
 
 def load_contacts(path: str | os.PathLike[str] | None = None) -> dict[str, dict[str, str]]:
     """``params/units.yaml`` (optional): unit → {contact, phone}; empty when the file is absent."""
-    source = Path(path) if path is not None else PROJECT_ROOT / "params" / "units.yaml"
+    source = Path(path) if path is not None else PARAMS_DIR / "units.yaml"
     if not source.is_file():
         return {}
     data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}

@@ -46,7 +46,8 @@ def test_rules_change_the_deadlines() -> None:
 def test_states_on_time_late_pending_overdue(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path)
     record_progress(ledger, "公安局", "2026Q3", {t: {"report_date": "2026-10-10"} for t in POLICE})
-    record_progress(ledger, "财政局", "2026Q3", {"P02": {"report_date": "2026-10-15"}, "B01": {"report_date": "2026-10-15"}})
+    late = {"report_date": "2026-10-15"}
+    record_progress(ledger, "财政局", "2026Q3", {"P02": late, "B01": late})
     before = unit_states("2026Q3", ledger, as_of="2026-10-10")
     assert _state(before, "公安局")["state"] == "按时"  # the deadline day itself is on time
     assert _state(before, "财政局")["state"] == "迟报" and _state(before, "财政局")["days_late"] == 5
@@ -68,7 +69,8 @@ def test_cuibao_lists_overdue_units_with_tasks_leaders_and_contact(tmp_path: Pat
     record_progress(ledger, "公安局", "2026Q2", {t: {"reporter": "吴明辉"} for t in POLICE})
     record_progress(ledger, "商务局", "2026Q3", {t: {} for t in ("N02", "P04", "B06")})
     assert cuibao("2026Q3", ledger, as_of="2026-10-10").empty  # nobody is overdue on the deadline day
-    frame = cuibao("2026Q3", ledger, as_of="2026-10-12", contacts={"公安局": {"contact": "旧联系人", "phone": "0595-1"}})
+    contacts = {"公安局": {"contact": "旧联系人", "phone": "0595-1"}}
+    frame = cuibao("2026Q3", ledger, as_of="2026-10-12", contacts=contacts)
     police = frame.set_index("unit").loc["公安局"]
     assert police["days_overdue"] == 2
     assert police["tasks"] == list(POLICE) and police["leaders"] == ["陈清平"]
@@ -107,3 +109,20 @@ def test_bad_deadline_rules_are_refused(bad: dict) -> None:
     rules["deadlines"] = bad
     with pytest.raises(RulesError, match="report_day_of_next_month"):
         report_deadline("2026Q3", rules)
+
+
+def test_units_file_lists_every_unit_of_the_task_table(tmp_path: Path) -> None:
+    import yaml
+
+    from jj123lib.deadlines import load_contacts
+    from jj123lib.resources import PARAMS_DIR
+    from jj123lib.tasks import units
+
+    listed = yaml.safe_load((PARAMS_DIR / "units.yaml").read_text(encoding="utf-8"))["units"]
+    assert set(listed) == set(units())
+    assert set(load_contacts()) == set(units())
+    path = tmp_path / "units.yaml"
+    text = "units:\n  公安局: {contact: 吴明辉, phone: '0595-8500'}\n  商务局: {contact: ''}\n"
+    path.write_text(text, encoding="utf-8")
+    assert load_contacts(path) == {"公安局": {"contact": "吴明辉", "phone": "0595-8500"}, "商务局": {}}
+    assert load_contacts(tmp_path / "absent.yaml") == {}
