@@ -160,3 +160,14 @@ def test_killed_verify_records_nothing_and_a_rerun_completes(tmp_path: Path, poi
     done = subprocess.run(args, capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr.decode()
     assert _light(ledger)["light"] == "done" and len(verifications(ledger)) == 1
+
+
+def test_hostile_note_and_evidence_name_stay_text(tmp_path: Path) -> None:
+    ledger = _ledger(tmp_path)
+    note = "=cmd|' /C calc'!A0 <img src=x onerror=alert(1)>"
+    proof = _evidence(tmp_path, name="=1+1.pdf")
+    verify("N07", "2026Q3", [proof], "林督查", note, ledger, as_of=AS_OF)
+    record = verifications(ledger).iloc[-1]
+    assert record["note"] == note and '"filename": "=1+1.pdf"' in record["evidence"]
+    events = ledger.query("SELECT detail FROM supervision_events", (), ["detail"])
+    assert events["detail"].tolist() == [note]
