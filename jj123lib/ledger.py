@@ -12,6 +12,10 @@ Tables (see ``docs/data-model.md``):
   superseded the same way per unit and year.
 * ``overrides`` – the office's light overrides with written reasons; a revoked or
   replaced override keeps its row with ``revoked=1`` (audit trail).
+* schema 2 adds the supervision loop: ``duban`` (督办事项), ``duban_responses`` (整改反馈),
+  ``verifications`` (核实销号), ``evidence`` (archived evidence files), ``coordination`` and
+  ``coordination_mentions`` (协调事项), and ``supervision_events`` (who did what, when).
+  A schema-1 ledger is upgraded in place by the first write (the tables are only added).
 
 Readers open the file read-only and never create it; a data folder without a
 ledger reads as empty. Writers take an exclusive ``flock`` on ``<data_dir>/.lock``
@@ -42,7 +46,7 @@ from jj123lib.quarters import normalize_quarter
 __all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_LIGHTS"]
 
 ARCHIVE_DIR = "archive"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 OVERRIDE_LIGHTS = lights.RATED
 
 SCHEMA = """
@@ -112,6 +116,82 @@ CREATE TABLE IF NOT EXISTS overrides (
     revoked_at TEXT,
     revoked_by TEXT,
     revoke_reason TEXT
+);
+CREATE TABLE IF NOT EXISTS duban (
+    id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    quarter TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    trigger TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 3),
+    status TEXT NOT NULL CHECK (status IN ('open', 'responded', 'claimed', 'closed')),
+    issued_on TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    last_trigger_quarter TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS duban_responses (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    duban_id TEXT NOT NULL REFERENCES duban (id),
+    status TEXT NOT NULL CHECK (status IN ('已整改', '整改中')),
+    text TEXT NOT NULL,
+    file_sha256 TEXT,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS evidence (
+    sha256 TEXT PRIMARY KEY,
+    filename TEXT NOT NULL,
+    ext TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS verifications (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    target TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('task', 'duban')),
+    quarter TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('verified', 'rejected')),
+    evidence TEXT NOT NULL,
+    note TEXT,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    revoked_at TEXT,
+    revoked_by TEXT,
+    revoke_reason TEXT
+);
+CREATE TABLE IF NOT EXISTS coordination (
+    id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    leader TEXT NOT NULL,
+    text TEXT NOT NULL,
+    quarter_raised TEXT NOT NULL,
+    last_quarter TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', '已协调', '已解决')),
+    ref TEXT,
+    closed_by TEXT,
+    closed_at TEXT,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS coordination_mentions (
+    item_id TEXT NOT NULL REFERENCES coordination (id),
+    quarter TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (item_id, quarter)
+);
+CREATE TABLE IF NOT EXISTS supervision_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    target TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
 );
 """
 
@@ -263,10 +343,15 @@ class Ledger:
             ("plan", "SELECT task_id, quarter, milestone, planned_pct, file_sha256 FROM plan WHERE superseded = 0"
              " ORDER BY task_id, quarter"),
             ("overrides", "SELECT task_id, quarter, light, reason, by, at, revoked FROM overrides ORDER BY id"),
+            ("verifications", "SELECT target, kind, quarter, decision, evidence, note, by, at, revoked"
+             " FROM verifications ORDER BY id"),
         ]
         with self._reader() as conn:
             for name, sql in queries:
-                rows = [] if conn is None else conn.execute(sql).fetchall()
+                try:
+                    rows = [] if conn is None else conn.execute(sql).fetchall()
+                except sqlite3.OperationalError:  # a schema-1 ledger has no verifications yet
+                    rows = []
                 digest.update(name.encode())
                 digest.update(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode())
         return digest.hexdigest()
@@ -279,6 +364,23 @@ class Ledger:
             row = conn.execute("SELECT MAX(report_date) FROM submissions WHERE quarter = ? AND superseded = 0",
                                (normalize_quarter(quarter),)).fetchone()
         return row[0] if row and row[0] else None
+
+    def schema_version(self) -> str | None:
+        """The ledger's recorded schema version (``None`` for no ledger)."""
+        with self._reader() as conn:
+            if conn is None:
+                return None
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return None if row is None else str(row[0])
+
+    def query(self, sql: str, params: tuple[Any, ...], columns: list[str]) -> pd.DataFrame:
+        """Read-only query for the supervision modules; a table a schema-1 ledger lacks reads as empty."""
+        try:
+            return self._query(sql, params, columns)
+        except (sqlite3.OperationalError, pd.errors.DatabaseError) as exc:
+            if "no such table" not in str(exc):
+                raise
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
 
     def archive_path(self, sha256: str, ext: str) -> Path:
         return self.archive_dir / f"{sha256}.{ext}"
@@ -304,7 +406,8 @@ class Ledger:
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
-                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                # The schema only ever adds tables, so creating them above is the whole migration.
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
                              (SCHEMA_VERSION,))
                 yield conn
                 conn.execute("COMMIT")
@@ -320,6 +423,12 @@ class Ledger:
         if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == sha256:
             return target
         return atomic_write(target, data)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """The lock plus one whole-or-nothing transaction, for the supervision modules' writes."""
+        with self.lock(), self._writer() as conn:
+            yield conn
 
     def add_file(self, record: dict[str, Any], data: bytes, rows: list[dict[str, Any]]) -> bool:
         """Archive and record one validated file in one transaction; ``False`` if already there.

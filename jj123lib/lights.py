@@ -27,14 +27,18 @@ class Light:
 
 LIGHTS: tuple[Light, ...] = (
     Light("done", "已完成", "#1f5fa8", 0),
-    Light("green", "绿灯", "#2e7d32", 1),
-    Light("yellow", "黄灯", "#b7860b", 2),
-    Light("red", "红灯", "#c62828", 3),
-    Light("missing", "未报送", "#6b7280", 4),
+    # Self-reported 已完成 not yet verified by the office (核实销号); not bad, not yet done.
+    Light("claimed", "待核实", "#5e8fc4", 1),
+    # No submission yet and the reporting deadline has not passed: neutral, never counted as bad.
+    Light("pending", "未到报送期", "#9aa3ad", 2),
+    Light("green", "绿灯", "#2e7d32", 3),
+    Light("yellow", "黄灯", "#b7860b", 4),
+    Light("red", "红灯", "#c62828", 5),
+    Light("missing", "未报送", "#6b7280", 6),
 )
 ORDER: tuple[str, ...] = tuple(item.key for item in LIGHTS)  # severity order, best first
-# The lights a rule or the office can give; 未报送 is a fact about the submission, not a judgement.
-RATED: tuple[str, ...] = tuple(key for key in ORDER if key != "missing")
+# The lights a rule or the office's override can give; the other three are states of reporting or checking.
+RATED: tuple[str, ...] = tuple(key for key in ORDER if key not in ("missing", "claimed", "pending"))
 LABELS: dict[str, str] = {item.key: item.label for item in LIGHTS}
 COLORS: dict[str, str] = {item.key: item.color for item in LIGHTS}
 # What the office may type for a light on the command line (the key, the label or its first character).
@@ -71,8 +75,15 @@ def css_variables() -> str:
     return " ".join(f"--light-{item.key}: {item.color};" for item in LIGHTS)
 
 
-def light_points(scoring: Mapping[str, Any], missing_counts_as: str) -> dict[str, float]:
-    """Points of each light under the rules in force; 未报送 scores as ``missing_counts_as``."""
-    points = {key: float(scoring["light_points"][key]) for key in ORDER if key != "missing"}
+def light_points(scoring: Mapping[str, Any], missing_counts_as: str,
+                 claimed_counts_as: str = "green") -> dict[str, float]:
+    """Points of each light under the rules in force.
+
+    未报送 scores as ``missing_counts_as``, 待核实 as ``claimed_counts_as``; 未到报送期 has no
+    points at all: such tasks are left out of the league.
+    """
+    derived = ("missing", "claimed", "pending")
+    points = {key: float(scoring["light_points"][key]) for key in ORDER if key not in derived}
     points["missing"] = points[missing_counts_as]
+    points["claimed"] = points[claimed_counts_as]
     return points

@@ -3,7 +3,9 @@
 Rules (numbers from ``params/rules.yaml``, ``ratings:`` and ``scoring:``):
 
 * no current submission from the lead unit → ``missing`` (未报送), scored as red in the league;
-* self-assessed 已完成 with actual ≥ 100 % and the milestone met → ``done`` (已完成, 销号);
+  before the quarter's reporting deadline (judged on ``as_of``) → ``pending`` (未到报送期), left out of the league;
+* self-assessed 已完成 with actual ≥ 100 % and the milestone met → ``claimed`` (待核实) until the office
+  verifies it (:mod:`jj123lib.verification`), then ``done`` (已完成, 销号); a rejected claim is rated by pace;
 * otherwise gap = planned − actual cumulative % (points behind the scheduled pace, 序时进度):
   gap ≤ green_max_behind → green; ≤ yellow_max_behind → yellow; above → red;
   no plan for the quarter → ``no_plan_light``;
@@ -23,15 +25,18 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
 import pandas as pd
 
 from jj123lib import lights
+from jj123lib.deadlines import report_deadline
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, previous_quarter, quarters_up_to
 from jj123lib.rules import load_rules, rating_rules, scoring_rules
+from jj123lib.supervision import loop_rules, parse_date
 from jj123lib.tasks import leaders as leader_names
 from jj123lib.tasks import load_tasks
 from jj123lib.tiers import TIER_LABELS, TIERS
@@ -47,7 +52,7 @@ RATING_COLUMNS = [
     "problems", "next_steps", "coordination", "reporter", "report_date", "source_file", "co_unit_notes",
 ]
 LEAGUE_COLUMNS = ["rank", "leader", "score", "n_tasks", "done", "green", "yellow", "red", "missing", "prev_rank",
-                  "rank_change", "prev_score"]
+                  "rank_change", "prev_score", "claimed", "pending"]
 
 
 def _rows(frame: pd.DataFrame) -> Iterator[Any]:
@@ -73,6 +78,9 @@ class _Context:
     co: dict[tuple[str, str], list[dict[str, Any]]]
     plan: dict[tuple[str, str], dict[str, Any]]
     overrides: dict[tuple[str, str], dict[str, Any]]
+    as_of: date
+    rules: dict[str, Any]
+    verifications: dict[str, list[dict[str, Any]]]  # task → active decisions, oldest first
     # Memos of this context's results (never handed out: callers get copies).
     rated: dict[str, pd.DataFrame] = field(default_factory=dict)
     leagues: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -95,26 +103,27 @@ def _file_key(path: str | os.PathLike[str]) -> str:
         return f"{path}\0-"
 
 
-def _cache_key(ledger: Ledger) -> tuple[str, ...]:
+def _cache_key(ledger: Ledger, as_of: date) -> tuple[str, ...]:
     from jj123lib.rules import default_rules_path
     from jj123lib.tasks import default_tasks_path
 
     return (str(ledger.path.resolve()), ledger.fingerprint(), _file_key(default_rules_path()),
-            _file_key(default_tasks_path()))
+            _file_key(default_tasks_path()), as_of.isoformat())
 
 
 def _context(data_dir: str | os.PathLike[str] | Ledger | None, tasks: pd.DataFrame | None,
-             rules: dict[str, Any] | None) -> _Context:
+             rules: dict[str, Any] | None, as_of: str | date | None = None) -> _Context:
     ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    day = parse_date(as_of)
     if tasks is not None or rules is not None:  # caller's own table or rules: not cached
-        return _build_context(ledger, tasks, rules)
-    key = _cache_key(ledger)
+        return _build_context(ledger, tasks, rules, day)
+    key = _cache_key(ledger, day)
     with _cache_lock:
         ctx = _cache.get(key)
         if ctx is not None:
             _cache.move_to_end(key)
             return ctx
-    ctx = _build_context(ledger, None, None)
+    ctx = _build_context(ledger, None, None, day)
     with _cache_lock:
         _cache[key] = ctx
         while len(_cache) > _CACHE_SIZE:
@@ -122,7 +131,8 @@ def _context(data_dir: str | os.PathLike[str] | Ledger | None, tasks: pd.DataFra
     return ctx
 
 
-def _build_context(ledger: Ledger, tasks: pd.DataFrame | None, rules: dict[str, Any] | None) -> _Context:
+def _build_context(ledger: Ledger, tasks: pd.DataFrame | None, rules: dict[str, Any] | None,
+                   as_of: date) -> _Context:
     table = load_tasks() if tasks is None else tasks
     rule_set = load_rules() if rules is None else rules
     lead_units = dict(zip(table["task_id"], table["lead_unit"]))
@@ -137,7 +147,10 @@ def _build_context(ledger: Ledger, tasks: pd.DataFrame | None, rules: dict[str, 
                                                                "coordination")})
     plan = {(r["task_id"], r["quarter"]): r for r in _records(ledger.plan())}
     overrides = {(r["task_id"], r["quarter"]): r for r in _records(ledger.overrides(active_only=True))}
-    return _Context(table, rating_rules(rule_set), scoring_rules(rule_set), lead, co, plan, overrides)
+    from jj123lib.verification import task_decisions
+
+    return _Context(table, rating_rules(rule_set), scoring_rules(rule_set), lead, co, plan, overrides, as_of,
+                    rule_set, task_decisions(ledger))
 
 
 def _rule_light(task: Any, quarter: str, ctx: _Context) -> tuple[str, str, float | None]:
@@ -145,6 +158,9 @@ def _rule_light(task: Any, quarter: str, ctx: _Context) -> tuple[str, str, float
     r = ctx.ratings
     sub = ctx.lead.get((task.task_id, quarter))
     if sub is None:
+        deadline = report_deadline(quarter, ctx.rules)
+        if ctx.as_of <= deadline:
+            return "pending", f"报送截止日为 {deadline.isoformat()}，尚未到期，不计入排名", None
         counted = lights.LABELS[r["missing_counts_as"]]
         return "missing", f"牵头单位{task.lead_unit}未报送{quarter}进度，排名中按{counted}计", None
     actual, met, status = sub["actual_pct"], sub["milestone_met"], sub["self_status"]
@@ -159,7 +175,24 @@ def _rule_light(task: Any, quarter: str, ctx: _Context) -> tuple[str, str, float
                 break
             run.append(q)
             q = previous_quarter(q)
-    return rate_task(actual, planned, met, status, run, ctx.ratings)
+    light, reason, gap = rate_task(actual, planned, met, status, run, ctx.ratings)
+    if light == "done" and loop_rules(ctx.rules, "verification")["required_for_done"]:
+        light, reason, gap = _verified(task.task_id, quarter, sub, ctx, (actual, planned, met, run), reason, gap)
+    return light, reason, gap
+
+
+def _verified(task_id: str, quarter: str, sub: dict[str, Any], ctx: _Context, facts: tuple[Any, ...],
+              reason: str, gap: float | None) -> tuple[str, str, float | None]:
+    """A claimed 已完成 becomes 已完成 only once verified; rejected, it is rated by pace alone."""
+    decisions = [d for d in ctx.verifications.get(task_id, []) if d["quarter"] <= quarter]
+    if decisions and decisions[-1]["decision"] == "verified":
+        return "done", f"{reason}；经督查室核实（{decisions[-1]['by']}，{decisions[-1]['at'][:10]}）", gap
+    if decisions and decisions[-1]["quarter"] == quarter:  # rejected this quarter
+        actual, planned, met, run = facts
+        light, pace, gap = rate_task(actual, planned, met, None, run, ctx.ratings)
+        return light, f"{pace}；自评已完成经核实未通过：{decisions[-1]['note']}", gap
+    claimed_on = sub.get("report_date") or str(sub.get("ingested_at") or "")[:10]
+    return "claimed", f"自评已完成（{claimed_on} 报送），待督查室核实销号", gap
 
 
 def rate_task(actual: float | None, planned: float | None, met: bool | None, status: str | None,
@@ -275,10 +308,14 @@ def _change(prev: str | None, current: str) -> str:
 
 
 def rate_quarter(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
-                 tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None) -> pd.DataFrame:
-    """One row per task (tier, then seq) with the light, its reason and the change since last quarter."""
+                 tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None,
+                 as_of: str | date | None = None) -> pd.DataFrame:
+    """One row per task (tier, then seq) with the light, its reason and the change since last quarter.
+
+    ``as_of`` (default: today, China time) decides whether a missing submission is already 未报送.
+    """
     quarter = normalize_quarter(quarter)
-    ctx = _context(data_dir, tasks, rules)
+    ctx = _context(data_dir, tasks, rules, as_of)
     return _rate_with_change(quarter, ctx)
 
 
@@ -299,9 +336,10 @@ def _rate_with_change(quarter: str, ctx: _Context) -> pd.DataFrame:
 
 
 def rating_history(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
-                   tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None) -> pd.DataFrame:
+                   tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None,
+                   as_of: str | date | None = None) -> pd.DataFrame:
     """Long table, one row per task per quarter from Q1 to ``quarter``: planned/actual % and light."""
-    ctx = _context(data_dir, tasks, rules)
+    ctx = _context(data_dir, tasks, rules, as_of)
     parts = [_rate(q, ctx) for q in quarters_up_to(normalize_quarter(quarter))]
     frame = pd.concat(parts, ignore_index=True)
     return frame.loc[:, ["task_id", "quarter", "planned_pct", "actual_pct", "light", "light_label"]]
@@ -316,13 +354,15 @@ def _quarter_league(quarter: str, ctx: _Context) -> pd.DataFrame:
 
 
 def _league(rated: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
-    points = lights.light_points(ctx.scoring, ctx.ratings["missing_counts_as"])
+    points = lights.light_points(ctx.scoring, ctx.ratings["missing_counts_as"],
+                                  loop_rules(ctx.rules, "verification")["claimed_counts_as"])
     weights = ctx.scoring["tier_weights"]
     rows = []
     for leader in leader_names(ctx.tasks):
         mine = rated[rated["leader"] == leader]
-        total = sum(weights[t] for t in mine["tier"])
-        score = sum(weights[t] * points[light] for t, light in zip(mine["tier"], mine["light"]))
+        scored = mine[mine["light"] != "pending"]  # not yet due: neither good nor bad
+        total = sum(weights[t] for t in scored["tier"])
+        score = sum(weights[t] * points[light] for t, light in zip(scored["tier"], scored["light"]))
         counts = {light: int((mine["light"] == light).sum()) for light in lights.ORDER}
         rows.append({"leader": leader, "score": round(score / total, 1) if total else 0.0,
                      "n_tasks": len(mine), **counts})
@@ -339,10 +379,11 @@ def _league(rated: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
 
 
 def league_table(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
-                 tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Leaders ranked by tier-weighted light score, with the previous quarter's rank and score."""
+                 tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None,
+                 as_of: str | date | None = None) -> pd.DataFrame:
+    """Leaders ranked by tier-weighted light score (未到报送期 tasks left out), with last quarter's rank."""
     quarter = normalize_quarter(quarter)
-    ctx = _context(data_dir, tasks, rules)
+    ctx = _context(data_dir, tasks, rules, as_of)
     frame = _quarter_league(quarter, ctx).copy()
     prev_q = previous_quarter(quarter)
     prev_rank: dict[str, int] = {}
@@ -360,9 +401,10 @@ def league_table(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None 
 
 
 def transition_counts(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
-                      tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None) -> pd.DataFrame:
+                      tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None,
+                      as_of: str | date | None = None) -> pd.DataFrame:
     """Previous light (rows) × current light (columns) task counts; tasks first rated now are left out."""
-    rated = rate_quarter(quarter, data_dir, tasks=tasks, rules=rules)
+    rated = rate_quarter(quarter, data_dir, tasks=tasks, rules=rules, as_of=as_of)
     table = pd.DataFrame(0, index=pd.Index(lights.ORDER, name="prev_light"),
                          columns=pd.Index(lights.ORDER, name="light"))
     for prev, current in zip(rated["prev_light"], rated["light"]):
@@ -387,7 +429,9 @@ def describe_rules(rules: dict[str, Any] | None = None) -> list[str]:
         f"本季度节点目标未完成的，至少为{label[r['missed_milestone_min_light']]}；"
         f"连续 {r['missed_milestone_consecutive_red']} 个季度节点目标未完成的，为{label['red']}。",
         f"自评“已完成”且实际累计进度达到 {_num(r['done_requires_pct'])}%、节点目标已完成的，"
-        f"评为{label['done']}（销号）。",
+        + (f"经督查室核实销号后评为{label['done']}，核实前为{label['claimed']}。"
+           if loop_rules(rule_set, "verification")["required_for_done"] else f"评为{label['done']}（销号）。"),
+        f"报送截止日前尚未报送的，评为{label['pending']}，不计入排名。",
         f"未报年度计划、无法对照序时进度的，按{lights.LABELS[r['no_plan_light']]}处理。",
         f"牵头单位未报送的，评为未报送，排名中按{lights.LABELS[r['missing_counts_as']]}计分。",
         "督查室可书面说明理由调整灯号，调整留痕可查，报告同时列出规则判定结果。",
