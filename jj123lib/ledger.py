@@ -43,7 +43,7 @@ from jj123lib.datadir import LEDGER_FILE, resolve_data_dir
 from jj123lib.exceptions import LedgerError
 from jj123lib.quarters import normalize_quarter
 
-__all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_LIGHTS"]
+__all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_LIGHTS", "VERIFICATION_COLUMNS"]
 
 ARCHIVE_DIR = "archive"
 SCHEMA_VERSION = "2"
@@ -202,6 +202,8 @@ SUBMISSION_COLUMNS = [
 ]
 PLAN_COLUMNS = ["task_id", "quarter", "milestone", "planned_pct", "unit", "reporter", "report_date",
                 "file_sha256", "filename", "sheet", "excel_row", "ingested_at"]
+VERIFICATION_COLUMNS = ["id", "target", "kind", "quarter", "decision", "evidence", "note", "by", "at", "revoked",
+                        "revoked_at", "revoked_by", "revoke_reason"]
 OVERRIDE_COLUMNS = ["id", "task_id", "quarter", "light", "reason", "by", "at", "revoked", "revoked_at",
                     "revoked_by", "revoke_reason"]
 FILE_COLUMNS = ["sha256", "filename", "ext", "kind", "unit", "quarter", "year", "form_version", "source_format",
@@ -291,6 +293,21 @@ class Ledger:
         frame = self._query(sql, (), PLAN_COLUMNS)
         frame["planned_pct"] = pd.to_numeric(frame["planned_pct"]).astype("float64")
         return frame
+
+    def verifications(self) -> pd.DataFrame:
+        """Every verification decision ever made (revoked ones too), oldest first."""
+        frame = self.query("SELECT * FROM verifications ORDER BY id", (), VERIFICATION_COLUMNS)
+        frame["revoked"] = frame["revoked"].astype(bool)
+        return frame
+
+    def task_decisions(self) -> dict[str, list[dict[str, Any]]]:
+        """Active (not revoked) decisions on task completions: task → decisions, oldest first."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        frame = self.verifications()
+        active = frame[(frame["kind"] == "task") & ~frame["revoked"]]
+        for row in active.to_dict(orient="records"):
+            out.setdefault(str(row["target"]), []).append({str(k): v for k, v in row.items()})
+        return out
 
     def overrides(self, quarter: str | None = None, active_only: bool = False) -> pd.DataFrame:
         """Every override ever made (revoked ones too, for the audit trail), oldest first."""

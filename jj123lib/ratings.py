@@ -147,10 +147,8 @@ def _build_context(ledger: Ledger, tasks: pd.DataFrame | None, rules: dict[str, 
                                                                "coordination")})
     plan = {(r["task_id"], r["quarter"]): r for r in _records(ledger.plan())}
     overrides = {(r["task_id"], r["quarter"]): r for r in _records(ledger.overrides(active_only=True))}
-    from jj123lib.verification import task_decisions
-
     return _Context(table, rating_rules(rule_set), scoring_rules(rule_set), lead, co, plan, overrides, as_of,
-                    rule_set, task_decisions(ledger))
+                    rule_set, ledger.task_decisions())
 
 
 def _rule_light(task: Any, quarter: str, ctx: _Context) -> tuple[str, str, float | None]:

@@ -21,15 +21,13 @@ import pandas as pd
 
 from jj123lib.crashpoints import crash_point
 from jj123lib.exceptions import LedgerError
-from jj123lib.ledger import Ledger
+from jj123lib.ledger import VERIFICATION_COLUMNS, Ledger
 from jj123lib.quarters import normalize_quarter
-from jj123lib.supervision import check_by, china_now_iso, record_event, records
+from jj123lib.supervision import check_by, china_now_iso, record_event
 
 __all__ = ["VERIFICATION_COLUMNS", "Evidence", "task_decisions", "verify", "reject", "revoke", "verifications",
            "awaiting"]
 
-VERIFICATION_COLUMNS = ["id", "target", "kind", "quarter", "decision", "evidence", "note", "by", "at", "revoked",
-                        "revoked_at", "revoked_by", "revoke_reason"]
 DECISION_LABELS = {"verified": "核实销号", "rejected": "核实未通过"}
 
 
@@ -49,18 +47,12 @@ def _ledger(data_dir: str | os.PathLike[str] | Ledger | None) -> Ledger:
 
 def verifications(data_dir: str | os.PathLike[str] | Ledger | None = None) -> pd.DataFrame:
     """Every decision ever made (revoked ones too), oldest first."""
-    frame = _ledger(data_dir).query("SELECT * FROM verifications ORDER BY id", (), VERIFICATION_COLUMNS)
-    frame["revoked"] = frame["revoked"].astype(bool)
-    return frame
+    return _ledger(data_dir).verifications()
 
 
 def task_decisions(data_dir: str | os.PathLike[str] | Ledger | None = None) -> dict[str, list[dict[str, Any]]]:
     """Active (not revoked) decisions on task completions: task → decisions, oldest first."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    frame = verifications(data_dir)
-    for row in records(frame[(frame["kind"] == "task") & ~frame["revoked"]]):
-        out.setdefault(str(row["target"]), []).append(row)
-    return out
+    return _ledger(data_dir).task_decisions()
 
 
 def _kind(target: str) -> str:

@@ -19,7 +19,8 @@ from jj123lib.tasks import leaders
 def test_q3_shows_every_light_with_reasons(demo_data) -> None:
     rated = rate_quarter("2026Q3", demo_data.data_dir)
     assert len(rated) == 48
-    assert set(rated["light"]) == set(LIGHTS)
+    # Q3 is past its deadline (nothing 未到报送期), and the demo's 100 % claims are not yet verified (待核实).
+    assert set(rated["light"]) == set(LIGHTS) - {"pending", "done"}
     assert rated["reason"].map(bool).all()
     assert (rated.loc[rated["light"] == "missing", "lead_unit"] == demo_data.missing_unit).all()
     assert rated["reason"].str.contains("连续 2 个季度节点目标未完成").any()

@@ -13,8 +13,9 @@ from jj123lib.rules import load_rules, rating_rules, scoring_rules
 
 
 def test_order_labels_and_ranks() -> None:
-    assert lights.ORDER == ("done", "green", "yellow", "red", "missing")
-    assert [lights.LABELS[k] for k in lights.ORDER] == ["已完成", "绿灯", "黄灯", "红灯", "未报送"]
+    assert lights.ORDER == ("done", "claimed", "pending", "green", "yellow", "red", "missing")
+    assert [lights.LABELS[k] for k in lights.ORDER] == ["已完成", "待核实", "未到报送期", "绿灯", "黄灯", "红灯",
+                                                        "未报送"]
     assert [lights.light(k).rank for k in lights.ORDER] == sorted(lights.light(k).rank for k in lights.ORDER)
     assert lights.RATED == ("done", "green", "yellow", "red")
     assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in lights.COLORS.values())
@@ -42,8 +43,9 @@ def test_light_points_follow_the_rules() -> None:
     rules = load_rules()
     scoring, ratings = scoring_rules(rules), rating_rules(rules)
     points = lights.light_points(scoring, ratings["missing_counts_as"])
-    assert set(points) == set(lights.ORDER)
+    assert set(points) == set(lights.ORDER) - {"pending"}  # not yet due: scores nothing, weighs nothing
     assert points["missing"] == points[ratings["missing_counts_as"]]
+    assert points["claimed"] == points["green"]  # default: an unverified completion counts as on pace
     assert points["done"] >= points["green"] >= points["yellow"] >= points["red"]
     assert lights.light_points(scoring, "yellow")["missing"] == points["yellow"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from jj123lib import htmlkit
+from jj123lib import htmlkit, lights
 from jj123lib.datadir import DEMO_BANNER
 from jj123lib.exceptions import ParameterError
 from jj123lib.report import explore_data, leader_report_data, overview_data
@@ -102,7 +102,7 @@ def test_explore_data(demo_data) -> None:
     e = explore_data("2026Q3", demo_data.data_dir)
     assert isinstance(e.ratings, pd.DataFrame) and len(e.ratings) == 48
     assert int(e.lights_by_leader().to_numpy().sum()) == 48
-    assert list(e.lights_by_tier().columns) == ["已完成", "绿灯", "黄灯", "红灯", "未报送"]
+    assert list(e.lights_by_tier().columns) == [lights.LABELS[key] for key in lights.ORDER]
     assert set(e.progress_by_quarter().columns) == {"2026Q1", "2026Q2", "2026Q3"}
 
 
