@@ -26,7 +26,8 @@ LIGHT_ALIASES = {"done": "done", "已完成": "done", "green": "green", "绿灯"
                  "yellow": "yellow", "黄灯": "yellow", "黄": "yellow", "red": "red", "红灯": "red", "红": "red"}
 
 SUBMISSION_VIEW = {
-    "quarter": "季度", "task_id": "任务编号", "title": "任务名称", "leader": "牵头市领导", "unit": "填报单位", "role": "角色", "actual_pct": "实际累计进度(%)",
+    "quarter": "季度", "task_id": "任务编号", "title": "任务名称", "leader": "牵头市领导", "unit": "填报单位",
+    "role": "角色", "actual_pct": "实际累计进度(%)",
     "milestone_met": "节点目标是否完成", "self_status": "自评状态", "progress": "工作进展", "problems": "存在问题",
     "next_steps": "下步计划", "coordination": "需协调事项", "reporter": "填报人", "report_date": "填报日期",
     "normalizations": "规范化说明", "filename": "来源文件", "file_sha256": "存档编号", "superseded": "已被取代",

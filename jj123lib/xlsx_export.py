@@ -112,7 +112,9 @@ def _format_sheet(ws: Worksheet, frame: pd.DataFrame, light_columns: Iterable[st
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.gridLines = False
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    footer = ws.oddFooter
+    if footer is not None:
+        footer.center.text = "第 &P 页，共 &N 页"
 
 
 def frame_to_xlsx(frame: pd.DataFrame, sheet: str, *, light_columns: Iterable[str] = (), demo: bool = False) -> bytes:

@@ -69,7 +69,8 @@ def test_workbook_is_formatted_for_reading(tmp_path: Path) -> None:
     assert ws.freeze_panes == "A2"
     assert ws.print_title_rows == "$1:$1"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
     # Every light label is a cell filled with that light's colour.
     by_label = {v: k for k, v in LABELS.items()}
     for row in range(2, 8):
