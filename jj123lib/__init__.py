@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from jj123lib.exceptions import Jj123Error
 
 if TYPE_CHECKING:  # pragma: no cover
-    from jj123lib.api import league_history, leader_report, overview, rate_quarter, rating_history
+    from jj123lib.api import leader_report, league_history, overview, rate_quarter, rating_history
     from jj123lib.ledger import Ledger
     from jj123lib.notice import parse_notice
     from jj123lib.quotas import QuotaReport, check_quotas
