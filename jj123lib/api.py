@@ -13,13 +13,17 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from jj123lib.lights import LABELS, ORDER
+from jj123lib.lights import COLORS, LABELS, ORDER, parse_light
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Sequence
+
+    from pandas.io.formats.style import Styler
+
     from jj123lib.report import LeaderReport, OverviewReport
 
 __all__ = ["RATING_COLUMNS", "LEAGUE_HISTORY_COLUMNS", "LIGHT_DTYPE", "rate_quarter", "rating_history",
-           "league_history", "leader_report", "overview", "data_quarters"]
+           "league_history", "leader_report", "overview", "data_quarters", "style_lights"]
 
 RATING_COLUMNS: list[str] = [
     "quarter", "task_id", "tier", "tier_label", "title", "leader", "lead_unit", "units", "planned_pct",
@@ -111,3 +115,18 @@ def overview(quarter: str, data_dir: DataDir = None) -> OverviewReport:
     from jj123lib.report import overview_data
 
     return overview_data(quarter, _folder(data_dir))
+
+
+def _light_css(value: object) -> str:
+    key = parse_light(value) if isinstance(value, str) else None
+    return "" if key is None else f"background-color: {COLORS[key]}; color: #ffffff; font-weight: bold"
+
+
+def style_lights(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> Styler:
+    """``frame`` as a pandas Styler whose light cells (a key or Chinese label) carry the light's colour.
+
+    ``columns``: where to look (default: every column). The index is hidden; show it in a notebook or
+    export it with ``.to_html()`` / ``.to_excel()``.
+    """
+    subset = list(frame.columns) if columns is None else list(columns)
+    return frame.style.map(_light_css, subset=subset).hide(axis="index")

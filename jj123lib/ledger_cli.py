@@ -311,3 +311,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _data_dir_arg(demo)
     demo.set_defaults(handler=cmd_demo_data)
 
+    from jj123lib.explore import register as register_explore
+
+    register_explore(sub)  # explore: the analyst's notebook as HTML
+
