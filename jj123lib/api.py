@@ -16,7 +16,7 @@ import pandas as pd
 from jj123lib.lights import COLORS, LABELS, ORDER, parse_light
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Sequence
+    from collections.abc import Hashable, Sequence
 
     from pandas.io.formats.style import Styler
 
@@ -128,5 +128,5 @@ def style_lights(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> S
     ``columns``: where to look (default: every column). The index is hidden; show it in a notebook or
     export it with ``.to_html()`` / ``.to_excel()``.
     """
-    subset = list(frame.columns) if columns is None else list(columns)
+    subset: list[Hashable] = list(frame.columns) if columns is None else list(columns)
     return frame.style.map(_light_css, subset=subset).hide(axis="index")
