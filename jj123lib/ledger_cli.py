@@ -255,7 +255,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _data_dir_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", help="数据目录（默认：$JJ123_DATA_DIR 或 data；在源码目录中，相对路径以项目根目录为准）")
+    parser.add_argument("--data-dir",
+                        help="数据目录（默认：$JJ123_DATA_DIR 或 data；在源码目录中，相对路径以项目根目录为准）")
 
 
 def _view_args(parser: argparse.ArgumentParser) -> None:
