@@ -35,8 +35,13 @@ lint: install
 	$(VENV)/bin/ruff check jj123lib tests benchmarks
 	$(VENV)/bin/mypy
 
+# JupyterLab on the notebooks: no news popup (jupyter/jupyter_lab_config.json), notebooks trusted,
+# --allow-root only when run as root. LAB_ARGS passes more options, e.g. LAB_ARGS="--no-browser --port 8899".
+LAB_ARGS ?=
 lab: install
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter trust notebooks/*.ipynb
+	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) notebooks/
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

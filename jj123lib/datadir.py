@@ -1,6 +1,9 @@
 """Where the office's data lives, and whether a data folder holds demo data.
 
-``--data-dir`` beats ``$JJ123_DATA_DIR``, which beats ``./data``. A folder made
+``--data-dir`` beats ``$JJ123_DATA_DIR``, which beats ``data``. A relative path is taken from the
+project root when jj123 runs from its source checkout (a ``pyproject.toml`` beside the package), else
+from the current folder: a kernel started by JupyterLab in ``notebooks/`` finds the same ``data`` as
+``make`` does at the root. The folder is always returned absolute, so errors name it in full. A folder made
 by ``jj123 demo-data`` carries the marker file ``DEMO_DATA.json``; every report and
 every command reading such a folder says 示例数据, and real submissions are never
 ingested into it.
@@ -23,14 +26,27 @@ OWN_ENTRIES = frozenset({LEDGER_FILE, f"{LEDGER_FILE}-journal", f"{LEDGER_FILE}-
 DEMO_BANNER = "示例数据：本页内容由内置演示数据生成，不代表任何单位的真实工作进展。"
 
 
+def project_root() -> Path | None:
+    """The source checkout jj123lib runs from (the folder holding its ``pyproject.toml``), or None when installed."""
+    from jj123lib.resources import PACKAGE_DIR
+
+    root = PACKAGE_DIR.parent
+    return root if (root / "pyproject.toml").is_file() else None
+
+
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
-    """The data folder to use: argument, else ``$JJ123_DATA_DIR``, else ``./data``."""
+    """The absolute data folder: the argument (relative to the current folder, as any command line), else
+    ``$JJ123_DATA_DIR``, else ``data`` — these two relative to the project root in a source checkout (so a
+    notebook in JupyterLab, whose working folder is ``notebooks/``, finds the same folder), else to the
+    current folder."""
     if data_dir is not None:
         if isinstance(data_dir, str) and not data_dir.strip():  # Path("") would silently mean "."
             raise ParameterError("--data-dir", data_dir, hint="数据文件夹路径不能为空")
-        return Path(data_dir)
-    env = os.environ.get("JJ123_DATA_DIR")
-    return Path(env) if env else Path("data")
+        return Path(os.path.abspath(Path(data_dir).expanduser()))
+    path = Path(os.environ.get("JJ123_DATA_DIR") or "data").expanduser()
+    if not path.is_absolute():
+        path = (project_root() or Path.cwd()) / path
+    return Path(os.path.abspath(path))
 
 
 def is_demo(data_dir: str | os.PathLike[str] | None = None) -> bool:

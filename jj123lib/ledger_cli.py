@@ -8,7 +8,6 @@ around :mod:`jj123lib.forms`, :mod:`jj123lib.ingest`, :mod:`jj123lib.ledger`,
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,13 +20,14 @@ from jj123lib import lights
 from jj123lib.atomic import atomic_write
 from jj123lib.datadir import is_demo, readable_data_dir, writable_data_dir
 from jj123lib.exceptions import ParameterError
-from jj123lib.formats import FORMATS, export_frame, render_frame
+from jj123lib.formats import FORMATS, render_frame
 
 EXPORT_FORMATS = (*FORMATS, "xlsx")
 OVERRIDE_CHOICES = [f"{key}/{lights.LABELS[key]}" for key in lights.RATED]
 
 SUBMISSION_VIEW = {
-    "quarter": "季度", "task_id": "任务编号", "unit": "填报单位", "role": "角色", "actual_pct": "实际累计进度(%)",
+    "quarter": "季度", "task_id": "任务编号", "title": "任务名称", "leader": "牵头市领导", "unit": "填报单位",
+    "role": "角色", "actual_pct": "实际累计进度(%)",
     "milestone_met": "节点目标是否完成", "self_status": "自评状态", "progress": "工作进展", "problems": "存在问题",
     "next_steps": "下步计划", "coordination": "需协调事项", "reporter": "填报人", "report_date": "填报日期",
     "normalizations": "规范化说明", "filename": "来源文件", "file_sha256": "存档编号", "superseded": "已被取代",
@@ -65,6 +65,28 @@ def _view(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     return out.rename(columns=mapping)
 
 
+def frame_quarter(quarter: str) -> str:
+    """The normalised quarter (``2026Q3``) used in sheet names."""
+    from jj123lib.quarters import normalize_quarter
+
+    return normalize_quarter(quarter)
+
+
+def _in_notice_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Submissions with the task's name and lead leader, rows in the notice's order (N, P, B, then number)."""
+    from jj123lib.tasks import load_tasks
+
+    tasks = load_tasks()
+    position = {task_id: i for i, task_id in enumerate(tasks["task_id"])}
+    names, leaders = dict(zip(tasks["task_id"], tasks["title"])), dict(zip(tasks["task_id"], tasks["leader"]))
+    out = frame.copy()
+    out["title"] = [names.get(t) for t in out["task_id"]]
+    out["leader"] = [leaders.get(t) for t in out["task_id"]]
+    out["_order"] = [position.get(t, len(position)) for t in out["task_id"]]
+    out = out.sort_values(["quarter", "_order", "role", "unit"], ascending=[True, True, False, True], kind="stable")
+    return out.drop(columns="_order").reset_index(drop=True)
+
+
 def _announce_demo(data_dir: Path) -> None:
     if is_demo(data_dir):
         sys.stderr.write(f"【示例数据】数据目录 {data_dir} 由 jj123 demo-data 生成，内容为演示数据，"
@@ -82,16 +104,17 @@ DEMO_COLUMN = "数据性质"
 DEMO_VALUE = "示例数据（演示用，非真实进展）"
 
 
-def _emit(frame: pd.DataFrame, fmt: str, out: str | None, footer: str = "", demo: bool = False) -> None:
+def _emit(frame: pd.DataFrame, fmt: str, out: str | None, footer: str = "", demo: bool = False,
+          sheet: str = "台账", light_columns: tuple[str, ...] = ()) -> None:
     if demo and fmt != "table":  # an export from demo data can never pass for a real ledger
         frame = frame.copy()
         frame.insert(0, DEMO_COLUMN, DEMO_VALUE)
     if fmt == "xlsx":
+        from jj123lib.xlsx_export import frame_to_xlsx
+
         if not out:
             raise ParameterError("--out", "", hint="xlsx 格式须用 --out 指定输出文件")
-        buffer = io.BytesIO()
-        export_frame(frame).to_excel(buffer, index=False, sheet_name="示例数据" if demo else "Sheet1")
-        atomic_write(out, buffer.getvalue())
+        atomic_write(out, frame_to_xlsx(frame, sheet, light_columns=light_columns, demo=demo))
         sys.stdout.write(f"已写入 {out}（{len(frame)} 行）\n")
         return
     text = render_frame(frame, fmt)
@@ -146,14 +169,14 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = _existing_data_dir(args.data_dir)
-    frame = Ledger(data_dir).submissions(quarter, include_superseded=args.all)
+    frame = _in_notice_order(Ledger(data_dir).submissions(quarter, include_superseded=args.all))
     frame["role"] = frame["role"].map({"lead": "牵头", "co": "配合"})
     mapping = dict(SUBMISSION_VIEW)
     if not args.all:
         mapping.pop("superseded")
     view = _view(frame, mapping)
     footer = f"共 {len(view)} 行。" if len(view) else "台账中没有该季度的填报记录。"
-    _emit(view, args.format, args.out, footer, demo)
+    _emit(view, args.format, args.out, footer, demo, sheet=f"{frame_quarter(quarter)}台账")
     return 0
 
 
@@ -172,7 +195,8 @@ def cmd_ratings(args: argparse.Namespace) -> int:
     if Ledger(data_dir).plan().empty:
         sys.stderr.write("提示：台账中还没有年度计划，无法对照序时进度"
                          "（先用 jj123 forms --plan 下发、jj123 ingest 导入）。\n")
-    _emit(_view(frame, RATING_VIEW), args.format, args.out, footer, demo)
+    _emit(_view(frame, RATING_VIEW), args.format, args.out, footer, demo, sheet=f"{frame_quarter(quarter)}灯号",
+          light_columns=(RATING_VIEW["light_label"], RATING_VIEW["prev_light_label"]))
     return 0
 
 
@@ -186,7 +210,8 @@ def cmd_league(args: argparse.Namespace) -> int:
     frame = league_table(quarter, data_dir)
     counted = lights.LABELS[rating_rules(load_rules())["missing_counts_as"]]
     _emit(_view(frame, LEAGUE_VIEW), args.format, args.out,
-          f"得分 = 牵头任务灯号分值按层级加权平均；未报送按{counted}计分。", demo)
+          f"得分 = 牵头任务灯号分值按层级加权平均；未报送按{counted}计分。", demo,
+          sheet=f"{frame_quarter(quarter)}市领导排名")
     return 0
 
 
@@ -232,7 +257,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _data_dir_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", help="数据目录（默认：$JJ123_DATA_DIR 或 ./data）")
+    parser.add_argument("--data-dir",
+                        help="数据目录（默认：$JJ123_DATA_DIR 或 data；在源码目录中，相对路径以项目根目录为准）")
 
 
 def _view_args(parser: argparse.ArgumentParser) -> None:
@@ -287,4 +313,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
     _data_dir_arg(demo)
     demo.set_defaults(handler=cmd_demo_data)
+
+    from jj123lib.explore import register as register_explore
+
+    register_explore(sub)  # explore: the analyst's notebook as HTML
 

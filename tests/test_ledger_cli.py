@@ -95,7 +95,7 @@ def test_exports_from_demo_data_say_so(demo_data, tmp_path: Path, capsys) -> Non
     assert frame.columns[0] == "数据性质" and set(frame["数据性质"]) == {"示例数据（演示用，非真实进展）"}
     assert run(capsys, "league", "--quarter", "2026Q3", "--format", "xlsx", "--out", str(xlsx_path),
                "--data-dir", str(demo_data.data_dir))[0] == 0
-    ws = load_workbook(xlsx_path)["示例数据"]
+    ws = load_workbook(xlsx_path)["2026Q3市领导排名（示例数据）"]
     assert ws.cell(1, 1).value == "数据性质" and ws.cell(2, 1).value.startswith("示例数据")
 
 

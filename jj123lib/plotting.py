@@ -1,0 +1,27 @@
+"""Plotting helpers for analysts; importing this module sets matplotlib up for Chinese text.
+
+``import jj123lib.plotting`` registers the Noto Sans CJK font (:func:`jj123lib.fonts.setup`) and makes it
+the first sans-serif family, so any plain matplotlib or pandas chart drawn afterwards shows Chinese
+labels instead of empty boxes. The lights' colours come from :mod:`jj123lib.lights`.
+"""
+
+from __future__ import annotations
+
+from jj123lib import fonts
+from jj123lib.charts import distribution_chart, figure_html, trajectory_chart
+from jj123lib.lights import COLORS, LABELS, ORDER
+
+__all__ = ["FONT_FAMILY", "light_colors", "light_label_colors", "distribution_chart", "trajectory_chart",
+           "figure_html"]
+
+FONT_FAMILY: str = fonts.setup()
+
+
+def light_colors() -> list[str]:
+    """The lights' colours in :data:`jj123lib.lights.ORDER` (for ``color=`` of a bar chart by light)."""
+    return [COLORS[key] for key in ORDER]
+
+
+def light_label_colors() -> dict[str, str]:
+    """Chinese label → colour (for charts whose columns are 已完成/绿灯/黄灯/红灯/未报送)."""
+    return {LABELS[key]: COLORS[key] for key in ORDER}
