@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from jj123lib.atomic import atomic_write
-from jj123lib.exceptions import RenderError
+from jj123lib.exceptions import ReportStepError
 
 __all__ = ["EXPLORE_NOTEBOOK", "render_explore", "register"]
 
@@ -36,11 +36,11 @@ def render_explore(quarter: str, out: str | os.PathLike[str], data_dir: str | os
                                      timeout=timeout, warm=False)
         if failure is not None or nb is None:
             problem = failure.describe() if failure is not None else "执行失败"
-            raise RenderError(EXPLORE_NOTEBOOK, problem, failure.cell_index if failure else None)
+            raise ReportStepError("execute", f"{EXPLORE_NOTEBOOK}：{problem}")
         html = notebook_to_html(nb, f"“123”任务数据探索 · {quarter_label(params.quarter)}")
     remote = remote_references(html)
     if remote:  # the template must never let a CDN in
-        raise RenderError(EXPLORE_NOTEBOOK, "页面引用了外部资源：" + "；".join(remote[:3]))
+        raise ReportStepError("html", f"{EXPLORE_NOTEBOOK}：页面引用了外部资源：" + "；".join(remote[:3]))
     target = Path(os.path.abspath(out))
     atomic_write(target, html)
     return target

@@ -65,12 +65,6 @@ def _view(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     return out.rename(columns=mapping)
 
 
-def frame_quarter(quarter: str) -> str:
-    """The normalised quarter (``2026Q3``) used in sheet names."""
-    from jj123lib.quarters import normalize_quarter
-
-    return normalize_quarter(quarter)
-
 
 def _in_notice_order(frame: pd.DataFrame) -> pd.DataFrame:
     """Submissions with the task's name and lead leader, rows in the notice's order (N, P, B, then number)."""
@@ -176,7 +170,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         mapping.pop("superseded")
     view = _view(frame, mapping)
     footer = f"共 {len(view)} 行。" if len(view) else "台账中没有该季度的填报记录。"
-    _emit(view, args.format, args.out, footer, demo, sheet=f"{frame_quarter(quarter)}台账")
+    _emit(view, args.format, args.out, footer, demo, sheet=f"{quarter}台账")
     return 0
 
 
@@ -195,7 +189,7 @@ def cmd_ratings(args: argparse.Namespace) -> int:
     if Ledger(data_dir).plan().empty:
         sys.stderr.write("提示：台账中还没有年度计划，无法对照序时进度"
                          "（先用 jj123 forms --plan 下发、jj123 ingest 导入）。\n")
-    _emit(_view(frame, RATING_VIEW), args.format, args.out, footer, demo, sheet=f"{frame_quarter(quarter)}灯号",
+    _emit(_view(frame, RATING_VIEW), args.format, args.out, footer, demo, sheet=f"{quarter}灯号",
           light_columns=(RATING_VIEW["light_label"], RATING_VIEW["prev_light_label"]))
     return 0
 
@@ -211,7 +205,7 @@ def cmd_league(args: argparse.Namespace) -> int:
     counted = lights.LABELS[rating_rules(load_rules())["missing_counts_as"]]
     _emit(_view(frame, LEAGUE_VIEW), args.format, args.out,
           f"得分 = 牵头任务灯号分值按层级加权平均；未报送按{counted}计分。", demo,
-          sheet=f"{frame_quarter(quarter)}市领导排名")
+          sheet=f"{quarter}市领导排名")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The data folder resolves from the project root (or $JJ123_DATA_DIR), whatever the working folder."""
+"""The default data folder and $JJ123_DATA_DIR resolve from the project root, whatever the working folder;
+an explicit argument resolves from the current folder, as on any command line."""
 
 from __future__ import annotations
 
@@ -17,14 +18,14 @@ def test_project_root_is_the_checkout() -> None:
 
 
 @pytest.mark.parametrize("cwd", ["notebooks", "jj123lib", "."])
-def test_default_and_relative_paths_resolve_from_the_project_root(cwd: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_and_environment_resolve_from_the_project_root(cwd: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT / cwd)
     monkeypatch.delenv("JJ123_DATA_DIR", raising=False)
     assert resolve_data_dir() == ROOT / "data"
-    assert resolve_data_dir("demo/data") == ROOT / "demo" / "data"
     monkeypatch.setenv("JJ123_DATA_DIR", "demo/data")
     assert resolve_data_dir() == ROOT / "demo" / "data"
-    assert resolve_data_dir("other") == ROOT / "other"  # the argument beats the environment
+    # An explicit argument beats the environment and is taken from the current folder.
+    assert resolve_data_dir("other") == (ROOT / cwd / "other").resolve()
 
 
 def test_absolute_paths_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
