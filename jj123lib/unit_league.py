@@ -165,21 +165,22 @@ def _score_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: dict
         counts = dict.fromkeys(ORDER, 0)
         n_tasks = n_lead = 0
         lead_red = co_red = ahead = 0
-        for task in rated.itertuples(index=False):
-            if info.name not in task.units:
+        for task in rated.to_dict(orient="records"):
+            if info.name not in task["units"]:
                 continue
-            is_lead = task.lead_unit == info.name
+            is_lead = task["lead_unit"] == info.name
+            light, gap = str(task["light"]), task["gap"]
             n_tasks += 1
             n_lead += is_lead
-            if task.light == "missing" and not is_lead and not unit_rules["co_units_share_missing"]:
+            if light == "missing" and not is_lead and not unit_rules["co_units_share_missing"]:
                 continue  # the lead unit's failure to report, not this co-unit's
-            counts[task.light] += 1
-            lead_red += is_lead and task.light == "red"
-            co_red += not is_lead and task.light == "red"
-            ahead += task.light == "done" or (task.gap is not None and not math.isnan(task.gap) and task.gap < 0)
-            weight = scoring["tier_weights"][task.tier] * unit_rules["lead_weight" if is_lead else "co_weight"]
+            counts[light] += 1
+            lead_red += is_lead and light == "red"
+            co_red += not is_lead and light == "red"
+            ahead += light == "done" or (gap is not None and not math.isnan(gap) and gap < 0)
+            weight = scoring["tier_weights"][task["tier"]] * unit_rules["lead_weight" if is_lead else "co_weight"]
             total += weight
-            weighted += weight * points[task.light]
+            weighted += weight * points[light]
         counted = sum(counts.values())
         reasons = []
         if unit_rules["yellow_red_as_lead"] and lead_red:
@@ -199,29 +200,28 @@ def _score_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: dict
     return rows
 
 
-def _rank_group(frame: pd.DataFrame, unit_rules: dict[str, Any]) -> pd.DataFrame:
-    frame = frame.assign(bad=frame["red"] + frame["missing"], unscored=frame["score"].isna())
-    frame = frame.sort_values(["unscored", "score", "bad", "done"], ascending=[True, False, True, False],
-                              kind="stable")
-    ranks: list[int | None] = []
-    previous_key: tuple[float, int, int] | None = None
-    for position, (score, bad, done) in enumerate(zip(frame["score"], frame["bad"], frame["done"]), start=1):
-        if math.isnan(score):
-            ranks.append(None)
-            continue
-        key = (float(score), int(bad), int(done))
-        ranks.append(ranks[-1] if key == previous_key else position)
+def _rank_group(rows: list[dict[str, Any]], unit_rules: dict[str, Any]) -> list[dict[str, Any]]:
+    """``rows`` of one group, best first, each with its rank (None when unscored) and 红榜 placing."""
+    def sort_key(row: dict[str, Any]) -> tuple[bool, float, int, int]:
+        unscored = math.isnan(row["score"])
+        return unscored, 0.0 if unscored else -row["score"], row["red"] + row["missing"], -row["done"]
+
+    ordered = sorted(rows, key=sort_key)  # stable: ties keep the task table's order
+    previous_key: tuple[bool, float, int, int] | None = None
+    for position, row in enumerate(ordered, start=1):
+        key = sort_key(row)
+        if key[0]:
+            row["rank"] = None
+        else:
+            row["rank"] = ordered[position - 2]["rank"] if key == previous_key else position
         previous_key = key
-    frame.insert(0, "rank", pd.Series(ranks, index=frame.index, dtype=object))
-    boards, reasons = list(frame["board"]), list(frame["board_reason"])
-    for i, row in enumerate(frame.itertuples(index=False)):
-        if (row.board == "" and row.rank is not None and row.rank <= unit_rules["top_per_group"]
-                and row.score >= unit_rules["min_score"] and row.bad == 0 and (row.done > 0 or row.ahead_all)):
-            boards[i] = RED_BOARD
-            merit = f"已完成 {row.done} 项" if row.done else "各项任务均超前序时进度"
-            reasons[i] = f"组内第 {row.rank} 名，得分 {row.score:g}，{merit}，无红灯、未报送"
-    frame["board"], frame["board_reason"] = boards, reasons
-    return frame
+        clean = row["red"] + row["missing"] == 0
+        if (row["board"] == "" and row["rank"] is not None and row["rank"] <= unit_rules["top_per_group"]
+                and row["score"] >= unit_rules["min_score"] and clean and (row["done"] > 0 or row["ahead_all"])):
+            row["board"] = RED_BOARD
+            merit = f"已完成 {row['done']} 项" if row["done"] else "各项任务均超前序时进度"
+            row["board_reason"] = f"组内第 {row['rank']} 名，得分 {row['score']:g}，{merit}，无红灯、未报送"
+    return ordered
 
 
 def unit_league(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
@@ -237,11 +237,11 @@ def unit_league(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
     table = load_tasks() if tasks is None else tasks
     unit_info = load_units(tasks=table) if units is None else units
     rated = rate_quarter(quarter, data_dir, tasks=tasks, rules=rules)
-    frame = pd.DataFrame(_score_units(rated, unit_info, rule_set, set(overdue_units)))
+    scored = _score_units(rated, unit_info, rule_set, set(overdue_units))
     unit_rules = unit_scoring_rules(rule_set)
-    parts = [_rank_group(frame[frame["group"] == group], unit_rules) for group in GROUPS
-             if (frame["group"] == group).any()]
-    out = pd.concat(parts, ignore_index=True)
+    rows = [row for group in GROUPS for row in _rank_group([r for r in scored if r["group"] == group], unit_rules)]
+    out = pd.DataFrame(rows, columns=[*UNIT_LEAGUE_COLUMNS, "ahead_all"])
+    out["rank"] = pd.Series(list(out["rank"]), dtype=object)  # None for a unit with nothing scored
     out["score"] = out["score"].astype("float64")
     return out.loc[:, UNIT_LEAGUE_COLUMNS]
 
