@@ -5,8 +5,9 @@ Three documents from plain data, so they can be fed from the report view-models 
 催报通知 (:class:`CuibaoEntry` list). Geometry: A4, top margin 37 mm, binding (left) margin
 28 mm, text block 156 × 225 mm; 22 lines a page from exact line spacing on a ``w:docGrid`` line grid
 (linePitch), 28 characters a line from a −0.25 pt tracking of the 16 pt body (28 × 15.75 pt fits the
-156 mm line; charSpace gives the same pitch should the office switch Word to a character grid). Fonts are named as Windows/WPS know them and set as East Asian fonts; LibreOffice
-substitutes Noto CJK where they are missing.
+156 mm line; charSpace gives the same pitch should the office switch Word to a character grid).
+Fonts are named as Windows/WPS know them and set as East Asian fonts; LibreOffice substitutes
+Noto CJK where they are missing.
 
 Every piece of submitted text goes into runs as text (``run.text``), never into a field: the only
 fields are our own PAGE numbers in the footers.
@@ -70,6 +71,16 @@ GLYPH_TRACKING_TWENTIETHS = -5  # −0.25 pt of character spacing, in twentieths
 DEMO_MARK = "示例数据（演示用，非真实进展）"
 RED = RGBColor(0xC0, 0x00, 0x00)
 # Characters XML 1.0 cannot hold (C0 controls but tab, newline, carriage return; U+FFFE/U+FFFF).
+# Schema order of pPr children and of the rPr children after w:spacing (Word refuses out-of-order XML).
+_PPR_SEQ = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+            "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+            "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+            "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
+            "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+            "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+_RPR_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr",
+                      "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+                      "w:specVanish", "w:oMath")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -165,10 +176,7 @@ def _clean(text: object) -> str:
 
 
 def _set_fonts(rpr: CT_RPr, fonts: _Fonts) -> None:
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
+    rfonts = rpr.get_or_add_rFonts()
     for attr in ("w:ascii", "w:hAnsi", "w:cs"):
         rfonts.set(qn(attr), fonts.ascii)
     rfonts.set(qn("w:eastAsia"), fonts.east_asia)
@@ -252,26 +260,18 @@ def _new_document(meta: DocMeta) -> DocxDocument:
     # 16 pt glyphs 0.25 pt closer: 28 of them fit the 156 mm line (16 pt each would give 27).
     tracking = OxmlElement("w:spacing")
     tracking.set(qn("w:val"), str(GLYPH_TRACKING_TWENTIETHS))
-    normal_rpr.append(tracking)
+    normal_rpr.insert_element_before(tracking, *_RPR_AFTER_SPACING)
     spacing = normal.paragraph_format
     spacing.line_spacing = Twips(LINE_PITCH_TWIPS)  # exact: 22 lines a page whatever the font
     spacing.line_spacing_rule = 4  # WD_LINE_SPACING.EXACTLY
     spacing.space_before = spacing.space_after = Pt(0)
     spacing.widow_control = False  # a widow rule would move lines and break the 22-line grid
-    # The default font size of the document is the docGrid's reference size.
-    rpr_default = doc.styles.element.find(qn("w:docDefaults"))
-    if rpr_default is not None:
-        size = rpr_default.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
-        if size is not None:
-            sz = size.find(qn("w:sz"))
-            if sz is None:
-                sz = OxmlElement("w:sz")
-                size.append(sz)
-            sz.set(qn("w:val"), str(int(SIZE_BODY.pt * 2)))
+    # The document's default font size is the grid's reference size.
+    default_rpr = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if isinstance(default_rpr, CT_RPr):
+        default_rpr.get_or_add_sz().val = SIZE_BODY
 
-    settings = doc.settings.element
-    even_odd = OxmlElement("w:evenAndOddHeaders")
-    settings.insert(0, even_odd)
+    doc.settings.odd_and_even_pages_header_footer = True  # 公文 page numbers: odd right, even left
     _page_number_paragraph(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT, "right")
     _page_number_paragraph(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT, "left")
     if meta.demo:
@@ -291,7 +291,7 @@ def _masthead(doc: DocxDocument, meta: DocMeta) -> None:
     for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"), ("w:color", "C00000")):
         bottom.set(qn(key), value)
     border.append(bottom)
-    number._p.get_or_add_pPr().append(border)
+    number._p.get_or_add_pPr().insert_element_before(border, *_PPR_SEQ[_PPR_SEQ.index("w:pBdr") + 1:])
     _paragraph(doc)
 
 
@@ -355,7 +355,7 @@ def _table_cell(cell: _Cell, value: object, fonts: _Fonts) -> None:
     fmt.first_line_indent = Pt(0)
     snap = OxmlElement("w:snapToGrid")  # table text keeps its own size, off the page's line grid
     snap.set(qn("w:val"), "0")
-    paragraph._p.get_or_add_pPr().append(snap)
+    paragraph._p.get_or_add_pPr().insert_element_before(snap, *_PPR_SEQ[_PPR_SEQ.index("w:snapToGrid") + 1:])
     _run(paragraph, "—" if value is None else value, fonts)
 
 
