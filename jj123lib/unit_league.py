@@ -31,7 +31,8 @@ from jj123lib.tasks import load_tasks
 from jj123lib.tasks import units as task_units
 
 __all__ = ["GROUPS", "GROUP_LABELS", "UnitInfo", "UnitsFileError", "default_units_path", "load_units",
-           "unit_scoring_rules", "unit_league", "UNIT_LEAGUE_COLUMNS", "unit_league_view", "unit_league_text"]
+           "unit_scoring_rules", "unit_league", "rank_units", "UNIT_LEAGUE_COLUMNS", "unit_league_view",
+           "unit_league_text"]
 
 GROUPS: tuple[str, ...] = ("town", "department", "enterprise")
 GROUP_LABELS: dict[str, str] = {"town": "镇街/指挥部/园区", "department": "市直部门", "enterprise": "国有企业"}
@@ -237,8 +238,14 @@ def unit_league(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
     table = load_tasks() if tasks is None else tasks
     unit_info = load_units(tasks=table) if units is None else units
     rated = rate_quarter(quarter, data_dir, tasks=tasks, rules=rules)
-    scored = _score_units(rated, unit_info, rule_set, set(overdue_units))
-    unit_rules = unit_scoring_rules(rule_set)
+    return rank_units(rated, unit_info, rule_set, overdue_units)
+
+
+def rank_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: dict[str, Any],
+               overdue_units: Collection[str] = frozenset()) -> pd.DataFrame:
+    """:func:`unit_league` from rated tasks (columns ``tier``, ``units``, ``lead_unit``, ``light``, ``gap``)."""
+    scored = _score_units(rated, units, rules, set(overdue_units))
+    unit_rules = unit_scoring_rules(rules)
     rows = [row for group in GROUPS for row in _rank_group([r for r in scored if r["group"] == group], unit_rules)]
     out = pd.DataFrame(rows, columns=[*UNIT_LEAGUE_COLUMNS, "ahead_all"])
     out["rank"] = pd.Series(list(out["rank"]), dtype=object)  # None for a unit with nothing scored
