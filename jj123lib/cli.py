@@ -137,6 +137,15 @@ def _register_batch_command(sub: argparse._SubParsersAction[argparse.ArgumentPar
 _EXTRA_COMMANDS.append(_register_batch_command)  # batch (reports: notebooks → HTML → PDF)
 
 
+def _register_bulletin_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from jj123lib.gongwen_cli import register
+
+    register(sub)
+
+
+_EXTRA_COMMANDS.append(_register_bulletin_command)  # bulletin (督查通报 .docx)
+
+
 # argparse's own messages (usage, errors, the -h help), in Chinese for the office.
 _ARGPARSE_ZH = {
     "usage: ": "用法：",

@@ -340,7 +340,10 @@ def _table(doc: DocxDocument, header: Sequence[str], rows: Sequence[Sequence[obj
         tr_pr.append(OxmlElement("w:cantSplit"))
         if position == 0:
             tr_pr.append(OxmlElement("w:tblHeader"))
-    if widths_mm is not None:
+    if widths_mm is not None:  # on the grid and on each cell: LibreOffice reads the one, Word the other
+        table.autofit = False
+        for column, width in zip(table.columns, widths_mm):
+            column.width = Mm(width)
         for row in table.rows:
             for cell, width in zip(row.cells, widths_mm):
                 cell.width = Mm(width)
