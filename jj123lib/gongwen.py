@@ -19,7 +19,7 @@ import io
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from docx.blkcntnr import BlockItemContainer
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.font import CT_RPr
@@ -39,9 +39,9 @@ from docx.text.run import Run
 
 from jj123lib.atomic import atomic_write
 
-__all__ = ["DocMeta", "LeagueEntry", "Bulletin", "DubanItem", "CuibaoEntry", "build_bulletin", "build_duban",
-           "build_cuibao", "docx_bytes", "save_docx", "chinese_date", "DEMO_MARK", "FONT_TITLE", "FONT_BODY",
-           "FONT_H1", "FONT_H2", "LINES_PER_PAGE", "CHARS_PER_LINE"]
+__all__ = ["DocMeta", "LeagueEntry", "Bulletin", "DubanItem", "CuibaoEntry", "CuibaoTask", "build_bulletin",
+           "build_duban", "build_cuibao", "docx_bytes", "save_docx", "chinese_date", "DEMO_MARK", "FONT_TITLE",
+           "FONT_BODY", "FONT_H1", "FONT_H2", "LINES_PER_PAGE", "CHARS_PER_LINE"]
 
 # Font names as the office's Windows and WPS machines know them.
 FONT_TITLE = "方正小标宋简体"
@@ -162,7 +162,7 @@ class _Fonts:
     size: Pt
     bold: bool = False
     ascii: str = ASCII_FONT
-    color: RGBColor | None = field(default=None)
+    color: RGBColor | None = None
 
 
 def chinese_date(day: date) -> str:
@@ -214,20 +214,21 @@ def _page_number_paragraph(footer_paragraph: Paragraph, align: WD_ALIGN_PARAGRAP
     fonts = _Fonts(FONT_PAGE_NUMBER, SIZE_PAGE_NUMBER)
     footer_paragraph.paragraph_format.alignment = align
     setattr(footer_paragraph.paragraph_format, f"{indent_side}_indent", SIZE_PAGE_NUMBER)
+
+    def field_char(kind: str) -> None:
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        _run(footer_paragraph, "", fonts)._r.append(char)
+
     _run(footer_paragraph, "— ", fonts)
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        run = _run(footer_paragraph, "", fonts)
-        if kind is not None:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
-        elif text == " PAGE ":
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._r.append(instr)
-        else:
-            run.text = text or ""
+    field_char("begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = " PAGE "
+    _run(footer_paragraph, "", fonts)._r.append(instruction)
+    field_char("separate")
+    _run(footer_paragraph, "1", fonts)  # shown until the reader updates the field
+    field_char("end")
     _run(footer_paragraph, " —", fonts)
 
 
@@ -263,7 +264,7 @@ def _new_document(meta: DocMeta) -> DocxDocument:
     normal_rpr.insert_element_before(tracking, *_RPR_AFTER_SPACING)
     spacing = normal.paragraph_format
     spacing.line_spacing = Twips(LINE_PITCH_TWIPS)  # exact: 22 lines a page whatever the font
-    spacing.line_spacing_rule = 4  # WD_LINE_SPACING.EXACTLY
+    spacing.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     spacing.space_before = spacing.space_after = Pt(0)
     spacing.widow_control = False  # a widow rule would move lines and break the 22-line grid
     # The document's default font size is the grid's reference size.
@@ -312,8 +313,9 @@ def _body(doc: DocxDocument, text: object) -> None:
     _paragraph(doc, text, indent=True)
 
 
-def _signature(doc: DocxDocument, meta: DocMeta) -> None:
-    _paragraph(doc)
+def _signature(doc: DocxDocument, meta: DocMeta, *, gap: bool = True) -> None:
+    if gap:
+        _paragraph(doc)
     right = WD_ALIGN_PARAGRAPH.RIGHT
     issuer = _paragraph(doc, meta.issuer, align=right)
     issuer.paragraph_format.right_indent = Pt(SIZE_BODY.pt * 4)
@@ -322,7 +324,7 @@ def _signature(doc: DocxDocument, meta: DocMeta) -> None:
 
 
 def _table(doc: DocxDocument, header: Sequence[str], rows: Sequence[Sequence[object]],
-           widths_mm: Sequence[float] | None = None) -> Table:
+           widths_mm: Sequence[float] | None = None, *, gap: bool = True) -> Table:
     """A grid table whose rows never split across pages and whose header row repeats on each page."""
     table: Table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = "Table Grid"
@@ -347,7 +349,8 @@ def _table(doc: DocxDocument, header: Sequence[str], rows: Sequence[Sequence[obj
         for row in table.rows:
             for cell, width in zip(row.cells, widths_mm):
                 cell.width = Mm(width)
-    _paragraph(doc)
+    if gap:
+        _paragraph(doc)
     return table
 
 
@@ -413,8 +416,8 @@ def build_duban(item: DubanItem, meta: DocMeta) -> DocxDocument:
     _table(doc, ["反馈事项", "填写内容"], [
         ["办理情况", ""], ["未办结原因及计划", ""], ["单位负责人（签字）", ""], ["联系人及电话", ""],
         ["反馈日期", "    年  月  日"],
-    ], [44, 112])
-    _signature(doc, meta)
+    ], [44, 112], gap=False)
+    _signature(doc, meta, gap=False)  # a 督办单 is one page, demo mark included
     return doc
 
 

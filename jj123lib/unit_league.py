@@ -160,13 +160,14 @@ def _score_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: dict
     scoring = scoring_rules(rules)
     unit_rules = unit_scoring_rules(rules)
     points = light_points(scoring, rating_rules(rules)["missing_counts_as"])
+    tasks = rated.to_dict(orient="records")
     rows = []
     for info in units.values():
         total = weighted = 0.0
         counts = dict.fromkeys(ORDER, 0)
         n_tasks = n_lead = 0
-        lead_red = co_red = ahead = 0
-        for task in rated.to_dict(orient="records"):
+        lead_red = co_red = lead_missing = ahead = 0
+        for task in tasks:
             if info.name not in task["units"]:
                 continue
             is_lead = task["lead_unit"] == info.name
@@ -178,6 +179,7 @@ def _score_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: dict
             counts[light] += 1
             lead_red += is_lead and light == "red"
             co_red += not is_lead and light == "red"
+            lead_missing += is_lead and light == "missing"
             ahead += light == "done" or (gap is not None and not math.isnan(gap) and gap < 0)
             weight = scoring["tier_weights"][task["tier"]] * unit_rules["lead_weight" if is_lead else "co_weight"]
             total += weight
@@ -188,8 +190,8 @@ def _score_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: dict
             reasons.append(f"牵头任务红灯 {lead_red} 项")
         if unit_rules["yellow_red_as_co"] and co_red:
             reasons.append(f"配合任务红灯 {co_red} 项")
-        if unit_rules["yellow_missing"] and counts["missing"]:
-            reasons.append(f"未报送 {counts['missing']} 项")
+        if unit_rules["yellow_missing"] and lead_missing:
+            reasons.append(f"未报送 {lead_missing} 项")
         if unit_rules["yellow_overdue_duban"] and info.name in overdue_units:
             reasons.append("督办事项逾期未办结")
         rows.append({

@@ -92,6 +92,7 @@ def test_rule_switches_and_the_overdue_hook() -> None:
     rows = by_unit(rank_units(SMALL, UNITS, rules, overdue_units={"丁公司", "戊局"}))
     assert rows["丙局"]["board"] == "黄榜" and "配合任务红灯 1 项" in rows["丙局"]["board_reason"]
     assert rows["丙局"]["score"] == round((1 * 20 + 0.5 * 20) / 1.5, 1) and rows["丙局"]["missing"] == 1
+    assert "未报送" not in rows["丙局"]["board_reason"]  # the lead unit did not report, not 丙局
     assert rows["丁公司"]["board"] == "黄榜" and rows["丁公司"]["board_reason"] == "督办事项逾期未办结"
     assert rows["戊局"]["board"] == "黄榜" and rows["丁公司"]["overdue"]
 
