@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -110,8 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     notice.add_argument("--format", choices=FORMATS, default="table", help="输出格式 (default: table)")
     notice.set_defaults(handler=cmd_notice)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub)
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(sub)
     # Also accepted after the command name; SUPPRESS keeps a value given before it.
     for command in sub.choices.values():
         command.add_argument("--rules", metavar="PATH", default=argparse.SUPPRESS, help=RULES_HELP)
@@ -145,35 +146,14 @@ def _rules_in_force(path: str | None) -> Iterator[None]:
             os.environ[RULES_ENV] = before
 
 
-# Later modules add their subcommands here: each entry takes the subparsers object.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
-
-
-def _register_ledger_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from jj123lib.ledger_cli import register
-
-    register(sub)
-
-
-_EXTRA_COMMANDS.append(_register_ledger_commands)  # forms, ingest, ledger, ratings, league, override, demo-data
-
-
-def _register_batch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from jj123lib.batch_cli import register
-
-    register(sub)
-
-
-_EXTRA_COMMANDS.append(_register_batch_command)  # batch (reports: notebooks → HTML → PDF)
-
-
-def _register_supervision_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from jj123lib.supervision_cli import register
-
-    register(sub)
-
-
-_EXTRA_COMMANDS.append(_register_supervision_commands)  # cuibao, duban, verify, coordination, flags
+# Modules that register their own subcommands (a ``register(subparsers)`` function each); imported only
+# when the parser is built, so ``jj123 tasks`` does not pay for the batch's or the ledger's imports.
+COMMAND_MODULES = (
+    "jj123lib.ledger_cli",  # forms, ingest, ledger, ratings, league, override, demo-data (and explore)
+    "jj123lib.batch_cli",  # batch (reports: notebooks → HTML → PDF)
+    "jj123lib.supervision_cli",  # cuibao, duban, verify, coordination, flags
+    "jj123lib.gongwen_cli",  # bulletin (督查通报 .docx)
+)
 
 
 # argparse's own messages (usage, errors, the -h help), in Chinese for the office.

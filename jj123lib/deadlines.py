@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, parse_quarter
-from jj123lib.resources import PARAMS_DIR
 from jj123lib.rules import load_rules
 from jj123lib.supervision import loop_rules, parse_date, records, task_order
 from jj123lib.tasks import load_tasks
+from jj123lib.units import load_units
 
 __all__ = ["STATES", "report_deadline", "plan_deadline", "unit_states", "cuibao", "load_contacts",
            "STATE_COLUMNS", "CUIBAO_COLUMNS"]
@@ -108,16 +106,11 @@ def unit_states(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
 
 
 def load_contacts(path: str | os.PathLike[str] | None = None) -> dict[str, dict[str, str]]:
-    """``params/units.yaml`` (optional): unit → {contact, phone}; empty when the file is absent."""
-    source = Path(path) if path is not None else PARAMS_DIR / "units.yaml"
-    if not source.is_file():
-        return {}
-    data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
-    units = data.get("units") if isinstance(data, dict) else None
+    """Contacts the office keeps in ``params/units.yaml``: unit → {contact, phone}, only those filled in."""
     out: dict[str, dict[str, str]] = {}
-    for name, entry in (units or {}).items():
-        entry = entry if isinstance(entry, dict) else {}
-        out[str(name)] = {k: str(entry[k]).strip() for k in ("contact", "phone") if entry.get(k)}
+    for name, info in load_units(path).items():
+        entry = {"contact": info.contact, "phone": info.phone}
+        out[name] = {k: v for k, v in entry.items() if v}
     return out
 
 

@@ -201,6 +201,15 @@ def cmd_league(args: argparse.Namespace) -> int:
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = _existing_data_dir(args.data_dir)
+    if args.by == "unit":  # the units' 红黄榜, ranked within each group
+        from jj123lib.unit_league import unit_league, unit_league_text, unit_league_view
+
+        units = unit_league(quarter, data_dir)
+        if args.format == "table" and not args.out:
+            sys.stdout.write(unit_league_text(units))
+        else:
+            _emit(unit_league_view(units), args.format, args.out, "", demo)
+        return 0
     frame = league_table(quarter, data_dir)
     counted = lights.LABELS[rating_rules(load_rules())["missing_counts_as"]]
     _emit(_view(frame, LEAGUE_VIEW), args.format, args.out,
@@ -287,8 +296,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _view_args(ratings)
     ratings.set_defaults(handler=cmd_ratings)
 
-    league = sub.add_parser("league", help="市领导排名 (league table)")
+    league = sub.add_parser("league", help="市领导排名或责任单位红黄榜 (league table)")
     _view_args(league)
+    league.add_argument("--by", choices=("leader", "unit"), default="leader",
+                        help="leader：市领导排名（默认）；unit：责任单位按组排名的红黄榜")
     league.set_defaults(handler=cmd_league)
 
     override = sub.add_parser("override", help="督查室调整灯号、撤销或查看调整记录 (override a light)")

@@ -10,6 +10,7 @@ import pytest
 from ledger_helpers import record_plan, record_progress
 
 from jj123lib.deadlines import cuibao, plan_deadline, report_deadline, unit_states
+from jj123lib.exceptions import RulesError
 from jj123lib.ledger import Ledger
 from jj123lib.ratings import league_table, rate_quarter
 from jj123lib.rules import load_rules
@@ -121,8 +122,11 @@ def test_units_file_lists_every_unit_of_the_task_table(tmp_path: Path) -> None:
     listed = yaml.safe_load((PARAMS_DIR / "units.yaml").read_text(encoding="utf-8"))["units"]
     assert set(listed) == set(units())
     assert set(load_contacts()) == set(units())
+    listed["公安局"] = {**listed["公安局"], "contact": "吴明辉", "phone": "0595-8500"}
+    listed["商务局"] = {**listed["商务局"], "contact": ""}
     path = tmp_path / "units.yaml"
-    text = "units:\n  公安局: {contact: 吴明辉, phone: '0595-8500'}\n  商务局: {contact: ''}\n"
-    path.write_text(text, encoding="utf-8")
-    assert load_contacts(path) == {"公安局": {"contact": "吴明辉", "phone": "0595-8500"}, "商务局": {}}
-    assert load_contacts(tmp_path / "absent.yaml") == {}
+    path.write_text(yaml.safe_dump({"units": listed}, allow_unicode=True), encoding="utf-8")
+    contacts = load_contacts(path)
+    assert contacts["公安局"] == {"contact": "吴明辉", "phone": "0595-8500"} and contacts["商务局"] == {}
+    with pytest.raises(RulesError, match="absent.yaml"):  # the office's own file must exist
+        load_contacts(tmp_path / "absent.yaml")
