@@ -258,7 +258,9 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
     summary.categories = {t: c["2026Q3"] for t, c in categories.items()}
 
     # actual numbers, Q3 first so Q3 categories hold; earlier quarters never exceed later ones
-    planned = {(r.task_id, r.quarter): r.planned_pct for r in plan.itertuples(index=False)}
+    planned: dict[tuple[str, str], float] = {
+        (str(task_id), str(quarter)): float(pct)
+        for task_id, quarter, pct in zip(plan["task_id"], plan["quarter"], plan["planned_pct"])}
     numbers: dict[tuple[str, str], tuple[float, bool]] = {}
     for task_id in table["task_id"]:
         later = 100.0
@@ -291,7 +293,7 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
                 cols = header_columns(ws)
                 day = date(DEMO_YEAR, 3 * q + 1, rng.randint(3, 9) + (2 if not draft and len(drafts) > 1 else 0))
                 for row in range(2, ws.max_row + 1):
-                    task_id = ws.cell(row, cols["任务编号"]).value
+                    task_id = str(ws.cell(row, cols["任务编号"]).value)
                     lead = table.loc[table["task_id"] == task_id, "lead_unit"].iloc[0] == unit
                     if lead:
                         category = categories[task_id][quarter]
