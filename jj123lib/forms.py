@@ -82,6 +82,8 @@ CONTACT_PHONE_CELL = "A3"  # text ("@" format), unlocked, 7–20 characters
 # The paper signature block is the main sheet's print footer (it prints at the foot of every page).
 SIGNATURE_LABELS = ("填报人", "联系电话", "填报日期", "单位负责人（签字）", "单位（盖章）")
 DEMO_MARK = "示例数据"
+__all__ += ["CONTACT_PHONE_SHEET", "CONTACT_PHONE_LABEL_CELL", "CONTACT_PHONE_CELL", "SIGNATURE_LABELS", "DEMO_MARK",
+            "display_width", "wrapped_lines"]
 
 # Column widths in Excel character units (one CJK character ≈ 2 units), chosen so a
 # whole row fits one landscape A4 page at a readable scale (≈ 70 %).
