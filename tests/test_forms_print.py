@@ -115,3 +115,23 @@ def test_a_plan_form_prints_one_page_wide(tmp_path: Path) -> None:
     wb.save(path)
     _check_printed(_to_pdf(path, tmp_path), PLAN_COLUMNS, list(mine["task_id"]), list(mine["title"]),
                    str(wb.properties.title))
+
+
+def test_a_filled_form_resaved_by_libreoffice_keeps_its_print_setup_and_ingests(tmp_path: Path) -> None:
+    from ledger_helpers import filled_progress
+
+    from jj123lib.forms import load_form
+    from jj123lib.ingest import ingest_files
+
+    filled = filled_progress(tmp_path / "filled", "住建局")
+    out = tmp_path / "resaved"
+    profile = tmp_path / f"lo-{uuid.uuid4().hex}"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "xlsx",
+                    "--outdir", str(out), str(filled)], check=True, capture_output=True, timeout=180)
+    resaved = out / filled.name
+    ws = load_form(resaved).worksheets[0]
+    assert ws.print_title_rows == "$1:$1" and ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    footer = ws.oddFooter
+    assert footer is not None and "联系电话" in str(footer.left.text)
+    assert ingest_files([resaved], tmp_path / "data")[0].status == "accepted"
