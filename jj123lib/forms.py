@@ -35,7 +35,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jj123lib.atomic import atomic_write
-from jj123lib.datadir import is_demo, resolve_data_dir
+from jj123lib.datadir import resolve_data_dir
 from jj123lib.quarters import normalize_quarter, parse_quarter, quarter_label
 from jj123lib.tasks import UNIT_SEPARATOR, load_tasks
 from jj123lib.tasks import units as all_units
@@ -74,17 +74,6 @@ PLAN_PREFILLED = ("任务编号", "任务名称", "责任单位")
 PLAN_FILL_IN = tuple(label for q in range(1, 5) for label in plan_quarter_columns(q)) + ("填报人", "填报日期")
 PLAN_COLUMNS = PLAN_PREFILLED + PLAN_FILL_IN
 
-# Where the clerk's contact phone (联系电话) is typed: the 填报说明 sheet, not the main sheet,
-# because ingest reads every non-blank row below the header of the main sheet as a task row.
-CONTACT_PHONE_SHEET = HELP_SHEET
-CONTACT_PHONE_LABEL_CELL = "A2"
-CONTACT_PHONE_CELL = "A3"  # text ("@" format), unlocked, 7–20 characters
-# The paper signature block is the main sheet's print footer (it prints at the foot of every page).
-SIGNATURE_LABELS = ("填报人", "联系电话", "填报日期", "单位负责人（签字）", "单位（盖章）")
-DEMO_MARK = "示例数据"
-__all__ += ["CONTACT_PHONE_SHEET", "CONTACT_PHONE_LABEL_CELL", "CONTACT_PHONE_CELL", "SIGNATURE_LABELS", "DEMO_MARK",
-            "display_width", "wrapped_lines"]
-
 # Column widths in Excel character units (one CJK character ≈ 2 units), chosen so a
 # whole row fits one landscape A4 page at a readable scale (≈ 70 %).
 _WIDTHS = {"任务编号": 7, "任务名称": 22, "责任单位": 14, "本季度节点目标": 20, "计划累计进度(%)": 8,
@@ -100,6 +89,17 @@ _LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 _INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
 _THIN = Side(style="thin", color="000000")
 _GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+# Where the clerk's contact phone (联系电话) is typed: the 填报说明 sheet, not the main sheet,
+# because ingest reads every non-blank row below the header of the main sheet as a task row.
+CONTACT_PHONE_SHEET = HELP_SHEET
+CONTACT_PHONE_LABEL_CELL = "A2"
+CONTACT_PHONE_CELL = "A3"  # text ("@" format), unlocked, 7–20 characters
+# The paper signature block is the main sheet's print footer (it prints at the foot of every page).
+SIGNATURE_LABELS = ("填报人", "联系电话", "填报日期", "单位负责人（签字）", "单位（盖章）")
+DEMO_MARK = "示例数据"
+__all__ += ["CONTACT_PHONE_SHEET", "CONTACT_PHONE_LABEL_CELL", "CONTACT_PHONE_CELL", "SIGNATURE_LABELS", "DEMO_MARK",
+            "display_width", "wrapped_lines"]
 
 
 def _safe_name(unit: str) -> str:
@@ -420,7 +420,6 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
     from jj123lib.exceptions import ParameterError
     from jj123lib.ledger import Ledger
 
-    demo = demo or is_demo(data_dir)
     table = load_tasks() if tasks is None else tasks
     task_years = sorted({int(y) for y in table["year"].dropna()})
     asked = year if plan and year is not None else (parse_quarter(quarter)[0] if quarter else None)
@@ -433,6 +432,9 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
         for unit in units:
             if unit not in valid:
                 raise ParameterError("--unit", unit, valid, "应为任务清单中的" + ("牵头单位" if plan else "责任单位"))
+    from jj123lib.datadir import is_demo
+
+    demo = demo or is_demo(data_dir)
     if plan:
         if year is None:
             year = parse_quarter(quarter)[0] if quarter else int(table["year"].dropna().iloc[0])
