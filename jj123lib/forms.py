@@ -286,7 +286,8 @@ def _help(wb: Workbook, lines: list[str], title: str) -> None:
         ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
         _fit_row_height(ws, row, [_HELP_WIDTH])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.row_dimensions[1].height = wrapped_lines(str(lines[0]), _HELP_WIDTH * 11 / 13) * 20 + 4
+    # The 13 pt title fits 11/13 as many characters per line as body text, in taller lines.
+    ws.row_dimensions[1].height = wrapped_lines(str(lines[0]), _HELP_WIDTH * 11 / 13) * _LINE_PT * 13 / 11 + 4
     ws[CONTACT_PHONE_LABEL_CELL].font = Font(bold=True)
     phone = ws[CONTACT_PHONE_CELL]
     phone.number_format = "@"  # typed digits stay text: a leading 0 (0595-…) is kept
