@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +21,14 @@ _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def display_width(text: str) -> int:
-    """Terminal columns ``text`` takes: CJK and full-width characters take two."""
+    """Columns ``text`` takes in a terminal or a spreadsheet: CJK and full-width characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes when wrapped in a spreadsheet column ``width`` units wide (the program can't be asked)."""
+    usable = max(int(width) - 1, 1)  # a cell's padding eats about one unit
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
 
 
 def _cell_text(value: Any) -> str:

@@ -25,14 +25,17 @@ from typing import Any, cast
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jj123lib.atomic import atomic_write
 from jj123lib.datadir import resolve_data_dir
 from jj123lib.exceptions import ParameterError
+from jj123lib.formats import wrapped_lines
 from jj123lib.formspec import (
     FORM_VERSION,
     HELP_SHEET,
@@ -69,11 +72,31 @@ __all__ = [
     "lead_unit_names", "load_form",
 ]
 
-_WIDTHS = {"任务编号": 9, "任务名称": 34, "责任单位": 18, "本季度节点目标": 30, "工作进展": 40, "存在问题": 30,
-           "下步计划": 30, "需协调事项": 24, "填报人": 10, "填报日期": 12, "自评状态": 10, "节点目标是否完成": 10}
+# Column widths in Excel character units (one CJK character ≈ 2 units), chosen so a
+# whole row fits one landscape A4 page at a readable scale (≈ 70 %).
+_WIDTHS = {"任务编号": 7, "任务名称": 22, "责任单位": 14, "本季度节点目标": 20, "计划累计进度(%)": 8,
+           "实际累计进度(%)": 8, "节点目标是否完成": 8, "自评状态": 8, "工作进展": 28, "存在问题": 18,
+           "下步计划": 18, "需协调事项": 14, "填报人": 8, "填报日期": 11}
+_PLAN_MILESTONE_WIDTH = 22  # a milestone is one sentence of 10–20 characters: two lines at most
+_PLAN_PCT_WIDTH = 9
+_HELP_WIDTH = 100
+_LINE_PT = 16.0  # one wrapped line of 11 pt text in a CJK font, with leading
+_MIN_DATA_LINES = 2  # room to type in a blank input row
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 _INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
+_THIN = Side(style="thin", color="000000")
+_GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+# Where the clerk's contact phone (联系电话) is typed: the 填报说明 sheet, not the main sheet,
+# because ingest reads every non-blank row below the header of the main sheet as a task row.
+CONTACT_PHONE_SHEET = HELP_SHEET
+CONTACT_PHONE_LABEL_CELL = "A2"
+CONTACT_PHONE_CELL = "A3"  # text ("@" format), unlocked, 7–20 characters
+# The paper signature block is the main sheet's print footer (it prints at the foot of every page).
+SIGNATURE_LABELS = ("填报人", "联系电话", "填报日期", "单位负责人（签字）", "单位（盖章）")
+DEMO_MARK = "示例数据"
+__all__ += ["CONTACT_PHONE_SHEET", "CONTACT_PHONE_LABEL_CELL", "CONTACT_PHONE_CELL", "SIGNATURE_LABELS", "DEMO_MARK"]
 
 
 def unit_tasks(tasks: pd.DataFrame, unit: str, lead_only: bool = False) -> pd.DataFrame:
@@ -111,12 +134,66 @@ def _meta(kind: str, unit: str, period: str, demo: bool) -> dict[str, str]:
             "tool": "jj123"}
 
 
+def _column_width(label: str) -> float:
+    if label.endswith("节点目标") and label != "本季度节点目标":
+        return _PLAN_MILESTONE_WIDTH
+    if label.endswith("计划累计进度(%)") and label != "计划累计进度(%)":
+        return _PLAN_PCT_WIDTH
+    return _WIDTHS.get(label, 12)
+
+
+def _fit_row_height(ws: Worksheet, row: int, widths: list[float], min_lines: int = 1) -> None:
+    lines = min_lines
+    for column, width in enumerate(widths, start=1):
+        value = ws.cell(row, column).value
+        if value is not None:
+            lines = max(lines, wrapped_lines(str(value), width))
+    ws.row_dimensions[row].height = lines * _LINE_PT + 4
+
+
+def _header_footer_text(text: str) -> str:
+    return text.replace("&", "&&")  # "&" starts a code (&P, &N) in a print header or footer
+
+
+def _print_setup(ws: Worksheet, title: str, *, signature: bool, repeat_header: bool) -> None:
+    """A4 landscape, one page wide, header row on every page, title and page numbers; the signature footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    if repeat_header:
+        ws.print_title_rows = "1:1"
+    # Inches; the bottom margin leaves room above the signature footer for a stamp.
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.75, bottom=1.2 if signature else 0.75,
+                                  header=0.3, footer=0.4)
+    header, footer = ws.oddHeader, ws.oddFooter
+    assert header is not None and footer is not None  # openpyxl creates both with the sheet
+    header.center.text = _header_footer_text(title)
+    header.center.size = 12
+    # openpyxl escapes a line break in header/footer text, so each part stays on one line.
+    page = "第 &P 页 共 &N 页"
+    if signature:
+        header.right.text = page
+        footer.left.text = "填报人：＿＿＿＿＿＿　联系电话：＿＿＿＿＿＿＿＿　填报日期：＿＿＿＿年＿＿月＿＿日"
+        footer.right.text = "单位负责人（签字）：＿＿＿＿＿＿　单位（盖章）：　　　　　　　　"
+        for part in (header.right, footer.left, footer.right):
+            part.size = 10
+    else:
+        footer.center.text = page
+
+
 def _lay_out(ws: Worksheet, columns: tuple[str, ...], prefilled: tuple[str, ...], rows: list[list[Any]]) -> None:
     ws.append(list(columns))
+    widths = [_column_width(label) for label in columns]
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
+        cell.border = _GRID
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    # Header labels are bold: allow one unit less per line than plain text.
+    _fit_row_height(ws, 1, [w - 1 for w in widths])
     for values in rows:
         ws.append(values)
         for cell in ws[ws.max_row]:
@@ -124,15 +201,18 @@ def _lay_out(ws: Worksheet, columns: tuple[str, ...], prefilled: tuple[str, ...]
                 cell.data_type = "s"
     for index, label in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = _WIDTHS.get(label, 14)
+        ws.column_dimensions[letter].width = widths[index - 1]
         unlocked = label not in prefilled
         for row in range(2, len(rows) + 2):
             cell = ws[f"{letter}{row}"]
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.protection = Protection(locked=not unlocked)
             cell.fill = _INPUT_FILL if unlocked else _LOCKED_FILL
+            cell.border = _GRID  # printed, so blank input cells show on paper
             if label == "填报日期":
                 cell.number_format = "yyyy-mm-dd"
+    for row in range(2, len(rows) + 2):
+        _fit_row_height(ws, row, widths, min_lines=_MIN_DATA_LINES)
     ws.freeze_panes = "C2"
     ws.protection.sheet = True  # no password: locks header and pre-filled cells against slips only
     ws.protection.formatColumns = False
@@ -167,13 +247,62 @@ def _add_validations(ws: Worksheet, columns: tuple[str, ...], n_rows: int) -> No
                        error="请填写日期，如 2026-10-08。"), ["填报日期"])
 
 
-def _help(wb: Workbook, lines: list[str]) -> None:
+def _help(wb: Workbook, lines: list[str], title: str) -> None:
+    """The 填报说明 sheet: the title, the contact-phone input, then the numbered lines, wrapped to one page wide."""
     ws = wb.create_sheet(HELP_SHEET)
-    ws.column_dimensions["A"].width = 110
-    for line in lines:
+    ws.column_dimensions["A"].width = _HELP_WIDTH
+    ws.append([lines[0]])
+    ws.append(["联系电话（请在下面的白色格内填写填报人的手机或办公电话，打印后页脚“联系电话”处也请手写）："])
+    ws.append([None])
+    for line in lines[1:]:
         ws.append([line])
-        ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    for row in range(1, ws.max_row + 1):
+        ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        _fit_row_height(ws, row, [_HELP_WIDTH])
     ws["A1"].font = Font(bold=True, size=13)
+    # The 13 pt title fits 11/13 as many characters per line as body text, in taller lines.
+    ws.row_dimensions[1].height = wrapped_lines(str(lines[0]), _HELP_WIDTH * 11 / 13) * _LINE_PT * 13 / 11 + 4
+    ws[CONTACT_PHONE_LABEL_CELL].font = Font(bold=True)
+    phone = ws[CONTACT_PHONE_CELL]
+    phone.number_format = "@"  # typed digits stay text: a leading 0 (0595-…) is kept
+    phone.protection = Protection(locked=False)
+    phone.border = _GRID
+    phone.fill = _INPUT_FILL
+    ws.row_dimensions[phone.row].height = _LINE_PT + 6
+    check = DataValidation(type="textLength", operator="between", formula1="7", formula2="20", allow_blank=True,
+                           showErrorMessage=True, errorTitle="联系电话无效",
+                           error="请填写 7–20 位的电话号码，如 13905951234 或 0595-85681234。",
+                           showInputMessage=True, promptTitle="联系电话", prompt="填报人的手机或办公电话")
+    ws.add_data_validation(check)
+    check.add(CONTACT_PHONE_CELL)
+    ws.protection.sheet = True  # only the phone cell is an input here
+    _print_setup(ws, title, signature=False, repeat_header=False)
+
+
+def _sending_lines(first: int, csv_name: str, main_sheet: str) -> list[str]:
+    """How to send the form back: the xlsx plus a signed, stamped paper copy; or a CSV."""
+    return [
+        f"{first}. 报送方式：① 报送本电子表格（.xlsx，请勿改文件名）；② 同时将“{main_sheet}”页打印（已设为 A4 横向、"
+        "一页宽，表头每页重复），由填报人签名、单位负责人签字并加盖单位公章后，将纸质件报送督查室。",
+        f"{first + 1}. 如需以 CSV 报送：在“{main_sheet}”页点“文件→另存为”，保存类型选“CSV UTF-8（逗号分隔）”，"
+        f"文件名保持不变、只把扩展名改为 .csv（即 {csv_name}），只保存当前工作表；纸质签章件照常报送。",
+    ]
+
+
+def _titled(title: str, demo: bool) -> str:
+    """A form's title, marked 示例数据 on a demo form."""
+    return f"【{DEMO_MARK}·仅供练习，不是正式填报表】{title}" if demo else title
+
+
+def _finish(wb: Workbook, title: str, meta: dict[str, str]) -> Workbook:
+    """Document title, red sheet tabs on a demo form, the metadata; the main sheet opens first."""
+    wb.properties.title = title
+    if meta["demo"] == "1":
+        for ws in wb.worksheets:
+            ws.sheet_properties.tabColor = "C00000"
+    _write_meta(wb, meta)
+    wb.active = 0
+    return wb
 
 
 def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.DataFrame | None = None,
@@ -190,14 +319,17 @@ def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.D
         milestone, pct = planned.get(str(task.task_id), (None, None))
         rows.append([task.task_id, task.title, UNIT_SEPARATOR.join(cast(list[str], task.units)), milestone, pct]
                     + [None] * len(PROGRESS_FILL_IN))
+    title = _titled(f"{quarter_label(quarter)}“123”争先进位工作进度填报表（{unit}）", demo)
     wb = Workbook()
     ws = _first_sheet(wb)
     ws.title = PROGRESS_SHEET
     _lay_out(ws, PROGRESS_COLUMNS, PROGRESS_PREFILLED, rows)
     _add_validations(ws, PROGRESS_COLUMNS, len(rows))
+    _print_setup(ws, title, signature=True, repeat_header=True)
     lead = [t for t in mine.itertuples(index=False) if t.lead_unit == unit]
+    csv_name = progress_form_name(quarter, unit).removesuffix(".xlsx") + ".csv"
     _help(wb, [
-        f"{quarter_label(quarter)}“123”争先进位工作进度填报说明（{unit}）",
+        _titled(f"{quarter_label(quarter)}“123”争先进位工作进度填报说明（{unit}）", demo),
         f"1. 本表列出{unit}作为责任单位的全部任务：牵头任务 {len(lead)} 项，配合任务 {len(mine) - len(lead)} 项。"
         "灰色列（任务编号、任务名称、责任单位、本季度节点目标、计划累计进度）为预填内容，已锁定，请勿修改。",
         "2. 牵头任务（责任单位中排在第一位的是本单位）：每行都必须填写实际累计进度(%)、节点目标是否完成、自评状态、"
@@ -209,13 +341,12 @@ def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.D
         "6. 自评状态：从下拉列表选择 已完成 / 超进度 / 达进度 / 欠进度。选“已完成”须实际累计进度为 100 且节点目标已完成"
         "（销号须有依据）。",
         "7. 工作进展写本季度已完成的具体工作和量化成果；下步计划写下季度具体、可检验的节点，不要写“继续推进”之类表述。",
-        "8. 填报日期格式如 2026-10-08。请不要增删列、不要改动工作表名称，表格内含填报单位与季度信息，"
-        "直接报送本文件即可。",
-        "9. 同一季度重复报送的，以督查室最后收到的版本为准；之前版本留档备查。",
-    ])
-    _write_meta(wb, _meta("progress", unit, quarter, demo))
-    wb.active = 0
-    return wb
+        "8. 填报日期格式如 2026-10-08。请不要增删列、不要改动工作表名称，也不要在表格下方添加内容（签字栏在打印页脚）；"
+        "表格内含填报单位与季度信息。",
+        *_sending_lines(9, csv_name, PROGRESS_SHEET),
+        "11. 同一季度重复报送的，以督查室最后收到的版本为准；之前版本留档备查。",
+    ], title)
+    return _finish(wb, title, _meta("progress", unit, quarter, demo))
 
 
 def build_plan_form(unit: str, year: int, tasks: pd.DataFrame, demo: bool = False) -> Workbook:
@@ -223,23 +354,26 @@ def build_plan_form(unit: str, year: int, tasks: pd.DataFrame, demo: bool = Fals
     mine = unit_tasks(tasks, unit, lead_only=True)
     rows = [[t.task_id, t.title, UNIT_SEPARATOR.join(cast(list[str], t.units))] + [None] * len(PLAN_FILL_IN)
             for t in mine.itertuples(index=False)]
+    title = _titled(f"{year}年度“123”争先进位工作攻坚方案节点计划表（{unit}）", demo)
     wb = Workbook()
     ws = _first_sheet(wb)
     ws.title = PLAN_SHEET
     _lay_out(ws, PLAN_COLUMNS, PLAN_PREFILLED, rows)
     _add_validations(ws, PLAN_COLUMNS, len(rows))
+    _print_setup(ws, title, signature=True, repeat_header=True)
+    csv_name = plan_form_name(year, unit).removesuffix(".xlsx") + ".csv"
     _help(wb, [
-        f"{year}年度“123”争先进位工作攻坚方案节点计划填报说明（{unit}）",
+        _titled(f"{year}年度“123”争先进位工作攻坚方案节点计划填报说明（{unit}）", demo),
         f"1. 本表列出{unit}牵头的 {len(rows)} 项任务，请逐项填写四个季度的节点目标和计划累计进度(%)。",
         "2. 节点目标：写明该季度末应达到的具体、可检验、有日期意义的成果（如“完成项目立项批复”），"
         "不能写“继续推进”“持续开展”之类的日常工作表述。",
         "3. 计划累计进度(%)：0–100 的数字，逐季不减，四季度必须为 100。它是督查室计算序时进度的依据。",
-        "4. 灰色列为预填内容，已锁定，请勿修改；填报人、填报日期必填，日期格式如 2026-01-20。",
-        "5. 计划调整的，重新填报整张表，以督查室最后收到的版本为准；之前版本留档备查。",
-    ])
-    _write_meta(wb, _meta("plan", unit, str(year), demo))
-    wb.active = 0
-    return wb
+        "4. 灰色列为预填内容，已锁定，请勿修改；填报人、填报日期必填，日期格式如 2026-01-20。"
+        "不要在表格下方添加内容（签字栏在打印页脚）。",
+        *_sending_lines(5, csv_name, PLAN_SHEET),
+        "7. 计划调整的，重新填报整张表，以督查室最后收到的版本为准；之前版本留档备查。",
+    ], title)
+    return _finish(wb, title, _meta("plan", unit, str(year), demo))
 
 
 def workbook_bytes(wb: Workbook) -> bytes:
@@ -255,7 +389,8 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
 
     Progress forms need ``quarter`` and go to every responsible unit; plan forms
     (``plan=True``) go to lead units. Default folder: ``<data_dir>/forms/<quarter>``
-    or ``<data_dir>/forms/<year>-plan``.
+    or ``<data_dir>/forms/<year>-plan``. Forms made from a demo data folder are demo
+    forms whatever ``demo`` says: only a demo folder will take them back.
     """
     table = load_tasks() if tasks is None else tasks
     task_years = sorted({int(y) for y in table["year"].dropna()})
@@ -269,6 +404,9 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
         for unit in units:
             if unit not in valid:
                 raise ParameterError("--unit", unit, valid, "应为任务清单中的" + ("牵头单位" if plan else "责任单位"))
+    from jj123lib.datadir import is_demo
+
+    demo = demo or is_demo(data_dir)
     if plan:
         if year is None:
             year = parse_quarter(quarter)[0] if quarter else int(table["year"].dropna().iloc[0])

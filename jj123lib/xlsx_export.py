@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from jj123lib.formats import display_width, export_frame
+from jj123lib.formats import display_width, export_frame, wrapped_lines
 from jj123lib.lights import COLORS, LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,8 +55,7 @@ def column_width(header: str, values: Iterable[Any]) -> float:
 
 
 def _lines(value: Any, width: float) -> int:
-    usable = max(1.0, width - 1)
-    return sum(max(1, math.ceil(display_width(line) / usable)) for line in _text(value).split("\n"))
+    return wrapped_lines(_text(value), width)
 
 
 def _cell_value(value: Any) -> Any:
