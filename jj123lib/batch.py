@@ -31,11 +31,11 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jj123lib.atomic import atomic_write, folder_lock, remove_stale_parts
+from jj123lib.clock import china_now_iso
 from jj123lib.datadir import is_demo
 from jj123lib.exceptions import OutputBusyError, ParameterError, ReportStepError
 from jj123lib.parameters import validate_data_dir, validate_leader, validate_quarter
@@ -164,7 +164,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
 
 
 def _now() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+    return china_now_iso()
 
 
 class _Run:

@@ -18,11 +18,12 @@ from typing import Any
 
 import pandas as pd
 
+from jj123lib.clock import china_now_iso
 from jj123lib.exceptions import LedgerError
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, parse_quarter
 from jj123lib.rules import load_rules
-from jj123lib.supervision import check_by, china_now_iso, loop_rules, record_event, task_order
+from jj123lib.supervision import check_by, loop_rules, record_event, task_order
 from jj123lib.tasks import load_tasks
 
 __all__ = ["CLOSED_STATUSES", "normalize_text", "similarity", "sync", "close", "register", "REGISTER_COLUMNS"]

@@ -22,10 +22,10 @@ import pandas as pd
 
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, parse_quarter
+from jj123lib.responsible_units import load_units
 from jj123lib.rules import load_rules
 from jj123lib.supervision import loop_rules, parse_date, records, task_order
 from jj123lib.tasks import load_tasks
-from jj123lib.units import load_units
 
 __all__ = ["STATES", "report_deadline", "plan_deadline", "unit_states", "cuibao", "load_contacts",
            "STATE_COLUMNS", "CUIBAO_COLUMNS"]

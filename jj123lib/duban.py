@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from jj123lib.clock import china_now_iso
 from jj123lib.crashpoints import crash_point
 from jj123lib.exceptions import LedgerError
 from jj123lib.ledger import Ledger
@@ -31,7 +32,6 @@ from jj123lib.rules import load_rules
 from jj123lib.supervision import (
     LEVELS,
     check_by,
-    china_now_iso,
     loop_rules,
     parse_date,
     record_event,

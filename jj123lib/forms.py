@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import os
 import warnings
-from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -33,6 +32,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jj123lib.atomic import atomic_write
+from jj123lib.clock import china_now_iso
 from jj123lib.datadir import resolve_data_dir
 from jj123lib.exceptions import ParameterError
 from jj123lib.formats import wrapped_lines
@@ -130,7 +130,7 @@ def _write_meta(wb: Workbook, meta: dict[str, str]) -> None:
 
 def _meta(kind: str, unit: str, period: str, demo: bool) -> dict[str, str]:
     return {"kind": kind, "period": period, "unit": unit, "form_version": FORM_VERSION,
-            "generated_at": datetime.now().isoformat(timespec="seconds"), "demo": "1" if demo else "0",
+            "generated_at": china_now_iso(), "demo": "1" if demo else "0",
             "tool": "jj123"}
 
 

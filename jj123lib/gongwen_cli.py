@@ -13,6 +13,7 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
+from jj123lib.clock import china_today
 from jj123lib.exceptions import ParameterError
 
 if TYPE_CHECKING:  # python-docx and pandas load only when the command runs
@@ -81,7 +82,7 @@ def cmd_bulletin(args: argparse.Namespace) -> int:
     quarter = validate_quarter(args.quarter)
     data_dir = validate_data_dir(args.data_dir)
     try:
-        issued = date.fromisoformat(args.date) if args.date else date.today()
+        issued = date.fromisoformat(args.date) if args.date else china_today()
     except ValueError:
         raise ParameterError("--date", args.date, hint="日期应写作 YYYY-MM-DD，如 2026-10-15") from None
     demo = is_demo(data_dir)

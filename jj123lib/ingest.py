@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -51,6 +50,7 @@ from jj123lib.cells import (
     parse_date,
     parse_percent,
 )
+from jj123lib.clock import china_today
 from jj123lib.crashpoints import crash_point
 from jj123lib.datadir import is_demo
 from jj123lib.exceptions import IngestError, IngestRejected, ParameterError, os_error_zh
@@ -87,12 +87,6 @@ _NOT_MILESTONE = re.compile(r"^(继续|持续|进一步|不断)")
 # A progress form is filed in the weeks after its quarter; dated over a year later, its year is a typo
 # (it would also win the supersede order and print a wrong “数据截至”).
 MAX_DAYS_AFTER_QUARTER = 366
-OFFICE_TIME_ZONE = ZoneInfo("Asia/Shanghai")
-
-
-def china_today() -> date:
-    """Today's date in the office's time zone, whatever the machine's."""
-    return datetime.now(OFFICE_TIME_ZONE).date()
 
 
 @dataclass

@@ -18,6 +18,7 @@ from typing import Any
 
 from jj123lib import __version__
 from jj123lib.atomic import atomic_write
+from jj123lib.clock import china_today
 from jj123lib.datadir import is_demo
 from jj123lib.exceptions import ParameterError
 from jj123lib.fingerprint import code_fingerprint, data_fingerprint
@@ -115,10 +116,13 @@ def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str
     """One job per leader, then the overview, each with the fingerprint of its inputs."""
     # Lazy for start-up speed: pypinyin (slugs) and pandas (tasks) take ~1 s to import, and a batch
     # that renders everything starts its workers before paying for them.
+    from jj123lib.deadlines import report_deadline
     from jj123lib.slugs import unique_slugs
     from jj123lib.tasks import leaders as all_leaders
 
-    shared = _digest(data_fingerprint(data_dir), code_fingerprint(), template_fingerprint(), __version__)
+    # Ratings turn 未到报送期 into 未报送 once the quarter's deadline passes: a report made before then is stale.
+    due = "past-deadline" if china_today() > report_deadline(quarter) else "before-deadline"
+    shared = _digest(data_fingerprint(data_dir), code_fingerprint(), template_fingerprint(), __version__, due)
     slugs = unique_slugs(all_leaders())
     jobs: list[ReportJob] = []
     specs: list[tuple[str, str | None]] = [("leader", name) for name in leaders] + [("overview", None)]

@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 import pandas as pd
 
 from jj123lib import lights
+from jj123lib.clock import china_today
 from jj123lib.datadir import DEMO_BANNER, is_demo
 from jj123lib.fingerprint import data_fingerprint, short
 from jj123lib.htmlkit import (
@@ -38,19 +39,7 @@ from jj123lib.rules import rules_source
 from jj123lib.tiers import TIER_LABELS, TIERS
 
 __all__ = ["LeaderReport", "OverviewReport", "ExploreData", "leader_report_data", "overview_data",
-           "explore_data", "Item", "CHINA_TZ", "china_today"]
-
-# China has kept UTC+8 without daylight saving since 1991: a fixed offset needs no tz database.
-CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
-
-
-def china_today(now: datetime | None = None) -> date:
-    """The date in China at ``now`` (default: the real clock), whatever the machine's time zone.
-
-    A naive ``now`` is read as the machine's local time, like :meth:`datetime.astimezone` does.
-    """
-    return (now or datetime.now(UTC)).astimezone(CHINA_TZ).date()
-
+           "explore_data", "Item"]
 
 PAGE_ONLY_MARKER = "/* == page-only"  # in jj123.css: the rules after it style whole pages only
 
@@ -209,16 +198,16 @@ def _quota_rows(tasks: pd.DataFrame, leader: str | None = None) -> pd.DataFrame:
     return frame[frame["leader"] == leader].reset_index(drop=True) if leader else frame
 
 
-def _load_common(quarter: str, data_dir: str) -> dict[str, Any]:
+def _load_common(quarter: str, data_dir: str, as_of: date) -> dict[str, Any]:
     from jj123lib.ledger import Ledger
     from jj123lib.ratings import describe_rules, league_table, rate_quarter, rating_history
     from jj123lib.tasks import load_tasks
 
     return {
         "tasks": load_tasks(),
-        "rated": rate_quarter(quarter, data_dir),
-        "history": rating_history(quarter, data_dir),
-        "league": league_table(quarter, data_dir),
+        "rated": rate_quarter(quarter, data_dir, as_of=as_of),
+        "history": rating_history(quarter, data_dir, as_of=as_of),
+        "league": league_table(quarter, data_dir, as_of=as_of),
         "rules": describe_rules(),
         "as_of": Ledger(data_dir).data_as_of(quarter),
         "fingerprint": data_fingerprint(data_dir),
@@ -366,7 +355,8 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
     """Build the leader report view-model (validates the parameters first); ``now`` dates it (default: now)."""
     params = validate_params("leader", quarter, data_dir, leader)
     assert params.leader is not None
-    common = _load_common(params.quarter, params.data_dir)
+    today = china_today(now)
+    common = _load_common(params.quarter, params.data_dir, today)
     rated: pd.DataFrame = common["rated"]
     mine = rated[rated["leader"] == params.leader].copy()
     tier_rank = {t: i for i, t in enumerate(TIERS)}
@@ -377,7 +367,7 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
         data_as_of=common["as_of"], fingerprint=common["fingerprint"], tasks=mine.reset_index(drop=True),
         history=history[history["task_id"].isin(mine["task_id"])].reset_index(drop=True),
         league=common["league"], quota=_quota_rows(common["tasks"], params.leader), rules=common["rules"],
-        generated_on=china_today(now),
+        generated_on=today,
     )
 
 
@@ -559,13 +549,14 @@ def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None, 
     from jj123lib.tasks import leaders
 
     params = validate_params("overview", quarter, data_dir)
-    common = _load_common(params.quarter, params.data_dir)
+    today = china_today(now)
+    common = _load_common(params.quarter, params.data_dir, today)
     return OverviewReport(
         quarter=params.quarter, data_dir=params.data_dir, demo=common["demo"], data_as_of=common["as_of"],
         fingerprint=common["fingerprint"], rated=common["rated"], league=common["league"],
-        transitions=transition_counts(params.quarter, params.data_dir),
+        transitions=transition_counts(params.quarter, params.data_dir, as_of=today),
         quota=check_quotas(common["tasks"]).wide(), leaders=leaders(common["tasks"]), rules=common["rules"],
-        generated_on=china_today(now),
+        generated_on=today,
     )
 
 

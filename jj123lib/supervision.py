@@ -9,20 +9,19 @@ from __future__ import annotations
 import getpass
 import sqlite3
 from collections.abc import Hashable, Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
+from jj123lib.clock import china_today
 from jj123lib.exceptions import LedgerError, RulesError
 from jj123lib.tiers import TIERS
 
 if TYPE_CHECKING:  # the CLI imports this module at start-up; pandas is slow to import
     import pandas as pd
 
-__all__ = ["records", "CHINA", "china_now_iso", "china_today", "parse_date", "default_by", "check_by", "loop_rules",
+__all__ = ["records", "parse_date", "default_by", "check_by", "loop_rules",
            "task_order", "record_event", "LEVELS"]
 
-CHINA = ZoneInfo("Asia/Shanghai")
 LEVELS: tuple[str, ...] = ("提醒", "督办", "挂牌督办")  # 督办 levels, 1..3
 
 _DEFAULTS: dict[str, dict[str, Any]] = {
@@ -36,15 +35,6 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
                               "相关", "工作", "各项"]},
 }
 _TRIGGERS = ("red", "missing", "yellow_twice", "milestone_twice")
-
-
-def china_now_iso() -> str:
-    """Now in China time, ISO 8601 with offset."""
-    return datetime.now(CHINA).isoformat(timespec="seconds")
-
-
-def china_today() -> date:
-    return datetime.now(CHINA).date()
 
 
 def parse_date(value: str | date | None) -> date:

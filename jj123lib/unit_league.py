@@ -22,9 +22,9 @@ from jj123lib.ledger import Ledger
 from jj123lib.lights import LABELS, ORDER, light_points
 from jj123lib.quarters import normalize_quarter
 from jj123lib.ratings import rate_quarter
+from jj123lib.responsible_units import GROUP_LABELS, GROUPS, UnitInfo, load_units
 from jj123lib.rules import load_rules, rating_rules, scoring_rules
 from jj123lib.tasks import load_tasks
-from jj123lib.units import GROUP_LABELS, GROUPS, UnitInfo, load_units
 
 __all__ = ["unit_scoring_rules", "unit_league", "rank_units", "UNIT_LEAGUE_COLUMNS", "unit_league_view",
            "unit_league_text"]

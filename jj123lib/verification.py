@@ -19,11 +19,12 @@ from typing import Any
 
 import pandas as pd
 
+from jj123lib.clock import china_now_iso
 from jj123lib.crashpoints import crash_point
 from jj123lib.exceptions import LedgerError
 from jj123lib.ledger import VERIFICATION_COLUMNS, Ledger
 from jj123lib.quarters import normalize_quarter
-from jj123lib.supervision import check_by, china_now_iso, record_event
+from jj123lib.supervision import check_by, record_event
 
 __all__ = ["VERIFICATION_COLUMNS", "Evidence", "task_decisions", "verify", "reject", "revoke", "verifications",
            "awaiting"]

@@ -47,13 +47,13 @@ def _check_executed(nb: nbformat.NotebookNode, tmp_path: Path) -> None:
     assert (tmp_path / "jj123-explore" / "2026Q3_灯号历史.xlsx").is_file()
 
 
-def test_notebook_is_committed_clean_with_parameters_then_check_placeholder() -> None:
+def test_notebook_is_committed_clean_with_parameters_then_the_check() -> None:
     nb = nbformat.read(NOTEBOOK, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in code)
     index = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
     assert "quarter =" in nb.cells[index].source and "data_dir = None" in nb.cells[index].source
-    assert nb.cells[index + 1].source.strip() == "# jj123: parameter check"
+    assert 'check_notebook_namespace("explore", globals())' in nb.cells[index + 1].source
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for heading in HEADINGS:
         assert f"## {heading}" in markdown

@@ -35,8 +35,8 @@ from jj123lib.gongwen import (
     save_docx,
 )
 from jj123lib.gongwen_cli import bulletin_data
+from jj123lib.responsible_units import GROUP_LABELS, load_units
 from jj123lib.tasks import leaders
-from jj123lib.units import GROUP_LABELS, load_units
 from tests.hostile import HOSTILE
 
 META = DocMeta("晋政督通〔2026〕3号", date(2026, 10, 15))

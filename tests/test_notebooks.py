@@ -72,13 +72,13 @@ def test_bad_parameter_fails_with_chinese_message(demo_data, tmp_path) -> None:
     assert info.value.traceback == [info.value.evalue]  # the cell shows the message, not a Python traceback
 
 
-@pytest.mark.parametrize("name", ["leader_report.ipynb", "quarterly_overview.ipynb"])
-def test_parameters_are_checked_right_after_the_parameters_cell(name: str) -> None:
+@pytest.mark.parametrize(("name", "kind"), [("leader_report.ipynb", "leader"),
+                                          ("quarterly_overview.ipynb", "overview"), ("explore.ipynb", "explore")])
+def test_parameters_are_checked_right_after_the_parameters_cell(name: str, kind: str) -> None:
     """Before any import or computation: the check cell directly follows the parameters cell."""
     nb = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     first = next(i for i, c in enumerate(code) if "parameters" in c.metadata.get("tags", []))
-    kind = "leader" if name.startswith("leader") else "overview"
     assert f'check_notebook_namespace("{kind}", globals())' in code[first + 1].source
     assert all("check_notebook_namespace" not in c.source for c in code[:first])
 
@@ -91,6 +91,7 @@ BAD_CLI_PARAMETERS = [
     ("leader_report.ipynb", ["-p", "leader", "吴尊意", "-p", "quarter", "2025Q2"],
      ["2025Q2", "2026 年度", "2026Q1、2026Q2、2026Q3、2026Q4"]),
     ("quarterly_overview.ipynb", ["-p", "quarter", "2026Q7"], ["2026Q7", "季度"]),
+    ("explore.ipynb", ["-p", "quarterr", "2026Q2"], ["未知参数", "quarterr", "quarter、data_dir"]),
     ("leader_report.ipynb", ["-p", "leader", "吴尊", "-p", "quarter", "2026Q1"], ["吴尊", "陈丽蓉"]),
 ]
 

@@ -108,7 +108,7 @@ def test_explore_data(demo_data) -> None:
 
 _MIDNIGHT_PROBE = """
 from datetime import datetime, timezone
-from jj123lib.report import china_today
+from jj123lib.clock import china_today
 instant = datetime(2026, 9, 30, 16, 30, tzinfo=timezone.utc)  # 00:30 on 1 October in China
 local_naive = datetime.fromtimestamp(instant.timestamp())  # what the machine's clock reads, naive
 print(china_today(instant), china_today(local_naive), local_naive.date())

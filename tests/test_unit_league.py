@@ -14,10 +14,10 @@ import yaml
 
 from jj123lib.cli import main
 from jj123lib.exceptions import RulesError
+from jj123lib.responsible_units import GROUP_LABELS, GROUPS, UnitInfo, UnitsFileError, default_units_path, load_units
 from jj123lib.rules import load_rules
 from jj123lib.tasks import units as task_units
 from jj123lib.unit_league import rank_units, unit_league
-from jj123lib.units import GROUP_LABELS, GROUPS, UnitInfo, UnitsFileError, default_units_path, load_units
 
 NAN = math.nan
 UNITS = {name: UnitInfo(name, group) for name, group in [

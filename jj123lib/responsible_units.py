@@ -1,7 +1,8 @@
-"""The responsible units as the office describes them: ``params/units.yaml`` (group, optional contact and phone).
+"""The responsible units (责任单位) as the office describes them: ``params/units.yaml`` (group, contact, phone).
 
 ``$JJ123_UNITS`` points at the office's own copy, the way ``$JJ123_RULES`` does for the rules. Every unit of
-the task table must be listed, and only those.
+the task table must be listed, and only those. (Not named ``units``: ``jj123lib.units()`` is the task
+table's unit list, and a submodule of that name would shadow it.)
 """
 
 from __future__ import annotations
