@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from jj123lib.atomic import atomic_write, folder_lock, remove_stale_parts
 from jj123lib.clock import china_now_iso
+from jj123lib.crashpoints import crash_point
 from jj123lib.datadir import is_demo
 from jj123lib.exceptions import OutputBusyError, ParameterError, ReportStepError
 from jj123lib.parameters import validate_data_dir, validate_leader, validate_quarter
@@ -123,6 +124,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
             raise OutputBusyError(str(out_dir))
         for folder in (out_dir, out_dir / "notebooks"):
             remove_stale_parts(folder)
+        crash_point("batch.locked")
         n_jobs = max(1, int(jobs or os.cpu_count() or 1))
         workers = WorkerPool()
         run = _Run(workers, "pdf" in wanted_formats, progress)
@@ -156,6 +158,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
         if changed:
             _attach_lights(merged, rated[0] if rated else next(iter(_rate_for_index(q, data)), None))
         result.seconds = time.monotonic() - started
+        crash_point("batch.before_manifest")
         manifest = write_manifest(out_dir, quarter=q, data_dir=data, demo=demo, formats=wanted_formats,
                                   generated_at=_now(), seconds=result.seconds, reports=merged)
         if changed:
@@ -225,6 +228,7 @@ class _Run:
             except Exception as exc:  # noqa: BLE001 - a crashed worker fails its report only
                 outcome = RenderOutcome(seconds=0.0, failure=ReportStepError.wrap("worker", exc))
             if outcome.failure is None:
+                crash_point("batch.rendered")
                 print_pdf(job, outcome.seconds)
                 return
             out = Path(job.out_dir)
@@ -234,7 +238,9 @@ class _Run:
 
         def printed(job: ReportJob, future: Future[float], before: float) -> None:
             try:
-                finish(job, before + future.result(), None, html_good=True, pdf_good=True)
+                seconds = before + future.result()
+                crash_point("batch.printed")
+                finish(job, seconds, None, html_good=True, pdf_good=True)
             except Exception as exc:  # noqa: BLE001 - ReportStepError from the printer, or anything else
                 finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True)
 
@@ -248,6 +254,7 @@ class _Run:
             if self.want_pdf:
                 self.printer = PrinterPool()
                 self.printer.start()  # from this (main) thread, which outlives the browser
+            crash_point("batch.submitted")
             for job in pdf_only:
                 print_pdf(job, 0.0)
             if meanwhile is not None:

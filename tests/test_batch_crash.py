@@ -1,5 +1,6 @@
-"""SIGKILL ``jj123 batch`` (the whole process group: main, notebook workers, kernels, Chromium) at several
-moments; no partial file ever sits at a final path, and a rerun completes with every report ok."""
+"""SIGKILL ``jj123 batch`` at each of its named crash points (``JJ123_CRASH_AT``, deterministic, no timers):
+its workers, kernels and Chromium die with it, no partial file ever sits at a final path, and a rerun
+completes with every report ok."""
 
 from __future__ import annotations
 
@@ -14,19 +15,23 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from jj123lib.crashpoints import BATCH_CRASH_POINTS, CRASH_ENV
+
 LEADER = "张健龙"
 SLUG = "zhang-jianlong"
-# (seconds after start, formats): start-up, kernels booting, notebooks executing, HTML written, PDF printing
-BATCH_KILLS: tuple[tuple[float, str], ...] = ((0.5, "html"), (1.5, "html"), (2.5, "html"), (3.5, "html"),
-                                              (4.5, "html"), (5.5, "html,pdf"), (7.0, "html,pdf"))
+# The main process killed at each named point of a forced html+pdf run (workers, kernels and Chromium must follow).
+KILLS = [f"{point}@1" for point in BATCH_CRASH_POINTS]
 pytestmark = pytest.mark.slow
 
 
-def _batch(data: Path, out: Path, formats: str, force: bool) -> subprocess.Popen:
+def _batch(data: Path, out: Path, formats: str, force: bool, crash_at: str | None = None) -> subprocess.Popen:
     argv = [sys.executable, "-m", "jj123lib.cli", "batch", "--quarter", "2026Q3", "--leader", LEADER,
             "--data-dir", str(data), "--out", str(out), "--formats", formats, "--no-progress", "--jobs", "2"]
+    env = {k: v for k, v in os.environ.items() if k != CRASH_ENV}
+    if crash_at:
+        env[CRASH_ENV] = crash_at
     return subprocess.Popen(argv + (["--force"] if force else []), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+                            start_new_session=True, env=env)
 
 
 def _group_gone(pgid: int, timeout: float = 10.0) -> bool:
@@ -55,15 +60,13 @@ def _assert_no_partial_files(out: Path) -> None:
             raise AssertionError(f"unexpected file {path}")
 
 
-def test_sigkill_batch_then_rerun_completes(demo_data, tmp_path: Path) -> None:
+def test_sigkill_at_each_batch_point_then_rerun_completes(demo_data, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    for delay, formats in BATCH_KILLS:
-        proc = _batch(demo_data.data_dir, out, formats, force=True)
-        time.sleep(delay)
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate(timeout=60)
-        assert _group_gone(proc.pid), "processes of the killed batch are still running"
+    for crash_at in KILLS:
+        proc = _batch(demo_data.data_dir, out, "html,pdf", force=True, crash_at=crash_at)
+        proc.communicate(timeout=300)
+        assert proc.returncode == -signal.SIGKILL, f"{crash_at}: not killed there (exit {proc.returncode})"
+        assert _group_gone(proc.pid), f"{crash_at}: workers, kernels or Chromium outlived the killed batch"
         _assert_no_partial_files(out)
     proc = _batch(demo_data.data_dir, out, "html,pdf", force=False)
     stdout, stderr = proc.communicate(timeout=300)

@@ -20,7 +20,7 @@ def test_counts_in_the_doc_match_the_code() -> None:
     assert f"**{len(HOSTILE)} hostile strings**" in DOC
     assert f"**{len(test_crash_safety.KILL_POINTS)} crash points + {len(test_crash_safety.TIMED_KILLS)} timed kills**" \
         in DOC
-    assert f"**{len(test_batch_crash.BATCH_KILLS)} batch kill points**" in DOC
+    assert f"**{len(test_batch_crash.KILLS)} batch kill points**" in DOC
     assert f"**{len(test_batch_faults.FAULTS)} batch faults**" in DOC
     assert len(CASES) >= 30 and len(HOSTILE) >= 20
 
