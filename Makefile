@@ -28,7 +28,8 @@ bench: install
 	$(PY) benchmarks/bench_batch.py
 
 test: install
-	$(PY) -m pytest
+	@# One pytest worker per core (pytest-xdist): most tests wait on kernels, Chromium or LibreOffice.
+	$(PY) -m pytest -n auto
 
 # ruff, then mypy (strict; files and settings in pyproject.toml).
 lint: install

@@ -35,8 +35,8 @@ YELLOW_BOARD = "黄榜"
 UNIT_LEAGUE_COLUMNS = ["group", "group_label", "rank", "unit", "score", "n_tasks", "n_lead", "done", "green",
                        "yellow", "red", "missing", "overdue", "board", "board_reason"]
 _VIEW = {"group_label": "分组", "rank": "组内名次", "unit": "责任单位", "score": "得分", "n_tasks": "承担任务",
-         "n_lead": "牵头任务", "done": "已完成", "green": "绿灯", "yellow": "黄灯", "red": "红灯",
-         "missing": "未报送", "board": "榜单", "board_reason": "依据"}
+         "n_lead": "牵头任务", **{key: LABELS[key] for key in ("done", "green", "yellow", "red", "missing")},
+         "board": "榜单", "board_reason": "依据"}
 
 
 def _number(section: Mapping[str, Any], key: str, source: str, *, positive: bool = False) -> float:
