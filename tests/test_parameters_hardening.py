@@ -32,17 +32,25 @@ def test_batch_refuses_unknown_leader_listing_valid_ones(leader: str, demo_data,
     assert not (tmp_path.parent / "x").exists()
 
 
-@pytest.mark.parametrize("quarter", BAD_QUARTERS)
-@pytest.mark.parametrize("command", ["batch", "forms", "ratings", "league", "ledger", "override"])
-def test_commands_refuse_malformed_quarter_listing_valid_ones(command: str, quarter: str, demo_data, tmp_path: Path,
-                                                              capsys) -> None:
-    argv = [command, "--quarter", quarter, "--data-dir", str(demo_data.data_dir)]
+def _quarter_argv(command: str, quarter: str, data_dir: Path, tmp_path: Path) -> list[str]:
+    """The command line of ``command`` with ``--quarter quarter``, otherwise valid."""
+    argv = [command, "--quarter", quarter, "--data-dir", str(data_dir)]
     if command == "batch":
         argv += ["--out", str(tmp_path / "out"), "--no-progress"]
     if command == "forms":
         argv += ["--out", str(tmp_path / "out")]
     if command == "override":
         argv = ["override", "N01", "--light", "red", "--reason", "核查进度不实", *argv[1:]]
+    if command == "override-list":
+        argv = ["override", "--list", *argv[1:]]
+    return argv
+
+
+@pytest.mark.parametrize("quarter", BAD_QUARTERS)
+@pytest.mark.parametrize("command", ["batch", "forms", "ratings", "league", "ledger", "override"])
+def test_commands_refuse_malformed_quarter_listing_valid_ones(command: str, quarter: str, demo_data, tmp_path: Path,
+                                                              capsys) -> None:
+    argv = _quarter_argv(command, quarter, demo_data.data_dir, tmp_path)
     before = _snapshot(tmp_path)
     code = main(argv)
     err = capsys.readouterr().err
@@ -55,15 +63,7 @@ def test_commands_refuse_malformed_quarter_listing_valid_ones(command: str, quar
 @pytest.mark.parametrize("command", ["batch", "forms", "ratings", "league", "ledger", "override", "override-list"])
 def test_commands_refuse_a_year_outside_the_task_table(command: str, quarter: str, demo_data, tmp_path: Path,
                                                       capsys) -> None:
-    argv = [command, "--quarter", quarter, "--data-dir", str(demo_data.data_dir)]
-    if command == "batch":
-        argv += ["--out", str(tmp_path / "out"), "--no-progress"]
-    if command == "forms":
-        argv += ["--out", str(tmp_path / "out")]
-    if command == "override":
-        argv = ["override", "N01", "--light", "red", "--reason", "核查进度不实", *argv[1:]]
-    if command == "override-list":
-        argv = ["override", "--list", *argv[1:]]
+    argv = _quarter_argv(command, quarter, demo_data.data_dir, tmp_path)
     before = _snapshot(tmp_path)
     ledger_before = (demo_data.data_dir / "ledger.sqlite").read_bytes()
     code = main(argv)
