@@ -21,6 +21,7 @@ from jj123lib.atomic import atomic_write
 from jj123lib.datadir import is_demo, readable_data_dir, writable_data_dir
 from jj123lib.exceptions import ParameterError
 from jj123lib.formats import FORMATS, render_frame
+from jj123lib.supervision import parse_date
 
 EXPORT_FORMATS = (*FORMATS, "xlsx")
 OVERRIDE_CHOICES = [f"{key}/{lights.LABELS[key]}" for key in lights.RATED]
@@ -181,7 +182,7 @@ def cmd_ratings(args: argparse.Namespace) -> int:
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = _existing_data_dir(args.data_dir)
-    frame = rate_quarter(quarter, data_dir)
+    frame = rate_quarter(quarter, data_dir, as_of=parse_date(args.as_of))
     counts = frame["light"].value_counts()
     as_of = Ledger(data_dir).data_as_of(quarter)
     footer = "，".join(f"{lights.LABELS[k]} {int(counts.get(k, 0))} 项" for k in lights.ORDER)
@@ -204,13 +205,13 @@ def cmd_league(args: argparse.Namespace) -> int:
     if args.by == "unit":  # the units' 红黄榜, ranked within each group
         from jj123lib.unit_league import unit_league, unit_league_text, unit_league_view
 
-        units = unit_league(quarter, data_dir)
+        units = unit_league(quarter, data_dir, as_of=parse_date(args.as_of))
         if args.format == "table" and not args.out:
             sys.stdout.write(unit_league_text(units))
         else:
             _emit(unit_league_view(units), args.format, args.out, "", demo)
         return 0
-    frame = league_table(quarter, data_dir)
+    frame = league_table(quarter, data_dir, as_of=parse_date(args.as_of))
     counted = lights.LABELS[rating_rules(load_rules())["missing_counts_as"]]
     _emit(_view(frame, LEAGUE_VIEW), args.format, args.out,
           f"得分 = 牵头任务灯号分值按层级加权平均；未报送按{counted}计分。", demo,
@@ -271,6 +272,11 @@ def _view_args(parser: argparse.ArgumentParser) -> None:
     _data_dir_arg(parser)
 
 
+def _as_of_arg(parser: argparse.ArgumentParser) -> None:
+    # Before a quarter's reporting deadline its unreported tasks are 未到报送期, after it 未报送.
+    parser.add_argument("--as-of", help="判断日期 YYYY-MM-DD（默认：今天，北京时间）")
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ledger subcommands to the ``jj123`` parser."""
     forms = sub.add_parser("forms", help="生成各责任单位的进度填报表或年度计划表 (make forms)")
@@ -294,10 +300,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     ratings = sub.add_parser("ratings", help="各任务灯号及理由 (ratings)")
     _view_args(ratings)
+    _as_of_arg(ratings)
     ratings.set_defaults(handler=cmd_ratings)
 
     league = sub.add_parser("league", help="市领导排名或责任单位红黄榜 (league table)")
     _view_args(league)
+    _as_of_arg(league)
     league.add_argument("--by", choices=("leader", "unit"), default="leader",
                         help="leader：市领导排名（默认）；unit：责任单位按组排名的红黄榜")
     league.set_defaults(handler=cmd_league)

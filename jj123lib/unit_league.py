@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Collection, Mapping
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -152,7 +153,8 @@ def _rank_group(rows: list[dict[str, Any]], unit_rules: dict[str, Any]) -> list[
 
 def unit_league(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                 overdue_units: Collection[str] = frozenset(), tasks: pd.DataFrame | None = None,
-                rules: dict[str, Any] | None = None, units: Mapping[str, UnitInfo] | None = None) -> pd.DataFrame:
+                rules: dict[str, Any] | None = None, units: Mapping[str, UnitInfo] | None = None,
+                as_of: str | date | None = None) -> pd.DataFrame:
     """Units ranked within their group (group order, then rank), with their 红榜/黄榜 placing.
 
     ``overdue_units`` names the units with overdue 督办 items (the supervision loop supplies it);
@@ -162,7 +164,7 @@ def unit_league(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
     rule_set = load_rules() if rules is None else rules
     table = load_tasks() if tasks is None else tasks
     unit_info = load_units(tasks=table) if units is None else units
-    rated = rate_quarter(quarter, data_dir, tasks=tasks, rules=rules)
+    rated = rate_quarter(quarter, data_dir, tasks=tasks, rules=rules, as_of=as_of)
     return rank_units(rated, unit_info, rule_set, overdue_units)
 
 

@@ -184,3 +184,22 @@ def test_out_never_replaces_a_device_a_fifo_or_a_folder(tmp_path: Path, capsys) 
     code, _, _ = run(capsys, "ledger", "--quarter", "2026Q3", "--data-dir", str(data), "--format", "csv",
                       "--out", str(regular))
     assert code == 0 and "商务局" in regular.read_text(encoding="utf-8-sig")
+
+
+def test_ratings_and_league_judge_the_deadline_on_as_of(demo_data, capsys) -> None:
+    """2026Q4 is due on 2027-01-10: before it nothing is 未报送, after it every unreported task is."""
+    data = str(demo_data.data_dir)
+    for command in ("ratings", "league"):
+        assert main([command, "--quarter", "2026Q4", "--data-dir", data, "--format", "json",
+                     "--as-of", "2027-01-10"]) == 0
+        before = json.loads(capsys.readouterr().out)
+        assert main([command, "--quarter", "2026Q4", "--data-dir", data, "--format", "json",
+                     "--as-of", "2027-01-11"]) == 0
+        after = json.loads(capsys.readouterr().out)
+        if command == "ratings":
+            assert {row["督查室灯号"] for row in before} == {"未到报送期"}
+            assert {row["督查室灯号"] for row in after} == {"未报送"}
+        else:
+            assert all(row["未报送"] == 0 for row in before) and sum(row["未报送"] for row in after) == 48
+    assert main(["league", "--quarter", "2026Q3", "--data-dir", data, "--as-of", "2026-1x-01"]) == 2
+    assert "2026-1x-01" in capsys.readouterr().err
