@@ -362,12 +362,17 @@ class Ledger:
             ("overrides", "SELECT task_id, quarter, light, reason, by, at, revoked FROM overrides ORDER BY id"),
             ("verifications", "SELECT target, kind, quarter, decision, evidence, note, by, at, revoked"
              " FROM verifications ORDER BY id"),
+            # The reports show the supervision loop too: a new 督办 item or a closed 协调事项 re-renders them.
+            ("duban", "SELECT * FROM duban ORDER BY rowid"),
+            ("duban_responses", "SELECT * FROM duban_responses ORDER BY rowid"),
+            ("coordination", "SELECT * FROM coordination ORDER BY rowid"),
+            ("coordination_mentions", "SELECT * FROM coordination_mentions ORDER BY rowid"),
         ]
         with self._reader() as conn:
             for name, sql in queries:
                 try:
                     rows = [] if conn is None else conn.execute(sql).fetchall()
-                except sqlite3.OperationalError:  # a schema-1 ledger has no verifications yet
+                except sqlite3.OperationalError:  # a schema-1 ledger has no supervision tables yet
                     rows = []
                 digest.update(name.encode())
                 digest.update(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode())

@@ -36,6 +36,7 @@ from jj123lib.parameters import validate_params
 from jj123lib.quarters import previous_quarter, quarter_label, quarters_up_to
 from jj123lib.resources import TEMPLATE_DIR
 from jj123lib.rules import rules_source
+from jj123lib.supervision import records
 from jj123lib.tiers import TIER_LABELS, TIERS
 
 __all__ = ["LeaderReport", "OverviewReport", "ExploreData", "leader_report_data", "overview_data",
@@ -223,8 +224,8 @@ class LeaderReport(_Sections):
     """Everything ``leader_report.ipynb`` shows for one leader and quarter."""
 
     SECTIONS: ClassVar[tuple[str, ...]] = (
-        "header_html", "summary_html", "coordination_html", "quota_html", "tasks_html", "charts_html",
-        "progress_html", "problems_html", "next_steps_html", "rules_html")
+        "header_html", "summary_html", "coordination_html", "register_html", "duban_html", "quota_html",
+        "tasks_html", "charts_html", "progress_html", "problems_html", "next_steps_html", "rules_html")
 
     leader: str
     quarter: str
@@ -236,12 +237,19 @@ class LeaderReport(_Sections):
     history: pd.DataFrame  # task_id, quarter, planned_pct, actual_pct, light, light_label
     league: pd.DataFrame
     quota: pd.DataFrame  # tier, tier_label, required, actual, ok
+    supervision: Supervision  # only this leader's tasks
     rules: list[str] = field(default_factory=list)
     generated_on: date = field(default_factory=china_today)  # printed as 生成日期, China time
 
     @property
     def title(self) -> str:
         return f"{self.leader}同志牵头“123”任务督查报告"
+
+    def register_html(self) -> Markup:
+        return _register_html(self.supervision.coordination)
+
+    def duban_html(self) -> Markup:
+        return _duban_html(self.supervision.duban)
 
     @property
     def quarters(self) -> list[str]:
@@ -367,8 +375,96 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
         data_as_of=common["as_of"], fingerprint=common["fingerprint"], tasks=mine.reset_index(drop=True),
         history=history[history["task_id"].isin(mine["task_id"])].reset_index(drop=True),
         league=common["league"], quota=_quota_rows(common["tasks"], params.leader), rules=common["rules"],
+        supervision=_load_supervision(params.quarter, params.data_dir, today).for_leader(params.leader,
+                                                                                         mine["task_id"]),
         generated_on=today,
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# The supervision loop (催报, 督办, 待核实, 协调事项, 数据核查) as the reports show it
+# ----------------------------------------------------------------------------------------------
+@dataclass
+class Supervision:
+    """The quarter's supervision lists, read (never written) from the ledger on the report's date."""
+
+    cuibao: pd.DataFrame  # deadlines.cuibao
+    duban: pd.DataFrame  # duban.duban_items: issued this quarter, or earlier and still open
+    awaiting: pd.DataFrame  # verification.awaiting: 待核实
+    coordination: pd.DataFrame  # coordination.register, open items with their age
+    flags: pd.DataFrame  # flags.find_flags
+
+    def for_leader(self, leader: str, task_ids: Iterable[str]) -> Supervision:
+        """Only the rows about one leader's tasks."""
+        tasks = set(task_ids)
+        return Supervision(
+            cuibao=self.cuibao[[bool(set(t) & tasks) for t in self.cuibao["tasks"]]],
+            duban=self.duban[self.duban["task_id"].isin(tasks)],
+            awaiting=self.awaiting[self.awaiting["leader"] == leader],
+            coordination=self.coordination[self.coordination["task_id"].isin(tasks)],
+            flags=self.flags[self.flags["task_id"].isin(tasks)])
+
+
+def _load_supervision(quarter: str, data_dir: str, as_of: date) -> Supervision:
+    from jj123lib.coordination import register
+    from jj123lib.deadlines import cuibao
+    from jj123lib.duban import duban_items
+    from jj123lib.flags import find_flags
+    from jj123lib.verification import awaiting
+
+    return Supervision(cuibao=cuibao(quarter, data_dir, as_of=as_of),
+                       duban=duban_items(quarter, data_dir, as_of=as_of),
+                       awaiting=awaiting(quarter, data_dir, as_of=as_of),
+                       coordination=register(data_dir, quarter=quarter, open_only=True),
+                       flags=find_flags(quarter, data_dir, as_of=as_of))
+
+
+def _cuibao_html(frame: pd.DataFrame) -> Markup:
+    if frame.empty:
+        return section("催报", Markup('<p class="jj-empty">无逾期未报送的单位。</p>'))
+    rows = [[r["unit"], r["days_overdue"], "、".join(r["tasks"]), "、".join(r["leaders"]),
+             " ".join(str(x) for x in (r["reporter"], r["phone"]) if isinstance(x, str) and x)]
+            for r in records(frame)]
+    body = table([("单位", ""), ("逾期天数", "num"), ("任务", ""), ("牵头市领导", ""), ("联系人", "")], rows)
+    return section("催报", body, note=f"报送截止日 {frame['deadline'].iloc[0]}，{len(frame)} 个单位逾期未报送。")
+
+
+def _duban_html(frame: pd.DataFrame, title: str = "督办事项") -> Markup:
+    if frame.empty:
+        return section(title, Markup('<p class="jj-empty">无督办事项。</p>'))
+    rows = [[r["id"], r["task_id"], r["unit"], r["level_label"], r["reason"], r["due_date"],
+             r["days_overdue"] or "", r["status_label"], r["response"] or ""] for r in records(frame)]
+    columns = [("编号", ""), ("任务", ""), ("责任单位", ""), ("级别", ""), ("事由", ""), ("整改期限", ""),
+               ("逾期天数", "num"), ("状态", ""), ("整改反馈", "")]
+    counts = frame["level_label"].value_counts()
+    note = "，".join(f"{label} {int(counts[label])} 项" for label in counts.index)
+    return section(title, table(columns, rows), note=f"共 {len(frame)} 项：{note}。")
+
+
+def _awaiting_html(frame: pd.DataFrame) -> Markup:
+    if frame.empty:
+        return section("待核实", Markup('<p class="jj-empty">无待核实事项。</p>'))
+    rows = [[r["target"], r["kind"], r["unit"], r["claimed_on"], r["detail"]] for r in records(frame)]
+    body = table([("编号", ""), ("类别", ""), ("责任单位", ""), ("申报日期", ""), ("说明", "")], rows)
+    return section("待核实", body, note="单位自评已完成或已整改，待督查室核实销号后方可销号。")
+
+
+def _register_html(frame: pd.DataFrame) -> Markup:
+    if frame.empty:
+        return section("需协调事项（未办结）", Markup('<p class="jj-empty">无未办结的协调事项。</p>'))
+    rows = [[r["id"], r["task_id"], r["unit"], r["leader"], r["latest_text"] or r["text"], r["quarter_raised"],
+             r["quarters_open"]] for r in records(frame.sort_values("quarters_open", ascending=False))]
+    columns = [("编号", ""), ("任务", ""), ("提出单位", ""), ("牵头市领导", ""), ("事项", ""), ("提出季度", ""),
+               ("已挂账（季度）", "num")]
+    return section("需协调事项（未办结）", table(columns, rows), note=f"共 {len(frame)} 项。")
+
+
+def _flags_html(frame: pd.DataFrame) -> Markup:
+    if frame.empty:
+        return section("数据核查提示", Markup('<p class="jj-empty">本季度无数据核查提示。</p>'))
+    rows = [[r["task_id"], r["lead_unit"], r["flag_label"], r["detail"], r["light_label"]] for r in records(frame)]
+    body = table([("任务", ""), ("牵头单位", ""), ("提示", ""), ("情况", ""), ("灯号", "")], rows)
+    return section("数据核查提示", body, note="提示不改变灯号，供督查室核实时参考。")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -379,8 +475,9 @@ class OverviewReport(_Sections):
     """Everything ``quarterly_overview.ipynb`` shows for one quarter."""
 
     SECTIONS: ClassVar[tuple[str, ...]] = (
-        "header_html", "summary_html", "alerts_html", "grid_html", "distribution_html", "league_html",
-        "transitions_html", "quota_html", "not_submitted_html", "rules_html")
+        "header_html", "summary_html", "alerts_html", "cuibao_html", "duban_html", "awaiting_html",
+        "register_html", "flags_html", "grid_html", "distribution_html", "league_html", "transitions_html",
+        "quota_html", "not_submitted_html", "rules_html")
 
     quarter: str
     data_dir: str
@@ -392,12 +489,28 @@ class OverviewReport(_Sections):
     transitions: pd.DataFrame
     quota: pd.DataFrame  # wide: leader × tier "actual/required", 达标
     leaders: list[str]
+    supervision: Supervision
     rules: list[str] = field(default_factory=list)
     generated_on: date = field(default_factory=china_today)  # printed as 生成日期, China time
 
     @property
     def title(self) -> str:
         return "“123”争先进位工作季度督查总览"
+
+    def cuibao_html(self) -> Markup:
+        return _cuibao_html(self.supervision.cuibao)
+
+    def duban_html(self) -> Markup:
+        return _duban_html(self.supervision.duban)
+
+    def awaiting_html(self) -> Markup:
+        return _awaiting_html(self.supervision.awaiting)
+
+    def register_html(self) -> Markup:
+        return _register_html(self.supervision.coordination)
+
+    def flags_html(self) -> Markup:
+        return _flags_html(self.supervision.flags)
 
     def header_html(self) -> Markup:
         subtitle = (f"晋江市{self.quarter[:4]}年度“123”争先进位工作 · {quarter_label(self.quarter)} · "
@@ -556,7 +669,7 @@ def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None, 
         fingerprint=common["fingerprint"], rated=common["rated"], league=common["league"],
         transitions=transition_counts(params.quarter, params.data_dir, as_of=today),
         quota=check_quotas(common["tasks"]).wide(), leaders=leaders(common["tasks"]), rules=common["rules"],
-        generated_on=today,
+        supervision=_load_supervision(params.quarter, params.data_dir, today), generated_on=today,
     )
 
 
