@@ -25,6 +25,7 @@ report ``failed`` with a Chinese message naming the step; the others are still w
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -35,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jj123lib.atomic import atomic_write, folder_lock, remove_stale_parts
-from jj123lib.clock import china_now_iso
+from jj123lib.clock import china_now_iso, china_today
 from jj123lib.crashpoints import crash_point
 from jj123lib.datadir import is_demo
 from jj123lib.exceptions import OutputBusyError, ParameterError, ReportStepError
@@ -139,6 +140,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
             plan = plan_jobs(q, data, out_dir, chosen, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR,
                              timeout)
             old = load_manifest(out_dir)
+            old_supervision = _old_supervision(out_dir)
             work = decide(plan, old, wanted_formats, force)
 
             rated: list[pd.DataFrame] = []  # the quarter's ratings for the index, computed while the workers run
@@ -160,7 +162,8 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
         result.seconds = time.monotonic() - started
         crash_point("batch.before_manifest")
         manifest = write_manifest(out_dir, quarter=q, data_dir=data, demo=demo, formats=wanted_formats,
-                                  generated_at=_now(), seconds=result.seconds, reports=merged)
+                                  generated_at=_now(), seconds=result.seconds, reports=merged,
+                                  supervision=_supervision_counts(q, data) if changed else old_supervision)
         if changed:
             atomic_write(result.index, index_html(manifest))
         return result
@@ -299,6 +302,28 @@ def _rate_for_index(quarter: str, data_dir: Path) -> list[pd.DataFrame]:
         return [rate_quarter(quarter, data_dir)]
     except Exception:  # noqa: BLE001 - the index is still written, without the lights
         return []
+
+
+def _supervision_counts(quarter: str, data_dir: Path) -> dict[str, int] | None:
+    """Counts of the supervision loop for the index; None if they cannot be had (the index is still written)."""
+    from jj123lib.report import load_supervision  # lazy for start-up speed: pandas
+
+    try:
+        loop = load_supervision(quarter, str(data_dir), china_today())
+    except Exception:  # noqa: BLE001 - the index is still written, without the counts
+        return None
+    return {"cuibao": len(loop.cuibao), "duban": len(loop.duban),
+            "duban_overdue": int((loop.duban["days_overdue"].fillna(0) > 0).sum()) if len(loop.duban) else 0,
+            "awaiting": len(loop.awaiting), "coordination": len(loop.coordination), "flags": len(loop.flags)}
+
+
+def _old_supervision(out_dir: Path) -> dict[str, int] | None:
+    """The counts of the last run's manifest, kept when nothing re-rendered."""
+    try:
+        value = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")).get("supervision")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _attach_lights(entries: list[Entry], rated: pd.DataFrame | None) -> None:

@@ -242,8 +242,12 @@ def merge_entries(old: dict[str, Entry], entries: dict[str, Entry], leaders: Seq
 
 
 def write_manifest(out_dir: Path, *, quarter: str, data_dir: Path, demo: bool, formats: Sequence[str],
-                   generated_at: str, seconds: float, reports: list[Entry]) -> dict[str, Any]:
-    """Write ``out_dir/manifest.json`` atomically; returns the document."""
+                   generated_at: str, seconds: float, reports: list[Entry],
+                   supervision: dict[str, int] | None = None) -> dict[str, Any]:
+    """Write ``out_dir/manifest.json`` atomically; returns the document.
+
+    ``supervision`` holds the counts of the supervision loop the index shows (催报, 督办, 待核实…).
+    """
     manifest: dict[str, Any] = {
         "schema": MANIFEST_SCHEMA,
         "generator": f"jj123 {__version__}",
@@ -255,5 +259,7 @@ def write_manifest(out_dir: Path, *, quarter: str, data_dir: Path, demo: bool, f
         "seconds": round(seconds, 2),
         "reports": reports,
     }
+    if supervision is not None:
+        manifest["supervision"] = supervision
     atomic_write(out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return manifest

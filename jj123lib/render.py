@@ -131,6 +131,7 @@ def index_html(manifest: dict[str, Any]) -> str:
         demo_banner=DEMO_BANNER if manifest["demo"] else "",
         generated_at=manifest["generated_at"], generator=manifest["generator"],
         rows=rows, n_failed=sum(1 for e in manifest["reports"] if e["status"] == "failed"),
+        supervision=manifest.get("supervision"),
     )
     return page
 

@@ -40,7 +40,7 @@ from jj123lib.supervision import records
 from jj123lib.tiers import TIER_LABELS, TIERS
 
 __all__ = ["LeaderReport", "OverviewReport", "ExploreData", "leader_report_data", "overview_data",
-           "explore_data", "Item"]
+           "explore_data", "Item", "Supervision", "load_supervision"]
 
 PAGE_ONLY_MARKER = "/* == page-only"  # in jj123.css: the rules after it style whole pages only
 
@@ -375,7 +375,7 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
         data_as_of=common["as_of"], fingerprint=common["fingerprint"], tasks=mine.reset_index(drop=True),
         history=history[history["task_id"].isin(mine["task_id"])].reset_index(drop=True),
         league=common["league"], quota=_quota_rows(common["tasks"], params.leader), rules=common["rules"],
-        supervision=_load_supervision(params.quarter, params.data_dir, today).for_leader(params.leader,
+        supervision=load_supervision(params.quarter, params.data_dir, today).for_leader(params.leader,
                                                                                          mine["task_id"]),
         generated_on=today,
     )
@@ -405,7 +405,7 @@ class Supervision:
             flags=self.flags[self.flags["task_id"].isin(tasks)])
 
 
-def _load_supervision(quarter: str, data_dir: str, as_of: date) -> Supervision:
+def load_supervision(quarter: str, data_dir: str, as_of: date) -> Supervision:
     from jj123lib.coordination import register
     from jj123lib.deadlines import cuibao
     from jj123lib.duban import duban_items
@@ -669,7 +669,7 @@ def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None, 
         fingerprint=common["fingerprint"], rated=common["rated"], league=common["league"],
         transitions=transition_counts(params.quarter, params.data_dir, as_of=today),
         quota=check_quotas(common["tasks"]).wide(), leaders=leaders(common["tasks"]), rules=common["rules"],
-        supervision=_load_supervision(params.quarter, params.data_dir, today), generated_on=today,
+        supervision=load_supervision(params.quarter, params.data_dir, today), generated_on=today,
     )
 
 

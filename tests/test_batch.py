@@ -38,6 +38,10 @@ def test_full_run_all_ok(demo_batch) -> None:
         assert (entry["leader"] is None) == (entry["kind"] == "overview")
     assert manifest["demo"] is True and manifest["quarter"] == "2026Q3"
     assert (out / "index.html").is_file()
+    # The index counts the supervision loop (the demo's Q3: units past the deadline, claims awaiting checks).
+    loop = manifest["supervision"]
+    assert loop["cuibao"] >= 1 and loop["awaiting"] >= 1 and loop["flags"] >= 1
+    assert f"逾期未报送单位 {loop['cuibao']} 个" in (out / "index.html").read_text(encoding="utf-8")
     leftovers = [p for p in out.rglob("*") if (p.name.startswith(".") and p.name != ".lock") or ".part" in p.name]
     assert leftovers == []
 

@@ -134,3 +134,11 @@ def test_light_colours_come_from_lights(demo_batch) -> None:
     assert head.index(lights.css_variables()) < head.index(".light-red")  # declared before the stylesheet uses them
     css = (TEMPLATE_DIR / "jj123" / "static" / "jj123.css").read_text(encoding="utf-8")
     assert not re.search(r"--light-\w+\s*:", css)  # the stylesheet only uses them
+
+
+def test_index_shows_the_supervision_counts() -> None:
+    counts = {"cuibao": 3, "duban": 13, "duban_overdue": 2, "awaiting": 4, "coordination": 27, "flags": 24}
+    html = index_html(_manifest(supervision=counts))
+    assert "逾期未报送单位 3 个" in html and "督办事项 13 项（逾期 2 项）" in html and "待核实 4 项" in html
+    assert "未办结协调事项 27 项" in html and "数据核查提示 24 条" in html
+    assert "督查闭环" not in index_html(_manifest())  # an old manifest without counts
