@@ -118,6 +118,21 @@ def _rows(frame: pd.DataFrame) -> Iterator[Any]:
     return iter(frame.itertuples(index=False))
 
 
+def _show_leader_scores() -> bool:
+    """``reports.show_leader_scores`` in the rules: leaders' scores and ranks are off unless turned on."""
+    from jj123lib.rules import load_rules
+
+    section = load_rules().get("reports") or {}
+    return bool(section.get("show_leader_scores", False)) if isinstance(section, dict) else False
+
+
+def _by_tier_then_gap(rows: pd.DataFrame) -> pd.DataFrame:
+    """全国 → 全省 → 重点突破, then the largest gap first (no gap: last), then task number."""
+    tier_rank = {t: i for i, t in enumerate(TIERS)}
+    order = rows.assign(_tier=rows["tier"].map(tier_rank), _gap=-pd.to_numeric(rows["gap"], errors="coerce"))
+    return order.sort_values(["_tier", "_gap", "seq"], na_position="last").drop(columns=["_tier", "_gap"])
+
+
 def _light_counts(keys: Iterable[str]) -> dict[str, int]:
     values = list(keys)
     return {light: values.count(light) for light in lights.ORDER}
@@ -239,6 +254,7 @@ class LeaderReport(_Sections):
     quota: pd.DataFrame  # tier, tier_label, required, actual, ok
     supervision: Supervision  # only this leader's tasks
     rules: list[str] = field(default_factory=list)
+    show_scores: bool = False  # rules: reports.show_leader_scores
     generated_on: date = field(default_factory=china_today)  # printed as 生成日期, China time
 
     @property
@@ -273,7 +289,7 @@ class LeaderReport(_Sections):
     def summary_html(self) -> Markup:
         counts = self.light_counts()
         cards = [_card(lights.LABELS[k], badge(k, str(counts[k])), "项") for k in lights.ORDER]
-        row = self.league_row
+        row = self.league_row if self.show_scores else None
         if row is not None:
             cards.insert(0, _card("综合得分", esc(f"{float(row['score']):.1f}"),
                                   _score_change_text(row["score"], row.get("prev_score"))))
@@ -287,10 +303,9 @@ class LeaderReport(_Sections):
         return section("总体情况", Markup('<div class="jj-cards">{}</div>').format(Markup("").join(cards)), note=note)
 
     def attention_items(self) -> list[Item]:
-        """Tasks the leader must act on: red and 未报送 first."""
-        rows = self.tasks[self.tasks["light"].isin(["missing", "red"])]
-        return [Item(r.task_id, r.title, r.lead_unit, str(r.reason), r.light, True)
-                for r in _rows(rows.sort_values("light", key=lambda s: s.map(_severity)))]
+        """Tasks the leader must act on (red and 未报送): 全国 → 全省 → 重点突破, then by gap."""
+        rows = _by_tier_then_gap(self.tasks[self.tasks["light"].isin(["missing", "red"])])
+        return [Item(r.task_id, r.title, r.lead_unit, str(r.reason), r.light, True) for r in _rows(rows)]
 
     def coordination_html(self) -> Markup:
         attention = _items_html(self.attention_items(), "本季度无红灯或未报送任务。", ("missing", "red"))
@@ -300,6 +315,8 @@ class LeaderReport(_Sections):
         return section("需协调事项", body, note="需要市领导出面协调或督促的事项，按灯号严重程度排列。")
 
     def quota_html(self) -> Markup:
+        if not len(self.quota) or bool(self.quota["ok"].all()):  # shown only when `jj123 check` fails
+            return Markup("")
         rows = [[r.tier_label, str(r.required), str(r.actual), Markup("达标" if r.ok else
                  '<span class="change-worse">未达标</span>')] for r in _rows(self.quota)]
         body = table([("层级", ""), ("最低项数", "num"), ("实际项数", "num"), ("是否达标", "center")], rows)
@@ -377,7 +394,7 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
         league=common["league"], quota=_quota_rows(common["tasks"], params.leader), rules=common["rules"],
         supervision=load_supervision(params.quarter, params.data_dir, today).for_leader(params.leader,
                                                                                          mine["task_id"]),
-        generated_on=today,
+        show_scores=_show_leader_scores(), generated_on=today,
     )
 
 
@@ -490,6 +507,8 @@ class OverviewReport(_Sections):
     quota: pd.DataFrame  # wide: leader × tier "actual/required", 达标
     leaders: list[str]
     supervision: Supervision
+    quota_ok: bool = True
+    show_scores: bool = False  # rules: reports.show_leader_scores
     rules: list[str] = field(default_factory=list)
     generated_on: date = field(default_factory=china_today)  # printed as 生成日期, China time
 
@@ -526,8 +545,7 @@ class OverviewReport(_Sections):
 
     def alerts(self) -> pd.DataFrame:
         rows = self.rated[self.rated["light"].isin(["red", "missing"])].copy()
-        rows["_sev"] = rows["light"].map(_severity)
-        return rows.sort_values(["_sev", "task_id"]).drop(columns="_sev").reset_index(drop=True)
+        return _by_tier_then_gap(rows).reset_index(drop=True)
 
     def alerts_html(self) -> Markup:
         alerts = self.alerts()
@@ -590,6 +608,8 @@ class OverviewReport(_Sections):
         return section("各层级灯号分布", body)
 
     def league_html(self) -> Markup:
+        if not self.show_scores:  # the office ranks units (jj123 league --by unit), not its vice-mayors
+            return Markup("")
         rows = []
         for r in _rows(self.league):
             prev = "—" if is_blank(r.prev_rank) else str(int(r.prev_rank))
@@ -630,6 +650,8 @@ class OverviewReport(_Sections):
                             "（行为上季度灯号，列为本季度灯号）。")
 
     def quota_html(self) -> Markup:
+        if self.quota_ok:  # shown only when `jj123 check` fails
+            return Markup("")
         wide = self.quota.reset_index()
         columns = [(str(c), "" if i == 0 else "center") for i, c in enumerate(wide.columns)]
         rows = [[str(v) for v in r] for r in _rows(wide)]
@@ -664,12 +686,14 @@ def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None, 
     params = validate_params("overview", quarter, data_dir)
     today = china_today(now)
     common = _load_common(params.quarter, params.data_dir, today)
+    quotas = check_quotas(common["tasks"])
     return OverviewReport(
         quarter=params.quarter, data_dir=params.data_dir, demo=common["demo"], data_as_of=common["as_of"],
         fingerprint=common["fingerprint"], rated=common["rated"], league=common["league"],
         transitions=transition_counts(params.quarter, params.data_dir, as_of=today),
-        quota=check_quotas(common["tasks"]).wide(), leaders=leaders(common["tasks"]), rules=common["rules"],
-        supervision=load_supervision(params.quarter, params.data_dir, today), generated_on=today,
+        quota=quotas.wide(), quota_ok=quotas.ok, leaders=leaders(common["tasks"]), rules=common["rules"],
+        supervision=load_supervision(params.quarter, params.data_dir, today), show_scores=_show_leader_scores(),
+        generated_on=today,
     )
 
 

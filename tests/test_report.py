@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -34,14 +36,19 @@ def test_leader_report_content(leader_report) -> None:
     assert DEMO_BANNER in header and "陈丽蓉" in header and r.fingerprint[:12] in header
     assert r.data_as_of and r.data_as_of in header
     summary = r.summary_html()
-    assert "市领导排名" in summary and "综合得分" in summary and "较上季度" in summary
+    # Leaders' scores and ranks are off by default (rules: reports.show_leader_scores); the trend stays.
+    assert "市领导排名" not in summary and "综合得分" not in summary and "较上季度" in summary
+    scored = dataclasses.replace(r, show_scores=True).summary_html()
+    assert "市领导排名" in scored and "综合得分" in scored
     tasks = r.tasks_html()
     for title in r.tasks["title"]:
         assert htmlkit.esc(title) in tasks
     assert tasks.count("<tr") == 7  # header + one row per task
     coordination = r.coordination_html()
     assert "需协调事项" in coordination and "红灯与未报送任务" in coordination
-    assert "配额执行情况" in r.quota_html()
+    assert r.quota_html() == ""  # the 2026 table meets every minimum: no quota section
+    failing = r.quota.assign(ok=[False] + [True] * (len(r.quota) - 1))
+    assert "配额执行情况" in dataclasses.replace(r, quota=failing).quota_html()
     assert "存在问题" in r.problems_html() and "下步计划" in r.next_steps_html()
     progress = r.progress_html()
     assert "工作进展" in progress
@@ -54,11 +61,17 @@ def test_leader_report_content(leader_report) -> None:
     assert r.charts_html().count("<figure") == 6
 
 
-def test_attention_items_red_and_missing_first(leader_report) -> None:
-    items = leader_report.attention_items()
-    assert items and {i.light for i in items} <= {"red", "missing"}
-    severities = [0 if i.light == "missing" else 1 for i in items]
-    assert severities == sorted(severities)
+def test_attention_items_by_tier_then_gap(demo_data) -> None:
+    """Red and 未报送 tasks, 全国 → 全省 → 重点突破, then the largest gap first (B13 never before N04)."""
+    from jj123lib.tiers import TIERS
+
+    for leader in ("陈丽蓉", "吴尊意", "陈进福"):
+        report = leader_report_data(leader, "2026Q3", demo_data.data_dir)
+        items = report.attention_items()
+        assert {i.light for i in items} <= {"red", "missing"}
+        rows = report.tasks.set_index("task_id").loc[[i.task_id for i in items]]
+        keys = [(TIERS.index(t), -(g if g == g else -1e9)) for t, g in zip(rows["tier"], rows["gap"])]
+        assert keys == sorted(keys)
 
 
 def test_unit_text_is_escaped(leader_report) -> None:
@@ -86,15 +99,18 @@ def test_overview_content(demo_data) -> None:
     o = overview_data("2026Q3", demo_data.data_dir)
     assert len(o.rated) == 48 and len(o.leaders) == 8
     alerts = o.alerts()
-    assert list(alerts["light"]) == sorted(alerts["light"], key=lambda x: 0 if x == "missing" else 1)
+    assert set(alerts["light"]) <= {"red", "missing"}
+    assert list(alerts["tier"]) == sorted(alerts["tier"], key=["national", "provincial", "breakthrough"].index)
     assert o.alerts_html().startswith("<section><h2>红灯与未报送")
     grid = o.grid_html()
     assert all(name in grid for name in o.leaders)
     dist = o.distribution()
     assert int(dist.to_numpy().sum()) == 48
-    assert "市领导排名" in o.league_html() and "名次变化" in o.league_html()
+    assert o.league_html() == ""  # off by default; the office still has `jj123 league`
+    scored = dataclasses.replace(o, show_scores=True).league_html()
+    assert "市领导排名" in scored and "名次变化" in scored
     assert "灯号变化" in o.transitions_html()
-    assert "配额执行情况" in o.quota_html()
+    assert o.quota_html() == "" and "配额执行情况" in dataclasses.replace(o, quota_ok=False).quota_html()
     assert "未报送单位" in o.not_submitted_html()
 
 
@@ -146,7 +162,7 @@ def test_repr_html_is_the_whole_report_with_its_style(leader_report, demo_data) 
     assert lights.css_variables() in html and ".light-red" in html  # colours and the stylesheet, inline
     for name in leader_report.SECTIONS:
         assert getattr(leader_report, name)() in html
-    titles = ["总体情况", "需协调事项", "配额执行情况", "任务进展", "进度轨迹", "工作进展", "存在问题", "下步计划",
+    titles = ["总体情况", "需协调事项", "任务进展", "进度轨迹", "工作进展", "存在问题", "下步计划",
               "附录：评价规则"]
     positions = [html.find(f"<h2>{t}</h2>") for t in titles]
     assert min(positions) > 0 and positions == sorted(positions)
