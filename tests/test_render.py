@@ -52,19 +52,22 @@ def test_print_css(demo_batch) -> None:
 
 def test_leader_report_sections(demo_batch) -> None:
     html = (demo_batch.out_dir / "chen-lirong.html").read_text(encoding="utf-8").split("</head>", 1)[1]
-    order = ["示例数据", "陈丽蓉同志牵头", "数据截至", "数据指纹", "总体情况", "需协调事项", "配额执行情况",
+    order = ["示例数据", "陈丽蓉同志牵头", "数据截至", "数据指纹", "总体情况", "需协调事项", "督办事项",
              "任务进展", "进度轨迹", "存在问题", "下步计划", "附录：评价规则"]
     positions = [html.find(s) for s in order]
     assert all(p >= 0 for p in positions), dict(zip(order, positions))
     assert positions == sorted(positions)
+    assert "配额执行情况" not in html and "市领导排名" not in html  # quotas met; leader ranks off by default
 
 
 def test_overview_sections(demo_batch) -> None:
     html = (demo_batch.out_dir / "overview.html").read_text(encoding="utf-8").split("</head>", 1)[1]
-    order = ["示例数据", "红灯与未报送", "市领导 × 任务灯号总览", "各层级灯号分布", "市领导排名", "灯号变化",
-             "配额执行情况", "未报送单位"]
+    order = ["示例数据"] + [f"<h2>{title}" for title in (
+        "红灯与未报送", "催报", "督办事项", "待核实", "需协调事项（未办结）", "数据核查提示", "市领导 × 任务灯号总览",
+        "各层级灯号分布", "灯号变化", "未报送单位")]
     positions = [html.find(s) for s in order]
-    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+    assert all(p >= 0 for p in positions) and positions == sorted(positions), dict(zip(order, positions))
+    assert "配额执行情况" not in html and "市领导排名" not in html
 
 
 def test_index_page(demo_batch) -> None:
