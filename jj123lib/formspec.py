@@ -6,7 +6,11 @@ The one definition shared by :mod:`jj123lib.forms` (which writes forms) and
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import warnings
+from collections.abc import Iterable
+from pathlib import PurePath
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -18,7 +22,7 @@ __all__ = [
     "FORM_VERSION", "PROGRESS_SHEET", "PLAN_SHEET", "HELP_SHEET", "META_SHEET", "META_PREFIX", "META_KEYS",
     "FORM_SHEETS", "PROGRESS_PREFILLED", "PROGRESS_FILL_IN", "PROGRESS_COLUMNS", "PLAN_PREFILLED", "PLAN_FILL_IN",
     "PLAN_COLUMNS", "STATUSES", "YES_NO", "QUARTER_WORDS", "plan_quarter_columns", "progress_form_name",
-    "plan_form_name", "read_form_metadata", "header_columns",
+    "plan_form_name", "form_name_parts", "read_form_metadata", "header_columns",
 ]
 
 FORM_VERSION = "1"
@@ -60,6 +64,26 @@ def progress_form_name(quarter: str, unit: str) -> str:
 
 def plan_form_name(year: int, unit: str) -> str:
     return f"{year}_{_safe_name(unit)}_年度计划.xlsx"
+
+
+_FORM_NAME = re.compile(r"^(?P<period>20\d\d(?:Q[1-4])?)_(?P<unit>.+)_(?P<kind>进度填报|年度计划)$")
+
+
+def form_name_parts(file_name: str, units: Iterable[str]) -> tuple[str, str, str] | None:
+    """``(kind, period, unit)`` from a name made by :func:`progress_form_name`/:func:`plan_form_name`.
+
+    Any extension is accepted (a clerk's "Save As CSV" keeps the stem). ``None`` when the
+    stem does not follow the pattern or names no known unit.
+    """
+    stem = unicodedata.normalize("NFKC", PurePath(file_name).stem).strip()
+    match = _FORM_NAME.fullmatch(stem)
+    if match is None:
+        return None
+    kind = "progress" if match["kind"] == "进度填报" else "plan"
+    if (kind == "progress") != ("Q" in match["period"]):
+        return None
+    unit = next((u for u in units if _safe_name(u) == match["unit"]), None)
+    return None if unit is None else (kind, match["period"], unit)
 
 
 def read_form_metadata(wb: Workbook) -> dict[str, str]:

@@ -63,6 +63,7 @@ from jj123lib.formspec import (
     PROGRESS_SHEET,
     STATUSES,
     YES_NO,
+    form_name_parts,
     plan_quarter_columns,
 )
 from jj123lib.ledger import Ledger
@@ -224,12 +225,24 @@ class _Checker:
 
 
 def _meta_from_columns(check: _Checker, kind: str, units: list[str]) -> tuple[str, str]:
-    """CSV: the 季度/年度 and 填报单位 columns, identical on every row."""
+    """CSV: the 季度/年度 and 填报单位 columns, identical on every row.
+
+    A column that is absent is taken from the form's file name (a "Save As CSV" of the form
+    keeps the name but not the metadata); a present column that contradicts the name is
+    refused by :func:`_check_file_name`.
+    """
     period_label = "季度" if kind == "progress" else "年度"
+    named = form_name_parts(check.name, units)
+    from_name = dict(zip((period_label, "填报单位"), named[1:])) if named and named[0] == kind else {}
     found: dict[str, tuple[str, int]] = {}
     for label in (period_label, "填报单位"):
         if label not in check.grid.header:
-            check.error("缺少必需的列（CSV 须有“季度/年度”和“填报单位”列）", row=1, column=label)
+            if label in from_name:
+                found[label] = (from_name[label], 0)
+                check.file_notes.append(f"CSV 没有“{label}”列，按文件名取“{from_name[label]}”")
+            else:
+                check.error("缺少必需的列（CSV 须有“季度/年度”和“填报单位”列，或保留表格原来的文件名）",
+                            row=1, column=label)
             continue
         for number, values, _ in check.grid.rows:
             value = cell_text(check.cell(values, label))
@@ -244,7 +257,7 @@ def _meta_from_columns(check: _Checker, kind: str, units: list[str]) -> tuple[st
     period = found.get(period_label, ("", 0))[0]
     unit = found.get("填报单位", ("", 0))[0]
     if unit and unit not in units:
-        check.error("不是任务清单中的责任单位", row=found["填报单位"][1], column="填报单位", value=unit)
+        check.error("不是任务清单中的责任单位", row=found["填报单位"][1] or None, column="填报单位", value=unit)
     return period, unit
 
 
@@ -488,7 +501,7 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
             check.error("表单记录的填报单位不在任务清单中", value=unit)
         source_format = "xlsx"
     elif ext == "csv":
-        grid, kind = csv_grid(name, data)
+        grid, kind = csv_grid(name, data, units)
         check = _Checker(name, grid)
         period, unit = _meta_from_columns(check, kind, units)
         source_format = "csv"
