@@ -50,6 +50,7 @@ from jj123lib.cells import (
     normalize_label,
     parse_date,
     parse_percent,
+    shown_percent,
 )
 from jj123lib.crashpoints import crash_point
 from jj123lib.datadir import is_demo
@@ -346,10 +347,11 @@ def _percent(check: _Checker, number: int, values: list[Any], flags: list[bool],
     raw = check.cell(values, label)
     if blank(raw):
         return None
+    percent_format = check.flag(flags, label)
     try:
-        value, note = parse_percent(raw, check.flag(flags, label))
+        value, note = parse_percent(raw, percent_format)
     except ValueError as exc:
-        check.error(str(exc), row=number, column=label, value=raw)
+        check.error(str(exc), row=number, column=label, value=shown_percent(raw, percent_format))
         return None
     if note is None and isinstance(raw, str) and check.grid.source == "xlsx":
         note = f"“{raw}”（以文本形式填写的数字）按 {value:g} 计"
