@@ -22,7 +22,8 @@ __all__ = [
     "FORM_VERSION", "PROGRESS_SHEET", "PLAN_SHEET", "HELP_SHEET", "META_SHEET", "META_PREFIX", "META_KEYS",
     "FORM_SHEETS", "PROGRESS_PREFILLED", "PROGRESS_FILL_IN", "PROGRESS_COLUMNS", "PLAN_PREFILLED", "PLAN_FILL_IN",
     "PLAN_COLUMNS", "STATUSES", "YES_NO", "QUARTER_WORDS", "plan_quarter_columns", "progress_form_name",
-    "plan_form_name", "form_name_parts", "read_form_metadata", "header_columns",
+    "plan_form_name", "form_name_parts", "CONTACT_PHONE_SHEET", "CONTACT_PHONE_CELL", "PHONE_PATTERN",
+    "read_form_metadata", "header_columns",
 ]
 
 FORM_VERSION = "1"
@@ -33,6 +34,11 @@ META_SHEET = "_meta"
 META_PREFIX = "jj123."  # custom document property names carry this prefix
 META_KEYS = ("kind", "period", "unit", "form_version", "generated_at", "demo", "tool")
 FORM_SHEETS = (PROGRESS_SHEET, PLAN_SHEET, HELP_SHEET, META_SHEET)
+# Where the clerk's contact phone (联系电话) is typed: the 填报说明 sheet, not the main sheet,
+# because ingest reads every non-blank row below the header of the main sheet as a task row.
+CONTACT_PHONE_SHEET = HELP_SHEET
+CONTACT_PHONE_CELL = "A3"  # text ("@" format), unlocked
+PHONE_PATTERN = re.compile(r"[0-9 ()+\-]{7,20}")  # digits, spaces, + - ( ); 7–20 characters
 
 PROGRESS_PREFILLED = ("任务编号", "任务名称", "责任单位", "本季度节点目标", "计划累计进度(%)")
 PROGRESS_FILL_IN = ("实际累计进度(%)", "节点目标是否完成", "自评状态", "工作进展", "存在问题", "下步计划",

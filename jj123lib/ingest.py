@@ -56,7 +56,10 @@ from jj123lib.crashpoints import crash_point
 from jj123lib.datadir import is_demo
 from jj123lib.exceptions import IngestError, IngestRejected, ParameterError, os_error_zh
 from jj123lib.formspec import (
+    CONTACT_PHONE_CELL,
+    CONTACT_PHONE_SHEET,
     FORM_VERSION,
+    PHONE_PATTERN,
     PLAN_COLUMNS,
     PLAN_SHEET,
     PROGRESS_COLUMNS,
@@ -114,6 +117,7 @@ class ParsedFile:
     demo: bool
     rows: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)  # file-level notes (extra sheets, plan-cell normalisations…)
+    phone: str | None = None  # 联系电话 typed on the form (xlsx only)
 
     @property
     def normalizations(self) -> list[str]:
@@ -122,7 +126,7 @@ class ParsedFile:
     def record(self) -> dict[str, Any]:
         return {"sha256": self.sha256, "filename": self.path.name, "ext": self.ext, "kind": self.kind,
                 "unit": self.unit, "quarter": self.quarter, "year": self.year, "form_version": self.form_version,
-                "source_format": self.source_format, "demo": self.demo}
+                "source_format": self.source_format, "demo": self.demo, "phone": self.phone}
 
 
 @dataclass
@@ -501,11 +505,13 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
         unit, period = meta["unit"], meta["period"]
         if unit not in units:
             check.error("表单记录的填报单位不在任务清单中", value=unit)
+        phone = _contact_phone(check, wb)
         source_format = "xlsx"
     elif ext == "csv":
         grid, kind = csv_grid(name, data, units)
         check = _Checker(name, grid)
         period, unit = _meta_from_columns(check, kind, units)
+        phone = None  # a CSV has only the main sheet
         source_format = "csv"
     elif data.startswith(CFB_MAGIC):
         raise file_error(name, sniff_not_xlsx(data))
@@ -550,7 +556,26 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
     notes = check.file_notes + [n for number, row_notes in sorted(grid.row_notes.items()) if number not in stored
                                 for n in dict.fromkeys(row_notes)]
     return ParsedFile(source, data, sha, ext, kind, unit, year, quarter, source_format, form_version, demo, rows,
-                      notes)
+                      notes, phone)
+
+
+def _contact_phone(check: _Checker, wb: Any) -> str | None:
+    """The 联系电话 cell: blank is allowed; otherwise digits, spaces, + - ( ), 7–20 characters."""
+    if CONTACT_PHONE_SHEET not in wb.sheetnames:
+        return None
+    cell = wb[CONTACT_PHONE_SHEET][CONTACT_PHONE_CELL]
+    raw = cell.value
+    if blank(raw):
+        return None
+    # A number typed into a cell whose text format was cleared comes back as int/float.
+    text = f"{raw:.0f}" if isinstance(raw, float) and raw.is_integer() else str(raw)
+    text = unicodedata.normalize("NFKC", text).strip()
+    if PHONE_PATTERN.fullmatch(text) is None:
+        check.errors.append(IngestError(check.name, "联系电话无效（应为 7–20 位，只含数字、空格、+、-、括号，"
+                                        "如 0595-85681234）", sheet=CONTACT_PHONE_SHEET, row=cell.row,
+                                        column="联系电话", value=raw))
+        return None
+    return text
 
 
 def _check_file_name(check: _Checker, kind: str, quarter: str | None, year: int, unit: str, units: list[str]) -> None:
