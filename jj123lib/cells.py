@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 __all__ = ["MAX_TEXT", "MAX_NAME", "NOT_A_NUMBER", "blank", "cell_text", "clean_text", "normalize_label", "parse_date",
-           "parse_percent"]
+           "parse_percent", "shown_percent"]
 
 MAX_TEXT = 2000  # characters per free-text cell; beyond that the cell is rejected, never truncated
 MAX_NAME = 50  # characters in 填报人
@@ -64,6 +64,13 @@ def clean_text(value: str) -> tuple[str, list[str]]:
     return stripped, done
 
 
+def shown_percent(value: Any, percent_format: bool) -> Any:
+    """The value as the clerk saw it: a number in a percent-formatted cell (stored 1.5) is shown "150%"."""
+    if percent_format and isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return f"{float(Decimal(repr(value)) * 100):g}%"
+    return value
+
+
 def parse_percent(value: Any, percent_format: bool = False) -> tuple[float, str | None]:
     """``(value, note)`` for a 0–100 percentage; ``note`` says how it was normalised, if it was.
 
@@ -82,7 +89,7 @@ def parse_percent(value: Any, percent_format: bool = False) -> tuple[float, str 
         number = float(value)
         if percent_format:
             number = float(Decimal(repr(value)) * 100)  # 0.855 → 85.5 exactly, no binary noise
-            note = f"“{value:g}”（百分比格式）按 {number:g} 计"
+            note = f"“{shown_percent(value, True)}”（百分比格式，存为 {value:g}）按 {number:g} 计"
     else:
         raw = str(value).strip()
         match = _PLAIN_NUMBER.fullmatch(raw)

@@ -37,6 +37,8 @@ from jj123lib.datadir import resolve_data_dir
 from jj123lib.exceptions import ParameterError
 from jj123lib.formats import wrapped_lines
 from jj123lib.formspec import (
+    CONTACT_PHONE_CELL,
+    CONTACT_PHONE_SHEET,
     FORM_VERSION,
     HELP_SHEET,
     META_PREFIX,
@@ -88,11 +90,7 @@ _INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
 _THIN = Side(style="thin", color="000000")
 _GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
-# Where the clerk's contact phone (联系电话) is typed: the 填报说明 sheet, not the main sheet,
-# because ingest reads every non-blank row below the header of the main sheet as a task row.
-CONTACT_PHONE_SHEET = HELP_SHEET
-CONTACT_PHONE_LABEL_CELL = "A2"
-CONTACT_PHONE_CELL = "A3"  # text ("@" format), unlocked, 7–20 characters
+CONTACT_PHONE_LABEL_CELL = "A2"  # the input cell below it (CONTACT_PHONE_CELL) is defined in formspec
 # The paper signature block is the main sheet's print footer (it prints at the foot of every page).
 SIGNATURE_LABELS = ("填报人", "联系电话", "填报日期", "单位负责人（签字）", "单位（盖章）")
 DEMO_MARK = "示例数据"

@@ -6,7 +6,11 @@ The one definition shared by :mod:`jj123lib.forms` (which writes forms) and
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import warnings
+from collections.abc import Iterable
+from pathlib import PurePath
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -18,7 +22,8 @@ __all__ = [
     "FORM_VERSION", "PROGRESS_SHEET", "PLAN_SHEET", "HELP_SHEET", "META_SHEET", "META_PREFIX", "META_KEYS",
     "FORM_SHEETS", "PROGRESS_PREFILLED", "PROGRESS_FILL_IN", "PROGRESS_COLUMNS", "PLAN_PREFILLED", "PLAN_FILL_IN",
     "PLAN_COLUMNS", "STATUSES", "YES_NO", "QUARTER_WORDS", "plan_quarter_columns", "progress_form_name",
-    "plan_form_name", "read_form_metadata", "header_columns",
+    "plan_form_name", "form_name_parts", "CONTACT_PHONE_SHEET", "CONTACT_PHONE_CELL", "PHONE_PATTERN",
+    "read_form_metadata", "header_columns",
 ]
 
 FORM_VERSION = "1"
@@ -29,6 +34,11 @@ META_SHEET = "_meta"
 META_PREFIX = "jj123."  # custom document property names carry this prefix
 META_KEYS = ("kind", "period", "unit", "form_version", "generated_at", "demo", "tool")
 FORM_SHEETS = (PROGRESS_SHEET, PLAN_SHEET, HELP_SHEET, META_SHEET)
+# Where the clerk's contact phone (联系电话) is typed: the 填报说明 sheet, not the main sheet,
+# because ingest reads every non-blank row below the header of the main sheet as a task row.
+CONTACT_PHONE_SHEET = HELP_SHEET
+CONTACT_PHONE_CELL = "A3"  # text ("@" format), unlocked
+PHONE_PATTERN = re.compile(r"[0-9 ()+\-]{7,20}")  # digits, spaces, + - ( ); 7–20 characters
 
 PROGRESS_PREFILLED = ("任务编号", "任务名称", "责任单位", "本季度节点目标", "计划累计进度(%)")
 PROGRESS_FILL_IN = ("实际累计进度(%)", "节点目标是否完成", "自评状态", "工作进展", "存在问题", "下步计划",
@@ -60,6 +70,26 @@ def progress_form_name(quarter: str, unit: str) -> str:
 
 def plan_form_name(year: int, unit: str) -> str:
     return f"{year}_{_safe_name(unit)}_年度计划.xlsx"
+
+
+_FORM_NAME = re.compile(r"^(?P<period>20\d\d(?:Q[1-4])?)_(?P<unit>.+)_(?P<kind>进度填报|年度计划)$")
+
+
+def form_name_parts(file_name: str, units: Iterable[str]) -> tuple[str, str, str] | None:
+    """``(kind, period, unit)`` from a name made by :func:`progress_form_name`/:func:`plan_form_name`.
+
+    Any extension is accepted (a clerk's "Save As CSV" keeps the stem). ``None`` when the
+    stem does not follow the pattern or names no known unit.
+    """
+    stem = unicodedata.normalize("NFKC", PurePath(file_name).stem).strip()
+    match = _FORM_NAME.fullmatch(stem)
+    if match is None:
+        return None
+    kind = "progress" if match["kind"] == "进度填报" else "plan"
+    if (kind == "progress") != ("Q" in match["period"]):
+        return None
+    unit = next((u for u in units if _safe_name(u) == match["unit"]), None)
+    return None if unit is None else (kind, match["period"], unit)
 
 
 def read_form_metadata(wb: Workbook) -> dict[str, str]:

@@ -49,13 +49,17 @@ from jj123lib.cells import (
     normalize_label,
     parse_date,
     parse_percent,
+    shown_percent,
 )
 from jj123lib.clock import china_today
 from jj123lib.crashpoints import crash_point
 from jj123lib.datadir import is_demo
 from jj123lib.exceptions import IngestError, IngestRejected, ParameterError, os_error_zh
 from jj123lib.formspec import (
+    CONTACT_PHONE_CELL,
+    CONTACT_PHONE_SHEET,
     FORM_VERSION,
+    PHONE_PATTERN,
     PLAN_COLUMNS,
     PLAN_SHEET,
     PROGRESS_COLUMNS,
@@ -63,6 +67,7 @@ from jj123lib.formspec import (
     PROGRESS_SHEET,
     STATUSES,
     YES_NO,
+    form_name_parts,
     plan_quarter_columns,
 )
 from jj123lib.ledger import Ledger
@@ -106,6 +111,7 @@ class ParsedFile:
     demo: bool
     rows: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)  # file-level notes (extra sheets, plan-cell normalisations…)
+    phone: str | None = None  # 联系电话 typed on the form (xlsx only)
 
     @property
     def normalizations(self) -> list[str]:
@@ -114,7 +120,7 @@ class ParsedFile:
     def record(self) -> dict[str, Any]:
         return {"sha256": self.sha256, "filename": self.path.name, "ext": self.ext, "kind": self.kind,
                 "unit": self.unit, "quarter": self.quarter, "year": self.year, "form_version": self.form_version,
-                "source_format": self.source_format, "demo": self.demo}
+                "source_format": self.source_format, "demo": self.demo, "phone": self.phone}
 
 
 @dataclass
@@ -218,12 +224,24 @@ class _Checker:
 
 
 def _meta_from_columns(check: _Checker, kind: str, units: list[str]) -> tuple[str, str]:
-    """CSV: the 季度/年度 and 填报单位 columns, identical on every row."""
+    """CSV: the 季度/年度 and 填报单位 columns, identical on every row.
+
+    A column that is absent is taken from the form's file name (a "Save As CSV" of the form
+    keeps the name but not the metadata); a present column that contradicts the name is
+    refused by :func:`_check_file_name`.
+    """
     period_label = "季度" if kind == "progress" else "年度"
+    named = form_name_parts(check.name, units)
+    from_name = dict(zip((period_label, "填报单位"), named[1:])) if named and named[0] == kind else {}
     found: dict[str, tuple[str, int]] = {}
     for label in (period_label, "填报单位"):
         if label not in check.grid.header:
-            check.error("缺少必需的列（CSV 须有“季度/年度”和“填报单位”列）", row=1, column=label)
+            if label in from_name:
+                found[label] = (from_name[label], 0)
+                check.file_notes.append(f"CSV 没有“{label}”列，按文件名取“{from_name[label]}”")
+            else:
+                check.error("缺少必需的列（CSV 须有“季度/年度”和“填报单位”列，或保留表格原来的文件名）",
+                            row=1, column=label)
             continue
         for number, values, _ in check.grid.rows:
             value = cell_text(check.cell(values, label))
@@ -238,7 +256,7 @@ def _meta_from_columns(check: _Checker, kind: str, units: list[str]) -> tuple[st
     period = found.get(period_label, ("", 0))[0]
     unit = found.get("填报单位", ("", 0))[0]
     if unit and unit not in units:
-        check.error("不是任务清单中的责任单位", row=found["填报单位"][1], column="填报单位", value=unit)
+        check.error("不是任务清单中的责任单位", row=found["填报单位"][1] or None, column="填报单位", value=unit)
     return period, unit
 
 
@@ -327,10 +345,11 @@ def _percent(check: _Checker, number: int, values: list[Any], flags: list[bool],
     raw = check.cell(values, label)
     if blank(raw):
         return None
+    percent_format = check.flag(flags, label)
     try:
-        value, note = parse_percent(raw, check.flag(flags, label))
+        value, note = parse_percent(raw, percent_format)
     except ValueError as exc:
-        check.error(str(exc), row=number, column=label, value=raw)
+        check.error(str(exc), row=number, column=label, value=shown_percent(raw, percent_format))
         return None
     if note is None and isinstance(raw, str) and check.grid.source == "xlsx":
         note = f"“{raw}”（以文本形式填写的数字）按 {value:g} 计"
@@ -480,11 +499,13 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
         unit, period = meta["unit"], meta["period"]
         if unit not in units:
             check.error("表单记录的填报单位不在任务清单中", value=unit)
+        phone = _contact_phone(check, wb)
         source_format = "xlsx"
     elif ext == "csv":
-        grid, kind = csv_grid(name, data)
+        grid, kind = csv_grid(name, data, units)
         check = _Checker(name, grid)
         period, unit = _meta_from_columns(check, kind, units)
+        phone = None  # a CSV has only the main sheet
         source_format = "csv"
     elif data.startswith(CFB_MAGIC):
         raise file_error(name, sniff_not_xlsx(data))
@@ -529,7 +550,26 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
     notes = check.file_notes + [n for number, row_notes in sorted(grid.row_notes.items()) if number not in stored
                                 for n in dict.fromkeys(row_notes)]
     return ParsedFile(source, data, sha, ext, kind, unit, year, quarter, source_format, form_version, demo, rows,
-                      notes)
+                      notes, phone)
+
+
+def _contact_phone(check: _Checker, wb: Any) -> str | None:
+    """The 联系电话 cell: blank is allowed; otherwise digits, spaces, + - ( ), 7–20 characters."""
+    if CONTACT_PHONE_SHEET not in wb.sheetnames:
+        return None
+    cell = wb[CONTACT_PHONE_SHEET][CONTACT_PHONE_CELL]
+    raw = cell.value
+    if blank(raw):
+        return None
+    # A number typed into a cell whose text format was cleared comes back as int/float.
+    text = f"{raw:.0f}" if isinstance(raw, float) and raw.is_integer() else str(raw)
+    text = unicodedata.normalize("NFKC", text).strip()
+    if PHONE_PATTERN.fullmatch(text) is None:
+        check.errors.append(IngestError(check.name, "联系电话无效（应为 7–20 位，只含数字、空格、+、-、括号，"
+                                        "如 0595-85681234）", sheet=CONTACT_PHONE_SHEET, row=cell.row,
+                                        column="联系电话", value=raw))
+        return None
+    return text
 
 
 def _check_file_name(check: _Checker, kind: str, quarter: str | None, year: int, unit: str, units: list[str]) -> None:

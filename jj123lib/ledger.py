@@ -16,6 +16,8 @@ Tables (see ``docs/data-model.md``):
   ``verifications`` (核实销号), ``evidence`` (archived evidence files), ``coordination`` and
   ``coordination_mentions`` (协调事项), and ``supervision_events`` (who did what, when).
   A schema-1 ledger is upgraded in place by the first write (the tables are only added).
+* schema 3 adds ``files.phone`` (联系电话 typed on the form), by ``ALTER TABLE … ADD COLUMN`` on
+  the first write; readers of an older ledger see it as empty.
 
 Readers open the file read-only and never create it; a data folder without a
 ledger reads as empty. Writers take an exclusive ``flock`` on ``<data_dir>/.lock``
@@ -46,7 +48,7 @@ from jj123lib.quarters import normalize_quarter
 __all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_LIGHTS", "VERIFICATION_COLUMNS"]
 
 ARCHIVE_DIR = "archive"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 OVERRIDE_LIGHTS = lights.RATED
 
 SCHEMA = """
@@ -198,8 +200,9 @@ CREATE TABLE IF NOT EXISTS supervision_events (
 SUBMISSION_COLUMNS = [
     "id", "task_id", "quarter", "unit", "role", "actual_pct", "milestone_met", "self_status", "progress",
     "problems", "next_steps", "coordination", "reporter", "report_date", "normalizations", "file_sha256",
-    "filename", "sheet", "excel_row", "ingested_at", "superseded",
+    "filename", "phone", "sheet", "excel_row", "ingested_at", "superseded",
 ]
+ADDED_COLUMNS = {"files": {"phone": "TEXT"}}  # columns added after a table was created: schema 3
 PLAN_COLUMNS = ["task_id", "quarter", "milestone", "planned_pct", "unit", "reporter", "report_date",
                 "file_sha256", "filename", "sheet", "excel_row", "ingested_at"]
 VERIFICATION_COLUMNS = ["id", "target", "kind", "quarter", "decision", "evidence", "note", "by", "at", "revoked",
@@ -268,6 +271,10 @@ class Ledger:
             frame = pd.read_sql_query(sql, conn, params=params)
         return frame.loc[:, columns]
 
+    def _has_column(self, table: str, column: str) -> bool:
+        with self._reader() as conn:
+            return conn is not None and any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
+
     def submissions(self, quarter: str | None = None, include_superseded: bool = False) -> pd.DataFrame:
         """Progress rows (lead and co-unit), current only unless ``include_superseded``."""
         where, params = [], []
@@ -276,7 +283,8 @@ class Ledger:
             params.append(normalize_quarter(quarter))
         if not include_superseded:
             where.append("s.superseded = 0")
-        sql = ("SELECT s.*, f.filename FROM submissions s JOIN files f ON f.sha256 = s.file_sha256"
+        phone = "f.phone" if self._has_column("files", "phone") else "NULL AS phone"
+        sql = (f"SELECT s.*, f.filename, {phone} FROM submissions s JOIN files f ON f.sha256 = s.file_sha256"
                + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.quarter, s.task_id, s.role DESC,"
                " s.unit, s.id")
         frame = self._query(sql, tuple(params), SUBMISSION_COLUMNS)
@@ -428,7 +436,12 @@ class Ledger:
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
-                # The schema only ever adds tables, so creating them above is the whole migration.
+                # The schema only ever adds tables and columns, so this is the whole migration.
+                for table, columns in ADDED_COLUMNS.items():
+                    present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+                    for column, sql_type in columns.items():
+                        if column not in present:
+                            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
                 conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
                              (SCHEMA_VERSION,))
                 yield conn
@@ -480,10 +493,10 @@ class Ledger:
                 return False
             conn.execute(
                 "INSERT INTO files (sha256, filename, ext, kind, unit, quarter, year, form_version, source_format,"
-                " rows, size, demo, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " rows, size, demo, ingested_at, phone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (record["sha256"], record["filename"], record["ext"], record["kind"], record["unit"],
                  record.get("quarter"), record["year"], record.get("form_version"), record["source_format"],
-                 len(rows), size, int(bool(record.get("demo"))), stamp))
+                 len(rows), size, int(bool(record.get("demo"))), stamp, record.get("phone")))
             if record["kind"] == "progress":
                 conn.execute("UPDATE submissions SET superseded = 1 WHERE unit = ? AND quarter = ? AND superseded = 0",
                              (record["unit"], record["quarter"]))

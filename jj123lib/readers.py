@@ -15,6 +15,7 @@ import re
 import stat
 import warnings
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jj123lib.cells import blank, normalize_label
 from jj123lib.exceptions import IngestError, IngestRejected, os_error_zh
-from jj123lib.formspec import FORM_SHEETS, META_SHEET, PLAN_COLUMNS, PROGRESS_COLUMNS, read_form_metadata
+from jj123lib.formspec import (
+    FORM_SHEETS,
+    META_SHEET,
+    PLAN_COLUMNS,
+    PROGRESS_COLUMNS,
+    form_name_parts,
+    read_form_metadata,
+)
 
 __all__ = ["CFB_MAGIC", "MAX_COLUMNS", "MAX_FILE_BYTES", "MAX_MEMBER_BYTES", "MAX_ROWS", "MAX_UNPACKED_BYTES",
            "Grid", "read_regular_file", "csv_grid", "file_error", "read_xlsx", "sniff_not_xlsx", "xlsx_grid"]
@@ -318,7 +326,9 @@ def _decode_csv(name: str, data: bytes) -> str:
     raise file_error(name, "无法识别文件编码（CSV 应为 UTF-8 或 GBK 编码），请另存为“CSV UTF-8（逗号分隔）”后报送")
 
 
-def csv_grid(name: str, data: bytes) -> tuple[Grid, str]:
+def csv_grid(name: str, data: bytes, units: Iterable[str] = ()) -> tuple[Grid, str]:
+    """The CSV's grid and kind: from its 季度/年度 column, else from the form's file name
+    (a clerk's "Save As CSV" of the form keeps the name but has no such columns)."""
     text = _decode_csv(name, data)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -349,9 +359,12 @@ def csv_grid(name: str, data: bytes) -> tuple[Grid, str]:
         kind = "progress"
     elif "年度" in header:
         kind = "plan"
+    elif (named := form_name_parts(name, units)) is not None:
+        kind = named[0]
     else:
         raise file_error(name, "CSV 文件须包含“季度”和“填报单位”两列（年度计划为“年度”和“填报单位”），"
-                                "用于确定填报季度和单位")
+                                "用于确定填报季度和单位；或保留表格原来的文件名"
+                                "（如“2026Q3_住建局_进度填报.csv”）另存为 CSV")
     rows = []
     for number, values in enumerate(records[1:], start=2):
         if all(not v.strip() for v in values):

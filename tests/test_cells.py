@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jj123lib.cells import blank, cell_text, clean_text, normalize_label, parse_date, parse_percent
+from jj123lib.cells import blank, cell_text, clean_text, normalize_label, parse_date, parse_percent, shown_percent
 
 
 def test_parse_percent_accepts_written_forms_and_says_so() -> None:
@@ -39,3 +39,12 @@ def test_blank_and_text_and_labels() -> None:
     assert blank(None) and blank(float("nan")) and blank("  ") and not blank(0)
     assert cell_text(3.0) == "3" and cell_text(" 甲 ") == "甲" and cell_text("") is None
     assert normalize_label("计划累计进度（％）") == "计划累计进度(%)"
+
+
+def test_percent_formatted_number_is_shown_as_the_clerk_saw_it() -> None:
+    assert shown_percent(1.5, True) == "150%"
+    assert shown_percent(0.855, True) == "85.5%"
+    assert shown_percent(1.5, False) == 1.5
+    assert shown_percent("150%", True) == "150%"
+    _, note = parse_percent(0.855, percent_format=True)
+    assert note is not None and note.startswith("“85.5%”（百分比格式")

@@ -318,3 +318,16 @@ def test_report_date_is_bounded_by_today_and_by_the_quarter(tmp_path: Path) -> N
                          changes={t: {"填报日期": "2027-12-31"} for t in ("N08", "P15", "P16", "B22", "B23", "B24")})
     late = ingest_files([q1], tmp_path / "d3", today=date(2028, 6, 1))[0]
     assert late.status == "rejected" and "晚于 2027-04-01" in late.message()
+
+
+def test_percent_formatted_value_is_reported_as_shown(tmp_path: Path) -> None:
+    def percent_cell(ws, cols) -> None:
+        for row in range(2, ws.max_row + 1):
+            if ws.cell(row, cols["任务编号"]).value == "P15":
+                ws.cell(row, cols["实际累计进度(%)"]).value = 1.5
+                ws.cell(row, cols["实际累计进度(%)"]).number_format = "0%"
+
+    path = _edit_and_save(filled_progress(tmp_path, UNIT), percent_cell)
+    result = ingest_files([path], tmp_path / "data")[0]
+    assert result.status == "rejected"
+    assert "值“150%”超出 0–100 的范围" in result.message() and "1.5" not in result.message()
