@@ -29,6 +29,7 @@ Decisions (also in ``docs/data-model.md``):
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import sqlite3
@@ -117,10 +118,25 @@ class ParsedFile:
     def normalizations(self) -> list[str]:
         return self.notes + [n for r in self.rows for n in r.get("normalizations") or []]
 
+    @property
+    def content_sha256(self) -> str:
+        """SHA-256 of what the form says (period, unit, phone, normalised rows), not of its bytes.
+
+        A form re-saved unchanged (Excel, WPS, LibreOffice) has new bytes and the same content.
+        Where a row sits (sheet, row number) and how its cells were normalised are not content.
+        """
+        rows = [{k: v for k, v in row.items() if k not in ("sheet", "excel_row", "normalizations")}
+                for row in self.rows]
+        period = self.quarter if self.kind == "progress" else str(self.year)
+        text = json.dumps([self.kind, self.unit, period, self.phone or "", rows], ensure_ascii=False,
+                          sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
     def record(self) -> dict[str, Any]:
         return {"sha256": self.sha256, "filename": self.path.name, "ext": self.ext, "kind": self.kind,
                 "unit": self.unit, "quarter": self.quarter, "year": self.year, "form_version": self.form_version,
-                "source_format": self.source_format, "demo": self.demo, "phone": self.phone}
+                "source_format": self.source_format, "demo": self.demo, "phone": self.phone,
+                "content_sha256": self.content_sha256}
 
 
 @dataclass
@@ -133,6 +149,7 @@ class FileResult:
     parsed: ParsedFile | None = None
     replaced: list[str] = field(default_factory=list)  # files this one superseded (accepted)
     current: list[str] = field(default_factory=list)  # files that stay current instead (duplicate)
+    resaved: bool = False  # duplicate by content, not by bytes: archived, no new version
 
     @property
     def ok(self) -> bool:
@@ -145,6 +162,10 @@ class FileResult:
         assert self.parsed is not None
         p = self.parsed
         what = f"{p.quarter} 进度填报" if p.kind == "progress" else f"{p.year} 年度计划"
+        if self.status == "duplicate" and self.resaved:
+            current = "、".join(self.current) or "现行版本"
+            return (f"文件 {name}（{p.unit} {what}）与现行的 {current} 内容相同（重新保存，字节不同），"
+                    f"不作为新版本；文件已存档（存档编号 {p.sha256[:12]}）。")
         if self.status == "duplicate":
             text = f"文件 {name}（{p.unit} {what}）此前已导入过，内容相同，未作改动。"
             others = [f for f in self.current if f != name]
@@ -627,19 +648,22 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
                 assert p is not None
                 period = str(p.quarter) if p.kind == "progress" else str(p.year)
                 before = ledger.current_filenames(p.kind, p.unit, period)
+                resaved = p.content_sha256 in ledger.current_contents(p.kind, p.unit, period)
                 try:
-                    added = ledger.add_file(p.record(), p.data, p.rows)
+                    # An unchanged re-save is archived and listed, but is no new version.
+                    added = ledger.add_file(p.record(), p.data, p.rows, new_version=not resaved)
                 except (sqlite3.Error, ValueError, OSError) as exc:
                     # Rolled back with its archive copy (Ledger.add_file); the other files go on.
                     reason = os_error_zh(exc) if isinstance(exc, OSError) else "台账数据库拒绝写入"
                     result.status = "rejected"
                     result.errors = [IngestError(p.path.name, f"记录到台账时出错（{reason}），本文件未导入")]
                     continue
-                if added:
+                if added and not resaved:
                     result.replaced = before
                 else:
                     result.status = "duplicate"
                     result.current = before
+                    result.resaved = added
     return results
 
 

@@ -48,7 +48,7 @@ from jj123lib.quarters import normalize_quarter
 __all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_LIGHTS", "VERIFICATION_COLUMNS"]
 
 ARCHIVE_DIR = "archive"
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 OVERRIDE_LIGHTS = lights.RATED
 
 SCHEMA = """
@@ -202,7 +202,8 @@ SUBMISSION_COLUMNS = [
     "problems", "next_steps", "coordination", "reporter", "report_date", "normalizations", "file_sha256",
     "filename", "phone", "sheet", "excel_row", "ingested_at", "superseded",
 ]
-ADDED_COLUMNS = {"files": {"phone": "TEXT"}}  # columns added after a table was created: schema 3
+# Columns added after a table was created: schema 3 (phone), schema 4 (content_sha256).
+ADDED_COLUMNS = {"files": {"phone": "TEXT", "content_sha256": "TEXT"}}
 PLAN_COLUMNS = ["task_id", "quarter", "milestone", "planned_pct", "unit", "reporter", "report_date",
                 "file_sha256", "filename", "sheet", "excel_row", "ingested_at"]
 VERIFICATION_COLUMNS = ["id", "target", "kind", "quarter", "decision", "evidence", "note", "by", "at", "revoked",
@@ -354,6 +355,21 @@ class Ledger:
                 f" WHERE s.unit = ? AND {where} AND s.superseded = 0 ORDER BY f.filename", (unit, value)).fetchall()
         return [r[0] for r in rows]
 
+    def current_contents(self, kind: str, unit: str, period: str) -> set[str]:
+        """Content fingerprints (``files.content_sha256``) of the files current for ``unit`` and ``period``."""
+        table, where = ("submissions", "s.quarter = ?") if kind == "progress" else ("plan", "s.quarter LIKE ?")
+        value = period if kind == "progress" else f"{period}Q%"
+        with self._reader() as conn:
+            if conn is None:
+                return set()
+            try:
+                rows = conn.execute(
+                    f"SELECT DISTINCT f.content_sha256 FROM {table} s JOIN files f ON f.sha256 = s.file_sha256"
+                    f" WHERE s.unit = ? AND {where} AND s.superseded = 0", (unit, value)).fetchall()
+            except sqlite3.OperationalError:  # a ledger older than schema 4 has no content fingerprints
+                return set()
+        return {r[0] for r in rows if r[0]}
+
     def fingerprint(self) -> str:
         """SHA-256 of the logical content (current submissions, current plan, overrides).
 
@@ -465,11 +481,13 @@ class Ledger:
         with self.lock(), self._writer() as conn:
             yield conn
 
-    def add_file(self, record: dict[str, Any], data: bytes, rows: list[dict[str, Any]]) -> bool:
+    def add_file(self, record: dict[str, Any], data: bytes, rows: list[dict[str, Any]], *,
+                 new_version: bool = True) -> bool:
         """Archive and record one validated file in one transaction; ``False`` if already there.
 
         Caller holds :meth:`lock`. ``record`` has the ``files`` columns; ``rows`` are
-        submission rows (kind ``progress``) or plan rows (kind ``plan``).
+        submission rows (kind ``progress``) or plan rows (kind ``plan``). With ``new_version``
+        false (an unchanged re-save) the file is archived and listed but its rows are not recorded.
         """
         if self.has_file(record["sha256"]):
             return False
@@ -478,7 +496,7 @@ class Ledger:
         archive = self.write_archive(record["sha256"], record["ext"], data)
         crash_point("ledger.after_archive")
         try:
-            return self._record_file(record, rows, len(data))
+            return self._record_file(record, rows, len(data), new_version)
         except BaseException:
             # The transaction rolled back: a copy this call archived must not outlive it.
             # (A kill between the two steps leaves one; the rerun adopts it, see reliability.md.)
@@ -486,18 +504,21 @@ class Ledger:
                 archive.unlink(missing_ok=True)
             raise
 
-    def _record_file(self, record: dict[str, Any], rows: list[dict[str, Any]], size: int) -> bool:
+    def _record_file(self, record: dict[str, Any], rows: list[dict[str, Any]], size: int,
+                     new_version: bool = True) -> bool:
         stamp = now_iso()
         with self._writer() as conn:
             if conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (record["sha256"],)).fetchone():
                 return False
             conn.execute(
                 "INSERT INTO files (sha256, filename, ext, kind, unit, quarter, year, form_version, source_format,"
-                " rows, size, demo, ingested_at, phone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " rows, size, demo, ingested_at, phone, content_sha256)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (record["sha256"], record["filename"], record["ext"], record["kind"], record["unit"],
                  record.get("quarter"), record["year"], record.get("form_version"), record["source_format"],
-                 len(rows), size, int(bool(record.get("demo"))), stamp, record.get("phone")))
-            if record["kind"] == "progress":
+                 len(rows), size, int(bool(record.get("demo"))), stamp, record.get("phone"),
+                 record.get("content_sha256")))
+            if new_version and record["kind"] == "progress":
                 conn.execute("UPDATE submissions SET superseded = 1 WHERE unit = ? AND quarter = ? AND superseded = 0",
                              (record["unit"], record["quarter"]))
                 conn.executemany(
@@ -511,7 +532,7 @@ class Ledger:
                       r.get("self_status"), r.get("progress"), r.get("problems"), r.get("next_steps"),
                       r.get("coordination"), r.get("reporter"), r.get("report_date"),
                       "；".join(r.get("normalizations") or []) or None, stamp) for r in rows])
-            else:
+            elif new_version:
                 conn.execute("UPDATE plan SET superseded = 1 WHERE unit = ? AND superseded = 0 AND quarter LIKE ?",
                              (record["unit"], f"{record['year']}Q%"))
                 conn.executemany(

@@ -166,10 +166,11 @@ def test_a_file_whose_ledger_write_fails_leaves_no_archive_copy_and_the_others_l
     doomed = hashlib.sha256(files[1].read_bytes()).hexdigest()
     record = Ledger._record_file
 
-    def failing(self: Ledger, rec: dict[str, Any], rows: list[dict[str, Any]], size: int) -> bool:
+    def failing(self: Ledger, rec: dict[str, Any], rows: list[dict[str, Any]], size: int,
+                new_version: bool = True) -> bool:
         if rec["sha256"] == doomed:
             raise sqlite3.OperationalError("disk I/O error")
-        return record(self, rec, rows, size)
+        return record(self, rec, rows, size, new_version)
 
     monkeypatch.setattr(Ledger, "_record_file", failing)
     results = ingest_files(files, tmp_path / "data")
