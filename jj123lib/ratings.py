@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
@@ -36,7 +36,7 @@ from jj123lib.deadlines import report_deadline
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, previous_quarter, quarters_up_to
 from jj123lib.rules import load_rules, rating_rules, scoring_rules
-from jj123lib.supervision import loop_rules, parse_date
+from jj123lib.supervision import loop_rules, parse_date, records
 from jj123lib.tasks import leaders as leader_names
 from jj123lib.tasks import load_tasks
 from jj123lib.tiers import TIER_LABELS, TIERS
@@ -58,11 +58,6 @@ LEAGUE_COLUMNS = ["rank", "leader", "score", "n_tasks", "done", "green", "yellow
 def _rows(frame: pd.DataFrame) -> Iterator[Any]:
     """The frame's rows as namedtuples, one field per column (their types are the columns', unknown here)."""
     return iter(frame.itertuples(index=False))
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The frame's rows as dicts keyed by column name."""
-    return cast(list[dict[str, Any]], frame.to_dict(orient="records"))
 
 
 def _num(value: float) -> str:
@@ -138,15 +133,15 @@ def _build_context(ledger: Ledger, tasks: pd.DataFrame | None, rules: dict[str, 
     lead_units = dict(zip(table["task_id"], table["lead_unit"]))
     lead: dict[tuple[str, str], dict[str, Any]] = {}
     co: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in _records(ledger.submissions()):
+    for row in records(ledger.submissions()):
         key = (row["task_id"], row["quarter"])
         if row["role"] == "lead" and row["unit"] == lead_units.get(row["task_id"]):
             lead[key] = row
         elif row["role"] == "co":
             co.setdefault(key, []).append({k: row[k] for k in ("unit", "progress", "problems", "next_steps",
                                                                "coordination")})
-    plan = {(r["task_id"], r["quarter"]): r for r in _records(ledger.plan())}
-    overrides = {(r["task_id"], r["quarter"]): r for r in _records(ledger.overrides(active_only=True))}
+    plan = {(r["task_id"], r["quarter"]): r for r in records(ledger.plan())}
+    overrides = {(r["task_id"], r["quarter"]): r for r in records(ledger.overrides(active_only=True))}
     return _Context(table, rating_rules(rule_set), scoring_rules(rule_set), lead, co, plan, overrides, as_of,
                     rule_set, ledger.task_decisions())
 
