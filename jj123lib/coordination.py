@@ -14,6 +14,7 @@ import difflib
 import os
 import re
 import unicodedata
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -54,7 +55,8 @@ def _quarter_index(quarter: str) -> int:
 
 
 def sync(data_dir: str | os.PathLike[str] | Ledger | None = None, *, by: str,
-         tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None) -> list[str]:
+         tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None,
+         now: datetime | None = None) -> list[str]:
     """Bring the register up to date with the ledger's submissions; returns the new item IDs."""
     by = check_by(by)
     ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
@@ -66,7 +68,7 @@ def sync(data_dir: str | os.PathLike[str] | Ledger | None = None, *, by: str,
                 for r in subs.to_dict(orient="records") if _is_request(r["coordination"])]
     requests.sort(key=lambda r: (_quarter_index(r[0]), task_order(r[1]), r[2]))
     created: list[str] = []
-    stamp = china_now_iso()
+    stamp = china_now_iso(now)
     with ledger.transaction() as conn:
         for quarter, task_id, unit, text in requests:
             items = conn.execute("SELECT i.id, i.status, m.quarter, m.text FROM coordination i JOIN"
@@ -99,7 +101,7 @@ def sync(data_dir: str | os.PathLike[str] | Ledger | None = None, *, by: str,
 
 
 def close(item_id: str, status: str, ref: str, by: str,
-          data_dir: str | os.PathLike[str] | Ledger | None = None) -> None:
+          data_dir: str | os.PathLike[str] | Ledger | None = None, now: datetime | None = None) -> None:
     """Mark an item 已协调 or 已解决 with its reference (e.g. 会议纪要〔2026〕12号)."""
     by = check_by(by)
     item_id = item_id.strip().upper()
@@ -108,7 +110,7 @@ def close(item_id: str, status: str, ref: str, by: str,
     if not ref or not ref.strip():
         raise LedgerError("办结须写明依据（--ref，如会议纪要编号）")
     ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
-    stamp = china_now_iso()
+    stamp = china_now_iso(now)
     with ledger.transaction() as conn:
         row = conn.execute("SELECT status FROM coordination WHERE id = ?", (item_id,)).fetchone()
         if row is None:

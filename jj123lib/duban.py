@@ -17,8 +17,9 @@ one item addressed to its lead unit, with a due date ``due_days`` after issue.
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -26,6 +27,7 @@ import pandas as pd
 from jj123lib.clock import china_now_iso
 from jj123lib.crashpoints import crash_point
 from jj123lib.exceptions import LedgerError
+from jj123lib.formspec import RESPONSE_STATUSES
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, previous_quarter
 from jj123lib.rules import load_rules
@@ -39,13 +41,12 @@ from jj123lib.supervision import (
     task_order,
 )
 
-__all__ = ["Trigger", "IssueSummary", "TRIGGER_LABELS", "STATUS_LABELS", "find_triggers", "issue_duban", "respond",
-           "duban_items", "DUBAN_COLUMNS"]
+__all__ = ["Trigger", "IssueSummary", "TRIGGER_LABELS", "STATUS_LABELS", "RESPONSE_STATUSES", "find_triggers",
+           "issue_duban", "respond", "record_response", "duban_items", "DUBAN_COLUMNS"]
 
 TRIGGER_LABELS = {"red": "红灯", "missing": "未报送", "yellow_twice": "连续两个季度黄灯",
                   "milestone_twice": "连续两个季度节点目标未完成"}
 STATUS_LABELS = {"open": "待整改", "responded": "整改中", "claimed": "待核实", "closed": "已销号"}
-RESPONSE_STATUSES = ("已整改", "整改中")
 DUBAN_COLUMNS = ["id", "task_id", "quarter", "unit", "trigger", "reason", "level", "status", "issued_on",
                  "due_date", "last_trigger_quarter", "by", "at"]
 
@@ -107,21 +108,22 @@ def _raise(level: int) -> int:
 
 def issue_duban(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                 as_of: str | date | None = None, by: str, rules: dict[str, Any] | None = None,
-                triggers: list[Trigger] | None = None) -> IssueSummary:
+                triggers: list[Trigger] | None = None, now: datetime | None = None) -> IssueSummary:
     """Issue the quarter's 督办事项 and escalate overdue ones, in one transaction (idempotent).
 
-    ``triggers`` defaults to :func:`find_triggers`; tests may pass their own.
+    ``triggers`` defaults to :func:`find_triggers`; tests may pass their own. ``now`` is the
+    clock for the records' stamps (and for ``as_of`` when that is not given).
     """
     quarter = normalize_quarter(quarter)
     by = check_by(by)
-    day = parse_date(as_of)
+    day = parse_date(as_of, now)
     rule_set = load_rules() if rules is None else rules
     section = loop_rules(rule_set, "duban")
     found = find_triggers(quarter, data_dir, as_of=day, rules=rules) if triggers is None else triggers
     due = (day + timedelta(days=int(section["due_days"]))).isoformat()
     summary = IssueSummary()
     ledger = _ledger(data_dir)
-    stamp = china_now_iso()
+    stamp = china_now_iso(now)
     with ledger.transaction() as conn:
         # A due date passed with no response: one level up, and a new due date.
         for item_id, level in conn.execute("SELECT id, level FROM duban WHERE status = 'open' AND due_date < ?"
@@ -157,7 +159,7 @@ def issue_duban(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
 
 
 def respond(item_id: str, text: str, by: str, status: str = "已整改",
-            data_dir: str | os.PathLike[str] | Ledger | None = None) -> int:
+            data_dir: str | os.PathLike[str] | Ledger | None = None, now: datetime | None = None) -> int:
     """Record a unit's 整改反馈 (text is stored as given, as data)."""
     by = check_by(by)
     item_id = item_id.strip().upper()
@@ -165,19 +167,27 @@ def respond(item_id: str, text: str, by: str, status: str = "已整改",
         raise LedgerError(f"反馈状态应为 {'、'.join(RESPONSE_STATUSES)}")
     if not text or not text.strip():
         raise LedgerError("整改反馈内容不能为空（--text）")
-    stamp = china_now_iso()
     with _ledger(data_dir).transaction() as conn:
-        row = conn.execute("SELECT status FROM duban WHERE id = ?", (item_id,)).fetchone()
-        if row is None:
-            raise LedgerError(f"督办事项“{item_id}”不存在")
-        if row[0] == "closed":
-            raise LedgerError(f"{item_id} 已销号，不再接受反馈")
-        cursor = conn.execute("INSERT INTO duban_responses (duban_id, status, text, by, at) VALUES (?, ?, ?, ?, ?)",
-                              (item_id, status, text, by, stamp))
-        conn.execute("UPDATE duban SET status = ? WHERE id = ?",
-                     ("claimed" if status == "已整改" else "responded", item_id))
-        record_event(conn, item_id, "respond", f"{status}：{text}", by, stamp)
-        return int(cursor.lastrowid or 0)
+        return record_response(conn, item_id, status, text, by, china_now_iso(now))
+
+
+def record_response(conn: sqlite3.Connection, item_id: str, status: str, text: str, by: str, stamp: str,
+                    file_sha256: str | None = None) -> int:
+    """Insert one response in the caller's transaction (``respond``, or ingest of a 整改反馈 form).
+
+    A closed or unknown item refuses it: :class:`LedgerError`, and the caller's transaction rolls back.
+    """
+    row = conn.execute("SELECT status FROM duban WHERE id = ?", (item_id,)).fetchone()
+    if row is None:
+        raise LedgerError(f"督办事项“{item_id}”不存在")
+    if row[0] == "closed":
+        raise LedgerError(f"{item_id} 已销号，不再接受反馈")
+    cursor = conn.execute("INSERT INTO duban_responses (duban_id, status, text, file_sha256, by, at)"
+                          " VALUES (?, ?, ?, ?, ?, ?)", (item_id, status, text, file_sha256, by, stamp))
+    conn.execute("UPDATE duban SET status = ? WHERE id = ?",
+                 ("claimed" if status == "已整改" else "responded", item_id))
+    record_event(conn, item_id, "respond", f"{status}：{text}", by, stamp)
+    return int(cursor.lastrowid or 0)
 
 
 def duban_items(quarter: str | None = None, data_dir: str | os.PathLike[str] | Ledger | None = None, *,

@@ -23,7 +23,8 @@ __all__ = [
     "FORM_SHEETS", "PROGRESS_PREFILLED", "PROGRESS_FILL_IN", "PROGRESS_COLUMNS", "PLAN_PREFILLED", "PLAN_FILL_IN",
     "PLAN_COLUMNS", "STATUSES", "YES_NO", "QUARTER_WORDS", "plan_quarter_columns", "progress_form_name",
     "plan_form_name", "form_name_parts", "CONTACT_PHONE_SHEET", "CONTACT_PHONE_CELL", "PHONE_PATTERN",
-    "read_form_metadata", "header_columns",
+    "read_form_metadata", "header_columns", "RESPONSE_KIND", "RESPONSE_SHEET", "RESPONSE_PREFILLED",
+    "RESPONSE_FILL_IN", "RESPONSE_COLUMNS", "RESPONSE_STATUSES", "response_form_name", "response_name_id",
 ]
 
 FORM_VERSION = "1"
@@ -33,7 +34,8 @@ HELP_SHEET = "填报说明"
 META_SHEET = "_meta"
 META_PREFIX = "jj123."  # custom document property names carry this prefix
 META_KEYS = ("kind", "period", "unit", "form_version", "generated_at", "demo", "tool")
-FORM_SHEETS = (PROGRESS_SHEET, PLAN_SHEET, HELP_SHEET, META_SHEET)
+RESPONSE_SHEET = "整改反馈"
+FORM_SHEETS = (PROGRESS_SHEET, PLAN_SHEET, RESPONSE_SHEET, HELP_SHEET, META_SHEET)
 # Where the clerk's contact phone (联系电话) is typed: the 填报说明 sheet, not the main sheet,
 # because ingest reads every non-blank row below the header of the main sheet as a task row.
 CONTACT_PHONE_SHEET = HELP_SHEET
@@ -60,6 +62,15 @@ PLAN_FILL_IN = tuple(label for q in range(1, 5) for label in plan_quarter_column
 PLAN_COLUMNS = PLAN_PREFILLED + PLAN_FILL_IN
 
 
+# The 整改反馈 form: one per 督办事项 (``_meta`` period = the item's ID), one row, answered by the item's unit.
+RESPONSE_KIND = "duban_response"
+RESPONSE_PREFILLED = ("督办编号", "任务编号", "任务名称", "督办对象", "督办级别", "督办事由", "整改期限")
+RESPONSE_FILL_IN = ("整改状态", "整改情况", "填报人", "填报日期")
+RESPONSE_COLUMNS = RESPONSE_PREFILLED + RESPONSE_FILL_IN
+RESPONSE_STATUSES = ("已整改", "整改中")  # the drop-down; 已整改 makes the item 待核实
+_DUBAN_ID = re.compile(r"DB-20\d\dQ[1-4]-\d{3,}", re.IGNORECASE)
+
+
 def _safe_name(unit: str) -> str:
     return "".join("_" if ch in '/\\:*?"<>|' else ch for ch in unit)
 
@@ -70,6 +81,16 @@ def progress_form_name(quarter: str, unit: str) -> str:
 
 def plan_form_name(year: int, unit: str) -> str:
     return f"{year}_{_safe_name(unit)}_年度计划.xlsx"
+
+
+def response_form_name(item_id: str, unit: str) -> str:
+    return f"{item_id}_{_safe_name(unit)}_整改反馈.xlsx"
+
+
+def response_name_id(file_name: str) -> str | None:
+    """The 督办 ID a file name carries (``DB-2026Q3-001``), upper-cased; ``None`` if it names none."""
+    match = _DUBAN_ID.search(unicodedata.normalize("NFKC", PurePath(file_name).stem))
+    return None if match is None else match.group(0).upper()
 
 
 _FORM_NAME = re.compile(r"^(?P<period>20\d\d(?:Q[1-4])?)_(?P<unit>.+)_(?P<kind>进度填报|年度计划)$")

@@ -55,7 +55,7 @@ from jj123lib.cells import (
 from jj123lib.clock import china_today
 from jj123lib.crashpoints import crash_point
 from jj123lib.datadir import is_demo
-from jj123lib.exceptions import IngestError, IngestRejected, ParameterError, os_error_zh
+from jj123lib.exceptions import IngestError, IngestRejected, LedgerError, ParameterError, os_error_zh
 from jj123lib.formspec import (
     CONTACT_PHONE_CELL,
     CONTACT_PHONE_SHEET,
@@ -68,6 +68,7 @@ from jj123lib.formspec import (
     PROGRESS_SHEET,
     STATUSES,
     YES_NO,
+    RESPONSE_KIND,
     form_name_parts,
     plan_quarter_columns,
 )
@@ -83,6 +84,7 @@ from jj123lib.readers import (
     sniff_not_xlsx,
     xlsx_grid,
 )
+from jj123lib.response_form import ParsedResponse, parse_response, record_response_file
 from jj123lib.tasks import UNIT_SEPARATOR, load_tasks
 from jj123lib.tasks import units as all_units
 
@@ -146,7 +148,7 @@ class FileResult:
     path: Path
     status: str
     errors: list[IngestError] = field(default_factory=list)
-    parsed: ParsedFile | None = None
+    parsed: ParsedFile | ParsedResponse | None = None
     replaced: list[str] = field(default_factory=list)  # files this one superseded (accepted)
     current: list[str] = field(default_factory=list)  # files that stay current instead (duplicate)
     resaved: bool = False  # duplicate by content, not by bytes: archived, no new version
@@ -161,6 +163,8 @@ class FileResult:
             return str(IngestRejected(name, self.errors))
         assert self.parsed is not None
         p = self.parsed
+        if isinstance(p, ParsedResponse):
+            return p.message(self.status, self.resaved)
         what = f"{p.quarter} 进度填报" if p.kind == "progress" else f"{p.year} 年度计划"
         if self.status == "duplicate" and self.resaved:
             current = "、".join(self.current) or "现行版本"
@@ -487,10 +491,12 @@ def _plan_rows(check: _Checker, tasks: pd.DataFrame, unit: str, year: int, today
 
 
 def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, *,
-               demo_dir: bool = False, data: bytes | None = None, today: date | None = None) -> ParsedFile:
+               demo_dir: bool = False, data: bytes | None = None, today: date | None = None,
+               ledger: Ledger | None = None) -> ParsedFile | ParsedResponse:
     """Read and check one file; raise :class:`IngestRejected` listing every problem.
 
-    ``today`` (default: today in China) bounds 填报日期; tests pass a fixed day.
+    ``today`` (default: today in China) bounds 填报日期; tests pass a fixed day. A 整改反馈 form
+    is checked against the 督办事项 of ``ledger`` (default: the default data folder's).
     """
     source = Path(path)
     name = source.name
@@ -507,6 +513,9 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
     if ext in ("xlsx", "xlsm"):
         wb, meta = read_xlsx(name, data)
         kind = meta.get("kind", "")
+        if kind == RESPONSE_KIND:
+            return parse_response(source, data, wb, meta, ledger or Ledger(), demo_dir=demo_dir,
+                                  today=china_today() if today is None else today)
         if kind not in ("progress", "plan") or not meta.get("unit") or not meta.get("period"):
             raise file_error(name, "缺少表单信息（填报单位、季度），请使用 jj123 forms 生成的表格填报，"
                                     "不要复制内容到新建的工作簿")
@@ -618,19 +627,23 @@ def _check_file_name(check: _Checker, kind: str, quarter: str | None, year: int,
 
 
 def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLike[str] | None = None, *,
-                 tasks: pd.DataFrame | None = None, today: date | None = None) -> list[FileResult]:
+                 tasks: pd.DataFrame | None = None, today: date | None = None,
+                 now: datetime | None = None) -> list[FileResult]:
     """Check every file on its own, then record the accepted ones under one lock.
 
     Accepted files are recorded in argument order, except that several files for one unit and
     period are recorded oldest 填报日期 first (:func:`_latest_last`), so the latest becomes current.
+    ``now`` stamps 整改反馈 answers (default: the real clock) and, without ``today``, bounds 填报日期.
     """
+    if today is None and now is not None:
+        today = china_today(now)
     table = load_tasks() if tasks is None else tasks
     ledger = Ledger(data_dir)
     demo_dir = is_demo(ledger.data_dir)
     results: list[FileResult] = []
     for path in paths:
         try:
-            parsed = parse_file(path, table, demo_dir=demo_dir, today=today)
+            parsed = parse_file(path, table, demo_dir=demo_dir, today=today, ledger=ledger)
         except IngestRejected as exc:
             results.append(FileResult(Path(path), "rejected", exc.errors))
         except Exception:  # noqa: BLE001 - one file's unforeseen fault must not stop the others
@@ -646,6 +659,9 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
             for result in accepted:
                 p = result.parsed
                 assert p is not None
+                if isinstance(p, ParsedResponse):
+                    _record_response(ledger, result, p, now)
+                    continue
                 period = str(p.quarter) if p.kind == "progress" else str(p.year)
                 before = ledger.current_filenames(p.kind, p.unit, period)
                 resaved = p.content_sha256 in ledger.current_contents(p.kind, p.unit, period)
@@ -667,6 +683,20 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
     return results
 
 
+def _record_response(ledger: Ledger, result: FileResult, parsed: ParsedResponse, now: datetime | None) -> None:
+    """Record a 整改反馈 form; an item closed since the check (or a write failure) rejects the file whole."""
+    try:
+        outcome = record_response_file(ledger, parsed, now)
+    except (LedgerError, sqlite3.Error, ValueError, OSError) as exc:
+        reason = str(exc) if isinstance(exc, LedgerError) else (
+            os_error_zh(exc) if isinstance(exc, OSError) else "台账数据库拒绝写入")
+        result.status = "rejected"
+        result.errors = [IngestError(parsed.path.name, f"记录到台账时出错（{reason}），本文件未导入")]
+        return
+    result.status = "accepted" if outcome == "accepted" else "duplicate"
+    result.resaved = outcome == "resaved"
+
+
 def _latest_last(accepted: list[FileResult]) -> list[FileResult]:
     """Order files so that, of several from one unit for one period, the latest 填报日期 is recorded last.
 
@@ -676,11 +706,16 @@ def _latest_last(accepted: list[FileResult]) -> list[FileResult]:
     def group(r: FileResult) -> tuple[str, str, str]:
         p = r.parsed
         assert p is not None
+        if isinstance(p, ParsedResponse):
+            return p.kind, p.unit, p.duban_id
         return p.kind, p.unit, str(p.quarter if p.kind == "progress" else p.year)
 
     def latest_date(r: FileResult) -> str:
-        assert r.parsed is not None
-        return max((str(row.get("report_date") or "") for row in r.parsed.rows), default="")
+        p = r.parsed
+        assert p is not None
+        if isinstance(p, ParsedResponse):
+            return p.report_date
+        return max((str(row.get("report_date") or "") for row in p.rows), default="")
 
     slots: dict[tuple[str, str, str], list[int]] = {}
     for index, result in enumerate(accepted):

@@ -16,6 +16,9 @@ Tables (see ``docs/data-model.md``):
   ``verifications`` (核实销号), ``evidence`` (archived evidence files), ``coordination`` and
   ``coordination_mentions`` (协调事项), and ``supervision_events`` (who did what, when).
   A schema-1 ledger is upgraded in place by the first write (the tables are only added).
+* ``response_files`` (added within schema 4, a new table only): every accepted 整改反馈 form,
+  archived like ``files`` and linked from ``duban_responses.file_sha256`` (``files.kind`` only
+  admits plan and progress forms).
 * schema 3 adds ``files.phone`` (联系电话 typed on the form), by ``ALTER TABLE … ADD COLUMN`` on
   the first write; readers of an older ledger see it as empty.
 
@@ -31,7 +34,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -142,6 +145,18 @@ CREATE TABLE IF NOT EXISTS duban_responses (
     file_sha256 TEXT,
     by TEXT NOT NULL,
     at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS response_files (
+    sha256 TEXT PRIMARY KEY,
+    filename TEXT NOT NULL,
+    ext TEXT NOT NULL,
+    duban_id TEXT NOT NULL REFERENCES duban (id),
+    unit TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    demo INTEGER NOT NULL DEFAULT 0,
+    phone TEXT,
+    content_sha256 TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS evidence (
     sha256 TEXT PRIMARY KEY,
@@ -500,6 +515,26 @@ class Ledger:
         except BaseException:
             # The transaction rolled back: a copy this call archived must not outlive it.
             # (A kill between the two steps leaves one; the rerun adopts it, see reliability.md.)
+            if not archived_before:
+                archive.unlink(missing_ok=True)
+            raise
+
+    def add_archived(self, sha256: str, ext: str, data: bytes, record: Callable[[sqlite3.Connection], None]) -> None:
+        """Archive ``data`` verbatim, then run ``record`` in one transaction (caller holds :meth:`lock`).
+
+        Whole or nothing like :meth:`add_file`: if ``record`` raises, the transaction rolls back and
+        a copy this call archived is removed.
+        """
+        crash_point("ledger.before_archive")
+        archived_before = self.archive_path(sha256, ext).is_file()
+        archive = self.write_archive(sha256, ext, data)
+        crash_point("ledger.after_archive")
+        try:
+            with self._writer() as conn:
+                record(conn)
+                crash_point("ledger.before_commit")
+            crash_point("ledger.after_commit")
+        except BaseException:
             if not archived_before:
                 archive.unlink(missing_ok=True)
             raise

@@ -9,17 +9,17 @@ from __future__ import annotations
 import getpass
 import sqlite3
 from collections.abc import Hashable, Iterable, Mapping
-from datetime import date
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from jj123lib.clock import china_today
+from jj123lib.clock import CHINA_TZ, china_today
 from jj123lib.exceptions import LedgerError, RulesError
 from jj123lib.tiers import TIERS
 
 if TYPE_CHECKING:  # the CLI imports this module at start-up; pandas is slow to import
     import pandas as pd
 
-__all__ = ["records", "parse_date", "default_by", "check_by", "loop_rules",
+__all__ = ["records", "parse_date", "as_of_moment", "default_by", "check_by", "loop_rules",
            "task_order", "record_event", "LEVELS"]
 
 LEVELS: tuple[str, ...] = ("提醒", "督办", "挂牌督办")  # 督办 levels, 1..3
@@ -37,16 +37,31 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
 _TRIGGERS = ("red", "missing", "yellow_twice", "milestone_twice")
 
 
-def parse_date(value: str | date | None) -> date:
-    """A date from ``YYYY-MM-DD`` (``None`` → today in China)."""
+def parse_date(value: str | date | None, now: datetime | None = None) -> date:
+    """A date from ``YYYY-MM-DD`` (``None`` → today in China at ``now``, default the real clock)."""
     if value is None:
-        return china_today()
+        return china_today(now)
     if isinstance(value, date):
         return value
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise LedgerError(f"日期“{value}”无效，应写作 YYYY-MM-DD，如 2026-10-10") from None
+
+
+BACKDATED_HOUR = 9  # a back-dated command is stamped at the start of that office day
+
+
+def as_of_moment(as_of: str | date | None) -> datetime | None:
+    """The clock a command run with ``--as-of`` stamps its records with.
+
+    ``None`` (the real clock) when ``as_of`` is absent or today; otherwise 09:00 China time on
+    ``as_of``, so a back-dated run (the demo, a replay) records the day it stands for.
+    """
+    if as_of is None:
+        return None
+    day = parse_date(as_of)
+    return None if day == china_today() else datetime.combine(day, time(BACKDATED_HOUR), CHINA_TZ)
 
 
 def default_by() -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from jj123lib.exceptions import ParameterError
 from jj123lib.ledger_cli import EXPORT_FORMATS, _emit, _existing_data_dir, _view
-from jj123lib.supervision import default_by
+from jj123lib.supervision import as_of_moment, default_by
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,7 +63,7 @@ def cmd_duban(args: argparse.Namespace) -> int:
     data_dir, demo = _existing_data_dir(args.data_dir)
     if args.action == "issue":
         quarter = _need(args.quarter, "--quarter", "下发督办须指定季度，如 --quarter 2026Q3")
-        summary = issue_duban(quarter, data_dir, as_of=args.as_of, by=args.by)
+        summary = issue_duban(quarter, data_dir, as_of=args.as_of, by=args.by, now=as_of_moment(args.as_of))
         sys.stdout.write(f"新下发 {len(summary.created)} 件，再次触发升级 {len(summary.escalated)} 件，"
                          f"逾期未反馈升级 {len(summary.overdue)} 件。\n")
         for label, ids in (("新下发", summary.created), ("再次触发", summary.escalated),
@@ -71,9 +71,25 @@ def cmd_duban(args: argparse.Namespace) -> int:
             if ids:
                 sys.stdout.write(f"  {label}：{'、'.join(ids)}\n")
         return 0
+    if args.action == "forms":
+        from jj123lib.parameters import validate_quarter
+        from jj123lib.response_form import write_response_forms
+
+        quarter = validate_quarter(_need(args.quarter, "--quarter", "生成整改反馈表须指定季度，如 --quarter 2026Q3"))
+        paths = write_response_forms(quarter, data_dir, out_dir=args.out, as_of=args.as_of,
+                                     now=as_of_moment(args.as_of))
+        if not paths:
+            sys.stdout.write(f"{quarter} 没有未销号的督办事项，未生成整改反馈表。\n")
+            return 0
+        sys.stdout.write(f"已生成 {len(paths)} 份整改反馈表，保存在 {paths[0].parent}；"
+                         "发给督办对象填报后，用 jj123 ingest 导入。\n")
+        for path in paths:
+            sys.stdout.write(f"  {path.name}\n")
+        return 0
     if args.action == "respond":
         item = _need(args.item, "ID", "须给出督办编号，如 jj123 duban respond DB-2026Q3-001 --text ...")
-        respond(item, _need(args.text, "--text", "须写明整改反馈内容"), args.by, args.status, data_dir)
+        respond(item, _need(args.text, "--text", "须写明整改反馈内容"), args.by, args.status, data_dir,
+                now=as_of_moment(args.as_of))
         after = "待督查室核实销号" if args.status == "已整改" else "继续整改"
         sys.stdout.write(f"已记录 {item.strip().upper()} 的整改反馈（{args.status}），{after}。\n")
         return 0
@@ -93,13 +109,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return 0
     target = args.target.strip().upper()
     if args.revoke:
-        revoke(target, quarter, args.by, args.reason or "", data_dir)
+        revoke(target, quarter, args.by, args.reason or "", data_dir, now=as_of_moment(args.as_of))
         sys.stdout.write(f"已撤销 {target} 在 {quarter} 的核实结论，记录保留备查。\n")
     elif args.reject:
-        reject(target, quarter, args.reason or "", args.by, data_dir, args.evidence, as_of=args.as_of)
+        reject(target, quarter, args.reason or "", args.by, data_dir, args.evidence, as_of=args.as_of,
+               now=as_of_moment(args.as_of))
         sys.stdout.write(f"{target} 核实未通过，已退回，理由已记录。\n")
     else:
-        verify(target, quarter, args.evidence or [], args.by, args.note or "", data_dir, as_of=args.as_of)
+        verify(target, quarter, args.evidence or [], args.by, args.note or "", data_dir, as_of=args.as_of,
+               now=as_of_moment(args.as_of))
         sys.stdout.write(f"{target} 已核实销号，佐证材料 {len(args.evidence)} 份已原样存档。\n")
     return 0
 
@@ -108,13 +126,14 @@ def cmd_coordination(args: argparse.Namespace) -> int:
     from jj123lib.coordination import close, register, sync
 
     data_dir, demo = _existing_data_dir(args.data_dir)
-    new = sync(data_dir, by=args.by)
+    now = as_of_moment(args.as_of)
+    new = sync(data_dir, by=args.by, now=now)
     if new:
         sys.stderr.write(f"新登记协调事项 {len(new)} 件。\n")
     if args.action == "close":
         item = _need(args.item, "ID", "须给出事项编号，如 jj123 coordination close XT-2026Q2-001 ...")
         close(item, _need(args.status, "--status", "须指定 已协调 或 已解决"),
-              _need(args.ref, "--ref", "须写明依据，如 会议纪要〔2026〕12号"), args.by, data_dir)
+              _need(args.ref, "--ref", "须写明依据，如 会议纪要〔2026〕12号"), args.by, data_dir, now=now)
         sys.stdout.write(f"已将 {item.strip().upper()} 标记为{args.status}（依据：{args.ref.strip()}）。\n")
         return 0
     frame = register(data_dir, quarter=args.quarter, open_only=args.open)
@@ -149,8 +168,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cuibao.add_argument("--all", action="store_true", help="列出全部单位的报送状态")
     cuibao.set_defaults(handler=cmd_cuibao)
 
-    duban = sub.add_parser("duban", help="督办事项：列出、下发（issue）、记录整改反馈（respond）")
-    duban.add_argument("action", nargs="?", choices=("issue", "respond"), help="issue 下发；respond 记录反馈")
+    duban = sub.add_parser("duban", help="督办事项：列出、下发（issue）、生成整改反馈表（forms）、记录整改反馈（respond）")
+    duban.add_argument("action", nargs="?", choices=("issue", "forms", "respond"),
+                       help="issue 下发；forms 生成整改反馈表（--out 为文件夹）；respond 记录反馈")
     duban.add_argument("item", nargs="?", help="督办编号（respond 时），如 DB-2026Q3-001")
     _common(duban, quarter_required=False, by=True)
     duban.add_argument("--text", help="整改反馈内容（respond 时）")

@@ -13,13 +13,13 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from jj123lib.clock import china_now_iso
+from jj123lib.clock import china_now_iso, china_today
 from jj123lib.crashpoints import crash_point
 from jj123lib.exceptions import LedgerError
 from jj123lib.ledger import VERIFICATION_COLUMNS, Ledger
@@ -90,11 +90,14 @@ def _archive(ledger: Ledger, paths: list[str | os.PathLike[str]]) -> list[Eviden
 
 
 def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quarter: str, decision: str,
-            evidence: list[str | os.PathLike[str]], note: str, by: str, as_of: str | date | None) -> int:
+            evidence: list[str | os.PathLike[str]], note: str, by: str, as_of: str | date | None,
+            now: datetime | None) -> int:
     ledger = _ledger(data_dir)
     quarter = normalize_quarter(quarter)
     by = check_by(by)
     target = target.strip().upper()
+    if as_of is None and now is not None:
+        as_of = china_today(now)
     kind, state = _claim_state(ledger, target, quarter, as_of)
     wanted = ("claimed",) if kind == "duban" else ("claimed", "done")  # done: already verified, refused below
     if state not in wanted:
@@ -102,7 +105,7 @@ def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quart
         raise LedgerError(f"{target} 当前不是待核实状态：{what}")
     files = _archive(ledger, evidence)
     crash_point("supervision.after_archive")
-    stamp = china_now_iso()
+    stamp = china_now_iso(now)
     with ledger.transaction() as conn:
         for item in files:
             conn.execute("INSERT OR IGNORE INTO evidence (sha256, filename, ext, size, by, at)"
@@ -129,30 +132,32 @@ def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quart
 
 
 def verify(target: str, quarter: str, evidence: list[str | os.PathLike[str]], by: str, note: str = "",
-           data_dir: str | os.PathLike[str] | Ledger | None = None, as_of: str | date | None = None) -> int:
+           data_dir: str | os.PathLike[str] | Ledger | None = None, as_of: str | date | None = None,
+           now: datetime | None = None) -> int:
     """Close (销号) a claimed completion or an answered 督办事项; at least one evidence file."""
     if not evidence:
         raise LedgerError("核实销号须附佐证材料（--evidence 文件）")
-    return _decide(data_dir, target, quarter, "verified", evidence, note.strip(), by, as_of)
+    return _decide(data_dir, target, quarter, "verified", evidence, note.strip(), by, as_of, now)
 
 
 def reject(target: str, quarter: str, reason: str, by: str,
            data_dir: str | os.PathLike[str] | Ledger | None = None,
-           evidence: list[str | os.PathLike[str]] | None = None, as_of: str | date | None = None) -> int:
+           evidence: list[str | os.PathLike[str]] | None = None, as_of: str | date | None = None,
+           now: datetime | None = None) -> int:
     """Send a claim back (核实未通过) with the reason; the task is rated by its pace again."""
     if not reason or len(reason.strip()) < 4:
         raise LedgerError("退回须写明理由（--reason，至少 4 个字）")
-    return _decide(data_dir, target, quarter, "rejected", list(evidence or []), reason.strip(), by, as_of)
+    return _decide(data_dir, target, quarter, "rejected", list(evidence or []), reason.strip(), by, as_of, now)
 
 
 def revoke(target: str, quarter: str, by: str, reason: str,
-           data_dir: str | os.PathLike[str] | Ledger | None = None) -> int:
+           data_dir: str | os.PathLike[str] | Ledger | None = None, now: datetime | None = None) -> int:
     """Withdraw the latest active decision on ``target`` in ``quarter``; the row is kept, marked revoked."""
     ledger = _ledger(data_dir)
     quarter, by, target = normalize_quarter(quarter), check_by(by), target.strip().upper()
     if not reason or len(reason.strip()) < 4:
         raise LedgerError("撤销核实须写明理由（--reason，至少 4 个字）")
-    stamp = china_now_iso()
+    stamp = china_now_iso(now)
     with ledger.transaction() as conn:
         row = conn.execute("SELECT id, kind, decision FROM verifications WHERE target = ? AND quarter = ?"
                            " AND revoked = 0 ORDER BY id DESC LIMIT 1", (target, quarter)).fetchone()
