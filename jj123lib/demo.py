@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from jj123lib import demo_loop
 from jj123lib.atomic import LOCK_FILE, atomic_write
 from jj123lib.datadir import DEMO_MARKER, is_demo, mark_demo, resolve_data_dir
 from jj123lib.exceptions import Jj123Error, LedgerError
@@ -47,7 +48,7 @@ __all__ = ["DEMO_QUARTERS", "DemoSummary", "generate_demo"]
 
 DEMO_YEAR = 2026
 DEMO_QUARTERS = ("2026Q1", "2026Q2", "2026Q3")
-_DEMO_ENTRIES = (LEDGER_FILE, ARCHIVE_DIR, LOCK_FILE, "inbox", "forms", DEMO_MARKER)
+_DEMO_ENTRIES = (LEDGER_FILE, ARCHIVE_DIR, LOCK_FILE, "inbox", "forms", DEMO_MARKER, demo_loop.EVIDENCE_DIR)
 
 _SURNAMES = "陈林黄王张李吴许蔡洪施郑庄苏杨"
 _GIVEN = ("志强", "丽娟", "建华", "晓东", "雅琴", "文杰", "秀梅", "国平", "海燕", "振宇", "少华", "思颖",
@@ -94,6 +95,7 @@ class DemoSummary:
     missing_unit: str = ""
     superseded_unit: str = ""
     overridden: list[str] = field(default_factory=list)
+    loop: demo_loop.LoopPlan | None = None  # the supervision loop's cases (jj123lib.demo_loop)
 
 
 def _prepare_dir(data_dir: Path) -> None:
@@ -279,6 +281,8 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
                                  categories[t]["2026Q3"] == "green"
                                  for t, lu in zip(table["task_id"], table["lead_unit"]) if lu == u)]
     summary.superseded_unit = rng.choice(superseded_candidates) if superseded_candidates else ""
+    loop = summary.loop = demo_loop.plan_loop(table, categories, summary.missing_unit, summary.superseded_unit)
+    demo_loop.shape_numbers(loop, numbers, DEMO_QUARTERS)
 
     for quarter in DEMO_QUARTERS:
         q = int(quarter[-1])
@@ -292,6 +296,7 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
                 ws = wb[PROGRESS_SHEET]
                 cols = header_columns(ws)
                 day = date(DEMO_YEAR, 3 * q + 1, rng.randint(3, 9) + (2 if not draft and len(drafts) > 1 else 0))
+                day = demo_loop.report_day(loop, quarter, unit, day, DEMO_QUARTERS)
                 for row in range(2, ws.max_row + 1):
                     task_id = str(ws.cell(row, cols["任务编号"]).value)
                     lead = table.loc[table["task_id"] == task_id, "lead_unit"].iloc[0] == unit
@@ -305,6 +310,7 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
                             "实际累计进度(%)": actual, "节点目标是否完成": "是" if met else "否",
                             "自评状态": _status(category, gap, rng),
                             **_texts(rng, titles[task_id], quarter, category)}
+                        demo_loop.shape_lead_row(loop, quarter, task_id, values, DEMO_QUARTERS)
                         if draft:
                             values["工作进展"] = "（初稿）" + values["工作进展"]
                     elif rng.random() < 0.75 or task_id == "N08":
@@ -322,6 +328,8 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
                 folder = inbox / quarter / ("draft" if draft else "final")
                 paths.append(_save(wb, folder / progress_form_name(quarter, unit)))
         summary.files += _ingest_or_fail(paths, target)
+        if quarter != DEMO_QUARTERS[-1]:  # the last quarter's loop runs after the office's overrides below
+            demo_loop.run_quarter_loop(target, quarter, loop)
 
     ledger = Ledger(target)
     q2_task = next(t for t in table["task_id"] if categories[t]["2026Q2"] == "yellow")
@@ -332,4 +340,5 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
     ledger.add_override(chosen, "2026Q3", "red", "经实地核查，项目关键审批尚未取得，填报进度明显偏高，调整为红灯",
                         "督查室")
     summary.overridden.append(chosen)
+    demo_loop.run_quarter_loop(target, DEMO_QUARTERS[-1], loop)
     return summary
