@@ -66,7 +66,7 @@ class LoopPlan:
     closed_duban: list[str] = field(default_factory=list)
     rejected_duban: list[str] = field(default_factory=list)
     evidence: dict[str, str] = field(default_factory=dict)  # target → SHA-256 of its evidence file
-    texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (task, quarter) → 工作进展 as filled
+    texts: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)  # (task, quarter) → 工作进展 as filled
 
 
 def plan_loop(tasks: pd.DataFrame, categories: dict[str, dict[str, str]], missing_unit: str,

@@ -19,8 +19,9 @@ from jj123lib.tasks import leaders
 def test_q3_shows_every_light_with_reasons(demo_data) -> None:
     rated = rate_quarter("2026Q3", demo_data.data_dir)
     assert len(rated) == 48
-    # Q3 is past its deadline (nothing 未到报送期), and the demo's 100 % claims are not yet verified (待核实).
-    assert set(rated["light"]) == set(LIGHTS) - {"pending", "done"}
+    # Q3 is past its deadline (nothing 未到报送期); one 100 % claim is verified (已完成), the others wait (待核实).
+    assert set(rated["light"]) == set(LIGHTS) - {"pending"}
+    assert rated.loc[rated["light"] == "done", "task_id"].tolist() == [demo_data.loop.verified_task]
     assert rated["reason"].map(bool).all()
     assert (rated.loc[rated["light"] == "missing", "lead_unit"] == demo_data.missing_unit).all()
     assert rated["reason"].str.contains("连续 2 个季度节点目标未完成").any()

@@ -17,7 +17,7 @@ import pytest
 from jj123lib.report import LeaderReport, OverviewReport, explore_data, leader_report_data, overview_data
 from jj123lib.resources import PACKAGE_DIR
 
-NOW = datetime(2026, 10, 12, 1, 30, tzinfo=UTC)  # 09:30 in China
+NOW = datetime(2026, 10, 24, 1, 30, tzinfo=UTC)  # 09:30 in China: the Q3 deadline + 14 days, the demo loop recorded
 FINGERPRINT = "f" * 64
 _DATA_URI = re.compile(r"data:(image/[\w+]+);base64,[A-Za-z0-9+/=]+")
 _BLOCK_END = re.compile(r"(</(?:section|header|div|tr|thead|p|li|h\d|figure)>)")
@@ -62,7 +62,7 @@ def test_explore(demo_data, normalise, snapshot) -> None:
 def test_snapshots_hold_no_volatile_values(leader, overview, normalise) -> None:
     """What the normaliser takes out really is there before it, and gone after it."""
     html = leader.body_html() + overview.body_html()
-    assert FINGERPRINT[:12] in html and "生成日期：2026-10-12" in html and "base64," in html
+    assert FINGERPRINT[:12] in html and "生成日期：2026-10-24" in html and "base64," in html
     cleaned = normalise(html)
     assert not re.search(r"base64,(?!<chart>)", cleaned)
     assert not re.search(r"\b\d{2}:\d{2}:\d{2}\b", cleaned)  # no time of day anywhere
