@@ -72,7 +72,7 @@ class LoopPlan:
 def plan_loop(tasks: pd.DataFrame, categories: dict[str, dict[str, str]], missing_unit: str,
               superseded_unit: str) -> LoopPlan:
     """Choose the loop's cases in office task order (no random numbers drawn)."""
-    lead = dict(zip(tasks["task_id"], tasks["lead_unit"]))
+    lead = {str(t): str(u) for t, u in zip(tasks["task_id"], tasks["lead_unit"])}
     ordered = sorted(lead, key=task_order)
     busy = {missing_unit, superseded_unit}
 
@@ -87,14 +87,16 @@ def plan_loop(tasks: pd.DataFrame, categories: dict[str, dict[str, str]], missin
     return LoopPlan(late_unit=late, stuck_task=stuck, copied_task=copied, vague_task=vague)
 
 
-def shape_numbers(plan: LoopPlan, numbers: dict[tuple[str, str], tuple[float, bool]], quarters: tuple[str, ...]) -> None:
+def shape_numbers(plan: LoopPlan, numbers: dict[tuple[str, str], tuple[float, bool]],
+                  quarters: tuple[str, ...]) -> None:
     """The stuck task reports its first quarter's % every quarter."""
     first = numbers[(plan.stuck_task, quarters[0])][0]
     for quarter in quarters:
         numbers[(plan.stuck_task, quarter)] = (first, False)
 
 
-def shape_lead_row(plan: LoopPlan, quarter: str, task_id: str, values: dict[str, Any], quarters: tuple[str, ...]) -> None:
+def shape_lead_row(plan: LoopPlan, quarter: str, task_id: str, values: dict[str, Any],
+                   quarters: tuple[str, ...]) -> None:
     """Copy, blur or repeat one lead row's texts; remember every 工作进展 (for the copy)."""
     last = quarter == quarters[-1]
     if last and task_id == plan.copied_task:

@@ -66,9 +66,9 @@ from jj123lib.formspec import (
     PROGRESS_COLUMNS,
     PROGRESS_FILL_IN,
     PROGRESS_SHEET,
+    RESPONSE_KIND,
     STATUSES,
     YES_NO,
-    RESPONSE_KIND,
     form_name_parts,
     plan_quarter_columns,
 )

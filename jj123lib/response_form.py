@@ -259,8 +259,8 @@ def parse_response(path: Path, data: bytes, wb: Any, meta: dict[str, str], ledge
         raise IngestRejected(name, problems.errors)
     if len(grid.rows) != 1:
         rows = "、".join(str(r[0]) for r in grid.rows)
-        problems.add("没有填报行" if not grid.rows else f"只能有一行（本表第 {rows} 行都有内容），一份表只反馈一件督办事项",
-                     row=grid.rows[1][0] if len(grid.rows) > 1 else 2)
+        rule = f"只能有一行（本表第 {rows} 行都有内容），一份表只反馈一件督办事项" if grid.rows else "没有填报行"
+        problems.add(rule, row=grid.rows[1][0] if len(grid.rows) > 1 else 2)
         raise IngestRejected(name, problems.errors)
     number, values, _ = grid.rows[0]
 

@@ -168,7 +168,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cuibao.add_argument("--all", action="store_true", help="列出全部单位的报送状态")
     cuibao.set_defaults(handler=cmd_cuibao)
 
-    duban = sub.add_parser("duban", help="督办事项：列出、下发（issue）、生成整改反馈表（forms）、记录整改反馈（respond）")
+    duban = sub.add_parser("duban",
+                           help="督办事项：列出、下发（issue）、生成整改反馈表（forms）、记录整改反馈（respond）")
     duban.add_argument("action", nargs="?", choices=("issue", "forms", "respond"),
                        help="issue 下发；forms 生成整改反馈表（--out 为文件夹）；respond 记录反馈")
     duban.add_argument("item", nargs="?", help="督办编号（respond 时），如 DB-2026Q3-001")
