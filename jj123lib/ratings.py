@@ -20,6 +20,7 @@ leads. Ties: fewer red+未报送, then more 已完成; still equal → same rank
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 from collections import OrderedDict
@@ -179,7 +180,11 @@ def _verified(task_id: str, quarter: str, sub: dict[str, Any], ctx: _Context, fa
     """A claimed 已完成 becomes 已完成 only once verified; rejected, it is rated by pace alone."""
     decisions = [d for d in ctx.verifications.get(task_id, []) if d["quarter"] <= quarter]
     if decisions and decisions[-1]["decision"] == "verified":
-        return "done", f"{reason}；经督查室核实（{decisions[-1]['by']}，{decisions[-1]['at'][:10]}）", gap
+        last = decisions[-1]
+        # The evidence's archive numbers (SHA-256, first 12 digits, as ingest prints them) let a reader find it.
+        shas = [str(e.get("sha256", ""))[:12] for e in json.loads(str(last.get("evidence") or "[]"))]
+        proof = f"，佐证材料存档编号 {'、'.join(shas)}" if shas else ""
+        return "done", f"{reason}；经督查室核实（{last['by']}，{last['at'][:10]}{proof}）", gap
     if decisions and decisions[-1]["quarter"] == quarter:  # rejected this quarter
         actual, planned, met, run = facts
         light, pace, gap = rate_task(actual, planned, met, None, run, ctx.ratings)
