@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -133,15 +134,25 @@ def test_hostile_response_text_is_stored_verbatim(tmp_path: Path) -> None:
 _OPS = st.lists(st.one_of(
     st.tuples(st.just("issue"), st.integers(0, 3), st.integers(0, 60), st.sets(st.sampled_from(POLICE))),
     st.tuples(st.just("respond"), st.sampled_from(POLICE), st.sampled_from(["已整改", "整改中"])),
-    st.tuples(st.just("close"), st.sampled_from(POLICE)),
+    st.tuples(st.sampled_from(["verify", "reject", "revoke"]), st.sampled_from(POLICE)),
 ), min_size=1, max_size=12)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(_OPS)
 def test_level_never_goes_down_without_a_closure(ops: list[tuple]) -> None:
+    """Random trigger/overdue (issue), respond, verify, reject and revoke events, through the real API.
+
+    An item's level never goes down, and rises only when ``issue_duban`` runs (a repeat trigger or a
+    passed due date) on an item that is not closed; a closed item is only ever reopened, for the
+    office's check again, by revoking its verification. Refused events raise and change nothing.
+    """
+    from jj123lib.verification import reject, revoke, verify
+
     with tempfile.TemporaryDirectory() as folder:
         ledger = Ledger(Path(folder) / "data")
+        proof = Path(folder) / "proof.txt"
+        proof.write_text("佐证")
         quarter_index, day = 0, 0
         levels: dict[str, tuple[int, str]] = {}
         for op in ops:
@@ -152,21 +163,44 @@ def test_level_never_goes_down_without_a_closure(ops: list[tuple]) -> None:
                 triggers = [Trigger(t, "公安局", ("yellow_twice",), "黄灯") for t in sorted(op[3])]
                 issue_duban(f"2026Q{quarter_index + 1}", ledger, as_of=as_of, by="a", triggers=triggers)
             else:
-                rows = ledger.query("SELECT id, status FROM duban WHERE task_id = ? ORDER BY quarter DESC LIMIT 1",
-                                    (op[1],), ["id", "status"])
-                if rows.empty or rows["status"].iloc[0] == "closed":
+                rows = ledger.query("SELECT id, status, quarter FROM duban WHERE task_id = ? ORDER BY quarter DESC"
+                                    " LIMIT 1", (op[1],), ["id", "status", "quarter"])
+                if rows.empty:
                     continue
-                if op[0] == "respond":
-                    respond(rows["id"].iloc[0], "整改情况", "公安局", status=op[2], data_dir=ledger)
+                item, status, quarter = (str(v) for v in rows.iloc[0])
+                decided = ledger.query("SELECT id FROM verifications WHERE target = ? AND revoked = 0", (item,),
+                                       ["id"])
+                allowed = {"respond": status != "closed", "verify": status == "claimed",
+                           "reject": status == "claimed", "revoke": not decided.empty}[op[0]]
+                if not allowed:
+                    unchanged = ledger.fingerprint()
+                    with pytest.raises(LedgerError):
+                        _do(op, item, quarter, ledger, proof, respond, verify, reject, revoke)
+                    assert ledger.fingerprint() == unchanged
                 else:
-                    with ledger.transaction() as conn:
-                        conn.execute("UPDATE duban SET status = 'closed' WHERE id = ?", (rows["id"].iloc[0],))
+                    _do(op, item, quarter, ledger, proof, respond, verify, reject, revoke)
             now = ledger.query("SELECT id, level, status FROM duban", (), ["id", "level", "status"])
             for item_id, level, status in zip(now["id"], now["level"], now["status"]):
                 before = levels.get(item_id)
                 assert 1 <= level <= 3
-                assert before is None or level >= before[0]
+                if before is not None:
+                    assert level >= before[0]
+                    assert level == before[0] or (op[0] == "issue" and before[1] != "closed")
+                    if before[1] == "closed" and status != "closed":
+                        assert op[0] == "revoke" and status == "claimed"  # back to the office's check
                 levels[item_id] = (int(level), status)
+
+
+def _do(op: tuple, item: str, quarter: str, ledger: Ledger, proof: Path, *api: Any) -> None:
+    respond_, verify_, reject_, revoke_ = api
+    if op[0] == "respond":
+        respond_(item, "整改情况", "公安局", status=op[2], data_dir=ledger)
+    elif op[0] == "verify":
+        verify_(item, quarter, [proof], "林督查", data_dir=ledger)
+    elif op[0] == "reject":
+        reject_(item, quarter, "材料不全，退回", "林督查", ledger)
+    else:
+        revoke_(item, quarter, "王主任", "核实有误，撤销", ledger)
 
 
 @pytest.mark.parametrize("point", ["supervision.before_commit"])
@@ -201,3 +235,78 @@ def test_killed_issue_leaves_nothing_and_a_rerun_completes(tmp_path: Path, point
     columns = ["id", "task_id", "level", "due_date"]
     sql = "SELECT id, task_id, level, due_date FROM duban ORDER BY id"
     assert ledger.query(sql, (), columns).equals(fresh.query(sql, (), columns))
+
+
+# ---------------------------------------------------------------- every state transition of an item
+def _to_state(tmp_path: Path, state: str) -> Ledger:
+    """A ledger with DB-2026Q3-001 (N07, 督办, due 2026-10-30) in ``state``."""
+    from jj123lib.verification import verify
+
+    ledger = Ledger(tmp_path / "data")
+    issue_duban("2026Q3", ledger, as_of="2026-10-15", by="a", triggers=[Trigger("N07", "公安局", ("red",), "红灯")])
+    if state in ("responded",):
+        respond("DB-2026Q3-001", "整改中", "公安局", status="整改中", data_dir=ledger)
+    if state in ("claimed", "closed"):
+        respond("DB-2026Q3-001", "已整改", "公安局", data_dir=ledger)
+    if state == "closed":
+        proof = tmp_path / "proof.txt"
+        proof.write_text("佐证")
+        verify("DB-2026Q3-001", "2026Q3", [proof], "林督查", data_dir=ledger)
+    return ledger
+
+
+def _state(ledger: Ledger) -> tuple[str, int]:
+    row = ledger.query("SELECT status, level FROM duban WHERE id = 'DB-2026Q3-001'", (), ["status", "level"])
+    return str(row["status"].iloc[0]), int(row["level"].iloc[0])
+
+
+def _act(ledger: Ledger, tmp_path: Path, action: str) -> None:
+    from jj123lib.verification import reject, revoke, verify
+
+    proof = tmp_path / "proof2.txt"
+    proof.write_text("佐证")
+    red = [Trigger("N07", "公安局", ("red",), "红灯")]
+    {"respond 整改中": lambda: respond("DB-2026Q3-001", "进展", "公安局", status="整改中", data_dir=ledger),
+     "respond 已整改": lambda: respond("DB-2026Q3-001", "完成", "公安局", data_dir=ledger),
+     "verify": lambda: verify("DB-2026Q3-001", "2026Q3", [proof], "林督查", data_dir=ledger),
+     "reject": lambda: reject("DB-2026Q3-001", "2026Q3", "材料不全，退回", "林督查", ledger),
+     "revoke": lambda: revoke("DB-2026Q3-001", "2026Q3", "王主任", "核实有误，撤销", ledger),
+     "overdue": lambda: issue_duban("2026Q3", ledger, as_of="2026-11-05", by="a", triggers=[]),
+     "repeat": lambda: issue_duban("2026Q4", ledger, as_of="2026-11-05", by="a", triggers=red),
+     }[action]()
+
+
+@pytest.mark.parametrize(("start", "action", "end"), [
+    (("open", 2), "respond 整改中", ("responded", 2)),
+    (("open", 2), "respond 已整改", ("claimed", 2)),
+    (("open", 2), "overdue", ("open", 3)),
+    (("open", 2), "repeat", ("open", 3)),
+    (("responded", 2), "respond 已整改", ("claimed", 2)),
+    (("responded", 2), "respond 整改中", ("responded", 2)),
+    (("responded", 2), "overdue", ("responded", 2)),  # an answer stops the overdue clock
+    (("responded", 2), "repeat", ("responded", 3)),
+    (("claimed", 2), "verify", ("closed", 2)),
+    (("claimed", 2), "reject", ("open", 2)),
+    (("claimed", 2), "respond 整改中", ("responded", 2)),
+    (("claimed", 2), "repeat", ("claimed", 3)),
+    (("closed", 2), "revoke", ("claimed", 2)),
+    (("closed", 2), "repeat", ("closed", 2)),  # a closed item is never raised; a new item is issued
+    (("closed", 2), "overdue", ("closed", 2)),
+])
+def test_every_state_transition(tmp_path: Path, start: tuple[str, int], action: str, end: tuple[str, int]) -> None:
+    ledger = _to_state(tmp_path, start[0])
+    assert _state(ledger) == start
+    _act(ledger, tmp_path, action)
+    assert _state(ledger) == end
+
+
+@pytest.mark.parametrize(("start", "action", "message"), [
+    ("open", "verify", "不是待核实"), ("responded", "verify", "不是待核实"), ("open", "reject", "不是待核实"),
+    ("closed", "respond 整改中", "已销号"), ("closed", "verify", "不是待核实"), ("open", "revoke", "没有可撤销"),
+])
+def test_refused_transitions_change_nothing(tmp_path: Path, start: str, action: str, message: str) -> None:
+    ledger = _to_state(tmp_path, start)
+    before = ledger.fingerprint()
+    with pytest.raises(LedgerError, match=message):
+        _act(ledger, tmp_path, action)
+    assert ledger.fingerprint() == before and _state(ledger)[0] == start
