@@ -71,6 +71,7 @@ from jj123lib.formspec import (
     YES_NO,
     form_name_parts,
     plan_quarter_columns,
+    response_name_id,
 )
 from jj123lib.ledger import Ledger
 from jj123lib.quarters import normalize_quarter, parse_quarter
@@ -532,6 +533,8 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
         phone = _contact_phone(check, wb)
         source_format = "xlsx"
     elif ext == "csv":
+        if response_name_id(name) is not None:
+            raise file_error(name, "整改反馈表只接受 .xlsx 格式（请报送下发的整改反馈表原件，不要另存为 CSV）")
         grid, kind = csv_grid(name, data, units)
         check = _Checker(name, grid)
         period, unit = _meta_from_columns(check, kind, units)

@@ -213,6 +213,10 @@ def test_unknown_closed_or_wrong_unit_items_are_refused(tmp_path: Path) -> None:
     renamed = _fill(form, name="DB-2026Q3-002_公安局_整改反馈.xlsx")
     assert any("文件名写的是 DB-2026Q3-002" in e.rule for e in _refused(ledger, renamed))
 
+    as_csv = tmp_path / "DB-2026Q3-001_公安局_整改反馈.csv"
+    as_csv.write_text("督办编号,任务编号,整改状态,整改情况\nDB-2026Q3-001,N07,已整改,已整改到位\n", encoding="utf-8")
+    assert any("只接受 .xlsx" in e.rule for e in _refused(ledger, as_csv))
+
     two_rows = _fill(_fill(form), {"整改情况": "第二行"}, row=3)
     assert any("只能有一行" in e.rule for e in _refused(ledger, two_rows))
 
