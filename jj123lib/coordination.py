@@ -56,16 +56,19 @@ def _quarter_index(quarter: str) -> int:
 
 def sync(data_dir: str | os.PathLike[str] | Ledger | None = None, *, by: str,
          tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None,
-         now: datetime | None = None) -> list[str]:
-    """Bring the register up to date with the ledger's submissions; returns the new item IDs."""
+         now: datetime | None = None, quarter: str | None = None) -> list[str]:
+    """Bring the register up to date with the ledger's submissions (of quarters up to ``quarter``,
+    default all); returns the new item IDs."""
     by = check_by(by)
     ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
     table = load_tasks() if tasks is None else tasks
     threshold = float(loop_rules(load_rules() if rules is None else rules, "coordination")["same_item_min_ratio"])
     leaders = dict(zip(table["task_id"], table["leader"]))
     subs = ledger.submissions()
+    upto = None if quarter is None else _quarter_index(normalize_quarter(quarter))
     requests = [(r["quarter"], r["task_id"], r["unit"], r["coordination"].strip())
-                for r in subs.to_dict(orient="records") if _is_request(r["coordination"])]
+                for r in subs.to_dict(orient="records") if _is_request(r["coordination"])
+                and (upto is None or _quarter_index(str(r["quarter"])) <= upto)]
     requests.sort(key=lambda r: (_quarter_index(r[0]), task_order(r[1]), r[2]))
     created: list[str] = []
     stamp = china_now_iso(now)

@@ -328,8 +328,6 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
                 folder = inbox / quarter / ("draft" if draft else "final")
                 paths.append(_save(wb, folder / progress_form_name(quarter, unit)))
         summary.files += _ingest_or_fail(paths, target)
-        if quarter != DEMO_QUARTERS[-1]:  # the last quarter's loop runs after the office's overrides below
-            demo_loop.run_quarter_loop(target, quarter, loop)
 
     ledger = Ledger(target)
     q2_task = next(t for t in table["task_id"] if categories[t]["2026Q2"] == "yellow")
@@ -340,5 +338,6 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
     ledger.add_override(chosen, "2026Q3", "red", "经实地核查，项目关键审批尚未取得，填报进度明显偏高，调整为红灯",
                         "督查室")
     summary.overridden.append(chosen)
-    demo_loop.run_quarter_loop(target, DEMO_QUARTERS[-1], loop)
+    for quarter in DEMO_QUARTERS:  # the office's supervision loop, quarter by quarter, after its overrides
+        demo_loop.run_quarter_loop(target, quarter, loop)
     return summary

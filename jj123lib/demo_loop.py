@@ -8,10 +8,11 @@
   from last quarter, a vague one;
 * shapes those rows while demo.py fills the forms (:func:`shape_numbers`, :func:`shape_lead_row`,
   :func:`report_day`);
-* after each quarter's forms are in, runs that quarter's loop (:func:`run_quarter_loop`): the
-  register synced, 督办 issued, 整改反馈 forms generated, filled and ingested, answers verified
-  with evidence (files generated into ``<data_dir>/evidence/``), rejected, a completion verified,
-  a 协调事项 settled.
+* once all forms are in and the office's overrides made, runs each quarter's loop in turn
+  (:func:`run_quarter_loop`, everything scoped to that quarter): the register synced up to it,
+  督办 issued, 整改反馈 forms generated, filled and ingested, answers verified with evidence (files
+  generated into ``<data_dir>/evidence/``), rejected, a completion verified, a 协调事项 settled.
+  (After the overrides, because the office's judgement of a quarter precedes its 督办.)
 
 Every stamp comes from an injected clock (the quarter's deadline plus some days, China time),
 so two demo runs record the same loop.
@@ -48,7 +49,9 @@ __all__ = ["LoopPlan", "plan_loop", "shape_numbers", "shape_lead_row", "report_d
 
 EVIDENCE_DIR = "evidence"  # generated evidence files (the archive keeps their verbatim copies)
 OFFICE = "督查室（示例）"
-LATE_DAYS = 3  # the late unit's 2026Q3 forms are dated this many days after the deadline
+SHOWCASE = "2026Q3"  # the quarter of issue 11's "Done when": the late unit, the copied and vague texts
+ANSWERED = "2026Q2"  # the quarter whose 督办 answers are verified, rejected or left in hand
+LATE_DAYS = 3  # the late unit's SHOWCASE forms are dated this many days after the deadline
 _COORDINATION = ("需自然资源局协调解决项目用地指标", "仍需自然资源局协调解决项目用地指标",
                  "仍需自然资源局协调解决项目用地指标，已影响开工")
 _VAGUE = "继续推进相关工作，进一步加强落实。"
@@ -77,7 +80,7 @@ def plan_loop(tasks: pd.DataFrame, categories: dict[str, dict[str, str]], missin
     busy = {missing_unit, superseded_unit}
 
     def first(category: str, avoid: set[str]) -> str:
-        return next(t for t in ordered if categories[t]["2026Q3"] == category and lead[t] not in avoid)
+        return next(t for t in ordered if categories[t][SHOWCASE] == category and lead[t] not in avoid)
 
     stuck = first("red", busy)
     copied = first("yellow", busy)
@@ -89,21 +92,21 @@ def plan_loop(tasks: pd.DataFrame, categories: dict[str, dict[str, str]], missin
 
 def shape_numbers(plan: LoopPlan, numbers: dict[tuple[str, str], tuple[float, bool]],
                   quarters: tuple[str, ...]) -> None:
-    """The stuck task reports its first quarter's % every quarter."""
+    """The stuck task reports its first quarter's % every quarter up to SHOWCASE."""
     first = numbers[(plan.stuck_task, quarters[0])][0]
-    for quarter in quarters:
+    for quarter in quarters[:quarters.index(SHOWCASE) + 1]:
         numbers[(plan.stuck_task, quarter)] = (first, False)
 
 
 def shape_lead_row(plan: LoopPlan, quarter: str, task_id: str, values: dict[str, Any],
                    quarters: tuple[str, ...]) -> None:
     """Copy, blur or repeat one lead row's texts; remember every 工作进展 (for the copy)."""
-    last = quarter == quarters[-1]
-    if last and task_id == plan.copied_task:
-        values["工作进展"] = plan.texts[(task_id, quarters[-2])]
-    if last and task_id == plan.vague_task:
+    showcase = quarter == SHOWCASE
+    if showcase and task_id == plan.copied_task:
+        values["工作进展"] = plan.texts[(task_id, quarters[quarters.index(SHOWCASE) - 1])]
+    if showcase and task_id == plan.vague_task:
         values["工作进展"] = _VAGUE
-    if task_id == plan.stuck_task:
+    if task_id == plan.stuck_task and quarter <= SHOWCASE:
         values["需协调事项"] = _COORDINATION[min(quarters.index(quarter), len(_COORDINATION) - 1)]
         values["自评状态"] = "欠进度"
     plan.texts[(task_id, quarter)] = str(values["工作进展"])
@@ -111,7 +114,7 @@ def shape_lead_row(plan: LoopPlan, quarter: str, task_id: str, values: dict[str,
 
 def report_day(plan: LoopPlan, quarter: str, unit: str, day: date, quarters: tuple[str, ...]) -> date:
     """The late unit dates its last quarter's form after the deadline."""
-    if quarter == quarters[-1] and unit == plan.late_unit:
+    if quarter == SHOWCASE and unit == plan.late_unit:
         return report_deadline(quarter) + timedelta(days=LATE_DAYS)
     return day
 
@@ -157,11 +160,11 @@ def run_quarter_loop(data_dir: str | os.PathLike[str] | Ledger, quarter: str, pl
     """The office's loop for ``quarter``, days after its deadline: register, 督办, answers, checks."""
     ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
     deadline = report_deadline(quarter)
-    sync(ledger, by=OFFICE, now=_at(deadline, 3))
+    sync(ledger, by=OFFICE, now=_at(deadline, 3), quarter=quarter)
     issue_duban(quarter, ledger, as_of=deadline + timedelta(days=5), by=OFFICE, now=_at(deadline, 5))
     items = records(duban_items(quarter, ledger, as_of=deadline + timedelta(days=5)))
     new = [i for i in items if i["quarter"] == quarter and i["status"] == "open"]
-    if quarter.endswith("Q2"):
+    if quarter == ANSWERED:
         # One answer verified with evidence, one sent back, one still in hand; the rest go unanswered.
         answers = {}
         for item, (status, text) in zip(new, (
@@ -186,7 +189,7 @@ def run_quarter_loop(data_dir: str | os.PathLike[str] | Ledger, quarter: str, pl
         if settled is not None:
             close(str(settled["id"]), "已协调", f"{DEMO_MARK}：市政府专题会议纪要〔2026〕18号", OFFICE, ledger,
                   now=_at(deadline, 25))
-    if quarter.endswith("Q3"):
+    if quarter == SHOWCASE:
         # A yellow-twice item answered 已整改 waits for the check; a red one is still in hand.
         reminders = [i for i in new if "yellow_twice" in str(i["trigger"])]
         reds = [i for i in new if "red" in str(i["trigger"]).split(",")]

@@ -89,3 +89,11 @@ def test_hostile_request_text_is_kept_verbatim(tmp_path: Path) -> None:
     record_progress(ledger, "公安局", "2026Q3", {"N07": {"coordination": hostile}})
     sync(ledger, by="林督查")
     assert register(ledger)["text"].tolist() == [hostile]
+
+
+def test_sync_up_to_a_quarter_takes_only_its_requests(tmp_path: Path) -> None:
+    ledger = _ledger(tmp_path)
+    assert sync(ledger, by="林督查", quarter="2026Q1") == ["XT-2026Q1-001"]
+    assert sync(ledger, by="林督查", quarter="2026Q2") == ["XT-2026Q2-001"]  # the Q2 repeat joins XT-2026Q1-001
+    assert register(ledger).set_index("id").loc["XT-2026Q1-001", "last_quarter"] == "2026Q2"
+    assert sync(ledger, by="林督查") == ["XT-2026Q3-001"]
