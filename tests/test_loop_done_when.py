@@ -77,8 +77,12 @@ def test_closed_rejected_and_answered_items_are_on_record(demo_data, data: str, 
     closed = verdicts[verdicts["target"].isin(demo_data.loop.closed_duban)]
     assert (closed["decision"] == "verified").all()
     for item in demo_data.loop.closed_duban:
-        archived = json.loads(closed.loc[closed["target"] == item, "evidence"].iloc[0])[0]["sha256"]
-        assert archived == demo_data.loop.evidence[item]
+        proof = json.loads(closed.loc[closed["target"] == item, "evidence"].iloc[0])[0]
+        assert proof["sha256"] == demo_data.loop.evidence[item]
+        generated = demo_data.data_dir / "evidence" / proof["filename"]
+        assert "示例数据" in generated.read_text(encoding="utf-8")  # demo evidence says what it is
+        archived = demo_data.data_dir / "archive" / f"{proof['sha256']}.{proof['ext']}"
+        assert archived.read_bytes() == generated.read_bytes()
     assert set(verdicts.loc[verdicts["decision"] == "rejected", "target"]) == set(demo_data.loop.rejected_duban)
     answered = Ledger(data).query("SELECT duban_id, file_sha256 FROM duban_responses", (), ["duban_id", "file_sha256"])
     assert answered["file_sha256"].notna().all() and len(answered) >= 4  # every demo answer came on a form

@@ -224,6 +224,8 @@ def test_unknown_closed_or_wrong_unit_items_are_refused(tmp_path: Path) -> None:
     evidence = tmp_path / "e.txt"
     evidence.write_text("佐证")
     verify("DB-2026Q3-001", "2026Q3", [evidence], "林督查", data_dir=ledger)
+    remaining = write_response_forms("2026Q3", ledger.data_dir, out_dir=tmp_path / "again")
+    assert [f.name for f in remaining] == ["DB-2026Q3-002_公安局_整改反馈.xlsx"]  # no form for a closed item
     late = _fill(form, {"整改状态": "整改中", "整改情况": "补报"}, name="late.xlsx")
     before = (ledger.fingerprint(), _responses(ledger))
     result = ingest_files([late], ledger.data_dir, today=TODAY)[0]
