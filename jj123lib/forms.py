@@ -78,7 +78,9 @@ __all__ = [
 # whole row fits one landscape A4 page at a readable scale (≈ 70 %).
 _WIDTHS = {"任务编号": 7, "任务名称": 22, "责任单位": 14, "本季度节点目标": 20, "计划累计进度(%)": 8,
            "实际累计进度(%)": 8, "节点目标是否完成": 8, "自评状态": 8, "工作进展": 28, "存在问题": 18,
-           "下步计划": 18, "需协调事项": 14, "填报人": 8, "填报日期": 11}
+           "下步计划": 18, "需协调事项": 14, "填报人": 8, "填报日期": 11,
+           # 整改反馈 (jj123lib.response_form)
+           "督办编号": 14, "督办对象": 12, "督办级别": 8, "督办事由": 30, "整改期限": 11, "整改状态": 9, "整改情况": 40}
 _PLAN_MILESTONE_WIDTH = 22  # a milestone is one sentence of 10–20 characters: two lines at most
 _PLAN_PCT_WIDTH = 9
 _HELP_WIDTH = 100

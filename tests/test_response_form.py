@@ -97,6 +97,7 @@ def test_form_has_the_progress_forms_protections_dropdowns_metadata_and_print_se
     assert lists == ['"已整改,整改中"']
     assert any(dv.type == "date" for dv in ws.data_validations.dataValidation)
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.column_dimensions["I"].width == 40 and ws.row_dimensions[2].height >= 10 * 16  # room to answer
     assert ws.print_title_rows == "$1:$1" and "单位（盖章）" in ws.oddFooter.right.text
     meta = read_form_metadata(wb)
     assert meta["kind"] == "duban_response" and meta["period"] == "DB-2026Q3-001" and meta["unit"] == "公安局"
