@@ -463,11 +463,12 @@ class LeaderReport(_Sections):
         frame = self.next_quarter
         rows = []
         for r in records(frame):
-            steps = [Markup('<div class="jj-item-text">{}</div>').format(r["next_steps"])] if r["next_steps"] else []
+            own = text_or_none(r["next_steps"])
+            steps = [Markup('<div class="jj-item-text">{}</div>').format(own)] if own else []
             steps += [Markup('<div class="jj-note">配合单位 {}：{}</div>').format(unit, text)
                       for unit, text in r["co_next_steps"]]
             rows.append([Markup("<b>{}</b> {}").format(r["task_id"], r["title"]),
-                         r["milestone"] if r["milestone"] else "（年度计划未列）", fmt_pct(r["planned_pct"]),
+                         text_or_none(r["milestone"]) or "（年度计划未列）", fmt_pct(r["planned_pct"]),
                          fmt_pct(r["actual_pct"]), Markup("").join(steps) if steps else "—"])
         label = "年终节点目标" if self.year_end else "下季度节点目标"
         columns = [("任务", ""), (label, "wrap"), ("计划累计进度", "num"), ("本季度实际", "num"),
