@@ -11,6 +11,8 @@ from jj123lib import htmlkit, lights
 from jj123lib.datadir import DEMO_BANNER
 from jj123lib.exceptions import ParameterError
 from jj123lib.report import explore_data, leader_report_data, overview_data
+from jj123lib.supervision import records
+from jj123lib.tasks import load_tasks
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,8 @@ def test_leader_report_content(leader_report) -> None:
     for light, n in r.light_counts().items():
         assert f'<span class="light light-{light}">{n}</span>' in summary
     changed = r.light_changes()
-    assert set(changed["change"]) <= {"好转", "变差"} and len(changed) == int(r.tasks["change"].isin(["好转", "变差"]).sum())
+    assert set(changed["change"]) <= {"好转", "变差"}
+    assert len(changed) == int(r.tasks["change"].isin(["好转", "变差"]).sum()) > 0
     for row in changed.itertuples():
         assert f"{row.change}</b> {row.task_id}" in summary
     assert "待核实" in summary and "未办结 0 项" in summary
@@ -327,3 +330,73 @@ def test_rich_display_css_restyles_nothing_outside_the_report() -> None:
     assert ".jp-" not in css and "@page" not in css
     whole = report_css(whole_page=True)
     assert ".jp-InputPrompt" in whole and "@page" in whole  # the rendered page keeps them
+
+
+@pytest.fixture(scope="module")
+def loop_data(demo_data, tmp_path_factory):
+    """A copy of the demo folder after a quarter of the supervision loop: 督办 issued in Q2 and Q3, one item
+    answered 已整改 and verified (销号) in Q3, one answered and waiting (待核实), the 协调事项 register synced."""
+    import shutil
+
+    from jj123lib.coordination import sync
+    from jj123lib.duban import duban_items, issue_duban, respond
+    from jj123lib.verification import verify
+
+    root = tmp_path_factory.mktemp("loop")
+    data = root / "data"
+    shutil.copytree(demo_data.data_dir, data)
+    issue_duban("2026Q2", data, as_of="2026-07-15", by="林督查")
+    issue_duban("2026Q3", data, as_of="2026-10-15", by="林督查")
+    items = duban_items("2026Q3", data, as_of="2026-10-20")
+    closed, waiting = list(items["id"][:2])
+    for item in (closed, waiting):
+        respond(item, "已约谈并完成整改", "单位", data_dir=data)
+    proof = root / "验收报告.pdf"
+    proof.write_bytes(b"%PDF-1.4 evidence")
+    verify(closed, "2026Q3", [proof], "林督查", data_dir=data, as_of="2026-10-20")
+    sync(data, by="林督查")
+    return {"data": data, "closed": closed, "waiting": waiting}
+
+
+def test_supervision_loop_in_the_leader_report(loop_data) -> None:
+    from datetime import UTC, datetime
+
+    from jj123lib.coordination import register
+    from jj123lib.duban import duban_items
+    from jj123lib.supervision import LEVELS
+    from jj123lib.tasks import leaders
+
+    now = datetime(2026, 10, 20, 2, 0, tzinfo=UTC)
+    everything = duban_items(None, loop_data["data"], as_of="2026-10-20")
+    owners = dict(zip(load_tasks()["task_id"], load_tasks()["leader"]))
+    totals = {"closed": 0, "waiting": 0, "register": 0, "orders": 0}
+    for leader in leaders():
+        r = leader_report_data(leader, "2026Q3", loop_data["data"], now=now)
+        mine = everything[[owners[t] == leader for t in everything["task_id"]]]
+        still_open = mine[mine["status"] != "closed"]
+        counts = r.duban_counts()
+        assert counts["未办结"] == len(still_open)
+        assert [counts[level] for level in LEVELS] == [int((still_open["level_label"] == lv).sum()) for lv in LEVELS]
+        assert counts["逾期"] == int((still_open["days_overdue"] > 0).sum())
+        closed_here = [loop_data["closed"]] if owners[everything.set_index("id").loc[loop_data["closed"], "task_id"]] \
+            == leader else []
+        assert r.duban_closed == closed_here
+        totals["closed"] += len(r.duban_closed)
+        summary = r.summary_html()
+        assert f"未办结 {len(still_open)} 项" in summary and f"本季度核实销号 {len(closed_here)} 项" in summary
+        if loop_data["waiting"] in set(mine["id"]):
+            assert loop_data["waiting"] in summary and "待核实 " in summary
+            totals["waiting"] += 1
+        lagging = r.lagging_html()
+        for item in records(still_open[still_open["task_id"].isin(r.lagging()["task_id"])]):
+            assert f"{item['id']} {item['level_label']}" in lagging
+            totals["orders"] += 1
+        open_items = register(loop_data["data"], quarter="2026Q3", open_only=True)
+        open_items = open_items[open_items["task_id"].isin(r.tasks["task_id"])]
+        coordination = r.coordination_html()
+        for item in records(open_items):
+            assert f"<td class=\"nowrap\">{item['id']}</td>" in coordination
+            assert f"<td class=\"num\">{item['quarters_open']}</td>" in coordination
+        totals["register"] += len(open_items)
+        assert r.unlogged_requests == []  # the register holds every request of the quarter
+    assert totals["closed"] == 1 and totals["waiting"] == 1 and totals["register"] > 0 and totals["orders"] > 0
