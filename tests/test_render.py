@@ -54,7 +54,8 @@ def test_leader_report_sections(demo_batch) -> None:
     html = (demo_batch.out_dir / "chen-lirong.html").read_text(encoding="utf-8").split("</head>", 1)[1]
     order = ["示例数据", "陈丽蓉同志牵头", "数据截至", "数据指纹"] + [f"<h{n}>{title}" for n, title in (
         (2, "总体情况"), (2, "需市领导协调事项"), (2, "红灯与滞后任务"), (2, "督办事项"), (2, "任务进展"),
-        (3, "进度轨迹"), (3, "工作进展"), (3, "存在问题"), (2, "下季度节点目标"), (2, "督查室意见"), (2, "附录：评价规则"))]
+        (3, "进度轨迹"), (3, "工作进展"), (3, "存在问题"), (2, "下季度节点目标"), (2, "督查室意见"),
+        (2, "附录：评价规则"))]
     positions = [html.find(s) for s in order]
     assert all(p >= 0 for p in positions), dict(zip(order, positions))
     assert positions == sorted(positions)
