@@ -460,27 +460,31 @@ class LeaderReport(_Sections):
                                            ("missing", "red")), level=3)
 
     def next_quarter_html(self) -> Markup:
+        """Per task, full width (wrapped table cells would split the unit's text in a PDF's text layer)."""
         frame = self.next_quarter
-        rows = []
+        label = "年终节点目标" if self.year_end else "节点目标"
+        lights_by_task = dict(zip(self.tasks["task_id"], zip(self.tasks["light"], self.tasks["light_label"])))
+        parts = []
         for r in records(frame):
+            light, light_label = lights_by_task[r["task_id"]]
+            milestone = text_or_none(r["milestone"]) or "（年度计划未列）"
+            pace = f"（计划累计进度 {fmt_pct(r['planned_pct'])}，本季度实际 {fmt_pct(r['actual_pct'])}）"
+            lines = [Markup('<div class="jj-item-text"><b>{}：</b>{}{}</div>').format(label, milestone, pace)]
             own = text_or_none(r["next_steps"])
-            steps = [Markup('<div class="jj-item-text">{}</div>').format(own)] if own else []
-            steps += [Markup('<div class="jj-note">配合单位 {}：{}</div>').format(unit, text)
+            if own:
+                lines.append(Markup('<div class="jj-item-text"><b>下步计划：</b>{}</div>').format(own))
+            lines += [Markup('<div class="jj-item-text"><b>配合单位{}：</b>{}</div>').format(unit, text)
                       for unit, text in r["co_next_steps"]]
-            rows.append([Markup("<b>{}</b> {}").format(r["task_id"], r["title"]),
-                         text_or_none(r["milestone"]) or "（年度计划未列）", fmt_pct(r["planned_pct"]),
-                         fmt_pct(r["actual_pct"]), Markup("").join(steps) if steps else "—"])
-        label = "年终节点目标" if self.year_end else "下季度节点目标"
-        columns = [("任务", ""), (label, "wrap"), ("计划累计进度", "num"), ("本季度实际", "num"),
-                   ("责任单位下步计划", "wrap")]
+            parts.append(Markup('<div class="jj-item"><div class="jj-item-head">{} {} {}</div>{}</div>').format(
+                badge(light, light_label), r["task_id"], r["title"], Markup("").join(lines)))
         if self.year_end:
             note = (f"{quarter_label(self.quarter)}为本年度最后一个季度，本年度计划中没有下季度节点目标；"
-                    "下表列出年度计划的年终节点目标，下一年度节点目标待年度计划报送后列出。")
+                    "下列为年度计划的年终节点目标，下一年度节点目标待年度计划报送后列出。")
         else:
             nxt = str(frame["quarter"].iloc[0]) if len(frame) else ""
             note = (f"{quarter_label(nxt) if nxt else '下季度'}节点目标和计划累计进度取自年度计划；"
                     "下步计划为责任单位本季度报送。")
-        return section("下季度节点目标", table(columns, rows), note=note)
+        return section("下季度节点目标", Markup("").join(parts), note=note)
 
     def opinions_html(self) -> Markup:
         """督查室意见, verbatim (escaped, line breaks kept); nothing when the office wrote none."""
