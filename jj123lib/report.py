@@ -119,11 +119,11 @@ def _rows(frame: pd.DataFrame) -> Iterator[Any]:
     return iter(frame.itertuples(index=False))
 
 
-def _show_leader_scores() -> bool:
+def _show_leader_scores(rules: dict[str, Any] | None = None) -> bool:
     """``reports.show_leader_scores`` in the rules: leaders' scores and ranks are off unless turned on."""
     from jj123lib.rules import load_rules
 
-    section = load_rules().get("reports") or {}
+    section = (load_rules() if rules is None else rules).get("reports") or {}
     return bool(section.get("show_leader_scores", False)) if isinstance(section, dict) else False
 
 
@@ -235,7 +235,7 @@ def _load_common(quarter: str, data_dir: str, as_of: date) -> dict[str, Any]:
     from jj123lib.tasks import load_tasks
 
     rules = load_rules()
-    show_scores = _show_leader_scores()
+    show_scores = _show_leader_scores(rules)
     return {
         "tasks": load_tasks(),
         "rated": rate_quarter(quarter, data_dir, as_of=as_of),
@@ -532,16 +532,13 @@ def _next_quarter_rows(mine: pd.DataFrame, plan: pd.DataFrame, quarter: str) -> 
 
 def _duban_closed(quarter: str, data_dir: str, task_ids: Iterable[str]) -> list[str]:
     """This leader's 督办事项 closed (verified, not revoked) in ``quarter``."""
-    from jj123lib.duban import duban_items
     from jj123lib.ledger import Ledger
 
-    ledger = Ledger(data_dir)
-    items = duban_items(None, ledger)
-    mine = set(items[items["task_id"].isin(set(task_ids)) & (items["status"] == "closed")]["id"])
-    decisions = ledger.verifications()
-    done = decisions[(decisions["kind"] == "duban") & (decisions["decision"] == "verified") & ~decisions["revoked"]
-                     & (decisions["quarter"] == quarter)]
-    return sorted(set(done["target"]) & mine)
+    frame = Ledger(data_dir).query(
+        "SELECT DISTINCT d.id, d.task_id FROM duban d JOIN verifications v ON v.target = d.id WHERE v.kind = 'duban'"
+        " AND v.decision = 'verified' AND v.revoked = 0 AND v.quarter = ? AND d.status = 'closed' ORDER BY d.id",
+        (quarter,), ["id", "task_id"])
+    return list(frame.loc[frame["task_id"].isin(set(task_ids)), "id"])
 
 
 def _logged_requests(quarter: str, data_dir: str) -> set[tuple[str, str]]:
@@ -879,7 +876,7 @@ def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None, 
         fingerprint=common["fingerprint"], rated=common["rated"], league=common["league"],
         transitions=transition_counts(params.quarter, params.data_dir, as_of=today),
         quota=quotas.wide(), quota_ok=quotas.ok, leaders=leaders(common["tasks"]), rules=common["rules"],
-        supervision=load_supervision(params.quarter, params.data_dir, today), show_scores=_show_leader_scores(),
+        supervision=load_supervision(params.quarter, params.data_dir, today), show_scores=common["show_scores"],
         generated_on=today,
     )
 
