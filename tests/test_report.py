@@ -191,7 +191,7 @@ def test_unregistered_requests_are_shown_until_the_register_holds_them(leader_re
     requests = leader_report.unlogged_requests
     expected = [(r.task_id, r.lead_unit, r.coordination) for r in leader_report.tasks.itertuples()
                 if not htmlkit.is_blank(r.coordination)]
-    assert {(i.task_id, i.unit, i.text) for i in requests if i.lead} == set(expected)
+    assert expected and {(i.task_id, i.unit, i.text) for i in requests if i.lead} == set(expected)
     html = leader_report.coordination_html()
     assert "需市领导协调事项" in html and all(htmlkit.esc(i.text) in html for i in requests)
 
@@ -400,3 +400,26 @@ def test_supervision_loop_in_the_leader_report(loop_data) -> None:
         totals["register"] += len(open_items)
         assert r.unlogged_requests == []  # the register holds every request of the quarter
     assert totals["closed"] == 1 and totals["waiting"] == 1 and totals["register"] > 0 and totals["orders"] > 0
+
+
+def test_hostile_opinions_file_reaches_the_report_as_text(loop_data) -> None:
+    """A file the office writes (here in a copy of the demo folder) is shown as typed, never as markup."""
+    import yaml
+    from hostile import HOSTILE
+
+    from jj123lib.opinions import opinions_path
+
+    tasks = list(load_tasks().query("leader == '陈丽蓉'")["task_id"])
+    overall = "\n".join(typed for typed, _ in HOSTILE[:8])
+    by_task = {task_id: "\n".join(typed for typed, _ in HOSTILE[8 + 3 * i:11 + 3 * i])
+               for i, task_id in enumerate(tasks)}
+    path = opinions_path(loop_data["data"], "2026Q1")
+    path.parent.mkdir(exist_ok=True)
+    document = yaml.safe_dump({"陈丽蓉": {"总体": overall, "任务": by_task}}, allow_unicode=True)
+    path.write_text(document, encoding="utf-8")
+    html = leader_report_data("陈丽蓉", "2026Q1", loop_data["data"]).body_html()
+    for text in [overall, *by_task.values()]:
+        assert f'<div class="jj-item-text">{htmlkit.esc(text)}</div>' in html
+    shown = "".join(by_task.values()) + overall
+    assert all(typed in shown for typed, _ in HOSTILE[:26])  # every string went in
+    assert "<script" not in html and "<iframe" not in html and "<base" not in html
