@@ -19,7 +19,6 @@ the file and the key. No file means no opinions: the report leaves the section o
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from jj123lib.datadir import resolve_data_dir
 from jj123lib.exceptions import Jj123Error
 from jj123lib.quarters import normalize_quarter
 
@@ -84,9 +84,9 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def opinions_path(data_dir: str | os.PathLike[str], quarter: str) -> Path:
-    """``<data_dir>/opinions/<QUARTER>.yaml``."""
-    return Path(data_dir) / OPINIONS_DIR / f"{normalize_quarter(quarter)}.yaml"
+def opinions_path(data_dir: str | os.PathLike[str] | None, quarter: str) -> Path:
+    """``<data_dir>/opinions/<QUARTER>.yaml`` (the data folder resolved as every command does)."""
+    return resolve_data_dir(data_dir) / OPINIONS_DIR / f"{normalize_quarter(quarter)}.yaml"
 
 
 def _text(value: object, path: Path, key: str) -> str:
@@ -115,7 +115,7 @@ def _read(path: Path) -> object:
         raise OpinionsError(str(path), "", f"不是有效的 YAML：{line}{problem}") from None
 
 
-def load_opinions(data_dir: str | os.PathLike[str], quarter: str,
+def load_opinions(data_dir: str | os.PathLike[str] | None, quarter: str,
                   tasks: pd.DataFrame | None = None) -> dict[str, LeaderOpinion]:
     """Every leader's opinion for ``quarter`` (none: ``{}``), checked against the task table."""
     from jj123lib.tasks import leaders, load_tasks
@@ -165,27 +165,30 @@ def load_opinions(data_dir: str | os.PathLike[str], quarter: str,
     return out
 
 
-def leader_opinion(data_dir: str | os.PathLike[str], quarter: str, leader: str,
+def leader_opinion(data_dir: str | os.PathLike[str] | None, quarter: str, leader: str,
                    tasks: pd.DataFrame | None = None) -> LeaderOpinion | None:
     """The opinion for one leader, or ``None`` when the office wrote none (the whole file is checked)."""
     return load_opinions(data_dir, quarter, tasks).get(leader)
 
 
-def opinions_fingerprint(data_dir: str | os.PathLike[str], quarter: str, leader: str,
-                         tasks: pd.DataFrame | None = None) -> str:
-    """SHA-256 of what the leader's report shows of the opinions file (for the batch's skip decision).
+def opinions_fingerprint(data_dir: str | os.PathLike[str] | None, quarter: str, leader: str | None = None,
+                         tasks: pd.DataFrame | None = None) -> bytes:
+    """The bytes of the 督查室意见 that concern ``leader`` (``None``: every leader) in ``quarter``.
 
-    Editing another leader's lines leaves it unchanged. A file that cannot be read is hashed
-    whole: any edit to it re-renders the report, which then fails with the file's error.
+    For the batch's skip decision: the canonical text of what the report shows (``b""`` when the
+    office wrote nothing for it), so comments, key order and other leaders' lines do not count.
+    A file that cannot be read counts whole: any edit to it re-renders, and the report then fails
+    with the file's error.
     """
     try:
-        opinion = leader_opinion(data_dir, quarter, leader, tasks)
+        found = load_opinions(data_dir, quarter, tasks)
     except OpinionsError:
-        path = opinions_path(data_dir, quarter)
         try:
-            raw = path.read_bytes()
+            raw = opinions_path(data_dir, quarter).read_bytes()
         except OSError:
             raw = b""
-        return hashlib.sha256(b"invalid\0" + raw).hexdigest()
-    text = "none" if opinion is None else opinion.as_json()
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return b"invalid\0" + raw
+    names = sorted(found) if leader is None else [leader] if leader in found else []
+    if not names:
+        return b""
+    return "\n".join(found[name].as_json() for name in names).encode("utf-8")

@@ -74,17 +74,20 @@ def test_hostile_text_is_kept_verbatim(tmp_path) -> None:
 
 
 def test_fingerprint_concerns_only_the_leader(tmp_path) -> None:
-    before = {name: opinions_fingerprint(tmp_path, "2026Q3", name) for name in ("陈丽蓉", "吴尊意")}
+    def print_of(leader: str | None = "陈丽蓉", quarter: str = "2026Q3") -> bytes:
+        return opinions_fingerprint(tmp_path, quarter, leader)
+
+    assert print_of() == print_of(None) == b""  # no file: nothing
     _write(tmp_path, "吴尊意: 意见\n")
-    assert opinions_fingerprint(tmp_path, "2026Q3", "陈丽蓉") == before["陈丽蓉"]  # still none for her
-    assert opinions_fingerprint(tmp_path, "2026Q3", "吴尊意") != before["吴尊意"]
+    assert print_of() == b"" and print_of("吴尊意") != b"" and print_of(None) == print_of("吴尊意")
     _write(tmp_path, "吴尊意: 意见\n陈丽蓉: 她的意见\n")
-    with_hers = opinions_fingerprint(tmp_path, "2026Q3", "陈丽蓉")
-    assert with_hers != before["陈丽蓉"]
+    hers = print_of()
+    assert "她的意见".encode() in hers and "吴尊意".encode() not in hers
     _write(tmp_path, "陈丽蓉: 她的意见\n吴尊意: 改过的意见\n# 注释\n")  # his text, order and comments change
-    assert opinions_fingerprint(tmp_path, "2026Q3", "陈丽蓉") == with_hers
-    assert opinions_fingerprint(tmp_path, "2026Q4", "陈丽蓉") == before["陈丽蓉"]  # another quarter's file
+    assert print_of() == hers and print_of(None) != hers
+    assert print_of(quarter="2026Q4") == b""  # another quarter's file
     _write(tmp_path, "陈丽蓉: [坏\n")
-    broken = opinions_fingerprint(tmp_path, "2026Q3", "陈丽蓉")
+    broken = print_of()
+    assert broken.startswith(b"invalid\0") and broken == print_of("吴尊意")  # the whole file counts
     _write(tmp_path, "陈丽蓉: [更坏\n")
-    assert broken not in (with_hers, before["陈丽蓉"]) and opinions_fingerprint(tmp_path, "2026Q3", "陈丽蓉") != broken
+    assert print_of() != broken
