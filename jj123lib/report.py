@@ -468,7 +468,8 @@ class LeaderReport(_Sections):
         for r in records(frame):
             light, light_label = lights_by_task[r["task_id"]]
             milestone = text_or_none(r["milestone"]) or "（年度计划未列）"
-            pace = f"（计划累计进度 {fmt_pct(r['planned_pct'])}，本季度实际 {fmt_pct(r['actual_pct'])}）"
+            actual = "本季度未报送" if is_blank(r["actual_pct"]) else f"本季度实际 {fmt_pct(r['actual_pct'])}"
+            pace = f"（计划累计进度 {fmt_pct(r['planned_pct'])}，{actual}）"
             lines = [Markup('<div class="jj-item-text"><b>{}：</b>{}{}</div>').format(label, milestone, pace)]
             own = text_or_none(r["next_steps"])
             if own:
