@@ -48,7 +48,8 @@ __all__ = ["DEMO_QUARTERS", "DemoSummary", "generate_demo"]
 
 DEMO_YEAR = 2026
 DEMO_QUARTERS = ("2026Q1", "2026Q2", "2026Q3")
-_DEMO_ENTRIES = (LEDGER_FILE, ARCHIVE_DIR, LOCK_FILE, "inbox", "forms", DEMO_MARKER, demo_loop.EVIDENCE_DIR)
+_DEMO_ENTRIES = (LEDGER_FILE, ARCHIVE_DIR, LOCK_FILE, "inbox", "forms", "opinions", DEMO_MARKER,
+                 demo_loop.EVIDENCE_DIR)
 
 _SURNAMES = "陈林黄王张李吴许蔡洪施郑庄苏杨"
 _GIVEN = ("志强", "丽娟", "建华", "晓东", "雅琴", "文杰", "秀梅", "国平", "海燕", "振宇", "少华", "思颖",
@@ -340,4 +341,28 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
     summary.overridden.append(chosen)
     for quarter in DEMO_QUARTERS:  # the office's supervision loop, quarter by quarter, after its overrides
         demo_loop.run_quarter_loop(target, quarter, loop)
+    _write_opinions(target, table, {t: c["2026Q3"] for t, c in categories.items()}, summary.missing_unit)
     return summary
+
+
+def _write_opinions(target: Path, table: pd.DataFrame, q3: dict[str, str], missing_unit: str) -> None:
+    """督查室意见 (opinions/<QUARTER>.yaml) for the first leaders with a red or 未报送 task in Q3."""
+    import yaml
+
+    from jj123lib.opinions import opinions_path
+    from jj123lib.supervision import task_order
+
+    behind = sorted((t for t, lu in zip(table["task_id"], table["lead_unit"])
+                     if q3.get(t) in ("red", "twice") or lu == missing_unit), key=task_order)
+    owners = dict(zip(table["task_id"], table["leader"]))
+    chosen: dict[str, str] = {}
+    for task_id in behind:
+        chosen.setdefault(owners[task_id], task_id)
+    overall = "本季度牵头任务总体有序推进，但个别任务明显滞后。\n建议：召开专题协调会，逐项明确责任人和完成时限。"
+    on_task = "进度落后序时较多，建议牵头单位 15 日内报送整改方案，督查室跟踪督办。"
+    q3_text = {leader: {"总体": overall, "任务": {task_id: on_task}} for leader, task_id in list(chosen.items())[:3]}
+    q2_text = {leader: "请各责任单位对照年度计划，确保第三季度节点目标按时完成。" for leader in list(chosen)[:1]}
+    for quarter, data in (("2026Q2", q2_text), ("2026Q3", q3_text)):
+        path = opinions_path(target, quarter)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8"))

@@ -411,8 +411,11 @@ def transition_counts(quarter: str, data_dir: str | os.PathLike[str] | Ledger | 
     return table
 
 
-def describe_rules(rules: dict[str, Any] | None = None) -> list[str]:
-    """The rating and ranking rules in force, as Chinese sentences (for report appendices)."""
+def describe_rules(rules: dict[str, Any] | None = None, *, leader_scores: bool = True) -> list[str]:
+    """The rating and ranking rules in force, as Chinese sentences (for report appendices).
+
+    Without ``leader_scores`` (reports that show no leader score or rank) nothing about ranking is said.
+    """
     rule_set = load_rules() if rules is None else rules
     r = rating_rules(rule_set)
     s = scoring_rules(rule_set)
@@ -429,10 +432,12 @@ def describe_rules(rules: dict[str, Any] | None = None) -> list[str]:
         f"自评“已完成”且实际累计进度达到 {_num(r['done_requires_pct'])}%、节点目标已完成的，"
         + (f"经督查室核实销号后评为{label['done']}，核实前为{label['claimed']}。"
            if loop_rules(rule_set, "verification")["required_for_done"] else f"评为{label['done']}（销号）。"),
-        f"报送截止日前尚未报送的，评为{label['pending']}，不计入排名。",
+        f"报送截止日前尚未报送的，评为{label['pending']}" + ("，不计入排名。" if leader_scores else "。"),
         f"未报年度计划、无法对照序时进度的，按{lights.LABELS[r['no_plan_light']]}处理。",
-        f"牵头单位未报送的，评为未报送，排名中按{lights.LABELS[r['missing_counts_as']]}计分。",
+        "牵头单位逾期未报送的，评为未报送"
+        + (f"，排名中按{lights.LABELS[r['missing_counts_as']]}计分。" if leader_scores else "。"),
         "督查室可书面说明理由调整灯号，调整留痕可查，报告同时列出规则判定结果。",
+    ] + ([
         f"市领导得分 = 其牵头任务灯号分值按层级加权的平均数；分值：{points}；层级权重：{weights}。",
         "得分相同的，红灯与未报送项数少者在前；仍相同的，已完成项数多者在前；再相同的并列。",
-    ]
+    ] if leader_scores else [])

@@ -55,7 +55,13 @@ def test_papermill_cli_runs_cleanly(name: str, params: list[str], demo_data, tmp
     nb = _check_clean(out)
     html = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells for o in c.get("outputs", []))
     if name == "leader_report.ipynb":
+        from jj123lib.htmlkit import esc
+        from jj123lib.opinions import leader_opinion
+
         assert "陈丽蓉" in html and "示例数据" in html and "2026年第二季度" in html
+        assert "下季度节点目标" in html and "2026年第三季度节点目标" in html
+        opinion = leader_opinion(demo_data.data_dir, "2026Q2", "陈丽蓉")  # the demo's opinions/2026Q2.yaml
+        assert opinion is not None and "督查室意见" in html and esc(opinion.overall) in html
     if name == "explore.ipynb":
         assert "<table" in html  # DataFrames rendered
 

@@ -52,8 +52,10 @@ def test_print_css(demo_batch) -> None:
 
 def test_leader_report_sections(demo_batch) -> None:
     html = (demo_batch.out_dir / "chen-lirong.html").read_text(encoding="utf-8").split("</head>", 1)[1]
-    order = ["示例数据", "陈丽蓉同志牵头", "数据截至", "数据指纹", "总体情况", "需协调事项", "督办事项",
-             "任务进展", "进度轨迹", "存在问题", "下步计划", "附录：评价规则"]
+    order = ["示例数据", "陈丽蓉同志牵头", "数据截至", "数据指纹"] + [f"<h{n}>{title}" for n, title in (
+        (2, "总体情况"), (2, "需市领导协调事项"), (2, "红灯与滞后任务"), (2, "督办事项"), (2, "任务进展"),
+        (3, "进度轨迹"), (3, "工作进展"), (3, "存在问题"), (2, "下季度节点目标"), (2, "督查室意见"),
+        (2, "附录：评价规则"))]
     positions = [html.find(s) for s in order]
     assert all(p >= 0 for p in positions), dict(zip(order, positions))
     assert positions == sorted(positions)
@@ -145,3 +147,26 @@ def test_index_shows_the_supervision_counts() -> None:
     assert "逾期未报送单位 3 个" in html and "督办事项 13 项（逾期 2 项）" in html and "待核实 4 项" in html
     assert "未办结协调事项 27 项" in html and "数据核查提示 24 条" in html
     assert "督查闭环" not in index_html(_manifest())  # an old manifest without counts
+
+
+def test_leader_pdf_is_the_new_report(demo_batch, demo_data) -> None:
+    """Chromium prints the 督查报告: its sections in order, the plan's next milestones, the office's opinion."""
+    import subprocess
+
+    from jj123lib.ledger import Ledger
+    from jj123lib.opinions import leader_opinion
+
+    out = subprocess.run(["pdftotext", "-layout", str(demo_batch.out_dir / "chen-lirong.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    text = "".join(out.split())  # CJK line wraps split words: compare without whitespace
+    order = ["总体情况", "需市领导协调事项", "红灯与滞后任务", "督办事项", "任务进展", "下季度节点目标", "督查室意见",
+             "附录：评价规则"]
+    positions = [text.find(title) for title in order]
+    assert min(positions) >= 0 and positions == sorted(positions), dict(zip(order, positions))
+    plan = Ledger(demo_data.data_dir).plan()
+    tasks = ["N04", "P07", "P08", "B10", "B11", "B12"]  # 陈丽蓉's
+    mine = plan[(plan["quarter"] == "2026Q4") & plan["task_id"].isin(tasks)]
+    assert len(mine) == 6 and all("".join(m.split()) in text for m in mine["milestone"])
+    opinion = leader_opinion(demo_data.data_dir, "2026Q3", "陈丽蓉")
+    assert opinion is not None and "".join(opinion.overall.split()) in text
+    assert "市领导排名" not in text and "综合得分" not in text

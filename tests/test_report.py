@@ -11,6 +11,8 @@ from jj123lib import htmlkit, lights
 from jj123lib.datadir import DEMO_BANNER
 from jj123lib.exceptions import ParameterError
 from jj123lib.report import explore_data, leader_report_data, overview_data
+from jj123lib.supervision import records
+from jj123lib.tasks import load_tasks
 
 
 @pytest.fixture(scope="module")
@@ -33,23 +35,25 @@ def test_leader_report_content(leader_report) -> None:
     assert r.quarter == "2026Q3" and r.demo
     assert len(r.tasks) == 6 and set(r.tasks["leader"]) == {"陈丽蓉"}
     header = r.header_html()
-    assert DEMO_BANNER in header and "陈丽蓉" in header and r.fingerprint[:12] in header
+    assert DEMO_BANNER in header and "陈丽蓉" in header and r.fingerprint[:12] in header and "督查报告" in header
     assert r.data_as_of and r.data_as_of in header
     summary = r.summary_html()
-    # Leaders' scores and ranks are off by default (rules: reports.show_leader_scores); the trend stays.
-    assert "市领导排名" not in summary and "综合得分" not in summary and "较上季度" in summary
-    scored = dataclasses.replace(r, show_scores=True).summary_html()
-    assert "市领导排名" in scored and "综合得分" in scored
+    for light, n in r.light_counts().items():
+        assert f'<span class="light light-{light}">{n}</span>' in summary
+    changed = r.light_changes()
+    assert set(changed["change"]) <= {"好转", "变差"}
+    assert len(changed) == int(r.tasks["change"].isin(["好转", "变差"]).sum()) > 0
+    for row in changed.itertuples():
+        assert f"{row.change}</b> {row.task_id}" in summary
+    assert "待核实" in summary and "未办结 0 项" in summary
     tasks = r.tasks_html()
     for title in r.tasks["title"]:
         assert htmlkit.esc(title) in tasks
     assert tasks.count("<tr") == 7  # header + one row per task
-    coordination = r.coordination_html()
-    assert "需协调事项" in coordination and "红灯与未报送任务" in coordination
     assert r.quota_html() == ""  # the 2026 table meets every minimum: no quota section
     failing = r.quota.assign(ok=[False] + [True] * (len(r.quota) - 1))
     assert "配额执行情况" in dataclasses.replace(r, quota=failing).quota_html()
-    assert "存在问题" in r.problems_html() and "下步计划" in r.next_steps_html()
+    assert "存在问题" in r.problems_html()
     progress = r.progress_html()
     assert "工作进展" in progress
     for text in r.tasks["progress"].dropna():
@@ -57,21 +61,139 @@ def test_leader_report_content(leader_report) -> None:
     co_notes = [n for notes in r.tasks["co_unit_notes"] for n in notes if n.get("progress")]
     for note in co_notes:
         assert htmlkit.esc(note["progress"]) in progress and "配合单位" in progress
-    assert "附录：评价规则" in r.rules_html()
     assert r.charts_html().count("<figure") == 6
 
 
-def test_attention_items_by_tier_then_gap(demo_data) -> None:
-    """Red and 未报送 tasks, 全国 → 全省 → 重点突破, then the largest gap first (B13 never before N04)."""
+def test_no_leader_score_or_rank_by_default(leader_report) -> None:
+    html = leader_report.body_html()
+    assert not leader_report.show_scores
+    for word in ("市领导排名", "综合得分", "名次", "市领导得分", "灯号和排名"):
+        assert word not in html, word
+    scored = dataclasses.replace(leader_report, show_scores=True)
+    assert "市领导排名" in scored.summary_html() and "综合得分" in scored.summary_html()
+
+
+def test_rules_switch_turns_scores_back_on(demo_data, tmp_path, monkeypatch) -> None:
+    import yaml
+
+    from jj123lib.resources import DEFAULT_RULES
+
+    rules = yaml.safe_load(DEFAULT_RULES.read_text(encoding="utf-8"))
+    rules["reports"]["show_leader_scores"] = True
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("JJ123_RULES", str(path))
+    r = leader_report_data("陈丽蓉", "2026Q3", demo_data.data_dir)
+    assert r.show_scores
+    summary, rules_html = r.summary_html(), r.rules_html()
+    row = r.league_row
+    assert row is not None and f"第 {int(row['rank'])} 名 / 共 {len(r.league)} 名" in summary
+    assert f"{float(row['score']):.1f}" in summary
+    assert "市领导得分" in rules_html and "灯号和排名" in rules_html
+
+
+def test_rules_appendix_says_what_the_report_shows(leader_report) -> None:
+    from jj123lib.ratings import describe_rules
+
+    shown = leader_report.rules_html()
+    assert "附录：评价规则" in shown and "督办：" in shown and "整改期限为下发后 15 天" in shown
+    assert "排名" not in shown and "得分" not in shown  # scores are off: no ranking or scoring rules
+    for rule in describe_rules(leader_scores=False):
+        assert htmlkit.esc(rule) in shown
+    assert len(describe_rules()) == len(describe_rules(leader_scores=False)) + 2
+
+
+def test_section_order(leader_report) -> None:
+    """总体情况 → 需市领导协调事项 → 红灯与滞后 → 督办 → 任务进展 → 下季度节点目标 → 督查室意见 → 附录."""
+    html = leader_report.body_html()
+    assert leader_report.opinion is not None  # the demo writes one for her (opinions/2026Q3.yaml)
+    titles = ["<h2>总体情况", "<h2>需市领导协调事项", "<h2>红灯与滞后任务", "<h2>督办事项", "<h2>任务进展",
+              "<h3>进度轨迹", "<h3>工作进展", "<h3>存在问题", "<h2>下季度节点目标", "<h2>督查室意见",
+              "<h2>附录：评价规则"]
+    positions = [html.find(t) for t in titles]
+    assert min(positions) > 0 and positions == sorted(positions), dict(zip(titles, positions))
+    assert html.count("<h2>") == len([t for t in titles if t.startswith("<h2>")])  # and no quota section
+
+
+def test_lagging_by_tier_then_gap(demo_data) -> None:
+    """Red, 未报送 and yellow tasks, 全国 → 全省 → 重点突破, then the largest gap first (B13 never before N04)."""
     from jj123lib.tiers import TIERS
 
-    for leader in ("陈丽蓉", "吴尊意", "陈进福"):
+    seen = set()
+    for leader in ("陈丽蓉", "吴尊意", "陈进福", "陈英煌"):
         report = leader_report_data(leader, "2026Q3", demo_data.data_dir)
-        items = report.attention_items()
-        assert {i.light for i in items} <= {"red", "missing"}
-        rows = report.tasks.set_index("task_id").loc[[i.task_id for i in items]]
+        rows = report.lagging()
+        seen |= set(rows["light"])
+        expected = report.tasks[report.tasks["light"].isin(["red", "missing", "yellow"])]
+        assert sorted(rows["task_id"]) == sorted(expected["task_id"])
         keys = [(TIERS.index(t), -(g if g == g else -1e9)) for t, g in zip(rows["tier"], rows["gap"])]
         assert keys == sorted(keys)
+        html = report.lagging_html()
+        assert [html.find(f"<b>{t}</b>") for t in rows["task_id"]] == sorted(html.find(f"<b>{t}</b>")
+                                                                             for t in rows["task_id"])
+    assert {"red", "missing"} <= seen
+
+
+@pytest.mark.parametrize("quarter", ["2026Q1", "2026Q3", "2026Q4"])
+def test_next_quarter_milestones_are_the_plan_rows(demo_data, quarter: str) -> None:
+    from jj123lib.ledger import Ledger
+
+    report = leader_report_data("陈丽蓉", quarter, demo_data.data_dir)
+    target = f"2026Q{min(int(quarter[-1]) + 1, 4)}"
+    plan = Ledger(demo_data.data_dir).plan()
+    plan = plan[(plan["quarter"] == target) & plan["task_id"].isin(report.tasks["task_id"])].set_index("task_id")
+    got = report.next_quarter.set_index("task_id")
+    assert list(got.index) == list(report.tasks["task_id"]) and set(got["quarter"]) == {target}
+    assert got["milestone"].to_dict() == plan["milestone"].to_dict()
+    assert got["planned_pct"].to_dict() == plan["planned_pct"].to_dict()
+    html = report.next_quarter_html()
+    for milestone in plan["milestone"]:
+        assert htmlkit.esc(milestone) in html
+    if quarter == "2026Q4":
+        assert report.year_end and "年终节点目标" in html and "本年度计划中没有下季度节点目标" in html
+    else:
+        assert not report.year_end and f"2026年第{'一二三四'[int(target[-1]) - 1]}季度节点目标" in html
+
+
+def test_opinions_shown_verbatim_and_escaped(leader_report) -> None:
+    from hostile import HOSTILE
+
+    from jj123lib.opinions import LeaderOpinion
+
+    tasks = list(leader_report.tasks["task_id"])
+    overall = "\n".join(typed for typed, _ in HOSTILE[:6])
+    by_task = {task_id: typed for task_id, (typed, _) in zip(tasks, HOSTILE[6:])}
+    r = dataclasses.replace(leader_report, opinion=LeaderOpinion("陈丽蓉", overall, by_task))
+    html = r.opinions_html()
+    assert html.startswith("<section><h2>督查室意见</h2>") and "<script" not in html and "<img" not in html
+    assert f'<div class="jj-item-text">{htmlkit.esc(overall)}</div>' in html  # line breaks kept (pre-wrap)
+    for text in by_task.values():
+        assert f'<div class="jj-item-text">{htmlkit.esc(text)}</div>' in html
+    assert dataclasses.replace(leader_report, opinion=None).opinions_html() == ""
+
+
+def test_opinions_come_from_the_data_folder(demo_data) -> None:
+    from jj123lib.opinions import load_opinions
+
+    written = load_opinions(demo_data.data_dir, "2026Q3")
+    assert written and all(o.overall or o.tasks for o in written.values())
+    for leader, opinion in written.items():
+        html = leader_report_data(leader, "2026Q3", demo_data.data_dir).opinions_html()
+        assert htmlkit.esc(opinion.overall) in html
+        for text in opinion.tasks.values():
+            assert htmlkit.esc(text) in html
+    silent = next(name for name in ("陈英煌", "陈清平", "陈进福", "张健龙") if name not in written)
+    report = leader_report_data(silent, "2026Q3", demo_data.data_dir)
+    assert report.opinion is None and "督查室意见" not in report.body_html()
+
+
+def test_unregistered_requests_are_shown_until_the_register_holds_them(leader_report) -> None:
+    requests = leader_report.unlogged_requests
+    expected = [(r.task_id, r.lead_unit, r.coordination) for r in leader_report.tasks.itertuples()
+                if not htmlkit.is_blank(r.coordination)]
+    assert expected and {(i.task_id, i.unit, i.text) for i in requests if i.lead} == set(expected)
+    html = leader_report.coordination_html()
+    assert "需市领导协调事项" in html and all(htmlkit.esc(i.text) in html for i in requests)
 
 
 def test_unit_text_is_escaped(leader_report) -> None:
@@ -82,8 +204,14 @@ def test_unit_text_is_escaped(leader_report) -> None:
     tasks.loc[0, "coordination"] = hostile
     tasks.loc[0, "milestone"] = hostile
     tasks.loc[0, "progress"] = hostile
-    r2 = type(r)(**{**r.__dict__, "tasks": tasks})
-    for html in (r2.problems_html(), r2.coordination_html(), r2.tasks_html(), r2.progress_html()):
+    tasks.loc[0, "reason"] = hostile
+    tasks.loc[0, "light"] = "red"
+    from jj123lib.report import Item
+
+    r2 = type(r)(**{**r.__dict__, "tasks": tasks, "unlogged_requests": [Item("N04", "t", "u", hostile, "red", True)],
+                    "next_quarter": r.next_quarter.assign(milestone=hostile, next_steps=hostile)})
+    for html in (r2.problems_html(), r2.coordination_html(), r2.tasks_html(), r2.progress_html(),
+                 r2.lagging_html(), r2.next_quarter_html()):
         assert "<script>" not in html
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; $x^2$ **粗体**" in html
 
@@ -162,9 +290,9 @@ def test_repr_html_is_the_whole_report_with_its_style(leader_report, demo_data) 
     assert lights.css_variables() in html and ".light-red" in html  # colours and the stylesheet, inline
     for name in leader_report.SECTIONS:
         assert getattr(leader_report, name)() in html
-    titles = ["总体情况", "需协调事项", "任务进展", "进度轨迹", "工作进展", "存在问题", "下步计划",
-              "附录：评价规则"]
-    positions = [html.find(f"<h2>{t}</h2>") for t in titles]
+    titles = ["h2>总体情况", "h2>需市领导协调事项", "h2>任务进展", "h3>进度轨迹", "h3>工作进展", "h3>存在问题",
+              "h2>下季度节点目标", "h2>附录：评价规则"]
+    positions = [html.find(f"<{t}<") for t in titles]
     assert min(positions) > 0 and positions == sorted(positions)
     overview = overview_data("2026Q3", demo_data.data_dir)
     assert all(getattr(overview, name)() in overview._repr_html_() for name in overview.SECTIONS)
@@ -202,3 +330,96 @@ def test_rich_display_css_restyles_nothing_outside_the_report() -> None:
     assert ".jp-" not in css and "@page" not in css
     whole = report_css(whole_page=True)
     assert ".jp-InputPrompt" in whole and "@page" in whole  # the rendered page keeps them
+
+
+@pytest.fixture(scope="module")
+def loop_data(demo_data, tmp_path_factory):
+    """A copy of the demo folder after a quarter of the supervision loop: 督办 issued in Q2 and Q3, one item
+    answered 已整改 and verified (销号) in Q3, one answered and waiting (待核实), the 协调事项 register synced."""
+    import shutil
+
+    from jj123lib.coordination import sync
+    from jj123lib.duban import duban_items, issue_duban, respond
+    from jj123lib.verification import verify
+
+    root = tmp_path_factory.mktemp("loop")
+    data = root / "data"
+    shutil.copytree(demo_data.data_dir, data)
+    issue_duban("2026Q2", data, as_of="2026-07-15", by="林督查")
+    issue_duban("2026Q3", data, as_of="2026-10-15", by="林督查")
+    items = duban_items("2026Q3", data, as_of="2026-10-20")
+    closed, waiting = list(items["id"][:2])
+    for item in (closed, waiting):
+        respond(item, "已约谈并完成整改", "单位", data_dir=data)
+    proof = root / "验收报告.pdf"
+    proof.write_bytes(b"%PDF-1.4 evidence")
+    verify(closed, "2026Q3", [proof], "林督查", data_dir=data, as_of="2026-10-20")
+    sync(data, by="林督查")
+    return {"data": data, "closed": closed, "waiting": waiting}
+
+
+def test_supervision_loop_in_the_leader_report(loop_data) -> None:
+    from datetime import UTC, datetime
+
+    from jj123lib.coordination import register
+    from jj123lib.duban import duban_items
+    from jj123lib.supervision import LEVELS
+    from jj123lib.tasks import leaders
+
+    now = datetime(2026, 10, 20, 2, 0, tzinfo=UTC)
+    everything = duban_items(None, loop_data["data"], as_of="2026-10-20")
+    owners = dict(zip(load_tasks()["task_id"], load_tasks()["leader"]))
+    totals = {"closed": 0, "waiting": 0, "register": 0, "orders": 0}
+    for leader in leaders():
+        r = leader_report_data(leader, "2026Q3", loop_data["data"], now=now)
+        mine = everything[[owners[t] == leader for t in everything["task_id"]]]
+        still_open = mine[mine["status"] != "closed"]
+        counts = r.duban_counts()
+        assert counts["未办结"] == len(still_open)
+        assert [counts[level] for level in LEVELS] == [int((still_open["level_label"] == lv).sum()) for lv in LEVELS]
+        assert counts["逾期"] == int((still_open["days_overdue"] > 0).sum())
+        closed_here = [loop_data["closed"]] if owners[everything.set_index("id").loc[loop_data["closed"], "task_id"]] \
+            == leader else []
+        assert r.duban_closed == closed_here
+        totals["closed"] += len(r.duban_closed)
+        summary = r.summary_html()
+        assert f"未办结 {len(still_open)} 项" in summary and f"本季度核实销号 {len(closed_here)} 项" in summary
+        if loop_data["waiting"] in set(mine["id"]):
+            assert loop_data["waiting"] in summary and "待核实 " in summary
+            totals["waiting"] += 1
+        lagging = r.lagging_html()
+        for item in records(still_open[still_open["task_id"].isin(r.lagging()["task_id"])]):
+            assert f"{item['id']} {item['level_label']}" in lagging
+            totals["orders"] += 1
+        open_items = register(loop_data["data"], quarter="2026Q3", open_only=True)
+        open_items = open_items[open_items["task_id"].isin(r.tasks["task_id"])]
+        coordination = r.coordination_html()
+        for item in records(open_items):
+            assert f"<td class=\"nowrap\">{item['id']}</td>" in coordination
+            assert f"<td class=\"num\">{item['quarters_open']}</td>" in coordination
+        totals["register"] += len(open_items)
+        assert r.unlogged_requests == []  # the register holds every request of the quarter
+    assert totals["closed"] == 1 and totals["waiting"] == 1 and totals["register"] > 0 and totals["orders"] > 0
+
+
+def test_hostile_opinions_file_reaches_the_report_as_text(loop_data) -> None:
+    """A file the office writes (here in a copy of the demo folder) is shown as typed, never as markup."""
+    import yaml
+    from hostile import HOSTILE
+
+    from jj123lib.opinions import opinions_path
+
+    tasks = list(load_tasks().query("leader == '陈丽蓉'")["task_id"])
+    overall = "\n".join(typed for typed, _ in HOSTILE[:8])
+    by_task = {task_id: "\n".join(typed for typed, _ in HOSTILE[8 + 3 * i:11 + 3 * i])
+               for i, task_id in enumerate(tasks)}
+    path = opinions_path(loop_data["data"], "2026Q1")
+    path.parent.mkdir(exist_ok=True)
+    document = yaml.safe_dump({"陈丽蓉": {"总体": overall, "任务": by_task}}, allow_unicode=True)
+    path.write_text(document, encoding="utf-8")
+    html = leader_report_data("陈丽蓉", "2026Q1", loop_data["data"]).body_html()
+    for text in [overall, *by_task.values()]:
+        assert f'<div class="jj-item-text">{htmlkit.esc(text)}</div>' in html
+    shown = "".join(by_task.values()) + overall
+    assert all(typed in shown for typed, _ in HOSTILE[:26])  # every string went in
+    assert "<script" not in html and "<iframe" not in html and "<base" not in html
