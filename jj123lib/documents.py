@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -20,12 +21,13 @@ from jj123lib.exceptions import RulesError
 
 if TYPE_CHECKING:  # python-docx and pandas load only when a document is made
     import pandas as pd
+    from docx.document import Document as DocxDocument
 
     from jj123lib.gongwen import Bulletin, CuibaoEntry, DocMeta, DubanItem, LeagueEntry
 
 __all__ = ["DOCUMENT_KINDS", "DocumentSettings", "document_settings", "document_meta", "bulletin_data",
            "league_entries", "open_duban", "duban_data", "cuibao_data", "cuibao_deadline", "RECIPIENTS",
-           "REQUIREMENTS", "DUBAN_REQUIREMENTS"]
+           "REQUIREMENTS", "DUBAN_REQUIREMENTS", "DocumentMaker"]
 
 DOCUMENT_KINDS = {"bulletin": "督查通报", "duban": "督办单", "cuibao": "催报通知"}
 RECIPIENTS = "各镇人民政府、街道办事处，市直有关单位"
@@ -219,3 +221,60 @@ def cuibao_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date |
 def cuibao_deadline(issued: date, quarter: str, rules: dict[str, Any] | None = None) -> date:
     """The 催报通知's new deadline: ``documents.cuibao_days`` after it is issued."""
     return issued + timedelta(days=document_settings(quarter, rules).cuibao_days)
+
+
+class DocumentMaker:
+    """A quarter's documents on one day: reads each kind's data once, builds each document on demand."""
+
+    def __init__(self, quarter: str, data_dir: str | os.PathLike[str], *, as_of: date, demo: bool) -> None:
+        self.quarter = quarter
+        self.data_dir = data_dir
+        self.as_of = as_of
+        self.demo = demo
+
+    @cached_property
+    def items(self) -> pd.DataFrame:
+        """The open 督办事项, one 督办单 each."""
+        return open_duban(self.quarter, self.data_dir, as_of=self.as_of)
+
+    @cached_property
+    def duban(self) -> dict[str, tuple[DubanItem, date]]:
+        return duban_data(self.quarter, self.data_dir, as_of=self.as_of, items=self.items)
+
+    @cached_property
+    def cuibao(self) -> list[CuibaoEntry]:
+        return cuibao_data(self.quarter, self.data_dir, as_of=self.as_of)
+
+    def issued_on(self, item: str) -> date:
+        rows = self.items[self.items["id"] == item]
+        return date.fromisoformat(str(rows["issued_on"].iloc[0]))
+
+    def meta(self, kind: str, item: str | None = None) -> DocMeta:
+        if kind == "duban":
+            if item is None:
+                raise ValueError("a 督办单 needs its item")
+            return document_meta(kind, self.quarter, demo=self.demo, item=(item, self.issued_on(item)))
+        return document_meta(kind, self.quarter, demo=self.demo, as_of=self.as_of)
+
+    def title(self, kind: str, item: str | None = None) -> str:
+        from jj123lib.quarters import quarter_label
+
+        if kind == "duban" and item is not None:
+            row = self.items[self.items["id"] == item].iloc[0]
+            return f"督办单 {item}（{row['unit']} · {row['task_id']}）"
+        return f"{quarter_label(self.quarter)}{DOCUMENT_KINDS[kind]}"
+
+    def build(self, kind: str, item: str | None = None) -> DocxDocument:
+        """The document of ``kind`` (``item``: the 督办 item's ID), with its masthead, date and demo mark."""
+        from jj123lib.gongwen import build_bulletin, build_cuibao, build_duban
+        from jj123lib.quarters import quarter_label
+
+        meta = self.meta(kind, item)
+        if kind == "bulletin":
+            return build_bulletin(bulletin_data(self.quarter, self.data_dir, as_of=self.as_of), meta)
+        if kind == "cuibao":
+            return build_cuibao(self.cuibao, meta, quarter_label(self.quarter),
+                                cuibao_deadline(meta.issue_date, self.quarter))
+        if kind == "duban" and item is not None:
+            return build_duban(self.duban[item][0], meta)
+        raise ValueError(f"unknown document {kind!r} {item!r}")

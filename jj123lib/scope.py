@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from jj123lib.datadir import resolve_data_dir
 
 __all__ = ["TASK_ROWS", "task_digests", "tasks_fingerprint", "leader_data_fingerprint", "opinions_fingerprint",
-           "tasks_data_as_of", "show_leader_scores", "leader_task_ids"]
+           "tasks_data_as_of", "show_leader_scores", "leader_task_ids", "rules_and_tasks_digest"]
 
 # (table, SQL giving each row's task and the row as JSON). Same columns as Ledger.fingerprint; rows that
 # name a 督办 item or a 协调事项 are attributed to that item's task.
@@ -80,6 +80,18 @@ def opinions_fingerprint(data_dir: str | os.PathLike[str], quarter: str, leader:
         return b""
 
 
+def rules_and_tasks_digest() -> str:
+    """SHA-256 of the rules file in force (path and content: reports print both) and the task table."""
+    from jj123lib.rules import rules_source
+    from jj123lib.tasks import default_tasks_path
+
+    rules_path, rules_sha = rules_source()
+    tasks_path = default_tasks_path()
+    digest = hashlib.sha256(f"rules\0{rules_path}\0{rules_sha}\0".encode())
+    digest.update(b"tasks\0" + (tasks_path.read_bytes() if tasks_path.is_file() else b""))
+    return digest.hexdigest()
+
+
 def show_leader_scores() -> bool:
     """``reports.show_leader_scores`` in the rules in force (off unless turned on)."""
     from jj123lib.rules import load_rules
@@ -105,18 +117,12 @@ def leader_data_fingerprint(data_dir: str | os.PathLike[str], quarter: str, lead
     ``digests`` (from :func:`task_digests`) lets a batch read the ledger once for every leader.
     """
     from jj123lib.fingerprint import data_fingerprint
-    from jj123lib.rules import rules_source
-    from jj123lib.tasks import default_tasks_path
 
     if show_leader_scores() if scores is None else scores:
         return data_fingerprint(data_dir)
     ids = leader_task_ids(leader) if task_ids is None else list(task_ids)
     rows = task_digests(data_dir) if digests is None else digests
-    digest = hashlib.sha256(b"leader-scope\0")
-    rules_path, rules_sha = rules_source()
-    digest.update(f"rules\0{rules_path}\0{rules_sha}\0".encode())
-    tasks_path = default_tasks_path()
-    digest.update(b"tasks\0" + hashlib.sha256(tasks_path.read_bytes() if tasks_path.is_file() else b"").digest())
+    digest = hashlib.sha256(b"leader-scope\0" + rules_and_tasks_digest().encode() + b"\0")
     digest.update(tasks_fingerprint(rows, ids).encode() + b"\0")
     digest.update(b"opinions\0" + hashlib.sha256(opinions_fingerprint(data_dir, quarter, leader)).digest())
     return digest.hexdigest()
