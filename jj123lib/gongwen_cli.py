@@ -46,7 +46,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     bulletin = sub.add_parser("bulletin", help="生成季度督查通报 Word 文档 (.docx)")
     bulletin.add_argument("--quarter", required=True, help="季度，如 2026Q3")
     bulletin.add_argument("--out", required=True, help="输出文件，如 通报.docx")
-    bulletin.add_argument("--doc-number", help="文号，如 晋政督通〔2026〕3号（默认：规则文件 documents 段，未填则留空待填）")
+    bulletin.add_argument("--doc-number",
+                          help="文号，如 晋政督通〔2026〕3号（默认：规则文件 documents 段，未填则留空待填）")
     bulletin.add_argument("--date", help="签发（成文）日期 YYYY-MM-DD（默认：规则文件 documents 段，未填则为今天）")
     bulletin.add_argument("--data-dir", help="数据文件夹（默认：$JJ123_DATA_DIR 或 ./data）")
     bulletin.set_defaults(handler=cmd_bulletin)

@@ -36,6 +36,7 @@ from jj123lib.parameters import validate_params
 from jj123lib.quarters import previous_quarter, quarter_label, quarters_up_to
 from jj123lib.resources import TEMPLATE_DIR
 from jj123lib.rules import rules_source
+from jj123lib.scope import leader_data_fingerprint, tasks_data_as_of
 from jj123lib.supervision import records
 from jj123lib.tiers import TIER_LABELS, TIERS
 
@@ -387,14 +388,19 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
     tier_rank = {t: i for i, t in enumerate(TIERS)}
     mine = mine.sort_values(["tier", "seq"], key=lambda s: s.map(tier_rank) if s.name == "tier" else s)
     history = common["history"]
+    # The header names the data this report shows: with scores off only its tasks' (jj123lib.scope).
+    scores = _show_leader_scores()
+    fingerprint = common["fingerprint"] if scores else leader_data_fingerprint(
+        params.data_dir, params.quarter, params.leader, mine["task_id"], scores=False)
+    as_of = common["as_of"] if scores else tasks_data_as_of(params.data_dir, params.quarter, mine["task_id"])
     return LeaderReport(
         leader=params.leader, quarter=params.quarter, data_dir=params.data_dir, demo=common["demo"],
-        data_as_of=common["as_of"], fingerprint=common["fingerprint"], tasks=mine.reset_index(drop=True),
+        data_as_of=as_of, fingerprint=fingerprint, tasks=mine.reset_index(drop=True),
         history=history[history["task_id"].isin(mine["task_id"])].reset_index(drop=True),
         league=common["league"], quota=_quota_rows(common["tasks"], params.leader), rules=common["rules"],
         supervision=load_supervision(params.quarter, params.data_dir, today).for_leader(params.leader,
                                                                                          mine["task_id"]),
-        show_scores=_show_leader_scores(), generated_on=today,
+        show_scores=scores, generated_on=today,
     )
 
 

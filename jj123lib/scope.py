@@ -24,25 +24,26 @@ __all__ = ["TASK_ROWS", "task_digests", "tasks_fingerprint", "leader_data_finger
 
 # (table, SQL giving each row's task and the row as JSON). Same columns as Ledger.fingerprint; rows that
 # name a 督办 item or a 协调事项 are attributed to that item's task.
-TASK_ROWS: tuple[tuple[str, str], ...] = (
-    ("submissions", "SELECT task_id AS task, json_array(quarter, unit, role, actual_pct, milestone_met, self_status, progress,"
-     " problems, next_steps, coordination, reporter, report_date, file_sha256) AS row FROM submissions"
-     " WHERE superseded = 0 ORDER BY quarter, task_id, unit, role"),
-    ("plan", "SELECT task_id AS task, json_array(quarter, milestone, planned_pct, file_sha256) AS row FROM plan"
-     " WHERE superseded = 0 ORDER BY task_id, quarter"),
-    ("overrides", "SELECT task_id AS task, json_array(quarter, light, reason, by, at, revoked) AS row FROM overrides ORDER BY id"),
-    ("verifications", "SELECT COALESCE(d.task_id, v.target) AS task, json_array(v.target, v.kind, v.quarter, v.decision,"
-     " v.evidence, v.note, v.by, v.at, v.revoked) AS row FROM verifications v"
-     " LEFT JOIN duban d ON v.kind = 'duban' AND d.id = v.target ORDER BY v.id"),
-    ("duban", "SELECT task_id AS task, json_array(id, quarter, unit, trigger, reason, level, status, issued_on, due_date,"
-     " last_trigger_quarter, by, at) AS row FROM duban ORDER BY rowid"),
-    ("duban_responses", "SELECT d.task_id AS task, json_array(r.duban_id, r.status, r.text, r.file_sha256, r.by, r.at) AS row"
-     " FROM duban_responses r JOIN duban d ON d.id = r.duban_id ORDER BY r.rowid"),
-    ("coordination", "SELECT task_id AS task, json_array(id, unit, leader, text, quarter_raised, last_quarter, status, ref,"
-     " closed_by, closed_at, by, at) AS row FROM coordination ORDER BY rowid"),
-    ("coordination_mentions", "SELECT c.task_id AS task, json_array(m.item_id, m.quarter, m.text) AS row"
-     " FROM coordination_mentions m JOIN coordination c ON c.id = m.item_id ORDER BY m.rowid"),
-)
+TASK_ROWS: tuple[tuple[str, str], ...] = tuple((table, f"SELECT {task} AS task, json_array({row}) AS row {rest}") for
+                                                table, task, row, rest in (
+    ("submissions", "task_id", "quarter, unit, role, actual_pct, milestone_met, self_status, progress, problems,"
+     " next_steps, coordination, reporter, report_date, file_sha256",
+     "FROM submissions WHERE superseded = 0 ORDER BY quarter, task_id, unit, role"),
+    ("plan", "task_id", "quarter, milestone, planned_pct, file_sha256",
+     "FROM plan WHERE superseded = 0 ORDER BY task_id, quarter"),
+    ("overrides", "task_id", "quarter, light, reason, by, at, revoked", "FROM overrides ORDER BY id"),
+    ("verifications", "COALESCE(d.task_id, v.target)",
+     "v.target, v.kind, v.quarter, v.decision, v.evidence, v.note, v.by, v.at, v.revoked",
+     "FROM verifications v LEFT JOIN duban d ON v.kind = 'duban' AND d.id = v.target ORDER BY v.id"),
+    ("duban", "task_id", "id, quarter, unit, trigger, reason, level, status, issued_on, due_date,"
+     " last_trigger_quarter, by, at", "FROM duban ORDER BY rowid"),
+    ("duban_responses", "d.task_id", "r.duban_id, r.status, r.text, r.file_sha256, r.by, r.at",
+     "FROM duban_responses r JOIN duban d ON d.id = r.duban_id ORDER BY r.rowid"),
+    ("coordination", "task_id", "id, unit, leader, text, quarter_raised, last_quarter, status, ref, closed_by,"
+     " closed_at, by, at", "FROM coordination ORDER BY rowid"),
+    ("coordination_mentions", "c.task_id", "m.item_id, m.quarter, m.text",
+     "FROM coordination_mentions m JOIN coordination c ON c.id = m.item_id ORDER BY m.rowid"),
+))
 
 
 def task_digests(data_dir: str | os.PathLike[str] | None = None) -> dict[str, str]:
