@@ -19,16 +19,19 @@ def demo_copy(demo_data_dir: Path, folder: Path) -> Path:
 
 
 def ingest_changed_form(data_dir: Path, unit: str, folder: Path, change: Callable[[str], dict[str, str]],
-                        quarter: str = "2026Q3") -> None:
-    """Rewrite the unit's last form for ``quarter`` (``change(task_id)`` → {column: value}) and ingest it."""
+                        quarter: str = "2026Q3") -> set[str]:
+    """Rewrite the unit's filled rows of its last form for ``quarter`` (``change(task_id)`` → {column: value})
+    and ingest it; returns the tasks whose rows changed."""
     source = data_dir / "inbox" / quarter / "final" / f"{quarter}_{unit}_进度填报.xlsx"
     workbook = load_workbook(source)
     sheet = workbook[PROGRESS_SHEET]
     columns = header_columns(sheet)
+    changed: set[str] = set()
     for row in range(2, sheet.max_row + 1):
         task_id = sheet.cell(row, columns["任务编号"]).value
-        if not task_id:
-            continue
+        if not task_id or not sheet.cell(row, columns["工作进展"]).value:
+            continue  # a row the unit left blank stays blank
+        changed.add(str(task_id))
         for label, value in change(str(task_id)).items():
             cell = sheet.cell(row, columns[label])
             cell.value = value
@@ -39,3 +42,4 @@ def ingest_changed_form(data_dir: Path, unit: str, folder: Path, change: Callabl
     workbook.save(path)
     [result] = ingest_files([path], data_dir)
     assert result.status == "accepted", result.errors
+    return changed

@@ -94,7 +94,7 @@ def test_one_slip_per_open_item_with_the_units_problems(issued: Path) -> None:
     assert list(slips) == still_open == list(open_duban("2026Q3", issued, as_of=AS_OF)["id"])
     rows = Ledger(issued).submissions("2026Q3")
     for number, (item, issued_on) in slips.items():
-        assert issued_on == AS_OF and item.leader == TASKS.at[item.task_id, "leader"]
+        assert item.number == number and issued_on == AS_OF and item.leader == TASKS.at[item.task_id, "leader"]
         assert item.task_title == TASKS.at[item.task_id, "title"]
         reported = rows[(rows["task_id"] == item.task_id) & (rows["unit"] == item.unit)]["problems"]
         assert item.problem.startswith("2026Q3：")
