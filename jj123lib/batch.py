@@ -171,14 +171,18 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
                 workers.start(min(n_jobs, len(named) + 1) if named else n_jobs)
             # Lazy for start-up speed (pandas): the workers above boot meanwhile.
             from jj123lib.fingerprint import data_fingerprint
+            from jj123lib.rules import load_rules
             from jj123lib.scope import task_digests
             from jj123lib.tasks import leaders as all_leaders
+            from jj123lib.tasks import load_tasks
 
-            chosen = named or all_leaders()
+            rules, tasks = load_rules(), load_tasks()  # read once for every job's plan
+            chosen = named or all_leaders(tasks)
             out_dir.mkdir(parents=True, exist_ok=True)
             data_fp, digests = data_fingerprint(data), task_digests(data)
-            plan = plan_jobs(q, data, out_dir, chosen, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR,
-                             timeout, data_fp=data_fp, digests=digests) if want_reports else []
+            notebooks = Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR
+            plan = plan_jobs(q, data, out_dir, chosen, notebooks, timeout, data_fp=data_fp, digests=digests,
+                             rules=rules, tasks=tasks) if want_reports else []
             old = load_manifest(out_dir)
             old_supervision = _old_supervision(out_dir)
             work = decide(plan, old, wanted_formats, force)
@@ -187,7 +191,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
             if named is None:  # documents are quarter-wide: a run for named leaders leaves them alone
                 from jj123lib.documents import DocumentMaker
 
-                maker = DocumentMaker(q, data, as_of=china_today(), demo=demo)
+                maker = DocumentMaker(q, data, as_of=china_today(), demo=demo, rules=rules, tasks=tasks)
                 documents = decide_documents(plan_documents(maker, out_dir, data_fp=data_fp, digests=digests),
                                              old_documents, wanted_formats, force, out_dir)
 
@@ -205,7 +209,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
         finally:
             run.close()
 
-        merged = merge_entries(old, work.entries, all_leaders())
+        merged = merge_entries(old, work.entries, all_leaders(tasks))
         doc_entries = merge_documents(documents.entries) if documents is not None else list(old_documents.values())
         result = BatchResult(out_dir=out_dir, manifest=out_dir / MANIFEST, index=out_dir / INDEX, reports=merged,
                              run_keys=list(work.entries), documents=doc_entries,

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # python-docx and pandas load only when a document is made
 
 __all__ = ["DOCUMENT_KINDS", "DocumentSettings", "document_settings", "document_meta", "bulletin_data",
            "league_entries", "open_duban", "duban_data", "cuibao_data", "cuibao_deadline", "RECIPIENTS",
-           "REQUIREMENTS", "DUBAN_REQUIREMENTS", "DocumentMaker"]
+           "REQUIREMENTS", "DUBAN_REQUIREMENTS", "DocumentMaker", "document_stamp"]
 
 DOCUMENT_KINDS = {"bulletin": "督查通报", "duban": "督办单", "cuibao": "催报通知"}
 RECIPIENTS = "各镇人民政府、街道办事处，市直有关单位"
@@ -88,17 +88,15 @@ def document_settings(quarter: str, rules: dict[str, Any] | None = None) -> Docu
                             issue_date, days)
 
 
-def document_meta(kind: str, quarter: str, *, demo: bool, as_of: date | None = None,
-                  item: tuple[str, date] | None = None, doc_number: str | None = None,
-                  issue_date: date | None = None, rules: dict[str, Any] | None = None) -> DocMeta:
-    """The masthead and signature of one document.
+def document_stamp(kind: str, quarter: str, *, as_of: date | None = None, item: tuple[str, date] | None = None,
+                   doc_number: str | None = None, issue_date: date | None = None,
+                   rules: dict[str, Any] | None = None) -> tuple[str, date, str]:
+    """(文号, 签发 date, issuing office) of one document, without loading python-docx.
 
     A 督办单 (``item`` = its ID and the day it was issued) is numbered by its ID and dated the day
     the item was issued; the others take the quarter's 文号 and 签发 date from the rules, the date
     defaulting to ``as_of`` (today). ``doc_number`` and ``issue_date`` override the rules.
     """
-    from jj123lib.gongwen import DocMeta
-
     settings = document_settings(quarter, rules)
     if kind == "duban":
         if item is None:
@@ -107,7 +105,18 @@ def document_meta(kind: str, quarter: str, *, demo: bool, as_of: date | None = N
     else:
         number = settings.bulletin_number if kind == "bulletin" else settings.cuibao_number
         day = settings.issue_date or as_of or china_today()
-    return DocMeta(doc_number or number, issue_date or day, issuer=settings.issuer, demo=demo)
+    return doc_number or number, issue_date or day, settings.issuer
+
+
+def document_meta(kind: str, quarter: str, *, demo: bool, as_of: date | None = None,
+                  item: tuple[str, date] | None = None, doc_number: str | None = None,
+                  issue_date: date | None = None, rules: dict[str, Any] | None = None) -> DocMeta:
+    """The masthead and signature of one document (see :func:`document_stamp`), with the demo mark."""
+    from jj123lib.gongwen import DocMeta
+
+    number, day, issuer = document_stamp(kind, quarter, as_of=as_of, item=item, doc_number=doc_number,
+                                         issue_date=issue_date, rules=rules)
+    return DocMeta(number, day, issuer=issuer, demo=demo)
 
 
 def league_entries(frame: pd.DataFrame) -> list[LeagueEntry]:
@@ -203,8 +212,12 @@ def duban_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | 
     return out
 
 
-def cuibao_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None) -> list[CuibaoEntry]:
-    """The units past the quarter's deadline with nothing submitted, their tasks and days overdue."""
+def cuibao_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None,
+                frame: pd.DataFrame | None = None) -> list[CuibaoEntry]:
+    """The units past the quarter's deadline with nothing submitted, their tasks and days overdue.
+
+    ``frame``: the 催报 list (:func:`jj123lib.deadlines.cuibao`) when the caller has it.
+    """
     from jj123lib.deadlines import cuibao
     from jj123lib.gongwen import CuibaoEntry, CuibaoTask
     from jj123lib.supervision import records
@@ -212,7 +225,8 @@ def cuibao_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date |
 
     tasks = load_tasks()
     titles = dict(zip(tasks["task_id"], tasks["title"]))
-    frame = cuibao(quarter, data_dir, as_of=as_of or china_today(), tasks=tasks)
+    if frame is None:
+        frame = cuibao(quarter, data_dir, as_of=as_of or china_today(), tasks=tasks)
     return [CuibaoEntry(str(row["unit"]), [CuibaoTask(str(t), str(titles.get(t, ""))) for t in row["tasks"]],
                         int(row["days_overdue"]), _text(row["reporter"]), _text(row["phone"]))
             for row in records(frame)]
@@ -226,11 +240,36 @@ def cuibao_deadline(issued: date, quarter: str, rules: dict[str, Any] | None = N
 class DocumentMaker:
     """A quarter's documents on one day: reads each kind's data once, builds each document on demand."""
 
-    def __init__(self, quarter: str, data_dir: str | os.PathLike[str], *, as_of: date, demo: bool) -> None:
+    def __init__(self, quarter: str, data_dir: str | os.PathLike[str], *, as_of: date, demo: bool,
+                 rules: dict[str, Any] | None = None, tasks: pd.DataFrame | None = None) -> None:
         self.quarter = quarter
         self.data_dir = data_dir
         self.as_of = as_of
         self.demo = demo
+        if rules is not None:  # the caller's copy: the rules and task table are read once per run
+            self.rules = rules
+        if tasks is not None:
+            self.tasks = tasks
+
+    @cached_property
+    def rules(self) -> dict[str, Any]:
+        """The rules in force, read once for every document's 文号 and date."""
+        from jj123lib.rules import load_rules
+
+        return load_rules()
+
+    @cached_property
+    def tasks(self) -> pd.DataFrame:
+        from jj123lib.tasks import load_tasks
+
+        return load_tasks()
+
+    @cached_property
+    def overdue(self) -> pd.DataFrame:
+        """The 催报 list on ``as_of`` (:func:`jj123lib.deadlines.cuibao`): planning needs no python-docx."""
+        from jj123lib.deadlines import cuibao
+
+        return cuibao(self.quarter, self.data_dir, as_of=self.as_of, tasks=self.tasks, rules=self.rules)
 
     @cached_property
     def items(self) -> pd.DataFrame:
@@ -243,18 +282,22 @@ class DocumentMaker:
 
     @cached_property
     def cuibao(self) -> list[CuibaoEntry]:
-        return cuibao_data(self.quarter, self.data_dir, as_of=self.as_of)
+        return cuibao_data(self.quarter, self.data_dir, as_of=self.as_of, frame=self.overdue)
 
     def issued_on(self, item: str) -> date:
         rows = self.items[self.items["id"] == item]
         return date.fromisoformat(str(rows["issued_on"].iloc[0]))
 
+    def stamp(self, kind: str, item: str | None = None) -> tuple[str, date, str]:
+        """(文号, date, issuer) of a document (:func:`document_stamp`)."""
+        issued = None if item is None else (item, self.issued_on(item))
+        return document_stamp(kind, self.quarter, as_of=self.as_of, item=issued, rules=self.rules)
+
     def meta(self, kind: str, item: str | None = None) -> DocMeta:
-        if kind == "duban":
-            if item is None:
-                raise ValueError("a 督办单 needs its item")
-            return document_meta(kind, self.quarter, demo=self.demo, item=(item, self.issued_on(item)))
-        return document_meta(kind, self.quarter, demo=self.demo, as_of=self.as_of)
+        from jj123lib.gongwen import DocMeta
+
+        number, day, issuer = self.stamp(kind, item)
+        return DocMeta(number, day, issuer=issuer, demo=self.demo)
 
     def title(self, kind: str, item: str | None = None) -> str:
         from jj123lib.quarters import quarter_label
@@ -274,7 +317,7 @@ class DocumentMaker:
             return build_bulletin(bulletin_data(self.quarter, self.data_dir, as_of=self.as_of), meta)
         if kind == "cuibao":
             return build_cuibao(self.cuibao, meta, quarter_label(self.quarter),
-                                cuibao_deadline(meta.issue_date, self.quarter))
+                                cuibao_deadline(meta.issue_date, self.quarter, self.rules))
         if kind == "duban" and item is not None:
             return build_duban(self.duban[item][0], meta)
         raise ValueError(f"unknown document {kind!r} {item!r}")

@@ -29,6 +29,8 @@ from jj123lib.fingerprint import code_fingerprint, data_fingerprint
 from jj123lib.render import html_title, template_fingerprint
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from jj123lib.documents import DocumentMaker
 
 __all__ = ["FORMATS", "REPORT_FORMATS", "MANIFEST", "INDEX", "NOTEBOOKS", "REPORTS_ROOT", "DEMO_SUBDIR", "Entry",
@@ -122,33 +124,36 @@ def _digest(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
-def deadline_state(quarter: str) -> str:
+def deadline_state(quarter: str, rules: dict[str, Any] | None = None) -> str:
     """Ratings turn 未到报送期 into 未报送 once the quarter's deadline passes: a report made before then is stale."""
     from jj123lib.deadlines import report_deadline
 
-    return "past-deadline" if china_today() > report_deadline(quarter) else "before-deadline"
+    return "past-deadline" if china_today() > report_deadline(quarter, rules) else "before-deadline"
 
 
 def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str], notebook_dir: Path,
-              timeout: int, *, data_fp: str | None = None, digests: dict[str, str] | None = None) -> list[ReportJob]:
+              timeout: int, *, data_fp: str | None = None, digests: dict[str, str] | None = None,
+              rules: dict[str, Any] | None = None, tasks: pd.DataFrame | None = None) -> list[ReportJob]:
     """One job per leader, then the overview, each with the fingerprint of its inputs.
 
-    ``data_fp`` (:func:`data_fingerprint`) and ``digests`` (:func:`jj123lib.scope.task_digests`) may be
-    passed when the caller has them, so the ledger is read once per run.
+    ``data_fp`` (:func:`data_fingerprint`), ``digests`` (:func:`jj123lib.scope.task_digests`), the rules
+    and the task table may be passed when the caller has them, so each is read once per run.
     """
     # Lazy for start-up speed: pypinyin (slugs) and pandas (tasks) take ~1 s to import, and a batch
     # that renders everything starts its workers before paying for them.
+    from jj123lib.rules import load_rules
     from jj123lib.scope import leader_data_fingerprint, show_leader_scores, task_digests
     from jj123lib.slugs import unique_slugs
     from jj123lib.tasks import leaders as all_leaders
     from jj123lib.tasks import load_tasks
 
-    common = _digest(code_fingerprint(), template_fingerprint(), __version__, deadline_state(quarter))
+    rules = load_rules() if rules is None else rules
+    table = load_tasks() if tasks is None else tasks
+    common = _digest(code_fingerprint(), template_fingerprint(), __version__, deadline_state(quarter, rules))
     whole = data_fp or data_fingerprint(data_dir)
-    scores = show_leader_scores()
+    scores = show_leader_scores(rules)
     rows = digests if digests is not None or scores else task_digests(data_dir)
-    tasks = load_tasks()
-    slugs = unique_slugs(all_leaders())
+    slugs = unique_slugs(all_leaders(table))
     jobs: list[ReportJob] = []
     specs: list[tuple[str, str | None]] = [("leader", name) for name in leaders] + [("overview", None)]
     for kind, leader in specs:
@@ -160,7 +165,7 @@ def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str
             params["leader"] = leader
         # With leaders' scores off a leader report shows its own tasks only; the overview shows everything.
         data = whole if leader is None or scores else leader_data_fingerprint(
-            data_dir, quarter, leader, tasks.loc[tasks["leader"] == leader, "task_id"], digests=rows, scores=False)
+            data_dir, quarter, leader, table.loc[table["leader"] == leader, "task_id"], digests=rows, scores=False)
         fp = _digest(common, data, notebook.read_bytes(), json.dumps(params, ensure_ascii=False, sort_keys=True))
         jobs.append(ReportJob(kind=kind, leader=leader, name=slugs[leader] if leader else "overview",
                               title=html_title(kind, quarter, leader), notebook=str(notebook),
@@ -204,19 +209,20 @@ def plan_documents(maker: DocumentMaker, out_dir: Path, *, data_fp: str, digests
     from jj123lib.scope import rules_and_tasks_digest, tasks_fingerprint
 
     quarter, out = maker.quarter, str(out_dir.resolve())
-    code = _digest(code_fingerprint(), __version__, quarter)
+    code = _digest(code_fingerprint(), __version__, quarter, str(maker.demo))
     units_path = default_units_path()
     units = units_path.read_bytes() if units_path.is_file() else b""
     jobs = [DocumentJob("bulletin", "bulletin", maker.title("bulletin"), out,
-                        _digest("bulletin", code, data_fp, units, repr(maker.meta("bulletin")),
+                        _digest("bulletin", code, data_fp, units, repr(maker.stamp("bulletin")),
                                 maker.as_of.isoformat()))]
-    if maker.cuibao:
+    if len(maker.overdue):
+        overdue = maker.overdue.to_json(orient="records", force_ascii=False)
         jobs.append(DocumentJob("cuibao", "cuibao", maker.title("cuibao"), out,
-                                _digest("cuibao", code, repr(maker.cuibao), repr(maker.meta("cuibao")))))
+                                _digest("cuibao", code, overdue, repr(maker.stamp("cuibao")))))
     static = rules_and_tasks_digest()
     for item, task_id in zip(maker.items["id"], maker.items["task_id"]):
         fp = _digest("duban", code, static, str(item), tasks_fingerprint(digests, [str(task_id)]),
-                     repr(maker.meta("duban", str(item))))
+                     repr(maker.stamp("duban", str(item))))
         jobs.append(DocumentJob("duban", str(item), maker.title("duban", str(item)), out, fp, item=str(item)))
     return jobs
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
+from typing import Any
 
 from jj123lib.datadir import resolve_data_dir
 
@@ -93,11 +94,11 @@ def rules_and_tasks_digest() -> str:
     return digest.hexdigest()
 
 
-def show_leader_scores() -> bool:
-    """``reports.show_leader_scores`` in the rules in force (off unless turned on)."""
+def show_leader_scores(rules: dict[str, Any] | None = None) -> bool:
+    """``reports.show_leader_scores`` in the rules (default: in force; off unless turned on)."""
     from jj123lib.rules import load_rules
 
-    section = load_rules().get("reports") or {}
+    section = (load_rules() if rules is None else rules).get("reports") or {}
     return bool(section.get("show_leader_scores", False)) if isinstance(section, dict) else False
 
 
