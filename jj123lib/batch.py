@@ -70,6 +70,7 @@ from jj123lib.plan import (
     load_manifest,
     merge_documents,
     merge_entries,
+    new_document_entry,
     plan_documents,
     plan_jobs,
     write_manifest,
@@ -192,8 +193,12 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
                 from jj123lib.documents import DocumentMaker
 
                 maker = DocumentMaker(q, data, as_of=china_today(), demo=demo, rules=rules, tasks=tasks)
-                documents = decide_documents(plan_documents(maker, out_dir, data_fp=data_fp, digests=digests),
-                                             old_documents, wanted_formats, force, out_dir)
+                try:
+                    planned = plan_documents(maker, out_dir, data_fp=data_fp, digests=digests)
+                except Exception as exc:  # noqa: BLE001 - the documents fail, the reports go on
+                    documents, maker = _unplanned_documents(q, exc, old_documents, wanted_formats, out_dir), None
+                else:
+                    documents = decide_documents(planned, old_documents, wanted_formats, force, out_dir)
 
             rated: list[pd.DataFrame] = []  # the quarter's ratings for the index, computed while the workers run
 
@@ -228,6 +233,20 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
         if changed:
             atomic_write(result.index, index_html(manifest))
         return result
+
+
+def _unplanned_documents(quarter: str, exc: Exception, old: dict[str, Entry], formats: Sequence[str],
+                         out_dir: Path) -> DocumentWork:
+    """The documents' data could not be read: one failed 通报 entry says why; older .docx files go."""
+    from jj123lib.quarters import quarter_label
+
+    work = decide_documents([], old, formats, False, out_dir)
+    failure = ReportStepError.wrap("docx", exc)
+    job = DocumentJob("bulletin", "bulletin", f"{quarter_label(quarter)}督查通报", str(out_dir.resolve()), "")
+    entry = new_document_entry(job, None)
+    entry.update(status="failed", error=str(failure), step=failure.step)
+    work.entries[job.key] = entry
+    return work
 
 
 def _documents_differ(old: dict[str, Entry], new: list[Entry]) -> bool:

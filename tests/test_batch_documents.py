@@ -146,3 +146,24 @@ def test_a_fault_in_one_document_fails_only_it(runs: Runs, tmp_path: Path,
     assert "写入 Word 文档时出错" in index and index.rstrip().endswith("</html>")
     assert len(_manifest(result)["reports"]) == 9  # the reports' entries are kept
     assert "失败 2 份" in result.summary()
+
+
+def test_documents_that_cannot_be_planned_fail_alone(runs: Runs, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import jj123lib.deadlines
+
+    out = tmp_path / "copy"
+    shutil.copytree(runs.unchanged_out, out)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("催报名单读取失败")
+
+    monkeypatch.setattr(jj123lib.deadlines, "cuibao", broken)
+    result = run_batch("2026Q3", data_dir=runs.data, out=out, progress=False, formats=FORMATS)
+    assert [(d["kind"], d["status"], d["step"], d["docx"]) for d in result.documents] == [
+        ("bulletin", "failed", "docx", None)]
+    assert "生成 Word 文档时出错" in result.documents[0]["error"] and not result.ok
+    assert not list(out.glob("*.docx"))  # no document of older inputs is left looking current
+    assert result.failed == [] and "skipped" in {r["status"] for r in result.reports}  # the reports go on
+    manifest = _manifest(result)
+    assert manifest["documents"] == result.documents and "生成 Word 文档时出错" in result.index.read_text("utf-8")
