@@ -4,7 +4,9 @@ Naive loop, per report (what one would write first):
     papermill CLI  →  jupyter nbconvert --to html --no-input  →  chromium --print-to-pdf
 (nbconvert's stock template by default; ``--naive-template jj123`` uses the project's.)
 Batch: ``jj123 batch --force`` (warm kernels in a process pool, one nbconvert import per
-worker, ONE Chromium for every PDF), then a rerun with nothing changed.
+worker, ONE Chromium for every PDF, the Word documents built in the main process meanwhile),
+then a rerun with nothing changed, then one unit's changed form ingested (a late 进度填报) and a
+rerun: it re-renders only the reports showing that unit's rows, the overview and the 通报.
 
 Usage::
 
@@ -18,6 +20,7 @@ Record the figures in docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -57,6 +60,34 @@ def naive_one(notebook: Path, params: dict[str, str], out: Path, stem: str, chro
               (out / f"{stem}.html").as_uri()])
 
 
+LATE_UNIT = "住建局"  # a lead unit under two leaders, with open 督办 items once they are issued
+
+
+def late_form(data_dir: Path, unit: str, quarter: str, folder: Path) -> set[str]:
+    """Rewrite the 存在问题 of the unit's filled rows in its last form and ingest it; the tasks changed."""
+    from openpyxl import load_workbook
+
+    from jj123lib.forms import PROGRESS_SHEET, header_columns
+    from jj123lib.ingest import ingest_files
+
+    source = data_dir / "inbox" / quarter / "final" / f"{quarter}_{unit}_进度填报.xlsx"
+    workbook = load_workbook(source)
+    sheet = workbook[PROGRESS_SHEET]
+    columns = header_columns(sheet)
+    changed = set()
+    for row in range(2, sheet.max_row + 1):
+        task_id = sheet.cell(row, columns["任务编号"]).value
+        if task_id and sheet.cell(row, columns["工作进展"]).value:
+            sheet.cell(row, columns["存在问题"]).value = f"补报：{task_id} 遇到新的困难"
+            changed.add(str(task_id))
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook.save(folder / source.name)
+    [result] = ingest_files([folder / source.name], data_dir)
+    if result.status != "accepted":
+        raise SystemExit(f"late form refused: {result.errors}")
+    return changed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quarter", default="2026Q3")
@@ -76,6 +107,8 @@ def main() -> int:
         data_dir = Path(args.data_dir) if args.data_dir else work / "data"
         if not args.data_dir:
             _run([str(BIN / "jj123"), "demo-data", "--data-dir", str(data_dir)])
+            _run([str(BIN / "jj123"), "duban", "issue", "--quarter", args.quarter, "--data-dir", str(data_dir),
+                  "--by", "督查室"])  # open 督办 items: one 督办单 each
         reports: list[tuple[Path, dict[str, str], str]] = [
             (NOTEBOOKS / "leader_report.ipynb", {"leader": name, "quarter": args.quarter,
                                                  "data_dir": str(data_dir)}, f"leader-{i}")
@@ -101,24 +134,45 @@ def main() -> int:
                str(batch_out), "--force", "--no-progress"]
         if args.jobs:
             cmd += ["--jobs", str(args.jobs)]
-        print("jj123 batch --force…", flush=True)
+        # The ratio compares like with like: the naive loop makes HTML and PDF, so does this run.
+        print("jj123 batch --force --formats html,pdf…", flush=True)
         started = time.monotonic()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([*cmd, "--formats", "html,pdf"], check=True, stdout=subprocess.DEVNULL)
         batch = time.monotonic() - started
+        print("jj123 batch --force --formats docx (the Word documents alone)…", flush=True)
+        started = time.monotonic()
+        subprocess.run([*cmd, "--formats", "docx"], check=True, stdout=subprocess.DEVNULL)
+        documents = time.monotonic() - started
+        n_documents = len(json.loads((batch_out / "manifest.json").read_text(encoding="utf-8"))["documents"])
 
-        rerun_cmd = [c for c in cmd if c != "--force"]
+        rerun_cmd = [c for c in cmd if c != "--force"]  # the default formats: html, pdf and docx
         started = time.monotonic()
         subprocess.run(rerun_cmd, check=True, stdout=subprocess.DEVNULL)
         rerun = time.monotonic() - started
+
+        changed_tasks = late_form(data_dir, LATE_UNIT, args.quarter, work / "late")
+        started = time.monotonic()
+        subprocess.run(rerun_cmd, check=True, stdout=subprocess.DEVNULL)
+        late = time.monotonic() - started
+        manifest = json.loads((batch_out / "manifest.json").read_text(encoding="utf-8"))
+        redone = [r for r in manifest["reports"] if r["status"] == "ok"]
+        redone_docs = [d for d in manifest["documents"] if d["status"] == "ok"]
 
         print()
         print(f"machine: {os.cpu_count()} cores; reports: {len(reports)} ({len(reports) - 1} leaders + overview)")
         note = ("" if len(sample) == len(reports)
                 else f" (extrapolated from {len(sample)} reports: {naive_measured:.1f} s)")
         print(f"naive loop:              {naive:7.1f} s  ({naive / len(reports):.1f} s/report){note}")
-        print(f"jj123 batch --force:     {batch:7.1f} s  ({batch / len(reports):.1f} s/report)")
+        print(f"jj123 batch --force:     {batch:7.1f} s  ({batch / len(reports):.1f} s/report, HTML and PDF)")
         print(f"ratio naive / batch:     {naive / batch:7.1f} ×")
+        print(f"Word documents alone:    {documents:7.1f} s  ({n_documents} documents: 通报, 催报通知, 督办单; "
+              "a run of its own, start-up included)")
         print(f"rerun, nothing changed:  {rerun:7.2f} s")
+        print(f"rerun, {LATE_UNIT}'s late form (rows of {len(changed_tasks)} tasks): {late:7.1f} s — re-rendered "
+              f"{len(redone)} of {len(manifest['reports'])} reports "
+              f"({', '.join(r['leader'] or 'overview' for r in redone)}), "
+              f"{len(redone_docs)} of {len(manifest['documents'])} documents "
+              f"({', '.join(d['item'] or d['kind'] for d in redone_docs)})")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

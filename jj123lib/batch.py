@@ -1,25 +1,33 @@
-"""``jj123 batch``: every leader's report and the quarterly overview, fast and incremental.
+"""``jj123 batch``: every leader's report, the quarterly overview and the Word documents, fast and incremental.
 
 Pipeline per report: papermill executes the notebook in a worker process whose kernel stays
 warm across notebooks (:mod:`jj123lib.workers`, :mod:`jj123lib.execute`), the worker exports
 the HTML with the project's template (:mod:`jj123lib.render`), and the main process prints the
 PDF through ONE headless Chromium (:class:`jj123lib.pdf.PrinterPool`) as soon as the HTML is
-there. What to render and what to skip is planned by :mod:`jj123lib.plan`; this module only
-orchestrates and writes ``manifest.json`` and ``index.html``.
+there. Meanwhile the main process builds the Word documents (:mod:`jj123lib.documents`,
+:mod:`jj123lib.gongwen`: milliseconds each, so no worker is worth it). What to render and what to
+skip is planned by :mod:`jj123lib.plan`; this module only orchestrates and writes
+``manifest.json`` and ``index.html``.
 
 Layout of ``<out>`` (default ``reports/<quarter>/``, or ``reports/demo/<quarter>/``
 for demo data)::
 
     index.html              links to every report, each leader's lights at a glance
-    manifest.json           one entry per report: kind, leader, html, pdf, status, fingerprint, seconds…
+    manifest.json           one entry per report (kind, leader, html, pdf, status, fingerprint, seconds…)
+                            and per document (kind, item, docx, status, fingerprint, error, step…)
     overview.html/.pdf      quarterly overview
     <slug>.html/.pdf        one per leader (slug = pinyin of the name)
+    bulletin.docx           督查通报 (Word)
+    cuibao.docx             催报通知, when a unit is past the deadline with nothing submitted
+    DB-<quarter>-<nnn>.docx 督办单, one per open 督办事项
     notebooks/<name>.ipynb  executed notebooks, the record of each run
 
-A report is skipped when the fingerprints of its outputs match its inputs and its files exist.
-Files appear at their final paths only when complete. Any failure of one report, at any step
-(execute, HTML export, PDF print or write, a full disk, a malformed browser reply), marks that
-report ``failed`` with a Chinese message naming the step; the others are still written,
+Documents are quarter-wide: a run for named leaders (``--leader``) leaves them as they are.
+
+A report or document is skipped when the fingerprints of its outputs match its inputs and its files exist.
+Files appear at their final paths only when complete. Any failure of one report or document, at any
+step (execute, HTML export, PDF print or write, building or writing a .docx, a full disk, a malformed
+browser reply), marks it ``failed`` with a Chinese message naming the step; the others are still written,
 ``manifest.json`` and ``index.html`` are always written, and the run exits non-zero.
 """
 
@@ -40,20 +48,30 @@ from jj123lib.clock import china_now_iso, china_today
 from jj123lib.crashpoints import crash_point
 from jj123lib.datadir import is_demo
 from jj123lib.exceptions import OutputBusyError, ParameterError, ReportStepError
+from jj123lib.faults import fault_point
 from jj123lib.parameters import validate_data_dir, validate_leader, validate_quarter
 from jj123lib.pdf import PrinterPool
 from jj123lib.plan import (
     FORMATS,
     INDEX,
     MANIFEST,
+    REPORT_FORMATS,
+    DocumentJob,
+    DocumentWork,
     Entry,
     ReportJob,
     check_out_dir,
     decide,
+    decide_documents,
     default_out_dir,
+    document_key,
     entry_key,
+    load_documents,
     load_manifest,
+    merge_documents,
     merge_entries,
+    new_document_entry,
+    plan_documents,
     plan_jobs,
     write_manifest,
 )
@@ -63,6 +81,8 @@ from jj123lib.workers import RenderOutcome, WorkerPool
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+    from jj123lib.documents import DocumentMaker
 
 __all__ = ["BatchResult", "ReportJob", "run_batch", "default_out_dir", "FORMATS", "MANIFEST", "INDEX",
            "NOTEBOOK_DIR"]
@@ -76,17 +96,28 @@ class BatchResult:
     reports: list[Entry] = field(default_factory=list)
     seconds: float = 0.0
     run_keys: list[str] = field(default_factory=list)  # reports considered by this run
+    documents: list[Entry] = field(default_factory=list)
+    document_keys: list[str] = field(default_factory=list)  # documents considered by this run
 
     @property
     def failed(self) -> list[Entry]:
         return [r for r in self.reports if r["status"] == "failed"]
 
     @property
+    def failed_documents(self) -> list[Entry]:
+        return [d for d in self.documents if d["status"] == "failed"]
+
+    @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.failed_documents
 
     def count(self, status: str) -> int:
+        """Reports of this run with ``status``."""
         return sum(1 for r in self.reports if r["status"] == status and entry_key(r) in self.run_keys)
+
+    def count_documents(self, status: str) -> int:
+        """Documents of this run with ``status``."""
+        return sum(1 for d in self.documents if d["status"] == status and document_key(d) in self.document_keys)
 
     def summary(self) -> str:
         """Chinese summary naming each failure, its step and its cell."""
@@ -97,6 +128,11 @@ class BatchResult:
         for entry in self.failed:
             who = entry["leader"] or "季度总览"
             lines.append(f"  失败：{who}（{entry['notebook'] or entry['kind']}）：{entry['error']}")
+        if self.document_keys:
+            lines.append(f"公文（Word 文档）：生成 {self.count_documents('ok')} 份，"
+                         f"跳过（未变化）{self.count_documents('skipped')} 份，失败 {len(self.failed_documents)} 份。")
+        for entry in self.failed_documents:
+            lines.append(f"  失败：{entry['title']}（{entry['docx'] or entry['kind']}）：{entry['error']}")
         lines.append(f"索引：{self.index}")
         return "\n".join(lines)
 
@@ -106,7 +142,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
               data_dir: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] | None = None,
               progress: bool = True, notebook_dir: str | os.PathLike[str] | None = None,
               timeout: int = 600) -> BatchResult:
-    """Render the reports of ``quarter``; see the module docstring. Returns a :class:`BatchResult`."""
+    """Render the reports and documents of ``quarter``; see the module docstring. Returns a :class:`BatchResult`."""
     started = time.monotonic()
     q = validate_quarter(quarter)
     data = validate_data_dir(data_dir)
@@ -117,6 +153,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
         raise ParameterError("formats", ",".join(wanted_formats), list(FORMATS))
     # Named leaders are checked before anything is written; "all leaders" needs no check.
     named = list(dict.fromkeys(validate_leader(name) for name in leaders)) if leaders else None
+    want_reports = any(f in REPORT_FORMATS for f in wanted_formats)
     out_dir = Path(out) if out is not None else default_out_dir(q, data)
     check_out_dir(out_dir, demo)
     # One batch per output folder at a time; under the lock, temp files of a killed run are cleared.
@@ -129,44 +166,120 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
         n_jobs = max(1, int(jobs or os.cpu_count() or 1))
         workers = WorkerPool()
         run = _Run(workers, "pdf" in wanted_formats, progress)
+        documents: DocumentWork | None = None
         try:
-            if force:  # everything renders: boot the workers and their kernels while the task table loads
+            if force and want_reports:  # everything renders: boot the workers and their kernels meanwhile
                 workers.start(min(n_jobs, len(named) + 1) if named else n_jobs)
             # Lazy for start-up speed (pandas): the workers above boot meanwhile.
+            from jj123lib.fingerprint import data_fingerprint
+            from jj123lib.rules import load_rules
+            from jj123lib.scope import task_digests
             from jj123lib.tasks import leaders as all_leaders
+            from jj123lib.tasks import load_tasks
 
-            chosen = named or all_leaders()
+            rules, tasks = load_rules(), load_tasks()  # read once for every job's plan
+            chosen = named or all_leaders(tasks)
             out_dir.mkdir(parents=True, exist_ok=True)
-            plan = plan_jobs(q, data, out_dir, chosen, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR,
-                             timeout)
+            data_fp, digests = data_fingerprint(data), task_digests(data)
+            notebooks = Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR
+            plan = plan_jobs(q, data, out_dir, chosen, notebooks, timeout, data_fp=data_fp, digests=digests,
+                             rules=rules, tasks=tasks) if want_reports else []
             old = load_manifest(out_dir)
             old_supervision = _old_supervision(out_dir)
             work = decide(plan, old, wanted_formats, force)
+            old_documents = load_documents(out_dir)
+            maker: DocumentMaker | None = None
+            if named is None:  # documents are quarter-wide: a run for named leaders leaves them alone
+                from jj123lib.documents import DocumentMaker
+
+                maker = DocumentMaker(q, data, as_of=china_today(), demo=demo, rules=rules, tasks=tasks)
+                try:
+                    planned = plan_documents(maker, out_dir, data_fp=data_fp, digests=digests)
+                except Exception as exc:  # noqa: BLE001 - the documents fail, the reports go on
+                    documents, maker = _unplanned_documents(q, exc, old_documents, wanted_formats, out_dir), None
+                else:
+                    documents = decide_documents(planned, old_documents, wanted_formats, force, out_dir)
 
             rated: list[pd.DataFrame] = []  # the quarter's ratings for the index, computed while the workers run
 
-            def rate_meanwhile() -> None:
+            def meanwhile() -> None:
+                if documents is not None and maker is not None:
+                    _make_documents(documents.to_build, documents.entries, maker)
                 rated.extend(_rate_for_index(q, data))
 
             if not work.empty:
-                run.run(work.to_render, work.pdf_only, work.entries, n_jobs, meanwhile=rate_meanwhile)
+                run.run(work.to_render, work.pdf_only, work.entries, n_jobs, meanwhile=meanwhile)
+            elif documents is not None and maker is not None and documents.to_build:
+                _make_documents(documents.to_build, documents.entries, maker)
         finally:
             run.close()
 
-        merged = merge_entries(old, work.entries, all_leaders())
+        merged = merge_entries(old, work.entries, all_leaders(tasks))
+        doc_entries = merge_documents(documents.entries) if documents is not None else list(old_documents.values())
         result = BatchResult(out_dir=out_dir, manifest=out_dir / MANIFEST, index=out_dir / INDEX, reports=merged,
-                             run_keys=list(work.entries))
-        changed = not work.empty or not result.index.is_file()
+                             run_keys=list(work.entries), documents=doc_entries,
+                             document_keys=list(documents.entries) if documents is not None else [])
+        changed = (not work.empty or not result.index.is_file()
+                   or (documents is not None and bool(documents.to_build or documents.removed
+                                                      or _documents_differ(old_documents, doc_entries))))
         if changed:
             _attach_lights(merged, rated[0] if rated else next(iter(_rate_for_index(q, data)), None))
         result.seconds = time.monotonic() - started
         crash_point("batch.before_manifest")
         manifest = write_manifest(out_dir, quarter=q, data_dir=data, demo=demo, formats=wanted_formats,
                                   generated_at=_now(), seconds=result.seconds, reports=merged,
-                                  supervision=_supervision_counts(q, data) if changed else old_supervision)
+                                  supervision=_supervision_counts(q, data) if changed else old_supervision,
+                                  documents=doc_entries)
         if changed:
             atomic_write(result.index, index_html(manifest))
         return result
+
+
+def _unplanned_documents(quarter: str, exc: Exception, old: dict[str, Entry], formats: Sequence[str],
+                         out_dir: Path) -> DocumentWork:
+    """The documents' data could not be read: one failed 通报 entry says why; older .docx files go."""
+    from jj123lib.quarters import quarter_label
+
+    work = decide_documents([], old, formats, False, out_dir)
+    failure = ReportStepError.wrap("docx", exc)
+    job = DocumentJob("bulletin", "bulletin", f"{quarter_label(quarter)}督查通报", str(out_dir.resolve()), "")
+    entry = new_document_entry(job, None)
+    entry.update(status="failed", error=str(failure), step=failure.step)
+    work.entries[job.key] = entry
+    return work
+
+
+def _documents_differ(old: dict[str, Entry], new: list[Entry]) -> bool:
+    """Whether the index's list of documents changes (a file dropped without a rebuild, say)."""
+    return {k: v.get("docx") for k, v in old.items()} != {document_key(e): e.get("docx") for e in new}
+
+
+def _make_documents(jobs: Sequence[DocumentJob], entries: dict[str, Entry], maker: DocumentMaker) -> None:
+    """Build and write each document; one document's failure, at either step, is its own."""
+    from jj123lib.gongwen import save_docx  # lazy: python-docx loads only when a document is made
+
+    for job in jobs:
+        started = time.monotonic()
+        entry = entries[job.key]
+        path = Path(job.out_dir) / job.docx
+        try:
+            try:
+                fault_point("batch.build_docx", job.name)
+                doc = maker.build(job.kind, job.item)
+            except Exception as exc:  # noqa: BLE001 - any failure of this document's data or layout
+                raise ReportStepError.wrap("docx", exc) from exc
+            try:
+                fault_point("batch.write_docx", job.name)
+                save_docx(doc, path)
+            except Exception as exc:  # noqa: BLE001 - a full disk, a folder gone…
+                raise ReportStepError.wrap("write_docx", exc) from exc
+        except ReportStepError as failure:
+            _remove(path)  # never leave an old document looking current
+            entry.update(status="failed", error=str(failure), step=failure.step, docx_fingerprint=None,
+                         seconds=round(time.monotonic() - started, 2))
+            continue
+        entry.update(status="ok", error=None, step=None, docx_fingerprint=job.fingerprint,
+                     seconds=round(time.monotonic() - started, 2), rendered_at=_now())
 
 
 def _now() -> str:

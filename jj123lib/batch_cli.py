@@ -20,14 +20,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    batch = sub.add_parser("batch", help="批量生成督查报告（HTML 与 PDF）(render all reports)",
-                           description="生成每位牵头市领导的督查报告和季度总览：HTML、PDF、index.html、manifest.json。"
+    batch = sub.add_parser("batch", help="批量生成督查报告（HTML、PDF）与公文（Word）(render all reports)",
+                           description="生成每位牵头市领导的督查报告和季度总览（HTML、PDF），督查通报、督办单、催报通知（Word），"
+                                       "以及 index.html、manifest.json。"
                                        "输入未变化的报告自动跳过（--force 强制重新生成）。")
     batch.add_argument("--quarter", required=True, help="季度，如 2026Q3")
     batch.add_argument("--leader", action="append", metavar="姓名",
-                       help="只生成这位市领导的报告（可重复；默认全部，另加季度总览）")
+                       help="只生成这位市领导的报告（可重复；默认全部，另加季度总览和公文）")
     batch.add_argument("--jobs", type=int, default=None, help="并行数（默认：CPU 核数）")
-    batch.add_argument("--formats", default="html,pdf", help="输出格式：html,pdf（默认两者）")
+    batch.add_argument("--formats", default="html,pdf,docx",
+                       help="输出格式：html,pdf,docx（默认全部；docx 为督查通报、督办单、催报通知 Word 文档）")
     batch.add_argument("--force", action="store_true", help="即使输入未变化也重新生成")
     batch.add_argument("--data-dir", help="数据文件夹（默认：$JJ123_DATA_DIR 或 ./data）")
     batch.add_argument("--out", help="输出文件夹（默认：reports/<季度>，示例数据为 reports/demo/<季度>）")

@@ -233,6 +233,8 @@ class ReportStepError(Jj123Error):
         "write_html": "写入 HTML",
         "pdf": "生成 PDF",
         "write_pdf": "写入 PDF",
+        "docx": "生成 Word 文档",
+        "write_docx": "写入 Word 文档",
         "worker": "启动报告进程",
         "batch": "批量生成",
     }

@@ -3,7 +3,8 @@
 Failure-isolation tests (``tests/test_batch_faults.py``) make one report fail at an exact step
 (in the notebook workers too: they inherit the environment) and check that the batch records it
 and writes every other report, ``manifest.json`` and ``index.html``. ``<report>`` is the report's
-file stem (``wu-zunyi``, ``overview``); without it every report fails there. Write steps raise
+or document's file stem (``wu-zunyi``, ``overview``, ``bulletin``, ``DB-2026Q3-001``); without it every
+report (or document) fails there. Write steps raise
 ``OSError(ENOSPC)`` as a full disk does; the others raise ``RuntimeError``. Unset, a point costs
 one dictionary lookup and does nothing. Points are listed in :data:`FAULT_POINTS`.
 """
@@ -23,8 +24,10 @@ FAULT_POINTS: tuple[str, ...] = (
     "batch.write_html",     # worker: writing the HTML
     "batch.pdf",            # main process: Chromium printing
     "batch.write_pdf",      # main process: writing the PDF
+    "batch.build_docx",     # main process: building a Word document (its data and layout)
+    "batch.write_docx",     # main process: writing the .docx
 )
-_DISK_FULL = ("batch.save_notebook", "batch.write_html", "batch.write_pdf")
+_DISK_FULL = ("batch.save_notebook", "batch.write_html", "batch.write_pdf", "batch.write_docx")
 
 
 def fault_point(name: str, report: str) -> None:

@@ -10,7 +10,8 @@ sets ``<html lang="zh">``. Inputs, prompts and the ``parameters`` /
 Both pages carry the one Content-Security-Policy of :data:`jj123lib.resources.CSP`: the report
 template reads it from the exporter's resources, the index template from its context.
 The index (``templates/batch_index.html.j2``) is rendered by Jinja with autoescape; its lights'
-order, labels and colours come from :mod:`jj123lib.lights`.
+order, labels and colours come from :mod:`jj123lib.lights`. It links the reports and, under 公文,
+the Word documents (督查通报, 催报通知, 督办单) of the manifest.
 
 nbconvert is imported lazily: a batch rerun that renders nothing never pays for it.
 """
@@ -107,6 +108,19 @@ def _index_row(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+DOCUMENT_LABELS = {"bulletin": "督查通报", "cuibao": "催报通知", "duban": "督办单"}
+
+
+def _document_row(entry: dict[str, Any]) -> dict[str, Any]:
+    current = entry.get("docx") and entry.get("docx_fingerprint") == entry.get("fingerprint")
+    return {
+        "label": DOCUMENT_LABELS.get(str(entry["kind"]), str(entry["kind"])),
+        "title": entry.get("title") or "",
+        "href": entry["docx"] if current else None,
+        "error": (entry.get("error") or "") if entry["status"] == "failed" else "",
+    }
+
+
 @cache
 def _index_template() -> Template:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined  # lazy: a skipping rerun writes no index
@@ -132,6 +146,7 @@ def index_html(manifest: dict[str, Any]) -> str:
         generated_at=manifest["generated_at"], generator=manifest["generator"],
         rows=rows, n_failed=sum(1 for e in manifest["reports"] if e["status"] == "failed"),
         supervision=manifest.get("supervision"),
+        documents=[_document_row(entry) for entry in manifest.get("documents") or []],
     )
     return page
 

@@ -37,6 +37,7 @@ from jj123lib.parameters import validate_params
 from jj123lib.quarters import previous_quarter, quarter_label, quarters_up_to
 from jj123lib.resources import TEMPLATE_DIR
 from jj123lib.rules import rules_source
+from jj123lib.scope import leader_data_fingerprint, show_leader_scores, tasks_data_as_of
 from jj123lib.supervision import records
 from jj123lib.tiers import TIER_LABELS, TIERS
 
@@ -117,14 +118,6 @@ def _card(label: str, value: str, note: str = "") -> Markup:
 def _rows(frame: pd.DataFrame) -> Iterator[Any]:
     """The frame's rows as namedtuples, one field per column (their types are the columns', unknown here)."""
     return iter(frame.itertuples(index=False))
-
-
-def _show_leader_scores(rules: dict[str, Any] | None = None) -> bool:
-    """``reports.show_leader_scores`` in the rules: leaders' scores and ranks are off unless turned on."""
-    from jj123lib.rules import load_rules
-
-    section = (load_rules() if rules is None else rules).get("reports") or {}
-    return bool(section.get("show_leader_scores", False)) if isinstance(section, dict) else False
 
 
 def _by_tier_then_gap(rows: pd.DataFrame) -> pd.DataFrame:
@@ -235,7 +228,7 @@ def _load_common(quarter: str, data_dir: str, as_of: date) -> dict[str, Any]:
     from jj123lib.tasks import load_tasks
 
     rules = load_rules()
-    show_scores = _show_leader_scores(rules)
+    show_scores = show_leader_scores(rules)
     return {
         "tasks": load_tasks(),
         "rated": rate_quarter(quarter, data_dir, as_of=as_of),
@@ -569,9 +562,14 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
     mine = mine.reset_index(drop=True)
     history = common["history"]
     logged = _logged_requests(params.quarter, params.data_dir)
+    # The header names the data this report shows: with scores off only its tasks' (jj123lib.scope).
+    scores = common["show_scores"]
+    fingerprint = common["fingerprint"] if scores else leader_data_fingerprint(
+        params.data_dir, params.quarter, params.leader, mine["task_id"], scores=False)
+    as_of = common["as_of"] if scores else tasks_data_as_of(params.data_dir, params.quarter, mine["task_id"])
     return LeaderReport(
         leader=params.leader, quarter=params.quarter, data_dir=params.data_dir, demo=common["demo"],
-        data_as_of=common["as_of"], fingerprint=common["fingerprint"], tasks=mine,
+        data_as_of=as_of, fingerprint=fingerprint, tasks=mine,
         history=history[history["task_id"].isin(mine["task_id"])].reset_index(drop=True),
         league=common["league"], quota=_quota_rows(common["tasks"], params.leader), rules=common["rules"],
         supervision=load_supervision(params.quarter, params.data_dir, today).for_leader(params.leader,
@@ -579,7 +577,7 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
         next_quarter=_next_quarter_rows(mine, Ledger(params.data_dir).plan(), params.quarter),
         opinion=opinion, duban_closed=_duban_closed(params.quarter, params.data_dir, mine["task_id"]),
         unlogged_requests=[i for i in _items(mine, "coordination") if (i.task_id, i.unit) not in logged],
-        show_scores=common["show_scores"], generated_on=today,
+        show_scores=scores, generated_on=today,
     )
 
 

@@ -180,7 +180,7 @@ def test_cli_exit_code_and_validation(demo_data, tmp_path) -> None:
                            str(demo_data.data_dir), "--out", str(tmp_path)], capture_output=True, text=True)
     assert proc.returncode == 2 and "张三" in proc.stderr and "陈丽蓉" in proc.stderr
     with pytest.raises(ParameterError):
-        run_batch("2026Q3", data_dir=demo_data.data_dir, out=tmp_path, formats=["docx"])
+        run_batch("2026Q3", data_dir=demo_data.data_dir, out=tmp_path, formats=["doc"])
 
 
 def test_demo_and_real_outputs_never_mix(demo_data, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:

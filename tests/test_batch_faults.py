@@ -69,8 +69,12 @@ def _by_report(reports: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {Path(r["notebook"]).stem: r for r in reports}
 
 
+# The documents' steps are exercised on 督办单 in tests/test_batch_documents.py.
+DOCUMENT_FAULTS = ("batch.build_docx", "batch.write_docx")
+
+
 def test_every_fault_point_is_exercised() -> None:
-    assert {how for _, how, _, _ in FAULTS} >= set(faults.FAULT_POINTS)
+    assert {how for _, how, _, _ in FAULTS} | set(DOCUMENT_FAULTS) >= set(faults.FAULT_POINTS)
 
 
 @pytest.mark.parametrize(("name", "how", "step", "words"), FAULTS, ids=[f[0] for f in FAULTS])
@@ -135,8 +139,9 @@ def test_index_is_written_when_the_ratings_fail(demo_batch, demo_data, tmp_path:
     monkeypatch.setattr(jj123lib.ratings, "rate_quarter", broken)
     result = run_batch("2026Q3", data_dir=demo_data.data_dir, out=out, progress=False)
     assert result.ok and result.count("skipped") == 9
+    assert {d["status"] for d in result.documents} == {"skipped"} and result.documents  # unchanged: not rebuilt
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert index.count('href="') == 18 and index.rstrip().endswith("</html>")
+    assert index.count('href="') == 18 + len(result.documents) and index.rstrip().endswith("</html>")
 
 
 def test_malformed_browser_replies_are_browser_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

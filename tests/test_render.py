@@ -75,7 +75,10 @@ def test_overview_sections(demo_batch) -> None:
 def test_index_page(demo_batch) -> None:
     html = (demo_batch.out_dir / "index.html").read_text(encoding="utf-8")
     assert "示例数据" in html and '<html lang="zh">' in html
-    assert html.count('href="') == 18  # HTML + PDF per report
+    documents = demo_batch.documents  # the demo's 通报 and 催报通知 (it has no open 督办 items)
+    assert [d["kind"] for d in documents] == ["bulletin", "cuibao"]
+    assert html.count('href="') == 18 + len(documents)  # HTML + PDF per report, .docx per document
+    assert all(f'href="{d["docx"]}"' in html for d in documents) and "公文（Word 文档" in html
     assert html.count('class="light light-') >= 48
 
 
@@ -117,6 +120,23 @@ def test_index_escapes_every_value_and_links_only_current_outputs() -> None:
     assert remote_references(html) == []
     assert "示例数据" not in html
     assert "示例数据" in index_html(_manifest(demo=True))
+
+
+def test_index_lists_documents_escaped_and_links_only_current_files() -> None:
+    slip = {"kind": "duban", "item": "DB-2026Q3-001", "title": f"督办单 DB-2026Q3-001（{HOSTILE_NAME} · B13）",
+            "docx": "DB-2026Q3-001.docx", "status": "ok", "fingerprint": "d", "docx_fingerprint": "d",
+            "error": None}
+    failed = {"kind": "bulletin", "item": None, "title": "2026年第三季度督查通报", "docx": None, "status": "failed",
+              "fingerprint": "b", "docx_fingerprint": None, "error": "写入 Word 文档时出错：<b>磁盘</b>"}
+    stale = {"kind": "cuibao", "item": None, "title": "2026年第三季度催报通知", "docx": "cuibao.docx",
+             "status": "skipped", "fingerprint": "c", "docx_fingerprint": "older", "error": None}
+    html = index_html(_manifest(documents=[failed, stale, slip]))
+    assert "<script" not in html and "<b>磁盘" not in html and "&lt;b&gt;磁盘&lt;/b&gt;" in html
+    assert 'href="DB-2026Q3-001.docx"' in html and 'href="cuibao.docx"' not in html  # made from older inputs
+    part = html.split("公文（Word 文档", 1)[1]
+    assert [label in part for label in ("督查通报", "催报通知", "督办单")] == [True] * 3
+    assert "生成失败" in part and "未生成" in part
+    assert "公文（Word 文档" not in index_html(_manifest())  # no documents, no section
 
 
 def test_index_legend_and_colours_come_from_lights() -> None:
