@@ -113,6 +113,8 @@ class ParsedFile:
     rows: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)  # file-level notes (extra sheets, plan-cell normalisations…)
     phone: str | None = None  # 联系电话 typed on the form (xlsx only)
+    # Rows of the benchmark sheet (issue 13), by ledger table: benchmark_plan, or indicator_values + recognitions.
+    extra: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def normalizations(self) -> list[str]:
@@ -125,11 +127,15 @@ class ParsedFile:
         A form re-saved unchanged (Excel, WPS, LibreOffice) has new bytes and the same content.
         Where a row sits (sheet, row number) and how its cells were normalised are not content.
         """
-        rows = [{k: v for k, v in row.items() if k not in ("sheet", "excel_row", "normalizations")}
-                for row in self.rows]
+        def content(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [{k: v for k, v in row.items() if k not in ("sheet", "excel_row", "normalizations")}
+                    for row in rows]
+
         period = self.quarter if self.kind == "progress" else str(self.year)
-        text = json.dumps([self.kind, self.unit, period, self.phone or "", rows], ensure_ascii=False,
-                          sort_keys=True, default=str)
+        said: list[Any] = [self.kind, self.unit, period, self.phone or "", content(self.rows)]
+        if any(self.extra.values()):  # a form without benchmark rows fingerprints as before schema 5
+            said.append({table: content(rows) for table, rows in sorted(self.extra.items())})
+        text = json.dumps(said, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def record(self) -> dict[str, Any]:
@@ -487,10 +493,12 @@ def _plan_rows(check: _Checker, tasks: pd.DataFrame, unit: str, year: int, today
 
 
 def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, *,
-               demo_dir: bool = False, data: bytes | None = None, today: date | None = None) -> ParsedFile:
+               demo_dir: bool = False, data: bytes | None = None, today: date | None = None,
+               ledger: Ledger | None = None) -> ParsedFile:
     """Read and check one file; raise :class:`IngestRejected` listing every problem.
 
-    ``today`` (default: today in China) bounds 填报日期; tests pass a fixed day.
+    ``today`` (default: today in China) bounds 填报日期; tests pass a fixed day. ``ledger`` gives the
+    current 对标计划 and earlier recognition stages a 指标进展 sheet is checked against.
     """
     source = Path(path)
     name = source.name
@@ -522,12 +530,14 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
             check.error("表单记录的填报单位不在任务清单中", value=unit)
         phone = _contact_phone(check, wb)
         source_format = "xlsx"
+        workbook: Any = wb
     elif ext == "csv":
         grid, kind = csv_grid(name, data, units)
         check = _Checker(name, grid)
         period, unit = _meta_from_columns(check, kind, units)
         phone = None  # a CSV has only the main sheet
         source_format = "csv"
+        workbook = None
     elif data.startswith(CFB_MAGIC):
         raise file_error(name, sniff_not_xlsx(data))
     else:
@@ -564,6 +574,7 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
     day = china_today() if today is None else today
     rows = _progress_rows(check, table, unit, quarter or "", day) if kind == "progress" else _plan_rows(
         check, table, unit, year, day)
+    extra, bench_notes = _benchmark_sheets(check, workbook, data, table, kind, unit, year, quarter, ledger)
     if check.errors:
         raise IngestRejected(name, check.errors)
     # Notes not stored with a submission row (plan rows, blank co-unit rows) are reported with the file.
@@ -571,7 +582,25 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
     notes = check.file_notes + [n for number, row_notes in sorted(grid.row_notes.items()) if number not in stored
                                 for n in dict.fromkeys(row_notes)]
     return ParsedFile(source, data, sha, ext, kind, unit, year, quarter, source_format, form_version, demo, rows,
-                      notes, phone)
+                      notes + bench_notes, phone, extra)
+
+
+def _benchmark_sheets(check: _Checker, wb: Any, data: bytes, tasks: pd.DataFrame, kind: str, unit: str, year: int,
+                      quarter: str | None, ledger: Ledger | None) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """The 对标计划 / 指标进展 rows (:mod:`jj123lib.ingest_benchmarks`); their problems join ``check.errors``."""
+    from jj123lib import ingest_benchmarks as bench
+
+    meta = check.grid.meta
+    if kind == "plan":
+        rows, errors, notes = bench.plan_benchmarks(_Checker, check.name, wb, data, meta, tasks, unit, year,
+                                                    bench.required_tiers())
+        extra = {"benchmark_plan": rows}
+    else:
+        context = bench.BenchContext(ledger, quarter or "")
+        extra, errors, notes = bench.progress_benchmarks(_Checker, check.name, wb, data, meta, tasks, unit,
+                                                         quarter or "", context)
+    check.errors.extend(errors)
+    return extra, notes
 
 
 def _contact_phone(check: _Checker, wb: Any) -> str | None:
@@ -630,7 +659,7 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
     results: list[FileResult] = []
     for path in paths:
         try:
-            parsed = parse_file(path, table, demo_dir=demo_dir, today=today)
+            parsed = parse_file(path, table, demo_dir=demo_dir, today=today, ledger=ledger)
         except IngestRejected as exc:
             results.append(FileResult(Path(path), "rejected", exc.errors))
         except Exception:  # noqa: BLE001 - one file's unforeseen fault must not stop the others
@@ -651,7 +680,7 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
                 resaved = p.content_sha256 in ledger.current_contents(p.kind, p.unit, period)
                 try:
                     # An unchanged re-save is archived and listed, but is no new version.
-                    added = ledger.add_file(p.record(), p.data, p.rows, new_version=not resaved)
+                    added = ledger.add_file(p.record(), p.data, p.rows, new_version=not resaved, extra=p.extra)
                 except (sqlite3.Error, ValueError, OSError) as exc:
                     # Rolled back with its archive copy (Ledger.add_file); the other files go on.
                     reason = os_error_zh(exc) if isinstance(exc, OSError) else "台账数据库拒绝写入"
