@@ -79,6 +79,7 @@ from jj123lib.tasks import units as all_units
 
 # The form's columns, sheets and names live in jj123lib.formspec; re-exported for callers of this module.
 __all__ = [
+    "BENCH_PLAN_SHEET", "INDICATOR_SHEET",
     "FORM_VERSION", "PROGRESS_SHEET", "PLAN_SHEET", "HELP_SHEET", "META_SHEET", "PROGRESS_PREFILLED",
     "PROGRESS_FILL_IN", "PROGRESS_COLUMNS", "PLAN_PREFILLED", "PLAN_FILL_IN", "PLAN_COLUMNS", "STATUSES", "YES_NO",
     "QUARTER_WORDS", "plan_quarter_columns", "progress_form_name", "plan_form_name", "build_progress_form",
@@ -93,7 +94,7 @@ _WIDTHS = {"任务编号": 7, "任务名称": 22, "责任单位": 14, "本季度
            "下步计划": 18, "需协调事项": 14, "填报人": 8, "填报日期": 11,
            # 对标计划 / 指标进展
            "指标序号": 5, "对标对象": 22, "成效目标级别": 9, "成效目标": 20, "指标名称": 16, "指标口径": 18,
-           "数据来源": 12, "计量单位": 7, "标杆最新值": 9, "目标位次": 12, "年度目标": 9, "本季度值": 9,
+           "数据来源": 12, "计量单位": 7, "标杆最新值": 11, "目标位次": 12, "年度目标": 9, "本季度值": 9,
            "标杆本季度值": 9, "当前位次": 12, "认定阶段": 9, "认定级别": 9, "认定日期": 11, "佐证材料": 18,
            "说明": 16}
 _PLAN_MILESTONE_WIDTH = 22  # a milestone is one sentence of 10–20 characters: two lines at most
@@ -155,7 +156,7 @@ def _column_width(label: str) -> float:
     if label.endswith("计划累计进度(%)") and label != "计划累计进度(%)":
         return _PLAN_PCT_WIDTH
     if label.endswith(("年基数", "年目标")):
-        return 9
+        return 11  # “2025年基数” on one line: adjacent wrapped headers would read as one word
     return _WIDTHS.get(label, 12)
 
 

@@ -593,8 +593,8 @@ def _benchmark_sheets(check: _Checker, wb: Any, data: bytes, tasks: pd.DataFrame
     meta = check.grid.meta
     if kind == "plan":
         rows, errors, notes = bench.plan_benchmarks(_Checker, check.name, wb, data, meta, tasks, unit, year,
-                                                    bench.required_tiers())
-        extra = {"benchmark_plan": rows}
+                                                    bench.required_tiers(), ledger)
+        extra = {} if rows is None else {"benchmark_plan": rows}
     else:
         context = bench.BenchContext(ledger, quarter or "")
         extra, errors, notes = bench.progress_benchmarks(_Checker, check.name, wb, data, meta, tasks, unit,

@@ -147,15 +147,30 @@ def _sheet_missing(name: str, sheet: str, source_format: str, needed: bool) -> l
     return [IngestError(name, f"缺少工作表“{sheet}”（请使用 jj123 forms 生成的表格，勿删除或改名工作表）")]
 
 
+def _planned_tasks(ledger: Ledger | None, unit: str, year: int) -> set[str]:
+    if ledger is None:
+        return set()
+    frame = ledger.query("SELECT DISTINCT task_id FROM benchmark_plan WHERE superseded = 0 AND unit = ? AND year = ?",
+                         (unit, year), ["task_id"])
+    return {str(t) for t in frame["task_id"]}
+
+
 def plan_benchmarks(check_type: type[_Checker], name: str, wb: Any, data: bytes, meta: dict[str, str],
-                    tasks: pd.DataFrame, unit: str, year: int,
-                    tiers: set[str]) -> tuple[list[dict[str, Any]], list[IngestError], list[str]]:
-    """Rows for ``benchmark_plan`` from the 对标计划 sheet, the problems found and notes."""
+                    tasks: pd.DataFrame, unit: str, year: int, tiers: set[str],
+                    ledger: Ledger | None = None) -> tuple[list[dict[str, Any]] | None, list[IngestError], list[str]]:
+    """Rows for ``benchmark_plan`` from the 对标计划 sheet, the problems found and notes.
+
+    ``None`` rows: the file has no such sheet (a CSV); accepted only when ``ledger`` already holds the
+    unit's 对标计划 for every task that needs one, which then stays current.
+    """
     led = tasks[tasks["lead_unit"] == unit]
     required = [t for t in led.itertuples(index=False) if t.tier in tiers]
     if wb is None or BENCH_PLAN_SHEET not in wb.sheetnames:
-        problems = _sheet_missing(name, BENCH_PLAN_SHEET, "csv" if wb is None else "xlsx", bool(required))
-        return [], problems, []
+        # A CSV (main sheet only) re-sends the milestones; the unit's current 对标计划 stays in force.
+        covered = _planned_tasks(ledger, unit, year)
+        lacking = [t for t in required if str(t.task_id) not in covered]
+        problems = _sheet_missing(name, BENCH_PLAN_SHEET, "csv" if wb is None else "xlsx", bool(lacking))
+        return None, problems, []
     columns = bench_plan_columns(year)
     grid = xlsx_grid(name, wb, BENCH_PLAN_SHEET, meta, data, columns)
     check = check_type(name, grid)
@@ -268,7 +283,7 @@ def progress_benchmarks(check_type: type[_Checker], name: str, wb: Any, data: by
                         context: BenchContext) -> tuple[dict[str, list[dict[str, Any]]], list[IngestError], list[str]]:
     """Rows for ``indicator_values`` and ``recognitions`` from the 指标进展 sheet (none if it is absent)."""
     if wb is None or INDICATOR_SHEET not in wb.sheetnames:
-        return {}, [], []
+        return {}, [], []  # nothing reported: the unit's rows of this quarter, if any, stay current
     grid = xlsx_grid(name, wb, INDICATOR_SHEET, meta, data, INDICATOR_COLUMNS)
     check = check_type(name, grid)
     if not check.require_header_on_row_1(INDICATOR_COLUMNS) or not check.require_columns(INDICATOR_COLUMNS):

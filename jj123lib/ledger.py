@@ -647,14 +647,17 @@ class Ledger:
     @staticmethod
     def _record_extra(conn: sqlite3.Connection, record: dict[str, Any], extra: dict[str, list[dict[str, Any]]],
                       stamp: str) -> None:
-        """Supersede the unit's rows of the file's period in the benchmark tables, insert the new ones."""
+        """Supersede the unit's rows of the file's period in the benchmark tables, insert the new ones.
+
+        A table absent from ``extra`` (a CSV has no second sheet) keeps its current rows.
+        """
         tables = ("benchmark_plan",) if record["kind"] == "plan" else ("indicator_values", "recognitions")
         unknown = set(extra) - set(tables)
         if unknown:
             raise ValueError(f"rows for {sorted(unknown)} in a {record['kind']} file")
         period_column, period = ("year", record["year"]) if record["kind"] == "plan" else ("quarter",
                                                                                            record["quarter"])
-        for table in tables:
+        for table in (t for t in tables if t in extra):
             conn.execute(f"UPDATE {table} SET superseded = 1 WHERE unit = ? AND {period_column} = ?"
                          " AND superseded = 0", (record["unit"], period))
             columns = EXTRA_TABLES[table]
