@@ -104,7 +104,9 @@ def recognitions(data_dir: str | os.PathLike[str] | Ledger | None = None, year: 
     """The recognition stage reported each quarter (current rows), and whether an 已认定 is verified.
 
     Columns :data:`RECOGNITION_COLUMNS` (``evidence_sha256``: the archived evidence of the live
-    verification, ``;``-joined if several), plus ``unit_reporting``, ``file_sha256``, ``sheet`` and ``excel_row``.
+    verification, ``;``-joined if several), plus ``verified_target`` (the latest live verified
+    recognition of the task up to this quarter, e.g. ``P04@2026Q3`` for an 已认定 carried into Q4,
+    ``''`` if none), ``unit_reporting``, ``file_sha256``, ``sheet`` and ``excel_row``.
     """
     ledger = _ledger(data_dir)
     where, params = ["superseded = 0"], []
@@ -121,6 +123,9 @@ def recognitions(data_dir: str | os.PathLike[str] | Ledger | None = None, year: 
     frame.insert(7, "verified", pd.Series([t in verified for t in targets], index=frame.index, dtype=bool))
     frame.insert(8, "evidence_sha256", pd.Series([verified.get(t, "") for t in targets], index=frame.index,
                                                  dtype=object))
+    frame.insert(9, "verified_target", pd.Series(
+        [max((v for v in verified if v.split("@")[0] == t and v.split("@")[1] <= q), default="")
+         for t, q in zip(frame["task_id"], frame["quarter"])], index=frame.index, dtype=object))
     for column in ("level", "date", "evidence", "note"):
         frame[column] = frame[column].fillna("").astype(str)
     return frame.reset_index(drop=True)
