@@ -7,7 +7,7 @@ them with :func:`jj123lib.ingest.ingest_files`, one quarter after the other, exa
 as the office would.
 
 The 2026Q3 picture always contains 已完成, green, yellow, red (by pace and by a
-milestone missed two quarters running), 未报送 (one lead unit sends nothing), an
+milestone missed two quarters running), 未报送 (one lead unit sends nothing, in Q4 neither), an
 office override (and a revoked one in Q2 for the audit trail), co-unit notes, a
 superseded submission, and lights that change between quarters.
 
@@ -231,8 +231,9 @@ def _ingest_or_fail(paths: list[Path], data_dir: Path) -> int:
 
 
 # ---------------------------------------------------------------- benchmarks (issue 13)
-_PEERS = ("昆山市（全国县域经济基本竞争力第一）", "江阴市（上市公司数量全国县域领先）", "义乌市（国际贸易综合改革试点）",
-          "慈溪市（制造业单项冠军集聚）", "张家港市（全国文明城市“六连冠”）", "福清市（福建省县域经济领先）",
+_PEERS = ("昆山市（全国县域经济基本竞争力第一）", "江阴市（上市公司数量全国县域领先）",
+          "义乌市（国际贸易综合改革试点）", "慈溪市（制造业单项冠军集聚）", "张家港市（全国文明城市“六连冠”）",
+          "福清市（福建省县域经济领先）",
           "常熟市（营商环境全国县域前列）", "石狮市（服装产业集群与跨境电商）", "海宁市（数字化改革示范）")
 # (name, 口径, data source, unit, baseline range, decimals)
 _INDICATOR_KINDS = (
@@ -521,7 +522,7 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
         r = q4_rng if quarter == "2026Q4" else rng
         paths = []
         for unit in units:
-            if quarter == "2026Q3" and unit == summary.missing_unit:
+            if quarter in ("2026Q3", "2026Q4") and unit == summary.missing_unit:  # silent two quarters running
                 continue
             drafts = [True, False] if quarter == "2026Q3" and unit == summary.superseded_unit else [False]
             for draft in drafts:
