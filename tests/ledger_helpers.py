@@ -12,6 +12,7 @@ import pandas as pd
 
 from jj123lib.forms import (
     BENCH_PLAN_SHEET,
+    INDICATOR_SHEET,
     PLAN_SHEET,
     PROGRESS_SHEET,
     build_plan_form,
@@ -37,9 +38,21 @@ def lead_values(task_id: str, pct: float = 50.0) -> dict[str, Any]:
 
 def filled_progress(folder: Path, unit: str, quarter: str = "2026Q3", changes: dict[str, dict[str, Any]] | None = None,
                     plan: pd.DataFrame | None = None, demo: bool = False, name: str | None = None,
-                    co_notes: bool = True) -> Path:
-    """Save a valid, filled progress form for ``unit``; ``changes`` maps task_id → {label: value}."""
-    wb = build_progress_form(unit, quarter, TASKS, plan, demo=demo)
+                    co_notes: bool = True, benchmarks: pd.DataFrame | None = None,
+                    indicators: dict[tuple[str, int], dict[str, Any]] | None = None) -> Path:
+    """Save a valid, filled progress form for ``unit``; ``changes`` maps task_id → {label: value}.
+
+    With ``benchmarks`` (a benchmark plan) the form has its 指标进展 sheet, filled from ``indicators``
+    ((task_id, 指标序号) → {label: value}).
+    """
+    wb = build_progress_form(unit, quarter, TASKS, plan, demo=demo, benchmarks=benchmarks)
+    if indicators:
+        sheet = wb[INDICATOR_SHEET]
+        where = header_columns(sheet)
+        for row in range(2, sheet.max_row + 1):
+            key = (sheet.cell(row, where["任务编号"]).value, sheet.cell(row, where["指标序号"]).value)
+            for label, value in indicators.get(key, {}).items():
+                sheet.cell(row, where[label]).value = value
     ws = wb[PROGRESS_SHEET]
     cols = header_columns(ws)
     leads = dict(zip(TASKS["task_id"], TASKS["lead_unit"]))
