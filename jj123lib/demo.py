@@ -337,8 +337,9 @@ def _benchmarks(seed: int, tasks: pd.DataFrame) -> tuple[dict[str, _Benchmark], 
         if task_id not in by_task and task_id not in chosen_b:
             continue
         obj = _obj(str(task.title))
-        notice = None if pd.isna(task.target_value) else (float(task.target_value), str(task.target_unit),
-                                                           str(task.target_text))
+        target_value: Any = task.target_value
+        notice = None if pd.isna(target_value) else (float(target_value), str(task.target_unit),
+                                                     str(task.target_text))
         count = rng.choice((1, 2, 2, 3)) if task_id in by_task else 1
         indicators = [_indicator(rng, obj, task_id == overtaken and n == 0, notice if n == 0 else None)
                       for n in range(count)]
