@@ -196,4 +196,13 @@ def awaiting(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = No
     leaders = dict(zip(rated["task_id"], rated["leader"]))
     rows += [{"target": r.id, "kind": "督办事项", "unit": r.unit, "leader": leaders.get(r.task_id),
               "claimed_on": str(r.at)[:10], "detail": r.text} for r in duban.itertuples(index=False)]
+    from jj123lib.benchmarks import recognitions
+
+    # 已认定 reported this quarter and not verified now or in an earlier quarter.
+    stages = recognitions(ledger)
+    waiting = stages[(stages["quarter"] == normalize_quarter(quarter)) & (stages["stage"] == "已认定")
+                     & (stages["verified_target"] == "")]
+    rows += [{"target": f"{r['task_id']}@{r['quarter']}", "kind": "成效认定", "unit": r["unit_reporting"],
+              "leader": leaders.get(r["task_id"]), "claimed_on": r["date"], "detail": f"{r['level']}：{r['evidence']}"}
+             for r in waiting.to_dict(orient="records")]
     return pd.DataFrame(rows, columns=["target", "kind", "unit", "leader", "claimed_on", "detail"])

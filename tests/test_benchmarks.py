@@ -40,7 +40,7 @@ from jj123lib.formspec import INDICATOR_COLUMNS, bench_plan_columns
 from jj123lib.ingest import ingest_files
 from jj123lib.ingest_benchmarks import parse_amount, parse_rank, stage_goes_back
 from jj123lib.ledger import SCHEMA_VERSION, Ledger
-from jj123lib.verification import revoke, verify
+from jj123lib.verification import awaiting, revoke, verify
 
 UNIT = "商务局"  # leads N02 (全国), P04 (全省), B06 (重点突破)
 
@@ -302,7 +302,11 @@ def test_a_recognition_is_verified_like_a_completion(tmp_path: Path) -> None:
     row = recognitions(data).iloc[0]
     assert (row["stage"], row["date"], row["evidence"], row["verified"]) == ("已认定", "2026-09-18", "认定文件.pdf",
                                                                             False)
+    waiting = awaiting("2026Q3", data, as_of="2026-10-20")
+    assert waiting.loc[waiting["kind"] == "成效认定", ["target", "unit", "claimed_on"]].values.tolist() == [
+        ["N02@2026Q3", UNIT, "2026-09-18"]]
     verify("N02@2026Q3", "2026Q3", [evidence], "林督查", data_dir=data)
+    assert "N02@2026Q3" not in set(awaiting("2026Q3", data, as_of="2026-10-20")["target"])
     row = recognitions(data).iloc[0]
     assert row["verified"] and row["evidence_sha256"] == hashlib.sha256(evidence.read_bytes()).hexdigest()
     assert (data / "archive" / f"{row['evidence_sha256']}.pdf").read_bytes() == evidence.read_bytes()
