@@ -16,6 +16,8 @@ Decisions (also in ``docs/data-model.md``):
   wrong or tampered row: error); pre-filled 本季度节点目标 and 计划累计进度(%) are
   informational and ignored, the ledger's plan being authoritative.
 * A lead unit must report every task it leads; co-unit rows may be left blank.
+* A plan's 对标计划 sheet and a progress form's 指标进展 sheet (issue 13) are checked by
+  :mod:`jj123lib.ingest_benchmarks`; their problems reject the file like any other.
 * CSV carries its metadata in columns: 季度 + 填报单位 (progress) or 年度 + 填报单位 (plan).
 * Hardening (issue 5, ``docs/reliability.md``): leading/trailing spaces and invisible control
   characters are removed with a note; text cells hold at most :data:`MAX_TEXT` characters

@@ -9,7 +9,9 @@ same list, so a file is still accepted or rejected whole. Rules (``docs/data-mod
   ``rules.yaml`` ``benchmarks.require_for_tiers`` need a 对标对象 and an indicator or a 成效目标.
 * 指标进展: every row must be an indicator of the ledger's current 对标计划; values are numbers
   in the plan's unit; 当前位次 holds “第N”; the 认定阶段 never goes back versus the task's latest
-  earlier quarter without a 说明; 已认定 needs a level, a date and evidence (file names).
+  earlier quarter of the same year without a 说明; 已认定 needs a level, a date and evidence (file names).
+  Both are checked against what the ledger held before the ``ingest`` call: a plan and the progress
+  forms built from it are ingested one after the other, not in one call.
 """
 
 from __future__ import annotations
@@ -272,8 +274,10 @@ class BenchContext:
         for row in plan.to_dict(orient="records"):
             self.indicators[(str(row["task_id"]), int(row["indicator_no"]))] = {
                 "indicator": str(row["indicator"]), "measure_unit": str(row["measure_unit"])}
+        # Same year only: a new year's plan may aim at a new recognition.
         earlier = ledger.query("SELECT task_id, quarter, stage FROM recognitions WHERE superseded = 0"
-                               " AND quarter < ? ORDER BY quarter, id", (quarter,), ["task_id", "quarter", "stage"])
+                               " AND quarter < ? AND quarter LIKE ? ORDER BY quarter, id", (quarter, f"{year}Q%"),
+                               ["task_id", "quarter", "stage"])
         for task_id, earlier_quarter, stage in zip(earlier["task_id"], earlier["quarter"], earlier["stage"]):
             self.previous[str(task_id)] = (str(earlier_quarter), str(stage))
 
