@@ -151,6 +151,7 @@ def _rules_in_force(path: str | None) -> Iterator[None]:
 COMMAND_MODULES = (
     "jj123lib.ledger_cli",  # forms, ingest, ledger, ratings, league, override, demo-data (and explore)
     "jj123lib.batch_cli",  # batch (reports: notebooks → HTML → PDF)
+    "jj123lib.benchmarks_cli",  # benchmarks (对标计划 with the quarter's values)
     "jj123lib.supervision_cli",  # cuibao, duban, verify, coordination, flags
     "jj123lib.gongwen_cli",  # bulletin (督查通报 .docx)
 )

@@ -37,10 +37,18 @@ from jj123lib.datadir import resolve_data_dir
 from jj123lib.exceptions import ParameterError
 from jj123lib.formats import wrapped_lines
 from jj123lib.formspec import (
+    BENCH_PLAN_PREFILLED,
+    BENCH_PLAN_SHEET,
+    BENCH_TASK_FILL_IN,
     CONTACT_PHONE_CELL,
     CONTACT_PHONE_SHEET,
     FORM_VERSION,
+    GOAL_LEVELS,
     HELP_SHEET,
+    INDICATOR_COLUMNS,
+    INDICATOR_PREFILLED,
+    INDICATOR_SHEET,
+    INDICATORS_PER_TASK,
     META_PREFIX,
     META_SHEET,
     PLAN_COLUMNS,
@@ -52,8 +60,12 @@ from jj123lib.formspec import (
     PROGRESS_PREFILLED,
     PROGRESS_SHEET,
     QUARTER_WORDS,
+    RECOGNITION_FILL_IN,
+    RECOGNITION_STAGES,
     STATUSES,
     YES_NO,
+    bench_indicator_columns,
+    bench_plan_columns,
     header_columns,
     plan_form_name,
     plan_quarter_columns,
@@ -67,6 +79,7 @@ from jj123lib.tasks import units as all_units
 
 # The form's columns, sheets and names live in jj123lib.formspec; re-exported for callers of this module.
 __all__ = [
+    "BENCH_PLAN_SHEET", "INDICATOR_SHEET",
     "FORM_VERSION", "PROGRESS_SHEET", "PLAN_SHEET", "HELP_SHEET", "META_SHEET", "PROGRESS_PREFILLED",
     "PROGRESS_FILL_IN", "PROGRESS_COLUMNS", "PLAN_PREFILLED", "PLAN_FILL_IN", "PLAN_COLUMNS", "STATUSES", "YES_NO",
     "QUARTER_WORDS", "plan_quarter_columns", "progress_form_name", "plan_form_name", "build_progress_form",
@@ -80,7 +93,12 @@ _WIDTHS = {"任务编号": 7, "任务名称": 22, "责任单位": 14, "本季度
            "实际累计进度(%)": 8, "节点目标是否完成": 8, "自评状态": 8, "工作进展": 28, "存在问题": 18,
            "下步计划": 18, "需协调事项": 14, "填报人": 8, "填报日期": 11,
            # 整改反馈 (jj123lib.response_form)
-           "督办编号": 14, "督办对象": 12, "督办级别": 8, "督办事由": 30, "整改期限": 11, "整改状态": 9, "整改情况": 40}
+           "督办编号": 14, "督办对象": 12, "督办级别": 8, "督办事由": 30, "整改期限": 11, "整改状态": 9, "整改情况": 40,
+           # 对标计划 / 指标进展
+           "指标序号": 5, "对标对象": 22, "成效目标级别": 9, "成效目标": 20, "指标名称": 16, "指标口径": 18,
+           "数据来源": 12, "计量单位": 7, "标杆最新值": 11, "目标位次": 12, "年度目标": 9, "本季度值": 9,
+           "标杆本季度值": 9, "当前位次": 12, "认定阶段": 9, "认定级别": 9, "认定日期": 11, "佐证材料": 18,
+           "说明": 16}
 _PLAN_MILESTONE_WIDTH = 22  # a milestone is one sentence of 10–20 characters: two lines at most
 _PLAN_PCT_WIDTH = 9
 _HELP_WIDTH = 100
@@ -139,6 +157,8 @@ def _column_width(label: str) -> float:
         return _PLAN_MILESTONE_WIDTH
     if label.endswith("计划累计进度(%)") and label != "计划累计进度(%)":
         return _PLAN_PCT_WIDTH
+    if label.endswith(("年基数", "年目标")):
+        return 11  # “2025年基数” on one line: adjacent wrapped headers would read as one word
     return _WIDTHS.get(label, 12)
 
 
@@ -209,7 +229,7 @@ def _lay_out(ws: Worksheet, columns: tuple[str, ...], prefilled: tuple[str, ...]
             cell.protection = Protection(locked=not unlocked)
             cell.fill = _INPUT_FILL if unlocked else _LOCKED_FILL
             cell.border = _GRID  # printed, so blank input cells show on paper
-            if label == "填报日期":
+            if label in ("填报日期", "认定日期"):
                 cell.number_format = "yyyy-mm-dd"
     for row in range(2, len(rows) + 2):
         _fit_row_height(ws, row, widths, min_lines=_MIN_DATA_LINES)
@@ -245,6 +265,116 @@ def _add_validations(ws: Worksheet, columns: tuple[str, ...], n_rows: int) -> No
                            error="请从下拉列表中选择“是”或“否”。"), ["节点目标是否完成"])
     add(DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", errorTitle="日期无效",
                        error="请填写日期，如 2026-10-08。"), ["填报日期"])
+
+
+def _lock(ws: Worksheet, columns: tuple[str, ...], labels: tuple[str, ...], row: int) -> None:
+    """Lock cells that the layout left open (a task-level column on a task's second and third rows)."""
+    for label in labels:
+        cell = ws.cell(row, columns.index(label) + 1)
+        cell.protection = Protection(locked=True)
+        cell.fill = _LOCKED_FILL
+
+
+def _benchmark_validations(ws: Worksheet, columns: tuple[str, ...], n_rows: int) -> None:
+    """Drop-downs (levels, stages), numbers and dates on a 对标计划 or 指标进展 sheet."""
+    if n_rows == 0:
+        return
+    last = n_rows + 1
+
+    def add(dv: DataValidation, labels: list[str]) -> None:
+        dv.showErrorMessage = True
+        ws.add_data_validation(dv)
+        for label in labels:
+            letter = get_column_letter(columns.index(label) + 1)
+            dv.add(f"{letter}2:{letter}{last}")
+
+    numbers = [c for c in columns
+               if c.endswith(("年基数", "年目标")) or c in ("标杆最新值", "本季度值", "标杆本季度值")]
+    add(DataValidation(type="decimal", operator="between", formula1="-1000000000000", formula2="1000000000000",
+                       allow_blank=True, errorTitle="请填写数字",
+                       error="请只填写数字（单位已在“计量单位”列，不要写在格内）。"), numbers)
+    levels: list[str] = [c for c in ("成效目标级别", "认定级别") if c in columns]
+    add(DataValidation(type="list", formula1='"' + ",".join(GOAL_LEVELS) + '"', allow_blank=True,
+                       errorTitle="级别无效", error="请从下拉列表中选择：" + "、".join(GOAL_LEVELS) + "。"), levels)
+    if "认定阶段" in columns:
+        add(DataValidation(type="list", formula1='"' + ",".join(RECOGNITION_STAGES) + '"', allow_blank=True,
+                           errorTitle="认定阶段无效",
+                           error="请从下拉列表中选择：" + "、".join(RECOGNITION_STAGES) + "。"),
+            ["认定阶段"])
+        add(DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True,
+                           errorTitle="日期无效", error="请填写日期，如 2026-11-20。"), ["认定日期"])
+
+
+def _plain_number(value: Any) -> Any:
+    """5000.0 → 5000 (a whole number shows without “.0” in the form)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _bench_plan_sheet(wb: Workbook, mine: pd.DataFrame, year: int, title: str) -> None:
+    """The 对标计划 sheet: three indicator rows per task; the notice's quantity target seeds indicator 1."""
+    columns = bench_plan_columns(year)
+    target_label = bench_indicator_columns(year)[5]
+    rows: list[list[Any]] = []
+    for task in mine.itertuples(index=False):
+        for number in range(1, INDICATORS_PER_TASK + 1):
+            values: dict[str, Any] = {"任务编号": task.task_id, "任务名称": task.title, "指标序号": number}
+            target = getattr(task, "target_value", None)
+            if number == 1 and target is not None and not pd.isna(target):
+                values.update({"指标名称": f"通知目标：{task.target_text}", "计量单位": task.target_unit,
+                               target_label: _plain_number(float(target))})
+            rows.append([values.get(label) for label in columns])
+    ws = wb.create_sheet(BENCH_PLAN_SHEET, 1)
+    _lay_out(ws, columns, BENCH_PLAN_PREFILLED, rows)
+    for index, row in enumerate(rows, start=2):
+        if row[columns.index("指标序号")] != 1:
+            _lock(ws, columns, BENCH_TASK_FILL_IN, index)
+    _benchmark_validations(ws, columns, len(rows))
+    _print_setup(ws, title + "·对标计划", signature=True, repeat_header=True)
+
+
+def _indicator_sheet(wb: Workbook, unit: str, quarter: str, tasks: pd.DataFrame, benchmarks: pd.DataFrame,
+                     title: str) -> int:
+    """The 指标进展 sheet, one row per planned indicator of a task ``unit`` leads; its row count (0: no sheet)."""
+    year = parse_quarter(quarter)[0]
+    lead = unit_tasks(tasks, unit, lead_only=True)
+    order = {str(t): i for i, t in enumerate(lead["task_id"])}
+    planned = benchmarks[benchmarks["task_id"].astype(str).isin(order)]
+    if "year" in planned.columns:
+        planned = planned[planned["year"].astype(int) == year]
+    planned = planned.assign(_order=[order[str(t)] for t in planned["task_id"]]).sort_values(
+        ["_order", "indicator_no"])
+    titles = dict(zip(lead["task_id"].astype(str), lead["title"]))
+    rows: list[list[Any]] = []
+    firsts: set[int] = set()
+    no_indicator: set[int] = set()
+    seen: set[str] = set()
+    for plan_row in planned.to_dict(orient="records"):
+        task_id = str(plan_row["task_id"])
+        number = int(plan_row["indicator_no"])
+        excel_row = len(rows) + 2
+        if task_id not in seen:
+            seen.add(task_id)
+            firsts.add(excel_row)
+        if number == 0:
+            no_indicator.add(excel_row)
+        level, text = str(plan_row["goal_level"] or ""), str(plan_row["goal_text"] or "")
+        goal = f"{level}：{text}" if level else text
+        target = None if pd.isna(plan_row["target"]) else _plain_number(float(plan_row["target"]))
+        rows.append([task_id, titles[task_id], number, plan_row["indicator"] if number else "（无对标指标）",
+                     plan_row["unit"] or None, target, plan_row["target_rank"] or None, goal or None]
+                    + [None] * (len(INDICATOR_COLUMNS) - len(INDICATOR_PREFILLED)))
+    if not rows:
+        return 0
+    ws = wb.create_sheet(INDICATOR_SHEET, 1)
+    _lay_out(ws, INDICATOR_COLUMNS, INDICATOR_PREFILLED, rows)
+    for excel_row in range(2, len(rows) + 2):
+        if excel_row not in firsts:
+            _lock(ws, INDICATOR_COLUMNS, RECOGNITION_FILL_IN, excel_row)
+        if excel_row in no_indicator:
+            _lock(ws, INDICATOR_COLUMNS, ("本季度值", "标杆本季度值", "当前位次"), excel_row)
+    _benchmark_validations(ws, INDICATOR_COLUMNS, len(rows))
+    _print_setup(ws, title + "·指标进展", signature=True, repeat_header=True)
+    return len(rows)
 
 
 def _help(wb: Workbook, lines: list[str], title: str) -> None:
@@ -306,8 +436,12 @@ def _finish(wb: Workbook, title: str, meta: dict[str, str]) -> Workbook:
 
 
 def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.DataFrame | None = None,
-                        demo: bool = False) -> Workbook:
-    """The quarterly progress form for ``unit``, pre-filled from the task table and the plan."""
+                        demo: bool = False, benchmarks: pd.DataFrame | None = None) -> Workbook:
+    """The quarterly progress form for ``unit``, pre-filled from the task table and the plan.
+
+    ``benchmarks`` (:func:`jj123lib.benchmarks.benchmark_plan`) adds the 指标进展 sheet for the
+    tasks ``unit`` leads that have a 对标计划.
+    """
     quarter = normalize_quarter(quarter)
     mine = unit_tasks(tasks, unit)
     planned: dict[str, tuple[Any, Any]] = {}
@@ -326,6 +460,9 @@ def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.D
     _lay_out(ws, PROGRESS_COLUMNS, PROGRESS_PREFILLED, rows)
     _add_validations(ws, PROGRESS_COLUMNS, len(rows))
     _print_setup(ws, title, signature=True, repeat_header=True)
+    n_indicators = 0
+    if benchmarks is not None and len(benchmarks):
+        n_indicators = _indicator_sheet(wb, unit, quarter, tasks, benchmarks, title)
     lead = [t for t in mine.itertuples(index=False) if t.lead_unit == unit]
     csv_name = progress_form_name(quarter, unit).removesuffix(".xlsx") + ".csv"
     _help(wb, [
@@ -345,12 +482,25 @@ def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.D
         "表格内含填报单位与季度信息。",
         *_sending_lines(9, csv_name, PROGRESS_SHEET),
         "11. 同一季度重复报送的，以督查室最后收到的版本为准；之前版本留档备查。",
+        *(_indicator_help(n_indicators) if n_indicators else []),
     ], title)
     return _finish(wb, title, _meta("progress", unit, quarter, demo))
 
 
+def _indicator_help(n_rows: int) -> list[str]:
+    stages = " → ".join(RECOGNITION_STAGES[:5]) + f" / {RECOGNITION_STAGES[5]}"
+    return [
+        f"12. “{INDICATOR_SHEET}”页列出本单位牵头任务年度计划中的对标指标 {n_rows} 行：本季度值、标杆本季度值填数字"
+        "（计量单位见预填列，不要写在格内）；当前位次写作“全省县域第3”之类（须含“第N”）。没有数据的格可留空。",
+        f"13. 认定阶段（每项任务第一行填写）：{stages}。阶段不能比上一季度后退，确需后退的请在“说明”中写明原因；"
+        "选“已认定”须同时填写认定级别、认定日期和佐证材料（文件名，材料另行报送督查室核实）。",
+        "14. 以 CSV 报送的只含“进度填报”页，指标进展和认定阶段须报送 .xlsx 才能导入。",
+    ]
+
+
 def build_plan_form(unit: str, year: int, tasks: pd.DataFrame, demo: bool = False) -> Workbook:
-    """The yearly plan form for a lead unit: per task it leads, four quarterly milestones and planned %."""
+    """The yearly plan form for a lead unit: per task it leads, four quarterly milestones and planned %,
+    and on the 对标计划 sheet its benchmark (对标对象, up to three 对标指标, 成效目标)."""
     mine = unit_tasks(tasks, unit, lead_only=True)
     rows = [[t.task_id, t.title, UNIT_SEPARATOR.join(cast(list[str], t.units))] + [None] * len(PLAN_FILL_IN)
             for t in mine.itertuples(index=False)]
@@ -361,6 +511,7 @@ def build_plan_form(unit: str, year: int, tasks: pd.DataFrame, demo: bool = Fals
     _lay_out(ws, PLAN_COLUMNS, PLAN_PREFILLED, rows)
     _add_validations(ws, PLAN_COLUMNS, len(rows))
     _print_setup(ws, title, signature=True, repeat_header=True)
+    _bench_plan_sheet(wb, mine, year, title)
     csv_name = plan_form_name(year, unit).removesuffix(".xlsx") + ".csv"
     _help(wb, [
         _titled(f"{year}年度“123”争先进位工作攻坚方案节点计划填报说明（{unit}）", demo),
@@ -372,6 +523,15 @@ def build_plan_form(unit: str, year: int, tasks: pd.DataFrame, demo: bool = Fals
         "不要在表格下方添加内容（签字栏在打印页脚）。",
         *_sending_lines(5, csv_name, PLAN_SHEET),
         "7. 计划调整的，重新填报整张表，以督查室最后收到的版本为准；之前版本留档备查。",
+        f"8. “{BENCH_PLAN_SHEET}”页每项任务有三行（指标序号 1–3）。"
+        "对标对象、成效目标级别、成效目标只在指标序号 1 的行填写："
+        "对标对象写明标杆地区及其特点，如“昆山市（全国县域经济第一）”，多个用“；”分隔；成效目标级别从下拉列表选择"
+        f"{'、'.join(GOAL_LEVELS)}，成效目标写拟争取的认定或荣誉。",
+        f"9. 对标指标最多三项，每项写指标名称、指标口径、数据来源、计量单位，{year - 1}年基数、{year}年目标、"
+        "标杆最新值只填数字；目标位次如“全省县域第1”。不用的指标行整行留空。"
+        "通知中的量化目标已预填在指标 1，可补充完善。",
+        "10. 全国领先示范、全省领先示范任务必须填写对标对象，并至少填写一项对标指标或成效目标，否则整张计划表退回；"
+        "重点突破难点任务可不填。以 CSV 报送的计划表不含本页，牵头上述任务的单位须报送 .xlsx。",
     ], title)
     return _finish(wb, title, _meta("plan", unit, str(year), demo))
 
@@ -421,11 +581,15 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
         raise ValueError("quarter is required for progress forms")
     quarter = normalize_quarter(quarter)
     current_plan = Ledger(data_dir).plan()
+    from jj123lib.benchmarks import benchmark_plan
+
+    bench = benchmark_plan(Ledger(data_dir))
     chosen = units if units is not None else all_units(table)
     target = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / "forms" / quarter
     written = []
     for unit in chosen:
-        data = workbook_bytes(build_progress_form(unit, quarter, table, current_plan, demo=demo))
+        data = workbook_bytes(build_progress_form(unit, quarter, table, current_plan, demo=demo,
+                                                      benchmarks=bench))
         written.append(atomic_write(target / progress_form_name(quarter, unit), data))
     return written
 

@@ -25,6 +25,10 @@ __all__ = [
     "plan_form_name", "form_name_parts", "CONTACT_PHONE_SHEET", "CONTACT_PHONE_CELL", "PHONE_PATTERN",
     "read_form_metadata", "header_columns", "RESPONSE_KIND", "RESPONSE_SHEET", "RESPONSE_PREFILLED",
     "RESPONSE_FILL_IN", "RESPONSE_COLUMNS", "RESPONSE_STATUSES", "response_form_name", "response_name_id",
+    "BENCH_PLAN_SHEET", "BENCH_PLAN_PREFILLED", "BENCH_TASK_FILL_IN",
+    "bench_plan_columns", "bench_indicator_columns", "INDICATORS_PER_TASK", "GOAL_LEVELS", "RECOGNITION_STAGES",
+    "INDICATOR_SHEET", "INDICATOR_PREFILLED", "INDICATOR_VALUE_FILL_IN",
+    "INDICATOR_FILL_IN", "RECOGNITION_FILL_IN", "INDICATOR_COLUMNS",
 ]
 
 FORM_VERSION = "1"
@@ -35,7 +39,10 @@ META_SHEET = "_meta"
 META_PREFIX = "jj123."  # custom document property names carry this prefix
 META_KEYS = ("kind", "period", "unit", "form_version", "generated_at", "demo", "tool")
 RESPONSE_SHEET = "整改反馈"
-FORM_SHEETS = (PROGRESS_SHEET, PLAN_SHEET, RESPONSE_SHEET, HELP_SHEET, META_SHEET)
+# Benchmarks (issue 13): the plan form's second sheet and the progress form's second sheet.
+BENCH_PLAN_SHEET = "对标计划"
+INDICATOR_SHEET = "指标进展"
+FORM_SHEETS = (PROGRESS_SHEET, PLAN_SHEET, RESPONSE_SHEET, HELP_SHEET, META_SHEET, BENCH_PLAN_SHEET, INDICATOR_SHEET)
 # Where the clerk's contact phone (联系电话) is typed: the 填报说明 sheet, not the main sheet,
 # because ingest reads every non-blank row below the header of the main sheet as a task row.
 CONTACT_PHONE_SHEET = HELP_SHEET
@@ -69,6 +76,32 @@ RESPONSE_FILL_IN = ("整改状态", "整改情况", "填报人", "填报日期")
 RESPONSE_COLUMNS = RESPONSE_PREFILLED + RESPONSE_FILL_IN
 RESPONSE_STATUSES = ("已整改", "整改中")  # the drop-down; 已整改 makes the item 待核实
 _DUBAN_ID = re.compile(r"DB-20\d\dQ[1-4]-\d{3,}", re.IGNORECASE)
+
+# 对标计划: three rows per task (指标序号 1–3). The task-level columns are typed on the row of 指标序号 1 only.
+INDICATORS_PER_TASK = 3
+GOAL_LEVELS = ("国家级", "省级", "泉州市级", "其他")  # 成效目标 levels, highest first
+RECOGNITION_STAGES = ("未申报", "已申报", "评审中", "公示", "已认定", "未获认定")
+BENCH_PLAN_PREFILLED = ("任务编号", "任务名称", "指标序号")
+BENCH_TASK_FILL_IN = ("对标对象", "成效目标级别", "成效目标")
+
+
+def bench_indicator_columns(year: int) -> tuple[str, ...]:
+    """The indicator columns of the 对标计划 sheet; the baseline is the previous year's value."""
+    return ("指标名称", "指标口径", "数据来源", "计量单位", f"{year - 1}年基数", f"{year}年目标", "标杆最新值",
+            "目标位次")
+
+
+def bench_plan_columns(year: int) -> tuple[str, ...]:
+    return BENCH_PLAN_PREFILLED + BENCH_TASK_FILL_IN + bench_indicator_columns(year)
+
+
+# 指标进展: one row per planned indicator of a task the unit leads (指标序号 0: a task with a 成效目标 and no
+# indicator); the recognition columns are typed on the task's first row only.
+INDICATOR_PREFILLED = ("任务编号", "任务名称", "指标序号", "指标名称", "计量单位", "年度目标", "目标位次", "成效目标")
+INDICATOR_VALUE_FILL_IN = ("本季度值", "标杆本季度值", "当前位次")
+RECOGNITION_FILL_IN = ("认定阶段", "认定级别", "认定日期", "佐证材料", "说明")
+INDICATOR_FILL_IN = INDICATOR_VALUE_FILL_IN + RECOGNITION_FILL_IN
+INDICATOR_COLUMNS = INDICATOR_PREFILLED + INDICATOR_FILL_IN
 
 
 def _safe_name(unit: str) -> str:

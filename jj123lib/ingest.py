@@ -16,6 +16,8 @@ Decisions (also in ``docs/data-model.md``):
   wrong or tampered row: error); pre-filled 本季度节点目标 and 计划累计进度(%) are
   informational and ignored, the ledger's plan being authoritative.
 * A lead unit must report every task it leads; co-unit rows may be left blank.
+* A plan's 对标计划 sheet and a progress form's 指标进展 sheet (issue 13) are checked by
+  :mod:`jj123lib.ingest_benchmarks`; their problems reject the file like any other.
 * CSV carries its metadata in columns: 季度 + 填报单位 (progress) or 年度 + 填报单位 (plan).
 * Hardening (issue 5, ``docs/reliability.md``): leading/trailing spaces and invisible control
   characters are removed with a note; text cells hold at most :data:`MAX_TEXT` characters
@@ -116,6 +118,8 @@ class ParsedFile:
     rows: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)  # file-level notes (extra sheets, plan-cell normalisations…)
     phone: str | None = None  # 联系电话 typed on the form (xlsx only)
+    # Rows of the benchmark sheet (issue 13), by ledger table: benchmark_plan, or indicator_values + recognitions.
+    extra: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def normalizations(self) -> list[str]:
@@ -128,11 +132,15 @@ class ParsedFile:
         A form re-saved unchanged (Excel, WPS, LibreOffice) has new bytes and the same content.
         Where a row sits (sheet, row number) and how its cells were normalised are not content.
         """
-        rows = [{k: v for k, v in row.items() if k not in ("sheet", "excel_row", "normalizations")}
-                for row in self.rows]
+        def content(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [{k: v for k, v in row.items() if k not in ("sheet", "excel_row", "normalizations")}
+                    for row in rows]
+
         period = self.quarter if self.kind == "progress" else str(self.year)
-        text = json.dumps([self.kind, self.unit, period, self.phone or "", rows], ensure_ascii=False,
-                          sort_keys=True, default=str)
+        said: list[Any] = [self.kind, self.unit, period, self.phone or "", content(self.rows)]
+        if any(self.extra.values()):  # a form without benchmark rows fingerprints as before schema 5
+            said.append({table: content(rows) for table, rows in sorted(self.extra.items())})
+        text = json.dumps(said, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def record(self) -> dict[str, Any]:
@@ -496,8 +504,9 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
                ledger: Ledger | None = None) -> ParsedFile | ParsedResponse:
     """Read and check one file; raise :class:`IngestRejected` listing every problem.
 
-    ``today`` (default: today in China) bounds 填报日期; tests pass a fixed day. A 整改反馈 form
-    is checked against the 督办事项 of ``ledger`` (default: the default data folder's).
+    ``today`` (default: today in China) bounds 填报日期; tests pass a fixed day. ``ledger`` (default: the
+    default data folder's) gives the 督办事项 a 整改反馈 form is checked against, and the current 对标计划 and
+    earlier recognition stages a 指标进展 sheet is checked against.
     """
     source = Path(path)
     name = source.name
@@ -532,6 +541,7 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
             check.error("表单记录的填报单位不在任务清单中", value=unit)
         phone = _contact_phone(check, wb)
         source_format = "xlsx"
+        workbook: Any = wb
     elif ext == "csv":
         if response_name_id(name) is not None:
             raise file_error(name, "整改反馈表只接受 .xlsx 格式（请报送下发的整改反馈表原件，不要另存为 CSV）")
@@ -540,6 +550,7 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
         period, unit = _meta_from_columns(check, kind, units)
         phone = None  # a CSV has only the main sheet
         source_format = "csv"
+        workbook = None
     elif data.startswith(CFB_MAGIC):
         raise file_error(name, sniff_not_xlsx(data))
     else:
@@ -576,6 +587,7 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
     day = china_today() if today is None else today
     rows = _progress_rows(check, table, unit, quarter or "", day) if kind == "progress" else _plan_rows(
         check, table, unit, year, day)
+    extra, bench_notes = _benchmark_sheets(check, workbook, data, table, kind, unit, year, quarter, ledger)
     if check.errors:
         raise IngestRejected(name, check.errors)
     # Notes not stored with a submission row (plan rows, blank co-unit rows) are reported with the file.
@@ -583,7 +595,25 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
     notes = check.file_notes + [n for number, row_notes in sorted(grid.row_notes.items()) if number not in stored
                                 for n in dict.fromkeys(row_notes)]
     return ParsedFile(source, data, sha, ext, kind, unit, year, quarter, source_format, form_version, demo, rows,
-                      notes, phone)
+                      notes + bench_notes, phone, extra)
+
+
+def _benchmark_sheets(check: _Checker, wb: Any, data: bytes, tasks: pd.DataFrame, kind: str, unit: str, year: int,
+                      quarter: str | None, ledger: Ledger | None) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """The 对标计划 / 指标进展 rows (:mod:`jj123lib.ingest_benchmarks`); their problems join ``check.errors``."""
+    from jj123lib import ingest_benchmarks as bench
+
+    meta = check.grid.meta
+    if kind == "plan":
+        rows, errors, notes = bench.plan_benchmarks(_Checker, check.name, wb, data, meta, tasks, unit, year,
+                                                    bench.required_tiers(), ledger)
+        extra = {} if rows is None else {"benchmark_plan": rows}
+    else:
+        context = bench.BenchContext(ledger, quarter or "")
+        extra, errors, notes = bench.progress_benchmarks(_Checker, check.name, wb, data, meta, tasks, unit,
+                                                         quarter or "", context)
+    check.errors.extend(errors)
+    return extra, notes
 
 
 def _contact_phone(check: _Checker, wb: Any) -> str | None:
@@ -670,7 +700,7 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
                 resaved = p.content_sha256 in ledger.current_contents(p.kind, p.unit, period)
                 try:
                     # An unchanged re-save is archived and listed, but is no new version.
-                    added = ledger.add_file(p.record(), p.data, p.rows, new_version=not resaved)
+                    added = ledger.add_file(p.record(), p.data, p.rows, new_version=not resaved, extra=p.extra)
                 except (sqlite3.Error, ValueError, OSError) as exc:
                     # Rolled back with its archive copy (Ledger.add_file); the other files go on.
                     reason = os_error_zh(exc) if isinstance(exc, OSError) else "台账数据库拒绝写入"

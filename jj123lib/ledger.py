@@ -21,6 +21,10 @@ Tables (see ``docs/data-model.md``):
   admits plan and progress forms).
 * schema 3 adds ``files.phone`` (联系电话 typed on the form), by ``ALTER TABLE … ADD COLUMN`` on
   the first write; readers of an older ledger see it as empty.
+* schema 5 adds the benchmarks (issue 13): ``benchmark_plan`` (对标计划 rows of a plan file),
+  ``indicator_values`` and ``recognitions`` (指标进展 rows of a progress file), superseded like
+  ``plan`` and ``submissions``; and ``verifications.kind`` may be ``'recognition'`` (target
+  ``TASK@QUARTER``). The first write rebuilds an older ``verifications`` table for the new CHECK.
 
 Readers open the file read-only and never create it; a data folder without a
 ledger reads as empty. Writers take an exclusive ``flock`` on ``<data_dir>/.lock``
@@ -51,7 +55,7 @@ from jj123lib.quarters import normalize_quarter
 __all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_LIGHTS", "VERIFICATION_COLUMNS"]
 
 ARCHIVE_DIR = "archive"
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 OVERRIDE_LIGHTS = lights.RATED
 
 SCHEMA = """
@@ -169,7 +173,7 @@ CREATE TABLE IF NOT EXISTS evidence (
 CREATE TABLE IF NOT EXISTS verifications (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     target TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('task', 'duban')),
+    kind TEXT NOT NULL CHECK (kind IN ('task', 'duban', 'recognition')),
     quarter TEXT NOT NULL,
     decision TEXT NOT NULL CHECK (decision IN ('verified', 'rejected')),
     evidence TEXT NOT NULL,
@@ -202,6 +206,63 @@ CREATE TABLE IF NOT EXISTS coordination_mentions (
     text TEXT NOT NULL,
     PRIMARY KEY (item_id, quarter)
 );
+CREATE TABLE IF NOT EXISTS benchmark_plan (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
+    sheet TEXT,
+    excel_row INTEGER NOT NULL,
+    task_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    unit TEXT NOT NULL,
+    peers TEXT NOT NULL,
+    indicator_no INTEGER NOT NULL CHECK (indicator_no BETWEEN 0 AND 3),
+    indicator TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    source TEXT NOT NULL,
+    measure_unit TEXT NOT NULL,
+    baseline REAL,
+    target REAL,
+    benchmark_value REAL,
+    target_rank TEXT NOT NULL,
+    goal_level TEXT NOT NULL CHECK (goal_level IN ('', '国家级', '省级', '泉州市级', '其他')),
+    goal_text TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    superseded INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS indicator_values (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
+    sheet TEXT,
+    excel_row INTEGER NOT NULL,
+    task_id TEXT NOT NULL,
+    quarter TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    indicator_no INTEGER NOT NULL CHECK (indicator_no BETWEEN 1 AND 3),
+    indicator TEXT NOT NULL,
+    measure_unit TEXT NOT NULL,
+    value REAL,
+    benchmark_value REAL,
+    rank INTEGER,
+    rank_text TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    superseded INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS recognitions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
+    sheet TEXT,
+    excel_row INTEGER NOT NULL,
+    task_id TEXT NOT NULL,
+    quarter TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    stage TEXT NOT NULL CHECK (stage IN ('未申报', '已申报', '评审中', '公示', '已认定', '未获认定')),
+    level TEXT NOT NULL,
+    date TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    note TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    superseded INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS supervision_events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     target TEXT NOT NULL,
@@ -232,6 +293,31 @@ FILE_COLUMNS = ["sha256", "filename", "ext", "kind", "unit", "quarter", "year", 
 def now_iso() -> str:
     """Local timestamp with microseconds; orders ingests made in quick succession."""
     return datetime.now().isoformat(timespec="microseconds")
+
+
+def _widen_verification_kinds(conn: sqlite3.Connection) -> None:
+    """Schema 5: rebuild a ``verifications`` table whose CHECK predates kind ``'recognition'``.
+
+    SQLite cannot alter a CHECK constraint; the rows are copied into the new table as they are.
+    """
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'verifications'").fetchone()
+    if row is None or "'recognition'" in row[0]:
+        return
+    create = next(s for s in SCHEMA.split(";") if "CREATE TABLE IF NOT EXISTS verifications" in s)
+    conn.execute("ALTER TABLE verifications RENAME TO verifications_v4")
+    conn.execute(create)
+    conn.execute("INSERT INTO verifications SELECT * FROM verifications_v4")
+    conn.execute("DROP TABLE verifications_v4")
+
+
+# Rows of a file beyond its main sheet (issue 13): table → columns taken from each row dict.
+EXTRA_TABLES: dict[str, tuple[str, ...]] = {
+    "benchmark_plan": ("task_id", "peers", "indicator_no", "indicator", "definition", "source", "measure_unit",
+                       "baseline", "target", "benchmark_value", "target_rank", "goal_level", "goal_text"),
+    "indicator_values": ("task_id", "indicator_no", "indicator", "measure_unit", "value", "benchmark_value", "rank",
+                         "rank_text"),
+    "recognitions": ("task_id", "stage", "level", "date", "evidence", "note"),
+}
 
 
 class Ledger:
@@ -406,6 +492,13 @@ class Ledger:
             ("duban_responses", "SELECT * FROM duban_responses ORDER BY rowid"),
             ("coordination", "SELECT * FROM coordination ORDER BY rowid"),
             ("coordination_mentions", "SELECT * FROM coordination_mentions ORDER BY rowid"),
+            # Schema 5: the benchmarks the reports show.
+            ("benchmark_plan", "SELECT task_id, year, " + ", ".join(EXTRA_TABLES["benchmark_plan"])
+             + ", file_sha256 FROM benchmark_plan WHERE superseded = 0 ORDER BY year, task_id, indicator_no"),
+            ("indicator_values", "SELECT quarter, " + ", ".join(EXTRA_TABLES["indicator_values"])
+             + ", file_sha256 FROM indicator_values WHERE superseded = 0 ORDER BY quarter, task_id, indicator_no"),
+            ("recognitions", "SELECT quarter, " + ", ".join(EXTRA_TABLES["recognitions"])
+             + ", file_sha256 FROM recognitions WHERE superseded = 0 ORDER BY quarter, task_id"),
         ]
         with self._reader() as conn:
             for name, sql in queries:
@@ -473,6 +566,7 @@ class Ledger:
                     for column, sql_type in columns.items():
                         if column not in present:
                             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+                _widen_verification_kinds(conn)
                 conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
                              (SCHEMA_VERSION,))
                 yield conn
@@ -497,12 +591,15 @@ class Ledger:
             yield conn
 
     def add_file(self, record: dict[str, Any], data: bytes, rows: list[dict[str, Any]], *,
-                 new_version: bool = True) -> bool:
+                 new_version: bool = True, extra: dict[str, list[dict[str, Any]]] | None = None) -> bool:
         """Archive and record one validated file in one transaction; ``False`` if already there.
 
         Caller holds :meth:`lock`. ``record`` has the ``files`` columns; ``rows`` are
         submission rows (kind ``progress``) or plan rows (kind ``plan``). With ``new_version``
         false (an unchanged re-save) the file is archived and listed but its rows are not recorded.
+        ``extra`` maps a table of :data:`EXTRA_TABLES` to the rows of the form's other sheet
+        (a plan's 对标计划, a progress form's 指标进展); they supersede the unit's earlier rows of the
+        same year (``benchmark_plan``) or quarter like the main rows.
         """
         if self.has_file(record["sha256"]):
             return False
@@ -511,7 +608,7 @@ class Ledger:
         archive = self.write_archive(record["sha256"], record["ext"], data)
         crash_point("ledger.after_archive")
         try:
-            return self._record_file(record, rows, len(data), new_version)
+            return self._record_file(record, rows, len(data), new_version, extra or {})
         except BaseException:
             # The transaction rolled back: a copy this call archived must not outlive it.
             # (A kill between the two steps leaves one; the rerun adopts it, see reliability.md.)
@@ -540,7 +637,7 @@ class Ledger:
             raise
 
     def _record_file(self, record: dict[str, Any], rows: list[dict[str, Any]], size: int,
-                     new_version: bool = True) -> bool:
+                     new_version: bool = True, extra: dict[str, list[dict[str, Any]]] | None = None) -> bool:
         stamp = now_iso()
         with self._writer() as conn:
             if conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (record["sha256"],)).fetchone():
@@ -576,9 +673,34 @@ class Ledger:
                     [(record["sha256"], r["sheet"], r["excel_row"], r["task_id"], r["quarter"], record["unit"],
                       r["milestone"], r["planned_pct"], r.get("reporter"), r.get("report_date"), stamp)
                      for r in rows])
+            if new_version:
+                self._record_extra(conn, record, extra or {}, stamp)
             crash_point("ledger.before_commit")
         crash_point("ledger.after_commit")
         return True
+
+    @staticmethod
+    def _record_extra(conn: sqlite3.Connection, record: dict[str, Any], extra: dict[str, list[dict[str, Any]]],
+                      stamp: str) -> None:
+        """Supersede the unit's rows of the file's period in the benchmark tables, insert the new ones.
+
+        A table absent from ``extra`` (a CSV has no second sheet) keeps its current rows.
+        """
+        tables = ("benchmark_plan",) if record["kind"] == "plan" else ("indicator_values", "recognitions")
+        unknown = set(extra) - set(tables)
+        if unknown:
+            raise ValueError(f"rows for {sorted(unknown)} in a {record['kind']} file")
+        period_column, period = ("year", record["year"]) if record["kind"] == "plan" else ("quarter",
+                                                                                           record["quarter"])
+        for table in (t for t in tables if t in extra):
+            conn.execute(f"UPDATE {table} SET superseded = 1 WHERE unit = ? AND {period_column} = ?"
+                         " AND superseded = 0", (record["unit"], period))
+            columns = EXTRA_TABLES[table]
+            names = ("file_sha256", "sheet", "excel_row", period_column, "unit", *columns, "ingested_at")
+            conn.executemany(
+                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                [(record["sha256"], r["sheet"], r["excel_row"], period, record["unit"],
+                  *(r.get(c) for c in columns), stamp) for r in extra.get(table, [])])
 
     def add_override(self, task_id: str, quarter: str, light: str, reason: str, by: str,
                      known_tasks: set[str] | None = None) -> int:

@@ -118,7 +118,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     else:
         verify(target, quarter, args.evidence or [], args.by, args.note or "", data_dir, as_of=args.as_of,
                now=as_of_moment(args.as_of))
-        sys.stdout.write(f"{target} 已核实销号，佐证材料 {len(args.evidence)} 份已原样存档。\n")
+        done = "已核实认定" if "@" in target else "已核实销号"
+        sys.stdout.write(f"{target} {done}，佐证材料 {len(args.evidence)} 份已原样存档。\n")
     return 0
 
 
@@ -179,7 +180,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     duban.set_defaults(handler=cmd_duban)
 
     verify = sub.add_parser("verify", help="核实销号、退回或撤销核实；不给编号则列出待核实事项")
-    verify.add_argument("target", nargs="?", help="任务编号（如 N07）或督办编号（如 DB-2026Q3-001）")
+    verify.add_argument("target", nargs="?",
+                        help="任务编号（如 N07）、督办编号（如 DB-2026Q3-001）或认定（如 N01@2026Q4）")
     _common(verify, quarter_required=False, by=True)
     verify.add_argument("--evidence", nargs="+", default=[], help="佐证材料文件（原样存档）")
     verify.add_argument("--note", help="核实说明")

@@ -57,6 +57,8 @@ def task_decisions(data_dir: str | os.PathLike[str] | Ledger | None = None) -> d
 
 
 def _kind(target: str) -> str:
+    if "@" in target:  # a recognition (已认定) reported in a quarter: N01@2026Q4
+        return "recognition"
     return "duban" if target.upper().startswith("DB-") else "task"
 
 
@@ -67,6 +69,15 @@ def _claim_state(ledger: Ledger, target: str, quarter: str, as_of: str | date | 
         if row.empty:
             raise LedgerError(f"督办事项“{target}”不存在")
         return "duban", str(row["status"].iloc[0])
+    if _kind(target) == "recognition":
+        task_id, _, reported = target.partition("@")
+        if normalize_quarter(reported) != quarter:
+            raise LedgerError(f"{target} 与 --quarter {quarter} 不一致")
+        row = ledger.query("SELECT stage FROM recognitions WHERE task_id = ? AND quarter = ? AND superseded = 0",
+                           (task_id, quarter), ["stage"])
+        if row.empty:
+            raise LedgerError(f"{task_id} 在 {quarter} 没有填报认定情况")
+        return "recognition", "claimed" if row["stage"].iloc[0] == "已认定" else str(row["stage"].iloc[0])
     from jj123lib.ratings import rate_quarter
 
     rated = rate_quarter(quarter, ledger, as_of=as_of).set_index("task_id")
@@ -101,7 +112,9 @@ def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quart
     kind, state = _claim_state(ledger, target, quarter, as_of)
     wanted = ("claimed",) if kind == "duban" else ("claimed", "done")  # done: already verified, refused below
     if state not in wanted:
-        what = "督办事项尚未反馈“已整改”" if kind == "duban" else "该任务本季度未自评已完成（或不满足销号条件）"
+        what = {"duban": "督办事项尚未反馈“已整改”",
+                "recognition": f"本季度填报的认定阶段为“{state}”，不是“已认定”"}.get(
+            kind, "该任务本季度未自评已完成（或不满足销号条件）")
         raise LedgerError(f"{target} 当前不是待核实状态：{what}")
     files = _archive(ledger, evidence)
     crash_point("supervision.after_archive")
@@ -111,10 +124,10 @@ def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quart
             conn.execute("INSERT OR IGNORE INTO evidence (sha256, filename, ext, size, by, at)"
                          " VALUES (?, ?, ?, ?, ?, ?)",
                          (item.sha256, item.filename, item.ext, item.size, by, stamp))
-        if kind == "task":
-            active = conn.execute("SELECT decision FROM verifications WHERE target = ? AND kind = 'task'"
+        if kind in ("task", "recognition"):
+            active = conn.execute("SELECT decision FROM verifications WHERE target = ? AND kind = ?"
                                   " AND quarter <= ? AND revoked = 0 ORDER BY id DESC LIMIT 1",
-                                  (target, quarter)).fetchone()
+                                  (target, kind, quarter)).fetchone()
             if active is not None and active[0] == "verified":
                 raise LedgerError(f"{target} 已核实销号；如需更正，请先撤销（--revoke）")
         else:
@@ -188,4 +201,13 @@ def awaiting(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = No
     leaders = dict(zip(rated["task_id"], rated["leader"]))
     rows += [{"target": r.id, "kind": "督办事项", "unit": r.unit, "leader": leaders.get(r.task_id),
               "claimed_on": str(r.at)[:10], "detail": r.text} for r in duban.itertuples(index=False)]
+    from jj123lib.benchmarks import recognitions
+
+    # 已认定 reported this quarter and not verified now or in an earlier quarter.
+    stages = recognitions(ledger)
+    waiting = stages[(stages["quarter"] == normalize_quarter(quarter)) & (stages["stage"] == "已认定")
+                     & (stages["verified_target"] == "")]
+    rows += [{"target": f"{r['task_id']}@{r['quarter']}", "kind": "成效认定", "unit": r["unit_reporting"],
+              "leader": leaders.get(r["task_id"]), "claimed_on": r["date"], "detail": f"{r['level']}：{r['evidence']}"}
+             for r in waiting.to_dict(orient="records")]
     return pd.DataFrame(rows, columns=["target", "kind", "unit", "leader", "claimed_on", "detail"])

@@ -11,6 +11,8 @@ from typing import Any
 import pandas as pd
 
 from jj123lib.forms import (
+    BENCH_PLAN_SHEET,
+    INDICATOR_SHEET,
     PLAN_SHEET,
     PROGRESS_SHEET,
     build_plan_form,
@@ -36,9 +38,21 @@ def lead_values(task_id: str, pct: float = 50.0) -> dict[str, Any]:
 
 def filled_progress(folder: Path, unit: str, quarter: str = "2026Q3", changes: dict[str, dict[str, Any]] | None = None,
                     plan: pd.DataFrame | None = None, demo: bool = False, name: str | None = None,
-                    co_notes: bool = True) -> Path:
-    """Save a valid, filled progress form for ``unit``; ``changes`` maps task_id → {label: value}."""
-    wb = build_progress_form(unit, quarter, TASKS, plan, demo=demo)
+                    co_notes: bool = True, benchmarks: pd.DataFrame | None = None,
+                    indicators: dict[tuple[str, int], dict[str, Any]] | None = None) -> Path:
+    """Save a valid, filled progress form for ``unit``; ``changes`` maps task_id → {label: value}.
+
+    With ``benchmarks`` (a benchmark plan) the form has its 指标进展 sheet, filled from ``indicators``
+    ((task_id, 指标序号) → {label: value}).
+    """
+    wb = build_progress_form(unit, quarter, TASKS, plan, demo=demo, benchmarks=benchmarks)
+    if indicators:
+        sheet = wb[INDICATOR_SHEET]
+        where = header_columns(sheet)
+        for row in range(2, sheet.max_row + 1):
+            key = (sheet.cell(row, where["任务编号"]).value, sheet.cell(row, where["指标序号"]).value)
+            for label, value in indicators.get(key, {}).items():
+                sheet.cell(row, where[label]).value = value
     ws = wb[PROGRESS_SHEET]
     cols = header_columns(ws)
     leads = dict(zip(TASKS["task_id"], TASKS["lead_unit"]))
@@ -59,9 +73,30 @@ def filled_progress(folder: Path, unit: str, quarter: str = "2026Q3", changes: d
     return path
 
 
+def bench_values(task_id: str, year: int = 2026) -> dict[str, Any]:
+    """A valid 对标计划 indicator-1 row: a peer, one indicator, a 成效目标."""
+    return {"对标对象": "昆山市（全国县域经济第一）", "成效目标级别": "省级", "成效目标": f"{task_id} 获评省级示范",
+            "指标名称": "地区生产总值增速", "指标口径": "按可比价计算", "数据来源": "统计局", "计量单位": "%",
+            f"{year - 1}年基数": 5.5, f"{year}年目标": 6.5, "标杆最新值": 6.0, "目标位次": "全省县域第1"}
+
+
+def fill_benchmarks(wb: Any, changes: dict[tuple[str, int], dict[str, Any]] | None = None, year: int = 2026) -> None:
+    """Fill the 对标计划 sheet: indicator 1 of every task (``bench_values``); ``changes`` by (task, 指标序号)."""
+    ws = wb[BENCH_PLAN_SHEET]
+    cols = header_columns(ws)
+    for row in range(2, ws.max_row + 1):
+        key = (ws.cell(row, cols["任务编号"]).value, ws.cell(row, cols["指标序号"]).value)
+        values = bench_values(key[0], year) if key[1] == 1 else {}
+        values.update((changes or {}).get(key, {}))
+        for label, value in values.items():
+            ws.cell(row, cols[label]).value = value
+
+
 def filled_plan(folder: Path, unit: str, pcts: tuple[float, ...] = PLAN_PCTS,
-                changes: dict[str, dict[str, Any]] | None = None, demo: bool = False) -> Path:
+                changes: dict[str, dict[str, Any]] | None = None, demo: bool = False,
+                bench_changes: dict[tuple[str, int], dict[str, Any]] | None = None) -> Path:
     wb = build_plan_form(unit, 2026, TASKS, demo=demo)
+    fill_benchmarks(wb, bench_changes)
     ws = wb[PLAN_SHEET]
     cols = header_columns(ws)
     for row in range(2, ws.max_row + 1):

@@ -167,10 +167,10 @@ def test_a_file_whose_ledger_write_fails_leaves_no_archive_copy_and_the_others_l
     record = Ledger._record_file
 
     def failing(self: Ledger, rec: dict[str, Any], rows: list[dict[str, Any]], size: int,
-                new_version: bool = True) -> bool:
+                new_version: bool = True, extra: dict[str, list[dict[str, Any]]] | None = None) -> bool:
         if rec["sha256"] == doomed:
             raise sqlite3.OperationalError("disk I/O error")
-        return record(self, rec, rows, size, new_version)
+        return record(self, rec, rows, size, new_version, extra)
 
     monkeypatch.setattr(Ledger, "_record_file", failing)
     results = ingest_files(files, tmp_path / "data")

@@ -29,8 +29,8 @@ def _save_as_csv(form: Path, folder: Path, charset: int) -> Path:
     return out
 
 
-def _rows(path: Path) -> list[dict[str, Any]]:
-    return [{k: v for k, v in row.items() if k != "sheet"} for row in parse_file(path).rows]
+def _rows(path: Path, ledger: Ledger | None = None) -> list[dict[str, Any]]:
+    return [{k: v for k, v in row.items() if k != "sheet"} for row in parse_file(path, ledger=ledger).rows]
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +63,8 @@ def test_libreoffice_charsets_are_the_encodings_we_claim(saved: dict[str, Path])
 def test_saved_csv_is_accepted_with_the_same_rows_as_the_form(saved: dict[str, Path], kind: str, encoding: str,
                                                               tmp_path: Path) -> None:
     csv_path = saved[f"{kind}-{encoding}"]
+    if kind == "plan":  # a CSV carries no 对标计划: it re-sends the milestones of a plan filed as .xlsx
+        assert ingest_files([saved["plan"]], tmp_path / "data")[0].status == "accepted"
     result = ingest_files([csv_path], tmp_path / "data")[0]
     assert result.status == "accepted", result.message()
     assert result.parsed is not None and result.parsed.unit == UNIT
@@ -70,7 +72,19 @@ def test_saved_csv_is_accepted_with_the_same_rows_as_the_form(saved: dict[str, P
     assert (result.parsed.quarter if kind == "progress" else str(result.parsed.year)) == period
     message = result.message()
     assert f"按文件名取“{period}”" in message and f"按文件名取“{UNIT}”" in message
-    assert _rows(csv_path) == _rows(saved[kind])
+    assert _rows(csv_path, Ledger(tmp_path / "data")) == _rows(saved[kind])
+
+
+def test_a_csv_plan_needs_the_benchmark_of_an_earlier_xlsx_plan(saved: dict[str, Path], tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = ingest_files([saved["plan-utf8"]], data)[0]
+    assert first.status == "rejected" and "没有“对标计划”页" in first.message()
+    assert ingest_files([saved["plan"]], data)[0].status == "accepted"
+    bench_before = Ledger(data).query("SELECT id FROM benchmark_plan WHERE superseded = 0", (), ["id"])
+    assert ingest_files([saved["plan-utf8"]], data)[0].status == "accepted"
+    # The CSV replaced the milestones; the 对标计划 of the .xlsx stays current, row for row.
+    assert Ledger(data).query("SELECT id FROM benchmark_plan WHERE superseded = 0", (), ["id"]).equals(bench_before)
+    assert len(bench_before) > 0
 
 
 def test_saved_csv_lands_in_the_ledger(saved: dict[str, Path], tmp_path: Path) -> None:

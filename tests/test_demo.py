@@ -1,4 +1,5 @@
-"""Demo data: built through the real ingest path; the 2026Q3 picture has every light, reasons, league."""
+"""Demo data: built through the real ingest path; the 2026Q3 picture has every light, reasons, league;
+2026Q4 closes the year (the benchmarks' demo variety is tested in test_benchmarks.py)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ def test_demo_exercises_real_path(demo_data) -> None:
     audit = ledger.overrides()
     assert audit["revoked"].any() and (~audit["revoked"]).sum() == 1
     assert ledger.data_as_of("2026Q3").startswith("2026-10")
+    assert ledger.data_as_of("2026Q4").startswith("2027-01")  # four quarters; Q4 is filed in January
     texts = ledger.submissions("2026Q3")["progress"]
     assert texts.nunique() > 30
 
@@ -70,5 +72,13 @@ def test_deterministic_and_regenerates_in_place(demo_data, tmp_path: Path) -> No
     second = rate_quarter("2026Q3", again.data_dir)
     for column in ("light", "actual_pct", "planned_pct", "progress", "reason"):
         pd.testing.assert_series_equal(first[column], second[column])
+    # The benchmarks too (file hashes aside: a form records when it was generated).
+    from jj123lib.benchmarks import benchmark_plan, indicator_values, recognitions
+
+    for reader in (benchmark_plan, indicator_values, recognitions):
+        pd.testing.assert_frame_equal(reader(demo_data.data_dir).drop(columns=["file_sha256"]),
+                                      reader(again.data_dir).drop(columns=["file_sha256"]))
+    q4 = rate_quarter("2026Q4", again.data_dir, as_of="2027-01-20")
+    pd.testing.assert_series_equal(rate_quarter("2026Q4", demo_data.data_dir, as_of="2027-01-20")["light"], q4["light"])
     regenerated = generate_demo(tmp_path / "again", seed=7)
     assert len(Ledger(regenerated.data_dir).files()) == regenerated.files

@@ -14,6 +14,7 @@ from ledger_helpers import TASKS
 from pypdf import PdfReader
 
 from jj123lib.forms import (
+    BENCH_PLAN_SHEET,
     HELP_SHEET,
     PLAN_COLUMNS,
     PROGRESS_COLUMNS,
@@ -23,6 +24,7 @@ from jj123lib.forms import (
     lead_unit_names,
     unit_tasks,
 )
+from jj123lib.formspec import bench_plan_columns
 from jj123lib.tasks import units
 
 pytestmark = pytest.mark.slow
@@ -80,7 +82,9 @@ def _check_printed(pdf: Path, columns: tuple[str, ...], task_ids: list[str], tit
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert (width, height) == pytest.approx(A4_LANDSCAPE, abs=2)
     texts = _pages_text(pdf)
-    main_pages = [n for n, text in enumerate(texts, start=1) if HELP_SHEET not in text]
+    # A plan form also prints its 对标计划 sheet (checked in test_the_benchmark_sheet_prints_one_page_wide).
+    main_pages = [n for n, text in enumerate(texts, start=1)
+                  if HELP_SHEET not in text and BENCH_PLAN_SHEET not in _squash(text)]
     help_pages = [n for n, text in enumerate(texts, start=1) if HELP_SHEET in text]
     assert main_pages == [1] and help_pages  # a few rows: one page wide means exactly one page
     first = _squash(texts[0])
@@ -115,6 +119,22 @@ def test_a_plan_form_prints_one_page_wide(tmp_path: Path) -> None:
     wb.save(path)
     _check_printed(_to_pdf(path, tmp_path), PLAN_COLUMNS, list(mine["task_id"]), list(mine["title"]),
                    str(wb.properties.title))
+
+
+def test_the_benchmark_sheet_prints_one_page_wide(tmp_path: Path) -> None:
+    unit = max(lead_unit_names(TASKS), key=lambda u: len(unit_tasks(TASKS, u, lead_only=True)))
+    mine = unit_tasks(TASKS, unit, lead_only=True)
+    wb = build_plan_form(unit, 2026, TASKS)
+    path = tmp_path / "plan.xlsx"
+    wb.save(path)
+    texts = _pages_text(_to_pdf(path, tmp_path))
+    bench = [_squash(t) for t in texts if BENCH_PLAN_SHEET in _squash(t) and HELP_SHEET not in t]
+    assert len(bench) >= 1
+    for label in bench_plan_columns(2026):  # every column on each page: one page wide
+        assert all(_squash(label) in page for page in bench), label
+    assert all(task_id in "".join(bench) for task_id in mine["task_id"])
+    for label in SIGNATURE_LABELS:
+        assert label in bench[0], label
 
 
 def test_a_filled_form_resaved_by_libreoffice_keeps_its_print_setup_and_ingests(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pandas as pd
-from ledger_helpers import filled_progress, snapshot
+from ledger_helpers import TASKS, filled_progress, snapshot
 
 from jj123lib.cli import main
 from jj123lib.ingest import ingest_files
@@ -187,8 +187,13 @@ def test_out_never_replaces_a_device_a_fifo_or_a_folder(tmp_path: Path, capsys) 
 
 
 def test_ratings_and_league_judge_the_deadline_on_as_of(demo_data, capsys) -> None:
-    """2026Q4 is due on 2027-01-10: before it nothing is 未报送, after it every unreported task is."""
+    """2026Q4 is due on 2027-01-10: before it nothing is 未报送, after it every unreported task is.
+
+    In the demo one unit (``missing_unit``) sends nothing in Q3 or Q4; every other unit reports Q4.
+    """
     data = str(demo_data.data_dir)
+    silent = set(TASKS.loc[TASKS["lead_unit"] == demo_data.missing_unit, "task_id"])
+    assert silent
     for command in ("ratings", "league"):
         assert main([command, "--quarter", "2026Q4", "--data-dir", data, "--format", "json",
                      "--as-of", "2027-01-10"]) == 0
@@ -197,9 +202,12 @@ def test_ratings_and_league_judge_the_deadline_on_as_of(demo_data, capsys) -> No
                      "--as-of", "2027-01-11"]) == 0
         after = json.loads(capsys.readouterr().out)
         if command == "ratings":
-            assert {row["督查室灯号"] for row in before} == {"未到报送期"}
-            assert {row["督查室灯号"] for row in after} == {"未报送"}
+            pending = {row["任务编号"] for row in before if row["督查室灯号"] == "未到报送期"}
+            missing = {row["任务编号"] for row in after if row["督查室灯号"] == "未报送"}
+            assert pending == missing == silent
+            assert "未报送" not in {row["督查室灯号"] for row in before}
         else:
-            assert all(row["未报送"] == 0 for row in before) and sum(row["未报送"] for row in after) == 48
+            assert all(row["未报送"] == 0 for row in before)
+            assert sum(row["未报送"] for row in after) == len(silent)
     assert main(["league", "--quarter", "2026Q3", "--data-dir", data, "--as-of", "2026-1x-01"]) == 2
     assert "2026-1x-01" in capsys.readouterr().err

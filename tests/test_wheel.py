@@ -121,7 +121,7 @@ def _fill_plan_form(path: Path) -> None:
     """Fill a generated annual plan form the way a unit would."""
     from openpyxl import load_workbook
 
-    from jj123lib.forms import PLAN_SHEET, header_columns, plan_quarter_columns
+    from jj123lib.forms import BENCH_PLAN_SHEET, PLAN_SHEET, header_columns, plan_quarter_columns
 
     wb = load_workbook(path)
     ws = wb[PLAN_SHEET]
@@ -136,6 +136,13 @@ def _fill_plan_form(path: Path) -> None:
             values[planned] = pct
         for label, value in values.items():
             ws.cell(row, cols[label]).value = value
+    bench = wb[BENCH_PLAN_SHEET]  # national and provincial tasks need a benchmark
+    bench_cols = header_columns(bench)
+    for row in range(2, bench.max_row + 1):
+        if bench.cell(row, bench_cols["指标序号"]).value == 1:
+            bench.cell(row, bench_cols["对标对象"]).value = "昆山市（全国县域经济第一）"
+            bench.cell(row, bench_cols["成效目标级别"]).value = "省级"
+            bench.cell(row, bench_cols["成效目标"]).value = "获评省级示范"
     wb.save(path)
 
 
