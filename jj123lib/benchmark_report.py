@@ -28,8 +28,8 @@ from jj123lib.tiers import TIER_LABELS, TIERS
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["indicator_chart", "leader_benchmarks_html", "reached_goal", "standing_summary", "recognitions_won",
-           "overview_standing_html", "NO_BENCHMARK"]
+__all__ = ["SIGNALS_TABLE_COLUMNS", "signals_table", "indicator_chart", "leader_benchmarks_html", "reached_goal",
+           "standing_summary", "recognitions_won", "overview_standing_html", "NO_BENCHMARK"]
 
 NO_BENCHMARK = "年度计划尚未填报对标对象和对标指标，本节暂无内容。"
 BENCHMARK_COLOR = "#7a4f9a"  # the peer's line: a hue no light uses
@@ -45,6 +45,28 @@ def reached_goal(level: str, goal_level: str) -> bool:
     """A recognition at ``level`` reaches a 成效目标 at ``goal_level`` (GOAL_LEVELS order, highest first)."""
     won, aim = _level_rank(level), _level_rank(goal_level)
     return won is not None and aim is not None and won <= aim
+
+
+SIGNALS_TABLE_COLUMNS = ["task_id", "tier_label", "title", "leader", "lead_unit", "light", "light_label", "kind",
+                         "label", "indicator_no", "indicator", "reason"]
+
+
+def signals_table(view: BenchmarkView, rated: pd.DataFrame) -> pd.DataFrame:
+    """The quarter's signals beside each task's light (``jj123 signals``), in office task order.
+
+    ``rated`` is ``ratings.rate_quarter`` of the view's quarter; columns :data:`SIGNALS_TABLE_COLUMNS`.
+    """
+    from jj123lib.supervision import task_order
+
+    tasks = {str(r["task_id"]): r for r in records(rated)}
+    rows = []
+    for signal in records(view.signals):
+        task = tasks.get(str(signal["task_id"]), {})
+        rows.append({**{k: task.get(k, "") for k in ("tier_label", "title", "leader", "lead_unit", "light",
+                                                      "light_label")}, **signal})
+    frame = pd.DataFrame(rows, columns=SIGNALS_TABLE_COLUMNS)
+    order = sorted(range(len(frame)), key=lambda i: (task_order(str(frame["task_id"].iloc[i])), i))
+    return frame.iloc[order].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------------------------
