@@ -157,8 +157,9 @@ def _stage_text(view: BenchmarkView, task_id: str) -> str:
     row = records(rows.sort_values("quarter"))[-1]
     stage = str(row["stage"] or "—")
     details = [str(x) for x in (row.get("level"), row.get("date")) if not is_blank(x)]
-    if stage == final_stages()[0]:
-        details.append("已核实" if bool(row.get("verified")) else "待核实")
+    if stage == final_stages()[0]:  # verified in any quarter of the year at this level
+        same = rows[(rows["stage"] == stage) & (rows["level"] == row.get("level"))]
+        details.append("已核实" if bool(same["verified"].astype(bool).any()) else "待核实")
     return f"{stage}（{'，'.join(details)}）" if details else stage
 
 

@@ -127,6 +127,18 @@ def test_recognitions_won_are_verified_and_counted_once(view) -> None:
     assert list(won["goal_level"]) == ["国家级", "省级"]
 
 
+def test_stage_verified_in_an_earlier_quarter_stays_verified() -> None:
+    plan = [plan_row("P04", goal_level="省级")]
+    stages = [stage_row("2026Q3", "已认定", "P04", "省级", True), stage_row("2026Q4", "已认定", "P04", "省级", False)]
+    view = build_view(*frames(plan, [], stages), "2026Q4", {})
+    html = str(leader_benchmarks_html(view, rated_rows().assign(task_id=["P04", "X1", "X2", "X3"]), history_rows()))
+    assert "认定进展：已认定（省级，已核实）" in html
+    unverified = build_view(*frames(plan, [], [stage_row("2026Q4", "已认定", "P04", "省级", False)]), "2026Q4", {})
+    html = str(leader_benchmarks_html(unverified, rated_rows().assign(task_id=["P04", "X1", "X2", "X3"]),
+                                      history_rows()))
+    assert "认定进展：已认定（省级，待核实）" in html
+
+
 def test_overview_section(view) -> None:
     html = str(overview_standing_html(view, rated_rows()))
     assert "<h2>争先进位</h2>" in html and "本年度获得的认定（已核实）" in html
@@ -170,6 +182,7 @@ def test_leader_report_hook_shows_only_the_leaders_tasks(demo_data, monkeypatch)
     import jj123lib.benchmark_signals as module
     from jj123lib.report import leader_report_data, overview_data
 
+    monkeypatch.setattr(module, "load_benchmark_view", lambda quarter, data_dir, rules=None: empty_view(quarter))
     report = leader_report_data("陈丽蓉", "2026Q3", demo_data.data_dir)
     assert NO_BENCHMARK in report.benchmarks_html() and report.benchmark_view.empty
     mine = list(report.tasks["task_id"])

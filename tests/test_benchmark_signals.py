@@ -247,9 +247,15 @@ def test_view_for_tasks_and_reasons() -> None:
     assert empty_view("2026Q2").empty and empty_view("2026Q2").signal_reasons() == {}
 
 
-def test_load_view_without_benchmark_data_is_empty(demo_data) -> None:
-    view = load_benchmark_view("2026Q3", demo_data.data_dir)
-    assert view.empty and view.signals.empty and view.quarter == "2026Q3"
+def test_load_view_without_benchmark_data_is_empty(tmp_path) -> None:
+    from ledger_helpers import record_plan
+
+    from jj123lib.ledger import Ledger
+
+    ledger = Ledger(tmp_path / "data")
+    record_plan(ledger, "公安局", {"N07": (20.0, 45.0, 70.0, 100.0)})  # a progress plan, no benchmark
+    view = load_benchmark_view("2026Q3", ledger.data_dir)
+    assert view.empty and view.signals.empty and view.figures.empty and view.quarter == "2026Q3"
 
 
 # -- the ratings hook -----------------------------------------------------------------------------------------
