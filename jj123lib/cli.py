@@ -154,6 +154,7 @@ COMMAND_MODULES = (
     "jj123lib.benchmarks_cli",  # benchmarks (对标计划 with the quarter's values)
     "jj123lib.supervision_cli",  # cuibao, duban, verify, coordination, flags
     "jj123lib.gongwen_cli",  # bulletin (督查通报 .docx)
+    "jj123lib.signals_cli",  # signals (对标预警 beside the lights)
 )
 
 

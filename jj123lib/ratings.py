@@ -11,6 +11,8 @@ Rules (numbers from ``params/rules.yaml``, ``ratings:`` and ``scoring:``):
   no plan for the quarter → ``no_plan_light``;
 * the quarter's milestone missed → at least ``missed_milestone_min_light``; missed in
   ``missed_milestone_consecutive_red`` consecutive quarters (lead submissions saying 否) → red;
+* only when ``benchmark_signals.affects_light`` is on: a green light with a 对标 signal
+  (:mod:`jj123lib.benchmark_signals`) becomes yellow (:func:`apply_signals`);
 * an active office override replaces the light; the rule's light and reason stay beside it.
 
 League score per leader = tier-weighted mean of light points over the tasks the leader
@@ -42,7 +44,7 @@ from jj123lib.tasks import leaders as leader_names
 from jj123lib.tasks import load_tasks
 from jj123lib.tiers import TIER_LABELS, TIERS
 
-__all__ = ["RATING_COLUMNS", "LEAGUE_COLUMNS", "rate_task", "rate_quarter",
+__all__ = ["RATING_COLUMNS", "LEAGUE_COLUMNS", "rate_task", "apply_signals", "rate_quarter",
            "rating_history", "league_table", "transition_counts", "describe_rules"]
 
 
@@ -77,6 +79,7 @@ class _Context:
     as_of: date
     rules: dict[str, Any]
     verifications: dict[str, list[dict[str, Any]]]  # task → active decisions, oldest first
+    ledger: Ledger | None = None  # read for 对标 signals only when they affect the light
     # Memos of this context's results (never handed out: callers get copies).
     rated: dict[str, pd.DataFrame] = field(default_factory=dict)
     leagues: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -144,7 +147,7 @@ def _build_context(ledger: Ledger, tasks: pd.DataFrame | None, rules: dict[str, 
     plan = {(r["task_id"], r["quarter"]): r for r in records(ledger.plan())}
     overrides = {(r["task_id"], r["quarter"]): r for r in records(ledger.overrides(active_only=True))}
     return _Context(table, rating_rules(rule_set), scoring_rules(rule_set), lead, co, plan, overrides, as_of,
-                    rule_set, ledger.task_decisions())
+                    rule_set, ledger.task_decisions(), ledger)
 
 
 def _rule_light(task: Any, quarter: str, ctx: _Context) -> tuple[str, str, float | None]:
@@ -249,6 +252,25 @@ def rate_task(actual: float | None, planned: float | None, met: bool | None, sta
     return light, "；".join(reasons), gap
 
 
+def apply_signals(light: str, reason: str, signals: list[str]) -> tuple[str, str]:
+    """A green light with 对标 signals becomes yellow, the signals added to its reason; others unchanged.
+
+    Called only when the rules turn ``benchmark_signals.affects_light`` on.
+    """
+    if light != "green" or not signals:
+        return light, reason
+    return "yellow", f"{reason}；对标预警：{'；'.join(signals)}，降为{lights.LABELS['yellow']}"
+
+
+def _signal_reasons(quarter: str, ctx: _Context) -> dict[str, list[str]]:
+    """Task → 对标 signals of the quarter, read only when they affect the light (else none)."""
+    from jj123lib.benchmark_signals import load_benchmark_view, signal_rules
+
+    if ctx.ledger is None or not signal_rules(ctx.rules)["affects_light"]:
+        return {}
+    return load_benchmark_view(quarter, ctx.ledger, ctx.rules).signal_reasons()
+
+
 def _rate(quarter: str, ctx: _Context) -> pd.DataFrame:
     """The quarter's rated rows, computed once per context. Shared: callers must not modify it."""
     frame = ctx.rated.get(quarter)
@@ -259,9 +281,11 @@ def _rate(quarter: str, ctx: _Context) -> pd.DataFrame:
 
 def _rate_rows(quarter: str, ctx: _Context) -> pd.DataFrame:
     rows = []
+    signals = _signal_reasons(quarter, ctx)
     for task in _rows(ctx.tasks):
         key = (task.task_id, quarter)
         rule_light, rule_reason, gap = _rule_light(task, quarter, ctx)
+        rule_light, rule_reason = apply_signals(rule_light, rule_reason, signals.get(task.task_id, []))
         override = ctx.overrides.get(key)
         sub = ctx.lead.get(key) or {}
         planned_row = ctx.plan.get(key) or {}
@@ -440,4 +464,14 @@ def describe_rules(rules: dict[str, Any] | None = None, *, leader_scores: bool =
     ] + ([
         f"市领导得分 = 其牵头任务灯号分值按层级加权的平均数；分值：{points}；层级权重：{weights}。",
         "得分相同的，红灯与未报送项数少者在前；仍相同的，已完成项数多者在前；再相同的并列。",
-    ] if leader_scores else [])
+    ] if leader_scores else []) + _signal_rule_sentences(rule_set)
+
+
+def _signal_rule_sentences(rule_set: dict[str, Any]) -> list[str]:
+    """The 对标 rule, said only when it changes lights (by default the signals are shown, not rated)."""
+    from jj123lib.benchmark_signals import signal_rules
+
+    if not signal_rules(rule_set)["affects_light"]:
+        return []
+    return [f"对标预警（位次下降、落后标杆、未达序时目标、认定停滞）按规则文件 benchmark_signals 判定；"
+            f"有对标预警的{lights.LABELS['green']}任务降为{lights.LABELS['yellow']}。"]

@@ -12,7 +12,8 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, ClassVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
@@ -40,6 +41,9 @@ from jj123lib.rules import rules_source
 from jj123lib.scope import leader_data_fingerprint, show_leader_scores, tasks_data_as_of
 from jj123lib.supervision import records
 from jj123lib.tiers import TIER_LABELS, TIERS
+
+if TYPE_CHECKING:
+    from jj123lib.benchmark_signals import BenchmarkView
 
 __all__ = ["LeaderReport", "NEXT_QUARTER_COLUMNS", "OverviewReport", "ExploreData", "leader_report_data",
            "overview_data", "explore_data", "Item", "Supervision", "load_supervision"]
@@ -254,7 +258,7 @@ class LeaderReport(_Sections):
 
     SECTIONS: ClassVar[tuple[str, ...]] = (
         "header_html", "summary_html", "coordination_html", "lagging_html", "duban_html",
-        "tasks_html", "charts_html", "progress_html", "problems_html",  # 任务进展 and its parts
+        "tasks_html", "charts_html", "progress_html", "problems_html", "benchmarks_html",  # 任务进展, 对标
         "next_quarter_html", "opinions_html", "quota_html", "rules_html")
 
     leader: str
@@ -443,6 +447,18 @@ class LeaderReport(_Sections):
         figs = [figure_html(fig, alt=f"{title}：计划与实际累计进度") for title, fig in self.trajectory_figures()]
         body = Markup(f'<div class="jj-figure-grid">{"".join(figs)}</div>')
         return section("进度轨迹", body, note="虚线为计划累计进度，实线为实际累计进度；圆点颜色为当季灯号。", level=3)
+
+    @cached_property
+    def benchmark_view(self) -> BenchmarkView:
+        """对标 data of this leader's tasks (:mod:`jj123lib.benchmark_signals`; empty without benchmarks)."""
+        from jj123lib.benchmark_signals import load_benchmark_view
+
+        return load_benchmark_view(self.quarter, self.data_dir).for_tasks(self.tasks["task_id"])
+
+    def benchmarks_html(self) -> Markup:
+        from jj123lib.benchmark_report import leader_benchmarks_html
+
+        return leader_benchmarks_html(self.benchmark_view, self.tasks, self.history)
 
     def progress_html(self) -> Markup:
         return section("工作进展", _items_html(_items(self.tasks, "progress"), "各责任单位本季度未报送工作进展。"),
@@ -676,8 +692,8 @@ class OverviewReport(_Sections):
 
     SECTIONS: ClassVar[tuple[str, ...]] = (
         "header_html", "summary_html", "alerts_html", "cuibao_html", "duban_html", "awaiting_html",
-        "register_html", "flags_html", "grid_html", "distribution_html", "league_html", "transitions_html",
-        "quota_html", "not_submitted_html", "rules_html")
+        "register_html", "flags_html", "grid_html", "distribution_html", "standing_html", "league_html",
+        "transitions_html", "quota_html", "not_submitted_html", "rules_html")
 
     quarter: str
     data_dir: str
@@ -789,6 +805,18 @@ class OverviewReport(_Sections):
         fig = distribution_chart(dist)
         body = Markup(table(columns, rows) + figure_html(fig, alt="各层级任务灯号分布"))
         return section("各层级灯号分布", body)
+
+    @cached_property
+    def benchmark_view(self) -> BenchmarkView:
+        """The quarter's 对标 data (:mod:`jj123lib.benchmark_signals`; empty without benchmarks)."""
+        from jj123lib.benchmark_signals import load_benchmark_view
+
+        return load_benchmark_view(self.quarter, self.data_dir)
+
+    def standing_html(self) -> Markup:
+        from jj123lib.benchmark_report import overview_standing_html
+
+        return overview_standing_html(self.benchmark_view, self.rated)
 
     def league_html(self) -> Markup:
         if not self.show_scores:  # the office ranks units (jj123 league --by unit), not its vice-mayors
