@@ -41,7 +41,8 @@ from jj123lib.supervision import parse_date, records, task_order
 __all__ = ["OUTCOMES", "DONE", "BASIC", "UNDONE", "PLAN_COLUMNS", "VALUE_COLUMNS", "RECOGNITION_COLUMNS",
            "OUTCOME_COLUMNS", "UNIT_COLUMNS", "BREAKDOWN_COLUMNS", "AnnualInputs", "AnnualReview",
            "annual_rules", "goal_levels", "final_quarter", "load_inputs", "review", "annual_review",
-           "validate_year", "LEADER_COLUMNS"]
+           "validate_year", "LEADER_COLUMNS", "TABLES", "outcomes_view", "units_view", "breakdown_view",
+           "leaders_view", "describe_annual_rules"]
 
 DONE, BASIC, UNDONE = "完成", "基本完成", "未完成"
 OUTCOMES: tuple[str, ...] = (DONE, BASIC, UNDONE)
@@ -494,6 +495,14 @@ class AnnualReview:
     def counts(self) -> dict[str, int]:
         return {o: int((self.outcomes["outcome"] == o).sum()) for o in OUTCOMES}
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The review's tables with Chinese headers, keyed as :data:`TABLES`."""
+        return {"outcomes": outcomes_view(self.outcomes), "units": units_view(self.units),
+                "breakdown": breakdown_view(self.breakdown), "leaders": leaders_view(self.leaders)}
+
+    def describe_rules(self) -> list[str]:
+        return describe_annual_rules(self.rules)
+
 
 def review(inputs: AnnualInputs, rules: dict[str, Any]) -> AnnualReview:
     """The review of ``inputs`` under ``rules`` (the whole rules dict); pure."""
@@ -533,3 +542,82 @@ def annual_review(year: object, data_dir: str | os.PathLike[str] | Ledger | None
     rule_set = load_rules() if rules is None else rules
     return review(load_inputs(y, data_dir, as_of=as_of, tasks=tasks, rules=rules), rule_set)
 
+
+
+# ----------------------------------------------------------------------------------------------
+# Chinese views (exports, reports) and the rules as sentences
+# ----------------------------------------------------------------------------------------------
+OUTCOME_VIEW = {"task_id": "任务编号", "tier_label": "层级", "title": "任务名称", "leader": "牵头市领导",
+                "lead_unit": "牵头单位", "co_units": "配合单位", "final_pct": "实际累计进度(%)",
+                "progress_quarter": "进度所属季度", "milestones": "节点目标完成(季度)", "verified_done": "已核实销号",
+                "targets": "指标目标达到(项)", "goal_level": "成效目标", "recognition_level": "获得认定(已核实)",
+                "outcome": "考评结果", "reason": "依据"}
+UNIT_VIEW = {"group_label": "分组", "rank": "组内名次", "unit": "责任单位", "score": "年度得分", "base": "基础分",
+             "bonus": "认定加分", "deduction": "扣分", "n_tasks": "承担任务", "n_lead": "牵头任务", DONE: DONE,
+             BASIC: BASIC, UNDONE: UNDONE, "recognitions": "获认定(项)", "missing": "未报送(季度)",
+             "late": "迟报(季度)", "overdue_duban": "督办逾期(件)"}
+BREAKDOWN_VIEW = {"unit": "责任单位", "item": "项目", "ref": "对象", "points": "分值", "reason": "说明"}
+LEADER_VIEW = {"leader": "牵头市领导", "n_tasks": "牵头任务", DONE: DONE, BASIC: BASIC, UNDONE: UNDONE,
+               "unfinished": "未评为完成的任务", "recognitions": "获认定的任务", "score": "得分"}
+TABLES = {"outcomes": "任务考评结果", "units": "责任单位得分", "breakdown": "得分明细", "leaders": "市领导汇总"}
+
+
+def _yes_no(value: object) -> object:
+    return "是" if value is True else "否" if value is False else value
+
+
+def outcomes_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """Outcomes with Chinese headers (lists joined, counts as "met/planned")."""
+    out = frame.copy()
+    out["co_units"] = ["、".join(u) for u in out["co_units"]]
+    out["milestones"] = [f"{m}/{p}" for m, p in zip(out["milestones_met"], out["milestones_planned"])]
+    out["targets"] = [f"{r}/{n}" if n else "—" for r, n in zip(out["n_targets_reached"], out["n_targets"])]
+    out["verified_done"] = out["verified_done"].map(_yes_no)
+    return out.loc[:, list(OUTCOME_VIEW)].rename(columns=OUTCOME_VIEW)
+
+
+def units_view(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.loc[:, list(UNIT_VIEW)].rename(columns=UNIT_VIEW)
+
+
+def breakdown_view(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["points"] = [round(float(p), 2) for p in out["points"]]
+    return out.loc[:, list(BREAKDOWN_VIEW)].rename(columns=BREAKDOWN_VIEW)
+
+
+def leaders_view(frame: pd.DataFrame) -> pd.DataFrame:
+    columns = [c for c in LEADER_VIEW if c in frame.columns]
+    return frame.loc[:, columns].rename(columns=LEADER_VIEW)
+
+
+def describe_annual_rules(r: dict[str, Any]) -> list[str]:
+    """The review's rules in force (:func:`annual_rules`), as Chinese sentences."""
+    def n(value: float) -> str:
+        return f"{round(value, 2):g}"
+
+    complete = [f"实际累计进度不低于 {n(r['complete_min_progress'])}%",
+                f"节点目标完成的季度占计划季度的比例不低于 {n(r['complete_min_milestones'] * 100)}%"]
+    if r["complete_verified"]:
+        complete.append("经督查室核实销号（仅自评已完成不算）")
+    if r["complete_targets"]:
+        complete.append("设有 2026 目标值的对标指标全部达到（最近一次报送值不低于目标值）")
+    if r["complete_recognition"]:
+        complete.append("设有成效目标的，获得目标级别及以上、经核实的“已认定”")
+    points = "、".join(f"{k} {n(v)} 分" for k, v in r["outcome_points"].items())
+    bonus = "、".join(f"{k} +{n(v)}" for k, v in r["recognition_points"].items() if v)
+    weights = "、".join(f"{n(v)}" for v in r["tier_weights"].values())
+    return [
+        "考评季度为当年第四季度；第四季度尚无报送时，以已报送的最近季度为准。",
+        "完成：同时满足——" + "；".join(complete) + "。",
+        f"基本完成：不满足完成条件，但实际累计进度不低于 {n(r['basic_min_progress'])}%、节点目标完成比例不低于 "
+        f"{n(r['basic_min_milestones'] * 100)}%，设有指标目标的达到比例不低于 {n(r['basic_min_targets'] * 100)}%。",
+        "其余为未完成；牵头单位全年未报送实际累计进度的，为未完成。",
+        f"责任单位年度得分 = 基础分 + 认定加分 − 扣分。基础分为承担任务结果分值（{points}）的加权平均，"
+        f"权重 = 层级权重（全国、全省、重点突破依次 {weights}）× 角色权重（牵头 {n(r['lead_weight'])}、"
+        f"配合 {n(r['co_weight'])}）。",
+        f"认定加分：牵头任务获经核实的“已认定”，按最高级别每项任务加一次（{bonus or '不加分'}）。",
+        f"扣分：每个季度未报送扣 {n(r['missing'])} 分、迟报扣 {n(r['late'])} 分；每件督办事项逾期未反馈扣 "
+        f"{n(r['overdue_duban'])} 分。",
+        "单位按 params/units.yaml 的分组分别排名，同分并列；每项加减分见“得分明细”，可据此逐项复核。",
+    ]

@@ -153,6 +153,7 @@ COMMAND_MODULES = (
     "jj123lib.batch_cli",  # batch (reports: notebooks → HTML → PDF)
     "jj123lib.supervision_cli",  # cuibao, duban, verify, coordination, flags
     "jj123lib.gongwen_cli",  # bulletin (督查通报 .docx)
+    "jj123lib.annual_cli",  # annual (年度考评)
 )
 
 
