@@ -77,9 +77,9 @@ def _text(result: AnnualReview, demo: bool) -> str:
     head = (f"{_title(result)}（考评季度 {result.final_quarter or '无报送'}，判断日期 {result.as_of.isoformat()}）"
             + ("【示例数据】" if demo else ""))
     parts = [head, "，".join(f"{o} {counts[o]} 项" for o in OUTCOMES) + f"，共 {len(result.outcomes)} 项。", "",
-             "【任务考评结果】", render_frame(tables["outcomes"].drop(columns=["任务名称", "配合单位", "依据"]), "table"),
-             "【考评依据】", *[f"{t} {o}：{r}" for t, o, r in zip(result.outcomes["task_id"], result.outcomes["outcome"],
-                                                          result.outcomes["reason"])], ""]
+             "【任务考评结果】", render_frame(tables["outcomes"].drop(columns=["任务名称", "配合单位", "依据"]), "table")]
+    rows = zip(result.outcomes["task_id"], result.outcomes["outcome"], result.outcomes["reason"])
+    parts += ["【考评依据】", *[f"{task} {outcome}：{reason}" for task, outcome, reason in rows], ""]
     for group in GROUPS:
         part = tables["units"][tables["units"]["分组"] == GROUP_LABELS[group]]
         if len(part):
@@ -123,7 +123,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     annual.add_argument("--as-of", help="判断日期 YYYY-MM-DD（默认：今天，北京时间）")
     annual.add_argument("--format", choices=EXPORT_FORMATS, default="table", help="输出格式 (default: table)")
     annual.add_argument("--table", choices=("outcomes", "units", "breakdown", "leaders"), default="outcomes",
-                        help="csv 输出哪张表：outcomes 任务结果、units 单位得分、breakdown 得分明细、leaders 市领导汇总")
+                        help="csv 输出哪张表：outcomes 任务结果、units 单位得分、breakdown 得分明细、"
+                             "leaders 市领导汇总")
     annual.add_argument("--out", help="输出文件（xlsx 格式必填）")
     annual.add_argument("--data-dir", help="数据目录（默认：$JJ123_DATA_DIR 或 ./data）")
     annual.set_defaults(handler=cmd_annual)
