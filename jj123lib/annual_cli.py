@@ -77,7 +77,8 @@ def _text(result: AnnualReview, demo: bool) -> str:
     head = (f"{_title(result)}（考评季度 {result.final_quarter or '无报送'}，判断日期 {result.as_of.isoformat()}）"
             + ("【示例数据】" if demo else ""))
     parts = [head, "，".join(f"{o} {counts[o]} 项" for o in OUTCOMES) + f"，共 {len(result.outcomes)} 项。", "",
-             "【任务考评结果】", render_frame(tables["outcomes"].drop(columns=["任务名称", "配合单位", "依据"]), "table")]
+             "【任务考评结果】",
+             render_frame(tables["outcomes"].drop(columns=["任务名称", "配合单位", "依据"]), "table")]
     rows = zip(result.outcomes["task_id"], result.outcomes["outcome"], result.outcomes["reason"])
     parts += ["【考评依据】", *[f"{task} {outcome}：{reason}" for task, outcome, reason in rows], ""]
     for group in GROUPS:
