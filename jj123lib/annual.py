@@ -32,8 +32,9 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.exceptions import ParameterError, RulesError
+from jj123lib.exceptions import RulesError
 from jj123lib.ledger import Ledger
+from jj123lib.parameters import validate_year
 from jj123lib.responsible_units import GROUPS, UnitInfo, load_units
 from jj123lib.rules import load_rules, scoring_rules
 from jj123lib.supervision import parse_date, records, task_order
@@ -328,12 +329,13 @@ def _judge(facts: _Facts, final: str | None, r: dict[str, Any], levels: tuple[st
     ]
     if target_ratio is not None:
         basic_checks.append((target_ratio >= r["basic_min_targets"], f"指标目标 {reached}/{n_targets} 项达到",
-                             f"指标目标 {reached}/{n_targets} 项达到（须 ≥{_ratio(r['basic_min_targets'])}）"))
+                             f"指标目标 {reached}/{n_targets} 项达到（须 ≥{_ratio(r['basic_min_targets'])}："
+                             f"{_missed_targets(facts)}）"))
     short = "；".join(bad for ok, _, bad in done_checks if not ok)
     if all(ok for ok, _, _ in basic_checks):
         good = "；".join(text for _, text, _ in basic_checks)
         return BASIC, f"{good}；未达完成：{short}"
-    return UNDONE, "；".join(bad for ok, _, bad in basic_checks if not ok) + f"；未达完成：{short}"
+    return UNDONE, "；".join(bad for ok, _, bad in basic_checks if not ok)
 
 
 def _missed_targets(facts: _Facts) -> str:
@@ -521,17 +523,6 @@ def review(inputs: AnnualInputs, rules: dict[str, Any]) -> AnnualReview:
     return AnnualReview(year=inputs.year, as_of=inputs.as_of, final_quarter=final_quarter(inputs),
                         outcomes=outcomes, units=units, breakdown=pd.DataFrame(breakdown, columns=BREAKDOWN_COLUMNS),
                         leaders=_leaders(outcomes, r), recognitions=won.reset_index(drop=True), rules=r)
-
-
-def validate_year(value: object, tasks: pd.DataFrame | None = None) -> int:
-    """A review year the task table covers (``2026``)."""
-    from jj123lib.tasks import task_years
-
-    text = str(value).strip()
-    years = task_years(tasks)
-    if not text.isdigit() or (years and int(text) not in years) or not 2000 <= int(text) <= 2100:
-        raise ParameterError("year", value, [str(y) for y in years], "应为任务表所属年度，如 2026")
-    return int(text)
 
 
 def annual_review(year: object, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
