@@ -234,6 +234,7 @@ class ReportStepError(Jj123Error):
         "pdf": "生成 PDF",
         "write_pdf": "写入 PDF",
         "worker": "启动报告进程",
+        "docx": "生成 Word 文档",
         "batch": "批量生成",
     }
 
