@@ -34,7 +34,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     batch = sub.add_parser("batch", help="批量生成督查报告（HTML 与 PDF）(render all reports)",
                            description="生成每位牵头市领导的督查报告和季度总览：HTML、PDF、index.html、manifest.json。"
-                                       "输入未变化的报告自动跳过（--force 强制重新生成）。--year 生成年度考评（HTML、PDF、Word 通报）。")
+                                       "输入未变化的报告自动跳过（--force 强制重新生成）。"
+                                       "--year 生成年度考评（HTML、PDF、Word 通报）。")
     period = batch.add_mutually_exclusive_group(required=True)
     period.add_argument("--quarter", help="季度，如 2026Q3")
     period.add_argument("--year", help="年度考评：年度，如 2026（生成年度考评 HTML、PDF 与 Word 通报）")
