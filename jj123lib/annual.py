@@ -38,15 +38,19 @@ from jj123lib.parameters import validate_year
 from jj123lib.responsible_units import GROUPS, UnitInfo, load_units
 from jj123lib.rules import load_rules, scoring_rules
 from jj123lib.supervision import parse_date, records, task_order
+from jj123lib.tiers import TIERS
 
-__all__ = ["OUTCOMES", "DONE", "BASIC", "UNDONE", "PLAN_COLUMNS", "VALUE_COLUMNS", "RECOGNITION_COLUMNS",
-           "OUTCOME_COLUMNS", "UNIT_COLUMNS", "BREAKDOWN_COLUMNS", "AnnualInputs", "AnnualReview",
+__all__ = ["OUTCOMES", "DONE", "BASIC", "UNDONE", "OUTCOME_LIGHTS", "PLAN_COLUMNS", "VALUE_COLUMNS",
+           "RECOGNITION_COLUMNS", "OUTCOME_COLUMNS", "UNIT_COLUMNS", "BREAKDOWN_COLUMNS", "AnnualInputs",
+           "AnnualReview",
            "annual_rules", "goal_levels", "final_quarter", "load_inputs", "review", "annual_review",
            "validate_year", "LEADER_COLUMNS", "TABLES", "outcomes_view", "units_view", "breakdown_view",
            "leaders_view", "describe_annual_rules"]
 
 DONE, BASIC, UNDONE = "完成", "基本完成", "未完成"
 OUTCOMES: tuple[str, ...] = (DONE, BASIC, UNDONE)
+# Each outcome shown in the colour of the light it resembles (lights.py); the label stays the outcome's.
+OUTCOME_LIGHTS = {DONE: "done", BASIC: "yellow", UNDONE: "red"}
 # The benchmark contract's columns (jj123lib.benchmarks); used for empty frames when it is absent.
 PLAN_COLUMNS = ["task_id", "peers", "indicator_no", "indicator", "definition", "source", "unit", "baseline",
                 "target", "benchmark_value", "target_rank", "goal_level", "goal_text"]
@@ -597,7 +601,7 @@ def describe_annual_rules(r: dict[str, Any]) -> list[str]:
         complete.append("设有成效目标的，获得目标级别及以上、经核实的“已认定”")
     points = "、".join(f"{k} {n(v)} 分" for k, v in r["outcome_points"].items())
     bonus = "、".join(f"{k} +{n(v)}" for k, v in r["recognition_points"].items() if v)
-    weights = "、".join(f"{n(v)}" for v in r["tier_weights"].values())
+    weights = "、".join(n(r["tier_weights"][tier]) for tier in TIERS)
     return [
         "考评季度为当年第四季度；第四季度尚无报送时，以已报送的最近季度为准。",
         "完成：同时满足——" + "；".join(complete) + "。",

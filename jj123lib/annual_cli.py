@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = ["register", "cmd_annual", "review_xlsx", "review_json"]
 
-OUTCOME_FILLS = {"完成": "#2E7D32", "基本完成": "#F9A825", "未完成": "#C62828"}
 
 
 def _marked(frame: pd.DataFrame, demo: bool) -> pd.DataFrame:
@@ -42,12 +41,14 @@ def review_xlsx(result: AnnualReview, demo: bool) -> bytes:
     """The 考评表: one sheet per table, then the rules; outcomes coloured, printed A4 landscape."""
     import pandas as pd
 
-    from jj123lib.annual import TABLES
+    from jj123lib.annual import OUTCOME_LIGHTS, TABLES
+    from jj123lib.lights import COLORS
     from jj123lib.xlsx_export import Sheet, sheets_to_xlsx
 
+    fills = {outcome: COLORS[light] for outcome, light in OUTCOME_LIGHTS.items()}
     tables = result.tables()
     sheets = [Sheet(TABLES[key], _marked(frame, demo), ("考评结果",) if key == "outcomes" else (),
-                    OUTCOME_FILLS if key == "outcomes" else {}) for key, frame in tables.items()]
+                    fills if key == "outcomes" else {}) for key, frame in tables.items()]
     rules = pd.DataFrame({"序号": range(1, len(result.describe_rules()) + 1), "考评规则": result.describe_rules()})
     sheets.append(Sheet("考评规则", _marked(rules, demo)))
     return sheets_to_xlsx(sheets, demo=demo, header=_title(result))

@@ -72,7 +72,7 @@ def build_annual(result: AnnualReview, meta: DocMeta) -> DocxDocument:
         _heading2(doc, f"（{_NUMERALS[index]}）{GROUP_LABELS[group]}")
         mine = result.units[result.units["group"] == group]
         rows = [["—" if r["rank"] is None else r["rank"], r["unit"], _score(r["score"]), _score(r["base"]),
-                 _score(r["bonus"]), _score(-r["deduction"]), f"{r[DONE]}/{r[BASIC]}/{r[UNDONE]}"]
+                 _score(r["bonus"]), _score(-r["deduction"] or 0.0), f"{r[DONE]}/{r[BASIC]}/{r[UNDONE]}"]
                 for r in records(mine)]
         _table(doc, ["名次", "责任单位", "得分", "基础分", "加分", "扣分", "完成/基本/未完成"], rows,
                [14, 44, 18, 18, 16, 16, 30])

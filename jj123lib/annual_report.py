@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import pandas as pd
 
-from jj123lib.annual import BASIC, DONE, OUTCOMES, UNDONE, AnnualReview, annual_review
+from jj123lib.annual import BASIC, DONE, OUTCOME_LIGHTS, OUTCOMES, UNDONE, AnnualReview, annual_review
 from jj123lib.clock import china_today
 from jj123lib.datadir import DEMO_BANNER, is_demo
 from jj123lib.fingerprint import data_fingerprint, short
@@ -27,10 +27,6 @@ from jj123lib.supervision import records
 from jj123lib.tiers import TIER_LABELS, TIERS
 
 __all__ = ["AnnualReport", "annual_review_data", "OUTCOME_LIGHTS", "outcome_badge"]
-
-# Each outcome shown in the colour of the light it resembles (labels stay the outcome's own words).
-OUTCOME_LIGHTS = {DONE: "done", BASIC: "yellow", UNDONE: "red"}
-
 
 def outcome_badge(outcome: str) -> Markup:
     return badge(OUTCOME_LIGHTS.get(outcome, "missing"), outcome)
@@ -138,7 +134,7 @@ class AnnualReport(_Sections):
             for r in records(mine):
                 items = "；".join(f"{d['item']} {_num(d['points'])}：{d['reason']}" for d in details.get(r["unit"], []))
                 rows.append(["—" if r["rank"] is None else str(r["rank"]), r["unit"], _num(r["score"]),
-                             _num(r["base"]), _num(r["bonus"]), _num(-r["deduction"]),
+                             _num(r["base"]), _num(r["bonus"]), _num(-r["deduction"] or 0.0),
                              f"{r[DONE]}/{r[BASIC]}/{r[UNDONE]}", items or "—"])
             columns = [("名次", "num"), ("责任单位", ""), ("年度得分", "num"), ("基础分", "num"), ("认定加分", "num"),
                        ("扣分", "num"), ("完成/基本/未完成", "center"), ("加减分明细", "wrap")]

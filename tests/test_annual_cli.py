@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from jj123lib.cli import main
+from jj123lib.lights import COLORS
 
 AS_OF = "2026-11-29"
 
@@ -69,7 +70,8 @@ def test_xlsx_is_a_formatted_review_sheet_libreoffice_prints(capsys, demo_data, 
     column = header.index("考评结果") + 1
     assert sheet.max_row == 49 and sheet.freeze_panes == "A2" and sheet.page_setup.orientation == "landscape"
     fills = {sheet.cell(r, column).value: sheet.cell(r, column).fill.fgColor.rgb for r in range(2, 50)}
-    assert fills.get("未完成") == "00C62828" and fills.get("基本完成") == "00F9A825"
+    assert fills.get("未完成") == "00" + COLORS["red"].lstrip("#").upper()
+    assert fills.get("基本完成") == "00" + COLORS["yellow"].lstrip("#").upper()
     assert "年度考评表" in (sheet.oddHeader.center.text or "")
     profile = tmp_path / "lo-profile"
     subprocess.run([shutil.which("soffice") or "soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
