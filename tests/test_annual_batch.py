@@ -106,3 +106,22 @@ def test_cli_refuses_leader_and_bad_year(demo_data, capsys: pytest.CaptureFixtur
     assert main(["batch", "--year", "2026", "--formats", "xlsx", "--data-dir", data, "--out", str(tmp_path)]) == 2
     assert not (tmp_path / "manifest.json").exists()
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_fingerprint_follows_the_days_effect_on_the_review(demo_data, tmp_path: Path) -> None:
+    """A deadline passing or a 督办 falling overdue changes the review: its outputs must not be skipped."""
+    from datetime import date
+
+    from jj123lib.annual_batch import annual_job
+    from jj123lib.duban import issue_duban
+
+    data = tmp_path / "data"
+    shutil.copytree(demo_data.data_dir, data)
+    issue_duban("2026Q3", data, as_of="2026-10-12", by="督查室")  # due 2026-10-27
+
+    def fingerprint(day: date) -> str:
+        return annual_job(2026, data, tmp_path / "out", NOTEBOOK_DIR, 600, day).fingerprint
+
+    assert fingerprint(date(2026, 10, 20)) == fingerprint(date(2026, 10, 27))  # nothing changed in between
+    assert fingerprint(date(2026, 10, 27)) != fingerprint(date(2026, 10, 28))  # 督办 overdue from the 28th
+    assert fingerprint(date(2026, 12, 1)) != fingerprint(date(2027, 1, 11))  # the Q4 deadline passed
