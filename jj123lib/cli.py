@@ -155,6 +155,7 @@ COMMAND_MODULES = (
     "jj123lib.supervision_cli",  # cuibao, duban, verify, coordination, flags
     "jj123lib.gongwen_cli",  # bulletin (督查通报 .docx)
     "jj123lib.signals_cli",  # signals (对标预警 beside the lights)
+    "jj123lib.annual_cli",  # annual (年度考评)
 )
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "validate_leader",
     "validate_data_dir",
     "validate_quarter",
+    "validate_year",
     "validate_params",
     "undeclared_names",
     "check_notebook_namespace",
@@ -46,6 +47,7 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[str, ...]] = {
     "leader": ("leader", "quarter", "data_dir"),
     "overview": ("quarter", "data_dir"),
     "explore": ("quarter", "data_dir"),
+    "annual": ("year", "data_dir"),
 }
 
 # Names IPython itself puts into a kernel's namespace (besides the ``_``-prefixed ones).
@@ -115,16 +117,33 @@ def validate_quarter(value: object, tasks: pd.DataFrame | None = None, name: str
     return quarter
 
 
+def validate_year(value: object, tasks: pd.DataFrame | None = None) -> int:
+    """A year the task table covers (``2026``; any four-digit year when the notice names none)."""
+    from jj123lib.tasks import task_years  # lazily: pandas
+
+    text = str(value).strip()
+    years = task_years(tasks)
+    if not (len(text) == 4 and text.isdigit()) or (years and int(text) not in years):
+        raise ParameterError("year", value, [str(y) for y in years], "应为任务表所属的年度，如 2026")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class ReportParams:
     """Validated parameters of one report, as passed to papermill."""
 
-    kind: str  # leader | overview | explore
-    quarter: str
+    kind: str  # leader | overview | explore | annual
+    quarter: str  # an annual report's: its year's Q4
     data_dir: str
     leader: str | None = None
 
+    @property
+    def year(self) -> int:
+        return int(self.quarter[:4])
+
     def as_papermill(self) -> dict[str, str]:
+        if self.kind == "annual":
+            return {"year": str(self.year), "data_dir": self.data_dir}
         values: dict[str, str] = {"quarter": self.quarter, "data_dir": self.data_dir}
         if self.kind == "leader":
             assert self.leader is not None
@@ -142,6 +161,9 @@ def validate_params(kind: str, quarter: object, data_dir: str | os.PathLike[str]
     if kind not in NOTEBOOK_PARAMETERS:
         raise ParameterError("kind", kind, list(NOTEBOOK_PARAMETERS))
     tasks = load_tasks()
+    if kind == "annual":  # ``quarter`` is the year (or any quarter of it)
+        year = validate_year(str(quarter)[:4] if len(str(quarter)) == 6 else quarter, tasks)
+        return ReportParams(kind=kind, quarter=f"{year}Q4", data_dir=str(validate_data_dir(data_dir)))
     q = validate_quarter(quarter, tasks)
     folder = validate_data_dir(data_dir)
     name = validate_leader(leader, tasks) if kind == "leader" else None
@@ -181,6 +203,7 @@ def check_notebook_namespace(kind: str, namespace: Mapping[str, object], allowed
     if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
         raise NotebookParameterError("data_dir", data_dir, hint="应为文件夹路径")
     try:
-        return validate_params(kind, namespace["quarter"], data_dir, namespace.get("leader"))
+        period = namespace["year"] if kind == "annual" else namespace["quarter"]
+        return validate_params(kind, period, data_dir, namespace.get("leader"))
     except ParameterError as exc:
         raise NotebookParameterError(exc.name, exc.value, exc.valid, exc.hint) from None

@@ -44,7 +44,7 @@ REPORT_FORMATS = ("html", "pdf")  # the notebook reports' formats; docx is the d
 DOCX = "docx"
 MANIFEST = "manifest.json"
 INDEX = "index.html"
-NOTEBOOKS = {"leader": "leader_report.ipynb", "overview": "quarterly_overview.ipynb"}
+NOTEBOOKS = {"leader": "leader_report.ipynb", "overview": "quarterly_overview.ipynb", "annual": "annual_review.ipynb"}
 REPORTS_ROOT = Path("reports")
 DEMO_SUBDIR = "demo"
 MANIFEST_SCHEMA = 2  # 2: "documents" (the Word documents) beside "reports"
@@ -57,7 +57,7 @@ Entry = dict[str, Any]
 class ReportJob:
     """One report to render; plain data so it pickles to a worker process."""
 
-    kind: str  # leader | overview
+    kind: str  # leader | overview | annual (the year-end review; its period is the year)
     leader: str | None
     name: str  # file stem: leader slug or "overview"
     title: str
@@ -69,7 +69,7 @@ class ReportJob:
 
     @property
     def key(self) -> str:
-        return f"leader:{self.leader}" if self.kind == "leader" else "overview"
+        return f"leader:{self.leader}" if self.kind == "leader" else self.kind
 
     @property
     def html(self) -> str:
@@ -86,7 +86,7 @@ class ReportJob:
 
 def entry_key(entry: Entry) -> str:
     """The key of a manifest entry, as :attr:`ReportJob.key`."""
-    return f"leader:{entry['leader']}" if entry["kind"] == "leader" else "overview"
+    return f"leader:{entry['leader']}" if entry["kind"] == "leader" else str(entry["kind"])
 
 
 def default_out_dir(quarter: str, data_dir: str | os.PathLike[str]) -> Path:
@@ -408,13 +408,15 @@ def merge_documents(entries: dict[str, Entry]) -> list[Entry]:
     return sorted(entries.values(), key=lambda e: (order.get(str(e["kind"]), 3), str(e.get("item") or "")))
 
 
-def write_manifest(out_dir: Path, *, quarter: str, data_dir: Path, demo: bool, formats: Sequence[str],
+def write_manifest(out_dir: Path, *, quarter: str | None, data_dir: Path, demo: bool, formats: Sequence[str],
                    generated_at: str, seconds: float, reports: list[Entry],
-                   supervision: dict[str, int] | None = None, documents: list[Entry] | None = None) -> dict[str, Any]:
+                   supervision: dict[str, int] | None = None, documents: list[Entry] | None = None,
+                   year: int | None = None) -> dict[str, Any]:
     """Write ``out_dir/manifest.json`` atomically; returns the document.
 
     ``supervision`` holds the counts of the supervision loop the index shows (催报, 督办, 待核实…);
-    ``documents`` the Word documents (kind ``bulletin``, ``duban``, ``cuibao``, ``docx``, ``status``…).
+    ``documents`` the Word documents (kind ``bulletin``, ``duban``, ``cuibao``, ``docx``, ``status``…);
+    a year-end batch gives ``year`` (its ``quarter`` is None).
     """
     manifest: dict[str, Any] = {
         "schema": MANIFEST_SCHEMA,
@@ -428,6 +430,8 @@ def write_manifest(out_dir: Path, *, quarter: str, data_dir: Path, demo: bool, f
         "reports": reports,
         "documents": documents or [],
     }
+    if year is not None:
+        manifest["year"] = year
     if supervision is not None:
         manifest["supervision"] = supervision
     atomic_write(out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")

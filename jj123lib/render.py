@@ -98,11 +98,14 @@ def _index_row(entry: dict[str, Any]) -> dict[str, Any]:
         links.append((entry["pdf"], "PDF"))
     task_lights = entry.get("lights") or []
     counts = {key: sum(1 for t in task_lights if t["light"] == key) for key in lights.ORDER}
+    if entry.get("docx") and entry.get("docx_fingerprint") == current:
+        links.append((entry["docx"], "Word"))
+    names = {"overview": "季度总览", "annual": "年度考评"}
     return {
-        "name": "季度总览" if entry["kind"] == "overview" else entry["leader"],
+        "name": names.get(entry["kind"], entry["leader"]),
         "overview": entry["kind"] == "overview",
         "lights": task_lights,
-        "counts": "，".join(f"{lights.LABELS[k]} {n}" for k, n in counts.items() if n),
+        "counts": entry.get("summary") or "，".join(f"{lights.LABELS[k]} {n}" for k, n in counts.items() if n),
         "links": links,
         "error": (entry.get("error") or "") if entry["status"] == "failed" else "",
     }
@@ -135,13 +138,15 @@ def index_html(manifest: dict[str, Any]) -> str:
     from markupsafe import Markup  # lazy, with jinja2
 
     quarter = manifest["quarter"]
+    year = manifest.get("year")
+    period = str(year) if quarter is None else quarter  # a year-end batch has a year, no quarter
     css = (TEMPLATE_DIR / TEMPLATE_NAME / "static" / "jj123.css").read_text(encoding="utf-8")
     rows = [_index_row(entry) for entry in manifest["reports"]]
     page: str = _index_template().render(
         # The project's own stylesheet and policy: markup, not text.
         css=Markup(css), light_variables=Markup(lights.css_variables()), csp=Markup(CSP),
         labels=lights.LABELS, order=lights.ORDER,
-        quarter=quarter, quarter_label=quarter_label(quarter),
+        quarter=period, quarter_label=f"{year}年度考评" if quarter is None else quarter_label(quarter),
         demo_banner=DEMO_BANNER if manifest["demo"] else "",
         generated_at=manifest["generated_at"], generator=manifest["generator"],
         rows=rows, n_failed=sum(1 for e in manifest["reports"] if e["status"] == "failed"),
@@ -169,7 +174,9 @@ def remote_references(html: str) -> list[str]:
 
 
 def html_title(kind: str, quarter: str, leader: str | None = None) -> str:
-    """Document title shown in the browser tab and PDF metadata."""
+    """Document title shown in the browser tab and PDF metadata (``annual``: ``quarter`` is the year)."""
+    if kind == "annual":
+        return f"晋江市{quarter}年度“123”争先进位工作年度考评"
     if kind == "leader" and leader:
         return f"{leader}同志牵头“123”任务督查报告 · {quarter_label(quarter)}"
     return f"“123”争先进位工作季度总览 · {quarter_label(quarter)}"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from jj123lib.formats import display_width, export_frame, wrapped_lines
@@ -20,7 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["MAX_WIDTH", "MIN_WIDTH", "LINE_HEIGHT", "sheet_title", "column_width", "frame_to_xlsx"]
+__all__ = ["MAX_WIDTH", "MIN_WIDTH", "LINE_HEIGHT", "Sheet", "sheet_title", "column_width", "frame_to_xlsx",
+           "sheets_to_xlsx"]
 
 MAX_WIDTH = 30  # longer text wraps: A4 landscape holds ~140 units at 100 %, so wide sheets shrink
 MIN_WIDTH = 6
@@ -68,7 +70,8 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def _format_sheet(ws: Worksheet, frame: pd.DataFrame, light_columns: Iterable[str]) -> None:
+def _format_sheet(ws: Worksheet, frame: pd.DataFrame, light_columns: Iterable[str],
+                  value_fills: Mapping[str, str] | None = None) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
@@ -96,9 +99,11 @@ def _format_sheet(ws: Worksheet, frame: pd.DataFrame, light_columns: Iterable[st
             cell.border = border
             cell.alignment = wrap
             lines = max(lines, _lines(cell.value, widths[index - 1]))
-            key = _LABEL_TO_KEY.get(cell.value) if index in light_indexes and isinstance(cell.value, str) else None
-            if key is not None:
-                cell.fill = PatternFill("solid", fgColor=COLORS[key].lstrip("#").upper())
+            text = cell.value if index in light_indexes and isinstance(cell.value, str) else None
+            key = None if text is None else _LABEL_TO_KEY.get(text)
+            fill = COLORS[key] if key is not None else (value_fills or {}).get(text or "")
+            if fill:
+                cell.fill = PatternFill("solid", fgColor=fill.lstrip("#").upper())
                 cell.font = Font(bold=True, color="FFFFFF")
                 cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center")
         ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 4)
@@ -119,17 +124,37 @@ def _format_sheet(ws: Worksheet, frame: pd.DataFrame, light_columns: Iterable[st
 def frame_to_xlsx(frame: pd.DataFrame, sheet: str, *, light_columns: Iterable[str] = (), demo: bool = False) -> bytes:
     """The bytes of a one-sheet workbook holding ``frame`` (header row + one row per record), formatted to read
     and print. Cells of ``light_columns`` whose text is a light's label are filled with that light's colour."""
+    return sheets_to_xlsx([Sheet(sheet, frame, tuple(light_columns))], demo=demo)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of :func:`sheets_to_xlsx`: its name, its table, the columns whose labels are coloured."""
+
+    name: str
+    frame: pd.DataFrame
+    light_columns: tuple[str, ...] = ()
+    value_fills: Mapping[str, str] = field(default_factory=dict)  # other cell text → colour (#RRGGBB)
+
+
+def sheets_to_xlsx(sheets: Sequence[Sheet], *, demo: bool = False, header: str = "") -> bytes:
+    """The bytes of a workbook with one formatted sheet per :class:`Sheet` (as :func:`frame_to_xlsx`);
+    ``header`` is printed at the top of every page."""
     from openpyxl import Workbook
 
-    data = export_frame(frame)
     workbook = Workbook()
-    ws = workbook.active
-    assert ws is not None  # a new Workbook always has one sheet
-    ws.title = sheet_title(sheet, demo)
-    ws.append([str(c) for c in data.columns])
-    for record in data.itertuples(index=False, name=None):
-        ws.append([_cell_value(v) for v in record])
-    _format_sheet(ws, data, light_columns)
+    first = workbook.active
+    assert first is not None  # a new Workbook always has one sheet
+    workbook.remove(first)
+    for sheet in sheets:
+        data = export_frame(sheet.frame)
+        ws = workbook.create_sheet(sheet_title(sheet.name, demo))
+        ws.append([str(c) for c in data.columns])
+        for record in data.itertuples(index=False, name=None):
+            ws.append([_cell_value(v) for v in record])
+        _format_sheet(ws, data, sheet.light_columns, sheet.value_fills)
+        if header and ws.oddHeader is not None:
+            ws.oddHeader.center.text = header
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

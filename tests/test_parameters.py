@@ -112,4 +112,4 @@ def test_a_parameter_missing_from_the_notebook_is_named(demo_data) -> None:
         check_notebook_namespace("leader", ns)
     with pytest.raises(ParameterError, match="kind"):
         check_notebook_namespace("bogus", ns)
-    assert set(NOTEBOOK_PARAMETERS) == {"leader", "overview", "explore"}
+    assert set(NOTEBOOK_PARAMETERS) == {"leader", "overview", "explore", "annual"}
