@@ -44,7 +44,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        help="只生成这位市领导的报告（可重复；默认全部，另加季度总览和公文）")
     batch.add_argument("--jobs", type=int, default=None, help="并行数（默认：CPU 核数）")
     batch.add_argument("--formats",
-                       help="输出格式：html,pdf,docx（默认全部；docx 为督查通报、督办单、催报通知或年度考评通报 Word 文档）")
+                       help="输出格式：html,pdf,docx（默认全部；docx 为督查通报、督办单、催报通知，"
+                            "或年度考评通报 Word 文档）")
     batch.add_argument("--force", action="store_true", help="即使输入未变化也重新生成")
     batch.add_argument("--data-dir", help="数据文件夹（默认：$JJ123_DATA_DIR 或 ./data）")
     batch.add_argument("--out", help="输出文件夹（默认：reports/<季度或年度>，示例数据为 reports/demo/<季度或年度>）")

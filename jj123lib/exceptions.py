@@ -236,7 +236,6 @@ class ReportStepError(Jj123Error):
         "docx": "生成 Word 文档",
         "write_docx": "写入 Word 文档",
         "worker": "启动报告进程",
-        "docx": "生成 Word 文档",
         "batch": "批量生成",
     }
 

@@ -18,8 +18,6 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from jj123lib.datadir import resolve_data_dir
-
 __all__ = ["TASK_ROWS", "task_digests", "tasks_fingerprint", "leader_data_fingerprint", "opinions_fingerprint",
            "tasks_data_as_of", "show_leader_scores", "leader_task_ids", "rules_and_tasks_digest"]
 
