@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,7 +12,8 @@ import pytest
 from jj123lib import htmlkit, lights
 from jj123lib.datadir import DEMO_BANNER
 from jj123lib.exceptions import ParameterError
-from jj123lib.report import explore_data, leader_report_data, overview_data
+from jj123lib.ledger import LEDGER_FILE
+from jj123lib.report import LeaderReport, explore_data, leader_report_data, overview_data
 from jj123lib.supervision import records
 from jj123lib.tasks import load_tasks
 
@@ -45,7 +48,9 @@ def test_leader_report_content(leader_report) -> None:
     assert len(changed) == int(r.tasks["change"].isin(["好转", "变差"]).sum()) > 0
     for row in changed.itertuples():
         assert f"{row.change}</b> {row.task_id}" in summary
-    assert "待核实" in summary and "未办结 0 项" in summary
+    open_items = r.duban_counts()["未办结"]
+    assert open_items > 0  # the demo's supervision loop issued 督办 for her red and lagging tasks
+    assert "待核实" in summary and f"未办结 {open_items} 项" in summary
     tasks = r.tasks_html()
     for title in r.tasks["title"]:
         assert htmlkit.esc(title) in tasks
@@ -104,11 +109,11 @@ def test_rules_appendix_says_what_the_report_shows(leader_report) -> None:
 
 
 def test_section_order(leader_report) -> None:
-    """总体情况 → 需市领导协调事项 → 红灯与滞后 → 督办 → 任务进展 → 下季度节点目标 → 督查室意见 → 附录."""
+    """总体情况 → 需市领导协调事项 → 红灯与滞后 → 督办 → 任务进展 → 对标情况 → 下季度节点目标 → 督查室意见 → 附录."""
     html = leader_report.body_html()
     assert leader_report.opinion is not None  # the demo writes one for her (opinions/2026Q3.yaml)
     titles = ["<h2>总体情况", "<h2>需市领导协调事项", "<h2>红灯与滞后任务", "<h2>督办事项", "<h2>任务进展",
-              "<h3>进度轨迹", "<h3>工作进展", "<h3>存在问题", "<h2>下季度节点目标", "<h2>督查室意见",
+              "<h3>进度轨迹", "<h3>工作进展", "<h3>存在问题", "<h2>对标情况", "<h2>下季度节点目标", "<h2>督查室意见",
               "<h2>附录：评价规则"]
     positions = [html.find(t) for t in titles]
     assert min(positions) > 0 and positions == sorted(positions), dict(zip(titles, positions))
@@ -187,13 +192,30 @@ def test_opinions_come_from_the_data_folder(demo_data) -> None:
     assert report.opinion is None and "督查室意见" not in report.body_html()
 
 
-def test_unregistered_requests_are_shown_until_the_register_holds_them(leader_report) -> None:
+def test_unregistered_requests_are_shown_until_the_register_holds_them(leader_report, demo_data, tmp_path) -> None:
+    from jj123lib.coordination import sync
+    from tests.late_form import demo_copy
+
+    def lead_requests(report: LeaderReport) -> set[tuple[str, str, str]]:
+        return {(r.task_id, r.lead_unit, r.coordination) for r in report.tasks.itertuples()
+                if not htmlkit.is_blank(r.coordination)}
+
+    registered = {(t, u) for t, u in zip(leader_report.supervision.coordination["task_id"],
+                                         leader_report.supervision.coordination["unit"])}
     requests = leader_report.unlogged_requests
-    expected = [(r.task_id, r.lead_unit, r.coordination) for r in leader_report.tasks.itertuples()
-                if not htmlkit.is_blank(r.coordination)]
-    assert expected and {(i.task_id, i.unit, i.text) for i in requests if i.lead} == set(expected)
+    expected = {(t, u, text) for t, u, text in lead_requests(leader_report) if (t, u) not in registered}
+    assert {(i.task_id, i.unit, i.text) for i in requests if i.lead} == expected
     html = leader_report.coordination_html()
     assert "需市领导协调事项" in html and all(htmlkit.esc(i.text) in html for i in requests)
+    # In a ledger whose register was never synced, every request of the quarter is listed as not yet registered.
+    data = demo_copy(demo_data.data_dir, tmp_path / "data")
+    with sqlite3.connect(Path(data) / LEDGER_FILE) as conn:
+        conn.execute("DELETE FROM coordination_mentions")
+    bare = leader_report_data("陈丽蓉", "2026Q3", data)
+    assert lead_requests(bare) and {(i.task_id, i.unit, i.text) for i in bare.unlogged_requests if i.lead} == \
+        lead_requests(bare)
+    sync(data, by="督查室", quarter="2026Q3")
+    assert not [i for i in leader_report_data("陈丽蓉", "2026Q3", data).unlogged_requests if i.lead]
 
 
 def test_unit_text_is_escaped(leader_report) -> None:
@@ -208,8 +230,8 @@ def test_unit_text_is_escaped(leader_report) -> None:
     tasks.loc[0, "light"] = "red"
     from jj123lib.report import Item
 
-    r2 = type(r)(**{**r.__dict__, "tasks": tasks, "unlogged_requests": [Item("N04", "t", "u", hostile, "red", True)],
-                    "next_quarter": r.next_quarter.assign(milestone=hostile, next_steps=hostile)})
+    r2 = dataclasses.replace(r, tasks=tasks, unlogged_requests=[Item("N04", "t", "u", hostile, "red", True)],
+                             next_quarter=r.next_quarter.assign(milestone=hostile, next_steps=hostile))
     for html in (r2.problems_html(), r2.coordination_html(), r2.tasks_html(), r2.progress_html(),
                  r2.lagging_html(), r2.next_quarter_html()):
         assert "<script>" not in html
