@@ -157,9 +157,9 @@ def _rule_light(task: Any, quarter: str, ctx: _Context) -> tuple[str, str, float
     if sub is None:
         deadline = report_deadline(quarter, ctx.rules)
         if ctx.as_of <= deadline:
-            return "pending", f"报送截止日为 {deadline.isoformat()}，尚未到期，不计入排名", None
+            return "pending", f"报送截止日为 {deadline.isoformat()}，尚未到期，不计分", None
         counted = lights.LABELS[r["missing_counts_as"]]
-        return "missing", f"牵头单位{task.lead_unit}未报送{quarter}进度，排名中按{counted}计", None
+        return "missing", f"牵头单位{task.lead_unit}逾期未报送{quarter}进度，计分时按{counted}计", None
     actual, met, status = sub["actual_pct"], sub["milestone_met"], sub["self_status"]
     planned_row = ctx.plan.get((task.task_id, quarter))
     planned = None if planned_row is None else planned_row["planned_pct"]

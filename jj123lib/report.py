@@ -650,8 +650,8 @@ def _duban_html(frame: pd.DataFrame, title: str = "督办事项") -> Markup:
         return section(title, Markup('<p class="jj-empty">无督办事项。</p>'))
     rows = [[r["id"], r["task_id"], r["unit"], r["level_label"], r["reason"], r["due_date"],
              r["days_overdue"] or "", r["status_label"], r["response"] or ""] for r in records(frame)]
-    columns = [("编号", ""), ("任务", ""), ("责任单位", ""), ("级别", ""), ("事由", ""), ("整改期限", ""),
-               ("逾期天数", "num"), ("状态", ""), ("整改反馈", "")]
+    columns = [("编号", "nowrap"), ("任务", "nowrap"), ("责任单位", "nowrap"), ("级别", "nowrap"), ("事由", "wrap"),
+               ("整改期限", "nowrap"), ("逾期天数", "num"), ("状态", "nowrap"), ("整改反馈", "wrap")]
     counts = frame["level_label"].value_counts()
     note = "，".join(f"{label} {int(counts[label])} 项" for label in counts.index)
     return section(title, table(columns, rows), note=f"共 {len(frame)} 项：{note}。")

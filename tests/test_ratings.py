@@ -98,7 +98,7 @@ def test_missing_and_shape(tmp_path: Path) -> None:
     assert list(rated.columns) == RATING_COLUMNS
     assert rated["task_id"].tolist() == tasks["task_id"].tolist()
     by = _by_task(rated)
-    assert by.loc["N01", "light"] == "missing" and "自然资源局未报送" in by.loc["N01", "reason"]
+    assert by.loc["N01", "light"] == "missing" and "自然资源局逾期未报送" in by.loc["N01", "reason"]
     assert by.loc["N02", "light"] == "yellow" and "未报年度计划" in by.loc["N02", "reason"]
     assert by.loc["N01", "source_file"] is None
     assert by.loc["N07", "source_file"] in set(ledger.files()["sha256"])
