@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml scripts/setup.sh
 DEMO_DATA := demo/data
 DEMO_QUARTER := 2026Q3
 DEMO_OUT := reports/demo/$(DEMO_QUARTER)
+DEMO_YEAR := 2026
 
 # Demo data (示例数据) and its reports; demo output never goes where real reports go.
 demo: install
@@ -22,7 +23,9 @@ demo: install
 	@# Generated once: a second `make demo` then skips every unchanged report.
 	test -f $(DEMO_DATA)/DEMO_DATA.json || $(JJ123) demo-data --data-dir $(DEMO_DATA)
 	$(JJ123) batch --quarter $(DEMO_QUARTER) --data-dir $(DEMO_DATA) --out $(DEMO_OUT)
+	$(JJ123) batch --year $(DEMO_YEAR) --data-dir $(DEMO_DATA) --out reports/demo/$(DEMO_YEAR)
 	@echo "示例报告索引 / demo report index: $(CURDIR)/$(DEMO_OUT)/index.html"
+	@echo "年度考评 / year-end review: $(CURDIR)/reports/demo/$(DEMO_YEAR)/index.html"
 
 bench: install
 	$(PY) benchmarks/bench_batch.py

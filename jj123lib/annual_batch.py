@@ -180,10 +180,3 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
         if changed:
             atomic_write(result.index, index_html(manifest))
         return result
-
-
-def describe(result: BatchResult) -> str:
-    """Chinese summary of a year-end run (the quarterly one speaks of leaders)."""
-    text = result.summary()
-    return text.replace("季度总览", "年度考评")
-

@@ -75,7 +75,7 @@ from jj123lib.plan import (
     plan_jobs,
     write_manifest,
 )
-from jj123lib.render import index_html
+from jj123lib.render import index_html, report_name
 from jj123lib.resources import NOTEBOOK_DIR
 from jj123lib.workers import RenderOutcome, WorkerPool
 
@@ -126,7 +126,7 @@ class BatchResult:
         lines = [f"完成：生成 {rendered} 份，跳过（未变化）{skipped} 份，失败 {len(self.failed)} 份，"
                  f"用时 {self.seconds:.1f} 秒。"]
         for entry in self.failed:
-            who = entry["leader"] or "季度总览"
+            who = report_name(entry["kind"], entry["leader"])
             lines.append(f"  失败：{who}（{entry['notebook'] or entry['kind']}）：{entry['error']}")
         if self.document_keys:
             lines.append(f"公文（Word 文档）：生成 {self.count_documents('ok')} 份，"
@@ -326,7 +326,7 @@ class _Run:
                              seconds=round(seconds, 2))
             unfinished.pop(job.key, None)
             bar.update(1)
-            bar.set_postfix_str(f"{job.leader or '季度总览'} {entry['status']}", refresh=True)
+            bar.set_postfix_str(f"{report_name(job.kind, job.leader)} {entry['status']}", refresh=True)
 
         def print_pdf(job: ReportJob, before: float) -> None:
             if self.printer is None:

@@ -12,14 +12,14 @@ __all__ = ["register", "cmd_batch"]
 
 def cmd_batch(args: argparse.Namespace) -> int:
     if args.year is not None:  # the year-end review (年度考评)
-        from jj123lib.annual_batch import ANNUAL_FORMATS, describe, run_annual_batch
+        from jj123lib.annual_batch import ANNUAL_FORMATS, run_annual_batch
 
         if args.leader:
             raise ParameterError("--leader", args.leader[0], hint="年度考评不分市领导生成，请去掉 --leader")
         formats = [f for f in (args.formats or ",".join(ANNUAL_FORMATS)).split(",") if f.strip()]
         annual = run_annual_batch(args.year, formats=formats, force=args.force, data_dir=args.data_dir, out=args.out,
                                   progress=not args.no_progress)
-        (sys.stdout if annual.ok else sys.stderr).write(describe(annual) + "\n")
+        (sys.stdout if annual.ok else sys.stderr).write(annual.summary() + "\n")
         return 0 if annual.ok else 1
     from jj123lib.batch import run_batch
 

@@ -34,13 +34,20 @@ if TYPE_CHECKING:  # pragma: no cover
     from nbconvert import HTMLExporter
     from nbformat import NotebookNode
 
-__all__ = ["TEMPLATE_DIR", "TEMPLATE_NAME", "INDEX_TEMPLATE", "REMOVE_TAGS", "template_files",
-           "template_fingerprint", "make_exporter", "notebook_to_html", "index_html", "remote_references",
-           "html_title"]
+__all__ = ["REPORT_NAMES", "report_name", "TEMPLATE_DIR", "TEMPLATE_NAME", "INDEX_TEMPLATE", "REMOVE_TAGS",
+           "template_files", "template_fingerprint", "make_exporter", "notebook_to_html", "index_html",
+           "remote_references", "html_title"]
 
 TEMPLATE_NAME = "jj123"
 INDEX_TEMPLATE = "batch_index.html.j2"
 REMOVE_TAGS = ("parameters", "injected-parameters", "papermill-error-cell-tag", "remove")
+
+REPORT_NAMES = {"overview": "季度总览", "annual": "年度考评"}  # reports that are not one leader's
+
+
+def report_name(kind: str, leader: str | None) -> str:
+    """What the index, progress bar and summary call a report: the leader's name, 季度总览 or 年度考评."""
+    return REPORT_NAMES.get(kind) or leader or kind
 
 
 def template_files() -> list[Path]:
@@ -100,9 +107,8 @@ def _index_row(entry: dict[str, Any]) -> dict[str, Any]:
     counts = {key: sum(1 for t in task_lights if t["light"] == key) for key in lights.ORDER}
     if entry.get("docx") and entry.get("docx_fingerprint") == current:
         links.append((entry["docx"], "Word"))
-    names = {"overview": "季度总览", "annual": "年度考评"}
     return {
-        "name": names.get(entry["kind"], entry["leader"]),
+        "name": report_name(entry["kind"], entry["leader"]),
         "overview": entry["kind"] == "overview",
         "lights": task_lights,
         "counts": entry.get("summary") or "，".join(f"{lights.LABELS[k]} {n}" for k, n in counts.items() if n),
