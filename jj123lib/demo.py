@@ -27,7 +27,7 @@ import os
 import random
 import shutil
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,9 @@ import pandas as pd
 
 from jj123lib import demo_loop
 from jj123lib.atomic import LOCK_FILE, atomic_write
+from jj123lib.clock import CHINA_TZ
 from jj123lib.datadir import DEMO_MARKER, is_demo, mark_demo, resolve_data_dir
+from jj123lib.deadlines import report_deadline
 from jj123lib.exceptions import Jj123Error, LedgerError
 from jj123lib.forms import (
     BENCH_PLAN_SHEET,
@@ -109,6 +111,7 @@ class DemoSummary:
     superseded_unit: str = ""
     overridden: list[str] = field(default_factory=list)
     loop: demo_loop.LoopPlan | None = None  # the supervision loop's cases (jj123lib.demo_loop)
+    year_end_verified: list[str] = field(default_factory=list)  # Q4 completions verified (销号) for the review
     recognition_outcomes: dict[str, str] = field(default_factory=dict)  # task → aimed/lower/none/pending/stuck
     verified_recognitions: list[str] = field(default_factory=list)  # targets TASK@QUARTER verified
     overtaken: str = ""  # task whose indicator 1 overtakes its benchmark during the year
@@ -436,7 +439,8 @@ def _verify_recognitions(target: Path, design: dict[str, _Benchmark], quarter: s
         evidence = target / "inbox" / "evidence" / _evidence_name(task_id)
         atomic_write(evidence, f"示例数据（演示用，非真实文件）：{task_id} {design[task_id].goal_text} 认定文件\n")
         name = recognition_target(task_id, quarter)
-        verify(name, quarter, [evidence], "督查室", "经核对认定文件原件，认定属实（示例数据）", data_dir=target)
+        verify(name, quarter, [evidence], "督查室", "经核对认定文件原件，认定属实（示例数据）", data_dir=target,
+               now=datetime.combine(report_deadline(quarter) + timedelta(days=12), time(10), CHINA_TZ))
         verified.append(name)
     return verified
 
@@ -585,6 +589,7 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
     # come after the Q4 deadline (January 2027) and, stamped then, show in every earlier quarter's views.
     for quarter in DEMO_QUARTERS[:3]:
         demo_loop.run_quarter_loop(target, quarter, loop)
+    summary.year_end_verified = demo_loop.verify_year_end(target, DEMO_QUARTERS[-1], loop)
     _write_opinions(target, table, {t: c["2026Q3"] for t, c in categories.items()}, summary.missing_unit)
     return summary
 

@@ -45,7 +45,7 @@ from jj123lib.supervision import records, task_order
 from jj123lib.verification import reject, verify
 
 __all__ = ["LoopPlan", "plan_loop", "shape_numbers", "shape_lead_row", "report_day", "run_quarter_loop",
-           "EVIDENCE_DIR", "OFFICE"]
+           "EVIDENCE_DIR", "OFFICE", "verify_year_end", "YEAR_END_LEFT_CLAIMED"]
 
 EVIDENCE_DIR = "evidence"  # generated evidence files (the archive keeps their verbatim copies)
 OFFICE = "督查室（示例）"
@@ -207,6 +207,28 @@ def run_quarter_loop(data_dir: str | os.PathLike[str] | Ledger, quarter: str, pl
             verify(claimed[0], quarter, [proof], OFFICE, "经实地核查，年度任务已全面完成", ledger,
                    as_of=deadline + timedelta(days=13), now=_at(deadline, 13))
             plan.evidence[claimed[0]] = _sha256(proof)
+
+
+YEAR_END_LEFT_CLAIMED = 2  # Q4 completions the demo leaves 待核实 at the year-end review
+
+
+def verify_year_end(data_dir: str | os.PathLike[str] | Ledger, quarter: str, plan: LoopPlan) -> list[str]:
+    """Verify the year's claimed completions (销号) with evidence, all but the last few, which stay 待核实.
+
+    Only the year-end quarter: its verifications are stamped after its deadline and concern that quarter
+    alone, so earlier quarters' views are unchanged. Returns the tasks verified.
+    """
+    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    deadline = report_deadline(quarter)
+    claimed = sorted((r["task_id"] for r in records(rate_quarter(quarter, ledger, as_of=deadline + timedelta(days=7)))
+                      if r["light"] == "claimed"), key=task_order)
+    chosen = claimed[:max(len(claimed) - YEAR_END_LEFT_CLAIMED, 0)]
+    for day, task_id in enumerate(chosen, start=8):
+        proof = _evidence(ledger.data_dir, f"{task_id}-{quarter}", "年度任务完成情况验收报告（示例）")
+        verify(task_id, quarter, [proof], OFFICE, "经实地核查和资料审核，年度任务已全面完成", ledger,
+               as_of=deadline + timedelta(days=day), now=_at(deadline, day))
+        plan.evidence[f"{task_id}@{quarter}"] = _sha256(proof)
+    return chosen
 
 
 def _sha256(path: Path) -> str:
