@@ -108,7 +108,7 @@ def main() -> int:
         if not args.data_dir:
             _run([str(BIN / "jj123"), "demo-data", "--data-dir", str(data_dir)])
             _run([str(BIN / "jj123"), "duban", "issue", "--quarter", args.quarter, "--data-dir", str(data_dir),
-                  "--by", "督查室"])  # open 督办 items: one 督办单 each
+                  "--by", "督查室"])  # the demo holds Q1–Q3's items; this issues a later quarter's
         reports: list[tuple[Path, dict[str, str], str]] = [
             (NOTEBOOKS / "leader_report.ipynb", {"leader": name, "quarter": args.quarter,
                                                  "data_dir": str(data_dir)}, f"leader-{i}")

@@ -10,12 +10,26 @@ from openpyxl import load_workbook
 
 from jj123lib.forms import PROGRESS_SHEET, header_columns
 from jj123lib.ingest import ingest_files
+from jj123lib.ledger import Ledger
 
 
 def demo_copy(demo_data_dir: Path, folder: Path) -> Path:
     """A private copy of the session's demo data (its marker and inbox included)."""
     shutil.copytree(demo_data_dir, folder)
     return folder
+
+
+def without_duban(data_dir: Path) -> Path:
+    """Remove every 督办事项 the demo's supervision loop recorded (answers, 销号 and their audit trail
+    with them), so a test can issue the quarter's items afresh."""
+    with Ledger(data_dir).transaction() as conn:
+        conn.execute("DELETE FROM duban_responses")
+        conn.execute("DELETE FROM response_files")
+        conn.execute("DELETE FROM verifications WHERE kind = 'duban'")
+        conn.execute("DELETE FROM supervision_events WHERE target IN (SELECT id FROM duban)")
+        conn.execute("DELETE FROM duban")
+    assert Ledger(data_dir).query("SELECT id FROM duban", (), ["id"]).empty
+    return data_dir
 
 
 def ingest_changed_form(data_dir: Path, unit: str, folder: Path, change: Callable[[str], dict[str, str]],

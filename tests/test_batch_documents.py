@@ -1,8 +1,8 @@
 """`jj123 batch` writes the Word documents; after one unit's late form only what shows that unit re-renders.
 
-One module fixture: a private copy of the demo data with the quarter's 督办 issued, a full batch
-(HTML and .docx), a rerun of a copy with nothing changed, then one unit's changed form ingested and
-a rerun of the first folder. The tests read what each run recorded.
+One module fixture: a private copy of the demo data with its 督办 items removed and the quarter's
+issued afresh, a full batch (HTML and .docx), a rerun of a copy with nothing changed, then one unit's
+changed form ingested and a rerun of the first folder. The tests read what each run recorded.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from jj123lib.batch import BatchResult, run_batch
 from jj123lib.duban import issue_duban
 from jj123lib.plan import document_key, entry_key
 from jj123lib.tasks import load_tasks
-from tests.late_form import demo_copy, ingest_changed_form
+from tests.late_form import demo_copy, ingest_changed_form, without_duban
 
 pytestmark = pytest.mark.slow
 
@@ -49,7 +49,7 @@ def _mtimes(folder: Path) -> dict[Path, int]:
 @pytest.fixture(scope="module")
 def runs(demo_data, tmp_path_factory: pytest.TempPathFactory) -> Runs:
     root = tmp_path_factory.mktemp("batch-docs")
-    data = demo_copy(demo_data.data_dir, root / "data")
+    data = without_duban(demo_copy(demo_data.data_dir, root / "data"))  # the demo already issued Q2/Q3's
     assert issue_duban("2026Q3", data, by="督查室").created
     out = root / "2026Q3"
     first = run_batch("2026Q3", data_dir=data, out=out, progress=False, formats=FORMATS, jobs=2)

@@ -30,7 +30,7 @@ from jj123lib.ledger import Ledger
 from jj123lib.tasks import leaders, load_tasks
 from jj123lib.verification import verify
 from tests.hostile import HOSTILE
-from tests.late_form import demo_copy, ingest_changed_form
+from tests.late_form import demo_copy, ingest_changed_form, without_duban
 
 TASKS = load_tasks().set_index("task_id")
 AS_OF = date(2026, 10, 20)
@@ -53,8 +53,9 @@ def xml_of(data: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def issued(demo_data, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Demo data with the quarter's 督办 issued, one item closed (verified), one answered 整改中."""
-    data = demo_copy(demo_data.data_dir, tmp_path_factory.mktemp("documents") / "data")
+    """Demo data with its 督办 items removed and the quarter's issued afresh,
+    one item closed (verified), one answered 整改中."""
+    data = without_duban(demo_copy(demo_data.data_dir, tmp_path_factory.mktemp("documents") / "data"))
     ingest_changed_form(data, HOSTILE_UNIT, data.parent / "late",
                         lambda task: {"存在问题": "\n".join(typed for typed, _ in HOSTILE)})
     created = issue_duban("2026Q3", data, as_of=AS_OF, by="督查室").created

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from jj123lib import lights
+from jj123lib.documents import open_duban
 from jj123lib.render import REMOVE_TAGS, index_html, make_exporter, remote_references, template_fingerprint
 from jj123lib.resources import CSP
 
@@ -72,11 +73,14 @@ def test_overview_sections(demo_batch) -> None:
     assert "配额执行情况" not in html and "市领导排名" not in html
 
 
-def test_index_page(demo_batch) -> None:
+def test_index_page(demo_batch, demo_data) -> None:
     html = (demo_batch.out_dir / "index.html").read_text(encoding="utf-8")
     assert "示例数据" in html and '<html lang="zh">' in html
-    documents = demo_batch.documents  # the demo's 通报 and 催报通知 (it has no open 督办 items)
-    assert [d["kind"] for d in documents] == ["bulletin", "cuibao"]
+    documents = demo_batch.documents  # the demo's 通报, 催报通知 and one 督办单 per open 督办 item
+    open_items = sorted(open_duban("2026Q3", demo_data.data_dir)["id"])
+    assert len(open_items) >= 5  # the demo's supervision loop leaves items open
+    assert [d["kind"] for d in documents] == ["bulletin", "cuibao"] + ["duban"] * len(open_items)
+    assert [d["item"] for d in documents[2:]] == open_items
     assert html.count('href="') == 18 + len(documents)  # HTML + PDF per report, .docx per document
     assert all(f'href="{d["docx"]}"' in html for d in documents) and "公文（Word 文档" in html
     assert html.count('class="light light-') >= 48
