@@ -186,7 +186,7 @@ def test_no_benchmarks_still_gives_48_outcomes_with_reasons(demo_data) -> None:
     data.indicator_values = pd.DataFrame(columns=VALUE_COLUMNS)
     data.recognitions = pd.DataFrame(columns=RECOGNITION_COLUMNS)
     result = review(data, load_rules())
-    assert len(result.outcomes) == 48 and result.final_quarter == "2026Q3"  # demo data: Q1–Q3
+    assert len(result.outcomes) == 48 and result.final_quarter == "2026Q4"  # demo data: Q1–Q4
     assert set(result.outcomes["outcome"]) <= {DONE, BASIC, UNDONE}
     assert all(isinstance(r, str) and len(r) > 8 for r in result.outcomes["reason"])
     assert result.recognitions.empty and (result.units["bonus"] == 0).all()
@@ -200,19 +200,19 @@ def test_year_outside_the_task_table_is_refused(demo_data) -> None:
 
 @pytest.fixture(scope="module")
 def supervised(demo_data, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo ledger copied, with a verified 销号, a rejected claim and 督办事项 (one answered)."""
-    from jj123lib.duban import issue_duban, respond
-    from jj123lib.verification import reject, verify
+    """The demo ledger copied, plus a rejected claim; the demo already holds a verified 销号 and 督办事项."""
+    from jj123lib.verification import reject
 
     folder = tmp_path_factory.mktemp("annual") / "data"
     shutil.copytree(demo_data.data_dir, folder)
-    evidence = folder.parent / "验收报告.pdf"
-    evidence.write_bytes(b"%PDF-1.4 demo evidence")
-    verify("P02", "2026Q3", [evidence], by="督查室", data_dir=folder, as_of="2026-10-20")
     reject("P13", "2026Q3", "佐证材料不全，退回补充", by="督查室", data_dir=folder, as_of="2026-10-20")
-    summary = issue_duban("2026Q3", folder, as_of="2026-10-12", by="督查室")
-    assert len(summary.created) >= 2
-    respond(summary.created[0], "已完成整改，附说明", by="单位", data_dir=folder)
+    # the demo's supervision loop verified P02 and left Q3 督办 items open (due 2026-10-30) and one answered
+    conn = sqlite3.connect(folder / "ledger.sqlite")
+    assert conn.execute("SELECT decision FROM verifications WHERE target = 'P02' AND kind = 'task'").fetchall() \
+        == [("verified",)]
+    statuses = {s for (s,) in conn.execute("SELECT status FROM duban WHERE quarter = '2026Q3'")}
+    conn.close()
+    assert {"open", "responded"} <= statuses
     return folder
 
 
