@@ -346,3 +346,23 @@ def test_scores_follow_the_rules_file(supervised: Path) -> None:
     assert len(missing)
     for unit in missing:
         assert after.loc[unit, "score"] == pytest.approx(before.loc[unit, "score"] - 8 * before.loc[unit, "missing"])
+
+
+def test_demo_recognitions_at_and_below_the_aim_and_carried_into_q4(demo_data) -> None:
+    """bench13's demo: a recognition verified in Q3 and reported again (unverified) in Q4 still counts."""
+    result = annual_review(2026, demo_data.data_dir, as_of=AS_OF)
+    outcomes = result.outcomes.set_index("task_id")
+    assert len(outcomes) == 48 and set(outcomes["outcome"]) <= {DONE, BASIC, UNDONE}
+    at_goal = outcomes[outcomes["recognition_at_goal"] == True]  # noqa: E712 (object column)
+    below = outcomes[(outcomes["recognition_at_goal"] == False) & (outcomes["recognition_level"] != "")]  # noqa: E712
+    assert len(at_goal) and len(below)
+    assert outcomes.loc["P04", "recognition_level"] == "省级" and outcomes.loc["P04", "recognition_at_goal"] is True
+    units = result.units.set_index("unit")
+    assert units.loc[load_tasks().set_index("task_id").loc["P04", "lead_unit"], "bonus"] > 0
+
+
+def test_recognition_verified_then_reported_again_is_not_pending() -> None:
+    plan = bench_plan({"task_id": "T1", "goal_level": "国家级"})
+    carried = recognitions(("2026Q3", "已认定", "省级", True), ("2026Q4", "已认定", "省级", False))
+    result, reason = outcome(inputs(plan=plan, recs=carried))
+    assert result == BASIC and reason.endswith("成效目标国家级，获省级认定") and "待核实" not in reason
