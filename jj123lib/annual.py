@@ -289,7 +289,9 @@ def _facts(task_id: str, final: str | None, inputs: AnnualInputs, levels: tuple[
                                & (inputs.recognitions["stage"] == RECOGNISED)
                                & (inputs.recognitions["quarter"].astype(str) <= (final or ""))]
     verified_levels = [str(lv) for lv, ok in zip(recs["level"], recs["verified"]) if bool(ok)]
-    pending_levels = [str(lv) for lv, ok in zip(recs["level"], recs["verified"]) if not bool(ok)]
+    # an 已认定 verified earlier and reported again later is not pending
+    pending_levels = [str(lv) for lv, ok in zip(recs["level"], recs["verified"])
+                      if not bool(ok) and str(lv) not in verified_levels]
     return _Facts(progress, progress_quarter, len(planned_quarters), met, verified, targets,
                   goals[0] if goals else "", _best(levels, verified_levels), _best(levels, pending_levels))
 

@@ -186,7 +186,7 @@ def test_no_benchmarks_still_gives_48_outcomes_with_reasons(demo_data) -> None:
     data.indicator_values = pd.DataFrame(columns=VALUE_COLUMNS)
     data.recognitions = pd.DataFrame(columns=RECOGNITION_COLUMNS)
     result = review(data, load_rules())
-    assert len(result.outcomes) == 48 and result.final_quarter == "2026Q3"  # demo data: Q1–Q3
+    assert len(result.outcomes) == 48 and result.final_quarter == "2026Q4"  # demo data: Q1–Q4
     assert set(result.outcomes["outcome"]) <= {DONE, BASIC, UNDONE}
     assert all(isinstance(r, str) and len(r) > 8 for r in result.outcomes["reason"])
     assert result.recognitions.empty and (result.units["bonus"] == 0).all()
@@ -200,19 +200,19 @@ def test_year_outside_the_task_table_is_refused(demo_data) -> None:
 
 @pytest.fixture(scope="module")
 def supervised(demo_data, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo ledger copied, with a verified 销号, a rejected claim and 督办事项 (one answered)."""
-    from jj123lib.duban import issue_duban, respond
-    from jj123lib.verification import reject, verify
+    """The demo ledger copied, plus a rejected claim; the demo already holds a verified 销号 and 督办事项."""
+    from jj123lib.verification import reject
 
     folder = tmp_path_factory.mktemp("annual") / "data"
     shutil.copytree(demo_data.data_dir, folder)
-    evidence = folder.parent / "验收报告.pdf"
-    evidence.write_bytes(b"%PDF-1.4 demo evidence")
-    verify("P02", "2026Q3", [evidence], by="督查室", data_dir=folder, as_of="2026-10-20")
     reject("P13", "2026Q3", "佐证材料不全，退回补充", by="督查室", data_dir=folder, as_of="2026-10-20")
-    summary = issue_duban("2026Q3", folder, as_of="2026-10-12", by="督查室")
-    assert len(summary.created) >= 2
-    respond(summary.created[0], "已完成整改，附说明", by="单位", data_dir=folder)
+    # the demo's supervision loop verified P02 and left Q3 督办 items open (due 2026-10-30) and one answered
+    conn = sqlite3.connect(folder / "ledger.sqlite")
+    assert conn.execute("SELECT decision FROM verifications WHERE target = 'P02' AND kind = 'task'").fetchall() \
+        == [("verified",)]
+    statuses = {s for (s,) in conn.execute("SELECT status FROM duban WHERE quarter = '2026Q3'")}
+    conn.close()
+    assert {"open", "responded"} <= statuses
     return folder
 
 
@@ -346,3 +346,23 @@ def test_scores_follow_the_rules_file(supervised: Path) -> None:
     assert len(missing)
     for unit in missing:
         assert after.loc[unit, "score"] == pytest.approx(before.loc[unit, "score"] - 8 * before.loc[unit, "missing"])
+
+
+def test_demo_recognitions_at_and_below_the_aim_and_carried_into_q4(demo_data) -> None:
+    """bench13's demo: a recognition verified in Q3 and reported again (unverified) in Q4 still counts."""
+    result = annual_review(2026, demo_data.data_dir, as_of=AS_OF)
+    outcomes = result.outcomes.set_index("task_id")
+    assert len(outcomes) == 48 and set(outcomes["outcome"]) <= {DONE, BASIC, UNDONE}
+    at_goal = outcomes[outcomes["recognition_at_goal"] == True]  # noqa: E712 (object column)
+    below = outcomes[(outcomes["recognition_at_goal"] == False) & (outcomes["recognition_level"] != "")]  # noqa: E712
+    assert len(at_goal) and len(below)
+    assert outcomes.loc["P04", "recognition_level"] == "省级" and outcomes.loc["P04", "recognition_at_goal"] is True
+    units = result.units.set_index("unit")
+    assert units.loc[load_tasks().set_index("task_id").loc["P04", "lead_unit"], "bonus"] > 0
+
+
+def test_recognition_verified_then_reported_again_is_not_pending() -> None:
+    plan = bench_plan({"task_id": "T1", "goal_level": "国家级"})
+    carried = recognitions(("2026Q3", "已认定", "省级", True), ("2026Q4", "已认定", "省级", False))
+    result, reason = outcome(inputs(plan=plan, recs=carried))
+    assert result == BASIC and reason.endswith("成效目标国家级，获省级认定") and "待核实" not in reason

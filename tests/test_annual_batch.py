@@ -117,11 +117,12 @@ def test_fingerprint_follows_the_days_effect_on_the_review(demo_data, tmp_path: 
 
     data = tmp_path / "data"
     shutil.copytree(demo_data.data_dir, data)
-    issue_duban("2026Q3", data, as_of="2026-10-12", by="督查室")  # due 2026-10-27
+    # the demo's supervision loop left Q3 督办 items open, due 2026-10-30
+    assert issue_duban("2026Q3", data, as_of="2026-10-12", by="督查室").created == []
 
     def fingerprint(day: date) -> str:
         return annual_job(2026, data, tmp_path / "out", NOTEBOOK_DIR, 600, day).fingerprint
 
-    assert fingerprint(date(2026, 10, 20)) == fingerprint(date(2026, 10, 27))  # nothing changed in between
-    assert fingerprint(date(2026, 10, 27)) != fingerprint(date(2026, 10, 28))  # 督办 overdue from the 28th
+    assert fingerprint(date(2026, 10, 20)) == fingerprint(date(2026, 10, 30))  # nothing changed in between
+    assert fingerprint(date(2026, 10, 30)) != fingerprint(date(2026, 10, 31))  # 督办 overdue from the 31st
     assert fingerprint(date(2026, 12, 1)) != fingerprint(date(2027, 1, 11))  # the Q4 deadline passed

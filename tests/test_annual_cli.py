@@ -52,7 +52,7 @@ def test_csv_tables_and_breakdown_add_up(capsys, demo_data) -> None:
 def test_json_holds_all_tables(capsys, demo_data) -> None:
     code, out, _ = run(capsys, demo_data, "--format", "json")
     doc = json.loads(out)
-    assert code == 0 and doc["年度"] == 2026 and doc["考评季度"] == "2026Q3" and doc["数据性质"].startswith("示例数据")
+    assert code == 0 and doc["年度"] == 2026 and doc["考评季度"] == "2026Q4" and doc["数据性质"].startswith("示例数据")
     assert len(doc["任务考评结果"]) == 48 and sum(doc["结果统计"].values()) == 48
     assert len(doc["市领导汇总"]) == 8 and doc["得分明细"] and doc["考评规则"]
     assert {u["责任单位"] for u in doc["责任单位得分"]} == {r["责任单位"] for r in doc["得分明细"]}

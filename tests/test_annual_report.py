@@ -34,9 +34,12 @@ def test_sections_in_order_with_every_task_and_unit(report: AnnualReport) -> Non
     assert "示例数据" in html and "晋江市2026年度“123”争先进位工作年度考评" in html
     assert all(f"<b>{t}</b>" in html for t in report.outcomes["task_id"]) and len(report.outcomes) == 48
     assert all(unit in html for unit in report.units["unit"])
-    assert "考评季度：2026Q3" in html and "第四季度尚无报送" in html
+    assert "考评季度：2026Q4" in html and "以2026Q4报送为准" in html  # demo data: Q1–Q4
+    assert "第四季度尚无报送，以最近季度为准" not in html
     assert report.by_tier().loc["合计"].sum() == 48
-    assert "本年度尚无经核实的认定" in html  # the demo data has no recognitions yet
+    # bench13's demo holds verified recognitions (Q3 and Q4): the section lists them
+    won = report.review.recognitions
+    assert len(won) and "本年度尚无经核实的认定" not in html and f"经核实的“已认定” {len(won)} 项。" in html
     assert "<th class=\"num\">得分</th>" not in report.leaders_html()  # no leader score by default
 
 
