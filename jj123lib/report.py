@@ -588,7 +588,7 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
         data_as_of=as_of, fingerprint=fingerprint, tasks=mine,
         history=history[history["task_id"].isin(mine["task_id"])].reset_index(drop=True),
         league=common["league"], quota=_quota_rows(common["tasks"], params.leader), rules=common["rules"],
-        supervision=load_supervision(params.quarter, params.data_dir, today).for_leader(params.leader,
+        supervision=load_supervision(params.quarter, params.data_dir, today, with_flags=False).for_leader(params.leader,
                                                                                          mine["task_id"]),
         next_quarter=_next_quarter_rows(mine, Ledger(params.data_dir).plan(), params.quarter),
         opinion=opinion, duban_closed=_duban_closed(params.quarter, params.data_dir, mine["task_id"]),
@@ -621,18 +621,20 @@ class Supervision:
             flags=self.flags[self.flags["task_id"].isin(tasks)])
 
 
-def load_supervision(quarter: str, data_dir: str, as_of: date) -> Supervision:
+def load_supervision(quarter: str, data_dir: str, as_of: date, *, with_flags: bool = True) -> Supervision:
+    """The quarter's lists; ``with_flags=False`` leaves the 数据核查 flags empty (leader reports do not show them)."""
     from jj123lib.coordination import register
     from jj123lib.deadlines import cuibao
     from jj123lib.duban import duban_items
-    from jj123lib.flags import find_flags
+    from jj123lib.flags import FLAG_COLUMNS, find_flags
     from jj123lib.verification import awaiting
 
     return Supervision(cuibao=cuibao(quarter, data_dir, as_of=as_of),
                        duban=duban_items(quarter, data_dir, as_of=as_of),
                        awaiting=awaiting(quarter, data_dir, as_of=as_of),
                        coordination=register(data_dir, quarter=quarter, open_only=True),
-                       flags=find_flags(quarter, data_dir, as_of=as_of))
+                       flags=find_flags(quarter, data_dir, as_of=as_of) if with_flags
+                       else pd.DataFrame(columns=FLAG_COLUMNS))
 
 
 def _cuibao_html(frame: pd.DataFrame) -> Markup:

@@ -16,6 +16,7 @@ import yaml
 
 from jj123lib.exceptions import RulesError
 from jj123lib.resources import PARAMS_DIR
+from jj123lib.rules import parse_yaml
 from jj123lib.tasks import units as task_units
 
 __all__ = ["GROUPS", "GROUP_LABELS", "UnitInfo", "UnitsFileError", "default_units_path", "load_units"]
@@ -64,7 +65,7 @@ def load_units(path: str | os.PathLike[str] | None = None, tasks: pd.DataFrame |
     """Every unit of the task table with its group, in the task table's order; :class:`UnitsFileError` if not."""
     source = Path(path) if path is not None else default_units_path()
     try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        data = parse_yaml(source.read_bytes())
     except FileNotFoundError:
         raise UnitsFileError(str(source), "文件不存在") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

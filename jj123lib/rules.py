@@ -7,6 +7,8 @@ The default is the packaged ``params/rules.yaml`` (:data:`jj123lib.resources.DEF
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -45,11 +47,22 @@ def rules_source(path: str | os.PathLike[str] | None = None) -> tuple[Path, str]
     return source, hashlib.sha256(_read_rules_bytes(source)).hexdigest()[:12]
 
 
+@functools.lru_cache(maxsize=16)
+def _parse_yaml_cached(text: bytes) -> Any:
+    return yaml.load(text.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def parse_yaml(text: bytes) -> Any:
+    """YAML parsed with libyaml where present, cached by content (a report reads the same files many
+    times); a deep copy, so no caller changes another's data. Raises ``yaml.YAMLError``/``UnicodeDecodeError``."""
+    return copy.deepcopy(_parse_yaml_cached(text))
+
+
 def load_rules(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Read and check the rules file; raise :class:`RulesError` if it is unusable."""
     source = Path(path) if path is not None else default_rules_path()
     try:
-        data = yaml.safe_load(_read_rules_bytes(source).decode("utf-8"))
+        data = parse_yaml(_read_rules_bytes(source))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise RulesError(str(source), f"不是有效的 YAML：{exc}") from None
     if not isinstance(data, dict):
