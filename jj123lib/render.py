@@ -155,7 +155,8 @@ def index_html(manifest: dict[str, Any]) -> str:
         quarter=period, quarter_label=f"{year}年度考评" if quarter is None else quarter_label(quarter),
         demo_banner=DEMO_BANNER if manifest["demo"] else "",
         generated_at=manifest["generated_at"], generator=manifest["generator"],
-        rows=rows, n_failed=sum(1 for e in manifest["reports"] if e["status"] == "failed"),
+        rows=rows, n_failed=sum(1 for e in [*manifest["reports"], *(manifest.get("documents") or [])]
+                                if e["status"] == "failed"),
         supervision=manifest.get("supervision"),
         documents=[_document_row(entry) for entry in manifest.get("documents") or []],
     )
