@@ -16,13 +16,11 @@ each quarter 未报送 or 迟报 (:mod:`jj123lib.deadlines`) and each overdue �
 ``breakdown`` lists every addition and deduction so the score can be recomputed by hand.
 
 The core (:func:`review`) is pure: it takes the inputs as DataFrames. :func:`load_inputs` reads them
-from the ledger; the benchmark frames come from :mod:`jj123lib.benchmarks` when it is installed, else
-empty frames with the contract's columns.
+from the ledger, the benchmark frames through :mod:`jj123lib.benchmarks`.
 """
 
 from __future__ import annotations
 
-import importlib
 import math
 import os
 from collections.abc import Mapping
@@ -32,7 +30,16 @@ from typing import Any
 
 import pandas as pd
 
+from jj123lib.benchmarks import (
+    PLAN_COLUMNS,
+    RECOGNITION_COLUMNS,
+    VALUE_COLUMNS,
+    benchmark_plan,
+    indicator_values,
+)
+from jj123lib.benchmarks import recognitions as read_recognitions
 from jj123lib.exceptions import RulesError
+from jj123lib.formspec import GOAL_LEVELS
 from jj123lib.ledger import Ledger
 from jj123lib.parameters import validate_year
 from jj123lib.responsible_units import GROUPS, UnitInfo, load_units
@@ -43,7 +50,7 @@ from jj123lib.tiers import TIERS
 __all__ = ["OUTCOMES", "DONE", "BASIC", "UNDONE", "OUTCOME_LIGHTS", "PLAN_COLUMNS", "VALUE_COLUMNS",
            "RECOGNITION_COLUMNS", "OUTCOME_COLUMNS", "UNIT_COLUMNS", "BREAKDOWN_COLUMNS", "AnnualInputs",
            "AnnualReview",
-           "annual_rules", "goal_levels", "final_quarter", "load_inputs", "review", "annual_review",
+           "annual_rules", "final_quarter", "load_inputs", "review", "annual_review",
            "validate_year", "LEADER_COLUMNS", "TABLES", "outcomes_view", "units_view", "breakdown_view",
            "leaders_view", "describe_annual_rules"]
 
@@ -51,14 +58,6 @@ DONE, BASIC, UNDONE = "完成", "基本完成", "未完成"
 OUTCOMES: tuple[str, ...] = (DONE, BASIC, UNDONE)
 # Each outcome shown in the colour of the light it resembles (lights.py); the label stays the outcome's.
 OUTCOME_LIGHTS = {DONE: "done", BASIC: "yellow", UNDONE: "red"}
-# The benchmark contract's columns (jj123lib.benchmarks); used for empty frames when it is absent.
-PLAN_COLUMNS = ["task_id", "peers", "indicator_no", "indicator", "definition", "source", "unit", "baseline",
-                "target", "benchmark_value", "target_rank", "goal_level", "goal_text"]
-VALUE_COLUMNS = ["task_id", "quarter", "indicator_no", "indicator", "unit", "value", "benchmark_value", "rank",
-                 "rank_text"]
-RECOGNITION_COLUMNS = ["task_id", "quarter", "stage", "level", "date", "evidence", "note", "verified",
-                       "evidence_sha256"]
-_CONTRACT_GOAL_LEVELS = ("国家级", "省级", "泉州市级", "其他")  # the contract's order, while benchmarks is absent
 RECOGNISED = "已认定"
 
 OUTCOME_COLUMNS = ["task_id", "tier", "tier_label", "title", "leader", "lead_unit", "co_units", "final_quarter",
@@ -69,15 +68,6 @@ UNIT_COLUMNS = ["group", "group_label", "rank", "unit", "score", "base", "bonus"
                 "n_lead", DONE, BASIC, UNDONE, "recognitions", "missing", "late", "overdue_duban"]
 BREAKDOWN_COLUMNS = ["unit", "item", "ref", "points", "reason"]
 LEADER_COLUMNS = ["leader", "n_tasks", DONE, BASIC, UNDONE, "unfinished", "recognitions"]
-
-
-def goal_levels() -> tuple[str, ...]:
-    """成效目标 levels, highest first (``jj123lib.benchmarks.GOAL_LEVELS`` when installed)."""
-    try:
-        module = importlib.import_module("jj123lib.benchmarks")
-    except ImportError:
-        return _CONTRACT_GOAL_LEVELS
-    return tuple(getattr(module, "GOAL_LEVELS", _CONTRACT_GOAL_LEVELS))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -113,7 +103,7 @@ def annual_rules(rules: dict[str, Any]) -> dict[str, Any]:
         raise RulesError("rules", "缺少 annual_review 段")
     complete, basic = _section(section, "complete"), _section(section, "basic")
     points, bonus, minus = (_section(section, k) for k in ("outcome_points", "recognition_points", "deductions"))
-    levels = goal_levels()
+    levels = GOAL_LEVELS
     if set(points) != set(OUTCOMES):
         raise RulesError("rules", f"annual_review.outcome_points 应给出 {'、'.join(OUTCOMES)} 的分值")
     if not set(bonus) <= set(levels):
@@ -174,22 +164,17 @@ def _in_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def _benchmark_frames(data_dir: str | os.PathLike[str] | Ledger | None,
                       year: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(plan, values, recognitions) from ``jj123lib.benchmarks``; empty contract frames when it is absent."""
-    try:
-        module = importlib.import_module("jj123lib.benchmarks")
-    except ImportError:
-        return (pd.DataFrame(columns=PLAN_COLUMNS), pd.DataFrame(columns=VALUE_COLUMNS),
-                pd.DataFrame(columns=RECOGNITION_COLUMNS))
-    plan: pd.DataFrame = module.benchmark_plan(data_dir)
-    values: pd.DataFrame = module.indicator_values(data_dir)
-    recognitions: pd.DataFrame = module.recognitions(data_dir, year)
+    """(plan, values, recognitions) of ``year`` from :mod:`jj123lib.benchmarks`."""
+    plan = benchmark_plan(data_dir)
+    values = indicator_values(data_dir)
+    recognitions = read_recognitions(data_dir, year)
     return plan, _in_year(values, year), _in_year(recognitions, year)
 
 
 def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                 as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
                 rules: dict[str, Any] | None = None) -> AnnualInputs:
-    """Read the review's inputs from the ledger (and the benchmarks, when installed) on ``as_of``."""
+    """Read the review's inputs from the ledger and the benchmark tables on ``as_of``."""
     from jj123lib.deadlines import unit_states
     from jj123lib.duban import duban_items
     from jj123lib.tasks import load_tasks
@@ -515,7 +500,7 @@ class AnnualReview:
 def review(inputs: AnnualInputs, rules: dict[str, Any]) -> AnnualReview:
     """The review of ``inputs`` under ``rules`` (the whole rules dict); pure."""
     r = annual_rules(rules)
-    levels = goal_levels()
+    levels = GOAL_LEVELS
     outcomes = _outcomes(inputs, r, levels)
     rows, breakdown = _unit_rows(inputs, outcomes, r)
     units = pd.DataFrame(_rank(rows), columns=UNIT_COLUMNS)

@@ -17,7 +17,6 @@ named; the other outputs are still written, and the run reports it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -42,6 +41,7 @@ from jj123lib.plan import (
     check_out_dir,
     decide,
     default_out_dir,
+    digest,
     load_manifest,
     merge_entries,
     write_manifest,
@@ -57,14 +57,6 @@ __all__ = ["ANNUAL_FORMATS", "DOCX", "annual_job", "run_annual_batch"]
 
 ANNUAL_FORMATS = ("html", "pdf", "docx")
 DOCX = "annual.docx"
-
-
-def _digest(*parts: str | bytes) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode() if isinstance(part, str) else part)
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def _day_effect(year: int, data_dir: Path, today: date) -> str:
@@ -85,7 +77,7 @@ def annual_job(year: int, data_dir: Path, out_dir: Path, notebook_dir: Path, tim
     if not notebook.is_file():
         raise ParameterError("notebook", str(notebook), hint="找不到年度考评笔记本")
     params = {"year": str(year), "data_dir": str(data_dir)}
-    fingerprint = _digest(data_fingerprint(data_dir), code_fingerprint(), template_fingerprint(), __version__,
+    fingerprint = digest(data_fingerprint(data_dir), code_fingerprint(), template_fingerprint(), __version__,
                           _day_effect(year, data_dir, today), notebook.read_bytes(),
                           json.dumps(params, ensure_ascii=False, sort_keys=True))
     return ReportJob(kind="annual", leader=None, name="annual", title=html_title("annual", str(year)),

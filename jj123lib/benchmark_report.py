@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from jj123lib import lights
-from jj123lib.benchmark_signals import BenchmarkView, final_stages, fmt_value, goal_levels
+from jj123lib.benchmark_signals import FINAL_STAGES, GOAL_LEVELS, BenchmarkView, fmt_value
 from jj123lib.htmlkit import Markup, badge, is_blank, section, table
 from jj123lib.quarters import quarters_up_to
 from jj123lib.supervision import records
@@ -37,7 +37,7 @@ VALUE_COLOR = "#1d2630"
 
 
 def _level_rank(level: str) -> int | None:
-    levels = goal_levels()
+    levels = GOAL_LEVELS
     return levels.index(level) if level in levels else None
 
 
@@ -157,7 +157,7 @@ def _stage_text(view: BenchmarkView, task_id: str) -> str:
     row = records(rows.sort_values("quarter"))[-1]
     stage = str(row["stage"] or "—")
     details = [str(x) for x in (row.get("level"), row.get("date")) if not is_blank(x)]
-    if stage == final_stages()[0]:  # verified in any quarter of the year at this level
+    if stage == FINAL_STAGES[0]:  # verified in any quarter of the year at this level
         same = rows[(rows["stage"] == stage) & (rows["level"] == row.get("level"))]
         details.append("已核实" if bool(same["verified"].astype(bool).any()) else "待核实")
     return f"{stage}（{'，'.join(details)}）" if details else stage
@@ -237,7 +237,7 @@ def recognitions_won(view: BenchmarkView, rated: pd.DataFrame) -> pd.DataFrame:
     """
     columns = ["task_id", "title", "tier", "tier_label", "leader", "level", "goal_level", "reached", "date",
                "quarter"]
-    won = view.recognitions[(view.recognitions["stage"] == final_stages()[0])
+    won = view.recognitions[(view.recognitions["stage"] == FINAL_STAGES[0])
                             & view.recognitions["verified"].astype(bool)]
     tasks = {str(r["task_id"]): r for r in records(rated)}
     goals = _task_goals(view)
@@ -305,6 +305,6 @@ def overview_standing_html(view: BenchmarkView, rated: pd.DataFrame) -> Markup:
                          ("成效目标级别", "center"), ("是否达到成效目标", "center"), ("认定日期", "nowrap"),
                          ("报送季度", "nowrap")], won_rows)
     note = ("已达成效目标：本年度经督查室核实的“已认定”级别不低于成效目标级别；位次上升：有指标位次较上季度上升且无指标"
-            f"位次下降。级别由高到低：{'、'.join(goal_levels())}。对标预警与灯号并列显示，"
+            f"位次下降。级别由高到低：{'、'.join(GOAL_LEVELS)}。对标预警与灯号并列显示，"
             + ("有预警的绿灯任务已降为黄灯。" if view.rules.get("affects_light") else "不改变灯号。"))
     return section(title, Markup("{}<h3>本年度获得的认定（已核实）</h3>{}").format(body, listing), note=note)

@@ -23,19 +23,18 @@ lowers a green light with a signal to yellow (:func:`jj123lib.ratings.apply_sign
 
 from __future__ import annotations
 
-import importlib
 import math
 import numbers
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from jj123lib.exceptions import RulesError
+from jj123lib.formspec import GOAL_LEVELS, RECOGNITION_STAGES
 from jj123lib.quarters import normalize_quarter, previous_quarter
 from jj123lib.supervision import records
 
@@ -44,7 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SIGNAL_KINDS", "SIGNAL_LABELS", "SIGNAL_COLUMNS", "FIGURE_COLUMNS", "DEFAULT_SIGNAL_RULES",
            "signal_rules", "direction", "benchmark_signals", "benchmark_figures", "BenchmarkView", "build_view",
-           "empty_view", "load_benchmark_view", "goal_levels", "final_stages", "fmt_value"]
+           "empty_view", "load_benchmark_view", "GOAL_LEVELS", "FINAL_STAGES", "fmt_value"]
 
 SIGNAL_KINDS = ("rank_fell", "behind_benchmark", "off_pace", "stage_stalled")
 SIGNAL_LABELS = {"rank_fell": "位次下降", "behind_benchmark": "落后标杆", "off_pace": "未达序时目标",
@@ -62,29 +61,7 @@ DEFAULT_SIGNAL_RULES: dict[str, Any] = {
     "stalled_quarters": 2,
 }
 
-# The contract's constants (jj123lib.benchmarks), used only while that module is absent.
-_CONTRACT_GOAL_LEVELS = ("国家级", "省级", "泉州市级", "其他")
-_CONTRACT_FINAL_STAGES = ("已认定", "未获认定")
-
-
-def _benchmarks() -> ModuleType | None:
-    """:mod:`jj123lib.benchmarks` (the data side of issue 13), or None where it is not installed."""
-    try:
-        return importlib.import_module("jj123lib.benchmarks")
-    except ImportError:
-        return None
-
-
-def goal_levels() -> tuple[str, ...]:
-    """成效目标 levels, highest first (``benchmarks.GOAL_LEVELS``)."""
-    module = _benchmarks()
-    return tuple(module.GOAL_LEVELS) if module is not None else _CONTRACT_GOAL_LEVELS
-
-
-def final_stages() -> tuple[str, ...]:
-    """The recognition stages that end the process: the last two of ``benchmarks.RECOGNITION_STAGES``."""
-    module = _benchmarks()
-    return tuple(module.RECOGNITION_STAGES[-2:]) if module is not None else _CONTRACT_FINAL_STAGES
+FINAL_STAGES = RECOGNITION_STAGES[-2:]  # 已认定, 未获认定: the stages that end the process
 
 
 def signal_rules(rules: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -240,7 +217,7 @@ def _indicator_signals(plan_row: dict[str, Any], now: dict[str, Any] | None, bef
 def _stage_signal(task_id: str, stages: dict[tuple[str, str], str], quarter: str,
                   r: dict[str, Any]) -> dict[str, Any] | None:
     stage = stages.get((task_id, quarter), "")
-    if not stage or stage in final_stages():
+    if not stage or stage in FINAL_STAGES:
         return None
     q: str | None = quarter
     for _ in range(r["stalled_quarters"]):
@@ -407,13 +384,13 @@ def build_view(plan: pd.DataFrame, values: pd.DataFrame, recognitions: pd.DataFr
 
 def load_benchmark_view(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None,
                         rules: dict[str, Any] | None = None) -> BenchmarkView:
-    """The view read from the ledger through :mod:`jj123lib.benchmarks`; empty where that module or its
-    tables are absent (a ledger from before issue 13 reads as no benchmark)."""
-    module = _benchmarks()
-    if module is None:
-        return empty_view(quarter, rules)
+    """The view read from the ledger through :mod:`jj123lib.benchmarks` (a ledger from before issue 13
+    reads as no benchmark)."""
+    from jj123lib.benchmarks import benchmark_plan, indicator_values
+    from jj123lib.benchmarks import recognitions as read_recognitions
+
     quarter = normalize_quarter(quarter)
-    plan: pd.DataFrame = module.benchmark_plan(data_dir)
-    values: pd.DataFrame = module.indicator_values(data_dir)
-    recognitions: pd.DataFrame = module.recognitions(data_dir, year=int(quarter[:4]))
+    plan = benchmark_plan(data_dir)
+    values = indicator_values(data_dir)
+    recognitions = read_recognitions(data_dir, year=int(quarter[:4]))
     return build_view(plan, values, recognitions, quarter, rules)

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["MAX_TEXT", "MAX_NAME", "NOT_A_NUMBER", "blank", "cell_text", "clean_text", "normalize_label", "parse_date",
-           "parse_percent", "shown_percent"]
+__all__ = ["MAX_TEXT", "MAX_NAME", "NOT_A_NUMBER", "blank", "cell_text", "clean_text", "free_text", "normalize_label",
+           "parse_date", "parse_percent", "shown_percent"]
 
 MAX_TEXT = 2000  # characters per free-text cell; beyond that the cell is rejected, never truncated
 MAX_NAME = 50  # characters in 填报人
@@ -62,6 +62,25 @@ def clean_text(value: str) -> tuple[str, list[str]]:
     if stripped != text:
         done.append("去除了首尾空格或空行")
     return stripped, done
+
+
+def free_text(raw: Any, label: str, row: int, notes: list[str], limit: int = MAX_TEXT) -> str | None:
+    """A free-text cell as stored (:func:`clean_text`), what was cleaned added to ``notes``; ``None`` when blank.
+
+    Raises ``ValueError`` carrying the rule when the text is over ``limit`` characters (never truncated).
+    """
+    if blank(raw):
+        return None
+    if isinstance(raw, datetime):
+        raw = raw.date().isoformat()
+    if not isinstance(raw, str):
+        return cell_text(raw)
+    text, done = clean_text(raw)
+    if done:
+        notes.append(f"第 {row} 行“{label}”" + "，".join(done))
+    if len(text) > limit:
+        raise ValueError(f"长度为 {len(text)} 字，超过 {limit} 字的上限；请精简后重新报送（系统不会自动截断）")
+    return text or None
 
 
 def shown_percent(value: Any, percent_format: bool) -> Any:

@@ -48,7 +48,7 @@ from jj123lib.cells import (
     MAX_TEXT,
     blank,
     cell_text,
-    clean_text,
+    free_text,
     normalize_label,
     parse_date,
     parse_percent,
@@ -206,23 +206,11 @@ class _Checker:
 
     def text(self, values: list[Any], label: str, number: int, notes: list[str], limit: int = MAX_TEXT) -> str | None:
         """A text cell, cleaned (see :func:`clean_text`), with what was cleaned noted; over ``limit`` → error."""
-        raw = self.cell(values, label)
-        if blank(raw):
+        try:
+            return free_text(self.cell(values, label), label, number, notes, limit)
+        except ValueError as exc:
+            self.error(str(exc), row=number, column=label)
             return None
-        if isinstance(raw, datetime):
-            raw = raw.date().isoformat()
-        if not isinstance(raw, str):
-            return cell_text(raw)
-        text, done = clean_text(raw)
-        if done:
-            notes.append(f"第 {number} 行“{label}”" + "，".join(done))
-        if not text:
-            return None
-        if len(text) > limit:
-            self.error(f"长度为 {len(text)} 字，超过 {limit} 字的上限；请精简后重新报送（系统不会自动截断）",
-                       row=number, column=label)
-            return None
-        return text
 
     def require_header_on_row_1(self, columns: tuple[str, ...]) -> bool:
         """A title row inserted above the header is the commonest hand edit: say so instead of listing every column."""

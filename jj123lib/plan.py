@@ -37,7 +37,7 @@ __all__ = ["FORMATS", "REPORT_FORMATS", "MANIFEST", "INDEX", "NOTEBOOKS", "REPOR
            "ReportJob", "DocumentJob", "Work", "DocumentWork", "default_out_dir", "check_out_dir", "plan_jobs",
            "plan_documents", "entry_key", "document_key", "load_manifest", "load_documents", "up_to_date",
            "new_entry", "new_document_entry", "decide", "decide_documents", "merge_entries", "merge_documents",
-           "write_manifest", "deadline_state"]
+           "write_manifest", "deadline_state", "digest"]
 
 FORMATS = ("html", "pdf", "docx")
 REPORT_FORMATS = ("html", "pdf")  # the notebook reports' formats; docx is the documents'
@@ -116,12 +116,13 @@ def check_out_dir(out: Path, demo: bool) -> None:
                              hint=f"该目录已有{kind}生成的报告，示例数据与真实数据的报告不能混放，请换一个输出目录")
 
 
-def _digest(*parts: str | bytes) -> str:
-    digest = hashlib.sha256()
+def digest(*parts: str | bytes) -> str:
+    """SHA-256 of the parts, each ended by a NUL (so ("ab", "c") and ("a", "bc") differ)."""
+    sha = hashlib.sha256()
     for part in parts:
-        digest.update(part.encode() if isinstance(part, str) else part)
-        digest.update(b"\0")
-    return digest.hexdigest()
+        sha.update(part.encode() if isinstance(part, str) else part)
+        sha.update(b"\0")
+    return sha.hexdigest()
 
 
 def deadline_state(quarter: str, rules: dict[str, Any] | None = None) -> str:
@@ -149,7 +150,7 @@ def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str
 
     rules = load_rules() if rules is None else rules
     table = load_tasks() if tasks is None else tasks
-    common = _digest(code_fingerprint(), template_fingerprint(), __version__, deadline_state(quarter, rules))
+    common = digest(code_fingerprint(), template_fingerprint(), __version__, deadline_state(quarter, rules))
     whole = data_fp or data_fingerprint(data_dir)
     scores = show_leader_scores(rules)
     rows = digests if digests is not None or scores else task_digests(data_dir)
@@ -166,7 +167,7 @@ def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str
         # With leaders' scores off a leader report shows its own tasks only; the overview shows everything.
         data = whole if leader is None or scores else leader_data_fingerprint(
             data_dir, quarter, leader, table.loc[table["leader"] == leader, "task_id"], digests=rows, scores=False)
-        fp = _digest(common, data, notebook.read_bytes(), json.dumps(params, ensure_ascii=False, sort_keys=True))
+        fp = digest(common, data, notebook.read_bytes(), json.dumps(params, ensure_ascii=False, sort_keys=True))
         jobs.append(ReportJob(kind=kind, leader=leader, name=slugs[leader] if leader else "overview",
                               title=html_title(kind, quarter, leader), notebook=str(notebook),
                               out_dir=str(out_dir.resolve()), parameters=params, fingerprint=fp, timeout=timeout))
@@ -209,19 +210,19 @@ def plan_documents(maker: DocumentMaker, out_dir: Path, *, data_fp: str, digests
     from jj123lib.scope import rules_and_tasks_digest, tasks_fingerprint
 
     quarter, out = maker.quarter, str(out_dir.resolve())
-    code = _digest(code_fingerprint(), __version__, quarter, str(maker.demo))
+    code = digest(code_fingerprint(), __version__, quarter, str(maker.demo))
     units_path = default_units_path()
     units = units_path.read_bytes() if units_path.is_file() else b""
     jobs = [DocumentJob("bulletin", "bulletin", maker.title("bulletin"), out,
-                        _digest("bulletin", code, data_fp, units, repr(maker.stamp("bulletin")),
+                        digest("bulletin", code, data_fp, units, repr(maker.stamp("bulletin")),
                                 maker.as_of.isoformat()))]
     if len(maker.overdue):
         overdue = maker.overdue.to_json(orient="records", force_ascii=False)
         jobs.append(DocumentJob("cuibao", "cuibao", maker.title("cuibao"), out,
-                                _digest("cuibao", code, overdue, repr(maker.stamp("cuibao")))))
+                                digest("cuibao", code, overdue, repr(maker.stamp("cuibao")))))
     static = rules_and_tasks_digest()
     for item, task_id in zip(maker.items["id"], maker.items["task_id"]):
-        fp = _digest("duban", code, static, str(item), tasks_fingerprint(digests, [str(task_id)]),
+        fp = digest("duban", code, static, str(item), tasks_fingerprint(digests, [str(task_id)]),
                      repr(maker.stamp("duban", str(item))))
         jobs.append(DocumentJob("duban", str(item), maker.title("duban", str(item)), out, fp, item=str(item)))
     return jobs

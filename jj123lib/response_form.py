@@ -38,7 +38,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jj123lib.atomic import atomic_write
-from jj123lib.cells import MAX_NAME, MAX_TEXT, blank, cell_text, clean_text, parse_date
+from jj123lib.cells import MAX_NAME, MAX_TEXT, blank, cell_text, free_text, parse_date
 from jj123lib.clock import china_now_iso
 from jj123lib.datadir import is_demo
 from jj123lib.duban import duban_items, record_response
@@ -199,20 +199,11 @@ class _Problems:
 
 
 def _text(problems: _Problems, raw: Any, label: str, row: int, limit: int, notes: list[str]) -> str | None:
-    if blank(raw):
+    try:
+        return free_text(raw, label, row, notes, limit)
+    except ValueError as exc:
+        problems.add(str(exc), row=row, column=label)
         return None
-    if isinstance(raw, datetime):
-        raw = raw.date().isoformat()
-    if not isinstance(raw, str):
-        return cell_text(raw)
-    text, done = clean_text(raw)
-    if done:
-        notes.append(f"第 {row} 行“{label}”" + "，".join(done))
-    if len(text) > limit:
-        problems.add(f"长度为 {len(text)} 字，超过 {limit} 字的上限；请精简后重新报送（系统不会自动截断）",
-                     row=row, column=label)
-        return None
-    return text or None
 
 
 def _phone(problems: _Problems, wb: Any) -> str | None:

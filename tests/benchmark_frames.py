@@ -7,13 +7,9 @@ from typing import Any
 
 import pandas as pd
 
+from jj123lib.benchmarks import PLAN_COLUMNS, RECOGNITION_COLUMNS, VALUE_COLUMNS
+
 NAN = float("nan")
-PLAN_COLUMNS = ["task_id", "peers", "indicator_no", "indicator", "definition", "source", "unit", "baseline",
-                "target", "benchmark_value", "target_rank", "goal_level", "goal_text"]
-VALUE_COLUMNS = ["task_id", "quarter", "indicator_no", "indicator", "unit", "value", "benchmark_value", "rank",
-                 "rank_text"]
-RECOGNITION_COLUMNS = ["task_id", "quarter", "stage", "level", "date", "evidence", "note", "verified",
-                       "evidence_sha256"]
 
 
 def plan_row(task_id: str = "N01", no: int = 1, baseline: float = 100.0, target: float = 200.0,

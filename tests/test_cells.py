@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
-from jj123lib.cells import blank, cell_text, clean_text, normalize_label, parse_date, parse_percent, shown_percent
+from jj123lib.cells import (
+    blank,
+    cell_text,
+    clean_text,
+    free_text,
+    normalize_label,
+    parse_date,
+    parse_percent,
+    shown_percent,
+)
 
 
 def test_parse_percent_accepts_written_forms_and_says_so() -> None:
@@ -48,3 +59,14 @@ def test_percent_formatted_number_is_shown_as_the_clerk_saw_it() -> None:
     assert shown_percent("150%", True) == "150%"
     _, note = parse_percent(0.855, percent_format=True)
     assert note is not None and note.startswith("“85.5%”（百分比格式")
+
+
+def test_free_text_cleans_notes_and_refuses_over_the_limit() -> None:
+    notes: list[str] = []
+    assert free_text("  已完成\x07验收  ", "整改情况", 5, notes) == "已完成验收"
+    assert notes and notes[0].startswith("第 5 行“整改情况”") and "U+0007" in notes[0]
+    assert free_text(None, "整改情况", 5, notes) is None and free_text("   ", "整改情况", 5, []) is None
+    assert free_text(3.0, "填报人", 2, []) == "3"
+    assert free_text(datetime(2026, 10, 1, 9, 30), "填报人", 2, []) == "2026-10-01"
+    with pytest.raises(ValueError, match="超过 10 字的上限"):
+        free_text("字" * 11, "填报人", 2, [], limit=10)
