@@ -23,6 +23,7 @@ lowers a green light with a signal to yellow (:func:`jj123lib.ratings.apply_sign
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 import os
@@ -35,6 +36,7 @@ import pandas as pd
 
 from jj123lib.exceptions import RulesError
 from jj123lib.formspec import GOAL_LEVELS, RECOGNITION_STAGES
+from jj123lib.memo import Memo
 from jj123lib.quarters import normalize_quarter, previous_quarter
 from jj123lib.supervision import records
 
@@ -382,14 +384,30 @@ def build_view(plan: pd.DataFrame, values: pd.DataFrame, recognitions: pd.DataFr
                          benchmark_figures(plan, values, quarter), signal_rules(rules))
 
 
+_views: Memo[BenchmarkView] = Memo(size=4)
+
+
 def load_benchmark_view(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None,
                         rules: dict[str, Any] | None = None) -> BenchmarkView:
     """The view read from the ledger through :mod:`jj123lib.benchmarks` (a ledger from before issue 13
-    reads as no benchmark)."""
+    reads as no benchmark). With the office's rules it is built once per content (:mod:`jj123lib.memo`);
+    each caller gets its own copy."""
+    from jj123lib.datadir import readable_data_dir
+    from jj123lib.ledger import Ledger
+    from jj123lib.memo import content_key
+
+    quarter = normalize_quarter(quarter)
+    if rules is not None or isinstance(data_dir, Ledger):  # a caller's own rules or ledger object: not cached
+        return _read_view(quarter, data_dir, rules)
+    key = content_key(Ledger(readable_data_dir(data_dir)), None, quarter)
+    return copy.deepcopy(_views.get(key, lambda: _read_view(quarter, data_dir, None)))
+
+
+def _read_view(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None,
+               rules: dict[str, Any] | None) -> BenchmarkView:
     from jj123lib.benchmarks import benchmark_plan, indicator_values
     from jj123lib.benchmarks import recognitions as read_recognitions
 
-    quarter = normalize_quarter(quarter)
     plan = benchmark_plan(data_dir)
     values = indicator_values(data_dir)
     recognitions = read_recognitions(data_dir, year=int(quarter[:4]))

@@ -21,15 +21,11 @@ leads. Ties: fewer red+未报送, then more 已完成; still equal → same rank
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -37,6 +33,7 @@ import pandas as pd
 from jj123lib import lights
 from jj123lib.deadlines import report_deadline
 from jj123lib.ledger import Ledger
+from jj123lib.memo import Memo, content_key
 from jj123lib.quarters import normalize_quarter, previous_quarter, quarters_up_to
 from jj123lib.rules import load_rules, rating_rules, scoring_rules
 from jj123lib.supervision import loop_rules, parse_date, records
@@ -85,29 +82,10 @@ class _Context:
     leagues: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-# Contexts for the office's rules and task table, by ledger and content. A report rates the same
-# quarters several times (rate_quarter, rating_history, league_table, transition_counts) and a
-# batch kernel renders several reports from the same data: each quarter is rated once. The key
-# holds the ledger's logical fingerprint and the bytes' digest of the rules and task files, so
-# any change to the data or the rules is a miss.
-_CACHE_SIZE = 4
-_cache: OrderedDict[tuple[str, ...], _Context] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
-def _file_key(path: str | os.PathLike[str]) -> str:
-    try:
-        return f"{path}\0{hashlib.sha256(Path(path).read_bytes()).hexdigest()}"
-    except OSError:
-        return f"{path}\0-"
-
-
-def _cache_key(ledger: Ledger, as_of: date) -> tuple[str, ...]:
-    from jj123lib.rules import default_rules_path
-    from jj123lib.tasks import default_tasks_path
-
-    return (str(ledger.path.resolve()), ledger.fingerprint(), _file_key(default_rules_path()),
-            _file_key(default_tasks_path()), as_of.isoformat())
+# Contexts by content (jj123lib.memo): a report rates the same quarters several times
+# (rate_quarter, rating_history, league_table, transition_counts) and a batch kernel renders
+# several reports from the same data: each quarter is rated once.
+_contexts: Memo[_Context] = Memo(size=4)
 
 
 def _context(data_dir: str | os.PathLike[str] | Ledger | None, tasks: pd.DataFrame | None,
@@ -116,18 +94,7 @@ def _context(data_dir: str | os.PathLike[str] | Ledger | None, tasks: pd.DataFra
     day = parse_date(as_of)
     if tasks is not None or rules is not None:  # caller's own table or rules: not cached
         return _build_context(ledger, tasks, rules, day)
-    key = _cache_key(ledger, day)
-    with _cache_lock:
-        ctx = _cache.get(key)
-        if ctx is not None:
-            _cache.move_to_end(key)
-            return ctx
-    ctx = _build_context(ledger, None, None, day)
-    with _cache_lock:
-        _cache[key] = ctx
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return ctx
+    return _contexts.get(content_key(ledger, day), lambda: _build_context(ledger, None, None, day))
 
 
 def _build_context(ledger: Ledger, tasks: pd.DataFrame | None, rules: dict[str, Any] | None,

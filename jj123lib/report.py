@@ -8,6 +8,7 @@ dataclasses for analysts; the ``*_html`` methods return escaped
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from jj123lib.htmlkit import (
     table,
     text_or_none,
 )
+from jj123lib.memo import Memo, content_key
 from jj123lib.opinions import LeaderOpinion
 from jj123lib.parameters import validate_params
 from jj123lib.quarters import previous_quarter, quarter_label, quarters_up_to
@@ -621,8 +623,21 @@ class Supervision:
             flags=self.flags[self.flags["task_id"].isin(tasks)])
 
 
+_supervision: Memo[Supervision] = Memo(size=4)
+
+
 def load_supervision(quarter: str, data_dir: str, as_of: date, *, with_flags: bool = True) -> Supervision:
-    """The quarter's lists; ``with_flags=False`` leaves the 数据核查 flags empty (leader reports do not show them)."""
+    """The quarter's lists; ``with_flags=False`` leaves the 数据核查 flags empty (leader reports do not show them).
+
+    Built once per content (:mod:`jj123lib.memo`); each caller gets its own copy.
+    """
+    from jj123lib.ledger import Ledger
+
+    key = content_key(Ledger(data_dir), as_of, quarter, "flags" if with_flags else "")
+    return copy.deepcopy(_supervision.get(key, lambda: _read_supervision(quarter, data_dir, as_of, with_flags)))
+
+
+def _read_supervision(quarter: str, data_dir: str, as_of: date, with_flags: bool) -> Supervision:
     from jj123lib.coordination import register
     from jj123lib.deadlines import cuibao
     from jj123lib.duban import duban_items

@@ -8,6 +8,7 @@ the same names joined by "、", as the notice writes them.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 from importlib import resources
@@ -103,23 +104,35 @@ def load_tasks(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """
     source = Path(path) if path is not None else default_tasks_path()
     try:
-        raw = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        content = source.read_bytes()
     except FileNotFoundError:
         raise TaskTableError(str(source), "文件不存在") from None
+    table = _parse_tasks(str(source), content)
+    # A copy per caller (with fresh unit lists): nobody's change reaches another caller's table.
+    out = table.copy()
+    out["units"] = [list(u) for u in table["units"]]
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_tasks(source: str, content: bytes) -> pd.DataFrame:
+    """The checked, normalised table of ``content``; cached by content (a report reads the table ~5 times)."""
+    try:
+        raw = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise TaskTableError(str(source), f"不是 UTF-8 编码的 CSV 任务表（{type(exc).__name__}）") from None
+        raise TaskTableError(source, f"不是 UTF-8 编码的 CSV 任务表（{type(exc).__name__}）") from None
     missing = [c for c in TASK_COLUMNS if c not in raw.columns]
     if missing:
-        raise TaskTableError(str(source), "缺少列：" + "、".join(missing))
+        raise TaskTableError(source, "缺少列：" + "、".join(missing))
     for number, row in enumerate(raw.itertuples(index=False), start=2):
         for column in ("task_id", "tier", "seq", "title", "leader", "units"):
             if not str(getattr(row, column)).strip():
-                raise TaskTableError(str(source), f"第 {number} 行“{column}”列为空")
+                raise TaskTableError(source, f"第 {number} 行“{column}”列为空")
         if row.tier not in TIERS:
-            raise TaskTableError(str(source), f"第 {number} 行层级“{row.tier}”无效，应为 {'、'.join(TIERS)}")
+            raise TaskTableError(source, f"第 {number} 行层级“{row.tier}”无效，应为 {'、'.join(TIERS)}")
         for column in ("seq", "source_line"):
             if not str(getattr(row, column)).strip().isdigit():
-                raise TaskTableError(str(source), f"第 {number} 行“{column}”列应为整数")
+                raise TaskTableError(source, f"第 {number} 行“{column}”列应为整数")
     table = raw.copy()
     table["units"] = [[u.strip() for u in s.split(UNIT_SEPARATOR) if u.strip()] for s in table["units"]]
     table["year"] = [int(y) if y.strip() else None for y in table["year"]]
