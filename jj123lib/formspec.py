@@ -11,12 +11,14 @@ import unicodedata
 import warnings
 from collections.abc import Iterable
 from pathlib import PurePath
-
-from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from jj123lib.cells import normalize_label
 from jj123lib.quarters import normalize_quarter
+
+if TYPE_CHECKING:  # the readers only: the kernels and the batch need the spec, not openpyxl
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "FORM_VERSION", "PROGRESS_SHEET", "PLAN_SHEET", "HELP_SHEET", "META_SHEET", "META_PREFIX", "META_KEYS",
