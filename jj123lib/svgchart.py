@@ -169,25 +169,32 @@ class _Pen:
 
     def __init__(self) -> None:
         self.out: list[str] = []
+        self.font_size: float | None = None
 
-    def group(self, name: str) -> None:
-        """Close the open group (if any) and open ``<g class="jj-chart-NAME">``: the chart's parts, in z order."""
+    def group(self, name: str, font_size: float | None = None) -> None:
+        """Close the open group (if any) and open ``<g class="jj-chart-NAME">``: the chart's parts, in z order.
+
+        A group of text gets its size and ink colour once, on the group (less markup to parse).
+        """
         if self.out:
             self.out.append("</g>")
-        self.out.append(f'<g class="jj-chart-{name}">')
+        self.font_size = font_size
+        text = f' font-size="{_num(font_size)}" fill="{INK}"' if font_size else ""
+        self.out.append(f'<g class="jj-chart-{name}"{text}>')
 
-    def text(self, x: float, y: float, content: str, size: float, color: str = INK, anchor: str = "start",
-             rotate: bool = False) -> None:
-        extra = f' text-anchor="{anchor}"' if anchor != "start" else ""
+    def text(self, x: float, y: float, content: str, size: float | None = None, color: str = INK,
+             anchor: str = "start", rotate: bool = False) -> None:
+        extra = "" if size is None or size == self.font_size else f' font-size="{_num(size)}"'
+        extra += f' fill="{escape(color)}"' if color != INK or not self.font_size else ""
+        extra += f' text-anchor="{anchor}"' if anchor != "start" else ""
         if rotate:
             extra += f' transform="rotate(-90 {_num(x)} {_num(y)})"'
-        self.out.append(f'<text x="{_num(x)}" y="{_num(y)}" font-size="{_num(size)}" fill="{escape(color)}"{extra}>'
-                        f"{escape(content)}</text>")
+        self.out.append(f'<text x="{_num(x)}" y="{_num(y)}"{extra}>{escape(content)}</text>')
 
     def path(self, d: str, color: str, width: float, dash: str = "") -> None:
-        dashes = f' stroke-dasharray="{escape(dash)}"' if dash else ""
-        self.out.append(f'<path d="{d}" fill="none" stroke="{escape(color)}" stroke-width="{_num(width)}"{dashes}'
-                        ' stroke-linejoin="round"/>')
+        extra = f' stroke-dasharray="{escape(dash)}"' if dash else ""
+        extra += ' stroke-linejoin="round"' if "L" in d else ""
+        self.out.append(f'<path d="{d}" fill="none" stroke="{escape(color)}" stroke-width="{_num(width)}"{extra}/>')
 
     def marker(self, shape: str, at: tuple[float, float], size: float, fill: str, edge: bool = False) -> None:
         """A circle (or a square for ``shape == "square"``) of radius / half side ``size``; ``edge``: white rim."""
@@ -239,12 +246,12 @@ class LineChart:
         pen = _Pen()
 
         y = _PAD  # the title, then the legend rows under it
-        pen.group("title")
+        pen.group("title", title_size)
         for title in self.title_lines:
             for line in _fit(title, self.width - 2 * _PAD, title_size):
                 y += title_size * 1.25
-                pen.text(_PAD, y - title_size * 0.25, line, title_size)
-        pen.group("axes")
+                pen.text(_PAD, y - title_size * 0.25, line)
+        pen.group("axes", font)
         left = self._left_margin(ticks)
         x, rows = left, 0
         legend: list[tuple[float, float, Line | Rule]] = []
@@ -258,14 +265,16 @@ class LineChart:
 
         plot = _Plot(left, self.width - _PAD * 1.5, y + font * 1.2, self.height - _PAD - font * 1.5,
                      len(self.x_labels), low, high)
-        for value, label in ticks:  # gridlines and y tick labels
-            pen.path(f"M{_num(plot.left)} {_num(plot.y(value))}H{_num(plot.right)}", GRID_COLOR, 1.0)
-            pen.text(plot.left - 5, plot.y(value) + font * 0.35, label, font, anchor="end")
+        if ticks:  # gridlines (one path), then the tick labels
+            pen.path("".join(f"M{_num(plot.left)} {_num(plot.y(v))}H{_num(plot.right)}" for v, _ in ticks),
+                     GRID_COLOR, 1.0)
+        for value, label in ticks:
+            pen.text(plot.left - 5, plot.y(value) + font * 0.35, label, anchor="end")
         for i, label in enumerate(self.x_labels):
-            pen.text(plot.x(i), plot.bottom + 4 + font, label, font, anchor="middle")
+            pen.text(plot.x(i), plot.bottom + 4 + font, label, anchor="middle")
         if self.y_label:
             cx, cy = _PAD + font * 0.9, (plot.top + plot.bottom) / 2
-            pen.text(cx, cy, self.y_label, font, anchor="middle", rotate=True)
+            pen.text(cx, cy, self.y_label, anchor="middle", rotate=True)
         pen.path(f"M{_num(plot.left)} {_num(plot.top)}V{_num(plot.bottom)}H{_num(plot.right)}", AXIS_COLOR, 1.0)
 
         points = [self._points(mark, plot) for mark in self.marks]
@@ -288,23 +297,23 @@ class LineChart:
                     if point is not None:
                         fill = mark.point_colors[i] if mark.point_colors else mark.color
                         pen.marker(mark.marker, point, mark.marker_size, fill, edge=bool(mark.point_colors))
-        pen.group("labels")
+        pen.group("labels", font)
         for mark, where in zip(self.marks, points):
             if isinstance(mark, Line) and mark.point_labels:
                 for point, label in zip(where, mark.point_labels):
                     if point is not None and label:
-                        pen.text(point[0], point[1] - mark.marker_size - 4, label, font, anchor="middle")
+                        pen.text(point[0], point[1] - mark.marker_size - 4, label, anchor="middle")
         for note in self.notes:
             height = finite(note.value)
             if 0 <= note.index < plot.n and height is not None:
-                pen.text(plot.x(note.index), plot.y(height), note.text, font, note.color, anchor="middle")
-        pen.group("legend")
+                pen.text(plot.x(note.index), plot.y(height), note.text, color=note.color, anchor="middle")
+        pen.group("legend", legend_size)
         for x0, y0, mark in legend:
             middle = y0 - legend_size * 0.35
             pen.path(f"M{_num(x0)} {_num(middle)}H{_num(x0 + _SAMPLE)}", mark.color, mark.width, mark.dash)
             if isinstance(mark, Line) and mark.marker:
                 pen.marker(mark.marker, (x0 + _SAMPLE / 2, middle), min(mark.marker_size, 3.0), mark.color)
-            pen.text(x0 + _SAMPLE + 4, y0, mark.label, legend_size)
+            pen.text(x0 + _SAMPLE + 4, y0, mark.label)
 
         head = (f'<svg role="img" aria-label="{escape(self.alt)}" viewBox="0 0 {self.width} {self.height}" '
                 f'width="{self.width}" height="{self.height}" style="display:block;width:100%;'
