@@ -20,7 +20,8 @@ NUMERIC_ATTRIBUTES = {"x", "y", "cx", "cy", "r", "width", "height", "font-size",
 
 def chart(**changes: object) -> LineChart:
     fields: dict[str, object] = {
-        "title_lines": ("N01 标题",), "alt": "N01 标题：计划与实际", "x_labels": ("一季度", "二季度", "三季度", "四季度"),
+        "title_lines": ("N01 标题",), "alt": "N01 标题：计划与实际",
+        "x_labels": ("一季度", "二季度", "三季度", "四季度"),
         "y_range": (0.0, 108.0), "y_ticks": tuple((float(v), str(v)) for v in range(0, 108, 20)),
         "marks": (Line("计划", (10.0, 30.0, 60.0, 100.0), "#8a94a0", dash="6 3", marker="circle"),
                   Line("实际", (12.0, 25.0, None, 90.0), "#1d2630",
