@@ -263,8 +263,9 @@ class LineChart:
             x += item + 12
         y += rows * legend_size * 1.45
 
-        plot = _Plot(left, self.width - _PAD * 1.5, y + font * 1.2, self.height - _PAD - font * 1.5,
-                     len(self.x_labels), low, high)
+        bottom = self.height - _PAD - font * 1.5
+        top = min(y + font * 1.2, bottom - font * 3)  # a very long title squeezes the plot, never inverts it
+        plot = _Plot(left, self.width - _PAD * 1.5, top, bottom, len(self.x_labels), low, high)
         if ticks:  # gridlines (one path), then the tick labels
             pen.path("".join(f"M{_num(plot.left)} {_num(plot.y(v))}H{_num(plot.right)}" for v, _ in ticks),
                      GRID_COLOR, 1.0)
@@ -295,7 +296,8 @@ class LineChart:
             if isinstance(mark, Line) and (mark.marker or mark.point_colors):
                 for i, point in enumerate(where):
                     if point is not None:
-                        fill = mark.point_colors[i] if mark.point_colors else mark.color
+                        colours = mark.point_colors or ()
+                        fill = colours[i] if i < len(colours) else mark.color
                         pen.marker(mark.marker, point, mark.marker_size, fill, edge=bool(mark.point_colors))
         pen.group("labels", font)
         for mark, where in zip(self.marks, points):

@@ -136,6 +136,14 @@ def test_title_lines_and_long_lines_wrap_within_the_width() -> None:
     assert ys == sorted(ys) and len(set(ys)) == len(ys)
 
 
+def test_odd_inputs_still_draw_a_sane_plot() -> None:
+    few_colours = Line("x", (1.0, 2.0, 3.0), "#123456", point_colors=("#2e7d32",))
+    root = parse(chart(marks=(few_colours,), x_labels=("a", "b", "c"), title_lines=("标题" * 200,)))
+    assert [c.get("fill") for c in group(root, "points").findall("circle")] == ["#2e7d32", "#123456", "#123456"]
+    ys = gridlines(root)
+    assert ys[0] > ys[-1]  # 0 still below 100 under a title that fills the chart
+
+
 def test_legend_lists_labelled_marks_in_order() -> None:
     marks = (Line("序时目标", (1.0, 2.0), "#8a94a0", dash="5 3"), Rule("年度目标", 3.0, "#8a94a0", dash="1.5 2.5"),
              Line("", (2.0, 2.5), "#999"), Line("标杆", (2.0, 2.2), "#7a4f9a", marker="square"),
