@@ -14,7 +14,7 @@ Unit-typed text (indicator and peer names, goals) reaches HTML only through :mod
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -23,10 +23,8 @@ from jj123lib.benchmark_signals import FINAL_STAGES, GOAL_LEVELS, BenchmarkView,
 from jj123lib.htmlkit import Markup, badge, is_blank, section, table
 from jj123lib.quarters import quarters_up_to
 from jj123lib.supervision import records
+from jj123lib.svgchart import Line, LineChart, Rule, finite, nice_ticks
 from jj123lib.tiers import TIER_LABELS, TIERS
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 __all__ = ["SIGNALS_TABLE_COLUMNS", "signals_table", "indicator_chart", "leader_benchmarks_html", "reached_goal",
            "standing_summary", "recognitions_won", "overview_standing_html", "NO_BENCHMARK"]
@@ -73,77 +71,49 @@ def signals_table(view: BenchmarkView, rated: pd.DataFrame) -> pd.DataFrame:
 # Chart
 # ------------------------------------------------------------------------------------------------
 def indicator_chart(figure: dict[str, Any], values: pd.DataFrame, quarters: Sequence[str],
-                    quarter_lights: dict[str, str]) -> Figure:
+                    quarter_lights: dict[str, str]) -> LineChart:
     """One indicator's quarterly values against its pro-rata target path, its target and the benchmark.
 
     ``figure`` is a row of :func:`~jj123lib.benchmark_signals.benchmark_figures`; ``values`` the task's
     rows of ``indicator_values`` for this indicator; ``quarter_lights`` the task's light per quarter.
+    An inline-SVG chart (:mod:`jj123lib.svgchart`); the points are coloured by the quarter's light.
     """
-    from matplotlib.figure import Figure
-
-    from jj123lib import fonts
     from jj123lib.charts import PLANNED_COLOR, short_quarter
 
-    fonts.setup()
-    fig = Figure(figsize=(3.8, 2.4), dpi=100)
-    fig.subplots_adjust(left=0.16, bottom=0.14, top=0.8, right=0.97)
-    ax = fig.add_subplot()
-    x = list(range(len(quarters)))
     by_quarter = {str(r["quarter"]): r for r in records(values)}
-
-    def number(value: object) -> float | None:
-        return None if is_blank(value) else float(str(value))
-
-    shown = [number(by_quarter.get(q, {}).get("value")) for q in quarters]
-    bench = [number(by_quarter.get(q, {}).get("benchmark_value")) for q in quarters]
-    baseline, target = number(figure.get("baseline")), number(figure.get("target"))
+    shown = tuple(finite(by_quarter.get(q, {}).get("value")) for q in quarters)
+    bench = tuple(finite(by_quarter.get(q, {}).get("benchmark_value")) for q in quarters)
+    baseline, target = finite(figure.get("baseline")), finite(figure.get("target"))
+    marks: list[Line | Rule] = []
     everything: list[float] = []
     if baseline is not None and target is not None:
-        path = [baseline + (target - baseline) * int(q[-1]) / 4 for q in quarters]
-        ax.plot(x, path, linestyle="--", color=PLANNED_COLOR, linewidth=1.3, label="序时目标")
+        path = tuple(baseline + (target - baseline) * int(q[-1]) / 4 for q in quarters)
+        marks.append(Line("序时目标", path, PLANNED_COLOR, width=1.8, dash="5 3"))
         everything += path
     if target is not None:
-        ax.axhline(target, color=PLANNED_COLOR, linewidth=1.0, linestyle=":", label="年度目标")
+        marks.append(Rule("年度目标", target, PLANNED_COLOR, width=1.4, dash="1.5 2.5"))
         everything.append(target)
-    plan_bench = number(figure.get("benchmark_value"))
+    plan_bench = finite(figure.get("benchmark_value"))
     if any(b is not None for b in bench):
-        bx = [i for i, b in zip(x, bench) if b is not None]
-        ax.plot(bx, [b for b in bench if b is not None], color=BENCHMARK_COLOR, linewidth=1.3, marker="s",
-                markersize=3, label="标杆")
+        marks.append(Line("标杆", bench, BENCHMARK_COLOR, width=1.8, marker="square", marker_size=2.1))
         everything += [b for b in bench if b is not None]
     elif plan_bench is not None:
-        ax.axhline(plan_bench, color=BENCHMARK_COLOR, linewidth=1.1, label="标杆")
+        marks.append(Rule("标杆", plan_bench, BENCHMARK_COLOR, width=1.5))
         everything.append(plan_bench)
-    vx = [i for i, v in zip(x, shown) if v is not None]
-    ax.plot(vx, [v for v in shown if v is not None], color=VALUE_COLOR, linewidth=1.8, label="晋江")
-    for i in vx:
-        value = shown[i]
-        assert value is not None
-        key = quarter_lights.get(quarters[i], "missing")
-        ax.scatter([i], [value], s=40, color=lights.COLORS.get(key, lights.COLORS["missing"]), zorder=3,
-                   edgecolors="white", linewidths=0.8)
-        ax.annotate(fmt_value(value), (i, value), textcoords="offset points", xytext=(0, 6), ha="center",
-                    fontsize=7, color=VALUE_COLOR)
-        everything.append(value)
-    ax.set_xticks(x, [short_quarter(q) for q in quarters])
-    ax.set_xlim(-0.4, max(len(quarters) - 0.6, 0.6))
-    if everything:
-        low, high = min(everything), max(everything)
-        pad = (high - low) * 0.15 or abs(high) * 0.1 or 1.0
-        ax.set_ylim(low - pad, high + pad)
-    unit = str(figure.get("unit") or "")
-    ax.set_ylabel(unit, fontsize=8, parse_math=False)  # unit-typed text: "$…$" is text, not mathtext
-    ax.tick_params(labelsize=7)
-    ax.grid(axis="y", color="#e3e7eb", linewidth=0.8)
-    ax.spines[["top", "right"]].set_visible(False)
+    colours = tuple(lights.COLORS.get(quarter_lights.get(q, "missing"), lights.COLORS["missing"]) for q in quarters)
+    marks.append(Line("晋江", shown, VALUE_COLOR, width=2.5, point_colors=colours, marker_size=4.4,
+                      point_labels=tuple("" if v is None else fmt_value(v) for v in shown)))
+    everything += [v for v in shown if v is not None]
+    low, high = (min(everything), max(everything)) if everything else (0.0, 1.0)
+    pad = (high - low) * 0.15 or abs(high) * 0.1 or 1.0
+    y_range = (low - pad, high + pad)
     trend = "（越低越好）" if figure.get("direction") == "lower" else ""
     name = str(figure.get("indicator") or "")
-    title = f"{figure.get('task_id', '')} {name[:20]}{trend}"
-    # Explicit y: no automatic title placement pass. Unit-typed text: "$…$" is text, not mathtext.
-    ax.set_title(title, fontsize=8, loc="left", y=1.12, parse_math=False)
-    ax.legend(fontsize=6, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=4, frameon=False,
-              borderaxespad=0.1)
-    return fig
+    task_id = figure.get("task_id", "")
+    return LineChart(
+        title_lines=(f"{task_id} {name[:20]}{trend}",), alt=f"{task_id} {name}：各季度值、序时目标与标杆",
+        x_labels=tuple(short_quarter(q) for q in quarters), y_range=y_range, y_ticks=nice_ticks(*y_range),
+        marks=tuple(marks), y_label=str(figure.get("unit") or ""), width=380, height=240, font_size=10.0)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -174,8 +144,6 @@ def leader_benchmarks_html(view: BenchmarkView, tasks: pd.DataFrame, history: pd
 
     ``history`` has ``task_id, quarter, light`` (``ratings.rating_history``) for the points' colours.
     """
-    from jj123lib.charts import figure_html
-
     title = "对标情况"
     mine = view.for_tasks(tasks["task_id"])
     if mine.empty:
@@ -207,8 +175,7 @@ def leader_benchmarks_html(view: BenchmarkView, tasks: pd.DataFrame, history: pd
         for figure in records(lines):
             own = mine.values[(mine.values["task_id"] == task_id)
                               & (mine.values["indicator_no"] == figure["indicator_no"])]
-            fig = indicator_chart(figure, own, quarters, quarter_lights)
-            charts.append(figure_html(fig, alt=f"{task_id} {figure['indicator']}：各季度值、序时目标与标杆"))
+            charts.append(indicator_chart(figure, own, quarters, quarter_lights).html())
         grid = (Markup('<div class="jj-figure-grid">{}</div>').format(Markup("").join(charts)) if charts
                 else Markup(""))
         css = "jj-item urgent" if not signals.empty else "jj-item"

@@ -1,25 +1,32 @@
-"""Matplotlib charts for reports: Chinese text, consistent light colours, no pyplot state.
+"""Report charts: the trajectory as hand-built inline SVG, the overview's distribution with matplotlib.
 
-Figures are built with :class:`matplotlib.figure.Figure` directly (never
-``pyplot``), so nothing is auto-displayed twice in a notebook and nothing leaks
-between reports. :func:`figure_html` turns a figure into an embedded ``<figure>``
-(SVG by default, or PNG, as a data URI: self-contained, nothing fetched).
+:func:`trajectory_chart` returns a :class:`~jj123lib.svgchart.LineChart` (inline SVG, text in the
+page's font; ``display()`` shows it in JupyterLab). :func:`distribution_chart` and analysts' own
+figures are matplotlib :class:`~matplotlib.figure.Figure` objects built directly (never ``pyplot``),
+so nothing is auto-displayed twice in a notebook and nothing leaks between reports;
+:func:`figure_html` embeds one in the same ``<figure>`` (SVG by default, or PNG, as a data URI:
+self-contained, nothing fetched). matplotlib is imported only when one is drawn.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from markupsafe import Markup
-from matplotlib.figure import Figure
 
-from jj123lib import fonts, lights
+from jj123lib import lights
+from jj123lib.svgchart import INK, Line, LineChart, Note, figure_markup, finite
 
-__all__ = ["trajectory_chart", "distribution_chart", "figure_html", "short_quarter"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["trajectory_chart", "distribution_chart", "figure_html", "short_quarter", "PLANNED_COLOR"]
 
 PLANNED_COLOR = "#8a94a0"
 
@@ -32,61 +39,46 @@ def short_quarter(quarter: str) -> str:
 def _new_figure(width: float, height: float, left: float = 0.12, bottom: float = 0.14, top: float = 0.84,
                 right: float = 0.98) -> Figure:
     """A figure with fixed margins (constrained layout would draw every chart twice)."""
+    from matplotlib.figure import Figure
+
+    from jj123lib import fonts
+
     fonts.setup()
     fig = Figure(figsize=(width, height), dpi=100)
     fig.subplots_adjust(left=left, bottom=bottom, top=top, right=right)
     return fig
 
 
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+def _wrap(text: str, width: int) -> tuple[str, ...]:
+    return tuple(text[i:i + width] for i in range(0, len(text), width)) or ("",)
 
 
-def trajectory_chart(history: pd.DataFrame, title: str, quarters: Sequence[str]) -> Figure:
-    """Planned vs actual cumulative % per quarter for one task.
+def trajectory_chart(history: pd.DataFrame, title: str, quarters: Sequence[str]) -> LineChart:
+    """Planned vs actual cumulative % per quarter for one task, as an inline-SVG chart.
 
     ``history`` has columns ``quarter, planned_pct, actual_pct, light`` (one task);
-    ``quarters`` are the quarters so far, in order (the x axis).
+    ``quarters`` are the quarters so far, in order (the x axis). Each actual point is filled with
+    that quarter's light colour; a quarter without an actual shows its light's label (未报送).
     """
-    fig = _new_figure(4.6, 2.6)
-    ax = fig.add_subplot()
     rows = history.set_index("quarter").reindex(list(quarters))
-    x = list(range(len(quarters)))
-    planned = [None if pd.isna(v) else float(v) for v in rows["planned_pct"]]
-    actual = [None if pd.isna(v) else float(v) for v in rows["actual_pct"]]
-    keys = [str(v) if isinstance(v, str) else "missing" for v in rows["light"]]
-
-    px = [i for i, v in zip(x, planned) if v is not None]
-    ax.plot(px, [v for v in planned if v is not None], linestyle="--", marker="o", markersize=4, color=PLANNED_COLOR,
-            linewidth=1.6, label="计划累计进度")
-    ax_ = [i for i, v in zip(x, actual) if v is not None]
-    ax.plot(ax_, [v for v in actual if v is not None], linestyle="-", color="#1d2630", linewidth=1.8,
-            label="实际累计进度")
-    for i in ax_:
-        value = actual[i]
-        assert value is not None
-        ax.scatter([i], [value], s=46, color=lights.COLORS.get(keys[i], lights.COLORS["missing"]), zorder=3,
-                   edgecolors="white", linewidths=0.8)
-        ax.annotate(f"{value:.0f}%", (i, value), textcoords="offset points", xytext=(0, 7), ha="center",
-                    fontsize=8, color="#1d2630")
-    for i, key in enumerate(keys):
-        if actual[i] is None:
-            ax.annotate(lights.label(key, lights.LABELS["missing"]), (i, 2), ha="center", fontsize=8,
-                        color=lights.COLORS["missing"])
-    ax.set_xticks(x, [short_quarter(q) for q in quarters])
-    ax.set_xlim(-0.4, max(len(quarters) - 0.6, 0.6))
+    planned = tuple(finite(v) for v in rows["planned_pct"])
+    actual = tuple(finite(v) for v in rows["actual_pct"])
+    keys = [v if isinstance(v, str) else "missing" for v in rows["light"]]
     top = max([v for v in planned + actual if v is not None] + [100.0])
     upper = math.ceil(top / 10) * 10 + 8
-    ax.set_ylim(0, upper)
-    ax.set_yticks(range(0, int(upper), 20))  # fixed ticks: no locator search on every draw
-    ax.set_ylabel("累计进度（%）", fontsize=8)
-    ax.tick_params(labelsize=8)
-    ax.grid(axis="y", color="#e3e7eb", linewidth=0.8)
-    ax.spines[["top", "right"]].set_visible(False)
-    # An explicit y turns off matplotlib's automatic title placement, a costly tight-bbox pass.
-    ax.set_title(_wrap(title, 24), fontsize=9, loc="left", y=1.02)
-    ax.legend(fontsize=7, loc="upper left", frameon=False)
-    return fig
+    marks = (
+        Line("计划累计进度", planned, PLANNED_COLOR, width=2.2, dash="6 3", marker="circle", marker_size=2.8),
+        Line("实际累计进度", actual, INK, width=2.5,
+             point_colors=tuple(lights.COLORS.get(k, lights.COLORS["missing"]) for k in keys), marker_size=4.7,
+             point_labels=tuple("" if v is None else f"{v:.0f}%" for v in actual)),
+    )
+    notes = tuple(Note(i, 2.0, lights.label(key, lights.LABELS["missing"]), lights.COLORS["missing"])
+                  for i, key in enumerate(keys) if actual[i] is None)
+    return LineChart(
+        title_lines=_wrap(title, 24), alt=f"{title}：计划与实际累计进度",
+        x_labels=tuple(short_quarter(q) for q in quarters), y_range=(0.0, float(upper)),
+        y_ticks=tuple((float(v), str(v)) for v in range(0, upper, 20)), marks=marks, notes=notes,
+        y_label="累计进度（%）", width=460, height=260, font_size=11.0)
 
 
 def distribution_chart(counts: pd.DataFrame) -> Figure:
@@ -116,13 +108,16 @@ def distribution_chart(counts: pd.DataFrame) -> Figure:
     return fig
 
 
-def figure_html(fig: Figure, alt: str, caption: str | None = None, fmt: str = "svg", dpi: int = 180) -> Markup:
-    """Embed ``fig`` as a data URI in a ``<figure>`` (no external file, no remote URL).
+def figure_html(fig: Figure | LineChart, alt: str, caption: str | None = None, fmt: str = "svg",
+                dpi: int = 180) -> Markup:
+    """Embed ``fig`` in a ``<figure>`` (no external file, no remote URL).
 
-    SVG by default: vector lines print crisply, text stays text (``svg.fonttype`` "none"
-    → the page's CJK font draws it), and it is about twice as fast to produce as a
-    180-dpi PNG. ``fmt="png"`` embeds a raster instead.
+    A :class:`~jj123lib.svgchart.LineChart` goes in as inline SVG with ``alt`` as its accessible name.
+    A matplotlib figure goes in as a data URI: SVG by default (vector lines print crisply, text stays
+    text: ``svg.fonttype`` "none" → the page's CJK font draws it), ``fmt="png"`` for a raster.
     """
+    if isinstance(fig, LineChart):
+        return dataclasses.replace(fig, alt=alt).html(caption)
     import matplotlib
 
     buffer = io.BytesIO()
@@ -135,6 +130,5 @@ def figure_html(fig: Figure, alt: str, caption: str | None = None, fmt: str = "s
         fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
         mime = "image/png"
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    cap = Markup("<figcaption>{}</figcaption>").format(caption) if caption else ""
-    return Markup('<figure class="jj-figure"><img src="data:{}" alt="{}" style="width:{}px">{}</figure>').format(
-        f"{mime};base64,{data}", alt, width_px, cap)
+    image = Markup('<img src="data:{}" alt="{}" style="width:{}px">').format(f"{mime};base64,{data}", alt, width_px)
+    return figure_markup(image, caption)

@@ -3,6 +3,9 @@
 ``import jj123lib.plotting`` registers the Noto Sans CJK font (:func:`jj123lib.fonts.setup`) and makes it
 the first sans-serif family, so any plain matplotlib or pandas chart drawn afterwards shows Chinese
 labels instead of empty boxes. The lights' colours come from :mod:`jj123lib.lights`.
+
+``trajectory_chart`` is the reports' own chart, hand-built SVG (:mod:`jj123lib.svgchart`), not a
+matplotlib figure: ``display()`` it, or ``figure_html(chart, alt)`` like any figure.
 """
 
 from __future__ import annotations

@@ -46,6 +46,7 @@ from jj123lib.tiers import TIER_LABELS, TIERS
 
 if TYPE_CHECKING:
     from jj123lib.benchmark_signals import BenchmarkView
+    from jj123lib.svgchart import LineChart
 
 __all__ = ["LeaderReport", "NEXT_QUARTER_COLUMNS", "OverviewReport", "ExploreData", "leader_report_data",
            "overview_data", "explore_data", "Item", "Supervision", "load_supervision"]
@@ -433,21 +434,16 @@ class LeaderReport(_Sections):
         body = table(columns, rows, classes)
         return section("任务进展", body, note="计划、实际为累计进度；差距 = 计划 − 实际（百分点）。")
 
-    def trajectory_figures(self) -> list[tuple[str, Any]]:
-        """(task title, matplotlib Figure) per task, planned vs actual across quarters so far."""
+    def trajectory_charts(self) -> list[LineChart]:
+        """Per task, planned vs actual across quarters so far (inline-SVG charts)."""
         from jj123lib.charts import trajectory_chart
 
-        out = []
-        for r in _rows(self.tasks):
-            hist = self.history[self.history["task_id"] == r.task_id]
-            out.append((f"{r.task_id} {r.title}", trajectory_chart(hist, f"{r.task_id} {r.title}", self.quarters)))
-        return out
+        return [trajectory_chart(self.history[self.history["task_id"] == r.task_id], f"{r.task_id} {r.title}",
+                                 self.quarters) for r in _rows(self.tasks)]
 
     def charts_html(self) -> Markup:
-        from jj123lib.charts import figure_html
-
-        figs = [figure_html(fig, alt=f"{title}：计划与实际累计进度") for title, fig in self.trajectory_figures()]
-        body = Markup(f'<div class="jj-figure-grid">{"".join(figs)}</div>')
+        figs = Markup("").join(chart.html() for chart in self.trajectory_charts())
+        body = Markup('<div class="jj-figure-grid">{}</div>').format(figs)
         return section("进度轨迹", body, note="虚线为计划累计进度，实线为实际累计进度；圆点颜色为当季灯号。", level=3)
 
     @cached_property

@@ -119,6 +119,7 @@ def test_doc_chart_example_writes_a_png(demo_data, tmp_path: Path, monkeypatch: 
     for example in _examples():
         exec(compile(example, "docs/api.md", "exec"), {"__name__": "__doc_example__"})
     assert (tmp_path / "灯号分布.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "N01进度轨迹.html").read_text(encoding="utf-8").startswith('<figure class="jj-figure"><svg ')
     from openpyxl import load_workbook
 
     assert load_workbook(tmp_path / "灯号历史.xlsx").sheetnames == ["灯号历史"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from typing import Any
 
 import pandas as pd
@@ -13,7 +14,9 @@ from markupsafe import escape
 
 from jj123lib import lights
 from jj123lib.benchmark_report import (
+    BENCHMARK_COLOR,
     NO_BENCHMARK,
+    VALUE_COLOR,
     indicator_chart,
     leader_benchmarks_html,
     overview_standing_html,
@@ -22,6 +25,7 @@ from jj123lib.benchmark_report import (
     standing_summary,
 )
 from jj123lib.benchmark_signals import build_view, empty_view
+from jj123lib.charts import PLANNED_COLOR
 
 NAN = float("nan")
 _DATA_URI = re.compile(r"data:(image/[\w+]+);base64,[A-Za-z0-9+/=]+")
@@ -163,19 +167,85 @@ def test_hostile_names_are_shown_escaped(typed: str, shown: str) -> None:
         assert typed not in html
 
 
-def test_indicator_chart_colours_points_by_light_and_draws_target_and_benchmark(view) -> None:
-    from matplotlib.colors import to_hex
+def _indicator(view: Any, task_id: str, no: int, quarters: list[str], quarter_lights: dict[str, str]) -> Any:
+    figure = view.figures[view.figures["indicator_no"].eq(no) & view.figures["task_id"].eq(task_id)].iloc[0].to_dict()
+    own = view.values[(view.values["task_id"] == task_id) & (view.values["indicator_no"] == no)]
+    return indicator_chart(figure, own, quarters, quarter_lights)
 
-    figure = view.figures[view.figures["indicator_no"].eq(1) & view.figures["task_id"].eq("N01")].iloc[0].to_dict()
+
+def _group(root: ET.Element, name: str) -> ET.Element:
+    found = root.find(f"g[@class='jj-chart-{name}']")
+    assert found is not None
+    return found
+
+
+def _y_of(root: ET.Element, path: ET.Element) -> list[float]:
+    return [float(p.split()[1]) for p in re.split("[ML]", path.get("d", "").split("H")[0])[1:]]
+
+
+def test_indicator_chart_colours_points_by_light_and_draws_target_and_benchmark(view) -> None:
+    chart = _indicator(view, "N01", 1, ["2026Q1", "2026Q2", "2026Q3"],
+                       {"2026Q1": "green", "2026Q2": "yellow", "2026Q3": "red"})
+    root = ET.fromstring(str(chart.svg()))
+    legend = _group(root, "legend")
+    assert [t.text for t in legend.iter("text")] == ["序时目标", "年度目标", "标杆", "晋江"]
+    dots = [c for c in _group(root, "points").findall("circle") if c.get("stroke") == "#fff"]
+    assert [c.get("fill") for c in dots] == [lights.COLORS["green"], lights.COLORS["yellow"], lights.COLORS["red"]]
+    assert [t.text for t in _group(root, "labels").iter("text")] == ["3080", "3150", "3200"]  # fmt_value
+    lines = _group(root, "lines").findall("path")
+    by_colour = {colour: [p for p in lines if p.get("stroke") == colour]
+                 for colour in (PLANNED_COLOR, BENCHMARK_COLOR, VALUE_COLOR)}
+    path, target = sorted(by_colour[PLANNED_COLOR], key=lambda p: "H" in p.get("d", ""))
+    assert path.get("stroke-dasharray") == "5 3" and path.get("d", "").count("L") == 2  # 序时目标 per quarter
+    assert "H" in target.get("d", "") and target.get("stroke-dasharray") == "1.5 2.5"  # 年度目标 across
+    assert len(by_colour[BENCHMARK_COLOR]) == 1 and len(_group(root, "points").findall("rect")) == 3  # squares
+    assert len(by_colour[VALUE_COLOR]) == 1 and by_colour[VALUE_COLOR][0].get("stroke-dasharray") is None
+    # 序时目标 of Q1–Q3: 3075, 3150, 3225 — below the benchmark 5100–5300: lower on the page means higher y
+    assert max(_y_of(root, by_colour[BENCHMARK_COLOR][0])) < min(_y_of(root, path))
+    axes = _group(root, "axes")
+    assert [t.text for t in axes.iter("text") if t.get("transform")] == ["亿元"]  # the unit as y label
+    ticks = [float(t.text or "") for t in axes.iter("text") if t.get("text-anchor") == "end"]
+    assert ticks and min(ticks) >= chart.y_range[0] and max(ticks) <= chart.y_range[1]
+    low, high = 3075.0, 5300.0  # all values drawn, padded by 15 % of their span
+    assert chart.y_range == pytest.approx((low - (high - low) * 0.15, high + (high - low) * 0.15))
+    assert [t.text for t in _group(root, "title").iter("text")] == ["N01 地区生产总值"]
+    assert chart.alt == "N01 地区生产总值：各季度值、序时目标与标杆"
+
+
+def test_indicator_chart_lower_is_better_and_plan_benchmark_as_a_line(view) -> None:
+    chart = _indicator(view, "N01", 2, ["2026Q1", "2026Q2", "2026Q3"], {})
+    assert chart.title_lines == ("N01 审批时限（越低越好）",)
+    root = ET.fromstring(str(chart.svg()))
+    dots = [c for c in _group(root, "points").findall("circle") if c.get("stroke") == "#fff"]
+    assert [c.get("fill") for c in dots] == [lights.COLORS["missing"]] * 2  # no Q1 value; no light known
+    plan_only = view.values.assign(benchmark_value=NAN)
+    figure = view.figures[view.figures["indicator_no"].eq(2)].iloc[0].to_dict()
+    chart = indicator_chart(figure, plan_only[plan_only["indicator_no"] == 2], ["2026Q1", "2026Q2"], {})
+    bench = [p for p in _group(ET.fromstring(str(chart.svg())), "lines").findall("path")
+             if p.get("stroke") == BENCHMARK_COLOR]
+    assert len(bench) == 1 and "H" in bench[0].get("d", "")  # the plan's 标杆 value, across the plot
+
+
+def test_indicator_chart_of_nothing_reported_draws_no_points() -> None:
+    empty = indicator_chart({"indicator": "x", "unit": ""}, pd.DataFrame(columns=["quarter", "value"]),
+                            ["2026Q1"], {})
+    root = ET.fromstring(str(empty.svg()))
+    assert not _group(root, "points").findall("circle") and not _group(root, "lines").findall("path")
+    assert "nan" not in str(empty.svg()).lower()
+
+
+def test_indicator_chart_text_is_escaped_and_deterministic(view) -> None:
+    typed = "<img src=x onerror=alert('pwn6')>"
+    figure = {**view.figures.iloc[0].to_dict(), "indicator": typed, "unit": typed}
     own = view.values[(view.values["task_id"] == "N01") & (view.values["indicator_no"] == 1)]
-    fig = indicator_chart(figure, own, ["2026Q1", "2026Q2", "2026Q3"],
-                          {"2026Q1": "green", "2026Q2": "yellow", "2026Q3": "red"})
-    ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["序时目标", "年度目标", "标杆", "晋江"]
-    colours = [to_hex(c.get_facecolor()[0]) for c in ax.collections]
-    assert colours == [lights.COLORS["green"], lights.COLORS["yellow"], lights.COLORS["red"]]
-    empty = indicator_chart({"indicator": "x", "unit": ""}, own.iloc[0:0], ["2026Q1"], {})
-    assert len(empty.axes[0].collections) == 0  # nothing reported, nothing drawn, no crash
+    first = indicator_chart(figure, own, ["2026Q1", "2026Q2", "2026Q3"], {}).svg()
+    again = indicator_chart(figure, own, ["2026Q1", "2026Q2", "2026Q3"], {}).svg()
+    assert first == again
+    root = ET.fromstring(str(first))
+    assert {e.tag for e in root.iter()} <= {"svg", "title", "g", "text", "path", "circle", "rect"}
+    texts = [t.text for t in root.iter("text")]
+    assert typed in texts and f"N01 {typed[:20]}" in texts  # y label, and the title's first 20 characters
+    assert typed not in str(first)
 
 
 def test_leader_report_hook_shows_only_the_leaders_tasks(demo_data, monkeypatch) -> None:

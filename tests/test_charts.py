@@ -1,13 +1,18 @@
-"""Charts: Chinese text without warnings, the lights' own colours, embedded images."""
+"""Charts: the trajectory as inline SVG (quarters, lines, light colours, 未报送, ticks, title); the distribution
+chart with matplotlib (Chinese text without warnings, the lights' own colours); embedding."""
 
 from __future__ import annotations
 
 import warnings
+import xml.etree.ElementTree as ET
 
 import pandas as pd
 from matplotlib.colors import to_hex
 
 from jj123lib import charts, lights
+from jj123lib.svgchart import INK, LineChart
+
+TITLE = "N01 纵深推进国家级盘活利用低效用地试点工作"
 
 
 def _history() -> pd.DataFrame:
@@ -15,17 +20,66 @@ def _history() -> pd.DataFrame:
                          "actual_pct": [18.0, float("nan")], "light": ["green", "missing"]})
 
 
-def test_trajectory_chart_is_a_figure_without_glyph_warnings() -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig = charts.trajectory_chart(_history(), "N01 纵深推进国家级盘活利用低效用地试点工作",
-                                      ["2026Q1", "2026Q2", "2026Q3"])
-        html = charts.figure_html(fig, alt="计划与实际")
-    assert html.startswith('<figure class="jj-figure"><img src="data:image/svg+xml;base64,')
-    assert charts.figure_html(fig, alt="x", fmt="png").startswith('<figure class="jj-figure"><img src="data:image/png;')
-    assert 'alt="计划与实际"' in html
-    ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["一季度", "二季度", "三季度"]
+def _svg(chart: LineChart) -> ET.Element:
+    return ET.fromstring(str(chart.svg()))
+
+
+def _group(root: ET.Element, name: str) -> ET.Element:
+    found = root.find(f"g[@class='jj-chart-{name}']")
+    assert found is not None
+    return found
+
+
+def _texts(element: ET.Element) -> list[str]:
+    return [t.text or "" for t in element.iter("text")]
+
+
+def test_trajectory_chart_shows_quarters_plan_and_actual() -> None:
+    chart = charts.trajectory_chart(_history(), TITLE, ["2026Q1", "2026Q2", "2026Q3"])
+    root = _svg(chart)
+    axes = _group(root, "axes")
+    assert [t.text for t in axes.iter("text") if t.get("text-anchor") == "middle"] == [
+        "一季度", "二季度", "三季度", "累计进度（%）"]
+    assert _texts(_group(root, "legend")) == ["计划累计进度", "实际累计进度"]
+    lines = _group(root, "lines").findall("path")
+    planned = [p for p in lines if p.get("stroke") == charts.PLANNED_COLOR]
+    assert len(planned) == 1 and planned[0].get("stroke-dasharray")  # dashed, Q1–Q2 (no Q3 plan row)
+    assert planned[0].get("d", "").count("L") == 1
+    assert not [p for p in lines if p.get("stroke") == INK]  # one actual point: no line to draw
+    assert _texts(_group(root, "labels")) == ["18%", lights.LABELS["missing"], lights.LABELS["missing"]]
+    notes = [t for t in _group(root, "labels").iter("text") if t.text == lights.LABELS["missing"]]
+    assert {t.get("fill") for t in notes} == {lights.COLORS["missing"]}
+    assert chart.alt == f"{TITLE}：计划与实际累计进度" and root.get("aria-label") == chart.alt
+
+
+def test_trajectory_points_take_the_lights_colours() -> None:
+    history = pd.DataFrame({"quarter": ["2026Q1", "2026Q2", "2026Q3", "2026Q4"],
+                            "planned_pct": [20.0, 40.0, 70.0, 100.0], "actual_pct": [25.0, 30.0, None, 60.0],
+                            "light": ["green", "yellow", "missing", "red"]})
+    root = _svg(charts.trajectory_chart(history, "N01", ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]))
+    dots = [c for c in _group(root, "points").findall("circle") if c.get("stroke") == "#fff"]
+    assert [c.get("fill") for c in dots] == [lights.COLORS[k] for k in ("green", "yellow", "red")]
+    actual = [p for p in _group(root, "lines").findall("path") if p.get("stroke") == INK]
+    assert len(actual) == 1 and actual[0].get("d", "").count("L") == 1  # the Q3 gap breaks the line
+    assert _texts(_group(root, "labels")) == ["25%", "30%", "60%", "未报送"]
+
+
+def test_trajectory_y_axis_from_zero_to_the_top_in_steps_of_twenty() -> None:
+    root = _svg(charts.trajectory_chart(_history(), "N01", ["2026Q1", "2026Q2"]))
+    ticks = [t.text for t in _group(root, "axes").iter("text") if t.get("text-anchor") == "end"]
+    assert ticks == ["0", "20", "40", "60", "80", "100"]  # up to 108
+    over = _history().assign(actual_pct=[131.0, 20.0])
+    chart = charts.trajectory_chart(over, "N01", ["2026Q1", "2026Q2"])
+    assert chart.y_range == (0.0, 148.0)  # ceil(131 / 10) * 10 + 8
+    ticks = [t.text for t in _group(_svg(chart), "axes").iter("text") if t.get("text-anchor") == "end"]
+    assert ticks == ["0", "20", "40", "60", "80", "100", "120", "140"]
+
+
+def test_trajectory_title_wraps_at_24_characters() -> None:
+    long = "P01 " + "一二三四五六七八九十" * 4
+    chart = charts.trajectory_chart(_history(), long, ["2026Q1", "2026Q2"])
+    assert chart.title_lines == (long[:24], long[24:])
+    assert _texts(_group(_svg(chart), "title")) == [long[:24], long[24:]]
 
 
 def test_distribution_chart() -> None:
@@ -34,21 +88,30 @@ def test_distribution_chart() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fig = charts.distribution_chart(counts)
-        charts.figure_html(fig, alt="分布")
+        html = charts.figure_html(fig, alt="分布")
+    assert html.startswith('<figure class="jj-figure"><img src="data:image/svg+xml;base64,')
+    assert charts.figure_html(fig, alt="x", fmt="png").startswith('<figure class="jj-figure"><img src="data:image/png;')
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels == [lights.LABELS[key] for key in lights.ORDER]  # every light, in order, even at count 0
 
 
-def test_charts_draw_lights_in_their_colours() -> None:
+def test_distribution_draws_lights_in_their_colours() -> None:
     counts = pd.DataFrame({key: [1] for key in lights.ORDER}, index=["全国领先示范"])
     ax = charts.distribution_chart(counts).axes[0]
     bar_colours = [to_hex(container.patches[0].get_facecolor()) for container in ax.containers]
     assert bar_colours == [lights.COLORS[key] for key in lights.ORDER]
-    dots = charts.trajectory_chart(_history(), "N01", ["2026Q1", "2026Q2"]).axes[0].collections
-    assert [to_hex(dot.get_facecolor()[0]) for dot in dots] == [lights.COLORS["green"]]
 
 
-def test_escaped_alt_text() -> None:
-    fig = charts.trajectory_chart(_history(), "<b>x</b>", ["2026Q1", "2026Q2"])
+def test_figure_html_embeds_an_svg_chart_inline_with_the_given_alt() -> None:
+    chart = charts.trajectory_chart(_history(), "<b>x</b>", ["2026Q1", "2026Q2"])
+    html = str(charts.figure_html(chart, alt='<script>alert("x")</script>', caption="说明"))
+    assert html.startswith('<figure class="jj-figure"><svg role="img" aria-label="&lt;script&gt;')
+    assert "<script>" not in html and "<b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    assert html.endswith("</svg><figcaption>说明</figcaption></figure>")
+    assert chart._repr_html_() == str(chart.html())
+
+
+def test_escaped_alt_text_of_a_matplotlib_figure() -> None:
+    fig = charts.distribution_chart(pd.DataFrame({"green": [1]}, index=["全国领先示范"]))
     html = charts.figure_html(fig, alt='<script>alert("x")</script>')
     assert "<script>" not in html and "&lt;script&gt;" in html

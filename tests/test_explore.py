@@ -44,6 +44,7 @@ def _check_executed(nb: nbformat.NotebookNode, tmp_path: Path) -> None:
     assert f"background-color: {COLORS['red']}" in text  # lights coloured in the styled tables
     assert "已导出：2026Q3_灯号历史.xlsx" in text
     assert text.count("data:image/png;base64,") >= 2  # the charts, embedded
+    assert '<figure class="jj-figure"><svg role="img"' in text  # the red tasks' trajectories, inline SVG
     assert (tmp_path / "jj123-explore" / "2026Q3_灯号历史.xlsx").is_file()
 
 

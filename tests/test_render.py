@@ -41,7 +41,12 @@ def test_no_inputs_prompts_or_parameters(demo_batch) -> None:
     assert "leader_report_data" not in html  # no code
     assert "data_dir" not in html  # injected-parameters / parameters cells dropped
     assert "不进入报告" not in html  # the notebook's own note (tag "remove") stays out
-    assert re.search(r'<img [^>]*src="data:image/svg\+xml;base64,', html)
+    # the charts are inline SVG (nbconvert's bs4 pass reorders and lower-cases attributes: HTML parsing takes both)
+    svgs = re.findall(r'<figure class="jj-figure">(<svg [^>]*>)', html)
+    assert svgs and all(' role="img"' in tag and re.search(r"viewbox=\S", tag, re.I) for tag in svgs)
+    labels = [re.search(r'aria-label="([^"]+)"', tag).group(1) for tag in svgs]
+    assert sum(label.endswith("：计划与实际累计进度") for label in labels) == 6
+    assert "data:image/" not in html  # no embedded picture left in a leader report
 
 
 def test_print_css(demo_batch) -> None:

@@ -1,7 +1,7 @@
 """Snapshots of every rendered report section, in the style of great_tables (syrupy).
 
 The demo ledger (fixed seed) is deterministic; what is not (the clock, the data fingerprint,
-where the package and the data live, the chart images, tested in test_charts) is injected or
+where the package and the data live, the matplotlib images, tested in test_charts) is injected or
 normalised, so a snapshot changes only when what a reader sees changes.
 Update after an intended change: ``pytest tests/test_snapshots.py --snapshot-update``.
 """
