@@ -137,6 +137,16 @@ class BatchResult:
         return "\n".join(lines)
 
 
+def default_jobs() -> int:
+    """Notebook workers when ``--jobs`` is not given: one per two cores.
+
+    Chromium's printing takes about as much CPU as a report's kernel, and every worker boots its own
+    interpreter and kernel: on 2 cores one worker with 2 printing tabs is faster than two workers
+    (docs/performance.md).
+    """
+    return max(1, (os.cpu_count() or 1) // 2)
+
+
 def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int | None = None,
               formats: Sequence[str] = FORMATS, force: bool = False,
               data_dir: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] | None = None,
@@ -163,7 +173,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
         for folder in (out_dir, out_dir / "notebooks"):
             remove_stale_parts(folder)
         crash_point("batch.locked")
-        n_jobs = max(1, int(jobs or os.cpu_count() or 1))
+        n_jobs = max(1, int(jobs or default_jobs()))
         workers = WorkerPool()
         run = _Run(workers, "pdf" in wanted_formats, progress)
         documents: DocumentWork | None = None

@@ -28,9 +28,9 @@ ENGINE_NAME = "jj123-warm"
 KERNEL_NAME = "python3"
 # Imports every report needs, run by a worker's kernel while it boots. They bind no
 # names (``__import__``), so the first notebook starts from an empty namespace too.
+# Not matplotlib: leader reports draw their charts as SVG; only the overview's one chart needs it.
 WARMUP_LINES = (
     "__import__('jj123lib.report'); __import__('jj123lib.charts'); __import__('IPython.display')",
-    "__import__('jj123lib.fonts').fonts.setup()",
     # What the imports built lives as long as the kernel: keep it out of the collector's
     # generations, so collections during reports (and %reset's full one) scan only report objects.
     "__import__('gc').freeze()",
