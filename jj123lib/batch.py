@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -75,7 +76,7 @@ from jj123lib.plan import (
     plan_jobs,
     write_manifest,
 )
-from jj123lib.render import index_html, report_name
+from jj123lib.render import index_html, report_name, warm_index_template
 from jj123lib.resources import NOTEBOOK_DIR
 from jj123lib.workers import RenderOutcome, WorkerPool
 
@@ -210,12 +211,17 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
                 else:
                     documents = decide_documents(planned, old_documents, wanted_formats, force, out_dir)
 
-            rated: list[pd.DataFrame] = []  # the quarter's ratings for the index, computed while the workers run
+            # What the index shows besides the reports (the quarter's ratings, the loop's counts), and its
+            # template, prepared while the workers run rather than after the last report.
+            rated: list[pd.DataFrame] = []
+            counts: list[dict[str, int] | None] = []
 
             def meanwhile() -> None:
                 if documents is not None and maker is not None:
                     _make_documents(documents.to_build, documents.entries, maker)
                 rated.extend(_rate_for_index(q, data))
+                counts.append(_supervision_counts(q, data))
+                warm_index_template()
 
             if not work.empty:
                 run.run(work.to_render, work.pdf_only, work.entries, n_jobs, meanwhile=meanwhile)
@@ -238,7 +244,8 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
         crash_point("batch.before_manifest")
         manifest = write_manifest(out_dir, quarter=q, data_dir=data, demo=demo, formats=wanted_formats,
                                   generated_at=_now(), seconds=result.seconds, reports=merged,
-                                  supervision=_supervision_counts(q, data) if changed else old_supervision,
+                                  supervision=(counts[0] if counts else _supervision_counts(q, data)) if changed
+                                  else old_supervision,
                                   documents=doc_entries)
         if changed:
             atomic_write(result.index, index_html(manifest))
@@ -296,6 +303,31 @@ def _now() -> str:
     return china_now_iso()
 
 
+class _SideWork:
+    """``work`` in a thread of its own, so finished reports go to the printer while it runs.
+
+    Daemon: an interrupted batch does not wait for it (its files are written atomically, and temp
+    files of a killed run are cleared by the next one). :meth:`join` re-raises its exception.
+    """
+
+    def __init__(self, work: Callable[[], None]) -> None:
+        self._work = work
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="jj123-meanwhile", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread by join()
+            self._error = exc
+
+    def join(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
 class _Run:
     """One batch run: renders in the workers, prints as HTML arrives, records each report's outcome."""
 
@@ -307,7 +339,7 @@ class _Run:
 
     def run(self, to_render: list[ReportJob], pdf_only: list[ReportJob], entries: dict[str, Entry],
             n_jobs: int, meanwhile: Callable[[], None] | None = None) -> None:
-        """Render and print; ``meanwhile`` runs in this thread once every job is submitted.
+        """Render and print; ``meanwhile`` runs in a side thread once every job is submitted.
 
         Never raises for a report's failure; should the loop itself fail, every unfinished
         report is marked failed, so the manifest is complete either way.
@@ -383,8 +415,7 @@ class _Run:
             crash_point("batch.submitted")
             for job in pdf_only:
                 print_pdf(job, 0.0)
-            if meanwhile is not None:
-                meanwhile()
+            side = _SideWork(meanwhile) if meanwhile is not None else None
             while rendering or printing:
                 waiting: list[Future[Any]] = [*rendering, *printing]
                 done, _ = wait(waiting, return_when=FIRST_COMPLETED)
@@ -397,6 +428,8 @@ class _Run:
                     if not rendering:  # workers and kernels stop while the last PDFs print
                         self.workers.shutdown(wait=False)
                     rendered(job, future)
+            if side is not None:
+                side.join()
         except Exception as exc:  # noqa: BLE001 - a bug here must still leave a complete manifest
             for job in list(unfinished.values()):
                 finish(job, 0.0, ReportStepError.wrap("batch", exc), html_good=False)
