@@ -3,8 +3,10 @@
 Naive loop, per report (what one would write first):
     papermill CLI  →  jupyter nbconvert --to html --no-input  →  chromium --print-to-pdf
 (nbconvert's stock template by default; ``--naive-template jj123`` uses the project's.)
-Batch: ``jj123 batch --force`` (warm kernels in a process pool, one nbconvert import per
-worker, ONE Chromium for every PDF, the Word documents built in the main process meanwhile),
+Batch: ``jj123 batch --force`` (warm kernels in a worker process, one nbconvert import per worker,
+ONE Chromium for every PDF, the Word documents built in a side thread meanwhile), run
+``--batch-runs`` times (default 3: once before the naive loop, the rest after it; the ratio uses
+the median, as this machine's speed drifts from minute to minute),
 then a rerun with nothing changed, then one unit's changed form ingested (a late 进度填报) and a
 rerun: it re-renders only the reports showing that unit's rows, the overview and the 通报.
 
@@ -23,6 +25,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,6 +97,8 @@ def main() -> int:
     parser.add_argument("--data-dir")
     parser.add_argument("--naive-reports", type=int, default=0, help="time only N naive reports and extrapolate")
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--batch-runs", type=int, default=3,
+                        help="times to run the batch (the first before the naive loop); the ratio uses the median")
     parser.add_argument("--naive-template", choices=("lab", "jj123"), default="lab",
                         help="nbconvert template of the naive loop (default: nbconvert's stock lab)")
     args = parser.parse_args()
@@ -118,6 +123,23 @@ def main() -> int:
                                                                   "data_dir": str(data_dir)}, "overview"))
         sample = reports[: args.naive_reports] if args.naive_reports else reports
 
+        batch_out = work / "batch"
+        cmd = [str(BIN / "jj123"), "batch", "--quarter", args.quarter, "--data-dir", str(data_dir), "--out",
+               str(batch_out), "--force", "--no-progress"]
+        if args.jobs:
+            cmd += ["--jobs", str(args.jobs)]
+
+        def timed_batch() -> float:
+            # The ratio compares like with like: the naive loop makes HTML and PDF, so does this run.
+            started = time.monotonic()
+            subprocess.run([*cmd, "--formats", "html,pdf"], check=True, stdout=subprocess.DEVNULL)
+            return time.monotonic() - started
+
+        # This machine's speed drifts from minute to minute: batch runs on both sides of the naive loop.
+        runs = max(1, args.batch_runs)
+        print(f"jj123 batch --force --formats html,pdf ({runs}×, before and after the naive loop)…", flush=True)
+        batch_times = [timed_batch()]
+
         naive_out = work / "naive"
         naive_out.mkdir()
         print(f"naive loop: {len(sample)} of {len(reports)} reports (papermill → nbconvert [{args.naive_template}] "
@@ -129,16 +151,8 @@ def main() -> int:
         naive_measured = time.monotonic() - started
         naive = naive_measured * len(reports) / len(sample)
 
-        batch_out = work / "batch"
-        cmd = [str(BIN / "jj123"), "batch", "--quarter", args.quarter, "--data-dir", str(data_dir), "--out",
-               str(batch_out), "--force", "--no-progress"]
-        if args.jobs:
-            cmd += ["--jobs", str(args.jobs)]
-        # The ratio compares like with like: the naive loop makes HTML and PDF, so does this run.
-        print("jj123 batch --force --formats html,pdf…", flush=True)
-        started = time.monotonic()
-        subprocess.run([*cmd, "--formats", "html,pdf"], check=True, stdout=subprocess.DEVNULL)
-        batch = time.monotonic() - started
+        batch_times += [timed_batch() for _ in range(runs - 1)]
+        batch = statistics.median(batch_times)
         print("jj123 batch --force --formats docx (the Word documents alone)…", flush=True)
         started = time.monotonic()
         subprocess.run([*cmd, "--formats", "docx"], check=True, stdout=subprocess.DEVNULL)
@@ -163,7 +177,8 @@ def main() -> int:
         note = ("" if len(sample) == len(reports)
                 else f" (extrapolated from {len(sample)} reports: {naive_measured:.1f} s)")
         print(f"naive loop:              {naive:7.1f} s  ({naive / len(reports):.1f} s/report){note}")
-        print(f"jj123 batch --force:     {batch:7.1f} s  ({batch / len(reports):.1f} s/report, HTML and PDF)")
+        spread = "" if runs == 1 else f"; median of {', '.join(f'{t:.1f}' for t in batch_times)} s"
+        print(f"jj123 batch --force:     {batch:7.1f} s  ({batch / len(reports):.1f} s/report, HTML and PDF{spread})")
         print(f"ratio naive / batch:     {naive / batch:7.1f} ×")
         print(f"Word documents alone:    {documents:7.1f} s  ({n_documents} documents: 通报, 催报通知, 督办单; "
               "a run of its own, start-up included)")

@@ -66,7 +66,6 @@ def template_fingerprint() -> str:
 @cache
 def make_exporter() -> HTMLExporter:
     """One configured :class:`HTMLExporter` per process (building it costs ~0.3 s)."""
-    from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
     from traitlets.config import Config
 
@@ -81,9 +80,44 @@ def make_exporter() -> HTMLExporter:
     config.HTMLExporter.template_name = TEMPLATE_NAME
     config.HTMLExporter.extra_template_basedirs = [str(TEMPLATE_DIR)]
     # nbconvert's constructors carry no type hints.
-    exporter = HTMLExporter(config=config)  # type: ignore[no-untyped-call]
+    exporter = _report_exporter_class()(config=config)
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)  # type: ignore[no-untyped-call]
     return exporter
+
+
+def _report_exporter_class() -> type[HTMLExporter]:
+    """:class:`HTMLExporter` without its last pass, which re-parses the page with BeautifulSoup.
+
+    That pass gives ``<img>`` without ``alt`` a placeholder text and JupyterLab's cell and output
+    wrappers a ``tabindex``. Our template writes no cell wrappers and every report image carries its
+    own alt text (:func:`jj123lib.charts.figure_html`; the SVG charts an ``aria-label``), and the pass
+    costs ~0.1 s a report plus ~0.3 s per process to compile soupsieve's patterns. The rest is
+    ``HTMLExporter.from_notebook_node`` as in nbconvert 7.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb: NotebookNode,  # type: ignore[override]  # as HTMLExporter's
+                               resources: dict[str, Any] | None = None,
+                               **kw: Any) -> tuple[str, dict[str, Any]]:
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            # nbconvert's filters and helpers carry no type hints.
+            highlight = Highlight2HTML(pygments_lexer=lexer, parent=self)  # type: ignore[no-untyped-call]
+            highlight_code = self.filters.get("highlight_code", highlight)
+            resources = self._init_resources(resources)  # type: ignore[no-untyped-call]
+            filter_data_type = WidgetsDataTypeFilter(  # type: ignore[no-untyped-call]
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources)
+            self.register_filter("highlight_code", highlight_code)  # type: ignore[no-untyped-call]
+            self.register_filter("filter_data_type", filter_data_type)  # type: ignore[no-untyped-call]
+            html: str
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return html, resources
+
+    return ReportExporter
 
 
 def notebook_to_html(nb: NotebookNode, title: str) -> str:

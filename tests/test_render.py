@@ -41,12 +41,37 @@ def test_no_inputs_prompts_or_parameters(demo_batch) -> None:
     assert "leader_report_data" not in html  # no code
     assert "data_dir" not in html  # injected-parameters / parameters cells dropped
     assert "不进入报告" not in html  # the notebook's own note (tag "remove") stays out
-    # the charts are inline SVG (nbconvert's bs4 pass reorders and lower-cases attributes: HTML parsing takes both)
+    # the charts are inline SVG, written as svgchart made them (render's exporter skips nbconvert's bs4 pass)
     svgs = re.findall(r'<figure class="jj-figure">(<svg [^>]*>)', html)
     assert svgs and all(' role="img"' in tag and re.search(r"viewbox=\S", tag, re.I) for tag in svgs)
     labels = [re.search(r'aria-label="([^"]+)"', tag).group(1) for tag in svgs]
     assert sum(label.endswith("：计划与实际累计进度") for label in labels) == 6
     assert "data:image/" not in html  # no embedded picture left in a leader report
+
+
+def test_every_picture_has_a_text_alternative(demo_batch) -> None:
+    """What nbconvert's skipped bs4 pass would have patched: every image and chart is described."""
+    from html.parser import HTMLParser
+
+    class Pictures(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[tuple[str, dict[str, str | None]]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("img", "svg"):
+                self.found.append((tag, dict(attrs)))
+
+    for name in ("chen-lirong.html", "overview.html"):
+        parser = Pictures()
+        parser.feed((demo_batch.out_dir / name).read_text(encoding="utf-8"))
+        assert parser.found, name
+        for tag, attrs in parser.found:
+            label = attrs.get("alt") if tag == "img" else attrs.get("aria-label")
+            assert label and label.strip(), (name, tag, attrs)
+            if tag == "svg":
+                assert attrs.get("role") == "img"
+    assert 'viewBox="' in (demo_batch.out_dir / "chen-lirong.html").read_text(encoding="utf-8")  # not re-serialised
 
 
 def test_print_css(demo_batch) -> None:
