@@ -88,11 +88,12 @@ def make_exporter() -> HTMLExporter:
 def _report_exporter_class() -> type[HTMLExporter]:
     """:class:`HTMLExporter` without its last pass, which re-parses the page with BeautifulSoup.
 
-    That pass gives ``<img>`` without ``alt`` a placeholder text and JupyterLab's cell and output
-    wrappers a ``tabindex``. Our template writes no cell wrappers and every report image carries its
-    own alt text (:func:`jj123lib.charts.figure_html`; the SVG charts an ``aria-label``), and the pass
-    costs ~0.1 s a report plus ~0.3 s per process to compile soupsieve's patterns. The rest is
-    ``HTMLExporter.from_notebook_node`` as in nbconvert 7.
+    That pass gives ``<img>`` without ``alt`` a placeholder text and the cells inside a
+    ``.jp-Notebook`` a ``tabindex``. In our pages it finds nothing to do (the template has no
+    ``.jp-Notebook`` container; every picture carries its own text alternative: ``alt`` from
+    :func:`jj123lib.charts.figure_html`, ``aria-label`` on the SVG charts) and only re-serialised
+    the page, for ~0.1 s a report plus ~0.3 s per process to compile soupsieve's patterns. The rest
+    is ``HTMLExporter.from_notebook_node`` as in nbconvert 7.
     """
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
