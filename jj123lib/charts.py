@@ -1,11 +1,10 @@
-"""Report charts: the trajectory as hand-built inline SVG, the overview's distribution with matplotlib.
+"""Report charts, hand-built inline SVG (:mod:`jj123lib.svgchart`); analysts' matplotlib figures embedded alike.
 
-:func:`trajectory_chart` returns a :class:`~jj123lib.svgchart.LineChart` (inline SVG, text in the
-page's font; ``display()`` shows it in JupyterLab). :func:`distribution_chart` and analysts' own
-figures are matplotlib :class:`~matplotlib.figure.Figure` objects built directly (never ``pyplot``),
-so nothing is auto-displayed twice in a notebook and nothing leaks between reports;
-:func:`figure_html` embeds one in the same ``<figure>`` (SVG by default, or PNG, as a data URI:
-self-contained, nothing fetched). matplotlib is imported only when one is drawn.
+:func:`trajectory_chart` returns a :class:`~jj123lib.svgchart.LineChart` and :func:`distribution_chart`
+a :class:`~jj123lib.svgchart.StackedBarChart`: text in the page's font, ``display()`` shows them in
+JupyterLab. :func:`figure_html` puts either, or an analyst's own matplotlib
+:class:`~matplotlib.figure.Figure` (SVG by default, or PNG, as a data URI: self-contained, nothing
+fetched), in the report's ``<figure>``. No report needs matplotlib; it is imported only to embed a figure.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from jj123lib import lights
-from jj123lib.svgchart import INK, Line, LineChart, Note, figure_markup, finite
+from jj123lib.svgchart import INK, Line, LineChart, Note, Segment, StackedBarChart, figure_markup, finite
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -34,19 +33,6 @@ PLANNED_COLOR = "#8a94a0"
 def short_quarter(quarter: str) -> str:
     """``2026Q3`` → ``三季度``."""
     return "一二三四"[int(quarter[-1]) - 1] + "季度"
-
-
-def _new_figure(width: float, height: float, left: float = 0.12, bottom: float = 0.14, top: float = 0.84,
-                right: float = 0.98) -> Figure:
-    """A figure with fixed margins (constrained layout would draw every chart twice)."""
-    from matplotlib.figure import Figure
-
-    from jj123lib import fonts
-
-    fonts.setup()
-    fig = Figure(figsize=(width, height), dpi=100)
-    fig.subplots_adjust(left=left, bottom=bottom, top=top, right=right)
-    return fig
 
 
 def _wrap(text: str, width: int) -> tuple[str, ...]:
@@ -81,34 +67,22 @@ def trajectory_chart(history: pd.DataFrame, title: str, quarters: Sequence[str])
         y_label="累计进度（%）", width=460, height=260, font_size=11.0)
 
 
-def distribution_chart(counts: pd.DataFrame) -> Figure:
-    """Horizontal stacked bars: light counts per row (e.g. per tier).
+def distribution_chart(counts: pd.DataFrame) -> StackedBarChart:
+    """Horizontal stacked bars: light counts per row (e.g. per tier), as an inline-SVG chart.
 
-    ``counts`` is indexed by the row label with one column per light key.
+    ``counts`` is indexed by the row label with one column per light key; every light is in the
+    legend, in :data:`jj123lib.lights.ORDER`, even at zero. 未报送 is hatched, so it stays apart on paper.
     """
-    height = 0.55 * len(counts) + 1.1
-    fig = _new_figure(7.2, height, left=0.16, bottom=0.5 / height, top=1 - 0.45 / height)
-    ax = fig.add_subplot()
-    labels = [str(i) for i in counts.index]
-    left = [0.0] * len(labels)
-    for light in lights.ORDER:
-        values = [float(v) for v in counts.get(light, pd.Series([0] * len(labels), index=counts.index))]
-        bars = ax.barh(labels, values, left=left, color=lights.COLORS[light], label=lights.LABELS[light],
-                       edgecolor="white", hatch="//" if light == "missing" else None)
-        for bar, value in zip(bars, values):
-            if value:
-                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, f"{value:.0f}",
-                        ha="center", va="center", fontsize=8, color="white" if light != "yellow" else "#1d2630")
-        left = [a + b for a, b in zip(left, values)]
-    ax.invert_yaxis()
-    ax.set_xlabel("任务数（项）", fontsize=8)
-    ax.tick_params(labelsize=9)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(ncols=5, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
-    return fig
+    rows = tuple(str(i) for i in counts.index)
+    segments = tuple(
+        Segment(lights.LABELS[light],
+                tuple(float(v) for v in counts[light]) if light in counts else (0.0,) * len(rows),
+                lights.COLORS[light], text_color=INK if light == "yellow" else "#fff", hatched=light == "missing")
+        for light in lights.ORDER)
+    return StackedBarChart(alt="各层级任务灯号分布", rows=rows, segments=segments, x_label="任务数（项）")
 
 
-def figure_html(fig: Figure | LineChart, alt: str, caption: str | None = None, fmt: str = "svg",
+def figure_html(fig: Figure | LineChart | StackedBarChart, alt: str, caption: str | None = None, fmt: str = "svg",
                 dpi: int = 180) -> Markup:
     """Embed ``fig`` in a ``<figure>`` (no external file, no remote URL).
 
@@ -116,7 +90,7 @@ def figure_html(fig: Figure | LineChart, alt: str, caption: str | None = None, f
     A matplotlib figure goes in as a data URI: SVG by default (vector lines print crisply, text stays
     text: ``svg.fonttype`` "none" → the page's CJK font draws it), ``fmt="png"`` for a raster.
     """
-    if isinstance(fig, LineChart):
+    if isinstance(fig, (LineChart, StackedBarChart)):
         return dataclasses.replace(fig, alt=alt).html(caption)
     import matplotlib
 

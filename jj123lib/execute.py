@@ -26,11 +26,14 @@ __all__ = ["WarmKernel", "ExecutionFailure", "execute_report", "ENGINE_NAME", "W
 
 ENGINE_NAME = "jj123-warm"
 KERNEL_NAME = "python3"
-# Imports every report needs, run by a worker's kernel while it boots. They bind no
-# names (``__import__``), so the first notebook starts from an empty namespace too.
-# Not matplotlib: leader reports draw their charts as SVG; only the overview's one chart needs it.
+# Imports every report needs (also those the report module makes lazily, on first use), run by a
+# worker's kernel while it boots. No report needs matplotlib: the charts are SVG.
+WARMUP_MODULES = ("jj123lib.report", "jj123lib.charts", "jj123lib.benchmark_report", "jj123lib.coordination",
+                  "jj123lib.deadlines", "jj123lib.duban", "jj123lib.flags", "jj123lib.verification",
+                  "IPython.display")
+# They bind no names (``__import__``), so the first notebook starts from an empty namespace too.
 WARMUP_LINES = (
-    "__import__('jj123lib.report'); __import__('jj123lib.charts'); __import__('IPython.display')",
+    "; ".join(f"__import__({name!r})" for name in WARMUP_MODULES),
     # What the imports built lives as long as the kernel: keep it out of the collector's
     # generations, so collections during reports (and %reset's full one) scan only report objects.
     "__import__('gc').freeze()",

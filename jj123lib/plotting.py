@@ -4,8 +4,9 @@
 the first sans-serif family, so any plain matplotlib or pandas chart drawn afterwards shows Chinese
 labels instead of empty boxes. The lights' colours come from :mod:`jj123lib.lights`.
 
-``trajectory_chart`` is the reports' own chart, hand-built SVG (:mod:`jj123lib.svgchart`), not a
-matplotlib figure: ``display()`` it, or ``figure_html(chart, alt)`` like any figure.
+``trajectory_chart`` and ``distribution_chart`` are the reports' own charts, hand-built SVG
+(:mod:`jj123lib.svgchart`), not matplotlib figures: ``display()`` them, or ``figure_html(chart, alt)``
+like any figure.
 """
 
 from __future__ import annotations

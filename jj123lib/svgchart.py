@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-__all__ = ["Line", "Rule", "Note", "LineChart", "figure_markup", "nice_ticks", "finite"]
+__all__ = ["Line", "Rule", "Note", "LineChart", "Segment", "StackedBarChart", "figure_markup", "nice_ticks",
+           "finite"]
 
 INK = "#1d2630"
 AXIS_COLOR = "#5b6670"
@@ -196,6 +197,24 @@ class _Pen:
         extra += ' stroke-linejoin="round"' if "L" in d else ""
         self.out.append(f'<path d="{d}" fill="none" stroke="{escape(color)}" stroke-width="{_num(width)}"{extra}/>')
 
+    def rect(self, x: float, y: float, width: float, height: float, fill: str) -> None:
+        """A bar segment with a white rim (segments side by side stay apart)."""
+        self.out.append(f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(width)}" height="{_num(height)}" '
+                        f'fill="{escape(fill)}" stroke="#fff" stroke-width="1"/>')
+
+    def hatch(self, x: float, y: float, width: float, height: float, step: float = 6.0) -> None:
+        """White diagonal lines across a rectangle (one path, clipped by hand: no ``<pattern>`` ids to clash)."""
+        parts = []
+        offset = x - height
+        while offset < x + width:
+            first, last = max(0.0, x - offset), min(height, x + width - offset)  # t along the line x = offset + t
+            if last - first > 0.5:  # not a sliver at a corner
+                parts.append(f"M{_num(offset + first)} {_num(y + height - first)}"
+                             f"L{_num(offset + last)} {_num(y + height - last)}")
+            offset += step
+        if parts:
+            self.path("".join(parts), "#fff", 0.9)
+
     def marker(self, shape: str, at: tuple[float, float], size: float, fill: str, edge: bool = False) -> None:
         """A circle (or a square for ``shape == "square"``) of radius / half side ``size``; ``edge``: white rim."""
         rim = ' stroke="#fff" stroke-width="1.1"' if edge else ""
@@ -333,3 +352,97 @@ class LineChart:
     def _left_margin(self, ticks: Sequence[tuple[float, str]]) -> float:
         widest = max((_text_width(label, self.font_size) for _, label in ticks), default=0.0)
         return 6.0 + (self.font_size * 1.6 if self.y_label else 0.0) + widest + 8.0
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One part of every bar of a :class:`StackedBarChart`: a value per row, a colour and a legend label."""
+
+    label: str
+    values: tuple[float, ...]
+    color: str
+    text_color: str = "#fff"
+    hatched: bool = False  # white diagonal lines: tells this part apart on a grey print
+
+
+@dataclass(frozen=True)
+class StackedBarChart:
+    """Horizontal stacked bars (one per row, segments left to right), drawn as inline SVG.
+
+    The legend (every segment's label, in order, even at zero) runs along the top; each segment
+    wide enough shows its value; ``x_label`` names the axis under the ticks.
+    """
+
+    alt: str
+    rows: tuple[str, ...]
+    segments: tuple[Segment, ...]
+    x_label: str = ""
+    width: int = 720
+    row_height: float = 30.0
+    font_size: float = 11.0
+
+    def _repr_html_(self) -> str:
+        return str(self.html())
+
+    def html(self, caption: str | None = None) -> Markup:
+        """The chart in the report's ``<figure class="jj-figure">``."""
+        return figure_markup(self.svg(), caption)
+
+    def svg(self) -> Markup:
+        """The ``<svg>`` element (role="img", aria-label and ``<title>`` from ``alt``)."""
+        font = self.font_size
+        legend_size = round(font * 0.95, 1)
+        values = [[max(finite(v) or 0.0, 0.0) for v in (*segment.values, *[0.0] * len(self.rows))][:len(self.rows)]
+                  for segment in self.segments]
+        totals = [sum(column) for column in zip(*values)] if values else [0.0] * len(self.rows)
+        ticks = nice_ticks(0.0, max([*totals, 1.0]), most=7)
+        high = max([*totals, ticks[-1][0] if ticks else 1.0, 1.0])
+        left = _PAD + max((_text_width(row, font) for row in self.rows), default=0.0) + 8
+        right = self.width - _PAD * 2
+        top = _PAD + legend_size * 1.6 + 6
+        bottom = top + self.row_height * len(self.rows)
+        height = int(math.ceil(bottom + font * 1.6 + (font * 1.6 if self.x_label else 0) + _PAD))
+
+        def x(value: float) -> float:
+            return left + value / high * (right - left)
+
+        pen = _Pen()
+        pen.group("legend", legend_size)
+        position = left
+        for segment in self.segments:
+            pen.rect(position, _PAD + 1, 14, legend_size, segment.color)
+            if segment.hatched:
+                pen.hatch(position, _PAD + 1, 14, legend_size)
+            pen.text(position + 18, _PAD + legend_size, segment.label)
+            position += 18 + _text_width(segment.label, legend_size) + 14
+        pen.group("axes", font)
+        if ticks:
+            pen.path("".join(f"M{_num(x(v))} {_num(top)}V{_num(bottom)}" for v, _ in ticks), GRID_COLOR, 1.0)
+        for value, label in ticks:
+            pen.text(x(value), bottom + 4 + font, label, anchor="middle")
+        for i, row in enumerate(self.rows):
+            pen.text(left - 6, top + self.row_height * (i + 0.5) + font * 0.35, row, anchor="end")
+        if self.x_label:
+            pen.text((left + right) / 2, bottom + 4 + font * 2.6, self.x_label, anchor="middle")
+        pen.group("bars", font)
+        bar = self.row_height * 0.7
+        for i in range(len(self.rows)):
+            start = 0.0
+            y0 = top + self.row_height * i + (self.row_height - bar) / 2
+            for segment, column in zip(self.segments, values):
+                value = column[i]
+                if value > 0:
+                    pen.rect(x(start), y0, x(start + value) - x(start), bar, segment.color)
+                    if segment.hatched:
+                        pen.hatch(x(start), y0, x(start + value) - x(start), bar)
+                    label = f"{value:.0f}"
+                    if x(start + value) - x(start) >= _text_width(label, font) + 4:
+                        pen.text((x(start) + x(start + value)) / 2, y0 + bar / 2 + font * 0.35, label,
+                                 color=segment.text_color, anchor="middle")
+                start += value
+        pen.path(f"M{_num(left)} {_num(top)}V{_num(bottom)}H{_num(right)}", AXIS_COLOR, 1.0)
+
+        head = (f'<svg role="img" aria-label="{escape(self.alt)}" viewBox="0 0 {self.width} {height}" '
+                f'width="{self.width}" height="{height}" style="display:block;width:100%;'
+                f'max-width:{self.width}px;height:auto;font-family:inherit">')
+        return Markup("\n".join([head, f"<title>{escape(self.alt)}</title>", *pen.out, "</g>", "</svg>"]))

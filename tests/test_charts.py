@@ -1,13 +1,11 @@
 """Charts: the trajectory as inline SVG (quarters, lines, light colours, 未报送, ticks, title); the distribution
-chart with matplotlib (Chinese text without warnings, the lights' own colours); embedding."""
+chart (every light in order, the lights' own colours); embedding, also of an analyst's matplotlib figure."""
 
 from __future__ import annotations
 
-import warnings
 import xml.etree.ElementTree as ET
 
 import pandas as pd
-from matplotlib.colors import to_hex
 
 from jj123lib import charts, lights
 from jj123lib.svgchart import INK, LineChart
@@ -82,24 +80,27 @@ def test_trajectory_title_wraps_at_24_characters() -> None:
     assert _texts(_group(_svg(chart), "title")) == [long[:24], long[24:]]
 
 
-def test_distribution_chart() -> None:
+def test_distribution_chart_has_every_light_in_order() -> None:
     counts = pd.DataFrame({"done": [1, 0], "green": [3, 2], "yellow": [0, 1], "red": [1, 0], "missing": [0, 1]},
                           index=["全国领先示范", "全省领先示范"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig = charts.distribution_chart(counts)
-        html = charts.figure_html(fig, alt="分布")
-    assert html.startswith('<figure class="jj-figure"><img src="data:image/svg+xml;base64,')
-    assert charts.figure_html(fig, alt="x", fmt="png").startswith('<figure class="jj-figure"><img src="data:image/png;')
-    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert labels == [lights.LABELS[key] for key in lights.ORDER]  # every light, in order, even at count 0
+    chart = charts.distribution_chart(counts)
+    html = str(charts.figure_html(chart, alt="分布"))
+    assert html.startswith('<figure class="jj-figure"><svg role="img" aria-label="分布"')
+    root = ET.fromstring(str(chart.svg()))
+    # every light, in order, even at count 0 (pending and claimed here)
+    assert _texts(_group(root, "legend")) == [lights.LABELS[key] for key in lights.ORDER]
+    assert [t.text for t in _group(root, "axes").iter("text") if t.get("text-anchor") == "end"] == list(counts.index)
+    assert "任务数（项）" in _texts(_group(root, "axes"))
 
 
 def test_distribution_draws_lights_in_their_colours() -> None:
     counts = pd.DataFrame({key: [1] for key in lights.ORDER}, index=["全国领先示范"])
-    ax = charts.distribution_chart(counts).axes[0]
-    bar_colours = [to_hex(container.patches[0].get_facecolor()) for container in ax.containers]
-    assert bar_colours == [lights.COLORS[key] for key in lights.ORDER]
+    bars = [r for r in _group(ET.fromstring(str(charts.distribution_chart(counts).svg())), "bars").iter("rect")]
+    assert [r.get("fill") for r in bars] == [lights.COLORS[key] for key in lights.ORDER]
+    group = _group(ET.fromstring(str(charts.distribution_chart(
+        pd.DataFrame({"yellow": [3], "red": [2]}, index=["x"])).svg())), "bars")
+    labels = {t.text: t.get("fill") or group.get("fill") for t in group.iter("text")}  # the group's ink is inherited
+    assert labels == {"3": INK, "2": "#fff"}  # dark on yellow, white on the rest
 
 
 def test_figure_html_embeds_an_svg_chart_inline_with_the_given_alt() -> None:
@@ -112,6 +113,12 @@ def test_figure_html_embeds_an_svg_chart_inline_with_the_given_alt() -> None:
 
 
 def test_escaped_alt_text_of_a_matplotlib_figure() -> None:
-    fig = charts.distribution_chart(pd.DataFrame({"green": [1]}, index=["全国领先示范"]))
+    """An analyst's own matplotlib figure goes in as a data URI, its alt text escaped."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(2, 1))
+    fig.add_subplot().plot([0, 1], [0, 1])
     html = charts.figure_html(fig, alt='<script>alert("x")</script>')
+    assert html.startswith('<figure class="jj-figure"><img src="data:image/svg+xml;base64,')
     assert "<script>" not in html and "&lt;script&gt;" in html
+    assert charts.figure_html(fig, alt="x", fmt="png").startswith('<figure class="jj-figure"><img src="data:image/png;')

@@ -12,7 +12,7 @@ from hostile import HOSTILE
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jj123lib.svgchart import Line, LineChart, Note, Rule, figure_markup, finite, nice_ticks
+from jj123lib.svgchart import Line, LineChart, Note, Rule, Segment, StackedBarChart, figure_markup, finite, nice_ticks
 
 ALLOWED_TAGS = {"svg", "title", "g", "text", "path", "circle", "rect"}
 NUMERIC_ATTRIBUTES = {"x", "y", "cx", "cy", "r", "width", "height", "font-size", "stroke-width"}
@@ -255,3 +255,69 @@ def test_nice_ticks_are_round_even_and_inside(low: float, span: float) -> None:
 
 def test_nice_ticks_of_an_empty_range() -> None:
     assert nice_ticks(1.0, 1.0) == () and nice_ticks(2.0, 1.0) == () and nice_ticks(float("nan"), 1.0) == ()
+
+
+# ------------------------------------------------------------------------------------------------
+# StackedBarChart
+# ------------------------------------------------------------------------------------------------
+def bars(**changes: object) -> StackedBarChart:
+    fields: dict[str, object] = {
+        "alt": "分布", "rows": ("全国领先示范", "全省领先示范"),
+        "segments": (Segment("绿灯", (5.0, 9.0), "#2e7d32"), Segment("黄灯", (0.0, 1.0), "#b7860b"),
+                     Segment("未报送", (1.0, 0.0), "#6b7280", hatched=True)),
+        "x_label": "任务数（项）",
+    }
+    fields.update(changes)
+    return StackedBarChart(**fields)  # type: ignore[arg-type]
+
+
+def test_stacked_bars_are_proportional_and_stacked_left_to_right() -> None:
+    root = ET.fromstring(str(bars().svg()))
+    rects = group(root, "bars").findall("rect")
+    # zero-width segments are not drawn: 绿 5 + 未报送 1 in row 1, 绿 9 + 黄 1 in row 2
+    assert [r.get("fill") for r in rects] == ["#2e7d32", "#6b7280", "#2e7d32", "#b7860b"]
+    widths = [float(r.get("width", "0")) for r in rects]
+    assert widths[0] == pytest.approx(5 * widths[1], rel=0.02) and widths[2] == pytest.approx(9 * widths[3], rel=0.02)
+    x = [float(r.get("x", "0")) for r in rects]
+    assert x[0] == x[2] and x[1] == pytest.approx(x[0] + widths[0], abs=0.11)  # one axis, stacked
+    assert texts(group(root, "legend")) == ["绿灯", "黄灯", "未报送"]  # every segment, even one at zero
+
+
+def test_only_hatched_segments_are_hatched_and_hatching_stays_inside() -> None:
+    root = ET.fromstring(str(bars().svg()))
+    hatches = [p for p in group(root, "bars").findall("path") if p.get("stroke") == "#fff"]
+    assert len(hatches) == 1
+    missing = next(r for r in group(root, "bars").findall("rect") if r.get("fill") == "#6b7280")
+    x0, y0 = float(missing.get("x", "0")), float(missing.get("y", "0"))
+    x1, y1 = x0 + float(missing.get("width", "0")), y0 + float(missing.get("height", "0"))
+    points = [(float(a), float(b)) for a, b in re.findall(r"[ML]([\d.-]+) ([\d.-]+)", hatches[0].get("d", ""))]
+    assert points and all(x0 - 0.11 <= a <= x1 + 0.11 and y0 - 0.11 <= b <= y1 + 0.11 for a, b in points)
+
+
+def test_values_too_wide_for_their_segment_are_not_written() -> None:
+    root = ET.fromstring(str(bars(segments=(Segment("a", (100.0, 50.0), "#000"), Segment("b", (1.0, 50.0), "#111")),
+                                  ).svg()))
+    assert texts(group(root, "bars")) == ["100", "50", "50"]  # the 1 beside 100 has no room
+    assert len(group(root, "bars").findall("rect")) == 4  # but its bar is drawn
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -3.0, None])
+def test_bars_draw_only_finite_non_negative_values(bad: object) -> None:
+    svg = str(bars(segments=(Segment("a", (bad, 2.0), "#000"),)).svg())  # type: ignore[arg-type]
+    assert "nan" not in svg.lower() and "inf" not in svg.lower()
+    assert len(group(ET.fromstring(svg), "bars").findall("rect")) == 1
+
+
+@pytest.mark.parametrize(("typed", "_shown"), HOSTILE)
+def test_bar_chart_text_stays_text(typed: str, _shown: str) -> None:
+    root = ET.fromstring(str(bars(alt=typed, rows=(typed, "全省"), x_label=typed,
+                                  segments=(Segment(typed, (1.0, 2.0), "#000"),)).svg()))
+    assert {e.tag for e in root.iter()} <= ALLOWED_TAGS
+    assert root.findtext("title") == typed
+    assert texts(group(root, "axes")).count(typed) == 2 and texts(group(root, "legend")) == [typed]
+    for element in root.iter():
+        assert not any(name.lower().startswith("on") or name.endswith("href") for name in element.attrib)
+
+
+def test_bar_chart_is_deterministic() -> None:
+    assert str(bars().svg()) == str(bars().svg())
