@@ -226,8 +226,29 @@ class _Pen:
             self.out.append(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(size)}" fill="{escape(fill)}"{rim}/>')
 
 
+class _Chart:
+    """What every chart offers: its ``<svg>``, the report's figure markup, and JupyterLab's display."""
+
+    def svg(self) -> Markup:
+        raise NotImplementedError
+
+    def _repr_html_(self) -> str:
+        return str(self.html())
+
+    def html(self, caption: str | None = None) -> Markup:
+        """The chart in the report's ``<figure class="jj-figure">``."""
+        return figure_markup(self.svg(), caption)
+
+
+def _svg_element(alt: str, width: int, height: int, body: list[str]) -> Markup:
+    """``<svg role="img">`` named by ``alt`` (``aria-label`` and ``<title>``), scaling down with its column."""
+    head = (f'<svg role="img" aria-label="{escape(alt)}" viewBox="0 0 {width} {height}" width="{width}" '
+            f'height="{height}" style="display:block;width:100%;max-width:{width}px;height:auto;font-family:inherit">')
+    return Markup("\n".join([head, f"<title>{escape(alt)}</title>", *body, "</g>", "</svg>"]))
+
+
 @dataclass(frozen=True)
-class LineChart:
+class LineChart(_Chart):
     """A line chart over categorical x positions (quarters), drawn as inline SVG.
 
     ``title_lines`` are drawn top left; the legend (labels of ``marks`` in order, empty labels left
@@ -246,13 +267,6 @@ class LineChart:
     width: int = 460
     height: int = 260
     font_size: float = 11.0
-
-    def _repr_html_(self) -> str:
-        return str(self.html())
-
-    def html(self, caption: str | None = None) -> Markup:
-        """The chart in the report's ``<figure class="jj-figure">``."""
-        return figure_markup(self.svg(), caption)
 
     def svg(self) -> Markup:
         """The ``<svg>`` element (role="img", aria-label and ``<title>`` from ``alt``)."""
@@ -336,10 +350,7 @@ class LineChart:
                 pen.marker(mark.marker, (x0 + _SAMPLE / 2, middle), min(mark.marker_size, 3.0), mark.color)
             pen.text(x0 + _SAMPLE + 4, y0, mark.label)
 
-        head = (f'<svg role="img" aria-label="{escape(self.alt)}" viewBox="0 0 {self.width} {self.height}" '
-                f'width="{self.width}" height="{self.height}" style="display:block;width:100%;'
-                f'max-width:{self.width}px;height:auto;font-family:inherit">')
-        return Markup("\n".join([head, f"<title>{escape(self.alt)}</title>", *pen.out, "</g>", "</svg>"]))
+        return _svg_element(self.alt, self.width, self.height, pen.out)
 
     def _points(self, mark: Line | Rule, plot: _Plot) -> list[tuple[float, float] | None]:
         """Where a line's values fall on the plot (None: a gap); a rule has none."""
@@ -366,7 +377,7 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class StackedBarChart:
+class StackedBarChart(_Chart):
     """Horizontal stacked bars (one per row, segments left to right), drawn as inline SVG.
 
     The legend (every segment's label, in order, even at zero) runs along the top; each segment
@@ -380,13 +391,6 @@ class StackedBarChart:
     width: int = 720
     row_height: float = 30.0
     font_size: float = 11.0
-
-    def _repr_html_(self) -> str:
-        return str(self.html())
-
-    def html(self, caption: str | None = None) -> Markup:
-        """The chart in the report's ``<figure class="jj-figure">``."""
-        return figure_markup(self.svg(), caption)
 
     def svg(self) -> Markup:
         """The ``<svg>`` element (role="img", aria-label and ``<title>`` from ``alt``)."""
@@ -442,7 +446,4 @@ class StackedBarChart:
                 start += value
         pen.path(f"M{_num(left)} {_num(top)}V{_num(bottom)}H{_num(right)}", AXIS_COLOR, 1.0)
 
-        head = (f'<svg role="img" aria-label="{escape(self.alt)}" viewBox="0 0 {self.width} {height}" '
-                f'width="{self.width}" height="{height}" style="display:block;width:100%;'
-                f'max-width:{self.width}px;height:auto;font-family:inherit">')
-        return Markup("\n".join([head, f"<title>{escape(self.alt)}</title>", *pen.out, "</g>", "</svg>"]))
+        return _svg_element(self.alt, self.width, height, pen.out)
