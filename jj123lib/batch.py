@@ -322,9 +322,9 @@ class _SideWork:
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread by join()
             self._error = exc
 
-    def join(self) -> None:
+    def join(self, reraise: bool = True) -> None:
         self._thread.join()
-        if self._error is not None:
+        if reraise and self._error is not None:
             raise self._error
 
 
@@ -402,6 +402,7 @@ class _Run:
             except Exception as exc:  # noqa: BLE001 - ReportStepError from the printer, or anything else
                 finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True)
 
+        side: _SideWork | None = None
         try:
             if to_render:
                 self.workers.start(min(n_jobs, len(to_render)))
@@ -415,7 +416,8 @@ class _Run:
             crash_point("batch.submitted")
             for job in pdf_only:
                 print_pdf(job, 0.0)
-            side = _SideWork(meanwhile) if meanwhile is not None else None
+            if meanwhile is not None:
+                side = _SideWork(meanwhile)
             while rendering or printing:
                 waiting: list[Future[Any]] = [*rendering, *printing]
                 done, _ = wait(waiting, return_when=FIRST_COMPLETED)
@@ -431,6 +433,8 @@ class _Run:
             if side is not None:
                 side.join()
         except Exception as exc:  # noqa: BLE001 - a bug here must still leave a complete manifest
+            if side is not None:  # its entries are complete before the manifest reads them
+                side.join(reraise=False)
             for job in list(unfinished.values()):
                 finish(job, 0.0, ReportStepError.wrap("batch", exc), html_good=False)
         finally:

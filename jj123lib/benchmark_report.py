@@ -20,10 +20,11 @@ import pandas as pd
 
 from jj123lib import lights
 from jj123lib.benchmark_signals import FINAL_STAGES, GOAL_LEVELS, BenchmarkView, fmt_value
+from jj123lib.cells import finite
 from jj123lib.htmlkit import Markup, badge, is_blank, section, table
 from jj123lib.quarters import quarters_up_to
 from jj123lib.supervision import records
-from jj123lib.svgchart import Line, LineChart, Rule, finite, nice_ticks
+from jj123lib.svgchart import Line, LineChart, Rule, nice_ticks
 from jj123lib.tiers import TIER_LABELS, TIERS
 
 __all__ = ["SIGNALS_TABLE_COLUMNS", "signals_table", "indicator_chart", "leader_benchmarks_html", "reached_goal",
@@ -35,8 +36,7 @@ VALUE_COLOR = "#1d2630"
 
 
 def _level_rank(level: str) -> int | None:
-    levels = GOAL_LEVELS
-    return levels.index(level) if level in levels else None
+    return GOAL_LEVELS.index(level) if level in GOAL_LEVELS else None
 
 
 def reached_goal(level: str, goal_level: str) -> bool:

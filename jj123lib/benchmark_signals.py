@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import copy
 import math
-import numbers
 import os
 import re
 from collections.abc import Iterable
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from jj123lib.cells import finite
 from jj123lib.exceptions import RulesError
 from jj123lib.formspec import GOAL_LEVELS, RECOGNITION_STAGES
 from jj123lib.memo import Memo
@@ -93,24 +93,13 @@ def signal_rules(rules: dict[str, Any] | None = None) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------------
 # Small helpers
 # ------------------------------------------------------------------------------------------------
-def _number(value: object) -> float | None:
-    """A finite float, or None for anything missing or not a number."""
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, str)):
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
 
 
 def fmt_value(value: object, unit: object = "") -> str:
     """``5000`` → ``5000亩``; ``12.345`` → ``12.35``; missing → ``—``."""
-    number = _number(value)
+    number = finite(value)
     if number is None:
         return "—"
     shown = str(int(number)) if number.is_integer() else f"{number:.2f}".rstrip("0").rstrip(".")
@@ -119,7 +108,7 @@ def fmt_value(value: object, unit: object = "") -> str:
 
 def direction(baseline: object, target: object) -> str:
     """``higher`` or ``lower`` is better, as the plan says (target above or below its baseline); else ``""``."""
-    start, goal = _number(baseline), _number(target)
+    start, goal = finite(baseline), finite(target)
     if start is None or goal is None or start == goal:
         return ""
     return "higher" if goal > start else "lower"
@@ -157,7 +146,7 @@ def _plan_rows(plan: pd.DataFrame, quarter: str) -> pd.DataFrame:
 def _values_by_key(values: pd.DataFrame) -> dict[tuple[str, str, int], dict[str, Any]]:
     out: dict[tuple[str, str, int], dict[str, Any]] = {}
     for row in records(values):
-        number = _number(row.get("indicator_no"))
+        number = finite(row.get("indicator_no"))
         if number is not None:
             out[(_text(row.get("task_id")), _text(row.get("quarter")), int(number))] = row
     return out
@@ -179,8 +168,8 @@ def _indicator_signals(plan_row: dict[str, Any], now: dict[str, Any] | None, bef
     out: list[dict[str, Any]] = []
     if now is None:
         return out
-    value = _number(now.get("value"))
-    rank, prev_rank = _number(now.get("rank")), None if before is None else _number(before.get("rank"))
+    value = finite(now.get("value"))
+    rank, prev_rank = finite(now.get("rank")), None if before is None else finite(before.get("rank"))
     rank_text, prev_text = _text(now.get("rank_text")), "" if before is None else _text(before.get("rank_text"))
     same_ranking = _rank_scope(rank_text) == _rank_scope(prev_text) or not (rank_text and prev_text)
     if rank is not None and prev_rank is not None and same_ranking and rank - prev_rank >= r["rank_drop_min"]:
@@ -191,10 +180,10 @@ def _indicator_signals(plan_row: dict[str, Any], now: dict[str, Any] | None, bef
     better = direction(plan_row.get("baseline"), plan_row.get("target"))
     if value is None or not better:
         return out
-    bench = _number(now.get("benchmark_value"))
+    bench = finite(now.get("benchmark_value"))
     when = "本季度"
     if bench is None:
-        bench, when = _number(plan_row.get("benchmark_value")), "制定计划时"
+        bench, when = finite(plan_row.get("benchmark_value")), "制定计划时"
     if bench is not None and bench != 0:
         behind = (bench - value) if better == "higher" else (value - bench)
         share = behind / abs(bench) * 100
@@ -202,7 +191,7 @@ def _indicator_signals(plan_row: dict[str, Any], now: dict[str, Any] | None, bef
             out.append(_signal(task_id, quarter, no, indicator, "behind_benchmark",
                                f"{name}本季度 {fmt_value(value, unit)}，{when}标杆值 {fmt_value(bench, unit)}，"
                                f"落后标杆 {share:.1f}%（超过 {fmt_value(r['behind_benchmark_pct'])}%）"))
-    baseline, target = _number(plan_row.get("baseline")), _number(plan_row.get("target"))
+    baseline, target = finite(plan_row.get("baseline")), finite(plan_row.get("target"))
     assert baseline is not None and target is not None  # a direction needs both
     expected = baseline + (target - baseline) * _quarter_no(quarter) / 4
     shortfall = (expected - value) if better == "higher" else (value - expected)
@@ -246,7 +235,7 @@ def benchmark_signals(plan: pd.DataFrame, values: pd.DataFrame, recognitions: pd
     rows: list[dict[str, Any]] = []
     plan = _plan_rows(plan, quarter)
     for plan_row in records(plan):
-        no = _number(plan_row.get("indicator_no"))
+        no = finite(plan_row.get("indicator_no"))
         if no is None or no < 1:
             continue
         task_id = _text(plan_row["task_id"])
@@ -278,16 +267,16 @@ def benchmark_figures(plan: pd.DataFrame, values: pd.DataFrame, quarter: str) ->
     measured = _values_by_key(values)
     rows = []
     for p in records(_plan_rows(plan, quarter)):
-        no = _number(p.get("indicator_no"))
+        no = finite(p.get("indicator_no"))
         if no is None or no < 1:
             continue
         task_id, unit = _text(p["task_id"]), _text(p["unit"])
         now = measured.get((task_id, quarter, int(no))) or {}
         before = (measured.get((task_id, prev_q, int(no))) if prev_q else None) or {}
-        baseline, target = _number(p.get("baseline")), _number(p.get("target"))
-        bench = _number(now.get("benchmark_value"))
-        bench = _number(p.get("benchmark_value")) if bench is None else bench
-        rank, prev_rank = _number(now.get("rank")), _number(before.get("rank"))
+        baseline, target = finite(p.get("baseline")), finite(p.get("target"))
+        bench = finite(now.get("benchmark_value"))
+        bench = finite(p.get("benchmark_value")) if bench is None else bench
+        rank, prev_rank = finite(now.get("rank")), finite(before.get("rank"))
         rank_text, prev_text = _text(now.get("rank_text")), _text(before.get("rank_text"))
         expected = (None if baseline is None or target is None
                     else baseline + (target - baseline) * _quarter_no(quarter) / 4)
@@ -300,7 +289,7 @@ def benchmark_figures(plan: pd.DataFrame, values: pd.DataFrame, quarter: str) ->
         rows.append({
             "task_id": task_id, "indicator_no": int(no), "indicator": _text(p["indicator"]), "unit": unit,
             "direction": direction(baseline, target), "baseline": baseline, "target": target,
-            "target_rank": target_rank, "expected": expected, "value": _number(now.get("value")),
+            "target_rank": target_rank, "expected": expected, "value": finite(now.get("value")),
             "benchmark_value": bench, "rank": rank, "rank_text": rank_text, "prev_rank": prev_rank,
             "prev_rank_text": prev_text,
             "rank_change": None if rank is None or prev_rank is None else int(prev_rank - rank), "line": line})

@@ -25,6 +25,17 @@ _PLAIN_NUMBER = re.compile(r"([+\-＋－]?[0-9０-９]+(?:[.．][0-9０-９]*)?)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
 
 
+def finite(value: object) -> float | None:
+    """``value`` as a float, or None when it is missing, not a number, NaN or infinite."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]  # numbers, numpy scalars, numeric text
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
 def normalize_label(label: str) -> str:
     """Header label with full-width brackets/percent and spaces normalised."""
     text = unicodedata.normalize("NFKC", str(label)).strip()

@@ -20,7 +20,8 @@ import pandas as pd
 from markupsafe import Markup
 
 from jj123lib import lights
-from jj123lib.svgchart import INK, Line, LineChart, Note, Segment, StackedBarChart, figure_markup, finite
+from jj123lib.cells import finite
+from jj123lib.svgchart import INK, Chart, Line, LineChart, Note, Segment, StackedBarChart, figure_markup
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -82,16 +83,16 @@ def distribution_chart(counts: pd.DataFrame) -> StackedBarChart:
     return StackedBarChart(alt="各层级任务灯号分布", rows=rows, segments=segments, x_label="任务数（项）")
 
 
-def figure_html(fig: Figure | LineChart | StackedBarChart, alt: str, caption: str | None = None, fmt: str = "svg",
+def figure_html(fig: Figure | Chart, alt: str, caption: str | None = None, fmt: str = "svg",
                 dpi: int = 180) -> Markup:
     """Embed ``fig`` in a ``<figure>`` (no external file, no remote URL).
 
-    A :class:`~jj123lib.svgchart.LineChart` goes in as inline SVG with ``alt`` as its accessible name.
+    A :class:`~jj123lib.svgchart.Chart` goes in as inline SVG with ``alt`` as its accessible name.
     A matplotlib figure goes in as a data URI: SVG by default (vector lines print crisply, text stays
     text: ``svg.fonttype`` "none" → the page's CJK font draws it), ``fmt="png"`` for a raster.
     """
-    if isinstance(fig, (LineChart, StackedBarChart)):
-        return dataclasses.replace(fig, alt=alt).html(caption)
+    if isinstance(fig, Chart):
+        return dataclasses.replace(fig, alt=alt).html(caption)  # type: ignore[type-var]  # every Chart is a dataclass
     import matplotlib
 
     buffer = io.BytesIO()

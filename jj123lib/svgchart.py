@@ -20,23 +20,14 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-__all__ = ["Line", "Rule", "Note", "LineChart", "Segment", "StackedBarChart", "figure_markup", "nice_ticks",
+from jj123lib.cells import finite
+
+__all__ = ["Chart", "Line", "Rule", "Note", "LineChart", "Segment", "StackedBarChart", "figure_markup", "nice_ticks",
            "finite"]
 
 INK = "#1d2630"
 AXIS_COLOR = "#5b6670"
 GRID_COLOR = "#e3e7eb"
-
-
-def finite(value: object) -> float | None:
-    """``value`` as a float, or None when it is missing, not a number, NaN or infinite."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]  # numbers, numpy scalars, numeric text
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
 
 
 @dataclass(frozen=True)
@@ -226,7 +217,7 @@ class _Pen:
             self.out.append(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(size)}" fill="{escape(fill)}"{rim}/>')
 
 
-class _Chart:
+class Chart:
     """What every chart offers: its ``<svg>``, the report's figure markup, and JupyterLab's display."""
 
     def svg(self) -> Markup:
@@ -248,7 +239,7 @@ def _svg_element(alt: str, width: int, height: int, body: list[str]) -> Markup:
 
 
 @dataclass(frozen=True)
-class LineChart(_Chart):
+class LineChart(Chart):
     """A line chart over categorical x positions (quarters), drawn as inline SVG.
 
     ``title_lines`` are drawn top left; the legend (labels of ``marks`` in order, empty labels left
@@ -377,7 +368,7 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class StackedBarChart(_Chart):
+class StackedBarChart(Chart):
     """Horizontal stacked bars (one per row, segments left to right), drawn as inline SVG.
 
     The legend (every segment's label, in order, even at zero) runs along the top; each segment

@@ -10,6 +10,7 @@ from jj123lib.cells import (
     blank,
     cell_text,
     clean_text,
+    finite,
     free_text,
     normalize_label,
     parse_date,
@@ -70,3 +71,8 @@ def test_free_text_cleans_notes_and_refuses_over_the_limit() -> None:
     assert free_text(datetime(2026, 10, 1, 9, 30), "填报人", 2, []) == "2026-10-01"
     with pytest.raises(ValueError, match="超过 10 字的上限"):
         free_text("字" * 11, "填报人", 2, [], limit=10)
+
+
+def test_finite() -> None:
+    assert finite(3) == 3.0 and finite("2.5") == 2.5 and finite(True) is None
+    assert finite(None) is None and finite(float("nan")) is None and finite("inf") is None and finite("x") is None

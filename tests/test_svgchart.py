@@ -12,7 +12,7 @@ from hostile import HOSTILE
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jj123lib.svgchart import Line, LineChart, Note, Rule, Segment, StackedBarChart, figure_markup, finite, nice_ticks
+from jj123lib.svgchart import Line, LineChart, Note, Rule, Segment, StackedBarChart, figure_markup, nice_ticks
 
 ALLOWED_TAGS = {"svg", "title", "g", "text", "path", "circle", "rect"}
 NUMERIC_ATTRIBUTES = {"x", "y", "cx", "cy", "r", "width", "height", "font-size", "stroke-width"}
@@ -221,11 +221,6 @@ def test_hostile_text_stays_text(typed: str, _shown: str) -> None:
     assert set(parser.tags) <= ALLOWED_TAGS | {"figure"}
     assert not [n for n, _ in parser.attrs if n.startswith("on") or n in ("href", "src", "xlink:href")]
     assert not [v for n, v in parser.attrs if n != "aria-label" and v and re.search(r"pwn|javascript:", v, re.I)]
-
-
-def test_finite() -> None:
-    assert finite(3) == 3.0 and finite("2.5") == 2.5 and finite(True) is None
-    assert finite(None) is None and finite(float("nan")) is None and finite("inf") is None and finite("x") is None
 
 
 @pytest.mark.parametrize(("low", "high", "labels"), [
