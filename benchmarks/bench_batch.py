@@ -70,8 +70,8 @@ def late_form(data_dir: Path, unit: str, quarter: str, folder: Path) -> set[str]
     """Rewrite the 存在问题 of the unit's filled rows in its last form and ingest it; the tasks changed."""
     from openpyxl import load_workbook
 
-    from jj123lib.forms import PROGRESS_SHEET, header_columns
-    from jj123lib.ingest import ingest_files
+    from jj123lib.intake.forms import PROGRESS_SHEET, header_columns
+    from jj123lib.intake.ingest import ingest_files
 
     source = data_dir / "inbox" / quarter / "final" / f"{quarter}_{unit}_进度填报.xlsx"
     workbook = load_workbook(source)
@@ -103,8 +103,8 @@ def main() -> int:
                         help="nbconvert template of the naive loop (default: nbconvert's stock lab)")
     args = parser.parse_args()
 
-    from jj123lib.pdf import find_chromium
-    from jj123lib.tasks import leaders
+    from jj123lib.domain.tasks import leaders
+    from jj123lib.render.pdf import find_chromium
 
     chromium = find_chromium()
     work = Path(tempfile.mkdtemp(prefix="jj123-bench-"))

@@ -1,4 +1,4 @@
-"""Benchmark: the own DevTools client (``jj123lib.pdf``) against Playwright's sync API, same Chromium.
+"""Benchmark: the own DevTools client (``jj123lib.render.pdf``) against Playwright's sync API, same Chromium.
 
 Prints every ``*.html`` of a folder (e.g. a ``jj123 batch --formats html`` output) to PDF with each
 engine, one browser and two tabs in parallel (as the batch does), and times start-up and printing.
@@ -21,7 +21,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from jj123lib.pdf import CHROMIUM_FLAGS, Browser, find_chromium
+from jj123lib.render.pdf import CHROMIUM_FLAGS, Browser, find_chromium
 
 TABS = 2
 

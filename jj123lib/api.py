@@ -1,8 +1,8 @@
 """The analyst's API: the office's ratings, league and reports as pandas objects, one call each.
 
 Every function takes ``data_dir=None`` (``$JJ123_DATA_DIR`` or the project's ``data``, see
-:func:`jj123lib.datadir.resolve_data_dir`) and validates it: a missing folder is an error naming its
-absolute path. The rules themselves live in :mod:`jj123lib.ratings`; this module only shapes their results.
+:func:`jj123lib.core.datadir.resolve_data_dir`) and validates it: a missing folder is an error naming its
+absolute path. The rules themselves live in :mod:`jj123lib.assess.ratings`; this module only shapes their results.
 Worked examples: ``docs/api.md``.
 """
 
@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from jj123lib.lights import COLORS, LABELS, ORDER, parse_light
+from jj123lib.domain.lights import COLORS, LABELS, ORDER, parse_light
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Hashable, Sequence
 
     from pandas.io.formats.style import Styler
 
-    from jj123lib.report import LeaderReport, OverviewReport
+    from jj123lib.reports.views import LeaderReport, OverviewReport
 
 __all__ = ["RATING_COLUMNS", "LEAGUE_HISTORY_COLUMNS", "LIGHT_DTYPE", "rate_quarter", "rating_history",
            "league_history", "leader_report", "overview", "data_quarters", "style_lights"]
@@ -39,7 +39,7 @@ DataDir = str | os.PathLike[str] | None
 
 
 def _folder(data_dir: DataDir) -> str:
-    from jj123lib.parameters import validate_data_dir
+    from jj123lib.domain.parameters import validate_data_dir
 
     return str(validate_data_dir(data_dir))
 
@@ -53,8 +53,8 @@ def _shape(frame: pd.DataFrame) -> pd.DataFrame:
 
 def data_quarters(data_dir: DataDir = None) -> list[str]:
     """Quarters of the latest year with submissions, Q1 up to the last quarter that has any; [] when none."""
-    from jj123lib.ledger import Ledger
-    from jj123lib.quarters import parse_quarter, quarters_up_to
+    from jj123lib.domain.quarters import parse_quarter, quarters_up_to
+    from jj123lib.ledger.store import Ledger
 
     quarters = sorted(set(Ledger(_folder(data_dir)).submissions()["quarter"]), key=parse_quarter)
     return quarters_up_to(quarters[-1]) if quarters else []
@@ -65,9 +65,9 @@ def rate_quarter(quarter: str, data_dir: DataDir = None) -> pd.DataFrame:
 
     Columns: ``quarter, task_id, tier, tier_label, title, leader, lead_unit, units, planned_pct, actual_pct,
     gap, milestone_met, self_status, light, light_label, reason``. ``light`` is an ordered categorical of
-    :data:`jj123lib.lights.ORDER`; ``gap`` is planned − actual in percentage points (positive = behind).
+    :data:`jj123lib.domain.lights.ORDER`; ``gap`` is planned − actual in percentage points (positive = behind).
     """
-    from jj123lib import ratings
+    from jj123lib.assess import ratings
 
     return _shape(ratings.rate_quarter(quarter, _folder(data_dir)))
 
@@ -75,7 +75,7 @@ def rate_quarter(quarter: str, data_dir: DataDir = None) -> pd.DataFrame:
 def rating_history(data_dir: DataDir = None) -> pd.DataFrame:
     """:func:`rate_quarter` for every quarter with data (see :func:`data_quarters`), stacked: one row per task
     per quarter, quarters in order. Empty (same columns) when the ledger has no submissions."""
-    from jj123lib import ratings
+    from jj123lib.assess import ratings
 
     folder = _folder(data_dir)
     parts = [ratings.rate_quarter(q, folder) for q in data_quarters(folder)]
@@ -90,7 +90,7 @@ def league_history(data_dir: DataDir = None) -> pd.DataFrame:
     Long format (``quarter, leader, rank, score, n_tasks, done, green, yellow, red, missing``); pivot it for a
     wide view, e.g. ``league_history().pivot(index="leader", columns="quarter", values="rank")``.
     """
-    from jj123lib import ratings
+    from jj123lib.assess import ratings
 
     folder = _folder(data_dir)
     parts = []
@@ -105,14 +105,14 @@ def league_history(data_dir: DataDir = None) -> pd.DataFrame:
 
 def leader_report(leader: str, quarter: str, data_dir: DataDir = None) -> LeaderReport:
     """The view-model behind one leader's quarterly report (tables as DataFrames, sections as HTML)."""
-    from jj123lib.report import leader_report_data
+    from jj123lib.reports.views import leader_report_data
 
     return leader_report_data(leader, quarter, _folder(data_dir))
 
 
 def overview(quarter: str, data_dir: DataDir = None) -> OverviewReport:
     """The view-model behind the quarterly overview (all tasks, league, alerts, transitions)."""
-    from jj123lib.report import overview_data
+    from jj123lib.reports.views import overview_data
 
     return overview_data(quarter, _folder(data_dir))
 

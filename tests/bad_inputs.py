@@ -1,6 +1,6 @@
 """The bad-input corpus: what really arrives from units, generated from genuine forms and then mangled.
 
-Every case starts from a freshly generated, correctly filled progress form (``jj123lib.forms``
+Every case starts from a freshly generated, correctly filled progress form (``jj123lib.intake.forms``
 through ``ledger_helpers.filled_progress``) and changes one thing the way hands, Excel, WPS,
 e-mail or a USB stick do. Each case states the decision a careful clerk wants:
 
@@ -10,7 +10,7 @@ e-mail or a USB stick do. Each case states the decision a careful clerk wants:
   (``where``) and the rule (``fragments``); the ledger stays byte-for-byte unchanged;
 * ``duplicate`` — the same bytes again: nothing changes, and the message says so.
 
-``tests/test_bad_inputs.py`` runs every case through ``jj123 ingest``; ``docs/reliability.md``
+``tests/intake/test_bad_inputs.py`` runs every case through ``jj123 ingest``; ``docs/reliability.md``
 quotes the count (a test keeps the two in step).
 """
 
@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Any
 
 import msoffcrypto
-from ledger_helpers import TASKS, filled_progress
+from tests.ledger_helpers import TASKS, filled_progress
 
-from jj123lib.cells import MAX_TEXT
-from jj123lib.forms import PROGRESS_COLUMNS, PROGRESS_SHEET, header_columns, load_form
-from jj123lib.ledger import Ledger
+from jj123lib.core.cells import MAX_TEXT
+from jj123lib.intake.forms import PROGRESS_COLUMNS, PROGRESS_SHEET, header_columns, load_form
+from jj123lib.ledger.store import Ledger
 
 UNIT = "陈埭镇"  # leads N08, P15, P16, B22, B23 (rows 2–6); co-unit on B24 (row 7)
 QUARTER = "2026Q3"
@@ -281,7 +281,7 @@ def _csv_truncated(folder: Path) -> Path:
 
 
 def _twice(folder: Path) -> Path:
-    from jj123lib.ingest import ingest_files
+    from jj123lib.intake.ingest import ingest_files
 
     path = genuine(folder)
     assert ingest_files([path], folder.parent / "data")[0].status == "accepted"

@@ -1,4 +1,4 @@
-"""Frames with the columns of jj123lib.benchmarks' read API (the issue-13 contract), built in tests."""
+"""Frames with the columns of jj123lib.ledger.benchmarks' read API (the issue-13 contract), built in tests."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.benchmarks import PLAN_COLUMNS, RECOGNITION_COLUMNS, VALUE_COLUMNS
+from jj123lib.ledger.benchmarks import PLAN_COLUMNS, RECOGNITION_COLUMNS, VALUE_COLUMNS
 
 NAN = float("nan")
 

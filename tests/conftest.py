@@ -10,7 +10,7 @@ import pytest
 @pytest.fixture(scope="session")
 def demo_data(tmp_path_factory: pytest.TempPathFactory):
     """One demo dataset for the whole session (built through the real ingest path, a few seconds)."""
-    from jj123lib.demo import generate_demo
+    from jj123lib.demo.generate import generate_demo
 
     folder: Path = tmp_path_factory.mktemp("demo") / "data"
     return generate_demo(folder, seed=2026)
@@ -19,7 +19,7 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def demo_batch(demo_data, tmp_path_factory: pytest.TempPathFactory):
     """One full `jj123 batch` run (8 leader reports + overview, HTML and PDF) on the demo data."""
-    from jj123lib.batch import run_batch
+    from jj123lib.batch.run import run_batch
 
     out = tmp_path_factory.mktemp("reports") / "2026Q3"
     return run_batch("2026Q3", data_dir=demo_data.data_dir, out=out, progress=False)

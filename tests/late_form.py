@@ -8,9 +8,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from jj123lib.forms import PROGRESS_SHEET, header_columns
-from jj123lib.ingest import ingest_files
-from jj123lib.ledger import Ledger
+from jj123lib.intake.forms import PROGRESS_SHEET, header_columns
+from jj123lib.intake.ingest import ingest_files
+from jj123lib.ledger.store import Ledger
 
 
 def demo_copy(demo_data_dir: Path, folder: Path) -> Path:

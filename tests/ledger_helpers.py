@@ -10,7 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.forms import (
+from jj123lib.domain.tasks import load_tasks
+from jj123lib.intake.forms import (
     BENCH_PLAN_SHEET,
     INDICATOR_SHEET,
     PLAN_SHEET,
@@ -22,8 +23,7 @@ from jj123lib.forms import (
     plan_quarter_columns,
     progress_form_name,
 )
-from jj123lib.ledger import Ledger
-from jj123lib.tasks import load_tasks
+from jj123lib.ledger.store import Ledger
 
 TASKS = load_tasks()
 PLAN_PCTS = (20.0, 45.0, 70.0, 100.0)

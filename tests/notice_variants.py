@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from jj123lib.tasks import default_notice_path, normalize_task_table
+from jj123lib.domain.tasks import default_notice_path, normalize_task_table
 
 TIER_HEADERS = {
     "national": "（一）1 项在全国范围内领先示范的工作（每位副市长分管领域至少 1 项）",

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 import jj123lib
-from jj123lib import ratings
-from jj123lib.exceptions import ParameterError
-from jj123lib.lights import LABELS, ORDER
+from jj123lib.assess import ratings
+from jj123lib.core.exceptions import ParameterError
+from jj123lib.domain.lights import LABELS, ORDER
 
 ROOT = Path(__file__).resolve().parent.parent
 API_DOC = ROOT / "docs" / "api.md"
@@ -109,7 +109,7 @@ def test_docs_api_example_runs(index: int, demo_data, tmp_path: Path, monkeypatc
 def test_docs_examples_cover_the_api() -> None:
     text = "\n".join(_examples())
     for name in ("rate_quarter", "rating_history", "league_history", "Ledger", "leader_report", "overview",
-                 "jj123lib.plotting", "to_csv", "frame_to_xlsx"):
+                 "jj123lib.render.plotting", "to_csv", "frame_to_xlsx"):
         assert name in text
 
 

@@ -1,4 +1,6 @@
-"""No import cycles among jj123lib's modules, counting imports hidden inside functions.
+"""The package's shape: no import cycles, folders that import only the floors below them, no private seams.
+
+No import cycles among jj123lib's modules, counting imports hidden inside functions.
 
 An import inside a function still ties two modules together; it only hides the tie
 from the interpreter until the function runs. Imports under ``if TYPE_CHECKING:``
@@ -64,7 +66,8 @@ def _imports(tree: ast.AST, module: str, modules: set[str]) -> dict[str, list[in
                 else:
                     source = child.module or ""
                 if source == PACKAGE or source.startswith(PACKAGE + "."):
-                    for alias in child.names:  # "from jj123lib import fonts" imports the module jj123lib.fonts
+                    # "from jj123lib.render import fonts" imports the module jj123lib.render.fonts
+                    for alias in child.names:
                         submodule = f"{source}.{alias.name}"
                         add(submodule if submodule in modules else source, child.lineno)
             visit(child)
@@ -143,7 +146,7 @@ def describe_cycles(graph: Graph) -> str:
 
 def test_no_import_cycles_among_jj123lib_modules() -> None:
     graph = import_graph()
-    assert f"{PACKAGE}.notice" in graph and f"{PACKAGE}.tasks" in graph[f"{PACKAGE}.notice"]
+    assert f"{PACKAGE}.domain.notice" in graph and f"{PACKAGE}.domain.tasks" in graph[f"{PACKAGE}.domain.notice"]
     report = describe_cycles(graph)
     assert not report, "import cycles among jj123lib modules (imports inside functions count):\n" + report
 
@@ -164,3 +167,90 @@ def test_the_checker_finds_cycles_hidden_in_functions_and_ignores_type_checking(
     assert strongly_connected(graph) == [["jj123lib.a", "jj123lib.b"]]
     assert describe_cycles(graph) == (
         "- {jj123lib.a, jj123lib.b}: e.g. jj123lib.a → jj123lib.b (line 1), jj123lib.b → jj123lib.a (line 2)")
+
+
+# The floors of jj123lib, lowest first. A module imports its own folder and folders on lower floors only;
+# folders on one floor do not import each other. The top level (``__init__``, ``api``) stands above all.
+FLOORS: tuple[tuple[str, ...], ...] = (
+    ("core",), ("domain",), ("ledger",), ("assess",), ("loop",), ("render",), ("intake",),
+    ("reports", "documents"), ("batch",), ("demo", "annual"), ("cli",),
+)
+TOP = ""  # modules directly in jj123lib/
+PUBLIC_SURFACE = {"__init__.py", "api.py", "py.typed"}
+
+
+def folder_of(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 else TOP
+
+
+def floor_of(folder: str) -> int:
+    if folder == TOP:
+        return len(FLOORS)
+    return next(i for i, floor in enumerate(FLOORS) if folder in floor)
+
+
+def upward_imports(graph: Graph) -> list[str]:
+    """Every import of a folder on the same or a higher floor, as ``a → b (line n)``."""
+    found = []
+    for module, targets in sorted(graph.items()):
+        for target, lines in sorted(targets.items()):
+            here, there = folder_of(module), folder_of(target)
+            if here != there and floor_of(there) >= floor_of(here):
+                found.append(f"{module} → {target} (line {', '.join(map(str, lines))})")
+    return found
+
+
+def private_imports(package_dir: Path = PACKAGE_DIR) -> list[str]:
+    """Underscore names one module takes from another: ``from m import _x`` or ``m._x`` on an imported module."""
+    found = []
+    for path in sorted(package_dir.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        here = _module_name(path, package_dir)
+        aliases: dict[str, str] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(PACKAGE):
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__") and node.module != here:
+                        found.append(f"{here}: {node.module}.{alias.name} (line {node.lineno})")
+                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith(PACKAGE):
+                        aliases[alias.asname or alias.name] = alias.name
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases
+                    and node.attr.startswith("_") and not node.attr.startswith("__")):
+                found.append(f"{here}: {aliases[node.value.id]}.{node.attr} (line {node.lineno})")
+    return found
+
+
+def test_every_folder_is_on_a_floor_and_the_top_level_is_the_public_surface() -> None:
+    folders = {p.name for p in PACKAGE_DIR.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert folders == {f for floor in FLOORS for f in floor}
+    top = {p.name for p in PACKAGE_DIR.iterdir() if p.is_file()}
+    assert top == PUBLIC_SURFACE, "only the public surface lives at the top of jj123lib/"
+
+
+def test_no_folder_imports_a_folder_above_it() -> None:
+    found = upward_imports(import_graph())
+    assert not found, "imports of a folder on the same or a higher floor:\n" + "\n".join(found)
+
+
+def test_no_module_imports_another_modules_underscore_names() -> None:
+    found = private_imports()
+    assert not found, "private names used across modules (make them public where they live):\n" + "\n".join(found)
+
+
+def test_the_checkers_see_upward_and_private_imports(tmp_path: Path) -> None:
+    package = tmp_path / PACKAGE
+    for folder in ("core", "domain"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "core" / "a.py").write_text("from jj123lib.domain.b import _hidden\n")
+    (package / "domain" / "b.py").write_text("import jj123lib.core.a as a\n_hidden = 1\nx = a._secret\n")
+    graph = import_graph(package)
+    assert upward_imports(graph) == ["jj123lib.core.a → jj123lib.domain.b (line 1)"]
+    assert private_imports(package) == ["jj123lib.core.a: jj123lib.domain.b._hidden (line 1)",
+                                        "jj123lib.domain.b: jj123lib.core.a._secret (line 3)"]

@@ -54,7 +54,7 @@ def test_package_data_covers_every_shipped_file() -> None:
 
 
 def test_notebooks_and_rules_have_one_copy() -> None:
-    from jj123lib import resources
+    from jj123lib.core import resources
 
     for link, source in (("notebooks", "notebooks"), ("params", "params")):
         assert (PACKAGE / link).is_symlink()
@@ -66,7 +66,7 @@ def test_notebooks_and_rules_have_one_copy() -> None:
 
 
 def test_only_resources_locates_package_files() -> None:
-    """Other modules take packaged paths from jj123lib.resources, so an installed wheel finds them."""
+    """Other modules take packaged paths from jj123lib.core.resources, so an installed wheel finds them."""
     offenders = [path.name for path in PACKAGE.glob("*.py")
                  if path.name != "resources.py" and re.search(r"Path\(__file__\)|parent\.parent",
                                                              path.read_text(encoding="utf-8"))]

@@ -1,6 +1,6 @@
 """Property-based tests (hypothesis): ratings are monotone in the gap; form round trips keep values exactly.
 
-(The notice parser's re-wrap property lives in tests/test_notice.py.) Example counts are kept
+(The notice parser's re-wrap property lives in tests/domain/test_notice.py.) Example counts are kept
 small enough that this file runs in well under a minute.
 """
 
@@ -12,14 +12,14 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ledger_helpers import TASKS, filled_progress
+from tests.ledger_helpers import TASKS, filled_progress
 
-from jj123lib.forms import STATUSES
-from jj123lib.ingest import MAX_TEXT, ingest_files
-from jj123lib.ledger import Ledger
-from jj123lib.lights import ORDER as LIGHTS
-from jj123lib.ratings import rate_task
-from jj123lib.rules import load_rules, rating_rules
+from jj123lib.assess.ratings import rate_task
+from jj123lib.domain.lights import ORDER as LIGHTS
+from jj123lib.domain.rules import load_rules, rating_rules
+from jj123lib.intake.forms import STATUSES
+from jj123lib.intake.ingest import MAX_TEXT, ingest_files
+from jj123lib.ledger.store import Ledger
 
 RULES = rating_rules(load_rules())
 RANK = {light: i for i, light in enumerate(LIGHTS)}  # lower is better

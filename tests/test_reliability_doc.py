@@ -7,8 +7,8 @@ from pathlib import Path
 import test_batch_crash
 import test_batch_faults
 import test_crash_safety
-from bad_inputs import CASES
-from hostile import HOSTILE
+from tests.bad_inputs import CASES
+from tests.hostile import HOSTILE
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "reliability.md").read_text(encoding="utf-8")
 

@@ -103,7 +103,8 @@ def test_wheel_holds_real_files(installed: Installed) -> None:
 
 def test_installed_package_is_the_wheel(installed: Installed) -> None:
     proc = subprocess.run([str(installed.venv_python), "-c",
-                           "import jj123lib.resources as r; print(r.PACKAGE_DIR); print(r.DEFAULT_RULES.is_file())"],
+                           "import jj123lib.core.resources as r; print(r.PACKAGE_DIR); "
+                           "print(r.DEFAULT_RULES.is_file())"],
                           cwd=installed.work, env=installed.env(), capture_output=True, text=True, check=True)
     package_dir, rules_exist = proc.stdout.split()
     assert Path(package_dir) == installed.site_packages / "jj123lib"
@@ -121,7 +122,7 @@ def _fill_plan_form(path: Path) -> None:
     """Fill a generated annual plan form the way a unit would."""
     from openpyxl import load_workbook
 
-    from jj123lib.forms import BENCH_PLAN_SHEET, PLAN_SHEET, header_columns, plan_quarter_columns
+    from jj123lib.intake.forms import BENCH_PLAN_SHEET, PLAN_SHEET, header_columns, plan_quarter_columns
 
     wb = load_workbook(path)
     ws = wb[PLAN_SHEET]

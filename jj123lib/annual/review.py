@@ -1,0 +1,606 @@
+"""The year-end review (年度考评): one outcome per task, a score per responsible unit, a summary per leader.
+
+Rules come from ``params/rules.yaml`` (``annual_review:``, with ``scoring.tier_weights`` and the role
+weights of ``unit_scoring:``). The review year's *final quarter* is its Q4, or the latest quarter of
+the year with any lead submission while Q4 has none.
+
+Each task gets 完成 / 基本完成 / 未完成 from: final progress (the lead unit's latest report up to the
+final quarter), milestones met (quarters whose lead report says 是, of the quarters planned up to the
+final one), verified 销号 (only an active ``verified`` decision counts — :mod:`jj123lib.loop.verification`),
+indicator targets reached (latest value ≥ 2026 target) and recognition won at the aimed level (a
+verified 已认定 at or above the task's 成效目标). Every outcome carries its Chinese reasons.
+
+A unit's score = base (weighted mean of its tasks' outcome points; weight = tier weight × lead/co
+weight) + recognition points of the tasks it leads (highest verified level, once per task) − points for
+each quarter 未报送 or 迟报 (:mod:`jj123lib.loop.deadlines`) and each overdue 督办事项 (:mod:`jj123lib.loop.duban`).
+``breakdown`` lists every addition and deduction so the score can be recomputed by hand.
+
+The core (:func:`review`) is pure: it takes the inputs as DataFrames. :func:`load_inputs` reads them
+from the ledger, the benchmark frames through :mod:`jj123lib.ledger.benchmarks`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from jj123lib.core.clock import parse_date
+from jj123lib.core.exceptions import RulesError
+from jj123lib.core.frames import records
+from jj123lib.domain.parameters import validate_year
+from jj123lib.domain.rules import load_rules, scoring_rules
+from jj123lib.domain.tiers import TIERS, task_order
+from jj123lib.domain.units import GROUPS, UnitInfo, load_units
+from jj123lib.domain.vocab import GOAL_LEVELS
+from jj123lib.ledger.benchmarks import (
+    PLAN_COLUMNS,
+    RECOGNITION_COLUMNS,
+    VALUE_COLUMNS,
+    benchmark_plan,
+    indicator_values,
+)
+from jj123lib.ledger.benchmarks import recognitions as read_recognitions
+from jj123lib.ledger.store import Ledger
+
+__all__ = ["OUTCOMES", "DONE", "BASIC", "UNDONE", "OUTCOME_LIGHTS", "PLAN_COLUMNS", "VALUE_COLUMNS",
+           "RECOGNITION_COLUMNS", "OUTCOME_COLUMNS", "UNIT_COLUMNS", "BREAKDOWN_COLUMNS", "AnnualInputs",
+           "AnnualReview",
+           "annual_rules", "final_quarter", "load_inputs", "review", "annual_review",
+           "validate_year", "LEADER_COLUMNS", "TABLES", "outcomes_view", "units_view", "breakdown_view",
+           "leaders_view", "describe_annual_rules"]
+
+DONE, BASIC, UNDONE = "完成", "基本完成", "未完成"
+OUTCOMES: tuple[str, ...] = (DONE, BASIC, UNDONE)
+# Each outcome shown in the colour of the light it resembles (lights.py); the label stays the outcome's.
+OUTCOME_LIGHTS = {DONE: "done", BASIC: "yellow", UNDONE: "red"}
+RECOGNISED = "已认定"
+
+OUTCOME_COLUMNS = ["task_id", "tier", "tier_label", "title", "leader", "lead_unit", "co_units", "final_quarter",
+                   "progress_quarter", "final_pct", "milestones_planned", "milestones_met", "verified_done",
+                   "n_targets", "n_targets_reached", "goal_level", "recognition_level", "recognition_at_goal",
+                   "outcome", "reason"]
+UNIT_COLUMNS = ["group", "group_label", "rank", "unit", "score", "base", "bonus", "deduction", "n_tasks",
+                "n_lead", DONE, BASIC, UNDONE, "recognitions", "missing", "late", "overdue_duban"]
+BREAKDOWN_COLUMNS = ["unit", "item", "ref", "points", "reason"]
+LEADER_COLUMNS = ["leader", "n_tasks", DONE, BASIC, UNDONE, "unfinished", "recognitions"]
+
+
+# ----------------------------------------------------------------------------------------------
+# Rules
+# ----------------------------------------------------------------------------------------------
+def _num(section: Mapping[str, Any], key: str, where: str) -> float:
+    value = section.get(key)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+        raise RulesError("rules", f"annual_review.{where}{key} 应为非负数")
+    return float(value)
+
+
+def _bool(section: Mapping[str, Any], key: str, where: str) -> bool:
+    value = section.get(key)
+    if not isinstance(value, bool):
+        raise RulesError("rules", f"annual_review.{where}{key} 应为 true 或 false")
+    return value
+
+
+def _section(parent: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = parent.get(key)
+    if not isinstance(value, dict):
+        raise RulesError("rules", f"annual_review.{key} 应为键值对")
+    return value
+
+
+def annual_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    """The ``annual_review:`` section checked, with the weights it shares with the 红黄榜, as plain values."""
+    from jj123lib.assess.unit_league import unit_scoring_rules
+
+    section = rules.get("annual_review") if isinstance(rules, dict) else None
+    if not isinstance(section, dict):
+        raise RulesError("rules", "缺少 annual_review 段")
+    complete, basic = _section(section, "complete"), _section(section, "basic")
+    points, bonus, minus = (_section(section, k) for k in ("outcome_points", "recognition_points", "deductions"))
+    levels = GOAL_LEVELS
+    if set(points) != set(OUTCOMES):
+        raise RulesError("rules", f"annual_review.outcome_points 应给出 {'、'.join(OUTCOMES)} 的分值")
+    if not set(bonus) <= set(levels):
+        raise RulesError("rules", f"annual_review.recognition_points 的级别应为 {'、'.join(levels)}")
+    unit_rules = unit_scoring_rules(rules)
+    show = section.get("show_leader_scores", False)
+    if not isinstance(show, bool):
+        raise RulesError("rules", "annual_review.show_leader_scores 应为 true 或 false")
+    return {
+        "complete_min_progress": _num(complete, "min_progress", "complete."),
+        "complete_verified": _bool(complete, "require_verified_done", "complete."),
+        "complete_min_milestones": _num(complete, "min_milestone_ratio", "complete."),
+        "complete_targets": _bool(complete, "require_targets", "complete."),
+        "complete_recognition": _bool(complete, "require_recognition", "complete."),
+        "basic_min_progress": _num(basic, "min_progress", "basic."),
+        "basic_min_milestones": _num(basic, "min_milestone_ratio", "basic."),
+        "basic_min_targets": _num(basic, "min_target_ratio", "basic."),
+        "outcome_points": {k: _num(points, k, "outcome_points.") for k in OUTCOMES},
+        "recognition_points": {k: _num(bonus, k, "recognition_points.") if k in bonus else 0.0 for k in levels},
+        "missing": _num(minus, "missing", "deductions."),
+        "late": _num(minus, "late", "deductions."),
+        "overdue_duban": _num(minus, "overdue_duban", "deductions."),
+        "tier_weights": dict(scoring_rules(rules)["tier_weights"]),
+        "lead_weight": unit_rules["lead_weight"],
+        "co_weight": unit_rules["co_weight"],
+        "show_leader_scores": show,
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# Inputs
+# ----------------------------------------------------------------------------------------------
+@dataclass
+class AnnualInputs:
+    """Everything the review reads, as plain frames (tests build them by hand)."""
+
+    year: int
+    as_of: date
+    tasks: pd.DataFrame  # the task table (task_id, tier, tier_label, title, leader, units, lead_unit)
+    lead: pd.DataFrame  # current lead submissions: task_id, quarter, actual_pct, milestone_met
+    plan: pd.DataFrame  # current yearly plan: task_id, quarter, milestone, planned_pct
+    decisions: dict[str, list[dict[str, Any]]]  # active verification decisions on tasks, oldest first
+    states: pd.DataFrame  # deadlines.unit_states of each quarter of the year: unit, quarter, state, days_late
+    duban: pd.DataFrame  # 督办事项 of the year: id, task_id, quarter, unit, status, due_date, days_overdue
+    benchmark_plan: pd.DataFrame  # PLAN_COLUMNS
+    indicator_values: pd.DataFrame  # VALUE_COLUMNS
+    recognitions: pd.DataFrame  # RECOGNITION_COLUMNS
+    units: Mapping[str, UnitInfo]
+
+
+def _year_quarters(year: int) -> list[str]:
+    return [f"{year}Q{q}" for q in range(1, 5)]
+
+
+def _in_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    return frame[frame["quarter"].astype(str).isin(_year_quarters(year))].reset_index(drop=True)
+
+
+def _benchmark_frames(data_dir: str | os.PathLike[str] | Ledger | None,
+                      year: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(plan, values, recognitions) of ``year`` from :mod:`jj123lib.ledger.benchmarks`."""
+    plan = benchmark_plan(data_dir)
+    values = indicator_values(data_dir)
+    recognitions = read_recognitions(data_dir, year)
+    return plan, _in_year(values, year), _in_year(recognitions, year)
+
+
+def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
+                as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
+                rules: dict[str, Any] | None = None) -> AnnualInputs:
+    """Read the review's inputs from the ledger and the benchmark tables on ``as_of``."""
+    from jj123lib.domain.tasks import load_tasks
+    from jj123lib.loop.deadlines import unit_states
+    from jj123lib.loop.duban import duban_items
+
+    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    day = parse_date(as_of)
+    table = load_tasks() if tasks is None else tasks
+    lead_units = dict(zip(table["task_id"], table["lead_unit"]))
+    subs = ledger.submissions()
+    lead = subs[(subs["role"] == "lead") & (subs["unit"] == subs["task_id"].map(lead_units))]
+    states = pd.concat([unit_states(q, ledger, as_of=day, tasks=table, rules=rules) for q in _year_quarters(year)],
+                       ignore_index=True)
+    plan, values, recognitions = _benchmark_frames(ledger, year)
+    return AnnualInputs(
+        year=year, as_of=day, tasks=table,
+        lead=_in_year(lead.loc[:, ["task_id", "quarter", "actual_pct", "milestone_met"]], year),
+        plan=_in_year(ledger.plan().loc[:, ["task_id", "quarter", "milestone", "planned_pct"]], year),
+        decisions=ledger.task_decisions(), states=states,
+        duban=_in_year(duban_items(None, ledger, as_of=day), year),
+        benchmark_plan=plan, indicator_values=values, recognitions=recognitions, units=load_units(tasks=table))
+
+
+# ----------------------------------------------------------------------------------------------
+# Outcomes
+# ----------------------------------------------------------------------------------------------
+def final_quarter(inputs: AnnualInputs) -> str | None:
+    """The year's Q4, or its latest quarter with any lead submission while Q4 has none (None: nothing yet)."""
+    reported = sorted(set(inputs.lead["quarter"].astype(str)))
+    return reported[-1] if reported else None
+
+
+def _pct(value: float) -> str:
+    return f"{round(float(value), 2):g}%"
+
+
+def _ratio(value: float) -> str:
+    return f"{round(value * 100, 1):g}%"
+
+
+@dataclass
+class _Facts:
+    progress: float | None
+    progress_quarter: str | None
+    planned: int
+    met: int
+    verified: dict[str, Any] | None
+    targets: list[tuple[str, float, float | None]]  # (indicator, target, latest value or None)
+    goal: str
+    won: str  # best verified 已认定 level, '' if none
+    unverified: str  # best 已认定 level still awaiting verification, '' if none
+
+    @property
+    def milestone_ratio(self) -> float | None:
+        return self.met / self.planned if self.planned else None
+
+    @property
+    def reached(self) -> int:
+        return sum(1 for _, target, value in self.targets if value is not None and value >= target)
+
+    def at_goal(self, levels: tuple[str, ...]) -> bool | None:
+        if not self.goal or self.goal not in levels:
+            return None
+        return bool(self.won) and levels.index(self.won) <= levels.index(self.goal)
+
+
+def _best(levels: tuple[str, ...], found: list[str]) -> str:
+    known = [level for level in found if level in levels]
+    return min(known, key=levels.index) if known else ""
+
+
+def _facts(task_id: str, final: str | None, inputs: AnnualInputs, levels: tuple[str, ...]) -> _Facts:
+    lead = inputs.lead[inputs.lead["task_id"] == task_id]
+    upto = lead[lead["quarter"].astype(str) <= (final or "")].sort_values("quarter")
+    reported = upto[upto["actual_pct"].notna()]
+    progress = None if reported.empty else float(reported["actual_pct"].iloc[-1])
+    progress_quarter = None if reported.empty else str(reported["quarter"].iloc[-1])
+    planned_quarters = set(inputs.plan.loc[(inputs.plan["task_id"] == task_id)
+                                           & (inputs.plan["quarter"].astype(str) <= (final or "")), "quarter"])
+    met = sum(1 for q, m in zip(upto["quarter"], upto["milestone_met"]) if q in planned_quarters and m is True)
+    active = [d for d in inputs.decisions.get(task_id, [])
+              if str(d["quarter"]) in _year_quarters(inputs.year) and str(d["quarter"]) <= (final or "")]
+    verified = active[-1] if active and active[-1]["decision"] == "verified" else None
+    bench = inputs.benchmark_plan[inputs.benchmark_plan["task_id"] == task_id]
+    values = inputs.indicator_values[(inputs.indicator_values["task_id"] == task_id)
+                                     & (inputs.indicator_values["quarter"].astype(str) <= (final or ""))]
+    targets: list[tuple[str, float, float | None]] = []
+    for row in records(bench[pd.to_numeric(bench["indicator_no"]) >= 1]):
+        target = pd.to_numeric(row["target"], errors="coerce")
+        if pd.isna(target):
+            continue
+        mine = values[(pd.to_numeric(values["indicator_no"]) == int(row["indicator_no"]))
+                      & pd.to_numeric(values["value"], errors="coerce").notna()].sort_values("quarter")
+        latest = None if mine.empty else float(mine["value"].iloc[-1])
+        targets.append((str(row["indicator"]), float(target), latest))
+    goals = [str(g) for g in bench["goal_level"] if isinstance(g, str) and g]
+    recs = inputs.recognitions[(inputs.recognitions["task_id"] == task_id)
+                               & (inputs.recognitions["stage"] == RECOGNISED)
+                               & (inputs.recognitions["quarter"].astype(str) <= (final or ""))]
+    verified_levels = [str(lv) for lv, ok in zip(recs["level"], recs["verified"]) if bool(ok)]
+    # an 已认定 verified earlier and reported again later is not pending
+    pending_levels = [str(lv) for lv, ok in zip(recs["level"], recs["verified"])
+                      if not bool(ok) and str(lv) not in verified_levels]
+    return _Facts(progress, progress_quarter, len(planned_quarters), met, verified, targets,
+                  goals[0] if goals else "", _best(levels, verified_levels), _best(levels, pending_levels))
+
+
+def _judge(facts: _Facts, final: str | None, r: dict[str, Any], levels: tuple[str, ...]) -> tuple[str, str]:
+    """``(outcome, reason)`` of one task by the rules (pure)."""
+    if final is None or facts.progress is None:
+        return UNDONE, f"{'全年' if final is None else f'截至{final}'}牵头单位未报送实际累计进度"
+    where = facts.progress_quarter if facts.progress_quarter == final else f"{facts.progress_quarter}，{final}未报送"
+    ratio, at_goal = facts.milestone_ratio, facts.at_goal(levels)
+    n_targets, reached = len(facts.targets), facts.reached
+    done_checks: list[tuple[bool, str, str]] = [  # (met, when met, when not)
+        (facts.progress >= r["complete_min_progress"], f"实际累计进度 {_pct(facts.progress)}（{where}）",
+         f"实际累计进度 {_pct(facts.progress)}（{where}）低于 {_pct(r['complete_min_progress'])}"),
+        (ratio is not None and ratio >= r["complete_min_milestones"],
+         f"节点目标完成 {facts.met}/{facts.planned} 个季度",
+         "未报年度计划节点" if ratio is None else
+         f"节点目标完成 {facts.met}/{facts.planned} 个季度（完成须 ≥{_ratio(r['complete_min_milestones'])}）"),
+    ]
+    if r["complete_verified"]:
+        by = facts.verified
+        done_checks.append((by is not None, "" if by is None else f"已核实销号（{by['quarter']}，{by['by']}）",
+                            "未经核实销号"))
+    if r["complete_targets"] and n_targets:
+        done_checks.append((reached == n_targets, f"指标目标 {reached}/{n_targets} 项达到",
+                            f"指标目标 {reached}/{n_targets} 项达到（{_missed_targets(facts)}）"))
+    if r["complete_recognition"] and at_goal is not None:
+        pending = f"；{facts.unverified}认定待核实" if facts.unverified else ""
+        got = f"获{facts.won}认定" if facts.won else "尚未获得认定"
+        done_checks.append((at_goal, f"获{facts.won}认定（成效目标{facts.goal}）",
+                            f"成效目标{facts.goal}，{got}{pending}"))
+    if all(ok for ok, _, _ in done_checks):
+        return DONE, "；".join(text for _, text, _ in done_checks)
+    target_ratio = reached / n_targets if n_targets else None
+    basic_checks: list[tuple[bool, str, str]] = [
+        (facts.progress >= r["basic_min_progress"], f"实际累计进度 {_pct(facts.progress)}（{where}）",
+         f"实际累计进度 {_pct(facts.progress)}（{where}）低于 {_pct(r['basic_min_progress'])}"),
+        (ratio is not None and ratio >= r["basic_min_milestones"], f"节点目标完成 {facts.met}/{facts.planned} 个季度",
+         "未报年度计划节点" if ratio is None else
+         f"节点目标完成 {facts.met}/{facts.planned} 个季度（须 ≥{_ratio(r['basic_min_milestones'])}）"),
+    ]
+    if target_ratio is not None:
+        basic_checks.append((target_ratio >= r["basic_min_targets"], f"指标目标 {reached}/{n_targets} 项达到",
+                             f"指标目标 {reached}/{n_targets} 项达到（须 ≥{_ratio(r['basic_min_targets'])}："
+                             f"{_missed_targets(facts)}）"))
+    short = "；".join(bad for ok, _, bad in done_checks if not ok)
+    if all(ok for ok, _, _ in basic_checks):
+        good = "；".join(text for _, text, _ in basic_checks)
+        return BASIC, f"{good}；未达完成：{short}"
+    return UNDONE, "；".join(bad for ok, _, bad in basic_checks if not ok)
+
+
+def _missed_targets(facts: _Facts) -> str:
+    parts = []
+    for name, target, value in facts.targets:
+        if value is None or value < target:
+            shown = "未报数值" if value is None else f"{value:g}"
+            parts.append(f"{name} {shown}，目标 {target:g}")
+    return "、".join(parts)
+
+
+def _outcomes(inputs: AnnualInputs, r: dict[str, Any], levels: tuple[str, ...]) -> pd.DataFrame:
+    final = final_quarter(inputs)
+    rows = []
+    for task in records(inputs.tasks):
+        facts = _facts(str(task["task_id"]), final, inputs, levels)
+        outcome, reason = _judge(facts, final, r, levels)
+        rows.append({
+            "task_id": task["task_id"], "tier": task["tier"], "tier_label": task["tier_label"],
+            "title": task["title"], "leader": task["leader"], "lead_unit": task["lead_unit"],
+            "co_units": [u for u in task["units"] if u != task["lead_unit"]], "final_quarter": final,
+            "progress_quarter": facts.progress_quarter, "final_pct": facts.progress,
+            "milestones_planned": facts.planned, "milestones_met": facts.met,
+            "verified_done": facts.verified is not None, "n_targets": len(facts.targets),
+            "n_targets_reached": facts.reached, "goal_level": facts.goal, "recognition_level": facts.won,
+            "recognition_at_goal": facts.at_goal(levels), "outcome": outcome, "reason": reason,
+        })
+    frame = pd.DataFrame(rows, columns=OUTCOME_COLUMNS)
+    frame["final_pct"] = pd.to_numeric(frame["final_pct"]).astype("float64")
+    frame["recognition_at_goal"] = frame["recognition_at_goal"].astype(object)
+    order = sorted(range(len(frame)), key=lambda i: task_order(str(frame["task_id"].iloc[i])))
+    return frame.iloc[order].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# Unit scores
+# ----------------------------------------------------------------------------------------------
+def _fmt(value: float) -> str:
+    return f"{round(value, 2):g}"
+
+
+def _unit_rows(inputs: AnnualInputs, outcomes: pd.DataFrame, r: dict[str, Any]) -> tuple[list[dict[str, Any]],
+                                                                                         list[dict[str, Any]]]:
+    rows: list[dict[str, Any]] = []
+    breakdown: list[dict[str, Any]] = []
+    tasks = records(outcomes)
+    for info in inputs.units.values():
+        unit = info.name
+        total = weighted = 0.0
+        counts = dict.fromkeys(OUTCOMES, 0)
+        n_lead = 0
+        parts = []
+        mine = [t for t in tasks if unit == t["lead_unit"] or unit in t["co_units"]]
+        for task in mine:
+            is_lead = task["lead_unit"] == unit
+            n_lead += is_lead
+            counts[task["outcome"]] += 1
+            weight = r["tier_weights"][task["tier"]] * r["lead_weight" if is_lead else "co_weight"]
+            total += weight
+            weighted += weight * r["outcome_points"][task["outcome"]]
+            parts.append(f"{task['task_id']}（{'牵头' if is_lead else '配合'}）{task['outcome']} "
+                         f"{_fmt(r['outcome_points'][task['outcome']])}分×权重{_fmt(weight)}")
+        base = weighted / total if total else math.nan
+        if total:
+            breakdown.append({"unit": unit, "item": "基础分", "ref": "", "points": base,
+                              "reason": f"加权平均 = {_fmt(weighted)} ÷ {_fmt(total)}：" + "；".join(parts)})
+        bonus = 0.0
+        recognitions = 0
+        for task in mine:
+            level = str(task["recognition_level"])
+            if task["lead_unit"] != unit or not level:
+                continue
+            points = r["recognition_points"].get(level, 0.0)
+            recognitions += 1
+            bonus += points
+            breakdown.append({"unit": unit, "item": "认定加分", "ref": task["task_id"], "points": points,
+                              "reason": f"{task['task_id']} 获{level}认定（已核实）"})
+        deduction = 0.0
+        states = inputs.states[inputs.states["unit"] == unit]
+        n_state = {}
+        for state, key in (("未报送", "missing"), ("迟报", "late")):
+            hits = states[states["state"] == state]
+            n_state[key] = len(hits)
+            for row in records(hits):
+                deduction += r[key]
+                days = "" if row.get("days_late") is None else f"（{int(row['days_late'])} 天）"
+                breakdown.append({"unit": unit, "item": f"{state}扣分", "ref": row["quarter"], "points": -r[key],
+                                  "reason": f"{row['quarter']} 进度{state}{days}"})
+        overdue = inputs.duban[(inputs.duban["unit"] == unit) & (inputs.duban["status"] == "open")
+                               & (pd.to_numeric(inputs.duban["days_overdue"]) > 0)]
+        for row in records(overdue):
+            deduction += r["overdue_duban"]
+            breakdown.append({"unit": unit, "item": "督办逾期扣分", "ref": row["id"], "points": -r["overdue_duban"],
+                              "reason": f"{row['id']}（{row['task_id']}）整改期限 {row['due_date']}，"
+                                        f"逾期 {int(row['days_overdue'])} 天未反馈"})
+        score = base + bonus - deduction if total else math.nan
+        rows.append({"group": info.group, "group_label": info.group_label, "unit": unit,
+                     "score": round(score, 1) if total else math.nan, "base": round(base, 2) if total else math.nan,
+                     "bonus": bonus, "deduction": deduction, "n_tasks": len(mine), "n_lead": n_lead, **counts,
+                     "recognitions": recognitions, "missing": n_state["missing"], "late": n_state["late"],
+                     "overdue_duban": len(overdue)})
+    return rows, breakdown
+
+
+def _rank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows in group order, best score first, each with its rank in the group (ties share it)."""
+    out: list[dict[str, Any]] = []
+    for group in GROUPS:
+        mine = sorted((row for row in rows if row["group"] == group),
+                      key=lambda row: (math.isnan(row["score"]), -row["score"] if not math.isnan(row["score"]) else 0))
+        previous: float | None = None
+        for position, row in enumerate(mine, start=1):
+            if math.isnan(row["score"]):
+                row["rank"] = None
+            else:
+                row["rank"] = out[-1]["rank"] if previous == row["score"] else position
+                previous = row["score"]
+            out.append(row)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Leaders
+# ----------------------------------------------------------------------------------------------
+def _leaders(outcomes: pd.DataFrame, r: dict[str, Any]) -> pd.DataFrame:
+    rows = []
+    for leader in dict.fromkeys(outcomes["leader"]):
+        mine = outcomes[outcomes["leader"] == leader]
+        counts = {o: int((mine["outcome"] == o).sum()) for o in OUTCOMES}
+        won = [f"{t}（{lv}）" for t, lv in zip(mine["task_id"], mine["recognition_level"]) if lv]
+        row: dict[str, Any] = {"leader": leader, "n_tasks": len(mine), **counts,
+                               "unfinished": "、".join(mine.loc[mine["outcome"] != DONE, "task_id"]),
+                               "recognitions": "、".join(won)}
+        if r["show_leader_scores"]:
+            weights = [r["tier_weights"][t] for t in mine["tier"]]
+            points = [r["outcome_points"][o] for o in mine["outcome"]]
+            row["score"] = round(sum(w * p for w, p in zip(weights, points)) / sum(weights), 1)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=LEADER_COLUMNS + (["score"] if r["show_leader_scores"] else []))
+
+
+# ----------------------------------------------------------------------------------------------
+# The review
+# ----------------------------------------------------------------------------------------------
+@dataclass
+class AnnualReview:
+    """The year-end review: outcomes (one row per task), unit scores, their breakdown, leader summaries."""
+
+    year: int
+    as_of: date
+    final_quarter: str | None
+    outcomes: pd.DataFrame  # OUTCOME_COLUMNS
+    units: pd.DataFrame  # UNIT_COLUMNS, ranked within group
+    breakdown: pd.DataFrame  # BREAKDOWN_COLUMNS: every addition and deduction of each unit's score
+    leaders: pd.DataFrame  # LEADER_COLUMNS (+ score when annual_review.show_leader_scores)
+    recognitions: pd.DataFrame  # verified 已认定 of the year: task_id, quarter, level, date, evidence
+    rules: dict[str, Any]  # annual_rules()
+
+    def counts(self) -> dict[str, int]:
+        return {o: int((self.outcomes["outcome"] == o).sum()) for o in OUTCOMES}
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The review's tables with Chinese headers, keyed as :data:`TABLES`."""
+        return {"outcomes": outcomes_view(self.outcomes), "units": units_view(self.units),
+                "breakdown": breakdown_view(self.breakdown), "leaders": leaders_view(self.leaders)}
+
+    def describe_rules(self) -> list[str]:
+        return describe_annual_rules(self.rules)
+
+
+def review(inputs: AnnualInputs, rules: dict[str, Any]) -> AnnualReview:
+    """The review of ``inputs`` under ``rules`` (the whole rules dict); pure."""
+    r = annual_rules(rules)
+    levels = GOAL_LEVELS
+    outcomes = _outcomes(inputs, r, levels)
+    rows, breakdown = _unit_rows(inputs, outcomes, r)
+    units = pd.DataFrame(_rank(rows), columns=UNIT_COLUMNS)
+    units["rank"] = pd.Series(list(units["rank"]), dtype=object)
+    for column in ("score", "base", "bonus", "deduction"):
+        units[column] = units[column].astype("float64")
+    recs = inputs.recognitions
+    won = recs[(recs["stage"] == RECOGNISED) & recs["verified"].astype(bool)]
+    won = won.loc[:, ["task_id", "quarter", "level", "date", "evidence"]].drop_duplicates(["task_id", "level"])
+    won = won.sort_values(["task_id", "quarter"], key=lambda s: s.map(task_order) if s.name == "task_id" else s)
+    return AnnualReview(year=inputs.year, as_of=inputs.as_of, final_quarter=final_quarter(inputs),
+                        outcomes=outcomes, units=units, breakdown=pd.DataFrame(breakdown, columns=BREAKDOWN_COLUMNS),
+                        leaders=_leaders(outcomes, r), recognitions=won.reset_index(drop=True), rules=r)
+
+
+def annual_review(year: object, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
+                  as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
+                  rules: dict[str, Any] | None = None) -> AnnualReview:
+    """The year-end review of ``year`` from the ledger, judged on ``as_of`` (default: today, China time)."""
+    y = validate_year(year, tasks)
+    rule_set = load_rules() if rules is None else rules
+    return review(load_inputs(y, data_dir, as_of=as_of, tasks=tasks, rules=rules), rule_set)
+
+
+
+# ----------------------------------------------------------------------------------------------
+# Chinese views (exports, reports) and the rules as sentences
+# ----------------------------------------------------------------------------------------------
+OUTCOME_VIEW = {"task_id": "任务编号", "tier_label": "层级", "title": "任务名称", "leader": "牵头市领导",
+                "lead_unit": "牵头单位", "co_units": "配合单位", "final_pct": "实际累计进度(%)",
+                "progress_quarter": "进度所属季度", "milestones": "节点目标完成(季度)", "verified_done": "已核实销号",
+                "targets": "指标目标达到(项)", "goal_level": "成效目标", "recognition_level": "获得认定(已核实)",
+                "outcome": "考评结果", "reason": "依据"}
+UNIT_VIEW = {"group_label": "分组", "rank": "组内名次", "unit": "责任单位", "score": "年度得分", "base": "基础分",
+             "bonus": "认定加分", "deduction": "扣分", "n_tasks": "承担任务", "n_lead": "牵头任务", DONE: DONE,
+             BASIC: BASIC, UNDONE: UNDONE, "recognitions": "获认定(项)", "missing": "未报送(季度)",
+             "late": "迟报(季度)", "overdue_duban": "督办逾期(件)"}
+BREAKDOWN_VIEW = {"unit": "责任单位", "item": "项目", "ref": "对象", "points": "分值", "reason": "说明"}
+LEADER_VIEW = {"leader": "牵头市领导", "n_tasks": "牵头任务", DONE: DONE, BASIC: BASIC, UNDONE: UNDONE,
+               "unfinished": "未评为完成的任务", "recognitions": "获认定的任务", "score": "得分"}
+TABLES = {"outcomes": "任务考评结果", "units": "责任单位得分", "breakdown": "得分明细", "leaders": "市领导汇总"}
+
+
+def _yes_no(value: object) -> object:
+    return "是" if value is True else "否" if value is False else value
+
+
+def outcomes_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """Outcomes with Chinese headers (lists joined, counts as "met/planned")."""
+    out = frame.copy()
+    out["co_units"] = ["、".join(u) for u in out["co_units"]]
+    out["milestones"] = [f"{m}/{p}" for m, p in zip(out["milestones_met"], out["milestones_planned"])]
+    out["targets"] = [f"{r}/{n}" if n else "—" for r, n in zip(out["n_targets_reached"], out["n_targets"])]
+    out["verified_done"] = out["verified_done"].map(_yes_no)
+    return out.loc[:, list(OUTCOME_VIEW)].rename(columns=OUTCOME_VIEW)
+
+
+def units_view(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.loc[:, list(UNIT_VIEW)].rename(columns=UNIT_VIEW)
+
+
+def breakdown_view(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["points"] = [round(float(p), 2) for p in out["points"]]
+    return out.loc[:, list(BREAKDOWN_VIEW)].rename(columns=BREAKDOWN_VIEW)
+
+
+def leaders_view(frame: pd.DataFrame) -> pd.DataFrame:
+    columns = [c for c in LEADER_VIEW if c in frame.columns]
+    return frame.loc[:, columns].rename(columns=LEADER_VIEW)
+
+
+def describe_annual_rules(r: dict[str, Any]) -> list[str]:
+    """The review's rules in force (:func:`annual_rules`), as Chinese sentences."""
+    def n(value: float) -> str:
+        return f"{round(value, 2):g}"
+
+    complete = [f"实际累计进度不低于 {n(r['complete_min_progress'])}%",
+                f"节点目标完成的季度占计划季度的比例不低于 {n(r['complete_min_milestones'] * 100)}%"]
+    if r["complete_verified"]:
+        complete.append("经督查室核实销号（仅自评已完成不算）")
+    if r["complete_targets"]:
+        complete.append("设有 2026 目标值的对标指标全部达到（最近一次报送值不低于目标值）")
+    if r["complete_recognition"]:
+        complete.append("设有成效目标的，获得目标级别及以上、经核实的“已认定”")
+    points = "、".join(f"{k} {n(v)} 分" for k, v in r["outcome_points"].items())
+    bonus = "、".join(f"{k} +{n(v)}" for k, v in r["recognition_points"].items() if v)
+    weights = "、".join(n(r["tier_weights"][tier]) for tier in TIERS)
+    return [
+        "考评季度为当年第四季度；第四季度尚无报送时，以已报送的最近季度为准。",
+        "完成：同时满足——" + "；".join(complete) + "。",
+        f"基本完成：不满足完成条件，但实际累计进度不低于 {n(r['basic_min_progress'])}%、节点目标完成比例不低于 "
+        f"{n(r['basic_min_milestones'] * 100)}%，设有指标目标的达到比例不低于 {n(r['basic_min_targets'] * 100)}%。",
+        "其余为未完成；牵头单位全年未报送实际累计进度的，为未完成。",
+        f"责任单位年度得分 = 基础分 + 认定加分 − 扣分。基础分为承担任务结果分值（{points}）的加权平均，"
+        f"权重 = 层级权重（全国、全省、重点突破依次 {weights}）× 角色权重（牵头 {n(r['lead_weight'])}、"
+        f"配合 {n(r['co_weight'])}）。",
+        f"认定加分：牵头任务获经核实的“已认定”，按最高级别每项任务加一次（{bonus or '不加分'}）。",
+        f"扣分：每个季度未报送扣 {n(r['missing'])} 分、迟报扣 {n(r['late'])} 分；每件督办事项逾期未反馈扣 "
+        f"{n(r['overdue_duban'])} 分。",
+        "单位按 params/units.yaml 的分组分别排名，同分并列；每项加减分见“得分明细”，可据此逐项复核。",
+    ]

@@ -1,0 +1,1 @@
+"""The quarterly batch: job planning, the render-and-print run, worker processes."""

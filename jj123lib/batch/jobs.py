@@ -1,0 +1,439 @@
+"""Planning a batch: the output folder, one job per report or document, per-output fingerprints, the manifest.
+
+A report's fingerprint covers the notebook, the template, the parameters, the data it shows, the
+library code and version. The data a leader report shows is, with leaders' scores off, only its own
+tasks' ledger rows and opinions (:func:`jj123lib.reports.provenance.leader_data_fingerprint`); the overview shows
+everything. A document's (:class:`DocumentJob`) covers what it shows: the 通报 everything, a 督办单 its
+item and its task's rows, the 催报通知 the overdue units; each with its 文号 and date and the code.
+The manifest records, per output (``html_fingerprint``, ``pdf_fingerprint``, ``docx_fingerprint``),
+the fingerprint of the inputs it was made from, so an output is reused only when it is current and
+present. Planning imports no notebook machinery: a rerun with nothing changed stays cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jj123lib.core.atomic import atomic_write
+from jj123lib.core.clock import china_today
+from jj123lib.core.datadir import is_demo
+from jj123lib.core.exceptions import ParameterError
+from jj123lib.core.version import __version__
+from jj123lib.ledger.fingerprint import code_fingerprint, data_fingerprint
+from jj123lib.render.notebook_html import html_title, template_fingerprint
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from jj123lib.documents.content import DocumentMaker
+
+__all__ = ["FORMATS", "REPORT_FORMATS", "MANIFEST", "INDEX", "NOTEBOOKS", "REPORTS_ROOT", "DEMO_SUBDIR", "Entry",
+           "ReportJob", "DocumentJob", "Work", "DocumentWork", "default_out_dir", "check_out_dir", "plan_jobs",
+           "plan_documents", "entry_key", "document_key", "load_manifest", "load_documents", "up_to_date",
+           "new_entry", "new_document_entry", "decide", "decide_documents", "merge_entries", "merge_documents",
+           "write_manifest", "deadline_state", "digest"]
+
+FORMATS = ("html", "pdf", "docx")
+REPORT_FORMATS = ("html", "pdf")  # the notebook reports' formats; docx is the documents'
+DOCX = "docx"
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+NOTEBOOKS = {"leader": "leader_report.ipynb", "overview": "quarterly_overview.ipynb", "annual": "annual_review.ipynb"}
+REPORTS_ROOT = Path("reports")
+DEMO_SUBDIR = "demo"
+MANIFEST_SCHEMA = 2  # 2: "documents" (the Word documents) beside "reports"
+
+# One report's entry in manifest.json (a JSON object: kind, leader, html, pdf, status, fingerprint…).
+Entry = dict[str, Any]
+
+
+@dataclass
+class ReportJob:
+    """One report to render; plain data so it pickles to a worker process."""
+
+    kind: str  # leader | overview | annual (the year-end review; its period is the year)
+    leader: str | None
+    name: str  # file stem: leader slug or "overview"
+    title: str
+    notebook: str  # absolute path
+    out_dir: str  # absolute path
+    parameters: dict[str, str]
+    fingerprint: str
+    timeout: int = 600
+
+    @property
+    def key(self) -> str:
+        return f"leader:{self.leader}" if self.kind == "leader" else self.kind
+
+    @property
+    def html(self) -> str:
+        return f"{self.name}.html"
+
+    @property
+    def pdf(self) -> str:
+        return f"{self.name}.pdf"
+
+    @property
+    def ipynb(self) -> str:
+        return f"notebooks/{self.name}.ipynb"
+
+
+def entry_key(entry: Entry) -> str:
+    """The key of a manifest entry, as :attr:`ReportJob.key`."""
+    return f"leader:{entry['leader']}" if entry["kind"] == "leader" else str(entry["kind"])
+
+
+def default_out_dir(quarter: str, data_dir: str | os.PathLike[str]) -> Path:
+    """``reports/<quarter>`` for the office's data, ``reports/demo/<quarter>`` for demo data."""
+    if is_demo(data_dir):
+        return REPORTS_ROOT / DEMO_SUBDIR / quarter
+    return REPORTS_ROOT / quarter
+
+
+def check_out_dir(out: Path, demo: bool) -> None:
+    """Demo and real reports never share a folder (nor the office's ``reports/<Q>`` places)."""
+    resolved = out.resolve()
+    demo_root = (REPORTS_ROOT / DEMO_SUBDIR).resolve()
+    inside_demo = resolved == demo_root or demo_root in resolved.parents
+    if inside_demo and not demo:
+        raise ParameterError("out", str(out), hint="真实数据的报告不能写入 reports/demo/（该目录只放示例数据报告）")
+    reports_root = REPORTS_ROOT.resolve()
+    if demo and not inside_demo and (resolved == reports_root or reports_root in resolved.parents):
+        raise ParameterError("out", str(out), hint="示例数据的报告只能写入 reports/demo/，不能与真实报告放在一起")
+    try:
+        previous = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("demo")
+    except (OSError, ValueError, AttributeError):
+        return
+    if isinstance(previous, bool) and previous != demo:
+        kind = "示例数据" if previous else "真实数据"
+        raise ParameterError("out", str(out),
+                             hint=f"该目录已有{kind}生成的报告，示例数据与真实数据的报告不能混放，请换一个输出目录")
+
+
+def digest(*parts: str | bytes) -> str:
+    """SHA-256 of the parts, each ended by a NUL (so ("ab", "c") and ("a", "bc") differ)."""
+    sha = hashlib.sha256()
+    for part in parts:
+        sha.update(part.encode() if isinstance(part, str) else part)
+        sha.update(b"\0")
+    return sha.hexdigest()
+
+
+def deadline_state(quarter: str, rules: dict[str, Any] | None = None) -> str:
+    """Ratings turn 未到报送期 into 未报送 once the quarter's deadline passes: a report made before then is stale."""
+    from jj123lib.domain.quarters import report_deadline
+
+    return "past-deadline" if china_today() > report_deadline(quarter, rules) else "before-deadline"
+
+
+def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str], notebook_dir: Path,
+              timeout: int, *, data_fp: str | None = None, digests: dict[str, str] | None = None,
+              rules: dict[str, Any] | None = None, tasks: pd.DataFrame | None = None) -> list[ReportJob]:
+    """One job per leader, then the overview, each with the fingerprint of its inputs.
+
+    ``data_fp`` (:func:`data_fingerprint`), ``digests`` (:func:`jj123lib.reports.provenance.task_digests`), the rules
+    and the task table may be passed when the caller has them, so each is read once per run.
+    """
+    # Lazy for start-up speed: pypinyin (slugs) and pandas (tasks) take ~1 s to import, and a batch
+    # that renders everything starts its workers before paying for them.
+    from jj123lib.core.slugs import unique_slugs
+    from jj123lib.domain.rules import load_rules
+    from jj123lib.domain.tasks import leaders as all_leaders
+    from jj123lib.domain.tasks import load_tasks
+    from jj123lib.reports.provenance import leader_data_fingerprint, show_leader_scores, task_digests
+
+    rules = load_rules() if rules is None else rules
+    table = load_tasks() if tasks is None else tasks
+    common = digest(code_fingerprint(), template_fingerprint(), __version__, deadline_state(quarter, rules))
+    whole = data_fp or data_fingerprint(data_dir)
+    scores = show_leader_scores(rules)
+    rows = digests if digests is not None or scores else task_digests(data_dir)
+    slugs = unique_slugs(all_leaders(table))
+    jobs: list[ReportJob] = []
+    specs: list[tuple[str, str | None]] = [("leader", name) for name in leaders] + [("overview", None)]
+    for kind, leader in specs:
+        notebook = (notebook_dir / NOTEBOOKS[kind]).resolve()
+        if not notebook.is_file():
+            raise ParameterError("notebook", str(notebook), hint="找不到报告笔记本")
+        params = {"quarter": quarter, "data_dir": str(data_dir)}
+        if leader is not None:
+            params["leader"] = leader
+        # With leaders' scores off a leader report shows its own tasks only; the overview shows everything.
+        data = whole if leader is None or scores else leader_data_fingerprint(
+            data_dir, quarter, leader, table.loc[table["leader"] == leader, "task_id"], digests=rows, scores=False)
+        fp = digest(common, data, notebook.read_bytes(), json.dumps(params, ensure_ascii=False, sort_keys=True))
+        jobs.append(ReportJob(kind=kind, leader=leader, name=slugs[leader] if leader else "overview",
+                              title=html_title(kind, quarter, leader), notebook=str(notebook),
+                              out_dir=str(out_dir.resolve()), parameters=params, fingerprint=fp, timeout=timeout))
+    return jobs
+
+
+@dataclass
+class DocumentJob:
+    """One Word document to build (in the main process: python-docx takes milliseconds a document)."""
+
+    kind: str  # bulletin | duban | cuibao (jj123lib.documents.content.DOCUMENT_KINDS)
+    name: str  # file stem: "bulletin", "cuibao", or the 督办 item's ID
+    title: str
+    out_dir: str  # absolute path
+    fingerprint: str
+    item: str | None = None  # the 督办 item's ID
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.item}" if self.item else self.kind
+
+    @property
+    def docx(self) -> str:
+        return f"{self.name}.docx"
+
+
+def document_key(entry: Entry) -> str:
+    """The key of a manifest document entry, as :attr:`DocumentJob.key`."""
+    return f"{entry['kind']}:{entry['item']}" if entry.get("item") else str(entry["kind"])
+
+
+def plan_documents(maker: DocumentMaker, out_dir: Path, *, data_fp: str, digests: dict[str, str]) -> list[DocumentJob]:
+    """The 通报, the 催报通知 when a unit is overdue, one 督办单 per open 督办事项, with their fingerprints.
+
+    The 通报 shows everything (every row, the units' groups, overdue 督办 on the day); a 督办单 its item
+    and its task's rows; the 催报通知 the overdue units as listed on the day. Each also covers its
+    文号, date and demo mark, the code and the version.
+    """
+    from jj123lib.domain.units import default_units_path
+    from jj123lib.reports.provenance import rules_and_tasks_digest, tasks_fingerprint
+
+    quarter, out = maker.quarter, str(out_dir.resolve())
+    code = digest(code_fingerprint(), __version__, quarter, str(maker.demo))
+    units_path = default_units_path()
+    units = units_path.read_bytes() if units_path.is_file() else b""
+    jobs = [DocumentJob("bulletin", "bulletin", maker.title("bulletin"), out,
+                        digest("bulletin", code, data_fp, units, repr(maker.stamp("bulletin")),
+                                maker.as_of.isoformat()))]
+    if len(maker.overdue):
+        overdue = maker.overdue.to_json(orient="records", force_ascii=False)
+        jobs.append(DocumentJob("cuibao", "cuibao", maker.title("cuibao"), out,
+                                digest("cuibao", code, overdue, repr(maker.stamp("cuibao")))))
+    static = rules_and_tasks_digest()
+    for item, task_id in zip(maker.items["id"], maker.items["task_id"]):
+        fp = digest("duban", code, static, str(item), tasks_fingerprint(digests, [str(task_id)]),
+                     repr(maker.stamp("duban", str(item))))
+        jobs.append(DocumentJob("duban", str(item), maker.title("duban", str(item)), out, fp, item=str(item)))
+    return jobs
+
+
+def load_manifest(out_dir: Path) -> dict[str, Entry]:
+    """The entries of ``out_dir/manifest.json`` by key; empty when there is none or it is unreadable."""
+    path = out_dir / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {entry_key(r): r for r in data["reports"]}
+    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError):
+        return {}
+
+
+def up_to_date(job: ReportJob, old: Entry | None, formats: Sequence[str]) -> tuple[bool, bool]:
+    """(all outputs current, HTML current but the PDF missing or stale).
+
+    Each output is judged by the fingerprint of the inputs it was made from
+    (``html_fingerprint``, ``pdf_fingerprint``), so a PDF left from older data is never
+    taken for current, and a report whose PDF failed keeps its good HTML.
+    """
+    if not old or old.get("html_fingerprint") != job.fingerprint:
+        return False, False
+    out = Path(job.out_dir)
+    if not (out / job.html).is_file() or not (out / job.ipynb).is_file():
+        return False, False
+    if "pdf" in formats and not (old.get("pdf_fingerprint") == job.fingerprint and (out / job.pdf).is_file()):
+        return False, True
+    return True, False
+
+
+def new_entry(job: ReportJob, old: Entry | None) -> Entry:
+    """The manifest entry of ``job``, keeping what its last entry knew about outputs still on disk."""
+    base: Entry = {
+        "kind": job.kind,
+        "leader": job.leader,
+        "title": job.title,
+        "html": job.html,
+        "pdf": job.pdf,
+        "notebook": job.ipynb,
+        "status": "ok",
+        "fingerprint": job.fingerprint,
+        "seconds": 0.0,
+        "error": None,
+        "step": None,  # the step that failed (a key of ReportStepError.STEPS)
+        "cell_index": None,
+        "rendered_at": None,
+        "lights": None,
+        "html_fingerprint": None,  # the inputs each output was made from
+        "pdf_fingerprint": None,
+    }
+    if old:
+        for key in ("rendered_at", "lights", "seconds", "html_fingerprint", "pdf_fingerprint"):
+            base[key] = old.get(key, base[key])
+    return base
+
+
+@dataclass
+class Work:
+    """What a run does: every planned report's entry, the reports to render, those only to reprint."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    to_render: list[ReportJob] = field(default_factory=list)
+    pdf_only: list[ReportJob] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.to_render or self.pdf_only)
+
+
+def decide(jobs: Sequence[ReportJob], old: dict[str, Entry], formats: Sequence[str], force: bool) -> Work:
+    """Skip, reprint or render each job. A PDF of older inputs is deleted when this run makes no PDF,
+    so it never sits beside the new HTML."""
+    work = Work()
+    for job in jobs:
+        current, needs_pdf = (False, False) if force else up_to_date(job, old.get(job.key), formats)
+        entry = new_entry(job, old.get(job.key))
+        if "pdf" not in formats and entry["pdf_fingerprint"] != job.fingerprint:
+            (Path(job.out_dir) / job.pdf).unlink(missing_ok=True)
+            entry["pdf_fingerprint"] = None
+        if current:
+            entry.update(status="skipped", seconds=0.0)
+        elif needs_pdf:
+            work.pdf_only.append(job)
+        else:
+            work.to_render.append(job)
+        work.entries[job.key] = entry
+    return work
+
+
+def merge_entries(old: dict[str, Entry], entries: dict[str, Entry], leaders: Sequence[str]) -> list[Entry]:
+    """This run's entries over the last manifest's, overview first, then ``leaders`` in order.
+
+    Paths are kept only for outputs that are current; reports not in this run (other leaders with
+    ``--leader``) keep their last entry, and leaders no longer in the task table come last.
+    """
+    for entry in entries.values():
+        entry["html"] = entry["html"] if entry["html_fingerprint"] == entry["fingerprint"] else None
+        entry["pdf"] = entry["pdf"] if entry["pdf_fingerprint"] == entry["fingerprint"] else None
+    by_key = {**old, **entries}
+    order = ["overview"] + [f"leader:{name}" for name in leaders]
+    merged = [by_key[k] for k in order if k in by_key]
+    return merged + [v for k, v in by_key.items() if k not in order]
+
+
+def load_documents(out_dir: Path) -> dict[str, Entry]:
+    """The document entries of ``out_dir/manifest.json`` by key; empty when there are none."""
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {document_key(d): d for d in data.get("documents") or []}
+    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def new_document_entry(job: DocumentJob, old: Entry | None) -> Entry:
+    """The manifest entry of a document, keeping what its last entry knew about its file."""
+    base: Entry = {
+        "kind": job.kind,
+        "item": job.item,
+        "title": job.title,
+        "docx": job.docx,
+        "status": "ok",
+        "fingerprint": job.fingerprint,
+        "seconds": 0.0,
+        "error": None,
+        "step": None,  # the step that failed: docx (building) or write_docx
+        "rendered_at": None,
+        "docx_fingerprint": None,  # the inputs the file on disk was made from
+    }
+    if old:
+        for key in ("rendered_at", "seconds", "docx_fingerprint"):
+            base[key] = old.get(key, base[key])
+    return base
+
+
+def _own_file(out_dir: Path, name: object) -> Path | None:
+    """``out_dir/name`` for a plain file name from a manifest (never a path elsewhere)."""
+    if not isinstance(name, str) or not name or Path(name).name != name or name.startswith("."):
+        return None
+    return out_dir / name
+
+
+@dataclass
+class DocumentWork:
+    """The documents of a run: every planned document's entry, those to build, files no longer wanted."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    to_build: list[DocumentJob] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # keys of documents no longer planned (item closed…)
+
+
+def decide_documents(jobs: Sequence[DocumentJob], old: dict[str, Entry], formats: Sequence[str], force: bool,
+                     out_dir: Path) -> DocumentWork:
+    """Skip or build each document. A .docx of older inputs, or of a document no longer planned (a closed
+    督办 item, nobody overdue), is deleted, so it never sits beside current reports."""
+    work = DocumentWork()
+    for job in jobs:
+        entry = new_document_entry(job, old.get(job.key))
+        path = out_dir / job.docx
+        current = entry["docx_fingerprint"] == job.fingerprint and path.is_file()
+        if DOCX not in formats or (current and not force):
+            if not current:
+                path.unlink(missing_ok=True)
+                entry["docx_fingerprint"] = None
+            entry.update(status="skipped", seconds=0.0)
+        else:
+            work.to_build.append(job)
+        work.entries[job.key] = entry
+    for key, entry in old.items():
+        if key not in work.entries:
+            stale = _own_file(out_dir, entry.get("docx"))
+            if stale is not None:
+                stale.unlink(missing_ok=True)
+            work.removed.append(key)
+    return work
+
+
+def merge_documents(entries: dict[str, Entry]) -> list[Entry]:
+    """This run's document entries: the 通报, the 催报通知, then the 督办单 by ID; paths only of current files."""
+    order = {"bulletin": 0, "cuibao": 1, "duban": 2}
+    for entry in entries.values():
+        entry["docx"] = entry["docx"] if entry["docx_fingerprint"] == entry["fingerprint"] else None
+    return sorted(entries.values(), key=lambda e: (order.get(str(e["kind"]), 3), str(e.get("item") or "")))
+
+
+def write_manifest(out_dir: Path, *, quarter: str | None, data_dir: Path, demo: bool, formats: Sequence[str],
+                   generated_at: str, seconds: float, reports: list[Entry],
+                   supervision: dict[str, int] | None = None, documents: list[Entry] | None = None,
+                   year: int | None = None) -> dict[str, Any]:
+    """Write ``out_dir/manifest.json`` atomically; returns the document.
+
+    ``supervision`` holds the counts of the supervision loop the index shows (催报, 督办, 待核实…);
+    ``documents`` the Word documents (kind ``bulletin``, ``duban``, ``cuibao``, ``docx``, ``status``…);
+    a year-end batch gives ``year`` (its ``quarter`` is None).
+    """
+    manifest: dict[str, Any] = {
+        "schema": MANIFEST_SCHEMA,
+        "generator": f"jj123 {__version__}",
+        "quarter": quarter,
+        "data_dir": str(data_dir),
+        "demo": demo,
+        "formats": list(formats),
+        "generated_at": generated_at,
+        "seconds": round(seconds, 2),
+        "reports": reports,
+        "documents": documents or [],
+    }
+    if year is not None:
+        manifest["year"] = year
+    if supervision is not None:
+        manifest["supervision"] = supervision
+    atomic_write(out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    return manifest

@@ -1,0 +1,1 @@
+"""The ``jj123`` command line."""

@@ -1,0 +1,205 @@
+"""The supervision-loop commands of ``jj123``: cuibao, duban, verify, coordination, flags.
+
+Registered into :mod:`jj123lib.cli.main` through ``_EXTRA_COMMANDS``; thin wrappers around
+:mod:`jj123lib.loop.deadlines`, :mod:`jj123lib.loop.duban`, :mod:`jj123lib.loop.verification`,
+:mod:`jj123lib.loop.coordination` and :mod:`jj123lib.loop.flags`. Output goes through the ledger
+commands' ``_emit`` (formula neutralisation, 示例数据 marking).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from jj123lib.cli.ledger import EXPORT_FORMATS, _emit, _existing_data_dir, _view
+from jj123lib.core.clock import as_of_moment
+from jj123lib.core.exceptions import ParameterError
+from jj123lib.ledger.events import default_by
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+CUIBAO_VIEW = {"unit": "单位", "quarter": "季度", "deadline": "报送截止日", "days_overdue": "逾期天数",
+               "tasks": "涉及任务", "leaders": "牵头市领导", "reporter": "联系人", "phone": "联系电话"}
+STATE_VIEW = {"unit": "单位", "quarter": "季度", "deadline": "报送截止日", "state": "报送状态",
+              "submitted_on": "报送日期", "days_late": "迟报/逾期天数"}
+DUBAN_VIEW = {"id": "督办编号", "task_id": "任务编号", "unit": "督办对象", "trigger_label": "触发原因",
+              "level_label": "督办级别", "status_label": "状态", "issued_on": "下发日期", "due_date": "整改期限",
+              "days_overdue": "逾期天数", "response": "最新反馈", "reason": "说明"}
+AWAITING_VIEW = {"target": "编号", "kind": "类别", "unit": "单位", "leader": "牵头市领导", "claimed_on": "申报日期",
+                 "detail": "说明"}
+COORDINATION_VIEW = {"id": "事项编号", "task_id": "任务编号", "unit": "提出单位", "leader": "牵头市领导",
+                     "latest_text": "需协调事项（最近一次）", "quarter_raised": "首次提出", "last_quarter": "最近提出",
+                     "quarters_open": "历时(季度)", "status": "状态", "ref": "办结依据", "closed_by": "办结人",
+                     "closed_at": "办结时间"}
+FLAGS_VIEW = {"task_id": "任务编号", "lead_unit": "牵头单位", "leader": "牵头市领导", "flag_label": "核查提示",
+              "detail": "具体情况", "light_label": "督查室灯号"}
+
+
+def _need(value: str | None, option: str, hint: str) -> str:
+    if not value or not value.strip():
+        raise ParameterError(option, "", hint=hint)
+    return value
+
+
+def cmd_cuibao(args: argparse.Namespace) -> int:
+    from jj123lib.loop.deadlines import cuibao, unit_states
+
+    data_dir, demo = _existing_data_dir(args.data_dir)
+    if args.all:
+        frame: pd.DataFrame = unit_states(args.quarter, data_dir, as_of=args.as_of)
+        _emit(_view(frame, STATE_VIEW), args.format, args.out, f"共 {len(frame)} 个单位。", demo)
+        return 0
+    frame = cuibao(args.quarter, data_dir, as_of=args.as_of)
+    footer = (f"共 {len(frame)} 个单位逾期未报送，请电话催报并发《督查催办通知》。" if len(frame)
+              else "没有逾期未报送的单位。")
+    _emit(_view(frame, CUIBAO_VIEW), args.format, args.out, footer, demo)
+    return 0
+
+
+def cmd_duban(args: argparse.Namespace) -> int:
+    from jj123lib.loop.duban import duban_items, issue_duban, respond
+
+    data_dir, demo = _existing_data_dir(args.data_dir)
+    if args.action == "issue":
+        quarter = _need(args.quarter, "--quarter", "下发督办须指定季度，如 --quarter 2026Q3")
+        summary = issue_duban(quarter, data_dir, as_of=args.as_of, by=args.by, now=as_of_moment(args.as_of))
+        sys.stdout.write(f"新下发 {len(summary.created)} 件，再次触发升级 {len(summary.escalated)} 件，"
+                         f"逾期未反馈升级 {len(summary.overdue)} 件。\n")
+        for label, ids in (("新下发", summary.created), ("再次触发", summary.escalated),
+                           ("逾期升级", summary.overdue)):
+            if ids:
+                sys.stdout.write(f"  {label}：{'、'.join(ids)}\n")
+        return 0
+    if args.action == "forms":
+        from jj123lib.domain.parameters import validate_quarter
+        from jj123lib.intake.response_form import write_response_forms
+
+        quarter = validate_quarter(_need(args.quarter, "--quarter", "生成整改反馈表须指定季度，如 --quarter 2026Q3"))
+        paths = write_response_forms(quarter, data_dir, out_dir=args.out, as_of=args.as_of,
+                                     now=as_of_moment(args.as_of))
+        if not paths:
+            sys.stdout.write(f"{quarter} 没有未销号的督办事项，未生成整改反馈表。\n")
+            return 0
+        sys.stdout.write(f"已生成 {len(paths)} 份整改反馈表，保存在 {paths[0].parent}；"
+                         "发给督办对象填报后，用 jj123 ingest 导入。\n")
+        for path in paths:
+            sys.stdout.write(f"  {path.name}\n")
+        return 0
+    if args.action == "respond":
+        item = _need(args.item, "ID", "须给出督办编号，如 jj123 duban respond DB-2026Q3-001 --text ...")
+        respond(item, _need(args.text, "--text", "须写明整改反馈内容"), args.by, args.status, data_dir,
+                now=as_of_moment(args.as_of))
+        after = "待督查室核实销号" if args.status == "已整改" else "继续整改"
+        sys.stdout.write(f"已记录 {item.strip().upper()} 的整改反馈（{args.status}），{after}。\n")
+        return 0
+    frame = duban_items(args.quarter, data_dir, as_of=args.as_of)
+    _emit(_view(frame, DUBAN_VIEW), args.format, args.out, f"共 {len(frame)} 件督办事项。", demo)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from jj123lib.loop.verification import awaiting, reject, revoke, verify
+
+    data_dir, demo = _existing_data_dir(args.data_dir)
+    quarter = _need(args.quarter, "--quarter", "须指定季度，如 --quarter 2026Q3")
+    if not args.target:
+        frame = awaiting(quarter, data_dir, as_of=args.as_of)
+        _emit(_view(frame, AWAITING_VIEW), args.format, args.out, f"共 {len(frame)} 项待核实。", demo)
+        return 0
+    target = args.target.strip().upper()
+    if args.revoke:
+        revoke(target, quarter, args.by, args.reason or "", data_dir, now=as_of_moment(args.as_of))
+        sys.stdout.write(f"已撤销 {target} 在 {quarter} 的核实结论，记录保留备查。\n")
+    elif args.reject:
+        reject(target, quarter, args.reason or "", args.by, data_dir, args.evidence, as_of=args.as_of,
+               now=as_of_moment(args.as_of))
+        sys.stdout.write(f"{target} 核实未通过，已退回，理由已记录。\n")
+    else:
+        verify(target, quarter, args.evidence or [], args.by, args.note or "", data_dir, as_of=args.as_of,
+               now=as_of_moment(args.as_of))
+        done = "已核实认定" if "@" in target else "已核实销号"
+        sys.stdout.write(f"{target} {done}，佐证材料 {len(args.evidence)} 份已原样存档。\n")
+    return 0
+
+
+def cmd_coordination(args: argparse.Namespace) -> int:
+    from jj123lib.loop.coordination import close, register, sync
+
+    data_dir, demo = _existing_data_dir(args.data_dir)
+    now = as_of_moment(args.as_of)
+    new = sync(data_dir, by=args.by, now=now)
+    if new:
+        sys.stderr.write(f"新登记协调事项 {len(new)} 件。\n")
+    if args.action == "close":
+        item = _need(args.item, "ID", "须给出事项编号，如 jj123 coordination close XT-2026Q2-001 ...")
+        close(item, _need(args.status, "--status", "须指定 已协调 或 已解决"),
+              _need(args.ref, "--ref", "须写明依据，如 会议纪要〔2026〕12号"), args.by, data_dir, now=now)
+        sys.stdout.write(f"已将 {item.strip().upper()} 标记为{args.status}（依据：{args.ref.strip()}）。\n")
+        return 0
+    frame = register(data_dir, quarter=args.quarter, open_only=args.open)
+    _emit(_view(frame, COORDINATION_VIEW), args.format, args.out, f"共 {len(frame)} 件协调事项。", demo)
+    return 0
+
+
+def cmd_flags(args: argparse.Namespace) -> int:
+    from jj123lib.loop.flags import find_flags
+
+    data_dir, demo = _existing_data_dir(args.data_dir)
+    frame = find_flags(args.quarter, data_dir, as_of=args.as_of)
+    _emit(_view(frame, FLAGS_VIEW), args.format, args.out,
+          f"共 {len(frame)} 条核查提示。核查提示不改变灯号，供督查室核实时参考。", demo)
+    return 0
+
+
+def _common(parser: argparse.ArgumentParser, quarter_required: bool = True, by: bool = False) -> None:
+    parser.add_argument("--quarter", required=quarter_required, help="季度，如 2026Q3")
+    parser.add_argument("--as-of", help="判断日期 YYYY-MM-DD（默认：今天，北京时间）")
+    parser.add_argument("--format", choices=EXPORT_FORMATS, default="table", help="输出格式 (default: table)")
+    parser.add_argument("--out", help="输出文件（xlsx 格式必填）")
+    parser.add_argument("--data-dir", help="数据目录（默认：$JJ123_DATA_DIR 或 ./data）")
+    if by:
+        parser.add_argument("--by", default=default_by(), help="操作人（默认：当前系统用户）")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the supervision-loop subcommands to the ``jj123`` parser."""
+    cuibao = sub.add_parser("cuibao", help="逾期未报送单位催报清单 (chase late units)")
+    _common(cuibao)
+    cuibao.add_argument("--all", action="store_true", help="列出全部单位的报送状态")
+    cuibao.set_defaults(handler=cmd_cuibao)
+
+    duban = sub.add_parser("duban",
+                           help="督办事项：列出、下发（issue）、生成整改反馈表（forms）、记录整改反馈（respond）")
+    duban.add_argument("action", nargs="?", choices=("issue", "forms", "respond"),
+                       help="issue 下发；forms 生成整改反馈表（--out 为文件夹）；respond 记录反馈")
+    duban.add_argument("item", nargs="?", help="督办编号（respond 时），如 DB-2026Q3-001")
+    _common(duban, quarter_required=False, by=True)
+    duban.add_argument("--text", help="整改反馈内容（respond 时）")
+    duban.add_argument("--status", choices=("已整改", "整改中"), default="已整改", help="反馈状态（默认：已整改）")
+    duban.set_defaults(handler=cmd_duban)
+
+    verify = sub.add_parser("verify", help="核实销号、退回或撤销核实；不给编号则列出待核实事项")
+    verify.add_argument("target", nargs="?",
+                        help="任务编号（如 N07）、督办编号（如 DB-2026Q3-001）或认定（如 N01@2026Q4）")
+    _common(verify, quarter_required=False, by=True)
+    verify.add_argument("--evidence", nargs="+", default=[], help="佐证材料文件（原样存档）")
+    verify.add_argument("--note", help="核实说明")
+    verify.add_argument("--reject", action="store_true", help="核实未通过，退回")
+    verify.add_argument("--revoke", action="store_true", help="撤销该季度的核实结论（保留记录）")
+    verify.add_argument("--reason", help="退回或撤销的理由")
+    verify.set_defaults(handler=cmd_verify)
+
+    coordination = sub.add_parser("coordination", help="协调事项登记簿：列出或办结（close）")
+    coordination.add_argument("action", nargs="?", choices=("close",), help="close 办结")
+    coordination.add_argument("item", nargs="?", help="事项编号（close 时），如 XT-2026Q2-001")
+    _common(coordination, quarter_required=False, by=True)
+    coordination.add_argument("--open", action="store_true", help="只列未办结事项")
+    coordination.add_argument("--status", choices=("已协调", "已解决"), help="办结状态（close 时）")
+    coordination.add_argument("--ref", help="办结依据，如 会议纪要〔2026〕12号")
+    coordination.set_defaults(handler=cmd_coordination)
+
+    flags = sub.add_parser("flags", help="数据核查提示（不改变灯号）(data checks)")
+    _common(flags)
+    flags.set_defaults(handler=cmd_flags)

@@ -1,0 +1,1 @@
+"""The 公文 (.docx): GB/T 9704 layout and each document's content."""

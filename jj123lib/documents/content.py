@@ -1,0 +1,323 @@
+"""The 公文 documents' content from the ledger: 督查通报, 督办单 and 催报通知 for a quarter and ``as_of``.
+
+The builders in :mod:`jj123lib.documents.layout` take plain dataclasses; this module fills them from the
+ratings, the units' league (:mod:`jj123lib.assess.unit_league`), the 督办 items (:mod:`jj123lib.loop.duban`)
+and the 催报 list (:mod:`jj123lib.loop.deadlines`). No leader score or rank goes into any of them.
+The 文号, issuing office and 签发 date come from the ``documents:`` section of ``rules.yaml``
+(:func:`document_meta`), the one place both ``jj123 bulletin`` and ``jj123 batch`` read.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from jj123lib.core.clock import china_today
+from jj123lib.core.exceptions import RulesError
+
+if TYPE_CHECKING:  # python-docx and pandas load only when a document is made
+    import pandas as pd
+    from docx.document import Document as DocxDocument
+
+    from jj123lib.documents.layout import Bulletin, CuibaoEntry, DocMeta, DubanItem, LeagueEntry
+
+__all__ = ["DOCUMENT_KINDS", "DocumentSettings", "document_settings", "document_meta", "bulletin_data",
+           "league_entries", "open_duban", "duban_data", "cuibao_data", "cuibao_deadline", "RECIPIENTS",
+           "REQUIREMENTS", "DUBAN_REQUIREMENTS", "DocumentMaker", "document_stamp"]
+
+DOCUMENT_KINDS = {"bulletin": "督查通报", "duban": "督办单", "cuibao": "催报通知"}
+RECIPIENTS = "各镇人民政府、街道办事处，市直有关单位"
+REQUIREMENTS = (
+    "一是对标对表抓推进。各责任单位要对照年度计划和季度节点目标，逐项排查进度，确保按序时推进。",
+    "二是聚焦短板抓整改。列入黄榜的单位要深入分析原因，制定整改措施，限期赶上序时进度。",
+    "三是按时报送抓落实。各责任单位要按时、如实报送工作进展，未报送的及时补报。",
+)
+DUBAN_REQUIREMENTS = {  # by level (supervision.LEVELS)
+    "提醒": "请对照年度计划和季度节点目标查找原因，加快推进，于办结时限前书面反馈办理情况。",
+    "督办": "请单位主要负责同志亲自研究，制定整改措施、明确完成时限，于办结时限前书面反馈办理情况，"
+          "督查室将跟踪核实。",
+    "挂牌督办": "本事项已挂牌督办。请单位主要负责同志牵头，倒排工期、逐项销号，于办结时限前书面反馈办理情况；"
+              "逾期未办结的，在督查通报中予以通报。",
+}
+_DEFAULTS: dict[str, Any] = {
+    "issuer": "晋江市人民政府督查室",
+    "bulletin_number": "晋政督通〔    〕  号",  # blank for the office to fill in when none is given
+    "cuibao_number": "晋政督催〔    〕  号",
+    "cuibao_days": 5,  # the 催报通知's new deadline: this many days after it is issued
+}
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    """The ``documents:`` section of ``rules.yaml`` for one quarter."""
+
+    issuer: str
+    bulletin_number: str
+    cuibao_number: str
+    issue_date: date | None  # None: the day the document is made
+    cuibao_days: int
+
+
+def document_settings(quarter: str, rules: dict[str, Any] | None = None) -> DocumentSettings:
+    """Issuer, 文号 and 签发 date for ``quarter``: ``documents.quarters.<quarter>`` over ``documents``."""
+    from jj123lib.domain.rules import load_rules
+
+    section = (load_rules() if rules is None else rules).get("documents") or {}
+    if not isinstance(section, dict):
+        raise RulesError("rules", "documents 段应为键值对")
+    quarters = section.get("quarters") or {}
+    if not isinstance(quarters, dict):
+        raise RulesError("rules", "documents.quarters 应为键值对（季度 → 文号、签发日期）")
+    mine = quarters.get(quarter) or {}
+    if not isinstance(mine, dict):
+        raise RulesError("rules", f"documents.quarters.{quarter} 应为键值对")
+    merged = {**_DEFAULTS, **{k: v for k, v in section.items() if k != "quarters"}, **mine}
+    issued = merged.get("issue_date")
+    try:
+        issue_date = None if issued in (None, "") else date.fromisoformat(str(issued))
+    except ValueError:
+        raise RulesError("rules", f"documents.quarters.{quarter}.issue_date 应写作 YYYY-MM-DD") from None
+    days = merged["cuibao_days"]
+    if not isinstance(days, int) or days < 1:
+        raise RulesError("rules", "documents.cuibao_days 应为正整数")
+    return DocumentSettings(str(merged["issuer"]), str(merged["bulletin_number"]), str(merged["cuibao_number"]),
+                            issue_date, days)
+
+
+def document_stamp(kind: str, quarter: str, *, as_of: date | None = None, item: tuple[str, date] | None = None,
+                   doc_number: str | None = None, issue_date: date | None = None,
+                   rules: dict[str, Any] | None = None) -> tuple[str, date, str]:
+    """(文号, 签发 date, issuing office) of one document, without loading python-docx.
+
+    A 督办单 (``item`` = its ID and the day it was issued) is numbered by its ID and dated the day
+    the item was issued; the others take the quarter's 文号 and 签发 date from the rules, the date
+    defaulting to ``as_of`` (today). ``doc_number`` and ``issue_date`` override the rules.
+    """
+    settings = document_settings(quarter, rules)
+    if kind == "duban":
+        if item is None:
+            raise ValueError("a 督办单 needs its item")
+        number, day = f"督办编号：{item[0]}", item[1]
+    else:
+        number = settings.bulletin_number if kind == "bulletin" else settings.cuibao_number
+        day = settings.issue_date or as_of or china_today()
+    return doc_number or number, issue_date or day, settings.issuer
+
+
+def document_meta(kind: str, quarter: str, *, demo: bool, as_of: date | None = None,
+                  item: tuple[str, date] | None = None, doc_number: str | None = None,
+                  issue_date: date | None = None, rules: dict[str, Any] | None = None) -> DocMeta:
+    """The masthead and signature of one document (see :func:`document_stamp`), with the demo mark."""
+    from jj123lib.documents.layout import DocMeta
+
+    number, day, issuer = document_stamp(kind, quarter, as_of=as_of, item=item, doc_number=doc_number,
+                                         issue_date=issue_date, rules=rules)
+    return DocMeta(number, day, issuer=issuer, demo=demo)
+
+
+def league_entries(frame: pd.DataFrame) -> list[LeagueEntry]:
+    """Rows of :func:`jj123lib.assess.unit_league.unit_league` as :class:`~jj123lib.documents.layout.LeagueEntry`."""
+    from jj123lib.core.frames import records
+    from jj123lib.documents.layout import LeagueEntry
+
+    out = []
+    for row in records(frame):
+        score = float(row["score"])
+        out.append(LeagueEntry(str(row["group_label"]), None if row["rank"] is None else int(row["rank"]),
+                               str(row["unit"]), None if math.isnan(score) else score, int(row["n_tasks"]),
+                               int(row["done"]), int(row["red"]), int(row["missing"]), str(row["board"]),
+                               str(row["board_reason"])))
+    return out
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def bulletin_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None) -> Bulletin:
+    """The quarter's 督查通报: light counts, the units' 红黄榜 by group, red and unreported tasks."""
+    from jj123lib.assess.ratings import rate_quarter
+    from jj123lib.assess.unit_league import RED_BOARD, YELLOW_BOARD, unit_league
+    from jj123lib.core.frames import records
+    from jj123lib.documents.layout import Bulletin
+    from jj123lib.domain.lights import LABELS, ORDER
+    from jj123lib.domain.quarters import quarter_label
+    from jj123lib.loop.duban import duban_items
+
+    day = as_of or china_today()
+    label = quarter_label(quarter)
+    rated = rate_quarter(quarter, data_dir, as_of=day)
+    items = duban_items(quarter, data_dir, as_of=day)
+    overdue = {str(u) for u, late in zip(items["unit"], items["days_overdue"]) if late > 0}
+    league = unit_league(quarter, data_dir, overdue_units=overdue, as_of=day)
+    counts = rated["light"].value_counts()
+    lights = "、".join(f"{LABELS[k]} {int(counts.get(k, 0))} 项" for k in ORDER)
+    reds, yellows = int((league["board"] == RED_BOARD).sum()), int((league["board"] == YELLOW_BOARD).sum())
+    overview = [
+        f"{label}，市政府督查室对“123”争先进位 {len(rated)} 项任务的推进情况进行了督查。其中：{lights}。",
+        f"按镇街/指挥部/园区、市直部门、国有企业分组对 {len(league)} 个责任单位进行排名，"
+        f"列入红榜 {reds} 个、黄榜 {yellows} 个。",
+    ]
+    problems = []
+    for task in records(rated[rated["light"].isin(["red", "missing"])]):
+        text = f"{task['task_id']} {task['title']}（牵头单位：{task['lead_unit']}）：{task['reason']}。"
+        if _text(task["problems"]):
+            text += f"单位反映的问题：{task['problems']}"  # unit text: a run of text in the document
+        problems.append(text)
+    return Bulletin(f"关于{label}“123”争先进位工作推进情况的督查通报", RECIPIENTS, overview,
+                    league_entries(league), problems or ["本季度无红灯、未报送任务。"], list(REQUIREMENTS))
+
+
+def open_duban(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None) -> pd.DataFrame:
+    """The 督办事项 a 督办单 is made for: issued in ``quarter`` or earlier, not yet closed (销号)."""
+    from jj123lib.loop.duban import duban_items
+
+    items = duban_items(quarter, data_dir, as_of=as_of or china_today())
+    return items[items["status"] != "closed"].reset_index(drop=True)
+
+
+def duban_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None,
+               items: pd.DataFrame | None = None) -> dict[str, tuple[DubanItem, date]]:
+    """Each open item's 督办单 content and the day it was issued, by item ID.
+
+    The problem is the item's reason followed by what the unit itself reported as its problems
+    for the task in ``quarter`` (unit text, kept as text).
+    """
+    from jj123lib.core.frames import records
+    from jj123lib.documents.layout import DubanItem
+    from jj123lib.domain.tasks import load_tasks
+    from jj123lib.ledger.store import Ledger
+
+    frame = open_duban(quarter, data_dir, as_of=as_of) if items is None else items
+    tasks = load_tasks().set_index("task_id")
+    submitted = Ledger(data_dir).submissions(quarter)
+    reported = {(str(r["task_id"]), str(r["unit"])): _text(r["problems"]) for r in records(submitted)}
+    out: dict[str, tuple[DubanItem, date]] = {}
+    for row in records(frame):
+        task_id, unit = str(row["task_id"]), str(row["unit"])
+        problem = str(row["reason"])
+        if reported.get((task_id, unit)):
+            problem += f"\n单位反映的问题：{reported[(task_id, unit)]}"
+        known = task_id in tasks.index
+        level = str(row["level_label"])
+        item = DubanItem(str(row["id"]), level, unit, task_id, str(tasks.at[task_id, "title"]) if known else "",
+                         str(tasks.at[task_id, "leader"]) if known else "", problem,
+                         DUBAN_REQUIREMENTS.get(level, DUBAN_REQUIREMENTS["督办"]),
+                         date.fromisoformat(str(row["due_date"])))
+        out[item.number] = (item, date.fromisoformat(str(row["issued_on"])))
+    return out
+
+
+def cuibao_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None,
+                frame: pd.DataFrame | None = None) -> list[CuibaoEntry]:
+    """The units past the quarter's deadline with nothing submitted, their tasks and days overdue.
+
+    ``frame``: the 催报 list (:func:`jj123lib.loop.deadlines.cuibao`) when the caller has it.
+    """
+    from jj123lib.core.frames import records
+    from jj123lib.documents.layout import CuibaoEntry, CuibaoTask
+    from jj123lib.domain.tasks import load_tasks
+    from jj123lib.loop.deadlines import cuibao
+
+    tasks = load_tasks()
+    titles = dict(zip(tasks["task_id"], tasks["title"]))
+    if frame is None:
+        frame = cuibao(quarter, data_dir, as_of=as_of or china_today(), tasks=tasks)
+    return [CuibaoEntry(str(row["unit"]), [CuibaoTask(str(t), str(titles.get(t, ""))) for t in row["tasks"]],
+                        int(row["days_overdue"]), _text(row["reporter"]), _text(row["phone"]))
+            for row in records(frame)]
+
+
+def cuibao_deadline(issued: date, quarter: str, rules: dict[str, Any] | None = None) -> date:
+    """The 催报通知's new deadline: ``documents.cuibao_days`` after it is issued."""
+    return issued + timedelta(days=document_settings(quarter, rules).cuibao_days)
+
+
+class DocumentMaker:
+    """A quarter's documents on one day: reads each kind's data once, builds each document on demand."""
+
+    def __init__(self, quarter: str, data_dir: str | os.PathLike[str], *, as_of: date, demo: bool,
+                 rules: dict[str, Any] | None = None, tasks: pd.DataFrame | None = None) -> None:
+        self.quarter = quarter
+        self.data_dir = data_dir
+        self.as_of = as_of
+        self.demo = demo
+        if rules is not None:  # the caller's copy: the rules and task table are read once per run
+            self.rules = rules
+        if tasks is not None:
+            self.tasks = tasks
+
+    @cached_property
+    def rules(self) -> dict[str, Any]:
+        """The rules in force, read once for every document's 文号 and date."""
+        from jj123lib.domain.rules import load_rules
+
+        return load_rules()
+
+    @cached_property
+    def tasks(self) -> pd.DataFrame:
+        from jj123lib.domain.tasks import load_tasks
+
+        return load_tasks()
+
+    @cached_property
+    def overdue(self) -> pd.DataFrame:
+        """The 催报 list on ``as_of`` (:func:`jj123lib.loop.deadlines.cuibao`): planning needs no python-docx."""
+        from jj123lib.loop.deadlines import cuibao
+
+        return cuibao(self.quarter, self.data_dir, as_of=self.as_of, tasks=self.tasks, rules=self.rules)
+
+    @cached_property
+    def items(self) -> pd.DataFrame:
+        """The open 督办事项, one 督办单 each."""
+        return open_duban(self.quarter, self.data_dir, as_of=self.as_of)
+
+    @cached_property
+    def duban(self) -> dict[str, tuple[DubanItem, date]]:
+        return duban_data(self.quarter, self.data_dir, as_of=self.as_of, items=self.items)
+
+    @cached_property
+    def cuibao(self) -> list[CuibaoEntry]:
+        return cuibao_data(self.quarter, self.data_dir, as_of=self.as_of, frame=self.overdue)
+
+    def issued_on(self, item: str) -> date:
+        rows = self.items[self.items["id"] == item]
+        return date.fromisoformat(str(rows["issued_on"].iloc[0]))
+
+    def stamp(self, kind: str, item: str | None = None) -> tuple[str, date, str]:
+        """(文号, date, issuer) of a document (:func:`document_stamp`)."""
+        issued = None if item is None else (item, self.issued_on(item))
+        return document_stamp(kind, self.quarter, as_of=self.as_of, item=issued, rules=self.rules)
+
+    def meta(self, kind: str, item: str | None = None) -> DocMeta:
+        from jj123lib.documents.layout import DocMeta
+
+        number, day, issuer = self.stamp(kind, item)
+        return DocMeta(number, day, issuer=issuer, demo=self.demo)
+
+    def title(self, kind: str, item: str | None = None) -> str:
+        from jj123lib.domain.quarters import quarter_label
+
+        if kind == "duban" and item is not None:
+            row = self.items[self.items["id"] == item].iloc[0]
+            return f"督办单 {item}（{row['unit']} · {row['task_id']}）"
+        return f"{quarter_label(self.quarter)}{DOCUMENT_KINDS[kind]}"
+
+    def build(self, kind: str, item: str | None = None) -> DocxDocument:
+        """The document of ``kind`` (``item``: the 督办 item's ID), with its masthead, date and demo mark."""
+        from jj123lib.documents.layout import build_bulletin, build_cuibao, build_duban
+        from jj123lib.domain.quarters import quarter_label
+
+        meta = self.meta(kind, item)
+        if kind == "bulletin":
+            return build_bulletin(bulletin_data(self.quarter, self.data_dir, as_of=self.as_of), meta)
+        if kind == "cuibao":
+            return build_cuibao(self.cuibao, meta, quarter_label(self.quarter),
+                                cuibao_deadline(meta.issue_date, self.quarter, self.rules))
+        if kind == "duban" and item is not None:
+            return build_duban(self.duban[item][0], meta)
+        raise ValueError(f"unknown document {kind!r} {item!r}")

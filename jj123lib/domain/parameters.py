@@ -1,0 +1,209 @@
+"""Validation of report parameters, before anything reaches or runs in a notebook.
+
+Papermill escapes parameter *values* but not names, and only warns about unknown
+names (it still injects them as assignments). Every report parameter therefore
+passes through here, by name and value, with a Chinese message listing the valid
+ones when it is wrong:
+
+* :func:`validate_params` checks the values a command passes to a notebook;
+* :func:`check_notebook_namespace` runs as the first cell after a notebook's
+  ``parameters`` cell and refuses names the notebook does not declare, so a
+  misspelled ``-p leeder …`` fails under the plain papermill CLI too;
+* :func:`validate_quarter` is the one quarter check of every command: the format,
+  and a year the task table covers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jj123lib.core.datadir import readable_data_dir
+from jj123lib.core.exceptions import ParameterError
+from jj123lib.domain.quarters import normalize_quarter, parse_quarter
+
+if TYPE_CHECKING:  # batch workers import this module and must not pay for pandas
+    import pandas as pd
+
+__all__ = [
+    "ReportParams",
+    "NotebookParameterError",
+    "UnknownParameterError",
+    "validate_leader",
+    "validate_data_dir",
+    "validate_quarter",
+    "validate_year",
+    "validate_params",
+    "undeclared_names",
+    "check_notebook_namespace",
+    "NOTEBOOK_PARAMETERS",
+]
+
+# Parameters each notebook declares in its `parameters` cell.
+NOTEBOOK_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "leader": ("leader", "quarter", "data_dir"),
+    "overview": ("quarter", "data_dir"),
+    "explore": ("quarter", "data_dir"),
+    "annual": ("year", "data_dir"),
+}
+
+# Names IPython itself puts into a kernel's namespace (besides the ``_``-prefixed ones).
+_IPYTHON_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit"})
+# The types papermill can inject (``-p``, ``-r``, ``-y``, ``-f``); modules, functions and
+# objects left by imports or earlier cells are never parameters.
+_PARAMETER_TYPES = (str, int, float, bool, list, dict, tuple, type(None))
+
+
+class NotebookParameterError(ParameterError):
+    """A bad parameter found inside a notebook's kernel.
+
+    IPython shows ``_render_traceback_()`` in place of a traceback, so the error cell,
+    and the last line papermill prints when the run fails, is just the Chinese message.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [str(self)]
+
+
+class UnknownParameterError(NotebookParameterError):
+    """Parameter names the notebook does not declare (usually misspelled)."""
+
+    def __init__(self, names: list[str], kind: str) -> None:
+        self.names = list(names)
+        self.kind = kind
+        super().__init__(names[0], None, list(NOTEBOOK_PARAMETERS[kind]))
+
+    def __str__(self) -> str:
+        unknown = "、".join(self.names)
+        return f"未知参数：{unknown}（可能拼写有误）。本报告可用的参数：" + "、".join(self.valid)
+
+
+def validate_leader(leader: object, tasks: pd.DataFrame | None = None) -> str:
+    """A lead leader's name from the task table (surrounding spaces ignored)."""
+    from jj123lib.domain.tasks import leaders  # lazily: pandas
+
+    valid = leaders(tasks)
+    name = leader.strip() if isinstance(leader, str) else leader
+    if not isinstance(name, str) or name not in valid:
+        raise ParameterError("leader", leader, valid, "应为任务表中的牵头市领导姓名")
+    return name
+
+
+def validate_data_dir(data_dir: str | os.PathLike[str] | None) -> Path:
+    """An existing jj123 data folder, resolved (argument, else ``$JJ123_DATA_DIR``, else ``./data``).
+
+    Reports read data, so a folder without a ledger (a typo, ``/``) is refused like any reading command's.
+    """
+    return readable_data_dir(data_dir).resolve()
+
+
+def validate_quarter(value: object, tasks: pd.DataFrame | None = None, name: str = "quarter") -> str:
+    """Canonical quarter (``2026q3`` → ``2026Q3``) of a year the task table covers.
+
+    ``tasks`` defaults to the committed task table. A table whose notice names no
+    year accepts any well-formed quarter.
+    """
+    from jj123lib.domain.tasks import task_years  # lazily: pandas
+
+    quarter = normalize_quarter(str(value))
+    years = task_years(tasks)
+    if years and parse_quarter(quarter)[0] not in years:
+        covered = "、".join(str(y) for y in years)
+        valid = [f"{y}Q{q}" for y in years for q in range(1, 5)]
+        raise ParameterError(name, value, valid, f"任务表只包含 {covered} 年度的任务，季度须在该年度之内")
+    return quarter
+
+
+def validate_year(value: object, tasks: pd.DataFrame | None = None) -> int:
+    """A year the task table covers (``2026``; any four-digit year when the notice names none)."""
+    from jj123lib.domain.tasks import task_years  # lazily: pandas
+
+    text = str(value).strip()
+    years = task_years(tasks)
+    if not (len(text) == 4 and text.isdigit()) or (years and int(text) not in years):
+        raise ParameterError("year", value, [str(y) for y in years], "应为任务表所属的年度，如 2026")
+    return int(text)
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """Validated parameters of one report, as passed to papermill."""
+
+    kind: str  # leader | overview | explore | annual
+    quarter: str  # an annual report's: its year's Q4
+    data_dir: str
+    leader: str | None = None
+
+    @property
+    def year(self) -> int:
+        return int(self.quarter[:4])
+
+    def as_papermill(self) -> dict[str, str]:
+        if self.kind == "annual":
+            return {"year": str(self.year), "data_dir": self.data_dir}
+        values: dict[str, str] = {"quarter": self.quarter, "data_dir": self.data_dir}
+        if self.kind == "leader":
+            assert self.leader is not None
+            values["leader"] = self.leader
+        names = NOTEBOOK_PARAMETERS[self.kind]
+        assert all(k.isidentifier() and k in names for k in values)
+        return values
+
+
+def validate_params(kind: str, quarter: object, data_dir: str | os.PathLike[str] | None,
+                    leader: object = None) -> ReportParams:
+    """Check every parameter of a ``kind`` report (see :data:`NOTEBOOK_PARAMETERS`); raise :class:`ParameterError`."""
+    from jj123lib.domain.tasks import load_tasks  # lazily: pandas
+
+    if kind not in NOTEBOOK_PARAMETERS:
+        raise ParameterError("kind", kind, list(NOTEBOOK_PARAMETERS))
+    tasks = load_tasks()
+    if kind == "annual":  # ``quarter`` is the year (or any quarter of it)
+        year = validate_year(str(quarter)[:4] if len(str(quarter)) == 6 else quarter, tasks)
+        return ReportParams(kind=kind, quarter=f"{year}Q4", data_dir=str(validate_data_dir(data_dir)))
+    q = validate_quarter(quarter, tasks)
+    folder = validate_data_dir(data_dir)
+    name = validate_leader(leader, tasks) if kind == "leader" else None
+    return ReportParams(kind=kind, quarter=q, data_dir=str(folder), leader=name)
+
+
+def undeclared_names(kind: str, namespace: Mapping[str, object], allowed: Iterable[str] = ()) -> list[str]:
+    """User variables in a kernel's ``namespace`` that a ``kind`` notebook does not declare, sorted.
+
+    IPython's own names, ``_``-prefixed names and values papermill cannot inject
+    (modules, functions, classes, report objects) are not user parameters.
+    """
+    known = set(NOTEBOOK_PARAMETERS[kind]) | _IPYTHON_NAMES | set(allowed)
+    return sorted(name for name, value in namespace.items()
+                  if not name.startswith("_") and name not in known and isinstance(value, _PARAMETER_TYPES))
+
+
+def check_notebook_namespace(kind: str, namespace: Mapping[str, object], allowed: Iterable[str] = ()) -> ReportParams:
+    """Validate a notebook's parameters from its kernel namespace; call as the cell after ``parameters``.
+
+    ``kind`` is a key of :data:`NOTEBOOK_PARAMETERS` (``"leader"``, ``"overview"``,
+    ``"explore"``); ``namespace`` is the notebook's ``globals()``; ``allowed`` names
+    further variables the notebook itself may have defined before the call.
+    Unknown names (a misspelled ``-p leeder``) raise :class:`UnknownParameterError`;
+    bad values raise :class:`NotebookParameterError`. Both render as just their
+    Chinese message. Returns the validated :class:`ReportParams`.
+    """
+    if kind not in NOTEBOOK_PARAMETERS:
+        raise ParameterError("kind", kind, list(NOTEBOOK_PARAMETERS))
+    unknown = undeclared_names(kind, namespace, allowed)
+    if unknown:
+        raise UnknownParameterError(unknown, kind)
+    missing = [name for name in NOTEBOOK_PARAMETERS[kind] if name not in namespace]
+    if missing:
+        raise NotebookParameterError(missing[0], "", hint="笔记本的 parameters 单元格中没有定义该参数")
+    data_dir = namespace["data_dir"]
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise NotebookParameterError("data_dir", data_dir, hint="应为文件夹路径")
+    try:
+        period = namespace["year"] if kind == "annual" else namespace["quarter"]
+        return validate_params(kind, period, data_dir, namespace.get("leader"))
+    except ParameterError as exc:
+        raise NotebookParameterError(exc.name, exc.value, exc.valid, exc.hint) from None

@@ -1,0 +1,94 @@
+"""The responsible units (责任单位) as the office describes them: ``params/units.yaml`` (group, contact, phone).
+
+``$JJ123_UNITS`` points at the office's own copy, the way ``$JJ123_RULES`` does for the rules. Every unit of
+the task table must be listed, and only those. (Not named ``units``: ``jj123lib.units()`` is the task
+table's unit list, and a submodule of that name would shadow it.)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from jj123lib.core.exceptions import RulesError
+from jj123lib.core.resources import PARAMS_DIR
+from jj123lib.domain.rules import parse_yaml
+from jj123lib.domain.tasks import units as task_units
+
+__all__ = ["GROUPS", "GROUP_LABELS", "UnitInfo", "UnitsFileError", "default_units_path", "load_units"]
+
+GROUPS: tuple[str, ...] = ("town", "department", "enterprise")
+GROUP_LABELS: dict[str, str] = {"town": "镇街/指挥部/园区", "department": "市直部门", "enterprise": "国有企业"}
+_GROUP_BY_TEXT = {**{g: g for g in GROUPS}, **{label: g for g, label in GROUP_LABELS.items()}}
+
+
+class UnitsFileError(RulesError):
+    """``params/units.yaml`` missing, malformed, or out of step with the task table."""
+
+    def __str__(self) -> str:
+        return f"单位分组文件无效：{self.path}：{self.problem}"
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """One responsible unit as the office describes it in ``units.yaml``."""
+
+    name: str
+    group: str  # a key of GROUP_LABELS
+    contact: str = ""
+    phone: str = ""
+
+    @property
+    def group_label(self) -> str:
+        return GROUP_LABELS[self.group]
+
+
+def default_units_path() -> Path:
+    """``$JJ123_UNITS`` if set, else the packaged ``params/units.yaml``."""
+    env = os.environ.get("JJ123_UNITS")
+    return Path(env) if env else PARAMS_DIR / "units.yaml"
+
+
+def _optional_text(value: object, field: str, unit: str, source: Path) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return str(value).strip()
+    raise UnitsFileError(str(source), f"单位“{unit}”的 {field} 应为文字")
+
+
+def load_units(path: str | os.PathLike[str] | None = None, tasks: pd.DataFrame | None = None) -> dict[str, UnitInfo]:
+    """Every unit of the task table with its group, in the task table's order; :class:`UnitsFileError` if not."""
+    source = Path(path) if path is not None else default_units_path()
+    try:
+        data = parse_yaml(source.read_bytes())
+    except FileNotFoundError:
+        raise UnitsFileError(str(source), "文件不存在") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise UnitsFileError(str(source), f"不是有效的 YAML：{exc}") from None
+    entries = data.get("units") if isinstance(data, dict) else None
+    if not isinstance(entries, dict):
+        raise UnitsFileError(str(source), "应有 units 段，每个责任单位一项")
+    known = task_units(tasks)
+    unknown = [str(name) for name in entries if name not in known]
+    if unknown:
+        raise UnitsFileError(str(source), f"单位“{'、'.join(unknown)}”不在任务表中（单位名须与任务表一致）")
+    missing = [name for name in known if name not in entries]
+    if missing:
+        raise UnitsFileError(str(source), f"任务表中的单位“{'、'.join(missing)}”未列出分组")
+    out: dict[str, UnitInfo] = {}
+    for name in known:
+        entry = entries[name]
+        group_text = entry.get("group") if isinstance(entry, dict) else None
+        group = _GROUP_BY_TEXT.get(str(group_text).strip()) if group_text is not None else None
+        if group is None:
+            choices = "、".join(GROUP_LABELS.values())
+            raise UnitsFileError(str(source), f"单位“{name}”的 group 应为 {choices} 之一（现为“{group_text}”）")
+        assert isinstance(entry, dict)
+        out[name] = UnitInfo(name, group, _optional_text(entry.get("contact"), "contact", name, source),
+                             _optional_text(entry.get("phone"), "phone", name, source))
+    return out

@@ -1,0 +1,390 @@
+"""Ingest of the benchmark sheets (issue 13): a plan's 对标计划 and a progress form's 指标进展.
+
+Called by :func:`jj123lib.intake.ingest.parse_file` after the main sheet; problems are added to the
+same list, so a file is still accepted or rejected whole. Rules (``docs/data-model.md``):
+
+* 对标计划: 对标对象 / 成效目标级别 / 成效目标 on the row of 指标序号 1; an indicator row that is
+  not blank needs a 指标名称, a 计量单位 and a target; numbers are numbers (the unit typed after
+  the number is accepted with a note when it is the row's unit). Tasks of the tiers in
+  ``rules.yaml`` ``benchmarks.require_for_tiers`` need a 对标对象 and an indicator or a 成效目标.
+* 指标进展: every row must be an indicator of the ledger's current 对标计划; values are numbers
+  in the plan's unit; 当前位次 holds “第N”; the 认定阶段 never goes back versus the task's latest
+  earlier quarter of the same year without a 说明; 已认定 needs a level, a date and evidence (file names).
+  Both are checked against what the ledger held before the ``ingest`` call: a plan and the progress
+  forms built from it are ingested one after the other, not in one call.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from jj123lib.core.cells import blank, cell_text, parse_date
+from jj123lib.core.exceptions import IngestError
+from jj123lib.domain.tiers import TIER_LABELS, tier_from_user
+from jj123lib.domain.vocab import GOAL_LEVELS, RECOGNITION_STAGES
+from jj123lib.intake.formspec import (
+    BENCH_PLAN_SHEET,
+    BENCH_TASK_FILL_IN,
+    INDICATOR_COLUMNS,
+    INDICATOR_SHEET,
+    INDICATOR_VALUE_FILL_IN,
+    RECOGNITION_FILL_IN,
+    bench_indicator_columns,
+    bench_plan_columns,
+)
+from jj123lib.intake.readers import xlsx_grid
+from jj123lib.ledger.store import Ledger
+
+if TYPE_CHECKING:
+    from jj123lib.intake.ingest import _Checker
+
+__all__ = ["parse_amount", "parse_rank", "required_tiers", "plan_benchmarks", "progress_benchmarks",
+           "stage_goes_back", "BenchContext"]
+
+_NUMBER = re.compile(r"[+\-]?\d+(?:\.\d+)?")
+_RANK = re.compile(r"第\s*(\d+)")
+# Stage order; 已认定 and 未获认定 are both ends of the road (one step after 公示).
+_STAGE_STEP = {stage: min(i, 4) for i, stage in enumerate(RECOGNITION_STAGES)}
+_PEER_SPLIT = re.compile(r"\s*[；;\n]+\s*")
+
+
+def parse_amount(value: Any, unit: str = "") -> tuple[float, str | None]:
+    """``(number, note)`` from a cell: a number, or text of a number, optionally followed by ``unit``.
+
+    Thousands separators and full-width digits are read (noted); any other text raises
+    ``ValueError`` with the Chinese rule.
+    """
+    if isinstance(value, bool):
+        raise ValueError("不是数字")
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise ValueError("不是数字")
+        return float(value) + 0.0, None
+    raw = str(value).strip()
+    text = unicodedata.normalize("NFKC", raw).replace(",", "").replace(" ", "")
+    if unit and text.endswith(unicodedata.normalize("NFKC", unit)):
+        text = text[: -len(unicodedata.normalize("NFKC", unit))]
+    if _NUMBER.fullmatch(text) is None:
+        hint = f"（计量单位为“{unit}”，格内只填数字）" if unit else "（格内只填数字）"
+        raise ValueError("不是数字" + hint)
+    number = float(text) + 0.0
+    return number, f"“{raw}”按 {number:g} 计"
+
+
+def parse_rank(value: Any) -> tuple[int, str]:
+    """``(rank, text)`` from a 位次 cell: “全省县域第3” → 3; a bare number is the rank itself."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value) or value != int(value) or value < 1:
+            raise ValueError("位次应为正整数，或写作“全省县域第3”")
+        return int(value), f"第{int(value)}"
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    match = _RANK.search(text)
+    if match is None or int(match.group(1)) < 1:
+        raise ValueError("位次应写作“全省县域第3”之类（须含“第N”）")
+    return int(match.group(1)), text
+
+
+def stage_goes_back(previous: str, stage: str) -> bool:
+    """True when ``stage`` is behind ``previous``, or swaps one outcome (已认定/未获认定) for the other."""
+    if _STAGE_STEP[stage] < _STAGE_STEP[previous]:
+        return True
+    return _STAGE_STEP[stage] == _STAGE_STEP[previous] == 4 and stage != previous
+
+
+def required_tiers(rules: dict[str, Any] | None = None) -> set[str]:
+    """Tiers (keys of :data:`jj123lib.domain.tiers.TIERS`) whose plan must hold a benchmark, from ``benchmarks:``."""
+    if rules is None:
+        from jj123lib.domain.rules import load_rules
+
+        rules = load_rules()
+    section = rules.get("benchmarks") or {}
+    names = section.get("require_for_tiers", []) if isinstance(section, dict) else []
+    return {tier_from_user(str(name)) for name in names or []}
+
+
+def _task_id(text: str | None) -> str | None:
+    return None if text is None else re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
+
+
+def _index(check: _Checker, values: list[Any], number: int, allowed: range) -> int | None:
+    raw = check.cell(values, "指标序号")
+    try:
+        index = int(str(cell_text(raw)))
+    except ValueError:
+        index = -1
+    if index not in allowed:
+        check.error(f"指标序号应为 {allowed.start}–{allowed.stop - 1}（预填列不得修改）", row=number, column="指标序号",
+                    value=raw)
+        return None
+    return index
+
+
+def _amount(check: _Checker, values: list[Any], number: int, label: str, unit: str,
+            notes: list[str]) -> float | None:
+    raw = check.cell(values, label)
+    if blank(raw):
+        return None
+    try:
+        value, note = parse_amount(raw, unit)
+    except ValueError as exc:
+        check.error(str(exc), row=number, column=label, value=raw)
+        return None
+    if note:
+        notes.append(f"{check.grid.sheet}第 {number} 行“{label}”{note}")
+    return value
+
+
+def _sheet_missing(name: str, sheet: str, source_format: str, needed: bool) -> list[IngestError]:
+    if not needed:
+        return []
+    if source_format == "csv":
+        return [IngestError(name, f"CSV 只含主表，没有“{sheet}”页；"
+                                  "牵头全国、全省领先示范任务的单位须报送 .xlsx 计划表")]
+    return [IngestError(name, f"缺少工作表“{sheet}”（请使用 jj123 forms 生成的表格，勿删除或改名工作表）")]
+
+
+def _planned_tasks(ledger: Ledger | None, unit: str, year: int) -> set[str]:
+    if ledger is None:
+        return set()
+    frame = ledger.query("SELECT DISTINCT task_id FROM benchmark_plan WHERE superseded = 0 AND unit = ? AND year = ?",
+                         (unit, year), ["task_id"])
+    return {str(t) for t in frame["task_id"]}
+
+
+def plan_benchmarks(check_type: type[_Checker], name: str, wb: Any, data: bytes, meta: dict[str, str],
+                    tasks: pd.DataFrame, unit: str, year: int, tiers: set[str],
+                    ledger: Ledger | None = None) -> tuple[list[dict[str, Any]] | None, list[IngestError], list[str]]:
+    """Rows for ``benchmark_plan`` from the 对标计划 sheet, the problems found and notes.
+
+    ``None`` rows: the file has no such sheet (a CSV); accepted only when ``ledger`` already holds the
+    unit's 对标计划 for every task that needs one, which then stays current.
+    """
+    led = tasks[tasks["lead_unit"] == unit]
+    required = [t for t in led.itertuples(index=False) if t.tier in tiers]
+    if wb is None or BENCH_PLAN_SHEET not in wb.sheetnames:
+        # A CSV (main sheet only) re-sends the milestones; the unit's current 对标计划 stays in force.
+        covered = _planned_tasks(ledger, unit, year)
+        lacking = [t for t in required if str(t.task_id) not in covered]
+        problems = _sheet_missing(name, BENCH_PLAN_SHEET, "csv" if wb is None else "xlsx", bool(lacking))
+        return None, problems, []
+    columns = bench_plan_columns(year)
+    grid = xlsx_grid(name, wb, BENCH_PLAN_SHEET, meta, data, columns)
+    check = check_type(name, grid)
+    if not check.require_header_on_row_1(columns) or not check.require_columns(columns):
+        return [], check.errors, check.file_notes
+    indicator_labels = bench_indicator_columns(year)
+    baseline_label, target_label = indicator_labels[4], indicator_labels[5]
+    by_id = {str(t.task_id): t for t in led.itertuples(index=False)}
+    titles = {str(t) for t in tasks["task_id"]}
+    task_level: dict[str, tuple[str, str, str, int]] = {}  # task → (peers, level, goal, excel row)
+    indicators: dict[str, list[dict[str, Any]]] = {}
+    seen: dict[tuple[str, int], int] = {}
+    notes: list[str] = []
+    for number, values, _ in grid.rows:
+        row_notes = grid.row_notes.setdefault(number, [])
+        task_id = _task_id(check.text(values, "任务编号", number, row_notes, limit=20))
+        if task_id is None:
+            check.error("任务编号不能为空", row=number, column="任务编号")
+            continue
+        if task_id not in by_id:
+            rule = "不是本单位牵头的任务" if task_id in titles else "不是任务清单中的任务编号"
+            check.error(rule + "（预填列不得修改）", row=number, column="任务编号", value=task_id)
+            continue
+        index = _index(check, values, number, range(1, 4))
+        if index is None:
+            continue
+        if (task_id, index) in seen:
+            check.error(f"与第 {seen[(task_id, index)]} 行重复（同一任务的指标序号不能重复）", row=number,
+                        column="指标序号", value=index)
+            continue
+        seen[(task_id, index)] = number
+        texts = {label: check.text(values, label, number, row_notes) for label in BENCH_TASK_FILL_IN}
+        if index == 1:
+            peers = "；".join(p for p in _PEER_SPLIT.split(texts["对标对象"] or "") if p)
+            level, goal = texts["成效目标级别"] or "", texts["成效目标"] or ""
+            if level and level not in GOAL_LEVELS:
+                check.error("不在可选范围内（应为 " + "、".join(GOAL_LEVELS) + " 之一）", row=number,
+                            column="成效目标级别", value=level)
+            elif bool(level) != bool(goal):
+                missing = "成效目标" if level else "成效目标级别"
+                check.error("成效目标级别和成效目标须同时填写", row=number, column=missing)
+            task_level[task_id] = (peers, level, goal, number)
+        else:
+            for label, text in texts.items():
+                if text is not None:
+                    check.error("只在该任务指标序号为 1 的行填写", row=number, column=label, value=text)
+        if all(blank(check.cell(values, label)) for label in indicator_labels):
+            continue
+        unit_text = check.text(values, "计量单位", number, row_notes, limit=20) or ""
+        row = {"task_id": task_id, "indicator_no": index, "sheet": grid.sheet, "excel_row": number,
+               "indicator": check.text(values, "指标名称", number, row_notes, limit=100) or "",
+               "definition": check.text(values, "指标口径", number, row_notes) or "",
+               "source": check.text(values, "数据来源", number, row_notes, limit=200) or "",
+               "measure_unit": unit_text,
+               "baseline": _amount(check, values, number, baseline_label, unit_text, row_notes),
+               "target": _amount(check, values, number, target_label, unit_text, row_notes),
+               "benchmark_value": _amount(check, values, number, "标杆最新值", unit_text, row_notes),
+               "target_rank": check.text(values, "目标位次", number, row_notes, limit=50) or ""}
+        for label, key in (("指标名称", "indicator"), ("计量单位", "measure_unit")):
+            if not row[key] and blank(check.cell(values, label)):
+                check.error(f"填写了对标指标，须写明{label}", row=number, column=label)
+        if row["target"] is None and blank(check.cell(values, target_label)):
+            check.error("填写了对标指标，须填写年度目标值", row=number, column=target_label)
+        indicators.setdefault(task_id, []).append(row)
+    for task in required:
+        peers, level, goal, number = task_level.get(str(task.task_id), ("", "", "", 0))
+        if not peers or not (indicators.get(str(task.task_id)) or (level and goal)):
+            tier = TIER_LABELS[str(task.tier)]
+            check.error(f"任务 {task.task_id}（{task.title}）为{tier}任务，须填写对标对象，并至少填写一项对标指标或"
+                        "成效目标（规则 benchmarks.require_for_tiers）", row=number or None,
+                        column="对标对象" if not peers else "指标名称")
+    out: list[dict[str, Any]] = []
+    for task_id in by_id:
+        peers, level, goal, number = task_level.get(task_id, ("", "", "", 0))
+        shared = {"peers": peers, "goal_level": level, "goal_text": goal}
+        rows = indicators.get(task_id, [])
+        for row in sorted(rows, key=lambda r: int(r["indicator_no"])):
+            out.append({**row, **shared})
+        if not rows and (peers or level or goal):
+            out.append({"task_id": task_id, "indicator_no": 0, "sheet": grid.sheet, "excel_row": number,
+                        "indicator": "", "definition": "", "source": "", "measure_unit": "", "baseline": None,
+                        "target": None, "benchmark_value": None, "target_rank": "", **shared})
+    notes += check.file_notes + [n for _, row_notes in sorted(grid.row_notes.items()) for n in row_notes]
+    return out, check.errors, notes
+
+
+class BenchContext:
+    """What checking a 指标进展 sheet needs from the ledger: the plan's indicators and earlier stages."""
+
+    def __init__(self, ledger: Ledger | None, quarter: str) -> None:
+        self.indicators: dict[tuple[str, int], dict[str, Any]] = {}
+        self.previous: dict[str, tuple[str, str]] = {}  # task → (quarter, stage) of the latest earlier quarter
+        if ledger is None:
+            return
+        year = int(quarter[:4])
+        plan = ledger.query("SELECT task_id, indicator_no, indicator, measure_unit FROM benchmark_plan"
+                            " WHERE superseded = 0 AND year = ?", (year,),
+                            ["task_id", "indicator_no", "indicator", "measure_unit"])
+        for row in plan.to_dict(orient="records"):
+            self.indicators[(str(row["task_id"]), int(row["indicator_no"]))] = {
+                "indicator": str(row["indicator"]), "measure_unit": str(row["measure_unit"])}
+        # Same year only: a new year's plan may aim at a new recognition.
+        earlier = ledger.query("SELECT task_id, quarter, stage FROM recognitions WHERE superseded = 0"
+                               " AND quarter < ? AND quarter LIKE ? ORDER BY quarter, id", (quarter, f"{year}Q%"),
+                               ["task_id", "quarter", "stage"])
+        for task_id, earlier_quarter, stage in zip(earlier["task_id"], earlier["quarter"], earlier["stage"]):
+            self.previous[str(task_id)] = (str(earlier_quarter), str(stage))
+
+
+def progress_benchmarks(check_type: type[_Checker], name: str, wb: Any, data: bytes, meta: dict[str, str],
+                        tasks: pd.DataFrame, unit: str, quarter: str,
+                        context: BenchContext) -> tuple[dict[str, list[dict[str, Any]]], list[IngestError], list[str]]:
+    """Rows for ``indicator_values`` and ``recognitions`` from the 指标进展 sheet (none if it is absent)."""
+    if wb is None or INDICATOR_SHEET not in wb.sheetnames:
+        return {}, [], []  # nothing reported: the unit's rows of this quarter, if any, stay current
+    grid = xlsx_grid(name, wb, INDICATOR_SHEET, meta, data, INDICATOR_COLUMNS)
+    check = check_type(name, grid)
+    if not check.require_header_on_row_1(INDICATOR_COLUMNS) or not check.require_columns(INDICATOR_COLUMNS):
+        return {}, check.errors, check.file_notes
+    led = {str(t) for t, u in zip(tasks["task_id"], tasks["lead_unit"]) if u == unit}
+    year = int(quarter[:4])
+    values_out: list[dict[str, Any]] = []
+    stages_out: list[dict[str, Any]] = []
+    first_row: dict[str, int] = {}
+    seen: dict[tuple[str, int], int] = {}
+    for number, values, _ in grid.rows:
+        row_notes = grid.row_notes.setdefault(number, [])
+        task_id = _task_id(check.text(values, "任务编号", number, row_notes, limit=20))
+        if task_id is None or task_id not in led:
+            check.error("不是本单位牵头的任务（预填列不得修改）", row=number, column="任务编号", value=task_id)
+            continue
+        index = _index(check, values, number, range(0, 4))
+        if index is None:
+            continue
+        planned = context.indicators.get((task_id, index))
+        if planned is None:
+            check.error(f"不是 {year} 年度对标计划中的指标（请用督查室最新下发的表格填报）", row=number,
+                        column="指标序号", value=index)
+            continue
+        if (task_id, index) in seen:
+            check.error(f"与第 {seen[(task_id, index)]} 行重复", row=number, column="指标序号", value=index)
+            continue
+        seen[(task_id, index)] = number
+        measure_unit = planned["measure_unit"]
+        value = _amount(check, values, number, "本季度值", measure_unit, row_notes)
+        benchmark = _amount(check, values, number, "标杆本季度值", measure_unit, row_notes)
+        rank: int | None = None
+        rank_text = ""
+        raw_rank = check.cell(values, "当前位次")
+        if not blank(raw_rank):
+            try:
+                rank, rank_text = parse_rank(raw_rank)
+            except ValueError as exc:
+                check.error(str(exc), row=number, column="当前位次", value=raw_rank)
+        if index == 0:
+            for label in INDICATOR_VALUE_FILL_IN:
+                if not blank(check.cell(values, label)):
+                    check.error("该任务没有对标指标，不填指标值", row=number, column=label)
+        elif value is not None or benchmark is not None or rank is not None:
+            values_out.append({"task_id": task_id, "indicator_no": index, "sheet": grid.sheet, "excel_row": number,
+                               "indicator": planned["indicator"], "measure_unit": measure_unit, "value": value,
+                               "benchmark_value": benchmark, "rank": rank, "rank_text": rank_text})
+        if task_id in first_row:
+            for label in RECOGNITION_FILL_IN:
+                if not blank(check.cell(values, label)):
+                    check.error(f"认定情况只在该任务的第一行（第 {first_row[task_id]} 行）填写", row=number,
+                                column=label)
+            continue
+        first_row[task_id] = number
+        recognition = _recognition(check, values, number, task_id, quarter, context, row_notes)
+        if recognition is not None:
+            stages_out.append({**recognition, "sheet": grid.sheet, "excel_row": number})
+    notes = check.file_notes + [n for _, row_notes in sorted(grid.row_notes.items()) for n in row_notes]
+    return {"indicator_values": values_out, "recognitions": stages_out}, check.errors, notes
+
+
+def _recognition(check: _Checker, values: list[Any], number: int, task_id: str, quarter: str,
+                 context: BenchContext, notes: list[str]) -> dict[str, Any] | None:
+    stage = check.text(values, "认定阶段", number, notes, limit=20)
+    level = check.text(values, "认定级别", number, notes, limit=20) or ""
+    evidence = check.text(values, "佐证材料", number, notes, limit=500) or ""
+    note = check.text(values, "说明", number, notes) or ""
+    raw_date = check.cell(values, "认定日期")
+    if stage is None:
+        if level or evidence or note or not blank(raw_date):
+            check.error("填写了认定情况，须选择认定阶段", row=number, column="认定阶段")
+        return None
+    if stage not in RECOGNITION_STAGES:
+        check.error("不在可选范围内（应为 " + "、".join(RECOGNITION_STAGES) + " 之一）", row=number, column="认定阶段",
+                    value=stage)
+        return None
+    if level and level not in GOAL_LEVELS:
+        check.error("不在可选范围内（应为 " + "、".join(GOAL_LEVELS) + " 之一）", row=number, column="认定级别",
+                    value=level)
+    when = ""
+    if not blank(raw_date):
+        try:
+            parsed = parse_date(raw_date)
+        except ValueError as exc:
+            check.error(str(exc), row=number, column="认定日期", value=raw_date)
+        else:
+            year = int(quarter[:4])
+            if not year - 3 <= parsed.year <= year + 1:
+                check.error(f"不在 {year - 3}–{year + 1} 年之间，请核对", row=number, column="认定日期",
+                            value=parsed.isoformat())
+            when = parsed.isoformat()
+    if stage == "已认定":
+        for label, given in (("认定级别", level), ("认定日期", when or not blank(raw_date)), ("佐证材料", evidence)):
+            if not given:
+                check.error(f"认定阶段为“已认定”，须填写{label}（已认定须经督查室核实佐证材料）", row=number,
+                            column=label)
+    previous = context.previous.get(task_id)
+    if previous is not None and stage_goes_back(previous[1], stage) and not note:
+        check.error(f"比上一季度（{previous[0]}：{previous[1]}）后退，须在“说明”中写明原因", row=number,
+                    column="认定阶段", value=stage)
+    return {"task_id": task_id, "stage": stage, "level": level, "date": when, "evidence": evidence, "note": note}

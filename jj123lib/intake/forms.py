@@ -1,0 +1,599 @@
+"""Fill-in forms (.xlsx) for the responsible units: quarterly progress and the yearly plan.
+
+A progress form (``2026Q3_商务局_进度填报.xlsx``) has the sheet ``进度填报`` with one
+header row (:data:`PROGRESS_COLUMNS`) and one row per task the unit is named on,
+lead or co-unit. The first five columns are pre-filled and locked (sheet
+protection without a password); the rest are unlocked and carry drop-downs or
+0–100 checks. A plan form (``2026_商务局_年度计划.xlsx``, sheet ``年度计划``) goes
+to lead units only and asks, per task they lead, for each quarter's milestone
+(节点目标) and planned cumulative progress.
+
+Each form records what it is (kind, quarter or year, unit, form version, demo
+flag) twice: in the hidden sheet ``_meta`` and in the workbook's custom document
+properties, so ``jj123 ingest`` needs no flags. :func:`read_form_metadata` reads it back.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from pathlib import Path
+from typing import Any, cast
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from jj123lib.core.atomic import atomic_write
+from jj123lib.core.clock import china_now_iso
+from jj123lib.core.datadir import resolve_data_dir
+from jj123lib.core.exceptions import ParameterError
+from jj123lib.core.formats import wrapped_lines
+from jj123lib.domain.quarters import normalize_quarter, parse_quarter, quarter_label
+from jj123lib.domain.tasks import UNIT_SEPARATOR, load_tasks
+from jj123lib.domain.tasks import units as all_units
+from jj123lib.domain.vocab import GOAL_LEVELS, RECOGNITION_STAGES, STATUSES
+from jj123lib.intake.formspec import (
+    BENCH_PLAN_PREFILLED,
+    BENCH_PLAN_SHEET,
+    BENCH_TASK_FILL_IN,
+    CONTACT_PHONE_CELL,
+    CONTACT_PHONE_SHEET,
+    FORM_VERSION,
+    HELP_SHEET,
+    INDICATOR_COLUMNS,
+    INDICATOR_PREFILLED,
+    INDICATOR_SHEET,
+    INDICATORS_PER_TASK,
+    META_PREFIX,
+    META_SHEET,
+    PLAN_COLUMNS,
+    PLAN_FILL_IN,
+    PLAN_PREFILLED,
+    PLAN_SHEET,
+    PROGRESS_COLUMNS,
+    PROGRESS_FILL_IN,
+    PROGRESS_PREFILLED,
+    PROGRESS_SHEET,
+    QUARTER_WORDS,
+    RECOGNITION_FILL_IN,
+    YES_NO,
+    bench_indicator_columns,
+    bench_plan_columns,
+    header_columns,
+    plan_form_name,
+    plan_quarter_columns,
+    progress_form_name,
+    read_form_metadata,
+)
+from jj123lib.ledger.store import Ledger
+
+# The form's columns, sheets and names live in jj123lib.intake.formspec; re-exported for callers of this module.
+__all__ = [
+    "BENCH_PLAN_SHEET", "INDICATOR_SHEET",
+    "FORM_VERSION", "PROGRESS_SHEET", "PLAN_SHEET", "HELP_SHEET", "META_SHEET", "PROGRESS_PREFILLED",
+    "PROGRESS_FILL_IN", "PROGRESS_COLUMNS", "PLAN_PREFILLED", "PLAN_FILL_IN", "PLAN_COLUMNS", "STATUSES", "YES_NO",
+    "QUARTER_WORDS", "plan_quarter_columns", "progress_form_name", "plan_form_name", "build_progress_form",
+    "build_plan_form", "workbook_bytes", "write_forms", "read_form_metadata", "header_columns", "unit_tasks",
+    "lead_unit_names", "load_form",
+]
+
+# Column widths in Excel character units (one CJK character ≈ 2 units), chosen so a
+# whole row fits one landscape A4 page at a readable scale (≈ 70 %).
+_WIDTHS = {"任务编号": 7, "任务名称": 22, "责任单位": 14, "本季度节点目标": 20, "计划累计进度(%)": 8,
+           "实际累计进度(%)": 8, "节点目标是否完成": 8, "自评状态": 8, "工作进展": 28, "存在问题": 18,
+           "下步计划": 18, "需协调事项": 14, "填报人": 8, "填报日期": 11,
+           # 整改反馈 (jj123lib.intake.response_form)
+           "督办编号": 14, "督办对象": 12, "督办级别": 8, "督办事由": 30, "整改期限": 11, "整改状态": 9, "整改情况": 40,
+           # 对标计划 / 指标进展
+           "指标序号": 5, "对标对象": 22, "成效目标级别": 9, "成效目标": 20, "指标名称": 16, "指标口径": 18,
+           "数据来源": 12, "计量单位": 7, "标杆最新值": 11, "目标位次": 12, "年度目标": 9, "本季度值": 9,
+           "标杆本季度值": 9, "当前位次": 12, "认定阶段": 9, "认定级别": 9, "认定日期": 11, "佐证材料": 18,
+           "说明": 16}
+_PLAN_MILESTONE_WIDTH = 22  # a milestone is one sentence of 10–20 characters: two lines at most
+_PLAN_PCT_WIDTH = 9
+_HELP_WIDTH = 100
+_LINE_PT = 16.0  # one wrapped line of 11 pt text in a CJK font, with leading
+_MIN_DATA_LINES = 2  # room to type in a blank input row
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
+_INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
+_THIN = Side(style="thin", color="000000")
+_GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+CONTACT_PHONE_LABEL_CELL = "A2"  # the input cell below it (CONTACT_PHONE_CELL) is defined in formspec
+# The paper signature block is the main sheet's print footer (it prints at the foot of every page).
+SIGNATURE_LABELS = ("填报人", "联系电话", "填报日期", "单位负责人（签字）", "单位（盖章）")
+DEMO_MARK = "示例数据"
+__all__ += ["CONTACT_PHONE_SHEET", "CONTACT_PHONE_LABEL_CELL", "CONTACT_PHONE_CELL", "SIGNATURE_LABELS", "DEMO_MARK"]
+
+
+def unit_tasks(tasks: pd.DataFrame, unit: str, lead_only: bool = False) -> pd.DataFrame:
+    """Tasks ``unit`` is named on (lead or co-unit), in task-table order."""
+    mask = [(u[0] == unit) if lead_only else (unit in u) for u in tasks["units"]]
+    return tasks[mask].reset_index(drop=True)
+
+
+def lead_unit_names(tasks: pd.DataFrame) -> list[str]:
+    """Units that lead at least one task, in order of first appearance."""
+    leads = set(tasks["lead_unit"])
+    return [u for u in all_units(tasks) if u in leads]
+
+
+def _first_sheet(wb: Workbook) -> Worksheet:
+    sheet = wb.active
+    assert isinstance(sheet, Worksheet)  # a new Workbook starts with one worksheet
+    return sheet
+
+
+def _write_meta(wb: Workbook, meta: dict[str, str]) -> None:
+    sheet = wb.create_sheet(META_SHEET)
+    sheet.append(["key", "value"])
+    for key, value in meta.items():
+        sheet.append([key, value])
+        wb.custom_doc_props.append(  # type: ignore[attr-defined]  # not in types-openpyxl
+            StringProperty(name=META_PREFIX + key, value=value))
+    sheet.sheet_state = "hidden"
+    sheet.protection.sheet = True
+
+
+def _meta(kind: str, unit: str, period: str, demo: bool) -> dict[str, str]:
+    return {"kind": kind, "period": period, "unit": unit, "form_version": FORM_VERSION,
+            "generated_at": china_now_iso(), "demo": "1" if demo else "0",
+            "tool": "jj123"}
+
+
+def _column_width(label: str) -> float:
+    if label.endswith("节点目标") and label != "本季度节点目标":
+        return _PLAN_MILESTONE_WIDTH
+    if label.endswith("计划累计进度(%)") and label != "计划累计进度(%)":
+        return _PLAN_PCT_WIDTH
+    if label.endswith(("年基数", "年目标")):
+        return 11  # “2025年基数” on one line: adjacent wrapped headers would read as one word
+    return _WIDTHS.get(label, 12)
+
+
+def _fit_row_height(ws: Worksheet, row: int, widths: list[float], min_lines: int = 1) -> None:
+    lines = min_lines
+    for column, width in enumerate(widths, start=1):
+        value = ws.cell(row, column).value
+        if value is not None:
+            lines = max(lines, wrapped_lines(str(value), width))
+    ws.row_dimensions[row].height = lines * _LINE_PT + 4
+
+
+def _header_footer_text(text: str) -> str:
+    return text.replace("&", "&&")  # "&" starts a code (&P, &N) in a print header or footer
+
+
+def _print_setup(ws: Worksheet, title: str, *, signature: bool, repeat_header: bool) -> None:
+    """A4 landscape, one page wide, header row on every page, title and page numbers; the signature footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    if repeat_header:
+        ws.print_title_rows = "1:1"
+    # Inches; the bottom margin leaves room above the signature footer for a stamp.
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.75, bottom=1.2 if signature else 0.75,
+                                  header=0.3, footer=0.4)
+    header, footer = ws.oddHeader, ws.oddFooter
+    assert header is not None and footer is not None  # openpyxl creates both with the sheet
+    header.center.text = _header_footer_text(title)
+    header.center.size = 12
+    # openpyxl escapes a line break in header/footer text, so each part stays on one line.
+    page = "第 &P 页 共 &N 页"
+    if signature:
+        header.right.text = page
+        footer.left.text = "填报人：＿＿＿＿＿＿　联系电话：＿＿＿＿＿＿＿＿　填报日期：＿＿＿＿年＿＿月＿＿日"
+        footer.right.text = "单位负责人（签字）：＿＿＿＿＿＿　单位（盖章）：　　　　　　　　"
+        for part in (header.right, footer.left, footer.right):
+            part.size = 10
+    else:
+        footer.center.text = page
+
+
+def _lay_out(ws: Worksheet, columns: tuple[str, ...], prefilled: tuple[str, ...], rows: list[list[Any]]) -> None:
+    ws.append(list(columns))
+    widths = [_column_width(label) for label in columns]
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.border = _GRID
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    # Header labels are bold: allow one unit less per line than plain text.
+    _fit_row_height(ws, 1, [w - 1 for w in widths])
+    for values in rows:
+        ws.append(values)
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # pre-filled text typed by a unit ("=HYPERLINK(…)") stays text
+                cell.data_type = "s"
+    for index, label in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = widths[index - 1]
+        unlocked = label not in prefilled
+        for row in range(2, len(rows) + 2):
+            cell = ws[f"{letter}{row}"]
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.protection = Protection(locked=not unlocked)
+            cell.fill = _INPUT_FILL if unlocked else _LOCKED_FILL
+            cell.border = _GRID  # printed, so blank input cells show on paper
+            if label in ("填报日期", "认定日期"):
+                cell.number_format = "yyyy-mm-dd"
+    for row in range(2, len(rows) + 2):
+        _fit_row_height(ws, row, widths, min_lines=_MIN_DATA_LINES)
+    ws.freeze_panes = "C2"
+    ws.protection.sheet = True  # no password: locks header and pre-filled cells against slips only
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _add_validations(ws: Worksheet, columns: tuple[str, ...], n_rows: int) -> None:
+    last = n_rows + 1
+
+    def col(label: str) -> str:
+        return get_column_letter(columns.index(label) + 1)
+
+    def add(dv: DataValidation, labels: list[str]) -> None:
+        dv.showErrorMessage = True
+        ws.add_data_validation(dv)
+        for label in labels:
+            dv.add(f"{col(label)}2:{col(label)}{last}")
+
+    pct_labels = [c for c in columns if c.endswith("进度(%)") and c != "计划累计进度(%)"]
+    if pct_labels:
+        add(DataValidation(type="decimal", operator="between", formula1="0", formula2="100",
+                           errorTitle="进度超出范围", error="请填写 0–100 之间的数字（不带 % 号）。",
+                           promptTitle="累计进度", prompt="填写 0–100 的数字", showInputMessage=True), pct_labels)
+    if "自评状态" in columns:
+        add(DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
+                           errorTitle="自评状态无效", error="请从下拉列表中选择：" + "、".join(STATUSES) + "。"),
+            ["自评状态"])
+    if "节点目标是否完成" in columns:
+        add(DataValidation(type="list", formula1='"是,否"', allow_blank=True, errorTitle="请选择是或否",
+                           error="请从下拉列表中选择“是”或“否”。"), ["节点目标是否完成"])
+    add(DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", errorTitle="日期无效",
+                       error="请填写日期，如 2026-10-08。"), ["填报日期"])
+
+
+def _lock(ws: Worksheet, columns: tuple[str, ...], labels: tuple[str, ...], row: int) -> None:
+    """Lock cells that the layout left open (a task-level column on a task's second and third rows)."""
+    for label in labels:
+        cell = ws.cell(row, columns.index(label) + 1)
+        cell.protection = Protection(locked=True)
+        cell.fill = _LOCKED_FILL
+
+
+def _benchmark_validations(ws: Worksheet, columns: tuple[str, ...], n_rows: int) -> None:
+    """Drop-downs (levels, stages), numbers and dates on a 对标计划 or 指标进展 sheet."""
+    if n_rows == 0:
+        return
+    last = n_rows + 1
+
+    def add(dv: DataValidation, labels: list[str]) -> None:
+        dv.showErrorMessage = True
+        ws.add_data_validation(dv)
+        for label in labels:
+            letter = get_column_letter(columns.index(label) + 1)
+            dv.add(f"{letter}2:{letter}{last}")
+
+    numbers = [c for c in columns
+               if c.endswith(("年基数", "年目标")) or c in ("标杆最新值", "本季度值", "标杆本季度值")]
+    add(DataValidation(type="decimal", operator="between", formula1="-1000000000000", formula2="1000000000000",
+                       allow_blank=True, errorTitle="请填写数字",
+                       error="请只填写数字（单位已在“计量单位”列，不要写在格内）。"), numbers)
+    levels: list[str] = [c for c in ("成效目标级别", "认定级别") if c in columns]
+    add(DataValidation(type="list", formula1='"' + ",".join(GOAL_LEVELS) + '"', allow_blank=True,
+                       errorTitle="级别无效", error="请从下拉列表中选择：" + "、".join(GOAL_LEVELS) + "。"), levels)
+    if "认定阶段" in columns:
+        add(DataValidation(type="list", formula1='"' + ",".join(RECOGNITION_STAGES) + '"', allow_blank=True,
+                           errorTitle="认定阶段无效",
+                           error="请从下拉列表中选择：" + "、".join(RECOGNITION_STAGES) + "。"),
+            ["认定阶段"])
+        add(DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True,
+                           errorTitle="日期无效", error="请填写日期，如 2026-11-20。"), ["认定日期"])
+
+
+def _plain_number(value: Any) -> Any:
+    """5000.0 → 5000 (a whole number shows without “.0” in the form)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _bench_plan_sheet(wb: Workbook, mine: pd.DataFrame, year: int, title: str) -> None:
+    """The 对标计划 sheet: three indicator rows per task; the notice's quantity target seeds indicator 1."""
+    columns = bench_plan_columns(year)
+    target_label = bench_indicator_columns(year)[5]
+    rows: list[list[Any]] = []
+    for task in mine.itertuples(index=False):
+        for number in range(1, INDICATORS_PER_TASK + 1):
+            values: dict[str, Any] = {"任务编号": task.task_id, "任务名称": task.title, "指标序号": number}
+            target = getattr(task, "target_value", None)
+            if number == 1 and target is not None and not pd.isna(target):
+                values.update({"指标名称": f"通知目标：{task.target_text}", "计量单位": task.target_unit,
+                               target_label: _plain_number(float(target))})
+            rows.append([values.get(label) for label in columns])
+    ws = wb.create_sheet(BENCH_PLAN_SHEET, 1)
+    _lay_out(ws, columns, BENCH_PLAN_PREFILLED, rows)
+    for index, row in enumerate(rows, start=2):
+        if row[columns.index("指标序号")] != 1:
+            _lock(ws, columns, BENCH_TASK_FILL_IN, index)
+    _benchmark_validations(ws, columns, len(rows))
+    _print_setup(ws, title + "·对标计划", signature=True, repeat_header=True)
+
+
+def _indicator_sheet(wb: Workbook, unit: str, quarter: str, tasks: pd.DataFrame, benchmarks: pd.DataFrame,
+                     title: str) -> int:
+    """The 指标进展 sheet, one row per planned indicator of a task ``unit`` leads; its row count (0: no sheet)."""
+    year = parse_quarter(quarter)[0]
+    lead = unit_tasks(tasks, unit, lead_only=True)
+    order = {str(t): i for i, t in enumerate(lead["task_id"])}
+    planned = benchmarks[benchmarks["task_id"].astype(str).isin(order)]
+    if "year" in planned.columns:
+        planned = planned[planned["year"].astype(int) == year]
+    planned = planned.assign(_order=[order[str(t)] for t in planned["task_id"]]).sort_values(
+        ["_order", "indicator_no"])
+    titles = dict(zip(lead["task_id"].astype(str), lead["title"]))
+    rows: list[list[Any]] = []
+    firsts: set[int] = set()
+    no_indicator: set[int] = set()
+    seen: set[str] = set()
+    for plan_row in planned.to_dict(orient="records"):
+        task_id = str(plan_row["task_id"])
+        number = int(plan_row["indicator_no"])
+        excel_row = len(rows) + 2
+        if task_id not in seen:
+            seen.add(task_id)
+            firsts.add(excel_row)
+        if number == 0:
+            no_indicator.add(excel_row)
+        level, text = str(plan_row["goal_level"] or ""), str(plan_row["goal_text"] or "")
+        goal = f"{level}：{text}" if level else text
+        target = None if pd.isna(plan_row["target"]) else _plain_number(float(plan_row["target"]))
+        rows.append([task_id, titles[task_id], number, plan_row["indicator"] if number else "（无对标指标）",
+                     plan_row["unit"] or None, target, plan_row["target_rank"] or None, goal or None]
+                    + [None] * (len(INDICATOR_COLUMNS) - len(INDICATOR_PREFILLED)))
+    if not rows:
+        return 0
+    ws = wb.create_sheet(INDICATOR_SHEET, 1)
+    _lay_out(ws, INDICATOR_COLUMNS, INDICATOR_PREFILLED, rows)
+    for excel_row in range(2, len(rows) + 2):
+        if excel_row not in firsts:
+            _lock(ws, INDICATOR_COLUMNS, RECOGNITION_FILL_IN, excel_row)
+        if excel_row in no_indicator:
+            _lock(ws, INDICATOR_COLUMNS, ("本季度值", "标杆本季度值", "当前位次"), excel_row)
+    _benchmark_validations(ws, INDICATOR_COLUMNS, len(rows))
+    _print_setup(ws, title + "·指标进展", signature=True, repeat_header=True)
+    return len(rows)
+
+
+def _help(wb: Workbook, lines: list[str], title: str) -> None:
+    """The 填报说明 sheet: the title, the contact-phone input, then the numbered lines, wrapped to one page wide."""
+    ws = wb.create_sheet(HELP_SHEET)
+    ws.column_dimensions["A"].width = _HELP_WIDTH
+    ws.append([lines[0]])
+    ws.append(["联系电话（请在下面的白色格内填写填报人的手机或办公电话，打印后页脚“联系电话”处也请手写）："])
+    ws.append([None])
+    for line in lines[1:]:
+        ws.append([line])
+    for row in range(1, ws.max_row + 1):
+        ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        _fit_row_height(ws, row, [_HELP_WIDTH])
+    ws["A1"].font = Font(bold=True, size=13)
+    # The 13 pt title fits 11/13 as many characters per line as body text, in taller lines.
+    ws.row_dimensions[1].height = wrapped_lines(str(lines[0]), _HELP_WIDTH * 11 / 13) * _LINE_PT * 13 / 11 + 4
+    ws[CONTACT_PHONE_LABEL_CELL].font = Font(bold=True)
+    phone = ws[CONTACT_PHONE_CELL]
+    phone.number_format = "@"  # typed digits stay text: a leading 0 (0595-…) is kept
+    phone.protection = Protection(locked=False)
+    phone.border = _GRID
+    phone.fill = _INPUT_FILL
+    ws.row_dimensions[phone.row].height = _LINE_PT + 6
+    check = DataValidation(type="textLength", operator="between", formula1="7", formula2="20", allow_blank=True,
+                           showErrorMessage=True, errorTitle="联系电话无效",
+                           error="请填写 7–20 位的电话号码，如 13905951234 或 0595-85681234。",
+                           showInputMessage=True, promptTitle="联系电话", prompt="填报人的手机或办公电话")
+    ws.add_data_validation(check)
+    check.add(CONTACT_PHONE_CELL)
+    ws.protection.sheet = True  # only the phone cell is an input here
+    _print_setup(ws, title, signature=False, repeat_header=False)
+
+
+def _sending_lines(first: int, csv_name: str, main_sheet: str) -> list[str]:
+    """How to send the form back: the xlsx plus a signed, stamped paper copy; or a CSV."""
+    return [
+        f"{first}. 报送方式：① 报送本电子表格（.xlsx，请勿改文件名）；② 同时将“{main_sheet}”页打印（已设为 A4 横向、"
+        "一页宽，表头每页重复），由填报人签名、单位负责人签字并加盖单位公章后，将纸质件报送督查室。",
+        f"{first + 1}. 如需以 CSV 报送：在“{main_sheet}”页点“文件→另存为”，保存类型选“CSV UTF-8（逗号分隔）”，"
+        f"文件名保持不变、只把扩展名改为 .csv（即 {csv_name}），只保存当前工作表；纸质签章件照常报送。",
+    ]
+
+
+def _titled(title: str, demo: bool) -> str:
+    """A form's title, marked 示例数据 on a demo form."""
+    return f"【{DEMO_MARK}·仅供练习，不是正式填报表】{title}" if demo else title
+
+
+def _finish(wb: Workbook, title: str, meta: dict[str, str]) -> Workbook:
+    """Document title, red sheet tabs on a demo form, the metadata; the main sheet opens first."""
+    wb.properties.title = title
+    if meta["demo"] == "1":
+        for ws in wb.worksheets:
+            ws.sheet_properties.tabColor = "C00000"
+    _write_meta(wb, meta)
+    wb.active = 0
+    return wb
+
+
+def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.DataFrame | None = None,
+                        demo: bool = False, benchmarks: pd.DataFrame | None = None) -> Workbook:
+    """The quarterly progress form for ``unit``, pre-filled from the task table and the plan.
+
+    ``benchmarks`` (:func:`jj123lib.ledger.benchmarks.benchmark_plan`) adds the 指标进展 sheet for the
+    tasks ``unit`` leads that have a 对标计划.
+    """
+    quarter = normalize_quarter(quarter)
+    mine = unit_tasks(tasks, unit)
+    planned: dict[str, tuple[Any, Any]] = {}
+    if plan is not None and len(plan):
+        for row in plan[plan["quarter"] == quarter].itertuples(index=False):
+            planned[str(row.task_id)] = (row.milestone, row.planned_pct)
+    rows = []
+    for task in mine.itertuples(index=False):
+        milestone, pct = planned.get(str(task.task_id), (None, None))
+        rows.append([task.task_id, task.title, UNIT_SEPARATOR.join(cast(list[str], task.units)), milestone, pct]
+                    + [None] * len(PROGRESS_FILL_IN))
+    title = _titled(f"{quarter_label(quarter)}“123”争先进位工作进度填报表（{unit}）", demo)
+    wb = Workbook()
+    ws = _first_sheet(wb)
+    ws.title = PROGRESS_SHEET
+    _lay_out(ws, PROGRESS_COLUMNS, PROGRESS_PREFILLED, rows)
+    _add_validations(ws, PROGRESS_COLUMNS, len(rows))
+    _print_setup(ws, title, signature=True, repeat_header=True)
+    n_indicators = 0
+    if benchmarks is not None and len(benchmarks):
+        n_indicators = _indicator_sheet(wb, unit, quarter, tasks, benchmarks, title)
+    lead = [t for t in mine.itertuples(index=False) if t.lead_unit == unit]
+    csv_name = progress_form_name(quarter, unit).removesuffix(".xlsx") + ".csv"
+    _help(wb, [
+        _titled(f"{quarter_label(quarter)}“123”争先进位工作进度填报说明（{unit}）", demo),
+        f"1. 本表列出{unit}作为责任单位的全部任务：牵头任务 {len(lead)} 项，配合任务 {len(mine) - len(lead)} 项。"
+        "灰色列（任务编号、任务名称、责任单位、本季度节点目标、计划累计进度）为预填内容，已锁定，请勿修改。",
+        "2. 牵头任务（责任单位中排在第一位的是本单位）：每行都必须填写实际累计进度(%)、节点目标是否完成、自评状态、"
+        "工作进展、下步计划、填报人、填报日期；存在问题、需协调事项没有可填“无”。牵头单位的填报即为该任务的正式进度。",
+        "3. 配合任务：如有进展可填写工作进展、存在问题、下步计划、需协调事项及填报人、填报日期，作为配合单位说明"
+        "附在报告中；没有可整行留空。",
+        "4. 实际累计进度(%)：填 0–100 的数字，表示截至本季度末全年任务的累计完成比例。",
+        "5. 节点目标是否完成：对照“本季度节点目标”，从下拉列表选“是”或“否”。",
+        "6. 自评状态：从下拉列表选择 已完成 / 超进度 / 达进度 / 欠进度。选“已完成”须实际累计进度为 100 且节点目标已完成"
+        "（销号须有依据）。",
+        "7. 工作进展写本季度已完成的具体工作和量化成果；下步计划写下季度具体、可检验的节点，不要写“继续推进”之类表述。",
+        "8. 填报日期格式如 2026-10-08。请不要增删列、不要改动工作表名称，也不要在表格下方添加内容（签字栏在打印页脚）；"
+        "表格内含填报单位与季度信息。",
+        *_sending_lines(9, csv_name, PROGRESS_SHEET),
+        "11. 同一季度重复报送的，以督查室最后收到的版本为准；之前版本留档备查。",
+        *(_indicator_help(n_indicators) if n_indicators else []),
+    ], title)
+    return _finish(wb, title, _meta("progress", unit, quarter, demo))
+
+
+def _indicator_help(n_rows: int) -> list[str]:
+    stages = " → ".join(RECOGNITION_STAGES[:5]) + f" / {RECOGNITION_STAGES[5]}"
+    return [
+        f"12. “{INDICATOR_SHEET}”页列出本单位牵头任务年度计划中的对标指标 {n_rows} 行：本季度值、标杆本季度值填数字"
+        "（计量单位见预填列，不要写在格内）；当前位次写作“全省县域第3”之类（须含“第N”）。没有数据的格可留空。",
+        f"13. 认定阶段（每项任务第一行填写）：{stages}。阶段不能比上一季度后退，确需后退的请在“说明”中写明原因；"
+        "选“已认定”须同时填写认定级别、认定日期和佐证材料（文件名，材料另行报送督查室核实）。",
+        "14. 以 CSV 报送的只含“进度填报”页，指标进展和认定阶段须报送 .xlsx 才能导入。",
+    ]
+
+
+def build_plan_form(unit: str, year: int, tasks: pd.DataFrame, demo: bool = False) -> Workbook:
+    """The yearly plan form for a lead unit: per task it leads, four quarterly milestones and planned %,
+    and on the 对标计划 sheet its benchmark (对标对象, up to three 对标指标, 成效目标)."""
+    mine = unit_tasks(tasks, unit, lead_only=True)
+    rows = [[t.task_id, t.title, UNIT_SEPARATOR.join(cast(list[str], t.units))] + [None] * len(PLAN_FILL_IN)
+            for t in mine.itertuples(index=False)]
+    title = _titled(f"{year}年度“123”争先进位工作攻坚方案节点计划表（{unit}）", demo)
+    wb = Workbook()
+    ws = _first_sheet(wb)
+    ws.title = PLAN_SHEET
+    _lay_out(ws, PLAN_COLUMNS, PLAN_PREFILLED, rows)
+    _add_validations(ws, PLAN_COLUMNS, len(rows))
+    _print_setup(ws, title, signature=True, repeat_header=True)
+    _bench_plan_sheet(wb, mine, year, title)
+    csv_name = plan_form_name(year, unit).removesuffix(".xlsx") + ".csv"
+    _help(wb, [
+        _titled(f"{year}年度“123”争先进位工作攻坚方案节点计划填报说明（{unit}）", demo),
+        f"1. 本表列出{unit}牵头的 {len(rows)} 项任务，请逐项填写四个季度的节点目标和计划累计进度(%)。",
+        "2. 节点目标：写明该季度末应达到的具体、可检验、有日期意义的成果（如“完成项目立项批复”），"
+        "不能写“继续推进”“持续开展”之类的日常工作表述。",
+        "3. 计划累计进度(%)：0–100 的数字，逐季不减，四季度必须为 100。它是督查室计算序时进度的依据。",
+        "4. 灰色列为预填内容，已锁定，请勿修改；填报人、填报日期必填，日期格式如 2026-01-20。"
+        "不要在表格下方添加内容（签字栏在打印页脚）。",
+        *_sending_lines(5, csv_name, PLAN_SHEET),
+        "7. 计划调整的，重新填报整张表，以督查室最后收到的版本为准；之前版本留档备查。",
+        f"8. “{BENCH_PLAN_SHEET}”页每项任务有三行（指标序号 1–3）。"
+        "对标对象、成效目标级别、成效目标只在指标序号 1 的行填写："
+        "对标对象写明标杆地区及其特点，如“昆山市（全国县域经济第一）”，多个用“；”分隔；成效目标级别从下拉列表选择"
+        f"{'、'.join(GOAL_LEVELS)}，成效目标写拟争取的认定或荣誉。",
+        f"9. 对标指标最多三项，每项写指标名称、指标口径、数据来源、计量单位，{year - 1}年基数、{year}年目标、"
+        "标杆最新值只填数字；目标位次如“全省县域第1”。不用的指标行整行留空。"
+        "通知中的量化目标已预填在指标 1，可补充完善。",
+        "10. 全国领先示范、全省领先示范任务必须填写对标对象，并至少填写一项对标指标或成效目标，否则整张计划表退回；"
+        "重点突破难点任务可不填。以 CSV 报送的计划表不含本页，牵头上述任务的单位须报送 .xlsx。",
+    ], title)
+    return _finish(wb, title, _meta("plan", unit, str(year), demo))
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | None = None,
+                out_dir: str | os.PathLike[str] | None = None, data_dir: str | os.PathLike[str] | None = None,
+                tasks: pd.DataFrame | None = None, units: list[str] | None = None, demo: bool = False) -> list[Path]:
+    """Write one form per unit; returns the paths written.
+
+    Progress forms need ``quarter`` and go to every responsible unit; plan forms
+    (``plan=True``) go to lead units. Default folder: ``<data_dir>/forms/<quarter>``
+    or ``<data_dir>/forms/<year>-plan``. Forms made from a demo data folder are demo
+    forms whatever ``demo`` says: only a demo folder will take them back.
+    """
+    table = load_tasks() if tasks is None else tasks
+    task_years = sorted({int(y) for y in table["year"].dropna()})
+    asked = year if plan and year is not None else (parse_quarter(quarter)[0] if quarter else None)
+    if asked is not None and task_years and asked not in task_years:
+        # Ingest would reject every such form: refuse before writing any.
+        raise ParameterError("--year" if plan and year is not None else "--quarter", str(quarter or year),
+                             [str(y) for y in task_years], "任务清单只包含这些年度的任务")
+    if units is not None:
+        valid = lead_unit_names(table) if plan else all_units(table)
+        for unit in units:
+            if unit not in valid:
+                raise ParameterError("--unit", unit, valid, "应为任务清单中的" + ("牵头单位" if plan else "责任单位"))
+    from jj123lib.core.datadir import is_demo
+
+    demo = demo or is_demo(data_dir)
+    if plan:
+        if year is None:
+            year = parse_quarter(quarter)[0] if quarter else int(table["year"].dropna().iloc[0])
+        chosen = units if units is not None else lead_unit_names(table)
+        target = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / "forms" / f"{year}-plan"
+        written = []
+        for unit in chosen:
+            data = workbook_bytes(build_plan_form(unit, year, table, demo=demo))
+            written.append(atomic_write(target / plan_form_name(year, unit), data))
+        return written
+    if quarter is None:
+        raise ValueError("quarter is required for progress forms")
+    quarter = normalize_quarter(quarter)
+    current_plan = Ledger(data_dir).plan()
+    from jj123lib.ledger.benchmarks import benchmark_plan
+
+    bench = benchmark_plan(Ledger(data_dir))
+    chosen = units if units is not None else all_units(table)
+    target = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / "forms" / quarter
+    written = []
+    for unit in chosen:
+        data = workbook_bytes(build_progress_form(unit, quarter, table, current_plan, demo=demo,
+                                                      benchmarks=bench))
+        written.append(atomic_write(target / progress_form_name(quarter, unit), data))
+    return written
+
+
+def load_form(path: str | os.PathLike[str]) -> Workbook:
+    """Open a form for filling in (used by the demo and tests)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_workbook(path)

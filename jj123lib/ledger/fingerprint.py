@@ -1,0 +1,56 @@
+"""Fingerprints of what a report is made from, for its header and for incremental batches.
+
+* :func:`data_fingerprint` — the *data* a report shows: the ledger's logical
+  content, the rules file in force (its path and content) and the task table. Printed (shortened) in every
+  report header, so two printouts can be compared at a glance.
+* :func:`code_fingerprint` — the library version and every ``jj123lib`` source
+  file, so a fix in the view-models re-renders reports.
+
+Both are cheap (no notebook machinery is imported).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+
+from jj123lib.core.resources import PACKAGE_DIR
+
+__all__ = ["data_fingerprint", "code_fingerprint", "short"]
+
+
+def data_fingerprint(data_dir: str | os.PathLike[str] | None = None) -> str:
+    """SHA-256 over the ledger fingerprint, the rules file and the task table in force.
+
+    The rules file's path counts as well as its content: reports print the path in their header.
+    """
+    from jj123lib.domain.rules import rules_source
+    from jj123lib.domain.tasks import default_tasks_path
+    from jj123lib.ledger.store import Ledger
+
+    digest = hashlib.sha256()
+    digest.update(b"ledger\0" + Ledger(data_dir).fingerprint().encode() + b"\0")
+    rules_path, rules_sha = rules_source()
+    digest.update(b"rules\0" + str(rules_path).encode() + b"\0" + rules_sha.encode() + b"\0")
+    tasks_path = default_tasks_path()
+    tasks = tasks_path.read_bytes() if tasks_path.is_file() else b""
+    digest.update(b"tasks\0" + hashlib.sha256(tasks).digest())
+    return digest.hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """SHA-256 over ``jj123lib.__version__`` and the library's Python sources."""
+    from jj123lib.core.version import __version__
+
+    digest = hashlib.sha256(f"jj123lib {__version__}\0".encode())
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def short(fingerprint: str) -> str:
+    """The first 12 hex digits, as printed in report headers."""
+    return fingerprint[:12]

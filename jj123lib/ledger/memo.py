@@ -1,0 +1,68 @@
+"""Per-process memos of what every report of a batch kernel reads alike, keyed by content.
+
+A batch kernel renders several reports of one quarter, and each reads the same quarter-wide
+data (ratings, the supervision lists, the 对标 view) before keeping its own rows. A memo here
+builds each once per kernel. The key (:func:`content_key`) holds the ledger's path and logical
+fingerprint and the digests of the rules, task and units files, so any change to the data or
+the rules is a miss: an analyst's long-lived JupyterLab kernel sees a new form at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from datetime import date
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from jj123lib.ledger.store import Ledger
+
+__all__ = ["Memo", "content_key"]
+
+T = TypeVar("T")
+
+
+def _file_key(path: str | os.PathLike[str]) -> str:
+    try:
+        return f"{path}\0{hashlib.sha256(Path(path).read_bytes()).hexdigest()}"
+    except OSError:
+        return f"{path}\0-"
+
+
+def content_key(ledger: Ledger, as_of: date | None, *extra: str) -> tuple[str, ...]:
+    """What the quarter's derived data depends on: the ledger's content, the office's files, the day."""
+    from jj123lib.domain.rules import default_rules_path
+    from jj123lib.domain.tasks import default_tasks_path
+    from jj123lib.domain.units import default_units_path
+
+    return (str(ledger.path.resolve()), ledger.fingerprint(), _file_key(default_rules_path()),
+            _file_key(default_tasks_path()), _file_key(default_units_path()),
+            as_of.isoformat() if as_of is not None else "", *extra)
+
+
+class Memo(Generic[T]):
+    """A small thread-safe LRU memo: :meth:`get` returns the value built once for ``key``."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._values: OrderedDict[Hashable, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = build()  # outside the lock: building reads the ledger and may take a while
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()

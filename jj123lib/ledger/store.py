@@ -1,0 +1,738 @@
+"""The progress ledger: an SQLite file (``<data_dir>/ledger.sqlite``) plus a verbatim archive.
+
+Tables (see ``docs/data-model.md``):
+
+* ``files`` – every accepted file, keyed by the SHA-256 of its bytes; the bytes
+  themselves are in ``<data_dir>/archive/<sha256>.<ext>``.
+* ``submissions`` – every row of every accepted progress form, lead rows
+  (``role='lead'``, the task's official progress) and co-unit notes (``role='co'``).
+  A later file from the same unit for the same quarter sets ``superseded=1`` on the
+  earlier rows; nothing is deleted.
+* ``plan`` – the yearly plan rows (task × quarter: milestone, planned cumulative %),
+  superseded the same way per unit and year.
+* ``overrides`` – the office's light overrides with written reasons; a revoked or
+  replaced override keeps its row with ``revoked=1`` (audit trail).
+* schema 2 adds the supervision loop: ``duban`` (督办事项), ``duban_responses`` (整改反馈),
+  ``verifications`` (核实销号), ``evidence`` (archived evidence files), ``coordination`` and
+  ``coordination_mentions`` (协调事项), and ``supervision_events`` (who did what, when).
+  A schema-1 ledger is upgraded in place by the first write (the tables are only added).
+* ``response_files`` (added within schema 4, a new table only): every accepted 整改反馈 form,
+  archived like ``files`` and linked from ``duban_responses.file_sha256`` (``files.kind`` only
+  admits plan and progress forms).
+* schema 3 adds ``files.phone`` (联系电话 typed on the form), by ``ALTER TABLE … ADD COLUMN`` on
+  the first write; readers of an older ledger see it as empty.
+* schema 5 adds the benchmarks (issue 13): ``benchmark_plan`` (对标计划 rows of a plan file),
+  ``indicator_values`` and ``recognitions`` (指标进展 rows of a progress file), superseded like
+  ``plan`` and ``submissions``; and ``verifications.kind`` may be ``'recognition'`` (target
+  ``TASK@QUARTER``). The first write rebuilds an older ``verifications`` table for the new CHECK.
+
+Readers open the file read-only and never create it; a data folder without a
+ledger reads as empty. Writers take an exclusive ``flock`` on ``<data_dir>/.lock``
+and write each file in one ``BEGIN IMMEDIATE`` transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from jj123lib.core.atomic import atomic_write, folder_lock, remove_stale_parts
+from jj123lib.core.crashpoints import crash_point
+from jj123lib.core.datadir import LEDGER_FILE, resolve_data_dir
+from jj123lib.core.exceptions import LedgerError
+from jj123lib.domain import lights
+from jj123lib.domain.quarters import normalize_quarter
+
+__all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_LIGHTS", "VERIFICATION_COLUMNS"]
+
+ARCHIVE_DIR = "archive"
+SCHEMA_VERSION = "5"
+OVERRIDE_LIGHTS = lights.RATED
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    sha256 TEXT PRIMARY KEY,
+    filename TEXT NOT NULL,
+    ext TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('plan', 'progress')),
+    unit TEXT NOT NULL,
+    quarter TEXT,
+    year INTEGER NOT NULL,
+    form_version TEXT,
+    source_format TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    demo INTEGER NOT NULL DEFAULT 0,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
+    sheet TEXT,
+    excel_row INTEGER NOT NULL,
+    task_id TEXT NOT NULL,
+    quarter TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('lead', 'co')),
+    actual_pct REAL,
+    milestone_met INTEGER,
+    self_status TEXT,
+    progress TEXT,
+    problems TEXT,
+    next_steps TEXT,
+    coordination TEXT,
+    reporter TEXT,
+    report_date TEXT,
+    normalizations TEXT,
+    ingested_at TEXT NOT NULL,
+    superseded INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS submissions_quarter ON submissions (quarter, superseded);
+CREATE TABLE IF NOT EXISTS plan (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
+    sheet TEXT,
+    excel_row INTEGER NOT NULL,
+    task_id TEXT NOT NULL,
+    quarter TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    milestone TEXT NOT NULL,
+    planned_pct REAL NOT NULL,
+    reporter TEXT,
+    report_date TEXT,
+    ingested_at TEXT NOT NULL,
+    superseded INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS overrides (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id TEXT NOT NULL,
+    quarter TEXT NOT NULL,
+    light TEXT NOT NULL CHECK (light IN ('done', 'green', 'yellow', 'red')),
+    reason TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    revoked_at TEXT,
+    revoked_by TEXT,
+    revoke_reason TEXT
+);
+CREATE TABLE IF NOT EXISTS duban (
+    id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    quarter TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    trigger TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 3),
+    status TEXT NOT NULL CHECK (status IN ('open', 'responded', 'claimed', 'closed')),
+    issued_on TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    last_trigger_quarter TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS duban_responses (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    duban_id TEXT NOT NULL REFERENCES duban (id),
+    status TEXT NOT NULL CHECK (status IN ('已整改', '整改中')),
+    text TEXT NOT NULL,
+    file_sha256 TEXT,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS response_files (
+    sha256 TEXT PRIMARY KEY,
+    filename TEXT NOT NULL,
+    ext TEXT NOT NULL,
+    duban_id TEXT NOT NULL REFERENCES duban (id),
+    unit TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    demo INTEGER NOT NULL DEFAULT 0,
+    phone TEXT,
+    content_sha256 TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS evidence (
+    sha256 TEXT PRIMARY KEY,
+    filename TEXT NOT NULL,
+    ext TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS verifications (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    target TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('task', 'duban', 'recognition')),
+    quarter TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('verified', 'rejected')),
+    evidence TEXT NOT NULL,
+    note TEXT,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    revoked_at TEXT,
+    revoked_by TEXT,
+    revoke_reason TEXT
+);
+CREATE TABLE IF NOT EXISTS coordination (
+    id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    leader TEXT NOT NULL,
+    text TEXT NOT NULL,
+    quarter_raised TEXT NOT NULL,
+    last_quarter TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', '已协调', '已解决')),
+    ref TEXT,
+    closed_by TEXT,
+    closed_at TEXT,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS coordination_mentions (
+    item_id TEXT NOT NULL REFERENCES coordination (id),
+    quarter TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (item_id, quarter)
+);
+CREATE TABLE IF NOT EXISTS benchmark_plan (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
+    sheet TEXT,
+    excel_row INTEGER NOT NULL,
+    task_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    unit TEXT NOT NULL,
+    peers TEXT NOT NULL,
+    indicator_no INTEGER NOT NULL CHECK (indicator_no BETWEEN 0 AND 3),
+    indicator TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    source TEXT NOT NULL,
+    measure_unit TEXT NOT NULL,
+    baseline REAL,
+    target REAL,
+    benchmark_value REAL,
+    target_rank TEXT NOT NULL,
+    goal_level TEXT NOT NULL CHECK (goal_level IN ('', '国家级', '省级', '泉州市级', '其他')),
+    goal_text TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    superseded INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS indicator_values (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
+    sheet TEXT,
+    excel_row INTEGER NOT NULL,
+    task_id TEXT NOT NULL,
+    quarter TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    indicator_no INTEGER NOT NULL CHECK (indicator_no BETWEEN 1 AND 3),
+    indicator TEXT NOT NULL,
+    measure_unit TEXT NOT NULL,
+    value REAL,
+    benchmark_value REAL,
+    rank INTEGER,
+    rank_text TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    superseded INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS recognitions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
+    sheet TEXT,
+    excel_row INTEGER NOT NULL,
+    task_id TEXT NOT NULL,
+    quarter TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    stage TEXT NOT NULL CHECK (stage IN ('未申报', '已申报', '评审中', '公示', '已认定', '未获认定')),
+    level TEXT NOT NULL,
+    date TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    note TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    superseded INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS supervision_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    target TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+"""
+
+SUBMISSION_COLUMNS = [
+    "id", "task_id", "quarter", "unit", "role", "actual_pct", "milestone_met", "self_status", "progress",
+    "problems", "next_steps", "coordination", "reporter", "report_date", "normalizations", "file_sha256",
+    "filename", "phone", "sheet", "excel_row", "ingested_at", "superseded",
+]
+# Columns added after a table was created: schema 3 (phone), schema 4 (content_sha256).
+ADDED_COLUMNS = {"files": {"phone": "TEXT", "content_sha256": "TEXT"}}
+PLAN_COLUMNS = ["task_id", "quarter", "milestone", "planned_pct", "unit", "reporter", "report_date",
+                "file_sha256", "filename", "sheet", "excel_row", "ingested_at"]
+VERIFICATION_COLUMNS = ["id", "target", "kind", "quarter", "decision", "evidence", "note", "by", "at", "revoked",
+                        "revoked_at", "revoked_by", "revoke_reason"]
+OVERRIDE_COLUMNS = ["id", "task_id", "quarter", "light", "reason", "by", "at", "revoked", "revoked_at",
+                    "revoked_by", "revoke_reason"]
+FILE_COLUMNS = ["sha256", "filename", "ext", "kind", "unit", "quarter", "year", "form_version", "source_format",
+                "rows", "size", "demo", "ingested_at", "archive_path"]
+
+
+def now_iso() -> str:
+    """Local timestamp with microseconds; orders ingests made in quick succession."""
+    return datetime.now().isoformat(timespec="microseconds")
+
+
+def _widen_verification_kinds(conn: sqlite3.Connection) -> None:
+    """Schema 5: rebuild a ``verifications`` table whose CHECK predates kind ``'recognition'``.
+
+    SQLite cannot alter a CHECK constraint; the rows are copied into the new table as they are.
+    """
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'verifications'").fetchone()
+    if row is None or "'recognition'" in row[0]:
+        return
+    create = next(s for s in SCHEMA.split(";") if "CREATE TABLE IF NOT EXISTS verifications" in s)
+    conn.execute("ALTER TABLE verifications RENAME TO verifications_v4")
+    conn.execute(create)
+    conn.execute("INSERT INTO verifications SELECT * FROM verifications_v4")
+    conn.execute("DROP TABLE verifications_v4")
+
+
+# Rows of a file beyond its main sheet (issue 13): table → columns taken from each row dict.
+EXTRA_TABLES: dict[str, tuple[str, ...]] = {
+    "benchmark_plan": ("task_id", "peers", "indicator_no", "indicator", "definition", "source", "measure_unit",
+                       "baseline", "target", "benchmark_value", "target_rank", "goal_level", "goal_text"),
+    "indicator_values": ("task_id", "indicator_no", "indicator", "measure_unit", "value", "benchmark_value", "rank",
+                         "rank_text"),
+    "recognitions": ("task_id", "stage", "level", "date", "evidence", "note"),
+}
+
+
+class Ledger:
+    """Read (and, for ingest/override, write) the ledger of one data folder."""
+
+    def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
+        self.data_dir = resolve_data_dir(data_dir)
+        self.path = self.data_dir / LEDGER_FILE
+        self.archive_dir = self.data_dir / ARCHIVE_DIR
+
+    def __repr__(self) -> str:
+        return f"Ledger({str(self.data_dir)!r})"
+
+    # ---------------------------------------------------------------- reading
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    @contextlib.contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection | None]:
+        if not self.exists():
+            yield None
+            return
+        self._recover_hot_journal()
+        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            # A writer killed inside the very first transaction leaves a file without tables: still empty.
+            schema = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'files'").fetchone()
+            yield conn if schema else None
+        finally:
+            conn.close()
+
+    def _recover_hot_journal(self) -> None:
+        """Roll back a transaction left by a killed writer, so read-only readers can open the ledger.
+
+        A writer killed mid-transaction leaves ``ledger.sqlite-journal``; SQLite rolls it back
+        on the next open, but a ``mode=ro`` connection cannot and fails with "attempt to write a
+        readonly database". A read-write connection that only reads performs the rollback
+        (SQLite takes its own locks; the journal is only "hot" when no writer holds it).
+        """
+        if not self.path.with_name(self.path.name + "-journal").exists():
+            return
+        with contextlib.suppress(sqlite3.Error):
+            conn = sqlite3.connect(self.path, timeout=30)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                conn.close()
+
+    def _query(self, sql: str, params: tuple[Any, ...], columns: list[str]) -> pd.DataFrame:
+        with self._reader() as conn:
+            if conn is None:
+                return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+            frame = pd.read_sql_query(sql, conn, params=params)
+        return frame.loc[:, columns]
+
+    def _has_column(self, table: str, column: str) -> bool:
+        with self._reader() as conn:
+            return conn is not None and any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
+
+    def submissions(self, quarter: str | None = None, include_superseded: bool = False) -> pd.DataFrame:
+        """Progress rows (lead and co-unit), current only unless ``include_superseded``."""
+        where, params = [], []
+        if quarter is not None:
+            where.append("s.quarter = ?")
+            params.append(normalize_quarter(quarter))
+        if not include_superseded:
+            where.append("s.superseded = 0")
+        phone = "f.phone" if self._has_column("files", "phone") else "NULL AS phone"
+        sql = (f"SELECT s.*, f.filename, {phone} FROM submissions s JOIN files f ON f.sha256 = s.file_sha256"
+               + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.quarter, s.task_id, s.role DESC,"
+               " s.unit, s.id")
+        frame = self._query(sql, tuple(params), SUBMISSION_COLUMNS)
+        frame["milestone_met"] = [None if pd.isna(v) else bool(v) for v in frame["milestone_met"]]
+        frame["milestone_met"] = frame["milestone_met"].astype(object)
+        frame["superseded"] = frame["superseded"].astype(bool)
+        frame["actual_pct"] = pd.to_numeric(frame["actual_pct"]).astype("float64")
+        return frame
+
+    def plan(self) -> pd.DataFrame:
+        """The current yearly plan: one row per task and quarter planned."""
+        sql = ("SELECT p.*, f.filename FROM plan p JOIN files f ON f.sha256 = p.file_sha256 "
+               "WHERE p.superseded = 0 ORDER BY p.task_id, p.quarter")
+        frame = self._query(sql, (), PLAN_COLUMNS)
+        frame["planned_pct"] = pd.to_numeric(frame["planned_pct"]).astype("float64")
+        return frame
+
+    def verifications(self) -> pd.DataFrame:
+        """Every verification decision ever made (revoked ones too), oldest first."""
+        frame = self.query("SELECT * FROM verifications ORDER BY id", (), VERIFICATION_COLUMNS)
+        frame["revoked"] = frame["revoked"].astype(bool)
+        return frame
+
+    def task_decisions(self) -> dict[str, list[dict[str, Any]]]:
+        """Active (not revoked) decisions on task completions: task → decisions, oldest first."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        frame = self.verifications()
+        active = frame[(frame["kind"] == "task") & ~frame["revoked"]]
+        for row in active.to_dict(orient="records"):
+            out.setdefault(str(row["target"]), []).append({str(k): v for k, v in row.items()})
+        return out
+
+    def overrides(self, quarter: str | None = None, active_only: bool = False) -> pd.DataFrame:
+        """Every override ever made (revoked ones too, for the audit trail), oldest first."""
+        where, params = [], []
+        if quarter is not None:
+            where.append("quarter = ?")
+            params.append(normalize_quarter(quarter))
+        if active_only:
+            where.append("revoked = 0")
+        sql = "SELECT * FROM overrides" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        frame = self._query(sql, tuple(params), OVERRIDE_COLUMNS)
+        frame["revoked"] = frame["revoked"].astype(bool)
+        return frame
+
+    def files(self) -> pd.DataFrame:
+        """Every accepted file with where its verbatim copy is archived."""
+        frame = self._query("SELECT * FROM files ORDER BY ingested_at", (), FILE_COLUMNS[:-1])
+        frame["archive_path"] = [str(self.archive_path(s, e)) for s, e in zip(frame["sha256"], frame["ext"])]
+        return frame
+
+    def has_file(self, sha256: str) -> bool:
+        with self._reader() as conn:
+            if conn is None:
+                return False
+            return conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha256,)).fetchone() is not None
+
+    def current_filenames(self, kind: str, unit: str, period: str) -> list[str]:
+        """Names of the files whose rows are current for ``unit`` (``period``: a quarter, or a year for plans)."""
+        table, where = ("submissions", "s.quarter = ?") if kind == "progress" else ("plan", "s.quarter LIKE ?")
+        value = period if kind == "progress" else f"{period}Q%"
+        with self._reader() as conn:
+            if conn is None:
+                return []
+            rows = conn.execute(
+                f"SELECT DISTINCT f.filename FROM {table} s JOIN files f ON f.sha256 = s.file_sha256"
+                f" WHERE s.unit = ? AND {where} AND s.superseded = 0 ORDER BY f.filename", (unit, value)).fetchall()
+        return [r[0] for r in rows]
+
+    def current_contents(self, kind: str, unit: str, period: str) -> set[str]:
+        """Content fingerprints (``files.content_sha256``) of the files current for ``unit`` and ``period``."""
+        table, where = ("submissions", "s.quarter = ?") if kind == "progress" else ("plan", "s.quarter LIKE ?")
+        value = period if kind == "progress" else f"{period}Q%"
+        with self._reader() as conn:
+            if conn is None:
+                return set()
+            try:
+                rows = conn.execute(
+                    f"SELECT DISTINCT f.content_sha256 FROM {table} s JOIN files f ON f.sha256 = s.file_sha256"
+                    f" WHERE s.unit = ? AND {where} AND s.superseded = 0", (unit, value)).fetchall()
+            except sqlite3.OperationalError:  # a ledger older than schema 4 has no content fingerprints
+                return set()
+        return {r[0] for r in rows if r[0]}
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the logical content (current submissions, current plan, overrides).
+
+        Independent of row ids, timestamps of ingest and file order on disk, so two
+        ledgers built from the same files in the same order fingerprint alike.
+        """
+        digest = hashlib.sha256()
+        queries = [
+            ("submissions", "SELECT task_id, quarter, unit, role, actual_pct, milestone_met, self_status, progress,"
+             " problems, next_steps, coordination, reporter, report_date, file_sha256 FROM submissions"
+             " WHERE superseded = 0 ORDER BY quarter, task_id, unit, role"),
+            ("plan", "SELECT task_id, quarter, milestone, planned_pct, file_sha256 FROM plan WHERE superseded = 0"
+             " ORDER BY task_id, quarter"),
+            ("overrides", "SELECT task_id, quarter, light, reason, by, at, revoked FROM overrides ORDER BY id"),
+            ("verifications", "SELECT target, kind, quarter, decision, evidence, note, by, at, revoked"
+             " FROM verifications ORDER BY id"),
+            # The reports show the supervision loop too: a new 督办 item or a closed 协调事项 re-renders them.
+            ("duban", "SELECT * FROM duban ORDER BY rowid"),
+            ("duban_responses", "SELECT * FROM duban_responses ORDER BY rowid"),
+            ("coordination", "SELECT * FROM coordination ORDER BY rowid"),
+            ("coordination_mentions", "SELECT * FROM coordination_mentions ORDER BY rowid"),
+            # Schema 5: the benchmarks the reports show.
+            ("benchmark_plan", "SELECT task_id, year, " + ", ".join(EXTRA_TABLES["benchmark_plan"])
+             + ", file_sha256 FROM benchmark_plan WHERE superseded = 0 ORDER BY year, task_id, indicator_no"),
+            ("indicator_values", "SELECT quarter, " + ", ".join(EXTRA_TABLES["indicator_values"])
+             + ", file_sha256 FROM indicator_values WHERE superseded = 0 ORDER BY quarter, task_id, indicator_no"),
+            ("recognitions", "SELECT quarter, " + ", ".join(EXTRA_TABLES["recognitions"])
+             + ", file_sha256 FROM recognitions WHERE superseded = 0 ORDER BY quarter, task_id"),
+        ]
+        with self._reader() as conn:
+            for name, sql in queries:
+                try:
+                    rows = [] if conn is None else conn.execute(sql).fetchall()
+                except sqlite3.OperationalError:  # a schema-1 ledger has no supervision tables yet
+                    rows = []
+                digest.update(name.encode())
+                digest.update(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode())
+        return digest.hexdigest()
+
+    def data_as_of(self, quarter: str) -> str | None:
+        """Latest 填报日期 among the quarter's current submissions (ISO date), or ``None``."""
+        with self._reader() as conn:
+            if conn is None:
+                return None
+            row = conn.execute("SELECT MAX(report_date) FROM submissions WHERE quarter = ? AND superseded = 0",
+                               (normalize_quarter(quarter),)).fetchone()
+        return row[0] if row and row[0] else None
+
+    def schema_version(self) -> str | None:
+        """The ledger's recorded schema version (``None`` for no ledger)."""
+        with self._reader() as conn:
+            if conn is None:
+                return None
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return None if row is None else str(row[0])
+
+    def query(self, sql: str, params: tuple[Any, ...], columns: list[str]) -> pd.DataFrame:
+        """Read-only query for the supervision modules; a table a schema-1 ledger lacks reads as empty."""
+        try:
+            return self._query(sql, params, columns)
+        except (sqlite3.OperationalError, pd.errors.DatabaseError) as exc:
+            if "no such table" not in str(exc):
+                raise
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+    def archive_path(self, sha256: str, ext: str) -> Path:
+        return self.archive_dir / f"{sha256}.{ext}"
+
+    # ---------------------------------------------------------------- writing
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Exclusive advisory lock on the data folder: writers never interleave."""
+        with folder_lock(self.data_dir):
+            remove_stale_parts(self.archive_dir)  # left by a writer killed mid-copy
+            yield
+
+    @contextlib.contextmanager
+    def _writer(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction; committed on success, rolled back on any error."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                # The schema only ever adds tables and columns, so this is the whole migration.
+                for table, columns in ADDED_COLUMNS.items():
+                    present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+                    for column, sql_type in columns.items():
+                        if column not in present:
+                            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+                _widen_verification_kinds(conn)
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                             (SCHEMA_VERSION,))
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.close()
+
+    def write_archive(self, sha256: str, ext: str, data: bytes) -> Path:
+        """Store the verbatim bytes once; a present, intact copy is left alone (idempotent)."""
+        target = self.archive_path(sha256, ext)
+        if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == sha256:
+            return target
+        return atomic_write(target, data)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """The lock plus one whole-or-nothing transaction, for the supervision modules' writes."""
+        with self.lock(), self._writer() as conn:
+            yield conn
+
+    def add_file(self, record: dict[str, Any], data: bytes, rows: list[dict[str, Any]], *,
+                 new_version: bool = True, extra: dict[str, list[dict[str, Any]]] | None = None) -> bool:
+        """Archive and record one validated file in one transaction; ``False`` if already there.
+
+        Caller holds :meth:`lock`. ``record`` has the ``files`` columns; ``rows`` are
+        submission rows (kind ``progress``) or plan rows (kind ``plan``). With ``new_version``
+        false (an unchanged re-save) the file is archived and listed but its rows are not recorded.
+        ``extra`` maps a table of :data:`EXTRA_TABLES` to the rows of the form's other sheet
+        (a plan's 对标计划, a progress form's 指标进展); they supersede the unit's earlier rows of the
+        same year (``benchmark_plan``) or quarter like the main rows.
+        """
+        if self.has_file(record["sha256"]):
+            return False
+        crash_point("ledger.before_archive")
+        archived_before = self.archive_path(record["sha256"], record["ext"]).is_file()
+        archive = self.write_archive(record["sha256"], record["ext"], data)
+        crash_point("ledger.after_archive")
+        try:
+            return self._record_file(record, rows, len(data), new_version, extra or {})
+        except BaseException:
+            # The transaction rolled back: a copy this call archived must not outlive it.
+            # (A kill between the two steps leaves one; the rerun adopts it, see reliability.md.)
+            if not archived_before:
+                archive.unlink(missing_ok=True)
+            raise
+
+    def add_archived(self, sha256: str, ext: str, data: bytes, record: Callable[[sqlite3.Connection], None]) -> None:
+        """Archive ``data`` verbatim, then run ``record`` in one transaction (caller holds :meth:`lock`).
+
+        Whole or nothing like :meth:`add_file`: if ``record`` raises, the transaction rolls back and
+        a copy this call archived is removed.
+        """
+        crash_point("ledger.before_archive")
+        archived_before = self.archive_path(sha256, ext).is_file()
+        archive = self.write_archive(sha256, ext, data)
+        crash_point("ledger.after_archive")
+        try:
+            with self._writer() as conn:
+                record(conn)
+                crash_point("ledger.before_commit")
+            crash_point("ledger.after_commit")
+        except BaseException:
+            if not archived_before:
+                archive.unlink(missing_ok=True)
+            raise
+
+    def _record_file(self, record: dict[str, Any], rows: list[dict[str, Any]], size: int,
+                     new_version: bool = True, extra: dict[str, list[dict[str, Any]]] | None = None) -> bool:
+        stamp = now_iso()
+        with self._writer() as conn:
+            if conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (record["sha256"],)).fetchone():
+                return False
+            conn.execute(
+                "INSERT INTO files (sha256, filename, ext, kind, unit, quarter, year, form_version, source_format,"
+                " rows, size, demo, ingested_at, phone, content_sha256)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (record["sha256"], record["filename"], record["ext"], record["kind"], record["unit"],
+                 record.get("quarter"), record["year"], record.get("form_version"), record["source_format"],
+                 len(rows), size, int(bool(record.get("demo"))), stamp, record.get("phone"),
+                 record.get("content_sha256")))
+            if new_version and record["kind"] == "progress":
+                conn.execute("UPDATE submissions SET superseded = 1 WHERE unit = ? AND quarter = ? AND superseded = 0",
+                             (record["unit"], record["quarter"]))
+                conn.executemany(
+                    "INSERT INTO submissions (file_sha256, sheet, excel_row, task_id, quarter, unit, role, actual_pct,"
+                    " milestone_met, self_status, progress, problems, next_steps, coordination, reporter,"
+                    " report_date, normalizations, ingested_at) VALUES"
+                    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(record["sha256"], r["sheet"], r["excel_row"], r["task_id"], record["quarter"], record["unit"],
+                      r["role"], r.get("actual_pct"),
+                      None if r.get("milestone_met") is None else int(r["milestone_met"]),
+                      r.get("self_status"), r.get("progress"), r.get("problems"), r.get("next_steps"),
+                      r.get("coordination"), r.get("reporter"), r.get("report_date"),
+                      "；".join(r.get("normalizations") or []) or None, stamp) for r in rows])
+            elif new_version:
+                conn.execute("UPDATE plan SET superseded = 1 WHERE unit = ? AND superseded = 0 AND quarter LIKE ?",
+                             (record["unit"], f"{record['year']}Q%"))
+                conn.executemany(
+                    "INSERT INTO plan (file_sha256, sheet, excel_row, task_id, quarter, unit, milestone, planned_pct,"
+                    " reporter, report_date, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(record["sha256"], r["sheet"], r["excel_row"], r["task_id"], r["quarter"], record["unit"],
+                      r["milestone"], r["planned_pct"], r.get("reporter"), r.get("report_date"), stamp)
+                     for r in rows])
+            if new_version:
+                self._record_extra(conn, record, extra or {}, stamp)
+            crash_point("ledger.before_commit")
+        crash_point("ledger.after_commit")
+        return True
+
+    @staticmethod
+    def _record_extra(conn: sqlite3.Connection, record: dict[str, Any], extra: dict[str, list[dict[str, Any]]],
+                      stamp: str) -> None:
+        """Supersede the unit's rows of the file's period in the benchmark tables, insert the new ones.
+
+        A table absent from ``extra`` (a CSV has no second sheet) keeps its current rows.
+        """
+        tables = ("benchmark_plan",) if record["kind"] == "plan" else ("indicator_values", "recognitions")
+        unknown = set(extra) - set(tables)
+        if unknown:
+            raise ValueError(f"rows for {sorted(unknown)} in a {record['kind']} file")
+        period_column, period = ("year", record["year"]) if record["kind"] == "plan" else ("quarter",
+                                                                                           record["quarter"])
+        for table in (t for t in tables if t in extra):
+            conn.execute(f"UPDATE {table} SET superseded = 1 WHERE unit = ? AND {period_column} = ?"
+                         " AND superseded = 0", (record["unit"], period))
+            columns = EXTRA_TABLES[table]
+            names = ("file_sha256", "sheet", "excel_row", period_column, "unit", *columns, "ingested_at")
+            conn.executemany(
+                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                [(record["sha256"], r["sheet"], r["excel_row"], period, record["unit"],
+                  *(r.get(c) for c in columns), stamp) for r in extra.get(table, [])])
+
+    def add_override(self, task_id: str, quarter: str, light: str, reason: str, by: str,
+                     known_tasks: set[str] | None = None) -> int:
+        """Record an override; an active override of the same task and quarter is revoked (kept)."""
+        quarter = normalize_quarter(quarter)
+        if light not in OVERRIDE_LIGHTS:
+            raise LedgerError(f"灯号“{light}”无效，可选：{'、'.join(OVERRIDE_LIGHTS)}")
+        if not reason or len(reason.strip()) < 4:
+            raise LedgerError("调整灯号必须写明理由（至少 4 个字）")
+        if not by or not by.strip():
+            raise LedgerError("调整灯号必须写明调整人")
+        if known_tasks is not None and task_id not in known_tasks:
+            raise LedgerError(f"任务编号“{task_id}”不在任务清单中")
+        stamp = now_iso()
+        with self.lock(), self._writer() as conn:
+            conn.execute("UPDATE overrides SET revoked = 1, revoked_at = ?, revoked_by = ?, revoke_reason = ?"
+                         " WHERE task_id = ? AND quarter = ? AND revoked = 0",
+                         (stamp, by.strip(), "被新的调整取代", task_id, quarter))
+            cursor = conn.execute("INSERT INTO overrides (task_id, quarter, light, reason, by, at)"
+                                  " VALUES (?, ?, ?, ?, ?, ?)", (task_id, quarter, light, reason.strip(),
+                                                                 by.strip(), stamp))
+            return int(cursor.lastrowid or 0)
+
+    def revoke_override(self, task_id: str, quarter: str, by: str, reason: str = "撤销调整") -> int:
+        """Revoke the active override of a task and quarter; returns how many were revoked."""
+        quarter = normalize_quarter(quarter)
+        if not self.exists():
+            raise LedgerError(f"{task_id} 在 {quarter} 没有生效的灯号调整")
+        with self.lock(), self._writer() as conn:
+            cursor = conn.execute("UPDATE overrides SET revoked = 1, revoked_at = ?, revoked_by = ?, revoke_reason = ?"
+                                  " WHERE task_id = ? AND quarter = ? AND revoked = 0",
+                                  (now_iso(), by.strip(), reason.strip(), task_id, quarter))
+            if cursor.rowcount == 0:
+                raise LedgerError(f"{task_id} 在 {quarter} 没有生效的灯号调整")
+            return cursor.rowcount

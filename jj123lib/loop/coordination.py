@@ -1,0 +1,152 @@
+"""The register of 协调事项: what units asked their leaders to coordinate, kept until settled.
+
+Each non-empty 需协调事项 in a current submission (lead or co-unit) becomes an item
+``XT-<quarter>-<nnn>`` with its task, unit, leader, text and the quarter raised. The same
+request repeated in a later quarter — same task, same unit, normalised text similarity
+(``difflib`` ratio) ≥ ``coordination.same_item_min_ratio`` — is recorded as a mention of the
+open item, not a new item. Items stay open until the office marks them 已协调 or 已解决 with
+a reference (e.g. a 会议纪要 number). ``sync`` is idempotent and runs in one transaction.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import unicodedata
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from jj123lib.core.clock import china_now_iso
+from jj123lib.core.exceptions import LedgerError
+from jj123lib.domain.quarters import normalize_quarter, parse_quarter
+from jj123lib.domain.rules import load_rules, loop_rules
+from jj123lib.domain.tasks import load_tasks
+from jj123lib.domain.tiers import task_order
+from jj123lib.ledger.events import check_by, record_event
+from jj123lib.ledger.store import Ledger
+
+__all__ = ["CLOSED_STATUSES", "normalize_text", "similarity", "sync", "close", "register", "REGISTER_COLUMNS"]
+
+CLOSED_STATUSES = ("已协调", "已解决")
+REGISTER_COLUMNS = ["id", "task_id", "unit", "leader", "text", "latest_text", "quarter_raised", "last_quarter",
+                    "quarters_open", "status", "ref", "closed_by", "closed_at"]
+_NOTHING = {"", "无", "暂无", "没有", "无需协调", "暂无需协调事项", "无需协调事项", "/", "-", "—"}
+_PUNCT = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, no spaces or punctuation: two spellings of one request compare equal."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, normalize_text(a), normalize_text(b), autojunk=False).ratio()
+
+
+def _is_request(text: Any) -> bool:
+    return isinstance(text, str) and normalize_text(text) not in {normalize_text(n) for n in _NOTHING}
+
+
+def _quarter_index(quarter: str) -> int:
+    year, q = parse_quarter(quarter)
+    return year * 4 + q
+
+
+def sync(data_dir: str | os.PathLike[str] | Ledger | None = None, *, by: str,
+         tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None,
+         now: datetime | None = None, quarter: str | None = None) -> list[str]:
+    """Bring the register up to date with the ledger's submissions (of quarters up to ``quarter``,
+    default all); returns the new item IDs."""
+    by = check_by(by)
+    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    table = load_tasks() if tasks is None else tasks
+    threshold = float(loop_rules(load_rules() if rules is None else rules, "coordination")["same_item_min_ratio"])
+    leaders = dict(zip(table["task_id"], table["leader"]))
+    subs = ledger.submissions()
+    upto = None if quarter is None else _quarter_index(normalize_quarter(quarter))
+    requests = [(r["quarter"], r["task_id"], r["unit"], r["coordination"].strip())
+                for r in subs.to_dict(orient="records") if _is_request(r["coordination"])
+                and (upto is None or _quarter_index(str(r["quarter"])) <= upto)]
+    requests.sort(key=lambda r: (_quarter_index(r[0]), task_order(r[1]), r[2]))
+    created: list[str] = []
+    stamp = china_now_iso(now)
+    with ledger.transaction() as conn:
+        for quarter, task_id, unit, text in requests:
+            items = conn.execute("SELECT i.id, i.status, m.quarter, m.text FROM coordination i JOIN"
+                                 " coordination_mentions m ON m.item_id = i.id WHERE i.task_id = ? AND i.unit = ?"
+                                 " ORDER BY i.id, m.quarter", (task_id, unit)).fetchall()
+            if any(q == quarter and similarity(t, text) >= threshold for _, _, q, t in items):
+                continue  # already on record
+            latest: dict[str, tuple[str, str, str]] = {}
+            for item_id, status, q, t in items:
+                latest[item_id] = (status, q, t)
+            match = [(similarity(t, text), item_id) for item_id, (status, q, t) in latest.items()
+                     if status == "open" and q < quarter]
+            best = max(match, default=None)
+            if best is not None and best[0] >= threshold:
+                conn.execute("INSERT INTO coordination_mentions (item_id, quarter, text) VALUES (?, ?, ?)",
+                             (best[1], quarter, text))
+                conn.execute("UPDATE coordination SET last_quarter = ? WHERE id = ?", (quarter, best[1]))
+                record_event(conn, best[1], "repeat", f"{quarter} 再次提出", by, stamp)
+                continue
+            count = conn.execute("SELECT COUNT(*) FROM coordination WHERE quarter_raised = ?", (quarter,)).fetchone()[0]
+            item_id = f"XT-{quarter}-{count + 1:03d}"
+            conn.execute("INSERT INTO coordination (id, task_id, unit, leader, text, quarter_raised, last_quarter,"
+                         " status, by, at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+                         (item_id, task_id, unit, leaders.get(task_id, ""), text, quarter, quarter, by, stamp))
+            conn.execute("INSERT INTO coordination_mentions (item_id, quarter, text) VALUES (?, ?, ?)",
+                         (item_id, quarter, text))
+            record_event(conn, item_id, "raise", text, by, stamp)
+            created.append(item_id)
+    return created
+
+
+def close(item_id: str, status: str, ref: str, by: str,
+          data_dir: str | os.PathLike[str] | Ledger | None = None, now: datetime | None = None) -> None:
+    """Mark an item 已协调 or 已解决 with its reference (e.g. 会议纪要〔2026〕12号)."""
+    by = check_by(by)
+    item_id = item_id.strip().upper()
+    if status not in CLOSED_STATUSES:
+        raise LedgerError(f"状态应为 {'、'.join(CLOSED_STATUSES)}")
+    if not ref or not ref.strip():
+        raise LedgerError("办结须写明依据（--ref，如会议纪要编号）")
+    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    stamp = china_now_iso(now)
+    with ledger.transaction() as conn:
+        row = conn.execute("SELECT status FROM coordination WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise LedgerError(f"协调事项“{item_id}”不存在")
+        if row[0] != "open":
+            raise LedgerError(f"{item_id} 已于此前标记为{row[0]}")
+        conn.execute("UPDATE coordination SET status = ?, ref = ?, closed_by = ?, closed_at = ? WHERE id = ?",
+                     (status, ref.strip(), by, stamp, item_id))
+        record_event(conn, item_id, "close", f"{status}：{ref.strip()}", by, stamp)
+
+
+def register(data_dir: str | os.PathLike[str] | Ledger | None = None, *, quarter: str | None = None,
+             open_only: bool = False) -> pd.DataFrame:
+    """The register (items raised up to ``quarter``), with age in quarters: open items up to
+    ``quarter`` (default: the latest quarter on record), closed ones up to their last mention."""
+    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    columns = [c for c in REGISTER_COLUMNS if c not in ("latest_text", "quarters_open")]
+    frame = ledger.query("SELECT * FROM coordination ORDER BY quarter_raised, id", (), columns + ["by", "at"])
+    mentions = ledger.query("SELECT item_id, quarter, text FROM coordination_mentions ORDER BY quarter", (),
+                            ["item_id", "quarter", "text"])
+    latest = {r.item_id: r.text for r in mentions.itertuples(index=False)}
+    upto = normalize_quarter(quarter) if quarter else (max(mentions["quarter"]) if len(mentions) else None)
+    if upto is not None:
+        frame = frame[frame["quarter_raised"] <= upto]
+    if open_only:
+        frame = frame[frame["status"] == "open"]
+    frame = frame.reset_index(drop=True)
+    frame["latest_text"] = pd.Series([latest.get(i) for i in frame["id"]], dtype=object)
+    ages = []
+    for raised, last, status in zip(frame["quarter_raised"], frame["last_quarter"], frame["status"]):
+        end = upto if status == "open" and upto is not None else last
+        ages.append(_quarter_index(end) - _quarter_index(raised) + 1)
+    frame["quarters_open"] = pd.Series(ages, dtype="int64")
+    frame["status"] = frame["status"].replace({"open": "未办结"})
+    return frame.loc[:, REGISTER_COLUMNS]

@@ -1,0 +1,64 @@
+"""The quarter's supervision lists (催报, 督办, 待核实, 协调事项, 数据核查) as the reports show them."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from jj123lib.ledger.memo import Memo, content_key
+
+__all__ = ["Supervision", "load_supervision"]
+
+
+@dataclass
+class Supervision:
+    """The quarter's supervision lists, read (never written) from the ledger on the report's date."""
+
+    cuibao: pd.DataFrame  # deadlines.cuibao
+    duban: pd.DataFrame  # duban.duban_items: issued this quarter, or earlier and still open
+    awaiting: pd.DataFrame  # verification.awaiting: 待核实
+    coordination: pd.DataFrame  # coordination.register, open items with their age
+    flags: pd.DataFrame  # flags.find_flags
+
+    def for_leader(self, leader: str, task_ids: Iterable[str]) -> Supervision:
+        """Only the rows about one leader's tasks."""
+        tasks = set(task_ids)
+        return Supervision(
+            cuibao=self.cuibao[[bool(set(t) & tasks) for t in self.cuibao["tasks"]]],
+            duban=self.duban[self.duban["task_id"].isin(tasks)],
+            awaiting=self.awaiting[self.awaiting["leader"] == leader],
+            coordination=self.coordination[self.coordination["task_id"].isin(tasks)],
+            flags=self.flags[self.flags["task_id"].isin(tasks)])
+
+
+_MEMO: Memo[Supervision] = Memo(size=4)
+
+
+def load_supervision(quarter: str, data_dir: str, as_of: date, *, with_flags: bool = True) -> Supervision:
+    """The quarter's lists; ``with_flags=False`` leaves the 数据核查 flags empty (leader reports do not show them).
+
+    Built once per content (:mod:`jj123lib.ledger.memo`); each caller gets its own copy.
+    """
+    from jj123lib.ledger.store import Ledger
+
+    key = content_key(Ledger(data_dir), as_of, quarter, "flags" if with_flags else "")
+    return copy.deepcopy(_MEMO.get(key, lambda: _read(quarter, data_dir, as_of, with_flags)))
+
+
+def _read(quarter: str, data_dir: str, as_of: date, with_flags: bool) -> Supervision:
+    from jj123lib.loop.coordination import register
+    from jj123lib.loop.deadlines import cuibao
+    from jj123lib.loop.duban import duban_items
+    from jj123lib.loop.flags import FLAG_COLUMNS, find_flags
+    from jj123lib.loop.verification import awaiting
+
+    return Supervision(cuibao=cuibao(quarter, data_dir, as_of=as_of),
+                       duban=duban_items(quarter, data_dir, as_of=as_of),
+                       awaiting=awaiting(quarter, data_dir, as_of=as_of),
+                       coordination=register(data_dir, quarter=quarter, open_only=True),
+                       flags=find_flags(quarter, data_dir, as_of=as_of) if with_flags
+                       else pd.DataFrame(columns=FLAG_COLUMNS))

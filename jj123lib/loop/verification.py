@@ -1,0 +1,213 @@
+"""Verified 销号: the office closes a claimed completion only after checking the evidence.
+
+A task its lead unit reports 已完成 (and that meets the rules for it) is rated 待核实
+until verified here; a 督办事项 answered 已整改 waits as 待核实 too. ``verify`` closes
+it with evidence files archived verbatim under their SHA-256 (the ledger's archive),
+``reject`` sends it back with a reason, ``revoke`` withdraws a verification and keeps
+its row (``revoked=1``) for the audit trail. Every change names who and when (China time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from jj123lib.core.clock import china_now_iso, china_today
+from jj123lib.core.crashpoints import crash_point
+from jj123lib.core.exceptions import LedgerError
+from jj123lib.domain.quarters import normalize_quarter
+from jj123lib.ledger.events import check_by, record_event
+from jj123lib.ledger.store import VERIFICATION_COLUMNS, Ledger
+
+__all__ = ["VERIFICATION_COLUMNS", "Evidence", "task_decisions", "verify", "reject", "revoke", "verifications",
+           "awaiting"]
+
+DECISION_LABELS = {"verified": "核实销号", "rejected": "核实未通过"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One evidence file as archived: original name and SHA-256."""
+
+    filename: str
+    sha256: str
+    ext: str
+    size: int
+
+
+def _ledger(data_dir: str | os.PathLike[str] | Ledger | None) -> Ledger:
+    return data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+
+
+def verifications(data_dir: str | os.PathLike[str] | Ledger | None = None) -> pd.DataFrame:
+    """Every decision ever made (revoked ones too), oldest first."""
+    return _ledger(data_dir).verifications()
+
+
+def task_decisions(data_dir: str | os.PathLike[str] | Ledger | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Active (not revoked) decisions on task completions: task → decisions, oldest first."""
+    return _ledger(data_dir).task_decisions()
+
+
+def _kind(target: str) -> str:
+    if "@" in target:  # a recognition (已认定) reported in a quarter: N01@2026Q4
+        return "recognition"
+    return "duban" if target.upper().startswith("DB-") else "task"
+
+
+def _claim_state(ledger: Ledger, target: str, quarter: str, as_of: str | date | None) -> tuple[str, str]:
+    """``(kind, state)`` of what is being verified: the task's light, or the 督办事项's status."""
+    if _kind(target) == "duban":
+        row = ledger.query("SELECT status FROM duban WHERE id = ?", (target,), ["status"])
+        if row.empty:
+            raise LedgerError(f"督办事项“{target}”不存在")
+        return "duban", str(row["status"].iloc[0])
+    if _kind(target) == "recognition":
+        task_id, _, reported = target.partition("@")
+        if normalize_quarter(reported) != quarter:
+            raise LedgerError(f"{target} 与 --quarter {quarter} 不一致")
+        row = ledger.query("SELECT stage FROM recognitions WHERE task_id = ? AND quarter = ? AND superseded = 0",
+                           (task_id, quarter), ["stage"])
+        if row.empty:
+            raise LedgerError(f"{task_id} 在 {quarter} 没有填报认定情况")
+        return "recognition", "claimed" if row["stage"].iloc[0] == "已认定" else str(row["stage"].iloc[0])
+    from jj123lib.assess.ratings import rate_quarter
+
+    rated = rate_quarter(quarter, ledger, as_of=as_of).set_index("task_id")
+    if target not in rated.index:
+        raise LedgerError(f"任务编号“{target}”不在任务清单中")
+    return "task", str(rated.loc[target, "rule_light"])
+
+
+def _archive(ledger: Ledger, paths: list[str | os.PathLike[str]]) -> list[Evidence]:
+    out = []
+    for path in paths:
+        source = Path(path)
+        if not source.is_file():
+            raise LedgerError(f"佐证材料“{source}”不存在或不是文件")
+        data = source.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        ext = source.suffix.lstrip(".").lower() or "bin"
+        ledger.write_archive(sha, ext, data)
+        out.append(Evidence(source.name, sha, ext, len(data)))
+    return out
+
+
+def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quarter: str, decision: str,
+            evidence: list[str | os.PathLike[str]], note: str, by: str, as_of: str | date | None,
+            now: datetime | None) -> int:
+    ledger = _ledger(data_dir)
+    quarter = normalize_quarter(quarter)
+    by = check_by(by)
+    target = target.strip().upper()
+    if as_of is None and now is not None:
+        as_of = china_today(now)
+    kind, state = _claim_state(ledger, target, quarter, as_of)
+    wanted = ("claimed",) if kind == "duban" else ("claimed", "done")  # done: already verified, refused below
+    if state not in wanted:
+        what = {"duban": "督办事项尚未反馈“已整改”",
+                "recognition": f"本季度填报的认定阶段为“{state}”，不是“已认定”"}.get(
+            kind, "该任务本季度未自评已完成（或不满足销号条件）")
+        raise LedgerError(f"{target} 当前不是待核实状态：{what}")
+    files = _archive(ledger, evidence)
+    crash_point("supervision.after_archive")
+    stamp = china_now_iso(now)
+    with ledger.transaction() as conn:
+        for item in files:
+            conn.execute("INSERT OR IGNORE INTO evidence (sha256, filename, ext, size, by, at)"
+                         " VALUES (?, ?, ?, ?, ?, ?)",
+                         (item.sha256, item.filename, item.ext, item.size, by, stamp))
+        if kind in ("task", "recognition"):
+            active = conn.execute("SELECT decision FROM verifications WHERE target = ? AND kind = ?"
+                                  " AND quarter <= ? AND revoked = 0 ORDER BY id DESC LIMIT 1",
+                                  (target, kind, quarter)).fetchone()
+            if active is not None and active[0] == "verified":
+                raise LedgerError(f"{target} 已核实销号；如需更正，请先撤销（--revoke）")
+        else:
+            if conn.execute("SELECT status FROM duban WHERE id = ?", (target,)).fetchone()[0] != "claimed":
+                raise LedgerError(f"{target} 当前不是待核实状态")
+            conn.execute("UPDATE duban SET status = ? WHERE id = ?",
+                         ("closed" if decision == "verified" else "open", target))
+        payload = json.dumps([item.__dict__ for item in files], ensure_ascii=False)
+        cursor = conn.execute("INSERT INTO verifications (target, kind, quarter, decision, evidence, note, by, at)"
+                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (target, kind, quarter, decision, payload, note,
+                                                                   by, stamp))
+        record_event(conn, target, decision, note, by, stamp)
+        crash_point("supervision.before_commit")
+        return int(cursor.lastrowid or 0)
+
+
+def verify(target: str, quarter: str, evidence: list[str | os.PathLike[str]], by: str, note: str = "",
+           data_dir: str | os.PathLike[str] | Ledger | None = None, as_of: str | date | None = None,
+           now: datetime | None = None) -> int:
+    """Close (销号) a claimed completion or an answered 督办事项; at least one evidence file."""
+    if not evidence:
+        raise LedgerError("核实销号须附佐证材料（--evidence 文件）")
+    return _decide(data_dir, target, quarter, "verified", evidence, note.strip(), by, as_of, now)
+
+
+def reject(target: str, quarter: str, reason: str, by: str,
+           data_dir: str | os.PathLike[str] | Ledger | None = None,
+           evidence: list[str | os.PathLike[str]] | None = None, as_of: str | date | None = None,
+           now: datetime | None = None) -> int:
+    """Send a claim back (核实未通过) with the reason; the task is rated by its pace again."""
+    if not reason or len(reason.strip()) < 4:
+        raise LedgerError("退回须写明理由（--reason，至少 4 个字）")
+    return _decide(data_dir, target, quarter, "rejected", list(evidence or []), reason.strip(), by, as_of, now)
+
+
+def revoke(target: str, quarter: str, by: str, reason: str,
+           data_dir: str | os.PathLike[str] | Ledger | None = None, now: datetime | None = None) -> int:
+    """Withdraw the latest active decision on ``target`` in ``quarter``; the row is kept, marked revoked."""
+    ledger = _ledger(data_dir)
+    quarter, by, target = normalize_quarter(quarter), check_by(by), target.strip().upper()
+    if not reason or len(reason.strip()) < 4:
+        raise LedgerError("撤销核实须写明理由（--reason，至少 4 个字）")
+    stamp = china_now_iso(now)
+    with ledger.transaction() as conn:
+        row = conn.execute("SELECT id, kind, decision FROM verifications WHERE target = ? AND quarter = ?"
+                           " AND revoked = 0 ORDER BY id DESC LIMIT 1", (target, quarter)).fetchone()
+        if row is None:
+            raise LedgerError(f"{target} 在 {quarter} 没有可撤销的核实记录")
+        conn.execute("UPDATE verifications SET revoked = 1, revoked_at = ?, revoked_by = ?, revoke_reason = ?"
+                     " WHERE id = ?", (stamp, by, reason.strip(), row[0]))
+        if row[1] == "duban":  # back to waiting for the office's check
+            conn.execute("UPDATE duban SET status = 'claimed' WHERE id = ?", (target,))
+        record_event(conn, target, "revoke", reason.strip(), by, stamp)
+        return int(row[0])
+
+
+def awaiting(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None,
+             as_of: str | date | None = None) -> pd.DataFrame:
+    """What waits for the office's check: tasks rated 待核实 and 督办事项 answered 已整改."""
+    from jj123lib.assess.ratings import rate_quarter
+
+    ledger = _ledger(data_dir)
+    rated = rate_quarter(quarter, ledger, as_of=as_of)
+    rows = [{"target": r.task_id, "kind": "任务", "unit": r.lead_unit, "leader": r.leader,
+             "claimed_on": r.report_date, "detail": r.reason}
+            for r in rated[rated["light"] == "claimed"].itertuples(index=False)]
+    duban = ledger.query("SELECT d.id, d.unit, d.task_id, r.at, r.text FROM duban d JOIN duban_responses r"
+                         " ON r.duban_id = d.id WHERE d.status = 'claimed' AND r.id = (SELECT MAX(id) FROM"
+                         " duban_responses WHERE duban_id = d.id) ORDER BY d.id", (),
+                         ["id", "unit", "task_id", "at", "text"])
+    leaders = dict(zip(rated["task_id"], rated["leader"]))
+    rows += [{"target": r.id, "kind": "督办事项", "unit": r.unit, "leader": leaders.get(r.task_id),
+              "claimed_on": str(r.at)[:10], "detail": r.text} for r in duban.itertuples(index=False)]
+    from jj123lib.ledger.benchmarks import recognitions
+
+    # 已认定 reported this quarter and not verified now or in an earlier quarter.
+    stages = recognitions(ledger)
+    waiting = stages[(stages["quarter"] == normalize_quarter(quarter)) & (stages["stage"] == "已认定")
+                     & (stages["verified_target"] == "")]
+    rows += [{"target": f"{r['task_id']}@{r['quarter']}", "kind": "成效认定", "unit": r["unit_reporting"],
+              "leader": leaders.get(r["task_id"]), "claimed_on": r["date"], "detail": f"{r['level']}：{r['evidence']}"}
+             for r in waiting.to_dict(orient="records")]
+    return pd.DataFrame(rows, columns=["target", "kind", "unit", "leader", "claimed_on", "detail"])

@@ -1,0 +1,1 @@
+"""jj123's tests; the folders mirror jj123lib's."""

@@ -1,0 +1,93 @@
+"""督查室意见 files: the format, its checks (Chinese errors naming file and key), and the per-leader fingerprint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from tests.hostile import HOSTILE
+
+from jj123lib.domain.tasks import load_tasks
+from jj123lib.loop.opinions import (
+    LeaderOpinion,
+    OpinionsError,
+    leader_opinion,
+    load_opinions,
+    opinions_fingerprint,
+    opinions_path,
+)
+
+TASKS = load_tasks()
+CHEN_TASKS = list(TASKS.loc[TASKS["leader"] == "陈丽蓉", "task_id"])
+OTHER_TASK = str(TASKS.loc[TASKS["leader"] == "吴尊意", "task_id"].iloc[0])
+
+
+def _write(folder: Path, text: str, quarter: str = "2026Q3") -> Path:
+    path = opinions_path(folder, quarter)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_file_means_no_opinions(tmp_path) -> None:
+    assert load_opinions(tmp_path, "2026Q3") == {}
+    assert leader_opinion(tmp_path, "2026Q3", "陈丽蓉") is None
+    assert opinions_path(tmp_path, "2026q3") == tmp_path / "opinions" / "2026Q3.yaml"
+
+
+def test_format_overall_tasks_and_shorthand(tmp_path) -> None:
+    _write(tmp_path, f"陈丽蓉:\n  总体: |\n    第一行\n    第二行\n  任务:\n    {CHEN_TASKS[0].lower()}: 任务意见\n"
+                     "吴尊意: 只有总体意见\n陈进福:\n")
+    got = load_opinions(tmp_path, "2026Q3")
+    assert got["陈丽蓉"] == LeaderOpinion("陈丽蓉", "第一行\n第二行", {CHEN_TASKS[0]: "任务意见"})
+    assert got["吴尊意"] == LeaderOpinion("吴尊意", "只有总体意见", {})
+    assert "陈进福" not in got  # an empty entry is no opinion
+
+
+@pytest.mark.parametrize(("text", "key", "words"), [
+    ("张三: 意见\n", "张三", "不是任务表中的牵头市领导"),
+    ("陈丽蓉:\n  任务:\n    N99: 意见\n", "陈丽蓉 → 任务 → N99", "任务编号不在任务表中"),
+    (f"陈丽蓉:\n  任务:\n    {OTHER_TASK}: 意见\n", f"陈丽蓉 → 任务 → {OTHER_TASK}", "不是陈丽蓉牵头的任务"),
+    ("陈丽蓉:\n  意见: 文字\n", "陈丽蓉 → 意见", "未知的键"),
+    ("陈丽蓉:\n  总体: 12\n", "陈丽蓉 → 总体", "应为文字"),
+    ("陈丽蓉:\n  任务: 文字\n", "陈丽蓉 → 任务", "任务编号: 意见"),
+    ("陈丽蓉: 一\n陈丽蓉: 二\n", "", "重复"),
+    ("陈丽蓉: [一\n", "", "不是有效的 YAML"),
+    ("- 陈丽蓉\n", "", "键值对"),
+])
+def test_invalid_files_are_refused_naming_file_and_key(tmp_path, text: str, key: str, words: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(OpinionsError) as info:
+        load_opinions(tmp_path, "2026Q3")
+    message = str(info.value)
+    assert message.startswith("督查室意见文件无效：") and str(path) in message and words in message
+    assert info.value.key == key and (not key or f"“{key}”" in message)
+
+
+def test_hostile_text_is_kept_verbatim(tmp_path) -> None:
+    texts = {task_id: typed for task_id, (typed, _) in zip(CHEN_TASKS, HOSTILE[4:])}
+    overall = "\n".join(typed for typed, _ in HOSTILE[:4] + HOSTILE[-1:])
+    _write(tmp_path, yaml.safe_dump({"陈丽蓉": {"总体": overall, "任务": texts}}, allow_unicode=True))
+    opinion = leader_opinion(tmp_path, "2026Q3", "陈丽蓉")
+    assert opinion is not None and opinion.overall == overall and opinion.tasks == texts
+
+
+def test_fingerprint_concerns_only_the_leader(tmp_path) -> None:
+    def print_of(leader: str | None = "陈丽蓉", quarter: str = "2026Q3") -> bytes:
+        return opinions_fingerprint(tmp_path, quarter, leader)
+
+    assert print_of() == print_of(None) == b""  # no file: nothing
+    _write(tmp_path, "吴尊意: 意见\n")
+    assert print_of() == b"" and print_of("吴尊意") != b"" and print_of(None) == print_of("吴尊意")
+    _write(tmp_path, "吴尊意: 意见\n陈丽蓉: 她的意见\n")
+    hers = print_of()
+    assert "她的意见".encode() in hers and "吴尊意".encode() not in hers
+    _write(tmp_path, "陈丽蓉: 她的意见\n吴尊意: 改过的意见\n# 注释\n")  # his text, order and comments change
+    assert print_of() == hers and print_of(None) != hers
+    assert print_of(quarter="2026Q4") == b""  # another quarter's file
+    _write(tmp_path, "陈丽蓉: [坏\n")
+    broken = print_of()
+    assert broken.startswith(b"invalid\0") and broken == print_of("吴尊意")  # the whole file counts
+    _write(tmp_path, "陈丽蓉: [更坏\n")
+    assert print_of() != broken
