@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Any
 
 import msoffcrypto
-from tests.ledger_helpers import TASKS, filled_progress
 
 from jj123lib.core.cells import MAX_TEXT
 from jj123lib.intake.forms import PROGRESS_COLUMNS, PROGRESS_SHEET, header_columns, load_form
 from jj123lib.ledger.store import Ledger
+from tests.ledger_helpers import TASKS, filled_progress
 
 UNIT = "陈埭镇"  # leads N08, P15, P16, B22, B23 (rows 2–6); co-unit on B24 (row 7)
 QUARTER = "2026Q3"

@@ -20,13 +20,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from tests.hostile import FORMULA_STRINGS, HOSTILE
-from tests.ledger_helpers import TASKS, filled_plan
 from openpyxl import load_workbook
 
 from jj123lib.cli.main import main
 from jj123lib.intake.forms import PROGRESS_SHEET, build_progress_form, header_columns
 from jj123lib.ledger.store import Ledger
+from tests.hostile import FORMULA_STRINGS, HOSTILE
+from tests.ledger_helpers import TASKS, filled_plan
 
 LEADER = "陈英煌"
 SHOWN_FIELDS = ("工作进展", "存在问题", "下步计划", "需协调事项")

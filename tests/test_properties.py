@@ -12,7 +12,6 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.ledger_helpers import TASKS, filled_progress
 
 from jj123lib.assess.ratings import rate_task
 from jj123lib.domain.lights import ORDER as LIGHTS
@@ -20,6 +19,7 @@ from jj123lib.domain.rules import load_rules, rating_rules
 from jj123lib.intake.forms import STATUSES
 from jj123lib.intake.ingest import MAX_TEXT, ingest_files
 from jj123lib.ledger.store import Ledger
+from tests.ledger_helpers import TASKS, filled_progress
 
 RULES = rating_rules(load_rules())
 RANK = {light: i for i, light in enumerate(LIGHTS)}  # lower is better

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import test_batch_crash
-import test_batch_faults
-import test_crash_safety
 from tests.bad_inputs import CASES
+from tests.batch import test_batch_crash, test_batch_faults
 from tests.hostile import HOSTILE
+from tests.intake import test_crash_safety
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "reliability.md").read_text(encoding="utf-8")
 

@@ -8,7 +8,6 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from tests.benchmark_frames import frames, plan_row, stage_row, value_row
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +27,7 @@ from jj123lib.assess.signals import (
 )
 from jj123lib.core.exceptions import RulesError
 from jj123lib.domain import lights
+from tests.benchmark_frames import frames, plan_row, stage_row, value_row
 
 NAN = float("nan")
 def kinds(plan: Sequence[dict[str, Any]], values: Sequence[dict[str, Any]] = (), stages: Sequence[dict[str, Any]] = (),
@@ -248,9 +248,8 @@ def test_view_for_tasks_and_reasons() -> None:
 
 
 def test_load_view_without_benchmark_data_is_empty(tmp_path) -> None:
-    from ledger_helpers import record_plan
-
     from jj123lib.ledger.store import Ledger
+    from tests.ledger_helpers import record_plan
 
     ledger = Ledger(tmp_path / "data")
     record_plan(ledger, "公安局", {"N07": (20.0, 45.0, 70.0, 100.0)})  # a progress plan, no benchmark

@@ -6,7 +6,6 @@ import copy
 from pathlib import Path
 
 import pytest
-from tests.ledger_helpers import record_plan, record_progress
 
 from jj123lib.assess.ratings import (
     LEAGUE_COLUMNS,
@@ -22,6 +21,7 @@ from jj123lib.domain.lights import ORDER as LIGHTS
 from jj123lib.domain.rules import load_rules
 from jj123lib.domain.tasks import leaders, load_tasks
 from jj123lib.ledger.store import Ledger
+from tests.ledger_helpers import record_plan, record_progress
 
 POLICE = ("N07", "P13", "B19", "B20")  # all led by 公安局
 

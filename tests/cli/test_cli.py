@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.notice_variants import Style, write_notice
 
 from jj123lib.cli.main import main
 from jj123lib.domain.tasks import default_notice_path, load_tasks, write_tasks_csv
+from tests.notice_variants import Style, write_notice
 
 JJ123 = Path(sys.executable).with_name("jj123")
 

@@ -8,10 +8,10 @@ import stat
 from pathlib import Path
 
 import pandas as pd
-from tests.ledger_helpers import TASKS, filled_progress, snapshot
 
 from jj123lib.cli.main import main
 from jj123lib.intake.ingest import ingest_files
+from tests.ledger_helpers import TASKS, filled_progress, snapshot
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -9,12 +9,12 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from tests.benchmark_frames import frames, plan_row, value_row
-from tests.ledger_helpers import record_plan, record_progress
 
 from jj123lib.assess.signals import build_view
 from jj123lib.cli.main import main
 from jj123lib.ledger.store import Ledger
+from tests.benchmark_frames import frames, plan_row, value_row
+from tests.ledger_helpers import record_plan, record_progress
 
 POLICE = ("N07", "P13", "B19", "B20")
 FORMULA = "=HYPERLINK(\"http://evil\",\"点我\")"

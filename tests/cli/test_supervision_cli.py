@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-from tests.ledger_helpers import record_plan, record_progress
 
 from jj123lib.cli.main import main
 from jj123lib.ledger.store import Ledger
+from tests.ledger_helpers import record_plan, record_progress
 
 POLICE = ("N07", "P13", "B19", "B20")
 HOSTILE = "=HYPERLINK(\"http://evil\",\"点我\")<script>alert(1)</script>"

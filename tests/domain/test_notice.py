@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from tests.notice_variants import PAGE_NUMBER_FORMATS, Style, write_notice
 
 from jj123lib.core.exceptions import NoticeParseError
 from jj123lib.domain.notice import parse_notice, parse_notice_document
 from jj123lib.domain.tasks import default_notice_path, load_tasks
+from tests.notice_variants import PAGE_NUMBER_FORMATS, Style, write_notice
 
 NOTICE = default_notice_path().read_text(encoding="utf-8")
 OTHER_LEADERS = {
@@ -203,7 +203,8 @@ def test_page_numbers_anywhere_give_exactly_the_same_tasks(
 
 
 # The real notice with its page numbers, as a PDF copy gives them: pages 1–3 end inside an item.
-PDF_COPY = (Path(__file__).resolve().parents[1] / "fixtures" / "notice_2026_page_numbers.txt").read_text(encoding="utf-8")
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+PDF_COPY = (FIXTURES / "notice_2026_page_numbers.txt").read_text(encoding="utf-8")
 PAGE_LINE = re.compile(r"^- (\d) -$", re.MULTILINE)
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 PAGE_FORMS = {

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.bad_inputs import CASES, UNIT, Case
-from tests.ledger_helpers import filled_progress, snapshot
 
 from jj123lib.cli.main import main
 from jj123lib.intake.forms import PROGRESS_SHEET, load_form
 from jj123lib.ledger.store import Ledger
+from tests.bad_inputs import CASES, UNIT, Case
+from tests.ledger_helpers import filled_progress, snapshot
 
 BY_NAME = {case.name: case for case in CASES}
 

@@ -18,12 +18,12 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.ledger_helpers import filled_progress
 
 from jj123lib.cli.main import main
 from jj123lib.core.crashpoints import CRASH_ENV, CRASH_POINTS
 from jj123lib.intake.ingest import ingest_files
 from jj123lib.ledger.store import Ledger
+from tests.ledger_helpers import filled_progress
 
 JJ123 = [sys.executable, "-m", "jj123lib.cli.main"]
 PER_FILE = ("ledger.before_archive", "atomic.before_rename", "ledger.after_archive", "ledger.before_commit",

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.ledger_helpers import filled_plan, filled_progress
 
 from jj123lib.intake.ingest import ingest_files, parse_file
 from jj123lib.ledger.store import Ledger
+from tests.ledger_helpers import filled_plan, filled_progress
 
 UNIT = "住建局"
 UTF8, GBK = 76, 67  # LibreOffice's CSV filter character-set tokens

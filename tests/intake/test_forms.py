@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ledger_helpers import TASKS, filled_plan, lead_values
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -33,6 +32,7 @@ from jj123lib.intake.forms import (
     write_forms,
 )
 from jj123lib.intake.ingest import ingest_files
+from tests.ledger_helpers import TASKS, filled_plan, lead_values
 
 
 def test_progress_forms_for_every_unit(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from tests.ledger_helpers import TASKS
 from pypdf import PdfReader
 
 from jj123lib.domain.tasks import units
@@ -26,6 +25,7 @@ from jj123lib.intake.forms import (
     unit_tasks,
 )
 from jj123lib.intake.formspec import bench_plan_columns
+from tests.ledger_helpers import TASKS
 
 pytestmark = pytest.mark.slow
 
@@ -138,10 +138,9 @@ def test_the_benchmark_sheet_prints_one_page_wide(tmp_path: Path) -> None:
 
 
 def test_a_filled_form_resaved_by_libreoffice_keeps_its_print_setup_and_ingests(tmp_path: Path) -> None:
-    from ledger_helpers import filled_progress
-
     from jj123lib.intake.forms import load_form
     from jj123lib.intake.ingest import ingest_files
+    from tests.ledger_helpers import filled_progress
 
     filled = filled_progress(tmp_path / "filled", "住建局")
     out = tmp_path / "resaved"

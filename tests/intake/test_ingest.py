@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 
 import pytest
-from tests.ledger_helpers import TASKS, filled_plan, filled_progress, snapshot
 
 from jj123lib.cli.main import main
 from jj123lib.core.cells import parse_date
@@ -15,6 +14,7 @@ from jj123lib.core.datadir import mark_demo
 from jj123lib.intake.forms import PROGRESS_COLUMNS, PROGRESS_SHEET, header_columns, load_form
 from jj123lib.intake.ingest import ingest_files
 from jj123lib.ledger.store import Ledger
+from tests.ledger_helpers import TASKS, filled_plan, filled_progress, snapshot
 
 UNIT = "陈埭镇"  # leads N08, P15, P16, B22, B23; co-unit on B24
 
@@ -284,7 +284,7 @@ def test_plan_from_co_unit_rejected(tmp_path: Path) -> None:
 def test_latest_dated_version_wins_whatever_the_command_line_order(tmp_path: Path) -> None:
     from datetime import date
 
-    from ledger_helpers import filled_progress
+    from tests.ledger_helpers import filled_progress
 
     data = tmp_path / "data"
     unit = "商务局"

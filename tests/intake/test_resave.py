@@ -7,11 +7,11 @@ import subprocess
 import uuid
 from pathlib import Path
 
-from tests.ledger_helpers import filled_plan, filled_progress
 from openpyxl import load_workbook
 
 from jj123lib.intake.ingest import ingest_files
 from jj123lib.ledger.store import Ledger
+from tests.ledger_helpers import filled_plan, filled_progress
 
 UNIT = "住建局"
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.hostile import HOSTILE
 from openpyxl import load_workbook
 
 from jj123lib.cli.main import main
@@ -30,6 +29,7 @@ from jj123lib.ledger.store import Ledger
 from jj123lib.loop.duban import Trigger, duban_items, issue_duban
 from jj123lib.loop.verification import awaiting, verify
 from jj123lib.reports.views import _awaiting_html
+from tests.hostile import HOSTILE
 
 TODAY = date(2026, 10, 28)
 NOW = datetime(2026, 10, 28, 2, 0, tzinfo=UTC)  # 10:00 in China

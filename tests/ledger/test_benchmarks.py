@@ -13,7 +13,6 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from tests.ledger_helpers import TASKS, bench_values, fill_benchmarks, filled_plan, filled_progress
 from openpyxl import load_workbook
 
 from jj123lib.cli.main import main
@@ -41,6 +40,7 @@ from jj123lib.ledger.benchmarks import (
 )
 from jj123lib.ledger.store import SCHEMA_VERSION, Ledger
 from jj123lib.loop.verification import awaiting, revoke, verify
+from tests.ledger_helpers import TASKS, bench_values, fill_benchmarks, filled_plan, filled_progress
 
 UNIT = "商务局"  # leads N02 (全国), P04 (全省), B06 (重点突破)
 

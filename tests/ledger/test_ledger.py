@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from tests.ledger_helpers import record_plan, record_progress
 
 from jj123lib.ledger.store import Ledger
+from tests.ledger_helpers import record_plan, record_progress
 
 
 def test_empty_ledger_reads_without_creating_anything(tmp_path: Path) -> None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tests.ledger_helpers import filled_progress
-
 from jj123lib.cli.main import main
 from jj123lib.intake.forms import load_form
 from jj123lib.intake.formspec import CONTACT_PHONE_CELL, CONTACT_PHONE_SHEET
 from jj123lib.intake.ingest import ingest_files
 from jj123lib.ledger.store import SCHEMA_VERSION, Ledger
+from tests.ledger_helpers import filled_progress
 
 UNIT = "住建局"
 

@@ -6,12 +6,12 @@ import copy
 from pathlib import Path
 
 import pytest
-from tests.ledger_helpers import record_progress
 
 from jj123lib.core.exceptions import LedgerError
 from jj123lib.domain.rules import load_rules
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.coordination import close, register, similarity, sync
+from tests.ledger_helpers import record_progress
 
 LAND = "需自然资源局协调解决项目用地指标"
 

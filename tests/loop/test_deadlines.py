@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.ledger_helpers import record_plan, record_progress
 
 from jj123lib.assess.ratings import league_table, rate_quarter
 from jj123lib.core.exceptions import RulesError
@@ -15,6 +14,7 @@ from jj123lib.domain.quarters import plan_deadline, report_deadline
 from jj123lib.domain.rules import load_rules
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.deadlines import cuibao, unit_states
+from tests.ledger_helpers import record_plan, record_progress
 
 POLICE = ("N07", "P13", "B19", "B20")  # all led by 公安局, whose only tasks they are
 

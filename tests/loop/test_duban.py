@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.ledger_helpers import record_plan, record_progress
 
 from jj123lib.core.exceptions import LedgerError
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.duban import Trigger, duban_items, find_triggers, issue_duban, respond
+from tests.ledger_helpers import record_plan, record_progress
 
 POLICE = ("N07", "P13", "B19", "B20")
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from tests.ledger_helpers import record_plan, record_progress
-
 from jj123lib.assess.ratings import rate_quarter
 from jj123lib.domain.rules import load_rules
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.flags import find_flags, is_vague
+from tests.ledger_helpers import record_plan, record_progress
 
 POLICE = ("N07", "P13", "B19", "B20")
 AS_OF = "2026-10-20"

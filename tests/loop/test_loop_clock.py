@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from tests.ledger_helpers import record_plan, record_progress
-
 from jj123lib.cli.main import main
 from jj123lib.core.clock import as_of_moment, china_today
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.coordination import close, sync
 from jj123lib.loop.duban import Trigger, issue_duban, respond
 from jj123lib.loop.verification import reject, revoke, verify
+from tests.ledger_helpers import record_plan, record_progress
 
 T1 = datetime(2026, 10, 15, 1, 0, tzinfo=UTC)  # 09:00 in China
 T2 = datetime(2026, 10, 20, 6, 30, tzinfo=UTC)  # 14:30 in China

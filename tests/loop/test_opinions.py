@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.hostile import HOSTILE
 
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.loop.opinions import (
@@ -17,6 +16,7 @@ from jj123lib.loop.opinions import (
     opinions_fingerprint,
     opinions_path,
 )
+from tests.hostile import HOSTILE
 
 TASKS = load_tasks()
 CHEN_TASKS = list(TASKS.loc[TASKS["leader"] == "陈丽蓉", "task_id"])

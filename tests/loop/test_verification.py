@@ -7,7 +7,6 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from tests.ledger_helpers import record_plan, record_progress
 
 from jj123lib.assess.ratings import league_table, rate_quarter
 from jj123lib.core.exceptions import LedgerError
@@ -15,6 +14,7 @@ from jj123lib.domain.rules import load_rules
 from jj123lib.ledger.store import SCHEMA_VERSION, Ledger
 from jj123lib.loop.duban import Trigger, duban_items, issue_duban, respond
 from jj123lib.loop.verification import awaiting, reject, revoke, verifications, verify
+from tests.ledger_helpers import record_plan, record_progress
 
 POLICE = ("N07", "P13", "B19", "B20")
 AS_OF = "2026-10-20"

@@ -8,11 +8,11 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
-from tests.hostile import HOSTILE
 from hypothesis import given
 from hypothesis import strategies as st
 
 from jj123lib.render.svgchart import Line, LineChart, Note, Rule, Segment, StackedBarChart, figure_markup, nice_ticks
+from tests.hostile import HOSTILE
 
 ALLOWED_TAGS = {"svg", "title", "g", "text", "path", "circle", "rect"}
 NUMERIC_ATTRIBUTES = {"x", "y", "cx", "cy", "r", "width", "height", "font-size", "stroke-width"}

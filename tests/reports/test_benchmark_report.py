@@ -8,8 +8,6 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from tests.benchmark_frames import frames, plan_row, stage_row, value_row
-from tests.hostile import HOSTILE
 from markupsafe import escape
 
 from jj123lib.assess.signals import build_view, empty_view
@@ -26,6 +24,8 @@ from jj123lib.reports.benchmarks import (
     recognitions_won,
     standing_summary,
 )
+from tests.benchmark_frames import frames, plan_row, stage_row, value_row
+from tests.hostile import HOSTILE
 
 NAN = float("nan")
 _DATA_URI = re.compile(r"data:(image/[\w+]+);base64,[A-Za-z0-9+/=]+")

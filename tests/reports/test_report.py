@@ -162,9 +162,8 @@ def test_next_quarter_milestones_are_the_plan_rows(demo_data, quarter: str) -> N
 
 
 def test_opinions_shown_verbatim_and_escaped(leader_report) -> None:
-    from hostile import HOSTILE
-
     from jj123lib.loop.opinions import LeaderOpinion
+    from tests.hostile import HOSTILE
 
     tasks = list(leader_report.tasks["task_id"])
     overall = "\n".join(typed for typed, _ in HOSTILE[:6])
@@ -428,9 +427,9 @@ def test_supervision_loop_in_the_leader_report(loop_data) -> None:
 def test_hostile_opinions_file_reaches_the_report_as_text(loop_data) -> None:
     """A file the office writes (here in a copy of the demo folder) is shown as typed, never as markup."""
     import yaml
-    from hostile import HOSTILE
 
     from jj123lib.loop.opinions import opinions_path
+    from tests.hostile import HOSTILE
 
     tasks = list(load_tasks().query("leader == '陈丽蓉'")["task_id"])
     overall = "\n".join(typed for typed, _ in HOSTILE[:8])
