@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 JJ123 := $(VENV)/bin/jj123
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint lab bench clean
+.PHONY: install demo test lint lab perf clean
 
 install: $(STAMP)
 
@@ -27,8 +27,8 @@ demo: install
 	@echo "示例报告索引 / demo report index: $(CURDIR)/$(DEMO_OUT)/index.html"
 	@echo "年度考评 / year-end review: $(CURDIR)/reports/demo/$(DEMO_YEAR)/index.html"
 
-bench: install
-	$(PY) benchmarks/bench_batch.py
+perf: install
+	$(PY) perf/batch_speed.py
 
 test: install
 	@# One pytest worker per core (pytest-xdist): most tests wait on kernels, Chromium or LibreOffice.
@@ -36,7 +36,7 @@ test: install
 
 # ruff, then mypy (strict; files and settings in pyproject.toml).
 lint: install
-	$(VENV)/bin/ruff check jj123lib tests benchmarks
+	$(VENV)/bin/ruff check jj123lib tests perf
 	$(VENV)/bin/mypy
 
 # JupyterLab on the notebooks: no news popup (jupyter/jupyter_lab_config.json), notebooks trusted,

@@ -71,7 +71,7 @@ def test_rerun_skips_everything(demo_batch, demo_data, tmp_path) -> None:
     assert "生成 0 份，跳过（未变化）9 份，失败 0 份" in proc.stdout
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {r["status"] for r in manifest["reports"]} == {"skipped"}
-    # Nothing executed, exported or printed, and the index left as it was (timing is in benchmarks/).
+    # Nothing executed, exported or printed, and the index left as it was (timing is in perf/).
     assert {p: p.stat().st_mtime_ns for p in outputs} == outputs
     assert not any(path.exists() for path in stale)
 

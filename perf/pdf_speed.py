@@ -7,7 +7,7 @@ Playwright never downloads a browser here: it is pointed at the system Chromium 
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_pdf.py REPORT_FOLDER [--rounds 3]
+    .venv/bin/python perf/pdf_speed.py REPORT_FOLDER [--rounds 3]
 """
 
 from __future__ import annotations

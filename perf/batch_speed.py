@@ -12,7 +12,7 @@ rerun: it re-renders only the reports showing that unit's rows, the overview and
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_batch.py [--quarter 2026Q3] [--data-dir DIR] [--naive-reports N]
+    .venv/bin/python perf/batch_speed.py [--quarter 2026Q3] [--data-dir DIR] [--naive-reports N]
 
 Without ``--data-dir`` demo data is generated into a temporary folder. ``--naive-reports N``
 times only the first N reports of the naive loop and extrapolates (prints that it did).
