@@ -1,7 +1,8 @@
 """The office's clock: dates and times in China time (Asia/Shanghai), whatever the machine's time zone.
 
-Every date jj123 prints or judges by (生成日期, deadlines, “填报日期 after today”, who-and-when records)
-comes from here, and each function takes ``now`` so tests can inject the clock.
+The dates jj123 prints or judges by (生成日期, deadlines, “填报日期 after today”, the loop's who-and-when
+records) come from here, and each function takes ``now`` so tests can inject the clock. Not yet the
+ledger's ingest and override stamps: ``ledger.store.now_iso`` is still the machine's naive local time.
 """
 
 from __future__ import annotations
