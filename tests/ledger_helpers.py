@@ -52,7 +52,6 @@ def filled_progress(folder: Path, unit: str, quarter: str = "2026Q3", changes: d
         for row in range(2, sheet.max_row + 1):
             key = cast("tuple[str, int]",
                        (sheet.cell(row, where["任务编号"]).value, sheet.cell(row, where["指标序号"]).value))
-
             for label, value in indicators.get(key, {}).items():
                 sheet.cell(row, where[label]).value = value
     ws = wb[PROGRESS_SHEET]

@@ -234,7 +234,6 @@ def test_notebook_received_the_hostile_path_as_a_plain_value(run: dict[str, Any]
     for node in tree.body:
         assert isinstance(node, ast.Assign) and len(node.targets) == 1, ast.dump(node)
         assert isinstance(node.targets[0], ast.Name)
-
         assigned[node.targets[0].id] = ast.literal_eval(node.value)
     assert assigned == {"leader": LEADER, "quarter": "2026Q3", "data_dir": str(run["data"].resolve())}
     assert not (run["root"] / "PWNED").exists()

@@ -38,7 +38,6 @@ def _ledger(tmp_path: Path, q3: dict[str, dict[str, Any]], q2: dict[str, dict[st
 
 
 def _by_task(frame: pd.DataFrame) -> Any:  # Any: pandas-stubs types .loc's scalars too widely to compare
-
     return frame.set_index("task_id")
 
 

@@ -58,7 +58,6 @@ def test_demo_exercises_real_path(demo_data: DemoSummary) -> None:
     assert audit["revoked"].any() and (~audit["revoked"]).sum() == 1
     assert ledger.data_as_of("2026Q3").startswith("2026-10")  # type: ignore[union-attr]  # a quarter without data fails the test either way
     assert ledger.data_as_of("2026Q4").startswith("2027-01")  # type: ignore[union-attr]  # four quarters; Q4 is filed in January
-
     texts = ledger.submissions("2026Q3")["progress"]
     assert texts.nunique() > 30
 

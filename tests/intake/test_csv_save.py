@@ -69,7 +69,6 @@ def test_saved_csv_is_accepted_with_the_same_rows_as_the_form(saved: dict[str, P
     assert result.status == "accepted", result.message()
     assert result.parsed is not None and result.parsed.unit == UNIT
     assert isinstance(result.parsed, ParsedFile)
-
     period = "2026Q3" if kind == "progress" else "2026"
     assert (result.parsed.quarter if kind == "progress" else str(result.parsed.year)) == period
     message = result.message()

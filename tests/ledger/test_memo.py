@@ -38,7 +38,6 @@ def test_memo_builds_once_per_key_and_forgets_the_oldest() -> None:
 
     assert ([memo.get(k, lambda k=k: build(k)) for k in ("a", "a", "b", "a", "c", "b", "a")]  # type: ignore[misc]  # the default binds the loop variable
             == ["A", "A", "B", "A", "C", "B", "A"])
-
     # "b" was the oldest when "c" came; then "a" was when "b" came back.
     assert built == ["a", "b", "c", "b", "a"]
 

@@ -78,7 +78,6 @@ def test_workbook_is_formatted_for_reading(tmp_path: Path) -> None:
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws.sheet_properties.pageSetUpPr is not None
     assert ws.sheet_properties.pageSetUpPr.fitToPage
-
     # Every light label is a cell filled with that light's colour.
     by_label: dict[Any, str] = {v: k for k, v in LABELS.items()}
     for row in range(2, 8):

@@ -25,7 +25,6 @@ HEADINGS = ["本季度灯号与理由", "各市领导的灯号历史", "各牵�
 
 def _execute(tmp_path: Path) -> nbformat.NotebookNode:
     nb: nbformat.NotebookNode = nbformat.read(NOTEBOOK, as_version=4)  # type: ignore[no-untyped-call]  # no type hints
-
     client = NotebookClient(nb, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(ROOT / "notebooks")}})  # Lab's kernel cwd
     client.execute()

@@ -34,7 +34,6 @@ def test_committed_without_outputs_and_with_parameters_cell(name: str) -> None:
 
 def _check_clean(path: Path) -> nbformat.NotebookNode:
     nb: nbformat.NotebookNode = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]  # no type hints
-
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             assert output.output_type != "error", output

@@ -68,7 +68,6 @@ def test_explore(demo_data: DemoSummary, normalise: Callable[[str], str], snapsh
 
 def test_snapshots_hold_no_volatile_values(leader: LeaderReport, overview: OverviewReport,
                                            normalise: Callable[[str], str]) -> None:
-
     """What the normaliser takes out really is there before it, and gone after it."""
     html = leader.body_html() + overview.body_html()
     assert FINGERPRINT[:12] in html and "生成日期：2026-10-24" in html
