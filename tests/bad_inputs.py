@@ -458,7 +458,7 @@ CASES: list[Case] = [
          decision="reject: cannot be read; ask to remove the password"),
     Case("old_xls", "old Excel 97-2003 file", _old_xls, "reject", ("（.xls）格式", "另存为"), None,
          decision="reject: save as .xlsx"),
-    Case("directory", "a folder instead of a file", lambda f: (f / NAME).mkdir(parents=True) or f / NAME, "reject",
+    Case("directory", "a folder instead of a file", lambda f: (f / NAME).mkdir(parents=True) or f / NAME, "reject",  # type: ignore[func-returns-value]  # make the folder, then give its path
          ("是文件夹",), None, decision="reject"),
     # ---- the wrong form
     Case("last_quarters_form_renamed", "a form for the wrong quarter", lambda f: _renamed_copy(f, "2026Q2", NAME),

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.batch.run import BatchResult
+    from jj123lib.demo.generate import DemoSummary
+
 
 @pytest.fixture(scope="session")
-def demo_data(tmp_path_factory: pytest.TempPathFactory):
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> DemoSummary:
     """One demo dataset for the whole session (built through the real ingest path, a few seconds)."""
     from jj123lib.demo.generate import generate_demo
 
@@ -17,7 +22,7 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
-def demo_batch(demo_data, tmp_path_factory: pytest.TempPathFactory):
+def demo_batch(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> BatchResult:
     """One full `jj123 batch` run (8 leader reports + overview, HTML and PDF) on the demo data."""
     from jj123lib.batch.run import run_batch
 

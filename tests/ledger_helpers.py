@@ -6,7 +6,7 @@ import hashlib
 import io
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -50,14 +50,15 @@ def filled_progress(folder: Path, unit: str, quarter: str = "2026Q3", changes: d
         sheet = wb[INDICATOR_SHEET]
         where = header_columns(sheet)
         for row in range(2, sheet.max_row + 1):
-            key = (sheet.cell(row, where["任务编号"]).value, sheet.cell(row, where["指标序号"]).value)
+            key = cast("tuple[str, int]",
+                       (sheet.cell(row, where["任务编号"]).value, sheet.cell(row, where["指标序号"]).value))
             for label, value in indicators.get(key, {}).items():
                 sheet.cell(row, where[label]).value = value
     ws = wb[PROGRESS_SHEET]
     cols = header_columns(ws)
     leads = dict(zip(TASKS["task_id"], TASKS["lead_unit"]))
     for row in range(2, ws.max_row + 1):
-        task_id = ws.cell(row, cols["任务编号"]).value
+        task_id = cast(str, ws.cell(row, cols["任务编号"]).value)
         if leads[task_id] == unit:
             values = lead_values(task_id)
         elif co_notes:
@@ -100,7 +101,7 @@ def filled_plan(folder: Path, unit: str, pcts: tuple[float, ...] = PLAN_PCTS,
     ws = wb[PLAN_SHEET]
     cols = header_columns(ws)
     for row in range(2, ws.max_row + 1):
-        task_id = ws.cell(row, cols["任务编号"]).value
+        task_id = cast(str, ws.cell(row, cols["任务编号"]).value)
         values: dict[str, Any] = {"填报人": "陈志强", "填报日期": "2026-01-20"}
         for q in range(1, 5):
             m_label, p_label = plan_quarter_columns(q)

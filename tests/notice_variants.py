@@ -88,7 +88,7 @@ def write_notice(tasks: pd.DataFrame, style: Style) -> tuple[str, pd.DataFrame]:
         for row in expected[expected["tier"] == tier].itertuples(index=False):
             half = rng.random() < style.half_width_probability
             open_, close, colon = ("(", ")", ":") if half else ("（", "）", "：")
-            annotation = f"{open_}牵头市领导{colon}{row.leader}，责任单位{colon}{'、'.join(row.units)}{close}"
+            annotation = f"{open_}牵头市领导{colon}{row.leader}，责任单位{colon}{'、'.join(row.units)}{close}"  # type: ignore[arg-type]  # pandas-stubs: itertuples' fields are scalars
             source_lines.append(len(lines) + 1)
             lines += _wrap(f"{row.seq}. {row.title}。{annotation}", rng, style) + [""]
     lines += footer.splitlines()

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
@@ -15,6 +16,9 @@ import jj123lib
 from jj123lib.assess import ratings
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.domain.lights import LABELS, ORDER
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
 ROOT = Path(__file__).resolve().parent.parent
 API_DOC = ROOT / "docs" / "api.md"
@@ -34,7 +38,7 @@ def test_import_is_cheap_and_api_is_exported() -> None:
         assert name in jj123lib.__all__ and getattr(jj123lib, name).__doc__
 
 
-def test_rate_quarter_columns_order_and_light_categorical(demo_data) -> None:
+def test_rate_quarter_columns_order_and_light_categorical(demo_data: DemoSummary) -> None:
     rated = jj123lib.rate_quarter("2026q3", demo_data.data_dir)
     assert list(rated.columns) == COLUMNS
     expected = ratings.rate_quarter("2026Q3", demo_data.data_dir)
@@ -48,14 +52,14 @@ def test_rate_quarter_columns_order_and_light_categorical(demo_data) -> None:
     assert (rated["light"].map(LABELS) == rated["light_label"]).all()
 
 
-def test_every_light_counted_even_when_absent(demo_data) -> None:
+def test_every_light_counted_even_when_absent(demo_data: DemoSummary) -> None:
     rated = jj123lib.rate_quarter("2026Q3", demo_data.data_dir)
     only_green = rated[rated["light"] == "green"]
     counts = only_green["light"].value_counts()
     assert set(counts.index) == set(ORDER) and counts["red"] == 0 and counts["green"] == len(only_green)
 
 
-def test_rating_history_is_every_quarter_with_data(demo_data) -> None:
+def test_rating_history_is_every_quarter_with_data(demo_data: DemoSummary) -> None:
     history = jj123lib.rating_history(demo_data.data_dir)
     assert list(history.columns) == COLUMNS
     quarters = sorted(set(jj123lib.Ledger(demo_data.data_dir).submissions()["quarter"]))
@@ -66,7 +70,7 @@ def test_rating_history_is_every_quarter_with_data(demo_data) -> None:
     pd.testing.assert_frame_equal(last, jj123lib.rate_quarter(quarters[-1], demo_data.data_dir))
 
 
-def test_league_history_matches_each_quarters_league(demo_data) -> None:
+def test_league_history_matches_each_quarters_league(demo_data: DemoSummary) -> None:
     league = jj123lib.league_history(demo_data.data_dir)
     for quarter, part in league.groupby("quarter"):
         table = ratings.league_table(str(quarter), demo_data.data_dir)
@@ -76,7 +80,7 @@ def test_league_history_matches_each_quarters_league(demo_data) -> None:
     assert set(wide.index) == set(jj123lib.leaders()) and wide.notna().all().all()
 
 
-def test_report_view_models(demo_data) -> None:
+def test_report_view_models(demo_data: DemoSummary) -> None:
     leader = jj123lib.leaders()[0]
     report = jj123lib.leader_report(leader, "2026Q3", demo_data.data_dir)
     assert report.leader == leader and set(report.tasks["leader"]) == {leader}
@@ -100,7 +104,8 @@ def test_missing_data_folder_error_names_the_absolute_path(tmp_path: Path, monke
 
 
 @pytest.mark.parametrize("index", range(len(_examples())))
-def test_docs_api_example_runs(index: int, demo_data, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_docs_api_example_runs(index: int, demo_data: DemoSummary, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JJ123_DATA_DIR", str(demo_data.data_dir))
     monkeypatch.chdir(tmp_path)  # examples that write files write them here
     exec(compile(_examples()[index], f"docs/api.md example {index + 1}", "exec"), {"__name__": "__doc_example__"})
@@ -113,7 +118,8 @@ def test_docs_examples_cover_the_api() -> None:
         assert name in text
 
 
-def test_doc_chart_example_writes_a_png(demo_data, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_doc_chart_example_writes_a_png(demo_data: DemoSummary, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JJ123_DATA_DIR", str(demo_data.data_dir))
     monkeypatch.chdir(tmp_path)
     for example in _examples():

@@ -18,6 +18,7 @@ import subprocess
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from openpyxl import load_workbook
@@ -39,7 +40,7 @@ def _slots() -> list[tuple[str, str, str]]:
     return [(t, u, f) for f in SHOWN_FIELDS for t, u in zip(mine["task_id"], mine["lead_unit"])]
 
 
-def _fill(folder: Path, data: Path) -> dict[tuple[str, str], str]:
+def _fill(folder: Path, data: Path) -> tuple[dict[tuple[str, str], str], list[Path]]:
     """Forms with every hostile string in a shown cell (formula strings first in their cells)."""
     slots = _slots()
     cells: dict[tuple[str, str], list[str]] = {}
@@ -54,10 +55,10 @@ def _fill(folder: Path, data: Path) -> dict[tuple[str, str], str]:
         ws = wb[PROGRESS_SHEET]
         cols = header_columns(ws)
         for row in range(2, ws.max_row + 1):
-            task_id = ws.cell(row, cols["任务编号"]).value
+            task_id = cast(str, ws.cell(row, cols["任务编号"]).value)
             if TASKS.set_index("task_id").loc[task_id, "lead_unit"] != unit:
                 continue
-            values = {"实际累计进度(%)": 40, "节点目标是否完成": "是", "自评状态": "欠进度",
+            values: dict[str, Any] = {"实际累计进度(%)": 40, "节点目标是否完成": "是", "自评状态": "欠进度",
                       "工作进展": "\n".join(t for t, _ in HOSTILE[4:9]), "存在问题": "无", "下步计划": "待定",
                       "需协调事项": "无", "填报人": "<b>pwn0</b>", "填报日期": "2026-10-08"}
             for label in SHOWN_FIELDS:
@@ -75,7 +76,7 @@ def _fill(folder: Path, data: Path) -> dict[tuple[str, str], str]:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("hostile")
     # a data folder whose very name would break out of a naively quoted notebook parameter
     data = root / "data'\"; __import__('os').system('touch PWNED') #"
@@ -116,11 +117,11 @@ def _dom(path: Path) -> _Dom:
     return parser
 
 
-def _reports(run: dict) -> list[Path]:
+def _reports(run: dict[str, Any]) -> list[Path]:
     return [run["out"] / f"{SLUG}.html", run["out"] / "overview.html", run["out"] / "index.html"]
 
 
-def test_ledger_keeps_text_as_typed(run: dict) -> None:
+def test_ledger_keeps_text_as_typed(run: dict[str, Any]) -> None:
     sub = Ledger(run["data"]).submissions("2026Q3").set_index("task_id")
     columns = {"工作进展": "progress", "存在问题": "problems", "下步计划": "next_steps", "需协调事项": "coordination"}
     for (task_id, label), typed in run["cells"].items():
@@ -131,7 +132,7 @@ def test_ledger_keeps_text_as_typed(run: dict) -> None:
     assert not (run["root"] / "PWNED").exists() and not Path("PWNED").exists()
 
 
-def test_html_shows_every_string_verbatim(run: dict) -> None:
+def test_html_shows_every_string_verbatim(run: dict[str, Any]) -> None:
     source = (run["out"] / f"{SLUG}.html").read_text(encoding="utf-8")
     text = html.unescape(re.sub(r"<[^>]+>", "", source))
     for _, shown in HOSTILE:
@@ -139,7 +140,7 @@ def test_html_shows_every_string_verbatim(run: dict) -> None:
     assert "<script" not in source.lower().replace("&lt;script", "")
 
 
-def test_browser_dom_has_no_injected_element_or_handler(run: dict) -> None:
+def test_browser_dom_has_no_injected_element_or_handler(run: dict[str, Any]) -> None:
     for path in _reports(run):
         dom = _dom(path)
         tags = [tag for tag, _ in dom.elements]
@@ -150,16 +151,16 @@ def test_browser_dom_has_no_injected_element_or_handler(run: dict) -> None:
                 assert "javascript:" not in (value or "").lower(), (path.name, tag, name)
                 assert "pwn" not in (value or "") and "evil" not in (value or ""), (path.name, tag, name, value)
             if tag == "meta":
-                assert dict(attrs).get("http-equiv", "").lower() in ("", "content-security-policy"), path.name
+                assert dict(attrs).get("http-equiv", "").lower() in ("", "content-security-policy"), path.name  # type: ignore[union-attr]  # a bare http-equiv fails the test either way
         csp = [dict(a).get("content", "") for t, a in dom.elements if t == "meta"
-               and dict(a).get("http-equiv", "").lower() == "content-security-policy"]
-        assert csp and "default-src 'none'" in csp[0], path.name
+               and dict(a).get("http-equiv", "").lower() == "content-security-policy"]  # type: ignore[union-attr]  # a bare http-equiv fails the test either way
+        assert csp and "default-src 'none'" in csp[0], path.name  # type: ignore[operator]  # a content-less CSP fails the test either way
         text = "".join(dom.text)
         markers = set(re.findall(r"pwn\d+", text))
         if path.name == f"{SLUG}.html":
             assert len(markers) >= len(HOSTILE)  # the leader report shows every string
         for _, shown in HOSTILE:  # whatever a page shows, it shows as typed: the markup is text, not elements
-            if re.search(r"pwn\d+", shown).group(0) in markers:
+            if re.search(r"pwn\d+", shown).group(0) in markers:  # type: ignore[union-attr]  # every hostile string carries a pwn marker
                 assert shown in text, (path.name, shown[:40])
 
 
@@ -173,7 +174,7 @@ def _squash(text: str) -> str:
     return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc"))
 
 
-def test_pdf_shows_every_string(run: dict) -> None:
+def test_pdf_shows_every_string(run: dict[str, Any]) -> None:
     text = _pdf_text(run["out"] / f"{SLUG}.pdf")
     for _, shown in HOSTILE:
         if any(unicodedata.bidirectional(ch) in ("RLO", "LRO", "RLE", "LRE", "PDF") for ch in shown):
@@ -182,7 +183,7 @@ def test_pdf_shows_every_string(run: dict) -> None:
         assert _squash(shown) in text, shown[:40]
 
 
-def _export(run: dict, command: str, fmt: str, tmp: Path, capsys: pytest.CaptureFixture) -> Path:
+def _export(run: dict[str, Any], command: str, fmt: str, tmp: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     path = tmp / f"{command}.{fmt}"
     assert main([command, "--quarter", "2026Q3", "--format", fmt, "--out", str(path), "--data-dir",
                  str(run["data"])]) == 0
@@ -191,10 +192,12 @@ def _export(run: dict, command: str, fmt: str, tmp: Path, capsys: pytest.Capture
 
 
 @pytest.mark.parametrize("command", ["ledger", "ratings"])
-def test_exports_neutralise_formulas(command: str, run: dict, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_exports_neutralise_formulas(command: str, run: dict[str, Any], tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
     triggers = ("=", "+", "-", "@")
     xlsx = _export(run, command, "xlsx", tmp_path, capsys)
     ws = load_workbook(xlsx).active
+    assert ws is not None
     texts = []
     for row in ws.iter_rows(min_row=2):
         for cell in row:
@@ -211,14 +214,14 @@ def test_exports_neutralise_formulas(command: str, run: dict, tmp_path: Path, ca
             assert any(t.startswith("'" + typed) for t in csv_texts), typed
 
 
-def test_reports_dir_holds_nothing_unexpected(run: dict) -> None:
+def test_reports_dir_holds_nothing_unexpected(run: dict[str, Any]) -> None:
     names = sorted(p.name for p in run["out"].iterdir())
     assert names == sorted([".lock", "index.html", "manifest.json", "notebooks", "overview.html", "overview.pdf",
                             f"{SLUG}.html", f"{SLUG}.pdf"])  # .lock: the batch's empty folder-lock file
     shutil.rmtree(run["root"] / "in")
 
 
-def test_notebook_received_the_hostile_path_as_a_plain_value(run: dict) -> None:
+def test_notebook_received_the_hostile_path_as_a_plain_value(run: dict[str, Any]) -> None:
     """Papermill escapes values; names are fixed. The injected cell assigns exactly leader/quarter/data_dir."""
     import ast
     import json
@@ -230,6 +233,7 @@ def test_notebook_received_the_hostile_path_as_a_plain_value(run: dict) -> None:
     assigned = {}
     for node in tree.body:
         assert isinstance(node, ast.Assign) and len(node.targets) == 1, ast.dump(node)
+        assert isinstance(node.targets[0], ast.Name)
         assigned[node.targets[0].id] = ast.literal_eval(node.value)
     assert assigned == {"leader": LEADER, "quarter": "2026Q3", "data_dir": str(run["data"].resolve())}
     assert not (run["root"] / "PWNED").exists()

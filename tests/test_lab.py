@@ -68,11 +68,11 @@ def test_make_lab_starts_as_root_without_news_and_trusts_notebooks(tmp_path: Pat
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    notary = NotebookNotary(data_dir=str(tmp_path / "data"))
+    notary = NotebookNotary(data_dir=str(tmp_path / "data"))  # type: ignore[no-untyped-call]  # nbformat has no type hints
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     assert notebooks
     for path in notebooks:
-        assert notary.check_signature(nbformat.read(path, as_version=4)), path.name
+        assert notary.check_signature(nbformat.read(path, as_version=4)), path.name  # type: ignore[no-untyped-call]  # nbformat has no type hints
 
 
 def test_allow_root_only_for_root() -> None:

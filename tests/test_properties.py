@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -70,7 +71,7 @@ row = st.fixed_dictionaries({
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(row, min_size=len(LEADS), max_size=len(LEADS)))
-def test_form_round_trip_keeps_values_exactly(rows: list[dict]) -> None:
+def test_form_round_trip_keeps_values_exactly(rows: list[dict[str, Any]]) -> None:
     assert all(len(v) <= MAX_TEXT for r in rows for v in r.values() if isinstance(v, str))
     changes = dict(zip(LEADS, rows))
     with tempfile.TemporaryDirectory() as tmp:

@@ -18,6 +18,7 @@ import sysconfig
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -130,7 +131,7 @@ def _fill_plan_form(path: Path) -> None:
     for row in range(2, ws.max_row + 1):
         if not ws.cell(row, cols["任务编号"]).value:
             continue
-        values: dict[str, object] = {"填报人": "陈志强", "填报日期": "2026-01-20"}
+        values: dict[str, Any] = {"填报人": "陈志强", "填报日期": "2026-01-20"}
         for q, pct in zip(range(1, 5), (20, 45, 70, 100)):
             milestone, planned = plan_quarter_columns(q)
             values[milestone] = f"完成第{q}阶段成果验收"

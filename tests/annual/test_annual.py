@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pytest
@@ -30,6 +30,9 @@ from jj123lib.core.exceptions import ParameterError, RulesError
 from jj123lib.domain.rules import load_rules
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.domain.units import UnitInfo, default_units_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
 AS_OF = date(2026, 11, 29)
 
@@ -180,7 +183,7 @@ def test_unit_scores_and_leader_summary_on_small_inputs() -> None:
 # ----------------------------------------------------------------------------------------------
 # On the demo ledger
 # ----------------------------------------------------------------------------------------------
-def test_no_benchmarks_still_gives_48_outcomes_with_reasons(demo_data) -> None:
+def test_no_benchmarks_still_gives_48_outcomes_with_reasons(demo_data: DemoSummary) -> None:
     data = load_inputs(2026, demo_data.data_dir, as_of=AS_OF)
     data.benchmark_plan = pd.DataFrame(columns=PLAN_COLUMNS)
     data.indicator_values = pd.DataFrame(columns=VALUE_COLUMNS)
@@ -193,13 +196,13 @@ def test_no_benchmarks_still_gives_48_outcomes_with_reasons(demo_data) -> None:
     assert sum(result.counts().values()) == 48
 
 
-def test_year_outside_the_task_table_is_refused(demo_data) -> None:
+def test_year_outside_the_task_table_is_refused(demo_data: DemoSummary) -> None:
     with pytest.raises(ParameterError):
         annual_review(2025, demo_data.data_dir)
 
 
 @pytest.fixture(scope="module")
-def supervised(demo_data, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def supervised(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo ledger copied, plus a rejected claim; the demo already holds a verified 销号 and 督办事项."""
     from jj123lib.loop.verification import reject
 
@@ -329,7 +332,7 @@ def test_unit_scores_recomputed_from_the_ledger_by_a_separate_route(supervised: 
     assert (result.units["missing"] > 0).any()
     outcomes = result.outcomes.set_index("task_id")
     assert outcomes.loc["P02", "outcome"] == DONE and outcomes.loc["P13", "outcome"] == BASIC
-    assert "未经核实销号" in outcomes.loc["P13", "reason"]
+    assert "未经核实销号" in outcomes.loc["P13", "reason"]  # type: ignore[operator]  # pandas-stubs: a cell is typed as any scalar
     assert outcomes.loc["B05", "recognition_level"] == "泉州市级"
     assert outcomes.loc["B05", "recognition_at_goal"] is False
     # each unit's breakdown adds up to its score
@@ -348,7 +351,7 @@ def test_scores_follow_the_rules_file(supervised: Path) -> None:
         assert after.loc[unit, "score"] == pytest.approx(before.loc[unit, "score"] - 8 * before.loc[unit, "missing"])
 
 
-def test_demo_recognitions_at_and_below_the_aim_and_carried_into_q4(demo_data) -> None:
+def test_demo_recognitions_at_and_below_the_aim_and_carried_into_q4(demo_data: DemoSummary) -> None:
     """bench13's demo: a recognition verified in Q3 and reported again (unverified) in Q4 still counts."""
     result = annual_review(2026, demo_data.data_dir, as_of=AS_OF)
     outcomes = result.outcomes.set_index("task_id")
@@ -358,7 +361,7 @@ def test_demo_recognitions_at_and_below_the_aim_and_carried_into_q4(demo_data) -
     assert len(at_goal) and len(below)
     assert outcomes.loc["P04", "recognition_level"] == "省级" and outcomes.loc["P04", "recognition_at_goal"] is True
     units = result.units.set_index("unit")
-    assert units.loc[load_tasks().set_index("task_id").loc["P04", "lead_unit"], "bonus"] > 0
+    assert units.loc[load_tasks().set_index("task_id").loc["P04", "lead_unit"], "bonus"] > 0  # type: ignore[index]  # pandas-stubs: a cell is typed as any scalar
 
 
 def test_recognition_verified_then_reported_again_is_not_pending() -> None:

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
@@ -16,9 +17,12 @@ from jj123lib.annual.batch import run_annual_batch
 from jj123lib.cli.main import main
 from jj123lib.core.resources import NOTEBOOK_DIR
 
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
+
 
 @pytest.fixture(scope="module")
-def first_run(demo_data, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def first_run(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One run of the command in a fresh working folder: demo data goes to reports/demo/2026."""
     cwd = tmp_path_factory.mktemp("work")
     with pytest.MonkeyPatch.context() as patch:
@@ -55,7 +59,7 @@ def test_writes_html_pdf_docx_manifest_and_index(first_run: Path) -> None:
     assert "2026年度考评" in index and "年度考评" in index
 
 
-def test_rerun_skips_and_force_renders(first_run: Path, demo_data) -> None:
+def test_rerun_skips_and_force_renders(first_run: Path, demo_data: DemoSummary) -> None:
     out = first_run
     stamps = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.suffix in (".html", ".pdf", ".docx")}
     result = run_annual_batch(2026, data_dir=demo_data.data_dir, out=out, progress=False)
@@ -70,13 +74,13 @@ def test_rerun_skips_and_force_renders(first_run: Path, demo_data) -> None:
     assert all((out / name).stat().st_mtime_ns > stamp for name, stamp in stamps.items())
 
 
-def test_failures_are_isolated(demo_data, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failures_are_isolated(demo_data: DemoSummary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A notebook that fails: the .docx is still written, the HTML is not, the manifest names the step.
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    nb = nbformat.read(NOTEBOOK_DIR / "annual_review.ipynb", as_version=4)
-    nb.cells.insert(3, nbformat.v4.new_code_cell('raise ValueError("故意失败")'))
-    nbformat.write(nb, folder / "annual_review.ipynb")
+    nb = nbformat.read(NOTEBOOK_DIR / "annual_review.ipynb", as_version=4)  # type: ignore[no-untyped-call]  # nbformat has no type hints
+    nb.cells.insert(3, nbformat.v4.new_code_cell('raise ValueError("故意失败")'))  # type: ignore[no-untyped-call]  # nbformat has no type hints
+    nbformat.write(nb, folder / "annual_review.ipynb")  # type: ignore[no-untyped-call]  # nbformat has no type hints
     out = tmp_path / "out"
     result = run_annual_batch(2026, data_dir=demo_data.data_dir, out=out, progress=False, notebook_dir=folder)
     [entry] = result.reports
@@ -98,7 +102,8 @@ def test_failures_are_isolated(demo_data, tmp_path: Path, monkeypatch: pytest.Mo
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"][0]["step"] == "docx"
 
 
-def test_cli_refuses_leader_and_bad_year(demo_data, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_cli_refuses_leader_and_bad_year(demo_data: DemoSummary, capsys: pytest.CaptureFixture[str],
+                                         tmp_path: Path) -> None:
     data = str(demo_data.data_dir)
     assert main(["batch", "--year", "2026", "--leader", "陈丽蓉", "--data-dir", data, "--out", str(tmp_path)]) == 2
     assert "年度考评不分市领导" in capsys.readouterr().err
@@ -108,7 +113,7 @@ def test_cli_refuses_leader_and_bad_year(demo_data, capsys: pytest.CaptureFixtur
     shutil.rmtree(tmp_path, ignore_errors=True)
 
 
-def test_fingerprint_follows_the_days_effect_on_the_review(demo_data, tmp_path: Path) -> None:
+def test_fingerprint_follows_the_days_effect_on_the_review(demo_data: DemoSummary, tmp_path: Path) -> None:
     """A deadline passing or a 督办 falling overdue changes the review: its outputs must not be skipped."""
     from datetime import date
 

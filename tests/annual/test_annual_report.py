@@ -6,6 +6,7 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import pandas as pd
@@ -17,12 +18,15 @@ from jj123lib.core.clock import CHINA_TZ
 from jj123lib.core.resources import NOTEBOOK_DIR
 from jj123lib.domain.parameters import NotebookParameterError, check_notebook_namespace
 
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
+
 PAPERMILL = str(Path(sys.executable).with_name("papermill"))
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=CHINA_TZ)
 
 
 @pytest.fixture(scope="module")
-def report(demo_data) -> AnnualReport:
+def report(demo_data: DemoSummary) -> AnnualReport:
     return annual_review_data(2026, demo_data.data_dir, now=NOW)
 
 
@@ -52,7 +56,7 @@ def test_recognitions_are_listed_and_escaped(report: AnnualReport) -> None:
     report.review.recognitions = pd.DataFrame(columns=RECOGNITION_COLUMNS)
 
 
-def test_namespace_check_knows_the_annual_notebook(demo_data) -> None:
+def test_namespace_check_knows_the_annual_notebook(demo_data: DemoSummary) -> None:
     params = check_notebook_namespace("annual", {"year": 2026, "data_dir": str(demo_data.data_dir)})
     assert params.year == 2026 and params.as_papermill() == {"year": "2026", "data_dir": params.data_dir}
     with pytest.raises(NotebookParameterError, match="未知参数：yaer"):
@@ -61,9 +65,9 @@ def test_namespace_check_knows_the_annual_notebook(demo_data) -> None:
         check_notebook_namespace("annual", {"year": 2025, "data_dir": str(demo_data.data_dir)})
 
 
-def test_notebook_is_thin_and_runs_under_papermill(demo_data, tmp_path: Path) -> None:
+def test_notebook_is_thin_and_runs_under_papermill(demo_data: DemoSummary, tmp_path: Path) -> None:
     name = NOTEBOOK_DIR / "annual_review.ipynb"
-    committed = nbformat.read(name, as_version=4)
+    committed = nbformat.read(name, as_version=4)  # type: ignore[no-untyped-call]  # nbformat has no type hints
     code = [c for c in committed.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
     assert [c for c in code if "parameters" in c.metadata.get("tags", [])] == [code[0]]
@@ -73,7 +77,7 @@ def test_notebook_is_thin_and_runs_under_papermill(demo_data, tmp_path: Path) ->
     proc = subprocess.run([PAPERMILL, str(name), str(out), "-p", "year", "2026", "-p", "data_dir",
                            str(demo_data.data_dir), "--no-progress-bar"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    nb = nbformat.read(out, as_version=4)
+    nb = nbformat.read(out, as_version=4)  # type: ignore[no-untyped-call]  # nbformat has no type hints
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")]
     html = "".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pytest
@@ -28,6 +29,9 @@ from jj123lib.assess.signals import (
 from jj123lib.core.exceptions import RulesError
 from jj123lib.domain import lights
 from tests.benchmark_frames import frames, plan_row, stage_row, value_row
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
 NAN = float("nan")
 def kinds(plan: Sequence[dict[str, Any]], values: Sequence[dict[str, Any]] = (), stages: Sequence[dict[str, Any]] = (),
@@ -154,7 +158,7 @@ def test_stage_of_a_task_without_a_goal_is_not_judged() -> None:
     assert stalled([("2026Q1", "未申报"), ("2026Q2", "未申报"), ("2026Q3", "未申报")], goal="") == []
 
 
-def test_green_task_with_a_rank_drop_shows_a_signal_and_stays_green_by_default(demo_data) -> None:
+def test_green_task_with_a_rank_drop_shows_a_signal_and_stays_green_by_default(demo_data: DemoSummary) -> None:
     """The issue's "done when": a rank drop shows as a signal on a green task, the light unchanged."""
     from jj123lib.assess.ratings import rate_quarter
 
@@ -247,7 +251,7 @@ def test_view_for_tasks_and_reasons() -> None:
     assert empty_view("2026Q2").empty and empty_view("2026Q2").signal_reasons() == {}
 
 
-def test_load_view_without_benchmark_data_is_empty(tmp_path) -> None:
+def test_load_view_without_benchmark_data_is_empty(tmp_path: Path) -> None:
     from jj123lib.ledger.store import Ledger
     from tests.ledger_helpers import record_plan
 
@@ -294,8 +298,9 @@ def test_signals_never_crash_and_every_signal_has_a_reason(baseline: Any, target
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.sampled_from(["N01", "P01", "B01", "N02"]), min_size=1, max_size=4, unique=True),
        st.sampled_from(["2026Q2", "2026Q3"]))
-def test_signals_never_change_the_light_when_affects_light_is_off(demo_data, monkeypatch_module, task_ids: list[str],
-                                                                  quarter: str) -> None:
+def test_signals_never_change_the_light_when_affects_light_is_off(demo_data: DemoSummary,
+                                                                  monkeypatch_module: pytest.MonkeyPatch,
+                                                                  task_ids: list[str], quarter: str) -> None:
     """Whatever signals the benchmark data gives, the ratings are those without any benchmark data."""
     import jj123lib.assess.signals as module
     from jj123lib.assess.ratings import rate_quarter
@@ -315,13 +320,14 @@ def test_signals_never_change_the_light_when_affects_light_is_off(demo_data, mon
 
 
 @pytest.fixture(scope="module")
-def monkeypatch_module():
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
     mp = pytest.MonkeyPatch()
     yield mp
     mp.undo()
 
 
-def test_affects_light_on_lowers_green_tasks_with_signals(demo_data, monkeypatch) -> None:
+def test_affects_light_on_lowers_green_tasks_with_signals(demo_data: DemoSummary,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     import jj123lib.assess.signals as module
     from jj123lib.assess.ratings import describe_rules, rate_quarter
     from jj123lib.domain.rules import load_rules
@@ -356,7 +362,7 @@ def test_affects_light_on_lowers_green_tasks_with_signals(demo_data, monkeypatch
     assert not any("对标预警" in s for s in describe_rules(rules))
 
 
-def test_affects_light_off_reads_no_benchmark_data(demo_data, monkeypatch) -> None:
+def test_affects_light_off_reads_no_benchmark_data(demo_data: DemoSummary, monkeypatch: pytest.MonkeyPatch) -> None:
     import jj123lib.assess.signals as module
     from jj123lib.assess.ratings import rate_quarter
     from jj123lib.domain.rules import load_rules

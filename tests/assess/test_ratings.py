@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 
 from jj123lib.assess.ratings import (
@@ -26,7 +28,7 @@ from tests.ledger_helpers import record_plan, record_progress
 POLICE = ("N07", "P13", "B19", "B20")  # all led by 公安局
 
 
-def _ledger(tmp_path: Path, q3: dict[str, dict], q2: dict[str, dict] | None = None) -> Ledger:
+def _ledger(tmp_path: Path, q3: dict[str, dict[str, Any]], q2: dict[str, dict[str, Any]] | None = None) -> Ledger:
     ledger = Ledger(tmp_path / "data")
     record_plan(ledger, "公安局", {t: (20.0, 45.0, 70.0, 100.0) for t in POLICE})
     if q2:
@@ -35,7 +37,7 @@ def _ledger(tmp_path: Path, q3: dict[str, dict], q2: dict[str, dict] | None = No
     return ledger
 
 
-def _by_task(frame):
+def _by_task(frame: pd.DataFrame) -> Any:  # Any: pandas-stubs types .loc's scalars too widely to compare
     return frame.set_index("task_id")
 
 

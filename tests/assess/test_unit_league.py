@@ -5,8 +5,9 @@ from __future__ import annotations
 import copy
 import json
 import math
+from collections.abc import Hashable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pytest
@@ -18,6 +19,9 @@ from jj123lib.core.exceptions import RulesError
 from jj123lib.domain.rules import load_rules
 from jj123lib.domain.tasks import units as task_units
 from jj123lib.domain.units import GROUP_LABELS, GROUPS, UnitInfo, UnitsFileError, default_units_path, load_units
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
 NAN = math.nan
 UNITS = {name: UnitInfo(name, group) for name, group in [
@@ -42,7 +46,7 @@ SMALL = rated(
 )
 
 
-def by_unit(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
+def by_unit(frame: pd.DataFrame) -> dict[str, dict[Hashable, Any]]:
     return {row["unit"]: row for row in frame.to_dict(orient="records")}
 
 
@@ -140,7 +144,7 @@ def test_units_file_keeps_contacts(tmp_path: Path) -> None:
     assert (info.contact, info.phone, info.group_label) == ("林丽娟", "0595-85600000", "市直部门")
 
 
-def test_demo_league_by_unit(demo_data) -> None:
+def test_demo_league_by_unit(demo_data: DemoSummary) -> None:
     frame = unit_league("2026Q3", demo_data.data_dir)
     units = load_units()
     assert sorted(frame["unit"]) == sorted(units)
@@ -151,7 +155,7 @@ def test_demo_league_by_unit(demo_data) -> None:
     assert not (frame["board"] == "红榜").any() or frame.loc[frame["board"] == "红榜", "red"].eq(0).all()
 
 
-def test_cli_league_by_unit(demo_data, capsys) -> None:
+def test_cli_league_by_unit(demo_data: DemoSummary, capsys: pytest.CaptureFixture[str]) -> None:
     data = str(demo_data.data_dir)
     assert main(["league", "--by", "unit", "--quarter", "2026Q3", "--data-dir", data]) == 0
     out = capsys.readouterr().out

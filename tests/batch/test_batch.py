@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
@@ -16,12 +17,16 @@ from jj123lib.core.atomic import folder_lock
 from jj123lib.core.datadir import DEMO_MARKER
 from jj123lib.core.exceptions import ParameterError
 
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.batch.run import BatchResult
+    from jj123lib.demo.generate import DemoSummary
+
 pytestmark = pytest.mark.slow
 
 JJ123 = str(Path(sys.executable).with_name("jj123"))
 
 
-def test_full_run_all_ok(demo_batch) -> None:
+def test_full_run_all_ok(demo_batch: BatchResult) -> None:
     assert demo_batch.ok, demo_batch.summary()
     out = demo_batch.out_dir
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -46,8 +51,8 @@ def test_full_run_all_ok(demo_batch) -> None:
     assert leftovers == []
 
 
-def test_executed_notebooks_are_kept_without_errors(demo_batch) -> None:
-    nb = nbformat.read(demo_batch.out_dir / "notebooks" / "chen-lirong.ipynb", as_version=4)
+def test_executed_notebooks_are_kept_without_errors(demo_batch: BatchResult) -> None:
+    nb = nbformat.read(demo_batch.out_dir / "notebooks" / "chen-lirong.ipynb", as_version=4)  # type: ignore[no-untyped-call]  # nbformat has no type hints
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert outputs and not [o for o in outputs if o.output_type == "error"]
     assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
@@ -56,7 +61,7 @@ def test_executed_notebooks_are_kept_without_errors(demo_batch) -> None:
     assert counts[0] == 1  # a reused kernel still numbers each notebook from 1
 
 
-def test_rerun_skips_everything(demo_batch, demo_data, tmp_path) -> None:
+def test_rerun_skips_everything(demo_batch: BatchResult, demo_data: DemoSummary, tmp_path: Path) -> None:
     out = tmp_path / "copy"
     shutil.copytree(demo_batch.out_dir, out)
     outputs = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.suffix in (".html", ".pdf", ".ipynb")}
@@ -76,7 +81,8 @@ def test_rerun_skips_everything(demo_batch, demo_data, tmp_path) -> None:
     assert not any(path.exists() for path in stale)
 
 
-def test_second_batch_on_the_same_folder_is_refused(demo_batch, demo_data, tmp_path) -> None:
+def test_second_batch_on_the_same_folder_is_refused(demo_batch: BatchResult, demo_data: DemoSummary,
+                                                    tmp_path: Path) -> None:
     out = tmp_path / "copy"
     shutil.copytree(demo_batch.out_dir, out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -88,7 +94,7 @@ def test_second_batch_on_the_same_folder_is_refused(demo_batch, demo_data, tmp_p
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
-def test_pdf_only_missing_is_reprinted(demo_batch, demo_data, tmp_path) -> None:
+def test_pdf_only_missing_is_reprinted(demo_batch: BatchResult, demo_data: DemoSummary, tmp_path: Path) -> None:
     out = tmp_path / "copy"
     shutil.copytree(demo_batch.out_dir, out)
     (out / "wu-zunyi.pdf").unlink()
@@ -105,13 +111,14 @@ def _failing_notebooks(tmp_path: Path, victim: str) -> Path:
     folder.mkdir()
     for name in ("leader_report.ipynb", "quarterly_overview.ipynb"):
         shutil.copy(NOTEBOOK_DIR / name, folder / name)
-    nb = nbformat.read(folder / "leader_report.ipynb", as_version=4)
-    nb.cells.insert(3, nbformat.v4.new_code_cell(f'if leader == "{victim}":\n    raise ValueError("故意失败")'))
-    nbformat.write(nb, folder / "leader_report.ipynb")
+    nb = nbformat.read(folder / "leader_report.ipynb", as_version=4)  # type: ignore[no-untyped-call]  # nbformat has no type hints
+    nb.cells.insert(3, nbformat.v4.new_code_cell(f'if leader == "{victim}":\n    raise ValueError("故意失败")'))  # type: ignore[no-untyped-call]  # nbformat has no type hints
+    nbformat.write(nb, folder / "leader_report.ipynb")  # type: ignore[no-untyped-call]  # nbformat has no type hints
     return folder
 
 
-def test_failure_isolation_and_missing_browser(demo_data, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_isolation_and_missing_browser(demo_data: DemoSummary, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     notebooks = _failing_notebooks(tmp_path, "吴尊意")
     monkeypatch.setenv("JJ123_CHROMIUM", "/nonexistent/chromium")
     out = tmp_path / "out"
@@ -151,7 +158,8 @@ def test_failure_isolation_and_missing_browser(demo_data, tmp_path, monkeypatch:
     assert (out / "chen-lirong.html").stat().st_mtime_ns == html_before
 
 
-def test_html_only_run_never_leaves_a_stale_pdf(demo_batch, demo_data, tmp_path) -> None:
+def test_html_only_run_never_leaves_a_stale_pdf(demo_batch: BatchResult, demo_data: DemoSummary,
+                                                tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(demo_data.data_dir, data)
     out = tmp_path / "copy"
@@ -175,7 +183,7 @@ def test_html_only_run_never_leaves_a_stale_pdf(demo_batch, demo_data, tmp_path)
     assert "XYZ" in text
 
 
-def test_cli_exit_code_and_validation(demo_data, tmp_path) -> None:
+def test_cli_exit_code_and_validation(demo_data: DemoSummary, tmp_path: Path) -> None:
     proc = subprocess.run([JJ123, "batch", "--quarter", "2026Q3", "--leader", "张三", "--data-dir",
                            str(demo_data.data_dir), "--out", str(tmp_path)], capture_output=True, text=True)
     assert proc.returncode == 2 and "张三" in proc.stderr and "陈丽蓉" in proc.stderr
@@ -183,7 +191,8 @@ def test_cli_exit_code_and_validation(demo_data, tmp_path) -> None:
         run_batch("2026Q3", data_dir=demo_data.data_dir, out=tmp_path, formats=["doc"])
 
 
-def test_demo_and_real_outputs_never_mix(demo_data, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_and_real_outputs_never_mix(demo_data: DemoSummary, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
     assert default_out_dir("2026Q3", demo_data.data_dir) == Path("reports/demo/2026Q3")
     real = tmp_path / "real"  # the demo ledger without its marker: real data as far as jj123 can tell
     shutil.copytree(demo_data.data_dir, real)

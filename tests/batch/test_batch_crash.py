@@ -11,11 +11,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pypdf import PdfReader
 
 from jj123lib.core.crashpoints import BATCH_CRASH_POINTS, CRASH_ENV
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
 LEADER = "张健龙"
 SLUG = "zhang-jianlong"
@@ -24,7 +28,7 @@ KILLS = [f"{point}@1" for point in BATCH_CRASH_POINTS]
 pytestmark = pytest.mark.slow
 
 
-def _batch(data: Path, out: Path, formats: str, force: bool, crash_at: str | None = None) -> subprocess.Popen:
+def _batch(data: Path, out: Path, formats: str, force: bool, crash_at: str | None = None) -> subprocess.Popen[bytes]:
     argv = [sys.executable, "-m", "jj123lib.cli.main", "batch", "--quarter", "2026Q3", "--leader", LEADER,
             "--data-dir", str(data), "--out", str(out), "--formats", formats, "--no-progress", "--jobs", "2"]
     env = {k: v for k, v in os.environ.items() if k != CRASH_ENV}
@@ -60,7 +64,7 @@ def _assert_no_partial_files(out: Path) -> None:
             raise AssertionError(f"unexpected file {path}")
 
 
-def test_sigkill_at_each_batch_point_then_rerun_completes(demo_data, tmp_path: Path) -> None:
+def test_sigkill_at_each_batch_point_then_rerun_completes(demo_data: DemoSummary, tmp_path: Path) -> None:
     out = tmp_path / "out"
     for crash_at in KILLS:
         proc = _batch(demo_data.data_dir, out, "html,pdf", force=True, crash_at=crash_at)

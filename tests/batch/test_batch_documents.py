@@ -11,7 +11,7 @@ import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -21,6 +21,9 @@ from jj123lib.core import faults
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.loop.duban import issue_duban
 from tests.late_form import demo_copy, ingest_changed_form, without_duban
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +50,7 @@ def _mtimes(folder: Path) -> dict[Path, int]:
 
 
 @pytest.fixture(scope="module")
-def runs(demo_data, tmp_path_factory: pytest.TempPathFactory) -> Runs:
+def runs(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> Runs:
     root = tmp_path_factory.mktemp("batch-docs")
     data = without_duban(demo_copy(demo_data.data_dir, root / "data"))  # the demo already issued Q2/Q3's
     assert issue_duban("2026Q3", data, by="督查室").created

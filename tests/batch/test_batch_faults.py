@@ -12,7 +12,7 @@ import errno
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -20,6 +20,10 @@ from jj123lib.batch.run import BatchResult, run_batch
 from jj123lib.core import faults
 from jj123lib.core.exceptions import ReportStepError, describe_cause
 from jj123lib.render import pdf
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.batch.run import BatchResult
+    from jj123lib.demo.generate import DemoSummary
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +58,7 @@ def _garbage_for(victim: str) -> Any:
 
 
 @pytest.fixture(scope="module")
-def faulty_batch(demo_data, tmp_path_factory: pytest.TempPathFactory) -> BatchResult:
+def faulty_batch(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> BatchResult:
     out = tmp_path_factory.mktemp("faults") / "2026Q3"
     out.mkdir()
     for name, *_ in FAULTS:  # outputs of an earlier run must not survive this run's failure
@@ -111,7 +115,7 @@ def test_the_other_reports_and_the_manifest_are_complete(faulty_batch: BatchResu
     assert leftovers == []
 
 
-def test_a_rerun_redoes_only_what_failed(faulty_batch: BatchResult, demo_data, tmp_path: Path) -> None:
+def test_a_rerun_redoes_only_what_failed(faulty_batch: BatchResult, demo_data: DemoSummary, tmp_path: Path) -> None:
     out = tmp_path / "copy"
     shutil.copytree(faulty_batch.out_dir, out)
     healthy_mtimes = {name: (out / f"{name}.html").stat().st_mtime_ns for name in HEALTHY}
@@ -126,7 +130,7 @@ def test_a_rerun_redoes_only_what_failed(faulty_batch: BatchResult, demo_data, t
     assert by_report["wu-zunyi"]["status"] == "failed"  # not in this run: its entry stays
 
 
-def test_index_is_written_when_the_ratings_fail(demo_batch, demo_data, tmp_path: Path,
+def test_index_is_written_when_the_ratings_fail(demo_batch: BatchResult, demo_data: DemoSummary, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     import jj123lib.assess.ratings
 
@@ -160,7 +164,7 @@ def test_malformed_browser_replies_are_browser_errors(tmp_path: Path, monkeypatc
     monkeypatch.setattr(pdf._Connection, "call", call)
     with pdf.Browser() as browser:
         for _ in range(3):
-            with pytest.raises(pdf.BrowserError, match="浏览器返回"):
+            with pytest.raises(pdf.BrowserError, match="浏览器返回"):  # type: ignore[attr-defined]  # the exception as the module raises it
                 browser.print_pdf(page, tmp_path / "p.pdf")
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*"))
 

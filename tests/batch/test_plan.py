@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from jj123lib.batch.jobs import (
     MANIFEST,
+    ReportJob,
     check_out_dir,
     decide,
     entry_key,
@@ -23,14 +25,17 @@ from jj123lib.batch.jobs import (
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.core.resources import NOTEBOOK_DIR
 
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
+
 
 @pytest.fixture(scope="module")
-def jobs(demo_data, tmp_path_factory: pytest.TempPathFactory):
+def jobs(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> list[ReportJob]:
     out = tmp_path_factory.mktemp("plan")
     return plan_jobs("2026Q3", demo_data.data_dir, out, ["陈丽蓉", "吴尊意"], NOTEBOOK_DIR, timeout=60)
 
 
-def test_one_job_per_leader_then_the_overview(jobs) -> None:
+def test_one_job_per_leader_then_the_overview(jobs: list[ReportJob]) -> None:
     assert [(j.kind, j.leader, j.name) for j in jobs] == [("leader", "陈丽蓉", "chen-lirong"),
                                                           ("leader", "吴尊意", "wu-zunyi"),
                                                           ("overview", None, "overview")]
@@ -41,7 +46,7 @@ def test_one_job_per_leader_then_the_overview(jobs) -> None:
     assert len({j.fingerprint for j in jobs}) == 3
 
 
-def test_fingerprints_follow_the_inputs(jobs, demo_data, tmp_path: Path) -> None:
+def test_fingerprints_follow_the_inputs(jobs: list[ReportJob], demo_data: DemoSummary, tmp_path: Path) -> None:
     again = plan_jobs("2026Q3", demo_data.data_dir, Path(jobs[0].out_dir), ["陈丽蓉"], NOTEBOOK_DIR, timeout=60)
     assert again[0].fingerprint == jobs[0].fingerprint and again[1].fingerprint == jobs[2].fingerprint
     other_quarter = plan_jobs("2026Q2", demo_data.data_dir, tmp_path, ["陈丽蓉"], NOTEBOOK_DIR, timeout=60)
@@ -57,7 +62,7 @@ def test_fingerprints_follow_the_inputs(jobs, demo_data, tmp_path: Path) -> None
         plan_jobs("2026Q3", demo_data.data_dir, tmp_path, ["陈丽蓉"], notebooks, timeout=60)
 
 
-def test_each_output_is_judged_by_its_own_fingerprint(jobs, tmp_path: Path) -> None:
+def test_each_output_is_judged_by_its_own_fingerprint(jobs: list[ReportJob], tmp_path: Path) -> None:
     job = jobs[0]
     job = type(job)(**{**job.__dict__, "out_dir": str(tmp_path)})
     both = ["html", "pdf"]
@@ -75,7 +80,7 @@ def test_each_output_is_judged_by_its_own_fingerprint(jobs, tmp_path: Path) -> N
     assert up_to_date(job, current, both) == (False, True)
 
 
-def test_entries_keep_what_the_last_run_knew(jobs) -> None:
+def test_entries_keep_what_the_last_run_knew(jobs: list[ReportJob]) -> None:
     fresh = new_entry(jobs[0], None)
     assert fresh["status"] == "ok" and fresh["html_fingerprint"] is None and entry_key(fresh) == "leader:陈丽蓉"
     old = {**fresh, "rendered_at": "2026-10-01T09:00:00+08:00", "pdf_fingerprint": "abc", "error": "old error"}
@@ -85,7 +90,7 @@ def test_entries_keep_what_the_last_run_knew(jobs) -> None:
     assert entry_key(new_entry(jobs[2], None)) == "overview"
 
 
-def test_manifest_round_trip_and_unreadable_manifests(jobs, tmp_path: Path) -> None:
+def test_manifest_round_trip_and_unreadable_manifests(jobs: list[ReportJob], tmp_path: Path) -> None:
     entries = [new_entry(job, None) for job in jobs]
     written = write_manifest(tmp_path, quarter="2026Q3", data_dir=tmp_path, demo=True, formats=["html"],
                              generated_at="2026-10-01T09:00:00+08:00", seconds=1.234, reports=entries)
@@ -107,7 +112,7 @@ def test_demo_and_real_reports_never_share_a_folder(tmp_path: Path) -> None:
         check_out_dir(folder, demo=False)
 
 
-def test_decide_skips_reprints_or_renders_and_merge_keeps_other_reports(jobs, tmp_path: Path) -> None:
+def test_decide_skips_reprints_or_renders_and_merge_keeps_other_reports(jobs: list[ReportJob], tmp_path: Path) -> None:
     moved = [type(j)(**{**j.__dict__, "out_dir": str(tmp_path)}) for j in jobs]
     chen, wu, overview = moved
     (tmp_path / "notebooks").mkdir()

@@ -24,7 +24,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_tasks_table_filters_by_leader(capsys) -> None:
+def test_tasks_table_filters_by_leader(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "tasks", "--leader", "陈丽蓉")
     assert code == 0
     for title in load_tasks().query("leader == '陈丽蓉'")["title"]:
@@ -32,7 +32,7 @@ def test_tasks_table_filters_by_leader(capsys) -> None:
     assert "共 6 项任务" in out
 
 
-def test_tasks_json_and_csv(capsys) -> None:
+def test_tasks_json_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "tasks", "--tier", "national", "--format", "json")
     records = json.loads(out)
     assert [r["task_id"] for r in records] == [f"N0{i}" for i in range(1, 9)]
@@ -41,19 +41,19 @@ def test_tasks_json_and_csv(capsys) -> None:
     assert len(pd.read_csv(io.StringIO(out))) == 6
 
 
-def test_unknown_leader_lists_valid_ones(capsys) -> None:
+def test_unknown_leader_lists_valid_ones(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "tasks", "--leader", "李四")
     assert code == 2
     assert "李四" in err and "张健龙" in err and "陈英煌" in err
 
 
-def test_check_passes_on_canonical_table(capsys) -> None:
+def test_check_passes_on_canonical_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check")
     assert code == 0
     assert "配额检查通过" in out
 
 
-def test_check_fails_when_a_leader_loses_a_task(capsys, tmp_path) -> None:
+def test_check_fails_when_a_leader_loses_a_task(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     tasks = load_tasks()
     tasks.loc[tasks["task_id"] == "N03", "leader"] = "陈英煌"  # 王也夫 loses their national task
     path = write_tasks_csv(tasks, tmp_path / "moved.csv")
@@ -62,7 +62,7 @@ def test_check_fails_when_a_leader_loses_a_task(capsys, tmp_path) -> None:
     assert "王也夫的全国领先示范任务只有 0 项" in out
 
 
-def test_notice_on_rewritten_notice_gives_48_rows(capsys, tmp_path) -> None:
+def test_notice_on_rewritten_notice_gives_48_rows(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     text, expected = write_notice(
         load_tasks(), Style(seed=11, wrap_probability=0.7, half_width_probability=0.5, leader_map={"陈清平": "郑晓东"})
     )
@@ -78,7 +78,7 @@ def test_notice_on_rewritten_notice_gives_48_rows(capsys, tmp_path) -> None:
     assert code == 0 and "共 6 项任务" in out
 
 
-def test_notice_missing_units_exits_nonzero_naming_line(capsys, tmp_path) -> None:
+def test_notice_missing_units_exits_nonzero_naming_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     text = default_notice_path().read_text(encoding="utf-8")
     path = tmp_path / "broken.txt"
     path.write_text(text.replace("，责任单位：财政局）", "）", 1), encoding="utf-8")  # P02, line 42
@@ -88,7 +88,7 @@ def test_notice_missing_units_exits_nonzero_naming_line(capsys, tmp_path) -> Non
     assert "第 42 行" in err and "责任单位" in err and str(path) in err
 
 
-def test_notice_reads_gbk(capsys, tmp_path) -> None:
+def test_notice_reads_gbk(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "gbk.txt"
     path.write_bytes(default_notice_path().read_text(encoding="utf-8").encode("gb18030"))
     code, out, _ = run(capsys, "notice", str(path), "--format", "json")
@@ -101,7 +101,7 @@ def test_console_script_is_installed() -> None:
     assert "配额检查通过" in result.stdout
 
 
-def test_argument_errors_are_in_chinese(capsys) -> None:
+def test_argument_errors_are_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["tasks", "--format", "xml"])
     assert info.value.code == 2
@@ -117,7 +117,8 @@ def test_argument_errors_are_in_chinese(capsys) -> None:
     assert "显示帮助并退出" in help_text and "show this help" not in help_text
 
 
-def test_unreadable_and_unwritable_paths_give_chinese_errors_not_tracebacks(capsys, tmp_path) -> None:
+def test_unreadable_and_unwritable_paths_give_chinese_errors_not_tracebacks(capsys: pytest.CaptureFixture[str],
+                                                                            tmp_path: Path) -> None:
     code, _, err = run(capsys, "tasks", "--tasks", str(tmp_path))
     assert code == 2 and "错误" in err and "Traceback" not in err
     code, _, err = run(capsys, "notice", str(tmp_path))

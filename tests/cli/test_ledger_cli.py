@@ -6,21 +6,26 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+import pytest
 
 from jj123lib.cli.main import main
 from jj123lib.intake.ingest import ingest_files
 from tests.ledger_helpers import TASKS, filled_progress, snapshot
 
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_forms_command_writes_one_file_per_unit(tmp_path: Path, capsys) -> None:
+def test_forms_command_writes_one_file_per_unit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "forms", "--quarter", "2026Q3", "--data-dir", str(tmp_path / "d"),
                        "--out", str(tmp_path / "f"))
     assert code == 0 and "已生成 33 份" in out
@@ -31,7 +36,7 @@ def test_forms_command_writes_one_file_per_unit(tmp_path: Path, capsys) -> None:
     assert code == 2 and "--quarter" in err
 
 
-def test_ingest_exit_codes_and_views(tmp_path: Path, capsys) -> None:
+def test_ingest_exit_codes_and_views(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
     good = filled_progress(tmp_path, "商务局", changes={"N02": {"工作进展": "-1 签约项目 3 个"}})
     code, out, _ = run(capsys, "ingest", str(good), "--data-dir", str(data))
@@ -55,7 +60,7 @@ def test_ingest_exit_codes_and_views(tmp_path: Path, capsys) -> None:
     assert code == 0 and len(json.loads(out)) == 8
 
 
-def test_override_command(tmp_path: Path, capsys) -> None:
+def test_override_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
     ingest_files([filled_progress(tmp_path, "商务局")], data)
     code, _, err = run(capsys, "override", "N02", "--quarter", "2026Q3", "--light", "红灯", "--data-dir", str(data))
@@ -76,7 +81,7 @@ def test_override_command(tmp_path: Path, capsys) -> None:
     assert code == 2 and "Z99" in err
 
 
-def test_demo_dir_commands_print_banner(demo_data, capsys) -> None:
+def test_demo_dir_commands_print_banner(demo_data: DemoSummary, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "ratings", "--quarter", "2026Q3", "--data-dir", str(demo_data.data_dir))
     assert code == 0 and err.startswith("【示例数据】")
     for label in ("已完成", "绿灯", "黄灯", "红灯", "未报送"):
@@ -85,7 +90,8 @@ def test_demo_dir_commands_print_banner(demo_data, capsys) -> None:
     assert code == 0 and "【示例数据】" in err and out.count("\n") >= 10
 
 
-def test_exports_from_demo_data_say_so(demo_data, tmp_path: Path, capsys) -> None:
+def test_exports_from_demo_data_say_so(demo_data: DemoSummary, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
     from openpyxl import load_workbook
 
     csv_path, xlsx_path = tmp_path / "r.csv", tmp_path / "l.xlsx"
@@ -96,10 +102,11 @@ def test_exports_from_demo_data_say_so(demo_data, tmp_path: Path, capsys) -> Non
     assert run(capsys, "league", "--quarter", "2026Q3", "--format", "xlsx", "--out", str(xlsx_path),
                "--data-dir", str(demo_data.data_dir))[0] == 0
     ws = load_workbook(xlsx_path)["2026Q3市领导排名（示例数据）"]
-    assert ws.cell(1, 1).value == "数据性质" and ws.cell(2, 1).value.startswith("示例数据")
+    assert ws.cell(1, 1).value == "数据性质" and ws.cell(2, 1).value.startswith("示例数据")  # type: ignore[union-attr]  # openpyxl: a cell may hold any value
 
 
-def test_reading_a_missing_data_dir_is_an_error_not_all_missing(tmp_path: Path, capsys) -> None:
+def test_reading_a_missing_data_dir_is_an_error_not_all_missing(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
     for command in ("ratings", "league", "ledger"):
         code, out, err = run(capsys, command, "--quarter", "2026Q3", "--data-dir", str(tmp_path / "typo"))
         assert code == 2 and out == "" and "数据文件夹不存在" in err, command
@@ -113,7 +120,8 @@ def _ledger_folder(tmp_path: Path) -> Path:
     return data
 
 
-def test_an_empty_data_dir_is_an_error_for_every_command(tmp_path: Path, capsys, monkeypatch) -> None:
+def test_an_empty_data_dir_is_an_error_for_every_command(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     good = filled_progress(tmp_path / "in", "商务局")
     for argv in (["ingest", str(good)], ["ledger", "--quarter", "2026Q3"], ["ratings", "--quarter", "2026Q3"],
@@ -123,7 +131,8 @@ def test_an_empty_data_dir_is_an_error_for_every_command(tmp_path: Path, capsys,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]  # nothing written into the current folder
 
 
-def test_reading_commands_refuse_a_folder_that_is_not_a_data_folder(tmp_path: Path, capsys) -> None:
+def test_reading_commands_refuse_a_folder_that_is_not_a_data_folder(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "空"
     empty.mkdir()
     for folder in ("/", "/proc", str(empty)):
@@ -134,14 +143,15 @@ def test_reading_commands_refuse_a_folder_that_is_not_a_data_folder(tmp_path: Pa
             assert out == ""
 
 
-def test_the_error_names_the_absolute_path(tmp_path: Path, capsys, monkeypatch) -> None:
+def test_the_error_names_the_absolute_path(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "别处").mkdir()
     code, _, err = run(capsys, "ledger", "--quarter", "2026Q3", "--data-dir", "别处")
     assert code == 2 and f"“{tmp_path / '别处'}”" in err
 
 
-def test_writing_commands_refuse_a_foreign_non_empty_folder(tmp_path: Path, capsys) -> None:
+def test_writing_commands_refuse_a_foreign_non_empty_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     foreign = tmp_path / "home"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("mine", encoding="utf-8")
@@ -155,7 +165,8 @@ def test_writing_commands_refuse_a_foreign_non_empty_folder(tmp_path: Path, caps
     assert not Path("/ledger.sqlite").exists()
 
 
-def test_writing_commands_accept_a_new_or_empty_or_data_folder(tmp_path: Path, capsys) -> None:
+def test_writing_commands_accept_a_new_or_empty_or_data_folder(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "空"
     empty.mkdir()
     for folder in (empty, tmp_path / "新" / "data"):
@@ -167,7 +178,7 @@ def test_writing_commands_accept_a_new_or_empty_or_data_folder(tmp_path: Path, c
         assert code == 0 and "已导入" in out
 
 
-def test_out_never_replaces_a_device_a_fifo_or_a_folder(tmp_path: Path, capsys) -> None:
+def test_out_never_replaces_a_device_a_fifo_or_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = _ledger_folder(tmp_path)
     fifo = tmp_path / "管道.csv"
     os.mkfifo(fifo)
@@ -186,7 +197,8 @@ def test_out_never_replaces_a_device_a_fifo_or_a_folder(tmp_path: Path, capsys) 
     assert code == 0 and "商务局" in regular.read_text(encoding="utf-8-sig")
 
 
-def test_ratings_and_league_judge_the_deadline_on_as_of(demo_data, capsys) -> None:
+def test_ratings_and_league_judge_the_deadline_on_as_of(demo_data: DemoSummary,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
     """2026Q4 is due on 2027-01-10: before it nothing is 未报送, after it every unreported task is.
 
     In the demo one unit (``missing_unit``) sends nothing in Q3 or Q4; every other unit reports Q4.

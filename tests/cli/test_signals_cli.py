@@ -48,7 +48,8 @@ def signals(monkeypatch: pytest.MonkeyPatch) -> Any:
     return view
 
 
-def test_table_lists_signals_beside_the_light_in_task_order(data: str, signals: Any, capsys) -> None:
+def test_table_lists_signals_beside_the_light_in_task_order(data: str, signals: Any,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "signals", "--quarter", "2026Q3", "--as-of", "2026-10-20", "--data-dir", data)
     assert code == 0
     assert out.index("N07") < out.index("P13")  # office order: N before P
@@ -56,7 +57,8 @@ def test_table_lists_signals_beside_the_light_in_task_order(data: str, signals: 
     assert "共 2 条对标预警，涉及 2 项任务（其中绿灯 1 项）" in out and "不改变灯号" in out
 
 
-def test_exports_neutralise_formulas_and_colour_lights(data: str, signals: Any, capsys, tmp_path: Path) -> None:
+def test_exports_neutralise_formulas_and_colour_lights(data: str, signals: Any, capsys: pytest.CaptureFixture[str],
+                                                       tmp_path: Path) -> None:
     code, out, _ = run(capsys, "signals", "--quarter", "2026Q3", "--as-of", "2026-10-20", "--format", "csv",
                        "--data-dir", data)
     frame = pd.read_csv(io.StringIO(out))
@@ -78,11 +80,11 @@ def test_exports_neutralise_formulas_and_colour_lights(data: str, signals: Any, 
     assert sheet.cell(row=3, column=header.index("指标") + 1).data_type != "f"
 
 
-def test_without_benchmark_data_says_so(data: str, capsys) -> None:
+def test_without_benchmark_data_says_so(data: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "signals", "--quarter", "2026Q3", "--data-dir", data)
     assert code == 0 and "年度计划尚未填报对标指标，无对标预警。" in out
 
 
-def test_bad_quarter_is_refused_in_chinese(data: str, capsys) -> None:
+def test_bad_quarter_is_refused_in_chinese(data: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "signals", "--quarter", "2026Q9", "--data-dir", data)
     assert code == 2 and "季度" in err

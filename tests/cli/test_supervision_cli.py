@@ -5,18 +5,23 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+import pytest
 
 from jj123lib.cli.main import main
 from jj123lib.ledger.store import Ledger
 from tests.ledger_helpers import record_plan, record_progress
 
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
+
 POLICE = ("N07", "P13", "B19", "B20")
 HOSTILE = "=HYPERLINK(\"http://evil\",\"点我\")<script>alert(1)</script>"
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
@@ -31,7 +36,7 @@ def _data(tmp_path: Path) -> str:
     return str(ledger.data_dir)
 
 
-def test_cuibao_lists_overdue_units_in_chinese(tmp_path: Path, capsys) -> None:
+def test_cuibao_lists_overdue_units_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = _data(tmp_path)
     code, out, _ = run(capsys, "cuibao", "--quarter", "2026Q3", "--as-of", "2026-10-12", "--data-dir", data)
     assert code == 0 and "逾期天数" in out and "自然资源局" in out and "公安局" not in out.split("\n", 2)[2]
@@ -43,7 +48,7 @@ def test_cuibao_lists_overdue_units_in_chinese(tmp_path: Path, capsys) -> None:
     assert states["公安局"] == "按时" and states["自然资源局"] == "未报送"
 
 
-def test_duban_issue_respond_list_and_verify(tmp_path: Path, capsys) -> None:
+def test_duban_issue_respond_list_and_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = _data(tmp_path)
     code, out, _ = run(capsys, "duban", "issue", "--quarter", "2026Q3", "--as-of", "2026-10-15", "--by", "林督查",
                        "--data-dir", data)
@@ -69,7 +74,7 @@ def test_duban_issue_respond_list_and_verify(tmp_path: Path, capsys) -> None:
     assert code == 0 and "已核实销号" in out
 
 
-def test_verify_task_and_list_pending(tmp_path: Path, capsys) -> None:
+def test_verify_task_and_list_pending(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = _data(tmp_path)
     code, out, _ = run(capsys, "verify", "--quarter", "2026Q3", "--as-of", "2026-10-20", "--data-dir", data)
     assert code == 0 and "N07" in out and "共 1 项待核实" in out
@@ -84,7 +89,7 @@ def test_verify_task_and_list_pending(tmp_path: Path, capsys) -> None:
     assert next(r for r in json.loads(out) if r["任务编号"] == "N07")["督查室灯号"] == "已完成"
 
 
-def test_coordination_register_and_close(tmp_path: Path, capsys) -> None:
+def test_coordination_register_and_close(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = _data(tmp_path)
     code, out, err = run(capsys, "coordination", "--format", "csv", "--by", "林督查", "--data-dir", data)
     assert code == 0 and "新登记协调事项 1 件" in err
@@ -98,7 +103,7 @@ def test_coordination_register_and_close(tmp_path: Path, capsys) -> None:
     assert code == 0 and "共 0 件协调事项" in out
 
 
-def test_flags_and_xlsx_needs_out(tmp_path: Path, capsys) -> None:
+def test_flags_and_xlsx_needs_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = _data(tmp_path)
     code, out, _ = run(capsys, "flags", "--quarter", "2026Q3", "--as-of", "2026-10-20", "--data-dir", data)
     assert code == 0 and "100% 未经核实" in out and "不改变灯号" in out
@@ -110,7 +115,7 @@ def test_flags_and_xlsx_needs_out(tmp_path: Path, capsys) -> None:
     assert "核查提示" in pd.read_excel(xlsx).columns
 
 
-def test_demo_exports_are_marked(demo_data, tmp_path: Path, capsys) -> None:
+def test_demo_exports_are_marked(demo_data: DemoSummary, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "demo"
     shutil.copytree(demo_data.data_dir, data)  # the session's demo folder stays untouched
     code, out, err = run(capsys, "duban", "issue", "--quarter", "2026Q3", "--as-of", "2026-10-15",
@@ -121,6 +126,6 @@ def test_demo_exports_are_marked(demo_data, tmp_path: Path, capsys) -> None:
     assert rows and all(r["数据性质"].startswith("示例数据") for r in rows)
 
 
-def test_missing_data_dir_is_an_error(tmp_path: Path, capsys) -> None:
+def test_missing_data_dir_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "flags", "--quarter", "2026Q3", "--data-dir", str(tmp_path / "nope"))
     assert code == 2 and "数据文件夹不存在" in err

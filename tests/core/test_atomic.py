@@ -12,7 +12,7 @@ from jj123lib.core.atomic import atomic_path, atomic_write, folder_lock, remove_
 from jj123lib.core.exceptions import OutputPathError
 
 
-def test_write_replaces_whole_file(tmp_path) -> None:
+def test_write_replaces_whole_file(tmp_path: Path) -> None:
     target = tmp_path / "sub" / "a.txt"
     atomic_write(target, "旧内容")
     atomic_write(target, "新内容")
@@ -20,7 +20,7 @@ def test_write_replaces_whole_file(tmp_path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["a.txt"]
 
 
-def test_failure_leaves_old_file_and_no_temp(tmp_path) -> None:
+def test_failure_leaves_old_file_and_no_temp(tmp_path: Path) -> None:
     target = tmp_path / "a.txt"
     atomic_write(target, b"old")
     with pytest.raises(RuntimeError), atomic_path(target) as tmp:
@@ -30,7 +30,7 @@ def test_failure_leaves_old_file_and_no_temp(tmp_path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
 
 
-def test_folder_lock_is_exclusive_and_non_blocking_on_request(tmp_path) -> None:
+def test_folder_lock_is_exclusive_and_non_blocking_on_request(tmp_path: Path) -> None:
     with folder_lock(tmp_path) as first:
         assert first
         with folder_lock(tmp_path, wait=False) as second:  # another open file description: flock conflicts
@@ -39,7 +39,7 @@ def test_folder_lock_is_exclusive_and_non_blocking_on_request(tmp_path) -> None:
         assert again
 
 
-def test_remove_stale_parts_only_touches_temp_files(tmp_path) -> None:
+def test_remove_stale_parts_only_touches_temp_files(tmp_path: Path) -> None:
     (tmp_path / ".a.txt.x1.part").write_text("half")
     (tmp_path / ".b.7.part.ipynb").write_text("half")
     (tmp_path / "a.txt").write_text("whole")
@@ -48,7 +48,7 @@ def test_remove_stale_parts_only_touches_temp_files(tmp_path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "notes.part.txt"]
 
 
-def test_a_special_file_is_never_replaced(tmp_path) -> None:
+def test_a_special_file_is_never_replaced(tmp_path: Path) -> None:
     fifo = tmp_path / "管道"
     os.mkfifo(fifo)
     for target in (fifo, Path("/dev/full")):

@@ -8,6 +8,7 @@ import zipfile
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from docx import Document
@@ -32,6 +33,9 @@ from jj123lib.loop.verification import verify
 from tests.hostile import HOSTILE
 from tests.late_form import demo_copy, ingest_changed_form, without_duban
 
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
+
 TASKS = load_tasks().set_index("task_id")
 AS_OF = date(2026, 10, 20)
 # The lead unit of a red task (B13, 卫健委) reports every hostile string as its problems.
@@ -52,7 +56,7 @@ def xml_of(data: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def issued(demo_data, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def issued(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Demo data with its 督办 items removed and the quarter's issued afresh,
     one item closed (verified), one answered 整改中."""
     data = without_duban(demo_copy(demo_data.data_dir, tmp_path_factory.mktemp("documents") / "data"))

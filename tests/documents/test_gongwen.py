@@ -8,12 +8,13 @@ import zipfile
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 from pypdf import PdfReader
 
 from jj123lib.cli.documents import bulletin_data
@@ -38,6 +39,9 @@ from jj123lib.documents.layout import (
 from jj123lib.domain.tasks import leaders
 from jj123lib.domain.units import GROUP_LABELS, load_units
 from tests.hostile import HOSTILE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
 META = DocMeta("晋政督通〔2026〕3号", date(2026, 10, 15))
 SHOWN = [shown for _, shown in HOSTILE] + ["控制字符\x07\x1b留下pwn99"]
@@ -103,8 +107,8 @@ def test_geometry_fonts_and_grid() -> None:
 
     assert close(section.page_width, 210) and close(section.page_height, 297)
     assert close(section.top_margin, 37) and close(section.left_margin, 28)
-    assert close(section.page_width - section.left_margin - section.right_margin, 156)
-    assert close(section.page_height - section.top_margin - section.bottom_margin, 225)
+    assert close(section.page_width - section.left_margin - section.right_margin, 156)  # type: ignore[operator]  # python-docx: an unset length is None
+    assert close(section.page_height - section.top_margin - section.bottom_margin, 225)  # type: ignore[operator]  # python-docx: an unset length is None
     grid = section._sectPr.find(qn("w:docGrid"))
     pitch = int(grid.get(qn("w:linePitch")))
     assert 22 * pitch <= Mm(225).twips < 23 * pitch
@@ -112,9 +116,9 @@ def test_geometry_fonts_and_grid() -> None:
     assert normal.font.size == Pt(16) and normal.paragraph_format.line_spacing == pitch * 635  # EMU per twip
     assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == FONT_BODY
 
-    def east_asia_of(text: str) -> tuple[str, Pt]:
+    def east_asia_of(text: str) -> tuple[str, Length | None]:
         run = next(r for p in doc.paragraphs for r in p.runs if r.text == text)
-        return run._r.rPr.rFonts.get(qn("w:eastAsia")), run.font.size
+        return run._r.rPr.rFonts.get(qn("w:eastAsia")), run.font.size  # type: ignore[union-attr]  # python-docx: optional run properties
 
     assert east_asia_of("督 办 单") == (FONT_TITLE, Pt(22))
     assert east_asia_of("办理情况反馈") == (FONT_H1, Pt(16))
@@ -122,7 +126,7 @@ def test_geometry_fonts_and_grid() -> None:
     bulletin = reread(build_bulletin(Bulletin("标题", "各单位", ["概述"], [
         LeagueEntry("市直部门", 1, "财政局", 100.0, 2, 1, 0, 0, "红榜")], ["问题"], ["要求"]), META))
     heading2 = next(r for p in bulletin.paragraphs for r in p.runs if r.text.startswith("（一）"))
-    assert heading2._r.rPr.rFonts.get(qn("w:eastAsia")) == FONT_H2
+    assert heading2._r.rPr.rFonts.get(qn("w:eastAsia")) == FONT_H2  # type: ignore[union-attr]  # python-docx: optional run properties
 
 
 def test_tables_keep_rows_whole_and_repeat_headers() -> None:
@@ -132,7 +136,7 @@ def test_tables_keep_rows_whole_and_repeat_headers() -> None:
         for table in doc.tables:
             rows = table._tbl.tr_lst
             assert all(tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
-            assert [tr.trPr.find(qn("w:tblHeader")) is not None for tr in rows] == [True] + [False] * (len(rows) - 1)
+            assert [tr.trPr.find(qn("w:tblHeader")) is not None for tr in rows] == [True] + [False] * (len(rows) - 1)  # type: ignore[union-attr]  # trPr checked on the line above
 
 
 def test_demo_mark_only_on_demo_documents() -> None:
@@ -142,7 +146,7 @@ def test_demo_mark_only_on_demo_documents() -> None:
     assert not any("示例数据" in t for t in all_text(real))
 
 
-def test_bulletin_from_demo_data(demo_data) -> None:
+def test_bulletin_from_demo_data(demo_data: DemoSummary) -> None:
     doc = reread(build_bulletin(bulletin_data("2026Q3", demo_data.data_dir), META))
     text = "\n".join(all_text(doc))
     for leader in leaders():
@@ -161,7 +165,7 @@ def test_bulletin_from_demo_data(demo_data) -> None:
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory: pytest.TempPathFactory, demo_data) -> dict[str, Path]:
+def pdfs(tmp_path_factory: pytest.TempPathFactory, demo_data: DemoSummary) -> dict[str, Path]:
     """The three documents and a long one, converted to PDF by LibreOffice headless in one run."""
     folder = tmp_path_factory.mktemp("gongwen")
     demo_meta = DocMeta("晋政督通〔2026〕3号", date(2026, 10, 15), demo=True)

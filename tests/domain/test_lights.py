@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from markupsafe import Markup
@@ -11,6 +13,9 @@ from markupsafe import Markup
 from jj123lib.domain import lights
 from jj123lib.domain.rules import load_rules, rating_rules, scoring_rules
 from jj123lib.render import htmlkit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
 
 def test_order_labels_and_ranks() -> None:
@@ -68,7 +73,9 @@ def test_builders_escape_text_and_keep_markup() -> None:
     assert section == '<section><h2>&lt;标题&gt;</h2><p class="jj-note">a&amp;b</p>&lt;正文&gt;</section>'
 
 
-def test_cli_names_lights_from_the_one_definition(demo_data, tmp_path, monkeypatch, capsys) -> None:
+def test_cli_names_lights_from_the_one_definition(demo_data: DemoSummary, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """`jj123 league` says how 未报送 scores under the rules in force; `override` takes labels."""
     from jj123lib.cli.main import main
     from jj123lib.domain.rules import default_rules_path

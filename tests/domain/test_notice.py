@@ -66,7 +66,7 @@ def test_quantity_targets_are_structured() -> None:
     assert tasks.loc["B15", "target_value"] == 5000.0
     assert tasks.loc["B15", "target_unit"] == "亩"
     # "延长30年" is a term, not a target.
-    assert pd.isna(tasks.loc["B07", "target_value"])
+    assert pd.isna(tasks.loc["B07", "target_value"])  # type: ignore[arg-type]  # pandas-stubs: isna refuses loc's scalar
 
 
 def test_footer_and_requirements_section_are_not_tasks() -> None:
@@ -266,8 +266,8 @@ def test_a_lone_number_continuing_the_page_sequence_inside_an_item_is_a_page_num
     lines = bare.splitlines()
     page_two = lines.index("2")
     assert "（牵头" in lines[page_two - 2] and "责任单位" in lines[page_two + 1]
-    assert parse_notice(bare).set_index("task_id").loc["P03", "title"] == \
-        parse_notice(NOTICE).set_index("task_id").loc["P03", "title"]
+    assert (parse_notice(bare).set_index("task_id").loc["P03", "title"]  # type: ignore[operator]  # pandas-stubs: NA == NA
+            == parse_notice(NOTICE).set_index("task_id").loc["P03", "title"])
 
 
 def test_a_single_bare_page_number_between_items_is_skipped() -> None:

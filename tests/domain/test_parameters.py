@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,6 +18,9 @@ from jj123lib.domain.parameters import (
     validate_quarter,
 )
 from jj123lib.domain.tasks import leaders, load_tasks
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
 
 def test_validate_quarter_normalises_a_quarter_of_the_table_year() -> None:
@@ -61,7 +65,7 @@ def _kernel_namespace(**user: object) -> dict[str, object]:
     return namespace
 
 
-def test_declared_parameters_pass_and_are_validated(demo_data) -> None:
+def test_declared_parameters_pass_and_are_validated(demo_data: DemoSummary) -> None:
     ns = _kernel_namespace(leader=" 吴尊意", quarter="2026q1", data_dir=str(demo_data.data_dir))
     params = check_notebook_namespace("leader", ns)
     assert params == ReportParams("leader", "2026Q1", str(Path(demo_data.data_dir).resolve()), "吴尊意")
@@ -70,7 +74,7 @@ def test_declared_parameters_pass_and_are_validated(demo_data) -> None:
 
 
 @pytest.mark.parametrize("misspelled", ["leeder", "quater", "data_directory", "Leader"])
-def test_unknown_name_is_refused_naming_it_and_the_valid_names(misspelled: str, demo_data) -> None:
+def test_unknown_name_is_refused_naming_it_and_the_valid_names(misspelled: str, demo_data: DemoSummary) -> None:
     ns = _kernel_namespace(leader="吴尊意", quarter="2026Q1", data_dir=str(demo_data.data_dir))
     ns[misspelled] = "2026Q2"
     with pytest.raises(UnknownParameterError) as info:
@@ -96,7 +100,7 @@ def test_every_unknown_name_is_listed_and_values_papermill_cannot_inject_are_ign
     ("data_dir", 3, ["data_dir", "路径"]),
 ])
 def test_bad_values_are_refused_with_a_message_alone(name: str, value: object, words: list[str],
-                                                     demo_data) -> None:
+                                                     demo_data: DemoSummary) -> None:
     ns = _kernel_namespace(leader="吴尊意", quarter="2026Q1", data_dir=str(demo_data.data_dir))
     ns[name] = value
     with pytest.raises(NotebookParameterError) as info:
@@ -106,7 +110,7 @@ def test_bad_values_are_refused_with_a_message_alone(name: str, value: object, w
     assert info.value._render_traceback_() == [message]
 
 
-def test_a_parameter_missing_from_the_notebook_is_named(demo_data) -> None:
+def test_a_parameter_missing_from_the_notebook_is_named(demo_data: DemoSummary) -> None:
     ns = _kernel_namespace(quarter="2026Q1", data_dir=str(demo_data.data_dir))
     with pytest.raises(NotebookParameterError, match="leader"):
         check_notebook_namespace("leader", ns)

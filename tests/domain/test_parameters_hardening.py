@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from jj123lib.cli.main import main
 from jj123lib.domain.parameters import NOTEBOOK_PARAMETERS, ReportParams, validate_params
 from jj123lib.domain.tasks import leaders
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
 VALID_QUARTERS = "2026Q1、2026Q2、2026Q3、2026Q4"
 BAD_QUARTERS = ["2026Q5", "2026Q3/../..", "../../etc", "Q3", "2026Q3'; import os #", "2026Q3\nprint(1)"]
@@ -20,7 +24,8 @@ def _snapshot(folder: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("leader", BAD_LEADERS)
-def test_batch_refuses_unknown_leader_listing_valid_ones(leader: str, demo_data, tmp_path: Path, capsys) -> None:
+def test_batch_refuses_unknown_leader_listing_valid_ones(leader: str, demo_data: DemoSummary, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     before = _snapshot(tmp_path)
     code = main(["batch", "--quarter", "2026Q3", "--leader", leader, "--data-dir", str(demo_data.data_dir),
@@ -48,8 +53,9 @@ def _quarter_argv(command: str, quarter: str, data_dir: Path, tmp_path: Path) ->
 
 @pytest.mark.parametrize("quarter", BAD_QUARTERS)
 @pytest.mark.parametrize("command", ["batch", "forms", "ratings", "league", "ledger", "override"])
-def test_commands_refuse_malformed_quarter_listing_valid_ones(command: str, quarter: str, demo_data, tmp_path: Path,
-                                                              capsys) -> None:
+def test_commands_refuse_malformed_quarter_listing_valid_ones(command: str, quarter: str, demo_data: DemoSummary,
+                                                              tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
     argv = _quarter_argv(command, quarter, demo_data.data_dir, tmp_path)
     before = _snapshot(tmp_path)
     code = main(argv)
@@ -61,8 +67,9 @@ def test_commands_refuse_malformed_quarter_listing_valid_ones(command: str, quar
 
 @pytest.mark.parametrize("quarter", ["2025Q2", "2027q1"])
 @pytest.mark.parametrize("command", ["batch", "forms", "ratings", "league", "ledger", "override", "override-list"])
-def test_commands_refuse_a_year_outside_the_task_table(command: str, quarter: str, demo_data, tmp_path: Path,
-                                                      capsys) -> None:
+def test_commands_refuse_a_year_outside_the_task_table(command: str, quarter: str, demo_data: DemoSummary,
+                                                       tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
     argv = _quarter_argv(command, quarter, demo_data.data_dir, tmp_path)
     before = _snapshot(tmp_path)
     ledger_before = (demo_data.data_dir / "ledger.sqlite").read_bytes()
@@ -75,7 +82,7 @@ def test_commands_refuse_a_year_outside_the_task_table(command: str, quarter: st
     assert (demo_data.data_dir / "ledger.sqlite").read_bytes() == ledger_before
 
 
-def test_forms_refuses_unknown_unit(tmp_path: Path, capsys) -> None:
+def test_forms_refuses_unknown_unit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["forms", "--quarter", "2026Q3", "--unit", "../不存在局", "--data-dir", str(tmp_path / "d"),
                  "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
@@ -83,13 +90,14 @@ def test_forms_refuses_unknown_unit(tmp_path: Path, capsys) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_batch_refuses_unknown_format(demo_data, tmp_path: Path, capsys) -> None:
+def test_batch_refuses_unknown_format(demo_data: DemoSummary, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["batch", "--quarter", "2026Q3", "--formats", "html,exe", "--data-dir", str(demo_data.data_dir),
                  "--out", str(tmp_path / "out"), "--no-progress"])
     assert code == 2 and "html、pdf" in capsys.readouterr().err
 
 
-def test_only_fixed_parameter_names_reach_a_notebook(demo_data) -> None:
+def test_only_fixed_parameter_names_reach_a_notebook(demo_data: DemoSummary) -> None:
     params = validate_params("leader", "2026q3", demo_data.data_dir, "张健龙")
     assert isinstance(params, ReportParams) and params.quarter == "2026Q3"
     assert set(params.as_papermill()) == set(NOTEBOOK_PARAMETERS["leader"])
@@ -99,7 +107,7 @@ def test_only_fixed_parameter_names_reach_a_notebook(demo_data) -> None:
         assert all(name.isidentifier() for name in NOTEBOOK_PARAMETERS[kind])
 
 
-def test_export_out_is_respected(demo_data, tmp_path: Path, capsys) -> None:
+def test_export_out_is_respected(demo_data: DemoSummary, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "sub" / "ratings.csv"
     assert main(["ratings", "--quarter", "2026Q3", "--format", "csv", "--out", str(target), "--data-dir",
                  str(demo_data.data_dir)]) == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from jj123lib import check_quotas, load_tasks
@@ -15,7 +17,7 @@ def test_canonical_table_passes() -> None:
     report = check_quotas(load_tasks())
     assert report.ok, report.summary()
     assert len(report.table) == 8 * 3
-    assert report.wide().loc["张健龙"].tolist() == ["1/1", "2/2", "3/3", "是"]
+    assert report.wide().loc["张健龙"].tolist() == ["1/1", "2/2", "3/3", "是"]  # type: ignore[operator]  # pandas-stubs: loc[label] typed as a frame
 
 
 def test_rules_file_minimums_match_the_notice() -> None:
@@ -43,7 +45,7 @@ def test_duplicate_ids_gaps_and_missing_units() -> None:
     tasks = load_tasks()
     tasks.loc[tasks["task_id"] == "B05", "task_id"] = "B04"
     tasks.loc[tasks["task_id"] == "B04", "seq"] = 4
-    tasks.at[0, "units"] = []
+    tasks.at[0, "units"] = []  # type: ignore[assignment]  # pandas-stubs: a list cell
     rules = {v.rule for v in check_quotas(tasks).violations}
     assert {"unique_id", "numbering", "units"} <= rules
 
@@ -55,7 +57,7 @@ def test_stricter_rules_from_params() -> None:
     assert all(v.tier == "national" and v.shortfall == 1 for v in report.violations)
 
 
-def test_bad_rules_file(tmp_path) -> None:
+def test_bad_rules_file(tmp_path: Path) -> None:
     path = tmp_path / "rules.yaml"
     path.write_text("quota:\n  minimum_per_leader:\n    national: -1\n", encoding="utf-8")
     with pytest.raises(RulesError, match="national"):

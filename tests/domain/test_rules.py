@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,7 @@ def test_relative_path_is_made_absolute(monkeypatch: pytest.MonkeyPatch, office_
     (lambda d: d / "missing.yaml", "文件不存在"),
     (lambda d: d, "这是一个文件夹"),
 ])
-def test_unusable_file_names_the_path(tmp_path: Path, make, problem: str) -> None:
+def test_unusable_file_names_the_path(tmp_path: Path, make: Callable[[Path], Path], problem: str) -> None:
     path = make(tmp_path)
     with pytest.raises(RulesError, match=problem) as caught:
         rules_source(path)
@@ -60,7 +61,8 @@ def test_unusable_file_names_the_path(tmp_path: Path, make, problem: str) -> Non
 
 
 @pytest.mark.parametrize("position", ["before", "after"])
-def test_cli_option_before_or_after_the_command(capsys, monkeypatch: pytest.MonkeyPatch, office_rules: Path,
+def test_cli_option_before_or_after_the_command(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                                office_rules: Path,
                                                 position: str) -> None:
     monkeypatch.delenv(RULES_ENV, raising=False)
     assert main(["check"]) == 0
@@ -71,13 +73,14 @@ def test_cli_option_before_or_after_the_command(capsys, monkeypatch: pytest.Monk
     assert RULES_ENV not in os.environ  # restored for the rest of this process
 
 
-def test_cli_honours_the_environment_variable(capsys, monkeypatch: pytest.MonkeyPatch, office_rules: Path) -> None:
+def test_cli_honours_the_environment_variable(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                              office_rules: Path) -> None:
     monkeypatch.setenv(RULES_ENV, str(office_rules))
     assert main(["check"]) == 1
     assert os.environ[RULES_ENV] == str(office_rules)
 
 
-def test_cli_bad_rules_file_is_a_chinese_error(capsys, tmp_path: Path) -> None:
+def test_cli_bad_rules_file_is_a_chinese_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("ratings: [unclosed\n", encoding="utf-8")
     assert main(["--rules", str(bad), "tasks"]) == 2

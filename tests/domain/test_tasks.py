@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -25,7 +27,7 @@ def test_table_shape_and_columns() -> None:
     assert list(tasks.columns) == TASK_COLUMNS
     assert len(tasks) == 48
     assert tasks.groupby("tier").size().to_dict() == {"national": 8, "provincial": 16, "breakthrough": 24}
-    assert all(row.lead_unit == row.units[0] for row in tasks.itertuples())
+    assert all(row.lead_unit == row.units[0] for row in tasks.itertuples())  # type: ignore[index]  # pandas-stubs: itertuples' fields are scalars
 
 
 def test_leaders_in_notice_order_and_units_deduplicated() -> None:
@@ -41,7 +43,7 @@ def test_every_leader_has_six_tasks() -> None:
     assert set(counts) == {6}
 
 
-def test_csv_round_trip(tmp_path) -> None:
+def test_csv_round_trip(tmp_path: Path) -> None:
     tasks = load_tasks()
     path = write_tasks_csv(tasks, tmp_path / "t.csv")
     pd.testing.assert_frame_equal(load_tasks(path), tasks)
@@ -64,13 +66,13 @@ def test_filters() -> None:
         (tasks_to_csv(load_tasks()).replace(",张健龙,", ",,", 1), "leader"),
     ],
 )
-def test_bad_tables_are_refused(tmp_path, content: str, problem: str) -> None:
+def test_bad_tables_are_refused(tmp_path: Path, content: str, problem: str) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(TaskTableError, match=problem):
         load_tasks(path)
 
 
-def test_missing_table_names_the_path(tmp_path) -> None:
+def test_missing_table_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(TaskTableError, match="不存在"):
         load_tasks(tmp_path / "none.csv")

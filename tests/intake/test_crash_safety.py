@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,7 @@ TIMED_KILLS = (0.5, 0.8, 1.0, 1.2, 1.5)  # seconds after start (python start-up 
 
 
 @pytest.fixture(scope="module")
-def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Three files (the third supersedes the first) and the ledger fingerprint after each prefix of them."""
     root = tmp_path_factory.mktemp("crash")
     files = [filled_progress(root / "1", "陈埭镇", changes={"N08": {"实际累计进度(%)": 40}}),
@@ -43,13 +44,13 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict:
              filled_progress(root / "3", "陈埭镇", changes={"N08": {"实际累计进度(%)": 55}})]
     prefixes = {0: Ledger(root / "empty").fingerprint()}
     for k in range(1, N_FILES + 1):
-        assert all(r.ok for r in ingest_files(files[:k], root / f"prefix{k}"))
+        assert all(r.ok for r in ingest_files(files[:k], root / f"prefix{k}"))  # type: ignore[arg-type]  # ingest_files takes a list[str | PathLike[str]], invariant
         prefixes[k] = Ledger(root / f"prefix{k}").fingerprint()
     assert len(set(prefixes.values())) == N_FILES + 1
     return {"files": [str(f) for f in files], "prefixes": prefixes}
 
 
-def _run(args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+def _run(args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     return subprocess.Popen([*JJ123, *args], env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, start_new_session=True)
 
@@ -80,7 +81,7 @@ def _check_consistent(data: Path, prefixes: dict[int, str]) -> int:
     return k
 
 
-def _rerun_completes(data: Path, scenario: dict) -> None:
+def _rerun_completes(data: Path, scenario: dict[str, Any]) -> None:
     assert main(["ingest", *scenario["files"], "--data-dir", str(data)]) == 0
     assert _check_consistent(data, scenario["prefixes"]) == N_FILES
     assert Ledger(data).fingerprint() == scenario["prefixes"][N_FILES]
@@ -93,7 +94,8 @@ def test_every_crash_point_is_exercised() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("point", KILL_POINTS)
-def test_sigkill_at_crash_point(point: str, scenario: dict, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_sigkill_at_crash_point(point: str, scenario: dict[str, Any], tmp_path: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
     proc = _run(["ingest", *scenario["files"], "--data-dir", str(data)], {CRASH_ENV: point})
     proc.communicate(timeout=60)
@@ -108,8 +110,8 @@ def test_sigkill_at_crash_point(point: str, scenario: dict, tmp_path: Path, caps
 
 @pytest.mark.slow
 @pytest.mark.parametrize("delay", TIMED_KILLS)
-def test_sigkill_at_a_random_moment(delay: float, scenario: dict, tmp_path: Path,
-                                    capsys: pytest.CaptureFixture) -> None:
+def test_sigkill_at_a_random_moment(delay: float, scenario: dict[str, Any], tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
     proc = _run(["ingest", *scenario["files"], "--data-dir", str(data)])
     time.sleep(delay)
@@ -120,7 +122,7 @@ def test_sigkill_at_a_random_moment(delay: float, scenario: dict, tmp_path: Path
     capsys.readouterr()
 
 
-def test_killed_writer_with_spilled_journal_does_not_break_readers(scenario: dict, tmp_path: Path) -> None:
+def test_killed_writer_with_spilled_journal_does_not_break_readers(scenario: dict[str, Any], tmp_path: Path) -> None:
     """A writer killed after SQLite spilled pages into the file leaves a hot journal; readers recover it."""
     data = tmp_path / "data"
     assert all(r.ok for r in ingest_files(scenario["files"][:1], data))
@@ -142,7 +144,7 @@ def test_killed_writer_with_spilled_journal_does_not_break_readers(scenario: dic
 
 
 @pytest.mark.slow
-def test_two_ingests_at_once_are_serialised(scenario: dict, tmp_path: Path) -> None:
+def test_two_ingests_at_once_are_serialised(scenario: dict[str, Any], tmp_path: Path) -> None:
     root = tmp_path
     shared = scenario["files"][1]
     first = [scenario["files"][0], shared]
@@ -164,7 +166,7 @@ def test_two_ingests_at_once_are_serialised(scenario: dict, tmp_path: Path) -> N
 
 
 @pytest.mark.slow
-def test_an_ingest_waits_for_the_lock(scenario: dict, tmp_path: Path) -> None:
+def test_an_ingest_waits_for_the_lock(scenario: dict[str, Any], tmp_path: Path) -> None:
     """While another writer holds the data-folder lock, an ingest writes nothing; it finishes once released."""
     data = tmp_path / "data"
     ledger = Ledger(data)

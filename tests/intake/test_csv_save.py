@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from jj123lib.intake.ingest import ingest_files, parse_file
+from jj123lib.intake.ingest import ParsedFile, ingest_files, parse_file
 from jj123lib.ledger.store import Ledger
 from tests.ledger_helpers import filled_plan, filled_progress
 
@@ -30,7 +30,7 @@ def _save_as_csv(form: Path, folder: Path, charset: int) -> Path:
 
 
 def _rows(path: Path, ledger: Ledger | None = None) -> list[dict[str, Any]]:
-    return [{k: v for k, v in row.items() if k != "sheet"} for row in parse_file(path, ledger=ledger).rows]
+    return [{k: v for k, v in row.items() if k != "sheet"} for row in parse_file(path, ledger=ledger).rows]  # type: ignore[union-attr]  # a progress or plan form parses to a ParsedFile
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +68,7 @@ def test_saved_csv_is_accepted_with_the_same_rows_as_the_form(saved: dict[str, P
     result = ingest_files([csv_path], tmp_path / "data")[0]
     assert result.status == "accepted", result.message()
     assert result.parsed is not None and result.parsed.unit == UNIT
+    assert isinstance(result.parsed, ParsedFile)
     period = "2026Q3" if kind == "progress" else "2026"
     assert (result.parsed.quarter if kind == "progress" else str(result.parsed.year)) == period
     message = result.message()

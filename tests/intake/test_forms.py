@@ -57,7 +57,7 @@ def test_progress_forms_for_every_unit(tmp_path: Path) -> None:
     meta = read_form_metadata(wb)
     assert meta["kind"] == "progress" and meta["period"] == "2026Q3" and meta["unit"] == "陈埭镇"
     assert wb[META_SHEET].sheet_state == "hidden"
-    props = {p.name: p.value for p in wb.custom_doc_props}
+    props = {p.name: p.value for p in wb.custom_doc_props}  # type: ignore[attr-defined]  # not in types-openpyxl
     assert props["jj123.unit"] == "陈埭镇" and props["jj123.period"] == "2026Q3"
 
 

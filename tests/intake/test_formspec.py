@@ -50,4 +50,4 @@ def test_header_columns_normalises_labels() -> None:
     ws = wb.active
     assert ws is not None
     ws.append(["任务编号", " 计划累计进度（％） ", None, "任务编号"])
-    assert header_columns(ws) == {"任务编号": 1, "计划累计进度(%)": 2}  # type: ignore[arg-type]
+    assert header_columns(ws) == {"任务编号": 1, "计划累计进度(%)": 2}

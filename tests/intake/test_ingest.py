@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 
 from jj123lib.cli.main import main
 from jj123lib.core.cells import parse_date
@@ -28,9 +31,9 @@ def data_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def test_round_trip_values_exactly_as_entered(tmp_path: Path, capsys) -> None:
+def test_round_trip_values_exactly_as_entered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "data"
-    changes = {"N08": {"实际累计进度(%)": 62.5, "工作进展": "完成供应链平台一期=上线",
+    changes: dict[str, dict[str, Any]] = {"N08": {"实际累计进度(%)": 62.5, "工作进展": "完成供应链平台一期=上线",
                        "需协调事项": "需商务局协助招商"},
                "P16": {"节点目标是否完成": "否", "自评状态": "欠进度", "存在问题": "用地报批慢"}}
     path = filled_progress(tmp_path, UNIT, changes=changes)
@@ -61,7 +64,7 @@ def test_round_trip_values_exactly_as_entered(tmp_path: Path, capsys) -> None:
     assert archived.read_bytes() == path.read_bytes()
 
 
-def _edit_and_save(path: Path, edit) -> Path:
+def _edit_and_save(path: Path, edit: Callable[[Worksheet, dict[str, int]], object]) -> Path:
     wb = load_form(path)
     ws = wb[PROGRESS_SHEET]
     edit(ws, header_columns(ws))
@@ -82,9 +85,9 @@ def _unknown_id(tmp: Path) -> Path:
 
 
 def _other_units_task(tmp: Path) -> Path:
-    def edit(ws, c) -> None:
+    def edit(ws: Worksheet, c: dict[str, int]) -> None:
         ws.cell(3, c["任务编号"], "N01")  # 自然资源局's task
-        ws.cell(3, c["任务名称"], TASKS.set_index("task_id").loc["N01", "title"])
+        ws.cell(3, c["任务名称"], TASKS.set_index("task_id").loc["N01", "title"])  # type: ignore[arg-type]  # pandas-stubs: a cell is typed as any scalar
         ws.cell(3, c["责任单位"], "自然资源局")
     return _edit_and_save(filled_progress(tmp, UNIT), edit)
 
@@ -98,7 +101,7 @@ def _empty_progress(tmp: Path) -> Path:
 
 
 def _duplicate_row(tmp: Path) -> Path:
-    def edit(ws, c) -> None:
+    def edit(ws: Worksheet, c: dict[str, int]) -> None:
         ws.append([cell.value for cell in ws[3]])
     return _edit_and_save(filled_progress(tmp, UNIT), edit)
 
@@ -132,7 +135,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_rejection_names_place_and_leaves_ledger_unchanged(case: str, data_dir: Path, tmp_path: Path,
-                                                            capsys) -> None:
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
     make, column, fragment = CASES[case]
     path = make(tmp_path / "bad")
     before = snapshot(data_dir)
@@ -231,7 +234,7 @@ def test_percent_normalisation_recorded(tmp_path: Path) -> None:
     assert result.status == "accepted"
     sub = Ledger(tmp_path / "data").submissions("2026Q3").set_index(["task_id", "unit"])
     assert sub.loc[("N08", UNIT), "actual_pct"] == 85
-    assert "８５％" in sub.loc[("N08", UNIT), "normalizations"]
+    assert "８５％" in sub.loc[("N08", UNIT), "normalizations"]  # type: ignore[operator]  # pandas-stubs: a cell is typed as any scalar
     assert "规范化" in result.message()
 
 
@@ -321,7 +324,7 @@ def test_report_date_is_bounded_by_today_and_by_the_quarter(tmp_path: Path) -> N
 
 
 def test_percent_formatted_value_is_reported_as_shown(tmp_path: Path) -> None:
-    def percent_cell(ws, cols) -> None:
+    def percent_cell(ws: Worksheet, cols: dict[str, int]) -> None:
         for row in range(2, ws.max_row + 1):
             if ws.cell(row, cols["任务编号"]).value == "P15":
                 ws.cell(row, cols["实际累计进度(%)"]).value = 1.5

@@ -60,7 +60,7 @@ def test_no_read_permission_is_refused_in_chinese(tmp_path: Path, monkeypatch: p
             raise PermissionError(errno.EACCES, "Permission denied", str(file))
         return real_open(file, flags, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(readers.os, "open", denied)
+    monkeypatch.setattr(readers.os, "open", denied)  # type: ignore[attr-defined]  # readers' own os, patched where it is used
     with pytest.raises(IngestRejected) as exc:
         read_regular_file(path)
     assert _rule(exc) == "无法打开：没有读写权限"

@@ -98,12 +98,12 @@ def test_form_has_the_progress_forms_protections_dropdowns_metadata_and_print_se
     assert any(dv.type == "date" for dv in ws.data_validations.dataValidation)
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert ws.column_dimensions["I"].width == 40 and ws.row_dimensions[2].height >= 10 * 16  # room to answer
-    assert ws.print_title_rows == "$1:$1" and "单位（盖章）" in ws.oddFooter.right.text
+    assert ws.print_title_rows == "$1:$1" and "单位（盖章）" in ws.oddFooter.right.text  # type: ignore[union-attr, operator]  # openpyxl stubs: header parts are optional
     meta = read_form_metadata(wb)
     assert meta["kind"] == "duban_response" and meta["period"] == "DB-2026Q3-001" and meta["unit"] == "公安局"
     assert meta["generated_at"] == "2026-10-28T10:00:00+08:00" and meta["demo"] == "0"
-    assert {p.name for p in wb.custom_doc_props} >= {META_PREFIX + "kind", META_PREFIX + "period"}
-    assert wb[META_SHEET].sheet_state == "hidden" and "示例数据" not in str(ws.oddHeader.center.text)
+    assert {p.name for p in wb.custom_doc_props} >= {META_PREFIX + "kind", META_PREFIX + "period"}  # type: ignore[attr-defined]  # not in types-openpyxl
+    assert wb[META_SHEET].sheet_state == "hidden" and "示例数据" not in str(ws.oddHeader.center.text)  # type: ignore[union-attr]  # openpyxl stubs: header parts are optional
 
 
 def test_demo_form_is_marked_and_only_a_demo_folder_takes_it(tmp_path: Path) -> None:
@@ -112,8 +112,8 @@ def test_demo_form_is_marked_and_only_a_demo_folder_takes_it(tmp_path: Path) -> 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = load_workbook(form)
-    assert "示例数据" in str(wb[RESPONSE_SHEET].oddHeader.center.text) and "示例数据" in str(wb.properties.title)
-    assert wb[RESPONSE_SHEET].sheet_properties.tabColor.rgb.endswith("C00000")
+    assert "示例数据" in str(wb[RESPONSE_SHEET].oddHeader.center.text) and "示例数据" in str(wb.properties.title)  # type: ignore[union-attr]  # openpyxl stubs: header parts are optional
+    assert wb[RESPONSE_SHEET].sheet_properties.tabColor.rgb.endswith("C00000")  # type: ignore[union-attr]  # openpyxl stubs: the tab colour is optional
     real = _issued(tmp_path, "real")
     filled = _fill(form)
     refused = ingest_files([filled], real.data_dir, today=TODAY)[0]

@@ -9,7 +9,7 @@ import subprocess
 import uuid
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pytest
@@ -41,6 +41,9 @@ from jj123lib.ledger.benchmarks import (
 from jj123lib.ledger.store import SCHEMA_VERSION, Ledger
 from jj123lib.loop.verification import awaiting, revoke, verify
 from tests.ledger_helpers import TASKS, bench_values, fill_benchmarks, filled_plan, filled_progress
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
 UNIT = "商务局"  # leads N02 (全国), P04 (全省), B06 (重点突破)
 
@@ -135,7 +138,7 @@ def test_plan_benchmark_lands_in_the_ledger_with_its_numbers(tmp_path: Path) -> 
     assert set(n02["peers"]) == {"昆山市（县域经济第一）；义乌市（小商品）"}
     assert n02.loc[1, "target"] == 6.8 and n02.loc[3, "baseline"] == 1200.0 and n02.loc[3, "unit"] == "亿元"
     assert n02.loc[3, "target_rank"] == "" and n02.loc[1, "target_rank"] == "全省县域第1"
-    assert n02.loc[1, "goal_level"] == "省级" and pd.isna(n02.loc[3, "benchmark_value"])
+    assert n02.loc[1, "goal_level"] == "省级" and pd.isna(n02.loc[3, "benchmark_value"])  # type: ignore[arg-type]  # pandas-stubs: isna refuses loc's scalar
     assert "B06" not in set(frame["task_id"])  # 重点突破 may leave it empty
     assert frame["baseline"].dtype == "float64" and frame["indicator_no"].dtype == "int64"
 
@@ -240,7 +243,7 @@ def test_indicator_values_and_stages_land_in_the_ledger(tmp_path: Path) -> None:
     n02 = values[values["task_id"] == "N02"].set_index("indicator_no")
     assert n02.loc[1, "value"] == 6.1 and n02.loc[1, "benchmark_value"] == 6.3 and n02.loc[1, "rank"] == 3
     assert n02.loc[1, "rank_text"] == "全省县域第3" and n02.loc[2, "value"] == 88.0 and n02.loc[2, "unit"] == "亿元"
-    assert n02.loc[2, "rank"] == 2 and pd.isna(values.set_index("task_id").loc["P04", "rank"])
+    assert n02.loc[2, "rank"] == 2 and pd.isna(values.set_index("task_id").loc["P04", "rank"])  # type: ignore[arg-type]  # pandas-stubs: isna refuses loc's scalar
     stages = recognitions(data, 2026)
     assert list(stages.columns[:len(RECOGNITION_COLUMNS)]) == RECOGNITION_COLUMNS
     assert stages[["task_id", "quarter", "stage", "level", "verified"]].values.tolist() == [
@@ -378,8 +381,10 @@ def test_jj123_benchmarks_lists_plan_and_values(tmp_path: Path, fmt: str, capsys
                  "--out", str(out)]) == 0
     if fmt == "xlsx":
         ws = load_workbook(out).active
+        assert ws is not None
         header = [c.value for c in ws[1]]
-        rows = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=2)]
+        rows: list[dict[Any, Any]] = [dict(
+zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=2)]
     elif fmt == "json":
         rows = json.loads(out.read_text(encoding="utf-8"))
     else:
@@ -437,7 +442,7 @@ def test_a_schema_4_ledger_opens_and_gains_the_tables(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- demo
-def test_demo_plan_holds_a_benchmark_for_every_national_and_provincial_task(demo_data) -> None:
+def test_demo_plan_holds_a_benchmark_for_every_national_and_provincial_task(demo_data: DemoSummary) -> None:
     plan = benchmark_plan(demo_data.data_dir)
     ranked = set(TASKS.loc[TASKS["tier"].isin(["national", "provincial"]), "task_id"])
     assert ranked <= set(plan["task_id"])
@@ -449,7 +454,7 @@ def test_demo_plan_holds_a_benchmark_for_every_national_and_provincial_task(demo
     assert (b15["target"], b15["unit"]) == (5000.0, "亩")  # the notice's target, as pre-filled
 
 
-def test_demo_indicators_rise_and_fall_and_a_benchmark_is_overtaken(demo_data) -> None:
+def test_demo_indicators_rise_and_fall_and_a_benchmark_is_overtaken(demo_data: DemoSummary) -> None:
     values = indicator_values(demo_data.data_dir)
     assert sorted(set(values["quarter"])) == ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]
     steps = values.sort_values("quarter").groupby(["task_id", "indicator_no"])["rank"].diff().dropna()
@@ -461,7 +466,7 @@ def test_demo_indicators_rise_and_fall_and_a_benchmark_is_overtaken(demo_data) -
     assert behind.iloc[0] and not behind.iloc[-1]
 
 
-def test_demo_recognitions_won_at_the_aimed_level_lower_and_not_at_all(demo_data) -> None:
+def test_demo_recognitions_won_at_the_aimed_level_lower_and_not_at_all(demo_data: DemoSummary) -> None:
     stages = recognitions(demo_data.data_dir, 2026)
     goals = benchmark_plan(demo_data.data_dir).groupby("task_id")["goal_level"].first()
     won = stages[stages["stage"] == "已认定"]

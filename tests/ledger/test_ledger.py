@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from jj123lib.ledger.store import Ledger
 from tests.ledger_helpers import record_plan, record_progress
@@ -21,7 +22,7 @@ def test_empty_ledger_reads_without_creating_anything(tmp_path: Path) -> None:
     assert not (tmp_path / "none").exists()
 
 
-def test_resolves_data_dir_from_environment(tmp_path: Path, monkeypatch) -> None:
+def test_resolves_data_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JJ123_DATA_DIR", str(tmp_path / "env"))
     assert Ledger().path == tmp_path / "env" / "ledger.sqlite"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from jj123lib.cli.main import main
 from jj123lib.intake.forms import load_form
 from jj123lib.intake.formspec import CONTACT_PHONE_CELL, CONTACT_PHONE_SHEET
@@ -22,7 +24,7 @@ def _with_phone(path: Path, phone: object) -> Path:
     return path
 
 
-def test_phone_typed_on_the_form_is_shown_by_cuibao(tmp_path: Path, capsys) -> None:
+def test_phone_typed_on_the_form_is_shown_by_cuibao(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
     form = _with_phone(filled_progress(tmp_path / "in", UNIT, "2026Q2"), "0595-8568 7712")
     result = ingest_files([form], data)[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,11 +16,14 @@ from jj123lib.ledger.store import Ledger
 from jj123lib.loop.lists import load_supervision
 from tests.ledger_helpers import record_progress
 
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
+
 AS_OF = date(2026, 10, 24)  # after the 2026Q3 deadline: the demo has units 未报送
 
 
 @pytest.fixture()
-def data_dir(demo_data, tmp_path: Path) -> Path:
+def data_dir(demo_data: DemoSummary, tmp_path: Path) -> Path:
     """A private copy of the demo data (these tests write to it)."""
     return Path(shutil.copytree(demo_data.data_dir, tmp_path / "data"))
 
@@ -32,8 +36,8 @@ def test_memo_builds_once_per_key_and_forgets_the_oldest() -> None:
         built.append(key)
         return key.upper()
 
-    assert [memo.get(k, lambda k=k: build(k)) for k in ("a", "a", "b", "a", "c", "b", "a")] == \
-        ["A", "A", "B", "A", "C", "B", "A"]
+    assert ([memo.get(k, lambda k=k: build(k)) for k in ("a", "a", "b", "a", "c", "b", "a")]  # type: ignore[misc]  # the default binds the loop variable
+            == ["A", "A", "B", "A", "C", "B", "A"])
     # "b" was the oldest when "c" came; then "a" was when "b" came back.
     assert built == ["a", "b", "c", "b", "a"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ def _ledger(tmp_path: Path) -> Ledger:
     return ledger
 
 
-def _items(ledger: Ledger) -> dict[str, dict]:
+def _items(ledger: Ledger) -> dict[Any, dict[Hashable, Any]]:
     return duban_items(None, ledger, as_of="2026-10-15").set_index("id").to_dict(orient="index")
 
 
@@ -140,7 +141,7 @@ _OPS = st.lists(st.one_of(
 
 @settings(max_examples=60, deadline=None)
 @given(_OPS)
-def test_level_never_goes_down_without_a_closure(ops: list[tuple]) -> None:
+def test_level_never_goes_down_without_a_closure(ops: list[tuple[Any, ...]]) -> None:
     """Random trigger/overdue (issue), respond, verify, reject and revoke events, through the real API.
 
     An item's level never goes down, and rises only when ``issue_duban`` runs (a repeat trigger or a
@@ -191,7 +192,7 @@ def test_level_never_goes_down_without_a_closure(ops: list[tuple]) -> None:
                 levels[item_id] = (int(level), status)
 
 
-def _do(op: tuple, item: str, quarter: str, ledger: Ledger, proof: Path, *api: Any) -> None:
+def _do(op: tuple[Any, ...], item: str, quarter: str, ledger: Ledger, proof: Path, *api: Any) -> None:
     respond_, verify_, reject_, revoke_ = api
     if op[0] == "respond":
         respond_(item, "整改情况", "公安局", status=op[2], data_dir=ledger)
@@ -266,7 +267,7 @@ def _act(ledger: Ledger, tmp_path: Path, action: str) -> None:
     proof = tmp_path / "proof2.txt"
     proof.write_text("佐证")
     red = [Trigger("N07", "公安局", ("red",), "红灯")]
-    {"respond 整改中": lambda: respond("DB-2026Q3-001", "进展", "公安局", status="整改中", data_dir=ledger),
+    {"respond 整改中": lambda: respond("DB-2026Q3-001", "进展", "公安局", status="整改中", data_dir=ledger),  # type: ignore[no-untyped-call]  # the actions return different types
      "respond 已整改": lambda: respond("DB-2026Q3-001", "完成", "公安局", data_dir=ledger),
      "verify": lambda: verify("DB-2026Q3-001", "2026Q3", [proof], "林督查", data_dir=ledger),
      "reject": lambda: reject("DB-2026Q3-001", "2026Q3", "材料不全，退回", "林督查", ledger),

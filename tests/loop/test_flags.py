@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 from jj123lib.assess.ratings import rate_quarter
 from jj123lib.domain.rules import load_rules
@@ -16,7 +17,7 @@ AS_OF = "2026-10-20"
 GOOD = "完成3个点位改造，新增监控设备120台"
 
 
-def _ledger(tmp_path: Path, q3: dict[str, dict], q2: dict[str, dict] | None = None) -> Ledger:
+def _ledger(tmp_path: Path, q3: dict[str, dict[str, Any]], q2: dict[str, dict[str, Any]] | None = None) -> Ledger:
     ledger = Ledger(tmp_path / "data")
     record_plan(ledger, "公安局", {t: (20.0, 45.0, 70.0, 100.0) for t in POLICE})
     base = {t: {"progress": f"{GOOD}（{t}上季度）", "actual_pct": 45.0} for t in POLICE}
@@ -30,7 +31,7 @@ def _ledger(tmp_path: Path, q3: dict[str, dict], q2: dict[str, dict] | None = No
     return ledger
 
 
-def _flags(ledger: Ledger, rules: dict | None = None) -> set[tuple[str, str]]:
+def _flags(ledger: Ledger, rules: dict[str, Any] | None = None) -> set[tuple[str, str]]:
     frame = find_flags("2026Q3", ledger, as_of=AS_OF, rules=rules)
     return set(zip(frame["task_id"], frame["flag"]))
 
@@ -50,8 +51,8 @@ def test_each_check_fires_with_its_reason(tmp_path: Path) -> None:
     assert {("N07", "jump"), ("N07", "unverified_full"), ("P13", "milestone_no_gap"), ("B19", "rosier"),
             ("B19", "vague"), ("B20", "copied")} <= flags
     frame = find_flags("2026Q3", ledger, as_of=AS_OF).set_index(["task_id", "flag"])
-    assert "45% → 100%" in frame.loc[("N07", "jump"), "detail"]
-    assert "超进度" in frame.loc[("B19", "rosier"), "detail"] and "红灯" in frame.loc[("B19", "rosier"), "detail"]
+    assert "45% → 100%" in frame.loc[("N07", "jump"), "detail"]  # type: ignore[operator]  # pandas-stubs: a cell is typed as any scalar
+    assert "超进度" in frame.loc[("B19", "rosier"), "detail"] and "红灯" in frame.loc[("B19", "rosier"), "detail"]  # type: ignore[operator]  # pandas-stubs: a cell is typed as any scalar
 
 
 def test_jump_threshold_comes_from_the_rules(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
 from jj123lib.cli.main import main
 from jj123lib.core.clock import as_of_moment, china_today
 from jj123lib.ledger.store import Ledger
@@ -63,7 +65,7 @@ def test_as_of_gives_nine_o_clock_that_day_and_today_the_real_clock() -> None:
     assert as_of_moment(date(2026, 1, 2)).isoformat() == "2026-01-02T09:00:00+08:00"  # type: ignore[union-attr]
 
 
-def test_cli_stamps_from_as_of(tmp_path: Path, capsys) -> None:
+def test_cli_stamps_from_as_of(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ledger = Ledger(tmp_path / "data")
     record_plan(ledger, "公安局", {"N07": (20.0, 45.0, 70.0, 100.0)})
     record_progress(ledger, "公安局", "2026Q3", {"N07": {"actual_pct": 10.0, "coordination": "需市领导协调推进"}})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -21,6 +21,9 @@ from jj123lib.domain.rules import load_rules, loop_rules
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.flags import FLAG_LABELS
 from jj123lib.reports.views import leader_report_data, overview_data
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
 AS_OF = "2026-10-24"  # 2026Q3 deadline (2026-10-10) + 14 days
 NOW = datetime(2026, 10, 24, 2, 0, tzinfo=UTC)
@@ -37,21 +40,24 @@ def cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, A
 
 
 @pytest.fixture(scope="module")
-def data(demo_data) -> str:
+def data(demo_data: DemoSummary) -> str:
     return str(demo_data.data_dir)
 
 
-def test_cuibao_names_the_missing_unit_and_the_late_one(demo_data, data: str, capsys) -> None:
+def test_cuibao_names_the_missing_unit_and_the_late_one(demo_data: DemoSummary, data: str,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
     overdue = cli_json(capsys, "cuibao", "--quarter", "2026Q3", "--as-of", AS_OF, "--data-dir", data)
     row = next(r for r in overdue if r["单位"] == demo_data.missing_unit)
     assert row["逾期天数"] == 14 and row["涉及任务"]
     states = {r["单位"]: r for r in cli_json(capsys, "cuibao", "--all", "--quarter", "2026Q3", "--as-of", AS_OF,
                                               "--data-dir", data)}
+    assert demo_data.loop is not None
     assert states[demo_data.loop.late_unit]["报送状态"] == "迟报"
     assert states[demo_data.loop.late_unit]["迟报/逾期天数"] == 3
 
 
-def test_every_red_and_missing_task_has_an_open_duban_and_one_escalated(data: str, capsys) -> None:
+def test_every_red_and_missing_task_has_an_open_duban_and_one_escalated(data: str,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
     rated = cli_json(capsys, "ratings", "--quarter", "2026Q3", "--as-of", AS_OF, "--data-dir", data)
     flagged = {r["任务编号"] for r in rated if r["督查室灯号"] in (lights.LABELS["red"], lights.LABELS["missing"])}
     assert flagged and any(r["督查室灯号"] == lights.LABELS["missing"] for r in rated)
@@ -68,8 +74,10 @@ def test_every_red_and_missing_task_has_an_open_duban_and_one_escalated(data: st
     assert {r["督办编号"] for r in escalated} <= set(events["target"])
 
 
-def test_closed_rejected_and_answered_items_are_on_record(demo_data, data: str, capsys) -> None:
+def test_closed_rejected_and_answered_items_are_on_record(demo_data: DemoSummary, data: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
     items = {r["督办编号"]: r for r in cli_json(capsys, "duban", "--as-of", AS_OF, "--data-dir", data)}
+    assert demo_data.loop is not None
     for item in demo_data.loop.closed_duban:
         assert items[item]["状态"] == "已销号"
     verdicts = Ledger(data).verifications()
@@ -87,9 +95,11 @@ def test_closed_rejected_and_answered_items_are_on_record(demo_data, data: str, 
     assert answered["file_sha256"].notna().all() and len(answered) >= 4  # every demo answer came on a form
 
 
-def test_verified_done_carries_its_evidence_hash_and_unverified_shows_claimed(demo_data, data: str, capsys) -> None:
+def test_verified_done_carries_its_evidence_hash_and_unverified_shows_claimed(
+        demo_data: DemoSummary, data: str, capsys: pytest.CaptureFixture[str]) -> None:
     rated = {r["任务编号"]: r for r in cli_json(capsys, "ratings", "--quarter", "2026Q3", "--as-of", AS_OF,
                                                 "--data-dir", data)}
+    assert demo_data.loop is not None
     verified = demo_data.loop.verified_task
     assert rated[verified]["督查室灯号"] == lights.LABELS["done"]
     assert demo_data.loop.evidence[verified][:12] in rated[verified]["理由"]
@@ -100,16 +110,19 @@ def test_verified_done_carries_its_evidence_hash_and_unverified_shows_claimed(de
     assert set(claimed) <= waiting
 
 
-def test_a_q1_coordination_item_is_open_for_three_quarters(demo_data, data: str, capsys) -> None:
+def test_a_q1_coordination_item_is_open_for_three_quarters(demo_data: DemoSummary, data: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
     items = cli_json(capsys, "coordination", "--open", "--quarter", "2026Q3", "--data-dir", data,
                      "--as-of", AS_OF, "--by", "测试")
     old = [r for r in items if r["首次提出"] == "2026Q1" and r["历时(季度)"] == 3]
+    assert demo_data.loop is not None
     assert any(r["任务编号"] == demo_data.loop.stuck_task and r["最近提出"] == "2026Q3" for r in old)
     settled = cli_json(capsys, "coordination", "--data-dir", data, "--as-of", AS_OF, "--by", "测试")
     assert any(r["状态"] == "已协调" and r["办结依据"] for r in settled)
 
 
-def test_flags_report_every_jump_above_the_threshold_and_every_kind(data: str, capsys) -> None:
+def test_flags_report_every_jump_above_the_threshold_and_every_kind(data: str,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     threshold = float(loop_rules(load_rules(), "flags")["jump_points"])
     history = {}
     for quarter in ("2026Q2", "2026Q3"):
@@ -123,7 +136,8 @@ def test_flags_report_every_jump_above_the_threshold_and_every_kind(data: str, c
     assert {r["核查提示"] for r in flags} == set(FLAG_LABELS.values())
 
 
-def test_before_the_q4_deadline_nothing_is_missing(demo_data, data: str, capsys) -> None:
+def test_before_the_q4_deadline_nothing_is_missing(demo_data: DemoSummary, data: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
     day = (report_deadline("2026Q4") - timedelta(days=1)).isoformat()
     rated = cli_json(capsys, "ratings", "--quarter", "2026Q4", "--as-of", day, "--data-dir", data)
     assert len(rated) == 48
@@ -138,7 +152,7 @@ def test_before_the_q4_deadline_nothing_is_missing(demo_data, data: str, capsys)
     assert {r["督查室灯号"] for r in late if r["牵头单位"] == demo_data.missing_unit} == {lights.LABELS["missing"]}
 
 
-def test_overview_and_leader_report_show_the_loop(demo_data, data: str) -> None:
+def test_overview_and_leader_report_show_the_loop(demo_data: DemoSummary, data: str) -> None:
     view = overview_data("2026Q3", data, now=NOW)
     assert demo_data.missing_unit in view.cuibao_html()
     duban = str(view.duban_html())
@@ -147,6 +161,7 @@ def test_overview_and_leader_report_show_the_loop(demo_data, data: str) -> None:
     waiting = str(view.awaiting_html())
     assert claimed and all(f">{task}<" in waiting for task in claimed)
     register = view.supervision.coordination
+    assert demo_data.loop is not None
     row = register[register["task_id"] == demo_data.loop.stuck_task].iloc[0]
     assert row["quarter_raised"] == "2026Q1" and row["quarters_open"] == 3 and row["id"] in str(view.register_html())
     flags = str(view.flags_html())

@@ -30,13 +30,13 @@ def _write(folder: Path, text: str, quarter: str = "2026Q3") -> Path:
     return path
 
 
-def test_no_file_means_no_opinions(tmp_path) -> None:
+def test_no_file_means_no_opinions(tmp_path: Path) -> None:
     assert load_opinions(tmp_path, "2026Q3") == {}
     assert leader_opinion(tmp_path, "2026Q3", "陈丽蓉") is None
     assert opinions_path(tmp_path, "2026q3") == tmp_path / "opinions" / "2026Q3.yaml"
 
 
-def test_format_overall_tasks_and_shorthand(tmp_path) -> None:
+def test_format_overall_tasks_and_shorthand(tmp_path: Path) -> None:
     _write(tmp_path, f"陈丽蓉:\n  总体: |\n    第一行\n    第二行\n  任务:\n    {CHEN_TASKS[0].lower()}: 任务意见\n"
                      "吴尊意: 只有总体意见\n陈进福:\n")
     got = load_opinions(tmp_path, "2026Q3")
@@ -56,7 +56,7 @@ def test_format_overall_tasks_and_shorthand(tmp_path) -> None:
     ("陈丽蓉: [一\n", "", "不是有效的 YAML"),
     ("- 陈丽蓉\n", "", "键值对"),
 ])
-def test_invalid_files_are_refused_naming_file_and_key(tmp_path, text: str, key: str, words: str) -> None:
+def test_invalid_files_are_refused_naming_file_and_key(tmp_path: Path, text: str, key: str, words: str) -> None:
     path = _write(tmp_path, text)
     with pytest.raises(OpinionsError) as info:
         load_opinions(tmp_path, "2026Q3")
@@ -65,7 +65,7 @@ def test_invalid_files_are_refused_naming_file_and_key(tmp_path, text: str, key:
     assert info.value.key == key and (not key or f"“{key}”" in message)
 
 
-def test_hostile_text_is_kept_verbatim(tmp_path) -> None:
+def test_hostile_text_is_kept_verbatim(tmp_path: Path) -> None:
     texts = {task_id: typed for task_id, (typed, _) in zip(CHEN_TASKS, HOSTILE[4:])}
     overall = "\n".join(typed for typed, _ in HOSTILE[:4] + HOSTILE[-1:])
     _write(tmp_path, yaml.safe_dump({"陈丽蓉": {"总体": overall, "任务": texts}}, allow_unicode=True))
@@ -73,7 +73,7 @@ def test_hostile_text_is_kept_verbatim(tmp_path) -> None:
     assert opinion is not None and opinion.overall == overall and opinion.tasks == texts
 
 
-def test_fingerprint_concerns_only_the_leader(tmp_path) -> None:
+def test_fingerprint_concerns_only_the_leader(tmp_path: Path) -> None:
     def print_of(leader: str | None = "陈丽蓉", quarter: str = "2026Q3") -> bytes:
         return opinions_fingerprint(tmp_path, quarter, leader)
 

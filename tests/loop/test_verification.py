@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from collections.abc import Hashable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,7 +31,7 @@ def _ledger(tmp_path: Path) -> Ledger:
     return ledger
 
 
-def _light(ledger: Ledger, quarter: str = "2026Q3") -> dict:
+def _light(ledger: Ledger, quarter: str = "2026Q3") -> dict[Hashable, Any]:
     return rate_quarter(quarter, ledger, as_of=AS_OF).set_index("task_id").loc["N07"].to_dict()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
@@ -32,7 +33,7 @@ def test_chinese_text_renders_without_glyph_warning() -> None:
         fig.savefig(io.BytesIO(), format="png")
 
 
-def test_missing_font_is_a_clear_chinese_error(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+def test_missing_font_is_a_clear_chinese_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     fonts.find_cjk_font.cache_clear()
     monkeypatch.setenv("JJ123_CJK_FONT", str(tmp_path / "nope.ttc"))
     try:

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from jj123lib.core.exceptions import BrowserError, ReportStepError
 from jj123lib.render.pdf import Browser, PrinterPool, find_chromium
 
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.batch.run import BatchResult
+
 pytestmark = pytest.mark.slow
 
 
-def _text(path) -> str:
+def _text(path: Path) -> str:
     out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
     return "".join(out.stdout.split())  # CJK line wraps split words: compare without whitespace
 
 
-def test_leader_pdfs_contain_name_and_task_titles(demo_batch) -> None:
+def test_leader_pdfs_contain_name_and_task_titles(demo_batch: BatchResult) -> None:
     from jj123lib.domain.tasks import load_tasks
 
     tasks = load_tasks()
@@ -35,7 +40,7 @@ def test_leader_pdfs_contain_name_and_task_titles(demo_batch) -> None:
         assert "第1页/共" in text  # page numbers from the @page margin box
 
 
-def test_overview_pdf_is_a4(demo_batch) -> None:
+def test_overview_pdf_is_a4(demo_batch: BatchResult) -> None:
     from pypdf import PdfReader
 
     reader = PdfReader(demo_batch.out_dir / "overview.pdf")
@@ -44,7 +49,7 @@ def test_overview_pdf_is_a4(demo_batch) -> None:
     assert "季度督查总览" in "".join(reader.pages[0].extract_text().split())
 
 
-def test_one_browser_prints_many(tmp_path) -> None:
+def test_one_browser_prints_many(tmp_path: Path) -> None:
     page = tmp_path / "p.html"
     page.write_text('<!DOCTYPE html><html lang="zh"><meta charset="utf-8"><body>晋江市督查 &lt;b&gt;</body></html>',
                     encoding="utf-8")
@@ -67,7 +72,7 @@ def test_missing_browser_names_what_to_install(monkeypatch: pytest.MonkeyPatch) 
         find_chromium()
 
 
-def test_printer_pool_prints_in_parallel_and_fails_per_pdf(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_printer_pool_prints_in_parallel_and_fails_per_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pages = []
     for i in range(3):
         page = tmp_path / f"p{i}.html"

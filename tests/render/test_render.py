@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,14 +19,18 @@ from jj123lib.render.notebook_html import (
     template_fingerprint,
 )
 
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.batch.run import BatchResult
+    from jj123lib.demo.generate import DemoSummary
+
 pytestmark = pytest.mark.slow
 
 
-def _html_files(batch) -> list[Path]:
+def _html_files(batch: BatchResult) -> list[Path]:
     return sorted(batch.out_dir.glob("*.html"))
 
 
-def test_every_report_is_self_contained(demo_batch) -> None:
+def test_every_report_is_self_contained(demo_batch: BatchResult) -> None:
     files = _html_files(demo_batch)
     assert len(files) == 10  # 8 leaders + overview + index
     for path in files:
@@ -40,7 +45,7 @@ def test_every_report_is_self_contained(demo_batch) -> None:
         assert f'content="{CSP}"' in html, path.name  # the one policy, from jj123lib.core.resources
 
 
-def test_no_inputs_prompts_or_parameters(demo_batch) -> None:
+def test_no_inputs_prompts_or_parameters(demo_batch: BatchResult) -> None:
     html = (demo_batch.out_dir / "chen-lirong.html").read_text(encoding="utf-8").split("</head>", 1)[1]
     assert "jp-InputArea-editor" not in html and "highlight-ipython3" not in html
     assert "jp-InputPrompt" not in html and "In&nbsp;[" not in html and "Out[" not in html
@@ -50,12 +55,12 @@ def test_no_inputs_prompts_or_parameters(demo_batch) -> None:
     # the charts are inline SVG, written as svgchart made them (render's exporter skips nbconvert's bs4 pass)
     svgs = re.findall(r'<figure class="jj-figure">(<svg [^>]*>)', html)
     assert svgs and all(' role="img"' in tag and re.search(r"viewbox=\S", tag, re.I) for tag in svgs)
-    labels = [re.search(r'aria-label="([^"]+)"', tag).group(1) for tag in svgs]
+    labels = [re.search(r'aria-label="([^"]+)"', tag).group(1) for tag in svgs]  # type: ignore[union-attr]  # a missing label fails the test either way
     assert sum(label.endswith("：计划与实际累计进度") for label in labels) == 6
     assert "data:image/" not in html  # no embedded picture left in a leader report
 
 
-def test_every_picture_has_a_text_alternative(demo_batch) -> None:
+def test_every_picture_has_a_text_alternative(demo_batch: BatchResult) -> None:
     """What nbconvert's skipped bs4 pass would have patched: every image and chart is described."""
     from html.parser import HTMLParser
 
@@ -80,14 +85,14 @@ def test_every_picture_has_a_text_alternative(demo_batch) -> None:
     assert 'viewBox="' in (demo_batch.out_dir / "chen-lirong.html").read_text(encoding="utf-8")  # not re-serialised
 
 
-def test_print_css(demo_batch) -> None:
+def test_print_css(demo_batch: BatchResult) -> None:
     html = (demo_batch.out_dir / "overview.html").read_text(encoding="utf-8")
     assert "@page" in html and "size: A4" in html
     assert 'content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"' in html
     assert re.search(r"tr, td, th, figure, img[^{]*\{ break-inside: avoid", html)
 
 
-def test_leader_report_sections(demo_batch) -> None:
+def test_leader_report_sections(demo_batch: BatchResult) -> None:
     html = (demo_batch.out_dir / "chen-lirong.html").read_text(encoding="utf-8").split("</head>", 1)[1]
     order = ["示例数据", "陈丽蓉同志牵头", "数据截至", "数据指纹"] + [f"<h{n}>{title}" for n, title in (
         (2, "总体情况"), (2, "需市领导协调事项"), (2, "红灯与滞后任务"), (2, "督办事项"), (2, "任务进展"),
@@ -99,7 +104,7 @@ def test_leader_report_sections(demo_batch) -> None:
     assert "配额执行情况" not in html and "市领导排名" not in html  # quotas met; leader ranks off by default
 
 
-def test_overview_sections(demo_batch) -> None:
+def test_overview_sections(demo_batch: BatchResult) -> None:
     html = (demo_batch.out_dir / "overview.html").read_text(encoding="utf-8").split("</head>", 1)[1]
     order = ["示例数据"] + [f"<h2>{title}" for title in (
         "红灯与未报送", "催报", "督办事项", "待核实", "需协调事项（未办结）", "数据核查提示", "市领导 × 任务灯号总览",
@@ -109,7 +114,7 @@ def test_overview_sections(demo_batch) -> None:
     assert "配额执行情况" not in html and "市领导排名" not in html
 
 
-def test_index_page(demo_batch, demo_data) -> None:
+def test_index_page(demo_batch: BatchResult, demo_data: DemoSummary) -> None:
     html = (demo_batch.out_dir / "index.html").read_text(encoding="utf-8")
     assert "示例数据" in html and '<html lang="zh">' in html
     documents = demo_batch.documents  # the demo's 通报, 催报通知 and one 督办单 per open 督办 item
@@ -188,7 +193,7 @@ def test_index_legend_and_colours_come_from_lights() -> None:
         assert f"--light-{key}: {lights.COLORS[key]};" in html
 
 
-def test_light_colours_come_from_lights(demo_batch) -> None:
+def test_light_colours_come_from_lights(demo_batch: BatchResult) -> None:
     from jj123lib.domain import lights
     from jj123lib.render.notebook_html import TEMPLATE_DIR
 
@@ -209,7 +214,7 @@ def test_index_shows_the_supervision_counts() -> None:
     assert "督查闭环" not in index_html(_manifest())  # an old manifest without counts
 
 
-def test_leader_pdf_is_the_new_report(demo_batch, demo_data) -> None:
+def test_leader_pdf_is_the_new_report(demo_batch: BatchResult, demo_data: DemoSummary) -> None:
     """Chromium prints the 督查报告: its sections in order, the plan's next milestones, the office's opinion."""
     import subprocess
 

@@ -6,14 +6,19 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from jj123lib.cli.main import main
 from jj123lib.domain.lights import COLORS, LABELS
 from jj123lib.render.xlsx_export import column_width, frame_to_xlsx, sheet_title
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
 PROGRESS = "一、完成项目立项审批\n二、开展现场勘察与方案设计\n三、召开专题协调会议三次\n四、下一步推进主体施工"
 HEADERS = ["任务编号", "任务名称", "牵头市领导", "工作进展", "督查室灯号", "理由"]
@@ -68,18 +73,20 @@ def test_workbook_is_formatted_for_reading(tmp_path: Path) -> None:
     assert [c.value for c in ws[1]] == HEADERS
     assert ws.freeze_panes == "A2"
     assert ws.print_title_rows == "$1:$1"
+    assert ws.page_setup.paperSize is not None
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr is not None
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     # Every light label is a cell filled with that light's colour.
-    by_label = {v: k for k, v in LABELS.items()}
+    by_label: dict[Any, str] = {v: k for k, v in LABELS.items()}
     for row in range(2, 8):
         cell = ws.cell(row, 5)
         assert cell.fill.fgColor.rgb[-6:] == COLORS[by_label[cell.value]].lstrip("#").upper()
         assert ws.cell(row, 4).alignment.wrap_text
         # Four lines of progress (plus wrapping) need at least four lines of height.
         assert ws.row_dimensions[row].height >= 4 * 15
-    assert ws.cell(2, 6).value.startswith("'=") and ws.cell(2, 6).data_type == "s"  # formula neutralised
+    assert ws.cell(2, 6).value.startswith("'=") and ws.cell(2, 6).data_type == "s"  # type: ignore[union-attr]  # openpyxl: any value; formula neutralised
     assert ws.column_dimensions["B"].width > ws.column_dimensions["A"].width
 
 
@@ -104,14 +111,15 @@ def test_printed_by_libreoffice_one_page_wide_with_headers_and_all_text(tmp_path
             assert re.sub(r"\s+", "", line) in everything, (i, line)  # no line of the progress cut off
 
 
-def test_cli_exports_named_sheets_in_notice_order(demo_data, tmp_path: Path, capsys) -> None:
+def test_cli_exports_named_sheets_in_notice_order(demo_data: DemoSummary, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "ledger.xlsx"
     assert main(["ledger", "--quarter", "2026Q3", "--format", "xlsx", "--out", str(out),
                  "--data-dir", str(demo_data.data_dir)]) == 0
     ws = load_workbook(out)["2026Q3台账（示例数据）"]
     header = [c.value for c in ws[1]]
     assert header[:5] == ["数据性质", "季度", "任务编号", "任务名称", "牵头市领导"]
-    ids = [ws.cell(r, 3).value for r in range(2, ws.max_row + 1)]
+    ids: list[Any] = [ws.cell(r, 3).value for r in range(2, ws.max_row + 1)]
     tiers = [i[0] for i in ids]
     assert tiers == sorted(tiers, key="NPB".index) and set(tiers) == {"N", "P", "B"}
     assert all(ws.cell(r, 4).value and ws.cell(r, 5).value for r in range(2, ws.max_row + 1))
@@ -124,15 +132,17 @@ def test_cli_exports_named_sheets_in_notice_order(demo_data, tmp_path: Path, cap
     ws = load_workbook(out)["2026Q3灯号（示例数据）"]
     header = [c.value for c in ws[1]]
     light_col = header.index("督查室灯号") + 1
-    ids = [ws.cell(r, header.index("任务编号") + 1).value for r in range(2, ws.max_row + 1)]
+    ids = [ws.cell(r, header.index(
+"任务编号") + 1).value for r in range(2, ws.max_row + 1)]
     assert ids[0] == "N01" and ids[-1].startswith("B")
-    by_label = {v: k for k, v in LABELS.items()}
+    by_label: dict[Any, str] = {v: k for k, v in LABELS.items()}
     for row in range(2, ws.max_row + 1):
         cell = ws.cell(row, light_col)
         assert cell.fill.fgColor.rgb[-6:] == COLORS[by_label[cell.value]].lstrip("#").upper()
 
 
-def test_cli_ratings_export_prints_one_page_wide(demo_data, tmp_path: Path, capsys) -> None:
+def test_cli_ratings_export_prints_one_page_wide(demo_data: DemoSummary, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "ratings.xlsx"
     assert main(["ratings", "--quarter", "2026Q3", "--format", "xlsx", "--out", str(out),
                  "--data-dir", str(demo_data.data_dir)]) == 0

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 import pytest
 from markupsafe import escape
 
-from jj123lib.assess.signals import build_view, empty_view
+from jj123lib.assess.signals import BenchmarkView, build_view, empty_view
 from jj123lib.domain import lights
 from jj123lib.render.charts import PLANNED_COLOR
 from jj123lib.reports.benchmarks import (
@@ -26,6 +26,11 @@ from jj123lib.reports.benchmarks import (
 )
 from tests.benchmark_frames import frames, plan_row, stage_row, value_row
 from tests.hostile import HOSTILE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from syrupy.assertion import SnapshotAssertion
+
+    from jj123lib.demo.generate import DemoSummary
 
 NAN = float("nan")
 _DATA_URI = re.compile(r"data:(image/[\w+]+);base64,[A-Za-z0-9+/=]+")
@@ -49,7 +54,7 @@ def history_rows() -> pd.DataFrame:
 
 
 def sample_view(indicator: str = "地区生产总值", peers: str = "昆山市（县域经济）", rank_text: str = "全省县域第",
-                goal_text: str = "争创全国县域经济示范") -> Any:
+                goal_text: str = "争创全国县域经济示范") -> BenchmarkView:
     plan = [
         {**plan_row("N01", 1, 3000, 3300, bench=5000, indicator=indicator, target_rank="全省县域第1",
                     goal_level="国家级"), "peers": peers, "goal_text": goal_text},
@@ -77,7 +82,7 @@ def sample_view(indicator: str = "地区生产总值", peers: str = "昆山市�
 
 
 @pytest.fixture(scope="module")
-def view() -> Any:
+def view() -> BenchmarkView:
     return sample_view()
 
 
@@ -91,7 +96,7 @@ def test_reached_goal_follows_the_level_order() -> None:
     assert not reached_goal("泉州市级", "省级") and not reached_goal("省级", "") and not reached_goal("", "其他")
 
 
-def test_leader_section_shows_lines_signals_and_one_chart_per_indicator(view) -> None:
+def test_leader_section_shows_lines_signals_and_one_chart_per_indicator(view: BenchmarkView) -> None:
     html = str(leader_benchmarks_html(view, rated_rows(), history_rows()))
     assert "<h2>对标情况</h2>" in html
     assert ("地区生产总值：晋江 3200亿元｜标杆 5300亿元｜位次 全省县域第4（上季 全省县域第2）｜"
@@ -110,10 +115,10 @@ def test_leader_section_of_tasks_without_benchmarks_says_so() -> None:
     html = str(leader_benchmarks_html(empty_view("2026Q3"), rated_rows(), history_rows()))
     assert NO_BENCHMARK in html and "<figure" not in html
     only_b05 = rated_rows()[lambda f: f["task_id"] == "B05"]
-    assert NO_BENCHMARK in str(leader_benchmarks_html(sample_view(), only_b05, history_rows()))
+    assert NO_BENCHMARK in str(leader_benchmarks_html(sample_view(), only_b05, history_rows()))  # type: ignore[arg-type]  # pandas-stubs: a callable row filter gives a frame
 
 
-def test_standing_summary_per_tier(view) -> None:
+def test_standing_summary_per_tier(view: BenchmarkView) -> None:
     summary = standing_summary(view, rated_rows()).set_index("tier")
     assert list(summary.index) == ["national", "provincial", "breakthrough"]
     national, provincial, breakthrough = (summary.loc[t] for t in ("national", "provincial", "breakthrough"))
@@ -124,7 +129,7 @@ def test_standing_summary_per_tier(view) -> None:
     assert national["signalled"] == 1
 
 
-def test_recognitions_won_are_verified_and_counted_once(view) -> None:
+def test_recognitions_won_are_verified_and_counted_once(view: BenchmarkView) -> None:
     won = recognitions_won(view, rated_rows())
     assert list(won["task_id"]) == ["N01", "P03"]  # B05's 已认定 is not verified
     assert list(won["reached"]) == [False, True] and list(won["quarter"]) == ["2026Q3", "2026Q2"]
@@ -143,14 +148,14 @@ def test_stage_verified_in_an_earlier_quarter_stays_verified() -> None:
     assert "认定进展：已认定（省级，待核实）" in html
 
 
-def test_overview_section(view) -> None:
+def test_overview_section(view: BenchmarkView) -> None:
     html = str(overview_standing_html(view, rated_rows()))
     assert "<h2>争先进位</h2>" in html and "本年度获得的认定（已核实）" in html
     assert html.count("未达到") == 1 and html.count(">达到<") == 1
     assert NO_BENCHMARK in str(overview_standing_html(empty_view("2026Q3"), rated_rows()))
 
 
-def test_sections_snapshot(view, snapshot) -> None:
+def test_sections_snapshot(view: BenchmarkView, snapshot: SnapshotAssertion) -> None:
     leader = normalise(leader_benchmarks_html(view, rated_rows(), history_rows()))
     overview = normalise(overview_standing_html(view, rated_rows()))
     assert leader + overview == snapshot
@@ -183,7 +188,7 @@ def _y_of(root: ET.Element, path: ET.Element) -> list[float]:
     return [float(p.split()[1]) for p in re.split("[ML]", path.get("d", "").split("H")[0])[1:]]
 
 
-def test_indicator_chart_colours_points_by_light_and_draws_target_and_benchmark(view) -> None:
+def test_indicator_chart_colours_points_by_light_and_draws_target_and_benchmark(view: BenchmarkView) -> None:
     chart = _indicator(view, "N01", 1, ["2026Q1", "2026Q2", "2026Q3"],
                        {"2026Q1": "green", "2026Q2": "yellow", "2026Q3": "red"})
     root = ET.fromstring(str(chart.svg()))
@@ -212,14 +217,14 @@ def test_indicator_chart_colours_points_by_light_and_draws_target_and_benchmark(
     assert chart.alt == "N01 地区生产总值：各季度值、序时目标与标杆"
 
 
-def test_indicator_chart_lower_is_better_and_plan_benchmark_as_a_line(view) -> None:
+def test_indicator_chart_lower_is_better_and_plan_benchmark_as_a_line(view: BenchmarkView) -> None:
     chart = _indicator(view, "N01", 2, ["2026Q1", "2026Q2", "2026Q3"], {})
     assert chart.title_lines == ("N01 审批时限（越低越好）",)
     root = ET.fromstring(str(chart.svg()))
     dots = [c for c in _group(root, "points").findall("circle") if c.get("stroke") == "#fff"]
     assert [c.get("fill") for c in dots] == [lights.COLORS["missing"]] * 2  # no Q1 value; no light known
     plan_only = view.values.assign(benchmark_value=NAN)
-    figure = view.figures[view.figures["indicator_no"].eq(2)].iloc[0].to_dict()
+    figure = cast("dict[str, Any]", view.figures[view.figures["indicator_no"].eq(2)].iloc[0].to_dict())
     chart = indicator_chart(figure, plan_only[plan_only["indicator_no"] == 2], ["2026Q1", "2026Q2"], {})
     bench = [p for p in _group(ET.fromstring(str(chart.svg())), "lines").findall("path")
              if p.get("stroke") == BENCHMARK_COLOR]
@@ -234,9 +239,9 @@ def test_indicator_chart_of_nothing_reported_draws_no_points() -> None:
     assert "nan" not in str(empty.svg()).lower()
 
 
-def test_indicator_chart_text_is_escaped_and_deterministic(view) -> None:
+def test_indicator_chart_text_is_escaped_and_deterministic(view: BenchmarkView) -> None:
     typed = "<img src=x onerror=alert('pwn6')>"
-    figure = {**view.figures.iloc[0].to_dict(), "indicator": typed, "unit": typed}
+    figure = cast("dict[str, Any]", {**view.figures.iloc[0].to_dict(), "indicator": typed, "unit": typed})
     own = view.values[(view.values["task_id"] == "N01") & (view.values["indicator_no"] == 1)]
     first = indicator_chart(figure, own, ["2026Q1", "2026Q2", "2026Q3"], {}).svg()
     again = indicator_chart(figure, own, ["2026Q1", "2026Q2", "2026Q3"], {}).svg()
@@ -248,7 +253,8 @@ def test_indicator_chart_text_is_escaped_and_deterministic(view) -> None:
     assert typed not in str(first)
 
 
-def test_leader_report_hook_shows_only_the_leaders_tasks(demo_data, monkeypatch) -> None:
+def test_leader_report_hook_shows_only_the_leaders_tasks(demo_data: DemoSummary,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     import jj123lib.assess.signals as module
     from jj123lib.reports.views import leader_report_data, overview_data
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from html import unescape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
@@ -14,13 +15,16 @@ from jj123lib.cli.main import main
 from jj123lib.domain.lights import COLORS
 from jj123lib.render.notebook_html import remote_references
 
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
 HEADINGS = ["本季度灯号与理由", "各市领导的灯号历史", "各牵头单位的灯号历史", "单位自评与督查室灯号对照", "导出透视表"]
 
 
 def _execute(tmp_path: Path) -> nbformat.NotebookNode:
-    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nb: nbformat.NotebookNode = nbformat.read(NOTEBOOK, as_version=4)  # type: ignore[no-untyped-call]  # no type hints
     client = NotebookClient(nb, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(ROOT / "notebooks")}})  # Lab's kernel cwd
     client.execute()
@@ -50,7 +54,7 @@ def _check_executed(nb: nbformat.NotebookNode, tmp_path: Path) -> None:
 
 
 def test_notebook_is_committed_clean_with_parameters_then_the_check() -> None:
-    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nb = nbformat.read(NOTEBOOK, as_version=4)  # type: ignore[no-untyped-call]  # nbformat has no type hints
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in code)
     index = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
@@ -61,14 +65,14 @@ def test_notebook_is_committed_clean_with_parameters_then_the_check() -> None:
         assert f"## {heading}" in markdown
 
 
-def test_runs_from_notebooks_folder_with_env_data_dir(demo_data, tmp_path: Path,
+def test_runs_from_notebooks_folder_with_env_data_dir(demo_data: DemoSummary, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JJ123_DATA_DIR", str(demo_data.data_dir))
     monkeypatch.setenv("TMPDIR", str(tmp_path))  # where the export cell writes
     _check_executed(_execute(tmp_path), tmp_path)
 
 
-def test_relative_data_dir_resolves_from_project_root_not_kernel_cwd(demo_data, tmp_path: Path,
+def test_relative_data_dir_resolves_from_project_root_not_kernel_cwd(demo_data: DemoSummary, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     relative = os.path.relpath(Path(demo_data.data_dir).resolve(), ROOT)
     assert not Path(relative).is_absolute()
@@ -78,7 +82,8 @@ def test_relative_data_dir_resolves_from_project_root_not_kernel_cwd(demo_data, 
     _check_executed(_execute(tmp_path), tmp_path)
 
 
-def test_jj123_explore_writes_self_contained_html(demo_data, tmp_path: Path, capsys) -> None:
+def test_jj123_explore_writes_self_contained_html(demo_data: DemoSummary, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "explore.html"
     assert main(["explore", "--quarter", "2026Q3", "--data-dir", str(demo_data.data_dir), "--out", str(out)]) == 0
     assert str(out) in capsys.readouterr().out
@@ -92,7 +97,7 @@ def test_jj123_explore_writes_self_contained_html(demo_data, tmp_path: Path, cap
     assert f"background-color: {COLORS['green']}" in html and "data:image/png;base64," in html
 
 
-def test_jj123_explore_missing_data_folder_names_absolute_path(tmp_path: Path, capsys,
+def test_jj123_explore_missing_data_folder_names_absolute_path(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     code = main(["explore", "--quarter", "2026Q3", "--data-dir", "/nonexistent/jj123", "--out",

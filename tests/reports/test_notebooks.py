@@ -5,11 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
 
 from jj123lib.batch.run import NOTEBOOK_DIR
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
 pytestmark = pytest.mark.slow
 
@@ -19,7 +23,7 @@ NOTEBOOKS = ["leader_report.ipynb", "quarterly_overview.ipynb", "explore.ipynb"]
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_committed_without_outputs_and_with_parameters_cell(name: str) -> None:
-    nb = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
+    nb = nbformat.read(NOTEBOOK_DIR / name, as_version=4)  # type: ignore[no-untyped-call]  # nbformat has no type hints
     nbformat.validate(nb)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
@@ -29,7 +33,7 @@ def test_committed_without_outputs_and_with_parameters_cell(name: str) -> None:
 
 
 def _check_clean(path: Path) -> nbformat.NotebookNode:
-    nb = nbformat.read(path, as_version=4)
+    nb: nbformat.NotebookNode = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]  # no type hints
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             assert output.output_type != "error", output
@@ -46,7 +50,7 @@ def _check_clean(path: Path) -> nbformat.NotebookNode:
     ("quarterly_overview.ipynb", ["-p", "quarter", "2026Q3"]),
     ("explore.ipynb", ["-p", "quarter", "2026Q3"]),
 ])
-def test_papermill_cli_runs_cleanly(name: str, params: list[str], demo_data, tmp_path) -> None:
+def test_papermill_cli_runs_cleanly(name: str, params: list[str], demo_data: DemoSummary, tmp_path: Path) -> None:
     out = tmp_path / f"out-{name}"
     proc = subprocess.run([PAPERMILL, str(NOTEBOOK_DIR / name), str(out), *params, "-p", "data_dir",
                            str(demo_data.data_dir), "--no-progress-bar"], capture_output=True, text=True,
@@ -66,7 +70,7 @@ def test_papermill_cli_runs_cleanly(name: str, params: list[str], demo_data, tmp
         assert "<table" in html  # DataFrames rendered
 
 
-def test_bad_parameter_fails_with_chinese_message(demo_data, tmp_path) -> None:
+def test_bad_parameter_fails_with_chinese_message(demo_data: DemoSummary, tmp_path: Path) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -82,7 +86,7 @@ def test_bad_parameter_fails_with_chinese_message(demo_data, tmp_path) -> None:
                                           ("quarterly_overview.ipynb", "overview"), ("explore.ipynb", "explore")])
 def test_parameters_are_checked_right_after_the_parameters_cell(name: str, kind: str) -> None:
     """Before any import or computation: the check cell directly follows the parameters cell."""
-    nb = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
+    nb = nbformat.read(NOTEBOOK_DIR / name, as_version=4)  # type: ignore[no-untyped-call]  # nbformat has no type hints
     code = [c for c in nb.cells if c.cell_type == "code"]
     first = next(i for i, c in enumerate(code) if "parameters" in c.metadata.get("tags", []))
     assert f'check_notebook_namespace("{kind}", globals())' in code[first + 1].source
@@ -104,8 +108,8 @@ BAD_CLI_PARAMETERS = [
 
 @pytest.mark.parametrize(("name", "params", "words"), BAD_CLI_PARAMETERS)
 def test_papermill_cli_refuses_bad_parameter_with_one_chinese_last_line(name: str, params: list[str],
-                                                                         words: list[str], demo_data,
-                                                                         tmp_path) -> None:
+                                                                         words: list[str], demo_data: DemoSummary,
+                                                                         tmp_path: Path) -> None:
     out = tmp_path / "out.ipynb"
     proc = subprocess.run([PAPERMILL, str(NOTEBOOK_DIR / name), str(out), *params, "-p", "data_dir",
                            str(demo_data.data_dir), "--no-progress-bar"], stdout=subprocess.PIPE,
@@ -114,7 +118,7 @@ def test_papermill_cli_refuses_bad_parameter_with_one_chinese_last_line(name: st
     last = [line for line in proc.stdout.splitlines() if line.strip()][-1]
     assert all(word in last for word in words), proc.stdout[-2000:]
     assert "Error" not in last  # the message alone, not "SomeError: message"
-    nb = nbformat.read(out, as_version=4)
+    nb = nbformat.read(out, as_version=4)  # type: ignore[no-untyped-call]  # nbformat has no type hints
     errors = [(i, o) for i, c in enumerate(nb.cells) for o in c.get("outputs", []) if o.output_type == "error"]
     assert len(errors) == 1 and errors[0][1].traceback == [last]
     # It failed in the check cell, before anything was computed.
@@ -122,7 +126,7 @@ def test_papermill_cli_refuses_bad_parameter_with_one_chinese_last_line(name: st
     assert not any(o.output_type == "display_data" for c in nb.cells for o in c.get("outputs", []))
 
 
-def test_warm_kernel_checks_names_after_reset(demo_data, tmp_path) -> None:
+def test_warm_kernel_checks_names_after_reset(demo_data: DemoSummary, tmp_path: Path) -> None:
     """In a batch worker's kernel (warm-up imports, ``%reset -f`` between notebooks) the check neither
     misses an unknown name nor trips over what the warm-up or an earlier notebook left behind."""
     from jj123lib.render.execute import WarmKernel, execute_report

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pytest
@@ -18,13 +19,16 @@ from jj123lib.ledger.store import LEDGER_FILE
 from jj123lib.render import htmlkit
 from jj123lib.reports.views import LeaderReport, explore_data, leader_report_data, overview_data
 
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
+
 
 @pytest.fixture(scope="module")
-def leader_report(demo_data):
+def leader_report(demo_data: DemoSummary) -> LeaderReport:
     return leader_report_data("陈丽蓉", "2026q3", demo_data.data_dir)
 
 
-def test_parameters_are_validated(demo_data, tmp_path) -> None:
+def test_parameters_are_validated(demo_data: DemoSummary, tmp_path: Path) -> None:
     with pytest.raises(ParameterError) as info:
         leader_report_data("张三", "2026Q3", demo_data.data_dir)
     assert "陈丽蓉" in str(info.value)  # lists the valid leaders
@@ -34,7 +38,7 @@ def test_parameters_are_validated(demo_data, tmp_path) -> None:
         overview_data("2026Q3", tmp_path / "missing")
 
 
-def test_leader_report_content(leader_report) -> None:
+def test_leader_report_content(leader_report: LeaderReport) -> None:
     r = leader_report
     assert r.quarter == "2026Q3" and r.demo
     assert len(r.tasks) == 6 and set(r.tasks["leader"]) == {"陈丽蓉"}
@@ -70,7 +74,7 @@ def test_leader_report_content(leader_report) -> None:
     assert r.charts_html().count("<figure") == 6
 
 
-def test_no_leader_score_or_rank_by_default(leader_report) -> None:
+def test_no_leader_score_or_rank_by_default(leader_report: LeaderReport) -> None:
     html = leader_report.body_html()
     assert not leader_report.show_scores
     for word in ("市领导排名", "综合得分", "名次", "市领导得分", "灯号和排名"):
@@ -79,7 +83,8 @@ def test_no_leader_score_or_rank_by_default(leader_report) -> None:
     assert "市领导排名" in scored.summary_html() and "综合得分" in scored.summary_html()
 
 
-def test_rules_switch_turns_scores_back_on(demo_data, tmp_path, monkeypatch) -> None:
+def test_rules_switch_turns_scores_back_on(demo_data: DemoSummary, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     import yaml
 
     from jj123lib.core.resources import DEFAULT_RULES
@@ -98,7 +103,7 @@ def test_rules_switch_turns_scores_back_on(demo_data, tmp_path, monkeypatch) -> 
     assert "市领导得分" in rules_html and "灯号和排名" in rules_html
 
 
-def test_rules_appendix_says_what_the_report_shows(leader_report) -> None:
+def test_rules_appendix_says_what_the_report_shows(leader_report: LeaderReport) -> None:
     from jj123lib.assess.ratings import describe_rules
 
     shown = leader_report.rules_html()
@@ -109,7 +114,7 @@ def test_rules_appendix_says_what_the_report_shows(leader_report) -> None:
     assert len(describe_rules()) == len(describe_rules(leader_scores=False)) + 2
 
 
-def test_section_order(leader_report) -> None:
+def test_section_order(leader_report: LeaderReport) -> None:
     """总体情况 → 需市领导协调事项 → 红灯与滞后 → 督办 → 任务进展 → 对标情况 → 下季度节点目标 → 督查室意见 → 附录."""
     html = leader_report.body_html()
     assert leader_report.opinion is not None  # the demo writes one for her (opinions/2026Q3.yaml)
@@ -121,7 +126,7 @@ def test_section_order(leader_report) -> None:
     assert html.count("<h2>") == len([t for t in titles if t.startswith("<h2>")])  # and no quota section
 
 
-def test_lagging_by_tier_then_gap(demo_data) -> None:
+def test_lagging_by_tier_then_gap(demo_data: DemoSummary) -> None:
     """Red, 未报送 and yellow tasks, 全国 → 全省 → 重点突破, then the largest gap first (B13 never before N04)."""
     from jj123lib.domain.tiers import TIERS
 
@@ -141,7 +146,7 @@ def test_lagging_by_tier_then_gap(demo_data) -> None:
 
 
 @pytest.mark.parametrize("quarter", ["2026Q1", "2026Q3", "2026Q4"])
-def test_next_quarter_milestones_are_the_plan_rows(demo_data, quarter: str) -> None:
+def test_next_quarter_milestones_are_the_plan_rows(demo_data: DemoSummary, quarter: str) -> None:
     from jj123lib.ledger.store import Ledger
 
     report = leader_report_data("陈丽蓉", quarter, demo_data.data_dir)
@@ -161,7 +166,7 @@ def test_next_quarter_milestones_are_the_plan_rows(demo_data, quarter: str) -> N
         assert not report.year_end and f"2026年第{'一二三四'[int(target[-1]) - 1]}季度节点目标" in html
 
 
-def test_opinions_shown_verbatim_and_escaped(leader_report) -> None:
+def test_opinions_shown_verbatim_and_escaped(leader_report: LeaderReport) -> None:
     from jj123lib.loop.opinions import LeaderOpinion
     from tests.hostile import HOSTILE
 
@@ -177,7 +182,7 @@ def test_opinions_shown_verbatim_and_escaped(leader_report) -> None:
     assert dataclasses.replace(leader_report, opinion=None).opinions_html() == ""
 
 
-def test_opinions_come_from_the_data_folder(demo_data) -> None:
+def test_opinions_come_from_the_data_folder(demo_data: DemoSummary) -> None:
     from jj123lib.loop.opinions import load_opinions
 
     written = load_opinions(demo_data.data_dir, "2026Q3")
@@ -192,12 +197,14 @@ def test_opinions_come_from_the_data_folder(demo_data) -> None:
     assert report.opinion is None and "督查室意见" not in report.body_html()
 
 
-def test_unregistered_requests_are_shown_until_the_register_holds_them(leader_report, demo_data, tmp_path) -> None:
+def test_unregistered_requests_are_shown_until_the_register_holds_them(leader_report: LeaderReport,
+                                                                       demo_data: DemoSummary,
+                                                                       tmp_path: Path) -> None:
     from jj123lib.loop.coordination import sync
     from tests.late_form import demo_copy
 
     def lead_requests(report: LeaderReport) -> set[tuple[str, str, str]]:
-        return {(r.task_id, r.lead_unit, r.coordination) for r in report.tasks.itertuples()
+        return {(r.task_id, r.lead_unit, r.coordination) for r in report.tasks.itertuples()  # type: ignore[misc]  # pandas-stubs: itertuples' fields are scalars
                 if not htmlkit.is_blank(r.coordination)}
 
     registered = {(t, u) for t, u in zip(leader_report.supervision.coordination["task_id"],
@@ -218,7 +225,7 @@ def test_unregistered_requests_are_shown_until_the_register_holds_them(leader_re
     assert not [i for i in leader_report_data("陈丽蓉", "2026Q3", data).unlogged_requests if i.lead]
 
 
-def test_unit_text_is_escaped(leader_report) -> None:
+def test_unit_text_is_escaped(leader_report: LeaderReport) -> None:
     r = leader_report
     hostile = '<script>alert("x")</script> & $x^2$ **粗体**'
     tasks = r.tasks.copy()
@@ -245,7 +252,7 @@ def test_blank_words() -> None:
     assert htmlkit.fmt_pct(float("nan")) == "—"
 
 
-def test_overview_content(demo_data) -> None:
+def test_overview_content(demo_data: DemoSummary) -> None:
     o = overview_data("2026Q3", demo_data.data_dir)
     assert len(o.rated) == 48 and len(o.leaders) == 8
     alerts = o.alerts()
@@ -264,7 +271,7 @@ def test_overview_content(demo_data) -> None:
     assert "未报送单位" in o.not_submitted_html()
 
 
-def test_explore_data(demo_data) -> None:
+def test_explore_data(demo_data: DemoSummary) -> None:
     e = explore_data("2026Q3", demo_data.data_dir)
     assert isinstance(e.ratings, pd.DataFrame) and len(e.ratings) == 48
     assert int(e.lights_by_leader().to_numpy().sum()) == 48
@@ -294,7 +301,7 @@ def test_report_dates_are_china_time_whatever_the_machine_zone(tz: str) -> None:
     assert machine_date == ("2026-10-01" if tz == "Asia/Shanghai" else "2026-09-30")  # the zone did matter
 
 
-def test_injected_clock_dates_the_header(demo_data) -> None:
+def test_injected_clock_dates_the_header(demo_data: DemoSummary) -> None:
     from datetime import UTC, datetime
 
     just_before = datetime(2026, 9, 30, 15, 59, tzinfo=UTC)  # 23:59 on 30 September in China
@@ -304,7 +311,7 @@ def test_injected_clock_dates_the_header(demo_data) -> None:
     assert "生成日期：2026-10-01" in overview_data("2026Q3", demo_data.data_dir, now=just_after).header_html()
 
 
-def test_repr_html_is_the_whole_report_with_its_style(leader_report, demo_data) -> None:
+def test_repr_html_is_the_whole_report_with_its_style(leader_report: LeaderReport, demo_data: DemoSummary) -> None:
     from jj123lib.domain import lights
 
     html = leader_report._repr_html_()
@@ -355,7 +362,7 @@ def test_rich_display_css_restyles_nothing_outside_the_report() -> None:
 
 
 @pytest.fixture(scope="module")
-def loop_data(demo_data, tmp_path_factory):
+def loop_data(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A copy of the demo folder after a quarter of the supervision loop: 督办 issued in Q2 and Q3, one item
     answered 已整改 and verified (销号) in Q3, one answered and waiting (待核实), the 协调事项 register synced."""
     import shutil
@@ -380,7 +387,7 @@ def loop_data(demo_data, tmp_path_factory):
     return {"data": data, "closed": closed, "waiting": waiting}
 
 
-def test_supervision_loop_in_the_leader_report(loop_data) -> None:
+def test_supervision_loop_in_the_leader_report(loop_data: dict[str, Any]) -> None:
     from datetime import UTC, datetime
 
     from jj123lib.domain.tasks import leaders
@@ -424,7 +431,7 @@ def test_supervision_loop_in_the_leader_report(loop_data) -> None:
     assert totals["closed"] == 1 and totals["waiting"] == 1 and totals["register"] > 0 and totals["orders"] > 0
 
 
-def test_hostile_opinions_file_reaches_the_report_as_text(loop_data) -> None:
+def test_hostile_opinions_file_reaches_the_report_as_text(loop_data: dict[str, Any]) -> None:
     """A file the office writes (here in a copy of the demo folder) is shown as typed, never as markup."""
     import yaml
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -13,6 +14,9 @@ from jj123lib.ledger.store import Ledger
 from jj123lib.loop.duban import issue_duban
 from jj123lib.reports.provenance import leader_data_fingerprint, opinions_fingerprint, task_digests, tasks_data_as_of
 from tests.late_form import demo_copy, ingest_changed_form, without_duban
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.demo.generate import DemoSummary
 
 TASKS = load_tasks()
 UNIT = "卫健委"  # lead unit of B13 only: one leader's rows
@@ -24,12 +28,12 @@ def fingerprints(data: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def data(demo_data, tmp_path: Path) -> Path:
+def data(demo_data: DemoSummary, tmp_path: Path) -> Path:
     return demo_copy(demo_data.data_dir, tmp_path / "data")
 
 
 def leaders_of(unit: str) -> set[str]:
-    return {str(t.leader) for t in TASKS.itertuples() if unit in t.units}
+    return {str(t.leader) for t in TASKS.itertuples() if unit in t.units}  # type: ignore[operator]  # pandas-stubs: itertuples' fields are scalars
 
 
 def test_a_late_form_changes_only_its_leaders_fingerprints(data: Path, tmp_path: Path) -> None:
