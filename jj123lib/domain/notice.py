@@ -172,52 +172,15 @@ def _page_lines(lines: list[str]) -> dict[int, _PageLine]:
 
 def _parse_item(item: _Item, tier: str, year: int | None, source: str | None) -> dict[str, object]:
     text = item.text
-    folded = item.folded
-    start_match = _ITEM_START.match(folded)
+    start_match = _ITEM_START.match(item.folded)
     assert start_match is not None  # items are only opened on a matching line
     seq = int(start_match.group(1))
-    ann_start = _last_annotation_start(folded)
-    if ann_start is None:
-        raise NoticeParseError(item.line, text, "缺少“（牵头市领导：…，责任单位：…）”说明", source)
-    if _ANNOTATION_OPEN.search(folded[:ann_start]):
-        raise NoticeParseError(item.line, text, "一个条目中出现多处牵头市领导说明，可能两条任务连在了一起", source)
-    annotation = folded[ann_start:]
-    if "责任单位" not in re.sub(r"\s+", "", annotation):
-        raise NoticeParseError(item.line, text, "缺少责任单位", source)
-    match = _ANNOTATION.match(annotation)
-    if match is None:
-        raise NoticeParseError(item.line, text, "牵头市领导或责任单位格式无法识别（或说明之后还有多余文字）", source)
-    # Slice the original text with the folded match's offsets: same length.
-    leader = re.sub(r"\s+", "", text[ann_start + match.start("leader") : ann_start + match.end("leader")])
-    units_text = text[ann_start + match.start("units") : ann_start + match.end("units")]
-    # Recover verbatim unit names from the original by position.
-    verbatim_units: list[str] = []
-    cursor = 0
-    folded_units = units_text.translate(_FOLD)
-    for unit in _UNIT_SPLIT.split(folded_units):
-        pos = folded_units.index(unit, cursor)
-        verbatim_units.append(re.sub(r"\s+", "", units_text[pos : pos + len(unit)]))
-        cursor = pos + len(unit)
-    units = [u for u in verbatim_units if u]
-    if not leader:
-        raise NoticeParseError(item.line, text, "缺少牵头市领导", source)
-    if re.search(r"[、,，]", leader):
-        raise NoticeParseError(item.line, text, "牵头市领导只能有一位（出现了多位）", source)
-    if not units:
-        raise NoticeParseError(item.line, text, "缺少责任单位", source)
+    ann_start, leader, units = _read_annotation(item, source)
     title = text[start_match.end() : ann_start].strip()
     title = re.sub(r"[。.\s]+$", "", title)
     if not title:
         raise NoticeParseError(item.line, text, "任务名称为空", source)
-    quantities = list(_QUANTITY.finditer(title.translate(_FOLD)))
-    target_value: float | None = None
-    target_unit: str | None = None
-    target_text: str | None = None
-    if quantities:
-        first = quantities[0]
-        target_value = float(first.group("value"))
-        target_unit = first.group("unit")
-        target_text = "；".join(f"{q.group('value')} {q.group('unit')}" for q in quantities)
+    target_value, target_unit, target_text = _targets(title)
     return {
         "task_id": task_id_for(tier, seq),
         "year": year,
@@ -235,6 +198,183 @@ def _parse_item(item: _Item, tier: str, year: int | None, source: str | None) ->
     }
 
 
+def _read_annotation(item: _Item, source: str | None) -> tuple[int, str, list[str]]:
+    """The item's "（牵头市领导：…，责任单位：…）": where it starts, the leader and the units, verbatim."""
+    text = item.text
+    folded = item.folded
+    ann_start = _last_annotation_start(folded)
+    if ann_start is None:
+        raise NoticeParseError(item.line, text, "缺少“（牵头市领导：…，责任单位：…）”说明", source)
+    if _ANNOTATION_OPEN.search(folded[:ann_start]):
+        raise NoticeParseError(item.line, text, "一个条目中出现多处牵头市领导说明，可能两条任务连在了一起", source)
+    annotation = folded[ann_start:]
+    if "责任单位" not in re.sub(r"\s+", "", annotation):
+        raise NoticeParseError(item.line, text, "缺少责任单位", source)
+    match = _ANNOTATION.match(annotation)
+    if match is None:
+        raise NoticeParseError(item.line, text, "牵头市领导或责任单位格式无法识别（或说明之后还有多余文字）", source)
+    # Slice the original text with the folded match's offsets: same length.
+    leader = re.sub(r"\s+", "", text[ann_start + match.start("leader") : ann_start + match.end("leader")])
+    units = _verbatim_units(text[ann_start + match.start("units") : ann_start + match.end("units")])
+    if not leader:
+        raise NoticeParseError(item.line, text, "缺少牵头市领导", source)
+    if re.search(r"[、,，]", leader):
+        raise NoticeParseError(item.line, text, "牵头市领导只能有一位（出现了多位）", source)
+    if not units:
+        raise NoticeParseError(item.line, text, "缺少责任单位", source)
+    return ann_start, leader, units
+
+
+def _verbatim_units(units_text: str) -> list[str]:
+    """The units named in ``units_text``, split on the folded copy and cut from the original by position."""
+    verbatim_units: list[str] = []
+    cursor = 0
+    folded_units = units_text.translate(_FOLD)
+    for unit in _UNIT_SPLIT.split(folded_units):
+        pos = folded_units.index(unit, cursor)
+        verbatim_units.append(re.sub(r"\s+", "", units_text[pos : pos + len(unit)]))
+        cursor = pos + len(unit)
+    return [u for u in verbatim_units if u]
+
+
+def _targets(title: str) -> tuple[float | None, str | None, str | None]:
+    """``(value, unit, text)`` of the quantities a title states: the first one, and all of them as text."""
+    quantities = list(_QUANTITY.finditer(title.translate(_FOLD)))
+    if not quantities:
+        return None, None, None
+    first = quantities[0]
+    target_text = "；".join(f"{q.group('value')} {q.group('unit')}" for q in quantities)
+    return float(first.group("value")), first.group("unit"), target_text
+
+
+def _opens_tier_heading(folded: str) -> bool:
+    return bool(_TIER_HEADING.match(folded) or _BROKEN_TIER_HEADING.match(folded))
+
+
+class _NoticeScanner:
+    """Reads the notice's lines one by one (rules 1–5 of the module docstring) into rows and sections."""
+
+    def __init__(self, lines: list[str], year: int | None, source: str | None) -> None:
+        self.lines = lines
+        self.year = year
+        self.source = source
+        self.pages = _page_lines(lines)
+        self.last_page: _PageLine | None = None
+        self.rows: list[dict[str, object]] = []
+        self.sections: list[TierSection] = []
+        self.tier: str | None = None
+        self.item: _Item | None = None
+        self.heading: list[str] | None = None  # an unfinished, wrapped tier header
+        self.heading_line = 0
+
+    def scan(self) -> None:
+        """Read every line up to the end of the task list; the last item is parsed too."""
+        for number, raw in enumerate(self.lines, start=1):
+            stripped = raw.strip()
+            if stripped and not self.read_line(number, stripped):
+                break  # 二、工作要求: the task list is over.
+        if self.heading is not None:
+            raise NoticeParseError(self.heading_line, "".join(self.heading), "层级标题之后没有任何任务条目",
+                                   self.source)
+        self.finish_item()
+
+    def read_line(self, number: int, stripped: str) -> bool:
+        """Take one non-blank line; False when it is the heading that ends the task list."""
+        folded = stripped.translate(_FOLD)
+        item_closed = self.item is None or self.item.annotation_closed
+        page = self.pages.get(number)
+        if page is not None and self.is_page_number(page, item_closed):
+            self.last_page = page
+        elif not self.sections and self.heading is None:
+            self.read_preamble_line(number, stripped, folded)
+        elif _TOP_HEADING.match(folded) and item_closed:
+            return False
+        elif self.heading is not None:
+            self.read_heading_line(number, stripped, folded)
+        elif _opens_tier_heading(folded) and item_closed:
+            self.finish_item()
+            self.heading, self.heading_line = [stripped], number
+        else:
+            self.read_item_line(number, stripped, folded, item_closed)
+        return True
+
+    def read_preamble_line(self, number: int, stripped: str, folded: str) -> None:
+        """Before the task list: wait for the first tier header."""
+        if _opens_tier_heading(folded):
+            self.heading, self.heading_line = [stripped], number
+        elif _ANNOTATION_OPEN.search(folded):
+            raise NoticeParseError(number, stripped, "任务条目出现在层级标题（如“（一）……”）之前", self.source)
+
+    def read_heading_line(self, number: int, stripped: str, folded: str) -> None:
+        """A header runs, however wrapped, until its first item."""
+        assert self.heading is not None
+        if _ITEM_START.match(folded):
+            self.finish_heading()
+            self.item = _Item(number, [stripped])
+        elif _ANNOTATION_OPEN.search(folded) or "责任单位" in folded:
+            raise NoticeParseError(number, stripped, "层级标题之后的任务条目缺少序号（如“1.”）", self.source)
+        else:
+            self.heading.append(stripped)
+
+    def read_item_line(self, number: int, stripped: str, folded: str, item_closed: bool) -> None:
+        """A line within a tier: a new item, or the continuation of the open one."""
+        # A wrapped title may start a line with a number; only the next number
+        # in sequence, or any number after a closed item, opens a new item.
+        start = _ITEM_START.match(folded)
+        if start and (item_closed or (self.item is not None and int(start.group(1)) == self.item.seq + 1)):
+            self.finish_item()
+            self.item = _Item(number, [stripped])
+            return
+        if self.item is None:
+            raise NoticeParseError(number, stripped, "此行既不是层级标题也不是任务条目", self.source)
+        if self.item.annotation_closed:
+            raise NoticeParseError(number, stripped, "任务条目的牵头说明之后出现了无法归属的文字", self.source)
+        self.item.parts.append(stripped)
+
+    def finish_item(self) -> None:
+        if self.item is not None:
+            assert self.tier is not None
+            self.rows.append(_parse_item(self.item, self.tier, self.year, self.source))
+            self.item = None
+
+    def finish_heading(self) -> None:
+        if self.heading is not None:
+            joined = "".join(self.heading)
+            self.tier = _classify_tier(joined, self.heading_line)
+            minimum = _MINIMUM.search(joined.translate(_FOLD))
+            self.sections.append(TierSection(self.tier, joined.strip(), self.heading_line,
+                                             int(minimum.group(1)) if minimum else None))
+            self.heading = None
+
+    def next_text(self, number: int) -> str:
+        """The next non-blank line after ``number`` that is not a decorated page number."""
+        for following, raw in enumerate(self.lines[number:], start=number + 1):
+            page = self.pages.get(following)
+            if raw.strip() and (page is None or page.bare):
+                return raw.strip().translate(_FOLD)
+        return ""
+
+    def is_page_number(self, page: _PageLine, item_closed: bool) -> bool:
+        """Whether a page-number-like line is one (rule 5) rather than text of an item or a header."""
+        if not page.bare:
+            return True
+        if item_closed and self.heading is None:
+            # Nothing is open, so the number is not wrapped text; but "1" + "2. …" is item 12 cut in two.
+            following = self.next_text(page.line)
+            if following[:1] in (".", "、"):
+                return False
+            start = _ITEM_START.match(following)
+            if start and self.item is not None:
+                expected = self.item.seq + 1
+                return not (int(f"{page.value}{start.group(1)}") == expected != int(start.group(1)))
+            return True
+        last_page = self.last_page
+        if last_page is not None and last_page.value == page.value - 1:
+            return page.line - last_page.line >= _MIN_PAGE_LINES
+        after = [p for p in self.pages.values() if p.line > page.line]
+        return bool(after) and after[0].value == page.value + 1 and after[0].line - page.line >= _MIN_PAGE_LINES
+
+
 def parse_notice_document(text: str, source: str | None = None) -> Notice:
     """Parse a notice and return its tasks together with the year and tier sections.
 
@@ -244,118 +384,20 @@ def parse_notice_document(text: str, source: str | None = None) -> Notice:
     lines = text.splitlines()
     year_match = _YEAR.search(re.sub(r"\s+", "", text.translate(_FOLD)))
     year = int(year_match.group(1)) if year_match else None
-
-    pages = _page_lines(lines)
-    last_page: _PageLine | None = None
-    rows: list[dict[str, object]] = []
-    sections: list[TierSection] = []
-    tier: str | None = None
-    item: _Item | None = None
-    heading: list[str] | None = None  # an unfinished, wrapped tier header
-    heading_line = 0
-
-    def finish_item() -> None:
-        nonlocal item
-        if item is not None:
-            assert tier is not None
-            rows.append(_parse_item(item, tier, year, source))
-            item = None
-
-    def finish_heading() -> None:
-        nonlocal heading, tier
-        if heading is not None:
-            joined = "".join(heading)
-            tier = _classify_tier(joined, heading_line)
-            minimum = _MINIMUM.search(joined.translate(_FOLD))
-            sections.append(TierSection(tier, joined.strip(), heading_line, int(minimum.group(1)) if minimum else None))
-            heading = None
-
-    def next_text(number: int) -> str:
-        """The next non-blank line after ``number`` that is not a decorated page number."""
-        for following, raw in enumerate(lines[number:], start=number + 1):
-            page = pages.get(following)
-            if raw.strip() and (page is None or page.bare):
-                return raw.strip().translate(_FOLD)
-        return ""
-
-    def is_page_number(page: _PageLine, item_closed: bool) -> bool:
-        if not page.bare:
-            return True
-        if item_closed and heading is None:
-            # Nothing is open, so the number is not wrapped text; but "1" + "2. …" is item 12 cut in two.
-            following = next_text(page.line)
-            if following[:1] in (".", "、"):
-                return False
-            start = _ITEM_START.match(following)
-            if start and item is not None:
-                expected = item.seq + 1
-                return not (int(f"{page.value}{start.group(1)}") == expected != int(start.group(1)))
-            return True
-        if last_page is not None and last_page.value == page.value - 1:
-            return page.line - last_page.line >= _MIN_PAGE_LINES
-        after = [p for p in pages.values() if p.line > page.line]
-        return bool(after) and after[0].value == page.value + 1 and after[0].line - page.line >= _MIN_PAGE_LINES
-
-    for number, raw in enumerate(lines, start=1):
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        folded = stripped.translate(_FOLD)
-        item_closed = item is None or item.annotation_closed
-        page = pages.get(number)
-        if page is not None and is_page_number(page, item_closed):
-            last_page = page
-            continue
-        if not sections and heading is None:
-            # Before the task list: wait for the first tier header.
-            if _TIER_HEADING.match(folded) or _BROKEN_TIER_HEADING.match(folded):
-                heading, heading_line = [stripped], number
-            elif _ANNOTATION_OPEN.search(folded):
-                raise NoticeParseError(number, stripped, "任务条目出现在层级标题（如“（一）……”）之前", source)
-            continue
-        if _TOP_HEADING.match(folded) and item_closed:
-            break  # 二、工作要求: the task list is over.
-        start = _ITEM_START.match(folded)
-        if heading is not None:
-            # A header runs, however wrapped, until its first item.
-            if start:
-                finish_heading()
-                item = _Item(number, [stripped])
-            elif _ANNOTATION_OPEN.search(folded) or "责任单位" in folded:
-                raise NoticeParseError(number, stripped, "层级标题之后的任务条目缺少序号（如“1.”）", source)
-            else:
-                heading.append(stripped)
-            continue
-        if (_TIER_HEADING.match(folded) or _BROKEN_TIER_HEADING.match(folded)) and item_closed:
-            finish_item()
-            heading, heading_line = [stripped], number
-            continue
-        # A wrapped title may start a line with a number; only the next number
-        # in sequence, or any number after a closed item, opens a new item.
-        if start and (item_closed or (item is not None and int(start.group(1)) == item.seq + 1)):
-            finish_item()
-            item = _Item(number, [stripped])
-            continue
-        if item is None:
-            raise NoticeParseError(number, stripped, "此行既不是层级标题也不是任务条目", source)
-        if item.annotation_closed:
-            raise NoticeParseError(number, stripped, "任务条目的牵头说明之后出现了无法归属的文字", source)
-        item.parts.append(stripped)
-    if heading is not None:
-        raise NoticeParseError(heading_line, "".join(heading), "层级标题之后没有任何任务条目", source)
-    finish_item()
-    if not rows:
+    scanner = _NoticeScanner(lines, year, source)
+    scanner.scan()
+    if not scanner.rows:
         raise NoticeParseError(
             1, lines[0] if lines else "", "未找到任务清单（如“（一）……全国……”层级标题及其条目）", source
         )
-    tasks = pd.DataFrame(rows, columns=TASK_COLUMNS)
+    tasks = pd.DataFrame(scanner.rows, columns=TASK_COLUMNS)
     duplicated = tasks[tasks.duplicated("task_id", keep="first")]
     if not duplicated.empty:
         row = duplicated.iloc[0]
         raise NoticeParseError(
             int(row["source_line"]), str(row["title"]), f"同一层级中序号 {row['seq']} 出现了两次", source
         )
-    return Notice(tasks=normalize_task_table(tasks), year=year, sections=sections)
+    return Notice(tasks=normalize_task_table(tasks), year=year, sections=scanner.sections)
 
 
 def parse_notice(text: str, source: str | None = None) -> pd.DataFrame:

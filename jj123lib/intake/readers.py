@@ -22,6 +22,7 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -224,12 +225,7 @@ def _unescape(text: str) -> tuple[str, bool]:
 
 def xlsx_grid(name: str, wb: Any, sheet_name: str, meta: dict[str, str], data: bytes,
                expected: tuple[str, ...]) -> Grid:
-    if sheet_name not in wb.sheetnames:
-        found = "、".join(f"“{n}”" for n in wb.sheetnames if n != "_meta")
-        raise file_error(name, f"缺少工作表“{sheet_name}”（文件中的工作表为：{found}；请勿修改工作表名称）")
-    ws = wb[sheet_name]
-    if not isinstance(ws, Worksheet):
-        raise file_error(name, f"“{sheet_name}”是图表页，不是工作表，请使用下发的表格填报")
+    ws = _form_worksheet(name, wb, sheet_name)
     _refuse_content_beyond_bounds(name, ws)
     n_rows, n_columns = min(ws.max_row, MAX_ROWS), min(ws.max_column, MAX_COLUMNS)
     grid = Grid(sheet_name, {}, [], meta)
@@ -237,9 +233,40 @@ def xlsx_grid(name: str, wb: Any, sheet_name: str, meta: dict[str, str], data: b
     if extra_sheets:
         grid.file_notes.append("另有工作表" + "、".join(f"“{n}”" for n in extra_sheets)
                                + f"，未读取（只读取“{sheet_name}”，原文件已存档）")
+    labels = _read_header(grid, next(ws.iter_rows(min_row=1, max_row=1, max_col=n_columns)), expected)
+    for merged in ws.merged_cells.ranges:
+        grid.problems.append((merged.min_row, _column_name(labels, merged.min_col), None,
+                              f"是合并单元格（{merged.coord}），请取消合并、每格单独填写后重新报送"))
+    formulas = _formulas(data, sheet_name)
+    for number, cells in enumerate(ws.iter_rows(min_row=2, max_row=n_rows, max_col=n_columns), start=2):
+        _read_row(grid, ws, number, cells, labels, formulas)
+    return grid
+
+
+def _form_worksheet(name: str, wb: Any, sheet_name: str) -> Worksheet:
+    """The form's sheet of the workbook; a missing sheet or a chart sheet is refused."""
+    if sheet_name not in wb.sheetnames:
+        found = "、".join(f"“{n}”" for n in wb.sheetnames if n != "_meta")
+        raise file_error(name, f"缺少工作表“{sheet_name}”（文件中的工作表为：{found}；请勿修改工作表名称）")
+    ws = wb[sheet_name]
+    if not isinstance(ws, Worksheet):
+        raise file_error(name, f"“{sheet_name}”是图表页，不是工作表，请使用下发的表格填报")
+    return ws
+
+
+def _column_name(labels: dict[int, str], column: int) -> str:
+    """The label of a (1-based) column, or its letter when the header cell is blank."""
+    return labels.get(column - 1) or f"{get_column_letter(column)}列（无列名）"
+
+
+def _read_header(grid: Grid, cells: tuple[Cell | MergedCell, ...], expected: tuple[str, ...]) -> dict[int, str]:
+    """Read row 1 into ``grid.header`` (first column of each label), noting what differs from the form.
+
+    Returns every non-blank header cell's label by 0-based column, duplicates included.
+    """
     labels: dict[int, str] = {}
     first_seen: dict[str, int] = {}
-    for column, cell in enumerate(next(ws.iter_rows(min_row=1, max_row=1, max_col=n_columns)), start=1):
+    for column, cell in enumerate(cells, start=1):
         grid.header_row_values.append(cell.value)
         if blank(cell.value):
             continue
@@ -259,54 +286,65 @@ def xlsx_grid(name: str, wb: Any, sheet_name: str, meta: dict[str, str], data: b
     extra = [label for label in first_seen if label not in expected]
     if extra:
         grid.file_notes.append("多出的列" + "、".join(f"“{c}”" for c in extra) + "未导入（原文件已存档）")
+    return labels
 
-    def label_of(column: int) -> str:
-        return labels.get(column - 1) or f"{get_column_letter(column)}列（无列名）"
 
-    for merged in ws.merged_cells.ranges:
-        grid.problems.append((merged.min_row, label_of(merged.min_col), None,
-                              f"是合并单元格（{merged.coord}），请取消合并、每格单独填写后重新报送"))
-    formulas = _formulas(data, sheet_name)
-    for number, cells in enumerate(ws.iter_rows(min_row=2, max_row=n_rows, max_col=n_columns), start=2):
-        values: list[Any] = []
-        for column, c in enumerate(cells, start=1):
-            if isinstance(c.value, str):
-                text, ok = _unescape(c.value)
-                if not ok:
-                    grid.problems.append((number, label_of(column), None,
-                                          "含无法保存的字符（Excel 转义写法 _xD800_ 之类的孤立代理字符），"
-                                          "请删除该字符后重新报送"))
-                values.append(text)
-            else:
-                values.append(c.value)
-        if number <= 3:
-            grid.later_rows.append(values)
-        if all(blank(v) for v in values):
+def _read_row(grid: Grid, ws: Worksheet, number: int, cells: tuple[Cell | MergedCell, ...],
+              labels: dict[int, str], formulas: dict[tuple[int, int], str]) -> None:
+    """Add sheet row ``number`` to ``grid`` (rows, notes, problems); a blank row only counts in ``later_rows``."""
+    values = _cell_values(grid, number, cells, labels)
+    if number <= 3:
+        grid.later_rows.append(values)
+    if all(blank(v) for v in values):
+        return
+    notes = _cell_notes(grid, number, cells, labels, formulas)
+    if ws.row_dimensions[number].hidden:
+        notes.append(f"第 {number} 行是隐藏行，已照常读取，请核对")
+    if notes:
+        grid.row_notes[number] = notes
+    flags = [bool(c.number_format and "%" in str(c.number_format)) for c in cells]
+    grid.rows.append((number, values, flags))
+
+
+def _cell_values(grid: Grid, number: int, cells: tuple[Cell | MergedCell, ...], labels: dict[int, str]) -> list[Any]:
+    """The row's values, text with Excel's escapes decoded; a lone surrogate is a problem of the cell."""
+    values: list[Any] = []
+    for column, c in enumerate(cells, start=1):
+        if isinstance(c.value, str):
+            text, ok = _unescape(c.value)
+            if not ok:
+                grid.problems.append((number, _column_name(labels, column), None,
+                                      "含无法保存的字符（Excel 转义写法 _xD800_ 之类的孤立代理字符），"
+                                      "请删除该字符后重新报送"))
+            values.append(text)
+        else:
+            values.append(c.value)
+    return values
+
+
+def _cell_notes(grid: Grid, number: int, cells: tuple[Cell | MergedCell, ...], labels: dict[int, str],
+                formulas: dict[tuple[int, int], str]) -> list[str]:
+    """Notes on the row's cells outside the table or holding formulas; error values and formulas
+    without a result are added to ``grid.problems``."""
+    notes: list[str] = []
+    for column, c in enumerate(cells, start=1):
+        formula = formulas.get((number, column))
+        if blank(c.value) and formula is None:
             continue
-        notes: list[str] = []
-        for column, c in enumerate(cells, start=1):
-            formula = formulas.get((number, column))
-            if blank(c.value) and formula is None:
-                continue
-            if column - 1 not in labels:
-                notes.append(f"第 {number} 行 {get_column_letter(column)} 列（表格之外，无列名）的内容"
-                             f"“{_shown(c.value)}”未导入")
-            elif c.data_type == "e":
-                grid.problems.append((number, label_of(column), c.value,
-                                      "是错误值（常见原因：以 = 开头的文字被当作公式），请直接填写数值或文字"))
-            elif formula is not None:
-                if blank(c.value):
-                    grid.problems.append((number, label_of(column), formula,
-                                          "是公式，没有计算结果；请直接填写数值或文字（以 = 开头的文字会被当作公式）"))
-                else:
-                    notes.append(f"第 {number} 行“{label_of(column)}”是公式 {formula}，按其计算结果“{c.value}”读取")
-        if ws.row_dimensions[number].hidden:
-            notes.append(f"第 {number} 行是隐藏行，已照常读取，请核对")
-        if notes:
-            grid.row_notes[number] = notes
-        flags = [bool(c.number_format and "%" in str(c.number_format)) for c in cells]
-        grid.rows.append((number, values, flags))
-    return grid
+        if column - 1 not in labels:
+            notes.append(f"第 {number} 行 {get_column_letter(column)} 列（表格之外，无列名）的内容"
+                         f"“{_shown(c.value)}”未导入")
+        elif c.data_type == "e":
+            grid.problems.append((number, _column_name(labels, column), c.value,
+                                  "是错误值（常见原因：以 = 开头的文字被当作公式），请直接填写数值或文字"))
+        elif formula is not None:
+            if blank(c.value):
+                grid.problems.append((number, _column_name(labels, column), formula,
+                                      "是公式，没有计算结果；请直接填写数值或文字（以 = 开头的文字会被当作公式）"))
+            else:
+                notes.append(f"第 {number} 行“{_column_name(labels, column)}”是公式 {formula}，"
+                             f"按其计算结果“{c.value}”读取")
+    return notes
 
 
 def _decode_csv(name: str, data: bytes) -> str:

@@ -268,15 +268,33 @@ class LineChart(Chart):
             low, high = 0.0, 1.0
         ticks = [(v, label) for v, label in self.y_ticks if math.isfinite(v) and low <= v <= high]
         pen = _Pen()
+        y = self._draw_titles(pen, title_size)
+        left = self._left_margin(ticks)
+        legend, y = self._legend_layout(left, y, legend_size)  # the legend rows go under the title
+        bottom = self.height - _PAD - font * 1.5
+        top = min(y + font * 1.2, bottom - font * 3)  # a very long title squeezes the plot, never inverts it
+        plot = _Plot(left, self.width - _PAD * 1.5, top, bottom, len(self.x_labels), low, high)
+        self._draw_axes(pen, plot, ticks)
+        points = [self._points(mark, plot) for mark in self.marks]
+        self._draw_lines(pen, plot, points)  # lines first, markers and labels above all of them
+        self._draw_markers(pen, points)
+        self._draw_labels(pen, plot, points)
+        self._draw_legend(pen, legend, legend_size)
+        return _svg_element(self.alt, self.width, self.height, pen.out)
 
-        y = _PAD  # the title, then the legend rows under it
+    def _draw_titles(self, pen: _Pen, title_size: float) -> float:
+        """The title lines, top left, wrapped to the width; returns the y of their last baseline row."""
+        y = _PAD
         pen.group("title", title_size)
         for title in self.title_lines:
             for line in _fit(title, self.width - 2 * _PAD, title_size):
                 y += title_size * 1.25
                 pen.text(_PAD, y - title_size * 0.25, line)
-        pen.group("axes", font)
-        left = self._left_margin(ticks)
+        return y
+
+    def _legend_layout(self, left: float, y: float, legend_size: float
+                       ) -> tuple[list[tuple[float, float, Line | Rule]], float]:
+        """Where each labelled mark's legend entry goes (rows under ``y``, from ``left``), and the y below them."""
         x, rows = left, 0
         legend: list[tuple[float, float, Line | Rule]] = []
         for mark in (m for m in self.marks if m.label):
@@ -285,12 +303,13 @@ class LineChart(Chart):
                 rows, x = rows + 1, left
             legend.append((x, y + rows * legend_size * 1.45, mark))
             x += item + 12
-        y += rows * legend_size * 1.45
+        return legend, y + rows * legend_size * 1.45
 
-        bottom = self.height - _PAD - font * 1.5
-        top = min(y + font * 1.2, bottom - font * 3)  # a very long title squeezes the plot, never inverts it
-        plot = _Plot(left, self.width - _PAD * 1.5, top, bottom, len(self.x_labels), low, high)
-        if ticks:  # gridlines (one path), then the tick labels
+    def _draw_axes(self, pen: _Pen, plot: _Plot, ticks: Sequence[tuple[float, str]]) -> None:
+        """Gridlines (one path), tick and x labels, the y axis label and the axes themselves."""
+        font = self.font_size
+        pen.group("axes", font)
+        if ticks:
             pen.path("".join(f"M{_num(plot.left)} {_num(plot.y(v))}H{_num(plot.right)}" for v, _ in ticks),
                      GRID_COLOR, 1.0)
         for value, label in ticks:
@@ -302,12 +321,13 @@ class LineChart(Chart):
             pen.text(cx, cy, self.y_label, anchor="middle", rotate=True)
         pen.path(f"M{_num(plot.left)} {_num(plot.top)}V{_num(plot.bottom)}H{_num(plot.right)}", AXIS_COLOR, 1.0)
 
-        points = [self._points(mark, plot) for mark in self.marks]
+    def _draw_lines(self, pen: _Pen, plot: _Plot, points: list[list[tuple[float, float] | None]]) -> None:
+        """Rules within the y range, and each line's runs between gaps."""
         pen.group("lines")
-        for mark, where in zip(self.marks, points):  # lines first, markers and labels above all of them
+        for mark, where in zip(self.marks, points):
             if isinstance(mark, Rule):
                 level = finite(mark.value)
-                if level is not None and low <= level <= high:
+                if level is not None and plot.low <= level <= plot.high:
                     pen.path(f"M{_num(plot.left)} {_num(plot.y(level))}H{_num(plot.right)}", mark.color,
                              mark.width, mark.dash)
                 continue
@@ -315,6 +335,8 @@ class LineChart(Chart):
                 if len(run) > 1:
                     pen.path("M" + "L".join(f"{_num(a)} {_num(b)}" for a, b in run), mark.color, mark.width,
                              mark.dash)
+
+    def _draw_markers(self, pen: _Pen, points: list[list[tuple[float, float] | None]]) -> None:
         pen.group("points")
         for mark, where in zip(self.marks, points):
             if isinstance(mark, Line) and (mark.marker or mark.point_colors):
@@ -323,7 +345,10 @@ class LineChart(Chart):
                         colours = mark.point_colors or ()
                         fill = colours[i] if i < len(colours) else mark.color
                         pen.marker(mark.marker, point, mark.marker_size, fill, edge=bool(mark.point_colors))
-        pen.group("labels", font)
+
+    def _draw_labels(self, pen: _Pen, plot: _Plot, points: list[list[tuple[float, float] | None]]) -> None:
+        """Point labels above their markers, then the notes."""
+        pen.group("labels", self.font_size)
         for mark, where in zip(self.marks, points):
             if isinstance(mark, Line) and mark.point_labels:
                 for point, label in zip(where, mark.point_labels):
@@ -333,6 +358,8 @@ class LineChart(Chart):
             height = finite(note.value)
             if 0 <= note.index < plot.n and height is not None:
                 pen.text(plot.x(note.index), plot.y(height), note.text, color=note.color, anchor="middle")
+
+    def _draw_legend(self, pen: _Pen, legend: list[tuple[float, float, Line | Rule]], legend_size: float) -> None:
         pen.group("legend", legend_size)
         for x0, y0, mark in legend:
             middle = y0 - legend_size * 0.35
@@ -340,8 +367,6 @@ class LineChart(Chart):
             if isinstance(mark, Line) and mark.marker:
                 pen.marker(mark.marker, (x0 + _SAMPLE / 2, middle), min(mark.marker_size, 3.0), mark.color)
             pen.text(x0 + _SAMPLE + 4, y0, mark.label)
-
-        return _svg_element(self.alt, self.width, self.height, pen.out)
 
     def _points(self, mark: Line | Rule, plot: _Plot) -> list[tuple[float, float] | None]:
         """Where a line's values fall on the plot (None: a gap); a rule has none."""
