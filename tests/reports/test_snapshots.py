@@ -15,7 +15,9 @@ from datetime import UTC, datetime
 import pytest
 
 from jj123lib.core.resources import PACKAGE_DIR
-from jj123lib.reports.views import LeaderReport, OverviewReport, explore_data, leader_report_data, overview_data
+from jj123lib.reports.explore import explore_data
+from jj123lib.reports.leader import LeaderReport, leader_report_data
+from jj123lib.reports.overview import OverviewReport, overview_data
 
 NOW = datetime(2026, 10, 24, 1, 30, tzinfo=UTC)  # 09:30 in China: the Q3 deadline + 14 days, the demo loop recorded
 FINGERPRINT = "f" * 64
