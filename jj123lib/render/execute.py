@@ -82,6 +82,11 @@ class WarmKernel:
         self._ipc_dir: Path | None = None
 
     @classmethod
+    def current(cls) -> WarmKernel | None:
+        """This process's kernel, if one was started (a signal handler kills it before exiting)."""
+        return cls._current
+
+    @classmethod
     def get(cls) -> WarmKernel:
         if cls._current is None:
             cls._current = WarmKernel()
