@@ -176,7 +176,7 @@ def lay_out(ws: Worksheet, columns: tuple[str, ...], prefilled: tuple[str, ...],
 
 
 def add_validations(ws: Worksheet, columns: tuple[str, ...], n_rows: int) -> None:
-    """The progress columns' checks on rows 2 to ``n_rows + 1``: 0–100 %, drop-downs, and the 填报日期 date."""
+    """Checks on rows 2 to ``n_rows + 1`` of the columns a form has: 0–100 %, 自评状态 and 是/否 lists, 填报日期."""
     last = n_rows + 1
 
     def col(label: str) -> str:
