@@ -20,7 +20,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from pandas.io.formats.style import Styler
 
-    from jj123lib.reports.views import LeaderReport, OverviewReport
+    from jj123lib.reports.leader import LeaderReport
+    from jj123lib.reports.overview import OverviewReport
 
 __all__ = ["RATING_COLUMNS", "LEAGUE_HISTORY_COLUMNS", "LIGHT_DTYPE", "rate_quarter", "rating_history",
            "league_history", "leader_report", "overview", "data_quarters", "style_lights"]
@@ -105,14 +106,14 @@ def league_history(data_dir: DataDir = None) -> pd.DataFrame:
 
 def leader_report(leader: str, quarter: str, data_dir: DataDir = None) -> LeaderReport:
     """The view-model behind one leader's quarterly report (tables as DataFrames, sections as HTML)."""
-    from jj123lib.reports.views import leader_report_data
+    from jj123lib.reports.leader import leader_report_data
 
     return leader_report_data(leader, quarter, _folder(data_dir))
 
 
 def overview(quarter: str, data_dir: DataDir = None) -> OverviewReport:
     """The view-model behind the quarterly overview (all tasks, league, alerts, transitions)."""
-    from jj123lib.reports.views import overview_data
+    from jj123lib.reports.overview import overview_data
 
     return overview_data(quarter, _folder(data_dir))
 

@@ -1,9 +1,10 @@
 """``jj123 batch --year 2026``: the year-end review rendered as HTML, PDF and a .docx 年度考评通报.
 
-The quarterly batch's machinery does the work: one :class:`~jj123lib.batch.jobs.ReportJob` of kind ``annual``
-(its period is the year) executes ``annual_review.ipynb`` in a warm worker and exports the HTML, the
-shared Chromium prints the PDF (:class:`jj123lib.batch.run._Run`), and the .docx (:mod:`jj123lib.annual.docx`)
-is built in this process meanwhile. ``manifest.json`` and ``index.html`` are written as for a quarter.
+The quarterly batch's pipeline (:mod:`jj123lib.batch.pipeline`) does the work: one
+:class:`~jj123lib.batch.jobs.ReportJob` of kind ``annual`` (its period is the year) executes
+``annual_review.ipynb`` in a warm worker and exports the HTML, the shared Chromium prints the PDF, and the
+.docx (:mod:`jj123lib.annual.docx`) is built in this process meanwhile. ``manifest.json`` and ``index.html`` are
+written as for a quarter.
 
 Layout of ``<out>`` (default ``reports/<year>/``, or ``reports/demo/<year>/`` for demo data)::
 
@@ -29,26 +30,23 @@ from jj123lib.batch.jobs import (
     MANIFEST,
     NOTEBOOKS,
     ReportJob,
-    check_out_dir,
     decide,
     default_out_dir,
     digest,
     load_manifest,
     merge_entries,
-    write_manifest,
 )
-from jj123lib.batch.run import BatchResult, _now, _Run
+from jj123lib.batch.pipeline import BatchResult, RenderPipeline, checked_formats, finish_batch, locked_output
 from jj123lib.batch.workers import WorkerPool
-from jj123lib.core.atomic import atomic_write, folder_lock, remove_stale_parts
+from jj123lib.core.atomic import atomic_write
 from jj123lib.core.clock import china_today
-from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.datadir import is_demo
-from jj123lib.core.exceptions import OutputBusyError, ParameterError, ReportStepError
+from jj123lib.core.exceptions import ParameterError, ReportStepError
 from jj123lib.core.resources import NOTEBOOK_DIR
 from jj123lib.core.version import __version__
 from jj123lib.domain.parameters import validate_data_dir, validate_year
 from jj123lib.ledger.fingerprint import code_fingerprint, data_fingerprint
-from jj123lib.render.notebook_html import html_title, index_html, template_fingerprint
+from jj123lib.render.notebook_html import html_title, template_fingerprint
 
 if TYPE_CHECKING:
     from jj123lib.annual.review import AnnualReview
@@ -98,16 +96,9 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
     y = validate_year(year)
     data = validate_data_dir(data_dir)
     demo = is_demo(data)
-    wanted = [f.strip() for f in formats if f.strip()]
-    if not wanted or any(f not in ANNUAL_FORMATS for f in wanted):
-        raise ParameterError("formats", ",".join(wanted), list(ANNUAL_FORMATS))
+    wanted = checked_formats(formats, ANNUAL_FORMATS)
     out_dir = Path(out) if out is not None else default_out_dir(str(y), data)
-    check_out_dir(out_dir, demo)
-    with folder_lock(out_dir, wait=False) as locked:
-        if not locked:
-            raise OutputBusyError(str(out_dir))
-        for folder in (out_dir, out_dir / "notebooks"):
-            remove_stale_parts(folder)
+    with locked_output(out_dir, demo):
         out_dir.mkdir(parents=True, exist_ok=True)
         today = china_today()
         job = annual_job(y, data, out_dir, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout, today)
@@ -135,7 +126,7 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
                 (out_dir / DOCX).unlink(missing_ok=True)
                 docx_failure.append(ReportStepError.wrap("docx", exc))
 
-        run = _Run(WorkerPool(), "pdf" in wanted, progress)
+        run = RenderPipeline(WorkerPool(), "pdf" in wanted, progress)
         try:
             if not work.empty:
                 run.run(work.to_render, work.pdf_only, work.entries, 1, meanwhile=make_docx)
@@ -165,10 +156,5 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
         result = BatchResult(out_dir=out_dir, manifest=out_dir / MANIFEST, index=out_dir / INDEX, reports=merged,
                              run_keys=list(work.entries))
         changed = not work.empty or not docx_current or not result.index.is_file()
-        result.seconds = time.monotonic() - started
-        crash_point("batch.before_manifest")
-        manifest = write_manifest(out_dir, quarter=None, year=y, data_dir=data, demo=demo, formats=wanted,
-                                  generated_at=_now(), seconds=result.seconds, reports=merged)
-        if changed:
-            atomic_write(result.index, index_html(manifest))
-        return result
+        return finish_batch(result, started, changed=changed, quarter=None, year=y, data_dir=data, demo=demo,
+                            formats=wanted)

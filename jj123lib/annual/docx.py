@@ -13,16 +13,16 @@ from jj123lib.annual.review import BASIC, DONE, OUTCOMES, UNDONE, AnnualReview
 from jj123lib.core.frames import records
 from jj123lib.documents.layout import (
     DocMeta,
-    _body,
-    _heading1,
-    _heading2,
-    _masthead,
-    _new_document,
-    _paragraph,
-    _signature,
-    _table,
-    _title,
+    body,
     docx_bytes,
+    heading1,
+    heading2,
+    masthead,
+    new_document,
+    paragraph,
+    signature,
+    table,
+    title,
 )
 from jj123lib.domain.tiers import TIER_LABELS, TIERS
 from jj123lib.domain.units import GROUP_LABELS, GROUPS
@@ -42,57 +42,57 @@ def _score(value: float) -> str:
 
 def build_annual(result: AnnualReview, meta: DocMeta) -> DocxDocument:
     """The 年度考评通报: 总体情况, outcomes by tier, unit scores by group, recognitions, leaders, rules."""
-    doc = _new_document(meta)
-    _masthead(doc, meta)
-    _title(doc, f"关于{result.year}年度“123”争先进位工作年度考评情况的通报")
-    _paragraph(doc, f"{RECIPIENTS}：")
+    doc = new_document(meta)
+    masthead(doc, meta)
+    title(doc, f"关于{result.year}年度“123”争先进位工作年度考评情况的通报")
+    paragraph(doc, f"{RECIPIENTS}：")
     counts = result.counts()
     outcomes = result.outcomes
     final = result.final_quarter
     basis = ("全年尚无报送" if final is None else f"以{final}报送数据为准"
              + ("" if final.endswith("Q4") else "（第四季度尚未报送）"))
-    _heading1(doc, "一、总体情况")
-    _body(doc, f"市政府督查室对{result.year}年度“123”争先进位 {len(outcomes)} 项任务进行了年度考评（{basis}，"
-               f"判断日期{result.as_of.isoformat()}）。其中：" + "、".join(f"{o} {counts[o]} 项" for o in OUTCOMES)
-          + f"；经核实获得认定 {len(result.recognitions)} 项。")
+    heading1(doc, "一、总体情况")
+    body(doc, f"市政府督查室对{result.year}年度“123”争先进位 {len(outcomes)} 项任务进行了年度考评（{basis}，"
+              f"判断日期{result.as_of.isoformat()}）。其中：" + "、".join(f"{o} {counts[o]} 项" for o in OUTCOMES)
+         + f"；经核实获得认定 {len(result.recognitions)} 项。")
     for tier in TIERS:
         mine = outcomes[outcomes["tier"] == tier]
-        _body(doc, f"{TIER_LABELS[tier]} {len(mine)} 项：" + "、".join(
+        body(doc, f"{TIER_LABELS[tier]} {len(mine)} 项：" + "、".join(
             f"{o} {int((mine['outcome'] == o).sum())} 项" for o in OUTCOMES) + "。")
-    _heading1(doc, "二、任务考评结果")
+    heading1(doc, "二、任务考评结果")
     for index, tier in enumerate(TIERS):
-        _heading2(doc, f"（{_NUMERALS[index]}）{TIER_LABELS[tier]}")
+        heading2(doc, f"（{_NUMERALS[index]}）{TIER_LABELS[tier]}")
         rows: list[list[object]] = [[r["task_id"], r["title"], r["lead_unit"], r["outcome"], r["reason"]]
                                     for r in records(outcomes[outcomes["tier"] == tier])]
-        _table(doc, ["编号", "任务", "牵头单位", "结果", "依据"], rows, [16, 40, 22, 20, 58])
-    _heading1(doc, "三、责任单位年度得分")
-    _body(doc, "年度得分 = 基础分 + 认定加分 − 扣分，按镇街/指挥部/园区、市直部门、国有企业分组排名，同分并列。")
+        table(doc, ["编号", "任务", "牵头单位", "结果", "依据"], rows, [16, 40, 22, 20, 58])
+    heading1(doc, "三、责任单位年度得分")
+    body(doc, "年度得分 = 基础分 + 认定加分 − 扣分，按镇街/指挥部/园区、市直部门、国有企业分组排名，同分并列。")
     groups = [g for g in GROUPS if (result.units["group"] == g).any()]
     for index, group in enumerate(groups):
-        _heading2(doc, f"（{_NUMERALS[index]}）{GROUP_LABELS[group]}")
+        heading2(doc, f"（{_NUMERALS[index]}）{GROUP_LABELS[group]}")
         mine = result.units[result.units["group"] == group]
         rows = [["—" if r["rank"] is None else r["rank"], r["unit"], _score(r["score"]), _score(r["base"]),
                  _score(r["bonus"]), _score(-r["deduction"] or 0.0), f"{r[DONE]}/{r[BASIC]}/{r[UNDONE]}"]
                 for r in records(mine)]
-        _table(doc, ["名次", "责任单位", "得分", "基础分", "加分", "扣分", "完成/基本/未完成"], rows,
-               [14, 44, 18, 18, 16, 16, 30])
-    _heading1(doc, "四、获得的认定")
+        table(doc, ["名次", "责任单位", "得分", "基础分", "加分", "扣分", "完成/基本/未完成"], rows,
+              [14, 44, 18, 18, 16, 16, 30])
+    heading1(doc, "四、获得的认定")
     if result.recognitions.empty:
-        _body(doc, "本年度尚无经核实的认定。")
+        body(doc, "本年度尚无经核实的认定。")
     titles = dict(zip(outcomes["task_id"], outcomes["title"]))
     for r in records(result.recognitions):
-        _body(doc, f"{r['task_id']} {titles.get(r['task_id'], '')}：获{r['level']}认定"
-                   + (f"（{r['date']}）" if r["date"] else "") + "。")
-    _heading1(doc, "五、市领导牵头任务完成情况")
+        body(doc, f"{r['task_id']} {titles.get(r['task_id'], '')}：获{r['level']}认定"
+                  + (f"（{r['date']}）" if r["date"] else "") + "。")
+    heading1(doc, "五、市领导牵头任务完成情况")
     show = "score" in result.leaders.columns
     rows = [[r["leader"], r["n_tasks"], *[r[o] for o in OUTCOMES], *([_score(r["score"])] if show else [])]
             for r in records(result.leaders)]
-    _table(doc, ["市领导", "牵头任务", *OUTCOMES, *(["得分"] if show else [])], rows,
-           [30, 22, 22, 26, 22, 24] if show else [36, 30, 30, 30, 30])
-    _heading1(doc, "六、考评规则")
+    table(doc, ["市领导", "牵头任务", *OUTCOMES, *(["得分"] if show else [])], rows,
+          [30, 22, 22, 26, 22, 24] if show else [36, 30, 30, 30, 30])
+    heading1(doc, "六、考评规则")
     for number, rule in enumerate(result.describe_rules(), start=1):
-        _body(doc, f"{number}. {rule}")
-    _signature(doc, meta)
+        body(doc, f"{number}. {rule}")
+    signature(doc, meta)
     return doc
 
 

@@ -2,7 +2,7 @@
 
 ``data = annual_review_data(year, data_dir)``, then one ``display(HTML(data.<section>_html()))`` per cell.
 The review itself is :func:`jj123lib.annual.review.annual_review`; the stylesheet, cards and demo marking are
-the quarterly reports' (:mod:`jj123lib.reports.views`). Unit-submitted text only reaches HTML escaped.
+the quarterly reports' (:mod:`jj123lib.reports.base`). Unit-submitted text only reaches HTML escaped.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from jj123lib.domain.tiers import TIER_LABELS, TIERS
 from jj123lib.domain.units import GROUP_LABELS, GROUPS
 from jj123lib.ledger.fingerprint import data_fingerprint, short
 from jj123lib.render.htmlkit import Markup, badge, fmt_pct, section, table
-from jj123lib.reports.views import _card, _Sections
+from jj123lib.reports.base import Sections, card
 
 __all__ = ["AnnualReport", "annual_review_data", "OUTCOME_LIGHTS", "outcome_badge"]
 
@@ -37,7 +37,7 @@ def _num(value: float) -> str:
 
 
 @dataclass
-class AnnualReport(_Sections):
+class AnnualReport(Sections):
     """Everything ``annual_review.ipynb`` shows for one year."""
 
     SECTIONS: ClassVar[tuple[str, ...]] = ("header_html", "summary_html", "outcomes_html", "units_html",
@@ -86,7 +86,7 @@ class AnnualReport(_Sections):
 
     def summary_html(self) -> Markup:
         counts = self.review.counts()
-        cards = Markup("").join(_card(o, badge(OUTCOME_LIGHTS[o], str(counts[o])), "项") for o in OUTCOMES)
+        cards = Markup("").join(card(o, badge(OUTCOME_LIGHTS[o], str(counts[o])), "项") for o in OUTCOMES)
         tiers = self.by_tier()
         rows = [[label, *[str(int(v)) for v in tiers.loc[label]], str(int(tiers.loc[label].sum()))]
                 for label in tiers.index]

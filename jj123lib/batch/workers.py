@@ -85,7 +85,7 @@ def _warm_exporter() -> None:
 
 
 def _exit_now(signum: int, frame: FrameType | None) -> None:
-    kernel = WarmKernel._current
+    kernel = WarmKernel.current()
     if kernel is not None:
         kernel.kill_now()
     os._exit(128 + signum)

@@ -20,8 +20,9 @@ __all__ = ["bulletin_data", "league_entries", "cmd_bulletin", "register", "RECIP
 
 def cmd_bulletin(args: argparse.Namespace) -> int:
     from jj123lib.core.datadir import is_demo
+    from jj123lib.documents.bulletin import build_bulletin
     from jj123lib.documents.content import document_meta
-    from jj123lib.documents.layout import build_bulletin, save_docx
+    from jj123lib.documents.layout import save_docx
     from jj123lib.domain.parameters import validate_data_dir, validate_quarter
 
     quarter = validate_quarter(args.quarter)

@@ -1,6 +1,7 @@
 """The 公文 documents' content from the ledger: 督查通报, 督办单 and 催报通知 for a quarter and ``as_of``.
 
-The builders in :mod:`jj123lib.documents.layout` take plain dataclasses; this module fills them from the
+The builders in :mod:`~jj123lib.documents.bulletin`, :mod:`~jj123lib.documents.duban` and
+:mod:`~jj123lib.documents.cuibao` take plain dataclasses; this module fills them from the
 ratings, the units' league (:mod:`jj123lib.assess.unit_league`), the 督办 items (:mod:`jj123lib.loop.duban`)
 and the 催报 list (:mod:`jj123lib.loop.deadlines`). No leader score or rank goes into any of them.
 The 文号, issuing office and 签发 date come from the ``documents:`` section of ``rules.yaml``
@@ -23,7 +24,10 @@ if TYPE_CHECKING:  # python-docx and pandas load only when a document is made
     import pandas as pd
     from docx.document import Document as DocxDocument
 
-    from jj123lib.documents.layout import Bulletin, CuibaoEntry, DocMeta, DubanItem, LeagueEntry
+    from jj123lib.documents.bulletin import Bulletin, LeagueEntry
+    from jj123lib.documents.cuibao import CuibaoEntry
+    from jj123lib.documents.duban import DubanItem
+    from jj123lib.documents.layout import DocMeta
 
 __all__ = ["DOCUMENT_KINDS", "DocumentSettings", "document_settings", "document_meta", "bulletin_data",
            "league_entries", "open_duban", "duban_data", "cuibao_data", "cuibao_deadline", "RECIPIENTS",
@@ -120,9 +124,9 @@ def document_meta(kind: str, quarter: str, *, demo: bool, as_of: date | None = N
 
 
 def league_entries(frame: pd.DataFrame) -> list[LeagueEntry]:
-    """Rows of :func:`jj123lib.assess.unit_league.unit_league` as :class:`~jj123lib.documents.layout.LeagueEntry`."""
+    """Rows of :func:`jj123lib.assess.unit_league.unit_league` as :class:`~jj123lib.documents.bulletin.LeagueEntry`."""
     from jj123lib.core.frames import records
-    from jj123lib.documents.layout import LeagueEntry
+    from jj123lib.documents.bulletin import LeagueEntry
 
     out = []
     for row in records(frame):
@@ -143,7 +147,7 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date
     from jj123lib.assess.ratings import rate_quarter
     from jj123lib.assess.unit_league import RED_BOARD, YELLOW_BOARD, unit_league
     from jj123lib.core.frames import records
-    from jj123lib.documents.layout import Bulletin
+    from jj123lib.documents.bulletin import Bulletin
     from jj123lib.domain.lights import LABELS, ORDER
     from jj123lib.domain.quarters import quarter_label
     from jj123lib.loop.duban import duban_items
@@ -188,7 +192,7 @@ def duban_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | 
     for the task in ``quarter`` (unit text, kept as text).
     """
     from jj123lib.core.frames import records
-    from jj123lib.documents.layout import DubanItem
+    from jj123lib.documents.duban import DubanItem
     from jj123lib.domain.tasks import load_tasks
     from jj123lib.ledger.store import Ledger
 
@@ -219,7 +223,7 @@ def cuibao_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date |
     ``frame``: the 催报 list (:func:`jj123lib.loop.deadlines.cuibao`) when the caller has it.
     """
     from jj123lib.core.frames import records
-    from jj123lib.documents.layout import CuibaoEntry, CuibaoTask
+    from jj123lib.documents.cuibao import CuibaoEntry, CuibaoTask
     from jj123lib.domain.tasks import load_tasks
     from jj123lib.loop.deadlines import cuibao
 
@@ -309,7 +313,9 @@ class DocumentMaker:
 
     def build(self, kind: str, item: str | None = None) -> DocxDocument:
         """The document of ``kind`` (``item``: the 督办 item's ID), with its masthead, date and demo mark."""
-        from jj123lib.documents.layout import build_bulletin, build_cuibao, build_duban
+        from jj123lib.documents.bulletin import build_bulletin
+        from jj123lib.documents.cuibao import build_cuibao
+        from jj123lib.documents.duban import build_duban
         from jj123lib.domain.quarters import quarter_label
 
         meta = self.meta(kind, item)

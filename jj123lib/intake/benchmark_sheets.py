@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -27,6 +27,7 @@ from jj123lib.core.cells import blank, cell_text, parse_date
 from jj123lib.core.exceptions import IngestError
 from jj123lib.domain.tiers import TIER_LABELS, tier_from_user
 from jj123lib.domain.vocab import GOAL_LEVELS, RECOGNITION_STAGES
+from jj123lib.intake.checker import Checker
 from jj123lib.intake.formspec import (
     BENCH_PLAN_SHEET,
     BENCH_TASK_FILL_IN,
@@ -39,9 +40,6 @@ from jj123lib.intake.formspec import (
 )
 from jj123lib.intake.readers import xlsx_grid
 from jj123lib.ledger.store import Ledger
-
-if TYPE_CHECKING:
-    from jj123lib.intake.ingest import _Checker
 
 __all__ = ["parse_amount", "parse_rank", "required_tiers", "plan_benchmarks", "progress_benchmarks",
            "stage_goes_back", "BenchContext"]
@@ -111,7 +109,7 @@ def _task_id(text: str | None) -> str | None:
     return None if text is None else re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
 
 
-def _index(check: _Checker, values: list[Any], number: int, allowed: range) -> int | None:
+def _index(check: Checker, values: list[Any], number: int, allowed: range) -> int | None:
     raw = check.cell(values, "指标序号")
     try:
         index = int(str(cell_text(raw)))
@@ -124,7 +122,7 @@ def _index(check: _Checker, values: list[Any], number: int, allowed: range) -> i
     return index
 
 
-def _amount(check: _Checker, values: list[Any], number: int, label: str, unit: str,
+def _amount(check: Checker, values: list[Any], number: int, label: str, unit: str,
             notes: list[str]) -> float | None:
     raw = check.cell(values, label)
     if blank(raw):
@@ -156,7 +154,7 @@ def _planned_tasks(ledger: Ledger | None, unit: str, year: int) -> set[str]:
     return {str(t) for t in frame["task_id"]}
 
 
-def plan_benchmarks(check_type: type[_Checker], name: str, wb: Any, data: bytes, meta: dict[str, str],
+def plan_benchmarks(name: str, wb: Any, data: bytes, meta: dict[str, str],
                     tasks: pd.DataFrame, unit: str, year: int, tiers: set[str],
                     ledger: Ledger | None = None) -> tuple[list[dict[str, Any]] | None, list[IngestError], list[str]]:
     """Rows for ``benchmark_plan`` from the 对标计划 sheet, the problems found and notes.
@@ -174,7 +172,7 @@ def plan_benchmarks(check_type: type[_Checker], name: str, wb: Any, data: bytes,
         return None, problems, []
     columns = bench_plan_columns(year)
     grid = xlsx_grid(name, wb, BENCH_PLAN_SHEET, meta, data, columns)
-    check = check_type(name, grid)
+    check = Checker(name, grid)
     if not check.require_header_on_row_1(columns) or not check.require_columns(columns):
         return [], check.errors, check.file_notes
     indicator_labels = bench_indicator_columns(year)
@@ -281,14 +279,14 @@ class BenchContext:
             self.previous[str(task_id)] = (str(earlier_quarter), str(stage))
 
 
-def progress_benchmarks(check_type: type[_Checker], name: str, wb: Any, data: bytes, meta: dict[str, str],
+def progress_benchmarks(name: str, wb: Any, data: bytes, meta: dict[str, str],
                         tasks: pd.DataFrame, unit: str, quarter: str,
                         context: BenchContext) -> tuple[dict[str, list[dict[str, Any]]], list[IngestError], list[str]]:
     """Rows for ``indicator_values`` and ``recognitions`` from the 指标进展 sheet (none if it is absent)."""
     if wb is None or INDICATOR_SHEET not in wb.sheetnames:
         return {}, [], []  # nothing reported: the unit's rows of this quarter, if any, stay current
     grid = xlsx_grid(name, wb, INDICATOR_SHEET, meta, data, INDICATOR_COLUMNS)
-    check = check_type(name, grid)
+    check = Checker(name, grid)
     if not check.require_header_on_row_1(INDICATOR_COLUMNS) or not check.require_columns(INDICATOR_COLUMNS):
         return {}, check.errors, check.file_notes
     led = {str(t) for t, u in zip(tasks["task_id"], tasks["lead_unit"]) if u == unit}
@@ -348,7 +346,7 @@ def progress_benchmarks(check_type: type[_Checker], name: str, wb: Any, data: by
     return {"indicator_values": values_out, "recognitions": stages_out}, check.errors, notes
 
 
-def _recognition(check: _Checker, values: list[Any], number: int, task_id: str, quarter: str,
+def _recognition(check: Checker, values: list[Any], number: int, task_id: str, quarter: str,
                  context: BenchContext, notes: list[str]) -> dict[str, Any] | None:
     stage = check.text(values, "认定阶段", number, notes, limit=20)
     level = check.text(values, "认定级别", number, notes, limit=20) or ""

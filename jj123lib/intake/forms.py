@@ -15,7 +15,6 @@ properties, so ``jj123 ingest`` needs no flags. :func:`read_form_metadata` reads
 
 from __future__ import annotations
 
-import io
 import os
 import warnings
 from pathlib import Path
@@ -23,19 +22,13 @@ from typing import Any, cast
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
-from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jj123lib.core.atomic import atomic_write
-from jj123lib.core.clock import china_now_iso
 from jj123lib.core.datadir import resolve_data_dir
 from jj123lib.core.exceptions import ParameterError
-from jj123lib.core.formats import wrapped_lines
 from jj123lib.domain.quarters import normalize_quarter, parse_quarter, quarter_label
 from jj123lib.domain.tasks import UNIT_SEPARATOR, load_tasks
 from jj123lib.domain.tasks import units as all_units
@@ -52,7 +45,6 @@ from jj123lib.intake.formspec import (
     INDICATOR_PREFILLED,
     INDICATOR_SHEET,
     INDICATORS_PER_TASK,
-    META_PREFIX,
     META_SHEET,
     PLAN_COLUMNS,
     PLAN_FILL_IN,
@@ -73,46 +65,35 @@ from jj123lib.intake.formspec import (
     progress_form_name,
     read_form_metadata,
 )
+from jj123lib.intake.xlsx_layout import (
+    CONTACT_PHONE_LABEL_CELL,
+    DEMO_MARK,
+    SIGNATURE_LABELS,
+    add_validations,
+    finish,
+    first_sheet,
+    form_meta,
+    help_sheet,
+    lay_out,
+    lock_cells,
+    print_setup,
+    titled,
+    workbook_bytes,
+)
 from jj123lib.ledger.store import Ledger
 
-# The form's columns, sheets and names live in jj123lib.intake.formspec; re-exported for callers of this module.
+# The form's columns, sheets and names live in jj123lib.intake.formspec, its layout in jj123lib.intake.xlsx_layout;
+# re-exported for callers of this module.
 __all__ = [
     "BENCH_PLAN_SHEET", "INDICATOR_SHEET",
     "FORM_VERSION", "PROGRESS_SHEET", "PLAN_SHEET", "HELP_SHEET", "META_SHEET", "PROGRESS_PREFILLED",
     "PROGRESS_FILL_IN", "PROGRESS_COLUMNS", "PLAN_PREFILLED", "PLAN_FILL_IN", "PLAN_COLUMNS", "STATUSES", "YES_NO",
     "QUARTER_WORDS", "plan_quarter_columns", "progress_form_name", "plan_form_name", "build_progress_form",
     "build_plan_form", "workbook_bytes", "write_forms", "read_form_metadata", "header_columns", "unit_tasks",
-    "lead_unit_names", "load_form",
+    "lead_unit_names", "load_form", "CONTACT_PHONE_SHEET", "CONTACT_PHONE_LABEL_CELL", "CONTACT_PHONE_CELL",
+    "SIGNATURE_LABELS", "DEMO_MARK",
 ]
 
-# Column widths in Excel character units (one CJK character ≈ 2 units), chosen so a
-# whole row fits one landscape A4 page at a readable scale (≈ 70 %).
-_WIDTHS = {"任务编号": 7, "任务名称": 22, "责任单位": 14, "本季度节点目标": 20, "计划累计进度(%)": 8,
-           "实际累计进度(%)": 8, "节点目标是否完成": 8, "自评状态": 8, "工作进展": 28, "存在问题": 18,
-           "下步计划": 18, "需协调事项": 14, "填报人": 8, "填报日期": 11,
-           # 整改反馈 (jj123lib.intake.response_form)
-           "督办编号": 14, "督办对象": 12, "督办级别": 8, "督办事由": 30, "整改期限": 11, "整改状态": 9, "整改情况": 40,
-           # 对标计划 / 指标进展
-           "指标序号": 5, "对标对象": 22, "成效目标级别": 9, "成效目标": 20, "指标名称": 16, "指标口径": 18,
-           "数据来源": 12, "计量单位": 7, "标杆最新值": 11, "目标位次": 12, "年度目标": 9, "本季度值": 9,
-           "标杆本季度值": 9, "当前位次": 12, "认定阶段": 9, "认定级别": 9, "认定日期": 11, "佐证材料": 18,
-           "说明": 16}
-_PLAN_MILESTONE_WIDTH = 22  # a milestone is one sentence of 10–20 characters: two lines at most
-_PLAN_PCT_WIDTH = 9
-_HELP_WIDTH = 100
-_LINE_PT = 16.0  # one wrapped line of 11 pt text in a CJK font, with leading
-_MIN_DATA_LINES = 2  # room to type in a blank input row
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
-_INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
-_THIN = Side(style="thin", color="000000")
-_GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-
-CONTACT_PHONE_LABEL_CELL = "A2"  # the input cell below it (CONTACT_PHONE_CELL) is defined in formspec
-# The paper signature block is the main sheet's print footer (it prints at the foot of every page).
-SIGNATURE_LABELS = ("填报人", "联系电话", "填报日期", "单位负责人（签字）", "单位（盖章）")
-DEMO_MARK = "示例数据"
-__all__ += ["CONTACT_PHONE_SHEET", "CONTACT_PHONE_LABEL_CELL", "CONTACT_PHONE_CELL", "SIGNATURE_LABELS", "DEMO_MARK"]
 
 
 def unit_tasks(tasks: pd.DataFrame, unit: str, lead_only: bool = False) -> pd.DataFrame:
@@ -125,152 +106,6 @@ def lead_unit_names(tasks: pd.DataFrame) -> list[str]:
     """Units that lead at least one task, in order of first appearance."""
     leads = set(tasks["lead_unit"])
     return [u for u in all_units(tasks) if u in leads]
-
-
-def _first_sheet(wb: Workbook) -> Worksheet:
-    sheet = wb.active
-    assert isinstance(sheet, Worksheet)  # a new Workbook starts with one worksheet
-    return sheet
-
-
-def _write_meta(wb: Workbook, meta: dict[str, str]) -> None:
-    sheet = wb.create_sheet(META_SHEET)
-    sheet.append(["key", "value"])
-    for key, value in meta.items():
-        sheet.append([key, value])
-        wb.custom_doc_props.append(  # type: ignore[attr-defined]  # not in types-openpyxl
-            StringProperty(name=META_PREFIX + key, value=value))
-    sheet.sheet_state = "hidden"
-    sheet.protection.sheet = True
-
-
-def _meta(kind: str, unit: str, period: str, demo: bool) -> dict[str, str]:
-    return {"kind": kind, "period": period, "unit": unit, "form_version": FORM_VERSION,
-            "generated_at": china_now_iso(), "demo": "1" if demo else "0",
-            "tool": "jj123"}
-
-
-def _column_width(label: str) -> float:
-    if label.endswith("节点目标") and label != "本季度节点目标":
-        return _PLAN_MILESTONE_WIDTH
-    if label.endswith("计划累计进度(%)") and label != "计划累计进度(%)":
-        return _PLAN_PCT_WIDTH
-    if label.endswith(("年基数", "年目标")):
-        return 11  # “2025年基数” on one line: adjacent wrapped headers would read as one word
-    return _WIDTHS.get(label, 12)
-
-
-def _fit_row_height(ws: Worksheet, row: int, widths: list[float], min_lines: int = 1) -> None:
-    lines = min_lines
-    for column, width in enumerate(widths, start=1):
-        value = ws.cell(row, column).value
-        if value is not None:
-            lines = max(lines, wrapped_lines(str(value), width))
-    ws.row_dimensions[row].height = lines * _LINE_PT + 4
-
-
-def _header_footer_text(text: str) -> str:
-    return text.replace("&", "&&")  # "&" starts a code (&P, &N) in a print header or footer
-
-
-def _print_setup(ws: Worksheet, title: str, *, signature: bool, repeat_header: bool) -> None:
-    """A4 landscape, one page wide, header row on every page, title and page numbers; the signature footer."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.horizontalCentered = True
-    if repeat_header:
-        ws.print_title_rows = "1:1"
-    # Inches; the bottom margin leaves room above the signature footer for a stamp.
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.75, bottom=1.2 if signature else 0.75,
-                                  header=0.3, footer=0.4)
-    header, footer = ws.oddHeader, ws.oddFooter
-    assert header is not None and footer is not None  # openpyxl creates both with the sheet
-    header.center.text = _header_footer_text(title)
-    header.center.size = 12
-    # openpyxl escapes a line break in header/footer text, so each part stays on one line.
-    page = "第 &P 页 共 &N 页"
-    if signature:
-        header.right.text = page
-        footer.left.text = "填报人：＿＿＿＿＿＿　联系电话：＿＿＿＿＿＿＿＿　填报日期：＿＿＿＿年＿＿月＿＿日"
-        footer.right.text = "单位负责人（签字）：＿＿＿＿＿＿　单位（盖章）：　　　　　　　　"
-        for part in (header.right, footer.left, footer.right):
-            part.size = 10
-    else:
-        footer.center.text = page
-
-
-def _lay_out(ws: Worksheet, columns: tuple[str, ...], prefilled: tuple[str, ...], rows: list[list[Any]]) -> None:
-    ws.append(list(columns))
-    widths = [_column_width(label) for label in columns]
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
-        cell.border = _GRID
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    # Header labels are bold: allow one unit less per line than plain text.
-    _fit_row_height(ws, 1, [w - 1 for w in widths])
-    for values in rows:
-        ws.append(values)
-        for cell in ws[ws.max_row]:
-            if cell.data_type == "f":  # pre-filled text typed by a unit ("=HYPERLINK(…)") stays text
-                cell.data_type = "s"
-    for index, label in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = widths[index - 1]
-        unlocked = label not in prefilled
-        for row in range(2, len(rows) + 2):
-            cell = ws[f"{letter}{row}"]
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            cell.protection = Protection(locked=not unlocked)
-            cell.fill = _INPUT_FILL if unlocked else _LOCKED_FILL
-            cell.border = _GRID  # printed, so blank input cells show on paper
-            if label in ("填报日期", "认定日期"):
-                cell.number_format = "yyyy-mm-dd"
-    for row in range(2, len(rows) + 2):
-        _fit_row_height(ws, row, widths, min_lines=_MIN_DATA_LINES)
-    ws.freeze_panes = "C2"
-    ws.protection.sheet = True  # no password: locks header and pre-filled cells against slips only
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-
-
-def _add_validations(ws: Worksheet, columns: tuple[str, ...], n_rows: int) -> None:
-    last = n_rows + 1
-
-    def col(label: str) -> str:
-        return get_column_letter(columns.index(label) + 1)
-
-    def add(dv: DataValidation, labels: list[str]) -> None:
-        dv.showErrorMessage = True
-        ws.add_data_validation(dv)
-        for label in labels:
-            dv.add(f"{col(label)}2:{col(label)}{last}")
-
-    pct_labels = [c for c in columns if c.endswith("进度(%)") and c != "计划累计进度(%)"]
-    if pct_labels:
-        add(DataValidation(type="decimal", operator="between", formula1="0", formula2="100",
-                           errorTitle="进度超出范围", error="请填写 0–100 之间的数字（不带 % 号）。",
-                           promptTitle="累计进度", prompt="填写 0–100 的数字", showInputMessage=True), pct_labels)
-    if "自评状态" in columns:
-        add(DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
-                           errorTitle="自评状态无效", error="请从下拉列表中选择：" + "、".join(STATUSES) + "。"),
-            ["自评状态"])
-    if "节点目标是否完成" in columns:
-        add(DataValidation(type="list", formula1='"是,否"', allow_blank=True, errorTitle="请选择是或否",
-                           error="请从下拉列表中选择“是”或“否”。"), ["节点目标是否完成"])
-    add(DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", errorTitle="日期无效",
-                       error="请填写日期，如 2026-10-08。"), ["填报日期"])
-
-
-def _lock(ws: Worksheet, columns: tuple[str, ...], labels: tuple[str, ...], row: int) -> None:
-    """Lock cells that the layout left open (a task-level column on a task's second and third rows)."""
-    for label in labels:
-        cell = ws.cell(row, columns.index(label) + 1)
-        cell.protection = Protection(locked=True)
-        cell.fill = _LOCKED_FILL
 
 
 def _benchmark_validations(ws: Worksheet, columns: tuple[str, ...], n_rows: int) -> None:
@@ -322,12 +157,12 @@ def _bench_plan_sheet(wb: Workbook, mine: pd.DataFrame, year: int, title: str) -
                                target_label: _plain_number(float(target))})
             rows.append([values.get(label) for label in columns])
     ws = wb.create_sheet(BENCH_PLAN_SHEET, 1)
-    _lay_out(ws, columns, BENCH_PLAN_PREFILLED, rows)
+    lay_out(ws, columns, BENCH_PLAN_PREFILLED, rows)
     for index, row in enumerate(rows, start=2):
         if row[columns.index("指标序号")] != 1:
-            _lock(ws, columns, BENCH_TASK_FILL_IN, index)
+            lock_cells(ws, columns, BENCH_TASK_FILL_IN, index)
     _benchmark_validations(ws, columns, len(rows))
-    _print_setup(ws, title + "·对标计划", signature=True, repeat_header=True)
+    print_setup(ws, title + "·对标计划", signature=True, repeat_header=True)
 
 
 def _indicator_sheet(wb: Workbook, unit: str, quarter: str, tasks: pd.DataFrame, benchmarks: pd.DataFrame,
@@ -364,47 +199,15 @@ def _indicator_sheet(wb: Workbook, unit: str, quarter: str, tasks: pd.DataFrame,
     if not rows:
         return 0
     ws = wb.create_sheet(INDICATOR_SHEET, 1)
-    _lay_out(ws, INDICATOR_COLUMNS, INDICATOR_PREFILLED, rows)
+    lay_out(ws, INDICATOR_COLUMNS, INDICATOR_PREFILLED, rows)
     for excel_row in range(2, len(rows) + 2):
         if excel_row not in firsts:
-            _lock(ws, INDICATOR_COLUMNS, RECOGNITION_FILL_IN, excel_row)
+            lock_cells(ws, INDICATOR_COLUMNS, RECOGNITION_FILL_IN, excel_row)
         if excel_row in no_indicator:
-            _lock(ws, INDICATOR_COLUMNS, ("本季度值", "标杆本季度值", "当前位次"), excel_row)
+            lock_cells(ws, INDICATOR_COLUMNS, ("本季度值", "标杆本季度值", "当前位次"), excel_row)
     _benchmark_validations(ws, INDICATOR_COLUMNS, len(rows))
-    _print_setup(ws, title + "·指标进展", signature=True, repeat_header=True)
+    print_setup(ws, title + "·指标进展", signature=True, repeat_header=True)
     return len(rows)
-
-
-def _help(wb: Workbook, lines: list[str], title: str) -> None:
-    """The 填报说明 sheet: the title, the contact-phone input, then the numbered lines, wrapped to one page wide."""
-    ws = wb.create_sheet(HELP_SHEET)
-    ws.column_dimensions["A"].width = _HELP_WIDTH
-    ws.append([lines[0]])
-    ws.append(["联系电话（请在下面的白色格内填写填报人的手机或办公电话，打印后页脚“联系电话”处也请手写）："])
-    ws.append([None])
-    for line in lines[1:]:
-        ws.append([line])
-    for row in range(1, ws.max_row + 1):
-        ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
-        _fit_row_height(ws, row, [_HELP_WIDTH])
-    ws["A1"].font = Font(bold=True, size=13)
-    # The 13 pt title fits 11/13 as many characters per line as body text, in taller lines.
-    ws.row_dimensions[1].height = wrapped_lines(str(lines[0]), _HELP_WIDTH * 11 / 13) * _LINE_PT * 13 / 11 + 4
-    ws[CONTACT_PHONE_LABEL_CELL].font = Font(bold=True)
-    phone = ws[CONTACT_PHONE_CELL]
-    phone.number_format = "@"  # typed digits stay text: a leading 0 (0595-…) is kept
-    phone.protection = Protection(locked=False)
-    phone.border = _GRID
-    phone.fill = _INPUT_FILL
-    ws.row_dimensions[phone.row].height = _LINE_PT + 6
-    check = DataValidation(type="textLength", operator="between", formula1="7", formula2="20", allow_blank=True,
-                           showErrorMessage=True, errorTitle="联系电话无效",
-                           error="请填写 7–20 位的电话号码，如 13905951234 或 0595-85681234。",
-                           showInputMessage=True, promptTitle="联系电话", prompt="填报人的手机或办公电话")
-    ws.add_data_validation(check)
-    check.add(CONTACT_PHONE_CELL)
-    ws.protection.sheet = True  # only the phone cell is an input here
-    _print_setup(ws, title, signature=False, repeat_header=False)
 
 
 def _sending_lines(first: int, csv_name: str, main_sheet: str) -> list[str]:
@@ -415,22 +218,6 @@ def _sending_lines(first: int, csv_name: str, main_sheet: str) -> list[str]:
         f"{first + 1}. 如需以 CSV 报送：在“{main_sheet}”页点“文件→另存为”，保存类型选“CSV UTF-8（逗号分隔）”，"
         f"文件名保持不变、只把扩展名改为 .csv（即 {csv_name}），只保存当前工作表；纸质签章件照常报送。",
     ]
-
-
-def _titled(title: str, demo: bool) -> str:
-    """A form's title, marked 示例数据 on a demo form."""
-    return f"【{DEMO_MARK}·仅供练习，不是正式填报表】{title}" if demo else title
-
-
-def _finish(wb: Workbook, title: str, meta: dict[str, str]) -> Workbook:
-    """Document title, red sheet tabs on a demo form, the metadata; the main sheet opens first."""
-    wb.properties.title = title
-    if meta["demo"] == "1":
-        for ws in wb.worksheets:
-            ws.sheet_properties.tabColor = "C00000"
-    _write_meta(wb, meta)
-    wb.active = 0
-    return wb
 
 
 def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.DataFrame | None = None,
@@ -451,20 +238,20 @@ def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.D
         milestone, pct = planned.get(str(task.task_id), (None, None))
         rows.append([task.task_id, task.title, UNIT_SEPARATOR.join(cast(list[str], task.units)), milestone, pct]
                     + [None] * len(PROGRESS_FILL_IN))
-    title = _titled(f"{quarter_label(quarter)}“123”争先进位工作进度填报表（{unit}）", demo)
+    title = titled(f"{quarter_label(quarter)}“123”争先进位工作进度填报表（{unit}）", demo)
     wb = Workbook()
-    ws = _first_sheet(wb)
+    ws = first_sheet(wb)
     ws.title = PROGRESS_SHEET
-    _lay_out(ws, PROGRESS_COLUMNS, PROGRESS_PREFILLED, rows)
-    _add_validations(ws, PROGRESS_COLUMNS, len(rows))
-    _print_setup(ws, title, signature=True, repeat_header=True)
+    lay_out(ws, PROGRESS_COLUMNS, PROGRESS_PREFILLED, rows)
+    add_validations(ws, PROGRESS_COLUMNS, len(rows))
+    print_setup(ws, title, signature=True, repeat_header=True)
     n_indicators = 0
     if benchmarks is not None and len(benchmarks):
         n_indicators = _indicator_sheet(wb, unit, quarter, tasks, benchmarks, title)
     lead = [t for t in mine.itertuples(index=False) if t.lead_unit == unit]
     csv_name = progress_form_name(quarter, unit).removesuffix(".xlsx") + ".csv"
-    _help(wb, [
-        _titled(f"{quarter_label(quarter)}“123”争先进位工作进度填报说明（{unit}）", demo),
+    help_sheet(wb, [
+        titled(f"{quarter_label(quarter)}“123”争先进位工作进度填报说明（{unit}）", demo),
         f"1. 本表列出{unit}作为责任单位的全部任务：牵头任务 {len(lead)} 项，配合任务 {len(mine) - len(lead)} 项。"
         "灰色列（任务编号、任务名称、责任单位、本季度节点目标、计划累计进度）为预填内容，已锁定，请勿修改。",
         "2. 牵头任务（责任单位中排在第一位的是本单位）：每行都必须填写实际累计进度(%)、节点目标是否完成、自评状态、"
@@ -482,7 +269,7 @@ def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.D
         "11. 同一季度重复报送的，以督查室最后收到的版本为准；之前版本留档备查。",
         *(_indicator_help(n_indicators) if n_indicators else []),
     ], title)
-    return _finish(wb, title, _meta("progress", unit, quarter, demo))
+    return finish(wb, title, form_meta("progress", unit, quarter, demo))
 
 
 def _indicator_help(n_rows: int) -> list[str]:
@@ -502,17 +289,17 @@ def build_plan_form(unit: str, year: int, tasks: pd.DataFrame, demo: bool = Fals
     mine = unit_tasks(tasks, unit, lead_only=True)
     rows = [[t.task_id, t.title, UNIT_SEPARATOR.join(cast(list[str], t.units))] + [None] * len(PLAN_FILL_IN)
             for t in mine.itertuples(index=False)]
-    title = _titled(f"{year}年度“123”争先进位工作攻坚方案节点计划表（{unit}）", demo)
+    title = titled(f"{year}年度“123”争先进位工作攻坚方案节点计划表（{unit}）", demo)
     wb = Workbook()
-    ws = _first_sheet(wb)
+    ws = first_sheet(wb)
     ws.title = PLAN_SHEET
-    _lay_out(ws, PLAN_COLUMNS, PLAN_PREFILLED, rows)
-    _add_validations(ws, PLAN_COLUMNS, len(rows))
-    _print_setup(ws, title, signature=True, repeat_header=True)
+    lay_out(ws, PLAN_COLUMNS, PLAN_PREFILLED, rows)
+    add_validations(ws, PLAN_COLUMNS, len(rows))
+    print_setup(ws, title, signature=True, repeat_header=True)
     _bench_plan_sheet(wb, mine, year, title)
     csv_name = plan_form_name(year, unit).removesuffix(".xlsx") + ".csv"
-    _help(wb, [
-        _titled(f"{year}年度“123”争先进位工作攻坚方案节点计划填报说明（{unit}）", demo),
+    help_sheet(wb, [
+        titled(f"{year}年度“123”争先进位工作攻坚方案节点计划填报说明（{unit}）", demo),
         f"1. 本表列出{unit}牵头的 {len(rows)} 项任务，请逐项填写四个季度的节点目标和计划累计进度(%)。",
         "2. 节点目标：写明该季度末应达到的具体、可检验、有日期意义的成果（如“完成项目立项批复”），"
         "不能写“继续推进”“持续开展”之类的日常工作表述。",
@@ -531,13 +318,7 @@ def build_plan_form(unit: str, year: int, tasks: pd.DataFrame, demo: bool = Fals
         "10. 全国领先示范、全省领先示范任务必须填写对标对象，并至少填写一项对标指标或成效目标，否则整张计划表退回；"
         "重点突破难点任务可不填。以 CSV 报送的计划表不含本页，牵头上述任务的单位须报送 .xlsx。",
     ], title)
-    return _finish(wb, title, _meta("plan", unit, str(year), demo))
-
-
-def workbook_bytes(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return finish(wb, title, form_meta("plan", unit, str(year), demo))
 
 
 def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | None = None,

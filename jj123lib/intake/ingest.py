@@ -44,13 +44,9 @@ from typing import Any
 import pandas as pd
 
 from jj123lib.core.cells import (
-    MAX_NAME,
     MAX_TEXT,
     blank,
     cell_text,
-    free_text,
-    normalize_label,
-    parse_date,
     parse_percent,
     shown_percent,
 )
@@ -62,11 +58,9 @@ from jj123lib.domain.quarters import normalize_quarter, parse_quarter
 from jj123lib.domain.tasks import UNIT_SEPARATOR, load_tasks
 from jj123lib.domain.tasks import units as all_units
 from jj123lib.domain.vocab import STATUSES
+from jj123lib.intake.checker import Checker
 from jj123lib.intake.formspec import (
-    CONTACT_PHONE_CELL,
-    CONTACT_PHONE_SHEET,
     FORM_VERSION,
-    PHONE_PATTERN,
     PLAN_COLUMNS,
     PLAN_SHEET,
     PROGRESS_COLUMNS,
@@ -80,7 +74,6 @@ from jj123lib.intake.formspec import (
 )
 from jj123lib.intake.readers import (
     CFB_MAGIC,
-    Grid,
     csv_grid,
     file_error,
     read_regular_file,
@@ -195,57 +188,7 @@ class FileResult:
 
 
 # ------------------------------------------------------------------ validation
-class _Checker:
-    def __init__(self, name: str, grid: Grid) -> None:
-        self.name = name
-        self.grid = grid
-        self.errors: list[IngestError] = []
-        self.file_notes: list[str] = list(grid.file_notes)
-        for row, column, value, rule in grid.problems:
-            self.error(rule, row=row, column=column, value=value)
-
-    def text(self, values: list[Any], label: str, number: int, notes: list[str], limit: int = MAX_TEXT) -> str | None:
-        """A text cell, cleaned (see :func:`clean_text`), with what was cleaned noted; over ``limit`` → error."""
-        try:
-            return free_text(self.cell(values, label), label, number, notes, limit)
-        except ValueError as exc:
-            self.error(str(exc), row=number, column=label)
-            return None
-
-    def require_header_on_row_1(self, columns: tuple[str, ...]) -> bool:
-        """A title row inserted above the header is the commonest hand edit: say so instead of listing every column."""
-        if any(c in self.grid.header for c in columns):
-            return True
-        for offset, values in enumerate(self.grid.later_rows, start=2):
-            labels = {normalize_label(str(v)) for v in values if not blank(v)}
-            if len(labels & set(columns)) >= len(columns) // 2:
-                self.error(f"不是表头（表头在第 {offset} 行）；请删除表头上方插入的行，表头须在第 1 行", row=1)
-                return False
-        return True
-
-    def error(self, rule: str, row: int | None = None, column: str | None = None, value: Any = None) -> None:
-        shown = None if blank(value) else value
-        if isinstance(shown, datetime):
-            shown = shown.date().isoformat()
-        self.errors.append(IngestError(self.name, rule, sheet=self.grid.sheet, row=row, column=column,
-                                       value=shown))
-
-    def require_columns(self, columns: tuple[str, ...]) -> bool:
-        missing = [c for c in columns if c not in self.grid.header]
-        for column in missing:
-            self.error("缺少必需的列（请勿删除或改动表头）", row=1, column=column)
-        return not missing
-
-    def cell(self, values: list[Any], label: str) -> Any:
-        index = self.grid.header.get(label)
-        return values[index] if index is not None and index < len(values) else None
-
-    def flag(self, flags: list[bool], label: str) -> bool:
-        index = self.grid.header.get(label)
-        return flags[index] if index is not None and index < len(flags) else False
-
-
-def _meta_from_columns(check: _Checker, kind: str, units: list[str]) -> tuple[str, str]:
+def _meta_from_columns(check: Checker, kind: str, units: list[str]) -> tuple[str, str]:
     """CSV: the 季度/年度 and 填报单位 columns, identical on every row.
 
     A column that is absent is taken from the form's file name (a "Save As CSV" of the form
@@ -282,7 +225,7 @@ def _meta_from_columns(check: _Checker, kind: str, units: list[str]) -> tuple[st
     return period, unit
 
 
-def _check_task(check: _Checker, number: int, values: list[Any], tasks_by_id: dict[str, Any], unit: str,
+def _check_task(check: Checker, number: int, values: list[Any], tasks_by_id: dict[str, Any], unit: str,
                 seen: dict[str, int], lead_only: bool) -> Any:
     """Common checks of 任务编号/任务名称/责任单位; returns the task row or ``None``."""
     notes = check.grid.row_notes.setdefault(number, [])
@@ -322,47 +265,21 @@ def _check_task(check: _Checker, number: int, values: list[Any], tasks_by_id: di
     return task
 
 
-def _check_reporter_date(check: _Checker, number: int, values: list[Any], year: int, today: date,
+def _check_reporter_date(check: Checker, number: int, values: list[Any], year: int, today: date,
                          not_before: date | None = None,
                          latest: date | None = None) -> tuple[str | None, str | None]:
     """填报人 and 填报日期; the date lies in ``[not_before, min(today, latest)]`` and near ``year``."""
     notes = check.grid.row_notes.setdefault(number, [])
-    n_errors = len(check.errors)
-    reporter = check.text(values, "填报人", number, notes, limit=MAX_NAME)
-    if reporter is None and len(check.errors) == n_errors:
-        check.error("填报人不能为空", row=number, column="填报人")
-    raw = check.cell(values, "填报日期")
-    when = None
-    if blank(raw):
-        check.error("填报日期不能为空", row=number, column="填报日期")
-    else:
-        try:
-            parsed = parse_date(raw)
-        except ValueError as exc:
-            check.error(str(exc), row=number, column="填报日期", value=raw)
-        else:
-            if not year - 1 <= parsed.year <= year + 1:
-                check.error(f"不在 {year - 1}–{year + 1} 年之间，请核对", row=number, column="填报日期",
-                            value=parsed.isoformat())
-            elif not_before is not None and parsed < not_before:
-                check.error(f"早于本季度开始日期 {not_before.isoformat()}（可能沿用了以前季度的表格），请核对",
-                            row=number, column="填报日期", value=parsed.isoformat())
-            elif parsed > today:
-                check.error(f"晚于今天（{today.isoformat()}），填报日期不能是将来的日期，请核对", row=number,
-                            column="填报日期", value=parsed.isoformat())
-            elif latest is not None and parsed > latest:
-                check.error(f"晚于 {latest.isoformat()}（本季度结束后超过 {MAX_DAYS_AFTER_QUARTER} 天，"
-                            "年份可能填错），请核对", row=number, column="填报日期", value=parsed.isoformat())
-            else:
-                when = parsed.isoformat()
-                if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-                    notes.append(f"第 {number} 行“填报日期”为 Excel 日期序号 {raw:g}，按 {when} 读取")
-                elif isinstance(raw, str) and raw.strip() != when:
-                    notes.append(f"第 {number} 行“填报日期”“{raw.strip()}”按 {when} 读取")
+    reporter = check.reporter(values, number, notes)
+    when = check.report_date(
+        values, number, today, years=range(year - 1, year + 2), earliest=not_before,
+        too_early=f"早于本季度开始日期 {not_before}（可能沿用了以前季度的表格），请核对",
+        latest=latest, too_late=f"晚于 {latest}（本季度结束后超过 {MAX_DAYS_AFTER_QUARTER} 天，年份可能填错），请核对",
+        notes=notes)
     return reporter, when
 
 
-def _percent(check: _Checker, number: int, values: list[Any], flags: list[bool], label: str,
+def _percent(check: Checker, number: int, values: list[Any], flags: list[bool], label: str,
              notes: list[str]) -> float | None:
     raw = check.cell(values, label)
     if blank(raw):
@@ -380,7 +297,7 @@ def _percent(check: _Checker, number: int, values: list[Any], flags: list[bool],
     return value
 
 
-def _progress_rows(check: _Checker, tasks: pd.DataFrame, unit: str, quarter: str,
+def _progress_rows(check: Checker, tasks: pd.DataFrame, unit: str, quarter: str,
                    today: date) -> list[dict[str, Any]]:
     year, q = parse_quarter(quarter)
     quarter_start = date(year, 3 * q - 2, 1)
@@ -442,7 +359,7 @@ def _progress_rows(check: _Checker, tasks: pd.DataFrame, unit: str, quarter: str
     return out
 
 
-def _plan_rows(check: _Checker, tasks: pd.DataFrame, unit: str, year: int, today: date) -> list[dict[str, Any]]:
+def _plan_rows(check: Checker, tasks: pd.DataFrame, unit: str, year: int, today: date) -> list[dict[str, Any]]:
     tasks_by_id = {str(t.task_id): t for t in tasks.itertuples(index=False)}
     seen: dict[str, int] = {}
     out = []
@@ -523,18 +440,18 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
         demo = meta.get("demo") == "1"
         sheet_name, expected = (PROGRESS_SHEET, PROGRESS_COLUMNS) if kind == "progress" else (PLAN_SHEET, PLAN_COLUMNS)
         grid = xlsx_grid(name, wb, sheet_name, meta, data, expected)
-        check = _Checker(name, grid)
+        check = Checker(name, grid)
         unit, period = meta["unit"], meta["period"]
         if unit not in units:
             check.error("表单记录的填报单位不在任务清单中", value=unit)
-        phone = _contact_phone(check, wb)
+        phone = check.contact_phone(wb)
         source_format = "xlsx"
         workbook: Any = wb
     elif ext == "csv":
         if response_name_id(name) is not None:
             raise file_error(name, "整改反馈表只接受 .xlsx 格式（请报送下发的整改反馈表原件，不要另存为 CSV）")
         grid, kind = csv_grid(name, data, units)
-        check = _Checker(name, grid)
+        check = Checker(name, grid)
         period, unit = _meta_from_columns(check, kind, units)
         phone = None  # a CSV has only the main sheet
         source_format = "csv"
@@ -586,44 +503,25 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
                       notes + bench_notes, phone, extra)
 
 
-def _benchmark_sheets(check: _Checker, wb: Any, data: bytes, tasks: pd.DataFrame, kind: str, unit: str, year: int,
+def _benchmark_sheets(check: Checker, wb: Any, data: bytes, tasks: pd.DataFrame, kind: str, unit: str, year: int,
                       quarter: str | None, ledger: Ledger | None) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
     """The 对标计划 / 指标进展 rows (:mod:`jj123lib.intake.benchmark_sheets`); their problems join ``check.errors``."""
     from jj123lib.intake import benchmark_sheets as bench
 
     meta = check.grid.meta
     if kind == "plan":
-        rows, errors, notes = bench.plan_benchmarks(_Checker, check.name, wb, data, meta, tasks, unit, year,
+        rows, errors, notes = bench.plan_benchmarks(check.name, wb, data, meta, tasks, unit, year,
                                                     bench.required_tiers(), ledger)
         extra = {} if rows is None else {"benchmark_plan": rows}
     else:
         context = bench.BenchContext(ledger, quarter or "")
-        extra, errors, notes = bench.progress_benchmarks(_Checker, check.name, wb, data, meta, tasks, unit,
+        extra, errors, notes = bench.progress_benchmarks(check.name, wb, data, meta, tasks, unit,
                                                          quarter or "", context)
     check.errors.extend(errors)
     return extra, notes
 
 
-def _contact_phone(check: _Checker, wb: Any) -> str | None:
-    """The 联系电话 cell: blank is allowed; otherwise digits, spaces, + - ( ), 7–20 characters."""
-    if CONTACT_PHONE_SHEET not in wb.sheetnames:
-        return None
-    cell = wb[CONTACT_PHONE_SHEET][CONTACT_PHONE_CELL]
-    raw = cell.value
-    if blank(raw):
-        return None
-    # A number typed into a cell whose text format was cleared comes back as int/float.
-    text = f"{raw:.0f}" if isinstance(raw, float) and raw.is_integer() else str(raw)
-    text = unicodedata.normalize("NFKC", text).strip()
-    if PHONE_PATTERN.fullmatch(text) is None:
-        check.errors.append(IngestError(check.name, "联系电话无效（应为 7–20 位，只含数字、空格、+、-、括号，"
-                                        "如 0595-85681234）", sheet=CONTACT_PHONE_SHEET, row=cell.row,
-                                        column="联系电话", value=raw))
-        return None
-    return text
-
-
-def _check_file_name(check: _Checker, kind: str, quarter: str | None, year: int, unit: str, units: list[str]) -> None:
+def _check_file_name(check: Checker, kind: str, quarter: str | None, year: int, unit: str, units: list[str]) -> None:
     """A file name that contradicts the form's own quarter/year or unit (e.g. last quarter's form renamed) is refused.
 
     The form's metadata (or CSV columns) decide; the file name is only a witness, but a

@@ -4,7 +4,7 @@ Why one form per item, not one per unit: each item has its own due date and is a
 verified and closed on its own; a unit answering one item today and another next week sends
 two files, each whole or nothing, and the office's archive keeps each answer with its item.
 
-The form is built with the progress forms' helpers (:mod:`jj123lib.intake.forms`): sheet
+The form is built with the progress forms' layout (:mod:`jj123lib.intake.xlsx_layout`): sheet
 ``整改反馈`` with one header row (:data:`RESPONSE_COLUMNS`) and one row for the item — the
 first seven columns pre-filled and locked, 整改状态 a drop-down (已整改/整改中), 填报日期 a
 date check — the 填报说明 sheet with the 联系电话 cell, print setup with the signature
@@ -26,7 +26,6 @@ import json
 import os
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -38,29 +37,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jj123lib.core.atomic import atomic_write
-from jj123lib.core.cells import MAX_NAME, MAX_TEXT, blank, cell_text, free_text, parse_date
+from jj123lib.core.cells import cell_text
 from jj123lib.core.clock import china_now_iso
 from jj123lib.core.datadir import is_demo
-from jj123lib.core.exceptions import IngestError, IngestRejected
+from jj123lib.core.exceptions import IngestRejected
 from jj123lib.core.frames import records
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.domain.vocab import LEVELS, RESPONSE_STATUSES
-from jj123lib.intake.forms import (
-    _LINE_PT,
-    _add_validations,
-    _finish,
-    _first_sheet,
-    _help,
-    _lay_out,
-    _print_setup,
-    _titled,
-    workbook_bytes,
-)
+from jj123lib.intake.checker import Checker
 from jj123lib.intake.formspec import (
-    CONTACT_PHONE_CELL,
-    CONTACT_PHONE_SHEET,
     FORM_VERSION,
-    PHONE_PATTERN,
     RESPONSE_COLUMNS,
     RESPONSE_FILL_IN,
     RESPONSE_KIND,
@@ -70,6 +56,18 @@ from jj123lib.intake.formspec import (
     response_name_id,
 )
 from jj123lib.intake.readers import file_error, xlsx_grid
+from jj123lib.intake.xlsx_layout import (
+    LINE_PT,
+    add_validations,
+    finish,
+    first_sheet,
+    form_meta,
+    help_sheet,
+    lay_out,
+    print_setup,
+    titled,
+    workbook_bytes,
+)
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.duban import duban_items, record_response
 
@@ -127,22 +125,22 @@ def build_response_form(item: Mapping[str, Any], task_title: str, demo: bool = F
     """The 整改反馈 form of one 督办事项 (``item``: a row of :func:`jj123lib.loop.duban.duban_items`)."""
     item_id, unit = str(item["id"]), str(item["unit"])
     level = LEVELS[int(item["level"]) - 1]
-    title = _titled(f"督办事项整改反馈表（{item_id}，{unit}）", demo)
+    title = titled(f"督办事项整改反馈表（{item_id}，{unit}）", demo)
     wb = Workbook()
-    ws = _first_sheet(wb)
+    ws = first_sheet(wb)
     ws.title = RESPONSE_SHEET
     row = [item_id, item["task_id"], task_title, unit, level, item["reason"], item["due_date"]]
-    _lay_out(ws, RESPONSE_COLUMNS, RESPONSE_PREFILLED, [row + [None] * len(RESPONSE_FILL_IN)])
-    ws.row_dimensions[2].height = max(ws.row_dimensions[2].height or 0, _ANSWER_LINES * _LINE_PT + 4)
-    _add_validations(ws, RESPONSE_COLUMNS, 1)  # 填报日期
+    lay_out(ws, RESPONSE_COLUMNS, RESPONSE_PREFILLED, [row + [None] * len(RESPONSE_FILL_IN)])
+    ws.row_dimensions[2].height = max(ws.row_dimensions[2].height or 0, _ANSWER_LINES * LINE_PT + 4)
+    add_validations(ws, RESPONSE_COLUMNS, 1)  # 填报日期
     status = DataValidation(type="list", formula1='"' + ",".join(RESPONSE_STATUSES) + '"', allow_blank=True,
                             showErrorMessage=True, errorTitle="整改状态无效",
                             error="请从下拉列表中选择：" + "、".join(RESPONSE_STATUSES) + "。")
     ws.add_data_validation(status)
     status.add(f"{get_column_letter(RESPONSE_COLUMNS.index('整改状态') + 1)}2")
-    _print_setup(ws, title, signature=True, repeat_header=True)
-    _help(wb, [
-        _titled(f"督办事项整改反馈填报说明（{item_id}，{unit}）", demo),
+    print_setup(ws, title, signature=True, repeat_header=True)
+    help_sheet(wb, [
+        titled(f"督办事项整改反馈填报说明（{item_id}，{unit}）", demo),
         f"1. 本表是督办事项 {item_id}（{level}，任务 {item['task_id']}）的整改反馈表，由督办对象{unit}填报，"
         f"整改期限为 {item['due_date']}。灰色列为预填内容，已锁定，请勿修改。",
         "2. 整改状态：从下拉列表选择“已整改”（整改已完成，提请督查室核实销号）或“整改中”（说明进展和预计完成时间）。"
@@ -155,9 +153,7 @@ def build_response_form(item: Mapping[str, Any], task_title: str, demo: bool = F
         "由填报人签名、单位负责人签字并加盖单位公章后，连同佐证材料报送督查室。",
         "6. 同一督办事项可多次反馈（如先报“整改中”、后报“已整改”），以督查室最后收到的版本为准；之前版本留档备查。",
     ], title)
-    meta = {"kind": RESPONSE_KIND, "period": item_id, "unit": unit, "form_version": FORM_VERSION,
-            "generated_at": china_now_iso(now), "demo": "1" if demo else "0", "tool": "jj123"}
-    return _finish(wb, title, meta)
+    return finish(wb, title, form_meta(RESPONSE_KIND, unit, item_id, demo, now))
 
 
 def write_response_forms(quarter: str, data_dir: str | os.PathLike[str] | None = None, *,
@@ -183,44 +179,6 @@ def write_response_forms(quarter: str, data_dir: str | os.PathLike[str] | None =
 
 
 # ------------------------------------------------------------------ reading
-class _Problems:
-    """The errors found in one form, each naming file, sheet, row and column."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.errors: list[IngestError] = []
-
-    def add(self, rule: str, row: int | None = None, column: str | None = None, value: Any = None,
-            sheet: str | None = RESPONSE_SHEET) -> None:
-        shown = None if blank(value) else value
-        if isinstance(shown, datetime):
-            shown = shown.date().isoformat()
-        self.errors.append(IngestError(self.name, rule, sheet=sheet, row=row, column=column, value=shown))
-
-
-def _text(problems: _Problems, raw: Any, label: str, row: int, limit: int, notes: list[str]) -> str | None:
-    try:
-        return free_text(raw, label, row, notes, limit)
-    except ValueError as exc:
-        problems.add(str(exc), row=row, column=label)
-        return None
-
-
-def _phone(problems: _Problems, wb: Any) -> str | None:
-    if CONTACT_PHONE_SHEET not in wb.sheetnames:
-        return None
-    cell = wb[CONTACT_PHONE_SHEET][CONTACT_PHONE_CELL]
-    if blank(cell.value):
-        return None
-    raw = cell.value
-    text = unicodedata.normalize("NFKC", f"{raw:.0f}" if isinstance(raw, float) and raw.is_integer() else str(raw))
-    if PHONE_PATTERN.fullmatch(text.strip()) is None:
-        problems.add("联系电话无效（应为 7–20 位，只含数字、空格、+、-、括号，如 0595-85681234）",
-                     row=cell.row, column="联系电话", value=raw, sheet=CONTACT_PHONE_SHEET)
-        return None
-    return text.strip()
-
-
 def parse_response(path: Path, data: bytes, wb: Any, meta: dict[str, str], ledger: Ledger, *,
                    demo_dir: bool, today: date) -> ParsedResponse:
     """Check one 整改反馈 form against the ledger's 督办事项; raise :class:`IngestRejected` listing every problem."""
@@ -236,87 +194,59 @@ def parse_response(path: Path, data: bytes, wb: Any, meta: dict[str, str], ledge
     item_id = (meta.get("period") or "").strip().upper()
     unit = (meta.get("unit") or "").strip()
     grid = xlsx_grid(name, wb, RESPONSE_SHEET, meta, data, RESPONSE_COLUMNS)
-    problems = _Problems(name)
-    for row, column, value, rule in grid.problems:
-        problems.add(rule, row=row, column=column, value=value)
-    for column in RESPONSE_COLUMNS:
-        if column not in grid.header:
-            problems.add("缺少必需的列（请勿删除或改动表头）", row=1, column=column)
+    check = Checker(name, grid)
+    check.require_columns(RESPONSE_COLUMNS)
     named = response_name_id(name)
     if named is not None and named != item_id:
-        problems.add(f"文件名写的是 {named}，但表格内记录的督办编号是 {item_id}（可能用了其他督办事项的表格），"
-                     "请用对应的整改反馈表重新填报", sheet=None)
-    if problems.errors:
-        raise IngestRejected(name, problems.errors)
+        check.error(f"文件名写的是 {named}，但表格内记录的督办编号是 {item_id}（可能用了其他督办事项的表格），"
+                    "请用对应的整改反馈表重新填报", sheet=None)
+    if check.errors:
+        raise IngestRejected(name, check.errors)
     if len(grid.rows) != 1:
         rows = "、".join(str(r[0]) for r in grid.rows)
         rule = f"只能有一行（本表第 {rows} 行都有内容），一份表只反馈一件督办事项" if grid.rows else "没有填报行"
-        problems.add(rule, row=grid.rows[1][0] if len(grid.rows) > 1 else 2)
-        raise IngestRejected(name, problems.errors)
+        check.error(rule, row=grid.rows[1][0] if len(grid.rows) > 1 else 2)
+        raise IngestRejected(name, check.errors)
     number, values, _ = grid.rows[0]
 
     def cell(label: str) -> Any:
-        index = grid.header[label]
-        return values[index] if index < len(values) else None
+        return check.cell(values, label)
 
     notes: list[str] = list(grid.file_notes) + list(grid.row_notes.get(number, []))
     found = ledger.query("SELECT id, task_id, unit, status, issued_on FROM duban WHERE id = ?", (item_id,),
                          ["id", "task_id", "unit", "status", "issued_on"])
     shown_id = re.sub(r"\s+", "", str(cell_text(cell("督办编号")) or "")).upper()
     if shown_id != item_id:
-        problems.add(f"与表单记录的督办编号“{item_id}”不一致（预填列不得修改）", row=number, column="督办编号",
-                     value=cell("督办编号"))
+        check.error(f"与表单记录的督办编号“{item_id}”不一致（预填列不得修改）", row=number, column="督办编号",
+                    value=cell("督办编号"))
     issued_on: date | None = None
     task_id = ""
     if found.empty:
-        problems.add(f"督办事项“{item_id}”不存在（不是本数据目录下发的督办事项，请核对数据目录）", row=number,
-                     column="督办编号", value=item_id)
+        check.error(f"督办事项“{item_id}”不存在（不是本数据目录下发的督办事项，请核对数据目录）", row=number,
+                    column="督办编号", value=item_id)
     else:
         item = records(found)[0]
         task_id, issued_on = str(item["task_id"]), date.fromisoformat(str(item["issued_on"]))
         if item["status"] == "closed":
-            problems.add(f"督办事项 {item_id} 已销号，不再接受整改反馈", row=number, column="督办编号", value=item_id)
+            check.error(f"督办事项 {item_id} 已销号，不再接受整改反馈", row=number, column="督办编号", value=item_id)
         if item["unit"] != unit:
-            problems.add(f"督办对象是“{item['unit']}”，本表记录的填报单位是“{unit}”（可能用了其他单位的表格）",
-                         row=number, column="督办对象", value=unit)
+            check.error(f"督办对象是“{item['unit']}”，本表记录的填报单位是“{unit}”（可能用了其他单位的表格）",
+                        row=number, column="督办对象", value=unit)
         shown_task = re.sub(r"\s+", "", str(cell_text(cell("任务编号")) or "")).upper()
         if shown_task != task_id:
-            problems.add(f"与督办事项的任务编号“{task_id}”不一致（预填列不得修改）", row=number, column="任务编号",
-                         value=cell("任务编号"))
-    status = _text(problems, cell("整改状态"), "整改状态", number, 20, notes)
-    if status is None:
-        if blank(cell("整改状态")):
-            problems.add("整改状态不能为空（请选择 已整改 或 整改中）", row=number, column="整改状态")
-    elif status not in RESPONSE_STATUSES:
-        problems.add("不在可选范围内（应为 " + "、".join(RESPONSE_STATUSES) + " 之一）", row=number,
-                     column="整改状态", value=status)
-    text = _text(problems, cell("整改情况"), "整改情况", number, MAX_TEXT, notes)
-    if text is None and blank(cell("整改情况")):
-        problems.add("整改情况不能为空（写明采取的措施、成效和佐证材料）", row=number, column="整改情况")
-    reporter = _text(problems, cell("填报人"), "填报人", number, MAX_NAME, notes)
-    if reporter is None and blank(cell("填报人")):
-        problems.add("填报人不能为空", row=number, column="填报人")
-    when: str | None = None
-    raw_date = cell("填报日期")
-    if blank(raw_date):
-        problems.add("填报日期不能为空", row=number, column="填报日期")
-    else:
-        try:
-            day = parse_date(raw_date)
-        except ValueError as exc:
-            problems.add(str(exc), row=number, column="填报日期", value=raw_date)
-        else:
-            if day > today:
-                problems.add(f"晚于今天（{today.isoformat()}），填报日期不能是将来的日期，请核对", row=number,
-                             column="填报日期", value=day.isoformat())
-            elif issued_on is not None and day < issued_on:
-                problems.add(f"早于督办下发日期 {issued_on.isoformat()}，请核对", row=number, column="填报日期",
-                             value=day.isoformat())
-            else:
-                when = day.isoformat()
-    phone = _phone(problems, wb)
-    if problems.errors:
-        raise IngestRejected(name, problems.errors)
+            check.error(f"与督办事项的任务编号“{task_id}”不一致（预填列不得修改）", row=number, column="任务编号",
+                        value=cell("任务编号"))
+    status = check.required_text(values, "整改状态", number, notes, "整改状态不能为空（请选择 已整改 或 整改中）", 20)
+    if status is not None and status not in RESPONSE_STATUSES:
+        check.error("不在可选范围内（应为 " + "、".join(RESPONSE_STATUSES) + " 之一）", row=number,
+                    column="整改状态", value=status)
+    text = check.required_text(values, "整改情况", number, notes, "整改情况不能为空（写明采取的措施、成效和佐证材料）")
+    reporter = check.reporter(values, number, notes)
+    when = check.report_date(values, number, today, earliest=issued_on,
+                             too_early=f"早于督办下发日期 {issued_on}，请核对")
+    phone = check.contact_phone(wb)
+    if check.errors:
+        raise IngestRejected(name, check.errors)
     assert status is not None and text is not None and reporter is not None and when is not None
     return ParsedResponse(path, data, hashlib.sha256(data).hexdigest(), path.suffix.lower().lstrip("."), item_id,
                           unit, task_id, status, text, reporter, when, demo, phone, list(dict.fromkeys(notes)))

@@ -28,9 +28,9 @@ ENGINE_NAME = "jj123-warm"
 KERNEL_NAME = "python3"
 # Imports every report needs (also those the report module makes lazily, on first use), run by a
 # worker's kernel while it boots. No report needs matplotlib: the charts are SVG.
-WARMUP_MODULES = ("jj123lib.reports.views", "jj123lib.render.charts", "jj123lib.reports.benchmarks",
-                  "jj123lib.loop.coordination", "jj123lib.loop.deadlines", "jj123lib.loop.duban", "jj123lib.loop.flags",
-                  "jj123lib.loop.verification", "IPython.display")
+WARMUP_MODULES = ("jj123lib.reports.leader", "jj123lib.reports.overview", "jj123lib.render.charts",
+                  "jj123lib.reports.benchmarks", "jj123lib.loop.coordination", "jj123lib.loop.deadlines",
+                  "jj123lib.loop.duban", "jj123lib.loop.flags", "jj123lib.loop.verification", "IPython.display")
 # They bind no names (``__import__``), so the first notebook starts from an empty namespace too.
 WARMUP_LINES = (
     "; ".join(f"__import__({name!r})" for name in WARMUP_MODULES),
@@ -80,6 +80,11 @@ class WarmKernel:
         self.uses = 0
         self.kc: Any = None
         self._ipc_dir: Path | None = None
+
+    @classmethod
+    def current(cls) -> WarmKernel | None:
+        """This process's kernel, if one was started (a signal handler kills it before exiting)."""
+        return cls._current
 
     @classmethod
     def get(cls) -> WarmKernel:

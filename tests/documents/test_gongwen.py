@@ -18,21 +18,16 @@ from docx.shared import Length, Mm, Pt
 from pypdf import PdfReader
 
 from jj123lib.cli.documents import bulletin_data
+from jj123lib.documents.bulletin import Bulletin, LeagueEntry, build_bulletin
+from jj123lib.documents.cuibao import CuibaoEntry, CuibaoTask, build_cuibao
+from jj123lib.documents.duban import DubanItem, build_duban
 from jj123lib.documents.layout import (
     DEMO_MARK,
     FONT_BODY,
     FONT_H1,
     FONT_H2,
     FONT_TITLE,
-    Bulletin,
-    CuibaoEntry,
-    CuibaoTask,
     DocMeta,
-    DubanItem,
-    LeagueEntry,
-    build_bulletin,
-    build_cuibao,
-    build_duban,
     docx_bytes,
     save_docx,
 )

@@ -28,7 +28,7 @@ from jj123lib.intake.response_form import write_response_forms
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.duban import Trigger, duban_items, issue_duban
 from jj123lib.loop.verification import awaiting, verify
-from jj123lib.reports.views import _awaiting_html
+from jj123lib.reports.overview import _awaiting_html
 from tests.hostile import HOSTILE
 
 TODAY = date(2026, 10, 28)

@@ -20,7 +20,8 @@ from jj123lib.domain.quarters import report_deadline
 from jj123lib.domain.rules import load_rules, loop_rules
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.flags import FLAG_LABELS
-from jj123lib.reports.views import leader_report_data, overview_data
+from jj123lib.reports.leader import leader_report_data
+from jj123lib.reports.overview import overview_data
 
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.demo.generate import DemoSummary

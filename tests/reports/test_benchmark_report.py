@@ -256,7 +256,8 @@ def test_indicator_chart_text_is_escaped_and_deterministic(view: BenchmarkView) 
 def test_leader_report_hook_shows_only_the_leaders_tasks(demo_data: DemoSummary,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     import jj123lib.assess.signals as module
-    from jj123lib.reports.views import leader_report_data, overview_data
+    from jj123lib.reports.leader import leader_report_data
+    from jj123lib.reports.overview import overview_data
 
     monkeypatch.setattr(module, "load_benchmark_view", lambda quarter, data_dir, rules=None: empty_view(quarter))
     report = leader_report_data("陈丽蓉", "2026Q3", demo_data.data_dir)

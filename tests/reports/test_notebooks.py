@@ -143,6 +143,6 @@ def test_warm_kernel_checks_names_after_reset(demo_data: DemoSummary, tmp_path: 
         nb, failure = execute_report(NOTEBOOK_DIR / "leader_report.ipynb", tmp_path / "3.ipynb",
                                      {"leader": "吴尊意", "quarter": "2026Q2", "data_dir": data})
         assert failure is None, failure
-        assert WarmKernel._current is kernel and kernel.uses == 3  # one kernel ran all three
+        assert WarmKernel.current() is kernel and kernel.uses == 3  # one kernel ran all three
     finally:
         WarmKernel.discard()

@@ -17,7 +17,9 @@ from jj123lib.domain import lights
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.ledger.store import LEDGER_FILE
 from jj123lib.render import htmlkit
-from jj123lib.reports.views import LeaderReport, explore_data, leader_report_data, overview_data
+from jj123lib.reports.explore import explore_data
+from jj123lib.reports.leader import LeaderReport, leader_report_data
+from jj123lib.reports.overview import overview_data
 
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.demo.generate import DemoSummary
@@ -235,7 +237,7 @@ def test_unit_text_is_escaped(leader_report: LeaderReport) -> None:
     tasks.loc[0, "progress"] = hostile
     tasks.loc[0, "reason"] = hostile
     tasks.loc[0, "light"] = "red"
-    from jj123lib.reports.views import Item
+    from jj123lib.reports.leader import Item
 
     r2 = dataclasses.replace(r, tasks=tasks, unlogged_requests=[Item("N04", "t", "u", hostile, "red", True)],
                              next_quarter=r.next_quarter.assign(milestone=hostile, next_steps=hostile))
@@ -336,7 +338,8 @@ def test_sections_match_the_notebooks() -> None:
     import re
 
     from jj123lib.core.resources import NOTEBOOK_DIR
-    from jj123lib.reports.views import LeaderReport, OverviewReport
+    from jj123lib.reports.leader import LeaderReport
+    from jj123lib.reports.overview import OverviewReport
 
     for notebook, model in (("leader_report.ipynb", LeaderReport), ("quarterly_overview.ipynb", OverviewReport)):
         cells = json.loads((NOTEBOOK_DIR / notebook).read_text(encoding="utf-8"))["cells"]
@@ -349,7 +352,7 @@ def test_rich_display_css_restyles_nothing_outside_the_report() -> None:
     """Shown in JupyterLab, the report's <style> must not reach the notebook's own cells."""
     import re
 
-    from jj123lib.reports.views import report_css
+    from jj123lib.reports.base import report_css
 
     css = re.sub(r"/\*.*?\*/", "", report_css(), flags=re.S)
     blocks = re.findall(r"([^{}]+)\{[^{}]*\}", css)

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from jj123lib.core.resources import PACKAGE_DIR
-from jj123lib.reports.views import LeaderReport, OverviewReport, explore_data, leader_report_data, overview_data
+from jj123lib.reports.explore import explore_data
+from jj123lib.reports.leader import LeaderReport, leader_report_data
+from jj123lib.reports.overview import OverviewReport, overview_data
 
 if TYPE_CHECKING:  # pragma: no cover
     from syrupy.assertion import SnapshotAssertion

@@ -1,0 +1,271 @@
+"""The render-and-print pipeline shared by the quarterly batch (:mod:`jj123lib.batch.run`) and the year-end
+batch (:mod:`jj123lib.annual.batch`), with the opening and the closing every batch run shares.
+
+Opening: :func:`checked_formats`, then :func:`locked_output` (the folder may take this data's output, one batch
+per folder at a time, temp files of a killed run cleared). Middle: :class:`RenderPipeline` executes each
+report's notebook in a warm worker (:mod:`jj123lib.batch.workers`) and prints its PDF through one headless
+Chromium (:class:`jj123lib.render.pdf.PrinterPool`) as soon as the HTML is there, while the caller's side work
+runs in a thread. Closing: :func:`finish_batch` writes ``manifest.json`` and, when something changed,
+``index.html``.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jj123lib.batch.jobs import Entry, ReportJob, check_out_dir, document_key, entry_key, write_manifest
+from jj123lib.batch.workers import RenderOutcome, WorkerPool
+from jj123lib.core.atomic import atomic_write, folder_lock, remove_stale_parts
+from jj123lib.core.clock import china_now_iso
+from jj123lib.core.crashpoints import crash_point
+from jj123lib.core.exceptions import OutputBusyError, ParameterError, ReportStepError
+from jj123lib.render.notebook_html import index_html, report_name
+from jj123lib.render.pdf import PrinterPool
+
+__all__ = ["BatchResult", "RenderPipeline", "checked_formats", "locked_output", "finish_batch", "remove_file"]
+
+
+def checked_formats(formats: Sequence[str], allowed: Sequence[str]) -> list[str]:
+    """The asked formats, blanks dropped; none, or one not in ``allowed``, is a :class:`ParameterError`."""
+    wanted = [f.strip() for f in formats if f.strip()]
+    if not wanted or any(f not in allowed for f in wanted):
+        raise ParameterError("formats", ",".join(wanted), list(allowed))
+    return wanted
+
+
+@contextmanager
+def locked_output(out_dir: Path, demo: bool) -> Iterator[None]:
+    """Hold ``out_dir`` for one batch: a demo folder for demo data only, one batch per folder at a time
+    (:class:`OutputBusyError` otherwise); under the lock, temp files of a killed run are cleared."""
+    check_out_dir(out_dir, demo)
+    with folder_lock(out_dir, wait=False) as locked:
+        if not locked:
+            raise OutputBusyError(str(out_dir))
+        for folder in (out_dir, out_dir / "notebooks"):
+            remove_stale_parts(folder)
+        crash_point("batch.locked")
+        yield
+
+
+def finish_batch(result: BatchResult, started: float, *, changed: bool, **manifest: Any) -> BatchResult:
+    """Time the run, write ``manifest.json`` (``manifest``: :func:`~jj123lib.batch.jobs.write_manifest`'s fields
+    besides the reports) and, when ``changed``, ``index.html``."""
+    result.seconds = time.monotonic() - started
+    crash_point("batch.before_manifest")
+    written = write_manifest(result.out_dir, generated_at=china_now_iso(), seconds=result.seconds,
+                             reports=result.reports, **manifest)
+    if changed:
+        atomic_write(result.index, index_html(written))
+    return result
+
+
+@dataclass
+class BatchResult:
+    """What a batch run leaves: its folder, manifest and index, every report's and document's entry."""
+
+    out_dir: Path
+    manifest: Path
+    index: Path
+    reports: list[Entry] = field(default_factory=list)
+    seconds: float = 0.0
+    run_keys: list[str] = field(default_factory=list)  # reports considered by this run
+    documents: list[Entry] = field(default_factory=list)
+    document_keys: list[str] = field(default_factory=list)  # documents considered by this run
+
+    @property
+    def failed(self) -> list[Entry]:
+        return [r for r in self.reports if r["status"] == "failed"]
+
+    @property
+    def failed_documents(self) -> list[Entry]:
+        return [d for d in self.documents if d["status"] == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.failed_documents
+
+    def count(self, status: str) -> int:
+        """Reports of this run with ``status``."""
+        return sum(1 for r in self.reports if r["status"] == status and entry_key(r) in self.run_keys)
+
+    def count_documents(self, status: str) -> int:
+        """Documents of this run with ``status``."""
+        return sum(1 for d in self.documents if d["status"] == status and document_key(d) in self.document_keys)
+
+    def summary(self) -> str:
+        """Chinese summary naming each failure, its step and its cell."""
+        rendered = self.count("ok")
+        skipped = self.count("skipped")
+        lines = [f"完成：生成 {rendered} 份，跳过（未变化）{skipped} 份，失败 {len(self.failed)} 份，"
+                 f"用时 {self.seconds:.1f} 秒。"]
+        for entry in self.failed:
+            who = report_name(entry["kind"], entry["leader"])
+            lines.append(f"  失败：{who}（{entry['notebook'] or entry['kind']}）：{entry['error']}")
+        if self.document_keys:
+            lines.append(f"公文（Word 文档）：生成 {self.count_documents('ok')} 份，"
+                         f"跳过（未变化）{self.count_documents('skipped')} 份，失败 {len(self.failed_documents)} 份。")
+        for entry in self.failed_documents:
+            lines.append(f"  失败：{entry['title']}（{entry['docx'] or entry['kind']}）：{entry['error']}")
+        lines.append(f"索引：{self.index}")
+        return "\n".join(lines)
+
+
+class _SideWork:
+    """``work`` in a thread of its own, so finished reports go to the printer while it runs.
+
+    Daemon: an interrupted batch does not wait for it (its files are written atomically, and temp
+    files of a killed run are cleared by the next one). :meth:`join` re-raises its exception.
+    """
+
+    def __init__(self, work: Callable[[], None]) -> None:
+        self._work = work
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="jj123-meanwhile", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread by join()
+            self._error = exc
+
+    def join(self, reraise: bool = True) -> None:
+        self._thread.join()
+        if reraise and self._error is not None:
+            raise self._error
+
+
+class RenderPipeline:
+    """The render-and-print pipeline of one batch run: renders in the workers, prints as HTML arrives, records
+    each report's outcome in its manifest entry. :meth:`close` stops the workers and the printer."""
+
+    def __init__(self, workers: WorkerPool, want_pdf: bool, progress: bool) -> None:
+        self.workers = workers
+        self.want_pdf = want_pdf
+        self.progress = progress
+        self.printer: PrinterPool | None = None
+
+    def run(self, to_render: list[ReportJob], pdf_only: list[ReportJob], entries: dict[str, Entry],
+            n_jobs: int, meanwhile: Callable[[], None] | None = None) -> None:
+        """Render and print; ``meanwhile`` runs in a side thread once every job is submitted.
+
+        Never raises for a report's failure; should the loop itself fail, every unfinished
+        report is marked failed, so the manifest is complete either way.
+        """
+        from tqdm import tqdm  # lazy for start-up speed: only a run that renders shows a bar
+
+        bar = tqdm(total=len(to_render) + len(pdf_only), file=sys.stderr, disable=not self.progress,
+                   desc="生成报告", unit="份", leave=True, dynamic_ncols=True)
+        rendering: dict[Future[RenderOutcome], ReportJob] = {}
+        printing: dict[Future[float], tuple[ReportJob, float]] = {}
+        unfinished = {job.key: job for job in [*to_render, *pdf_only]}
+
+        def finish(job: ReportJob, seconds: float, failure: ReportStepError | None, html_good: bool,
+                   pdf_good: bool = False, cell_index: int | None = None) -> None:
+            entry = entries[job.key]
+            entry["html_fingerprint"] = job.fingerprint if html_good else None
+            if pdf_good:
+                entry["pdf_fingerprint"] = job.fingerprint
+            elif not html_good or self.want_pdf:  # a PDF that failed, or that belongs to an HTML that did
+                entry["pdf_fingerprint"] = None
+            if failure is None:
+                entry.update(status="ok", error=None, step=None, cell_index=None, fingerprint=job.fingerprint,
+                             seconds=round(seconds, 2), rendered_at=china_now_iso())
+            else:
+                entry.update(status="failed", error=str(failure), step=failure.step, cell_index=cell_index,
+                             seconds=round(seconds, 2))
+            unfinished.pop(job.key, None)
+            bar.update(1)
+            bar.set_postfix_str(f"{report_name(job.kind, job.leader)} {entry['status']}", refresh=True)
+
+        def print_pdf(job: ReportJob, before: float) -> None:
+            if self.printer is None:
+                finish(job, before, None, html_good=True)
+                return
+            out = Path(job.out_dir)
+            try:
+                printing[self.printer.submit(out / job.html, out / job.pdf, job.name)] = (job, before)
+            except Exception as exc:  # noqa: BLE001 - the printer is gone: this report's PDF fails
+                finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True)
+
+        def rendered(job: ReportJob, future: Future[RenderOutcome]) -> None:
+            try:
+                outcome = future.result()
+            except Exception as exc:  # noqa: BLE001 - a crashed worker fails its report only
+                outcome = RenderOutcome(seconds=0.0, failure=ReportStepError.wrap("worker", exc))
+            if outcome.failure is None:
+                crash_point("batch.rendered")
+                print_pdf(job, outcome.seconds)
+                return
+            out = Path(job.out_dir)
+            for stale in (job.html, job.pdf):  # never leave an old report looking current
+                remove_file(out / stale)
+            finish(job, outcome.seconds, outcome.failure, html_good=False, cell_index=outcome.cell_index)
+
+        def printed(job: ReportJob, future: Future[float], before: float) -> None:
+            try:
+                seconds = before + future.result()
+                crash_point("batch.printed")
+                finish(job, seconds, None, html_good=True, pdf_good=True)
+            except Exception as exc:  # noqa: BLE001 - ReportStepError from the printer, or anything else
+                finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True)
+
+        side: _SideWork | None = None
+        try:
+            if to_render:
+                self.workers.start(min(n_jobs, len(to_render)))
+            for job in to_render:
+                rendering[self.workers.submit(job)] = job
+            # Chromium starts once the workers have their jobs: it is needed only when the first
+            # HTML arrives, and booting it earlier would slow the kernels' start on a small machine.
+            if self.want_pdf:
+                self.printer = PrinterPool()
+                self.printer.start()  # from this (main) thread, which outlives the browser
+            crash_point("batch.submitted")
+            for job in pdf_only:
+                print_pdf(job, 0.0)
+            if meanwhile is not None:
+                side = _SideWork(meanwhile)
+            while rendering or printing:
+                waiting: list[Future[Any]] = [*rendering, *printing]
+                done, _ = wait(waiting, return_when=FIRST_COMPLETED)
+                for future in done:
+                    if future in printing:
+                        job, before = printing.pop(future)
+                        printed(job, future, before)
+                        continue
+                    job = rendering.pop(future)
+                    if not rendering:  # workers and kernels stop while the last PDFs print
+                        self.workers.shutdown(wait=False)
+                    rendered(job, future)
+            if side is not None:
+                side.join()
+        except Exception as exc:  # noqa: BLE001 - a bug here must still leave a complete manifest
+            if side is not None:  # its entries are complete before the manifest reads them
+                side.join(reraise=False)
+            for job in list(unfinished.values()):
+                finish(job, 0.0, ReportStepError.wrap("batch", exc), html_good=False)
+        finally:
+            bar.close()
+
+    def close(self) -> None:
+        self.workers.shutdown(wait=True, cancel=True)
+        if self.printer is not None:
+            self.printer.close()
+            self.printer = None
+
+
+def remove_file(path: Path) -> None:
+    """Delete ``path`` if it is there (a failed output never sits looking current)."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
