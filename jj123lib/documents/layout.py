@@ -38,6 +38,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from jj123lib.core.atomic import atomic_write
+from jj123lib.domain.quarters import CHINESE_NUMERALS
 
 __all__ = ["DocMeta", "LeagueEntry", "Bulletin", "DubanItem", "CuibaoEntry", "CuibaoTask", "build_bulletin",
            "build_duban", "build_cuibao", "docx_bytes", "save_docx", "chinese_date", "DEMO_MARK", "FONT_TITLE",
@@ -381,7 +382,7 @@ def build_bulletin(bulletin: Bulletin, meta: DocMeta) -> DocxDocument:
         _body(doc, text)
     _heading1(doc, "二、红黄榜")
     groups = list(dict.fromkeys(e.group_label for e in bulletin.league))
-    numerals = "一二三四五六七八九十"
+    numerals = CHINESE_NUMERALS
     for index, group in enumerate(groups):
         entries = [e for e in bulletin.league if e.group_label == group]
         _heading2(doc, f"（{numerals[index % 10]}）{group}")

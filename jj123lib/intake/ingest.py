@@ -58,7 +58,14 @@ from jj123lib.core.clock import china_today
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import IngestError, IngestRejected, LedgerError, ParameterError, os_error_zh
-from jj123lib.domain.quarters import normalize_quarter, parse_quarter
+from jj123lib.domain.quarters import (
+    first_day,
+    last_day,
+    normalize_quarter,
+    quarter_of,
+    quarter_year,
+    year_quarters,
+)
 from jj123lib.domain.tasks import UNIT_SEPARATOR, load_tasks
 from jj123lib.domain.tasks import units as all_units
 from jj123lib.domain.vocab import STATUSES
@@ -382,10 +389,9 @@ def _percent(check: _Checker, number: int, values: list[Any], flags: list[bool],
 
 def _progress_rows(check: _Checker, tasks: pd.DataFrame, unit: str, quarter: str,
                    today: date) -> list[dict[str, Any]]:
-    year, q = parse_quarter(quarter)
-    quarter_start = date(year, 3 * q - 2, 1)
-    quarter_end = date(year + q // 4, 3 * q % 12 + 1, 1) - timedelta(days=1)
-    latest = quarter_end + timedelta(days=MAX_DAYS_AFTER_QUARTER)
+    year = quarter_year(quarter)
+    quarter_start = first_day(quarter)
+    latest = last_day(quarter) + timedelta(days=MAX_DAYS_AFTER_QUARTER)
     tasks_by_id = {str(t.task_id): t for t in tasks.itertuples(index=False)}
     seen: dict[str, int] = {}
     out = []
@@ -457,7 +463,7 @@ def _plan_rows(check: _Checker, tasks: pd.DataFrame, unit: str, year: int, today
         reporter, when = _check_reporter_date(check, number, values, year, today)
         notes = check.grid.row_notes.setdefault(number, [])
         previous: float | None = None
-        for q in range(1, 5):
+        for q, plan_quarter in enumerate(year_quarters(year), start=1):
             m_label, p_label = plan_quarter_columns(q)
             milestone = check.text(values, m_label, number, notes)
             if milestone is None:
@@ -479,7 +485,7 @@ def _plan_rows(check: _Checker, tasks: pd.DataFrame, unit: str, year: int, today
                             value=pct)
             previous = pct
             out.append({"sheet": check.grid.sheet, "excel_row": number, "task_id": task.task_id,
-                        "quarter": f"{year}Q{q}", "milestone": milestone, "planned_pct": pct,
+                        "quarter": plan_quarter, "milestone": milestone, "planned_pct": pct,
                         "reporter": reporter, "report_date": when})
     for task in tasks.itertuples(index=False):
         if task.lead_unit == unit and task.task_id not in seen:
@@ -556,7 +562,7 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
     try:
         if kind == "progress":
             quarter = normalize_quarter(period) if period else None
-            year = parse_quarter(quarter)[0] if quarter else 0
+            year = quarter_year(quarter) if quarter else 0
         else:
             year = int(str(period).strip()) if period else 0
     except (ParameterError, ValueError):
@@ -633,7 +639,7 @@ def _check_file_name(check: _Checker, kind: str, quarter: str | None, year: int,
     stem = unicodedata.normalize("NFKC", Path(check.name).stem)
     named_quarter = _FILE_QUARTER.search(stem)
     if kind == "progress" and quarter and named_quarter:
-        in_name = f"{named_quarter.group(1)}Q{named_quarter.group(2)}"
+        in_name = quarter_of(int(named_quarter.group(1)), int(named_quarter.group(2)))
         if in_name != quarter:
             check.error(f"文件名写的是 {in_name}，但表格内记录的季度是 {quarter}（可能沿用了其他季度的表格），"
                         f"请用 {in_name} 的表格重新填报，或更正文件名")

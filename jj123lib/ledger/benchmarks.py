@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from jj123lib.core.datadir import readable_data_dir
-from jj123lib.domain.quarters import normalize_quarter
+from jj123lib.domain.quarters import normalize_quarter, quarter_year
 from jj123lib.domain.vocab import GOAL_LEVELS, RECOGNITION_STAGES
 from jj123lib.ledger.store import Ledger
 
@@ -145,7 +145,7 @@ def benchmark_table(quarter: str, data_dir: str | os.PathLike[str] | Ledger | No
     quarter = normalize_quarter(quarter)
     ledger = _ledger(data_dir)
     plan = benchmark_plan(ledger)
-    plan = plan[plan["year"] == int(quarter[:4])]
+    plan = plan[plan["year"] == quarter_year(quarter)]
     values = indicator_values(ledger, quarter)
     stages = recognitions(ledger)
     stages = stages[stages["quarter"] == quarter]

@@ -23,7 +23,7 @@ from jj123lib.core.frames import records
 from jj123lib.core.resources import TEMPLATE_DIR
 from jj123lib.domain import lights
 from jj123lib.domain.parameters import validate_params
-from jj123lib.domain.quarters import previous_quarter, quarter_label, quarters_up_to
+from jj123lib.domain.quarters import next_quarter, previous_quarter, quarter_label, quarter_year, quarters_up_to
 from jj123lib.domain.rules import rules_source
 from jj123lib.domain.tiers import TIER_LABELS, TIERS
 from jj123lib.ledger.fingerprint import data_fingerprint, short
@@ -294,7 +294,7 @@ class LeaderReport(_Sections):
     @property
     def year_end(self) -> bool:
         """Q4: the plan holds no next quarter, the year-end milestone stands in for it."""
-        return self.quarter.endswith("Q4")
+        return next_quarter(self.quarter) is None
 
     @property
     def league_row(self) -> dict[str, Any] | None:
@@ -324,8 +324,8 @@ class LeaderReport(_Sections):
 
     # -- sections ------------------------------------------------------------------------
     def header_html(self) -> Markup:
-        subtitle = (f"晋江市{self.quarter[:4]}年度“123”争先进位工作 · {quarter_label(self.quarter)}督查报告 · "
-                    f"牵头市领导：{self.leader}")
+        subtitle = (f"晋江市{quarter_year(self.quarter)}年度“123”争先进位工作 · "
+                    f"{quarter_label(self.quarter)}督查报告 · 牵头市领导：{self.leader}")
         return _header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo,
                             self.generated_on)
 
@@ -522,8 +522,7 @@ NEXT_QUARTER_COLUMNS = ["task_id", "title", "quarter", "milestone", "planned_pct
 
 def _next_quarter_rows(mine: pd.DataFrame, plan: pd.DataFrame, quarter: str) -> pd.DataFrame:
     """Per task, the plan's milestone and planned % of the next quarter (Q4: its own, the year's last)."""
-    year, q = quarter[:4], int(quarter[-1])
-    target = f"{year}Q{min(q + 1, 4)}"
+    target = next_quarter(quarter) or quarter
     planned = {str(r["task_id"]): r for r in records(plan[plan["quarter"] == target])}
     rows = []
     for r in _rows(mine):
@@ -691,7 +690,7 @@ class OverviewReport(_Sections):
         return _flags_html(self.supervision.flags)
 
     def header_html(self) -> Markup:
-        subtitle = (f"晋江市{self.quarter[:4]}年度“123”争先进位工作 · {quarter_label(self.quarter)} · "
+        subtitle = (f"晋江市{quarter_year(self.quarter)}年度“123”争先进位工作 · {quarter_label(self.quarter)} · "
                     f"全部 {len(self.rated)} 项任务")
         return _header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo,
                             self.generated_on)
