@@ -177,7 +177,7 @@ def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = No
     from jj123lib.loop.deadlines import unit_states
     from jj123lib.loop.duban import duban_items
 
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     day = parse_date(as_of)
     table = load_tasks() if tasks is None else tasks
     lead_units = dict(zip(table["task_id"], table["lead_unit"]))

@@ -90,7 +90,7 @@ _contexts: Memo[_Context] = Memo(size=4)
 
 def _context(data_dir: str | os.PathLike[str] | Ledger | None, tasks: pd.DataFrame | None,
              rules: dict[str, Any] | None, as_of: str | date | None = None) -> _Context:
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     day = parse_date(as_of)
     if tasks is not None or rules is not None:  # caller's own table or rules: not cached
         return _build_context(ledger, tasks, rules, day)

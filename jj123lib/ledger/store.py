@@ -47,7 +47,7 @@ import pandas as pd
 
 from jj123lib.core.atomic import atomic_write, folder_lock, remove_stale_parts
 from jj123lib.core.crashpoints import crash_point
-from jj123lib.core.datadir import LEDGER_FILE, resolve_data_dir
+from jj123lib.core.datadir import LEDGER_FILE, readable_data_dir, resolve_data_dir
 from jj123lib.core.exceptions import LedgerError
 from jj123lib.domain import lights
 from jj123lib.domain.quarters import normalize_quarter
@@ -327,6 +327,16 @@ class Ledger:
         self.data_dir = resolve_data_dir(data_dir)
         self.path = self.data_dir / LEDGER_FILE
         self.archive_dir = self.data_dir / ARCHIVE_DIR
+
+    @classmethod
+    def of(cls, data_dir: str | os.PathLike[str] | Ledger | None, *, existing: bool = False) -> Ledger:
+        """``data_dir`` itself when it is a ledger already, else the ledger of that data folder.
+
+        ``existing``: refuse (in Chinese) a folder that is not a jj123 data folder, as reading commands do.
+        """
+        if isinstance(data_dir, Ledger):
+            return data_dir
+        return cls(readable_data_dir(data_dir) if existing else data_dir)
 
     def __repr__(self) -> str:
         return f"Ledger({str(self.data_dir)!r})"

@@ -61,7 +61,7 @@ def sync(data_dir: str | os.PathLike[str] | Ledger | None = None, *, by: str,
     """Bring the register up to date with the ledger's submissions (of quarters up to ``quarter``,
     default all); returns the new item IDs."""
     by = check_by(by)
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     table = load_tasks() if tasks is None else tasks
     threshold = float(loop_rules(load_rules() if rules is None else rules, "coordination")["same_item_min_ratio"])
     leaders = dict(zip(table["task_id"], table["leader"]))
@@ -113,7 +113,7 @@ def close(item_id: str, status: str, ref: str, by: str,
         raise LedgerError(f"状态应为 {'、'.join(CLOSED_STATUSES)}")
     if not ref or not ref.strip():
         raise LedgerError("办结须写明依据（--ref，如会议纪要编号）")
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     stamp = china_now_iso(now)
     with ledger.transaction() as conn:
         row = conn.execute("SELECT status FROM coordination WHERE id = ?", (item_id,)).fetchone()
@@ -130,7 +130,7 @@ def register(data_dir: str | os.PathLike[str] | Ledger | None = None, *, quarter
              open_only: bool = False) -> pd.DataFrame:
     """The register (items raised up to ``quarter``), with age in quarters: open items up to
     ``quarter`` (default: the latest quarter on record), closed ones up to their last mention."""
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     columns = [c for c in REGISTER_COLUMNS if c not in ("latest_text", "quarters_open")]
     frame = ledger.query("SELECT * FROM coordination ORDER BY quarter_raised, id", (), columns + ["by", "at"])
     mentions = ledger.query("SELECT item_id, quarter, text FROM coordination_mentions ORDER BY quarter", (),

@@ -64,7 +64,7 @@ def unit_states(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
                 rules: dict[str, Any] | None = None) -> pd.DataFrame:
     """One row per responsible unit: deadline, state, first submission day and days late/overdue."""
     quarter = normalize_quarter(quarter)
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     table = load_tasks() if tasks is None else tasks
     day = parse_date(as_of)
     deadline = report_deadline(quarter, rules)
@@ -112,7 +112,7 @@ def cuibao(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None
            as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
            rules: dict[str, Any] | None = None, contacts: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
     """The 催报 list: each unit past the deadline with nothing submitted, most overdue first."""
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     table = load_tasks() if tasks is None else tasks
     states = unit_states(quarter, ledger, as_of=as_of, tasks=table, rules=rules)
     known = load_contacts() if contacts is None else contacts

@@ -62,10 +62,6 @@ class IssueSummary:
     overdue: list[str] = field(default_factory=list)
 
 
-def _ledger(data_dir: str | os.PathLike[str] | Ledger | None) -> Ledger:
-    return data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
-
-
 def find_triggers(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                   as_of: str | date | None = None, rules: dict[str, Any] | None = None) -> list[Trigger]:
     """Tasks meeting a trigger, in office order, judged on ``as_of`` (未到报送期 never triggers)."""
@@ -74,7 +70,7 @@ def find_triggers(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None
     quarter = normalize_quarter(quarter)
     rule_set = load_rules() if rules is None else rules
     enabled = loop_rules(rule_set, "duban")["triggers"]
-    ledger = _ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     rated = rate_quarter(quarter, ledger, rules=rules, as_of=as_of)
     prev_q = previous_quarter(quarter)
     prev = {} if prev_q is None else {r["task_id"]: r for r in records(rate_quarter(prev_q, ledger, rules=rules,
@@ -116,7 +112,7 @@ def issue_duban(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
     found = find_triggers(quarter, data_dir, as_of=day, rules=rules) if triggers is None else triggers
     due = (day + timedelta(days=int(section["due_days"]))).isoformat()
     summary = IssueSummary()
-    ledger = _ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     stamp = china_now_iso(now)
     with ledger.transaction() as conn:
         # A due date passed with no response: one level up, and a new due date.
@@ -161,7 +157,7 @@ def respond(item_id: str, text: str, by: str, status: str = "已整改",
         raise LedgerError(f"反馈状态应为 {'、'.join(RESPONSE_STATUSES)}")
     if not text or not text.strip():
         raise LedgerError("整改反馈内容不能为空（--text）")
-    with _ledger(data_dir).transaction() as conn:
+    with Ledger.of(data_dir).transaction() as conn:
         return record_response(conn, item_id, status, text, by, china_now_iso(now))
 
 
@@ -190,7 +186,7 @@ def duban_items(quarter: str | None = None, data_dir: str | os.PathLike[str] | L
 
     Adds ``level_label``, ``status_label``, ``days_overdue`` (on ``as_of``) and the latest response.
     """
-    ledger = _ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     frame = ledger.query("SELECT * FROM duban ORDER BY quarter, id", (), DUBAN_COLUMNS)
     if quarter is not None:
         q = normalize_quarter(quarter)
