@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.core.clock import parse_date
+from jj123lib.core.clock import parse_day
 from jj123lib.core.exceptions import RulesError
 from jj123lib.core.frames import records
 from jj123lib.domain.parameters import validate_year
@@ -178,7 +178,7 @@ def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = No
     from jj123lib.loop.duban import duban_items
 
     ledger = Ledger.of(data_dir)
-    day = parse_date(as_of)
+    day = parse_day(as_of)
     table = load_tasks() if tasks is None else tasks
     lead_units = dict(zip(table["task_id"], table["lead_unit"]))
     subs = ledger.submissions()

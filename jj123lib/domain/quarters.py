@@ -11,7 +11,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from jj123lib.core.clock import parse_date
+from jj123lib.core.clock import parse_day
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.domain.rules import load_rules, loop_rules
 
@@ -114,12 +114,9 @@ def report_deadline(quarter: str, rules: dict[str, Any] | None = None) -> date:
     section = loop_rules(load_rules() if rules is None else rules, "deadlines")
     override = (section.get("quarter_overrides") or {}).get(quarter)
     if override:
-        return parse_date(str(override))
-    year, q = parse_quarter(quarter)
-    month = q * 3 + 1
-    if month > 12:
-        year, month = year + 1, 1
-    return date(year, month, int(section["report_day_of_next_month"]))
+        return parse_day(str(override))
+    month_after = last_day(quarter) + timedelta(days=1)
+    return date(month_after.year, month_after.month, int(section["report_day_of_next_month"]))
 
 
 def plan_deadline(year: int, rules: dict[str, Any] | None = None) -> date:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from jj123lib.core.cells import blank, cell_text, parse_date
+from jj123lib.core.cells import blank, cell_date, cell_text
 from jj123lib.core.exceptions import IngestError
 from jj123lib.domain.quarters import quarter_year
 from jj123lib.domain.tiers import TIER_LABELS, tier_from_user
@@ -370,7 +370,7 @@ def _recognition(check: _Checker, values: list[Any], number: int, task_id: str, 
     when = ""
     if not blank(raw_date):
         try:
-            parsed = parse_date(raw_date)
+            parsed = cell_date(raw_date)
         except ValueError as exc:
             check.error(str(exc), row=number, column="认定日期", value=raw_date)
         else:

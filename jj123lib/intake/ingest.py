@@ -47,10 +47,10 @@ from jj123lib.core.cells import (
     MAX_NAME,
     MAX_TEXT,
     blank,
+    cell_date,
     cell_text,
     free_text,
     normalize_label,
-    parse_date,
     parse_percent,
     shown_percent,
 )
@@ -344,7 +344,7 @@ def _check_reporter_date(check: _Checker, number: int, values: list[Any], year: 
         check.error("填报日期不能为空", row=number, column="填报日期")
     else:
         try:
-            parsed = parse_date(raw)
+            parsed = cell_date(raw)
         except ValueError as exc:
             check.error(str(exc), row=number, column="填报日期", value=raw)
         else:

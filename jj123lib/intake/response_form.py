@@ -38,7 +38,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jj123lib.core.atomic import atomic_write
-from jj123lib.core.cells import MAX_NAME, MAX_TEXT, blank, cell_text, free_text, parse_date
+from jj123lib.core.cells import MAX_NAME, MAX_TEXT, blank, cell_date, cell_text, free_text
 from jj123lib.core.clock import china_now_iso
 from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import IngestError, IngestRejected
@@ -302,7 +302,7 @@ def parse_response(path: Path, data: bytes, wb: Any, meta: dict[str, str], ledge
         problems.add("填报日期不能为空", row=number, column="填报日期")
     else:
         try:
-            day = parse_date(raw_date)
+            day = cell_date(raw_date)
         except ValueError as exc:
             problems.add(str(exc), row=number, column="填报日期", value=raw_date)
         else:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.core.clock import parse_date
+from jj123lib.core.clock import parse_day
 from jj123lib.core.frames import records
 from jj123lib.domain.quarters import normalize_quarter, report_deadline
 from jj123lib.domain.tasks import load_tasks
@@ -66,7 +66,7 @@ def unit_states(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
     quarter = normalize_quarter(quarter)
     ledger = Ledger.of(data_dir)
     table = load_tasks() if tasks is None else tasks
-    day = parse_date(as_of)
+    day = parse_day(as_of)
     deadline = report_deadline(quarter, rules)
     submitted = _submitted_on(ledger, quarter)
     rows = []

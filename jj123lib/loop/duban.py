@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.core.clock import china_now_iso, parse_date
+from jj123lib.core.clock import china_now_iso, parse_day
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.exceptions import LedgerError
 from jj123lib.core.frames import records
@@ -106,7 +106,7 @@ def issue_duban(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
     """
     quarter = normalize_quarter(quarter)
     by = check_by(by)
-    day = parse_date(as_of, now)
+    day = parse_day(as_of, now)
     rule_set = load_rules() if rules is None else rules
     section = loop_rules(rule_set, "duban")
     found = find_triggers(quarter, data_dir, as_of=day, rules=rules) if triggers is None else triggers
@@ -194,7 +194,7 @@ def duban_items(quarter: str | None = None, data_dir: str | os.PathLike[str] | L
     responses = ledger.query("SELECT duban_id, status, text, at FROM duban_responses ORDER BY id", (),
                              ["duban_id", "status", "text", "at"])
     last = {r.duban_id: r for r in responses.itertuples(index=False)}
-    day = parse_date(as_of)
+    day = parse_day(as_of)
     frame = frame.reset_index(drop=True)
     frame["level_label"] = [LEVELS[int(v) - 1] for v in frame["level"]]
     frame["status_label"] = [STATUS_LABELS[str(v)] for v in frame["status"]]
