@@ -25,12 +25,12 @@ from jj123lib.domain.quarters import normalize_quarter, parse_quarter
 from jj123lib.domain.rules import load_rules, loop_rules
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.domain.tiers import task_order
+from jj123lib.domain.vocab import CLOSED_COORDINATION_STATUSES
 from jj123lib.ledger.events import check_by, record_event
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["CLOSED_STATUSES", "normalize_text", "similarity", "sync", "close", "register", "REGISTER_COLUMNS"]
+__all__ = ["normalize_text", "similarity", "sync", "close", "register", "REGISTER_COLUMNS"]
 
-CLOSED_STATUSES = ("已协调", "已解决")
 REGISTER_COLUMNS = ["id", "task_id", "unit", "leader", "text", "latest_text", "quarter_raised", "last_quarter",
                     "quarters_open", "status", "ref", "closed_by", "closed_at"]
 _NOTHING = {"", "无", "暂无", "没有", "无需协调", "暂无需协调事项", "无需协调事项", "/", "-", "—"}
@@ -109,8 +109,8 @@ def close(item_id: str, status: str, ref: str, by: str,
     """Mark an item 已协调 or 已解决 with its reference (e.g. 会议纪要〔2026〕12号)."""
     by = check_by(by)
     item_id = item_id.strip().upper()
-    if status not in CLOSED_STATUSES:
-        raise LedgerError(f"状态应为 {'、'.join(CLOSED_STATUSES)}")
+    if status not in CLOSED_COORDINATION_STATUSES:
+        raise LedgerError(f"状态应为 {'、'.join(CLOSED_COORDINATION_STATUSES)}")
     if not ref or not ref.strip():
         raise LedgerError("办结须写明依据（--ref，如会议纪要编号）")
     ledger = Ledger.of(data_dir)

@@ -26,12 +26,13 @@ from jj123lib.domain.quarters import normalize_quarter, report_deadline
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.domain.tiers import task_order
 from jj123lib.domain.units import load_units
+from jj123lib.domain.vocab import REPORTING_STATES
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["STATES", "unit_states", "cuibao", "load_contacts",
+__all__ = ["unit_states", "cuibao", "load_contacts",
            "STATE_COLUMNS", "CUIBAO_COLUMNS"]
 
-STATES = ("未到报送期", "未报送", "迟报", "按时")
+_NOT_DUE, _MISSING, _LATE, _ON_TIME = REPORTING_STATES
 STATE_COLUMNS = ["unit", "quarter", "deadline", "state", "submitted_on", "days_late"]
 CUIBAO_COLUMNS = ["unit", "quarter", "deadline", "days_overdue", "tasks", "leaders", "reporter", "phone"]
 
@@ -74,10 +75,10 @@ def unit_states(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
         on = submitted.get(unit)
         if on is None:
             late = (day - deadline).days
-            state, late_days = ("未报送", late) if late > 0 else ("未到报送期", None)
+            state, late_days = (_MISSING, late) if late > 0 else (_NOT_DUE, None)
         else:
             late = (on - deadline).days
-            state, late_days = ("迟报", late) if late > 0 else ("按时", None)
+            state, late_days = (_LATE, late) if late > 0 else (_ON_TIME, None)
         rows.append({"unit": unit, "quarter": quarter, "deadline": deadline.isoformat(), "state": state,
                      "submitted_on": None if on is None else on.isoformat(), "days_late": late_days})
     frame = pd.DataFrame(rows, columns=STATE_COLUMNS)

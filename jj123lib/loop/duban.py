@@ -31,16 +31,15 @@ from jj123lib.core.frames import records
 from jj123lib.domain.quarters import normalize_quarter, previous_quarter
 from jj123lib.domain.rules import load_rules, loop_rules
 from jj123lib.domain.tiers import task_order
-from jj123lib.domain.vocab import LEVELS, RESPONSE_STATUSES
+from jj123lib.domain.vocab import DUBAN_STATUS_LABELS, LEVELS, RESPONSE_STATUSES
 from jj123lib.ledger.events import check_by, record_event
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["Trigger", "IssueSummary", "TRIGGER_LABELS", "STATUS_LABELS", "RESPONSE_STATUSES", "find_triggers",
+__all__ = ["Trigger", "IssueSummary", "TRIGGER_LABELS", "RESPONSE_STATUSES", "find_triggers",
            "issue_duban", "respond", "record_response", "duban_items", "DUBAN_COLUMNS"]
 
 TRIGGER_LABELS = {"red": "红灯", "missing": "未报送", "yellow_twice": "连续两个季度黄灯",
                   "milestone_twice": "连续两个季度节点目标未完成"}
-STATUS_LABELS = {"open": "待整改", "responded": "整改中", "claimed": "待核实", "closed": "已销号"}
 DUBAN_COLUMNS = ["id", "task_id", "quarter", "unit", "trigger", "reason", "level", "status", "issued_on",
                  "due_date", "last_trigger_quarter", "by", "at"]
 
@@ -197,7 +196,7 @@ def duban_items(quarter: str | None = None, data_dir: str | os.PathLike[str] | L
     day = parse_day(as_of)
     frame = frame.reset_index(drop=True)
     frame["level_label"] = [LEVELS[int(v) - 1] for v in frame["level"]]
-    frame["status_label"] = [STATUS_LABELS[str(v)] for v in frame["status"]]
+    frame["status_label"] = [DUBAN_STATUS_LABELS[str(v)] for v in frame["status"]]
     frame["days_overdue"] = pd.Series([max((day - date.fromisoformat(d)).days, 0) if s == "open" else 0
                                        for d, s in zip(frame["due_date"], frame["status"])], dtype="int64")
     frame["trigger_label"] = ["、".join(TRIGGER_LABELS[t] for t in str(v).split(",")) for v in frame["trigger"]]

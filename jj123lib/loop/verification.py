@@ -29,9 +29,6 @@ from jj123lib.ledger.store import VERIFICATION_COLUMNS, Ledger
 __all__ = ["VERIFICATION_COLUMNS", "Evidence", "task_decisions", "verify", "reject", "revoke", "verifications",
            "awaiting"]
 
-DECISION_LABELS = {"verified": "核实销号", "rejected": "核实未通过"}
-
-
 @dataclass(frozen=True)
 class Evidence:
     """One evidence file as archived: original name and SHA-256."""
