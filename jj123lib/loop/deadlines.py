@@ -23,7 +23,7 @@ import pandas as pd
 from jj123lib.core.clock import parse_day
 from jj123lib.core.frames import records
 from jj123lib.domain.quarters import normalize_quarter, report_deadline
-from jj123lib.domain.tasks import load_tasks
+from jj123lib.domain.tasks import load_tasks, units
 from jj123lib.domain.tiers import task_order
 from jj123lib.domain.units import load_units
 from jj123lib.domain.vocab import REPORTING_STATES
@@ -52,14 +52,6 @@ def _submitted_on(ledger: Ledger, quarter: str) -> dict[str, date]:
     return first
 
 
-def _units(tasks: pd.DataFrame) -> list[str]:
-    seen: dict[str, None] = {}
-    for units in tasks["units"]:
-        for unit in units:
-            seen.setdefault(unit, None)
-    return list(seen)
-
-
 def unit_states(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                 as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
                 rules: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -71,7 +63,7 @@ def unit_states(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
     deadline = report_deadline(quarter, rules)
     submitted = _submitted_on(ledger, quarter)
     rows = []
-    for unit in _units(table):
+    for unit in units(table):
         on = submitted.get(unit)
         if on is None:
             late = (day - deadline).days

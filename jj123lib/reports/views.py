@@ -25,7 +25,7 @@ from jj123lib.domain import lights
 from jj123lib.domain.parameters import validate_params
 from jj123lib.domain.quarters import next_quarter, previous_quarter, quarter_label, quarter_year, quarters_up_to
 from jj123lib.domain.rules import rules_source
-from jj123lib.domain.tiers import TIER_LABELS, TIERS
+from jj123lib.domain.tiers import TIER_LABELS, TIER_RANK, TIERS, in_tier_order
 from jj123lib.ledger.fingerprint import data_fingerprint, short
 from jj123lib.loop.lists import Supervision, load_supervision
 from jj123lib.loop.opinions import LeaderOpinion
@@ -128,8 +128,7 @@ def _rows(frame: pd.DataFrame) -> Iterator[Any]:
 
 def _by_tier_then_gap(rows: pd.DataFrame) -> pd.DataFrame:
     """全国 → 全省 → 重点突破, then the largest gap first (no gap: last), then task number."""
-    tier_rank = {t: i for i, t in enumerate(TIERS)}
-    order = rows.assign(_tier=rows["tier"].map(tier_rank), _gap=-pd.to_numeric(rows["gap"], errors="coerce"))
+    order = rows.assign(_tier=rows["tier"].map(TIER_RANK), _gap=-pd.to_numeric(rows["gap"], errors="coerce"))
     return order.sort_values(["_tier", "_gap", "seq"], na_position="last").drop(columns=["_tier", "_gap"])
 
 
@@ -570,8 +569,7 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
     opinion = leader_opinion(params.data_dir, params.quarter, params.leader, common["tasks"])
     rated: pd.DataFrame = common["rated"]
     mine = rated[rated["leader"] == params.leader].copy()
-    tier_rank = {t: i for i, t in enumerate(TIERS)}
-    mine = mine.sort_values(["tier", "seq"], key=lambda s: s.map(tier_rank) if s.name == "tier" else s)
+    mine = in_tier_order(mine)
     mine = mine.reset_index(drop=True)
     history = common["history"]
     logged = _logged_requests(params.quarter, params.data_dir)
@@ -719,11 +717,10 @@ class OverviewReport(_Sections):
 
     def grid(self) -> pd.DataFrame:
         """Leader × task-slot grid of lights (slots ordered by tier, then number)."""
-        tier_rank = {t: i for i, t in enumerate(TIERS)}
         rows = []
         for leader in self.leaders:
             mine = self.rated[self.rated["leader"] == leader]
-            mine = mine.sort_values(["tier", "seq"], key=lambda s: s.map(tier_rank) if s.name == "tier" else s)
+            mine = in_tier_order(mine)
             rows.append({"leader": leader, "tasks": list(mine[["task_id", "title", "light", "tier"]].itertuples(
                 index=False, name=None))})
         return pd.DataFrame(rows)
