@@ -38,7 +38,7 @@ from jj123lib.core.clock import CHINA_TZ
 from jj123lib.core.datadir import DEMO_MARKER, is_demo, mark_demo, resolve_data_dir
 from jj123lib.core.exceptions import Jj123Error, LedgerError
 from jj123lib.demo import loop as demo_loop
-from jj123lib.domain.quarters import last_day, quarter_number, report_deadline
+from jj123lib.domain.quarters import QUARTERS_PER_YEAR, last_day, quarter_number, report_deadline
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.domain.tasks import units as all_units
 from jj123lib.intake.forms import (
@@ -319,7 +319,8 @@ def _indicator(rng: random.Random, obj: str, overtaken: bool, notice: tuple[floa
         path = (0.3, 0.55, 0.9, 1.1)
     values = tuple(_round(baseline + (target - baseline) * share, decimals) for share in path)
     known = overtaken or rng.random() < 0.8  # the benchmark's current value is not always known
-    benchmark_values = tuple(_round(benchmark * (1 + 0.01 * q), decimals) if known else None for q in range(1, 5))
+    benchmark_values = tuple(_round(benchmark * (1 + 0.01 * q), decimals) if known else None
+                             for q in range(1, QUARTERS_PER_YEAR + 1))
     return _Indicator(name.format(obj=obj)[:60], definition, source, unit, baseline, target, benchmark,
                       rng.choice(_SCOPES), rng.choice((1, 2, 3)), rng.choice(_RANK_PATHS), values, benchmark_values,
                       prefilled)
@@ -471,7 +472,7 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
         cols = header_columns(ws)
         for row in range(2, ws.max_row + 1):
             task_id = ws.cell(row, cols["任务编号"]).value
-            for q in range(1, 5):
+            for q in range(1, QUARTERS_PER_YEAR + 1):
                 m_label, p_label = plan_quarter_columns(q)
                 ws.cell(row, cols[m_label]).value = rng.choice(_MILESTONES[q - 1]).format(obj=_obj(titles[task_id]))
                 ws.cell(row, cols[p_label]).value = plan_numbers[task_id][q - 1]
