@@ -59,10 +59,10 @@ DOCX = "annual.docx"
 
 def _day_effect(year: int, data_dir: Path, today: date) -> str:
     """What the day changes in the review: which deadlines have passed and which open 督办 are overdue."""
-    from jj123lib.domain.quarters import report_deadline
+    from jj123lib.domain.quarters import report_deadline, year_quarters
     from jj123lib.ledger.store import Ledger
 
-    passed = [q for q in (f"{year}Q{n}" for n in range(1, 5)) if today > report_deadline(q)]
+    passed = [q for q in year_quarters(year) if today > report_deadline(q)]
     overdue = Ledger(data_dir).query("SELECT id FROM duban WHERE status = 'open' AND due_date < ? ORDER BY id",
                                      (today.isoformat(),), ["id"])
     return json.dumps([passed, list(overdue["id"])], ensure_ascii=False)

@@ -24,6 +24,7 @@ from jj123lib.documents.layout import (
     table,
     title,
 )
+from jj123lib.domain.quarters import CHINESE_NUMERALS, next_quarter
 from jj123lib.domain.tiers import TIER_LABELS, TIERS
 from jj123lib.domain.units import GROUP_LABELS, GROUPS
 
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["RECIPIENTS", "build_annual", "annual_docx"]
 
 RECIPIENTS = "各镇人民政府、街道办事处，市直有关单位"
-_NUMERALS = "一二三四五六七八九十"
 
 
 def _score(value: float) -> str:
@@ -50,7 +50,7 @@ def build_annual(result: AnnualReview, meta: DocMeta) -> DocxDocument:
     outcomes = result.outcomes
     final = result.final_quarter
     basis = ("全年尚无报送" if final is None else f"以{final}报送数据为准"
-             + ("" if final.endswith("Q4") else "（第四季度尚未报送）"))
+             + ("" if next_quarter(final) is None else "（第四季度尚未报送）"))
     heading1(doc, "一、总体情况")
     body(doc, f"市政府督查室对{result.year}年度“123”争先进位 {len(outcomes)} 项任务进行了年度考评（{basis}，"
               f"判断日期{result.as_of.isoformat()}）。其中：" + "、".join(f"{o} {counts[o]} 项" for o in OUTCOMES)
@@ -61,7 +61,7 @@ def build_annual(result: AnnualReview, meta: DocMeta) -> DocxDocument:
             f"{o} {int((mine['outcome'] == o).sum())} 项" for o in OUTCOMES) + "。")
     heading1(doc, "二、任务考评结果")
     for index, tier in enumerate(TIERS):
-        heading2(doc, f"（{_NUMERALS[index]}）{TIER_LABELS[tier]}")
+        heading2(doc, f"（{CHINESE_NUMERALS[index]}）{TIER_LABELS[tier]}")
         rows: list[list[object]] = [[r["task_id"], r["title"], r["lead_unit"], r["outcome"], r["reason"]]
                                     for r in records(outcomes[outcomes["tier"] == tier])]
         table(doc, ["编号", "任务", "牵头单位", "结果", "依据"], rows, [16, 40, 22, 20, 58])
@@ -69,7 +69,7 @@ def build_annual(result: AnnualReview, meta: DocMeta) -> DocxDocument:
     body(doc, "年度得分 = 基础分 + 认定加分 − 扣分，按镇街/指挥部/园区、市直部门、国有企业分组排名，同分并列。")
     groups = [g for g in GROUPS if (result.units["group"] == g).any()]
     for index, group in enumerate(groups):
-        heading2(doc, f"（{_NUMERALS[index]}）{GROUP_LABELS[group]}")
+        heading2(doc, f"（{CHINESE_NUMERALS[index]}）{GROUP_LABELS[group]}")
         mine = result.units[result.units["group"] == group]
         rows = [["—" if r["rank"] is None else r["rank"], r["unit"], _score(r["score"]), _score(r["base"]),
                  _score(r["bonus"]), _score(-r["deduction"] or 0.0), f"{r[DONE]}/{r[BASIC]}/{r[UNDONE]}"]

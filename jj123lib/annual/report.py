@@ -19,6 +19,7 @@ from jj123lib.core.clock import china_today
 from jj123lib.core.datadir import DEMO_BANNER, is_demo
 from jj123lib.core.frames import records
 from jj123lib.domain.parameters import validate_params
+from jj123lib.domain.quarters import next_quarter
 from jj123lib.domain.rules import rules_source
 from jj123lib.domain.tiers import TIER_LABELS, TIERS
 from jj123lib.domain.units import GROUP_LABELS, GROUPS
@@ -96,7 +97,8 @@ class AnnualReport(Sections):
         if final is None:
             note = "全年尚无报送"
         else:
-            note = f"以{final}报送为准" + ("" if final.endswith("Q4") else "（第四季度尚无报送，以最近季度为准）")
+            year_end = next_quarter(final) is None
+            note = f"以{final}报送为准" + ("" if year_end else "（第四季度尚无报送，以最近季度为准）")
         note += f"；共 {len(self.outcomes)} 项任务。"
         return section("总体情况", body, note=note)
 

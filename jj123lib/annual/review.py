@@ -30,10 +30,11 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.core.clock import parse_date
+from jj123lib.core.clock import parse_day
 from jj123lib.core.exceptions import RulesError
 from jj123lib.core.frames import records
 from jj123lib.domain.parameters import validate_year
+from jj123lib.domain.quarters import year_quarters
 from jj123lib.domain.rules import load_rules, scoring_rules
 from jj123lib.domain.tiers import TIERS, task_order
 from jj123lib.domain.units import GROUPS, UnitInfo, load_units
@@ -155,12 +156,8 @@ class AnnualInputs:
     units: Mapping[str, UnitInfo]
 
 
-def _year_quarters(year: int) -> list[str]:
-    return [f"{year}Q{q}" for q in range(1, 5)]
-
-
 def _in_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
-    return frame[frame["quarter"].astype(str).isin(_year_quarters(year))].reset_index(drop=True)
+    return frame[frame["quarter"].astype(str).isin(year_quarters(year))].reset_index(drop=True)
 
 
 def _benchmark_frames(data_dir: str | os.PathLike[str] | Ledger | None,
@@ -180,13 +177,13 @@ def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = No
     from jj123lib.loop.deadlines import unit_states
     from jj123lib.loop.duban import duban_items
 
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
-    day = parse_date(as_of)
+    ledger = Ledger.of(data_dir)
+    day = parse_day(as_of)
     table = load_tasks() if tasks is None else tasks
     lead_units = dict(zip(table["task_id"], table["lead_unit"]))
     subs = ledger.submissions()
     lead = subs[(subs["role"] == "lead") & (subs["unit"] == subs["task_id"].map(lead_units))]
-    states = pd.concat([unit_states(q, ledger, as_of=day, tasks=table, rules=rules) for q in _year_quarters(year)],
+    states = pd.concat([unit_states(q, ledger, as_of=day, tasks=table, rules=rules) for q in year_quarters(year)],
                        ignore_index=True)
     plan, values, recognitions = _benchmark_frames(ledger, year)
     return AnnualInputs(
@@ -256,7 +253,7 @@ def _facts(task_id: str, final: str | None, inputs: AnnualInputs, levels: tuple[
                                            & (inputs.plan["quarter"].astype(str) <= (final or "")), "quarter"])
     met = sum(1 for q, m in zip(upto["quarter"], upto["milestone_met"]) if q in planned_quarters and m is True)
     active = [d for d in inputs.decisions.get(task_id, [])
-              if str(d["quarter"]) in _year_quarters(inputs.year) and str(d["quarter"]) <= (final or "")]
+              if str(d["quarter"]) in year_quarters(inputs.year) and str(d["quarter"]) <= (final or "")]
     verified = active[-1] if active and active[-1]["decision"] == "verified" else None
     bench = inputs.benchmark_plan[inputs.benchmark_plan["task_id"] == task_id]
     values = inputs.indicator_values[(inputs.indicator_values["task_id"] == task_id)

@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.core.clock import parse_date
+from jj123lib.core.clock import parse_day
 from jj123lib.core.frames import records
 from jj123lib.domain import lights
 from jj123lib.domain.quarters import normalize_quarter, previous_quarter, quarters_up_to, report_deadline
@@ -90,8 +90,8 @@ _contexts: Memo[_Context] = Memo(size=4)
 
 def _context(data_dir: str | os.PathLike[str] | Ledger | None, tasks: pd.DataFrame | None,
              rules: dict[str, Any] | None, as_of: str | date | None = None) -> _Context:
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
-    day = parse_date(as_of)
+    ledger = Ledger.of(data_dir)
+    day = parse_day(as_of)
     if tasks is not None or rules is not None:  # caller's own table or rules: not cached
         return _build_context(ledger, tasks, rules, day)
     return _contexts.get(content_key(ledger, day), lambda: _build_context(ledger, None, None, day))

@@ -36,7 +36,7 @@ import pandas as pd
 from jj123lib.core.cells import finite
 from jj123lib.core.exceptions import RulesError
 from jj123lib.core.frames import records
-from jj123lib.domain.quarters import normalize_quarter, previous_quarter
+from jj123lib.domain.quarters import normalize_quarter, previous_quarter, quarter_number, quarter_year
 from jj123lib.domain.vocab import GOAL_LEVELS, RECOGNITION_STAGES
 from jj123lib.ledger.memo import Memo
 
@@ -119,10 +119,6 @@ def _rank_scope(rank_text: str) -> str:
     return re.sub(r"\d+", "", rank_text).strip()
 
 
-def _quarter_no(quarter: str) -> int:
-    return int(quarter[-1])
-
-
 def _over(amount: float, threshold: float) -> bool:
     """``amount`` is more than ``threshold`` (percentages, compared at a fixed precision)."""
     return round(amount, 6) > round(float(threshold), 6)
@@ -133,13 +129,13 @@ def _year_rows(frame: pd.DataFrame, quarter: str) -> pd.DataFrame:
     if frame.empty:
         return frame
     quarters = frame["quarter"].astype(str)
-    return frame[quarters.str.startswith(quarter[:4]) & (quarters <= quarter)]
+    return frame[quarters.str.startswith(str(quarter_year(quarter))) & (quarters <= quarter)]
 
 
 def _plan_rows(plan: pd.DataFrame, quarter: str) -> pd.DataFrame:
     """The plan of the quarter's year (``benchmarks.benchmark_plan`` may hold several years)."""
     if "year" in plan.columns and not plan.empty:
-        return plan[pd.to_numeric(plan["year"], errors="coerce") == int(quarter[:4])]
+        return plan[pd.to_numeric(plan["year"], errors="coerce") == quarter_year(quarter)]
     return plan
 
 
@@ -193,7 +189,7 @@ def _indicator_signals(plan_row: dict[str, Any], now: dict[str, Any] | None, bef
                                f"落后标杆 {share:.1f}%（超过 {fmt_value(r['behind_benchmark_pct'])}%）"))
     baseline, target = finite(plan_row.get("baseline")), finite(plan_row.get("target"))
     assert baseline is not None and target is not None  # a direction needs both
-    expected = baseline + (target - baseline) * _quarter_no(quarter) / 4
+    expected = baseline + (target - baseline) * quarter_number(quarter) / 4
     shortfall = (expected - value) if better == "higher" else (value - expected)
     share = shortfall / abs(target - baseline) * 100
     if _over(share, r["off_pace_pct"]):
@@ -279,7 +275,7 @@ def benchmark_figures(plan: pd.DataFrame, values: pd.DataFrame, quarter: str) ->
         rank, prev_rank = finite(now.get("rank")), finite(before.get("rank"))
         rank_text, prev_text = _text(now.get("rank_text")), _text(before.get("rank_text"))
         expected = (None if baseline is None or target is None
-                    else baseline + (target - baseline) * _quarter_no(quarter) / 4)
+                    else baseline + (target - baseline) * quarter_number(quarter) / 4)
         target_rank = _text(p.get("target_rank"))
         goal = fmt_value(target, unit) + (f"（{target_rank}）" if target_rank else "")
         shown_rank = rank_text or ("—" if rank is None else f"第{int(rank)}")
@@ -399,5 +395,5 @@ def _read_view(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None,
 
     plan = benchmark_plan(data_dir)
     values = indicator_values(data_dir)
-    recognitions = read_recognitions(data_dir, year=int(quarter[:4]))
+    recognitions = read_recognitions(data_dir, year=quarter_year(quarter))
     return build_view(plan, values, recognitions, quarter, rules)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they
 
 
 from jj123lib.core.atomic import atomic_write
-from jj123lib.core.clock import parse_date
+from jj123lib.core.clock import parse_day
 from jj123lib.core.datadir import is_demo, readable_data_dir, writable_data_dir
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.core.formats import FORMATS, render_frame
@@ -182,7 +182,7 @@ def cmd_ratings(args: argparse.Namespace) -> int:
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = _existing_data_dir(args.data_dir)
-    frame = rate_quarter(quarter, data_dir, as_of=parse_date(args.as_of))
+    frame = rate_quarter(quarter, data_dir, as_of=parse_day(args.as_of))
     counts = frame["light"].value_counts()
     as_of = Ledger(data_dir).data_as_of(quarter)
     footer = "，".join(f"{lights.LABELS[k]} {int(counts.get(k, 0))} 项" for k in lights.ORDER)
@@ -205,13 +205,13 @@ def cmd_league(args: argparse.Namespace) -> int:
     if args.by == "unit":  # the units' 红黄榜, ranked within each group
         from jj123lib.assess.unit_league import unit_league, unit_league_text, unit_league_view
 
-        units = unit_league(quarter, data_dir, as_of=parse_date(args.as_of))
+        units = unit_league(quarter, data_dir, as_of=parse_day(args.as_of))
         if args.format == "table" and not args.out:
             sys.stdout.write(unit_league_text(units))
         else:
             _emit(unit_league_view(units), args.format, args.out, "", demo)
         return 0
-    frame = league_table(quarter, data_dir, as_of=parse_date(args.as_of))
+    frame = league_table(quarter, data_dir, as_of=parse_day(args.as_of))
     counted = lights.LABELS[rating_rules(load_rules())["missing_counts_as"]]
     _emit(_view(frame, LEAGUE_VIEW), args.format, args.out,
           f"得分 = 牵头任务灯号分值按层级加权平均；未报送按{counted}计分。", demo,

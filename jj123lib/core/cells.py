@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 __all__ = ["MAX_TEXT", "MAX_NAME", "NOT_A_NUMBER", "blank", "cell_text", "clean_text", "free_text", "normalize_label",
-           "parse_date", "parse_percent", "shown_percent"]
+           "cell_date", "parse_percent", "shown_percent"]
 
 MAX_TEXT = 2000  # characters per free-text cell; beyond that the cell is rejected, never truncated
 MAX_NAME = 50  # characters in 填报人
@@ -134,7 +134,7 @@ def parse_percent(value: Any, percent_format: bool = False) -> tuple[float, str 
     return number + 0.0, note  # + 0.0: "-0" is stored as 0
 
 
-def parse_date(value: Any) -> date:
+def cell_date(value: Any) -> date:
     """A date from a cell (date/datetime or text like 2026-10-08, 2026/10/8, 2026年10月8日)."""
     if isinstance(value, datetime):
         return value.date()

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from jj123lib.core.exceptions import LedgerError
 
-__all__ = ["CHINA_TZ", "china_now", "china_today", "china_now_iso", "parse_date", "as_of_moment",
+__all__ = ["CHINA_TZ", "china_now", "china_today", "china_now_iso", "parse_day", "as_of_moment",
            "BACKDATED_HOUR"]
 
 # China has kept UTC+8 without daylight saving since 1991: a fixed offset needs no tz database.
@@ -33,7 +33,7 @@ def china_now_iso(now: datetime | None = None) -> str:
     return china_now(now).isoformat(timespec="seconds")
 
 
-def parse_date(value: str | date | None, now: datetime | None = None) -> date:
+def parse_day(value: str | date | None, now: datetime | None = None) -> date:
     """A date from ``YYYY-MM-DD`` (``None`` → today in China at ``now``, default the real clock)."""
     if value is None:
         return china_today(now)
@@ -56,5 +56,5 @@ def as_of_moment(as_of: str | date | None) -> datetime | None:
     """
     if as_of is None:
         return None
-    day = parse_date(as_of)
+    day = parse_day(as_of)
     return None if day == china_today() else datetime.combine(day, time(BACKDATED_HOUR), CHINA_TZ)

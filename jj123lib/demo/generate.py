@@ -38,7 +38,7 @@ from jj123lib.core.clock import CHINA_TZ
 from jj123lib.core.datadir import DEMO_MARKER, is_demo, mark_demo, resolve_data_dir
 from jj123lib.core.exceptions import Jj123Error, LedgerError
 from jj123lib.demo import loop as demo_loop
-from jj123lib.domain.quarters import report_deadline
+from jj123lib.domain.quarters import QUARTERS_PER_YEAR, last_day, quarter_number, report_deadline
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.domain.tasks import units as all_units
 from jj123lib.intake.forms import (
@@ -209,7 +209,7 @@ def _status(category: str, gap: float, rng: random.Random) -> str:
 
 def _texts(rng: random.Random, title: str, quarter: str, category: str) -> dict[str, str]:
     obj = _obj(title)
-    q = int(quarter[-1])
+    q = quarter_number(quarter)
     fill = {"obj": obj, "n": rng.randint(2, 6), "m": rng.randint(3, 15), "x": round(rng.uniform(0.3, 8.5), 1)}
     actions = rng.sample(_ACTIONS, 2)
     progress = f"围绕“{obj}”，" + "；".join(a.format(**fill) for a in actions) + "。"
@@ -319,7 +319,8 @@ def _indicator(rng: random.Random, obj: str, overtaken: bool, notice: tuple[floa
         path = (0.3, 0.55, 0.9, 1.1)
     values = tuple(_round(baseline + (target - baseline) * share, decimals) for share in path)
     known = overtaken or rng.random() < 0.8  # the benchmark's current value is not always known
-    benchmark_values = tuple(_round(benchmark * (1 + 0.01 * q), decimals) if known else None for q in range(1, 5))
+    benchmark_values = tuple(_round(benchmark * (1 + 0.01 * q), decimals) if known else None
+                             for q in range(1, QUARTERS_PER_YEAR + 1))
     return _Indicator(name.format(obj=obj)[:60], definition, source, unit, baseline, target, benchmark,
                       rng.choice(_SCOPES), rng.choice((1, 2, 3)), rng.choice(_RANK_PATHS), values, benchmark_values,
                       prefilled)
@@ -390,7 +391,7 @@ def _fill_indicators(wb: Any, design: dict[str, _Benchmark], quarter: str) -> No
     """The 指标进展 sheet of a progress form: values, ranks, and the recognition stage on each task's first row."""
     if INDICATOR_SHEET not in wb.sheetnames:
         return
-    q = int(quarter[-1])
+    q = quarter_number(quarter)
     ws = wb[INDICATOR_SHEET]
     cols = header_columns(ws)
     done: set[str] = set()
@@ -428,7 +429,7 @@ def _verify_recognitions(target: Path, design: dict[str, _Benchmark], quarter: s
     from jj123lib.ledger.benchmarks import recognition_target
     from jj123lib.loop.verification import verify
 
-    q = int(quarter[-1])
+    q = quarter_number(quarter)
     reached = sorted(t for t, plan in design.items() if plan.outcome
                      and _STAGE_PATHS[plan.outcome][q - 1] == "已认定"
                      and _STAGE_PATHS[plan.outcome].index("已认定") == q - 1)
@@ -471,7 +472,7 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
         cols = header_columns(ws)
         for row in range(2, ws.max_row + 1):
             task_id = ws.cell(row, cols["任务编号"]).value
-            for q in range(1, 5):
+            for q in range(1, QUARTERS_PER_YEAR + 1):
                 m_label, p_label = plan_quarter_columns(q)
                 ws.cell(row, cols[m_label]).value = rng.choice(_MILESTONES[q - 1]).format(obj=_obj(titles[task_id]))
                 ws.cell(row, cols[p_label]).value = plan_numbers[task_id][q - 1]
@@ -528,7 +529,7 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
     demo_loop.shape_numbers(loop, numbers, DEMO_QUARTERS)
 
     for quarter in DEMO_QUARTERS:
-        q = int(quarter[-1])
+        q = quarter_number(quarter)
         r = q4_rng if quarter == "2026Q4" else rng
         paths = []
         for unit in units:
@@ -539,8 +540,7 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
                 wb = build_progress_form(unit, quarter, table, plan, demo=True, benchmarks=bench)
                 ws = wb[PROGRESS_SHEET]
                 cols = header_columns(ws)
-                day = date(DEMO_YEAR + q // 4, 3 * q % 12 + 1,
-                           r.randint(3, 9) + (2 if not draft and len(drafts) > 1 else 0))
+                day = last_day(quarter) + timedelta(days=r.randint(3, 9) + (2 if not draft and len(drafts) > 1 else 0))
                 day = demo_loop.report_day(loop, quarter, unit, day, DEMO_QUARTERS)
                 for row in range(2, ws.max_row + 1):
                     task_id = str(ws.cell(row, cols["任务编号"]).value)

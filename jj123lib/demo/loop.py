@@ -159,7 +159,7 @@ def _answer(ledger: Ledger, quarter: str, answers: dict[str, tuple[str, str]], d
 
 def run_quarter_loop(data_dir: str | os.PathLike[str] | Ledger, quarter: str, plan: LoopPlan) -> None:
     """The office's loop for ``quarter``, days after its deadline: register, 督办, answers, checks."""
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     deadline = report_deadline(quarter)
     sync(ledger, by=OFFICE, now=_at(deadline, 3), quarter=quarter)
     issue_duban(quarter, ledger, as_of=deadline + timedelta(days=5), by=OFFICE, now=_at(deadline, 5))
@@ -219,7 +219,7 @@ def verify_year_end(data_dir: str | os.PathLike[str] | Ledger, quarter: str, pla
     Only the year-end quarter: its verifications are stamped after its deadline and concern that quarter
     alone, so earlier quarters' views are unchanged. Returns the tasks verified.
     """
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     deadline = report_deadline(quarter)
     claimed = sorted((r["task_id"] for r in records(rate_quarter(quarter, ledger, as_of=deadline + timedelta(days=7)))
                       if r["light"] == "claimed"), key=task_order)

@@ -21,6 +21,7 @@ from jj123lib.documents.layout import (
     table,
     title,
 )
+from jj123lib.domain.quarters import CHINESE_NUMERALS
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -72,7 +73,7 @@ def build_bulletin(bulletin: Bulletin, meta: DocMeta) -> DocxDocument:
         body(doc, text)
     heading1(doc, "二、红黄榜")
     groups = list(dict.fromkeys(e.group_label for e in bulletin.league))
-    numerals = "一二三四五六七八九十"
+    numerals = CHINESE_NUMERALS
     for index, group in enumerate(groups):
         entries = [e for e in bulletin.league if e.group_label == group]
         heading2(doc, f"（{numerals[index % 10]}）{group}")

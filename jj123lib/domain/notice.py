@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from jj123lib.core.exceptions import NoticeParseError
+from jj123lib.domain.quarters import CHINESE_NUMERALS
 from jj123lib.domain.tasks import TASK_COLUMNS, normalize_task_table
 from jj123lib.domain.tiers import TIER_LABELS, TIERS, task_id_for
 
@@ -46,7 +47,7 @@ _FOLD = str.maketrans(
     "（）：，；．。　０１２３４５６７８９",
     "():,;..\u00200123456789",
 )
-_CN_NUM = "一二三四五六七八九十"
+_CN_NUM = CHINESE_NUMERALS
 _TOP_HEADING = re.compile(rf"^\s*[{_CN_NUM}]+\s*、")
 _TIER_HEADING = re.compile(rf"^\s*\(\s*[{_CN_NUM}]+\s*\)")
 _BROKEN_TIER_HEADING = re.compile(rf"^\s*\(\s*[{_CN_NUM}]+\s*$")

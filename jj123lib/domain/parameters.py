@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from jj123lib.core.datadir import readable_data_dir
 from jj123lib.core.exceptions import ParameterError
-from jj123lib.domain.quarters import normalize_quarter, parse_quarter
+from jj123lib.domain.quarters import is_quarter, normalize_quarter, quarter_year, year_quarters
 
 if TYPE_CHECKING:  # batch workers import this module and must not pay for pandas
     import pandas as pd
@@ -110,9 +110,9 @@ def validate_quarter(value: object, tasks: pd.DataFrame | None = None, name: str
 
     quarter = normalize_quarter(str(value))
     years = task_years(tasks)
-    if years and parse_quarter(quarter)[0] not in years:
+    if years and quarter_year(quarter) not in years:
         covered = "、".join(str(y) for y in years)
-        valid = [f"{y}Q{q}" for y in years for q in range(1, 5)]
+        valid = [q for y in years for q in year_quarters(y)]
         raise ParameterError(name, value, valid, f"任务表只包含 {covered} 年度的任务，季度须在该年度之内")
     return quarter
 
@@ -139,7 +139,7 @@ class ReportParams:
 
     @property
     def year(self) -> int:
-        return int(self.quarter[:4])
+        return quarter_year(self.quarter)
 
     def as_papermill(self) -> dict[str, str]:
         if self.kind == "annual":
@@ -162,8 +162,8 @@ def validate_params(kind: str, quarter: object, data_dir: str | os.PathLike[str]
         raise ParameterError("kind", kind, list(NOTEBOOK_PARAMETERS))
     tasks = load_tasks()
     if kind == "annual":  # ``quarter`` is the year (or any quarter of it)
-        year = validate_year(str(quarter)[:4] if len(str(quarter)) == 6 else quarter, tasks)
-        return ReportParams(kind=kind, quarter=f"{year}Q4", data_dir=str(validate_data_dir(data_dir)))
+        year = validate_year(quarter_year(str(quarter)) if is_quarter(quarter) else quarter, tasks)
+        return ReportParams(kind=kind, quarter=year_quarters(year)[-1], data_dir=str(validate_data_dir(data_dir)))
     q = validate_quarter(quarter, tasks)
     folder = validate_data_dir(data_dir)
     name = validate_leader(leader, tasks) if kind == "leader" else None

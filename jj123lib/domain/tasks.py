@@ -18,7 +18,7 @@ import pandas as pd
 
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.exceptions import ParameterError, TaskTableError
-from jj123lib.domain.tiers import TIERS, tier_from_user
+from jj123lib.domain.tiers import TIERS, in_tier_order, tier_from_user
 
 __all__ = [
     "TASK_COLUMNS",
@@ -78,8 +78,7 @@ def normalize_task_table(tasks: pd.DataFrame) -> pd.DataFrame:
     for column in ("target_unit", "target_text"):
         out[column] = [None if pd.isna(v) or v == "" else str(v) for v in out[column]]
         out[column] = out[column].astype(object)
-    tier_rank = {t: i for i, t in enumerate(TIERS)}
-    out = out.sort_values(["tier", "seq"], key=lambda s: s.map(tier_rank) if s.name == "tier" else s)
+    out = in_tier_order(out)
     return out.reset_index(drop=True)
 
 

@@ -8,7 +8,12 @@ gives the same IDs, and an ID can be read back to "national item 3" by a person.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from jj123lib.core.exceptions import ParameterError
+
+if TYPE_CHECKING:  # pandas is imported by the callers, not by the CLI's start
+    import pandas as pd
 
 TIERS: tuple[str, ...] = ("national", "provincial", "breakthrough")
 TIER_LABELS: dict[str, str] = {
@@ -17,6 +22,8 @@ TIER_LABELS: dict[str, str] = {
     "breakthrough": "重点突破难点",
 }
 TIER_PREFIX: dict[str, str] = {"national": "N", "provincial": "P", "breakthrough": "B"}
+TIER_RANK: dict[str, int] = {tier: rank for rank, tier in enumerate(TIERS)}  # office order: N, P, B
+_TIER_OF_PREFIX = {prefix: tier for tier, prefix in TIER_PREFIX.items()}
 
 
 def task_id_for(tier: str, seq: int) -> str:
@@ -38,7 +45,11 @@ def tier_from_user(value: str) -> str:
 
 def task_order(task_id: str) -> tuple[int, int, str]:
     """Office order of task numbers: tier N, P, B, then the number (``N02`` before ``N10``)."""
-    prefixes = [t[0].upper() for t in TIERS]
     head, digits = task_id[:1].upper(), task_id[1:]
-    tier = prefixes.index(head) if head in prefixes else len(prefixes)
+    tier = TIER_RANK.get(_TIER_OF_PREFIX.get(head, ""), len(TIERS))
     return tier, int(digits) if digits.isdigit() else 10**6, task_id
+
+
+def in_tier_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """A task frame's rows in office order: tier N, P, B, then the item number (columns ``tier``, ``seq``)."""
+    return frame.sort_values(["tier", "seq"], key=lambda s: s.map(TIER_RANK) if s.name == "tier" else s)

@@ -23,8 +23,9 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.core.cells import blank, cell_text, parse_date
+from jj123lib.core.cells import blank, cell_date, cell_text
 from jj123lib.core.exceptions import IngestError
+from jj123lib.domain.quarters import quarter_year
 from jj123lib.domain.tiers import TIER_LABELS, tier_from_user
 from jj123lib.domain.vocab import GOAL_LEVELS, RECOGNITION_STAGES
 from jj123lib.intake.checker import Checker
@@ -264,7 +265,7 @@ class BenchContext:
         self.previous: dict[str, tuple[str, str]] = {}  # task → (quarter, stage) of the latest earlier quarter
         if ledger is None:
             return
-        year = int(quarter[:4])
+        year = quarter_year(quarter)
         plan = ledger.query("SELECT task_id, indicator_no, indicator, measure_unit FROM benchmark_plan"
                             " WHERE superseded = 0 AND year = ?", (year,),
                             ["task_id", "indicator_no", "indicator", "measure_unit"])
@@ -290,7 +291,7 @@ def progress_benchmarks(name: str, wb: Any, data: bytes, meta: dict[str, str],
     if not check.require_header_on_row_1(INDICATOR_COLUMNS) or not check.require_columns(INDICATOR_COLUMNS):
         return {}, check.errors, check.file_notes
     led = {str(t) for t, u in zip(tasks["task_id"], tasks["lead_unit"]) if u == unit}
-    year = int(quarter[:4])
+    year = quarter_year(quarter)
     values_out: list[dict[str, Any]] = []
     stages_out: list[dict[str, Any]] = []
     first_row: dict[str, int] = {}
@@ -367,11 +368,11 @@ def _recognition(check: Checker, values: list[Any], number: int, task_id: str, q
     when = ""
     if not blank(raw_date):
         try:
-            parsed = parse_date(raw_date)
+            parsed = cell_date(raw_date)
         except ValueError as exc:
             check.error(str(exc), row=number, column="认定日期", value=raw_date)
         else:
-            year = int(quarter[:4])
+            year = quarter_year(quarter)
             if not year - 3 <= parsed.year <= year + 1:
                 check.error(f"不在 {year - 3}–{year + 1} 年之间，请核对", row=number, column="认定日期",
                             value=parsed.isoformat())

@@ -14,7 +14,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-from jj123lib.core.cells import MAX_NAME, MAX_TEXT, blank, free_text, normalize_label, parse_date
+from jj123lib.core.cells import MAX_NAME, MAX_TEXT, blank, cell_date, free_text, normalize_label
 from jj123lib.core.exceptions import IngestError
 from jj123lib.intake.formspec import CONTACT_PHONE_CELL, CONTACT_PHONE_SHEET, PHONE_PATTERN
 from jj123lib.intake.readers import Grid
@@ -70,7 +70,7 @@ class Checker:
     def report_date(self, values: list[Any], number: int, today: date, *, years: range | None = None,
                     earliest: date | None = None, too_early: str = "", latest: date | None = None,
                     too_late: str = "", notes: list[str] | None = None) -> str | None:
-        """The 填报日期 as ISO text, required, read by :func:`parse_date`, and in bounds, checked in this order:
+        """The 填报日期 as ISO text, required, read by :func:`cell_date`, and in bounds, checked in this order:
         within ``years``, not before ``earliest`` (``too_early`` says why), not after ``today``, not after
         ``latest`` (``too_late``). With ``notes``, a date read from another spelling is noted there."""
         raw = self.cell(values, "填报日期")
@@ -78,7 +78,7 @@ class Checker:
             self.error("填报日期不能为空", row=number, column="填报日期")
             return None
         try:
-            day = parse_date(raw)
+            day = cell_date(raw)
         except ValueError as exc:
             self.error(str(exc), row=number, column="填报日期", value=raw)
             return None

@@ -29,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.datadir import resolve_data_dir
 from jj123lib.core.exceptions import ParameterError
-from jj123lib.domain.quarters import normalize_quarter, parse_quarter, quarter_label
+from jj123lib.domain.quarters import normalize_quarter, quarter_label, quarter_year
 from jj123lib.domain.tasks import UNIT_SEPARATOR, load_tasks
 from jj123lib.domain.tasks import units as all_units
 from jj123lib.domain.vocab import GOAL_LEVELS, RECOGNITION_STAGES, STATUSES
@@ -168,7 +168,7 @@ def _bench_plan_sheet(wb: Workbook, mine: pd.DataFrame, year: int, title: str) -
 def _indicator_sheet(wb: Workbook, unit: str, quarter: str, tasks: pd.DataFrame, benchmarks: pd.DataFrame,
                      title: str) -> int:
     """The 指标进展 sheet, one row per planned indicator of a task ``unit`` leads; its row count (0: no sheet)."""
-    year = parse_quarter(quarter)[0]
+    year = quarter_year(quarter)
     lead = unit_tasks(tasks, unit, lead_only=True)
     order = {str(t): i for i, t in enumerate(lead["task_id"])}
     planned = benchmarks[benchmarks["task_id"].astype(str).isin(order)]
@@ -333,7 +333,7 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
     """
     table = load_tasks() if tasks is None else tasks
     task_years = sorted({int(y) for y in table["year"].dropna()})
-    asked = year if plan and year is not None else (parse_quarter(quarter)[0] if quarter else None)
+    asked = year if plan and year is not None else (quarter_year(quarter) if quarter else None)
     if asked is not None and task_years and asked not in task_years:
         # Ingest would reject every such form: refuse before writing any.
         raise ParameterError("--year" if plan and year is not None else "--quarter", str(quarter or year),
@@ -348,7 +348,7 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
     demo = demo or is_demo(data_dir)
     if plan:
         if year is None:
-            year = parse_quarter(quarter)[0] if quarter else int(table["year"].dropna().iloc[0])
+            year = quarter_year(quarter) if quarter else int(table["year"].dropna().iloc[0])
         chosen = units if units is not None else lead_unit_names(table)
         target = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / "forms" / f"{year}-plan"
         written = []

@@ -14,7 +14,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from jj123lib.core.cells import normalize_label
-from jj123lib.domain.quarters import normalize_quarter
+from jj123lib.domain.quarters import QUARTER_WORDS, QUARTERS_PER_YEAR, normalize_quarter
 from jj123lib.domain.vocab import GOAL_LEVELS, RECOGNITION_STAGES, RESPONSE_STATUSES, STATUSES
 
 if TYPE_CHECKING:  # the readers only: the kernels and the batch need the spec, not openpyxl
@@ -57,7 +57,6 @@ PROGRESS_FILL_IN = ("实际累计进度(%)", "节点目标是否完成", "自评
                     "需协调事项", "填报人", "填报日期")
 PROGRESS_COLUMNS = PROGRESS_PREFILLED + PROGRESS_FILL_IN
 YES_NO = ("是", "否")
-QUARTER_WORDS = ("一季度", "二季度", "三季度", "四季度")
 
 
 def plan_quarter_columns(q: int) -> tuple[str, str]:
@@ -67,7 +66,8 @@ def plan_quarter_columns(q: int) -> tuple[str, str]:
 
 
 PLAN_PREFILLED = ("任务编号", "任务名称", "责任单位")
-PLAN_FILL_IN = tuple(label for q in range(1, 5) for label in plan_quarter_columns(q)) + ("填报人", "填报日期")
+PLAN_FILL_IN = (tuple(label for q in range(1, QUARTERS_PER_YEAR + 1) for label in plan_quarter_columns(q))
+                + ("填报人", "填报日期"))
 PLAN_COLUMNS = PLAN_PREFILLED + PLAN_FILL_IN
 
 

@@ -15,8 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.core.datadir import readable_data_dir
-from jj123lib.domain.quarters import normalize_quarter
+from jj123lib.domain.quarters import normalize_quarter, quarter_year
 from jj123lib.domain.vocab import GOAL_LEVELS, RECOGNITION_STAGES
 from jj123lib.ledger.store import Ledger
 
@@ -30,10 +29,6 @@ VALUE_COLUMNS = ["task_id", "quarter", "indicator_no", "indicator", "unit", "val
 RECOGNITION_COLUMNS = ["task_id", "quarter", "stage", "level", "date", "evidence", "note", "verified",
                        "evidence_sha256"]
 _TEXT_PLAN = ("peers", "indicator", "definition", "source", "unit", "target_rank", "goal_level", "goal_text")
-
-
-def _ledger(data_dir: str | os.PathLike[str] | Ledger | None) -> Ledger:
-    return data_dir if isinstance(data_dir, Ledger) else Ledger(readable_data_dir(data_dir))
 
 
 def recognition_target(task_id: str, quarter: str) -> str:
@@ -57,7 +52,7 @@ def benchmark_plan(data_dir: str | os.PathLike[str] | Ledger | None = None) -> p
            " file_sha256, sheet, excel_row FROM benchmark_plan WHERE superseded = 0"
            " ORDER BY year, task_id, indicator_no")
     columns = [*PLAN_COLUMNS, "year", "unit_reporting", "file_sha256", "sheet", "excel_row"]
-    frame = _ledger(data_dir).query(sql, (), columns)
+    frame = Ledger.of(data_dir, existing=True).query(sql, (), columns)
     frame["indicator_no"] = frame["indicator_no"].astype("int64")
     frame["year"] = frame["year"].astype("int64")
     _floats(frame, ("baseline", "target", "benchmark_value"))
@@ -81,7 +76,7 @@ def indicator_values(data_dir: str | os.PathLike[str] | Ledger | None = None,
            " rank_text, unit AS unit_reporting, file_sha256, sheet, excel_row FROM indicator_values WHERE "
            + " AND ".join(where) + " ORDER BY quarter, task_id, indicator_no")
     columns = [*VALUE_COLUMNS, "unit_reporting", "file_sha256", "sheet", "excel_row"]
-    frame = _ledger(data_dir).query(sql, tuple(params), columns)
+    frame = Ledger.of(data_dir, existing=True).query(sql, tuple(params), columns)
     frame["indicator_no"] = frame["indicator_no"].astype("int64")
     _floats(frame, ("value", "benchmark_value", "rank"))
     for column in ("indicator", "unit", "rank_text"):
@@ -108,7 +103,7 @@ def recognitions(data_dir: str | os.PathLike[str] | Ledger | None = None, year: 
     recognition of the task up to this quarter, e.g. ``P04@2026Q3`` for an 已认定 carried into Q4,
     ``''`` if none), ``unit_reporting``, ``file_sha256``, ``sheet`` and ``excel_row``.
     """
-    ledger = _ledger(data_dir)
+    ledger = Ledger.of(data_dir, existing=True)
     where, params = ["superseded = 0"], []
     if year is not None:
         where.append("quarter LIKE ?")
@@ -143,9 +138,9 @@ def benchmark_table(quarter: str, data_dir: str | os.PathLike[str] | Ledger | No
     Chinese column headers; one row per planned (task, indicator).
     """
     quarter = normalize_quarter(quarter)
-    ledger = _ledger(data_dir)
+    ledger = Ledger.of(data_dir, existing=True)
     plan = benchmark_plan(ledger)
-    plan = plan[plan["year"] == int(quarter[:4])]
+    plan = plan[plan["year"] == quarter_year(quarter)]
     values = indicator_values(ledger, quarter)
     stages = recognitions(ledger)
     stages = stages[stages["quarter"] == quarter]

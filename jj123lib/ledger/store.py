@@ -47,24 +47,42 @@ import pandas as pd
 
 from jj123lib.core.atomic import atomic_write, folder_lock, remove_stale_parts
 from jj123lib.core.crashpoints import crash_point
-from jj123lib.core.datadir import LEDGER_FILE, resolve_data_dir
+from jj123lib.core.datadir import LEDGER_FILE, readable_data_dir, resolve_data_dir
 from jj123lib.core.exceptions import LedgerError
-from jj123lib.domain import lights
 from jj123lib.domain.quarters import normalize_quarter
+from jj123lib.domain.vocab import (
+    COORDINATION_STATUSES,
+    DUBAN_STATUSES,
+    FILE_KINDS,
+    GOAL_LEVELS,
+    LEVELS,
+    OVERRIDE_LIGHTS,
+    RECOGNITION_STAGES,
+    RESPONSE_STATUSES,
+    ROLES,
+    VERIFICATION_DECISIONS,
+    VERIFICATION_KINDS,
+)
 
 __all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_LIGHTS", "VERIFICATION_COLUMNS"]
 
 ARCHIVE_DIR = "archive"
 SCHEMA_VERSION = "5"
-OVERRIDE_LIGHTS = lights.RATED
 
-SCHEMA = """
+
+def _sql_list(words: tuple[str, ...]) -> str:
+    """The SQL list inside a CHECK's ``IN (…)``: ``'a', 'b'`` (the vocabulary holds no quotes)."""
+    return ", ".join(f"'{word}'" for word in words)
+
+
+# The CHECKs come from domain.vocab; the text is byte-for-byte the one older ledgers were created with.
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     sha256 TEXT PRIMARY KEY,
     filename TEXT NOT NULL,
     ext TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('plan', 'progress')),
+    kind TEXT NOT NULL CHECK (kind IN ({_sql_list(FILE_KINDS)})),
     unit TEXT NOT NULL,
     quarter TEXT,
     year INTEGER NOT NULL,
@@ -83,7 +101,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     task_id TEXT NOT NULL,
     quarter TEXT NOT NULL,
     unit TEXT NOT NULL,
-    role TEXT NOT NULL CHECK (role IN ('lead', 'co')),
+    role TEXT NOT NULL CHECK (role IN ({_sql_list(ROLES)})),
     actual_pct REAL,
     milestone_met INTEGER,
     self_status TEXT,
@@ -117,7 +135,7 @@ CREATE TABLE IF NOT EXISTS overrides (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     task_id TEXT NOT NULL,
     quarter TEXT NOT NULL,
-    light TEXT NOT NULL CHECK (light IN ('done', 'green', 'yellow', 'red')),
+    light TEXT NOT NULL CHECK (light IN ({_sql_list(OVERRIDE_LIGHTS)})),
     reason TEXT NOT NULL,
     by TEXT NOT NULL,
     at TEXT NOT NULL,
@@ -133,8 +151,8 @@ CREATE TABLE IF NOT EXISTS duban (
     unit TEXT NOT NULL,
     trigger TEXT NOT NULL,
     reason TEXT NOT NULL,
-    level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 3),
-    status TEXT NOT NULL CHECK (status IN ('open', 'responded', 'claimed', 'closed')),
+    level INTEGER NOT NULL CHECK (level BETWEEN 1 AND {len(LEVELS)}),
+    status TEXT NOT NULL CHECK (status IN ({_sql_list(DUBAN_STATUSES)})),
     issued_on TEXT NOT NULL,
     due_date TEXT NOT NULL,
     last_trigger_quarter TEXT NOT NULL,
@@ -144,7 +162,7 @@ CREATE TABLE IF NOT EXISTS duban (
 CREATE TABLE IF NOT EXISTS duban_responses (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     duban_id TEXT NOT NULL REFERENCES duban (id),
-    status TEXT NOT NULL CHECK (status IN ('已整改', '整改中')),
+    status TEXT NOT NULL CHECK (status IN ({_sql_list(RESPONSE_STATUSES)})),
     text TEXT NOT NULL,
     file_sha256 TEXT,
     by TEXT NOT NULL,
@@ -173,9 +191,9 @@ CREATE TABLE IF NOT EXISTS evidence (
 CREATE TABLE IF NOT EXISTS verifications (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     target TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('task', 'duban', 'recognition')),
+    kind TEXT NOT NULL CHECK (kind IN ({_sql_list(VERIFICATION_KINDS)})),
     quarter TEXT NOT NULL,
-    decision TEXT NOT NULL CHECK (decision IN ('verified', 'rejected')),
+    decision TEXT NOT NULL CHECK (decision IN ({_sql_list(VERIFICATION_DECISIONS)})),
     evidence TEXT NOT NULL,
     note TEXT,
     by TEXT NOT NULL,
@@ -193,7 +211,7 @@ CREATE TABLE IF NOT EXISTS coordination (
     text TEXT NOT NULL,
     quarter_raised TEXT NOT NULL,
     last_quarter TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('open', '已协调', '已解决')),
+    status TEXT NOT NULL CHECK (status IN ({_sql_list(COORDINATION_STATUSES)})),
     ref TEXT,
     closed_by TEXT,
     closed_at TEXT,
@@ -224,7 +242,7 @@ CREATE TABLE IF NOT EXISTS benchmark_plan (
     target REAL,
     benchmark_value REAL,
     target_rank TEXT NOT NULL,
-    goal_level TEXT NOT NULL CHECK (goal_level IN ('', '国家级', '省级', '泉州市级', '其他')),
+    goal_level TEXT NOT NULL CHECK (goal_level IN ({_sql_list(('', *GOAL_LEVELS))})),
     goal_text TEXT NOT NULL,
     ingested_at TEXT NOT NULL,
     superseded INTEGER NOT NULL DEFAULT 0
@@ -255,7 +273,7 @@ CREATE TABLE IF NOT EXISTS recognitions (
     task_id TEXT NOT NULL,
     quarter TEXT NOT NULL,
     unit TEXT NOT NULL,
-    stage TEXT NOT NULL CHECK (stage IN ('未申报', '已申报', '评审中', '公示', '已认定', '未获认定')),
+    stage TEXT NOT NULL CHECK (stage IN ({_sql_list(RECOGNITION_STAGES)})),
     level TEXT NOT NULL,
     date TEXT NOT NULL,
     evidence TEXT NOT NULL,
@@ -327,6 +345,16 @@ class Ledger:
         self.data_dir = resolve_data_dir(data_dir)
         self.path = self.data_dir / LEDGER_FILE
         self.archive_dir = self.data_dir / ARCHIVE_DIR
+
+    @classmethod
+    def of(cls, data_dir: str | os.PathLike[str] | Ledger | None, *, existing: bool = False) -> Ledger:
+        """``data_dir`` itself when it is a ledger already, else the ledger of that data folder.
+
+        ``existing``: refuse (in Chinese) a folder that is not a jj123 data folder, as reading commands do.
+        """
+        if isinstance(data_dir, Ledger):
+            return data_dir
+        return cls(readable_data_dir(data_dir) if existing else data_dir)
 
     def __repr__(self) -> str:
         return f"Ledger({str(self.data_dir)!r})"

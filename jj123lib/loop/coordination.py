@@ -25,12 +25,12 @@ from jj123lib.domain.quarters import normalize_quarter, parse_quarter
 from jj123lib.domain.rules import load_rules, loop_rules
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.domain.tiers import task_order
+from jj123lib.domain.vocab import CLOSED_COORDINATION_STATUSES
 from jj123lib.ledger.events import check_by, record_event
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["CLOSED_STATUSES", "normalize_text", "similarity", "sync", "close", "register", "REGISTER_COLUMNS"]
+__all__ = ["normalize_text", "similarity", "sync", "close", "register", "REGISTER_COLUMNS"]
 
-CLOSED_STATUSES = ("已协调", "已解决")
 REGISTER_COLUMNS = ["id", "task_id", "unit", "leader", "text", "latest_text", "quarter_raised", "last_quarter",
                     "quarters_open", "status", "ref", "closed_by", "closed_at"]
 _NOTHING = {"", "无", "暂无", "没有", "无需协调", "暂无需协调事项", "无需协调事项", "/", "-", "—"}
@@ -61,7 +61,7 @@ def sync(data_dir: str | os.PathLike[str] | Ledger | None = None, *, by: str,
     """Bring the register up to date with the ledger's submissions (of quarters up to ``quarter``,
     default all); returns the new item IDs."""
     by = check_by(by)
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     table = load_tasks() if tasks is None else tasks
     threshold = float(loop_rules(load_rules() if rules is None else rules, "coordination")["same_item_min_ratio"])
     leaders = dict(zip(table["task_id"], table["leader"]))
@@ -109,11 +109,11 @@ def close(item_id: str, status: str, ref: str, by: str,
     """Mark an item 已协调 or 已解决 with its reference (e.g. 会议纪要〔2026〕12号)."""
     by = check_by(by)
     item_id = item_id.strip().upper()
-    if status not in CLOSED_STATUSES:
-        raise LedgerError(f"状态应为 {'、'.join(CLOSED_STATUSES)}")
+    if status not in CLOSED_COORDINATION_STATUSES:
+        raise LedgerError(f"状态应为 {'、'.join(CLOSED_COORDINATION_STATUSES)}")
     if not ref or not ref.strip():
         raise LedgerError("办结须写明依据（--ref，如会议纪要编号）")
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     stamp = china_now_iso(now)
     with ledger.transaction() as conn:
         row = conn.execute("SELECT status FROM coordination WHERE id = ?", (item_id,)).fetchone()
@@ -130,7 +130,7 @@ def register(data_dir: str | os.PathLike[str] | Ledger | None = None, *, quarter
              open_only: bool = False) -> pd.DataFrame:
     """The register (items raised up to ``quarter``), with age in quarters: open items up to
     ``quarter`` (default: the latest quarter on record), closed ones up to their last mention."""
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     columns = [c for c in REGISTER_COLUMNS if c not in ("latest_text", "quarters_open")]
     frame = ledger.query("SELECT * FROM coordination ORDER BY quarter_raised, id", (), columns + ["by", "at"])
     mentions = ledger.query("SELECT item_id, quarter, text FROM coordination_mentions ORDER BY quarter", (),

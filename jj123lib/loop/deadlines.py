@@ -20,18 +20,19 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.core.clock import parse_date
+from jj123lib.core.clock import parse_day
 from jj123lib.core.frames import records
 from jj123lib.domain.quarters import normalize_quarter, report_deadline
-from jj123lib.domain.tasks import load_tasks
+from jj123lib.domain.tasks import load_tasks, units
 from jj123lib.domain.tiers import task_order
 from jj123lib.domain.units import load_units
+from jj123lib.domain.vocab import REPORTING_STATES
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["STATES", "unit_states", "cuibao", "load_contacts",
+__all__ = ["unit_states", "cuibao", "load_contacts",
            "STATE_COLUMNS", "CUIBAO_COLUMNS"]
 
-STATES = ("未到报送期", "未报送", "迟报", "按时")
+_NOT_DUE, _MISSING, _LATE, _ON_TIME = REPORTING_STATES
 STATE_COLUMNS = ["unit", "quarter", "deadline", "state", "submitted_on", "days_late"]
 CUIBAO_COLUMNS = ["unit", "quarter", "deadline", "days_overdue", "tasks", "leaders", "reporter", "phone"]
 
@@ -51,33 +52,25 @@ def _submitted_on(ledger: Ledger, quarter: str) -> dict[str, date]:
     return first
 
 
-def _units(tasks: pd.DataFrame) -> list[str]:
-    seen: dict[str, None] = {}
-    for units in tasks["units"]:
-        for unit in units:
-            seen.setdefault(unit, None)
-    return list(seen)
-
-
 def unit_states(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                 as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
                 rules: dict[str, Any] | None = None) -> pd.DataFrame:
     """One row per responsible unit: deadline, state, first submission day and days late/overdue."""
     quarter = normalize_quarter(quarter)
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     table = load_tasks() if tasks is None else tasks
-    day = parse_date(as_of)
+    day = parse_day(as_of)
     deadline = report_deadline(quarter, rules)
     submitted = _submitted_on(ledger, quarter)
     rows = []
-    for unit in _units(table):
+    for unit in units(table):
         on = submitted.get(unit)
         if on is None:
             late = (day - deadline).days
-            state, late_days = ("未报送", late) if late > 0 else ("未到报送期", None)
+            state, late_days = (_MISSING, late) if late > 0 else (_NOT_DUE, None)
         else:
             late = (on - deadline).days
-            state, late_days = ("迟报", late) if late > 0 else ("按时", None)
+            state, late_days = (_LATE, late) if late > 0 else (_ON_TIME, None)
         rows.append({"unit": unit, "quarter": quarter, "deadline": deadline.isoformat(), "state": state,
                      "submitted_on": None if on is None else on.isoformat(), "days_late": late_days})
     frame = pd.DataFrame(rows, columns=STATE_COLUMNS)
@@ -112,7 +105,7 @@ def cuibao(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None
            as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
            rules: dict[str, Any] | None = None, contacts: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
     """The 催报 list: each unit past the deadline with nothing submitted, most overdue first."""
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     table = load_tasks() if tasks is None else tasks
     states = unit_states(quarter, ledger, as_of=as_of, tasks=table, rules=rules)
     known = load_contacts() if contacts is None else contacts

@@ -24,23 +24,22 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.core.clock import china_now_iso, parse_date
+from jj123lib.core.clock import china_now_iso, parse_day
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.exceptions import LedgerError
 from jj123lib.core.frames import records
 from jj123lib.domain.quarters import normalize_quarter, previous_quarter
 from jj123lib.domain.rules import load_rules, loop_rules
 from jj123lib.domain.tiers import task_order
-from jj123lib.domain.vocab import LEVELS, RESPONSE_STATUSES
+from jj123lib.domain.vocab import DUBAN_STATUS_LABELS, LEVELS, RESPONSE_STATUSES
 from jj123lib.ledger.events import check_by, record_event
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["Trigger", "IssueSummary", "TRIGGER_LABELS", "STATUS_LABELS", "RESPONSE_STATUSES", "find_triggers",
+__all__ = ["Trigger", "IssueSummary", "TRIGGER_LABELS", "RESPONSE_STATUSES", "find_triggers",
            "issue_duban", "respond", "record_response", "duban_items", "DUBAN_COLUMNS"]
 
 TRIGGER_LABELS = {"red": "红灯", "missing": "未报送", "yellow_twice": "连续两个季度黄灯",
                   "milestone_twice": "连续两个季度节点目标未完成"}
-STATUS_LABELS = {"open": "待整改", "responded": "整改中", "claimed": "待核实", "closed": "已销号"}
 DUBAN_COLUMNS = ["id", "task_id", "quarter", "unit", "trigger", "reason", "level", "status", "issued_on",
                  "due_date", "last_trigger_quarter", "by", "at"]
 
@@ -62,10 +61,6 @@ class IssueSummary:
     overdue: list[str] = field(default_factory=list)
 
 
-def _ledger(data_dir: str | os.PathLike[str] | Ledger | None) -> Ledger:
-    return data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
-
-
 def find_triggers(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                   as_of: str | date | None = None, rules: dict[str, Any] | None = None) -> list[Trigger]:
     """Tasks meeting a trigger, in office order, judged on ``as_of`` (未到报送期 never triggers)."""
@@ -74,7 +69,7 @@ def find_triggers(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None
     quarter = normalize_quarter(quarter)
     rule_set = load_rules() if rules is None else rules
     enabled = loop_rules(rule_set, "duban")["triggers"]
-    ledger = _ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     rated = rate_quarter(quarter, ledger, rules=rules, as_of=as_of)
     prev_q = previous_quarter(quarter)
     prev = {} if prev_q is None else {r["task_id"]: r for r in records(rate_quarter(prev_q, ledger, rules=rules,
@@ -110,13 +105,13 @@ def issue_duban(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
     """
     quarter = normalize_quarter(quarter)
     by = check_by(by)
-    day = parse_date(as_of, now)
+    day = parse_day(as_of, now)
     rule_set = load_rules() if rules is None else rules
     section = loop_rules(rule_set, "duban")
     found = find_triggers(quarter, data_dir, as_of=day, rules=rules) if triggers is None else triggers
     due = (day + timedelta(days=int(section["due_days"]))).isoformat()
     summary = IssueSummary()
-    ledger = _ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     stamp = china_now_iso(now)
     with ledger.transaction() as conn:
         # A due date passed with no response: one level up, and a new due date.
@@ -161,7 +156,7 @@ def respond(item_id: str, text: str, by: str, status: str = "已整改",
         raise LedgerError(f"反馈状态应为 {'、'.join(RESPONSE_STATUSES)}")
     if not text or not text.strip():
         raise LedgerError("整改反馈内容不能为空（--text）")
-    with _ledger(data_dir).transaction() as conn:
+    with Ledger.of(data_dir).transaction() as conn:
         return record_response(conn, item_id, status, text, by, china_now_iso(now))
 
 
@@ -190,7 +185,7 @@ def duban_items(quarter: str | None = None, data_dir: str | os.PathLike[str] | L
 
     Adds ``level_label``, ``status_label``, ``days_overdue`` (on ``as_of``) and the latest response.
     """
-    ledger = _ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     frame = ledger.query("SELECT * FROM duban ORDER BY quarter, id", (), DUBAN_COLUMNS)
     if quarter is not None:
         q = normalize_quarter(quarter)
@@ -198,10 +193,10 @@ def duban_items(quarter: str | None = None, data_dir: str | os.PathLike[str] | L
     responses = ledger.query("SELECT duban_id, status, text, at FROM duban_responses ORDER BY id", (),
                              ["duban_id", "status", "text", "at"])
     last = {r.duban_id: r for r in responses.itertuples(index=False)}
-    day = parse_date(as_of)
+    day = parse_day(as_of)
     frame = frame.reset_index(drop=True)
     frame["level_label"] = [LEVELS[int(v) - 1] for v in frame["level"]]
-    frame["status_label"] = [STATUS_LABELS[str(v)] for v in frame["status"]]
+    frame["status_label"] = [DUBAN_STATUS_LABELS[str(v)] for v in frame["status"]]
     frame["days_overdue"] = pd.Series([max((day - date.fromisoformat(d)).days, 0) if s == "open" else 0
                                        for d, s in zip(frame["due_date"], frame["status"])], dtype="int64")
     frame["trigger_label"] = ["、".join(TRIGGER_LABELS[t] for t in str(v).split(",")) for v in frame["trigger"]]

@@ -59,7 +59,7 @@ def find_flags(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = 
     from jj123lib.assess.ratings import rate_quarter
 
     quarter = normalize_quarter(quarter)
-    ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     rule_set = load_rules() if rules is None else rules
     f = loop_rules(rule_set, "flags")
     rated = rate_quarter(quarter, ledger, rules=rules, as_of=as_of)

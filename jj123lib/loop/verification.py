@@ -29,9 +29,6 @@ from jj123lib.ledger.store import VERIFICATION_COLUMNS, Ledger
 __all__ = ["VERIFICATION_COLUMNS", "Evidence", "task_decisions", "verify", "reject", "revoke", "verifications",
            "awaiting"]
 
-DECISION_LABELS = {"verified": "核实销号", "rejected": "核实未通过"}
-
-
 @dataclass(frozen=True)
 class Evidence:
     """One evidence file as archived: original name and SHA-256."""
@@ -42,18 +39,14 @@ class Evidence:
     size: int
 
 
-def _ledger(data_dir: str | os.PathLike[str] | Ledger | None) -> Ledger:
-    return data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
-
-
 def verifications(data_dir: str | os.PathLike[str] | Ledger | None = None) -> pd.DataFrame:
     """Every decision ever made (revoked ones too), oldest first."""
-    return _ledger(data_dir).verifications()
+    return Ledger.of(data_dir).verifications()
 
 
 def task_decisions(data_dir: str | os.PathLike[str] | Ledger | None = None) -> dict[str, list[dict[str, Any]]]:
     """Active (not revoked) decisions on task completions: task → decisions, oldest first."""
-    return _ledger(data_dir).task_decisions()
+    return Ledger.of(data_dir).task_decisions()
 
 
 def _kind(target: str) -> str:
@@ -103,7 +96,7 @@ def _archive(ledger: Ledger, paths: list[str | os.PathLike[str]]) -> list[Eviden
 def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quarter: str, decision: str,
             evidence: list[str | os.PathLike[str]], note: str, by: str, as_of: str | date | None,
             now: datetime | None) -> int:
-    ledger = _ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     quarter = normalize_quarter(quarter)
     by = check_by(by)
     target = target.strip().upper()
@@ -166,7 +159,7 @@ def reject(target: str, quarter: str, reason: str, by: str,
 def revoke(target: str, quarter: str, by: str, reason: str,
            data_dir: str | os.PathLike[str] | Ledger | None = None, now: datetime | None = None) -> int:
     """Withdraw the latest active decision on ``target`` in ``quarter``; the row is kept, marked revoked."""
-    ledger = _ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     quarter, by, target = normalize_quarter(quarter), check_by(by), target.strip().upper()
     if not reason or len(reason.strip()) < 4:
         raise LedgerError("撤销核实须写明理由（--reason，至少 4 个字）")
@@ -189,7 +182,7 @@ def awaiting(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = No
     """What waits for the office's check: tasks rated 待核实 and 督办事项 answered 已整改."""
     from jj123lib.assess.ratings import rate_quarter
 
-    ledger = _ledger(data_dir)
+    ledger = Ledger.of(data_dir)
     rated = rate_quarter(quarter, ledger, as_of=as_of)
     rows = [{"target": r.task_id, "kind": "任务", "unit": r.lead_unit, "leader": r.leader,
              "claimed_on": r.report_date, "detail": r.reason}

@@ -21,19 +21,15 @@ from markupsafe import Markup
 
 from jj123lib.core.cells import finite
 from jj123lib.domain import lights
+from jj123lib.domain.quarters import short_quarter
 from jj123lib.render.svgchart import INK, Chart, Line, LineChart, Note, Segment, StackedBarChart, figure_markup
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["trajectory_chart", "distribution_chart", "figure_html", "short_quarter", "PLANNED_COLOR"]
+__all__ = ["trajectory_chart", "distribution_chart", "figure_html", "PLANNED_COLOR"]
 
 PLANNED_COLOR = "#8a94a0"
-
-
-def short_quarter(quarter: str) -> str:
-    """``2026Q3`` → ``三季度``."""
-    return "一二三四"[int(quarter[-1]) - 1] + "季度"
 
 
 def _wrap(text: str, width: int) -> tuple[str, ...]:

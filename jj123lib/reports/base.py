@@ -21,7 +21,7 @@ from jj123lib.core.resources import TEMPLATE_DIR
 from jj123lib.domain import lights
 from jj123lib.domain.quarters import quarter_label
 from jj123lib.domain.rules import rules_source
-from jj123lib.domain.tiers import TIERS
+from jj123lib.domain.tiers import TIER_RANK
 from jj123lib.ledger.fingerprint import data_fingerprint, short
 from jj123lib.render.htmlkit import (
     Markup,
@@ -107,8 +107,7 @@ def rows(frame: pd.DataFrame) -> Iterator[Any]:
 
 def by_tier_then_gap(rows: pd.DataFrame) -> pd.DataFrame:
     """全国 → 全省 → 重点突破, then the largest gap first (no gap: last), then task number."""
-    tier_rank = {t: i for i, t in enumerate(TIERS)}
-    order = rows.assign(_tier=rows["tier"].map(tier_rank), _gap=-pd.to_numeric(rows["gap"], errors="coerce"))
+    order = rows.assign(_tier=rows["tier"].map(TIER_RANK), _gap=-pd.to_numeric(rows["gap"], errors="coerce"))
     return order.sort_values(["_tier", "_gap", "seq"], na_position="last").drop(columns=["_tier", "_gap"])
 
 

@@ -22,7 +22,7 @@ from jj123lib.assess.signals import FINAL_STAGES, GOAL_LEVELS, BenchmarkView, fm
 from jj123lib.core.cells import finite
 from jj123lib.core.frames import records
 from jj123lib.domain import lights
-from jj123lib.domain.quarters import quarters_up_to
+from jj123lib.domain.quarters import QUARTERS_PER_YEAR, quarter_number, quarters_up_to, short_quarter
 from jj123lib.domain.tiers import TIER_LABELS, TIERS
 from jj123lib.render.htmlkit import Markup, badge, is_blank, section, table
 from jj123lib.render.svgchart import Line, LineChart, Rule, nice_ticks
@@ -78,7 +78,7 @@ def indicator_chart(figure: dict[str, Any], values: pd.DataFrame, quarters: Sequ
     rows of ``indicator_values`` for this indicator; ``quarter_lights`` the task's light per quarter.
     An inline-SVG chart (:mod:`jj123lib.render.svgchart`); the points are coloured by the quarter's light.
     """
-    from jj123lib.render.charts import PLANNED_COLOR, short_quarter
+    from jj123lib.render.charts import PLANNED_COLOR
 
     by_quarter = {str(r["quarter"]): r for r in records(values)}
     shown = tuple(finite(by_quarter.get(q, {}).get("value")) for q in quarters)
@@ -87,7 +87,7 @@ def indicator_chart(figure: dict[str, Any], values: pd.DataFrame, quarters: Sequ
     marks: list[Line | Rule] = []
     everything: list[float] = []
     if baseline is not None and target is not None:
-        path = tuple(baseline + (target - baseline) * int(q[-1]) / 4 for q in quarters)
+        path = tuple(baseline + (target - baseline) * quarter_number(q) / QUARTERS_PER_YEAR for q in quarters)
         marks.append(Line("序时目标", path, PLANNED_COLOR, width=1.8, dash="5 3"))
         everything += path
     if target is not None:

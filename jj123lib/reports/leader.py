@@ -19,8 +19,8 @@ from jj123lib.core.clock import china_today
 from jj123lib.core.frames import records
 from jj123lib.domain import lights
 from jj123lib.domain.parameters import validate_params
-from jj123lib.domain.quarters import quarter_label, quarters_up_to
-from jj123lib.domain.tiers import TIERS
+from jj123lib.domain.quarters import next_quarter, quarter_label, quarter_year, quarters_up_to
+from jj123lib.domain.tiers import in_tier_order
 from jj123lib.loop.lists import Supervision, load_supervision
 from jj123lib.loop.opinions import LeaderOpinion
 from jj123lib.render.htmlkit import (
@@ -154,7 +154,7 @@ class LeaderReport(Sections):
     @property
     def year_end(self) -> bool:
         """Q4: the plan holds no next quarter, the year-end milestone stands in for it."""
-        return self.quarter.endswith("Q4")
+        return next_quarter(self.quarter) is None
 
     @property
     def league_row(self) -> dict[str, Any] | None:
@@ -184,8 +184,8 @@ class LeaderReport(Sections):
 
     # -- sections ------------------------------------------------------------------------
     def header_html(self) -> Markup:
-        subtitle = (f"晋江市{self.quarter[:4]}年度“123”争先进位工作 · {quarter_label(self.quarter)}督查报告 · "
-                    f"牵头市领导：{self.leader}")
+        subtitle = (f"晋江市{quarter_year(self.quarter)}年度“123”争先进位工作 · "
+                    f"{quarter_label(self.quarter)}督查报告 · 牵头市领导：{self.leader}")
         return base.header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo,
                             self.generated_on)
 
@@ -382,8 +382,7 @@ NEXT_QUARTER_COLUMNS = ["task_id", "title", "quarter", "milestone", "planned_pct
 
 def _next_quarter_rows(mine: pd.DataFrame, plan: pd.DataFrame, quarter: str) -> pd.DataFrame:
     """Per task, the plan's milestone and planned % of the next quarter (Q4: its own, the year's last)."""
-    year, q = quarter[:4], int(quarter[-1])
-    target = f"{year}Q{min(q + 1, 4)}"
+    target = next_quarter(quarter) or quarter
     planned = {str(r["task_id"]): r for r in records(plan[plan["quarter"] == target])}
     rows = []
     for r in base.rows(mine):
@@ -431,8 +430,7 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
     opinion = leader_opinion(params.data_dir, params.quarter, params.leader, common["tasks"])
     rated: pd.DataFrame = common["rated"]
     mine = rated[rated["leader"] == params.leader].copy()
-    tier_rank = {t: i for i, t in enumerate(TIERS)}
-    mine = mine.sort_values(["tier", "seq"], key=lambda s: s.map(tier_rank) if s.name == "tier" else s)
+    mine = in_tier_order(mine)
     mine = mine.reset_index(drop=True)
     history = common["history"]
     logged = _logged_requests(params.quarter, params.data_dir)

@@ -18,8 +18,8 @@ from jj123lib.core.clock import china_today
 from jj123lib.core.frames import records
 from jj123lib.domain import lights
 from jj123lib.domain.parameters import validate_params
-from jj123lib.domain.quarters import previous_quarter, quarter_label
-from jj123lib.domain.tiers import TIER_LABELS, TIERS
+from jj123lib.domain.quarters import previous_quarter, quarter_label, quarter_year
+from jj123lib.domain.tiers import TIER_LABELS, TIERS, in_tier_order
 from jj123lib.loop.lists import Supervision, load_supervision
 from jj123lib.render.htmlkit import (
     Markup,
@@ -120,7 +120,7 @@ class OverviewReport(Sections):
         return _flags_html(self.supervision.flags)
 
     def header_html(self) -> Markup:
-        subtitle = (f"晋江市{self.quarter[:4]}年度“123”争先进位工作 · {quarter_label(self.quarter)} · "
+        subtitle = (f"晋江市{quarter_year(self.quarter)}年度“123”争先进位工作 · {quarter_label(self.quarter)} · "
                     f"全部 {len(self.rated)} 项任务")
         return base.header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo,
                             self.generated_on)
@@ -149,11 +149,10 @@ class OverviewReport(Sections):
 
     def grid(self) -> pd.DataFrame:
         """Leader × task-slot grid of lights (slots ordered by tier, then number)."""
-        tier_rank = {t: i for i, t in enumerate(TIERS)}
         rows = []
         for leader in self.leaders:
             mine = self.rated[self.rated["leader"] == leader]
-            mine = mine.sort_values(["tier", "seq"], key=lambda s: s.map(tier_rank) if s.name == "tier" else s)
+            mine = in_tier_order(mine)
             rows.append({"leader": leader, "tasks": list(mine[["task_id", "title", "light", "tier"]].itertuples(
                 index=False, name=None))})
         return pd.DataFrame(rows)

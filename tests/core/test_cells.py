@@ -8,12 +8,12 @@ import pytest
 
 from jj123lib.core.cells import (
     blank,
+    cell_date,
     cell_text,
     clean_text,
     finite,
     free_text,
     normalize_label,
-    parse_date,
     parse_percent,
     shown_percent,
 )
@@ -32,12 +32,12 @@ def test_parse_percent_refuses_out_of_range_and_words(bad: object) -> None:
         parse_percent(bad)
 
 
-def test_parse_date_reads_chinese_and_iso_dates() -> None:
-    assert parse_date("2026年10月8日").isoformat() == "2026-10-08"
-    assert parse_date("2026/10/8").isoformat() == "2026-10-08"
-    assert parse_date(46303).isoformat() == "2026-10-08"  # Excel serial day
+def test_cell_date_reads_chinese_and_iso_dates() -> None:
+    assert cell_date("2026年10月8日").isoformat() == "2026-10-08"
+    assert cell_date("2026/10/8").isoformat() == "2026-10-08"
+    assert cell_date(46303).isoformat() == "2026-10-08"  # Excel serial day
     with pytest.raises(ValueError, match="不是有效日期"):
-        parse_date("下周一")
+        cell_date("下周一")
 
 
 def test_clean_text_removes_controls_and_trims_with_notes() -> None:

@@ -76,3 +76,10 @@ def test_bad_tables_are_refused(tmp_path: Path, content: str, problem: str) -> N
 def test_missing_table_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(TaskTableError, match="不存在"):
         load_tasks(tmp_path / "none.csv")
+
+
+def test_units_once_lead_and_co_in_notice_order() -> None:
+    table = load_tasks()
+    every = units(table)
+    assert len(every) == len(set(every)) and set(every) == {u for us in table["units"] for u in us}
+    assert every[0] == table.sort_values("source_line")["units"].iloc[0][0]

@@ -12,7 +12,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jj123lib.cli.main import main
-from jj123lib.core.cells import parse_date
+from jj123lib.core.cells import cell_date
 from jj123lib.core.datadir import mark_demo
 from jj123lib.intake.forms import PROGRESS_COLUMNS, PROGRESS_SHEET, header_columns, load_form
 from jj123lib.intake.ingest import ingest_files
@@ -55,7 +55,7 @@ def test_round_trip_values_exactly_as_entered(tmp_path: Path, capsys: pytest.Cap
         entered_pct = ws.cell(row, cols["实际累计进度(%)"]).value
         assert got["实际累计进度(%)"] == entered_pct
         entered_date = ws.cell(row, cols["填报日期"]).value
-        assert got["填报日期"] == parse_date(entered_date).isoformat()
+        assert got["填报日期"] == cell_date(entered_date).isoformat()
     assert rows[("B24", UNIT)]["角色"] == "配合"
     assert rows[("N08", UNIT)]["工作进展"] == "完成供应链平台一期=上线"
     sub = Ledger(folder).submissions("2026Q3")

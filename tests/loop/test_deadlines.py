@@ -134,3 +134,13 @@ def test_units_file_lists_every_unit_of_the_task_table(tmp_path: Path) -> None:
     assert contacts["公安局"] == {"contact": "吴明辉", "phone": "0595-8500"} and contacts["商务局"] == {}
     with pytest.raises(RulesError, match="absent.yaml"):  # the office's own file must exist
         load_contacts(tmp_path / "absent.yaml")
+
+
+def test_states_cover_every_responsible_unit_once_with_the_vocabulary(tmp_path: Path) -> None:
+    from jj123lib.domain.tasks import load_tasks, units
+    from jj123lib.domain.vocab import REPORTING_STATES
+
+    table = load_tasks()
+    states = unit_states("2026Q1", tmp_path, as_of="2026-05-01", tasks=table)
+    assert list(states["unit"]) == units(table)
+    assert set(states["state"]) <= set(REPORTING_STATES)
