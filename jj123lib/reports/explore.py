@@ -1,4 +1,4 @@
-"""``jj123 explore``: the analyst's notebook, executed for one quarter and saved as self-contained HTML.
+"""The analyst's notebook (``jj123 explore``), executed for one quarter and saved as self-contained HTML.
 
 Runs the packaged ``explore.ipynb`` with papermill (parameters ``quarter`` and ``data_dir``), then renders
 it with the project's own nbconvert template (:mod:`jj123lib.render.notebook_html`): no script, nothing from a CDN.
@@ -6,16 +6,14 @@ it with the project's own nbconvert template (:mod:`jj123lib.render.notebook_htm
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 import tempfile
 from pathlib import Path
 
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.exceptions import ReportStepError
 
-__all__ = ["EXPLORE_NOTEBOOK", "render_explore", "register"]
+__all__ = ["EXPLORE_NOTEBOOK", "render_explore"]
 
 EXPLORE_NOTEBOOK = "explore.ipynb"
 
@@ -45,17 +43,3 @@ def render_explore(quarter: str, out: str | os.PathLike[str], data_dir: str | os
     atomic_write(target, html)
     return target
 
-
-def cmd_explore(args: argparse.Namespace) -> int:
-    path = render_explore(args.quarter, args.out, args.data_dir)
-    sys.stdout.write(f"已写入 {path}\n")
-    return 0
-
-
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``jj123 explore`` to the parser."""
-    parser = sub.add_parser("explore", help="数据探索笔记本：执行并保存为 HTML (analyst notebook → HTML)")
-    parser.add_argument("--quarter", required=True, help="季度，如 2026Q3")
-    parser.add_argument("--out", required=True, help="输出的 HTML 文件")
-    parser.add_argument("--data-dir", help="数据目录（默认：$JJ123_DATA_DIR 或项目根目录下的 data）")
-    parser.set_defaults(handler=cmd_explore)

@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from pypdf import PdfReader
 
-from jj123lib.cli.documents import bulletin_data
+from jj123lib.documents.content import bulletin_data
 from jj123lib.documents.layout import (
     DEMO_MARK,
     FONT_BODY,
