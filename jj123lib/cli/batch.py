@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from jj123lib.cli.argparse_zh import integer
 from jj123lib.cli.common import add_data_dir, add_quarter
 from jj123lib.core.exceptions import ParameterError
 
@@ -42,7 +43,8 @@ def add_batch(batch: argparse.ArgumentParser) -> None:
     period.add_argument("--year", help="年度考评：年度，如 2026（生成年度考评 HTML、PDF 与 Word 通报）")
     batch.add_argument("--leader", action="append", metavar="姓名",
                        help="只生成这位市领导的报告（可重复；默认全部，另加季度总览和公文）")
-    batch.add_argument("--jobs", type=int, default=None, help="并行执行笔记本的进程数（默认：CPU 核数的一半，至少 1）")
+    batch.add_argument("--jobs", type=integer, default=None,
+                       help="并行执行笔记本的进程数（默认：CPU 核数的一半，至少 1）")
     batch.add_argument("--formats",
                        help="输出格式：html,pdf,docx（默认全部；docx 为督查通报、督办单、催报通知，"
                             "或年度考评通报 Word 文档）")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from jj123lib.cli.argparse_zh import integer
 from jj123lib.cli.common import add_data_dir
 
 __all__ = ["add_demo_data", "cmd_demo_data"]
@@ -25,6 +26,6 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def add_demo_data(demo: argparse.ArgumentParser) -> None:
-    demo.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
+    demo.add_argument("--seed", type=integer, default=2026, help="随机种子（默认 2026）")
     add_data_dir(demo)
     demo.set_defaults(handler=cmd_demo_data)

@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from jj123lib.cli.argparse_zh import integer
 from jj123lib.cli.common import add_data_dir, add_out, add_quarter, announce_demo
 from jj123lib.core.datadir import writable_data_dir
 from jj123lib.core.exceptions import ParameterError
@@ -56,7 +57,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def add_forms(forms: argparse.ArgumentParser) -> None:
     add_quarter(forms, required=False)
     forms.add_argument("--plan", action="store_true", help="生成年度计划表（发给牵头单位）")
-    forms.add_argument("--year", type=int, help="年度计划的年份（默认取任务表年度）")
+    forms.add_argument("--year", type=integer, help="年度计划的年份（默认取任务表年度）")
     forms.add_argument("--unit", action="append", help="只生成该单位的表（可重复）")
     add_out(forms, "输出目录（默认：<数据目录>/forms/<季度>）")
     add_data_dir(forms)

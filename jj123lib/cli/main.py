@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from jj123lib.cli import annual, assess, batch, demo, documents, explore, intake, ledger, loop, tasks
-from jj123lib.cli.argparse_zh import chinese_messages
+from jj123lib.cli.argparse_zh import ChineseArgumentParser
 from jj123lib.cli.common import Handler, add_rules, rules_in_force
 from jj123lib.core.exceptions import Jj123Error, os_error_zh
 from jj123lib.core.version import __version__
@@ -53,11 +53,11 @@ COMMANDS: tuple[tuple[str, str, AddOptions], ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="jj123",
         description="晋江市2026年度“123”争先进位工作督查工具 (jj123 supervision workbook)",
     )
-    parser.add_argument("--version", action="version", version=f"jj123 {__version__}")
+    parser.add_argument("--version", action="version", version=f"jj123 {__version__}", help="显示版本号并退出")
     add_rules(parser)
     sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
     for name, summary, add_options in COMMANDS:
@@ -71,8 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(encoding="utf-8")
-    with chinese_messages():
-        args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
         with rules_in_force(args.rules):
