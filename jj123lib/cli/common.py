@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they
 
 __all__ = [
     "DATA_DIR_HELP", "DEMO_COLUMN", "DEMO_VALUE", "EXPORT_FORMATS", "FORMATS", "RULES_HELP", "Handler",
-    "add_as_of", "add_data_dir", "add_format", "add_out", "add_quarter", "add_rules",
+    "add_as_of", "add_data_dir", "add_format", "add_out", "add_quarter", "add_rules", "add_verbose",
     "add_view_options", "announce_demo", "emit", "existing_data_dir", "rules_in_force", "view", "yes_no",
 ]
 
@@ -40,6 +40,7 @@ QUARTER_HELP = "季度，如 2026Q3"
 AS_OF_HELP = "判断日期 YYYY-MM-DD（默认：今天，北京时间）"
 FORMAT_HELP = "输出格式（默认：table）"
 OUT_HELP = "输出文件（xlsx 格式必填）"
+VERBOSE_HELP = "在终端显示运行日志"
 RULES_HELP = "规则文件路径（默认：环境变量 JJ123_RULES，否则为内置规则 params/rules.yaml）"
 
 
@@ -76,6 +77,13 @@ def add_rules(parser: argparse.ArgumentParser, after_command: bool = False) -> N
     """``--rules``, before the command or after it; after it, SUPPRESS keeps a value given before it."""
     default = argparse.SUPPRESS if after_command else None
     parser.add_argument("--rules", metavar="PATH", default=default, help=RULES_HELP)
+
+
+
+def add_verbose(parser: argparse.ArgumentParser, after_command: bool = False) -> None:
+    """``-v``/``--verbose`` (``args.verbose``), before the command or after it, as ``--rules``."""
+    default = argparse.SUPPRESS if after_command else False
+    parser.add_argument("-v", "--verbose", action="store_true", default=default, help=VERBOSE_HELP)
 
 
 @contextlib.contextmanager

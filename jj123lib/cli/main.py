@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from jj123lib.cli import annual, assess, batch, demo, documents, explore, intake, ledger, loop, tasks
 from jj123lib.cli.argparse_zh import ChineseArgumentParser
-from jj123lib.cli.common import Handler, add_rules, rules_in_force
+from jj123lib.cli.common import Handler, add_rules, add_verbose, rules_in_force
 from jj123lib.core.exceptions import Jj123Error, os_error_zh
 from jj123lib.core.version import __version__
 
@@ -59,11 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"jj123 {__version__}", help="显示版本号并退出")
     add_rules(parser)
+    add_verbose(parser)
     sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
     for name, summary, add_options in COMMANDS:
         command = sub.add_parser(name, help=summary)
         add_options(command)
         add_rules(command, after_command=True)
+        add_verbose(command, after_command=True)
     return parser
 
 

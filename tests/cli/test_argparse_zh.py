@@ -87,3 +87,12 @@ def test_other_parsers_in_the_process_stay_english(capsys: pytest.CaptureFixture
         other.parse_args(["--bogus"])
     assert "usage: other" in capsys.readouterr().err
 
+
+def test_verbose_is_accepted_before_and_after_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from jj123lib.cli.main import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["check"]).verbose is False
+    assert parser.parse_args(["-v", "check"]).verbose is True
+    assert parser.parse_args(["check", "--verbose"]).verbose is True
+    assert main(["-v", "check"]) == 0
