@@ -12,7 +12,6 @@ import argparse
 import sys
 
 from jj123lib.cli.common import (
-    FORMATS,
     add_as_of,
     add_data_dir,
     add_format,
@@ -25,6 +24,7 @@ from jj123lib.cli.common import (
 )
 from jj123lib.core.clock import parse_date
 from jj123lib.core.exceptions import ParameterError
+from jj123lib.core.formats import FORMATS
 from jj123lib.domain import lights
 
 __all__ = ["add_league", "add_override", "add_ratings", "add_signals",

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they
     import pandas as pd
 
 __all__ = [
-    "DATA_DIR_HELP", "DEMO_COLUMN", "DEMO_VALUE", "EXPORT_FORMATS", "FORMATS", "RULES_HELP", "Handler",
+    "DATA_DIR_HELP", "DEMO_COLUMN", "DEMO_VALUE", "EXPORT_FORMATS", "RULES_HELP", "Handler",
     "add_as_of", "add_data_dir", "add_format", "add_out", "add_quarter", "add_rules", "add_verbose",
     "add_view_options", "announce_demo", "emit", "existing_data_dir", "rules_in_force", "view", "yes_no",
 ]
@@ -77,7 +77,6 @@ def add_rules(parser: argparse.ArgumentParser, after_command: bool = False) -> N
     """``--rules``, before the command or after it; after it, SUPPRESS keeps a value given before it."""
     default = argparse.SUPPRESS if after_command else None
     parser.add_argument("--rules", metavar="PATH", default=default, help=RULES_HELP)
-
 
 
 def add_verbose(parser: argparse.ArgumentParser, after_command: bool = False) -> None:

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jj123lib.cli.common import FORMATS, add_format
+from jj123lib.cli.common import add_format
 from jj123lib.core.exceptions import Jj123Error
-from jj123lib.core.formats import render_frame
+from jj123lib.core.formats import FORMATS, render_frame
 
 if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they need it
     import pandas as pd
