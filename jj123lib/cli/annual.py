@@ -1,6 +1,6 @@
 """``jj123 annual --year 2026``: the year-end review (年度考评) as text, CSV, JSON or a formatted xlsx 考评表.
 
-Registered into :mod:`jj123lib.cli.main`; a thin wrapper around :func:`jj123lib.annual.review.annual_review`.
+A thin wrapper around :func:`jj123lib.annual.review.annual_review`.
 Demo data is marked 示例数据 in every format (a column in CSV, a key in JSON, sheet names in xlsx).
 """
 
@@ -11,7 +11,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from jj123lib.cli.ledger import DEMO_COLUMN, DEMO_VALUE, EXPORT_FORMATS, _existing_data_dir
+from jj123lib.cli.common import DEMO_COLUMN, DEMO_VALUE, add_as_of, add_data_dir, add_format, add_out, existing_data_dir
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.core.formats import render_frame
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 
     from jj123lib.annual.review import AnnualReview
 
-__all__ = ["register", "cmd_annual", "review_xlsx", "review_json"]
-
+__all__ = ["add_annual", "cmd_annual", "review_xlsx", "review_json"]
 
 
 def _marked(frame: pd.DataFrame, demo: bool) -> pd.DataFrame:
@@ -94,7 +93,7 @@ def _text(result: AnnualReview, demo: bool) -> str:
 def cmd_annual(args: argparse.Namespace) -> int:
     from jj123lib.annual.review import TABLES, annual_review
 
-    data_dir, demo = _existing_data_dir(args.data_dir)
+    data_dir, demo = existing_data_dir(args.data_dir)
     if args.format == "xlsx" and not args.out:
         raise ParameterError("--out", "", hint="xlsx 格式须用 --out 指定输出文件")
     result = annual_review(args.year, data_dir, as_of=args.as_of)
@@ -116,17 +115,15 @@ def cmd_annual(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``annual`` to the ``jj123`` parser."""
-    annual = sub.add_parser("annual", help="年度考评：任务完成情况、责任单位得分、市领导汇总 (year-end review)",
-                            description="按 params/rules.yaml 的 annual_review 段评定每项任务完成/基本完成/未完成，"
-                                        "计算责任单位年度得分（附得分明细），汇总市领导牵头任务。")
+def add_annual(annual: argparse.ArgumentParser) -> None:
+    annual.description = ("按 params/rules.yaml 的 annual_review 段评定每项任务完成/基本完成/未完成，"
+                          "计算责任单位年度得分（附得分明细），汇总市领导牵头任务。")
     annual.add_argument("--year", required=True, help="年度，如 2026")
-    annual.add_argument("--as-of", help="判断日期 YYYY-MM-DD（默认：今天，北京时间）")
-    annual.add_argument("--format", choices=EXPORT_FORMATS, default="table", help="输出格式 (default: table)")
+    add_as_of(annual)
+    add_format(annual)
     annual.add_argument("--table", choices=("outcomes", "units", "breakdown", "leaders"), default="outcomes",
                         help="csv 输出哪张表：outcomes 任务结果、units 单位得分、breakdown 得分明细、"
                              "leaders 市领导汇总")
-    annual.add_argument("--out", help="输出文件（xlsx 格式必填）")
-    annual.add_argument("--data-dir", help="数据目录（默认：$JJ123_DATA_DIR 或 ./data）")
+    add_out(annual)
+    add_data_dir(annual)
     annual.set_defaults(handler=cmd_annual)

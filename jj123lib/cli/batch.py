@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from jj123lib.cli.argparse_zh import integer
+from jj123lib.cli.common import add_data_dir, add_quarter
 from jj123lib.core.exceptions import ParameterError
 
-__all__ = ["register", "cmd_batch"]
+__all__ = ["add_batch", "cmd_batch"]
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -31,23 +33,23 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    batch = sub.add_parser("batch", help="批量生成督查报告（HTML、PDF）与公文（Word）(render all reports)",
-                           description="生成每位牵头市领导的督查报告和季度总览（HTML、PDF），督查通报、督办单、催报通知（Word），"
-                                       "以及 index.html、manifest.json。"
-                                       "输入未变化的报告自动跳过（--force 强制重新生成）。"
-                                       "--year 生成年度考评（HTML、PDF、Word 通报）。")
+def add_batch(batch: argparse.ArgumentParser) -> None:
+    batch.description = ("生成每位牵头市领导的督查报告和季度总览（HTML、PDF），督查通报、督办单、催报通知（Word），"
+                         "以及 index.html、manifest.json。"
+                         "输入未变化的报告自动跳过（--force 强制重新生成）。"
+                         "--year 生成年度考评（HTML、PDF、Word 通报）。")
     period = batch.add_mutually_exclusive_group(required=True)
-    period.add_argument("--quarter", help="季度，如 2026Q3")
+    add_quarter(period, required=False)  # the group requires --quarter or --year
     period.add_argument("--year", help="年度考评：年度，如 2026（生成年度考评 HTML、PDF 与 Word 通报）")
     batch.add_argument("--leader", action="append", metavar="姓名",
                        help="只生成这位市领导的报告（可重复；默认全部，另加季度总览和公文）")
-    batch.add_argument("--jobs", type=int, default=None, help="并行执行笔记本的进程数（默认：CPU 核数的一半，至少 1）")
+    batch.add_argument("--jobs", type=integer, default=None,
+                       help="并行执行笔记本的进程数（默认：CPU 核数的一半，至少 1）")
     batch.add_argument("--formats",
                        help="输出格式：html,pdf,docx（默认全部；docx 为督查通报、督办单、催报通知，"
                             "或年度考评通报 Word 文档）")
     batch.add_argument("--force", action="store_true", help="即使输入未变化也重新生成")
-    batch.add_argument("--data-dir", help="数据文件夹（默认：$JJ123_DATA_DIR 或 ./data）")
+    add_data_dir(batch)
     batch.add_argument("--out", help="输出文件夹（默认：reports/<季度或年度>，示例数据为 reports/demo/<季度或年度>）")
     batch.add_argument("--no-progress", action="store_true", help="不显示进度条")
     batch.set_defaults(handler=cmd_batch)

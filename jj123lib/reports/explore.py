@@ -8,9 +8,7 @@ nothing from a CDN.
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +26,7 @@ from jj123lib.domain.tiers import TIER_LABELS, TIERS
 from jj123lib.render.htmlkit import Markup, is_blank, section, table
 from jj123lib.reports.base import Sections
 
-__all__ = ["ExploreData", "explore_data", "EXPLORE_NOTEBOOK", "render_explore", "register"]
+__all__ = ["ExploreData", "explore_data", "EXPLORE_NOTEBOOK", "render_explore"]
 
 EXPLORE_NOTEBOOK = "explore.ipynb"
 
@@ -56,20 +54,6 @@ def render_explore(quarter: str, out: str | os.PathLike[str], data_dir: str | os
     atomic_write(target, html)
     return target
 
-
-def cmd_explore(args: argparse.Namespace) -> int:
-    path = render_explore(args.quarter, args.out, args.data_dir)
-    sys.stdout.write(f"已写入 {path}\n")
-    return 0
-
-
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``jj123 explore`` to the parser."""
-    parser = sub.add_parser("explore", help="数据探索笔记本：执行并保存为 HTML (analyst notebook → HTML)")
-    parser.add_argument("--quarter", required=True, help="季度，如 2026Q3")
-    parser.add_argument("--out", required=True, help="输出的 HTML 文件")
-    parser.add_argument("--data-dir", help="数据目录（默认：$JJ123_DATA_DIR 或项目根目录下的 data）")
-    parser.set_defaults(handler=cmd_explore)
 
 
 def _frame_html(frame: pd.DataFrame) -> Markup:

@@ -17,8 +17,8 @@ from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt
 from pypdf import PdfReader
 
-from jj123lib.cli.documents import bulletin_data
 from jj123lib.documents.bulletin import Bulletin, LeagueEntry, build_bulletin
+from jj123lib.documents.content import bulletin_data
 from jj123lib.documents.cuibao import CuibaoEntry, CuibaoTask, build_cuibao
 from jj123lib.documents.duban import DubanItem, build_duban
 from jj123lib.documents.layout import (

@@ -1,9 +1,8 @@
 """The supervision-loop commands of ``jj123``: cuibao, duban, verify, coordination, flags.
 
-Registered into :mod:`jj123lib.cli.main` through ``_EXTRA_COMMANDS``; thin wrappers around
-:mod:`jj123lib.loop.deadlines`, :mod:`jj123lib.loop.duban`, :mod:`jj123lib.loop.verification`,
-:mod:`jj123lib.loop.coordination` and :mod:`jj123lib.loop.flags`. Output goes through the ledger
-commands' ``_emit`` (formula neutralisation, 示例数据 marking).
+Thin wrappers around :mod:`jj123lib.loop.deadlines`, :mod:`jj123lib.loop.duban`,
+:mod:`jj123lib.loop.verification`, :mod:`jj123lib.loop.coordination` and :mod:`jj123lib.loop.flags`.
+``--as-of`` also sets the clock of the records they write.
 """
 
 from __future__ import annotations
@@ -12,13 +11,16 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from jj123lib.cli.ledger import EXPORT_FORMATS, _emit, _existing_data_dir, _view
+from jj123lib.cli.common import add_as_of, add_data_dir, add_format, add_out, add_quarter, emit, existing_data_dir, view
 from jj123lib.core.clock import as_of_moment
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.ledger.events import default_by
 
 if TYPE_CHECKING:
     import pandas as pd
+
+__all__ = ["add_coordination", "add_cuibao", "add_duban", "add_flags", "add_verify",
+           "cmd_coordination", "cmd_cuibao", "cmd_duban", "cmd_flags", "cmd_verify"]
 
 CUIBAO_VIEW = {"unit": "单位", "quarter": "季度", "deadline": "报送截止日", "days_overdue": "逾期天数",
                "tasks": "涉及任务", "leaders": "牵头市领导", "reporter": "联系人", "phone": "联系电话"}
@@ -46,22 +48,22 @@ def _need(value: str | None, option: str, hint: str) -> str:
 def cmd_cuibao(args: argparse.Namespace) -> int:
     from jj123lib.loop.deadlines import cuibao, unit_states
 
-    data_dir, demo = _existing_data_dir(args.data_dir)
+    data_dir, demo = existing_data_dir(args.data_dir)
     if args.all:
         frame: pd.DataFrame = unit_states(args.quarter, data_dir, as_of=args.as_of)
-        _emit(_view(frame, STATE_VIEW), args.format, args.out, f"共 {len(frame)} 个单位。", demo)
+        emit(view(frame, STATE_VIEW), args.format, args.out, f"共 {len(frame)} 个单位。", demo)
         return 0
     frame = cuibao(args.quarter, data_dir, as_of=args.as_of)
     footer = (f"共 {len(frame)} 个单位逾期未报送，请电话催报并发《督查催办通知》。" if len(frame)
               else "没有逾期未报送的单位。")
-    _emit(_view(frame, CUIBAO_VIEW), args.format, args.out, footer, demo)
+    emit(view(frame, CUIBAO_VIEW), args.format, args.out, footer, demo)
     return 0
 
 
 def cmd_duban(args: argparse.Namespace) -> int:
     from jj123lib.loop.duban import duban_items, issue_duban, respond
 
-    data_dir, demo = _existing_data_dir(args.data_dir)
+    data_dir, demo = existing_data_dir(args.data_dir)
     if args.action == "issue":
         quarter = _need(args.quarter, "--quarter", "下发督办须指定季度，如 --quarter 2026Q3")
         summary = issue_duban(quarter, data_dir, as_of=args.as_of, by=args.by, now=as_of_moment(args.as_of))
@@ -95,18 +97,18 @@ def cmd_duban(args: argparse.Namespace) -> int:
         sys.stdout.write(f"已记录 {item.strip().upper()} 的整改反馈（{args.status}），{after}。\n")
         return 0
     frame = duban_items(args.quarter, data_dir, as_of=args.as_of)
-    _emit(_view(frame, DUBAN_VIEW), args.format, args.out, f"共 {len(frame)} 件督办事项。", demo)
+    emit(view(frame, DUBAN_VIEW), args.format, args.out, f"共 {len(frame)} 件督办事项。", demo)
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from jj123lib.loop.verification import awaiting, reject, revoke, verify
 
-    data_dir, demo = _existing_data_dir(args.data_dir)
+    data_dir, demo = existing_data_dir(args.data_dir)
     quarter = _need(args.quarter, "--quarter", "须指定季度，如 --quarter 2026Q3")
     if not args.target:
         frame = awaiting(quarter, data_dir, as_of=args.as_of)
-        _emit(_view(frame, AWAITING_VIEW), args.format, args.out, f"共 {len(frame)} 项待核实。", demo)
+        emit(view(frame, AWAITING_VIEW), args.format, args.out, f"共 {len(frame)} 项待核实。", demo)
         return 0
     target = args.target.strip().upper()
     if args.revoke:
@@ -127,7 +129,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_coordination(args: argparse.Namespace) -> int:
     from jj123lib.loop.coordination import close, register, sync
 
-    data_dir, demo = _existing_data_dir(args.data_dir)
+    data_dir, demo = existing_data_dir(args.data_dir)
     now = as_of_moment(args.as_of)
     new = sync(data_dir, by=args.by, now=now)
     if new:
@@ -139,51 +141,51 @@ def cmd_coordination(args: argparse.Namespace) -> int:
         sys.stdout.write(f"已将 {item.strip().upper()} 标记为{args.status}（依据：{args.ref.strip()}）。\n")
         return 0
     frame = register(data_dir, quarter=args.quarter, open_only=args.open)
-    _emit(_view(frame, COORDINATION_VIEW), args.format, args.out, f"共 {len(frame)} 件协调事项。", demo)
+    emit(view(frame, COORDINATION_VIEW), args.format, args.out, f"共 {len(frame)} 件协调事项。", demo)
     return 0
 
 
 def cmd_flags(args: argparse.Namespace) -> int:
     from jj123lib.loop.flags import find_flags
 
-    data_dir, demo = _existing_data_dir(args.data_dir)
+    data_dir, demo = existing_data_dir(args.data_dir)
     frame = find_flags(args.quarter, data_dir, as_of=args.as_of)
-    _emit(_view(frame, FLAGS_VIEW), args.format, args.out,
+    emit(view(frame, FLAGS_VIEW), args.format, args.out,
           f"共 {len(frame)} 条核查提示。核查提示不改变灯号，供督查室核实时参考。", demo)
     return 0
 
 
-def _common(parser: argparse.ArgumentParser, quarter_required: bool = True, by: bool = False) -> None:
-    parser.add_argument("--quarter", required=quarter_required, help="季度，如 2026Q3")
-    parser.add_argument("--as-of", help="判断日期 YYYY-MM-DD（默认：今天，北京时间）")
-    parser.add_argument("--format", choices=EXPORT_FORMATS, default="table", help="输出格式 (default: table)")
-    parser.add_argument("--out", help="输出文件（xlsx 格式必填）")
-    parser.add_argument("--data-dir", help="数据目录（默认：$JJ123_DATA_DIR 或 ./data）")
+def _loop_options(parser: argparse.ArgumentParser, quarter_required: bool = True, by: bool = False) -> None:
+    """The options every loop command takes; ``by`` adds the operator of the commands that write."""
+    add_quarter(parser, required=quarter_required)
+    add_as_of(parser)
+    add_format(parser)
+    add_out(parser)
+    add_data_dir(parser)
     if by:
         parser.add_argument("--by", default=default_by(), help="操作人（默认：当前系统用户）")
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the supervision-loop subcommands to the ``jj123`` parser."""
-    cuibao = sub.add_parser("cuibao", help="逾期未报送单位催报清单 (chase late units)")
-    _common(cuibao)
+def add_cuibao(cuibao: argparse.ArgumentParser) -> None:
+    _loop_options(cuibao)
     cuibao.add_argument("--all", action="store_true", help="列出全部单位的报送状态")
     cuibao.set_defaults(handler=cmd_cuibao)
 
-    duban = sub.add_parser("duban",
-                           help="督办事项：列出、下发（issue）、生成整改反馈表（forms）、记录整改反馈（respond）")
+
+def add_duban(duban: argparse.ArgumentParser) -> None:
     duban.add_argument("action", nargs="?", choices=("issue", "forms", "respond"),
                        help="issue 下发；forms 生成整改反馈表（--out 为文件夹）；respond 记录反馈")
     duban.add_argument("item", nargs="?", help="督办编号（respond 时），如 DB-2026Q3-001")
-    _common(duban, quarter_required=False, by=True)
+    _loop_options(duban, quarter_required=False, by=True)
     duban.add_argument("--text", help="整改反馈内容（respond 时）")
     duban.add_argument("--status", choices=("已整改", "整改中"), default="已整改", help="反馈状态（默认：已整改）")
     duban.set_defaults(handler=cmd_duban)
 
-    verify = sub.add_parser("verify", help="核实销号、退回或撤销核实；不给编号则列出待核实事项")
+
+def add_verify(verify: argparse.ArgumentParser) -> None:
     verify.add_argument("target", nargs="?",
                         help="任务编号（如 N07）、督办编号（如 DB-2026Q3-001）或认定（如 N01@2026Q4）")
-    _common(verify, quarter_required=False, by=True)
+    _loop_options(verify, quarter_required=False, by=True)
     verify.add_argument("--evidence", nargs="+", default=[], help="佐证材料文件（原样存档）")
     verify.add_argument("--note", help="核实说明")
     verify.add_argument("--reject", action="store_true", help="核实未通过，退回")
@@ -191,15 +193,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     verify.add_argument("--reason", help="退回或撤销的理由")
     verify.set_defaults(handler=cmd_verify)
 
-    coordination = sub.add_parser("coordination", help="协调事项登记簿：列出或办结（close）")
+
+def add_coordination(coordination: argparse.ArgumentParser) -> None:
     coordination.add_argument("action", nargs="?", choices=("close",), help="close 办结")
     coordination.add_argument("item", nargs="?", help="事项编号（close 时），如 XT-2026Q2-001")
-    _common(coordination, quarter_required=False, by=True)
+    _loop_options(coordination, quarter_required=False, by=True)
     coordination.add_argument("--open", action="store_true", help="只列未办结事项")
     coordination.add_argument("--status", choices=("已协调", "已解决"), help="办结状态（close 时）")
     coordination.add_argument("--ref", help="办结依据，如 会议纪要〔2026〕12号")
     coordination.set_defaults(handler=cmd_coordination)
 
-    flags = sub.add_parser("flags", help="数据核查提示（不改变灯号）(data checks)")
-    _common(flags)
+
+def add_flags(flags: argparse.ArgumentParser) -> None:
+    _loop_options(flags)
     flags.set_defaults(handler=cmd_flags)

@@ -1,0 +1,186 @@
+"""The judgement commands of ``jj123``: ratings (灯号), league (排名、红黄榜), override (督查室调整灯号)
+and signals (对标预警).
+
+Thin wrappers around :mod:`jj123lib.assess.ratings`, :mod:`jj123lib.assess.unit_league` and
+:mod:`jj123lib.assess.signals`. ``signals`` is kept apart from ``jj123 flags`` (数据核查 questions the data a
+unit typed; 对标 signals say where Jinjiang stands).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from jj123lib.cli.common import (
+    add_as_of,
+    add_data_dir,
+    add_format,
+    add_out,
+    add_quarter,
+    add_view_options,
+    emit,
+    existing_data_dir,
+    view,
+)
+from jj123lib.core.clock import parse_day
+from jj123lib.core.exceptions import ParameterError
+from jj123lib.core.formats import FORMATS
+from jj123lib.domain import lights
+
+__all__ = ["add_league", "add_override", "add_ratings", "add_signals",
+           "cmd_league", "cmd_override", "cmd_ratings", "cmd_signals"]
+
+OVERRIDE_CHOICES = [f"{key}/{lights.LABELS[key]}" for key in lights.RATED]
+
+RATING_VIEW = {
+    "task_id": "任务编号", "tier_label": "层级", "title": "任务名称", "leader": "牵头市领导", "lead_unit": "牵头单位",
+    "milestone": "本季度节点目标", "planned_pct": "计划累计进度(%)", "actual_pct": "实际累计进度(%)",
+    "gap": "落后序时进度(百分点)", "milestone_met": "节点目标是否完成", "self_status": "自评状态",
+    "light_label": "督查室灯号", "reason": "理由", "overridden": "督查室调整", "prev_light_label": "上季度灯号",
+    "change": "变化",
+}
+LEAGUE_VIEW = {
+    "rank": "名次", "leader": "市领导", "score": "得分", "n_tasks": "任务数", **lights.LABELS,
+    "prev_rank": "上季度名次", "rank_change": "名次变化",
+    "prev_score": "上季度得分",
+}
+OVERRIDE_VIEW = {"id": "序号", "task_id": "任务编号", "quarter": "季度", "light": "调整为", "reason": "理由",
+                 "by": "调整人", "at": "调整时间", "revoked": "已撤销", "revoked_at": "撤销时间",
+                 "revoked_by": "撤销人", "revoke_reason": "撤销理由"}
+SIGNALS_VIEW = {"task_id": "任务编号", "tier_label": "层级", "title": "任务名称", "leader": "牵头市领导",
+                "lead_unit": "牵头单位", "light_label": "督查室灯号", "label": "对标预警", "indicator": "指标",
+                "reason": "具体情况"}
+
+
+def cmd_ratings(args: argparse.Namespace) -> int:
+    from jj123lib.assess.ratings import rate_quarter
+    from jj123lib.domain.parameters import validate_quarter
+    from jj123lib.ledger.store import Ledger
+
+    quarter = validate_quarter(args.quarter)
+    data_dir, demo = existing_data_dir(args.data_dir)
+    frame = rate_quarter(quarter, data_dir, as_of=parse_day(args.as_of))
+    counts = frame["light"].value_counts()
+    as_of = Ledger(data_dir).data_as_of(quarter)
+    footer = "，".join(f"{lights.LABELS[k]} {int(counts.get(k, 0))} 项" for k in lights.ORDER)
+    footer = f"共 {len(frame)} 项任务：{footer}。数据截至 {as_of or '（无填报）'}。"
+    if Ledger(data_dir).plan().empty:
+        sys.stderr.write("提示：台账中还没有年度计划，无法对照序时进度"
+                         "（先用 jj123 forms --plan 下发、jj123 ingest 导入）。\n")
+    emit(view(frame, RATING_VIEW), args.format, args.out, footer, demo, sheet=f"{quarter}灯号",
+         light_columns=(RATING_VIEW["light_label"], RATING_VIEW["prev_light_label"]))
+    return 0
+
+
+def cmd_league(args: argparse.Namespace) -> int:
+    from jj123lib.assess.ratings import league_table
+    from jj123lib.domain.parameters import validate_quarter
+    from jj123lib.domain.rules import load_rules, rating_rules
+
+    quarter = validate_quarter(args.quarter)
+    data_dir, demo = existing_data_dir(args.data_dir)
+    if args.by == "unit":  # the units' 红黄榜, ranked within each group
+        from jj123lib.assess.unit_league import unit_league, unit_league_text, unit_league_view
+
+        units = unit_league(quarter, data_dir, as_of=parse_day(args.as_of))
+        if args.format == "table" and not args.out:
+            sys.stdout.write(unit_league_text(units))
+        else:
+            emit(unit_league_view(units), args.format, args.out, "", demo)
+        return 0
+    frame = league_table(quarter, data_dir, as_of=parse_day(args.as_of))
+    counted = lights.LABELS[rating_rules(load_rules())["missing_counts_as"]]
+    emit(view(frame, LEAGUE_VIEW), args.format, args.out,
+         f"得分 = 牵头任务灯号分值按层级加权平均；未报送按{counted}计分。", demo,
+         sheet=f"{quarter}市领导排名")
+    return 0
+
+
+def cmd_override(args: argparse.Namespace) -> int:
+    from jj123lib.domain.parameters import validate_quarter
+    from jj123lib.domain.tasks import load_tasks
+    from jj123lib.ledger.store import Ledger
+
+    quarter = validate_quarter(args.quarter) if args.quarter else None
+    data_dir, demo = existing_data_dir(args.data_dir)
+    ledger = Ledger(data_dir)
+    if args.list or not args.task_id:
+        frame = ledger.overrides(quarter)
+        frame["light"] = frame["light"].map(lights.LABELS)
+        emit(view(frame, OVERRIDE_VIEW), args.format, None, f"共 {len(frame)} 条灯号调整记录（含已撤销）。", demo)
+        return 0
+    if quarter is None:
+        raise ParameterError("--quarter", "", hint="调整灯号须指定季度，如 --quarter 2026Q3")
+    task_id = args.task_id.strip().upper()
+    if args.revoke:
+        ledger.revoke_override(task_id, quarter, args.by, args.reason or "撤销调整")
+        sys.stdout.write(f"已撤销 {task_id} 在 {quarter} 的灯号调整，恢复按规则评价。\n")
+        return 0
+    if not args.light:
+        raise ParameterError("--light", "", OVERRIDE_CHOICES, "须指定调整后的灯号")
+    light = lights.parse_light(args.light)
+    if light is None or light not in lights.RATED:
+        raise ParameterError("--light", args.light, OVERRIDE_CHOICES)
+    ledger.add_override(task_id, quarter, light, args.reason or "", args.by,
+                        known_tasks=set(load_tasks()["task_id"]))
+    sys.stdout.write(f"已将 {task_id} 在 {quarter} 的灯号调整为{lights.LABELS[light]}，理由已记录备查。\n")
+    return 0
+
+
+def cmd_signals(args: argparse.Namespace) -> int:
+    from jj123lib.assess.ratings import rate_quarter
+    from jj123lib.assess.signals import load_benchmark_view
+    from jj123lib.domain.parameters import validate_quarter
+    from jj123lib.reports.benchmarks import signals_table
+
+    quarter = validate_quarter(args.quarter)
+    data_dir, demo = existing_data_dir(args.data_dir)
+    benchmark_view = load_benchmark_view(quarter, data_dir)
+    frame = signals_table(benchmark_view, rate_quarter(quarter, data_dir, as_of=args.as_of))
+    if benchmark_view.empty:
+        footer = "年度计划尚未填报对标指标，无对标预警。"
+    else:
+        green = frame.loc[frame["light"] == "green", "task_id"].nunique()
+        effect = ("有预警的绿灯任务已降为黄灯" if benchmark_view.rules["affects_light"]
+                  else "对标预警与灯号并列显示，不改变灯号")
+        footer = (f"共 {len(frame)} 条对标预警，涉及 {frame['task_id'].nunique()} 项任务（其中绿灯 {green} 项）。"
+                  f"{effect}。")
+    emit(view(frame, SIGNALS_VIEW), args.format, args.out, footer, demo, sheet="对标预警",
+         light_columns=(SIGNALS_VIEW["light_label"],))
+    return 0
+
+
+def add_ratings(ratings: argparse.ArgumentParser) -> None:
+    add_view_options(ratings)
+    add_as_of(ratings)
+    ratings.set_defaults(handler=cmd_ratings)
+
+
+def add_league(league: argparse.ArgumentParser) -> None:
+    add_view_options(league)
+    add_as_of(league)
+    league.add_argument("--by", choices=("leader", "unit"), default="leader",
+                        help="leader：市领导排名（默认）；unit：责任单位按组排名的红黄榜")
+    league.set_defaults(handler=cmd_league)
+
+
+def add_override(override: argparse.ArgumentParser) -> None:
+    override.add_argument("task_id", nargs="?", help="任务编号，如 P06")
+    add_quarter(override, required=False)
+    override.add_argument("--light", help=f"调整后的灯号：{'、'.join(OVERRIDE_CHOICES)}")
+    override.add_argument("--reason", help="调整（或撤销）理由，必填")
+    override.add_argument("--by", default="督查室", help="调整人（默认：督查室）")
+    override.add_argument("--revoke", action="store_true", help="撤销该任务该季度的调整")
+    override.add_argument("--list", action="store_true", help="列出调整记录（含已撤销）")
+    add_format(override, FORMATS, "--list 的输出格式")
+    add_data_dir(override)
+    override.set_defaults(handler=cmd_override)
+
+
+def add_signals(signals: argparse.ArgumentParser) -> None:
+    add_quarter(signals)
+    add_as_of(signals, "判断日期 YYYY-MM-DD（默认：今天，北京时间），用于灯号")
+    add_format(signals)
+    add_out(signals)
+    add_data_dir(signals)
+    signals.set_defaults(handler=cmd_signals)

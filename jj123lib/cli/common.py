@@ -1,0 +1,167 @@
+"""What every ``jj123`` command shares: the common options, the ``--rules`` handling and the output helpers.
+
+The options ``--data-dir``, ``--quarter``, ``--as-of``, ``--format``, ``--out`` and ``--rules`` are added
+here, each with one help text. Output goes through :func:`emit` (formula neutralisation in the exports,
+示例数据 marking), tables get Chinese headers through :func:`view`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jj123lib.core.atomic import atomic_write
+from jj123lib.core.datadir import is_demo, readable_data_dir
+from jj123lib.core.exceptions import ParameterError
+from jj123lib.core.formats import FORMATS, render_frame
+
+if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they need it
+    import pandas as pd
+
+__all__ = [
+    "DATA_DIR_HELP", "DEMO_COLUMN", "DEMO_VALUE", "EXPORT_FORMATS", "RULES_HELP", "Handler",
+    "add_as_of", "add_data_dir", "add_format", "add_out", "add_quarter", "add_rules", "add_verbose",
+    "add_view_options", "announce_demo", "emit", "existing_data_dir", "rules_in_force", "view", "yes_no",
+]
+
+Handler = Callable[[argparse.Namespace], int]
+
+EXPORT_FORMATS = (*FORMATS, "xlsx")
+
+# Where core.datadir.resolve_data_dir looks; a relative default is taken from the project root in a checkout.
+DATA_DIR_HELP = "数据文件夹（默认：环境变量 JJ123_DATA_DIR，否则 data；在源码目录中，默认的相对路径以项目根目录为准）"
+QUARTER_HELP = "季度，如 2026Q3"
+# Before a quarter's reporting deadline its unreported tasks are 未到报送期, after it 未报送.
+AS_OF_HELP = "判断日期 YYYY-MM-DD（默认：今天，北京时间）"
+FORMAT_HELP = "输出格式（默认：table）"
+OUT_HELP = "输出文件（xlsx 格式必填）"
+VERBOSE_HELP = "在终端显示运行日志"
+RULES_HELP = "规则文件路径（默认：环境变量 JJ123_RULES，否则为内置规则 params/rules.yaml）"
+
+
+def add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help=DATA_DIR_HELP)
+
+
+def add_quarter(parser: argparse._ActionsContainer, required: bool = True) -> None:
+    parser.add_argument("--quarter", required=required, help=QUARTER_HELP)
+
+
+def add_as_of(parser: argparse.ArgumentParser, text: str = AS_OF_HELP) -> None:
+    parser.add_argument("--as-of", help=text)
+
+
+def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = EXPORT_FORMATS,
+               text: str = FORMAT_HELP) -> None:
+    parser.add_argument("--format", choices=choices, default="table", help=text)
+
+
+def add_out(parser: argparse.ArgumentParser, text: str = OUT_HELP, required: bool = False) -> None:
+    parser.add_argument("--out", required=required, help=text)
+
+
+def add_view_options(parser: argparse.ArgumentParser) -> None:
+    """A command showing one quarter's table: ``--quarter`` (required), ``--format``, ``--out``, ``--data-dir``."""
+    add_quarter(parser)
+    add_format(parser)
+    add_out(parser)
+    add_data_dir(parser)
+
+
+def add_rules(parser: argparse.ArgumentParser, after_command: bool = False) -> None:
+    """``--rules``, before the command or after it; after it, SUPPRESS keeps a value given before it."""
+    default = argparse.SUPPRESS if after_command else None
+    parser.add_argument("--rules", metavar="PATH", default=default, help=RULES_HELP)
+
+
+def add_verbose(parser: argparse.ArgumentParser, after_command: bool = False) -> None:
+    """``-v``/``--verbose`` (``args.verbose``), before the command or after it, as ``--rules``."""
+    default = argparse.SUPPRESS if after_command else False
+    parser.add_argument("-v", "--verbose", action="store_true", default=default, help=VERBOSE_HELP)
+
+
+@contextlib.contextmanager
+def rules_in_force(path: str | None) -> Iterator[None]:
+    """Point this process, its batch workers and their kernels at one rules file, as an absolute path.
+
+    ``path`` is the ``--rules`` option. Kernels run in other folders, so a relative ``$JJ123_RULES`` is made
+    absolute too. The variable is restored afterwards, for callers of ``main`` in the same process.
+    """
+    from jj123lib.domain.rules import RULES_ENV, load_rules
+
+    before = os.environ.get(RULES_ENV)
+    chosen = path or before
+    if chosen:
+        os.environ[RULES_ENV] = os.path.abspath(chosen)
+    try:
+        if chosen:
+            load_rules()  # a missing or malformed file fails here, naming the path
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(RULES_ENV, None)
+        else:
+            os.environ[RULES_ENV] = before
+
+
+def yes_no(value: Any) -> Any:
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    return value
+
+
+def view(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
+    """The columns of ``mapping``, renamed to its Chinese headers, with 是/否 for booleans."""
+    out = frame.loc[:, list(mapping)].copy()
+    for column in out.columns:
+        if out[column].dtype == bool or out[column].dtype == object:
+            out[column] = out[column].map(yes_no)
+    return out.rename(columns=mapping)
+
+
+def announce_demo(data_dir: Path) -> None:
+    if is_demo(data_dir):
+        sys.stderr.write(f"【示例数据】数据目录 {data_dir} 由 jj123 demo-data 生成，内容为演示数据，"
+                         "不代表任何单位的真实工作进展。\n")
+
+
+def existing_data_dir(data_dir: str | None) -> tuple[Path, bool]:
+    """A data folder that must already exist (reading commands); says so when it holds demo data."""
+    path = readable_data_dir(data_dir)
+    announce_demo(path)
+    return path, is_demo(path)
+
+
+DEMO_COLUMN = "数据性质"
+DEMO_VALUE = "示例数据（演示用，非真实进展）"
+
+
+def emit(frame: pd.DataFrame, fmt: str, out: str | None, footer: str = "", demo: bool = False,
+         sheet: str = "台账", light_columns: tuple[str, ...] = ()) -> None:
+    """Print ``frame`` in ``fmt``, or write it to ``out``; the table format adds ``footer``."""
+    if demo and fmt != "table":  # an export from demo data can never pass for a real ledger
+        frame = frame.copy()
+        frame.insert(0, DEMO_COLUMN, DEMO_VALUE)
+    if fmt == "xlsx":
+        from jj123lib.render.xlsx_export import frame_to_xlsx
+
+        if not out:
+            raise ParameterError("--out", "", hint="xlsx 格式须用 --out 指定输出文件")
+        atomic_write(out, frame_to_xlsx(frame, sheet, light_columns=light_columns, demo=demo))
+        sys.stdout.write(f"已写入 {out}（{len(frame)} 行）\n")
+        return
+    text = render_frame(frame, fmt)
+    if fmt == "table" and footer:
+        text += "\n" + footer + "\n"
+    if out:
+        atomic_write(out, text.encode("utf-8-sig") if fmt == "csv" else text)
+        sys.stdout.write(f"已写入 {out}（{len(frame)} 行）\n")
+    else:
+        sys.stdout.write(text)

@@ -1,0 +1,98 @@
+"""argparse speaks Chinese: every mistake on the command line, run through ``main()``, and the help."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import inspect
+import re
+
+import pytest
+
+from jj123lib.cli.argparse_zh import ARGPARSE_ZH, ARGPARSE_ZH_PLURAL
+from jj123lib.cli.main import main
+
+# The words of argparse's English messages; option names and metavars (--data-dir DATA_DIR) are not messages.
+ENGLISH = re.compile(r"\b(usage|error|arguments?|required|invalid|choices?|choose|expected|unrecognized|allowed|"
+                     r"ambiguous|could match|options|positional|show this help|exit|value)\b", re.IGNORECASE)
+
+
+def _refused(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    with pytest.raises(SystemExit) as info:
+        main(list(argv))
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "用法：jj123" in err and "：错误：" in err, err
+    assert not ENGLISH.search(err), err
+    return err
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["batch"], "须给出以下参数之一：--quarter --year"),
+    (["batch", "--quarter", "2026Q3", "--year", "2026"], "参数 --year：不能与参数 --quarter 同时使用"),
+    (["batch", "--quarter", "2026Q3", "--jobs", "两个"], "参数 --jobs：无效的整数值：'两个'"),
+    (["ledger"], "缺少必需的参数：--quarter"),
+    ([], "缺少必需的参数：命令"),
+    (["tasks", "--bogus", "x"], "无法识别的参数：--bogus x"),
+    (["tasks", "--format", "xml"], "参数 --format：无效的取值 'xml'（可选：'table', 'csv', 'json'）"),
+    (["tasks", "--format"], "参数 --format：该参数需要一个取值"),
+    (["ingest"], "缺少必需的参数：files"),
+    (["verify", "N07", "--quarter", "2026Q3", "--evidence"], "参数 --evidence：该参数至少需要一个取值"),
+    (["cuibao", "--quarter", "2026Q3", "--all=yes"], "参数 --all：该参数不带取值，'yes' 无效"),
+    (["cuibao", "--quarter", "2026Q3", "--a", "x"], "有歧义的参数 --a，可能是 --as-of, --all"),
+    (["nosuchcommand"], "参数 命令：无效的取值 'nosuchcommand'"),
+])
+def test_argument_errors_are_in_chinese(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    assert message in _refused(capsys, *argv)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["notice", "-h"], ["batch", "--help"]])
+def test_help_is_in_chinese(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("用法：jj123") and "选项:" in out and "显示帮助并退出" in out
+    if argv[0] != "batch":
+        assert "位置参数:" in out
+    assert not re.search(r"\b(usage|positional arguments|options|show this help|show program's)\b", out), out
+
+
+def test_every_message_of_argparse_has_a_translation() -> None:
+    """A newer Python that adds a message to argparse fails here, not in front of the office."""
+    singular: set[str] = set()
+    plural: set[str] = set()
+    for node in ast.walk(ast.parse(inspect.getsource(argparse))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+            first = node.args[0]
+            if node.func.id == "_" and isinstance(first, ast.Constant):
+                singular.add(str(first.value))
+            elif node.func.id == "_" and isinstance(first, ast.Call) and len(first.args) == 2:  # kwargs.pop(k, d)
+                default = first.args[1]
+                if isinstance(default, ast.Constant) and default.value is not None:
+                    singular.add(str(default.value))
+            elif node.func.id == "ngettext" and isinstance(first, ast.Constant):
+                plural.add(str(first.value))
+    assert singular and plural
+    assert sorted(singular - set(ARGPARSE_ZH)) == []
+    assert sorted(plural - set(ARGPARSE_ZH_PLURAL)) == []
+
+
+def test_other_parsers_in_the_process_stay_english(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["tasks", "--bogus"])
+    capsys.readouterr()
+    other = argparse.ArgumentParser(prog="other")
+    with pytest.raises(SystemExit):
+        other.parse_args(["--bogus"])
+    assert "usage: other" in capsys.readouterr().err
+
+
+def test_verbose_is_accepted_before_and_after_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from jj123lib.cli.main import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["check"]).verbose is False
+    assert parser.parse_args(["-v", "check"]).verbose is True
+    assert parser.parse_args(["check", "--verbose"]).verbose is True
+    assert main(["-v", "check"]) == 0
