@@ -288,7 +288,7 @@ def _twice(folder: Path) -> Path:
     return path
 
 
-# ---- issue 9: fuzz findings (crashes, unbounded cost, guesses)
+# ---- fuzz findings (crashes, unbounded cost, guesses)
 def _meta_columns(width: int) -> Callable[[Any, dict[str, int]], None]:
     """The hidden _meta sheet with a note in a third column (width 3) or its value column deleted (width 1)."""
     def edit(ws: Any, cols: dict[str, int]) -> None:
@@ -500,7 +500,7 @@ CASES: list[Case] = [
         lambda t: t.replace("BEL", "\x07").replace("ESC", "\x1b")), "accept",
         ("删除了不可见的控制字符 U+0007、U+001B",), stored=stored_value("P15", "progress", "完成部署会"),
         decision="accept with the invisible characters removed, noted"),
-    # ---- issue 9: fuzz findings
+    # ---- fuzz findings
     Case("excel_lone_surrogate_next_steps", "Excel's escape for a lone surrogate (_xD800_) in 下步计划",
          lambda f: genuine(f, _lead("P15", 下步计划="完成验收_xD800_")), "reject", ("无法保存的字符", "_xD800_"),
          (SHEET, 3, "下步计划"), decision="reject: a lone surrogate cannot be stored or shown (was a crash)"),

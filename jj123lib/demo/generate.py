@@ -11,7 +11,7 @@ milestone missed two quarters running), 未报送 (one lead unit sends nothing, 
 office override (and a revoked one in Q2 for the audit trail), co-unit notes, a
 superseded submission, and lights that change between quarters.
 
-Benchmarks (issue 13): every 全国 and 全省 task's plan, and some 重点突破 tasks', holds a
+Benchmarks (对标): every 全国 and 全省 task's plan, and some 重点突破 tasks', holds a
 对标计划 (peers, one to three indicators, a 成效目标); each quarter's 指标进展 has values and
 ranks that rise and fall, one benchmark overtaken, and recognitions won at the aimed level,
 at a lower level and not at all (some 已认定 verified with evidence through
@@ -236,7 +236,7 @@ def _ingest_or_fail(paths: list[Path], data_dir: Path) -> int:
     return len(results)
 
 
-# ---------------------------------------------------------------- benchmarks (issue 13)
+# ---------------------------------------------------------------- benchmarks (对标)
 _PEERS = ("昆山市（全国县域经济基本竞争力第一）", "江阴市（上市公司数量全国县域领先）",
           "义乌市（国际贸易综合改革试点）", "慈溪市（制造业单项冠军集聚）", "张家港市（全国文明城市“六连冠”）",
           "福清市（福建省县域经济领先）",

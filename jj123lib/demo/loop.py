@@ -50,7 +50,7 @@ __all__ = ["LoopPlan", "plan_loop", "shape_numbers", "shape_lead_row", "report_d
 
 EVIDENCE_DIR = "evidence"  # generated evidence files (the archive keeps their verbatim copies)
 OFFICE = "督查室（示例）"
-SHOWCASE = "2026Q3"  # the quarter of issue 11's "Done when": the late unit, the copied and vague texts
+SHOWCASE = "2026Q3"  # the quarter that shows the whole loop: the late unit, the copied and vague texts
 ANSWERED = "2026Q2"  # the quarter whose 督办 answers are verified, rejected or left in hand
 LATE_DAYS = 3  # the late unit's SHOWCASE forms are dated this many days after the deadline
 _COORDINATION = ("需自然资源局协调解决项目用地指标", "仍需自然资源局协调解决项目用地指标",

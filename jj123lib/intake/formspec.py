@@ -42,7 +42,7 @@ META_SHEET = "_meta"
 META_PREFIX = "jj123."  # custom document property names carry this prefix
 META_KEYS = ("kind", "period", "unit", "form_version", "generated_at", "demo", "tool")
 RESPONSE_SHEET = "整改反馈"
-# Benchmarks (issue 13): the plan form's second sheet and the progress form's second sheet.
+# Benchmarks (对标): the plan form's second sheet and the progress form's second sheet.
 BENCH_PLAN_SHEET = "对标计划"
 INDICATOR_SHEET = "指标进展"
 FORM_SHEETS = (PROGRESS_SHEET, PLAN_SHEET, RESPONSE_SHEET, HELP_SHEET, META_SHEET, BENCH_PLAN_SHEET, INDICATOR_SHEET)

@@ -1,6 +1,6 @@
 """Benchmarks (对标) read from the ledger: the plan's 对标计划, the quarterly indicator values, the recognitions.
 
-The data side of issue 13. Units type the benchmarks into the plan form's 对标计划 sheet and
+The data side of 对标 (benchmarking against peers). Units type the benchmarks into the plan form's 对标计划 sheet and
 the progress form's 指标进展 sheet (:mod:`jj123lib.intake.forms`); :mod:`jj123lib.intake.benchmark_sheets`
 checks them; the ledger keeps them in ``benchmark_plan``, ``indicator_values`` and
 ``recognitions``. This module is the read API other modules (signals, reports, the year-end

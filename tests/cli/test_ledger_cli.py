@@ -113,7 +113,7 @@ def test_reading_a_missing_data_dir_is_an_error_not_all_missing(tmp_path: Path,
     assert not (tmp_path / "typo").exists()
 
 
-# ------------------------------------------------------------------ issue 9: --data-dir and --out
+# ------------------------------------------------------------------ --data-dir and --out
 def _ledger_folder(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     assert ingest_files([filled_progress(tmp_path / "in", "商务局")], data)[0].status == "accepted"

@@ -110,7 +110,7 @@ def test_bad_input(name: str, base_ledger: Path, tmp_path: Path, capsys: pytest.
     assert now == original
 
 
-# ------------------------------------------------------------------ issue 9: each path judged on its own
+# ------------------------------------------------------------------ each path judged on its own
 def test_unreadable_paths_are_rejected_one_by_one_and_the_good_files_land(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Symlink loop, folder, FIFO named .xlsx, symlink to /dev/zero, missing file: each refused, in Chinese;

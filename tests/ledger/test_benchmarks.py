@@ -1,4 +1,4 @@
-"""Benchmarks (issue 13): the forms' 对标计划 / 指标进展 sheets, their ingest, the ledger tables and the read API."""
+"""Benchmarks (对标): the forms' 对标计划 / 指标进展 sheets, their ingest, the ledger tables and the read API."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 11's "Done when", on the demo data, through the CLI and the report view-models.
+"""The supervision loop end to end, on the demo data, through the CLI and the report view-models.
 
 As of two weeks after the 2026Q3 deadline: 催报 names the missing unit; every red and 未报送
 task has an open 督办事项 and a repeat trigger has escalated one; a verified 已完成 carries its
