@@ -143,11 +143,12 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from jj123lib.domain.rules import load_rules
     from jj123lib.intake.ingest import ingest_files
 
     data_dir = writable_data_dir(args.data_dir)
     _announce_demo(data_dir)
-    results = ingest_files(args.files, data_dir)
+    results = ingest_files(args.files, data_dir, rules=load_rules(args.rules))
     for result in results:
         stream = sys.stdout if result.ok else sys.stderr
         stream.write(result.message() + "\n")
@@ -178,11 +179,12 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 def cmd_ratings(args: argparse.Namespace) -> int:
     from jj123lib.assess.ratings import rate_quarter
     from jj123lib.domain.parameters import validate_quarter
+    from jj123lib.domain.rules import load_rules
     from jj123lib.ledger.store import Ledger
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = _existing_data_dir(args.data_dir)
-    frame = rate_quarter(quarter, data_dir, as_of=parse_date(args.as_of))
+    frame = rate_quarter(quarter, data_dir, as_of=parse_date(args.as_of), rules=load_rules(args.rules))
     counts = frame["light"].value_counts()
     as_of = Ledger(data_dir).data_as_of(quarter)
     footer = "，".join(f"{lights.LABELS[k]} {int(counts.get(k, 0))} 项" for k in lights.ORDER)
@@ -202,17 +204,18 @@ def cmd_league(args: argparse.Namespace) -> int:
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = _existing_data_dir(args.data_dir)
+    rules = load_rules(args.rules)
     if args.by == "unit":  # the units' 红黄榜, ranked within each group
         from jj123lib.assess.unit_league import unit_league, unit_league_text, unit_league_view
 
-        units = unit_league(quarter, data_dir, as_of=parse_date(args.as_of))
+        units = unit_league(quarter, data_dir, as_of=parse_date(args.as_of), rules=rules)
         if args.format == "table" and not args.out:
             sys.stdout.write(unit_league_text(units))
         else:
             _emit(unit_league_view(units), args.format, args.out, "", demo)
         return 0
-    frame = league_table(quarter, data_dir, as_of=parse_date(args.as_of))
-    counted = lights.LABELS[rating_rules(load_rules())["missing_counts_as"]]
+    frame = league_table(quarter, data_dir, as_of=parse_date(args.as_of), rules=rules)
+    counted = lights.LABELS[rating_rules(rules)["missing_counts_as"]]
     _emit(_view(frame, LEAGUE_VIEW), args.format, args.out,
           f"得分 = 牵头任务灯号分值按层级加权平均；未报送按{counted}计分。", demo,
           sheet=f"{quarter}市领导排名")

@@ -60,7 +60,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from jj123lib.domain.rules import load_rules
     from jj123lib.domain.tasks import load_tasks
 
-    report = check_quotas(load_tasks(args.tasks), load_rules())
+    report = check_quotas(load_tasks(args.tasks), load_rules(args.rules))
     sys.stdout.write(render_frame(report.wide().reset_index(), "table"))
     sys.stdout.write("\n" + report.summary() + "\n")
     return 0 if report.ok else 1
@@ -122,28 +122,18 @@ def build_parser() -> argparse.ArgumentParser:
 RULES_HELP = "规则文件路径（默认：环境变量 JJ123_RULES，否则为内置规则 params/rules.yaml）"
 
 
-@contextlib.contextmanager
-def _rules_in_force(path: str | None) -> Iterator[None]:
-    """Point this process, its batch workers and their kernels at one rules file, as an absolute path.
+def _rules_path(path: str | None) -> str:
+    """The run's rules file as an absolute path: ``--rules``, else ``$JJ123_RULES``, else the packaged rules.
 
-    Kernels run in other folders, so a relative ``$JJ123_RULES`` is made absolute too. The
-    variable is restored afterwards, for callers of :func:`main` in the same process.
+    Commands hand it on (to batch workers and kernels as a parameter), so kernels in other folders read
+    the same file and no environment variable carries it.
     """
-    from jj123lib.domain.rules import RULES_ENV, load_rules
+    from jj123lib.domain.rules import RULES_ENV, default_rules_path, load_rules
 
-    before = os.environ.get(RULES_ENV)
-    chosen = path or before
-    if chosen:
-        os.environ[RULES_ENV] = os.path.abspath(chosen)
-    try:
-        if chosen:
-            load_rules()  # a missing or malformed file fails here, naming the path
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(RULES_ENV, None)
-        else:
-            os.environ[RULES_ENV] = before
+    source = os.path.abspath(path or default_rules_path())
+    if path or os.environ.get(RULES_ENV):
+        load_rules(source)  # a missing or malformed file fails here, naming the path
+    return source
 
 
 # Modules that register their own subcommands (a ``register(subparsers)`` function each); imported only
@@ -200,8 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
-        with _rules_in_force(args.rules):
-            return handler(args)
+        args.rules = _rules_path(args.rules)
+        return handler(args)
     except Jj123Error as exc:
         sys.stderr.write(f"错误：{exc}\n")
         return 2

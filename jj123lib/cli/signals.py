@@ -20,12 +20,14 @@ def cmd_signals(args: argparse.Namespace) -> int:
     from jj123lib.assess.ratings import rate_quarter
     from jj123lib.assess.signals import load_benchmark_view
     from jj123lib.domain.parameters import validate_quarter
+    from jj123lib.domain.rules import load_rules
     from jj123lib.reports.benchmarks import signals_table
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = _existing_data_dir(args.data_dir)
-    view = load_benchmark_view(quarter, data_dir)
-    frame = signals_table(view, rate_quarter(quarter, data_dir, as_of=args.as_of))
+    rules = load_rules(args.rules)
+    view = load_benchmark_view(quarter, data_dir, rules)
+    frame = signals_table(view, rate_quarter(quarter, data_dir, as_of=args.as_of, rules=rules))
     if view.empty:
         footer = "年度计划尚未填报对标指标，无对标预警。"
     else:

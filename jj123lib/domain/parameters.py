@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jj123lib.core.datadir import readable_data_dir
-from jj123lib.core.exceptions import ParameterError
+from jj123lib.core.exceptions import ParameterError, RulesError
 from jj123lib.domain.quarters import normalize_quarter, parse_quarter
 
 if TYPE_CHECKING:  # batch workers import this module and must not pay for pandas
@@ -40,6 +40,7 @@ __all__ = [
     "undeclared_names",
     "check_notebook_namespace",
     "NOTEBOOK_PARAMETERS",
+    "SHARED_PARAMETERS",
 ]
 
 # Parameters each notebook declares in its `parameters` cell.
@@ -49,6 +50,10 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[str, ...]] = {
     "explore": ("quarter", "data_dir"),
     "annual": ("year", "data_dir"),
 }
+
+# Parameters any notebook may declare: ``rules``, the rules file's path (None: ``$JJ123_RULES``, else the
+# packaged rules). A batch passes the file its command resolved, so no environment variable carries it.
+SHARED_PARAMETERS: tuple[str, ...] = ("rules",)
 
 # Names IPython itself puts into a kernel's namespace (besides the ``_``-prefixed ones).
 _IPYTHON_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit"})
@@ -136,38 +141,49 @@ class ReportParams:
     quarter: str  # an annual report's: its year's Q4
     data_dir: str
     leader: str | None = None
+    rules: str | None = None  # the rules file, absolute; None: the kernel's default
 
     @property
     def year(self) -> int:
         return int(self.quarter[:4])
 
     def as_papermill(self) -> dict[str, str]:
+        values: dict[str, str] = {"data_dir": self.data_dir}
         if self.kind == "annual":
-            return {"year": str(self.year), "data_dir": self.data_dir}
-        values: dict[str, str] = {"quarter": self.quarter, "data_dir": self.data_dir}
+            values = {"year": str(self.year), **values}
+        else:
+            values = {"quarter": self.quarter, **values}
         if self.kind == "leader":
             assert self.leader is not None
             values["leader"] = self.leader
-        names = NOTEBOOK_PARAMETERS[self.kind]
+        if self.rules is not None:
+            values["rules"] = self.rules
+        names = NOTEBOOK_PARAMETERS[self.kind] + SHARED_PARAMETERS
         assert all(k.isidentifier() and k in names for k in values)
         return values
 
 
 def validate_params(kind: str, quarter: object, data_dir: str | os.PathLike[str] | None,
-                    leader: object = None) -> ReportParams:
-    """Check every parameter of a ``kind`` report (see :data:`NOTEBOOK_PARAMETERS`); raise :class:`ParameterError`."""
+                    leader: object = None, rules: str | os.PathLike[str] | None = None) -> ReportParams:
+    """Check every parameter of a ``kind`` report (see :data:`NOTEBOOK_PARAMETERS`); raise :class:`ParameterError`.
+
+    ``rules``, when given, is read and checked whole (:class:`jj123lib.core.exceptions.RulesError`) and kept absolute.
+    """
+    from jj123lib.domain.rules import load_rules
     from jj123lib.domain.tasks import load_tasks  # lazily: pandas
 
     if kind not in NOTEBOOK_PARAMETERS:
         raise ParameterError("kind", kind, list(NOTEBOOK_PARAMETERS))
+    rules_path = None if rules is None else str(load_rules(rules).path)
     tasks = load_tasks()
     if kind == "annual":  # ``quarter`` is the year (or any quarter of it)
         year = validate_year(str(quarter)[:4] if len(str(quarter)) == 6 else quarter, tasks)
-        return ReportParams(kind=kind, quarter=f"{year}Q4", data_dir=str(validate_data_dir(data_dir)))
+        return ReportParams(kind=kind, quarter=f"{year}Q4", data_dir=str(validate_data_dir(data_dir)),
+                            rules=rules_path)
     q = validate_quarter(quarter, tasks)
     folder = validate_data_dir(data_dir)
     name = validate_leader(leader, tasks) if kind == "leader" else None
-    return ReportParams(kind=kind, quarter=q, data_dir=str(folder), leader=name)
+    return ReportParams(kind=kind, quarter=q, data_dir=str(folder), leader=name, rules=rules_path)
 
 
 def undeclared_names(kind: str, namespace: Mapping[str, object], allowed: Iterable[str] = ()) -> list[str]:
@@ -176,7 +192,7 @@ def undeclared_names(kind: str, namespace: Mapping[str, object], allowed: Iterab
     IPython's own names, ``_``-prefixed names and values papermill cannot inject
     (modules, functions, classes, report objects) are not user parameters.
     """
-    known = set(NOTEBOOK_PARAMETERS[kind]) | _IPYTHON_NAMES | set(allowed)
+    known = set(NOTEBOOK_PARAMETERS[kind]) | set(SHARED_PARAMETERS) | _IPYTHON_NAMES | set(allowed)
     return sorted(name for name, value in namespace.items()
                   if not name.startswith("_") and name not in known and isinstance(value, _PARAMETER_TYPES))
 
@@ -199,11 +215,15 @@ def check_notebook_namespace(kind: str, namespace: Mapping[str, object], allowed
     missing = [name for name in NOTEBOOK_PARAMETERS[kind] if name not in namespace]
     if missing:
         raise NotebookParameterError(missing[0], "", hint="笔记本的 parameters 单元格中没有定义该参数")
-    data_dir = namespace["data_dir"]
+    data_dir, rules = namespace["data_dir"], namespace.get("rules")
     if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
         raise NotebookParameterError("data_dir", data_dir, hint="应为文件夹路径")
+    if rules is not None and not isinstance(rules, (str, os.PathLike)):
+        raise NotebookParameterError("rules", rules, hint="应为规则文件路径")
     try:
         period = namespace["year"] if kind == "annual" else namespace["quarter"]
-        return validate_params(kind, period, data_dir, namespace.get("leader"))
+        return validate_params(kind, period, data_dir, namespace.get("leader"), rules)
     except ParameterError as exc:
         raise NotebookParameterError(exc.name, exc.value, exc.valid, exc.hint) from None
+    except RulesError as exc:
+        raise NotebookParameterError("rules", rules, hint=str(exc)) from None

@@ -15,6 +15,7 @@ Deadlines come from ``rules.yaml`` (``deadlines:``).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -61,7 +62,7 @@ def _units(tasks: pd.DataFrame) -> list[str]:
 
 def unit_states(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                 as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
-                rules: dict[str, Any] | None = None) -> pd.DataFrame:
+                rules: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """One row per responsible unit: deadline, state, first submission day and days late/overdue."""
     quarter = normalize_quarter(quarter)
     ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
@@ -110,7 +111,7 @@ def _last_contacts(ledger: Ledger) -> dict[str, dict[str, str]]:
 
 def cuibao(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
            as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
-           rules: dict[str, Any] | None = None, contacts: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
+           rules: Mapping[str, Any] | None = None, contacts: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
     """The 催报 list: each unit past the deadline with nothing submitted, most overdue first."""
     ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
     table = load_tasks() if tasks is None else tasks

@@ -21,15 +21,18 @@ EXPLORE_NOTEBOOK = "explore.ipynb"
 
 
 def render_explore(quarter: str, out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None,
-                   timeout: int = 600) -> Path:
-    """Execute ``explore.ipynb`` for ``quarter`` and write the HTML to ``out``; returns the absolute path."""
+                   timeout: int = 600, rules: str | os.PathLike[str] | None = None) -> Path:
+    """Execute ``explore.ipynb`` for ``quarter`` and write the HTML to ``out``; returns the absolute path.
+
+    ``rules``: the rules file, handed to the kernel as its ``rules`` parameter (default: the kernel's own default).
+    """
     from jj123lib.core.resources import NOTEBOOK_DIR
     from jj123lib.domain.parameters import validate_params
     from jj123lib.domain.quarters import quarter_label
     from jj123lib.render.execute import execute_report
     from jj123lib.render.notebook_html import notebook_to_html, remote_references
 
-    params = validate_params("explore", quarter, data_dir)
+    params = validate_params("explore", quarter, data_dir, rules=rules)
     with tempfile.TemporaryDirectory(prefix="jj123-explore-") as work:
         executed = Path(work) / EXPLORE_NOTEBOOK
         nb, failure = execute_report(NOTEBOOK_DIR / EXPLORE_NOTEBOOK, executed, params.as_papermill(),
@@ -47,7 +50,7 @@ def render_explore(quarter: str, out: str | os.PathLike[str], data_dir: str | os
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
-    path = render_explore(args.quarter, args.out, args.data_dir)
+    path = render_explore(args.quarter, args.out, args.data_dir, rules=args.rules)
     sys.stdout.write(f"已写入 {path}\n")
     return 0
 

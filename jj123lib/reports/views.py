@@ -9,7 +9,7 @@ dataclasses for analysts; the ``*_html`` methods return escaped
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -24,7 +24,7 @@ from jj123lib.core.resources import TEMPLATE_DIR
 from jj123lib.domain import lights
 from jj123lib.domain.parameters import validate_params
 from jj123lib.domain.quarters import previous_quarter, quarter_label, quarters_up_to
-from jj123lib.domain.rules import rules_source
+from jj123lib.domain.rules import Rules, RulesPath, as_rules, load_rules
 from jj123lib.domain.tiers import TIER_LABELS, TIERS
 from jj123lib.ledger.fingerprint import data_fingerprint, short
 from jj123lib.loop.lists import Supervision, load_supervision
@@ -41,7 +41,7 @@ from jj123lib.render.htmlkit import (
     table,
     text_or_none,
 )
-from jj123lib.reports.provenance import leader_data_fingerprint, show_leader_scores, tasks_data_as_of
+from jj123lib.reports.provenance import leader_data_fingerprint, tasks_data_as_of
 
 if TYPE_CHECKING:
     from jj123lib.assess.signals import BenchmarkView
@@ -101,10 +101,10 @@ class Item:
 
 
 def _header_html(title: str, subtitle: str, quarter: str, as_of: str | None, fingerprint: str,
-                 demo: bool, generated_on: date) -> Markup:
+                 demo: bool, generated_on: date, rules: Rules) -> Markup:
     banner = f'<div class="jj-demo-banner">{esc(DEMO_BANNER)}</div>' if demo else ""
     as_of_text = as_of or "本季度尚无报送"
-    rules_path, rules_sha = rules_source()
+    rules_path, rules_sha = rules.path, rules.sha
     meta = (f"<span>季度：{esc(quarter_label(quarter))}（{esc(quarter)}）</span>"
             f"<span>数据截至：{esc(as_of_text)}</span>"
             f"<span>生成日期：{esc(generated_on.isoformat())}</span>"
@@ -214,7 +214,7 @@ def _quota_rows(tasks: pd.DataFrame, leader: str | None = None) -> pd.DataFrame:
     return frame[frame["leader"] == leader].reset_index(drop=True) if leader else frame
 
 
-def _describe_duban_rules(rules: dict[str, Any]) -> list[str]:
+def _describe_duban_rules(rules: Mapping[str, Any]) -> list[str]:
     """The 督办 rules in force (triggers, due days, escalation), as report appendices say them."""
     from jj123lib.domain.rules import loop_rules
     from jj123lib.domain.vocab import LEVELS
@@ -228,23 +228,21 @@ def _describe_duban_rules(rules: dict[str, Any]) -> list[str]:
             f"（{' → '.join(LEVELS)}），经督查室核实后销号。"]
 
 
-def _load_common(quarter: str, data_dir: str, as_of: date) -> dict[str, Any]:
+def _load_common(quarter: str, data_dir: str, as_of: date, rules: Rules) -> dict[str, Any]:
     from jj123lib.assess.ratings import describe_rules, league_table, rate_quarter, rating_history
-    from jj123lib.domain.rules import load_rules
     from jj123lib.domain.tasks import load_tasks
     from jj123lib.ledger.store import Ledger
 
-    rules = load_rules()
-    show_scores = show_leader_scores(rules)
+    show_scores = rules.show_leader_scores
     return {
         "tasks": load_tasks(),
-        "rated": rate_quarter(quarter, data_dir, as_of=as_of),
-        "history": rating_history(quarter, data_dir, as_of=as_of),
-        "league": league_table(quarter, data_dir, as_of=as_of),
+        "rated": rate_quarter(quarter, data_dir, as_of=as_of, rules=rules),
+        "history": rating_history(quarter, data_dir, as_of=as_of, rules=rules),
+        "league": league_table(quarter, data_dir, as_of=as_of, rules=rules),
         "rules": describe_rules(rules, leader_scores=show_scores) + _describe_duban_rules(rules),
         "show_scores": show_scores,
         "as_of": Ledger(data_dir).data_as_of(quarter),
-        "fingerprint": data_fingerprint(data_dir),
+        "fingerprint": data_fingerprint(data_dir, rules),
         "demo": is_demo(data_dir),
     }
 
@@ -282,6 +280,7 @@ class LeaderReport(_Sections):
     rules: list[str] = field(default_factory=list)
     show_scores: bool = False  # rules: reports.show_leader_scores
     generated_on: date = field(default_factory=china_today)  # printed as 生成日期, China time
+    rules_in_force: Rules = field(default_factory=load_rules)  # the header names its file
 
     @property
     def title(self) -> str:
@@ -327,7 +326,7 @@ class LeaderReport(_Sections):
         subtitle = (f"晋江市{self.quarter[:4]}年度“123”争先进位工作 · {quarter_label(self.quarter)}督查报告 · "
                     f"牵头市领导：{self.leader}")
         return _header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo,
-                            self.generated_on)
+                            self.generated_on, self.rules_in_force)
 
     def summary_html(self) -> Markup:
         counts = self.light_counts()
@@ -451,7 +450,7 @@ class LeaderReport(_Sections):
         """对标 data of this leader's tasks (:mod:`jj123lib.assess.signals`; empty without benchmarks)."""
         from jj123lib.assess.signals import load_benchmark_view
 
-        return load_benchmark_view(self.quarter, self.data_dir).for_tasks(self.tasks["task_id"])
+        return load_benchmark_view(self.quarter, self.data_dir, self.rules_in_force).for_tasks(self.tasks["task_id"])
 
     def benchmarks_html(self) -> Markup:
         from jj123lib.reports.benchmarks import leader_benchmarks_html
@@ -559,15 +558,19 @@ def _logged_requests(quarter: str, data_dir: str) -> set[tuple[str, str]]:
 
 
 def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[str] | None = None, *,
-                       now: datetime | None = None) -> LeaderReport:
-    """Build the leader report view-model (validates the parameters first); ``now`` dates it (default: now)."""
+                       now: datetime | None = None, rules: Rules | RulesPath | None = None) -> LeaderReport:
+    """Build the leader report view-model (validates the parameters first); ``now`` dates it (default: now).
+
+    ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here.
+    """
     from jj123lib.ledger.store import Ledger
     from jj123lib.loop.opinions import leader_opinion
 
     params = validate_params("leader", quarter, data_dir, leader)
     assert params.leader is not None
     today = china_today(now)
-    common = _load_common(params.quarter, params.data_dir, today)
+    rule_set = as_rules(rules)
+    common = _load_common(params.quarter, params.data_dir, today, rule_set)
     opinion = leader_opinion(params.data_dir, params.quarter, params.leader, common["tasks"])
     rated: pd.DataFrame = common["rated"]
     mine = rated[rated["leader"] == params.leader].copy()
@@ -579,19 +582,19 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
     # The header names the data this report shows: with scores off only its tasks' (jj123lib.reports.provenance).
     scores = common["show_scores"]
     fingerprint = common["fingerprint"] if scores else leader_data_fingerprint(
-        params.data_dir, params.quarter, params.leader, mine["task_id"], scores=False)
+        params.data_dir, params.quarter, params.leader, mine["task_id"], scores=False, rules=rule_set)
     as_of = common["as_of"] if scores else tasks_data_as_of(params.data_dir, params.quarter, mine["task_id"])
     return LeaderReport(
         leader=params.leader, quarter=params.quarter, data_dir=params.data_dir, demo=common["demo"],
         data_as_of=as_of, fingerprint=fingerprint, tasks=mine,
         history=history[history["task_id"].isin(mine["task_id"])].reset_index(drop=True),
         league=common["league"], quota=_quota_rows(common["tasks"], params.leader), rules=common["rules"],
-        supervision=load_supervision(params.quarter, params.data_dir, today, with_flags=False).for_leader(params.leader,
-                                                                                         mine["task_id"]),
+        supervision=load_supervision(params.quarter, params.data_dir, today, with_flags=False,
+                                     rules=rule_set).for_leader(params.leader, mine["task_id"]),
         next_quarter=_next_quarter_rows(mine, Ledger(params.data_dir).plan(), params.quarter),
         opinion=opinion, duban_closed=_duban_closed(params.quarter, params.data_dir, mine["task_id"]),
         unlogged_requests=[i for i in _items(mine, "coordination") if (i.task_id, i.unit) not in logged],
-        show_scores=scores, generated_on=today,
+        show_scores=scores, generated_on=today, rules_in_force=rule_set,
     )
 
 
@@ -670,6 +673,7 @@ class OverviewReport(_Sections):
     show_scores: bool = False  # rules: reports.show_leader_scores
     rules: list[str] = field(default_factory=list)
     generated_on: date = field(default_factory=china_today)  # printed as 生成日期, China time
+    rules_in_force: Rules = field(default_factory=load_rules)  # the header names its file
 
     @property
     def title(self) -> str:
@@ -694,7 +698,7 @@ class OverviewReport(_Sections):
         subtitle = (f"晋江市{self.quarter[:4]}年度“123”争先进位工作 · {quarter_label(self.quarter)} · "
                     f"全部 {len(self.rated)} 项任务")
         return _header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo,
-                            self.generated_on)
+                            self.generated_on, self.rules_in_force)
 
     def summary_html(self) -> Markup:
         counts = _light_counts(self.rated["light"])
@@ -771,7 +775,7 @@ class OverviewReport(_Sections):
         """The quarter's 对标 data (:mod:`jj123lib.assess.signals`; empty without benchmarks)."""
         from jj123lib.assess.signals import load_benchmark_view
 
-        return load_benchmark_view(self.quarter, self.data_dir)
+        return load_benchmark_view(self.quarter, self.data_dir, self.rules_in_force)
 
     def standing_html(self) -> Markup:
         from jj123lib.reports.benchmarks import overview_standing_html
@@ -848,23 +852,27 @@ class OverviewReport(_Sections):
 
 
 def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None, *,
-                  now: datetime | None = None) -> OverviewReport:
-    """Build the quarterly overview view-model (validates the parameters first); ``now`` dates it."""
+                  now: datetime | None = None, rules: Rules | RulesPath | None = None) -> OverviewReport:
+    """Build the quarterly overview view-model (validates the parameters first); ``now`` dates it.
+
+    ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here.
+    """
     from jj123lib.assess.ratings import transition_counts
     from jj123lib.domain.quotas import check_quotas
     from jj123lib.domain.tasks import leaders
 
     params = validate_params("overview", quarter, data_dir)
     today = china_today(now)
-    common = _load_common(params.quarter, params.data_dir, today)
-    quotas = check_quotas(common["tasks"])
+    rule_set = as_rules(rules)
+    common = _load_common(params.quarter, params.data_dir, today, rule_set)
+    quotas = check_quotas(common["tasks"], rule_set)
     return OverviewReport(
         quarter=params.quarter, data_dir=params.data_dir, demo=common["demo"], data_as_of=common["as_of"],
         fingerprint=common["fingerprint"], rated=common["rated"], league=common["league"],
-        transitions=transition_counts(params.quarter, params.data_dir, as_of=today),
+        transitions=transition_counts(params.quarter, params.data_dir, as_of=today, rules=rule_set),
         quota=quotas.wide(), quota_ok=quotas.ok, leaders=leaders(common["tasks"]), rules=common["rules"],
-        supervision=load_supervision(params.quarter, params.data_dir, today), show_scores=common["show_scores"],
-        generated_on=today,
+        supervision=load_supervision(params.quarter, params.data_dir, today, rules=rule_set),
+        show_scores=common["show_scores"], generated_on=today, rules_in_force=rule_set,
     )
 
 
@@ -930,15 +938,18 @@ class ExploreData(_Sections):
         return self.history.pivot_table(index="task_id", columns="quarter", values="actual_pct")
 
 
-def explore_data(quarter: str, data_dir: str | os.PathLike[str] | None = None) -> ExploreData:
+def explore_data(quarter: str, data_dir: str | os.PathLike[str] | None = None,
+                 rules: Rules | RulesPath | None = None) -> ExploreData:
     from jj123lib.assess.ratings import rate_quarter, rating_history
     from jj123lib.domain.tasks import load_tasks
     from jj123lib.ledger.store import Ledger
 
     params = validate_params("explore", quarter, data_dir)
+    rule_set = as_rules(rules)
     ledger = Ledger(params.data_dir)
     return ExploreData(
         quarter=params.quarter, data_dir=params.data_dir, demo=is_demo(params.data_dir), tasks=load_tasks(),
         submissions=ledger.submissions(params.quarter), plan=ledger.plan(),
-        ratings=rate_quarter(params.quarter, params.data_dir), history=rating_history(params.quarter, params.data_dir),
+        ratings=rate_quarter(params.quarter, params.data_dir, rules=rule_set),
+        history=rating_history(params.quarter, params.data_dir, rules=rule_set),
     )
