@@ -206,10 +206,10 @@ def _change_cell(row: Any) -> Markup:
     return Markup(f"{prev}{change_tag(row.change)}")
 
 
-def _quota_rows(tasks: pd.DataFrame, leader: str | None = None) -> pd.DataFrame:
+def _quota_rows(tasks: pd.DataFrame, rules: Rules, leader: str | None = None) -> pd.DataFrame:
     from jj123lib.domain.quotas import check_quotas
 
-    report = check_quotas(tasks)
+    report = check_quotas(tasks, rules)
     frame = report.table
     return frame[frame["leader"] == leader].reset_index(drop=True) if leader else frame
 
@@ -588,7 +588,7 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
         leader=params.leader, quarter=params.quarter, data_dir=params.data_dir, demo=common["demo"],
         data_as_of=as_of, fingerprint=fingerprint, tasks=mine,
         history=history[history["task_id"].isin(mine["task_id"])].reset_index(drop=True),
-        league=common["league"], quota=_quota_rows(common["tasks"], params.leader), rules=common["rules"],
+        league=common["league"], quota=_quota_rows(common["tasks"], rule_set, params.leader), rules=common["rules"],
         supervision=load_supervision(params.quarter, params.data_dir, today, with_flags=False,
                                      rules=rule_set).for_leader(params.leader, mine["task_id"]),
         next_quarter=_next_quarter_rows(mine, Ledger(params.data_dir).plan(), params.quarter),
