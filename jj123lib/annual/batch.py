@@ -72,7 +72,7 @@ def _day_effect(year: int, data_dir: Path, today: date, rules: Rules) -> str:
 
 
 def annual_job(year: int, data_dir: Path, out_dir: Path, notebook_dir: Path, timeout: int,
-               today: date, rules: Rules) -> ReportJob:
+               today: date, rules: Rules, units_file: Path | None = None) -> ReportJob:
     """The one report job of a year-end batch, with the fingerprint of its inputs; its kernel gets the rules' path."""
     notebook = (notebook_dir / NOTEBOOKS["annual"]).resolve()
     if not notebook.is_file():
@@ -82,6 +82,8 @@ def annual_job(year: int, data_dir: Path, out_dir: Path, notebook_dir: Path, tim
                           _day_effect(year, data_dir, today, rules), notebook.read_bytes(),
                           json.dumps(params, ensure_ascii=False, sort_keys=True))
     params["rules"] = str(rules.path)  # the data fingerprint above covers the file (path and content)
+    if units_file is not None:
+        params["units"] = str(units_file)
     return ReportJob(kind="annual", leader=None, name="annual", title=html_title("annual", str(year)),
                      notebook=str(notebook), out_dir=str(out_dir.resolve()), parameters=params,
                      fingerprint=fingerprint, timeout=timeout)
@@ -94,11 +96,14 @@ def _summary(result: AnnualReview) -> str:
 def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANNUAL_FORMATS, force: bool = False,
                      data_dir: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] | None = None,
                      progress: bool = True, notebook_dir: str | os.PathLike[str] | None = None,
-                     timeout: int = 600, rules: Rules | RulesPath | None = None) -> BatchResult:
-    """Render the year-end review of ``year``; see the module docstring. ``rules`` as for :func:`run_batch`."""
+                     timeout: int = 600, rules: Rules | RulesPath | None = None,
+                     units: str | os.PathLike[str] | None = None) -> BatchResult:
+    """Render the year-end review of ``year``; see the module docstring. ``rules``, ``units`` as for ``run_batch``."""
     started = time.monotonic()
     y = validate_year(year)
-    rule_set = as_rules(rules)
+    from jj123lib.domain.units import units_path  # lazy for start-up speed: pandas
+
+    rule_set, units_file = as_rules(rules), units_path(units)
     data = validate_data_dir(data_dir)
     demo = is_demo(data)
     wanted = [f.strip() for f in formats if f.strip()]
@@ -114,7 +119,7 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
         out_dir.mkdir(parents=True, exist_ok=True)
         today = china_today()
         job = annual_job(y, data, out_dir, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout, today,
-                         rule_set)
+                         rule_set, units_file)
         old = load_manifest(out_dir)
         page_formats = [f for f in wanted if f != "docx"] or ["html"]
         work = decide([job], old, page_formats, force)
@@ -132,7 +137,7 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
                 from jj123lib.annual.docx import annual_docx
                 from jj123lib.annual.review import annual_review
 
-                result = annual_review(y, data, as_of=today, rules=rule_set)
+                result = annual_review(y, data, as_of=today, rules=rule_set, units_file=units_file)
                 summary.append(_summary(result))
                 atomic_write(out_dir / DOCX, annual_docx(result, demo=demo, issue_date=today))
             except Exception as exc:  # noqa: BLE001 - the HTML and PDF are still written

@@ -21,7 +21,7 @@ from jj123lib.core.frames import records
 from jj123lib.domain.parameters import validate_params
 from jj123lib.domain.rules import Rules, RulesPath, as_rules, load_rules
 from jj123lib.domain.tiers import TIER_LABELS, TIERS
-from jj123lib.domain.units import GROUP_LABELS, GROUPS
+from jj123lib.domain.units import GROUP_LABELS, GROUPS, UnitsPath, units_path
 from jj123lib.ledger.fingerprint import data_fingerprint, short
 from jj123lib.render.htmlkit import Markup, badge, fmt_pct, section, table
 from jj123lib.reports.views import _card, _Sections
@@ -176,15 +176,17 @@ class AnnualReport(_Sections):
 
 def annual_review_data(year: object, data_dir: str | os.PathLike[str] | None = None, *,
                        now: datetime | None = None, as_of: str | date | None = None,
-                       rules: Rules | RulesPath | None = None) -> AnnualReport:
+                       rules: Rules | RulesPath | None = None, units: UnitsPath | None = None) -> AnnualReport:
     """Build the year-end view-model (validates the parameters first); ``now`` dates it, ``as_of`` judges it.
 
-    ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here.
+    ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here;
+    ``units``: the units file (default: ``$JJ123_UNITS``, else the packaged one).
     """
     params = validate_params("annual", year, data_dir)
     rule_set = as_rules(rules)
     today = china_today(now)
-    result = annual_review(params.year, params.data_dir, as_of=today if as_of is None else as_of, rules=rule_set)
+    result = annual_review(params.year, params.data_dir, as_of=today if as_of is None else as_of, rules=rule_set,
+                           units_file=units_path(units))
     return AnnualReport(year=params.year, data_dir=params.data_dir, demo=is_demo(params.data_dir),
                         fingerprint=data_fingerprint(params.data_dir, rule_set), review=result, generated_on=today,
                         rules_in_force=rule_set)

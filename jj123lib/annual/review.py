@@ -36,7 +36,7 @@ from jj123lib.domain.parameters import validate_year
 from jj123lib.domain.rule_sections import BASIC, DONE, OUTCOMES, UNDONE, annual_rules
 from jj123lib.domain.rules import load_rules
 from jj123lib.domain.tiers import TIERS, task_order
-from jj123lib.domain.units import GROUPS, UnitInfo, load_units
+from jj123lib.domain.units import GROUPS, UnitInfo, UnitsPath, load_units
 from jj123lib.domain.vocab import GOAL_LEVELS
 from jj123lib.ledger.benchmarks import (
     PLAN_COLUMNS,
@@ -109,8 +109,8 @@ def _benchmark_frames(data_dir: str | os.PathLike[str] | Ledger | None,
 
 def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                 as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
-                rules: Mapping[str, Any] | None = None) -> AnnualInputs:
-    """Read the review's inputs from the ledger and the benchmark tables on ``as_of``."""
+                rules: Mapping[str, Any] | None = None, units_file: UnitsPath | None = None) -> AnnualInputs:
+    """Read the review's inputs from the ledger and the benchmark tables on ``as_of`` (``units_file``: default)."""
     from jj123lib.domain.tasks import load_tasks
     from jj123lib.loop.deadlines import unit_states
     from jj123lib.loop.duban import duban_items
@@ -130,7 +130,8 @@ def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = No
         plan=_in_year(ledger.plan().loc[:, ["task_id", "quarter", "milestone", "planned_pct"]], year),
         decisions=ledger.task_decisions(), states=states,
         duban=_in_year(duban_items(None, ledger, as_of=day), year),
-        benchmark_plan=plan, indicator_values=values, recognitions=recognitions, units=load_units(tasks=table))
+        benchmark_plan=plan, indicator_values=values, recognitions=recognitions,
+        units=load_units(units_file, tasks=table))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -454,11 +455,11 @@ def review(inputs: AnnualInputs, rules: Mapping[str, Any]) -> AnnualReview:
 
 def annual_review(year: object, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                   as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
-                  rules: Mapping[str, Any] | None = None) -> AnnualReview:
+                  rules: Mapping[str, Any] | None = None, units_file: UnitsPath | None = None) -> AnnualReview:
     """The year-end review of ``year`` from the ledger, judged on ``as_of`` (default: today, China time)."""
     y = validate_year(year, tasks)
     rule_set = load_rules() if rules is None else rules
-    return review(load_inputs(y, data_dir, as_of=as_of, tasks=tasks, rules=rules), rule_set)
+    return review(load_inputs(y, data_dir, as_of=as_of, tasks=tasks, rules=rules, units_file=units_file), rule_set)
 
 
 

@@ -24,7 +24,7 @@ from jj123lib.domain.quarters import normalize_quarter
 from jj123lib.domain.rule_sections import unit_scoring_rules
 from jj123lib.domain.rules import load_rules, rating_rules, scoring_rules
 from jj123lib.domain.tasks import load_tasks
-from jj123lib.domain.units import GROUP_LABELS, GROUPS, UnitInfo, load_units
+from jj123lib.domain.units import GROUP_LABELS, GROUPS, UnitInfo, UnitsPath, load_units
 from jj123lib.ledger.store import Ledger
 
 __all__ = ["unit_scoring_rules", "unit_league", "rank_units", "UNIT_LEAGUE_COLUMNS", "unit_league_view",
@@ -115,8 +115,10 @@ def _rank_group(rows: list[dict[str, Any]], unit_rules: Mapping[str, Any]) -> li
 def unit_league(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                 overdue_units: Collection[str] = frozenset(), tasks: pd.DataFrame | None = None,
                 rules: Mapping[str, Any] | None = None, units: Mapping[str, UnitInfo] | None = None,
-                as_of: str | date | None = None) -> pd.DataFrame:
+                as_of: str | date | None = None, units_file: UnitsPath | None = None) -> pd.DataFrame:
     """Units ranked within their group (group order, then rank), with their 红榜/黄榜 placing.
+
+    ``units`` (loaded) or ``units_file`` (default: the default units file) give the groups.
 
     ``overdue_units`` names the units with overdue 督办 items (the supervision loop supplies it);
     with ``yellow_board.overdue_duban`` they go on the 黄榜.
@@ -124,7 +126,7 @@ def unit_league(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
     quarter = normalize_quarter(quarter)
     rule_set = load_rules() if rules is None else rules
     table = load_tasks() if tasks is None else tasks
-    unit_info = load_units(tasks=table) if units is None else units
+    unit_info = load_units(units_file, tasks=table) if units is None else units
     rated = rate_quarter(quarter, data_dir, tasks=tasks, rules=rules, as_of=as_of)
     return rank_units(rated, unit_info, rule_set, overdue_units)
 

@@ -135,12 +135,13 @@ def deadline_state(quarter: str, rules: Mapping[str, Any] | None = None) -> str:
 
 def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str], notebook_dir: Path,
               timeout: int, *, data_fp: str | None = None, digests: dict[str, str] | None = None,
-              rules: Rules | None = None, tasks: pd.DataFrame | None = None) -> list[ReportJob]:
+              rules: Rules | None = None, tasks: pd.DataFrame | None = None,
+              units_file: Path | None = None) -> list[ReportJob]:
     """One job per leader, then the overview, each with the fingerprint of its inputs.
 
     ``data_fp`` (:func:`data_fingerprint`), ``digests`` (:func:`jj123lib.reports.provenance.task_digests`), the rules
     and the task table may be passed when the caller has them, so each is read once per run. Each job hands
-    its kernel the rules file's path as the notebooks' ``rules`` parameter.
+    its kernel the rules file's path as the notebooks' ``rules`` parameter (and ``units_file`` as ``units``).
     """
     # Lazy for start-up speed: pypinyin (slugs) and pandas (tasks) take ~1 s to import, and a batch
     # that renders everything starts its workers before paying for them.
@@ -172,6 +173,8 @@ def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str
             rules=rules)
         fp = digest(common, data, notebook.read_bytes(), json.dumps(params, ensure_ascii=False, sort_keys=True))
         params["rules"] = str(rules.path)  # the data fingerprints above cover the file (path and content)
+        if units_file is not None:
+            params["units"] = str(units_file)
         jobs.append(ReportJob(kind=kind, leader=leader, name=slugs[leader] if leader else "overview",
                               title=html_title(kind, quarter, leader), notebook=str(notebook),
                               out_dir=str(out_dir.resolve()), parameters=params, fingerprint=fp, timeout=timeout))
@@ -215,7 +218,7 @@ def plan_documents(maker: DocumentMaker, out_dir: Path, *, data_fp: str, digests
 
     quarter, out = maker.quarter, str(out_dir.resolve())
     code = digest(code_fingerprint(), __version__, quarter, str(maker.demo))
-    units_path = default_units_path()
+    units_path = Path(maker.units_file) if maker.units_file is not None else default_units_path()
     units = units_path.read_bytes() if units_path.is_file() else b""
     jobs = [DocumentJob("bulletin", "bulletin", maker.title("bulletin"), out,
                         digest("bulletin", code, data_fp, units, repr(maker.stamp("bulletin")),

@@ -153,15 +153,18 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
               formats: Sequence[str] = FORMATS, force: bool = False,
               data_dir: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] | None = None,
               progress: bool = True, notebook_dir: str | os.PathLike[str] | None = None,
-              timeout: int = 600, rules: Rules | RulesPath | None = None) -> BatchResult:
+              timeout: int = 600, rules: Rules | RulesPath | None = None,
+              units: str | os.PathLike[str] | None = None) -> BatchResult:
     """Render the reports and documents of ``quarter``; see the module docstring. Returns a :class:`BatchResult`.
 
     ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here; its
-    path reaches every kernel as the notebooks' ``rules`` parameter.
+    path reaches every kernel as the notebooks' ``rules`` parameter; ``units``, the units file, likewise.
     """
     started = time.monotonic()
     q = validate_quarter(quarter)
-    rule_set = as_rules(rules)
+    from jj123lib.domain.units import units_path  # lazy for start-up speed: pandas
+
+    rule_set, units_file = as_rules(rules), units_path(units)
     data = validate_data_dir(data_dir)
     demo = is_demo(data)
     wanted_formats = [f.strip() for f in formats if f.strip()]
@@ -199,7 +202,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
             data_fp, digests = data_fingerprint(data, rule_set), task_digests(data)
             notebooks = Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR
             plan = plan_jobs(q, data, out_dir, chosen, notebooks, timeout, data_fp=data_fp, digests=digests,
-                             rules=rule_set, tasks=tasks) if want_reports else []
+                             rules=rule_set, tasks=tasks, units_file=units_file) if want_reports else []
             old = load_manifest(out_dir)
             old_supervision = _old_supervision(out_dir)
             work = decide(plan, old, wanted_formats, force)
@@ -208,7 +211,8 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
             if named is None:  # documents are quarter-wide: a run for named leaders leaves them alone
                 from jj123lib.documents.content import DocumentMaker
 
-                maker = DocumentMaker(q, data, as_of=china_today(), demo=demo, rules=rule_set, tasks=tasks)
+                maker = DocumentMaker(q, data, as_of=china_today(), demo=demo, rules=rule_set, tasks=tasks,
+                                      units_file=units_file)
                 try:
                     planned = plan_documents(maker, out_dir, data_fp=data_fp, digests=digests)
                 except Exception as exc:  # noqa: BLE001 - the documents fail, the reports go on
@@ -225,7 +229,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
                 if documents is not None and maker is not None:
                     _make_documents(documents.to_build, documents.entries, maker)
                 rated.extend(_rate_for_index(q, data, rule_set))
-                counts.append(_supervision_counts(q, data, rule_set))
+                counts.append(_supervision_counts(q, data, rule_set, units_file))
                 warm_index_template()
 
             if not work.empty:
@@ -247,11 +251,11 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
             _attach_lights(merged, rated[0] if rated else next(iter(_rate_for_index(q, data, rule_set)), None))
         result.seconds = time.monotonic() - started
         crash_point("batch.before_manifest")
+        supervision = (counts[0] if counts else _supervision_counts(q, data, rule_set, units_file)) if changed \
+            else old_supervision
         manifest = write_manifest(out_dir, quarter=q, data_dir=data, demo=demo, formats=wanted_formats,
                                   generated_at=_now(), seconds=result.seconds, reports=merged,
-                                  supervision=(counts[0] if counts else _supervision_counts(q, data, rule_set))
-                                  if changed else old_supervision,
-                                  documents=doc_entries)
+                                  supervision=supervision, documents=doc_entries)
         if changed:
             atomic_write(result.index, index_html(manifest))
         return result
@@ -469,12 +473,12 @@ def _rate_for_index(quarter: str, data_dir: Path, rules: Rules) -> list[pd.DataF
         return []
 
 
-def _supervision_counts(quarter: str, data_dir: Path, rules: Rules) -> dict[str, int] | None:
+def _supervision_counts(quarter: str, data_dir: Path, rules: Rules, units_file: Path) -> dict[str, int] | None:
     """Counts of the supervision loop for the index; None if they cannot be had (the index is still written)."""
     from jj123lib.loop.lists import load_supervision  # lazy for start-up speed: pandas
 
     try:
-        loop = load_supervision(quarter, str(data_dir), china_today(), rules=rules)
+        loop = load_supervision(quarter, str(data_dir), china_today(), rules=rules, units_file=units_file)
     except Exception:  # noqa: BLE001 - the index is still written, without the counts
         return None
     return {"cuibao": len(loop.cuibao), "duban": len(loop.duban),

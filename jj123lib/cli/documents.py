@@ -36,7 +36,8 @@ def cmd_bulletin(args: argparse.Namespace) -> int:
     rules = load_rules(args.rules)
     meta = document_meta("bulletin", quarter, demo=demo, as_of=today, doc_number=args.doc_number,
                          issue_date=issued, rules=rules)
-    path = save_docx(build_bulletin(bulletin_data(quarter, data_dir, as_of=today, rules=rules), meta), args.out)
+    bulletin = bulletin_data(quarter, data_dir, as_of=today, rules=rules, units_file=args.units)
+    path = save_docx(build_bulletin(bulletin, meta), args.out)
     if demo:
         sys.stderr.write("【示例数据】通报由示例数据生成，文中已标注“示例数据”。\n")
     sys.stdout.write(f"已写入 {path}\n")

@@ -208,7 +208,7 @@ def cmd_league(args: argparse.Namespace) -> int:
     if args.by == "unit":  # the units' 红黄榜, ranked within each group
         from jj123lib.assess.unit_league import unit_league, unit_league_text, unit_league_view
 
-        units = unit_league(quarter, data_dir, as_of=parse_date(args.as_of), rules=rules)
+        units = unit_league(quarter, data_dir, as_of=parse_date(args.as_of), rules=rules, units_file=args.units)
         if args.format == "table" and not args.out:
             sys.stdout.write(unit_league_text(units))
         else:

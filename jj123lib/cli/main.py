@@ -136,6 +136,13 @@ def _rules_path(path: str | None) -> str:
     return source
 
 
+def _units_path() -> str:
+    """The run's units file (``$JJ123_UNITS``, else the packaged one) as an absolute path, handed on like the rules."""
+    from jj123lib.domain.units import units_path
+
+    return str(units_path())
+
+
 # Modules that register their own subcommands (a ``register(subparsers)`` function each); imported only
 # when the parser is built, so ``jj123 tasks`` does not pay for the batch's or the ledger's imports.
 COMMAND_MODULES = (
@@ -191,6 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         args.rules = _rules_path(args.rules)
+        args.units = _units_path()
         return handler(args)
     except Jj123Error as exc:
         sys.stderr.write(f"错误：{exc}\n")

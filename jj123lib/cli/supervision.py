@@ -52,7 +52,7 @@ def cmd_cuibao(args: argparse.Namespace) -> int:
         frame: pd.DataFrame = unit_states(args.quarter, data_dir, as_of=args.as_of, rules=load_rules(args.rules))
         _emit(_view(frame, STATE_VIEW), args.format, args.out, f"共 {len(frame)} 个单位。", demo)
         return 0
-    frame = cuibao(args.quarter, data_dir, as_of=args.as_of, rules=load_rules(args.rules))
+    frame = cuibao(args.quarter, data_dir, as_of=args.as_of, rules=load_rules(args.rules), units_file=args.units)
     footer = (f"共 {len(frame)} 个单位逾期未报送，请电话催报并发《督查催办通知》。" if len(frame)
               else "没有逾期未报送的单位。")
     _emit(_view(frame, CUIBAO_VIEW), args.format, args.out, footer, demo)

@@ -101,7 +101,7 @@ def _rules_or_default(rules: Mapping[str, Any] | None) -> Mapping[str, Any]:
 
 
 def bulletin_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None,
-                  rules: Mapping[str, Any] | None = None) -> Bulletin:
+                  rules: Mapping[str, Any] | None = None, units_file: str | os.PathLike[str] | None = None) -> Bulletin:
     """The quarter's 督查通报: light counts, the units' 红黄榜 by group, red and unreported tasks."""
     from jj123lib.assess.ratings import rate_quarter
     from jj123lib.assess.unit_league import RED_BOARD, YELLOW_BOARD, unit_league
@@ -116,7 +116,7 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date
     rated = rate_quarter(quarter, data_dir, as_of=day, rules=rules)
     items = duban_items(quarter, data_dir, as_of=day)
     overdue = {str(u) for u, late in zip(items["unit"], items["days_overdue"]) if late > 0}
-    league = unit_league(quarter, data_dir, overdue_units=overdue, as_of=day, rules=rules)
+    league = unit_league(quarter, data_dir, overdue_units=overdue, as_of=day, rules=rules, units_file=units_file)
     counts = rated["light"].value_counts()
     lights = "、".join(f"{LABELS[k]} {int(counts.get(k, 0))} 项" for k in ORDER)
     reds, yellows = int((league["board"] == RED_BOARD).sum()), int((league["board"] == YELLOW_BOARD).sum())
@@ -176,7 +176,8 @@ def duban_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | 
 
 
 def cuibao_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None,
-                frame: pd.DataFrame | None = None, rules: Mapping[str, Any] | None = None) -> list[CuibaoEntry]:
+                frame: pd.DataFrame | None = None, rules: Mapping[str, Any] | None = None,
+                units_file: str | os.PathLike[str] | None = None) -> list[CuibaoEntry]:
     """The units past the quarter's deadline with nothing submitted, their tasks and days overdue.
 
     ``frame``: the 催报 list (:func:`jj123lib.loop.deadlines.cuibao`) when the caller has it.
@@ -189,7 +190,8 @@ def cuibao_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date |
     tasks = load_tasks()
     titles = dict(zip(tasks["task_id"], tasks["title"]))
     if frame is None:
-        frame = cuibao(quarter, data_dir, as_of=as_of or china_today(), tasks=tasks, rules=rules)
+        frame = cuibao(quarter, data_dir, as_of=as_of or china_today(), tasks=tasks, rules=rules,
+                       units_file=units_file)
     return [CuibaoEntry(str(row["unit"]), [CuibaoTask(str(t), str(titles.get(t, ""))) for t in row["tasks"]],
                         int(row["days_overdue"]), _text(row["reporter"]), _text(row["phone"]))
             for row in records(frame)]
@@ -204,8 +206,10 @@ class DocumentMaker:
     """A quarter's documents on one day: reads each kind's data once, builds each document on demand."""
 
     def __init__(self, quarter: str, data_dir: str | os.PathLike[str], *, as_of: date, demo: bool,
-                 rules: Mapping[str, Any] | None = None, tasks: pd.DataFrame | None = None) -> None:
+                 rules: Mapping[str, Any] | None = None, tasks: pd.DataFrame | None = None,
+                 units_file: str | os.PathLike[str] | None = None) -> None:
         self.quarter = quarter
+        self.units_file = units_file  # the units' groups and contacts (None: the default file)
         self.data_dir = data_dir
         self.as_of = as_of
         self.demo = demo
@@ -226,7 +230,8 @@ class DocumentMaker:
         """The 催报 list on ``as_of`` (:func:`jj123lib.loop.deadlines.cuibao`): planning needs no python-docx."""
         from jj123lib.loop.deadlines import cuibao
 
-        return cuibao(self.quarter, self.data_dir, as_of=self.as_of, tasks=self.tasks, rules=self.rules)
+        return cuibao(self.quarter, self.data_dir, as_of=self.as_of, tasks=self.tasks, rules=self.rules,
+                      units_file=self.units_file)
 
     @cached_property
     def items(self) -> pd.DataFrame:
@@ -271,7 +276,8 @@ class DocumentMaker:
 
         meta = self.meta(kind, item)
         if kind == "bulletin":
-            return build_bulletin(bulletin_data(self.quarter, self.data_dir, as_of=self.as_of, rules=self.rules), meta)
+            return build_bulletin(bulletin_data(self.quarter, self.data_dir, as_of=self.as_of, rules=self.rules,
+                                                units_file=self.units_file), meta)
         if kind == "cuibao":
             return build_cuibao(self.cuibao, meta, quarter_label(self.quarter),
                                 cuibao_deadline(meta.issue_date, self.quarter, self.rules))

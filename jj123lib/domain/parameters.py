@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,9 +51,10 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[str, ...]] = {
     "annual": ("year", "data_dir"),
 }
 
-# Parameters any notebook may declare: ``rules``, the rules file's path (None: ``$JJ123_RULES``, else the
-# packaged rules). A batch passes the file its command resolved, so no environment variable carries it.
-SHARED_PARAMETERS: tuple[str, ...] = ("rules",)
+# Parameters any notebook may declare: ``rules`` and ``units``, the rules and units files' paths (None:
+# ``$JJ123_RULES`` / ``$JJ123_UNITS``, else the packaged files). A batch passes the files its command resolved,
+# so no environment variable carries them.
+SHARED_PARAMETERS: tuple[str, ...] = ("rules", "units")
 
 # Names IPython itself puts into a kernel's namespace (besides the ``_``-prefixed ones).
 _IPYTHON_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit"})
@@ -142,6 +143,7 @@ class ReportParams:
     data_dir: str
     leader: str | None = None
     rules: str | None = None  # the rules file, absolute; None: the kernel's default
+    units: str | None = None  # the units file, absolute; None: the kernel's default
 
     @property
     def year(self) -> int:
@@ -158,32 +160,45 @@ class ReportParams:
             values["leader"] = self.leader
         if self.rules is not None:
             values["rules"] = self.rules
+        if self.units is not None:
+            values["units"] = self.units
         names = NOTEBOOK_PARAMETERS[self.kind] + SHARED_PARAMETERS
         assert all(k.isidentifier() and k in names for k in values)
         return values
 
 
 def validate_params(kind: str, quarter: object, data_dir: str | os.PathLike[str] | None,
-                    leader: object = None, rules: str | os.PathLike[str] | None = None) -> ReportParams:
+                    leader: object = None, rules: str | os.PathLike[str] | None = None,
+                    units: str | os.PathLike[str] | None = None) -> ReportParams:
     """Check every parameter of a ``kind`` report (see :data:`NOTEBOOK_PARAMETERS`); raise :class:`ParameterError`.
 
-    ``rules``, when given, is read and checked whole (:class:`jj123lib.core.exceptions.RulesError`) and kept absolute.
+    ``rules`` and ``units``, when given, are read and checked whole (:class:`jj123lib.core.exceptions.RulesError`,
+    ``UnitsFileError``) and kept absolute.
     """
     from jj123lib.domain.rules import load_rules
     from jj123lib.domain.tasks import load_tasks  # lazily: pandas
+    from jj123lib.domain.units import load_units, units_path
 
     if kind not in NOTEBOOK_PARAMETERS:
         raise ParameterError("kind", kind, list(NOTEBOOK_PARAMETERS))
     rules_path = None if rules is None else str(load_rules(rules).path)
     tasks = load_tasks()
+    units_file = None if units is None else units_path(units)
+    if units_file is not None:
+        load_units(units_file, tasks)
+    return replace(_validate_values(kind, quarter, data_dir, leader, tasks), rules=rules_path,
+                   units=None if units_file is None else str(units_file))
+
+
+def _validate_values(kind: str, quarter: object, data_dir: str | os.PathLike[str] | None, leader: object,
+                     tasks: pd.DataFrame) -> ReportParams:
     if kind == "annual":  # ``quarter`` is the year (or any quarter of it)
         year = validate_year(str(quarter)[:4] if len(str(quarter)) == 6 else quarter, tasks)
-        return ReportParams(kind=kind, quarter=f"{year}Q4", data_dir=str(validate_data_dir(data_dir)),
-                            rules=rules_path)
+        return ReportParams(kind=kind, quarter=f"{year}Q4", data_dir=str(validate_data_dir(data_dir)))
     q = validate_quarter(quarter, tasks)
     folder = validate_data_dir(data_dir)
     name = validate_leader(leader, tasks) if kind == "leader" else None
-    return ReportParams(kind=kind, quarter=q, data_dir=str(folder), leader=name, rules=rules_path)
+    return ReportParams(kind=kind, quarter=q, data_dir=str(folder), leader=name)
 
 
 def undeclared_names(kind: str, namespace: Mapping[str, object], allowed: Iterable[str] = ()) -> list[str]:
@@ -215,15 +230,18 @@ def check_notebook_namespace(kind: str, namespace: Mapping[str, object], allowed
     missing = [name for name in NOTEBOOK_PARAMETERS[kind] if name not in namespace]
     if missing:
         raise NotebookParameterError(missing[0], "", hint="笔记本的 parameters 单元格中没有定义该参数")
-    data_dir, rules = namespace["data_dir"], namespace.get("rules")
-    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
-        raise NotebookParameterError("data_dir", data_dir, hint="应为文件夹路径")
-    if rules is not None and not isinstance(rules, (str, os.PathLike)):
-        raise NotebookParameterError("rules", rules, hint="应为规则文件路径")
+    data_dir, rules, units = namespace["data_dir"], namespace.get("rules"), namespace.get("units")
+    for name, value, hint in (("data_dir", data_dir, "应为文件夹路径"), ("rules", rules, "应为规则文件路径"),
+                              ("units", units, "应为单位分组文件路径")):
+        if value is not None and not isinstance(value, (str, os.PathLike)):
+            raise NotebookParameterError(name, value, hint=hint)
     try:
         period = namespace["year"] if kind == "annual" else namespace["quarter"]
-        return validate_params(kind, period, data_dir, namespace.get("leader"), rules)
+        return validate_params(kind, period, data_dir, namespace.get("leader"), rules, units)  # type: ignore[arg-type]
     except ParameterError as exc:
         raise NotebookParameterError(exc.name, exc.value, exc.valid, exc.hint) from None
-    except RulesError as exc:
-        raise NotebookParameterError("rules", rules, hint=str(exc)) from None
+    except RulesError as exc:  # the rules file, or the units file
+        from jj123lib.domain.units import UnitsFileError  # lazily: pandas
+
+        name, value = ("units", units) if isinstance(exc, UnitsFileError) else ("rules", rules)
+        raise NotebookParameterError(name, value, hint=str(exc)) from None

@@ -111,12 +111,16 @@ def _last_contacts(ledger: Ledger) -> dict[str, dict[str, str]]:
 
 def cuibao(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
            as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
-           rules: Mapping[str, Any] | None = None, contacts: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
-    """The 催报 list: each unit past the deadline with nothing submitted, most overdue first."""
+           rules: Mapping[str, Any] | None = None, contacts: dict[str, dict[str, str]] | None = None,
+           units_file: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """The 催报 list: each unit past the deadline with nothing submitted, most overdue first.
+
+    Contacts come from ``contacts``, else from ``units_file`` (default: the default units file).
+    """
     ledger = data_dir if isinstance(data_dir, Ledger) else Ledger(data_dir)
     table = load_tasks() if tasks is None else tasks
     states = unit_states(quarter, ledger, as_of=as_of, tasks=table, rules=rules)
-    known = load_contacts() if contacts is None else contacts
+    known = load_contacts(units_file) if contacts is None else contacts
     last = _last_contacts(ledger)
     rows = []
     for row in records(states[states["state"] == "未报送"]):

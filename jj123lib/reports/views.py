@@ -26,6 +26,7 @@ from jj123lib.domain.parameters import validate_params
 from jj123lib.domain.quarters import previous_quarter, quarter_label, quarters_up_to
 from jj123lib.domain.rules import Rules, RulesPath, as_rules, load_rules
 from jj123lib.domain.tiers import TIER_LABELS, TIERS
+from jj123lib.domain.units import UnitsPath, units_path
 from jj123lib.ledger.fingerprint import data_fingerprint, short
 from jj123lib.loop.lists import Supervision, load_supervision
 from jj123lib.loop.opinions import LeaderOpinion
@@ -558,10 +559,12 @@ def _logged_requests(quarter: str, data_dir: str) -> set[tuple[str, str]]:
 
 
 def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[str] | None = None, *,
-                       now: datetime | None = None, rules: Rules | RulesPath | None = None) -> LeaderReport:
+                       now: datetime | None = None, rules: Rules | RulesPath | None = None,
+                       units: UnitsPath | None = None) -> LeaderReport:
     """Build the leader report view-model (validates the parameters first); ``now`` dates it (default: now).
 
-    ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here.
+    ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here;
+    ``units``: the units file (default: ``$JJ123_UNITS``, else the packaged one).
     """
     from jj123lib.ledger.store import Ledger
     from jj123lib.loop.opinions import leader_opinion
@@ -589,8 +592,8 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
         data_as_of=as_of, fingerprint=fingerprint, tasks=mine,
         history=history[history["task_id"].isin(mine["task_id"])].reset_index(drop=True),
         league=common["league"], quota=_quota_rows(common["tasks"], rule_set, params.leader), rules=common["rules"],
-        supervision=load_supervision(params.quarter, params.data_dir, today, with_flags=False,
-                                     rules=rule_set).for_leader(params.leader, mine["task_id"]),
+        supervision=load_supervision(params.quarter, params.data_dir, today, with_flags=False, rules=rule_set,
+                                     units_file=units_path(units)).for_leader(params.leader, mine["task_id"]),
         next_quarter=_next_quarter_rows(mine, Ledger(params.data_dir).plan(), params.quarter),
         opinion=opinion, duban_closed=_duban_closed(params.quarter, params.data_dir, mine["task_id"]),
         unlogged_requests=[i for i in _items(mine, "coordination") if (i.task_id, i.unit) not in logged],
@@ -852,10 +855,12 @@ class OverviewReport(_Sections):
 
 
 def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None, *,
-                  now: datetime | None = None, rules: Rules | RulesPath | None = None) -> OverviewReport:
+                  now: datetime | None = None, rules: Rules | RulesPath | None = None,
+                  units: UnitsPath | None = None) -> OverviewReport:
     """Build the quarterly overview view-model (validates the parameters first); ``now`` dates it.
 
-    ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here.
+    ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here;
+    ``units``: the units file (default: ``$JJ123_UNITS``, else the packaged one).
     """
     from jj123lib.assess.ratings import transition_counts
     from jj123lib.domain.quotas import check_quotas
@@ -871,7 +876,8 @@ def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None, 
         fingerprint=common["fingerprint"], rated=common["rated"], league=common["league"],
         transitions=transition_counts(params.quarter, params.data_dir, as_of=today, rules=rule_set),
         quota=quotas.wide(), quota_ok=quotas.ok, leaders=leaders(common["tasks"]), rules=common["rules"],
-        supervision=load_supervision(params.quarter, params.data_dir, today, rules=rule_set),
+        supervision=load_supervision(params.quarter, params.data_dir, today, rules=rule_set,
+                                     units_file=units_path(units)),
         show_scores=common["show_scores"], generated_on=today, rules_in_force=rule_set,
     )
 

@@ -176,11 +176,15 @@ def test_cli_hands_the_path_to_the_batch_kernels(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(batch_run, "plan_jobs", plan_and_stop)
     monkeypatch.delenv(RULES_ENV, raising=False)
     monkeypatch.chdir(office_rules.parent)
+    units = office_rules.parent / "units.yaml"
+    units.write_bytes((resources.PARAMS_DIR / "units.yaml").read_bytes())
+    monkeypatch.setenv("JJ123_UNITS", units.name)  # the user's default, relative to where the command runs
     argv = ["batch", "--quarter", "2026Q3", "--leader", "陈丽蓉", "--formats", "html", "--no-progress",
             "--data-dir", str(demo_data.data_dir), "--out", str(tmp_path / "out"), "--rules", office_rules.name]
     assert main(argv) == 2
     assert planned and {params["rules"] for params in planned} == {str(office_rules)}  # made absolute
-    assert RULES_ENV not in os.environ
+    assert {params["units"] for params in planned} == {str(units)}
+    assert RULES_ENV not in os.environ and os.environ["JJ123_UNITS"] == units.name
 
 
 def test_notebook_parameter_names_the_rules_file(demo_data, office_rules: Path) -> None:
@@ -191,4 +195,9 @@ def test_notebook_parameter_names_the_rules_file(demo_data, office_rules: Path) 
     assert params.rules == str(office_rules) and params.as_papermill()["rules"] == str(office_rules)
     namespace["rules"] = str(office_rules.parent / "missing.yaml")
     with pytest.raises(Jj123Error, match="文件不存在"):
+        check_notebook_namespace("overview", namespace)
+    namespace.update(rules=None, units=str(resources.PARAMS_DIR / "units.yaml"))
+    assert check_notebook_namespace("overview", namespace).units == str(resources.PARAMS_DIR / "units.yaml")
+    namespace["units"] = str(office_rules)  # a rules file is no units file
+    with pytest.raises(Jj123Error, match="单位分组文件无效"):
         check_notebook_namespace("overview", namespace)
