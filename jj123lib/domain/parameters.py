@@ -212,6 +212,13 @@ def undeclared_names(kind: str, namespace: Mapping[str, object], allowed: Iterab
                   if not name.startswith("_") and name not in known and isinstance(value, _PARAMETER_TYPES))
 
 
+def _path_parameter(namespace: Mapping[str, object], name: str, hint: str) -> str | os.PathLike[str] | None:
+    value = namespace.get(name)
+    if value is not None and not isinstance(value, (str, os.PathLike)):
+        raise NotebookParameterError(name, value, hint=hint)
+    return value
+
+
 def check_notebook_namespace(kind: str, namespace: Mapping[str, object], allowed: Iterable[str] = ()) -> ReportParams:
     """Validate a notebook's parameters from its kernel namespace; call as the cell after ``parameters``.
 
@@ -230,14 +237,12 @@ def check_notebook_namespace(kind: str, namespace: Mapping[str, object], allowed
     missing = [name for name in NOTEBOOK_PARAMETERS[kind] if name not in namespace]
     if missing:
         raise NotebookParameterError(missing[0], "", hint="笔记本的 parameters 单元格中没有定义该参数")
-    data_dir, rules, units = namespace["data_dir"], namespace.get("rules"), namespace.get("units")
-    for name, value, hint in (("data_dir", data_dir, "应为文件夹路径"), ("rules", rules, "应为规则文件路径"),
-                              ("units", units, "应为单位分组文件路径")):
-        if value is not None and not isinstance(value, (str, os.PathLike)):
-            raise NotebookParameterError(name, value, hint=hint)
+    data_dir = _path_parameter(namespace, "data_dir", "应为文件夹路径")
+    rules = _path_parameter(namespace, "rules", "应为规则文件路径")
+    units = _path_parameter(namespace, "units", "应为单位分组文件路径")
     try:
         period = namespace["year"] if kind == "annual" else namespace["quarter"]
-        return validate_params(kind, period, data_dir, namespace.get("leader"), rules, units)  # type: ignore[arg-type]
+        return validate_params(kind, period, data_dir, namespace.get("leader"), rules, units)
     except ParameterError as exc:
         raise NotebookParameterError(exc.name, exc.value, exc.valid, exc.hint) from None
     except RulesError as exc:  # the rules file, or the units file
