@@ -2,14 +2,16 @@
 
 Every function takes ``data_dir=None`` (``$JJ123_DATA_DIR`` or the project's ``data``, see
 :func:`jj123lib.core.datadir.resolve_data_dir`) and validates it: a missing folder is an error naming its
-absolute path. The rules themselves live in :mod:`jj123lib.assess.ratings`; this module only shapes their results.
+absolute path. Those that rate take ``rules=None`` too: the rules file's path or a loaded
+:class:`jj123lib.domain.rules.Rules` (default: ``$JJ123_RULES``, else the packaged rules), read once per call.
+The rating itself lives in :mod:`jj123lib.assess.ratings`; this module only shapes its results.
 Worked examples: ``docs/api.md``.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import pandas as pd
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from pandas.io.formats.style import Styler
 
+    from jj123lib.domain.rules import Rules
     from jj123lib.reports.leader import LeaderReport
     from jj123lib.reports.overview import OverviewReport
 
@@ -37,6 +40,7 @@ LEAGUE_HISTORY_COLUMNS: list[str] = [
 LIGHT_DTYPE = pd.CategoricalDtype(categories=list(ORDER), ordered=True)
 
 DataDir = str | os.PathLike[str] | None
+RulesArg: TypeAlias = "Rules | str | os.PathLike[str] | None"
 
 
 def _folder(data_dir: DataDir) -> str:
@@ -61,7 +65,13 @@ def data_quarters(data_dir: DataDir = None) -> list[str]:
     return quarters_up_to(quarters[-1]) if quarters else []
 
 
-def rate_quarter(quarter: str, data_dir: DataDir = None) -> pd.DataFrame:
+def _rules(rules: RulesArg) -> Rules:
+    from jj123lib.domain.rules import as_rules
+
+    return as_rules(rules)
+
+
+def rate_quarter(quarter: str, data_dir: DataDir = None, rules: RulesArg = None) -> pd.DataFrame:
     """One row per task (in the notice's order) with the office's light for ``quarter`` and its reason.
 
     Columns: ``quarter, task_id, tier, tier_label, title, leader, lead_unit, units, planned_pct, actual_pct,
@@ -70,22 +80,22 @@ def rate_quarter(quarter: str, data_dir: DataDir = None) -> pd.DataFrame:
     """
     from jj123lib.assess import ratings
 
-    return _shape(ratings.rate_quarter(quarter, _folder(data_dir)))
+    return _shape(ratings.rate_quarter(quarter, _folder(data_dir), rules=_rules(rules)))
 
 
-def rating_history(data_dir: DataDir = None) -> pd.DataFrame:
+def rating_history(data_dir: DataDir = None, rules: RulesArg = None) -> pd.DataFrame:
     """:func:`rate_quarter` for every quarter with data (see :func:`data_quarters`), stacked: one row per task
     per quarter, quarters in order. Empty (same columns) when the ledger has no submissions."""
     from jj123lib.assess import ratings
 
-    folder = _folder(data_dir)
-    parts = [ratings.rate_quarter(q, folder) for q in data_quarters(folder)]
+    folder, rule_set = _folder(data_dir), _rules(rules)
+    parts = [ratings.rate_quarter(q, folder, rules=rule_set) for q in data_quarters(folder)]
     if not parts:
         return _shape(pd.DataFrame({column: pd.Series(dtype=object) for column in RATING_COLUMNS}))
     return _shape(pd.concat(parts, ignore_index=True))
 
 
-def league_history(data_dir: DataDir = None) -> pd.DataFrame:
+def league_history(data_dir: DataDir = None, rules: RulesArg = None) -> pd.DataFrame:
     """Leader × quarter: each leader's score, rank and light counts for every quarter with data.
 
     Long format (``quarter, leader, rank, score, n_tasks, done, green, yellow, red, missing``); pivot it for a
@@ -93,10 +103,10 @@ def league_history(data_dir: DataDir = None) -> pd.DataFrame:
     """
     from jj123lib.assess import ratings
 
-    folder = _folder(data_dir)
+    folder, rule_set = _folder(data_dir), _rules(rules)
     parts = []
     for quarter in data_quarters(folder):
-        table = ratings.league_table(quarter, folder)
+        table = ratings.league_table(quarter, folder, rules=rule_set)
         table.insert(0, "quarter", quarter)
         parts.append(table)
     if not parts:
@@ -104,18 +114,18 @@ def league_history(data_dir: DataDir = None) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).loc[:, LEAGUE_HISTORY_COLUMNS]
 
 
-def leader_report(leader: str, quarter: str, data_dir: DataDir = None) -> LeaderReport:
+def leader_report(leader: str, quarter: str, data_dir: DataDir = None, rules: RulesArg = None) -> LeaderReport:
     """The view-model behind one leader's quarterly report (tables as DataFrames, sections as HTML)."""
     from jj123lib.reports.leader import leader_report_data
 
-    return leader_report_data(leader, quarter, _folder(data_dir))
+    return leader_report_data(leader, quarter, _folder(data_dir), rules=_rules(rules))
 
 
-def overview(quarter: str, data_dir: DataDir = None) -> OverviewReport:
+def overview(quarter: str, data_dir: DataDir = None, rules: RulesArg = None) -> OverviewReport:
     """The view-model behind the quarterly overview (all tasks, league, alerts, transitions)."""
     from jj123lib.reports.overview import overview_data
 
-    return overview_data(quarter, _folder(data_dir))
+    return overview_data(quarter, _folder(data_dir), rules=_rules(rules))
 
 
 def _light_css(value: object) -> str:

@@ -222,9 +222,12 @@ def test_reports_dir_holds_nothing_unexpected(run: dict[str, Any]) -> None:
 
 
 def test_notebook_received_the_hostile_path_as_a_plain_value(run: dict[str, Any]) -> None:
-    """Papermill escapes values; names are fixed. The injected cell assigns exactly leader/quarter/data_dir."""
+    """Papermill escapes values; names are fixed. The injected cell assigns exactly leader/quarter/data_dir and
+    the rules and units files the batch resolved."""
     import ast
     import json
+
+    from jj123lib.core.resources import DEFAULT_RULES, PARAMS_DIR
 
     nb = json.loads((run["out"] / "notebooks" / f"{SLUG}.ipynb").read_text(encoding="utf-8"))
     injected = [c for c in nb["cells"] if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
@@ -235,5 +238,6 @@ def test_notebook_received_the_hostile_path_as_a_plain_value(run: dict[str, Any]
         assert isinstance(node, ast.Assign) and len(node.targets) == 1, ast.dump(node)
         assert isinstance(node.targets[0], ast.Name)
         assigned[node.targets[0].id] = ast.literal_eval(node.value)
-    assert assigned == {"leader": LEADER, "quarter": "2026Q3", "data_dir": str(run["data"].resolve())}
+    assert assigned == {"leader": LEADER, "quarter": "2026Q3", "data_dir": str(run["data"].resolve()),
+                        "rules": str(DEFAULT_RULES), "units": str(PARAMS_DIR / "units.yaml")}
     assert not (run["root"] / "PWNED").exists()

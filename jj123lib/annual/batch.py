@@ -45,6 +45,7 @@ from jj123lib.core.exceptions import ParameterError, ReportStepError
 from jj123lib.core.resources import NOTEBOOK_DIR
 from jj123lib.core.version import __version__
 from jj123lib.domain.parameters import validate_data_dir, validate_year
+from jj123lib.domain.rules import Rules, RulesPath, as_rules
 from jj123lib.ledger.fingerprint import code_fingerprint, data_fingerprint
 from jj123lib.render.notebook_html import html_title, template_fingerprint
 
@@ -57,27 +58,30 @@ ANNUAL_FORMATS = ("html", "pdf", "docx")
 DOCX = "annual.docx"
 
 
-def _day_effect(year: int, data_dir: Path, today: date) -> str:
+def _day_effect(year: int, data_dir: Path, today: date, rules: Rules) -> str:
     """What the day changes in the review: which deadlines have passed and which open 督办 are overdue."""
     from jj123lib.domain.quarters import report_deadline, year_quarters
     from jj123lib.ledger.store import Ledger
 
-    passed = [q for q in year_quarters(year) if today > report_deadline(q)]
+    passed = [q for q in year_quarters(year) if today > report_deadline(q, rules)]
     overdue = Ledger(data_dir).query("SELECT id FROM duban WHERE status = 'open' AND due_date < ? ORDER BY id",
                                      (today.isoformat(),), ["id"])
     return json.dumps([passed, list(overdue["id"])], ensure_ascii=False)
 
 
 def annual_job(year: int, data_dir: Path, out_dir: Path, notebook_dir: Path, timeout: int,
-               today: date) -> ReportJob:
-    """The one report job of a year-end batch, with the fingerprint of its inputs."""
+               today: date, rules: Rules, units_file: Path | None = None) -> ReportJob:
+    """The one report job of a year-end batch, with the fingerprint of its inputs; its kernel gets the rules' path."""
     notebook = (notebook_dir / NOTEBOOKS["annual"]).resolve()
     if not notebook.is_file():
         raise ParameterError("notebook", str(notebook), hint="找不到年度考评笔记本")
     params = {"year": str(year), "data_dir": str(data_dir)}
-    fingerprint = digest(data_fingerprint(data_dir), code_fingerprint(), template_fingerprint(), __version__,
-                          _day_effect(year, data_dir, today), notebook.read_bytes(),
+    fingerprint = digest(data_fingerprint(data_dir, rules), code_fingerprint(), template_fingerprint(), __version__,
+                          _day_effect(year, data_dir, today, rules), notebook.read_bytes(),
                           json.dumps(params, ensure_ascii=False, sort_keys=True))
+    params["rules"] = str(rules.path)  # the data fingerprint above covers the file (path and content)
+    if units_file is not None:
+        params["units"] = str(units_file)
     return ReportJob(kind="annual", leader=None, name="annual", title=html_title("annual", str(year)),
                      notebook=str(notebook), out_dir=str(out_dir.resolve()), parameters=params,
                      fingerprint=fingerprint, timeout=timeout)
@@ -90,10 +94,14 @@ def _summary(result: AnnualReview) -> str:
 def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANNUAL_FORMATS, force: bool = False,
                      data_dir: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] | None = None,
                      progress: bool = True, notebook_dir: str | os.PathLike[str] | None = None,
-                     timeout: int = 600) -> BatchResult:
-    """Render the year-end review of ``year``; see the module docstring."""
+                     timeout: int = 600, rules: Rules | RulesPath | None = None,
+                     units: str | os.PathLike[str] | None = None) -> BatchResult:
+    """Render the year-end review of ``year``; see the module docstring. ``rules``, ``units`` as for ``run_batch``."""
     started = time.monotonic()
     y = validate_year(year)
+    from jj123lib.domain.units import units_path  # lazy for start-up speed: pandas
+
+    rule_set, units_file = as_rules(rules), units_path(units)
     data = validate_data_dir(data_dir)
     demo = is_demo(data)
     wanted = checked_formats(formats, ANNUAL_FORMATS)
@@ -101,7 +109,8 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
     with locked_output(out_dir, demo):
         out_dir.mkdir(parents=True, exist_ok=True)
         today = china_today()
-        job = annual_job(y, data, out_dir, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout, today)
+        job = annual_job(y, data, out_dir, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout, today,
+                         rule_set, units_file)
         old = load_manifest(out_dir)
         page_formats = [f for f in wanted if f != "docx"] or ["html"]
         work = decide([job], old, page_formats, force)
@@ -119,7 +128,7 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
                 from jj123lib.annual.docx import annual_docx
                 from jj123lib.annual.review import annual_review
 
-                result = annual_review(y, data, as_of=today)
+                result = annual_review(y, data, as_of=today, rules=rule_set, units_file=units_file)
                 summary.append(_summary(result))
                 atomic_write(out_dir / DOCX, annual_docx(result, demo=demo, issue_date=today))
             except Exception as exc:  # noqa: BLE001 - the HTML and PDF are still written

@@ -20,9 +20,9 @@ from jj123lib.core.datadir import DEMO_BANNER, is_demo
 from jj123lib.core.frames import records
 from jj123lib.domain.parameters import validate_params
 from jj123lib.domain.quarters import next_quarter
-from jj123lib.domain.rules import rules_source
+from jj123lib.domain.rules import Rules, RulesPath, as_rules, load_rules
 from jj123lib.domain.tiers import TIER_LABELS, TIERS
-from jj123lib.domain.units import GROUP_LABELS, GROUPS
+from jj123lib.domain.units import GROUP_LABELS, GROUPS, UnitsPath, units_path
 from jj123lib.ledger.fingerprint import data_fingerprint, short
 from jj123lib.render.htmlkit import Markup, badge, fmt_pct, section, table
 from jj123lib.reports.base import Sections, card
@@ -50,6 +50,7 @@ class AnnualReport(Sections):
     fingerprint: str
     review: AnnualReview
     generated_on: date = field(default_factory=china_today)
+    rules_in_force: Rules = field(default_factory=load_rules)  # the header names its file
 
     @property
     def title(self) -> str:
@@ -65,7 +66,7 @@ class AnnualReport(Sections):
 
     def header_html(self) -> Markup:
         banner = Markup('<div class="jj-demo-banner">{}</div>').format(DEMO_BANNER) if self.demo else Markup("")
-        rules_path, rules_sha = rules_source()
+        rules_path, rules_sha = self.rules_in_force.path, self.rules_in_force.sha
         final = self.review.final_quarter or "尚无报送"
         meta = Markup("").join(Markup("<span>{}</span>").format(text) for text in (
             f"年度：{self.year}", f"考评季度：{final}", f"判断日期：{self.review.as_of.isoformat()}",
@@ -176,10 +177,18 @@ class AnnualReport(Sections):
 
 
 def annual_review_data(year: object, data_dir: str | os.PathLike[str] | None = None, *,
-                       now: datetime | None = None, as_of: str | date | None = None) -> AnnualReport:
-    """Build the year-end view-model (validates the parameters first); ``now`` dates it, ``as_of`` judges it."""
+                       now: datetime | None = None, as_of: str | date | None = None,
+                       rules: Rules | RulesPath | None = None, units: UnitsPath | None = None) -> AnnualReport:
+    """Build the year-end view-model (validates the parameters first); ``now`` dates it, ``as_of`` judges it.
+
+    ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here;
+    ``units``: the units file (default: ``$JJ123_UNITS``, else the packaged one).
+    """
     params = validate_params("annual", year, data_dir)
+    rule_set = as_rules(rules)
     today = china_today(now)
-    result = annual_review(params.year, params.data_dir, as_of=today if as_of is None else as_of)
+    result = annual_review(params.year, params.data_dir, as_of=today if as_of is None else as_of, rules=rule_set,
+                           units_file=units_path(units))
     return AnnualReport(year=params.year, data_dir=params.data_dir, demo=is_demo(params.data_dir),
-                        fingerprint=data_fingerprint(params.data_dir), review=result, generated_on=today)
+                        fingerprint=data_fingerprint(params.data_dir, rule_set), review=result, generated_on=today,
+                        rules_in_force=rule_set)

@@ -31,13 +31,13 @@ from typing import Any
 import pandas as pd
 
 from jj123lib.core.clock import parse_day
-from jj123lib.core.exceptions import RulesError
 from jj123lib.core.frames import records
 from jj123lib.domain.parameters import validate_year
 from jj123lib.domain.quarters import year_quarters
-from jj123lib.domain.rules import load_rules, scoring_rules
+from jj123lib.domain.rule_sections import BASIC, DONE, OUTCOMES, UNDONE, annual_rules
+from jj123lib.domain.rules import load_rules
 from jj123lib.domain.tiers import TIERS, task_order
-from jj123lib.domain.units import GROUPS, UnitInfo, load_units
+from jj123lib.domain.units import GROUPS, UnitInfo, UnitsPath, load_units
 from jj123lib.domain.vocab import GOAL_LEVELS
 from jj123lib.ledger.benchmarks import (
     PLAN_COLUMNS,
@@ -56,8 +56,6 @@ __all__ = ["OUTCOMES", "DONE", "BASIC", "UNDONE", "OUTCOME_LIGHTS", "PLAN_COLUMN
            "validate_year", "LEADER_COLUMNS", "TABLES", "outcomes_view", "units_view", "breakdown_view",
            "leaders_view", "describe_annual_rules"]
 
-DONE, BASIC, UNDONE = "完成", "基本完成", "未完成"
-OUTCOMES: tuple[str, ...] = (DONE, BASIC, UNDONE)
 # Each outcome shown in the colour of the light it resembles (lights.py); the label stays the outcome's.
 OUTCOME_LIGHTS = {DONE: "done", BASIC: "yellow", UNDONE: "red"}
 RECOGNISED = "已认定"
@@ -70,69 +68,6 @@ UNIT_COLUMNS = ["group", "group_label", "rank", "unit", "score", "base", "bonus"
                 "n_lead", DONE, BASIC, UNDONE, "recognitions", "missing", "late", "overdue_duban"]
 BREAKDOWN_COLUMNS = ["unit", "item", "ref", "points", "reason"]
 LEADER_COLUMNS = ["leader", "n_tasks", DONE, BASIC, UNDONE, "unfinished", "recognitions"]
-
-
-# ----------------------------------------------------------------------------------------------
-# Rules
-# ----------------------------------------------------------------------------------------------
-def _num(section: Mapping[str, Any], key: str, where: str) -> float:
-    value = section.get(key)
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-        raise RulesError("rules", f"annual_review.{where}{key} 应为非负数")
-    return float(value)
-
-
-def _bool(section: Mapping[str, Any], key: str, where: str) -> bool:
-    value = section.get(key)
-    if not isinstance(value, bool):
-        raise RulesError("rules", f"annual_review.{where}{key} 应为 true 或 false")
-    return value
-
-
-def _section(parent: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    value = parent.get(key)
-    if not isinstance(value, dict):
-        raise RulesError("rules", f"annual_review.{key} 应为键值对")
-    return value
-
-
-def annual_rules(rules: dict[str, Any]) -> dict[str, Any]:
-    """The ``annual_review:`` section checked, with the weights it shares with the 红黄榜, as plain values."""
-    from jj123lib.assess.unit_league import unit_scoring_rules
-
-    section = rules.get("annual_review") if isinstance(rules, dict) else None
-    if not isinstance(section, dict):
-        raise RulesError("rules", "缺少 annual_review 段")
-    complete, basic = _section(section, "complete"), _section(section, "basic")
-    points, bonus, minus = (_section(section, k) for k in ("outcome_points", "recognition_points", "deductions"))
-    levels = GOAL_LEVELS
-    if set(points) != set(OUTCOMES):
-        raise RulesError("rules", f"annual_review.outcome_points 应给出 {'、'.join(OUTCOMES)} 的分值")
-    if not set(bonus) <= set(levels):
-        raise RulesError("rules", f"annual_review.recognition_points 的级别应为 {'、'.join(levels)}")
-    unit_rules = unit_scoring_rules(rules)
-    show = section.get("show_leader_scores", False)
-    if not isinstance(show, bool):
-        raise RulesError("rules", "annual_review.show_leader_scores 应为 true 或 false")
-    return {
-        "complete_min_progress": _num(complete, "min_progress", "complete."),
-        "complete_verified": _bool(complete, "require_verified_done", "complete."),
-        "complete_min_milestones": _num(complete, "min_milestone_ratio", "complete."),
-        "complete_targets": _bool(complete, "require_targets", "complete."),
-        "complete_recognition": _bool(complete, "require_recognition", "complete."),
-        "basic_min_progress": _num(basic, "min_progress", "basic."),
-        "basic_min_milestones": _num(basic, "min_milestone_ratio", "basic."),
-        "basic_min_targets": _num(basic, "min_target_ratio", "basic."),
-        "outcome_points": {k: _num(points, k, "outcome_points.") for k in OUTCOMES},
-        "recognition_points": {k: _num(bonus, k, "recognition_points.") if k in bonus else 0.0 for k in levels},
-        "missing": _num(minus, "missing", "deductions."),
-        "late": _num(minus, "late", "deductions."),
-        "overdue_duban": _num(minus, "overdue_duban", "deductions."),
-        "tier_weights": dict(scoring_rules(rules)["tier_weights"]),
-        "lead_weight": unit_rules["lead_weight"],
-        "co_weight": unit_rules["co_weight"],
-        "show_leader_scores": show,
-    }
 
 
 # ----------------------------------------------------------------------------------------------
@@ -171,8 +106,8 @@ def _benchmark_frames(data_dir: str | os.PathLike[str] | Ledger | None,
 
 def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                 as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
-                rules: dict[str, Any] | None = None) -> AnnualInputs:
-    """Read the review's inputs from the ledger and the benchmark tables on ``as_of``."""
+                rules: Mapping[str, Any] | None = None, units_file: UnitsPath | None = None) -> AnnualInputs:
+    """Read the review's inputs from the ledger and the benchmark tables on ``as_of`` (``units_file``: default)."""
     from jj123lib.domain.tasks import load_tasks
     from jj123lib.loop.deadlines import unit_states
     from jj123lib.loop.duban import duban_items
@@ -192,7 +127,8 @@ def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = No
         plan=_in_year(ledger.plan().loc[:, ["task_id", "quarter", "milestone", "planned_pct"]], year),
         decisions=ledger.task_decisions(), states=states,
         duban=_in_year(duban_items(None, ledger, as_of=day), year),
-        benchmark_plan=plan, indicator_values=values, recognitions=recognitions, units=load_units(tasks=table))
+        benchmark_plan=plan, indicator_values=values, recognitions=recognitions,
+        units=load_units(units_file, tasks=table))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -495,7 +431,7 @@ class AnnualReview:
         return describe_annual_rules(self.rules)
 
 
-def review(inputs: AnnualInputs, rules: dict[str, Any]) -> AnnualReview:
+def review(inputs: AnnualInputs, rules: Mapping[str, Any]) -> AnnualReview:
     """The review of ``inputs`` under ``rules`` (the whole rules dict); pure."""
     r = annual_rules(rules)
     levels = GOAL_LEVELS
@@ -516,11 +452,11 @@ def review(inputs: AnnualInputs, rules: dict[str, Any]) -> AnnualReview:
 
 def annual_review(year: object, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                   as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
-                  rules: dict[str, Any] | None = None) -> AnnualReview:
+                  rules: Mapping[str, Any] | None = None, units_file: UnitsPath | None = None) -> AnnualReview:
     """The year-end review of ``year`` from the ledger, judged on ``as_of`` (default: today, China time)."""
     y = validate_year(year, tasks)
     rule_set = load_rules() if rules is None else rules
-    return review(load_inputs(y, data_dir, as_of=as_of, tasks=tasks, rules=rules), rule_set)
+    return review(load_inputs(y, data_dir, as_of=as_of, tasks=tasks, rules=rules, units_file=units_file), rule_set)
 
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -34,7 +34,7 @@ from jj123lib.core.clock import parse_day
 from jj123lib.core.frames import records
 from jj123lib.domain import lights
 from jj123lib.domain.quarters import normalize_quarter, previous_quarter, quarters_up_to, report_deadline
-from jj123lib.domain.rules import load_rules, loop_rules, rating_rules, scoring_rules
+from jj123lib.domain.rules import Rules, load_rules, loop_rules, rating_rules, scoring_rules
 from jj123lib.domain.tasks import leaders as leader_names
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.domain.tiers import TIER_LABELS, TIERS
@@ -74,7 +74,7 @@ class _Context:
     plan: dict[tuple[str, str], dict[str, Any]]
     overrides: dict[tuple[str, str], dict[str, Any]]
     as_of: date
-    rules: dict[str, Any]
+    rules: Mapping[str, Any]
     verifications: dict[str, list[dict[str, Any]]]  # task → active decisions, oldest first
     ledger: Ledger | None = None  # read for 对标 signals only when they affect the light
     # Memos of this context's results (never handed out: callers get copies).
@@ -89,15 +89,15 @@ _contexts: Memo[_Context] = Memo(size=4)
 
 
 def _context(data_dir: str | os.PathLike[str] | Ledger | None, tasks: pd.DataFrame | None,
-             rules: dict[str, Any] | None, as_of: str | date | None = None) -> _Context:
+             rules: Mapping[str, Any] | None, as_of: str | date | None = None) -> _Context:
     ledger = Ledger.of(data_dir)
     day = parse_day(as_of)
-    if tasks is not None or rules is not None:  # caller's own table or rules: not cached
+    if tasks is not None or (rules is not None and not isinstance(rules, Rules)):  # caller's own: not cached
         return _build_context(ledger, tasks, rules, day)
-    return _contexts.get(content_key(ledger, day), lambda: _build_context(ledger, None, None, day))
+    return _contexts.get(content_key(ledger, day, rules=rules), lambda: _build_context(ledger, None, rules, day))
 
 
-def _build_context(ledger: Ledger, tasks: pd.DataFrame | None, rules: dict[str, Any] | None,
+def _build_context(ledger: Ledger, tasks: pd.DataFrame | None, rules: Mapping[str, Any] | None,
                    as_of: date) -> _Context:
     table = load_tasks() if tasks is None else tasks
     rule_set = load_rules() if rules is None else rules
@@ -297,7 +297,7 @@ def _change(prev: str | None, current: str) -> str:
 
 
 def rate_quarter(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
-                 tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None,
+                 tasks: pd.DataFrame | None = None, rules: Mapping[str, Any] | None = None,
                  as_of: str | date | None = None) -> pd.DataFrame:
     """One row per task (tier, then seq) with the light, its reason and the change since last quarter.
 
@@ -325,7 +325,7 @@ def _rate_with_change(quarter: str, ctx: _Context) -> pd.DataFrame:
 
 
 def rating_history(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
-                   tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None,
+                   tasks: pd.DataFrame | None = None, rules: Mapping[str, Any] | None = None,
                    as_of: str | date | None = None) -> pd.DataFrame:
     """Long table, one row per task per quarter from Q1 to ``quarter``: planned/actual % and light."""
     ctx = _context(data_dir, tasks, rules, as_of)
@@ -368,7 +368,7 @@ def _league(rated: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
 
 
 def league_table(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
-                 tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None,
+                 tasks: pd.DataFrame | None = None, rules: Mapping[str, Any] | None = None,
                  as_of: str | date | None = None) -> pd.DataFrame:
     """Leaders ranked by tier-weighted light score (未到报送期 tasks left out), with last quarter's rank."""
     quarter = normalize_quarter(quarter)
@@ -390,7 +390,7 @@ def league_table(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None 
 
 
 def transition_counts(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
-                      tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None,
+                      tasks: pd.DataFrame | None = None, rules: Mapping[str, Any] | None = None,
                       as_of: str | date | None = None) -> pd.DataFrame:
     """Previous light (rows) × current light (columns) task counts; tasks first rated now are left out."""
     rated = rate_quarter(quarter, data_dir, tasks=tasks, rules=rules, as_of=as_of)
@@ -402,7 +402,7 @@ def transition_counts(quarter: str, data_dir: str | os.PathLike[str] | Ledger | 
     return table
 
 
-def describe_rules(rules: dict[str, Any] | None = None, *, leader_scores: bool = True) -> list[str]:
+def describe_rules(rules: Mapping[str, Any] | None = None, *, leader_scores: bool = True) -> list[str]:
     """The rating and ranking rules in force, as Chinese sentences (for report appendices).
 
     Without ``leader_scores`` (reports that show no leader score or rank) nothing about ranking is said.
@@ -434,7 +434,7 @@ def describe_rules(rules: dict[str, Any] | None = None, *, leader_scores: bool =
     ] if leader_scores else []) + _signal_rule_sentences(rule_set)
 
 
-def _signal_rule_sentences(rule_set: dict[str, Any]) -> list[str]:
+def _signal_rule_sentences(rule_set: Mapping[str, Any]) -> list[str]:
     """The 对标 rule, said only when it changes lights (by default the signals are shown, not rated)."""
     from jj123lib.assess.signals import signal_rules
 

@@ -27,16 +27,16 @@ import copy
 import math
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from jj123lib.core.cells import finite
-from jj123lib.core.exceptions import RulesError
 from jj123lib.core.frames import records
 from jj123lib.domain.quarters import normalize_quarter, previous_quarter, quarter_number, quarter_year
+from jj123lib.domain.rule_sections import DEFAULT_SIGNAL_RULES, signal_rules
 from jj123lib.domain.vocab import GOAL_LEVELS, RECOGNITION_STAGES
 from jj123lib.ledger.memo import Memo
 
@@ -55,39 +55,7 @@ FIGURE_COLUMNS = ["task_id", "indicator_no", "indicator", "unit", "direction", "
                   "expected", "value", "benchmark_value", "rank", "rank_text", "prev_rank", "prev_rank_text",
                   "rank_change", "line"]
 
-DEFAULT_SIGNAL_RULES: dict[str, Any] = {
-    "affects_light": False,
-    "rank_drop_min": 1,
-    "behind_benchmark_pct": 10,
-    "off_pace_pct": 10,
-    "stalled_quarters": 2,
-}
-
 FINAL_STAGES = RECOGNITION_STAGES[-2:]  # 已认定, 未获认定: the stages that end the process
-
-
-def signal_rules(rules: dict[str, Any] | None = None) -> dict[str, Any]:
-    """``benchmark_signals:`` of the rules in force, merged over :data:`DEFAULT_SIGNAL_RULES`, checked."""
-    if rules is None:
-        from jj123lib.domain.rules import load_rules
-
-        rules = load_rules()
-    given = rules.get("benchmark_signals")
-    if given is not None and not isinstance(given, dict):
-        raise RulesError("rules", "benchmark_signals 段应为键值对")
-    out = {**DEFAULT_SIGNAL_RULES, **(given or {})}
-    unknown = sorted(set(out) - set(DEFAULT_SIGNAL_RULES))
-    if unknown:
-        raise RulesError("rules", f"benchmark_signals 中有未知的键：{'、'.join(map(str, unknown))}")
-    if not isinstance(out["affects_light"], bool):
-        raise RulesError("rules", "benchmark_signals.affects_light 应为 true 或 false")
-    for key in ("rank_drop_min", "stalled_quarters"):
-        if isinstance(out[key], bool) or not isinstance(out[key], int) or out[key] < 1:
-            raise RulesError("rules", f"benchmark_signals.{key} 应为正整数")
-    for key in ("behind_benchmark_pct", "off_pace_pct"):
-        if isinstance(out[key], bool) or not isinstance(out[key], (int, float)) or not 0 <= out[key] < 1000:
-            raise RulesError("rules", f"benchmark_signals.{key} 应为 0 以上的百分数")
-    return out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -217,15 +185,15 @@ def _stage_signal(task_id: str, stages: dict[tuple[str, str], str], quarter: str
 
 
 def benchmark_signals(plan: pd.DataFrame, values: pd.DataFrame, recognitions: pd.DataFrame, quarter: str,
-                      rules: dict[str, Any] | None = None) -> pd.DataFrame:
+                      rules: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """The quarter's 对标 signals, one row each (:data:`SIGNAL_COLUMNS`), task then indicator order.
 
     ``plan``, ``values`` and ``recognitions`` have the columns of ``benchmarks.benchmark_plan``,
     ``indicator_values`` (at least this quarter and the previous one) and ``recognitions``;
-    ``rules`` is the whole rules mapping (default: the rules in force).
+    ``rules`` is the whole rules mapping (default: no ``benchmark_signals:`` section, its defaults).
     """
     quarter = normalize_quarter(quarter)
-    r = signal_rules(rules)
+    r = signal_rules({} if rules is None else rules)
     prev_q = previous_quarter(quarter)
     measured = _values_by_key(values)
     rows: list[dict[str, Any]] = []
@@ -321,7 +289,7 @@ class BenchmarkView:
     recognitions: pd.DataFrame
     signals: pd.DataFrame
     figures: pd.DataFrame
-    rules: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_SIGNAL_RULES))
+    rules: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULT_SIGNAL_RULES))
 
     @property
     def empty(self) -> bool:
@@ -351,14 +319,14 @@ class BenchmarkView:
         return out
 
 
-def empty_view(quarter: str, rules: dict[str, Any] | None = None) -> BenchmarkView:
+def empty_view(quarter: str, rules: Mapping[str, Any] | None = None) -> BenchmarkView:
     """A view with no benchmark (before the plan carries them, or without the benchmark tables)."""
     return BenchmarkView(normalize_quarter(quarter), _empty(_PLAN), _empty(_VALUES), _empty(_RECOGNITIONS),
-                         _empty(SIGNAL_COLUMNS), _empty(FIGURE_COLUMNS), signal_rules(rules))
+                         _empty(SIGNAL_COLUMNS), _empty(FIGURE_COLUMNS), signal_rules({} if rules is None else rules))
 
 
 def build_view(plan: pd.DataFrame, values: pd.DataFrame, recognitions: pd.DataFrame, quarter: str,
-               rules: dict[str, Any] | None = None) -> BenchmarkView:
+               rules: Mapping[str, Any] | None = None) -> BenchmarkView:
     """The view of ``quarter`` from the three frames of :mod:`jj123lib.ledger.benchmarks` (pure)."""
     quarter = normalize_quarter(quarter)
     plan = _plan_rows(plan, quarter).reset_index(drop=True)
@@ -366,14 +334,14 @@ def build_view(plan: pd.DataFrame, values: pd.DataFrame, recognitions: pd.DataFr
     recognitions = _year_rows(recognitions, quarter).reset_index(drop=True)
     return BenchmarkView(quarter, plan, values, recognitions, benchmark_signals(plan, values, recognitions, quarter,
                                                                                rules),
-                         benchmark_figures(plan, values, quarter), signal_rules(rules))
+                         benchmark_figures(plan, values, quarter), signal_rules({} if rules is None else rules))
 
 
 _views: Memo[BenchmarkView] = Memo(size=4)
 
 
 def load_benchmark_view(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None,
-                        rules: dict[str, Any] | None = None) -> BenchmarkView:
+                        rules: Mapping[str, Any] | None = None) -> BenchmarkView:
     """The view read from the ledger through :mod:`jj123lib.ledger.benchmarks` (a ledger from before issue 13
     reads as no benchmark). With the office's rules it is built once per content (:mod:`jj123lib.ledger.memo`);
     each caller gets its own copy."""
@@ -382,14 +350,17 @@ def load_benchmark_view(quarter: str, data_dir: str | os.PathLike[str] | Ledger 
     from jj123lib.ledger.store import Ledger
 
     quarter = normalize_quarter(quarter)
-    if rules is not None or isinstance(data_dir, Ledger):  # a caller's own rules or ledger object: not cached
+    from jj123lib.domain.rules import Rules, load_rules
+
+    if (rules is not None and not isinstance(rules, Rules)) or isinstance(data_dir, Ledger):  # caller's own: not cached
         return _read_view(quarter, data_dir, rules)
-    key = content_key(Ledger(readable_data_dir(data_dir)), None, quarter)
-    return copy.deepcopy(_views.get(key, lambda: _read_view(quarter, data_dir, None)))
+    rule_set = load_rules() if rules is None else rules
+    key = content_key(Ledger(readable_data_dir(data_dir)), None, quarter, rules=rule_set)
+    return copy.deepcopy(_views.get(key, lambda: _read_view(quarter, data_dir, rule_set)))
 
 
 def _read_view(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None,
-               rules: dict[str, Any] | None) -> BenchmarkView:
+               rules: Mapping[str, Any] | None) -> BenchmarkView:
     from jj123lib.ledger.benchmarks import benchmark_plan, indicator_values
     from jj123lib.ledger.benchmarks import recognitions as read_recognitions
 

@@ -18,13 +18,13 @@ from typing import Any
 import pandas as pd
 
 from jj123lib.assess.ratings import rate_quarter
-from jj123lib.core.exceptions import RulesError
 from jj123lib.core.formats import render_frame
 from jj123lib.domain.lights import LABELS, ORDER, light_points
 from jj123lib.domain.quarters import normalize_quarter
+from jj123lib.domain.rule_sections import unit_scoring_rules
 from jj123lib.domain.rules import load_rules, rating_rules, scoring_rules
 from jj123lib.domain.tasks import load_tasks
-from jj123lib.domain.units import GROUP_LABELS, GROUPS, UnitInfo, load_units
+from jj123lib.domain.units import GROUP_LABELS, GROUPS, UnitInfo, UnitsPath, load_units
 from jj123lib.ledger.store import Ledger
 
 __all__ = ["unit_scoring_rules", "unit_league", "rank_units", "UNIT_LEAGUE_COLUMNS", "unit_league_view",
@@ -40,46 +40,7 @@ _VIEW = {"group_label": "分组", "rank": "组内名次", "unit": "责任单位"
          "board": "榜单", "board_reason": "依据"}
 
 
-def _number(section: Mapping[str, Any], key: str, source: str, *, positive: bool = False) -> float:
-    value = section.get(key)
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0 or (positive and value <= 0):
-        raise RulesError(source, f"unit_scoring.{key} 应为{'正数' if positive else '非负数'}")
-    return float(value)
-
-
-def _flag(section: Mapping[str, Any], key: str, source: str, where: str) -> bool:
-    value = section.get(key)
-    if not isinstance(value, bool):
-        raise RulesError(source, f"unit_scoring.{where}{key} 应为 true 或 false")
-    return value
-
-
-def unit_scoring_rules(rules: dict[str, Any], source: str | os.PathLike[str] = "rules") -> dict[str, Any]:
-    """The ``unit_scoring:`` section, checked, as plain values."""
-    where = str(source)
-    section = rules.get("unit_scoring") if isinstance(rules, dict) else None
-    if not isinstance(section, dict):
-        raise RulesError(where, "缺少 unit_scoring 段")
-    red, yellow = section.get("red_board"), section.get("yellow_board")
-    if not isinstance(red, dict) or not isinstance(yellow, dict):
-        raise RulesError(where, "unit_scoring 段应含 red_board 与 yellow_board")
-    top = red.get("top_per_group")
-    if not isinstance(top, int) or isinstance(top, bool) or top < 1:
-        raise RulesError(where, "unit_scoring.red_board.top_per_group 应为正整数")
-    min_score = red.get("min_score")
-    if not isinstance(min_score, (int, float)) or isinstance(min_score, bool):
-        raise RulesError(where, "unit_scoring.red_board.min_score 应为数值")
-    return {
-        "lead_weight": _number(section, "lead_weight", where, positive=True),
-        "co_weight": _number(section, "co_weight", where),
-        "co_units_share_missing": _flag(section, "co_units_share_missing", where, ""),
-        "top_per_group": top, "min_score": float(min_score),
-        **{f"yellow_{key}": _flag(yellow, key, where, "yellow_board.")
-           for key in ("red_as_lead", "red_as_co", "missing", "overdue_duban")},
-    }
-
-
-def _score_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: dict[str, Any],
+def _score_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: Mapping[str, Any],
                  overdue_units: Collection[str]) -> list[dict[str, Any]]:
     scoring = scoring_rules(rules)
     unit_rules = unit_scoring_rules(rules)
@@ -127,7 +88,7 @@ def _score_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: dict
     return rows
 
 
-def _rank_group(rows: list[dict[str, Any]], unit_rules: dict[str, Any]) -> list[dict[str, Any]]:
+def _rank_group(rows: list[dict[str, Any]], unit_rules: Mapping[str, Any]) -> list[dict[str, Any]]:
     """``rows`` of one group, best first, each with its rank (None when unscored) and 红榜 placing."""
     def sort_key(row: dict[str, Any]) -> tuple[bool, float, int, int]:
         unscored = math.isnan(row["score"])
@@ -153,9 +114,11 @@ def _rank_group(rows: list[dict[str, Any]], unit_rules: dict[str, Any]) -> list[
 
 def unit_league(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                 overdue_units: Collection[str] = frozenset(), tasks: pd.DataFrame | None = None,
-                rules: dict[str, Any] | None = None, units: Mapping[str, UnitInfo] | None = None,
-                as_of: str | date | None = None) -> pd.DataFrame:
+                rules: Mapping[str, Any] | None = None, units: Mapping[str, UnitInfo] | None = None,
+                as_of: str | date | None = None, units_file: UnitsPath | None = None) -> pd.DataFrame:
     """Units ranked within their group (group order, then rank), with their 红榜/黄榜 placing.
+
+    ``units`` (loaded) or ``units_file`` (default: the default units file) give the groups.
 
     ``overdue_units`` names the units with overdue 督办 items (the supervision loop supplies it);
     with ``yellow_board.overdue_duban`` they go on the 黄榜.
@@ -163,12 +126,12 @@ def unit_league(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
     quarter = normalize_quarter(quarter)
     rule_set = load_rules() if rules is None else rules
     table = load_tasks() if tasks is None else tasks
-    unit_info = load_units(tasks=table) if units is None else units
+    unit_info = load_units(units_file, tasks=table) if units is None else units
     rated = rate_quarter(quarter, data_dir, tasks=tasks, rules=rules, as_of=as_of)
     return rank_units(rated, unit_info, rule_set, overdue_units)
 
 
-def rank_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: dict[str, Any],
+def rank_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: Mapping[str, Any],
                overdue_units: Collection[str] = frozenset()) -> pd.DataFrame:
     """:func:`unit_league` from rated tasks (columns ``tier``, ``units``, ``lead_unit``, ``light``, ``gap``)."""
     scored = _score_units(rated, units, rules, set(overdue_units))

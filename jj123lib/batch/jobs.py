@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from jj123lib.documents.content import DocumentMaker
+    from jj123lib.domain.rules import Rules
 
 __all__ = ["FORMATS", "REPORT_FORMATS", "MANIFEST", "INDEX", "NOTEBOOKS", "REPORTS_ROOT", "DEMO_SUBDIR", "Entry",
            "ReportJob", "DocumentJob", "Work", "DocumentWork", "default_out_dir", "check_out_dir", "plan_jobs",
@@ -125,7 +126,7 @@ def digest(*parts: str | bytes) -> str:
     return sha.hexdigest()
 
 
-def deadline_state(quarter: str, rules: dict[str, Any] | None = None) -> str:
+def deadline_state(quarter: str, rules: Mapping[str, Any] | None = None) -> str:
     """Ratings turn 未到报送期 into 未报送 once the quarter's deadline passes: a report made before then is stale."""
     from jj123lib.domain.quarters import report_deadline
 
@@ -134,11 +135,13 @@ def deadline_state(quarter: str, rules: dict[str, Any] | None = None) -> str:
 
 def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str], notebook_dir: Path,
               timeout: int, *, data_fp: str | None = None, digests: dict[str, str] | None = None,
-              rules: dict[str, Any] | None = None, tasks: pd.DataFrame | None = None) -> list[ReportJob]:
+              rules: Rules | None = None, tasks: pd.DataFrame | None = None,
+              units_file: Path | None = None) -> list[ReportJob]:
     """One job per leader, then the overview, each with the fingerprint of its inputs.
 
     ``data_fp`` (:func:`data_fingerprint`), ``digests`` (:func:`jj123lib.reports.provenance.task_digests`), the rules
-    and the task table may be passed when the caller has them, so each is read once per run.
+    and the task table may be passed when the caller has them, so each is read once per run. Each job hands
+    its kernel the rules file's path as the notebooks' ``rules`` parameter (and ``units_file`` as ``units``).
     """
     # Lazy for start-up speed: pypinyin (slugs) and pandas (tasks) take ~1 s to import, and a batch
     # that renders everything starts its workers before paying for them.
@@ -151,7 +154,7 @@ def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str
     rules = load_rules() if rules is None else rules
     table = load_tasks() if tasks is None else tasks
     common = digest(code_fingerprint(), template_fingerprint(), __version__, deadline_state(quarter, rules))
-    whole = data_fp or data_fingerprint(data_dir)
+    whole = data_fp or data_fingerprint(data_dir, rules)
     scores = show_leader_scores(rules)
     rows = digests if digests is not None or scores else task_digests(data_dir)
     slugs = unique_slugs(all_leaders(table))
@@ -166,8 +169,12 @@ def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str
             params["leader"] = leader
         # With leaders' scores off a leader report shows its own tasks only; the overview shows everything.
         data = whole if leader is None or scores else leader_data_fingerprint(
-            data_dir, quarter, leader, table.loc[table["leader"] == leader, "task_id"], digests=rows, scores=False)
+            data_dir, quarter, leader, table.loc[table["leader"] == leader, "task_id"], digests=rows, scores=False,
+            rules=rules)
         fp = digest(common, data, notebook.read_bytes(), json.dumps(params, ensure_ascii=False, sort_keys=True))
+        params["rules"] = str(rules.path)  # the data fingerprints above cover the file (path and content)
+        if units_file is not None:
+            params["units"] = str(units_file)
         jobs.append(ReportJob(kind=kind, leader=leader, name=slugs[leader] if leader else "overview",
                               title=html_title(kind, quarter, leader), notebook=str(notebook),
                               out_dir=str(out_dir.resolve()), parameters=params, fingerprint=fp, timeout=timeout))
@@ -211,7 +218,7 @@ def plan_documents(maker: DocumentMaker, out_dir: Path, *, data_fp: str, digests
 
     quarter, out = maker.quarter, str(out_dir.resolve())
     code = digest(code_fingerprint(), __version__, quarter, str(maker.demo))
-    units_path = default_units_path()
+    units_path = Path(maker.units_file) if maker.units_file is not None else default_units_path()
     units = units_path.read_bytes() if units_path.is_file() else b""
     jobs = [DocumentJob("bulletin", "bulletin", maker.title("bulletin"), out,
                         digest("bulletin", code, data_fp, units, repr(maker.stamp("bulletin")),
@@ -220,7 +227,7 @@ def plan_documents(maker: DocumentMaker, out_dir: Path, *, data_fp: str, digests
         overdue = maker.overdue.to_json(orient="records", force_ascii=False)
         jobs.append(DocumentJob("cuibao", "cuibao", maker.title("cuibao"), out,
                                 digest("cuibao", code, overdue, repr(maker.stamp("cuibao")))))
-    static = rules_and_tasks_digest()
+    static = rules_and_tasks_digest(maker.rules)
     for item, task_id in zip(maker.items["id"], maker.items["task_id"]):
         fp = digest("duban", code, static, str(item), tasks_fingerprint(digests, [str(task_id)]),
                      repr(maker.stamp("duban", str(item))))

@@ -76,6 +76,7 @@ from jj123lib.core.exceptions import ReportStepError
 from jj123lib.core.faults import fault_point
 from jj123lib.core.resources import NOTEBOOK_DIR
 from jj123lib.domain.parameters import validate_data_dir, validate_leader, validate_quarter
+from jj123lib.domain.rules import Rules, RulesPath, as_rules
 from jj123lib.render.notebook_html import warm_index_template
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -101,10 +102,18 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
               formats: Sequence[str] = FORMATS, force: bool = False,
               data_dir: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] | None = None,
               progress: bool = True, notebook_dir: str | os.PathLike[str] | None = None,
-              timeout: int = 600) -> BatchResult:
-    """Render the reports and documents of ``quarter``; see the module docstring. Returns a :class:`BatchResult`."""
+              timeout: int = 600, rules: Rules | RulesPath | None = None,
+              units: str | os.PathLike[str] | None = None) -> BatchResult:
+    """Render the reports and documents of ``quarter``; see the module docstring. Returns a :class:`BatchResult`.
+
+    ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here; its
+    path reaches every kernel as the notebooks' ``rules`` parameter; ``units``, the units file, likewise.
+    """
     started = time.monotonic()
     q = validate_quarter(quarter)
+    from jj123lib.domain.units import units_path  # lazy for start-up speed: pandas
+
+    rule_set, units_file = as_rules(rules), units_path(units)
     data = validate_data_dir(data_dir)
     demo = is_demo(data)
     wanted_formats = checked_formats(formats, FORMATS)
@@ -121,19 +130,18 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
             if force and want_reports:  # everything renders: boot the workers and their kernels meanwhile
                 workers.start(min(n_jobs, len(named) + 1) if named else n_jobs)
             # Lazy for start-up speed (pandas): the workers above boot meanwhile.
-            from jj123lib.domain.rules import load_rules
             from jj123lib.domain.tasks import leaders as all_leaders
             from jj123lib.domain.tasks import load_tasks
             from jj123lib.ledger.fingerprint import data_fingerprint
             from jj123lib.reports.provenance import task_digests
 
-            rules, tasks = load_rules(), load_tasks()  # read once for every job's plan
+            tasks = load_tasks()  # read once for every job's plan
             chosen = named or all_leaders(tasks)
             out_dir.mkdir(parents=True, exist_ok=True)
-            data_fp, digests = data_fingerprint(data), task_digests(data)
+            data_fp, digests = data_fingerprint(data, rule_set), task_digests(data)
             notebooks = Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR
             plan = plan_jobs(q, data, out_dir, chosen, notebooks, timeout, data_fp=data_fp, digests=digests,
-                             rules=rules, tasks=tasks) if want_reports else []
+                             rules=rule_set, tasks=tasks, units_file=units_file) if want_reports else []
             old = load_manifest(out_dir)
             old_supervision = _old_supervision(out_dir)
             work = decide(plan, old, wanted_formats, force)
@@ -142,7 +150,8 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
             if named is None:  # documents are quarter-wide: a run for named leaders leaves them alone
                 from jj123lib.documents.content import DocumentMaker
 
-                maker = DocumentMaker(q, data, as_of=china_today(), demo=demo, rules=rules, tasks=tasks)
+                maker = DocumentMaker(q, data, as_of=china_today(), demo=demo, rules=rule_set, tasks=tasks,
+                                      units_file=units_file)
                 try:
                     planned = plan_documents(maker, out_dir, data_fp=data_fp, digests=digests)
                 except Exception as exc:  # noqa: BLE001 - the documents fail, the reports go on
@@ -158,8 +167,8 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
             def meanwhile() -> None:
                 if documents is not None and maker is not None:
                     _make_documents(documents.to_build, documents.entries, maker)
-                rated.extend(_rate_for_index(q, data))
-                counts.append(_supervision_counts(q, data))
+                rated.extend(_rate_for_index(q, data, rule_set))
+                counts.append(_supervision_counts(q, data, rule_set, units_file))
                 warm_index_template()
 
             if not work.empty:
@@ -178,8 +187,9 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
                    or (documents is not None and bool(documents.to_build or documents.removed
                                                       or _documents_differ(old_documents, doc_entries))))
         if changed:
-            _attach_lights(merged, rated[0] if rated else next(iter(_rate_for_index(q, data)), None))
-        supervision = (counts[0] if counts else _supervision_counts(q, data)) if changed else old_supervision
+            _attach_lights(merged, rated[0] if rated else next(iter(_rate_for_index(q, data, rule_set)), None))
+        supervision = ((counts[0] if counts else _supervision_counts(q, data, rule_set, units_file)) if changed
+                       else old_supervision)
         return finish_batch(result, started, changed=changed, quarter=q, data_dir=data, demo=demo,
                             formats=wanted_formats, supervision=supervision, documents=doc_entries)
 
@@ -231,22 +241,22 @@ def _make_documents(jobs: Sequence[DocumentJob], entries: dict[str, Entry], make
                      seconds=round(time.monotonic() - started, 2), rendered_at=china_now_iso())
 
 
-def _rate_for_index(quarter: str, data_dir: Path) -> list[pd.DataFrame]:
+def _rate_for_index(quarter: str, data_dir: Path, rules: Rules) -> list[pd.DataFrame]:
     """The quarter's ratings (one cheap pass) for the index's lights; empty if they cannot be had."""
     from jj123lib.assess.ratings import rate_quarter  # lazy for start-up speed: pandas
 
     try:
-        return [rate_quarter(quarter, data_dir)]
+        return [rate_quarter(quarter, data_dir, rules=rules)]
     except Exception:  # noqa: BLE001 - the index is still written, without the lights
         return []
 
 
-def _supervision_counts(quarter: str, data_dir: Path) -> dict[str, int] | None:
+def _supervision_counts(quarter: str, data_dir: Path, rules: Rules, units_file: Path) -> dict[str, int] | None:
     """Counts of the supervision loop for the index; None if they cannot be had (the index is still written)."""
     from jj123lib.loop.lists import load_supervision  # lazy for start-up speed: pandas
 
     try:
-        loop = load_supervision(quarter, str(data_dir), china_today())
+        loop = load_supervision(quarter, str(data_dir), china_today(), rules=rules, units_file=units_file)
     except Exception:  # noqa: BLE001 - the index is still written, without the counts
         return None
     return {"cuibao": len(loop.cuibao), "duban": len(loop.duban),

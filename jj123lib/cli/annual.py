@@ -92,11 +92,12 @@ def _text(result: AnnualReview, demo: bool) -> str:
 
 def cmd_annual(args: argparse.Namespace) -> int:
     from jj123lib.annual.review import TABLES, annual_review
+    from jj123lib.domain.rules import load_rules
 
     data_dir, demo = existing_data_dir(args.data_dir)
     if args.format == "xlsx" and not args.out:
         raise ParameterError("--out", "", hint="xlsx 格式须用 --out 指定输出文件")
-    result = annual_review(args.year, data_dir, as_of=args.as_of)
+    result = annual_review(args.year, data_dir, as_of=args.as_of, rules=load_rules(args.rules), units_file=args.units)
     if args.format == "xlsx":
         atomic_write(args.out, review_xlsx(result, demo))
         sys.stdout.write(f"已写入 {args.out}（考评表：{'、'.join(TABLES.values())}、考评规则）\n")

@@ -55,11 +55,12 @@ SIGNALS_VIEW = {"task_id": "任务编号", "tier_label": "层级", "title": "任
 def cmd_ratings(args: argparse.Namespace) -> int:
     from jj123lib.assess.ratings import rate_quarter
     from jj123lib.domain.parameters import validate_quarter
+    from jj123lib.domain.rules import load_rules
     from jj123lib.ledger.store import Ledger
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = existing_data_dir(args.data_dir)
-    frame = rate_quarter(quarter, data_dir, as_of=parse_day(args.as_of))
+    frame = rate_quarter(quarter, data_dir, as_of=parse_day(args.as_of), rules=load_rules(args.rules))
     counts = frame["light"].value_counts()
     as_of = Ledger(data_dir).data_as_of(quarter)
     footer = "，".join(f"{lights.LABELS[k]} {int(counts.get(k, 0))} 项" for k in lights.ORDER)
@@ -79,17 +80,18 @@ def cmd_league(args: argparse.Namespace) -> int:
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = existing_data_dir(args.data_dir)
+    rules = load_rules(args.rules)
     if args.by == "unit":  # the units' 红黄榜, ranked within each group
         from jj123lib.assess.unit_league import unit_league, unit_league_text, unit_league_view
 
-        units = unit_league(quarter, data_dir, as_of=parse_day(args.as_of))
+        units = unit_league(quarter, data_dir, as_of=parse_day(args.as_of), rules=rules, units_file=args.units)
         if args.format == "table" and not args.out:
             sys.stdout.write(unit_league_text(units))
         else:
             emit(unit_league_view(units), args.format, args.out, "", demo)
         return 0
-    frame = league_table(quarter, data_dir, as_of=parse_day(args.as_of))
-    counted = lights.LABELS[rating_rules(load_rules())["missing_counts_as"]]
+    frame = league_table(quarter, data_dir, as_of=parse_day(args.as_of), rules=rules)
+    counted = lights.LABELS[rating_rules(rules)["missing_counts_as"]]
     emit(view(frame, LEAGUE_VIEW), args.format, args.out,
          f"得分 = 牵头任务灯号分值按层级加权平均；未报送按{counted}计分。", demo,
          sheet=f"{quarter}市领导排名")
@@ -131,12 +133,14 @@ def cmd_signals(args: argparse.Namespace) -> int:
     from jj123lib.assess.ratings import rate_quarter
     from jj123lib.assess.signals import load_benchmark_view
     from jj123lib.domain.parameters import validate_quarter
+    from jj123lib.domain.rules import load_rules
     from jj123lib.reports.benchmarks import signals_table
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = existing_data_dir(args.data_dir)
-    benchmark_view = load_benchmark_view(quarter, data_dir)
-    frame = signals_table(benchmark_view, rate_quarter(quarter, data_dir, as_of=args.as_of))
+    rules = load_rules(args.rules)
+    benchmark_view = load_benchmark_view(quarter, data_dir, rules)
+    frame = signals_table(benchmark_view, rate_quarter(quarter, data_dir, as_of=args.as_of, rules=rules))
     if benchmark_view.empty:
         footer = "年度计划尚未填报对标指标，无对标预警。"
     else:

@@ -20,14 +20,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
             raise ParameterError("--leader", args.leader[0], hint="年度考评不分市领导生成，请去掉 --leader")
         formats = [f for f in (args.formats or ",".join(ANNUAL_FORMATS)).split(",") if f.strip()]
         annual = run_annual_batch(args.year, formats=formats, force=args.force, data_dir=args.data_dir, out=args.out,
-                                  progress=not args.no_progress)
+                                  progress=not args.no_progress, rules=args.rules, units=args.units)
         (sys.stdout if annual.ok else sys.stderr).write(annual.summary() + "\n")
         return 0 if annual.ok else 1
     from jj123lib.batch.run import run_batch
 
     formats = [f for f in (args.formats or "html,pdf,docx").split(",") if f.strip()]
     result = run_batch(args.quarter, args.leader, jobs=args.jobs, formats=formats, force=args.force,
-                       data_dir=args.data_dir, out=args.out, progress=not args.no_progress)
+                       data_dir=args.data_dir, out=args.out, progress=not args.no_progress, rules=args.rules,
+                       units=args.units)
     stream = sys.stdout if result.ok else sys.stderr
     stream.write(result.summary() + "\n")
     return 0 if result.ok else 1

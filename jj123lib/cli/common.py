@@ -8,10 +8,9 @@ here, each with one help text. Output goes through :func:`emit` (formula neutral
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +25,8 @@ if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they
 __all__ = [
     "DATA_DIR_HELP", "DEMO_COLUMN", "DEMO_VALUE", "EXPORT_FORMATS", "RULES_HELP", "Handler",
     "add_as_of", "add_data_dir", "add_format", "add_out", "add_quarter", "add_rules", "add_verbose",
-    "add_view_options", "announce_demo", "emit", "existing_data_dir", "rules_in_force", "view", "yes_no",
+    "add_view_options", "announce_demo", "emit", "existing_data_dir", "rules_path", "units_path_in_force", "view",
+    "yes_no",
 ]
 
 Handler = Callable[[argparse.Namespace], int]
@@ -85,28 +85,25 @@ def add_verbose(parser: argparse.ArgumentParser, after_command: bool = False) ->
     parser.add_argument("-v", "--verbose", action="store_true", default=default, help=VERBOSE_HELP)
 
 
-@contextlib.contextmanager
-def rules_in_force(path: str | None) -> Iterator[None]:
-    """Point this process, its batch workers and their kernels at one rules file, as an absolute path.
+def rules_path(path: str | None) -> str:
+    """The run's rules file as an absolute path: ``--rules``, else ``$JJ123_RULES``, else the packaged rules.
 
-    ``path`` is the ``--rules`` option. Kernels run in other folders, so a relative ``$JJ123_RULES`` is made
-    absolute too. The variable is restored afterwards, for callers of ``main`` in the same process.
+    Resolved once per command; commands hand it on (to batch workers and kernels as a parameter), so kernels
+    in other folders read the same file and no environment variable carries it inside the process.
     """
-    from jj123lib.domain.rules import RULES_ENV, load_rules
+    from jj123lib.domain.rules import RULES_ENV, default_rules_path, load_rules
 
-    before = os.environ.get(RULES_ENV)
-    chosen = path or before
-    if chosen:
-        os.environ[RULES_ENV] = os.path.abspath(chosen)
-    try:
-        if chosen:
-            load_rules()  # a missing or malformed file fails here, naming the path
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(RULES_ENV, None)
-        else:
-            os.environ[RULES_ENV] = before
+    source = os.path.abspath(path or default_rules_path())
+    if path or os.environ.get(RULES_ENV):
+        load_rules(source)  # a missing or malformed file fails here, naming the path
+    return source
+
+
+def units_path_in_force() -> str:
+    """The run's units file (``$JJ123_UNITS``, else the packaged one) as an absolute path, handed on like the rules."""
+    from jj123lib.domain.units import units_path
+
+    return str(units_path())
 
 
 def yes_no(value: Any) -> Any:

@@ -23,6 +23,7 @@ def cmd_bulletin(args: argparse.Namespace) -> int:
     from jj123lib.documents.content import bulletin_data, document_meta
     from jj123lib.documents.layout import save_docx
     from jj123lib.domain.parameters import validate_data_dir, validate_quarter
+    from jj123lib.domain.rules import load_rules
 
     quarter = validate_quarter(args.quarter)
     data_dir = validate_data_dir(args.data_dir)
@@ -32,9 +33,11 @@ def cmd_bulletin(args: argparse.Namespace) -> int:
         raise ParameterError("--date", args.date, hint="日期应写作 YYYY-MM-DD，如 2026-10-15") from None
     demo = is_demo(data_dir)
     today = china_today()
+    rules = load_rules(args.rules)
     meta = document_meta("bulletin", quarter, demo=demo, as_of=today, doc_number=args.doc_number,
-                         issue_date=issued)
-    path = save_docx(build_bulletin(bulletin_data(quarter, data_dir, as_of=today), meta), args.out)
+                         issue_date=issued, rules=rules)
+    bulletin = bulletin_data(quarter, data_dir, as_of=today, rules=rules, units_file=args.units)
+    path = save_docx(build_bulletin(bulletin, meta), args.out)
     if demo:
         sys.stderr.write("【示例数据】通报由示例数据生成，文中已标注“示例数据”。\n")
     sys.stdout.write(f"已写入 {path}\n")

@@ -16,7 +16,7 @@ __all__ = ["add_explore", "cmd_explore"]
 def cmd_explore(args: argparse.Namespace) -> int:
     from jj123lib.reports.explore import render_explore
 
-    path = render_explore(args.quarter, args.out, args.data_dir)
+    path = render_explore(args.quarter, args.out, args.data_dir, rules=args.rules)
     sys.stdout.write(f"已写入 {path}\n")
     return 0
 

@@ -39,11 +39,12 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from jj123lib.domain.rules import load_rules
     from jj123lib.intake.ingest import ingest_files
 
     data_dir = writable_data_dir(args.data_dir)
     announce_demo(data_dir)
-    results = ingest_files(args.files, data_dir)
+    results = ingest_files(args.files, data_dir, rules=load_rules(args.rules))
     for result in results:
         stream = sys.stdout if result.ok else sys.stderr
         stream.write(result.message() + "\n")

@@ -46,14 +46,15 @@ def _need(value: str | None, option: str, hint: str) -> str:
 
 
 def cmd_cuibao(args: argparse.Namespace) -> int:
+    from jj123lib.domain.rules import load_rules
     from jj123lib.loop.deadlines import cuibao, unit_states
 
     data_dir, demo = existing_data_dir(args.data_dir)
     if args.all:
-        frame: pd.DataFrame = unit_states(args.quarter, data_dir, as_of=args.as_of)
+        frame: pd.DataFrame = unit_states(args.quarter, data_dir, as_of=args.as_of, rules=load_rules(args.rules))
         emit(view(frame, STATE_VIEW), args.format, args.out, f"共 {len(frame)} 个单位。", demo)
         return 0
-    frame = cuibao(args.quarter, data_dir, as_of=args.as_of)
+    frame = cuibao(args.quarter, data_dir, as_of=args.as_of, rules=load_rules(args.rules), units_file=args.units)
     footer = (f"共 {len(frame)} 个单位逾期未报送，请电话催报并发《督查催办通知》。" if len(frame)
               else "没有逾期未报送的单位。")
     emit(view(frame, CUIBAO_VIEW), args.format, args.out, footer, demo)
@@ -61,12 +62,14 @@ def cmd_cuibao(args: argparse.Namespace) -> int:
 
 
 def cmd_duban(args: argparse.Namespace) -> int:
+    from jj123lib.domain.rules import load_rules
     from jj123lib.loop.duban import duban_items, issue_duban, respond
 
     data_dir, demo = existing_data_dir(args.data_dir)
     if args.action == "issue":
         quarter = _need(args.quarter, "--quarter", "下发督办须指定季度，如 --quarter 2026Q3")
-        summary = issue_duban(quarter, data_dir, as_of=args.as_of, by=args.by, now=as_of_moment(args.as_of))
+        summary = issue_duban(quarter, data_dir, as_of=args.as_of, by=args.by, now=as_of_moment(args.as_of),
+                              rules=load_rules(args.rules))
         sys.stdout.write(f"新下发 {len(summary.created)} 件，再次触发升级 {len(summary.escalated)} 件，"
                          f"逾期未反馈升级 {len(summary.overdue)} 件。\n")
         for label, ids in (("新下发", summary.created), ("再次触发", summary.escalated),
@@ -102,12 +105,14 @@ def cmd_duban(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from jj123lib.domain.rules import load_rules
     from jj123lib.loop.verification import awaiting, reject, revoke, verify
 
     data_dir, demo = existing_data_dir(args.data_dir)
+    rules = load_rules(args.rules)
     quarter = _need(args.quarter, "--quarter", "须指定季度，如 --quarter 2026Q3")
     if not args.target:
-        frame = awaiting(quarter, data_dir, as_of=args.as_of)
+        frame = awaiting(quarter, data_dir, as_of=args.as_of, rules=rules)
         emit(view(frame, AWAITING_VIEW), args.format, args.out, f"共 {len(frame)} 项待核实。", demo)
         return 0
     target = args.target.strip().upper()
@@ -116,22 +121,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
         sys.stdout.write(f"已撤销 {target} 在 {quarter} 的核实结论，记录保留备查。\n")
     elif args.reject:
         reject(target, quarter, args.reason or "", args.by, data_dir, args.evidence, as_of=args.as_of,
-               now=as_of_moment(args.as_of))
+               now=as_of_moment(args.as_of), rules=rules)
         sys.stdout.write(f"{target} 核实未通过，已退回，理由已记录。\n")
     else:
         verify(target, quarter, args.evidence or [], args.by, args.note or "", data_dir, as_of=args.as_of,
-               now=as_of_moment(args.as_of))
+               now=as_of_moment(args.as_of), rules=rules)
         done = "已核实认定" if "@" in target else "已核实销号"
         sys.stdout.write(f"{target} {done}，佐证材料 {len(args.evidence)} 份已原样存档。\n")
     return 0
 
 
 def cmd_coordination(args: argparse.Namespace) -> int:
+    from jj123lib.domain.rules import load_rules
     from jj123lib.loop.coordination import close, register, sync
 
     data_dir, demo = existing_data_dir(args.data_dir)
     now = as_of_moment(args.as_of)
-    new = sync(data_dir, by=args.by, now=now)
+    new = sync(data_dir, by=args.by, now=now, rules=load_rules(args.rules))
     if new:
         sys.stderr.write(f"新登记协调事项 {len(new)} 件。\n")
     if args.action == "close":
@@ -146,10 +152,11 @@ def cmd_coordination(args: argparse.Namespace) -> int:
 
 
 def cmd_flags(args: argparse.Namespace) -> int:
+    from jj123lib.domain.rules import load_rules
     from jj123lib.loop.flags import find_flags
 
     data_dir, demo = existing_data_dir(args.data_dir)
-    frame = find_flags(args.quarter, data_dir, as_of=args.as_of)
+    frame = find_flags(args.quarter, data_dir, as_of=args.as_of, rules=load_rules(args.rules))
     emit(view(frame, FLAGS_VIEW), args.format, args.out,
           f"共 {len(frame)} 条核查提示。核查提示不改变灯号，供督查室核实时参考。", demo)
     return 0

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from jj123lib.cli import annual, assess, batch, demo, documents, explore, intake, ledger, loop, tasks
 from jj123lib.cli.argparse_zh import ChineseArgumentParser
-from jj123lib.cli.common import Handler, add_rules, add_verbose, rules_in_force
+from jj123lib.cli.common import Handler, add_rules, add_verbose, rules_path, units_path_in_force
 from jj123lib.core.exceptions import Jj123Error, os_error_zh
 from jj123lib.core.version import __version__
 
@@ -76,8 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
-        with rules_in_force(args.rules):
-            return handler(args)
+        args.rules = rules_path(args.rules)
+        args.units = units_path_in_force()
+        return handler(args)
     except Jj123Error as exc:
         sys.stderr.write(f"错误：{exc}\n")
         return 2

@@ -57,7 +57,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from jj123lib.domain.rules import load_rules
     from jj123lib.domain.tasks import load_tasks
 
-    report = check_quotas(load_tasks(args.tasks), load_rules())
+    report = check_quotas(load_tasks(args.tasks), load_rules(args.rules))
     sys.stdout.write(render_frame(report.wide().reset_index(), "table"))
     sys.stdout.write("\n" + report.summary() + "\n")
     return 0 if report.ok else 1

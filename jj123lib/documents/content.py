@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from jj123lib.core.clock import china_today
-from jj123lib.core.exceptions import RulesError
+from jj123lib.domain.rule_sections import DocumentSettings, document_settings
 
 if TYPE_CHECKING:  # python-docx and pandas load only when a document is made
     import pandas as pd
@@ -47,61 +47,16 @@ DUBAN_REQUIREMENTS = {  # by level (supervision.LEVELS)
     "挂牌督办": "本事项已挂牌督办。请单位主要负责同志牵头，倒排工期、逐项销号，于办结时限前书面反馈办理情况；"
               "逾期未办结的，在督查通报中予以通报。",
 }
-_DEFAULTS: dict[str, Any] = {
-    "issuer": "晋江市人民政府督查室",
-    "bulletin_number": "晋政督通〔    〕  号",  # blank for the office to fill in when none is given
-    "cuibao_number": "晋政督催〔    〕  号",
-    "cuibao_days": 5,  # the 催报通知's new deadline: this many days after it is issued
-}
-
-
-@dataclass(frozen=True)
-class DocumentSettings:
-    """The ``documents:`` section of ``rules.yaml`` for one quarter."""
-
-    issuer: str
-    bulletin_number: str
-    cuibao_number: str
-    issue_date: date | None  # None: the day the document is made
-    cuibao_days: int
-
-
-def document_settings(quarter: str, rules: dict[str, Any] | None = None) -> DocumentSettings:
-    """Issuer, 文号 and 签发 date for ``quarter``: ``documents.quarters.<quarter>`` over ``documents``."""
-    from jj123lib.domain.rules import load_rules
-
-    section = (load_rules() if rules is None else rules).get("documents") or {}
-    if not isinstance(section, dict):
-        raise RulesError("rules", "documents 段应为键值对")
-    quarters = section.get("quarters") or {}
-    if not isinstance(quarters, dict):
-        raise RulesError("rules", "documents.quarters 应为键值对（季度 → 文号、签发日期）")
-    mine = quarters.get(quarter) or {}
-    if not isinstance(mine, dict):
-        raise RulesError("rules", f"documents.quarters.{quarter} 应为键值对")
-    merged = {**_DEFAULTS, **{k: v for k, v in section.items() if k != "quarters"}, **mine}
-    issued = merged.get("issue_date")
-    try:
-        issue_date = None if issued in (None, "") else date.fromisoformat(str(issued))
-    except ValueError:
-        raise RulesError("rules", f"documents.quarters.{quarter}.issue_date 应写作 YYYY-MM-DD") from None
-    days = merged["cuibao_days"]
-    if not isinstance(days, int) or days < 1:
-        raise RulesError("rules", "documents.cuibao_days 应为正整数")
-    return DocumentSettings(str(merged["issuer"]), str(merged["bulletin_number"]), str(merged["cuibao_number"]),
-                            issue_date, days)
-
-
 def document_stamp(kind: str, quarter: str, *, as_of: date | None = None, item: tuple[str, date] | None = None,
                    doc_number: str | None = None, issue_date: date | None = None,
-                   rules: dict[str, Any] | None = None) -> tuple[str, date, str]:
+                   rules: Mapping[str, Any] | None = None) -> tuple[str, date, str]:
     """(文号, 签发 date, issuing office) of one document, without loading python-docx.
 
     A 督办单 (``item`` = its ID and the day it was issued) is numbered by its ID and dated the day
     the item was issued; the others take the quarter's 文号 and 签发 date from the rules, the date
     defaulting to ``as_of`` (today). ``doc_number`` and ``issue_date`` override the rules.
     """
-    settings = document_settings(quarter, rules)
+    settings = document_settings(quarter, _rules_or_default(rules))
     if kind == "duban":
         if item is None:
             raise ValueError("a 督办单 needs its item")
@@ -114,7 +69,7 @@ def document_stamp(kind: str, quarter: str, *, as_of: date | None = None, item: 
 
 def document_meta(kind: str, quarter: str, *, demo: bool, as_of: date | None = None,
                   item: tuple[str, date] | None = None, doc_number: str | None = None,
-                  issue_date: date | None = None, rules: dict[str, Any] | None = None) -> DocMeta:
+                  issue_date: date | None = None, rules: Mapping[str, Any] | None = None) -> DocMeta:
     """The masthead and signature of one document (see :func:`document_stamp`), with the demo mark."""
     from jj123lib.documents.layout import DocMeta
 
@@ -142,7 +97,15 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def bulletin_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None) -> Bulletin:
+def _rules_or_default(rules: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """The caller's rules; for an analyst's call without them, the default rules file."""
+    from jj123lib.domain.rules import load_rules
+
+    return load_rules() if rules is None else rules
+
+
+def bulletin_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None,
+                  rules: Mapping[str, Any] | None = None, units_file: str | os.PathLike[str] | None = None) -> Bulletin:
     """The quarter's 督查通报: light counts, the units' 红黄榜 by group, red and unreported tasks."""
     from jj123lib.assess.ratings import rate_quarter
     from jj123lib.assess.unit_league import RED_BOARD, YELLOW_BOARD, unit_league
@@ -154,10 +117,10 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date
 
     day = as_of or china_today()
     label = quarter_label(quarter)
-    rated = rate_quarter(quarter, data_dir, as_of=day)
+    rated = rate_quarter(quarter, data_dir, as_of=day, rules=rules)
     items = duban_items(quarter, data_dir, as_of=day)
     overdue = {str(u) for u, late in zip(items["unit"], items["days_overdue"]) if late > 0}
-    league = unit_league(quarter, data_dir, overdue_units=overdue, as_of=day)
+    league = unit_league(quarter, data_dir, overdue_units=overdue, as_of=day, rules=rules, units_file=units_file)
     counts = rated["light"].value_counts()
     lights = "、".join(f"{LABELS[k]} {int(counts.get(k, 0))} 项" for k in ORDER)
     reds, yellows = int((league["board"] == RED_BOARD).sum()), int((league["board"] == YELLOW_BOARD).sum())
@@ -217,7 +180,8 @@ def duban_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | 
 
 
 def cuibao_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None,
-                frame: pd.DataFrame | None = None) -> list[CuibaoEntry]:
+                frame: pd.DataFrame | None = None, rules: Mapping[str, Any] | None = None,
+                units_file: str | os.PathLike[str] | None = None) -> list[CuibaoEntry]:
     """The units past the quarter's deadline with nothing submitted, their tasks and days overdue.
 
     ``frame``: the 催报 list (:func:`jj123lib.loop.deadlines.cuibao`) when the caller has it.
@@ -230,37 +194,34 @@ def cuibao_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date |
     tasks = load_tasks()
     titles = dict(zip(tasks["task_id"], tasks["title"]))
     if frame is None:
-        frame = cuibao(quarter, data_dir, as_of=as_of or china_today(), tasks=tasks)
+        frame = cuibao(quarter, data_dir, as_of=as_of or china_today(), tasks=tasks, rules=rules,
+                       units_file=units_file)
     return [CuibaoEntry(str(row["unit"]), [CuibaoTask(str(t), str(titles.get(t, ""))) for t in row["tasks"]],
                         int(row["days_overdue"]), _text(row["reporter"]), _text(row["phone"]))
             for row in records(frame)]
 
 
-def cuibao_deadline(issued: date, quarter: str, rules: dict[str, Any] | None = None) -> date:
+def cuibao_deadline(issued: date, quarter: str, rules: Mapping[str, Any] | None = None) -> date:
     """The 催报通知's new deadline: ``documents.cuibao_days`` after it is issued."""
-    return issued + timedelta(days=document_settings(quarter, rules).cuibao_days)
+    return issued + timedelta(days=document_settings(quarter, _rules_or_default(rules)).cuibao_days)
 
 
 class DocumentMaker:
     """A quarter's documents on one day: reads each kind's data once, builds each document on demand."""
 
     def __init__(self, quarter: str, data_dir: str | os.PathLike[str], *, as_of: date, demo: bool,
-                 rules: dict[str, Any] | None = None, tasks: pd.DataFrame | None = None) -> None:
+                 rules: Mapping[str, Any] | None = None, tasks: pd.DataFrame | None = None,
+                 units_file: str | os.PathLike[str] | None = None) -> None:
         self.quarter = quarter
+        self.units_file = units_file  # the units' groups and contacts (None: the default file)
         self.data_dir = data_dir
         self.as_of = as_of
         self.demo = demo
-        if rules is not None:  # the caller's copy: the rules and task table are read once per run
-            self.rules = rules
+        # The caller's copy: the rules and task table are read once per run. The rules give every
+        # document's 文号 and date.
+        self.rules = _rules_or_default(rules)
         if tasks is not None:
             self.tasks = tasks
-
-    @cached_property
-    def rules(self) -> dict[str, Any]:
-        """The rules in force, read once for every document's 文号 and date."""
-        from jj123lib.domain.rules import load_rules
-
-        return load_rules()
 
     @cached_property
     def tasks(self) -> pd.DataFrame:
@@ -273,7 +234,8 @@ class DocumentMaker:
         """The 催报 list on ``as_of`` (:func:`jj123lib.loop.deadlines.cuibao`): planning needs no python-docx."""
         from jj123lib.loop.deadlines import cuibao
 
-        return cuibao(self.quarter, self.data_dir, as_of=self.as_of, tasks=self.tasks, rules=self.rules)
+        return cuibao(self.quarter, self.data_dir, as_of=self.as_of, tasks=self.tasks, rules=self.rules,
+                      units_file=self.units_file)
 
     @cached_property
     def items(self) -> pd.DataFrame:
@@ -320,7 +282,8 @@ class DocumentMaker:
 
         meta = self.meta(kind, item)
         if kind == "bulletin":
-            return build_bulletin(bulletin_data(self.quarter, self.data_dir, as_of=self.as_of), meta)
+            return build_bulletin(bulletin_data(self.quarter, self.data_dir, as_of=self.as_of, rules=self.rules,
+                                                units_file=self.units_file), meta)
         if kind == "cuibao":
             return build_cuibao(self.cuibao, meta, quarter_label(self.quarter),
                                 cuibao_deadline(meta.issue_date, self.quarter, self.rules))

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jj123lib.core.datadir import readable_data_dir
-from jj123lib.core.exceptions import ParameterError
+from jj123lib.core.exceptions import ParameterError, RulesError
 from jj123lib.domain.quarters import is_quarter, normalize_quarter, quarter_year, year_quarters
 
 if TYPE_CHECKING:  # batch workers import this module and must not pay for pandas
@@ -40,6 +40,7 @@ __all__ = [
     "undeclared_names",
     "check_notebook_namespace",
     "NOTEBOOK_PARAMETERS",
+    "SHARED_PARAMETERS",
 ]
 
 # Parameters each notebook declares in its `parameters` cell.
@@ -49,6 +50,11 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[str, ...]] = {
     "explore": ("quarter", "data_dir"),
     "annual": ("year", "data_dir"),
 }
+
+# Parameters any notebook may declare: ``rules`` and ``units``, the rules and units files' paths (None:
+# ``$JJ123_RULES`` / ``$JJ123_UNITS``, else the packaged files). A batch passes the files its command resolved,
+# so no environment variable carries them.
+SHARED_PARAMETERS: tuple[str, ...] = ("rules", "units")
 
 # Names IPython itself puts into a kernel's namespace (besides the ``_``-prefixed ones).
 _IPYTHON_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit"})
@@ -136,31 +142,56 @@ class ReportParams:
     quarter: str  # an annual report's: its year's Q4
     data_dir: str
     leader: str | None = None
+    rules: str | None = None  # the rules file, absolute; None: the kernel's default
+    units: str | None = None  # the units file, absolute; None: the kernel's default
 
     @property
     def year(self) -> int:
         return quarter_year(self.quarter)
 
     def as_papermill(self) -> dict[str, str]:
+        values: dict[str, str] = {"data_dir": self.data_dir}
         if self.kind == "annual":
-            return {"year": str(self.year), "data_dir": self.data_dir}
-        values: dict[str, str] = {"quarter": self.quarter, "data_dir": self.data_dir}
+            values = {"year": str(self.year), **values}
+        else:
+            values = {"quarter": self.quarter, **values}
         if self.kind == "leader":
             assert self.leader is not None
             values["leader"] = self.leader
-        names = NOTEBOOK_PARAMETERS[self.kind]
+        if self.rules is not None:
+            values["rules"] = self.rules
+        if self.units is not None:
+            values["units"] = self.units
+        names = NOTEBOOK_PARAMETERS[self.kind] + SHARED_PARAMETERS
         assert all(k.isidentifier() and k in names for k in values)
         return values
 
 
 def validate_params(kind: str, quarter: object, data_dir: str | os.PathLike[str] | None,
-                    leader: object = None) -> ReportParams:
-    """Check every parameter of a ``kind`` report (see :data:`NOTEBOOK_PARAMETERS`); raise :class:`ParameterError`."""
+                    leader: object = None, rules: str | os.PathLike[str] | None = None,
+                    units: str | os.PathLike[str] | None = None) -> ReportParams:
+    """Check every parameter of a ``kind`` report (see :data:`NOTEBOOK_PARAMETERS`); raise :class:`ParameterError`.
+
+    ``rules`` and ``units``, when given, are read and checked whole (:class:`jj123lib.core.exceptions.RulesError`,
+    ``UnitsFileError``) and kept absolute.
+    """
+    from jj123lib.domain.rules import load_rules
     from jj123lib.domain.tasks import load_tasks  # lazily: pandas
+    from jj123lib.domain.units import load_units, units_path
 
     if kind not in NOTEBOOK_PARAMETERS:
         raise ParameterError("kind", kind, list(NOTEBOOK_PARAMETERS))
+    rules_path = None if rules is None else str(load_rules(rules).path)
     tasks = load_tasks()
+    units_file = None if units is None else units_path(units)
+    if units_file is not None:
+        load_units(units_file, tasks)
+    return replace(_validate_values(kind, quarter, data_dir, leader, tasks), rules=rules_path,
+                   units=None if units_file is None else str(units_file))
+
+
+def _validate_values(kind: str, quarter: object, data_dir: str | os.PathLike[str] | None, leader: object,
+                     tasks: pd.DataFrame) -> ReportParams:
     if kind == "annual":  # ``quarter`` is the year (or any quarter of it)
         year = validate_year(quarter_year(str(quarter)) if is_quarter(quarter) else quarter, tasks)
         return ReportParams(kind=kind, quarter=year_quarters(year)[-1], data_dir=str(validate_data_dir(data_dir)))
@@ -176,9 +207,16 @@ def undeclared_names(kind: str, namespace: Mapping[str, object], allowed: Iterab
     IPython's own names, ``_``-prefixed names and values papermill cannot inject
     (modules, functions, classes, report objects) are not user parameters.
     """
-    known = set(NOTEBOOK_PARAMETERS[kind]) | _IPYTHON_NAMES | set(allowed)
+    known = set(NOTEBOOK_PARAMETERS[kind]) | set(SHARED_PARAMETERS) | _IPYTHON_NAMES | set(allowed)
     return sorted(name for name, value in namespace.items()
                   if not name.startswith("_") and name not in known and isinstance(value, _PARAMETER_TYPES))
+
+
+def _path_parameter(namespace: Mapping[str, object], name: str, hint: str) -> str | os.PathLike[str] | None:
+    value = namespace.get(name)
+    if value is not None and not isinstance(value, (str, os.PathLike)):
+        raise NotebookParameterError(name, value, hint=hint)
+    return value
 
 
 def check_notebook_namespace(kind: str, namespace: Mapping[str, object], allowed: Iterable[str] = ()) -> ReportParams:
@@ -199,11 +237,16 @@ def check_notebook_namespace(kind: str, namespace: Mapping[str, object], allowed
     missing = [name for name in NOTEBOOK_PARAMETERS[kind] if name not in namespace]
     if missing:
         raise NotebookParameterError(missing[0], "", hint="笔记本的 parameters 单元格中没有定义该参数")
-    data_dir = namespace["data_dir"]
-    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
-        raise NotebookParameterError("data_dir", data_dir, hint="应为文件夹路径")
+    data_dir = _path_parameter(namespace, "data_dir", "应为文件夹路径")
+    rules = _path_parameter(namespace, "rules", "应为规则文件路径")
+    units = _path_parameter(namespace, "units", "应为单位分组文件路径")
     try:
         period = namespace["year"] if kind == "annual" else namespace["quarter"]
-        return validate_params(kind, period, data_dir, namespace.get("leader"))
+        return validate_params(kind, period, data_dir, namespace.get("leader"), rules, units)
     except ParameterError as exc:
         raise NotebookParameterError(exc.name, exc.value, exc.valid, exc.hint) from None
+    except RulesError as exc:  # the rules file, or the units file
+        from jj123lib.domain.units import UnitsFileError  # lazily: pandas
+
+        name, value = ("units", units) if isinstance(exc, UnitsFileError) else ("rules", rules)
+        raise NotebookParameterError(name, value, hint=str(exc)) from None

@@ -8,6 +8,7 @@ deadline (from ``rules.yaml``) does it here; no other module slices a quarter st
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -108,7 +109,7 @@ def quarter_label(value: str) -> str:
     return f"{year}年第{CHINESE_NUMERALS[q - 1]}季度"
 
 
-def report_deadline(quarter: str, rules: dict[str, Any] | None = None) -> date:
+def report_deadline(quarter: str, rules: Mapping[str, Any] | None = None) -> date:
     """Last day for the quarter's progress forms (inclusive)."""
     quarter = normalize_quarter(quarter)
     section = loop_rules(load_rules() if rules is None else rules, "deadlines")
@@ -119,7 +120,7 @@ def report_deadline(quarter: str, rules: dict[str, Any] | None = None) -> date:
     return date(month_after.year, month_after.month, int(section["report_day_of_next_month"]))
 
 
-def plan_deadline(year: int, rules: dict[str, Any] | None = None) -> date:
+def plan_deadline(year: int, rules: Mapping[str, Any] | None = None) -> date:
     """Last day for the yearly plan forms (inclusive)."""
     section = loop_rules(load_rules() if rules is None else rules, "deadlines")
     month, day = (int(p) for p in str(section["plan_month_day"]).split("-"))

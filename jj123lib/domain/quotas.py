@@ -10,6 +10,7 @@ Rules checked (the minimums come from ``params/rules.yaml``):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +64,7 @@ class QuotaReport:
         return "\n".join(lines)
 
 
-def check_quotas(tasks: pd.DataFrame, rules: dict[str, Any] | None = None) -> QuotaReport:
+def check_quotas(tasks: pd.DataFrame, rules: Mapping[str, Any] | None = None) -> QuotaReport:
     """Check ``tasks`` against the quota and integrity rules and return a :class:`QuotaReport`."""
     minimums = quota_minimums(rules if rules is not None else load_rules())
     violations: list[Violation] = []

@@ -1,8 +1,10 @@
-"""Load the rules in force: quota minimums, rating thresholds and weights.
+"""The rules in force as one object, :class:`Rules`: read and checked whole, once, at load.
 
 The default is the packaged ``params/rules.yaml`` (:data:`jj123lib.core.resources.DEFAULT_RULES`).
-``$JJ123_RULES`` points every command, batch worker and kernel at another file;
-``jj123 --rules FILE`` sets it for one run.
+``$JJ123_RULES`` names the user's own file; it is read only where a run starts (the CLI, the API's and the
+notebooks' entry points, through :func:`default_rules_path`). From there the rules, or their path, are passed
+explicitly: to batch workers and kernels as a parameter, never through the environment.
+Each section's checker lives in :mod:`jj123lib.domain.rule_sections`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import copy
 import functools
 import hashlib
 import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +22,30 @@ import yaml
 
 from jj123lib.core.exceptions import RulesError
 from jj123lib.core.resources import DEFAULT_RULES
-from jj123lib.domain import lights
-from jj123lib.domain.tiers import TIERS
-from jj123lib.domain.vocab import LEVELS
+from jj123lib.domain.rule_sections import (
+    LOOP_SECTIONS,
+    DocumentSettings,
+    annual_rules,
+    document_settings,
+    loop_rules,
+    quota_minimums,
+    rating_rules,
+    required_tiers,
+    scoring_rules,
+    show_leader_scores,
+    signal_rules,
+    unit_scoring_rules,
+)
+
+__all__ = ["RULES_ENV", "Rules", "RulesPath", "default_rules_path", "rules_source", "rules_file", "parse_yaml",
+           "as_rules", "load_rules", "quota_minimums", "rating_rules", "scoring_rules", "loop_rules", "required_tiers"]
 
 RULES_ENV = "JJ123_RULES"
+RulesPath = str | os.PathLike[str]
 
 
 def default_rules_path() -> Path:
-    """``$JJ123_RULES`` if set, else the packaged default rules."""
+    """``$JJ123_RULES`` if set, else the packaged default rules: the user's default, read at a run's entry."""
     env = os.environ.get(RULES_ENV)
     return Path(env) if env else DEFAULT_RULES
 
@@ -59,117 +78,83 @@ def parse_yaml(text: bytes) -> Any:
     return copy.deepcopy(_parse_yaml_cached(text))
 
 
-def load_rules(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """Read and check the rules file; raise :class:`RulesError` if it is unusable."""
+@dataclass(frozen=True, eq=False)
+class Rules(Mapping[str, Any]):
+    """The rules file, read and checked whole: every section's values, typed, plus the file it came from.
+
+    A read-only mapping over the parsed YAML too (``rules["quota"]``), for the code that reads a raw
+    section; :meth:`to_dict` gives a deep copy to edit (a hand-edited mapping is checked where it is used).
+    """
+
+    path: Path  # absolute: reports print it, fingerprints hash it
+    sha: str  # first 12 hex digits of the content's SHA-256
+    data: Mapping[str, Any]
+    quota: dict[str, int]
+    ratings: dict[str, Any] | None  # None: no such section (an error only where it is needed)
+    scoring: dict[str, Any] | None
+    loop: dict[str, dict[str, Any]]  # deadlines, duban, verification, coordination, flags over their defaults
+    unit_scoring: dict[str, Any] | None
+    annual_review: dict[str, Any] | None
+    benchmark_signals: dict[str, Any]
+    benchmark_tiers: frozenset[str]
+    show_leader_scores: bool
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A deep copy of the parsed file, to edit and pass on instead of the rules."""
+        return copy.deepcopy(dict(self.data))
+
+    def documents(self, quarter: str) -> DocumentSettings:
+        """The ``documents:`` section for ``quarter`` (checked for every listed quarter at load)."""
+        return document_settings(quarter, self.data, self.path)
+
+    @classmethod
+    def check(cls, data: Mapping[str, Any], source: RulesPath, sha: str = "") -> Rules:
+        """Every section of ``data`` checked, each error naming ``source``, the key and the value."""
+        quarters = (data.get("documents") or {}).get("quarters") if isinstance(data.get("documents"), dict) else None
+        for quarter in ["", *(quarters if isinstance(quarters, dict) else [])]:
+            document_settings(str(quarter), data, source)
+        has = data.__contains__
+        return cls(
+            path=Path(os.path.abspath(source)), sha=sha, data=data, quota=quota_minimums(data, source),
+            ratings=rating_rules(data, source) if has("ratings") else None,
+            scoring=scoring_rules(data, source) if has("scoring") else None,
+            loop={section: loop_rules(data, section, source) for section in LOOP_SECTIONS},
+            unit_scoring=unit_scoring_rules(data, source) if has("unit_scoring") else None,
+            annual_review=annual_rules(data, source) if has("annual_review") else None,
+            benchmark_signals=signal_rules(data, source), benchmark_tiers=frozenset(required_tiers(data, source)),
+            show_leader_scores=show_leader_scores(data, source))
+
+
+def rules_file(rules: Mapping[str, Any] | None) -> tuple[Path, str]:
+    """The file ``rules`` came from and its short digest; the default file for ``None`` or a hand-made mapping."""
+    return (rules.path, rules.sha) if isinstance(rules, Rules) else rules_source()
+
+
+def as_rules(rules: Rules | RulesPath | None) -> Rules:
+    """``rules`` as given, or read from the path given (``None``: the default), for entry points taking either."""
+    return rules if isinstance(rules, Rules) else load_rules(rules)
+
+
+def load_rules(path: RulesPath | None = None) -> Rules:
+    """Read and check the whole rules file; raise :class:`RulesError` naming it if it is unusable.
+
+    ``path`` None: :func:`default_rules_path` (for entry points; deeper code is handed the rules).
+    """
     source = Path(path) if path is not None else default_rules_path()
+    raw = _read_rules_bytes(source)
     try:
-        data = parse_yaml(_read_rules_bytes(source))
+        data = parse_yaml(raw)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise RulesError(str(source), f"不是有效的 YAML：{exc}") from None
     if not isinstance(data, dict):
         raise RulesError(str(source), "顶层应为键值对")
-    quota_minimums(data, source)  # validate eagerly so errors name the file
-    if "ratings" in data:
-        rating_rules(data, source)
-    if "scoring" in data:
-        scoring_rules(data, source)
-    return data
-
-
-def quota_minimums(rules: dict[str, Any], source: str | os.PathLike[str] = "rules") -> dict[str, int]:
-    """The per-leader minimum task count for each tier."""
-    try:
-        minimums = rules["quota"]["minimum_per_leader"]
-    except (KeyError, TypeError):
-        raise RulesError(str(source), "缺少 quota.minimum_per_leader") from None
-    out: dict[str, int] = {}
-    for tier in TIERS:
-        value = minimums.get(tier) if isinstance(minimums, dict) else None
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise RulesError(str(source), f"quota.minimum_per_leader.{tier} 应为非负整数")
-        out[tier] = value
-    return out
-
-
-def rating_rules(rules: dict[str, Any], source: str | os.PathLike[str] = "rules") -> dict[str, Any]:
-    """The ``ratings:`` section, checked: thresholds are numbers with green ≤ yellow."""
-    section = rules.get("ratings") if isinstance(rules, dict) else None
-    if not isinstance(section, dict):
-        raise RulesError(str(source), "缺少 ratings 段")
-    out: dict[str, Any] = {}
-    for key in ("green_max_behind", "yellow_max_behind", "done_requires_pct"):
-        value = section.get(key)
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-            raise RulesError(str(source), f"ratings.{key} 应为非负数")
-        out[key] = float(value)
-    if out["green_max_behind"] > out["yellow_max_behind"]:
-        raise RulesError(str(source), "ratings.green_max_behind 不能大于 ratings.yellow_max_behind")
-    consecutive = section.get("missed_milestone_consecutive_red")
-    if not isinstance(consecutive, int) or isinstance(consecutive, bool) or consecutive < 1:
-        raise RulesError(str(source), "ratings.missed_milestone_consecutive_red 应为正整数")
-    out["missed_milestone_consecutive_red"] = consecutive
-    for key in ("missed_milestone_min_light", "no_plan_light", "missing_counts_as"):
-        value = section.get(key)
-        if value not in ("green", "yellow", "red"):
-            raise RulesError(str(source), f"ratings.{key} 应为 green、yellow 或 red")
-        out[key] = value
-    return out
-
-
-def scoring_rules(rules: dict[str, Any], source: str | os.PathLike[str] = "rules") -> dict[str, Any]:
-    """The ``scoring:`` section, checked: points per light and weight per tier."""
-    section = rules.get("scoring") if isinstance(rules, dict) else None
-    if not isinstance(section, dict):
-        raise RulesError(str(source), "缺少 scoring 段")
-    points = section.get("light_points")
-    weights = section.get("tier_weights")
-    if not isinstance(points, dict) or not isinstance(weights, dict):
-        raise RulesError(str(source), "scoring 段应含 light_points 与 tier_weights")
-    out_points: dict[str, float] = {}
-    for light in lights.RATED:
-        value = points.get(light)
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise RulesError(str(source), f"scoring.light_points.{light} 应为数值")
-        out_points[light] = float(value)
-    out_weights: dict[str, float] = {}
-    for tier in TIERS:
-        value = weights.get(tier)
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-            raise RulesError(str(source), f"scoring.tier_weights.{tier} 应为正数")
-        out_weights[tier] = float(value)
-    return {"light_points": out_points, "tier_weights": out_weights}
-
-
-# The supervision loop's sections of rules.yaml, with their defaults.
-_DEFAULTS: dict[str, dict[str, Any]] = {
-    "deadlines": {"report_day_of_next_month": 10, "plan_month_day": "01-31", "quarter_overrides": {}},
-    "duban": {"triggers": {"red": "督办", "missing": "督办", "yellow_twice": "提醒", "milestone_twice": "提醒"},
-              "due_days": 15},
-    "verification": {"required_for_done": True, "claimed_counts_as": "green"},
-    "coordination": {"same_item_min_ratio": 0.6},
-    "flags": {"jump_points": 40, "min_text_chars": 10, "stuck_min_quarters": 3,
-              "vague_words": ["继续", "持续", "进一步", "加快", "积极", "稳步", "推进", "做好", "加强", "落实", "开展",
-                              "相关", "工作", "各项"]},
-}
-_TRIGGERS = ("red", "missing", "yellow_twice", "milestone_twice")
-
-
-def loop_rules(rules: dict[str, Any], section: str) -> dict[str, Any]:
-    """One loop section of ``rules.yaml`` merged over its defaults, checked."""
-    given = rules.get(section) if isinstance(rules, dict) else None
-    if given is not None and not isinstance(given, dict):
-        raise RulesError("rules", f"{section} 段应为键值对")
-    out = {**_DEFAULTS[section], **(given or {})}
-    if section == "duban":
-        triggers = out["triggers"]
-        if not isinstance(triggers, dict) or any(k not in _TRIGGERS or v not in LEVELS for k, v in triggers.items()):
-            raise RulesError("rules", f"duban.triggers 的键应为 {'、'.join(_TRIGGERS)}，值应为 {'、'.join(LEVELS)}")
-        if not isinstance(out["due_days"], int) or out["due_days"] < 1:
-            raise RulesError("rules", "duban.due_days 应为正整数")
-    if section == "coordination" and not 0 < float(out["same_item_min_ratio"]) <= 1:
-        raise RulesError("rules", "coordination.same_item_min_ratio 应在 0 与 1 之间")
-    if section == "deadlines":
-        day = out["report_day_of_next_month"]
-        if not isinstance(day, int) or not 1 <= day <= 28:
-            raise RulesError("rules", "deadlines.report_day_of_next_month 应为 1–28 的整数")
-    return out
+    return Rules.check(data, source, hashlib.sha256(raw).hexdigest()[:12])

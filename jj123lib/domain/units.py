@@ -1,6 +1,8 @@
 """The responsible units (责任单位) as the office describes them: ``params/units.yaml`` (group, contact, phone).
 
-``$JJ123_UNITS`` points at the office's own copy, the way ``$JJ123_RULES`` does for the rules. Every unit of
+``$JJ123_UNITS`` points at the office's own copy, the way ``$JJ123_RULES`` does for the rules: read where a run
+starts (:func:`default_units_path`), the file's path then passed on (to kernels as the notebooks' ``units``
+parameter), never through the environment. Every unit of
 the task table must be listed, and only those. (Not named ``units``: ``jj123lib.units()`` is the task
 table's unit list, and a submodule of that name would shadow it.)
 """
@@ -10,16 +12,21 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import yaml
 
 from jj123lib.core.exceptions import RulesError
 from jj123lib.core.resources import PARAMS_DIR
 from jj123lib.domain.rules import parse_yaml
-from jj123lib.domain.tasks import units as task_units
 
-__all__ = ["GROUPS", "GROUP_LABELS", "UnitInfo", "UnitsFileError", "default_units_path", "load_units"]
+if TYPE_CHECKING:  # the CLI resolves the file's path at start-up without paying for pandas
+    import pandas as pd
+
+__all__ = ["GROUPS", "GROUP_LABELS", "UnitInfo", "UnitsFileError", "UnitsPath", "default_units_path", "units_path",
+           "load_units"]
+
+UnitsPath = str | os.PathLike[str]
 
 GROUPS: tuple[str, ...] = ("town", "department", "enterprise")
 GROUP_LABELS: dict[str, str] = {"town": "镇街/指挥部/园区", "department": "市直部门", "enterprise": "国有企业"}
@@ -53,6 +60,11 @@ def default_units_path() -> Path:
     return Path(env) if env else PARAMS_DIR / "units.yaml"
 
 
+def units_path(path: UnitsPath | None = None) -> Path:
+    """``path``, else :func:`default_units_path`, made absolute (kernels run in other folders)."""
+    return Path(os.path.abspath(path if path is not None else default_units_path()))
+
+
 def _optional_text(value: object, field: str, unit: str, source: Path) -> str:
     if value is None:
         return ""
@@ -73,6 +85,8 @@ def load_units(path: str | os.PathLike[str] | None = None, tasks: pd.DataFrame |
     entries = data.get("units") if isinstance(data, dict) else None
     if not isinstance(entries, dict):
         raise UnitsFileError(str(source), "应有 units 段，每个责任单位一项")
+    from jj123lib.domain.tasks import units as task_units
+
     known = task_units(tasks)
     unknown = [str(name) for name in entries if name not in known]
     if unknown:

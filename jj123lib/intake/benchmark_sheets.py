@@ -26,7 +26,7 @@ import pandas as pd
 from jj123lib.core.cells import blank, cell_date, cell_text
 from jj123lib.core.exceptions import IngestError
 from jj123lib.domain.quarters import quarter_year
-from jj123lib.domain.tiers import TIER_LABELS, tier_from_user
+from jj123lib.domain.tiers import TIER_LABELS
 from jj123lib.domain.vocab import GOAL_LEVELS, RECOGNITION_STAGES
 from jj123lib.intake.checker import Checker
 from jj123lib.intake.formspec import (
@@ -42,7 +42,7 @@ from jj123lib.intake.formspec import (
 from jj123lib.intake.readers import xlsx_grid
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["parse_amount", "parse_rank", "required_tiers", "plan_benchmarks", "progress_benchmarks",
+__all__ = ["parse_amount", "parse_rank", "plan_benchmarks", "progress_benchmarks",
            "stage_goes_back", "BenchContext"]
 
 _NUMBER = re.compile(r"[+\-]?\d+(?:\.\d+)?")
@@ -93,17 +93,6 @@ def stage_goes_back(previous: str, stage: str) -> bool:
     if _STAGE_STEP[stage] < _STAGE_STEP[previous]:
         return True
     return _STAGE_STEP[stage] == _STAGE_STEP[previous] == 4 and stage != previous
-
-
-def required_tiers(rules: dict[str, Any] | None = None) -> set[str]:
-    """Tiers (keys of :data:`jj123lib.domain.tiers.TIERS`) whose plan must hold a benchmark, from ``benchmarks:``."""
-    if rules is None:
-        from jj123lib.domain.rules import load_rules
-
-        rules = load_rules()
-    section = rules.get("benchmarks") or {}
-    names = section.get("require_for_tiers", []) if isinstance(section, dict) else []
-    return {tier_from_user(str(name)) for name in names or []}
 
 
 def _task_id(text: str | None) -> str | None:

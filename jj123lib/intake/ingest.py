@@ -36,6 +36,7 @@ import os
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -55,6 +56,7 @@ from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import IngestError, IngestRejected, LedgerError, ParameterError, os_error_zh
 from jj123lib.domain.quarters import normalize_quarter, parse_quarter
+from jj123lib.domain.rules import load_rules, required_tiers
 from jj123lib.domain.tasks import UNIT_SEPARATOR, load_tasks
 from jj123lib.domain.tasks import units as all_units
 from jj123lib.domain.vocab import STATUSES
@@ -406,8 +408,8 @@ def _plan_rows(check: Checker, tasks: pd.DataFrame, unit: str, year: int, today:
 
 def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, *,
                demo_dir: bool = False, data: bytes | None = None, today: date | None = None,
-               ledger: Ledger | None = None) -> ParsedFile | ParsedResponse:
-    """Read and check one file; raise :class:`IngestRejected` listing every problem.
+               ledger: Ledger | None = None, rules: Mapping[str, Any] | None = None) -> ParsedFile | ParsedResponse:
+    """Read and check one file; raise :class:`IngestRejected` listing every problem (``rules``: default file).
 
     ``today`` (default: today in China) bounds 填报日期; tests pass a fixed day. ``ledger`` (default: the
     default data folder's) gives the 督办事项 a 整改反馈 form is checked against, and the current 对标计划 and
@@ -492,7 +494,8 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
     day = china_today() if today is None else today
     rows = _progress_rows(check, table, unit, quarter or "", day) if kind == "progress" else _plan_rows(
         check, table, unit, year, day)
-    extra, bench_notes = _benchmark_sheets(check, workbook, data, table, kind, unit, year, quarter, ledger)
+    extra, bench_notes = _benchmark_sheets(check, workbook, data, table, kind, unit, year, quarter, ledger,
+                                           load_rules() if rules is None else rules)
     if check.errors:
         raise IngestRejected(name, check.errors)
     # Notes not stored with a submission row (plan rows, blank co-unit rows) are reported with the file.
@@ -504,14 +507,15 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
 
 
 def _benchmark_sheets(check: Checker, wb: Any, data: bytes, tasks: pd.DataFrame, kind: str, unit: str, year: int,
-                      quarter: str | None, ledger: Ledger | None) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+                      quarter: str | None, ledger: Ledger | None,
+                      rules: Mapping[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
     """The 对标计划 / 指标进展 rows (:mod:`jj123lib.intake.benchmark_sheets`); their problems join ``check.errors``."""
     from jj123lib.intake import benchmark_sheets as bench
 
     meta = check.grid.meta
     if kind == "plan":
         rows, errors, notes = bench.plan_benchmarks(check.name, wb, data, meta, tasks, unit, year,
-                                                    bench.required_tiers(), ledger)
+                                                    required_tiers(rules), ledger)
         extra = {} if rows is None else {"benchmark_plan": rows}
     else:
         context = bench.BenchContext(ledger, quarter or "")
@@ -547,8 +551,8 @@ def _check_file_name(check: Checker, kind: str, quarter: str | None, year: int, 
 
 def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLike[str] | None = None, *,
                  tasks: pd.DataFrame | None = None, today: date | None = None,
-                 now: datetime | None = None) -> list[FileResult]:
-    """Check every file on its own, then record the accepted ones under one lock.
+                 now: datetime | None = None, rules: Mapping[str, Any] | None = None) -> list[FileResult]:
+    """Check every file on its own, then record the accepted ones under one lock (``rules``: default file).
 
     Accepted files are recorded in argument order, except that several files for one unit and
     period are recorded oldest 填报日期 first (:func:`_latest_last`), so the latest becomes current.
@@ -557,12 +561,13 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
     if today is None and now is not None:
         today = china_today(now)
     table = load_tasks() if tasks is None else tasks
+    rule_set = load_rules() if rules is None else rules
     ledger = Ledger(data_dir)
     demo_dir = is_demo(ledger.data_dir)
     results: list[FileResult] = []
     for path in paths:
         try:
-            parsed = parse_file(path, table, demo_dir=demo_dir, today=today, ledger=ledger)
+            parsed = parse_file(path, table, demo_dir=demo_dir, today=today, ledger=ledger, rules=rule_set)
         except IngestRejected as exc:
             results.append(FileResult(Path(path), "rejected", exc.errors))
         except Exception:  # noqa: BLE001 - one file's unforeseen fault must not stop the others

@@ -13,25 +13,28 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 from jj123lib.core.resources import PACKAGE_DIR
 
 __all__ = ["data_fingerprint", "code_fingerprint", "short"]
 
 
-def data_fingerprint(data_dir: str | os.PathLike[str] | None = None) -> str:
+def data_fingerprint(data_dir: str | os.PathLike[str] | None = None, rules: Mapping[str, Any] | None = None) -> str:
     """SHA-256 over the ledger fingerprint, the rules file and the task table in force.
 
     The rules file's path counts as well as its content: reports print the path in their header.
+    ``rules`` (a :class:`jj123lib.domain.rules.Rules`) names it; without, the default rules file.
     """
-    from jj123lib.domain.rules import rules_source
+    from jj123lib.domain.rules import rules_file
     from jj123lib.domain.tasks import default_tasks_path
     from jj123lib.ledger.store import Ledger
 
     digest = hashlib.sha256()
     digest.update(b"ledger\0" + Ledger(data_dir).fingerprint().encode() + b"\0")
-    rules_path, rules_sha = rules_source()
+    rules_path, rules_sha = rules_file(rules)
     digest.update(b"rules\0" + str(rules_path).encode() + b"\0" + rules_sha.encode() + b"\0")
     tasks_path = default_tasks_path()
     tasks = tasks_path.read_bytes() if tasks_path.is_file() else b""

@@ -13,10 +13,10 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from jj123lib.ledger.store import Ledger
 
@@ -32,14 +32,18 @@ def _file_key(path: str | os.PathLike[str]) -> str:
         return f"{path}\0-"
 
 
-def content_key(ledger: Ledger, as_of: date | None, *extra: str) -> tuple[str, ...]:
-    """What the quarter's derived data depends on: the ledger's content, the office's files, the day."""
-    from jj123lib.domain.rules import default_rules_path
+def content_key(ledger: Ledger, as_of: date | None, *extra: str, rules: Mapping[str, Any] | None = None,
+                units: str | os.PathLike[str] | None = None) -> tuple[str, ...]:
+    """What the quarter's derived data depends on: the ledger's content, the office's files, the day.
+
+    ``rules`` (a :class:`jj123lib.domain.rules.Rules`) and ``units`` name the files in use; without, the defaults.
+    """
+    from jj123lib.domain.rules import rules_file
     from jj123lib.domain.tasks import default_tasks_path
     from jj123lib.domain.units import default_units_path
 
-    return (str(ledger.path.resolve()), ledger.fingerprint(), _file_key(default_rules_path()),
-            _file_key(default_tasks_path()), _file_key(default_units_path()),
+    return (str(ledger.path.resolve()), ledger.fingerprint(), "\0".join(map(str, rules_file(rules))),
+            _file_key(default_tasks_path()), _file_key(default_units_path() if units is None else units),
             as_of.isoformat() if as_of is not None else "", *extra)
 
 

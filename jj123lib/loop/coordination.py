@@ -14,6 +14,7 @@ import difflib
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -56,7 +57,7 @@ def _quarter_index(quarter: str) -> int:
 
 
 def sync(data_dir: str | os.PathLike[str] | Ledger | None = None, *, by: str,
-         tasks: pd.DataFrame | None = None, rules: dict[str, Any] | None = None,
+         tasks: pd.DataFrame | None = None, rules: Mapping[str, Any] | None = None,
          now: datetime | None = None, quarter: str | None = None) -> list[str]:
     """Bring the register up to date with the ledger's submissions (of quarters up to ``quarter``,
     default all); returns the new item IDs."""

@@ -15,6 +15,7 @@ Deadlines come from ``rules.yaml`` (``deadlines:``).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -54,7 +55,7 @@ def _submitted_on(ledger: Ledger, quarter: str) -> dict[str, date]:
 
 def unit_states(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                 as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
-                rules: dict[str, Any] | None = None) -> pd.DataFrame:
+                rules: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """One row per responsible unit: deadline, state, first submission day and days late/overdue."""
     quarter = normalize_quarter(quarter)
     ledger = Ledger.of(data_dir)
@@ -103,12 +104,16 @@ def _last_contacts(ledger: Ledger) -> dict[str, dict[str, str]]:
 
 def cuibao(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
            as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
-           rules: dict[str, Any] | None = None, contacts: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
-    """The 催报 list: each unit past the deadline with nothing submitted, most overdue first."""
+           rules: Mapping[str, Any] | None = None, contacts: dict[str, dict[str, str]] | None = None,
+           units_file: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """The 催报 list: each unit past the deadline with nothing submitted, most overdue first.
+
+    Contacts come from ``contacts``, else from ``units_file`` (default: the default units file).
+    """
     ledger = Ledger.of(data_dir)
     table = load_tasks() if tasks is None else tasks
     states = unit_states(quarter, ledger, as_of=as_of, tasks=table, rules=rules)
-    known = load_contacts() if contacts is None else contacts
+    known = load_contacts(units_file) if contacts is None else contacts
     last = _last_contacts(ledger)
     rows = []
     for row in records(states[states["state"] == "未报送"]):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -62,7 +63,7 @@ class IssueSummary:
 
 
 def find_triggers(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
-                  as_of: str | date | None = None, rules: dict[str, Any] | None = None) -> list[Trigger]:
+                  as_of: str | date | None = None, rules: Mapping[str, Any] | None = None) -> list[Trigger]:
     """Tasks meeting a trigger, in office order, judged on ``as_of`` (未到报送期 never triggers)."""
     from jj123lib.assess.ratings import rate_quarter
 
@@ -96,7 +97,7 @@ def _raise(level: int) -> int:
 
 
 def issue_duban(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
-                as_of: str | date | None = None, by: str, rules: dict[str, Any] | None = None,
+                as_of: str | date | None = None, by: str, rules: Mapping[str, Any] | None = None,
                 triggers: list[Trigger] | None = None, now: datetime | None = None) -> IssueSummary:
     """Issue the quarter's 督办事项 and escalate overdue ones, in one transaction (idempotent).
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -54,7 +55,7 @@ def _pct(value: Any) -> float | None:
 
 
 def find_flags(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
-               as_of: str | date | None = None, rules: dict[str, Any] | None = None) -> pd.DataFrame:
+               as_of: str | date | None = None, rules: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """One row per flag raised, in office task order."""
     from jj123lib.assess.ratings import rate_quarter
 

@@ -9,6 +9,8 @@ from datetime import date
 
 import pandas as pd
 
+from jj123lib.domain.rules import Rules, load_rules
+from jj123lib.domain.units import UnitsPath
 from jj123lib.ledger.memo import Memo, content_key
 
 __all__ = ["Supervision", "load_supervision"]
@@ -38,27 +40,32 @@ class Supervision:
 _MEMO: Memo[Supervision] = Memo(size=4)
 
 
-def load_supervision(quarter: str, data_dir: str, as_of: date, *, with_flags: bool = True) -> Supervision:
+def load_supervision(quarter: str, data_dir: str, as_of: date, *, with_flags: bool = True,
+                     rules: Rules | None = None, units_file: UnitsPath | None = None) -> Supervision:
     """The quarter's lists; ``with_flags=False`` leaves the 数据核查 flags empty (leader reports do not show them).
 
-    Built once per content (:mod:`jj123lib.ledger.memo`); each caller gets its own copy.
+    Built once per content (:mod:`jj123lib.ledger.memo`), under ``rules`` and ``units_file`` (default: the
+    default files); each caller gets its own copy.
     """
     from jj123lib.ledger.store import Ledger
 
-    key = content_key(Ledger(data_dir), as_of, quarter, "flags" if with_flags else "")
-    return copy.deepcopy(_MEMO.get(key, lambda: _read(quarter, data_dir, as_of, with_flags)))
+    rules = load_rules() if rules is None else rules  # an analyst's call: the default rules file
+    key = content_key(Ledger(data_dir), as_of, quarter, "flags" if with_flags else "", rules=rules,
+                      units=units_file)
+    return copy.deepcopy(_MEMO.get(key, lambda: _read(quarter, data_dir, as_of, with_flags, rules, units_file)))
 
 
-def _read(quarter: str, data_dir: str, as_of: date, with_flags: bool) -> Supervision:
+def _read(quarter: str, data_dir: str, as_of: date, with_flags: bool, rules: Rules,
+          units_file: UnitsPath | None) -> Supervision:
     from jj123lib.loop.coordination import register
     from jj123lib.loop.deadlines import cuibao
     from jj123lib.loop.duban import duban_items
     from jj123lib.loop.flags import FLAG_COLUMNS, find_flags
     from jj123lib.loop.verification import awaiting
 
-    return Supervision(cuibao=cuibao(quarter, data_dir, as_of=as_of),
+    return Supervision(cuibao=cuibao(quarter, data_dir, as_of=as_of, rules=rules, units_file=units_file),
                        duban=duban_items(quarter, data_dir, as_of=as_of),
-                       awaiting=awaiting(quarter, data_dir, as_of=as_of),
+                       awaiting=awaiting(quarter, data_dir, as_of=as_of, rules=rules),
                        coordination=register(data_dir, quarter=quarter, open_only=True),
-                       flags=find_flags(quarter, data_dir, as_of=as_of) if with_flags
+                       flags=find_flags(quarter, data_dir, as_of=as_of, rules=rules) if with_flags
                        else pd.DataFrame(columns=FLAG_COLUMNS))

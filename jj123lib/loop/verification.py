@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -55,7 +56,8 @@ def _kind(target: str) -> str:
     return "duban" if target.upper().startswith("DB-") else "task"
 
 
-def _claim_state(ledger: Ledger, target: str, quarter: str, as_of: str | date | None) -> tuple[str, str]:
+def _claim_state(ledger: Ledger, target: str, quarter: str, as_of: str | date | None,
+                 rules: Mapping[str, Any] | None = None) -> tuple[str, str]:
     """``(kind, state)`` of what is being verified: the task's light, or the 督办事项's status."""
     if _kind(target) == "duban":
         row = ledger.query("SELECT status FROM duban WHERE id = ?", (target,), ["status"])
@@ -73,7 +75,7 @@ def _claim_state(ledger: Ledger, target: str, quarter: str, as_of: str | date | 
         return "recognition", "claimed" if row["stage"].iloc[0] == "已认定" else str(row["stage"].iloc[0])
     from jj123lib.assess.ratings import rate_quarter
 
-    rated = rate_quarter(quarter, ledger, as_of=as_of).set_index("task_id")
+    rated = rate_quarter(quarter, ledger, as_of=as_of, rules=rules).set_index("task_id")
     if target not in rated.index:
         raise LedgerError(f"任务编号“{target}”不在任务清单中")
     return "task", str(rated.loc[target, "rule_light"])
@@ -95,14 +97,14 @@ def _archive(ledger: Ledger, paths: list[str | os.PathLike[str]]) -> list[Eviden
 
 def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quarter: str, decision: str,
             evidence: list[str | os.PathLike[str]], note: str, by: str, as_of: str | date | None,
-            now: datetime | None) -> int:
+            now: datetime | None, rules: Mapping[str, Any] | None = None) -> int:
     ledger = Ledger.of(data_dir)
     quarter = normalize_quarter(quarter)
     by = check_by(by)
     target = target.strip().upper()
     if as_of is None and now is not None:
         as_of = china_today(now)
-    kind, state = _claim_state(ledger, target, quarter, as_of)
+    kind, state = _claim_state(ledger, target, quarter, as_of, rules)
     wanted = ("claimed",) if kind == "duban" else ("claimed", "done")  # done: already verified, refused below
     if state not in wanted:
         what = {"duban": "督办事项尚未反馈“已整改”",
@@ -139,21 +141,22 @@ def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quart
 
 def verify(target: str, quarter: str, evidence: list[str | os.PathLike[str]], by: str, note: str = "",
            data_dir: str | os.PathLike[str] | Ledger | None = None, as_of: str | date | None = None,
-           now: datetime | None = None) -> int:
+           now: datetime | None = None, rules: Mapping[str, Any] | None = None) -> int:
     """Close (销号) a claimed completion or an answered 督办事项; at least one evidence file."""
     if not evidence:
         raise LedgerError("核实销号须附佐证材料（--evidence 文件）")
-    return _decide(data_dir, target, quarter, "verified", evidence, note.strip(), by, as_of, now)
+    return _decide(data_dir, target, quarter, "verified", evidence, note.strip(), by, as_of, now, rules)
 
 
 def reject(target: str, quarter: str, reason: str, by: str,
            data_dir: str | os.PathLike[str] | Ledger | None = None,
            evidence: list[str | os.PathLike[str]] | None = None, as_of: str | date | None = None,
-           now: datetime | None = None) -> int:
+           now: datetime | None = None, rules: Mapping[str, Any] | None = None) -> int:
     """Send a claim back (核实未通过) with the reason; the task is rated by its pace again."""
     if not reason or len(reason.strip()) < 4:
         raise LedgerError("退回须写明理由（--reason，至少 4 个字）")
-    return _decide(data_dir, target, quarter, "rejected", list(evidence or []), reason.strip(), by, as_of, now)
+    return _decide(data_dir, target, quarter, "rejected", list(evidence or []), reason.strip(), by, as_of, now,
+                   rules)
 
 
 def revoke(target: str, quarter: str, by: str, reason: str,
@@ -178,12 +181,12 @@ def revoke(target: str, quarter: str, by: str, reason: str,
 
 
 def awaiting(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None,
-             as_of: str | date | None = None) -> pd.DataFrame:
+             as_of: str | date | None = None, rules: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """What waits for the office's check: tasks rated 待核实 and 督办事项 answered 已整改."""
     from jj123lib.assess.ratings import rate_quarter
 
     ledger = Ledger.of(data_dir)
-    rated = rate_quarter(quarter, ledger, as_of=as_of)
+    rated = rate_quarter(quarter, ledger, as_of=as_of, rules=rules)
     rows = [{"target": r.task_id, "kind": "任务", "unit": r.lead_unit, "leader": r.leader,
              "claimed_on": r.report_date, "detail": r.reason}
             for r in rated[rated["light"] == "claimed"].itertuples(index=False)]

@@ -9,7 +9,7 @@ verbatim, never executes), named in reading order by :attr:`Sections.SECTIONS`. 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, ClassVar
 
@@ -20,7 +20,7 @@ from jj123lib.core.frames import records
 from jj123lib.core.resources import TEMPLATE_DIR
 from jj123lib.domain import lights
 from jj123lib.domain.quarters import quarter_label
-from jj123lib.domain.rules import rules_source
+from jj123lib.domain.rules import Rules
 from jj123lib.domain.tiers import TIER_RANK
 from jj123lib.ledger.fingerprint import data_fingerprint, short
 from jj123lib.render.htmlkit import (
@@ -32,7 +32,6 @@ from jj123lib.render.htmlkit import (
     section,
     table,
 )
-from jj123lib.reports.provenance import show_leader_scores
 
 __all__ = ["PAGE_ONLY_MARKER", "Sections", "report_css", "header_html", "card", "rows", "severity", "light_counts",
            "by_tier_then_gap", "rank_change_text", "change_cell", "rules_html", "duban_html", "load_common"]
@@ -79,11 +78,11 @@ def severity(key: str) -> int:
 
 
 def header_html(title: str, subtitle: str, quarter: str, as_of: str | None, fingerprint: str,
-                demo: bool, generated_on: date) -> Markup:
+                demo: bool, generated_on: date, rules: Rules) -> Markup:
     """A report's header: the demo banner, title, subtitle, quarter, data as of, date made, fingerprints."""
     banner = f'<div class="jj-demo-banner">{esc(DEMO_BANNER)}</div>' if demo else ""
     as_of_text = as_of or "本季度尚无报送"
-    rules_path, rules_sha = rules_source()
+    rules_path, rules_sha = rules.path, rules.sha
     meta = (f"<span>季度：{esc(quarter_label(quarter))}（{esc(quarter)}）</span>"
             f"<span>数据截至：{esc(as_of_text)}</span>"
             f"<span>生成日期：{esc(generated_on.isoformat())}</span>"
@@ -154,7 +153,7 @@ def duban_html(frame: pd.DataFrame, title: str = "督办事项") -> Markup:
     return section(title, table(columns, rows), note=f"共 {len(frame)} 项：{note}。")
 
 
-def _describe_duban_rules(rules: dict[str, Any]) -> list[str]:
+def _describe_duban_rules(rules: Mapping[str, Any]) -> list[str]:
     """The 督办 rules in force (triggers, due days, escalation), as report appendices say them."""
     from jj123lib.domain.rules import loop_rules
     from jj123lib.domain.vocab import LEVELS
@@ -168,23 +167,21 @@ def _describe_duban_rules(rules: dict[str, Any]) -> list[str]:
             f"（{' → '.join(LEVELS)}），经督查室核实后销号。"]
 
 
-def load_common(quarter: str, data_dir: str, as_of: date) -> dict[str, Any]:
+def load_common(quarter: str, data_dir: str, as_of: date, rules: Rules) -> dict[str, Any]:
     """What the leader report and the overview both load: tasks, ratings, history, league, rules, provenance."""
     from jj123lib.assess.ratings import describe_rules, league_table, rate_quarter, rating_history
-    from jj123lib.domain.rules import load_rules
     from jj123lib.domain.tasks import load_tasks
     from jj123lib.ledger.store import Ledger
 
-    rules = load_rules()
-    show_scores = show_leader_scores(rules)
+    show_scores = rules.show_leader_scores
     return {
         "tasks": load_tasks(),
-        "rated": rate_quarter(quarter, data_dir, as_of=as_of),
-        "history": rating_history(quarter, data_dir, as_of=as_of),
-        "league": league_table(quarter, data_dir, as_of=as_of),
+        "rated": rate_quarter(quarter, data_dir, as_of=as_of, rules=rules),
+        "history": rating_history(quarter, data_dir, as_of=as_of, rules=rules),
+        "league": league_table(quarter, data_dir, as_of=as_of, rules=rules),
         "rules": describe_rules(rules, leader_scores=show_scores) + _describe_duban_rules(rules),
         "show_scores": show_scores,
         "as_of": Ledger(data_dir).data_as_of(quarter),
-        "fingerprint": data_fingerprint(data_dir),
+        "fingerprint": data_fingerprint(data_dir, rules),
         "demo": is_demo(data_dir),
     }

@@ -22,6 +22,7 @@ from jj123lib.core.exceptions import ReportStepError
 from jj123lib.domain import lights
 from jj123lib.domain.parameters import validate_params
 from jj123lib.domain.quarters import quarter_label
+from jj123lib.domain.rules import Rules, RulesPath, as_rules
 from jj123lib.domain.tiers import TIER_LABELS, TIERS
 from jj123lib.render.htmlkit import Markup, is_blank, section, table
 from jj123lib.reports.base import Sections
@@ -32,13 +33,16 @@ EXPLORE_NOTEBOOK = "explore.ipynb"
 
 
 def render_explore(quarter: str, out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None,
-                   timeout: int = 600) -> Path:
-    """Execute ``explore.ipynb`` for ``quarter`` and write the HTML to ``out``; returns the absolute path."""
+                   timeout: int = 600, rules: str | os.PathLike[str] | None = None) -> Path:
+    """Execute ``explore.ipynb`` for ``quarter`` and write the HTML to ``out``; returns the absolute path.
+
+    ``rules``: the rules file, handed to the kernel as its ``rules`` parameter (default: the kernel's own default).
+    """
     from jj123lib.core.resources import NOTEBOOK_DIR
     from jj123lib.render.execute import execute_report
     from jj123lib.render.notebook_html import notebook_to_html, remote_references
 
-    params = validate_params("explore", quarter, data_dir)
+    params = validate_params("explore", quarter, data_dir, rules=rules)
     with tempfile.TemporaryDirectory(prefix="jj123-explore-") as work:
         executed = Path(work) / EXPLORE_NOTEBOOK
         nb, failure = execute_report(NOTEBOOK_DIR / EXPLORE_NOTEBOOK, executed, params.as_papermill(),
@@ -115,16 +119,19 @@ class ExploreData(Sections):
         return self.history.pivot_table(index="task_id", columns="quarter", values="actual_pct")
 
 
-def explore_data(quarter: str, data_dir: str | os.PathLike[str] | None = None) -> ExploreData:
+def explore_data(quarter: str, data_dir: str | os.PathLike[str] | None = None,
+                 rules: Rules | RulesPath | None = None) -> ExploreData:
     """The analyst's tables for ``quarter`` (validates the parameters first)."""
     from jj123lib.assess.ratings import rate_quarter, rating_history
     from jj123lib.domain.tasks import load_tasks
     from jj123lib.ledger.store import Ledger
 
     params = validate_params("explore", quarter, data_dir)
+    rule_set = as_rules(rules)
     ledger = Ledger(params.data_dir)
     return ExploreData(
         quarter=params.quarter, data_dir=params.data_dir, demo=is_demo(params.data_dir), tasks=load_tasks(),
         submissions=ledger.submissions(params.quarter), plan=ledger.plan(),
-        ratings=rate_quarter(params.quarter, params.data_dir), history=rating_history(params.quarter, params.data_dir),
+        ratings=rate_quarter(params.quarter, params.data_dir, rules=rule_set),
+        history=rating_history(params.quarter, params.data_dir, rules=rule_set),
     )

@@ -20,7 +20,9 @@ from jj123lib.core.frames import records
 from jj123lib.domain import lights
 from jj123lib.domain.parameters import validate_params
 from jj123lib.domain.quarters import next_quarter, quarter_label, quarter_year, quarters_up_to
+from jj123lib.domain.rules import Rules, RulesPath, as_rules, load_rules
 from jj123lib.domain.tiers import in_tier_order
+from jj123lib.domain.units import UnitsPath, units_path
 from jj123lib.loop.lists import Supervision, load_supervision
 from jj123lib.loop.opinions import LeaderOpinion
 from jj123lib.render.htmlkit import (
@@ -104,10 +106,10 @@ def _light_cell(row: Any) -> Markup:
     return Markup(f"{badge(row.light, row.light_label)}{reason}{override}")
 
 
-def _quota_rows(tasks: pd.DataFrame, leader: str | None = None) -> pd.DataFrame:
+def _quota_rows(tasks: pd.DataFrame, rules: Rules, leader: str | None = None) -> pd.DataFrame:
     from jj123lib.domain.quotas import check_quotas
 
-    report = check_quotas(tasks)
+    report = check_quotas(tasks, rules)
     frame = report.table
     return frame[frame["leader"] == leader].reset_index(drop=True) if leader else frame
 
@@ -142,6 +144,7 @@ class LeaderReport(Sections):
     rules: list[str] = field(default_factory=list)
     show_scores: bool = False  # rules: reports.show_leader_scores
     generated_on: date = field(default_factory=china_today)  # printed as 生成日期, China time
+    rules_in_force: Rules = field(default_factory=load_rules)  # the header names its file
 
     @property
     def title(self) -> str:
@@ -187,7 +190,7 @@ class LeaderReport(Sections):
         subtitle = (f"晋江市{quarter_year(self.quarter)}年度“123”争先进位工作 · "
                     f"{quarter_label(self.quarter)}督查报告 · 牵头市领导：{self.leader}")
         return base.header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo,
-                            self.generated_on)
+                                self.generated_on, self.rules_in_force)
 
     def summary_html(self) -> Markup:
         counts = self.light_counts()
@@ -311,7 +314,7 @@ class LeaderReport(Sections):
         """对标 data of this leader's tasks (:mod:`jj123lib.assess.signals`; empty without benchmarks)."""
         from jj123lib.assess.signals import load_benchmark_view
 
-        return load_benchmark_view(self.quarter, self.data_dir).for_tasks(self.tasks["task_id"])
+        return load_benchmark_view(self.quarter, self.data_dir, self.rules_in_force).for_tasks(self.tasks["task_id"])
 
     def benchmarks_html(self) -> Markup:
         from jj123lib.reports.benchmarks import leader_benchmarks_html
@@ -418,15 +421,21 @@ def _logged_requests(quarter: str, data_dir: str) -> set[tuple[str, str]]:
 
 
 def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[str] | None = None, *,
-                       now: datetime | None = None) -> LeaderReport:
-    """Build the leader report view-model (validates the parameters first); ``now`` dates it (default: now)."""
+                       now: datetime | None = None, rules: Rules | RulesPath | None = None,
+                       units: UnitsPath | None = None) -> LeaderReport:
+    """Build the leader report view-model (validates the parameters first); ``now`` dates it (default: now).
+
+    ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here;
+    ``units``: the units file (default: ``$JJ123_UNITS``, else the packaged one).
+    """
     from jj123lib.ledger.store import Ledger
     from jj123lib.loop.opinions import leader_opinion
 
     params = validate_params("leader", quarter, data_dir, leader)
     assert params.leader is not None
     today = china_today(now)
-    common = base.load_common(params.quarter, params.data_dir, today)
+    rule_set = as_rules(rules)
+    common = base.load_common(params.quarter, params.data_dir, today, rule_set)
     opinion = leader_opinion(params.data_dir, params.quarter, params.leader, common["tasks"])
     rated: pd.DataFrame = common["rated"]
     mine = rated[rated["leader"] == params.leader].copy()
@@ -437,17 +446,17 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
     # The header names the data this report shows: with scores off only its tasks' (jj123lib.reports.provenance).
     scores = common["show_scores"]
     fingerprint = common["fingerprint"] if scores else leader_data_fingerprint(
-        params.data_dir, params.quarter, params.leader, mine["task_id"], scores=False)
+        params.data_dir, params.quarter, params.leader, mine["task_id"], scores=False, rules=rule_set)
     as_of = common["as_of"] if scores else tasks_data_as_of(params.data_dir, params.quarter, mine["task_id"])
     return LeaderReport(
         leader=params.leader, quarter=params.quarter, data_dir=params.data_dir, demo=common["demo"],
         data_as_of=as_of, fingerprint=fingerprint, tasks=mine,
         history=history[history["task_id"].isin(mine["task_id"])].reset_index(drop=True),
-        league=common["league"], quota=_quota_rows(common["tasks"], params.leader), rules=common["rules"],
-        supervision=load_supervision(params.quarter, params.data_dir, today, with_flags=False).for_leader(params.leader,
-                                                                                         mine["task_id"]),
+        league=common["league"], quota=_quota_rows(common["tasks"], rule_set, params.leader), rules=common["rules"],
+        supervision=load_supervision(params.quarter, params.data_dir, today, with_flags=False, rules=rule_set,
+                                     units_file=units_path(units)).for_leader(params.leader, mine["task_id"]),
         next_quarter=_next_quarter_rows(mine, Ledger(params.data_dir).plan(), params.quarter),
         opinion=opinion, duban_closed=_duban_closed(params.quarter, params.data_dir, mine["task_id"]),
         unlogged_requests=[i for i in _items(mine, "coordination") if (i.task_id, i.unit) not in logged],
-        show_scores=scores, generated_on=today,
+        show_scores=scores, generated_on=today, rules_in_force=rule_set,
     )

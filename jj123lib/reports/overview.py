@@ -19,7 +19,9 @@ from jj123lib.core.frames import records
 from jj123lib.domain import lights
 from jj123lib.domain.parameters import validate_params
 from jj123lib.domain.quarters import previous_quarter, quarter_label, quarter_year
+from jj123lib.domain.rules import Rules, RulesPath, as_rules, load_rules
 from jj123lib.domain.tiers import TIER_LABELS, TIERS, in_tier_order
+from jj123lib.domain.units import UnitsPath, units_path
 from jj123lib.loop.lists import Supervision, load_supervision
 from jj123lib.render.htmlkit import (
     Markup,
@@ -99,6 +101,7 @@ class OverviewReport(Sections):
     show_scores: bool = False  # rules: reports.show_leader_scores
     rules: list[str] = field(default_factory=list)
     generated_on: date = field(default_factory=china_today)  # printed as 生成日期, China time
+    rules_in_force: Rules = field(default_factory=load_rules)  # the header names its file
 
     @property
     def title(self) -> str:
@@ -123,7 +126,7 @@ class OverviewReport(Sections):
         subtitle = (f"晋江市{quarter_year(self.quarter)}年度“123”争先进位工作 · {quarter_label(self.quarter)} · "
                     f"全部 {len(self.rated)} 项任务")
         return base.header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo,
-                            self.generated_on)
+                                self.generated_on, self.rules_in_force)
 
     def summary_html(self) -> Markup:
         counts = base.light_counts(self.rated["light"])
@@ -199,7 +202,7 @@ class OverviewReport(Sections):
         """The quarter's 对标 data (:mod:`jj123lib.assess.signals`; empty without benchmarks)."""
         from jj123lib.assess.signals import load_benchmark_view
 
-        return load_benchmark_view(self.quarter, self.data_dir)
+        return load_benchmark_view(self.quarter, self.data_dir, self.rules_in_force)
 
     def standing_html(self) -> Markup:
         from jj123lib.reports.benchmarks import overview_standing_html
@@ -276,21 +279,28 @@ class OverviewReport(Sections):
 
 
 def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None, *,
-                  now: datetime | None = None) -> OverviewReport:
-    """Build the quarterly overview view-model (validates the parameters first); ``now`` dates it."""
+                  now: datetime | None = None, rules: Rules | RulesPath | None = None,
+                  units: UnitsPath | None = None) -> OverviewReport:
+    """Build the quarterly overview view-model (validates the parameters first); ``now`` dates it.
+
+    ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here;
+    ``units``: the units file (default: ``$JJ123_UNITS``, else the packaged one).
+    """
     from jj123lib.assess.ratings import transition_counts
     from jj123lib.domain.quotas import check_quotas
     from jj123lib.domain.tasks import leaders
 
     params = validate_params("overview", quarter, data_dir)
     today = china_today(now)
-    common = base.load_common(params.quarter, params.data_dir, today)
-    quotas = check_quotas(common["tasks"])
+    rule_set = as_rules(rules)
+    common = base.load_common(params.quarter, params.data_dir, today, rule_set)
+    quotas = check_quotas(common["tasks"], rule_set)
     return OverviewReport(
         quarter=params.quarter, data_dir=params.data_dir, demo=common["demo"], data_as_of=common["as_of"],
         fingerprint=common["fingerprint"], rated=common["rated"], league=common["league"],
-        transitions=transition_counts(params.quarter, params.data_dir, as_of=today),
+        transitions=transition_counts(params.quarter, params.data_dir, as_of=today, rules=rule_set),
         quota=quotas.wide(), quota_ok=quotas.ok, leaders=leaders(common["tasks"]), rules=common["rules"],
-        supervision=load_supervision(params.quarter, params.data_dir, today), show_scores=common["show_scores"],
-        generated_on=today,
+        supervision=load_supervision(params.quarter, params.data_dir, today, rules=rule_set,
+                                     units_file=units_path(units)),
+        show_scores=common["show_scores"], generated_on=today, rules_in_force=rule_set,
     )

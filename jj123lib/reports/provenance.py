@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from jj123lib.domain.rule_sections import show_leader_scores
 
 __all__ = ["TASK_ROWS", "task_digests", "tasks_fingerprint", "leader_data_fingerprint", "opinions_fingerprint",
            "tasks_data_as_of", "show_leader_scores", "leader_task_ids", "rules_and_tasks_digest"]
@@ -77,24 +79,16 @@ def opinions_fingerprint(data_dir: str | os.PathLike[str], quarter: str, leader:
     return shown_opinions(data_dir, quarter, leader)
 
 
-def rules_and_tasks_digest() -> str:
+def rules_and_tasks_digest(rules: Mapping[str, Any] | None = None) -> str:
     """SHA-256 of the rules file in force (path and content: reports print both) and the task table."""
-    from jj123lib.domain.rules import rules_source
+    from jj123lib.domain.rules import rules_file
     from jj123lib.domain.tasks import default_tasks_path
 
-    rules_path, rules_sha = rules_source()
+    rules_path, rules_sha = rules_file(rules)
     tasks_path = default_tasks_path()
     digest = hashlib.sha256(f"rules\0{rules_path}\0{rules_sha}\0".encode())
     digest.update(b"tasks\0" + (tasks_path.read_bytes() if tasks_path.is_file() else b""))
     return digest.hexdigest()
-
-
-def show_leader_scores(rules: dict[str, Any] | None = None) -> bool:
-    """``reports.show_leader_scores`` in the rules (default: in force; off unless turned on)."""
-    from jj123lib.domain.rules import load_rules
-
-    section = (load_rules() if rules is None else rules).get("reports") or {}
-    return bool(section.get("show_leader_scores", False)) if isinstance(section, dict) else False
 
 
 def leader_task_ids(leader: str) -> list[str]:
@@ -107,19 +101,24 @@ def leader_task_ids(leader: str) -> list[str]:
 
 def leader_data_fingerprint(data_dir: str | os.PathLike[str], quarter: str, leader: str,
                             task_ids: Iterable[str] | None = None, *, digests: dict[str, str] | None = None,
-                            scores: bool | None = None) -> str:
+                            scores: bool | None = None, rules: Mapping[str, Any] | None = None) -> str:
     """The data a leader report shows: with scores off its tasks' rows, the rules, the task table and
     its opinions; with scores on (ranks depend on everyone) every row (:func:`data_fingerprint`).
 
-    ``digests`` (from :func:`task_digests`) lets a batch read the ledger once for every leader.
+    ``digests`` (from :func:`task_digests`) lets a batch read the ledger once for every leader. ``rules``: the
+    :class:`jj123lib.domain.rules.Rules` in use (default: the default rules file).
     """
+    from jj123lib.domain.rules import load_rules
     from jj123lib.ledger.fingerprint import data_fingerprint
 
-    if show_leader_scores() if scores is None else scores:
-        return data_fingerprint(data_dir)
+    if scores is None:
+        rules = load_rules() if rules is None else rules
+        scores = show_leader_scores(rules)
+    if scores:
+        return data_fingerprint(data_dir, rules)
     ids = leader_task_ids(leader) if task_ids is None else list(task_ids)
     rows = task_digests(data_dir) if digests is None else digests
-    digest = hashlib.sha256(b"leader-scope\0" + rules_and_tasks_digest().encode() + b"\0")
+    digest = hashlib.sha256(b"leader-scope\0" + rules_and_tasks_digest(rules).encode() + b"\0")
     digest.update(tasks_fingerprint(rows, ids).encode() + b"\0")
     digest.update(b"opinions\0" + hashlib.sha256(opinions_fingerprint(data_dir, quarter, leader)).digest())
     return digest.hexdigest()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 import math
 import shutil
 import sqlite3
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -141,7 +141,7 @@ def test_recognition_at_the_aimed_level() -> None:
 def test_latest_quarter_stands_in_for_q4_and_rules_change_outcomes() -> None:
     result, reason = outcome(inputs(quarters=3, met=(True, True, True)))
     assert result == DONE and "（2026Q3）" in reason and "3/3" in reason
-    rules = copy.deepcopy(load_rules())
+    rules = load_rules().to_dict()
     rules["annual_review"]["complete"]["require_verified_done"] = False
     assert outcome(inputs(verified=False), rules)[0] == DONE
     rules["annual_review"]["complete"]["min_progress"] = 120
@@ -149,11 +149,11 @@ def test_latest_quarter_stands_in_for_q4_and_rules_change_outcomes() -> None:
 
 
 def test_rules_are_checked() -> None:
-    rules = copy.deepcopy(load_rules())
+    rules = load_rules().to_dict()
     rules["annual_review"]["outcome_points"].pop("基本完成")
     with pytest.raises(RulesError, match="outcome_points"):
         review(inputs(), rules)
-    rules = copy.deepcopy(load_rules())
+    rules = load_rules().to_dict()
     rules["annual_review"]["basic"]["min_progress"] = "八十"
     with pytest.raises(RulesError, match="basic.min_progress"):
         review(inputs(), rules)
@@ -175,7 +175,7 @@ def test_unit_scores_and_leader_summary_on_small_inputs() -> None:
     items = result.breakdown[result.breakdown["unit"] == "丙局"]
     assert list(items["item"]) == ["基础分", "未报送扣分", "迟报扣分"] and items["points"].sum() == 97
     assert list(result.leaders.columns).count("score") == 0
-    rules = copy.deepcopy(load_rules())
+    rules = load_rules().to_dict()
     rules["annual_review"]["show_leader_scores"] = True
     assert review(data, rules).leaders["score"].tolist() == [100.0]
 
@@ -237,7 +237,7 @@ def demo_benchmarks(tasks: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd
     return plan, vals, recs
 
 
-def _separate_route(db: Path, tasks: pd.DataFrame, rules: dict[str, Any], units_yaml: dict[str, Any],
+def _separate_route(db: Path, tasks: pd.DataFrame, rules: Mapping[str, Any], units_yaml: dict[str, Any],
                     plan: pd.DataFrame, vals: pd.DataFrame, recs: pd.DataFrame) -> dict[str, float]:
     """Unit scores from raw SQL over the ledger and the rules dict, written without annual.py's helpers."""
     ar, year = rules["annual_review"], 2026
@@ -341,7 +341,7 @@ def test_unit_scores_recomputed_from_the_ledger_by_a_separate_route(supervised: 
 
 
 def test_scores_follow_the_rules_file(supervised: Path) -> None:
-    rules = copy.deepcopy(load_rules())
+    rules = load_rules().to_dict()
     rules["annual_review"]["deductions"]["missing"] = 10
     before = annual_review(2026, supervised, as_of=AS_OF).units.set_index("unit")
     after = annual_review(2026, supervised, as_of=AS_OF, rules=rules).units.set_index("unit")

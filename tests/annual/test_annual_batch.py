@@ -118,6 +118,7 @@ def test_fingerprint_follows_the_days_effect_on_the_review(demo_data: DemoSummar
     from datetime import date
 
     from jj123lib.annual.batch import annual_job
+    from jj123lib.domain.rules import load_rules
     from jj123lib.loop.duban import issue_duban
 
     data = tmp_path / "data"
@@ -126,7 +127,7 @@ def test_fingerprint_follows_the_days_effect_on_the_review(demo_data: DemoSummar
     assert issue_duban("2026Q3", data, as_of="2026-10-12", by="督查室").created == []
 
     def fingerprint(day: date) -> str:
-        return annual_job(2026, data, tmp_path / "out", NOTEBOOK_DIR, 600, day).fingerprint
+        return annual_job(2026, data, tmp_path / "out", NOTEBOOK_DIR, 600, day, load_rules()).fingerprint
 
     assert fingerprint(date(2026, 10, 20)) == fingerprint(date(2026, 10, 30))  # nothing changed in between
     assert fingerprint(date(2026, 10, 30)) != fingerprint(date(2026, 10, 31))  # 督办 overdue from the 31st

@@ -28,6 +28,7 @@ from jj123lib.assess.signals import (
 )
 from jj123lib.core.exceptions import RulesError
 from jj123lib.domain import lights
+from jj123lib.domain.rules import load_rules
 from tests.benchmark_frames import frames, plan_row, stage_row, value_row
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -228,7 +229,7 @@ def test_direction_and_number_format() -> None:
 # -- rules ----------------------------------------------------------------------------------------------------
 def test_rules_defaults_and_the_packaged_section() -> None:
     assert signal_rules({}) == DEFAULT_SIGNAL_RULES
-    packaged = signal_rules()
+    packaged = signal_rules(load_rules())
     assert packaged["affects_light"] is False and set(packaged) == set(DEFAULT_SIGNAL_RULES)
 
 

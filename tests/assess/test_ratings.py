@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +160,7 @@ def test_change_since_previous_quarter_and_history(tmp_path: Path) -> None:
 
 def test_thresholds_come_from_params(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path, {t: {"actual_pct": 55.0} for t in POLICE})  # gap 15
-    rules = copy.deepcopy(load_rules())
+    rules = load_rules().to_dict()
     assert _by_task(rate_quarter("2026Q3", ledger, rules=rules)).loc["N07", "light"] == "yellow"
     rules["ratings"]["green_max_behind"] = 15
     row = _by_task(rate_quarter("2026Q3", ledger, rules=rules)).loc["N07"]

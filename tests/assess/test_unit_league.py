@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 from collections.abc import Hashable
@@ -81,7 +80,7 @@ def test_red_and_yellow_boards_follow_the_rules() -> None:
 
 
 def test_rule_switches_and_the_overdue_hook() -> None:
-    rules = copy.deepcopy(load_rules())
+    rules = load_rules().to_dict()
     rules["unit_scoring"]["yellow_board"]["red_as_co"] = True
     rules["unit_scoring"]["co_units_share_missing"] = True
     rules["unit_scoring"]["red_board"]["top_per_group"] = 1
@@ -94,7 +93,7 @@ def test_rule_switches_and_the_overdue_hook() -> None:
 
 
 def test_unit_scoring_rules_are_checked() -> None:
-    rules = copy.deepcopy(load_rules())
+    rules = load_rules().to_dict()
     rules["unit_scoring"]["co_weight"] = -1
     with pytest.raises(RulesError, match="co_weight"):
         rank_units(SMALL, UNITS, rules)

@@ -23,7 +23,7 @@ from jj123lib.batch.jobs import (
     write_manifest,
 )
 from jj123lib.core.exceptions import ParameterError
-from jj123lib.core.resources import NOTEBOOK_DIR
+from jj123lib.core.resources import DEFAULT_RULES, NOTEBOOK_DIR
 
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.demo.generate import DemoSummary
@@ -39,7 +39,8 @@ def test_one_job_per_leader_then_the_overview(jobs: list[ReportJob]) -> None:
     assert [(j.kind, j.leader, j.name) for j in jobs] == [("leader", "陈丽蓉", "chen-lirong"),
                                                           ("leader", "吴尊意", "wu-zunyi"),
                                                           ("overview", None, "overview")]
-    assert jobs[0].parameters == {"quarter": "2026Q3", "data_dir": jobs[2].parameters["data_dir"], "leader": "陈丽蓉"}
+    assert jobs[0].parameters == {"quarter": "2026Q3", "data_dir": jobs[2].parameters["data_dir"], "leader": "陈丽蓉",
+                                  "rules": str(DEFAULT_RULES)}  # the kernel reads the batch's rules file
     assert "leader" not in jobs[2].parameters
     assert [j.key for j in jobs] == ["leader:陈丽蓉", "leader:吴尊意", "overview"]
     assert (jobs[1].html, jobs[1].pdf, jobs[1].ipynb) == ("wu-zunyi.html", "wu-zunyi.pdf", "notebooks/wu-zunyi.ipynb")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
@@ -47,7 +46,7 @@ def test_repeat_is_the_same_item_and_new_text_a_new_one(tmp_path: Path) -> None:
 
 def test_threshold_comes_from_the_rules(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path)
-    rules = copy.deepcopy(load_rules())
+    rules = load_rules().to_dict()
     rules["coordination"] = {"same_item_min_ratio": 1.0}  # only identical text is the same item
     assert len(sync(ledger, by="林督查", rules=rules)) == 4
 

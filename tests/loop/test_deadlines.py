@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Hashable
 from datetime import date
 from pathlib import Path
@@ -40,7 +39,7 @@ def test_default_deadlines_follow_the_quarter() -> None:
 
 
 def test_rules_change_the_deadlines() -> None:
-    rules = copy.deepcopy(load_rules())
+    rules = load_rules().to_dict()
     rules["deadlines"] = {"report_day_of_next_month": 5, "plan_month_day": "02-15",
                           "quarter_overrides": {"2026Q4": "2027-01-20"}}
     assert report_deadline("2026Q3", rules) == date(2026, 10, 5)
@@ -110,7 +109,7 @@ def test_pending_tasks_are_left_out_of_the_league(tmp_path: Path) -> None:
 def test_bad_deadline_rules_are_refused(bad: dict[str, Any]) -> None:
     from jj123lib.core.exceptions import RulesError
 
-    rules = copy.deepcopy(load_rules())
+    rules = load_rules().to_dict()
     rules["deadlines"] = bad
     with pytest.raises(RulesError, match="report_day_of_next_month"):
         report_deadline("2026Q3", rules)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +57,7 @@ def test_each_check_fires_with_its_reason(tmp_path: Path) -> None:
 def test_jump_threshold_comes_from_the_rules(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path, {"N07": {"actual_pct": 90.0}})  # +45
     assert ("N07", "jump") in _flags(ledger)
-    rules = copy.deepcopy(load_rules())
+    rules = load_rules().to_dict()
     rules["flags"]["jump_points"] = 50
     assert ("N07", "jump") not in _flags(ledger, rules)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from collections.abc import Hashable
 from pathlib import Path
@@ -98,7 +97,7 @@ def test_reject_rates_by_pace_and_revoke_keeps_history(tmp_path: Path) -> None:
 
 def test_verification_switched_off_in_rules_keeps_self_reported_done(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path)
-    rules = copy.deepcopy(load_rules())
+    rules = load_rules().to_dict()
     rules["verification"] = {"required_for_done": False}
     assert rate_quarter("2026Q3", ledger, rules=rules, as_of=AS_OF).set_index("task_id").loc["N07", "light"] == "done"
 
