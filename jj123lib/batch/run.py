@@ -75,6 +75,7 @@ from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import OutputBusyError, ParameterError, ReportStepError
 from jj123lib.core.faults import fault_point
+from jj123lib.core.log import record_incident, trace_of
 from jj123lib.core.resources import NOTEBOOK_DIR
 from jj123lib.domain.parameters import validate_data_dir, validate_leader, validate_quarter
 from jj123lib.render.notebook_html import index_html, report_name, warm_index_template
@@ -85,8 +86,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from jj123lib.documents.content import DocumentMaker
 
-__all__ = ["BatchResult", "ReportJob", "run_batch", "default_out_dir", "FORMATS", "MANIFEST", "INDEX",
-           "NOTEBOOK_DIR"]
+__all__ = ["BatchResult", "ReportJob", "run_batch", "default_out_dir", "record_failure", "FORMATS", "MANIFEST",
+           "INDEX", "NOTEBOOK_DIR"]
 
 
 @dataclass
@@ -176,7 +177,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
         crash_point("batch.locked")
         n_jobs = max(1, int(jobs or default_jobs()))
         workers = WorkerPool()
-        run = _Run(workers, "pdf" in wanted_formats, progress)
+        run = _Run(workers, "pdf" in wanted_formats, progress, data_dir=data)
         documents: DocumentWork | None = None
         try:
             if force and want_reports:  # everything renders: boot the workers and their kernels meanwhile
@@ -207,7 +208,8 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
                 try:
                     planned = plan_documents(maker, out_dir, data_fp=data_fp, digests=digests)
                 except Exception as exc:  # noqa: BLE001 - the documents fail, the reports go on
-                    documents, maker = _unplanned_documents(q, exc, old_documents, wanted_formats, out_dir), None
+                    documents = _unplanned_documents(q, exc, old_documents, wanted_formats, out_dir, data)
+                    maker = None
                 else:
                     documents = decide_documents(planned, old_documents, wanted_formats, force, out_dir)
 
@@ -218,7 +220,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
 
             def meanwhile() -> None:
                 if documents is not None and maker is not None:
-                    _make_documents(documents.to_build, documents.entries, maker)
+                    _make_documents(documents.to_build, documents.entries, maker, data)
                 rated.extend(_rate_for_index(q, data))
                 counts.append(_supervision_counts(q, data))
                 warm_index_template()
@@ -226,7 +228,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
             if not work.empty:
                 run.run(work.to_render, work.pdf_only, work.entries, n_jobs, meanwhile=meanwhile)
             elif documents is not None and maker is not None and documents.to_build:
-                _make_documents(documents.to_build, documents.entries, maker)
+                _make_documents(documents.to_build, documents.entries, maker, data)
         finally:
             run.close()
 
@@ -252,13 +254,19 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
         return result
 
 
+def record_failure(data_dir: Path | None, what: str, failure: ReportStepError, trace: str | None) -> ReportStepError:
+    """Log a report's or document's failure with its traceback; its message gains the incident id and log file."""
+    incident = record_incident(data_dir, f"{what} failed: {failure}", trace=trace)
+    return ReportStepError(failure.step, f"{failure.cause}（{incident.zh()}）")
+
+
 def _unplanned_documents(quarter: str, exc: Exception, old: dict[str, Entry], formats: Sequence[str],
-                         out_dir: Path) -> DocumentWork:
+                         out_dir: Path, data_dir: Path) -> DocumentWork:
     """The documents' data could not be read: one failed 通报 entry says why; older .docx files go."""
     from jj123lib.domain.quarters import quarter_label
 
     work = decide_documents([], old, formats, False, out_dir)
-    failure = ReportStepError.wrap("docx", exc)
+    failure = record_failure(data_dir, "planning the documents", ReportStepError.wrap("docx", exc), trace_of(exc))
     job = DocumentJob("bulletin", "bulletin", f"{quarter_label(quarter)}督查通报", str(out_dir.resolve()), "")
     entry = new_document_entry(job, None)
     entry.update(status="failed", error=str(failure), step=failure.step)
@@ -271,7 +279,8 @@ def _documents_differ(old: dict[str, Entry], new: list[Entry]) -> bool:
     return {k: v.get("docx") for k, v in old.items()} != {document_key(e): e.get("docx") for e in new}
 
 
-def _make_documents(jobs: Sequence[DocumentJob], entries: dict[str, Entry], maker: DocumentMaker) -> None:
+def _make_documents(jobs: Sequence[DocumentJob], entries: dict[str, Entry], maker: DocumentMaker,
+                    data_dir: Path) -> None:
     """Build and write each document; one document's failure, at either step, is its own."""
     from jj123lib.documents.layout import save_docx  # lazy: python-docx loads only when a document is made
 
@@ -290,7 +299,8 @@ def _make_documents(jobs: Sequence[DocumentJob], entries: dict[str, Entry], make
                 save_docx(doc, path)
             except Exception as exc:  # noqa: BLE001 - a full disk, a folder gone…
                 raise ReportStepError.wrap("write_docx", exc) from exc
-        except ReportStepError as failure:
+        except ReportStepError as caught:
+            failure = record_failure(data_dir, f"document {job.name}", caught, trace_of(caught))
             _remove(path)  # never leave an old document looking current
             entry.update(status="failed", error=str(failure), step=failure.step, docx_fingerprint=None,
                          seconds=round(time.monotonic() - started, 2))
@@ -331,8 +341,9 @@ class _SideWork:
 class _Run:
     """One batch run: renders in the workers, prints as HTML arrives, records each report's outcome."""
 
-    def __init__(self, workers: WorkerPool, want_pdf: bool, progress: bool) -> None:
+    def __init__(self, workers: WorkerPool, want_pdf: bool, progress: bool, data_dir: Path | None = None) -> None:
         self.workers = workers
+        self.data_dir = data_dir  # whose logs/jj123.log records each failure
         self.want_pdf = want_pdf
         self.progress = progress
         self.printer: PrinterPool | None = None
@@ -353,8 +364,11 @@ class _Run:
         unfinished = {job.key: job for job in [*to_render, *pdf_only]}
 
         def finish(job: ReportJob, seconds: float, failure: ReportStepError | None, html_good: bool,
-                   pdf_good: bool = False, cell_index: int | None = None) -> None:
+                   pdf_good: bool = False, cell_index: int | None = None, trace: str | None = None) -> None:
+            """Record a report's outcome; a failure with a ``trace`` is logged first (one without was already)."""
             entry = entries[job.key]
+            if failure is not None and trace is not None:
+                failure = record_failure(self.data_dir, f"report {job.name}", failure, trace)
             entry["html_fingerprint"] = job.fingerprint if html_good else None
             if pdf_good:
                 entry["pdf_fingerprint"] = job.fingerprint
@@ -378,13 +392,13 @@ class _Run:
             try:
                 printing[self.printer.submit(out / job.html, out / job.pdf, job.name)] = (job, before)
             except Exception as exc:  # noqa: BLE001 - the printer is gone: this report's PDF fails
-                finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True)
+                finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True, trace=trace_of(exc))
 
         def rendered(job: ReportJob, future: Future[RenderOutcome]) -> None:
             try:
                 outcome = future.result()
             except Exception as exc:  # noqa: BLE001 - a crashed worker fails its report only
-                outcome = RenderOutcome(seconds=0.0, failure=ReportStepError.wrap("worker", exc))
+                outcome = RenderOutcome(seconds=0.0, failure=ReportStepError.wrap("worker", exc), trace=trace_of(exc))
             if outcome.failure is None:
                 crash_point("batch.rendered")
                 print_pdf(job, outcome.seconds)
@@ -392,7 +406,8 @@ class _Run:
             out = Path(job.out_dir)
             for stale in (job.html, job.pdf):  # never leave an old report looking current
                 _remove(out / stale)
-            finish(job, outcome.seconds, outcome.failure, html_good=False, cell_index=outcome.cell_index)
+            finish(job, outcome.seconds, outcome.failure, html_good=False, cell_index=outcome.cell_index,
+                   trace=outcome.trace or "")
 
         def printed(job: ReportJob, future: Future[float], before: float) -> None:
             try:
@@ -400,7 +415,7 @@ class _Run:
                 crash_point("batch.printed")
                 finish(job, seconds, None, html_good=True, pdf_good=True)
             except Exception as exc:  # noqa: BLE001 - ReportStepError from the printer, or anything else
-                finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True)
+                finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True, trace=trace_of(exc))
 
         side: _SideWork | None = None
         try:
@@ -435,8 +450,9 @@ class _Run:
         except Exception as exc:  # noqa: BLE001 - a bug here must still leave a complete manifest
             if side is not None:  # its entries are complete before the manifest reads them
                 side.join(reraise=False)
-            for job in list(unfinished.values()):
-                finish(job, 0.0, ReportStepError.wrap("batch", exc), html_good=False)
+            failure = record_failure(self.data_dir, "the batch loop", ReportStepError.wrap("batch", exc), trace_of(exc))
+            for job in list(unfinished.values()):  # one incident for them all
+                finish(job, 0.0, failure, html_good=False)
         finally:
             bar.close()
 

@@ -1,7 +1,9 @@
 """Command line: ``jj123 <command>``. Thin: parse arguments, call the library, print.
 
 Exit codes: 0 success; 1 a check found problems (``check``); 2 an error the user
-can fix (bad file, bad parameter), with a Chinese message on stderr.
+can fix (bad file, bad parameter), with a Chinese message on stderr; 3 an unexpected
+internal error, logged with its traceback (:mod:`jj123lib.core.log`) under the incident id
+the message names.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"jj123 {__version__}")
     parser.add_argument("--rules", metavar="PATH", help=RULES_HELP)
+    parser.add_argument("-v", "--verbose", action="store_true", help="在终端（stderr）上同时显示日志")
     sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
 
     tasks = sub.add_parser("tasks", help="列出任务清单 (list tasks)")
@@ -199,6 +202,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
     handler: Handler = args.handler
+    if args.verbose:
+        from jj123lib.core.log import show_on_terminal
+
+        show_on_terminal()
     try:
         with _rules_in_force(args.rules):
             return handler(args)
@@ -212,6 +219,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = os_error_zh(exc)
         sys.stderr.write(f"错误：无法读写{where}：{reason}\n")
         return 2
+    except Exception as exc:  # noqa: BLE001 - a bug: the user gets an incident id, the log the traceback
+        from jj123lib.core.log import record_incident
+
+        incident = record_incident(getattr(args, "data_dir", None), f"jj123 {args.command} failed", exc)
+        sys.stderr.write(f"错误：程序内部出错，操作未完成（{incident.zh()}）。请把该日志文件交给维护人员。\n")
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover
