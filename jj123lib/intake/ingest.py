@@ -661,6 +661,7 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
         today = china_today(now)
     table = load_tasks() if tasks is None else tasks
     ledger = Ledger(data_dir)
+    ledger.check_schema()  # a newer jj123's ledger stops the whole ingest, not each file as a fault
     demo_dir = is_demo(ledger.data_dir)
     results: list[FileResult] = []
     for path in paths:

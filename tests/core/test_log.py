@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def test_a_foreign_folder_gets_no_log(tmp_path: Path, monkeypatch: pytest.Monkey
     foreign = tmp_path / "home"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("mine", encoding="utf-8")
-    monkeypatch.setattr(log.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
     incident = record_incident(foreign, "failed")
     assert sorted(p.name for p in foreign.iterdir()) == ["notes.txt"]
     assert incident.log_file == tmp_path / "tmp" / "jj123-logs" / LOG_NAME

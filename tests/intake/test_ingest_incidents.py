@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import jj123lib.intake.ingest
 from jj123lib.intake.ingest import ingest_files
+from jj123lib.intake.readers import read_xlsx as real_read_xlsx
 from tests.core.test_log import incident_in
 from tests.ledger_helpers import filled_progress
 
@@ -18,14 +18,13 @@ def test_an_unexpected_error_is_logged_under_the_incident_the_clerk_sees(
     good = filled_progress(tmp_path / "in", "陈埭镇", "2026Q2")
     broken = tmp_path / "in" / "broken.xlsx"
     broken.write_bytes(good.read_bytes())
-    real = jj123lib.intake.ingest.read_xlsx
 
     def read_xlsx(name: str, data: bytes) -> object:
         if name == "broken.xlsx":
             raise KeyError("a bug deep in the reader")
-        return real(name, data)
+        return real_read_xlsx(name, data)
 
-    monkeypatch.setattr(jj123lib.intake.ingest, "read_xlsx", read_xlsx)
+    monkeypatch.setattr("jj123lib.intake.ingest.read_xlsx", read_xlsx)
     results = ingest_files([broken, good], data)
     assert [r.status for r in results] == ["rejected", "accepted"]  # the other file goes on
     message = str(results[0].errors[0])
