@@ -332,10 +332,12 @@ class _SideWork:
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread by join()
             self._error = exc
 
-    def join(self, reraise: bool = True) -> None:
+    def join(self, reraise: bool = True) -> BaseException | None:
+        """Wait for the work; its exception is raised, or with ``reraise`` false returned."""
         self._thread.join()
         if reraise and self._error is not None:
             raise self._error
+        return self._error
 
 
 class _Run:
@@ -448,8 +450,9 @@ class _Run:
             if side is not None:
                 side.join()
         except Exception as exc:  # noqa: BLE001 - a bug here must still leave a complete manifest
-            if side is not None:  # its entries are complete before the manifest reads them
-                side.join(reraise=False)
+            lost = side.join(reraise=False) if side is not None else None  # complete before the manifest
+            if lost is not None and lost is not exc:
+                record_incident(self.data_dir, "the work beside the batch (documents, index) failed", lost)
             failure = record_failure(self.data_dir, "the batch loop", ReportStepError.wrap("batch", exc), trace_of(exc))
             for job in list(unfinished.values()):  # one incident for them all
                 finish(job, 0.0, failure, html_good=False)
@@ -476,7 +479,8 @@ def _rate_for_index(quarter: str, data_dir: Path) -> list[pd.DataFrame]:
 
     try:
         return [rate_quarter(quarter, data_dir)]
-    except Exception:  # noqa: BLE001 - the index is still written, without the lights
+    except Exception as exc:  # noqa: BLE001 - the index is still written, without the lights
+        record_incident(data_dir, "the index's lights could not be had", exc)
         return []
 
 
@@ -486,7 +490,8 @@ def _supervision_counts(quarter: str, data_dir: Path) -> dict[str, int] | None:
 
     try:
         loop = load_supervision(quarter, str(data_dir), china_today())
-    except Exception:  # noqa: BLE001 - the index is still written, without the counts
+    except Exception as exc:  # noqa: BLE001 - the index is still written, without the counts
+        record_incident(data_dir, "the index's supervision counts could not be had", exc)
         return None
     return {"cuibao": len(loop.cuibao), "duban": len(loop.duban),
             "duban_overdue": int((loop.duban["days_overdue"].fillna(0) > 0).sum()) if len(loop.duban) else 0,
