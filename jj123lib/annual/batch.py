@@ -36,12 +36,20 @@ from jj123lib.batch.jobs import (
     load_manifest,
     merge_entries,
 )
-from jj123lib.batch.pipeline import BatchResult, RenderPipeline, checked_formats, finish_batch, locked_output
+from jj123lib.batch.pipeline import (
+    BatchResult,
+    RenderPipeline,
+    checked_formats,
+    finish_batch,
+    locked_output,
+    record_failure,
+)
 from jj123lib.batch.workers import WorkerPool
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.clock import china_today
 from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import ParameterError, ReportStepError
+from jj123lib.core.log import trace_of
 from jj123lib.core.resources import NOTEBOOK_DIR
 from jj123lib.core.version import __version__
 from jj123lib.domain.parameters import validate_data_dir, validate_year
@@ -133,9 +141,10 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
                 atomic_write(out_dir / DOCX, annual_docx(result, demo=demo, issue_date=today))
             except Exception as exc:  # noqa: BLE001 - the HTML and PDF are still written
                 (out_dir / DOCX).unlink(missing_ok=True)
-                docx_failure.append(ReportStepError.wrap("docx", exc))
+                failure = ReportStepError.wrap("docx", exc)
+                docx_failure.append(record_failure(data, f"year-end document {y}", failure, trace_of(exc)))
 
-        run = RenderPipeline(WorkerPool(), "pdf" in wanted, progress)
+        run = RenderPipeline(WorkerPool(), "pdf" in wanted, progress, data_dir=data)
         try:
             if not work.empty:
                 run.run(work.to_render, work.pdf_only, work.entries, 1, meanwhile=make_docx)

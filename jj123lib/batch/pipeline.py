@@ -27,10 +27,12 @@ from jj123lib.core.atomic import atomic_write, folder_lock, remove_stale_parts
 from jj123lib.core.clock import china_now_iso
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.exceptions import OutputBusyError, ParameterError, ReportStepError
+from jj123lib.core.log import record_incident, trace_of
 from jj123lib.render.notebook_html import index_html, report_name
 from jj123lib.render.pdf import PrinterPool
 
-__all__ = ["BatchResult", "RenderPipeline", "checked_formats", "locked_output", "finish_batch", "remove_file"]
+__all__ = ["BatchResult", "RenderPipeline", "checked_formats", "locked_output", "finish_batch", "remove_file",
+           "record_failure"]
 
 
 def checked_formats(formats: Sequence[str], allowed: Sequence[str]) -> list[str]:
@@ -137,18 +139,21 @@ class _SideWork:
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread by join()
             self._error = exc
 
-    def join(self, reraise: bool = True) -> None:
+    def join(self, reraise: bool = True) -> BaseException | None:
+        """Wait for the work; its exception is raised, or with ``reraise`` false returned."""
         self._thread.join()
         if reraise and self._error is not None:
             raise self._error
+        return self._error
 
 
 class RenderPipeline:
     """The render-and-print pipeline of one batch run: renders in the workers, prints as HTML arrives, records
     each report's outcome in its manifest entry. :meth:`close` stops the workers and the printer."""
 
-    def __init__(self, workers: WorkerPool, want_pdf: bool, progress: bool) -> None:
+    def __init__(self, workers: WorkerPool, want_pdf: bool, progress: bool, data_dir: Path | None = None) -> None:
         self.workers = workers
+        self.data_dir = data_dir  # whose logs/jj123.log records each failure
         self.want_pdf = want_pdf
         self.progress = progress
         self.printer: PrinterPool | None = None
@@ -169,8 +174,11 @@ class RenderPipeline:
         unfinished = {job.key: job for job in [*to_render, *pdf_only]}
 
         def finish(job: ReportJob, seconds: float, failure: ReportStepError | None, html_good: bool,
-                   pdf_good: bool = False, cell_index: int | None = None) -> None:
+                   pdf_good: bool = False, cell_index: int | None = None, trace: str | None = None) -> None:
+            """Record a report's outcome; a failure with a ``trace`` is logged first (one without was already)."""
             entry = entries[job.key]
+            if failure is not None and trace is not None:
+                failure = record_failure(self.data_dir, f"report {job.name}", failure, trace)
             entry["html_fingerprint"] = job.fingerprint if html_good else None
             if pdf_good:
                 entry["pdf_fingerprint"] = job.fingerprint
@@ -194,13 +202,14 @@ class RenderPipeline:
             try:
                 printing[self.printer.submit(out / job.html, out / job.pdf, job.name)] = (job, before)
             except Exception as exc:  # noqa: BLE001 - the printer is gone: this report's PDF fails
-                finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True)
+                finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True, trace=trace_of(exc))
 
         def rendered(job: ReportJob, future: Future[RenderOutcome]) -> None:
             try:
                 outcome = future.result()
             except Exception as exc:  # noqa: BLE001 - a crashed worker fails its report only
-                outcome = RenderOutcome(seconds=0.0, failure=ReportStepError.wrap("worker", exc))
+                outcome = RenderOutcome(seconds=0.0, failure=ReportStepError.wrap("worker", exc),
+                                        trace=trace_of(exc))
             if outcome.failure is None:
                 crash_point("batch.rendered")
                 print_pdf(job, outcome.seconds)
@@ -208,7 +217,8 @@ class RenderPipeline:
             out = Path(job.out_dir)
             for stale in (job.html, job.pdf):  # never leave an old report looking current
                 remove_file(out / stale)
-            finish(job, outcome.seconds, outcome.failure, html_good=False, cell_index=outcome.cell_index)
+            finish(job, outcome.seconds, outcome.failure, html_good=False, cell_index=outcome.cell_index,
+                   trace=outcome.trace or "")
 
         def printed(job: ReportJob, future: Future[float], before: float) -> None:
             try:
@@ -216,7 +226,7 @@ class RenderPipeline:
                 crash_point("batch.printed")
                 finish(job, seconds, None, html_good=True, pdf_good=True)
             except Exception as exc:  # noqa: BLE001 - ReportStepError from the printer, or anything else
-                finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True)
+                finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True, trace=trace_of(exc))
 
         side: _SideWork | None = None
         try:
@@ -249,10 +259,13 @@ class RenderPipeline:
             if side is not None:
                 side.join()
         except Exception as exc:  # noqa: BLE001 - a bug here must still leave a complete manifest
-            if side is not None:  # its entries are complete before the manifest reads them
-                side.join(reraise=False)
-            for job in list(unfinished.values()):
-                finish(job, 0.0, ReportStepError.wrap("batch", exc), html_good=False)
+            lost = side.join(reraise=False) if side is not None else None  # complete before the manifest
+            if lost is not None and lost is not exc:
+                record_incident(self.data_dir, "the work beside the batch (documents, index) failed", lost)
+            failure = record_failure(self.data_dir, "the batch loop", ReportStepError.wrap("batch", exc),
+                                     trace_of(exc))
+            for job in list(unfinished.values()):  # one incident for them all
+                finish(job, 0.0, failure, html_good=False)
         finally:
             bar.close()
 
@@ -261,6 +274,12 @@ class RenderPipeline:
         if self.printer is not None:
             self.printer.close()
             self.printer = None
+
+
+def record_failure(data_dir: Path | None, what: str, failure: ReportStepError, trace: str | None) -> ReportStepError:
+    """Log a report's or document's failure with its traceback; its message gains the incident id and log file."""
+    incident = record_incident(data_dir, f"{what} failed: {failure}", trace=trace)
+    return ReportStepError(failure.step, f"{failure.cause}（{incident.zh()}）")
 
 
 def remove_file(path: Path) -> None:

@@ -67,6 +67,7 @@ from jj123lib.batch.pipeline import (
     checked_formats,
     finish_batch,
     locked_output,
+    record_failure,
     remove_file,
 )
 from jj123lib.batch.workers import WorkerPool
@@ -74,6 +75,7 @@ from jj123lib.core.clock import china_now_iso, china_today
 from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import ReportStepError
 from jj123lib.core.faults import fault_point
+from jj123lib.core.log import record_incident, trace_of
 from jj123lib.core.resources import NOTEBOOK_DIR
 from jj123lib.domain.parameters import validate_data_dir, validate_leader, validate_quarter
 from jj123lib.domain.rules import Rules, RulesPath, as_rules
@@ -84,8 +86,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from jj123lib.documents.content import DocumentMaker
 
-__all__ = ["BatchResult", "ReportJob", "run_batch", "default_out_dir", "FORMATS", "MANIFEST", "INDEX",
-           "NOTEBOOK_DIR"]
+__all__ = ["BatchResult", "ReportJob", "run_batch", "default_out_dir", "FORMATS", "MANIFEST",
+           "INDEX", "NOTEBOOK_DIR"]
 
 
 def default_jobs() -> int:
@@ -124,7 +126,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
     with locked_output(out_dir, demo):
         n_jobs = max(1, int(jobs or default_jobs()))
         workers = WorkerPool()
-        run = RenderPipeline(workers, "pdf" in wanted_formats, progress)
+        run = RenderPipeline(workers, "pdf" in wanted_formats, progress, data_dir=data)
         documents: DocumentWork | None = None
         try:
             if force and want_reports:  # everything renders: boot the workers and their kernels meanwhile
@@ -155,7 +157,8 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
                 try:
                     planned = plan_documents(maker, out_dir, data_fp=data_fp, digests=digests)
                 except Exception as exc:  # noqa: BLE001 - the documents fail, the reports go on
-                    documents, maker = _unplanned_documents(q, exc, old_documents, wanted_formats, out_dir), None
+                    documents = _unplanned_documents(q, exc, old_documents, wanted_formats, out_dir, data)
+                    maker = None
                 else:
                     documents = decide_documents(planned, old_documents, wanted_formats, force, out_dir)
 
@@ -166,7 +169,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
 
             def meanwhile() -> None:
                 if documents is not None and maker is not None:
-                    _make_documents(documents.to_build, documents.entries, maker)
+                    _make_documents(documents.to_build, documents.entries, maker, data)
                 rated.extend(_rate_for_index(q, data, rule_set))
                 counts.append(_supervision_counts(q, data, rule_set, units_file))
                 warm_index_template()
@@ -174,7 +177,7 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
             if not work.empty:
                 run.run(work.to_render, work.pdf_only, work.entries, n_jobs, meanwhile=meanwhile)
             elif documents is not None and maker is not None and documents.to_build:
-                _make_documents(documents.to_build, documents.entries, maker)
+                _make_documents(documents.to_build, documents.entries, maker, data)
         finally:
             run.close()
 
@@ -195,12 +198,12 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
 
 
 def _unplanned_documents(quarter: str, exc: Exception, old: dict[str, Entry], formats: Sequence[str],
-                         out_dir: Path) -> DocumentWork:
+                         out_dir: Path, data_dir: Path) -> DocumentWork:
     """The documents' data could not be read: one failed 通报 entry says why; older .docx files go."""
     from jj123lib.domain.quarters import quarter_label
 
     work = decide_documents([], old, formats, False, out_dir)
-    failure = ReportStepError.wrap("docx", exc)
+    failure = record_failure(data_dir, "planning the documents", ReportStepError.wrap("docx", exc), trace_of(exc))
     job = DocumentJob("bulletin", "bulletin", f"{quarter_label(quarter)}督查通报", str(out_dir.resolve()), "")
     entry = new_document_entry(job, None)
     entry.update(status="failed", error=str(failure), step=failure.step)
@@ -213,7 +216,8 @@ def _documents_differ(old: dict[str, Entry], new: list[Entry]) -> bool:
     return {k: v.get("docx") for k, v in old.items()} != {document_key(e): e.get("docx") for e in new}
 
 
-def _make_documents(jobs: Sequence[DocumentJob], entries: dict[str, Entry], maker: DocumentMaker) -> None:
+def _make_documents(jobs: Sequence[DocumentJob], entries: dict[str, Entry], maker: DocumentMaker,
+                    data_dir: Path) -> None:
     """Build and write each document; one document's failure, at either step, is its own."""
     from jj123lib.documents.layout import save_docx  # lazy: python-docx loads only when a document is made
 
@@ -232,7 +236,8 @@ def _make_documents(jobs: Sequence[DocumentJob], entries: dict[str, Entry], make
                 save_docx(doc, path)
             except Exception as exc:  # noqa: BLE001 - a full disk, a folder gone…
                 raise ReportStepError.wrap("write_docx", exc) from exc
-        except ReportStepError as failure:
+        except ReportStepError as caught:
+            failure = record_failure(data_dir, f"document {job.name}", caught, trace_of(caught))
             remove_file(path)  # never leave an old document looking current
             entry.update(status="failed", error=str(failure), step=failure.step, docx_fingerprint=None,
                          seconds=round(time.monotonic() - started, 2))
@@ -247,7 +252,8 @@ def _rate_for_index(quarter: str, data_dir: Path, rules: Rules) -> list[pd.DataF
 
     try:
         return [rate_quarter(quarter, data_dir, rules=rules)]
-    except Exception:  # noqa: BLE001 - the index is still written, without the lights
+    except Exception as exc:  # noqa: BLE001 - the index is still written, without the lights
+        record_incident(data_dir, "the index's lights could not be had", exc)
         return []
 
 
@@ -257,7 +263,8 @@ def _supervision_counts(quarter: str, data_dir: Path, rules: Rules, units_file: 
 
     try:
         loop = load_supervision(quarter, str(data_dir), china_today(), rules=rules, units_file=units_file)
-    except Exception:  # noqa: BLE001 - the index is still written, without the counts
+    except Exception as exc:  # noqa: BLE001 - the index is still written, without the counts
+        record_incident(data_dir, "the index's supervision counts could not be had", exc)
         return None
     return {"cuibao": len(loop.cuibao), "duban": len(loop.duban),
             "duban_overdue": int((loop.duban["days_overdue"].fillna(0) > 0).sum()) if len(loop.duban) else 0,

@@ -27,7 +27,8 @@ from jj123lib.batch.jobs import ReportJob
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.exceptions import ReportStepError, describe_cause
 from jj123lib.core.faults import fault_point
-from jj123lib.render.execute import WarmKernel, execute_report
+from jj123lib.core.log import trace_of
+from jj123lib.render.execute import ExecutionFailure, WarmKernel, execute_report
 from jj123lib.render.notebook_html import notebook_to_html
 from jj123lib.render.pdf import die_with_parent
 
@@ -41,10 +42,13 @@ class RenderOutcome:
     seconds: float
     failure: ReportStepError | None = None  # the failed step and its Chinese message
     cell_index: int | None = None  # the notebook cell that raised
+    trace: str | None = None  # the traceback (or where to find it), for the batch's log
 
     @classmethod
-    def failed(cls, step: str, cause: str, started: float, cell_index: int | None = None) -> RenderOutcome:
-        return cls(seconds=time.monotonic() - started, failure=ReportStepError(step, cause), cell_index=cell_index)
+    def failed(cls, step: str, cause: str, started: float, cell_index: int | None = None,
+               trace: str | None = None) -> RenderOutcome:
+        return cls(seconds=time.monotonic() - started, failure=ReportStepError(step, cause), cell_index=cell_index,
+                   trace=trace)
 
 
 def worker_init() -> None:
@@ -113,9 +117,11 @@ def render_report(job: ReportJob) -> RenderOutcome:
                 raise
             # The cell's error matters more; the lost record is said too.
             return RenderOutcome.failed("execute", f"{failure.describe()}；另外，保存已执行的笔记本时出错："
-                                                   f"{describe_cause(exc)}", started, failure.cell_index)
+                                                   f"{describe_cause(exc)}", started, failure.cell_index,
+                                        trace=f"{_cell_trace(failure, None)}\n{trace_of(exc)}")
         if failure is not None:
-            return RenderOutcome.failed("execute", failure.describe(), started, failure.cell_index)
+            return RenderOutcome.failed("execute", failure.describe(), started, failure.cell_index,
+                                        trace=_cell_trace(failure, final_nb))
         step = "html"
         fault_point("batch.html", job.name)
         html = notebook_to_html(nb, job.title)
@@ -123,11 +129,18 @@ def render_report(job: ReportJob) -> RenderOutcome:
         fault_point("batch.write_html", job.name)
         atomic_write(out / job.html, html)
     except Exception as exc:  # noqa: BLE001 - one report's failure must not stop the batch
-        return RenderOutcome.failed(step, describe_cause(exc), started)
+        return RenderOutcome.failed(step, describe_cause(exc), started, trace=trace_of(exc))
     finally:
         with contextlib.suppress(OSError):
             tmp_nb.unlink(missing_ok=True)
     return RenderOutcome(seconds=time.monotonic() - started)
+
+
+def _cell_trace(failure: ExecutionFailure, executed: Path | None) -> str:
+    """What the log keeps of a notebook's failure: the kernel's traceback is in the executed notebook."""
+    where = f"cell {failure.cell_index}" if failure.cell_index is not None else "kernel"
+    saved = f"\nthe executed notebook, with the cell's traceback: {executed}" if executed is not None else ""
+    return f"{where}: {failure.ename}: {failure.evalue}\n{failure.source}{saved}"
 
 
 _MISSING = object()

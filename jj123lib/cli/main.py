@@ -6,7 +6,8 @@
 ``cli/common.py``, argparse's messages in Chinese in ``cli/argparse_zh.py``.
 
 Exit codes: 0 success; 1 a check found problems (``check``, a failed ``batch``); 2 an error the user
-can fix (bad file, bad parameter), with a Chinese message on stderr.
+can fix (bad file, bad parameter), with a Chinese message on stderr; 3 an unexpected internal error,
+logged with its traceback (:mod:`jj123lib.core.log`) under the incident id the message names.
 """
 
 from __future__ import annotations
@@ -75,6 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
+    if args.verbose:
+        from jj123lib.core.log import show_on_terminal
+
+        show_on_terminal()
     try:
         args.rules = rules_path(args.rules)
         args.units = units_path_in_force()
@@ -89,6 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = os_error_zh(exc)
         sys.stderr.write(f"错误：无法读写{where}：{reason}\n")
         return 2
+    except Exception as exc:  # noqa: BLE001 - a bug: the user gets an incident id, the log the traceback
+        from jj123lib.core.log import record_incident
+
+        incident = record_incident(getattr(args, "data_dir", None), f"jj123 {args.command} failed", exc)
+        sys.stderr.write(f"错误：程序内部出错，操作未完成（{incident.zh()}）。请把该日志文件交给维护人员。\n")
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

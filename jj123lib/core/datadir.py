@@ -20,9 +20,10 @@ from jj123lib.core.exceptions import ParameterError
 
 DEMO_MARKER = "DEMO_DATA.json"
 LEDGER_FILE = "ledger.sqlite"
+LOG_DIR = "logs"  # jj123.log and its rotated copies (jj123lib.core.log)
 # What jj123 itself puts in a data folder; a folder holding only these (or nothing) is safe to write into.
 OWN_ENTRIES = frozenset({LEDGER_FILE, f"{LEDGER_FILE}-journal", f"{LEDGER_FILE}-wal", f"{LEDGER_FILE}-shm",
-                         "archive", "forms", "inbox", LOCK_FILE, DEMO_MARKER})
+                         "archive", "forms", "inbox", LOG_DIR, LOCK_FILE, DEMO_MARKER})
 DEMO_BANNER = "示例数据：本页内容由内置演示数据生成，不代表任何单位的真实工作进展。"
 
 

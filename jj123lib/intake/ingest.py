@@ -55,6 +55,7 @@ from jj123lib.core.clock import china_today
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import IngestError, IngestRejected, LedgerError, ParameterError, os_error_zh
+from jj123lib.core.log import record_incident
 from jj123lib.domain.quarters import normalize_quarter, parse_quarter
 from jj123lib.domain.rules import load_rules, required_tiers
 from jj123lib.domain.tasks import UNIT_SEPARATOR, load_tasks
@@ -563,6 +564,7 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
     table = load_tasks() if tasks is None else tasks
     rule_set = load_rules() if rules is None else rules
     ledger = Ledger(data_dir)
+    ledger.check_schema()  # a newer jj123's ledger stops the whole ingest, not each file as a fault
     demo_dir = is_demo(ledger.data_dir)
     results: list[FileResult] = []
     for path in paths:
@@ -570,9 +572,10 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
             parsed = parse_file(path, table, demo_dir=demo_dir, today=today, ledger=ledger, rules=rule_set)
         except IngestRejected as exc:
             results.append(FileResult(Path(path), "rejected", exc.errors))
-        except Exception:  # noqa: BLE001 - one file's unforeseen fault must not stop the others
+        except Exception as exc:  # noqa: BLE001 - one file's unforeseen fault must not stop the others
+            incident = record_incident(ledger.data_dir, f"ingest: reading {path} failed unexpectedly", exc)
             results.append(FileResult(Path(path), "rejected", [IngestError(
-                Path(path).name, "读取时出现意外错误，未导入；请把该文件交给系统维护人员检查")]))
+                Path(path).name, f"读取时出现意外错误，未导入；请把该文件和日志交给维护人员检查（{incident.zh()}）")]))
         else:
             results.append(FileResult(Path(path), "accepted", parsed=parsed))
     accepted = _latest_last([r for r in results if r.status == "accepted"])
@@ -594,7 +597,7 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
                     added = ledger.add_file(p.record(), p.data, p.rows, new_version=not resaved, extra=p.extra)
                 except (sqlite3.Error, ValueError, OSError) as exc:
                     # Rolled back with its archive copy (Ledger.add_file); the other files go on.
-                    reason = os_error_zh(exc) if isinstance(exc, OSError) else "台账数据库拒绝写入"
+                    reason = os_error_zh(exc) if isinstance(exc, OSError) else _refused(ledger, p.path, exc)
                     result.status = "rejected"
                     result.errors = [IngestError(p.path.name, f"记录到台账时出错（{reason}），本文件未导入")]
                     continue
@@ -613,12 +616,18 @@ def _record_response(ledger: Ledger, result: FileResult, parsed: ParsedResponse,
         outcome = record_response_file(ledger, parsed, now)
     except (LedgerError, sqlite3.Error, ValueError, OSError) as exc:
         reason = str(exc) if isinstance(exc, LedgerError) else (
-            os_error_zh(exc) if isinstance(exc, OSError) else "台账数据库拒绝写入")
+            os_error_zh(exc) if isinstance(exc, OSError) else _refused(ledger, parsed.path, exc))
         result.status = "rejected"
         result.errors = [IngestError(parsed.path.name, f"记录到台账时出错（{reason}），本文件未导入")]
         return
     result.status = "accepted" if outcome == "accepted" else "duplicate"
     result.resaved = outcome == "resaved"
+
+
+def _refused(ledger: Ledger, path: Path, exc: Exception) -> str:
+    """The ledger refused a checked file (a bug, or a damaged ledger): logged, and said with the incident."""
+    incident = record_incident(ledger.data_dir, f"ingest: recording {path} in the ledger failed", exc)
+    return f"台账数据库拒绝写入；{incident.zh()}"
 
 
 def _latest_last(accepted: list[FileResult]) -> list[FileResult]:

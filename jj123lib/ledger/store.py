@@ -15,16 +15,18 @@ Tables (see ``docs/data-model.md``):
 * schema 2 adds the supervision loop: ``duban`` (督办事项), ``duban_responses`` (整改反馈),
   ``verifications`` (核实销号), ``evidence`` (archived evidence files), ``coordination`` and
   ``coordination_mentions`` (协调事项), and ``supervision_events`` (who did what, when).
-  A schema-1 ledger is upgraded in place by the first write (the tables are only added).
 * ``response_files`` (added within schema 4, a new table only): every accepted 整改反馈 form,
   archived like ``files`` and linked from ``duban_responses.file_sha256`` (``files.kind`` only
   admits plan and progress forms).
-* schema 3 adds ``files.phone`` (联系电话 typed on the form), by ``ALTER TABLE … ADD COLUMN`` on
-  the first write; readers of an older ledger see it as empty.
-* schema 5 adds the benchmarks (issue 13): ``benchmark_plan`` (对标计划 rows of a plan file),
+* schema 3 adds ``files.phone`` (联系电话 typed on the form), by ``ALTER TABLE … ADD COLUMN``;
+  readers of an older ledger see it as empty.
+* schema 5 adds the benchmarks: ``benchmark_plan`` (对标计划 rows of a plan file),
   ``indicator_values`` and ``recognitions`` (指标进展 rows of a progress file), superseded like
   ``plan`` and ``submissions``; and ``verifications.kind`` may be ``'recognition'`` (target
-  ``TASK@QUARTER``). The first write rebuilds an older ``verifications`` table for the new CHECK.
+  ``TASK@QUARTER``).
+
+An older ledger is upgraded in place by the first write, one recorded migration at a time; a ledger of
+a newer jj123 is refused untouched (:mod:`jj123lib.ledger.schema`).
 
 Readers open the file read-only and never create it; a data folder without a
 ledger reads as empty. Writers take an exclusive ``flock`` on ``<data_dir>/.lock``
@@ -63,11 +65,12 @@ from jj123lib.domain.vocab import (
     VERIFICATION_DECISIONS,
     VERIFICATION_KINDS,
 )
+from jj123lib.ledger.schema import CURRENT_VERSION, check_version, migrate, read_version
 
 __all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_LIGHTS", "VERIFICATION_COLUMNS"]
 
 ARCHIVE_DIR = "archive"
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = str(CURRENT_VERSION)
 
 
 def _sql_list(words: tuple[str, ...]) -> str:
@@ -296,8 +299,6 @@ SUBMISSION_COLUMNS = [
     "problems", "next_steps", "coordination", "reporter", "report_date", "normalizations", "file_sha256",
     "filename", "phone", "sheet", "excel_row", "ingested_at", "superseded",
 ]
-# Columns added after a table was created: schema 3 (phone), schema 4 (content_sha256).
-ADDED_COLUMNS = {"files": {"phone": "TEXT", "content_sha256": "TEXT"}}
 PLAN_COLUMNS = ["task_id", "quarter", "milestone", "planned_pct", "unit", "reporter", "report_date",
                 "file_sha256", "filename", "sheet", "excel_row", "ingested_at"]
 VERIFICATION_COLUMNS = ["id", "target", "kind", "quarter", "decision", "evidence", "note", "by", "at", "revoked",
@@ -311,21 +312,6 @@ FILE_COLUMNS = ["sha256", "filename", "ext", "kind", "unit", "quarter", "year", 
 def now_iso() -> str:
     """Local timestamp with microseconds; orders ingests made in quick succession."""
     return datetime.now().isoformat(timespec="microseconds")
-
-
-def _widen_verification_kinds(conn: sqlite3.Connection) -> None:
-    """Schema 5: rebuild a ``verifications`` table whose CHECK predates kind ``'recognition'``.
-
-    SQLite cannot alter a CHECK constraint; the rows are copied into the new table as they are.
-    """
-    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'verifications'").fetchone()
-    if row is None or "'recognition'" in row[0]:
-        return
-    create = next(s for s in SCHEMA.split(";") if "CREATE TABLE IF NOT EXISTS verifications" in s)
-    conn.execute("ALTER TABLE verifications RENAME TO verifications_v4")
-    conn.execute(create)
-    conn.execute("INSERT INTO verifications SELECT * FROM verifications_v4")
-    conn.execute("DROP TABLE verifications_v4")
 
 
 # Rows of a file beyond its main sheet (issue 13): table → columns taken from each row dict.
@@ -365,6 +351,19 @@ class Ledger:
 
     @contextlib.contextmanager
     def _reader(self) -> Iterator[sqlite3.Connection | None]:
+        """A read-only connection (``None`` for no ledger); a ledger of a newer jj123 is refused."""
+        with self._read_only() as conn:
+            if conn is not None:
+                check_version(conn, self.path)
+            yield conn
+
+    def check_schema(self) -> None:
+        """Refuse (:class:`LedgerError`) a ledger written by a newer jj123; none, or an older one, passes."""
+        with self._reader():
+            pass
+
+    @contextlib.contextmanager
+    def _read_only(self) -> Iterator[sqlite3.Connection | None]:
         if not self.exists():
             yield None
             return
@@ -532,7 +531,9 @@ class Ledger:
             for name, sql in queries:
                 try:
                     rows = [] if conn is None else conn.execute(sql).fetchall()
-                except sqlite3.OperationalError:  # a schema-1 ledger has no supervision tables yet
+                except sqlite3.OperationalError as exc:  # an older ledger lacks the newer tables until its next write
+                    if "no such table" not in str(exc):  # "database is locked", a damaged file…: not empty data
+                        raise
                     rows = []
                 digest.update(name.encode())
                 digest.update(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode())
@@ -548,12 +549,9 @@ class Ledger:
         return row[0] if row and row[0] else None
 
     def schema_version(self) -> str | None:
-        """The ledger's recorded schema version (``None`` for no ledger)."""
-        with self._reader() as conn:
-            if conn is None:
-                return None
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return None if row is None else str(row[0])
+        """The ledger's recorded schema version, a newer jj123's too (``None`` for no ledger)."""
+        with self._read_only() as conn:
+            return None if conn is None else str(read_version(conn, self.path))
 
     def query(self, sql: str, params: tuple[Any, ...], columns: list[str]) -> pd.DataFrame:
         """Read-only query for the supervision modules; a table a schema-1 ledger lacks reads as empty."""
@@ -577,26 +575,20 @@ class Ledger:
 
     @contextlib.contextmanager
     def _writer(self) -> Iterator[sqlite3.Connection]:
-        """One ``BEGIN IMMEDIATE`` transaction; committed on success, rolled back on any error."""
+        """One ``BEGIN IMMEDIATE`` transaction; committed on success, rolled back on any error.
+
+        The schema version is read first: a newer jj123's ledger is refused untouched, an older one
+        migrated (:mod:`jj123lib.ledger.schema`) before the transaction begins.
+        """
         self.data_dir.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         try:
+            version = check_version(conn, self.path)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
+            migrate(conn, self.path, version, SCHEMA)
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                # The schema only ever adds tables and columns, so this is the whole migration.
-                for table, columns in ADDED_COLUMNS.items():
-                    present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-                    for column, sql_type in columns.items():
-                        if column not in present:
-                            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
-                _widen_verification_kinds(conn)
-                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
-                             (SCHEMA_VERSION,))
                 yield conn
                 conn.execute("COMMIT")
             except BaseException:

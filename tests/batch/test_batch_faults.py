@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from jj123lib.batch.run import BatchResult, run_batch
 from jj123lib.core import faults
 from jj123lib.core.exceptions import ReportStepError, describe_cause
 from jj123lib.render import pdf
+from tests.core.test_log import incident_in
 
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.batch.run import BatchResult
@@ -96,6 +98,19 @@ def test_the_faulty_report_fails_naming_its_step(faulty_batch: BatchResult, name
     index = faulty_batch.index.read_text(encoding="utf-8")
     assert (f'href="{name}.html"' in index) == html_made
     assert entry["error"].split("：")[0] in index  # the index says what went wrong
+
+
+@pytest.mark.parametrize("name", [f[0] for f in FAULTS])
+def test_the_traceback_is_in_the_log_the_message_names(faulty_batch: BatchResult, demo_data: DemoSummary,
+                                                      name: str) -> None:
+    manifest = json.loads(faulty_batch.manifest.read_text(encoding="utf-8"))
+    incident, log_file = incident_in(_by_report(manifest["reports"])[name]["error"])
+    assert log_file == demo_data.data_dir / "logs" / "jj123.log"
+    records = re.split(r"\n(?=\d{4}-\d\d-\d\dT)", log_file.read_text(encoding="utf-8"))
+    [record] = [r for r in records if f"[{incident}]" in r]
+    assert f"[{incident}] report {name} failed" in record
+    assert "Traceback (most recent call last)" in record, record
+    assert incident in faulty_batch.summary()
 
 
 def test_the_other_reports_and_the_manifest_are_complete(faulty_batch: BatchResult) -> None:
