@@ -342,9 +342,9 @@ _views: Memo[BenchmarkView] = Memo(size=4)
 
 def load_benchmark_view(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None,
                         rules: Mapping[str, Any] | None = None) -> BenchmarkView:
-    """The view read from the ledger through :mod:`jj123lib.ledger.benchmarks` (a ledger from before issue 13
-    reads as no benchmark). With the office's rules it is built once per content (:mod:`jj123lib.ledger.memo`);
-    each caller gets its own copy."""
+    """The view read from the ledger through :mod:`jj123lib.ledger.benchmarks` (a ledger from before the
+    benchmark tables reads as no benchmark). With the office's rules it is built once per content
+    (:mod:`jj123lib.ledger.memo`); each caller gets its own copy."""
     from jj123lib.core.datadir import readable_data_dir
     from jj123lib.ledger.memo import content_key
     from jj123lib.ledger.store import Ledger

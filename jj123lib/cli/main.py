@@ -76,10 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
+    terminal = None
     if args.verbose:
         from jj123lib.core.log import show_on_terminal
 
-        show_on_terminal()
+        terminal = show_on_terminal()
     try:
         args.rules = rules_path(args.rules)
         args.units = units_path_in_force()
@@ -100,6 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         incident = record_incident(getattr(args, "data_dir", None), f"jj123 {args.command} failed", exc)
         sys.stderr.write(f"错误：程序内部出错，操作未完成（{incident.zh()}）。请把该日志文件交给维护人员。\n")
         return 3
+    finally:
+        if terminal is not None:  # an in-process caller (a test, a notebook) keeps no stale handler
+            from jj123lib.core.log import logger
+
+            logger.removeHandler(terminal)
 
 
 if __name__ == "__main__":  # pragma: no cover

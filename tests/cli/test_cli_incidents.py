@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import jj123lib.cli.main
+import jj123lib.cli.tasks
 from jj123lib.cli.main import main
 from tests.core.test_log import incident_in
 
@@ -17,7 +17,7 @@ def _broken(args: object) -> int:
 
 def test_an_unexpected_error_is_logged_and_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(jj123lib.cli.main, "cmd_tasks", _broken)
+    monkeypatch.setattr(jj123lib.cli.tasks, "cmd_tasks", _broken)
     monkeypatch.setenv("JJ123_DATA_DIR", str(tmp_path / "data"))
     assert main(["tasks"]) == 3
     err = capsys.readouterr().err
@@ -32,7 +32,7 @@ def test_verbose_shows_the_log_on_stderr(tmp_path: Path, monkeypatch: pytest.Mon
                                          capsys: pytest.CaptureFixture[str]) -> None:
     from jj123lib.core import log
 
-    monkeypatch.setattr(jj123lib.cli.main, "cmd_tasks", _broken)
+    monkeypatch.setattr(jj123lib.cli.tasks, "cmd_tasks", _broken)
     monkeypatch.setenv("JJ123_DATA_DIR", str(tmp_path / "data"))
     before = list(log.logger.handlers)
     try:
