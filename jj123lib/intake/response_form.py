@@ -55,7 +55,7 @@ from jj123lib.intake.formspec import (
     response_form_name,
     response_name_id,
 )
-from jj123lib.intake.readers import file_error, xlsx_grid
+from jj123lib.intake.readers import Grid, file_error, xlsx_grid
 from jj123lib.intake.xlsx_layout import (
     LINE_PT,
     add_validations,
@@ -183,59 +183,13 @@ def parse_response(path: Path, data: bytes, wb: Any, meta: dict[str, str], ledge
                    demo_dir: bool, today: date) -> ParsedResponse:
     """Check one 整改反馈 form against the ledger's 督办事项; raise :class:`IngestRejected` listing every problem."""
     name = path.name
-    if meta.get("form_version") != FORM_VERSION:
-        raise file_error(name, f"表格版本“{meta.get('form_version')}”与当前版本“{FORM_VERSION}”不符，"
-                               "请重新生成整改反馈表填报")
-    demo = meta.get("demo") == "1"
-    if demo_dir and not demo:
-        raise file_error(name, "当前数据目录是示例数据目录，不能导入真实填报文件；请用 --data-dir 指定正式数据目录")
-    if demo and not demo_dir:
-        raise file_error(name, "是示例数据生成的演示表格，不能导入正式数据目录")
+    demo = _check_form_kind(name, meta, demo_dir)
     item_id = (meta.get("period") or "").strip().upper()
     unit = (meta.get("unit") or "").strip()
-    grid = xlsx_grid(name, wb, RESPONSE_SHEET, meta, data, RESPONSE_COLUMNS)
-    check = Checker(name, grid)
-    check.require_columns(RESPONSE_COLUMNS)
-    named = response_name_id(name)
-    if named is not None and named != item_id:
-        check.error(f"文件名写的是 {named}，但表格内记录的督办编号是 {item_id}（可能用了其他督办事项的表格），"
-                    "请用对应的整改反馈表重新填报", sheet=None)
-    if check.errors:
-        raise IngestRejected(name, check.errors)
-    if len(grid.rows) != 1:
-        rows = "、".join(str(r[0]) for r in grid.rows)
-        rule = f"只能有一行（本表第 {rows} 行都有内容），一份表只反馈一件督办事项" if grid.rows else "没有填报行"
-        check.error(rule, row=grid.rows[1][0] if len(grid.rows) > 1 else 2)
-        raise IngestRejected(name, check.errors)
+    check, grid = _read_grid(name, data, wb, meta, item_id)
     number, values, _ = grid.rows[0]
-
-    def cell(label: str) -> Any:
-        return check.cell(values, label)
-
     notes: list[str] = list(grid.file_notes) + list(grid.row_notes.get(number, []))
-    found = ledger.query("SELECT id, task_id, unit, status, issued_on FROM duban WHERE id = ?", (item_id,),
-                         ["id", "task_id", "unit", "status", "issued_on"])
-    shown_id = re.sub(r"\s+", "", str(cell_text(cell("督办编号")) or "")).upper()
-    if shown_id != item_id:
-        check.error(f"与表单记录的督办编号“{item_id}”不一致（预填列不得修改）", row=number, column="督办编号",
-                    value=cell("督办编号"))
-    issued_on: date | None = None
-    task_id = ""
-    if found.empty:
-        check.error(f"督办事项“{item_id}”不存在（不是本数据目录下发的督办事项，请核对数据目录）", row=number,
-                    column="督办编号", value=item_id)
-    else:
-        item = records(found)[0]
-        task_id, issued_on = str(item["task_id"]), date.fromisoformat(str(item["issued_on"]))
-        if item["status"] == "closed":
-            check.error(f"督办事项 {item_id} 已销号，不再接受整改反馈", row=number, column="督办编号", value=item_id)
-        if item["unit"] != unit:
-            check.error(f"督办对象是“{item['unit']}”，本表记录的填报单位是“{unit}”（可能用了其他单位的表格）",
-                        row=number, column="督办对象", value=unit)
-        shown_task = re.sub(r"\s+", "", str(cell_text(cell("任务编号")) or "")).upper()
-        if shown_task != task_id:
-            check.error(f"与督办事项的任务编号“{task_id}”不一致（预填列不得修改）", row=number, column="任务编号",
-                        value=cell("任务编号"))
+    task_id, issued_on = _check_against_item(check, ledger, item_id, unit, number, values)
     status = check.required_text(values, "整改状态", number, notes, "整改状态不能为空（请选择 已整改 或 整改中）", 20)
     if status is not None and status not in RESPONSE_STATUSES:
         check.error("不在可选范围内（应为 " + "、".join(RESPONSE_STATUSES) + " 之一）", row=number,
@@ -250,6 +204,65 @@ def parse_response(path: Path, data: bytes, wb: Any, meta: dict[str, str], ledge
     assert status is not None and text is not None and reporter is not None and when is not None
     return ParsedResponse(path, data, hashlib.sha256(data).hexdigest(), path.suffix.lower().lstrip("."), item_id,
                           unit, task_id, status, text, reporter, when, demo, phone, list(dict.fromkeys(notes)))
+
+
+def _check_form_kind(name: str, meta: dict[str, str], demo_dir: bool) -> bool:
+    """Refuse a form of another version, or a demo form in a real folder and the other way round; demo or not."""
+    if meta.get("form_version") != FORM_VERSION:
+        raise file_error(name, f"表格版本“{meta.get('form_version')}”与当前版本“{FORM_VERSION}”不符，"
+                               "请重新生成整改反馈表填报")
+    demo = meta.get("demo") == "1"
+    if demo_dir and not demo:
+        raise file_error(name, "当前数据目录是示例数据目录，不能导入真实填报文件；请用 --data-dir 指定正式数据目录")
+    if demo and not demo_dir:
+        raise file_error(name, "是示例数据生成的演示表格，不能导入正式数据目录")
+    return demo
+
+
+def _read_grid(name: str, data: bytes, wb: Any, meta: dict[str, str], item_id: str) -> tuple[Checker, Grid]:
+    """The form's sheet, its columns and the file name's 督办编号 checked, holding exactly one row."""
+    grid = xlsx_grid(name, wb, RESPONSE_SHEET, meta, data, RESPONSE_COLUMNS)
+    check = Checker(name, grid)
+    check.require_columns(RESPONSE_COLUMNS)
+    named = response_name_id(name)
+    if named is not None and named != item_id:
+        check.error(f"文件名写的是 {named}，但表格内记录的督办编号是 {item_id}（可能用了其他督办事项的表格），"
+                    "请用对应的整改反馈表重新填报", sheet=None)
+    if check.errors:
+        raise IngestRejected(name, check.errors)
+    if len(grid.rows) != 1:
+        rows = "、".join(str(r[0]) for r in grid.rows)
+        rule = f"只能有一行（本表第 {rows} 行都有内容），一份表只反馈一件督办事项" if grid.rows else "没有填报行"
+        check.error(rule, row=grid.rows[1][0] if len(grid.rows) > 1 else 2)
+        raise IngestRejected(name, check.errors)
+    return check, grid
+
+
+def _check_against_item(check: Checker, ledger: Ledger, item_id: str, unit: str, number: int,
+                        values: list[Any]) -> tuple[str, date | None]:
+    """The row's pre-filled columns against the ledger's 督办事项 (open, for this unit); its task and issue day."""
+    found = ledger.query("SELECT id, task_id, unit, status, issued_on FROM duban WHERE id = ?", (item_id,),
+                         ["id", "task_id", "unit", "status", "issued_on"])
+    shown_id = re.sub(r"\s+", "", str(cell_text(check.cell(values, "督办编号")) or "")).upper()
+    if shown_id != item_id:
+        check.error(f"与表单记录的督办编号“{item_id}”不一致（预填列不得修改）", row=number, column="督办编号",
+                    value=check.cell(values, "督办编号"))
+    if found.empty:
+        check.error(f"督办事项“{item_id}”不存在（不是本数据目录下发的督办事项，请核对数据目录）", row=number,
+                    column="督办编号", value=item_id)
+        return "", None
+    item = records(found)[0]
+    task_id, issued_on = str(item["task_id"]), date.fromisoformat(str(item["issued_on"]))
+    if item["status"] == "closed":
+        check.error(f"督办事项 {item_id} 已销号，不再接受整改反馈", row=number, column="督办编号", value=item_id)
+    if item["unit"] != unit:
+        check.error(f"督办对象是“{item['unit']}”，本表记录的填报单位是“{unit}”（可能用了其他单位的表格）",
+                    row=number, column="督办对象", value=unit)
+    shown_task = re.sub(r"\s+", "", str(cell_text(check.cell(values, "任务编号")) or "")).upper()
+    if shown_task != task_id:
+        check.error(f"与督办事项的任务编号“{task_id}”不一致（预填列不得修改）", row=number, column="任务编号",
+                    value=check.cell(values, "任务编号"))
+    return task_id, issued_on
 
 
 # ------------------------------------------------------------------ recording
