@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +31,9 @@ from jj123lib.batch.jobs import (
     INDEX,
     MANIFEST,
     NOTEBOOKS,
+    Entry,
     ReportJob,
+    Work,
     decide,
     default_out_dir,
     digest,
@@ -106,6 +110,50 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
                      units: str | os.PathLike[str] | None = None) -> BatchResult:
     """Render the year-end review of ``year``; see the module docstring. ``rules``, ``units`` as for ``run_batch``."""
     started = time.monotonic()
+    request = _validated(year, formats, data_dir, out, rules, units)
+    with locked_output(request.out_dir, request.demo):
+        plan = _plan(request, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout, force)
+        document = _YearDocument(request, plan)
+        pipeline = RenderPipeline(WorkerPool(), "pdf" in request.formats, progress, data_dir=request.data)
+        try:
+            if not plan.work.empty:
+                pipeline.run(plan.work.to_render, plan.work.pdf_only, plan.work.entries, 1, meanwhile=document.make)
+            else:
+                document.make()
+        finally:
+            pipeline.close()
+        return _finish(request, plan, document, started)
+
+
+@dataclass
+class _Request:
+    """A year-end batch's arguments, checked."""
+
+    year: int
+    rules: Rules
+    units_file: Path
+    data: Path
+    demo: bool
+    formats: list[str]
+    out_dir: Path
+
+
+@dataclass
+class _Plan:
+    """The year's one job, what to do with it, and its entry in the last run's manifest."""
+
+    today: date
+    job: ReportJob
+    old: dict[str, Entry]
+    work: Work
+    previous: Entry
+    docx_current: bool  # the .docx of the same inputs is there
+
+
+def _validated(year: object, formats: Sequence[str], data_dir: str | os.PathLike[str] | None,
+               out: str | os.PathLike[str] | None, rules: Rules | RulesPath | None,
+               units: str | os.PathLike[str] | None) -> _Request:
+    """Check every argument before anything is written."""
     y = validate_year(year)
     from jj123lib.domain.units import units_path  # lazy for start-up speed: pandas
 
@@ -113,66 +161,78 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
     data = validate_data_dir(data_dir)
     demo = is_demo(data)
     wanted = checked_formats(formats, ANNUAL_FORMATS)
-    out_dir = Path(out) if out is not None else default_out_dir(str(y), data)
-    with locked_output(out_dir, demo):
-        out_dir.mkdir(parents=True, exist_ok=True)
-        today = china_today()
-        job = annual_job(y, data, out_dir, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout, today,
-                         rule_set, units_file)
-        old = load_manifest(out_dir)
-        page_formats = [f for f in wanted if f != "docx"] or ["html"]
-        work = decide([job], old, page_formats, force)
-        entry = work.entries[job.key]
-        previous = old.get(job.key) or {}
-        docx_current = (not force and previous.get("docx_fingerprint") == job.fingerprint
-                        and (out_dir / DOCX).is_file())
-        docx_failure: list[ReportStepError] = []
-        summary: list[str] = []
+    return _Request(year=y, rules=rule_set, units_file=units_file, data=data, demo=demo, formats=wanted,
+                    out_dir=Path(out) if out is not None else default_out_dir(str(y), data))
 
-        def make_docx() -> None:
-            if "docx" not in wanted or docx_current:
-                return
-            try:
-                from jj123lib.annual.docx import annual_docx
-                from jj123lib.annual.review import annual_review
 
-                result = annual_review(y, data, as_of=today, rules=rule_set, units_file=units_file)
-                summary.append(_summary(result))
-                atomic_write(out_dir / DOCX, annual_docx(result, demo=demo, issue_date=today))
-            except Exception as exc:  # noqa: BLE001 - the HTML and PDF are still written
-                (out_dir / DOCX).unlink(missing_ok=True)
-                failure = ReportStepError.wrap("docx", exc)
-                docx_failure.append(record_failure(data, f"year-end document {y}", failure, trace_of(exc)))
+def _plan(request: _Request, notebooks: Path, timeout: int, force: bool) -> _Plan:
+    """The year's job against the last run's manifest: render, reprint or skip, and whether the .docx is current."""
+    out_dir = request.out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    today = china_today()
+    job = annual_job(request.year, request.data, out_dir, notebooks, timeout, today, request.rules,
+                     request.units_file)
+    old = load_manifest(out_dir)
+    page_formats = [f for f in request.formats if f != "docx"] or ["html"]
+    work = decide([job], old, page_formats, force)
+    previous = old.get(job.key) or {}
+    docx_current = (not force and previous.get("docx_fingerprint") == job.fingerprint
+                    and (out_dir / DOCX).is_file())
+    return _Plan(today=today, job=job, old=old, work=work, previous=previous, docx_current=docx_current)
 
-        run = RenderPipeline(WorkerPool(), "pdf" in wanted, progress, data_dir=data)
+
+class _YearDocument:
+    """The 年度考评通报 .docx, made beside the pages; :meth:`make` keeps its summary or its failure."""
+
+    def __init__(self, request: _Request, plan: _Plan) -> None:
+        self.request = request
+        self.plan = plan
+        self.failure: ReportStepError | None = None
+        self.summary: str | None = None
+
+    def make(self) -> None:
+        request, today, path = self.request, self.plan.today, self.request.out_dir / DOCX
+        if "docx" not in request.formats or self.plan.docx_current:
+            return
         try:
-            if not work.empty:
-                run.run(work.to_render, work.pdf_only, work.entries, 1, meanwhile=make_docx)
-            else:
-                make_docx()
-        finally:
-            run.close()
-        if "docx" in wanted:
-            entry["docx"], entry["docx_fingerprint"] = DOCX, None if docx_failure else job.fingerprint
-        else:  # not made this run: an older document never sits beside newer pages
-            entry["docx"], entry["docx_fingerprint"] = previous.get("docx"), previous.get("docx_fingerprint")
-            if entry["docx_fingerprint"] != job.fingerprint:
-                (out_dir / DOCX).unlink(missing_ok=True)
-                entry["docx"] = entry["docx_fingerprint"] = None
-        entry["summary"] = summary[0] if summary else previous.get("summary")
-        if docx_failure:
-            error = str(docx_failure[0])
-            both = entry["status"] == "failed"
-            entry.update(status="failed", error=f"{entry['error']}；{error}" if both else error,
-                         step=entry["step"] if both else "docx")
-        elif entry["status"] == "skipped" and not docx_current and "docx" in wanted:
-            entry["status"] = "ok"  # the document was (re)made
-        merged = merge_entries(old, work.entries, [])
-        for item in merged:
-            if item.get("docx") and item.get("docx_fingerprint") != item.get("fingerprint"):
-                item["docx"] = None
-        result = BatchResult(out_dir=out_dir, manifest=out_dir / MANIFEST, index=out_dir / INDEX, reports=merged,
-                             run_keys=list(work.entries))
-        changed = not work.empty or not docx_current or not result.index.is_file()
-        return finish_batch(result, started, changed=changed, quarter=None, year=y, data_dir=data, demo=demo,
-                            formats=wanted)
+            from jj123lib.annual.docx import annual_docx
+            from jj123lib.annual.review import annual_review
+
+            result = annual_review(request.year, request.data, as_of=today, rules=request.rules,
+                                   units_file=request.units_file)
+            self.summary = _summary(result)
+            atomic_write(path, annual_docx(result, demo=request.demo, issue_date=today))
+        except Exception as exc:  # noqa: BLE001 - the HTML and PDF are still written
+            path.unlink(missing_ok=True)
+            failure = ReportStepError.wrap("docx", exc)
+            self.failure = record_failure(request.data, f"year-end document {request.year}", failure, trace_of(exc))
+
+
+def _finish(request: _Request, plan: _Plan, document: _YearDocument, started: float) -> BatchResult:
+    """Record the .docx in the year's entry, merge it into the manifest and write it, with the index when changed."""
+    out_dir, job, previous = request.out_dir, plan.job, plan.previous
+    entry = plan.work.entries[job.key]
+    if "docx" in request.formats:
+        entry["docx"], entry["docx_fingerprint"] = DOCX, None if document.failure else job.fingerprint
+    else:  # not made this run: an older document never sits beside newer pages
+        entry["docx"], entry["docx_fingerprint"] = previous.get("docx"), previous.get("docx_fingerprint")
+        if entry["docx_fingerprint"] != job.fingerprint:
+            (out_dir / DOCX).unlink(missing_ok=True)
+            entry["docx"] = entry["docx_fingerprint"] = None
+    entry["summary"] = document.summary if document.summary is not None else previous.get("summary")
+    if document.failure is not None:
+        error = str(document.failure)
+        both = entry["status"] == "failed"
+        entry.update(status="failed", error=f"{entry['error']}；{error}" if both else error,
+                     step=entry["step"] if both else "docx")
+    elif entry["status"] == "skipped" and not plan.docx_current and "docx" in request.formats:
+        entry["status"] = "ok"  # the document was (re)made
+    merged = merge_entries(plan.old, plan.work.entries, [])
+    for item in merged:
+        if item.get("docx") and item.get("docx_fingerprint") != item.get("fingerprint"):
+            item["docx"] = None
+    result = BatchResult(out_dir=out_dir, manifest=out_dir / MANIFEST, index=out_dir / INDEX, reports=merged,
+                         run_keys=list(plan.work.entries))
+    changed = not plan.work.empty or not plan.docx_current or not result.index.is_file()
+    return finish_batch(result, started, changed=changed, quarter=None, year=request.year, data_dir=request.data,
+                        demo=request.demo, formats=request.formats)

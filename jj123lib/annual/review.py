@@ -15,13 +15,13 @@ weight) + recognition points of the tasks it leads (highest verified level, once
 each quarter 未报送 or 迟报 (:mod:`jj123lib.loop.deadlines`) and each overdue 督办事项 (:mod:`jj123lib.loop.duban`).
 ``breakdown`` lists every addition and deduction so the score can be recomputed by hand.
 
-The core (:func:`review`) is pure: it takes the inputs as DataFrames. :func:`load_inputs` reads them
-from the ledger, the benchmark frames through :mod:`jj123lib.ledger.benchmarks`.
+The core (:func:`review`) is pure: it takes the inputs as DataFrames (:class:`~jj123lib.annual.inputs.AnnualInputs`);
+:func:`~jj123lib.annual.inputs.load_inputs` reads them from the ledger. The unit scores are
+:mod:`jj123lib.annual.unit_scores`.
 """
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,23 +30,17 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.core.clock import parse_day
+from jj123lib.annual.inputs import AnnualInputs, load_inputs
+from jj123lib.annual.unit_scores import rank_units, unit_rows
 from jj123lib.core.frames import records
 from jj123lib.domain.parameters import validate_year
 from jj123lib.domain.quarters import year_quarters
 from jj123lib.domain.rule_sections import BASIC, DONE, OUTCOMES, UNDONE, annual_rules
 from jj123lib.domain.rules import load_rules
 from jj123lib.domain.tiers import TIERS, task_order
-from jj123lib.domain.units import GROUPS, UnitInfo, UnitsPath, load_units
+from jj123lib.domain.units import UnitsPath
 from jj123lib.domain.vocab import GOAL_LEVELS
-from jj123lib.ledger.benchmarks import (
-    PLAN_COLUMNS,
-    RECOGNITION_COLUMNS,
-    VALUE_COLUMNS,
-    benchmark_plan,
-    indicator_values,
-)
-from jj123lib.ledger.benchmarks import recognitions as read_recognitions
+from jj123lib.ledger.benchmarks import PLAN_COLUMNS, RECOGNITION_COLUMNS, VALUE_COLUMNS
 from jj123lib.ledger.store import Ledger
 
 __all__ = ["OUTCOMES", "DONE", "BASIC", "UNDONE", "OUTCOME_LIGHTS", "PLAN_COLUMNS", "VALUE_COLUMNS",
@@ -68,67 +62,6 @@ UNIT_COLUMNS = ["group", "group_label", "rank", "unit", "score", "base", "bonus"
                 "n_lead", DONE, BASIC, UNDONE, "recognitions", "missing", "late", "overdue_duban"]
 BREAKDOWN_COLUMNS = ["unit", "item", "ref", "points", "reason"]
 LEADER_COLUMNS = ["leader", "n_tasks", DONE, BASIC, UNDONE, "unfinished", "recognitions"]
-
-
-# ----------------------------------------------------------------------------------------------
-# Inputs
-# ----------------------------------------------------------------------------------------------
-@dataclass
-class AnnualInputs:
-    """Everything the review reads, as plain frames (tests build them by hand)."""
-
-    year: int
-    as_of: date
-    tasks: pd.DataFrame  # the task table (task_id, tier, tier_label, title, leader, units, lead_unit)
-    lead: pd.DataFrame  # current lead submissions: task_id, quarter, actual_pct, milestone_met
-    plan: pd.DataFrame  # current yearly plan: task_id, quarter, milestone, planned_pct
-    decisions: dict[str, list[dict[str, Any]]]  # active verification decisions on tasks, oldest first
-    states: pd.DataFrame  # deadlines.unit_states of each quarter of the year: unit, quarter, state, days_late
-    duban: pd.DataFrame  # 督办事项 of the year: id, task_id, quarter, unit, status, due_date, days_overdue
-    benchmark_plan: pd.DataFrame  # PLAN_COLUMNS
-    indicator_values: pd.DataFrame  # VALUE_COLUMNS
-    recognitions: pd.DataFrame  # RECOGNITION_COLUMNS
-    units: Mapping[str, UnitInfo]
-
-
-def _in_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
-    return frame[frame["quarter"].astype(str).isin(year_quarters(year))].reset_index(drop=True)
-
-
-def _benchmark_frames(data_dir: str | os.PathLike[str] | Ledger | None,
-                      year: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(plan, values, recognitions) of ``year`` from :mod:`jj123lib.ledger.benchmarks`."""
-    plan = benchmark_plan(data_dir)
-    values = indicator_values(data_dir)
-    recognitions = read_recognitions(data_dir, year)
-    return plan, _in_year(values, year), _in_year(recognitions, year)
-
-
-def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
-                as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
-                rules: Mapping[str, Any] | None = None, units_file: UnitsPath | None = None) -> AnnualInputs:
-    """Read the review's inputs from the ledger and the benchmark tables on ``as_of`` (``units_file``: default)."""
-    from jj123lib.domain.tasks import load_tasks
-    from jj123lib.loop.deadlines import unit_states
-    from jj123lib.loop.duban import duban_items
-
-    ledger = Ledger.of(data_dir)
-    day = parse_day(as_of)
-    table = load_tasks() if tasks is None else tasks
-    lead_units = dict(zip(table["task_id"], table["lead_unit"]))
-    subs = ledger.submissions()
-    lead = subs[(subs["role"] == "lead") & (subs["unit"] == subs["task_id"].map(lead_units))]
-    states = pd.concat([unit_states(q, ledger, as_of=day, tasks=table, rules=rules) for q in year_quarters(year)],
-                       ignore_index=True)
-    plan, values, recognitions = _benchmark_frames(ledger, year)
-    return AnnualInputs(
-        year=year, as_of=day, tasks=table,
-        lead=_in_year(lead.loc[:, ["task_id", "quarter", "actual_pct", "milestone_met"]], year),
-        plan=_in_year(ledger.plan().loc[:, ["task_id", "quarter", "milestone", "planned_pct"]], year),
-        decisions=ledger.task_decisions(), states=states,
-        duban=_in_year(duban_items(None, ledger, as_of=day), year),
-        benchmark_plan=plan, indicator_values=values, recognitions=recognitions,
-        units=load_units(units_file, tasks=table))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -296,93 +229,6 @@ def _outcomes(inputs: AnnualInputs, r: dict[str, Any], levels: tuple[str, ...]) 
 
 
 # ----------------------------------------------------------------------------------------------
-# Unit scores
-# ----------------------------------------------------------------------------------------------
-def _fmt(value: float) -> str:
-    return f"{round(value, 2):g}"
-
-
-def _unit_rows(inputs: AnnualInputs, outcomes: pd.DataFrame, r: dict[str, Any]) -> tuple[list[dict[str, Any]],
-                                                                                         list[dict[str, Any]]]:
-    rows: list[dict[str, Any]] = []
-    breakdown: list[dict[str, Any]] = []
-    tasks = records(outcomes)
-    for info in inputs.units.values():
-        unit = info.name
-        total = weighted = 0.0
-        counts = dict.fromkeys(OUTCOMES, 0)
-        n_lead = 0
-        parts = []
-        mine = [t for t in tasks if unit == t["lead_unit"] or unit in t["co_units"]]
-        for task in mine:
-            is_lead = task["lead_unit"] == unit
-            n_lead += is_lead
-            counts[task["outcome"]] += 1
-            weight = r["tier_weights"][task["tier"]] * r["lead_weight" if is_lead else "co_weight"]
-            total += weight
-            weighted += weight * r["outcome_points"][task["outcome"]]
-            parts.append(f"{task['task_id']}（{'牵头' if is_lead else '配合'}）{task['outcome']} "
-                         f"{_fmt(r['outcome_points'][task['outcome']])}分×权重{_fmt(weight)}")
-        base = weighted / total if total else math.nan
-        if total:
-            breakdown.append({"unit": unit, "item": "基础分", "ref": "", "points": base,
-                              "reason": f"加权平均 = {_fmt(weighted)} ÷ {_fmt(total)}：" + "；".join(parts)})
-        bonus = 0.0
-        recognitions = 0
-        for task in mine:
-            level = str(task["recognition_level"])
-            if task["lead_unit"] != unit or not level:
-                continue
-            points = r["recognition_points"].get(level, 0.0)
-            recognitions += 1
-            bonus += points
-            breakdown.append({"unit": unit, "item": "认定加分", "ref": task["task_id"], "points": points,
-                              "reason": f"{task['task_id']} 获{level}认定（已核实）"})
-        deduction = 0.0
-        states = inputs.states[inputs.states["unit"] == unit]
-        n_state = {}
-        for state, key in (("未报送", "missing"), ("迟报", "late")):
-            hits = states[states["state"] == state]
-            n_state[key] = len(hits)
-            for row in records(hits):
-                deduction += r[key]
-                days = "" if row.get("days_late") is None else f"（{int(row['days_late'])} 天）"
-                breakdown.append({"unit": unit, "item": f"{state}扣分", "ref": row["quarter"], "points": -r[key],
-                                  "reason": f"{row['quarter']} 进度{state}{days}"})
-        overdue = inputs.duban[(inputs.duban["unit"] == unit) & (inputs.duban["status"] == "open")
-                               & (pd.to_numeric(inputs.duban["days_overdue"]) > 0)]
-        for row in records(overdue):
-            deduction += r["overdue_duban"]
-            breakdown.append({"unit": unit, "item": "督办逾期扣分", "ref": row["id"], "points": -r["overdue_duban"],
-                              "reason": f"{row['id']}（{row['task_id']}）整改期限 {row['due_date']}，"
-                                        f"逾期 {int(row['days_overdue'])} 天未反馈"})
-        score = base + bonus - deduction if total else math.nan
-        rows.append({"group": info.group, "group_label": info.group_label, "unit": unit,
-                     "score": round(score, 1) if total else math.nan, "base": round(base, 2) if total else math.nan,
-                     "bonus": bonus, "deduction": deduction, "n_tasks": len(mine), "n_lead": n_lead, **counts,
-                     "recognitions": recognitions, "missing": n_state["missing"], "late": n_state["late"],
-                     "overdue_duban": len(overdue)})
-    return rows, breakdown
-
-
-def _rank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows in group order, best score first, each with its rank in the group (ties share it)."""
-    out: list[dict[str, Any]] = []
-    for group in GROUPS:
-        mine = sorted((row for row in rows if row["group"] == group),
-                      key=lambda row: (math.isnan(row["score"]), -row["score"] if not math.isnan(row["score"]) else 0))
-        previous: float | None = None
-        for position, row in enumerate(mine, start=1):
-            if math.isnan(row["score"]):
-                row["rank"] = None
-            else:
-                row["rank"] = out[-1]["rank"] if previous == row["score"] else position
-                previous = row["score"]
-            out.append(row)
-    return out
-
-
-# ----------------------------------------------------------------------------------------------
 # Leaders
 # ----------------------------------------------------------------------------------------------
 def _leaders(outcomes: pd.DataFrame, r: dict[str, Any]) -> pd.DataFrame:
@@ -436,8 +282,8 @@ def review(inputs: AnnualInputs, rules: Mapping[str, Any]) -> AnnualReview:
     r = annual_rules(rules)
     levels = GOAL_LEVELS
     outcomes = _outcomes(inputs, r, levels)
-    rows, breakdown = _unit_rows(inputs, outcomes, r)
-    units = pd.DataFrame(_rank(rows), columns=UNIT_COLUMNS)
+    rows, breakdown = unit_rows(inputs, outcomes, r)
+    units = pd.DataFrame(rank_units(rows), columns=UNIT_COLUMNS)
     units["rank"] = pd.Series(list(units["rank"]), dtype=object)
     for column in ("score", "base", "bonus", "deduction"):
         units[column] = units[column].astype("float64")
@@ -457,7 +303,6 @@ def annual_review(year: object, data_dir: str | os.PathLike[str] | Ledger | None
     y = validate_year(year, tasks)
     rule_set = load_rules() if rules is None else rules
     return review(load_inputs(y, data_dir, as_of=as_of, tasks=tasks, rules=rules, units_file=units_file), rule_set)
-
 
 
 # ----------------------------------------------------------------------------------------------

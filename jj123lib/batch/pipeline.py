@@ -169,103 +169,16 @@ class RenderPipeline:
 
         bar = tqdm(total=len(to_render) + len(pdf_only), file=sys.stderr, disable=not self.progress,
                    desc="生成报告", unit="份", leave=True, dynamic_ncols=True)
-        rendering: dict[Future[RenderOutcome], ReportJob] = {}
-        printing: dict[Future[float], tuple[ReportJob, float]] = {}
-        unfinished = {job.key: job for job in [*to_render, *pdf_only]}
-
-        def finish(job: ReportJob, seconds: float, failure: ReportStepError | None, html_good: bool,
-                   pdf_good: bool = False, cell_index: int | None = None, trace: str | None = None) -> None:
-            """Record a report's outcome; a failure with a ``trace`` is logged first (one without was already)."""
-            entry = entries[job.key]
-            if failure is not None and trace is not None:
-                failure = record_failure(self.data_dir, f"report {job.name}", failure, trace)
-            entry["html_fingerprint"] = job.fingerprint if html_good else None
-            if pdf_good:
-                entry["pdf_fingerprint"] = job.fingerprint
-            elif not html_good or self.want_pdf:  # a PDF that failed, or that belongs to an HTML that did
-                entry["pdf_fingerprint"] = None
-            if failure is None:
-                entry.update(status="ok", error=None, step=None, cell_index=None, fingerprint=job.fingerprint,
-                             seconds=round(seconds, 2), rendered_at=china_now_iso())
-            else:
-                entry.update(status="failed", error=str(failure), step=failure.step, cell_index=cell_index,
-                             seconds=round(seconds, 2))
-            unfinished.pop(job.key, None)
-            bar.update(1)
-            bar.set_postfix_str(f"{report_name(job.kind, job.leader)} {entry['status']}", refresh=True)
-
-        def print_pdf(job: ReportJob, before: float) -> None:
-            if self.printer is None:
-                finish(job, before, None, html_good=True)
-                return
-            out = Path(job.out_dir)
-            try:
-                printing[self.printer.submit(out / job.html, out / job.pdf, job.name)] = (job, before)
-            except Exception as exc:  # noqa: BLE001 - the printer is gone: this report's PDF fails
-                finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True, trace=trace_of(exc))
-
-        def rendered(job: ReportJob, future: Future[RenderOutcome]) -> None:
-            try:
-                outcome = future.result()
-            except Exception as exc:  # noqa: BLE001 - a crashed worker fails its report only
-                outcome = RenderOutcome(seconds=0.0, failure=ReportStepError.wrap("worker", exc),
-                                        trace=trace_of(exc))
-            if outcome.failure is None:
-                crash_point("batch.rendered")
-                print_pdf(job, outcome.seconds)
-                return
-            out = Path(job.out_dir)
-            for stale in (job.html, job.pdf):  # never leave an old report looking current
-                remove_file(out / stale)
-            finish(job, outcome.seconds, outcome.failure, html_good=False, cell_index=outcome.cell_index,
-                   trace=outcome.trace or "")
-
-        def printed(job: ReportJob, future: Future[float], before: float) -> None:
-            try:
-                seconds = before + future.result()
-                crash_point("batch.printed")
-                finish(job, seconds, None, html_good=True, pdf_good=True)
-            except Exception as exc:  # noqa: BLE001 - ReportStepError from the printer, or anything else
-                finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True, trace=trace_of(exc))
-
-        side: _SideWork | None = None
+        state = _PipelineRun(self, entries, bar, [*to_render, *pdf_only])
         try:
-            if to_render:
-                self.workers.start(min(n_jobs, len(to_render)))
-            for job in to_render:
-                rendering[self.workers.submit(job)] = job
-            # Chromium starts once the workers have their jobs: it is needed only when the first
-            # HTML arrives, and booting it earlier would slow the kernels' start on a small machine.
-            if self.want_pdf:
-                self.printer = PrinterPool()
-                self.printer.start()  # from this (main) thread, which outlives the browser
-            crash_point("batch.submitted")
-            for job in pdf_only:
-                print_pdf(job, 0.0)
+            state.submit(to_render, pdf_only, n_jobs)
             if meanwhile is not None:
-                side = _SideWork(meanwhile)
-            while rendering or printing:
-                waiting: list[Future[Any]] = [*rendering, *printing]
-                done, _ = wait(waiting, return_when=FIRST_COMPLETED)
-                for future in done:
-                    if future in printing:
-                        job, before = printing.pop(future)
-                        printed(job, future, before)
-                        continue
-                    job = rendering.pop(future)
-                    if not rendering:  # workers and kernels stop while the last PDFs print
-                        self.workers.shutdown(wait=False)
-                    rendered(job, future)
-            if side is not None:
-                side.join()
+                state.side = _SideWork(meanwhile)
+            state.wait_all()
+            if state.side is not None:
+                state.side.join()
         except Exception as exc:  # noqa: BLE001 - a bug here must still leave a complete manifest
-            lost = side.join(reraise=False) if side is not None else None  # complete before the manifest
-            if lost is not None and lost is not exc:
-                record_incident(self.data_dir, "the work beside the batch (documents, index) failed", lost)
-            failure = record_failure(self.data_dir, "the batch loop", ReportStepError.wrap("batch", exc),
-                                     trace_of(exc))
-            for job in list(unfinished.values()):  # one incident for them all
-                finish(job, 0.0, failure, html_good=False)
+            state.fail_unfinished(exc)
         finally:
             bar.close()
 
@@ -274,6 +187,117 @@ class RenderPipeline:
         if self.printer is not None:
             self.printer.close()
             self.printer = None
+
+
+class _PipelineRun:
+    """The state of one :meth:`RenderPipeline.run`: the futures in flight, the reports not yet finished, the
+    progress bar and the side thread; each report's outcome lands in its manifest entry."""
+
+    def __init__(self, pipeline: RenderPipeline, entries: dict[str, Entry], bar: Any,
+                 jobs: list[ReportJob]) -> None:
+        self.pipeline = pipeline
+        self.entries = entries
+        self.bar = bar
+        self.rendering: dict[Future[RenderOutcome], ReportJob] = {}
+        self.printing: dict[Future[float], tuple[ReportJob, float]] = {}
+        self.unfinished = {job.key: job for job in jobs}
+        self.side: _SideWork | None = None
+
+    def submit(self, to_render: list[ReportJob], pdf_only: list[ReportJob], n_jobs: int) -> None:
+        """Hand the renders to the workers, start the printer, queue the PDFs whose HTML is current."""
+        pipeline = self.pipeline
+        if to_render:
+            pipeline.workers.start(min(n_jobs, len(to_render)))
+        for job in to_render:
+            self.rendering[pipeline.workers.submit(job)] = job
+        # Chromium starts once the workers have their jobs: it is needed only when the first
+        # HTML arrives, and booting it earlier would slow the kernels' start on a small machine.
+        if pipeline.want_pdf:
+            pipeline.printer = PrinterPool()
+            pipeline.printer.start()  # from this (main) thread, which outlives the browser
+        crash_point("batch.submitted")
+        for job in pdf_only:
+            self.print_pdf(job, 0.0)
+
+    def wait_all(self) -> None:
+        """Take each render and print as it completes, until none is left."""
+        while self.rendering or self.printing:
+            waiting: list[Future[Any]] = [*self.rendering, *self.printing]
+            done, _ = wait(waiting, return_when=FIRST_COMPLETED)
+            for future in done:
+                if future in self.printing:
+                    job, before = self.printing.pop(future)
+                    self.printed(job, future, before)
+                    continue
+                job = self.rendering.pop(future)
+                if not self.rendering:  # workers and kernels stop while the last PDFs print
+                    self.pipeline.workers.shutdown(wait=False)
+                self.rendered(job, future)
+
+    def fail_unfinished(self, exc: Exception) -> None:
+        """The loop itself failed: log it once and mark every unfinished report failed."""
+        data_dir = self.pipeline.data_dir
+        lost = self.side.join(reraise=False) if self.side is not None else None  # complete before the manifest
+        if lost is not None and lost is not exc:
+            record_incident(data_dir, "the work beside the batch (documents, index) failed", lost)
+        failure = record_failure(data_dir, "the batch loop", ReportStepError.wrap("batch", exc), trace_of(exc))
+        for job in list(self.unfinished.values()):  # one incident for them all
+            self.finish(job, 0.0, failure, html_good=False)
+
+    def finish(self, job: ReportJob, seconds: float, failure: ReportStepError | None, html_good: bool,
+               pdf_good: bool = False, cell_index: int | None = None, trace: str | None = None) -> None:
+        """Record a report's outcome; a failure with a ``trace`` is logged first (one without was already)."""
+        entry = self.entries[job.key]
+        if failure is not None and trace is not None:
+            failure = record_failure(self.pipeline.data_dir, f"report {job.name}", failure, trace)
+        entry["html_fingerprint"] = job.fingerprint if html_good else None
+        if pdf_good:
+            entry["pdf_fingerprint"] = job.fingerprint
+        elif not html_good or self.pipeline.want_pdf:  # a PDF that failed, or that belongs to an HTML that did
+            entry["pdf_fingerprint"] = None
+        if failure is None:
+            entry.update(status="ok", error=None, step=None, cell_index=None, fingerprint=job.fingerprint,
+                         seconds=round(seconds, 2), rendered_at=china_now_iso())
+        else:
+            entry.update(status="failed", error=str(failure), step=failure.step, cell_index=cell_index,
+                         seconds=round(seconds, 2))
+        self.unfinished.pop(job.key, None)
+        self.bar.update(1)
+        self.bar.set_postfix_str(f"{report_name(job.kind, job.leader)} {entry['status']}", refresh=True)
+
+    def print_pdf(self, job: ReportJob, before: float) -> None:
+        printer = self.pipeline.printer
+        if printer is None:
+            self.finish(job, before, None, html_good=True)
+            return
+        out = Path(job.out_dir)
+        try:
+            self.printing[printer.submit(out / job.html, out / job.pdf, job.name)] = (job, before)
+        except Exception as exc:  # noqa: BLE001 - the printer is gone: this report's PDF fails
+            self.finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True, trace=trace_of(exc))
+
+    def rendered(self, job: ReportJob, future: Future[RenderOutcome]) -> None:
+        try:
+            outcome = future.result()
+        except Exception as exc:  # noqa: BLE001 - a crashed worker fails its report only
+            outcome = RenderOutcome(seconds=0.0, failure=ReportStepError.wrap("worker", exc), trace=trace_of(exc))
+        if outcome.failure is None:
+            crash_point("batch.rendered")
+            self.print_pdf(job, outcome.seconds)
+            return
+        out = Path(job.out_dir)
+        for stale in (job.html, job.pdf):  # never leave an old report looking current
+            remove_file(out / stale)
+        self.finish(job, outcome.seconds, outcome.failure, html_good=False, cell_index=outcome.cell_index,
+                    trace=outcome.trace or "")
+
+    def printed(self, job: ReportJob, future: Future[float], before: float) -> None:
+        try:
+            seconds = before + future.result()
+            crash_point("batch.printed")
+            self.finish(job, seconds, None, html_good=True, pdf_good=True)
+        except Exception as exc:  # noqa: BLE001 - ReportStepError from the printer, or anything else
+            self.finish(job, before, ReportStepError.wrap("pdf", exc), html_good=True, trace=trace_of(exc))
 
 
 def record_failure(data_dir: Path | None, what: str, failure: ReportStepError, trace: str | None) -> ReportStepError:

@@ -37,6 +37,7 @@ import json
 import os
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,7 @@ from jj123lib.batch.jobs import (
     DocumentWork,
     Entry,
     ReportJob,
+    Work,
     decide,
     decide_documents,
     default_out_dir,
@@ -112,6 +114,61 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
     path reaches every kernel as the notebooks' ``rules`` parameter; ``units``, the units file, likewise.
     """
     started = time.monotonic()
+    request = _validated(quarter, leaders, formats, data_dir, out, rules, units)
+    with locked_output(request.out_dir, request.demo):
+        n_jobs = max(1, int(jobs or default_jobs()))
+        workers = WorkerPool()
+        pipeline = RenderPipeline(workers, "pdf" in request.formats, progress, data_dir=request.data)
+        try:
+            if force and request.want_reports:  # everything renders: boot the workers and their kernels meanwhile
+                workers.start(min(n_jobs, len(request.named) + 1) if request.named else n_jobs)
+            plan = _plan(request, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout, force)
+            extras = _render(request, plan, pipeline, n_jobs)
+        finally:
+            pipeline.close()
+        return _finish(request, plan, extras, started)
+
+
+@dataclass
+class _Request:
+    """A batch run's arguments, checked."""
+
+    quarter: str
+    rules: Rules
+    units_file: Path
+    data: Path
+    demo: bool
+    formats: list[str]
+    named: list[str] | None  # the leaders asked for; None for all of them
+    want_reports: bool
+    out_dir: Path
+
+
+@dataclass
+class _Plan:
+    """What a batch run found and decided before rendering: reports, documents, the last run's manifest."""
+
+    tasks: pd.DataFrame
+    old: dict[str, Entry]
+    old_supervision: dict[str, int] | None
+    work: Work
+    old_documents: dict[str, Entry]
+    documents: DocumentWork | None = None
+    maker: DocumentMaker | None = None
+
+
+@dataclass
+class _IndexExtras:
+    """What the index shows besides the reports (the quarter's ratings, the loop's counts), when had meanwhile."""
+
+    rated: list[pd.DataFrame] = field(default_factory=list)
+    counts: list[dict[str, int] | None] = field(default_factory=list)
+
+
+def _validated(quarter: str, leaders: Sequence[str] | None, formats: Sequence[str],
+               data_dir: str | os.PathLike[str] | None, out: str | os.PathLike[str] | None,
+               rules: Rules | RulesPath | None, units: str | os.PathLike[str] | None) -> _Request:
+    """Check every argument before anything is written."""
     q = validate_quarter(quarter)
     from jj123lib.domain.units import units_path  # lazy for start-up speed: pandas
 
@@ -121,80 +178,93 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
     wanted_formats = checked_formats(formats, FORMATS)
     # Named leaders are checked before anything is written; "all leaders" needs no check.
     named = list(dict.fromkeys(validate_leader(name) for name in leaders)) if leaders else None
-    want_reports = any(f in REPORT_FORMATS for f in wanted_formats)
-    out_dir = Path(out) if out is not None else default_out_dir(q, data)
-    with locked_output(out_dir, demo):
-        n_jobs = max(1, int(jobs or default_jobs()))
-        workers = WorkerPool()
-        run = RenderPipeline(workers, "pdf" in wanted_formats, progress, data_dir=data)
-        documents: DocumentWork | None = None
-        try:
-            if force and want_reports:  # everything renders: boot the workers and their kernels meanwhile
-                workers.start(min(n_jobs, len(named) + 1) if named else n_jobs)
-            # Lazy for start-up speed (pandas): the workers above boot meanwhile.
-            from jj123lib.domain.tasks import leaders as all_leaders
-            from jj123lib.domain.tasks import load_tasks
-            from jj123lib.ledger.fingerprint import data_fingerprint
-            from jj123lib.reports.provenance import task_digests
+    return _Request(quarter=q, rules=rule_set, units_file=units_file, data=data, demo=demo,
+                    formats=wanted_formats, named=named,
+                    want_reports=any(f in REPORT_FORMATS for f in wanted_formats),
+                    out_dir=Path(out) if out is not None else default_out_dir(q, data))
 
-            tasks = load_tasks()  # read once for every job's plan
-            chosen = named or all_leaders(tasks)
-            out_dir.mkdir(parents=True, exist_ok=True)
-            data_fp, digests = data_fingerprint(data, rule_set), task_digests(data)
-            notebooks = Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR
-            plan = plan_jobs(q, data, out_dir, chosen, notebooks, timeout, data_fp=data_fp, digests=digests,
-                             rules=rule_set, tasks=tasks, units_file=units_file) if want_reports else []
-            old = load_manifest(out_dir)
-            old_supervision = _old_supervision(out_dir)
-            work = decide(plan, old, wanted_formats, force)
-            old_documents = load_documents(out_dir)
-            maker: DocumentMaker | None = None
-            if named is None:  # documents are quarter-wide: a run for named leaders leaves them alone
-                from jj123lib.documents.content import DocumentMaker
 
-                maker = DocumentMaker(q, data, as_of=china_today(), demo=demo, rules=rule_set, tasks=tasks,
-                                      units_file=units_file)
-                try:
-                    planned = plan_documents(maker, out_dir, data_fp=data_fp, digests=digests)
-                except Exception as exc:  # noqa: BLE001 - the documents fail, the reports go on
-                    documents = _unplanned_documents(q, exc, old_documents, wanted_formats, out_dir, data)
-                    maker = None
-                else:
-                    documents = decide_documents(planned, old_documents, wanted_formats, force, out_dir)
+def _plan(request: _Request, notebooks: Path, timeout: int, force: bool) -> _Plan:
+    """Plan the reports and the documents against the last run's manifest."""
+    # Lazy for start-up speed (pandas): the workers boot meanwhile.
+    from jj123lib.domain.tasks import leaders as all_leaders
+    from jj123lib.domain.tasks import load_tasks
+    from jj123lib.ledger.fingerprint import data_fingerprint
+    from jj123lib.reports.provenance import task_digests
 
-            # What the index shows besides the reports (the quarter's ratings, the loop's counts), and its
-            # template, prepared while the workers run rather than after the last report.
-            rated: list[pd.DataFrame] = []
-            counts: list[dict[str, int] | None] = []
+    q, data, out_dir = request.quarter, request.data, request.out_dir
+    tasks = load_tasks()  # read once for every job's plan
+    chosen = request.named or all_leaders(tasks)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data_fp, digests = data_fingerprint(data, request.rules), task_digests(data)
+    jobs = plan_jobs(q, data, out_dir, chosen, notebooks, timeout, data_fp=data_fp, digests=digests,
+                     rules=request.rules, tasks=tasks, units_file=request.units_file) if request.want_reports else []
+    old = load_manifest(out_dir)
+    plan = _Plan(tasks=tasks, old=old, old_supervision=_old_supervision(out_dir),
+                 work=decide(jobs, old, request.formats, force), old_documents=load_documents(out_dir))
+    if request.named is None:  # documents are quarter-wide: a run for named leaders leaves them alone
+        _plan_documents(request, plan, force, data_fp, digests)
+    return plan
 
-            def meanwhile() -> None:
-                if documents is not None and maker is not None:
-                    _make_documents(documents.to_build, documents.entries, maker, data)
-                rated.extend(_rate_for_index(q, data, rule_set))
-                counts.append(_supervision_counts(q, data, rule_set, units_file))
-                warm_index_template()
 
-            if not work.empty:
-                run.run(work.to_render, work.pdf_only, work.entries, n_jobs, meanwhile=meanwhile)
-            elif documents is not None and maker is not None and documents.to_build:
-                _make_documents(documents.to_build, documents.entries, maker, data)
-        finally:
-            run.close()
+def _plan_documents(request: _Request, plan: _Plan, force: bool, data_fp: str, digests: dict[str, str]) -> None:
+    """Plan the quarter's documents into ``plan``; should their data be unreadable, one failed entry says why."""
+    from jj123lib.documents.content import DocumentMaker
 
-        merged = merge_entries(old, work.entries, all_leaders(tasks))
-        doc_entries = merge_documents(documents.entries) if documents is not None else list(old_documents.values())
-        result = BatchResult(out_dir=out_dir, manifest=out_dir / MANIFEST, index=out_dir / INDEX, reports=merged,
-                             run_keys=list(work.entries), documents=doc_entries,
-                             document_keys=list(documents.entries) if documents is not None else [])
-        changed = (not work.empty or not result.index.is_file()
-                   or (documents is not None and bool(documents.to_build or documents.removed
-                                                      or _documents_differ(old_documents, doc_entries))))
-        if changed:
-            _attach_lights(merged, rated[0] if rated else next(iter(_rate_for_index(q, data, rule_set)), None))
-        supervision = ((counts[0] if counts else _supervision_counts(q, data, rule_set, units_file)) if changed
-                       else old_supervision)
-        return finish_batch(result, started, changed=changed, quarter=q, data_dir=data, demo=demo,
-                            formats=wanted_formats, supervision=supervision, documents=doc_entries)
+    q, out_dir = request.quarter, request.out_dir
+    maker = DocumentMaker(q, request.data, as_of=china_today(), demo=request.demo, rules=request.rules,
+                          tasks=plan.tasks, units_file=request.units_file)
+    try:
+        planned = plan_documents(maker, out_dir, data_fp=data_fp, digests=digests)
+    except Exception as exc:  # noqa: BLE001 - the documents fail, the reports go on
+        plan.documents = _unplanned_documents(q, exc, plan.old_documents, request.formats, out_dir, request.data)
+    else:
+        plan.documents = decide_documents(planned, plan.old_documents, request.formats, force, out_dir)
+        plan.maker = maker
+
+
+def _render(request: _Request, plan: _Plan, pipeline: RenderPipeline, n_jobs: int) -> _IndexExtras:
+    """Render and print the reports; the documents and the index's extras are made meanwhile."""
+    extras = _IndexExtras()
+    documents, maker, q, data = plan.documents, plan.maker, request.quarter, request.data
+
+    # The index's extras and its template are prepared while the workers run rather than after the last report.
+    def meanwhile() -> None:
+        if documents is not None and maker is not None:
+            _make_documents(documents.to_build, documents.entries, maker, data)
+        extras.rated.extend(_rate_for_index(q, data, request.rules))
+        extras.counts.append(_supervision_counts(q, data, request.rules, request.units_file))
+        warm_index_template()
+
+    work = plan.work
+    if not work.empty:
+        pipeline.run(work.to_render, work.pdf_only, work.entries, n_jobs, meanwhile=meanwhile)
+    elif documents is not None and maker is not None and documents.to_build:
+        _make_documents(documents.to_build, documents.entries, maker, data)
+    return extras
+
+
+def _finish(request: _Request, plan: _Plan, extras: _IndexExtras, started: float) -> BatchResult:
+    """Merge this run's entries into the manifest's and write it, with the index when something changed."""
+    from jj123lib.domain.tasks import leaders as all_leaders
+
+    q, data, out_dir, work, documents = request.quarter, request.data, request.out_dir, plan.work, plan.documents
+    merged = merge_entries(plan.old, work.entries, all_leaders(plan.tasks))
+    doc_entries = merge_documents(documents.entries) if documents is not None else list(plan.old_documents.values())
+    result = BatchResult(out_dir=out_dir, manifest=out_dir / MANIFEST, index=out_dir / INDEX, reports=merged,
+                         run_keys=list(work.entries), documents=doc_entries,
+                         document_keys=list(documents.entries) if documents is not None else [])
+    changed = (not work.empty or not result.index.is_file()
+               or (documents is not None and bool(documents.to_build or documents.removed
+                                                  or _documents_differ(plan.old_documents, doc_entries))))
+    rules, units_file = request.rules, request.units_file
+    if changed:
+        _attach_lights(merged, extras.rated[0] if extras.rated
+                       else next(iter(_rate_for_index(q, data, rules)), None))
+    supervision = ((extras.counts[0] if extras.counts else _supervision_counts(q, data, rules, units_file))
+                   if changed else plan.old_supervision)
+    return finish_batch(result, started, changed=changed, quarter=q, data_dir=data, demo=request.demo,
+                        formats=request.formats, supervision=supervision, documents=doc_entries)
 
 
 def _unplanned_documents(quarter: str, exc: Exception, old: dict[str, Entry], formats: Sequence[str],
