@@ -1,4 +1,4 @@
-"""Ingest of the benchmark sheets (issue 13): a plan's 对标计划 and a progress form's 指标进展.
+"""Ingest of the benchmark sheets: a plan's 对标计划 and a progress form's 指标进展.
 
 Called by :func:`jj123lib.intake.ingest.parse_file` after the main sheet; problems are added to the
 same list, so a file is still accepted or rejected whole. Rules (``docs/data-model.md``):

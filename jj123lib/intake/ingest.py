@@ -16,10 +16,10 @@ Decisions (also in ``docs/data-model.md``):
   wrong or tampered row: error); pre-filled 本季度节点目标 and 计划累计进度(%) are
   informational and ignored, the ledger's plan being authoritative.
 * A lead unit must report every task it leads; co-unit rows may be left blank.
-* A plan's 对标计划 sheet and a progress form's 指标进展 sheet (issue 13) are checked by
+* A plan's 对标计划 sheet and a progress form's 指标进展 sheet are checked by
   :mod:`jj123lib.intake.benchmark_sheets`; their problems reject the file like any other.
 * CSV carries its metadata in columns: 季度 + 填报单位 (progress) or 年度 + 填报单位 (plan).
-* Hardening (issue 5, ``docs/reliability.md``): leading/trailing spaces and invisible control
+* Hardening (``docs/reliability.md``): leading/trailing spaces and invisible control
   characters are removed with a note; text cells hold at most :data:`MAX_TEXT` characters
   (longer is rejected, never cut); merged cells, error values, formulas without a result,
   duplicated headers, a header that is not on row 1, encrypted or old-format workbooks,
@@ -100,7 +100,7 @@ class ParsedFile:
     rows: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)  # file-level notes (extra sheets, plan-cell normalisations…)
     phone: str | None = None  # 联系电话 typed on the form (xlsx only)
-    # Rows of the benchmark sheet (issue 13), by ledger table: benchmark_plan, or indicator_values + recognitions.
+    # Rows of the benchmark sheet, by ledger table: benchmark_plan, or indicator_values + recognitions.
     extra: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
