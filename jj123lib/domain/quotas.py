@@ -67,12 +67,22 @@ class QuotaReport:
 def check_quotas(tasks: pd.DataFrame, rules: Mapping[str, Any] | None = None) -> QuotaReport:
     """Check ``tasks`` against the quota and integrity rules and return a :class:`QuotaReport`."""
     minimums = quota_minimums(rules if rules is not None else load_rules())
-    violations: list[Violation] = []
+    violations = _duplicate_ids(tasks) + _numbering(tasks) + _missing_people(tasks)
+    table, short = _quota_table(tasks, minimums)
+    return QuotaReport(table=table, violations=violations + short)
 
+
+def _duplicate_ids(tasks: pd.DataFrame) -> list[Violation]:
+    violations = []
     for task_id, count in tasks["task_id"].value_counts().items():
         if count > 1:
             violations.append(Violation("unique_id", f"任务编号 {task_id} 重复出现 {count} 次。", task_id=str(task_id)))
+    return violations
 
+
+def _numbering(tasks: pd.DataFrame) -> list[Violation]:
+    """Within each tier the numbers run 1, 2, 3 … with no gap or repeat."""
+    violations = []
     for tier in TIERS:
         seqs = sorted(int(s) for s in tasks.loc[tasks["tier"] == tier, "seq"])
         expected = list(range(1, len(seqs) + 1))
@@ -92,17 +102,27 @@ def check_quotas(tasks: pd.DataFrame, rules: Mapping[str, Any] | None = None) ->
                     "numbering", f"{TIER_LABELS[tier]}的序号应从 1 连续编号：" + "，".join(detail) + "。", tier=tier
                 )
             )
+    return violations
 
+
+def _missing_people(tasks: pd.DataFrame) -> list[Violation]:
+    """Every task has a lead leader and at least one responsible unit."""
+    violations = []
     columns = (tasks[c].tolist() for c in ("task_id", "title", "leader", "units"))
     for task_id, title, leader, unit_list in zip(*columns):
         if not isinstance(leader, str) or not leader.strip():
             violations.append(Violation("leader", f"任务 {task_id}（{title}）缺少牵头市领导。", task_id=str(task_id)))
         if not list(unit_list) or not all(str(u).strip() for u in unit_list):
             violations.append(Violation("units", f"任务 {task_id}（{title}）缺少责任单位。", task_id=str(task_id)))
+    return violations
 
+
+def _quota_table(tasks: pd.DataFrame, minimums: Mapping[str, int]) -> tuple[pd.DataFrame, list[Violation]]:
+    """Leader × tier counts against the minimums (leaders in task-table order), and each shortfall."""
     named = tasks[[isinstance(x, str) and bool(x.strip()) for x in tasks["leader"]]]
     leader_order = list(dict.fromkeys(named.sort_values("source_line")["leader"]))
     rows = []
+    violations = []
     for leader in leader_order:
         mine = named[named["leader"] == leader]
         for tier in TIERS:
@@ -131,4 +151,4 @@ def check_quotas(tasks: pd.DataFrame, rules: Mapping[str, Any] | None = None) ->
                     )
                 )
     table = pd.DataFrame(rows, columns=["leader", "tier", "tier_label", "required", "actual", "ok"])
-    return QuotaReport(table=table, violations=violations)
+    return table, violations

@@ -1,4 +1,4 @@
-"""Ingest of the benchmark sheets (issue 13): a plan's 对标计划 and a progress form's 指标进展.
+"""Ingest of the benchmark sheets: a plan's 对标计划 and a progress form's 指标进展.
 
 Called by :func:`jj123lib.intake.ingest.parse_file` after the main sheet; problems are added to the
 same list, so a file is still accepted or rejected whole. Rules (``docs/data-model.md``):
@@ -165,65 +165,107 @@ def plan_benchmarks(name: str, wb: Any, data: bytes, meta: dict[str, str],
     check = Checker(name, grid)
     if not check.require_header_on_row_1(columns) or not check.require_columns(columns):
         return [], check.errors, check.file_notes
-    indicator_labels = bench_indicator_columns(year)
-    baseline_label, target_label = indicator_labels[4], indicator_labels[5]
     by_id = {str(t.task_id): t for t in led.itertuples(index=False)}
+    task_level, indicators = _plan_sheet_rows(check, tasks, by_id, year)
+    _check_required(check, required, task_level, indicators)
+    out = _benchmark_plan_rows(by_id, task_level, indicators, grid.sheet)
+    notes = check.file_notes + [n for _, row_notes in sorted(grid.row_notes.items()) for n in row_notes]
+    return out, check.errors, notes
+
+
+# A task's 对标对象, 成效目标级别 and 成效目标 (on its 指标序号 1 row), and that row's number.
+_TaskLevel = tuple[str, str, str, int]
+
+
+def _plan_sheet_rows(check: Checker, tasks: pd.DataFrame, by_id: dict[str, Any], year: int,
+                     ) -> tuple[dict[str, _TaskLevel], dict[str, list[dict[str, Any]]]]:
+    """Each led task's 对标对象 and 成效目标, and its indicator rows, as the sheet's rows give them."""
+    grid = check.grid
+    indicator_labels = bench_indicator_columns(year)
     titles = {str(t) for t in tasks["task_id"]}
-    task_level: dict[str, tuple[str, str, str, int]] = {}  # task → (peers, level, goal, excel row)
+    task_level: dict[str, _TaskLevel] = {}
     indicators: dict[str, list[dict[str, Any]]] = {}
     seen: dict[tuple[str, int], int] = {}
-    notes: list[str] = []
     for number, values, _ in grid.rows:
         row_notes = grid.row_notes.setdefault(number, [])
-        task_id = _task_id(check.text(values, "任务编号", number, row_notes, limit=20))
-        if task_id is None:
-            check.error("任务编号不能为空", row=number, column="任务编号")
+        key = _plan_row_key(check, values, number, row_notes, by_id, titles, seen)
+        if key is None:
             continue
-        if task_id not in by_id:
-            rule = "不是本单位牵头的任务" if task_id in titles else "不是任务清单中的任务编号"
-            check.error(rule + "（预填列不得修改）", row=number, column="任务编号", value=task_id)
-            continue
-        index = _index(check, values, number, range(1, 4))
-        if index is None:
-            continue
-        if (task_id, index) in seen:
-            check.error(f"与第 {seen[(task_id, index)]} 行重复（同一任务的指标序号不能重复）", row=number,
-                        column="指标序号", value=index)
-            continue
-        seen[(task_id, index)] = number
+        task_id, index = key
         texts = {label: check.text(values, label, number, row_notes) for label in BENCH_TASK_FILL_IN}
         if index == 1:
-            peers = "；".join(p for p in _PEER_SPLIT.split(texts["对标对象"] or "") if p)
-            level, goal = texts["成效目标级别"] or "", texts["成效目标"] or ""
-            if level and level not in GOAL_LEVELS:
-                check.error("不在可选范围内（应为 " + "、".join(GOAL_LEVELS) + " 之一）", row=number,
-                            column="成效目标级别", value=level)
-            elif bool(level) != bool(goal):
-                missing = "成效目标" if level else "成效目标级别"
-                check.error("成效目标级别和成效目标须同时填写", row=number, column=missing)
-            task_level[task_id] = (peers, level, goal, number)
+            task_level[task_id] = _task_goal(check, texts, number)
         else:
             for label, text in texts.items():
                 if text is not None:
                     check.error("只在该任务指标序号为 1 的行填写", row=number, column=label, value=text)
         if all(blank(check.cell(values, label)) for label in indicator_labels):
             continue
-        unit_text = check.text(values, "计量单位", number, row_notes, limit=20) or ""
-        row = {"task_id": task_id, "indicator_no": index, "sheet": grid.sheet, "excel_row": number,
-               "indicator": check.text(values, "指标名称", number, row_notes, limit=100) or "",
-               "definition": check.text(values, "指标口径", number, row_notes) or "",
-               "source": check.text(values, "数据来源", number, row_notes, limit=200) or "",
-               "measure_unit": unit_text,
-               "baseline": _amount(check, values, number, baseline_label, unit_text, row_notes),
-               "target": _amount(check, values, number, target_label, unit_text, row_notes),
-               "benchmark_value": _amount(check, values, number, "标杆最新值", unit_text, row_notes),
-               "target_rank": check.text(values, "目标位次", number, row_notes, limit=50) or ""}
-        for label, key in (("指标名称", "indicator"), ("计量单位", "measure_unit")):
-            if not row[key] and blank(check.cell(values, label)):
-                check.error(f"填写了对标指标，须写明{label}", row=number, column=label)
-        if row["target"] is None and blank(check.cell(values, target_label)):
-            check.error("填写了对标指标，须填写年度目标值", row=number, column=target_label)
-        indicators.setdefault(task_id, []).append(row)
+        indicators.setdefault(task_id, []).append(
+            _plan_indicator(check, values, number, task_id, index, indicator_labels, row_notes))
+    return task_level, indicators
+
+
+def _plan_row_key(check: Checker, values: list[Any], number: int, row_notes: list[str], by_id: dict[str, Any],
+                  titles: set[str], seen: dict[tuple[str, int], int]) -> tuple[str, int] | None:
+    """The row's task (one the unit leads) and 指标序号, each pair once; ``None`` for a refused row."""
+    task_id = _task_id(check.text(values, "任务编号", number, row_notes, limit=20))
+    if task_id is None:
+        check.error("任务编号不能为空", row=number, column="任务编号")
+        return None
+    if task_id not in by_id:
+        rule = "不是本单位牵头的任务" if task_id in titles else "不是任务清单中的任务编号"
+        check.error(rule + "（预填列不得修改）", row=number, column="任务编号", value=task_id)
+        return None
+    index = _index(check, values, number, range(1, 4))
+    if index is None:
+        return None
+    if (task_id, index) in seen:
+        check.error(f"与第 {seen[(task_id, index)]} 行重复（同一任务的指标序号不能重复）", row=number,
+                    column="指标序号", value=index)
+        return None
+    seen[(task_id, index)] = number
+    return task_id, index
+
+
+def _task_goal(check: Checker, texts: dict[str, str | None], number: int) -> _TaskLevel:
+    """对标对象 (one per line or ；), and 成效目标级别 with 成效目标, both or neither."""
+    peers = "；".join(p for p in _PEER_SPLIT.split(texts["对标对象"] or "") if p)
+    level, goal = texts["成效目标级别"] or "", texts["成效目标"] or ""
+    if level and level not in GOAL_LEVELS:
+        check.error("不在可选范围内（应为 " + "、".join(GOAL_LEVELS) + " 之一）", row=number,
+                    column="成效目标级别", value=level)
+    elif bool(level) != bool(goal):
+        missing = "成效目标" if level else "成效目标级别"
+        check.error("成效目标级别和成效目标须同时填写", row=number, column=missing)
+    return peers, level, goal, number
+
+
+def _plan_indicator(check: Checker, values: list[Any], number: int, task_id: str, index: int,
+                    indicator_labels: tuple[str, ...], row_notes: list[str]) -> dict[str, Any]:
+    """One planned indicator: named, with its unit and a yearly target, numbers in that unit."""
+    baseline_label, target_label = indicator_labels[4], indicator_labels[5]
+    unit_text = check.text(values, "计量单位", number, row_notes, limit=20) or ""
+    row = {"task_id": task_id, "indicator_no": index, "sheet": check.grid.sheet, "excel_row": number,
+           "indicator": check.text(values, "指标名称", number, row_notes, limit=100) or "",
+           "definition": check.text(values, "指标口径", number, row_notes) or "",
+           "source": check.text(values, "数据来源", number, row_notes, limit=200) or "",
+           "measure_unit": unit_text,
+           "baseline": _amount(check, values, number, baseline_label, unit_text, row_notes),
+           "target": _amount(check, values, number, target_label, unit_text, row_notes),
+           "benchmark_value": _amount(check, values, number, "标杆最新值", unit_text, row_notes),
+           "target_rank": check.text(values, "目标位次", number, row_notes, limit=50) or ""}
+    for label, key in (("指标名称", "indicator"), ("计量单位", "measure_unit")):
+        if not row[key] and blank(check.cell(values, label)):
+            check.error(f"填写了对标指标，须写明{label}", row=number, column=label)
+    if row["target"] is None and blank(check.cell(values, target_label)):
+        check.error("填写了对标指标，须填写年度目标值", row=number, column=target_label)
+    return row
+
+
+def _check_required(check: Checker, required: list[Any], task_level: dict[str, _TaskLevel],
+                    indicators: dict[str, list[dict[str, Any]]]) -> None:
+    """A task of a required tier names its peers and at least one indicator or recognition goal."""
     for task in required:
         peers, level, goal, number = task_level.get(str(task.task_id), ("", "", "", 0))
         if not peers or not (indicators.get(str(task.task_id)) or (level and goal)):
@@ -231,6 +273,11 @@ def plan_benchmarks(name: str, wb: Any, data: bytes, meta: dict[str, str],
             check.error(f"任务 {task.task_id}（{task.title}）为{tier}任务，须填写对标对象，并至少填写一项对标指标或"
                         "成效目标（规则 benchmarks.require_for_tiers）", row=number or None,
                         column="对标对象" if not peers else "指标名称")
+
+
+def _benchmark_plan_rows(by_id: dict[str, Any], task_level: dict[str, _TaskLevel],
+                         indicators: dict[str, list[dict[str, Any]]], sheet: str | None) -> list[dict[str, Any]]:
+    """The ledger rows: each indicator with its task's peers and goal; a goal without indicators as row 0."""
     out: list[dict[str, Any]] = []
     for task_id in by_id:
         peers, level, goal, number = task_level.get(task_id, ("", "", "", 0))
@@ -239,11 +286,10 @@ def plan_benchmarks(name: str, wb: Any, data: bytes, meta: dict[str, str],
         for row in sorted(rows, key=lambda r: int(r["indicator_no"])):
             out.append({**row, **shared})
         if not rows and (peers or level or goal):
-            out.append({"task_id": task_id, "indicator_no": 0, "sheet": grid.sheet, "excel_row": number,
+            out.append({"task_id": task_id, "indicator_no": 0, "sheet": sheet, "excel_row": number,
                         "indicator": "", "definition": "", "source": "", "measure_unit": "", "baseline": None,
                         "target": None, "benchmark_value": None, "target_rank": "", **shared})
-    notes += check.file_notes + [n for _, row_notes in sorted(grid.row_notes.items()) for n in row_notes]
-    return out, check.errors, notes
+    return out
 
 
 class BenchContext:
@@ -287,41 +333,13 @@ def progress_benchmarks(name: str, wb: Any, data: bytes, meta: dict[str, str],
     seen: dict[tuple[str, int], int] = {}
     for number, values, _ in grid.rows:
         row_notes = grid.row_notes.setdefault(number, [])
-        task_id = _task_id(check.text(values, "任务编号", number, row_notes, limit=20))
-        if task_id is None or task_id not in led:
-            check.error("不是本单位牵头的任务（预填列不得修改）", row=number, column="任务编号", value=task_id)
+        key = _progress_row_key(check, values, number, row_notes, led, context, year, seen)
+        if key is None:
             continue
-        index = _index(check, values, number, range(0, 4))
-        if index is None:
-            continue
-        planned = context.indicators.get((task_id, index))
-        if planned is None:
-            check.error(f"不是 {year} 年度对标计划中的指标（请用督查室最新下发的表格填报）", row=number,
-                        column="指标序号", value=index)
-            continue
-        if (task_id, index) in seen:
-            check.error(f"与第 {seen[(task_id, index)]} 行重复", row=number, column="指标序号", value=index)
-            continue
-        seen[(task_id, index)] = number
-        measure_unit = planned["measure_unit"]
-        value = _amount(check, values, number, "本季度值", measure_unit, row_notes)
-        benchmark = _amount(check, values, number, "标杆本季度值", measure_unit, row_notes)
-        rank: int | None = None
-        rank_text = ""
-        raw_rank = check.cell(values, "当前位次")
-        if not blank(raw_rank):
-            try:
-                rank, rank_text = parse_rank(raw_rank)
-            except ValueError as exc:
-                check.error(str(exc), row=number, column="当前位次", value=raw_rank)
-        if index == 0:
-            for label in INDICATOR_VALUE_FILL_IN:
-                if not blank(check.cell(values, label)):
-                    check.error("该任务没有对标指标，不填指标值", row=number, column=label)
-        elif value is not None or benchmark is not None or rank is not None:
-            values_out.append({"task_id": task_id, "indicator_no": index, "sheet": grid.sheet, "excel_row": number,
-                               "indicator": planned["indicator"], "measure_unit": measure_unit, "value": value,
-                               "benchmark_value": benchmark, "rank": rank, "rank_text": rank_text})
+        task_id, index, planned = key
+        value_row = _indicator_value(check, values, number, task_id, index, planned, row_notes)
+        if value_row is not None:
+            values_out.append(value_row)
         if task_id in first_row:
             for label in RECOGNITION_FILL_IN:
                 if not blank(check.cell(values, label)):
@@ -334,6 +352,55 @@ def progress_benchmarks(name: str, wb: Any, data: bytes, meta: dict[str, str],
             stages_out.append({**recognition, "sheet": grid.sheet, "excel_row": number})
     notes = check.file_notes + [n for _, row_notes in sorted(grid.row_notes.items()) for n in row_notes]
     return {"indicator_values": values_out, "recognitions": stages_out}, check.errors, notes
+
+
+def _progress_row_key(check: Checker, values: list[Any], number: int, row_notes: list[str], led: set[str],
+                      context: BenchContext, year: int, seen: dict[tuple[str, int], int],
+                      ) -> tuple[str, int, dict[str, Any]] | None:
+    """The row's task (one the unit leads), 指标序号 and planned indicator, each pair once; ``None``: refused."""
+    task_id = _task_id(check.text(values, "任务编号", number, row_notes, limit=20))
+    if task_id is None or task_id not in led:
+        check.error("不是本单位牵头的任务（预填列不得修改）", row=number, column="任务编号", value=task_id)
+        return None
+    index = _index(check, values, number, range(0, 4))
+    if index is None:
+        return None
+    planned = context.indicators.get((task_id, index))
+    if planned is None:
+        check.error(f"不是 {year} 年度对标计划中的指标（请用督查室最新下发的表格填报）", row=number,
+                    column="指标序号", value=index)
+        return None
+    if (task_id, index) in seen:
+        check.error(f"与第 {seen[(task_id, index)]} 行重复", row=number, column="指标序号", value=index)
+        return None
+    seen[(task_id, index)] = number
+    return task_id, index, planned
+
+
+def _indicator_value(check: Checker, values: list[Any], number: int, task_id: str, index: int,
+                     planned: dict[str, Any], row_notes: list[str]) -> dict[str, Any] | None:
+    """The quarter's value, benchmark value and rank of a planned indicator (``None`` when none is given)."""
+    measure_unit = planned["measure_unit"]
+    value = _amount(check, values, number, "本季度值", measure_unit, row_notes)
+    benchmark = _amount(check, values, number, "标杆本季度值", measure_unit, row_notes)
+    rank: int | None = None
+    rank_text = ""
+    raw_rank = check.cell(values, "当前位次")
+    if not blank(raw_rank):
+        try:
+            rank, rank_text = parse_rank(raw_rank)
+        except ValueError as exc:
+            check.error(str(exc), row=number, column="当前位次", value=raw_rank)
+    if index == 0:
+        for label in INDICATOR_VALUE_FILL_IN:
+            if not blank(check.cell(values, label)):
+                check.error("该任务没有对标指标，不填指标值", row=number, column=label)
+        return None
+    if value is None and benchmark is None and rank is None:
+        return None
+    return {"task_id": task_id, "indicator_no": index, "sheet": check.grid.sheet, "excel_row": number,
+            "indicator": planned["indicator"], "measure_unit": measure_unit, "value": value,
+            "benchmark_value": benchmark, "rank": rank, "rank_text": rank_text}
 
 
 def _recognition(check: Checker, values: list[Any], number: int, task_id: str, quarter: str,

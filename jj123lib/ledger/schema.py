@@ -8,7 +8,7 @@ applied_at in China time with its offset). A new ledger is the empty one, versio
 all in ONE transaction (each still recorded): it is created whole or not at all, with one sync to disk
 instead of five (a new ledger is made by every first ingest, and by the tests hundreds of times).
 
-The tables' DDL stays in :data:`jj123lib.ledger.store.SCHEMA` (its CHECK lists follow the domain
+The tables' DDL stays in :data:`jj123lib.ledger.tables.SCHEMA` (its CHECK lists follow the domain
 vocabulary); a migration names the statements it creates from there. So a migration that creates a
 table creates it in its current form: 1→2 makes ``verifications`` with the CHECK that 4→5 widens,
 and 4→5's rebuild then finds nothing to do. Migrations are idempotent (``IF NOT EXISTS``, a column

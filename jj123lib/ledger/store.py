@@ -52,20 +52,18 @@ from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.datadir import LEDGER_FILE, readable_data_dir, resolve_data_dir
 from jj123lib.core.exceptions import LedgerError
 from jj123lib.domain.quarters import normalize_quarter
-from jj123lib.domain.vocab import (
-    COORDINATION_STATUSES,
-    DUBAN_STATUSES,
-    FILE_KINDS,
-    GOAL_LEVELS,
-    LEVELS,
-    OVERRIDE_LIGHTS,
-    RECOGNITION_STAGES,
-    RESPONSE_STATUSES,
-    ROLES,
-    VERIFICATION_DECISIONS,
-    VERIFICATION_KINDS,
-)
+from jj123lib.domain.vocab import OVERRIDE_LIGHTS
+from jj123lib.ledger.file_rows import insert_extra_rows, insert_file, insert_main_rows
 from jj123lib.ledger.schema import CURRENT_VERSION, check_version, migrate, read_version
+from jj123lib.ledger.tables import (
+    EXTRA_TABLES,
+    FILE_COLUMNS,
+    OVERRIDE_COLUMNS,
+    PLAN_COLUMNS,
+    SCHEMA,
+    SUBMISSION_COLUMNS,
+    VERIFICATION_COLUMNS,
+)
 
 __all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_LIGHTS", "VERIFICATION_COLUMNS"]
 
@@ -73,255 +71,9 @@ ARCHIVE_DIR = "archive"
 SCHEMA_VERSION = str(CURRENT_VERSION)
 
 
-def _sql_list(words: tuple[str, ...]) -> str:
-    """The SQL list inside a CHECK's ``IN (…)``: ``'a', 'b'`` (the vocabulary holds no quotes)."""
-    return ", ".join(f"'{word}'" for word in words)
-
-
-# The CHECKs come from domain.vocab; the text is byte-for-byte the one older ledgers were created with.
-SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (
-    sha256 TEXT PRIMARY KEY,
-    filename TEXT NOT NULL,
-    ext TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ({_sql_list(FILE_KINDS)})),
-    unit TEXT NOT NULL,
-    quarter TEXT,
-    year INTEGER NOT NULL,
-    form_version TEXT,
-    source_format TEXT NOT NULL,
-    rows INTEGER NOT NULL,
-    size INTEGER NOT NULL,
-    demo INTEGER NOT NULL DEFAULT 0,
-    ingested_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS submissions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
-    sheet TEXT,
-    excel_row INTEGER NOT NULL,
-    task_id TEXT NOT NULL,
-    quarter TEXT NOT NULL,
-    unit TEXT NOT NULL,
-    role TEXT NOT NULL CHECK (role IN ({_sql_list(ROLES)})),
-    actual_pct REAL,
-    milestone_met INTEGER,
-    self_status TEXT,
-    progress TEXT,
-    problems TEXT,
-    next_steps TEXT,
-    coordination TEXT,
-    reporter TEXT,
-    report_date TEXT,
-    normalizations TEXT,
-    ingested_at TEXT NOT NULL,
-    superseded INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS submissions_quarter ON submissions (quarter, superseded);
-CREATE TABLE IF NOT EXISTS plan (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
-    sheet TEXT,
-    excel_row INTEGER NOT NULL,
-    task_id TEXT NOT NULL,
-    quarter TEXT NOT NULL,
-    unit TEXT NOT NULL,
-    milestone TEXT NOT NULL,
-    planned_pct REAL NOT NULL,
-    reporter TEXT,
-    report_date TEXT,
-    ingested_at TEXT NOT NULL,
-    superseded INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS overrides (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    task_id TEXT NOT NULL,
-    quarter TEXT NOT NULL,
-    light TEXT NOT NULL CHECK (light IN ({_sql_list(OVERRIDE_LIGHTS)})),
-    reason TEXT NOT NULL,
-    by TEXT NOT NULL,
-    at TEXT NOT NULL,
-    revoked INTEGER NOT NULL DEFAULT 0,
-    revoked_at TEXT,
-    revoked_by TEXT,
-    revoke_reason TEXT
-);
-CREATE TABLE IF NOT EXISTS duban (
-    id TEXT PRIMARY KEY,
-    task_id TEXT NOT NULL,
-    quarter TEXT NOT NULL,
-    unit TEXT NOT NULL,
-    trigger TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    level INTEGER NOT NULL CHECK (level BETWEEN 1 AND {len(LEVELS)}),
-    status TEXT NOT NULL CHECK (status IN ({_sql_list(DUBAN_STATUSES)})),
-    issued_on TEXT NOT NULL,
-    due_date TEXT NOT NULL,
-    last_trigger_quarter TEXT NOT NULL,
-    by TEXT NOT NULL,
-    at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS duban_responses (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    duban_id TEXT NOT NULL REFERENCES duban (id),
-    status TEXT NOT NULL CHECK (status IN ({_sql_list(RESPONSE_STATUSES)})),
-    text TEXT NOT NULL,
-    file_sha256 TEXT,
-    by TEXT NOT NULL,
-    at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS response_files (
-    sha256 TEXT PRIMARY KEY,
-    filename TEXT NOT NULL,
-    ext TEXT NOT NULL,
-    duban_id TEXT NOT NULL REFERENCES duban (id),
-    unit TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    demo INTEGER NOT NULL DEFAULT 0,
-    phone TEXT,
-    content_sha256 TEXT NOT NULL,
-    ingested_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS evidence (
-    sha256 TEXT PRIMARY KEY,
-    filename TEXT NOT NULL,
-    ext TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    by TEXT NOT NULL,
-    at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS verifications (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    target TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ({_sql_list(VERIFICATION_KINDS)})),
-    quarter TEXT NOT NULL,
-    decision TEXT NOT NULL CHECK (decision IN ({_sql_list(VERIFICATION_DECISIONS)})),
-    evidence TEXT NOT NULL,
-    note TEXT,
-    by TEXT NOT NULL,
-    at TEXT NOT NULL,
-    revoked INTEGER NOT NULL DEFAULT 0,
-    revoked_at TEXT,
-    revoked_by TEXT,
-    revoke_reason TEXT
-);
-CREATE TABLE IF NOT EXISTS coordination (
-    id TEXT PRIMARY KEY,
-    task_id TEXT NOT NULL,
-    unit TEXT NOT NULL,
-    leader TEXT NOT NULL,
-    text TEXT NOT NULL,
-    quarter_raised TEXT NOT NULL,
-    last_quarter TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ({_sql_list(COORDINATION_STATUSES)})),
-    ref TEXT,
-    closed_by TEXT,
-    closed_at TEXT,
-    by TEXT NOT NULL,
-    at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS coordination_mentions (
-    item_id TEXT NOT NULL REFERENCES coordination (id),
-    quarter TEXT NOT NULL,
-    text TEXT NOT NULL,
-    PRIMARY KEY (item_id, quarter)
-);
-CREATE TABLE IF NOT EXISTS benchmark_plan (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
-    sheet TEXT,
-    excel_row INTEGER NOT NULL,
-    task_id TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    unit TEXT NOT NULL,
-    peers TEXT NOT NULL,
-    indicator_no INTEGER NOT NULL CHECK (indicator_no BETWEEN 0 AND 3),
-    indicator TEXT NOT NULL,
-    definition TEXT NOT NULL,
-    source TEXT NOT NULL,
-    measure_unit TEXT NOT NULL,
-    baseline REAL,
-    target REAL,
-    benchmark_value REAL,
-    target_rank TEXT NOT NULL,
-    goal_level TEXT NOT NULL CHECK (goal_level IN ({_sql_list(('', *GOAL_LEVELS))})),
-    goal_text TEXT NOT NULL,
-    ingested_at TEXT NOT NULL,
-    superseded INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS indicator_values (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
-    sheet TEXT,
-    excel_row INTEGER NOT NULL,
-    task_id TEXT NOT NULL,
-    quarter TEXT NOT NULL,
-    unit TEXT NOT NULL,
-    indicator_no INTEGER NOT NULL CHECK (indicator_no BETWEEN 1 AND 3),
-    indicator TEXT NOT NULL,
-    measure_unit TEXT NOT NULL,
-    value REAL,
-    benchmark_value REAL,
-    rank INTEGER,
-    rank_text TEXT NOT NULL,
-    ingested_at TEXT NOT NULL,
-    superseded INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS recognitions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
-    sheet TEXT,
-    excel_row INTEGER NOT NULL,
-    task_id TEXT NOT NULL,
-    quarter TEXT NOT NULL,
-    unit TEXT NOT NULL,
-    stage TEXT NOT NULL CHECK (stage IN ({_sql_list(RECOGNITION_STAGES)})),
-    level TEXT NOT NULL,
-    date TEXT NOT NULL,
-    evidence TEXT NOT NULL,
-    note TEXT NOT NULL,
-    ingested_at TEXT NOT NULL,
-    superseded INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS supervision_events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    target TEXT NOT NULL,
-    action TEXT NOT NULL,
-    detail TEXT NOT NULL,
-    by TEXT NOT NULL,
-    at TEXT NOT NULL
-);
-"""
-
-SUBMISSION_COLUMNS = [
-    "id", "task_id", "quarter", "unit", "role", "actual_pct", "milestone_met", "self_status", "progress",
-    "problems", "next_steps", "coordination", "reporter", "report_date", "normalizations", "file_sha256",
-    "filename", "phone", "sheet", "excel_row", "ingested_at", "superseded",
-]
-PLAN_COLUMNS = ["task_id", "quarter", "milestone", "planned_pct", "unit", "reporter", "report_date",
-                "file_sha256", "filename", "sheet", "excel_row", "ingested_at"]
-VERIFICATION_COLUMNS = ["id", "target", "kind", "quarter", "decision", "evidence", "note", "by", "at", "revoked",
-                        "revoked_at", "revoked_by", "revoke_reason"]
-OVERRIDE_COLUMNS = ["id", "task_id", "quarter", "light", "reason", "by", "at", "revoked", "revoked_at",
-                    "revoked_by", "revoke_reason"]
-FILE_COLUMNS = ["sha256", "filename", "ext", "kind", "unit", "quarter", "year", "form_version", "source_format",
-                "rows", "size", "demo", "ingested_at", "archive_path"]
-
-
 def now_iso() -> str:
     """Local timestamp with microseconds; orders ingests made in quick succession."""
     return datetime.now().isoformat(timespec="microseconds")
-
-
-# Rows of a file beyond its main sheet (issue 13): table → columns taken from each row dict.
-EXTRA_TABLES: dict[str, tuple[str, ...]] = {
-    "benchmark_plan": ("task_id", "peers", "indicator_no", "indicator", "definition", "source", "measure_unit",
-                       "baseline", "target", "benchmark_value", "target_rank", "goal_level", "goal_text"),
-    "indicator_values": ("task_id", "indicator_no", "indicator", "measure_unit", "value", "benchmark_value", "rank",
-                         "rank_text"),
-    "recognitions": ("task_id", "stage", "level", "date", "evidence", "note"),
-}
 
 
 class Ledger:
@@ -617,7 +369,7 @@ class Ledger:
         Caller holds :meth:`lock`. ``record`` has the ``files`` columns; ``rows`` are
         submission rows (kind ``progress``) or plan rows (kind ``plan``). With ``new_version``
         false (an unchanged re-save) the file is archived and listed but its rows are not recorded.
-        ``extra`` maps a table of :data:`EXTRA_TABLES` to the rows of the form's other sheet
+        ``extra`` maps a table of :data:`~jj123lib.ledger.tables.EXTRA_TABLES` to the rows of the form's other sheet
         (a plan's 对标计划, a progress form's 指标进展); they supersede the unit's earlier rows of the
         same year (``benchmark_plan``) or quarter like the main rows.
         """
@@ -662,65 +414,13 @@ class Ledger:
         with self._writer() as conn:
             if conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (record["sha256"],)).fetchone():
                 return False
-            conn.execute(
-                "INSERT INTO files (sha256, filename, ext, kind, unit, quarter, year, form_version, source_format,"
-                " rows, size, demo, ingested_at, phone, content_sha256)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (record["sha256"], record["filename"], record["ext"], record["kind"], record["unit"],
-                 record.get("quarter"), record["year"], record.get("form_version"), record["source_format"],
-                 len(rows), size, int(bool(record.get("demo"))), stamp, record.get("phone"),
-                 record.get("content_sha256")))
-            if new_version and record["kind"] == "progress":
-                conn.execute("UPDATE submissions SET superseded = 1 WHERE unit = ? AND quarter = ? AND superseded = 0",
-                             (record["unit"], record["quarter"]))
-                conn.executemany(
-                    "INSERT INTO submissions (file_sha256, sheet, excel_row, task_id, quarter, unit, role, actual_pct,"
-                    " milestone_met, self_status, progress, problems, next_steps, coordination, reporter,"
-                    " report_date, normalizations, ingested_at) VALUES"
-                    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(record["sha256"], r["sheet"], r["excel_row"], r["task_id"], record["quarter"], record["unit"],
-                      r["role"], r.get("actual_pct"),
-                      None if r.get("milestone_met") is None else int(r["milestone_met"]),
-                      r.get("self_status"), r.get("progress"), r.get("problems"), r.get("next_steps"),
-                      r.get("coordination"), r.get("reporter"), r.get("report_date"),
-                      "；".join(r.get("normalizations") or []) or None, stamp) for r in rows])
-            elif new_version:
-                conn.execute("UPDATE plan SET superseded = 1 WHERE unit = ? AND superseded = 0 AND quarter LIKE ?",
-                             (record["unit"], f"{record['year']}Q%"))
-                conn.executemany(
-                    "INSERT INTO plan (file_sha256, sheet, excel_row, task_id, quarter, unit, milestone, planned_pct,"
-                    " reporter, report_date, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(record["sha256"], r["sheet"], r["excel_row"], r["task_id"], r["quarter"], record["unit"],
-                      r["milestone"], r["planned_pct"], r.get("reporter"), r.get("report_date"), stamp)
-                     for r in rows])
+            insert_file(conn, record, len(rows), size, stamp)
             if new_version:
-                self._record_extra(conn, record, extra or {}, stamp)
+                insert_main_rows(conn, record, rows, stamp)
+                insert_extra_rows(conn, record, extra or {}, stamp)
             crash_point("ledger.before_commit")
         crash_point("ledger.after_commit")
         return True
-
-    @staticmethod
-    def _record_extra(conn: sqlite3.Connection, record: dict[str, Any], extra: dict[str, list[dict[str, Any]]],
-                      stamp: str) -> None:
-        """Supersede the unit's rows of the file's period in the benchmark tables, insert the new ones.
-
-        A table absent from ``extra`` (a CSV has no second sheet) keeps its current rows.
-        """
-        tables = ("benchmark_plan",) if record["kind"] == "plan" else ("indicator_values", "recognitions")
-        unknown = set(extra) - set(tables)
-        if unknown:
-            raise ValueError(f"rows for {sorted(unknown)} in a {record['kind']} file")
-        period_column, period = ("year", record["year"]) if record["kind"] == "plan" else ("quarter",
-                                                                                           record["quarter"])
-        for table in (t for t in tables if t in extra):
-            conn.execute(f"UPDATE {table} SET superseded = 1 WHERE unit = ? AND {period_column} = ?"
-                         " AND superseded = 0", (record["unit"], period))
-            columns = EXTRA_TABLES[table]
-            names = ("file_sha256", "sheet", "excel_row", period_column, "unit", *columns, "ingested_at")
-            conn.executemany(
-                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                [(record["sha256"], r["sheet"], r["excel_row"], period, record["unit"],
-                  *(r.get(c) for c in columns), stamp) for r in extra.get(table, [])])
 
     def add_override(self, task_id: str, quarter: str, light: str, reason: str, by: str,
                      known_tasks: set[str] | None = None) -> int:
