@@ -69,13 +69,12 @@ from jj123lib.intake.xlsx_layout import (
     CONTACT_PHONE_LABEL_CELL,
     DEMO_MARK,
     SIGNATURE_LABELS,
-    add_validations,
     finish,
-    first_sheet,
     form_meta,
     help_sheet,
     lay_out,
     lock_cells,
+    new_form,
     print_setup,
     titled,
     workbook_bytes,
@@ -239,11 +238,7 @@ def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.D
         rows.append([task.task_id, task.title, UNIT_SEPARATOR.join(cast(list[str], task.units)), milestone, pct]
                     + [None] * len(PROGRESS_FILL_IN))
     title = titled(f"{quarter_label(quarter)}“123”争先进位工作进度填报表（{unit}）", demo)
-    wb = Workbook()
-    ws = first_sheet(wb)
-    ws.title = PROGRESS_SHEET
-    lay_out(ws, PROGRESS_COLUMNS, PROGRESS_PREFILLED, rows)
-    add_validations(ws, PROGRESS_COLUMNS, len(rows))
+    wb, ws = new_form(PROGRESS_SHEET, PROGRESS_COLUMNS, PROGRESS_PREFILLED, rows)
     print_setup(ws, title, signature=True, repeat_header=True)
     n_indicators = 0
     if benchmarks is not None and len(benchmarks):
@@ -290,11 +285,7 @@ def build_plan_form(unit: str, year: int, tasks: pd.DataFrame, demo: bool = Fals
     rows = [[t.task_id, t.title, UNIT_SEPARATOR.join(cast(list[str], t.units))] + [None] * len(PLAN_FILL_IN)
             for t in mine.itertuples(index=False)]
     title = titled(f"{year}年度“123”争先进位工作攻坚方案节点计划表（{unit}）", demo)
-    wb = Workbook()
-    ws = first_sheet(wb)
-    ws.title = PLAN_SHEET
-    lay_out(ws, PLAN_COLUMNS, PLAN_PREFILLED, rows)
-    add_validations(ws, PLAN_COLUMNS, len(rows))
+    wb, ws = new_form(PLAN_SHEET, PLAN_COLUMNS, PLAN_PREFILLED, rows)
     print_setup(ws, title, signature=True, repeat_header=True)
     _bench_plan_sheet(wb, mine, year, title)
     csv_name = plan_form_name(year, unit).removesuffix(".xlsx") + ".csv"

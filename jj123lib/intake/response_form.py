@@ -58,12 +58,10 @@ from jj123lib.intake.formspec import (
 from jj123lib.intake.readers import Grid, file_error, xlsx_grid
 from jj123lib.intake.xlsx_layout import (
     LINE_PT,
-    add_validations,
     finish,
-    first_sheet,
     form_meta,
     help_sheet,
-    lay_out,
+    new_form,
     print_setup,
     titled,
     workbook_bytes,
@@ -126,13 +124,9 @@ def build_response_form(item: Mapping[str, Any], task_title: str, demo: bool = F
     item_id, unit = str(item["id"]), str(item["unit"])
     level = LEVELS[int(item["level"]) - 1]
     title = titled(f"督办事项整改反馈表（{item_id}，{unit}）", demo)
-    wb = Workbook()
-    ws = first_sheet(wb)
-    ws.title = RESPONSE_SHEET
     row = [item_id, item["task_id"], task_title, unit, level, item["reason"], item["due_date"]]
-    lay_out(ws, RESPONSE_COLUMNS, RESPONSE_PREFILLED, [row + [None] * len(RESPONSE_FILL_IN)])
+    wb, ws = new_form(RESPONSE_SHEET, RESPONSE_COLUMNS, RESPONSE_PREFILLED, [row + [None] * len(RESPONSE_FILL_IN)])
     ws.row_dimensions[2].height = max(ws.row_dimensions[2].height or 0, _ANSWER_LINES * LINE_PT + 4)
-    add_validations(ws, RESPONSE_COLUMNS, 1)  # 填报日期
     status = DataValidation(type="list", formula1='"' + ",".join(RESPONSE_STATUSES) + '"', allow_blank=True,
                             showErrorMessage=True, errorTitle="整改状态无效",
                             error="请从下拉列表中选择：" + "、".join(RESPONSE_STATUSES) + "。")

@@ -28,7 +28,8 @@ from jj123lib.core.formats import wrapped_lines
 from jj123lib.domain.vocab import STATUSES
 from jj123lib.intake.formspec import CONTACT_PHONE_CELL, FORM_VERSION, HELP_SHEET, META_PREFIX, META_SHEET
 
-__all__ = ["LINE_PT", "CONTACT_PHONE_LABEL_CELL", "SIGNATURE_LABELS", "DEMO_MARK", "first_sheet", "lay_out",
+__all__ = ["LINE_PT", "CONTACT_PHONE_LABEL_CELL", "SIGNATURE_LABELS", "DEMO_MARK", "first_sheet", "new_form",
+           "lay_out",
            "add_validations", "lock_cells", "print_setup", "help_sheet", "titled", "form_meta", "finish",
            "workbook_bytes"]
 
@@ -66,6 +67,18 @@ def first_sheet(wb: Workbook) -> Worksheet:
     sheet = wb.active
     assert isinstance(sheet, Worksheet)  # a new Workbook starts with one worksheet
     return sheet
+
+
+
+def new_form(sheet: str, columns: tuple[str, ...], prefilled: tuple[str, ...],
+             rows: list[list[Any]]) -> tuple[Workbook, Worksheet]:
+    """A form's workbook with its main sheet: named, laid out (pre-filled columns locked) and with its drop-downs."""
+    wb = Workbook()
+    ws = first_sheet(wb)
+    ws.title = sheet
+    lay_out(ws, columns, prefilled, rows)
+    add_validations(ws, columns, len(rows))
+    return wb, ws
 
 
 def _write_meta(wb: Workbook, meta: dict[str, str]) -> None:
