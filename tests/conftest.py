@@ -1,7 +1,19 @@
-"""Shared fixtures."""
+"""Shared fixtures, and the frozen clock the whole suite runs under.
+
+The suite runs with the office's clock frozen (``$JJ123_FROZEN_NOW``, read by ``core.clock``) at
+:data:`DEFAULT_TEST_NOW`, or at ``$JJ123_TEST_NOW`` when set, so it can be run at any date::
+
+    JJ123_TEST_NOW=2026-07-01T10:00:00+08:00 python -m pytest
+
+It is set in the environment at configure time, so xdist workers and every subprocess (the CLI,
+notebook kernels, batch workers) see the same moment.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +22,27 @@ import pytest
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.batch.run import BatchResult
     from jj123lib.demo.generate import DemoSummary
+
+DEFAULT_TEST_NOW = "2026-12-05T10:00:00+08:00"
+TEST_NOW_ENV = "JJ123_TEST_NOW"
+# The dates CI's smoke run (scripts/clock_smoke.sh) freezes the clock at.
+SMOKE_DATES = ("2026-07-01T10:00:00+08:00", "2026-12-05T10:00:00+08:00", "2027-06-01T10:00:00+08:00")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Freeze the clock for the session (workers inherit it; a worker finds it already set)."""
+    from jj123lib.core.clock import FROZEN_NOW_ENV, frozen_now
+
+    os.environ[FROZEN_NOW_ENV] = os.environ.get(TEST_NOW_ENV) or DEFAULT_TEST_NOW
+    frozen_now()  # a bad $JJ123_TEST_NOW stops the run here, not in the middle of a test
+
+
+@pytest.fixture(scope="session")
+def test_now() -> datetime:
+    """The moment the suite's clock is frozen at (China time)."""
+    from jj123lib.core.clock import china_now
+
+    return china_now()
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +61,18 @@ def demo_batch(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory)
 
     out = tmp_path_factory.mktemp("reports") / "2026Q3"
     return run_batch("2026Q3", data_dir=demo_data.data_dir, out=out, progress=False)
+
+
+@pytest.fixture()
+def clock_at(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], datetime]:
+    """Freeze the clock at another moment for one test (subprocesses too), for a scenario set at a fixed date.
+
+    ``clock_at("2026-10-20T10:00:00+08:00")`` returns that moment; the session's clock comes back after the test.
+    """
+    from jj123lib.core.clock import FROZEN_NOW_ENV, china_now
+
+    def freeze(moment: str) -> datetime:
+        monkeypatch.setenv(FROZEN_NOW_ENV, moment)
+        return china_now()
+
+    return freeze
