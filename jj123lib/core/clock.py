@@ -15,7 +15,7 @@ import os
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
-from jj123lib.core.exceptions import LedgerError
+from jj123lib.core.exceptions import LedgerError, ParameterError
 
 __all__ = ["CHINA_TZ", "FROZEN_NOW_ENV", "frozen_now", "china_now", "china_today", "china_now_iso", "parse_day",
            "as_of_moment", "BACKDATED_HOUR"]
@@ -37,10 +37,9 @@ def frozen_now() -> datetime | None:
         if not _FROZEN_FORMAT.fullmatch(spec):
             raise ValueError(spec)
         return datetime.fromisoformat(spec)
-    except ValueError:
-        # A developer's setting, not the office's input: English, and never silently the real clock.
-        raise ValueError(f"${FROZEN_NOW_ENV}={spec!r} is not an ISO date and time with an offset, "
-                         "like 2026-12-05T10:00:00+08:00") from None
+    except ValueError:  # never silently the real clock
+        raise ParameterError(f"${FROZEN_NOW_ENV}", spec,
+                             hint="应写作带时区的日期和时间，如 2026-12-05T10:00:00+08:00") from None
 
 
 def china_now(now: datetime | None = None) -> datetime:
