@@ -92,6 +92,7 @@ def test_done_needs_status_full_progress_and_milestone(tmp_path: Path) -> None:
     assert rated.loc["B20", "light"] == "green" and "不满足销号条件" in rated.loc["B20", "reason"]
 
 
+@pytest.mark.clock_smoke
 def test_missing_and_shape(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path, {t: {} for t in POLICE})
     record_progress(ledger, "商务局", "2026Q3", {"N02": {}}, role="lead")
@@ -139,6 +140,7 @@ def test_override_shown_audited_and_revocable(tmp_path: Path) -> None:
         ledger.add_override("N07", "2026Q3", "red", "", "王督查")
 
 
+@pytest.mark.clock_smoke
 def test_change_since_previous_quarter_and_history(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path, q2={"N07": {"actual_pct": 45.0}, "P13": {"actual_pct": 20.0},
                                    "B19": {"actual_pct": 45.0}},
@@ -169,6 +171,7 @@ def test_thresholds_come_from_params(tmp_path: Path) -> None:
     assert any("不超过 15 个百分点" in s for s in describe_rules(rules))
 
 
+@pytest.mark.clock_smoke
 def test_league_ranks_every_leader_with_weights_and_ties(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path, {"N07": {"actual_pct": 70.0}, "P13": {"actual_pct": 70.0},
                                 "B19": {"actual_pct": 0.0}, "B20": {"actual_pct": 70.0}})

@@ -16,6 +16,7 @@ from jj123lib.core.exceptions import ParameterError
 from tests.ledger_helpers import filled_progress
 
 
+@pytest.mark.clock_smoke
 def test_suite_runs_under_the_frozen_clock(test_now: datetime) -> None:
     assert os.environ[FROZEN_NOW_ENV]
     assert china_now() == test_now == frozen_now()
@@ -30,6 +31,7 @@ def test_frozen_moment_is_honoured_in_process(clock_at: Callable[[str], datetime
     assert china_now(given) == given  # an injected now still wins
 
 
+@pytest.mark.clock_smoke
 def test_frozen_moment_is_honoured_by_the_cli(clock_at: Callable[[str], datetime], tmp_path: Path) -> None:
     clock_at("2026-10-01T10:00:00+08:00")
     form = filled_progress(tmp_path, "陈埭镇", "2026Q3")  # dated 2026-10-08/09

@@ -39,6 +39,7 @@ def data_dir(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.clock_smoke
 def test_round_trip_values_exactly_as_entered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "data"
     changes: dict[str, dict[str, Any]] = {"N08": {"实际累计进度(%)": 62.5, "工作进展": "完成供应链平台一期=上线",
@@ -221,6 +222,7 @@ def test_same_file_twice_changes_nothing(data_dir: Path, tmp_path: Path) -> None
     assert snapshot(data_dir) == before
 
 
+@pytest.mark.clock_smoke
 def test_later_submission_supersedes_and_history_kept(data_dir: Path, tmp_path: Path) -> None:
     first = filled_progress(tmp_path / "1", UNIT, "2026Q3", changes={"N08": {"实际累计进度(%)": 40}})
     second = filled_progress(tmp_path / "2", UNIT, "2026Q3", changes={"N08": {"实际累计进度(%)": 55}})
@@ -292,6 +294,7 @@ def test_plan_from_co_unit_rejected(tmp_path: Path) -> None:
     assert "牵头的任务" in ingest_files([path], tmp_path / "data")[0].message()
 
 
+@pytest.mark.clock_smoke
 def test_latest_dated_version_wins_whatever_the_command_line_order(tmp_path: Path) -> None:
     from datetime import date
 
