@@ -14,7 +14,8 @@ notebook kernels, batch workers) see the same moment.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,7 +52,8 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory) -> DemoSummary:
     from jj123lib.demo.generate import generate_demo
 
     folder: Path = tmp_path_factory.mktemp("demo") / "data"
-    return generate_demo(folder, seed=2026)
+    with _clock_frozen_at(DEFAULT_TEST_NOW):  # whichever module asks first
+        return generate_demo(folder, seed=2026)
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +62,8 @@ def demo_batch(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory)
     from jj123lib.batch.run import run_batch
 
     out = tmp_path_factory.mktemp("reports") / "2026Q3"
-    return run_batch("2026Q3", data_dir=demo_data.data_dir, out=out, progress=False)
+    with _clock_frozen_at(DEFAULT_TEST_NOW):  # the reports the tests read are those of that moment
+        return run_batch("2026Q3", data_dir=demo_data.data_dir, out=out, progress=False)
 
 
 @pytest.fixture()
@@ -76,3 +79,40 @@ def clock_at(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], datetime]:
         return china_now()
 
     return freeze
+
+
+Q3_RECEIVED = "2026-10-20T10:00:00+08:00"
+
+
+@contextmanager
+def _clock_frozen_at(moment: str) -> Iterator[datetime]:
+    from jj123lib.core.clock import FROZEN_NOW_ENV, china_now
+
+    before = os.environ[FROZEN_NOW_ENV]
+    os.environ[FROZEN_NOW_ENV] = moment
+    try:
+        yield china_now()
+    finally:
+        os.environ[FROZEN_NOW_ENV] = before
+
+
+@pytest.fixture(scope="module")
+def q3_forms_received() -> Iterator[datetime]:
+    """The clock at 2026-10-20 10:00 for a whole module, its module fixtures too: for tests whose forms are
+    Q3's, dated in October, so 填报日期 is never after 'today' whatever date the suite runs at.
+
+    Use it as ``pytestmark = pytest.mark.usefixtures("q3_forms_received")``.
+    """
+    with _clock_frozen_at(Q3_RECEIVED) as moment:
+        yield moment
+
+
+@pytest.fixture(scope="module")
+def demo_year_viewed() -> Iterator[datetime]:
+    """The clock at :data:`DEFAULT_TEST_NOW` for a whole module, whatever ``$JJ123_TEST_NOW`` says: for tests
+    of the demo's reports and documents, whose expectations (snapshots too) are those of that moment.
+
+    Use it as ``pytestmark = pytest.mark.usefixtures("demo_year_viewed")``.
+    """
+    with _clock_frozen_at(DEFAULT_TEST_NOW) as moment:
+        yield moment

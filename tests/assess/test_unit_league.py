@@ -19,6 +19,8 @@ from jj123lib.domain.rules import load_rules
 from jj123lib.domain.tasks import units as task_units
 from jj123lib.domain.units import GROUP_LABELS, GROUPS, UnitInfo, UnitsFileError, default_units_path, load_units
 
+pytestmark = pytest.mark.usefixtures("demo_year_viewed")
+
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.demo.generate import DemoSummary
 

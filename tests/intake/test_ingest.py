@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +20,7 @@ from jj123lib.ledger.store import Ledger
 from tests.ledger_helpers import TASKS, filled_plan, filled_progress, snapshot
 
 UNIT = "陈埭镇"  # leads N08, P15, P16, B22, B23; co-unit on B24
-RECEIVED = "2026-10-20T10:00:00+08:00"  # the forms are Q3's, dated 2026-10-08/09: the office takes them in later
-
-
-@pytest.fixture(autouse=True)
-def _office_receives_in_october(clock_at: Callable[[str], datetime]) -> None:
-    """Ingest on a fixed day, so a form's 填报日期 is never after 'today' whatever date the suite runs at."""
-    clock_at(RECEIVED)
+pytestmark = pytest.mark.usefixtures("q3_forms_received")  # the forms are Q3's, dated 2026-10-08/09
 
 
 @pytest.fixture()
