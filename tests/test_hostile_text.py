@@ -32,7 +32,7 @@ from tests.ledger_helpers import TASKS, filled_plan
 LEADER = "陈英煌"
 SHOWN_FIELDS = ("工作进展", "存在问题", "下步计划", "需协调事项")
 SLUG = "chen-yinghuang"
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.usefixtures("q3_forms_received"), pytest.mark.slow]
 
 
 def _slots() -> list[tuple[str, str, str]]:

@@ -62,6 +62,8 @@ def _score_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: Mapp
             if light == "missing" and not is_lead and not unit_rules["co_units_share_missing"]:
                 continue  # the lead unit's failure to report, not this co-unit's
             counts[light] += 1
+            if light == "pending":  # not yet due: neither good nor bad, as in the leaders' league
+                continue
             lead_red += is_lead and light == "red"
             co_red += not is_lead and light == "red"
             lead_missing += is_lead and light == "missing"

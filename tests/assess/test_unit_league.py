@@ -19,6 +19,8 @@ from jj123lib.domain.rules import load_rules
 from jj123lib.domain.tasks import units as task_units
 from jj123lib.domain.units import GROUP_LABELS, GROUPS, UnitInfo, UnitsFileError, default_units_path, load_units
 
+pytestmark = pytest.mark.usefixtures("demo_year_viewed")
+
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.demo.generate import DemoSummary
 
@@ -165,3 +167,11 @@ def test_cli_league_by_unit(demo_data: DemoSummary, capsys: pytest.CaptureFixtur
     assert len(rows) == 33 and rows[0]["数据性质"].startswith("示例数据") and "分组" in rows[0]
     assert main(["league", "--quarter", "2026Q3", "--format", "json", "--data-dir", data]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 8  # --by leader stays the default
+
+
+@pytest.mark.clock_smoke
+def test_league_before_the_reporting_deadline_leaves_pending_tasks_unscored(tmp_path: Path) -> None:
+    """Before the quarter's deadline every task is 未到报送期: not scored, no unit ranked."""
+    frame = unit_league("2026Q3", tmp_path / "data", as_of="2026-10-09")
+    assert frame["score"].isna().all() and frame["rank"].isna().all() and (frame["n_tasks"] > 0).all()
+    assert (frame[["done", "green", "yellow", "red", "missing"]] == 0).all().all()

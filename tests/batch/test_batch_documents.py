@@ -25,7 +25,7 @@ from tests.late_form import demo_copy, ingest_changed_form, without_duban
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.demo.generate import DemoSummary
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.usefixtures("demo_year_viewed"), pytest.mark.slow]
 
 TASKS = load_tasks()
 UNIT = "住建局"  # lead unit of tasks under two leaders, co-unit under more: several reports show its rows

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.batch.run import BatchResult
     from jj123lib.demo.generate import DemoSummary
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.usefixtures("demo_year_viewed"), pytest.mark.slow]
 
 MALFORMED_REPLY = "chen-yinghuang"
 # (report, how the fault is made, the step named in the manifest, the Chinese words of the message)

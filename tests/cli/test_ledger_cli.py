@@ -15,6 +15,8 @@ from jj123lib.cli.main import main
 from jj123lib.intake.ingest import ingest_files
 from tests.ledger_helpers import TASKS, filled_progress, snapshot
 
+pytestmark = pytest.mark.usefixtures("q3_forms_received")
+
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.demo.generate import DemoSummary
 

@@ -36,6 +36,7 @@ def _data(tmp_path: Path) -> str:
     return str(ledger.data_dir)
 
 
+@pytest.mark.clock_smoke
 def test_cuibao_lists_overdue_units_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = _data(tmp_path)
     code, out, _ = run(capsys, "cuibao", "--quarter", "2026Q3", "--as-of", "2026-10-12", "--data-dir", data)

@@ -17,6 +17,8 @@ from jj123lib.domain.lights import ORDER as LIGHTS
 from jj123lib.domain.tasks import leaders
 from jj123lib.ledger.store import Ledger
 
+pytestmark = pytest.mark.usefixtures("demo_year_viewed")
+
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.demo.generate import DemoSummary
 

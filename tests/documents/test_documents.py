@@ -33,6 +33,8 @@ from jj123lib.loop.verification import verify
 from tests.hostile import HOSTILE
 from tests.late_form import demo_copy, ingest_changed_form, without_duban
 
+pytestmark = pytest.mark.usefixtures("demo_year_viewed")
+
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.demo.generate import DemoSummary
 

@@ -35,6 +35,8 @@ from jj123lib.domain.tasks import leaders
 from jj123lib.domain.units import GROUP_LABELS, load_units
 from tests.hostile import HOSTILE
 
+pytestmark = pytest.mark.usefixtures("demo_year_viewed")
+
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.demo.generate import DemoSummary
 

@@ -22,6 +22,8 @@ from jj123lib.ledger.store import Ledger
 from tests.bad_inputs import CASES, UNIT, Case
 from tests.ledger_helpers import filled_progress, snapshot
 
+pytestmark = pytest.mark.usefixtures("q3_forms_received")
+
 BY_NAME = {case.name: case for case in CASES}
 
 

@@ -26,6 +26,8 @@ from jj123lib.intake.ingest import ingest_files
 from jj123lib.ledger.store import Ledger
 from tests.ledger_helpers import filled_progress
 
+pytestmark = pytest.mark.usefixtures("q3_forms_received")
+
 JJ123 = [sys.executable, "-m", "jj123lib.cli.main"]
 PER_FILE = ("ledger.before_archive", "atomic.before_rename", "ledger.after_archive", "ledger.before_commit",
             "ledger.after_commit")

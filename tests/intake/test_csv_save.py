@@ -13,6 +13,8 @@ from jj123lib.intake.ingest import ParsedFile, ingest_files, parse_file
 from jj123lib.ledger.store import Ledger
 from tests.ledger_helpers import filled_plan, filled_progress
 
+pytestmark = pytest.mark.usefixtures("q3_forms_received")
+
 UNIT = "住建局"
 UTF8, GBK = 76, 67  # LibreOffice's CSV filter character-set tokens
 

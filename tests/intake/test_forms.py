@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -33,6 +34,8 @@ from jj123lib.intake.forms import (
 )
 from jj123lib.intake.ingest import ingest_files
 from tests.ledger_helpers import TASKS, filled_plan, lead_values
+
+pytestmark = pytest.mark.usefixtures("q3_forms_received")
 
 
 def test_progress_forms_for_every_unit(tmp_path: Path) -> None:

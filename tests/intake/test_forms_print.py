@@ -27,7 +27,7 @@ from jj123lib.intake.forms import (
 from jj123lib.intake.formspec import bench_plan_columns
 from tests.ledger_helpers import TASKS
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.usefixtures("q3_forms_received"), pytest.mark.slow]
 
 A4_LANDSCAPE = (841.89, 595.28)  # points
 

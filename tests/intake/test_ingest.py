@@ -20,6 +20,7 @@ from jj123lib.ledger.store import Ledger
 from tests.ledger_helpers import TASKS, filled_plan, filled_progress, snapshot
 
 UNIT = "陈埭镇"  # leads N08, P15, P16, B22, B23; co-unit on B24
+pytestmark = pytest.mark.usefixtures("q3_forms_received")  # the forms are Q3's, dated 2026-10-08/09
 
 
 @pytest.fixture()
@@ -31,6 +32,7 @@ def data_dir(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.clock_smoke
 def test_round_trip_values_exactly_as_entered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "data"
     changes: dict[str, dict[str, Any]] = {"N08": {"实际累计进度(%)": 62.5, "工作进展": "完成供应链平台一期=上线",
@@ -213,6 +215,7 @@ def test_same_file_twice_changes_nothing(data_dir: Path, tmp_path: Path) -> None
     assert snapshot(data_dir) == before
 
 
+@pytest.mark.clock_smoke
 def test_later_submission_supersedes_and_history_kept(data_dir: Path, tmp_path: Path) -> None:
     first = filled_progress(tmp_path / "1", UNIT, "2026Q3", changes={"N08": {"实际累计进度(%)": 40}})
     second = filled_progress(tmp_path / "2", UNIT, "2026Q3", changes={"N08": {"实际累计进度(%)": 55}})
@@ -284,6 +287,7 @@ def test_plan_from_co_unit_rejected(tmp_path: Path) -> None:
     assert "牵头的任务" in ingest_files([path], tmp_path / "data")[0].message()
 
 
+@pytest.mark.clock_smoke
 def test_latest_dated_version_wins_whatever_the_command_line_order(tmp_path: Path) -> None:
     from datetime import date
 

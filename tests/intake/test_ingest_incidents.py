@@ -11,6 +11,8 @@ from jj123lib.intake.readers import read_xlsx as real_read_xlsx
 from tests.core.test_log import incident_in
 from tests.ledger_helpers import filled_progress
 
+pytestmark = pytest.mark.usefixtures("q3_forms_received")
+
 
 def test_an_unexpected_error_is_logged_under_the_incident_the_clerk_sees(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,11 +7,14 @@ import subprocess
 import uuid
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from jj123lib.intake.ingest import ingest_files
 from jj123lib.ledger.store import Ledger
 from tests.ledger_helpers import filled_plan, filled_progress
+
+pytestmark = pytest.mark.usefixtures("q3_forms_received")
 
 UNIT = "住建局"
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import uuid
 import warnings
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,12 @@ TODAY = date(2026, 10, 28)
 NOW = datetime(2026, 10, 28, 2, 0, tzinfo=UTC)  # 10:00 in China
 FILL = {"整改状态": "已整改", "整改情况": "已召开专题会，完成用地报批，附批复文号", "填报人": "陈志强",
         "填报日期": date(2026, 10, 25)}
+
+
+@pytest.fixture(autouse=True)
+def _answers_come_in_on_the_28th(clock_at: Callable[[str], datetime]) -> None:
+    """The CLI's clock too (it takes no ``now``): the answers are dated 10-25, the office reads them on 10-28."""
+    clock_at(NOW.isoformat())
 
 
 def _issued(tmp_path: Path, folder: str = "data", demo: bool = False) -> Ledger:

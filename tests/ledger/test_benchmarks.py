@@ -42,6 +42,8 @@ from jj123lib.ledger.store import SCHEMA_VERSION, Ledger
 from jj123lib.loop.verification import awaiting, revoke, verify
 from tests.ledger_helpers import TASKS, bench_values, fill_benchmarks, filled_plan, filled_progress
 
+pytestmark = pytest.mark.usefixtures("q3_forms_received")
+
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.demo.generate import DemoSummary
 

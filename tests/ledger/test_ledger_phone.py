@@ -14,6 +14,8 @@ from jj123lib.intake.ingest import ingest_files
 from jj123lib.ledger.store import SCHEMA_VERSION, Ledger
 from tests.ledger_helpers import filled_progress
 
+pytestmark = pytest.mark.usefixtures("q3_forms_received")
+
 UNIT = "住建局"
 
 

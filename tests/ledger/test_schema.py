@@ -25,6 +25,8 @@ from jj123lib.ledger.store import LEDGER_FILE, SCHEMA_VERSION, Ledger
 from tests.ledger.old_schemas import OLD_SCHEMAS
 from tests.ledger_helpers import filled_progress
 
+pytestmark = pytest.mark.usefixtures("q3_forms_received")
+
 UNIT = "陈埭镇"
 
 

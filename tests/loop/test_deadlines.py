@@ -47,6 +47,7 @@ def test_rules_change_the_deadlines() -> None:
     assert plan_deadline(2026, rules) == date(2026, 2, 15)
 
 
+@pytest.mark.clock_smoke
 def test_states_on_time_late_pending_overdue(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path)
     record_progress(ledger, "公安局", "2026Q3", {t: {"report_date": "2026-10-10"} for t in POLICE})
@@ -68,6 +69,7 @@ def test_a_later_correction_does_not_make_a_unit_late(tmp_path: Path) -> None:
     assert _state(unit_states("2026Q3", ledger, as_of="2026-11-01"), "公安局")["state"] == "按时"
 
 
+@pytest.mark.clock_smoke
 def test_cuibao_lists_overdue_units_with_tasks_leaders_and_contact(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path)
     record_progress(ledger, "公安局", "2026Q2", {t: {"reporter": "吴明辉"} for t in POLICE})

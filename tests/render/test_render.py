@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.batch.run import BatchResult
     from jj123lib.demo.generate import DemoSummary
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.usefixtures("demo_year_viewed"), pytest.mark.slow]
 
 
 def _html_files(batch: BatchResult) -> list[Path]:

@@ -15,6 +15,8 @@ from jj123lib.loop.duban import issue_duban
 from jj123lib.reports.provenance import leader_data_fingerprint, opinions_fingerprint, task_digests, tasks_data_as_of
 from tests.late_form import demo_copy, ingest_changed_form, without_duban
 
+pytestmark = pytest.mark.usefixtures("demo_year_viewed")
+
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.demo.generate import DemoSummary
 

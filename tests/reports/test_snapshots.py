@@ -21,6 +21,8 @@ from jj123lib.reports.explore import explore_data
 from jj123lib.reports.leader import LeaderReport, leader_report_data
 from jj123lib.reports.overview import OverviewReport, overview_data
 
+pytestmark = pytest.mark.usefixtures("demo_year_viewed")
+
 if TYPE_CHECKING:  # pragma: no cover
     from syrupy.assertion import SnapshotAssertion
 
