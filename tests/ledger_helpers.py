@@ -125,8 +125,11 @@ def record_plan(ledger: Ledger, unit: str, pcts: dict[str, tuple[float, ...]]) -
 
 
 def record_progress(ledger: Ledger, unit: str, quarter: str, rows: dict[str, dict[str, Any]],
-                    role: str = "lead") -> str:
-    """Write progress rows straight into the ledger; ``rows`` maps task_id → field values."""
+                    role: str = "lead", received: str | None = None) -> str:
+    """Write progress rows straight into the ledger; ``rows`` maps task_id → field values.
+
+    ``received`` (a stamp) is when the office received the form (default: on its latest 填报日期, 16:00).
+    """
     out = []
     for i, (task_id, values) in enumerate(rows.items()):
         row = {"sheet": "进度填报", "excel_row": i + 2, "task_id": task_id, "role": role, "actual_pct": 50.0,
@@ -134,10 +137,24 @@ def record_progress(ledger: Ledger, unit: str, quarter: str, rows: dict[str, dic
                "next_steps": "下步", "coordination": "无", "reporter": "陈志强", "report_date": "2026-10-08"}
         row.update(values)
         out.append(row)
-    return _add(ledger, {"kind": "progress", "unit": unit, "quarter": quarter}, out)
+    meta = {"kind": "progress", "unit": unit, "quarter": quarter}
+    return _add(ledger, {**meta, "received_at": received} if received else meta, out)
 
 
 _COUNTER = [0]
+
+
+def _received(rows: list[dict[str, Any]]) -> str | None:
+    """Received on the latest 填报日期 of the rows, at 16:00 (never after now), as a clerk would log it."""
+    from datetime import date, datetime, time
+
+    from jj123lib.core.clock import CHINA_TZ, china_now, china_stamp
+
+    days = [str(r["report_date"])[:10] for r in rows if r.get("report_date")]
+    if not days:
+        return None
+    moment = datetime.combine(date.fromisoformat(max(days)), time(16), CHINA_TZ)
+    return china_stamp(min(moment, china_now()))
 
 
 def _add(ledger: Ledger, meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
@@ -145,7 +162,7 @@ def _add(ledger: Ledger, meta: dict[str, Any], rows: list[dict[str, Any]]) -> st
     data = f"{meta}{rows}{_COUNTER[0]}".encode()
     sha = hashlib.sha256(data).hexdigest()
     record = {"sha256": sha, "filename": f"{meta['unit']}.xlsx", "ext": "xlsx", "year": 2026,
-              "source_format": "xlsx", "form_version": "1", **meta}
+              "source_format": "xlsx", "form_version": "1", "received_at": _received(rows), **meta}
     with ledger.lock():
         assert ledger.add_file(record, data, rows)
     return sha

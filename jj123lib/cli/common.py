@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they
 __all__ = [
     "DATA_DIR_HELP", "DEMO_COLUMN", "DEMO_VALUE", "EXPORT_FORMATS", "RULES_HELP", "Handler",
     "add_as_of", "add_data_dir", "add_format", "add_out", "add_quarter", "add_rules", "add_verbose",
-    "add_view_options", "announce_demo", "emit", "existing_data_dir", "rules_path", "units_path_in_force", "view",
+    "add_view_options", "announce_demo", "clerk_name", "emit", "existing_data_dir", "rules_path",
+    "units_path_in_force", "view",
     "yes_no",
 ]
 
@@ -104,6 +105,22 @@ def units_path_in_force() -> str:
     from jj123lib.domain.units import units_path
 
     return str(units_path())
+
+
+CLERK_ENV = "JJ123_USER"
+
+
+def clerk_name() -> str:
+    """Who runs the command, for the record when no ``--by`` is given: ``$JJ123_USER``, else the login name."""
+    import getpass
+
+    name = os.environ.get(CLERK_ENV, "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without passwd entry)
+        return "未署名"
 
 
 def yes_no(value: Any) -> Any:

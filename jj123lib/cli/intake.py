@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from jj123lib.cli.argparse_zh import integer
-from jj123lib.cli.common import add_data_dir, add_out, add_quarter, announce_demo
+from jj123lib.cli.common import add_data_dir, add_out, add_quarter, announce_demo, clerk_name
+from jj123lib.core.clock import read_moment
 from jj123lib.core.datadir import writable_data_dir
 from jj123lib.core.exceptions import ParameterError
 
@@ -44,7 +45,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     data_dir = writable_data_dir(args.data_dir)
     announce_demo(data_dir)
-    results = ingest_files(args.files, data_dir, rules=load_rules(args.rules))
+    if args.revert:
+        return _revert(args, data_dir)
+    if not args.files:
+        raise ParameterError("files", "", hint="请给出要导入的表格文件，或用 --revert 撤回已导入的版本")
+    received = None if args.received is None else read_moment(args.received)
+    results = ingest_files(args.files, data_dir, rules=load_rules(args.rules), received=received,
+                           by=args.by or clerk_name())
     for result in results:
         stream = sys.stdout if result.ok else sys.stderr
         stream.write(result.message() + "\n")
@@ -66,6 +73,25 @@ def add_forms(forms: argparse.ArgumentParser) -> None:
 
 
 def add_ingest(ingest: argparse.ArgumentParser) -> None:
-    ingest.add_argument("files", nargs="+", help="填好的表格文件")
+    ingest.add_argument("files", nargs="*", help="填好的表格文件")
+    ingest.add_argument("--received", metavar="日期", help="收文日期 YYYY-MM-DD[THH:MM]（默认：导入时刻；"
+                        "邮寄、纸质或U盘报送的，填实际收到的日期，不得晚于现在、早于表内填报日期）")
+    ingest.add_argument("--by", metavar="姓名", help="收文人（默认：环境变量 JJ123_USER，否则系统用户名）")
+    ingest.add_argument("--revert", metavar="文件编号", help="撤回已导入的版本（收文登记中的文件编号），"
+                        "该单位的上一版本重新生效；须写明 --reason 和 --by")
+    ingest.add_argument("--reason", metavar="理由", help="撤回理由")
     add_data_dir(ingest)
     ingest.set_defaults(handler=cmd_ingest)
+
+
+def _revert(args: argparse.Namespace, data_dir: Path) -> int:
+    from jj123lib.ledger.receipts import revert_file
+
+    if args.files:
+        raise ParameterError("--revert", args.revert, hint="撤回时不能同时导入文件")
+    if not args.by:
+        raise ParameterError("--by", "", hint="撤回须写明操作人（--by 姓名）")
+    found = revert_file(data_dir, args.revert, args.reason or "", args.by)
+    sys.stdout.write(f"已撤回 {found['unit']} {found['period']} 的 {found['filename']}（文件编号 {found['file_id']}），"
+                     "该单位的上一版本（如有）重新生效。\n")
+    return 0

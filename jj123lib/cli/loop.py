@@ -25,7 +25,7 @@ __all__ = ["add_coordination", "add_cuibao", "add_duban", "add_flags", "add_veri
 CUIBAO_VIEW = {"unit": "单位", "quarter": "季度", "deadline": "报送截止日", "days_overdue": "逾期天数",
                "tasks": "涉及任务", "leaders": "牵头市领导", "reporter": "联系人", "phone": "联系电话"}
 STATE_VIEW = {"unit": "单位", "quarter": "季度", "deadline": "报送截止日", "state": "报送状态",
-              "submitted_on": "报送日期", "days_late": "迟报/逾期天数"}
+              "submitted_on": "收文日期", "dated": "填报日期", "days_late": "迟报/逾期天数"}
 DUBAN_VIEW = {"id": "督办编号", "task_id": "任务编号", "unit": "督办对象", "trigger_label": "触发原因",
               "level_label": "督办级别", "status_label": "状态", "issued_on": "下发日期", "due_date": "整改期限",
               "days_overdue": "逾期天数", "response": "最新反馈", "reason": "说明"}

@@ -16,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from jj123lib.cli import annual, assess, batch, demo, documents, explore, intake, ledger, loop, tasks
+from jj123lib.cli import annual, assess, batch, demo, documents, explore, intake, ledger, loop, receipts, tasks
 from jj123lib.cli.argparse_zh import ChineseArgumentParser
 from jj123lib.cli.common import Handler, add_rules, add_verbose, rules_path, units_path_in_force
 from jj123lib.core.exceptions import Jj123Error, os_error_zh
@@ -34,6 +34,7 @@ COMMANDS: tuple[tuple[str, str, AddOptions], ...] = (
     ("notice", "解析通知文本为任务表 (parse a notice)", tasks.add_notice),
     ("forms", "生成各责任单位的进度填报表或年度计划表 (make forms)", intake.add_forms),
     ("ingest", "导入填好的表格（.xlsx 或 CSV）(ingest forms)", intake.add_ingest),
+    ("receipts", "收文登记：何时收到、谁收的、填报日期、版本、纸质件（mark-paper 登记纸质件）", receipts.add_receipts),
     ("ledger", "查看台账中的填报记录 (show the ledger)", ledger.add_ledger),
     ("ratings", "各任务灯号及理由 (ratings)", assess.add_ratings),
     ("league", "市领导排名或责任单位红黄榜 (league table)", assess.add_league),

@@ -1,8 +1,10 @@
 """The office's clock: dates and times in China time (Asia/Shanghai), whatever the machine's time zone.
 
-The dates jj123 prints or judges by (生成日期, deadlines, “填报日期 after today”, the loop's who-and-when
-records) come from here, and each function takes ``now`` so tests can inject the clock. Not yet the
-ledger's ingest and override stamps: ``ledger.store.now_iso`` is still the machine's naive local time.
+The dates jj123 prints or judges by (生成日期, deadlines, “填报日期 after today”) and every stamp it writes
+(the ledger's ingest, receipt and override stamps, the loop's who-and-when records, forms' generated_at)
+come from here, and each function takes ``now`` so tests can inject the clock. Stamps are ISO 8601 in
+China time with the ``+08:00`` offset, so they sort as text. A read is as of a moment
+(:func:`read_moment`): the ledger shows only what had been received or recorded by then.
 
 Test hook: ``JJ123_FROZEN_NOW=2026-12-05T10:00:00+08:00`` makes the real clock stand still at that
 moment, in this process and in every subprocess (the CLI, notebook kernels, batch workers), so the
@@ -18,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from jj123lib.core.exceptions import LedgerError, ParameterError
 
 __all__ = ["CHINA_TZ", "FROZEN_NOW_ENV", "frozen_now", "china_now", "china_today", "china_now_iso", "parse_day",
-           "as_of_moment", "BACKDATED_HOUR"]
+           "as_of_moment", "BACKDATED_HOUR", "china_stamp", "read_moment", "moment_label"]
 
 # China has kept UTC+8 without daylight saving since 1991: a fixed offset needs no tz database.
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -82,3 +84,46 @@ def as_of_moment(as_of: str | date | None) -> datetime | None:
         return None
     day = parse_day(as_of)
     return None if day == china_today() else datetime.combine(day, time(BACKDATED_HOUR), CHINA_TZ)
+
+
+def china_stamp(now: datetime | None = None) -> str:
+    """A ledger stamp: ``now`` in China time to the microsecond, with its offset (orders quick successive writes)."""
+    return china_now(now).isoformat(timespec="microseconds")
+
+
+_MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2}))?")
+
+
+def read_moment(as_of: str | date | datetime | None, now: datetime | None = None) -> datetime:
+    """The moment a read is as of: ``--as-of DATE[THH:MM]``, China time.
+
+    ``None`` is now; a date alone is the end of that day (everything received that day counts); a date
+    with a time is that minute's end. A moment never lies after now: the future holds no records.
+    """
+    current = china_now(now)
+    if as_of is None:
+        return current
+    if isinstance(as_of, datetime):
+        moment = as_of.astimezone(CHINA_TZ) if as_of.tzinfo else as_of.replace(tzinfo=CHINA_TZ)
+    elif isinstance(as_of, date):
+        moment = datetime.combine(as_of, time.max, CHINA_TZ)
+    else:
+        found = _MOMENT.fullmatch(str(as_of).strip())
+        try:
+            if not found:
+                raise ValueError(as_of)
+            day = date.fromisoformat(found.group(1))
+            if found.group(2) is None:
+                moment = datetime.combine(day, time.max, CHINA_TZ)
+            else:
+                moment = datetime.combine(day, time(int(found.group(2)), int(found.group(3)), 59, 999999),
+                                          CHINA_TZ)
+        except ValueError:
+            raise LedgerError(f"判断时点“{as_of}”无效，应写作 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM，"
+                              "如 2026-10-13 或 2026-10-13T17:00") from None
+    return min(moment, current)
+
+
+def moment_label(moment: datetime) -> str:
+    """``数据截至`` text for a moment: ``2026-10-13 17:00`` (China time)."""
+    return china_now(moment).strftime("%Y-%m-%d %H:%M")

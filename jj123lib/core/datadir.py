@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime
 from pathlib import Path
 
 from jj123lib.core.atomic import LOCK_FILE, atomic_write
 from jj123lib.core.exceptions import ParameterError
 
 DEMO_MARKER = "DEMO_DATA.json"
+MARKER_LIMIT = 64 * 1024  # the marker is a few lines; never read more
 LEDGER_FILE = "ledger.sqlite"
 LOG_DIR = "logs"  # jj123.log and its rotated copies (jj123lib.core.log)
 # What jj123 itself puts in a data folder; a folder holding only these (or nothing) is safe to write into.
@@ -55,10 +57,27 @@ def is_demo(data_dir: str | os.PathLike[str] | None = None) -> bool:
     return (resolve_data_dir(data_dir) / DEMO_MARKER).is_file()
 
 
-def mark_demo(data_dir: str | os.PathLike[str], seed: int) -> None:
-    """Write the demo marker into ``data_dir``."""
-    payload = {"kind": "demo", "seed": seed, "note": DEMO_BANNER}
+def mark_demo(data_dir: str | os.PathLike[str], seed: int, clock: datetime | None = None) -> None:
+    """Write the demo marker into ``data_dir``; ``clock`` is the moment the demo's story stands at."""
+    payload: dict[str, object] = {"kind": "demo", "seed": seed, "note": DEMO_BANNER}
+    if clock is not None:
+        payload["clock"] = clock.isoformat()
     atomic_write(Path(data_dir) / DEMO_MARKER, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+def demo_clock(data_dir: str | os.PathLike[str] | None = None) -> datetime | None:
+    """The moment a demo folder's story stands at (its reads default to it), or ``None`` (not a demo folder).
+
+    The demo is a whole year played on its own calendar, received and stamped on the story's days, so
+    its pages are the same whatever day they are made on.
+    """
+    marker = resolve_data_dir(data_dir) / DEMO_MARKER
+    try:
+        with marker.open("rb") as handle:
+            payload = json.loads(handle.read(MARKER_LIMIT).decode("utf-8"))
+        return datetime.fromisoformat(str(payload["clock"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def is_data_dir(path: Path) -> bool:

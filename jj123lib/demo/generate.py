@@ -25,19 +25,20 @@ import os
 import random
 import shutil
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from jj123lib.core.atomic import LOCK_FILE, atomic_write
+from jj123lib.core.clock import CHINA_TZ
 from jj123lib.core.datadir import DEMO_MARKER, is_demo, mark_demo, resolve_data_dir
 from jj123lib.core.exceptions import Jj123Error, LedgerError
 from jj123lib.demo import loop as demo_loop
 from jj123lib.demo import texts as demo_texts
 from jj123lib.demo.benchmarks import Benchmark, design_benchmarks, fill_bench_plan, fill_indicators, verify_recognitions
-from jj123lib.domain.quarters import QUARTERS_PER_YEAR, last_day, quarter_number
+from jj123lib.domain.quarters import QUARTERS_PER_YEAR, last_day, quarter_number, report_deadline
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.domain.tasks import units as all_units
 from jj123lib.intake.forms import (
@@ -59,6 +60,10 @@ __all__ = ["DEMO_QUARTERS", "DemoSummary", "generate_demo"]
 DEMO_YEAR = 2026
 DEMO_QUARTERS = ("2026Q1", "2026Q2", "2026Q3", "2026Q4")
 DEMO_TODAY = date(2027, 1, 20)  # the day the demo's forms are checked as of: after the Q4 forms' dates
+# The moment the demo's story stands at: after its last record (the year-end 销号 in February 2027). A demo
+# folder is read as of it, whatever the real date, so its pages are the same on any day.
+DEMO_CLOCK = datetime(2027, 3, 31, 17, 0, tzinfo=CHINA_TZ)
+DEMO_CLERK = "督查室收文员（示例）"
 _DEMO_ENTRIES = (LEDGER_FILE, ARCHIVE_DIR, LOCK_FILE, "inbox", "forms", "opinions", DEMO_MARKER,
                  demo_loop.EVIDENCE_DIR)
 
@@ -163,8 +168,16 @@ def _status(category: str, gap: float, rng: random.Random) -> str:
 
 
 
-def _ingest_or_fail(paths: list[Path], data_dir: Path) -> int:
-    results = ingest_files(list(paths), data_dir, today=DEMO_TODAY)
+def _ingest_or_fail(dated: list[tuple[Path, date]], data_dir: Path) -> int:
+    """Ingest each form as received on its own 填报日期 (at 16:00), the office's clerk taking it in then."""
+    by_day: dict[date, list[Path]] = {}
+    for path, day in dated:
+        by_day.setdefault(day, []).append(path)
+    results = []
+    for day in sorted(by_day):
+        moment = datetime.combine(day, time(16), CHINA_TZ)
+        results += ingest_files(list[str | os.PathLike[str]](by_day[day]), data_dir, today=DEMO_TODAY, now=moment,
+                                received=moment, by=DEMO_CLERK)
     bad = [r for r in results if not r.ok]
     if bad:  # the demo must exercise the real path cleanly; a failure here is a bug
         raise LedgerError("示例数据导入失败：\n" + "\n".join(r.message() for r in bad))
@@ -214,7 +227,7 @@ def _start(target: Path, seed: int, table: pd.DataFrame) -> _Run:
     """Clear and mark the folder; draw the reporters and the benchmarks' design."""
     _prepare_dir(target)
     target.mkdir(parents=True, exist_ok=True)
-    mark_demo(target, seed)
+    mark_demo(target, seed, DEMO_CLOCK)
     rng = random.Random(seed)
     summary = DemoSummary(target, seed)
     units = all_units(table)
@@ -228,15 +241,17 @@ def _start(target: Path, seed: int, table: pd.DataFrame) -> _Run:
 def _ingest_plans(run: _Run) -> pd.DataFrame:
     """The yearly plan forms, with their 对标计划, filled and ingested; the ledger's plan."""
     plan_numbers = {t: _plan_numbers(run.rng) for t in run.table["task_id"]}
-    paths = [_fill_plan_form(run, unit, plan_numbers) for unit in lead_unit_names(run.table)]
-    run.summary.files += _ingest_or_fail(paths, run.target)
+    dated = [_fill_plan_form(run, unit, plan_numbers) for unit in lead_unit_names(run.table)]
+    run.summary.files += _ingest_or_fail(dated, run.target)
     return Ledger(run.target).plan()
 
 
-def _fill_plan_form(run: _Run, unit: str, plan_numbers: dict[str, list[int]]) -> Path:
+def _fill_plan_form(run: _Run, unit: str, plan_numbers: dict[str, list[int]]) -> tuple[Path, date]:
+    """A lead unit's plan form, filled; with the latest 填报日期 on it (the day it is received)."""
     wb = build_plan_form(unit, DEMO_YEAR, run.table, demo=True)
     ws = wb[PLAN_SHEET]
     cols = header_columns(ws)
+    latest = date(DEMO_YEAR, 1, 1)
     for row in range(2, ws.max_row + 1):
         task_id = str(ws.cell(row, cols["任务编号"]).value)
         for q in range(1, QUARTERS_PER_YEAR + 1):
@@ -245,9 +260,11 @@ def _fill_plan_form(run: _Run, unit: str, plan_numbers: dict[str, list[int]]) ->
             ws.cell(row, cols[m_label]).value = milestone.format(obj=demo_texts.object_phrase(run.titles[task_id]))
             ws.cell(row, cols[p_label]).value = plan_numbers[task_id][q - 1]
         ws.cell(row, cols["填报人"]).value = run.reporters[unit]
-        ws.cell(row, cols["填报日期"]).value = date(DEMO_YEAR, 1, run.rng.randint(15, 28))
+        day = date(DEMO_YEAR, 1, run.rng.randint(15, 28))
+        ws.cell(row, cols["填报日期"]).value = day
+        latest = max(latest, day)
     fill_bench_plan(wb, run.design, DEMO_YEAR)
-    return _save(wb, run.target / "inbox" / "plan" / plan_form_name(DEMO_YEAR, unit))
+    return _save(wb, run.target / "inbox" / "plan" / plan_form_name(DEMO_YEAR, unit)), latest
 
 
 def _choose_categories(run: _Run) -> None:
@@ -310,16 +327,16 @@ def _ingest_quarter(run: _Run, quarter: str, plan: pd.DataFrame, bench: pd.DataF
         drafts = [True, False] if quarter == "2026Q3" and unit == run.summary.superseded_unit else [False]
         for draft in drafts:
             wb = build_progress_form(unit, quarter, run.table, plan, demo=True, benchmarks=bench)
-            _fill_progress_form(run, wb, quarter, unit, draft, len(drafts) > 1, loop, r)
+            day = _fill_progress_form(run, wb, quarter, unit, draft, len(drafts) > 1, loop, r)
             folder = run.target / "inbox" / quarter / ("draft" if draft else "final")
-            paths.append(_save(wb, folder / progress_form_name(quarter, unit)))
+            paths.append((_save(wb, folder / progress_form_name(quarter, unit)), day))
     run.summary.files += _ingest_or_fail(paths, run.target)
     run.summary.verified_recognitions += verify_recognitions(run.target, run.design, quarter)
 
 
 def _fill_progress_form(run: _Run, wb: Any, quarter: str, unit: str, draft: bool, resubmitted: bool,
-                        loop: demo_loop.LoopPlan, r: random.Random) -> None:
-    """A unit's progress form: its lead rows, some co-unit notes, and the 指标进展 sheet."""
+                        loop: demo_loop.LoopPlan, r: random.Random) -> date:
+    """A unit's progress form: its lead rows, some co-unit notes, and the 指标进展 sheet; its 填报日期."""
     ws = wb[PROGRESS_SHEET]
     cols = header_columns(ws)
     day = last_day(quarter) + timedelta(days=r.randint(3, 9) + (2 if not draft and resubmitted else 0))
@@ -338,6 +355,7 @@ def _fill_progress_form(run: _Run, wb: Any, quarter: str, unit: str, draft: bool
         for label, value in values.items():
             ws.cell(row, cols[label]).value = value
     fill_indicators(wb, run.design, quarter)
+    return day
 
 
 def _lead_row(run: _Run, quarter: str, task_id: str, draft: bool, loop: demo_loop.LoopPlan,
@@ -371,13 +389,21 @@ def _add_overrides(run: _Run) -> None:
     """The office's overrides: one made and revoked in Q2 (for the audit trail), one standing in Q3."""
     ledger = Ledger(run.target)
     q2_task = next(t for t in run.table["task_id"] if run.categories[t]["2026Q2"] == "yellow")
-    ledger.add_override(q2_task, "2026Q2", "red", "实地核查发现进度数据有出入，拟调整为红灯", "督查室")
-    ledger.revoke_override(q2_task, "2026Q2", "督查室", "单位补充佐证材料，经复核数据属实，撤销调整")
+    q2, q3 = report_deadline("2026Q2"), report_deadline("2026Q3")
+    ledger.add_override(q2_task, "2026Q2", "red", "实地核查发现进度数据有出入，拟调整为红灯", "督查室",
+                        now=_story_moment(q2, 2))
+    ledger.revoke_override(q2_task, "2026Q2", "督查室", "单位补充佐证材料，经复核数据属实，撤销调整",
+                           now=_story_moment(q2, 4))
     yellow_q3 = sorted(t for t, c in run.summary.categories.items() if c == "yellow")
     chosen = yellow_q3[run.rng.randrange(len(yellow_q3))]
     ledger.add_override(chosen, "2026Q3", "red", "经实地核查，项目关键审批尚未取得，填报进度明显偏高，调整为红灯",
-                        "督查室")
+                        "督查室", now=_story_moment(q3, 2))
     run.summary.overridden.append(chosen)
+
+
+def _story_moment(deadline: date, days: int) -> datetime:
+    """A moment of the demo's story: ``days`` after a reporting deadline, 11:00 China time."""
+    return datetime.combine(deadline + timedelta(days=days), time(11), CHINA_TZ)
 
 
 def _run_loop(run: _Run, loop: demo_loop.LoopPlan) -> None:

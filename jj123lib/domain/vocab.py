@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from jj123lib.domain import lights
 
-__all__ = ["STATUSES", "RESPONSE_STATUSES", "GOAL_LEVELS", "RECOGNITION_STAGES", "LEVELS", "FILE_KINDS", "ROLES",
+__all__ = ["FILE_ACTION_LABELS", "FILE_ACTIONS", "PUBLICATION_KIND_LABELS", "PUBLICATION_KINDS",
+           "STATUSES", "RESPONSE_STATUSES", "GOAL_LEVELS", "RECOGNITION_STAGES", "LEVELS", "FILE_KINDS", "ROLES",
            "OVERRIDE_LIGHTS", "DUBAN_STATUSES", "DUBAN_STATUS_LABELS", "COORDINATION_STATUSES",
            "CLOSED_COORDINATION_STATUSES", "VERIFICATION_KINDS", "VERIFICATION_DECISIONS",
            "VERIFICATION_DECISION_LABELS", "REPORTING_STATES"]
@@ -21,6 +22,13 @@ LEVELS: tuple[str, ...] = ("提醒", "督办", "挂牌督办")  # 督办 levels,
 
 FILE_KINDS = ("plan", "progress")  # the forms a unit files: the year's plan, a quarter's progress
 ROLES = ("lead", "co")  # a unit's part in a task: 牵头, 配合
+# What the office records about a received file after its receipt: the signed paper copy came in;
+# the file was withdrawn so the unit's previous version counts again.
+FILE_ACTION_LABELS = {"paper": "纸质件已收", "revert": "撤回"}
+FILE_ACTIONS = tuple(FILE_ACTION_LABELS)
+# 季度封账: the first publication of a quarter's verdicts, then each recorded correction (更正).
+PUBLICATION_KIND_LABELS = {"publish": "发布", "correction": "更正"}
+PUBLICATION_KINDS = tuple(PUBLICATION_KIND_LABELS)
 OVERRIDE_LIGHTS = lights.RATED  # the lights the office may give by hand
 
 # 督办 items: issued (open), answered 整改中 (responded), answered 已整改 (claimed), checked (closed).

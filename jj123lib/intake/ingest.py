@@ -75,6 +75,7 @@ from jj123lib.intake.readers import (
     sniff_not_xlsx,
     xlsx_grid,
 )
+from jj123lib.intake.receipt import Receipt, check_receipt, check_received_after_dated
 from jj123lib.intake.response_form import ParsedResponse, parse_response, record_response_file
 from jj123lib.ledger.store import Ledger
 
@@ -102,6 +103,7 @@ class ParsedFile:
     phone: str | None = None  # 联系电话 typed on the form (xlsx only)
     # Rows of the benchmark sheet, by ledger table: benchmark_plan, or indicator_values + recognitions.
     extra: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    receipt: Receipt = field(default_factory=Receipt)  # when the office received it, and who took it in
 
     @property
     def normalizations(self) -> list[str]:
@@ -129,7 +131,7 @@ class ParsedFile:
         return {"sha256": self.sha256, "filename": self.path.name, "ext": self.ext, "kind": self.kind,
                 "unit": self.unit, "quarter": self.quarter, "year": self.year, "form_version": self.form_version,
                 "source_format": self.source_format, "demo": self.demo, "phone": self.phone,
-                "content_sha256": self.content_sha256}
+                "content_sha256": self.content_sha256, **self.receipt.record()}
 
 
 @dataclass
@@ -340,15 +342,19 @@ def _benchmark_sheets(check: Checker, wb: Any, data: bytes, tasks: pd.DataFrame,
 
 def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLike[str] | None = None, *,
                  tasks: pd.DataFrame | None = None, today: date | None = None,
-                 now: datetime | None = None, rules: Mapping[str, Any] | None = None) -> list[FileResult]:
+                 now: datetime | None = None, rules: Mapping[str, Any] | None = None,
+                 received: datetime | None = None, by: str | None = None) -> list[FileResult]:
     """Check every file on its own, then record the accepted ones under one lock (``rules``: default file).
 
     Accepted files are recorded in argument order, except that several files for one unit and
     period are recorded oldest 填报日期 first (:func:`_latest_last`), so the latest becomes current.
-    ``now`` stamps 整改反馈 answers (default: the real clock) and, without ``today``, bounds 填报日期.
+    ``now`` stamps the ingest (default: the real clock) and, without ``today``, bounds 填报日期.
+    ``received`` is when the office received the files (default: ``now``, the moment of ingest): never
+    after ``now``, never before a form's own 填报日期. ``by`` is who took them in.
     """
     if today is None and now is not None:
         today = china_today(now)
+    receipt = check_receipt(received, now)
     table = load_tasks() if tasks is None else tasks
     rule_set = load_rules() if rules is None else rules
     ledger = Ledger(data_dir)
@@ -358,6 +364,9 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
     for path in paths:
         try:
             parsed = parse_file(path, table, demo_dir=demo_dir, today=today, ledger=ledger, rules=rule_set)
+            if isinstance(parsed, ParsedFile):
+                parsed.receipt = Receipt(receipt, by, now)
+                check_received_after_dated(parsed.path.name, receipt, parsed.rows)
         except IngestRejected as exc:
             results.append(FileResult(Path(path), "rejected", exc.errors))
         except Exception as exc:  # noqa: BLE001 - one file's unforeseen fault must not stop the others

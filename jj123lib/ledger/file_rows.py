@@ -15,15 +15,19 @@ __all__ = ["insert_file", "insert_main_rows", "insert_extra_rows"]
 
 
 def insert_file(conn: sqlite3.Connection, record: dict[str, Any], rows: int, size: int, stamp: str) -> None:
-    """The file's ``files`` row; ``rows`` is how many rows its main sheet holds."""
+    """The file's ``files`` row; ``rows`` is how many rows its main sheet holds.
+
+    ``record["received_at"]`` (default: ``stamp``, the moment of ingest) is when the office received it.
+    """
     conn.execute(
         "INSERT INTO files (sha256, filename, ext, kind, unit, quarter, year, form_version, source_format,"
-        " rows, size, demo, ingested_at, phone, content_sha256)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " rows, size, demo, ingested_at, phone, content_sha256, received_at, received_by, ingested_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (record["sha256"], record["filename"], record["ext"], record["kind"], record["unit"],
          record.get("quarter"), record["year"], record.get("form_version"), record["source_format"],
          rows, size, int(bool(record.get("demo"))), stamp, record.get("phone"),
-         record.get("content_sha256")))
+         record.get("content_sha256"), record.get("received_at") or stamp,
+         record.get("received_by") or record.get("ingested_by"), record.get("ingested_by")))
 
 
 def insert_main_rows(conn: sqlite3.Connection, record: dict[str, Any], rows: list[dict[str, Any]],

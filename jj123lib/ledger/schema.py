@@ -17,14 +17,17 @@ only added when absent), so an upgrade interrupted by a killed writer simply res
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from jj123lib.core.clock import china_now_iso
+from jj123lib.core.clock import china_now, china_now_iso
 from jj123lib.core.exceptions import LedgerError
+from jj123lib.ledger.tables import RECEIPT_COLUMNS, STAMP_COLUMNS
 
 __all__ = ["CURRENT_VERSION", "MIGRATIONS", "Migration", "create_statements", "read_version", "check_version",
            "migrate", "MIGRATIONS_TABLE"]
@@ -41,7 +44,7 @@ class Migration:
 
     version: int
     summary: str
-    apply: Callable[[sqlite3.Connection, DDL], None]
+    apply: Callable[[sqlite3.Connection, DDL], str | None]  # returns a note kept with its record, if any
 
 
 def create_statements(schema: str) -> dict[str, str]:
@@ -59,6 +62,41 @@ def _create(*names: str) -> Callable[[sqlite3.Connection, DDL], None]:
         for name in names:
             conn.execute(ddl[name])
     return apply
+
+
+_NAIVE_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?")
+
+
+def _china_stamp_of_naive(value: str) -> str:
+    """A naive stamp read as the machine's local time (how it was written), in China time with offset."""
+    return china_now(datetime.fromisoformat(value).astimezone()).isoformat(timespec="microseconds")
+
+
+def _convert_naive_stamps(conn: sqlite3.Connection) -> dict[str, int]:
+    """Rewrite every naive stamp in place; how many per ``table.column``."""
+    converted: dict[str, int] = {}
+    for table, column in STAMP_COLUMNS:
+        if column not in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}:
+            continue
+        rows = conn.execute(f"SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
+        updates = [(_china_stamp_of_naive(value), rowid) for rowid, value in rows
+                   if isinstance(value, str) and _NAIVE_STAMP.fullmatch(value)]
+        conn.executemany(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", updates)
+        if updates:
+            converted[f"{table}.{column}"] = len(updates)
+    return converted
+
+
+def _to_6(conn: sqlite3.Connection, ddl: DDL) -> str:
+    converted = _convert_naive_stamps(conn)
+    for column in (*RECEIPT_COLUMNS, "ingested_by"):
+        _add_column(conn, "files", column, "TEXT")
+    # A file recorded before receipts existed was received, as far as the ledger knows, when it was taken in.
+    conn.execute("UPDATE files SET received_at = ingested_at WHERE received_at IS NULL")
+    _create("file_events", "publications", "submissions_unit_quarter")(conn, ddl)
+    offset = datetime.now().astimezone().strftime("%z")
+    return json.dumps({"naive_stamps_converted": converted, "read_as_machine_utc_offset": offset},
+                      ensure_ascii=False, sort_keys=True)
 
 
 def _add_column(conn: sqlite3.Connection, table: str, column: str, sql_type: str) -> None:
@@ -105,6 +143,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "files.content_sha256 (an unchanged re-save is no new version); response_files", _to_4),
     Migration(5, "benchmarks (benchmark_plan, indicator_values, recognitions); verification kind 'recognition'",
               _to_5),
+    Migration(6, "the record: every stamp China time with offset; files.received_at, received_by, ingested_by;"
+                 " file_events (paper copy, revert); publications (季度封账, corrections)", _to_6),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 
@@ -151,18 +191,18 @@ def migrate(conn: sqlite3.Connection, path: Path, version: int, schema: str) -> 
             for migration in steps:
                 # Another writer without the folder lock may have got there first.
                 if check_version(conn, path) < migration.version:
-                    migration.apply(conn, ddl)
-                    _record(conn, migration.version)
+                    _record(conn, migration.version, migration.apply(conn, ddl))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
 
 
-def _record(conn: sqlite3.Connection, version: int) -> None:
+def _record(conn: sqlite3.Connection, version: int, note: str | None = None) -> None:
     conn.execute(f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY,"
                  " applied_at TEXT NOT NULL)")
+    _add_column(conn, MIGRATIONS_TABLE, "note", "TEXT")  # what a step changed in place (schema 6 on)
     # REPLACE: a ledger whose stamp was set back by hand runs the step again and keeps the latest date.
-    conn.execute(f"INSERT OR REPLACE INTO {MIGRATIONS_TABLE} (version, applied_at) VALUES (?, ?)",
-                 (version, china_now_iso()))
+    conn.execute(f"INSERT OR REPLACE INTO {MIGRATIONS_TABLE} (version, applied_at, note) VALUES (?, ?, ?)",
+                 (version, china_now_iso(), note))
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(version),))

@@ -48,8 +48,9 @@ from typing import Any
 import pandas as pd
 
 from jj123lib.core.atomic import atomic_write, folder_lock, remove_stale_parts
+from jj123lib.core.clock import china_now, china_stamp
 from jj123lib.core.crashpoints import crash_point
-from jj123lib.core.datadir import LEDGER_FILE, readable_data_dir, resolve_data_dir
+from jj123lib.core.datadir import LEDGER_FILE, demo_clock, readable_data_dir, resolve_data_dir
 from jj123lib.core.exceptions import LedgerError
 from jj123lib.domain.quarters import normalize_quarter
 from jj123lib.domain.vocab import OVERRIDE_LIGHTS
@@ -64,6 +65,7 @@ from jj123lib.ledger.tables import (
     SUBMISSION_COLUMNS,
     VERIFICATION_COLUMNS,
 )
+from jj123lib.ledger.views import install_views
 
 __all__ = ["Ledger", "LEDGER_FILE", "ARCHIVE_DIR", "SCHEMA_VERSION", "OVERRIDE_LIGHTS", "VERIFICATION_COLUMNS"]
 
@@ -71,18 +73,32 @@ ARCHIVE_DIR = "archive"
 SCHEMA_VERSION = str(CURRENT_VERSION)
 
 
-def now_iso() -> str:
-    """Local timestamp with microseconds; orders ingests made in quick succession."""
-    return datetime.now().isoformat(timespec="microseconds")
+def now_iso(now: datetime | None = None) -> str:
+    """A ledger stamp: China time to the microsecond with its offset (orders ingests in quick succession)."""
+    return china_stamp(now)
 
 
 class Ledger:
-    """Read (and, for ingest/override, write) the ledger of one data folder."""
+    """Read (and, for ingest/override, write) the ledger of one data folder, as of a moment.
 
-    def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
+    ``as_of`` (default: now, at each read) is the moment every read sees the ledger at
+    (:mod:`jj123lib.ledger.views`); :meth:`at` gives the same ledger at another moment.
+    """
+
+    def __init__(self, data_dir: str | os.PathLike[str] | None = None, *, as_of: datetime | None = None) -> None:
         self.data_dir = resolve_data_dir(data_dir)
         self.path = self.data_dir / LEDGER_FILE
         self.archive_dir = self.data_dir / ARCHIVE_DIR
+        self.as_of = None if as_of is None else china_now(as_of)
+        self._demo_clock = demo_clock(self.data_dir)
+
+    def at(self, as_of: datetime | None) -> Ledger:
+        """This ledger as of ``as_of`` (``None``: now, at each read)."""
+        return Ledger(self.data_dir, as_of=as_of)
+
+    def moment(self) -> datetime:
+        """The moment this ledger's reads see: ``as_of``, else now (a demo folder: its story's clock)."""
+        return self.as_of or self._demo_clock or china_now()
 
     @classmethod
     def of(cls, data_dir: str | os.PathLike[str] | Ledger | None, *, existing: bool = False) -> Ledger:
@@ -95,7 +111,8 @@ class Ledger:
         return cls(readable_data_dir(data_dir) if existing else data_dir)
 
     def __repr__(self) -> str:
-        return f"Ledger({str(self.data_dir)!r})"
+        moment = "" if self.as_of is None else f", as_of={self.as_of.isoformat()!r}"
+        return f"Ledger({str(self.data_dir)!r}{moment})"
 
     # ---------------------------------------------------------------- reading
     def exists(self) -> bool:
@@ -124,6 +141,8 @@ class Ledger:
         try:
             # A writer killed inside the very first transaction leaves a file without tables: still empty.
             schema = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'files'").fetchone()
+            if schema:
+                install_views(conn, china_stamp(self.moment()))
             yield conn if schema else None
         finally:
             conn.close()
@@ -165,7 +184,9 @@ class Ledger:
         if not include_superseded:
             where.append("s.superseded = 0")
         phone = "f.phone" if self._has_column("files", "phone") else "NULL AS phone"
-        sql = (f"SELECT s.*, f.filename, {phone} FROM submissions s JOIN files f ON f.sha256 = s.file_sha256"
+        received = "f.received_at" if self._has_column("files", "received_at") else "f.ingested_at AS received_at"
+        sql = (f"SELECT s.*, f.filename, {phone}, {received} FROM submissions s"
+               " JOIN files f ON f.sha256 = s.file_sha256"
                + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.quarter, s.task_id, s.role DESC,"
                " s.unit, s.id")
         frame = self._query(sql, tuple(params), SUBMISSION_COLUMNS)
@@ -213,7 +234,10 @@ class Ledger:
 
     def files(self) -> pd.DataFrame:
         """Every accepted file with where its verbatim copy is archived."""
-        frame = self._query("SELECT * FROM files ORDER BY ingested_at", (), FILE_COLUMNS[:-1])
+        received = ("received_at, received_by" if self._has_column("files", "received_at")
+                    else "ingested_at AS received_at, NULL AS received_by")
+        frame = self._query(f"SELECT *, {received} FROM (SELECT * FROM files) ORDER BY received_at, ingested_at",
+                            (), FILE_COLUMNS[:-1])
         frame["archive_path"] = [str(self.archive_path(s, e)) for s, e in zip(frame["sha256"], frame["ext"])]
         return frame
 
@@ -410,7 +434,7 @@ class Ledger:
 
     def _record_file(self, record: dict[str, Any], rows: list[dict[str, Any]], size: int,
                      new_version: bool = True, extra: dict[str, list[dict[str, Any]]] | None = None) -> bool:
-        stamp = now_iso()
+        stamp = now_iso(record.get("now"))
         with self._writer() as conn:
             if conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (record["sha256"],)).fetchone():
                 return False
@@ -423,7 +447,7 @@ class Ledger:
         return True
 
     def add_override(self, task_id: str, quarter: str, light: str, reason: str, by: str,
-                     known_tasks: set[str] | None = None) -> int:
+                     known_tasks: set[str] | None = None, now: datetime | None = None) -> int:
         """Record an override; an active override of the same task and quarter is revoked (kept)."""
         quarter = normalize_quarter(quarter)
         if light not in OVERRIDE_LIGHTS:
@@ -434,7 +458,7 @@ class Ledger:
             raise LedgerError("调整灯号必须写明调整人")
         if known_tasks is not None and task_id not in known_tasks:
             raise LedgerError(f"任务编号“{task_id}”不在任务清单中")
-        stamp = now_iso()
+        stamp = now_iso(now)
         with self.lock(), self._writer() as conn:
             conn.execute("UPDATE overrides SET revoked = 1, revoked_at = ?, revoked_by = ?, revoke_reason = ?"
                          " WHERE task_id = ? AND quarter = ? AND revoked = 0",
@@ -444,7 +468,8 @@ class Ledger:
                                                                  by.strip(), stamp))
             return int(cursor.lastrowid or 0)
 
-    def revoke_override(self, task_id: str, quarter: str, by: str, reason: str = "撤销调整") -> int:
+    def revoke_override(self, task_id: str, quarter: str, by: str, reason: str = "撤销调整",
+                        now: datetime | None = None) -> int:
         """Revoke the active override of a task and quarter; returns how many were revoked."""
         quarter = normalize_quarter(quarter)
         if not self.exists():
@@ -452,7 +477,7 @@ class Ledger:
         with self.lock(), self._writer() as conn:
             cursor = conn.execute("UPDATE overrides SET revoked = 1, revoked_at = ?, revoked_by = ?, revoke_reason = ?"
                                   " WHERE task_id = ? AND quarter = ? AND revoked = 0",
-                                  (now_iso(), by.strip(), reason.strip(), task_id, quarter))
+                                  (now_iso(now), by.strip(), reason.strip(), task_id, quarter))
             if cursor.rowcount == 0:
                 raise LedgerError(f"{task_id} 在 {quarter} 没有生效的灯号调整")
             return cursor.rowcount

@@ -9,10 +9,12 @@ from __future__ import annotations
 from jj123lib.domain.vocab import (
     COORDINATION_STATUSES,
     DUBAN_STATUSES,
+    FILE_ACTIONS,
     FILE_KINDS,
     GOAL_LEVELS,
     LEVELS,
     OVERRIDE_LIGHTS,
+    PUBLICATION_KINDS,
     RECOGNITION_STAGES,
     RESPONSE_STATUSES,
     ROLES,
@@ -21,7 +23,7 @@ from jj123lib.domain.vocab import (
 )
 
 __all__ = ["SCHEMA", "SUBMISSION_COLUMNS", "PLAN_COLUMNS", "VERIFICATION_COLUMNS", "OVERRIDE_COLUMNS",
-           "FILE_COLUMNS", "EXTRA_TABLES", "sql_list"]
+           "FILE_COLUMNS", "EXTRA_TABLES", "RECEIPT_COLUMNS", "STAMP_COLUMNS", "sql_list"]
 
 
 def sql_list(words: tuple[str, ...]) -> str:
@@ -235,6 +237,26 @@ CREATE TABLE IF NOT EXISTS recognitions (
     ingested_at TEXT NOT NULL,
     superseded INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS file_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_sha256 TEXT NOT NULL REFERENCES files (sha256),
+    action TEXT NOT NULL CHECK (action IN ({sql_list(FILE_ACTIONS)})),
+    reason TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS publications (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    quarter TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ({sql_list(PUBLICATION_KINDS)})),
+    as_of TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    outputs TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS submissions_unit_quarter ON submissions (unit, quarter);
 CREATE TABLE IF NOT EXISTS supervision_events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     target TEXT NOT NULL,
@@ -248,7 +270,7 @@ CREATE TABLE IF NOT EXISTS supervision_events (
 SUBMISSION_COLUMNS = [
     "id", "task_id", "quarter", "unit", "role", "actual_pct", "milestone_met", "self_status", "progress",
     "problems", "next_steps", "coordination", "reporter", "report_date", "normalizations", "file_sha256",
-    "filename", "phone", "sheet", "excel_row", "ingested_at", "superseded",
+    "filename", "phone", "sheet", "excel_row", "ingested_at", "superseded", "received_at",
 ]
 PLAN_COLUMNS = ["task_id", "quarter", "milestone", "planned_pct", "unit", "reporter", "report_date",
                 "file_sha256", "filename", "sheet", "excel_row", "ingested_at"]
@@ -257,7 +279,17 @@ VERIFICATION_COLUMNS = ["id", "target", "kind", "quarter", "decision", "evidence
 OVERRIDE_COLUMNS = ["id", "task_id", "quarter", "light", "reason", "by", "at", "revoked", "revoked_at",
                     "revoked_by", "revoke_reason"]
 FILE_COLUMNS = ["sha256", "filename", "ext", "kind", "unit", "quarter", "year", "form_version", "source_format",
-                "rows", "size", "demo", "ingested_at", "archive_path"]
+                "rows", "size", "demo", "ingested_at", "received_at", "received_by", "archive_path"]
+# The columns schema 6 adds to ``files``: when the office received the file and who took it in.
+RECEIPT_COLUMNS = ("received_at", "received_by")
+# Every column holding a stamp (schema 6 converts naive ones to China time with offset).
+STAMP_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("files", "ingested_at"), ("submissions", "ingested_at"), ("plan", "ingested_at"), ("overrides", "at"),
+    ("overrides", "revoked_at"), ("duban", "at"), ("duban_responses", "at"), ("response_files", "ingested_at"),
+    ("evidence", "at"), ("verifications", "at"), ("verifications", "revoked_at"), ("coordination", "at"),
+    ("coordination", "closed_at"), ("benchmark_plan", "ingested_at"), ("indicator_values", "ingested_at"),
+    ("recognitions", "ingested_at"), ("supervision_events", "at"),
+)
 
 
 

@@ -7,8 +7,9 @@ Each unit's state for a quarter, judged on ``as_of`` (default: today, China time
 * 迟报 – first submitted after the deadline (days late);
 * 按时 – first submitted on or before the deadline.
 
-"Submitted on" is the 填报日期 of the unit's first form for the quarter (a later
-correction does not make it late), or the day it was ingested when the form has none.
+"Submitted on" is the day the office received the unit's first form for the quarter (a later
+correction does not make it late): its receipt (``files.received_at``, China time), never the
+填报日期 the unit typed, which is kept and shown beside it (``dated``).
 Deadlines come from ``rules.yaml`` (``deadlines:``).
 """
 
@@ -16,12 +17,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
-from jj123lib.core.clock import parse_day
+from jj123lib.core.clock import china_now, parse_day
 from jj123lib.core.frames import records
 from jj123lib.domain.quarters import normalize_quarter, report_deadline
 from jj123lib.domain.tasks import load_tasks, units
@@ -34,22 +35,26 @@ __all__ = ["unit_states", "cuibao", "load_contacts",
            "STATE_COLUMNS", "CUIBAO_COLUMNS"]
 
 _NOT_DUE, _MISSING, _LATE, _ON_TIME = REPORTING_STATES
-STATE_COLUMNS = ["unit", "quarter", "deadline", "state", "submitted_on", "days_late"]
+# submitted_on: the day the first form was received; dated: the 填报日期 typed on it.
+STATE_COLUMNS = ["unit", "quarter", "deadline", "state", "submitted_on", "days_late", "dated"]
 CUIBAO_COLUMNS = ["unit", "quarter", "deadline", "days_overdue", "tasks", "leaders", "reporter", "phone"]
 
 
-def _submitted_on(ledger: Ledger, quarter: str) -> dict[str, date]:
-    """First submission day per unit for the quarter, superseded forms included."""
+def _submitted_on(ledger: Ledger, quarter: str) -> dict[str, tuple[date, str | None]]:
+    """Per unit, the day its first form for the quarter was received, and that form's 填报日期.
+
+    Superseded and withdrawn forms count: a form once received was received.
+    """
     frame = ledger.submissions(quarter, include_superseded=True)
-    first: dict[str, date] = {}
-    for unit, report_date, ingested in zip(frame["unit"], frame["report_date"], frame["ingested_at"]):
-        text = report_date if isinstance(report_date, str) and report_date else str(ingested)
+    first: dict[str, tuple[date, str | None]] = {}
+    for unit, report_date, received in zip(frame["unit"], frame["report_date"], frame["received_at"]):
         try:
-            day = date.fromisoformat(text[:10])
+            day = china_now(datetime.fromisoformat(str(received))).date()
         except ValueError:
             continue
-        if unit not in first or day < first[unit]:
-            first[unit] = day
+        dated = report_date if isinstance(report_date, str) and report_date else None
+        if unit not in first or day < first[unit][0]:
+            first[unit] = (day, dated)
     return first
 
 
@@ -65,7 +70,7 @@ def unit_states(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
     submitted = _submitted_on(ledger, quarter)
     rows = []
     for unit in units(table):
-        on = submitted.get(unit)
+        on, dated = submitted.get(unit, (None, None))
         if on is None:
             late = (day - deadline).days
             state, late_days = (_MISSING, late) if late > 0 else (_NOT_DUE, None)
@@ -73,7 +78,8 @@ def unit_states(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None =
             late = (on - deadline).days
             state, late_days = (_LATE, late) if late > 0 else (_ON_TIME, None)
         rows.append({"unit": unit, "quarter": quarter, "deadline": deadline.isoformat(), "state": state,
-                     "submitted_on": None if on is None else on.isoformat(), "days_late": late_days})
+                     "submitted_on": None if on is None else on.isoformat(), "days_late": late_days,
+                     "dated": dated})
     frame = pd.DataFrame(rows, columns=STATE_COLUMNS)
     frame["days_late"] = pd.Series([r["days_late"] for r in rows], dtype=object)  # None, not NaN
     return frame

@@ -38,7 +38,9 @@ def test_fingerprint_stable_and_sensitive(tmp_path: Path) -> None:
     record_progress(ledger, "商务局", "2026Q3", {"N02": {"report_date": "2026-10-05"}})
     second = ledger.fingerprint()
     assert second != first
-    record_progress(ledger, "商务局", "2026Q3", {"N02": {"actual_pct": 60.0, "report_date": "2026-10-02"}})
+    # Dated earlier, received later: the later receipt is the current version.
+    record_progress(ledger, "商务局", "2026Q3", {"N02": {"actual_pct": 60.0, "report_date": "2026-10-02"}},
+                    received="2026-10-07T09:00:00.000000+08:00")
     assert ledger.fingerprint() != second
     assert ledger.data_as_of("2026Q3") == "2026-10-02"  # only current submissions count
 

@@ -120,7 +120,8 @@ def test_the_verification_check_is_widened_by_the_upgrade(demo_data: DemoSummary
     ledger = Ledger(_old_ledger(Ledger(demo_data.data_dir).path, "4", tmp_path / "data"))
     with ledger.transaction() as conn:
         conn.execute("INSERT INTO verifications (target, kind, quarter, decision, evidence, by, at)"
-                     " VALUES ('N02@2026Q3', 'recognition', '2026Q3', 'verified', '[]', 'x', 'y')")
+                     " VALUES ('N02@2026Q3', 'recognition', '2026Q3', 'verified', '[]', 'x',"
+                     " '2026-10-20T10:00:00+08:00')")
     assert "recognition" in set(ledger.verifications()["kind"])
 
 

@@ -23,6 +23,8 @@ EXPECTED_IN = {
     ("coordination", "status"): vocab.COORDINATION_STATUSES,
     ("benchmark_plan", "goal_level"): ("", *vocab.GOAL_LEVELS),  # '' when a task aims at no recognition
     ("recognitions", "stage"): vocab.RECOGNITION_STAGES,
+    ("file_events", "action"): vocab.FILE_ACTIONS,
+    ("publications", "kind"): vocab.PUBLICATION_KINDS,
 }
 
 

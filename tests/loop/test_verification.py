@@ -136,7 +136,7 @@ def test_schema_one_ledger_is_upgraded_in_place(tmp_path: Path) -> None:
     assert verifications(ledger).empty and _light(ledger)["light"] == "claimed"  # readable before the upgrade
     n_before = len(ledger.submissions())
     verify("N07", "2026Q3", [_evidence(tmp_path)], "林督查", data_dir=ledger, as_of=AS_OF)
-    assert ledger.schema_version() == SCHEMA_VERSION == "5"
+    assert ledger.schema_version() == SCHEMA_VERSION
     assert len(ledger.submissions()) == n_before and _light(ledger)["light"] == "done"
 
 
