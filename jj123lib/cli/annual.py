@@ -11,7 +11,16 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from jj123lib.cli.common import DEMO_COLUMN, DEMO_VALUE, add_as_of, add_data_dir, add_format, add_out, existing_data_dir
+from jj123lib.cli.common import (
+    DEMO_COLUMN,
+    DEMO_VALUE,
+    add_as_of,
+    add_data_dir,
+    add_format,
+    add_out,
+    existing_data_dir,
+    ledger_as_of,
+)
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.core.formats import render_frame
@@ -97,7 +106,8 @@ def cmd_annual(args: argparse.Namespace) -> int:
     data_dir, demo = existing_data_dir(args.data_dir)
     if args.format == "xlsx" and not args.out:
         raise ParameterError("--out", "", hint="xlsx 格式须用 --out 指定输出文件")
-    result = annual_review(args.year, data_dir, as_of=args.as_of, rules=load_rules(args.rules), units_file=args.units)
+    result = annual_review(args.year, ledger_as_of(data_dir, args.as_of), as_of=args.as_of,
+                           rules=load_rules(args.rules), units_file=args.units)
     if args.format == "xlsx":
         atomic_write(args.out, review_xlsx(result, demo))
         sys.stdout.write(f"已写入 {args.out}（考评表：{'、'.join(TABLES.values())}、考评规则）\n")

@@ -20,6 +20,7 @@ from jj123lib.cli.common import (
     add_view_options,
     emit,
     existing_data_dir,
+    ledger_as_of,
     view,
 )
 from jj123lib.core.clock import parse_day
@@ -56,16 +57,16 @@ def cmd_ratings(args: argparse.Namespace) -> int:
     from jj123lib.assess.ratings import rate_quarter
     from jj123lib.domain.parameters import validate_quarter
     from jj123lib.domain.rules import load_rules
-    from jj123lib.ledger.store import Ledger
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = existing_data_dir(args.data_dir)
-    frame = rate_quarter(quarter, data_dir, as_of=parse_day(args.as_of), rules=load_rules(args.rules))
+    ledger = ledger_as_of(data_dir, args.as_of)
+    frame = rate_quarter(quarter, ledger, as_of=parse_day(args.as_of), rules=load_rules(args.rules))
     counts = frame["light"].value_counts()
-    as_of = Ledger(data_dir).data_as_of(quarter)
+    as_of = ledger.data_as_of(quarter)
     footer = "，".join(f"{lights.LABELS[k]} {int(counts.get(k, 0))} 项" for k in lights.ORDER)
     footer = f"共 {len(frame)} 项任务：{footer}。数据截至 {as_of or '（无填报）'}。"
-    if Ledger(data_dir).plan().empty:
+    if ledger.plan().empty:
         sys.stderr.write("提示：台账中还没有年度计划，无法对照序时进度"
                          "（先用 jj123 forms --plan 下发、jj123 ingest 导入）。\n")
     emit(view(frame, RATING_VIEW), args.format, args.out, footer, demo, sheet=f"{quarter}灯号",
@@ -84,13 +85,14 @@ def cmd_league(args: argparse.Namespace) -> int:
     if args.by == "unit":  # the units' 红黄榜, ranked within each group
         from jj123lib.assess.unit_league import unit_league, unit_league_text, unit_league_view
 
-        units = unit_league(quarter, data_dir, as_of=parse_day(args.as_of), rules=rules, units_file=args.units)
+        units = unit_league(quarter, ledger_as_of(data_dir, args.as_of), as_of=parse_day(args.as_of), rules=rules,
+                            units_file=args.units)
         if args.format == "table" and not args.out:
             sys.stdout.write(unit_league_text(units))
         else:
             emit(unit_league_view(units), args.format, args.out, "", demo)
         return 0
-    frame = league_table(quarter, data_dir, as_of=parse_day(args.as_of), rules=rules)
+    frame = league_table(quarter, ledger_as_of(data_dir, args.as_of), as_of=parse_day(args.as_of), rules=rules)
     counted = lights.LABELS[rating_rules(rules)["missing_counts_as"]]
     emit(view(frame, LEAGUE_VIEW), args.format, args.out,
          f"得分 = 牵头任务灯号分值按层级加权平均；未报送按{counted}计分。", demo,
@@ -139,8 +141,9 @@ def cmd_signals(args: argparse.Namespace) -> int:
     quarter = validate_quarter(args.quarter)
     data_dir, demo = existing_data_dir(args.data_dir)
     rules = load_rules(args.rules)
-    benchmark_view = load_benchmark_view(quarter, data_dir, rules)
-    frame = signals_table(benchmark_view, rate_quarter(quarter, data_dir, as_of=args.as_of, rules=rules))
+    ledger = ledger_as_of(data_dir, args.as_of)
+    benchmark_view = load_benchmark_view(quarter, ledger, rules)
+    frame = signals_table(benchmark_view, rate_quarter(quarter, ledger, as_of=parse_day(args.as_of), rules=rules))
     if benchmark_view.empty:
         footer = "年度计划尚未填报对标指标，无对标预警。"
     else:
@@ -183,7 +186,7 @@ def add_override(override: argparse.ArgumentParser) -> None:
 
 def add_signals(signals: argparse.ArgumentParser) -> None:
     add_quarter(signals)
-    add_as_of(signals, "判断日期 YYYY-MM-DD（默认：今天，北京时间），用于灯号")
+    add_as_of(signals)
     add_format(signals)
     add_out(signals)
     add_data_dir(signals)

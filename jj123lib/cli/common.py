@@ -22,10 +22,12 @@ from jj123lib.core.formats import FORMATS, render_frame
 if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they need it
     import pandas as pd
 
+    from jj123lib.ledger.store import Ledger
+
 __all__ = [
     "DATA_DIR_HELP", "DEMO_COLUMN", "DEMO_VALUE", "EXPORT_FORMATS", "RULES_HELP", "Handler",
     "add_as_of", "add_data_dir", "add_format", "add_out", "add_quarter", "add_rules", "add_verbose",
-    "add_view_options", "announce_demo", "clerk_name", "emit", "existing_data_dir", "rules_path",
+    "add_view_options", "announce_demo", "clerk_name", "emit", "existing_data_dir", "ledger_as_of", "rules_path",
     "units_path_in_force", "view",
     "yes_no",
 ]
@@ -38,7 +40,8 @@ EXPORT_FORMATS = (*FORMATS, "xlsx")
 DATA_DIR_HELP = "数据文件夹（默认：环境变量 JJ123_DATA_DIR，否则 data；在源码目录中，默认的相对路径以项目根目录为准）"
 QUARTER_HELP = "季度，如 2026Q3"
 # Before a quarter's reporting deadline its unreported tasks are 未到报送期, after it 未报送.
-AS_OF_HELP = "判断日期 YYYY-MM-DD（默认：今天，北京时间）"
+AS_OF_HELP = ("判断时点 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM（默认：现在，北京时间）：只看此前收到或记录的内容，"
+              "逾期天数也算到此时")
 FORMAT_HELP = "输出格式（默认：table）"
 OUT_HELP = "输出文件（xlsx 格式必填）"
 VERBOSE_HELP = "在终端显示运行日志"
@@ -144,6 +147,15 @@ def announce_demo(data_dir: Path) -> None:
     if is_demo(data_dir):
         sys.stderr.write(f"【示例数据】数据目录 {data_dir} 由 jj123 demo-data 生成，内容为演示数据，"
                          "不代表任何单位的真实工作进展。\n")
+
+
+def ledger_as_of(data_dir: Path, as_of: str | None) -> Ledger:
+    """The folder's ledger as of ``--as-of`` (a date: its end; a date and time: that minute), default now."""
+    from jj123lib.core.clock import read_moment
+    from jj123lib.ledger.store import Ledger
+
+    ledger = Ledger(data_dir)
+    return ledger if as_of is None else ledger.at(read_moment(as_of, now=ledger.moment()))
 
 
 def existing_data_dir(data_dir: str | None) -> tuple[Path, bool]:

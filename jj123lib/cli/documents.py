@@ -10,8 +10,8 @@ import argparse
 import sys
 from datetime import date
 
-from jj123lib.cli.common import add_data_dir, add_out, add_quarter
-from jj123lib.core.clock import china_today
+from jj123lib.cli.common import add_as_of, add_data_dir, add_out, add_quarter, ledger_as_of
+from jj123lib.core.clock import parse_day
 from jj123lib.core.exceptions import ParameterError
 
 __all__ = ["add_bulletin", "cmd_bulletin"]
@@ -32,11 +32,14 @@ def cmd_bulletin(args: argparse.Namespace) -> int:
     except ValueError:
         raise ParameterError("--date", args.date, hint="日期应写作 YYYY-MM-DD，如 2026-10-15") from None
     demo = is_demo(data_dir)
-    today = china_today()
+    # The data as of --as-of; without it, as of the signing date when one is given, else now.
+    as_of_text = args.as_of or (issued.isoformat() if issued else None)
+    ledger = ledger_as_of(data_dir, as_of_text)
+    today = parse_day(as_of_text, ledger.moment())
     rules = load_rules(args.rules)
     meta = document_meta("bulletin", quarter, demo=demo, as_of=today, doc_number=args.doc_number,
                          issue_date=issued, rules=rules)
-    bulletin = bulletin_data(quarter, data_dir, as_of=today, rules=rules, units_file=args.units)
+    bulletin = bulletin_data(quarter, ledger, as_of=today, rules=rules, units_file=args.units)
     path = save_docx(build_bulletin(bulletin, meta), args.out)
     if demo:
         sys.stderr.write("【示例数据】通报由示例数据生成，文中已标注“示例数据”。\n")
@@ -50,5 +53,6 @@ def add_bulletin(bulletin: argparse.ArgumentParser) -> None:
     bulletin.add_argument("--doc-number",
                           help="文号，如 晋政督通〔2026〕3号（默认：规则文件 documents 段，未填则留空待填）")
     bulletin.add_argument("--date", help="签发（成文）日期 YYYY-MM-DD（默认：规则文件 documents 段，未填则为今天）")
+    add_as_of(bulletin, "数据截至时点 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM（默认：签发日期，未给则为现在）")
     add_data_dir(bulletin)
     bulletin.set_defaults(handler=cmd_bulletin)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from jj123lib.cli.common import add_view_options, emit, existing_data_dir, view
+from jj123lib.cli.common import add_as_of, add_view_options, emit, existing_data_dir, ledger_as_of, view
 
 if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they need it
     import pandas as pd
@@ -41,11 +41,10 @@ def _in_notice_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 def cmd_ledger(args: argparse.Namespace) -> int:
     from jj123lib.domain.parameters import validate_quarter
-    from jj123lib.ledger.store import Ledger
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = existing_data_dir(args.data_dir)
-    frame = _in_notice_order(Ledger(data_dir).submissions(quarter, include_superseded=args.all))
+    frame = _in_notice_order(ledger_as_of(data_dir, args.as_of).submissions(quarter, include_superseded=args.all))
     frame["role"] = frame["role"].map({"lead": "牵头", "co": "配合"})
     mapping = dict(SUBMISSION_VIEW)
     if not args.all:
@@ -62,7 +61,7 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
 
     data_dir, demo = existing_data_dir(args.data_dir)
     quarter = normalize_quarter(args.quarter)
-    frame = benchmark_table(quarter, data_dir)
+    frame = benchmark_table(quarter, ledger_as_of(data_dir, args.as_of))
     tasks = frame["任务编号"].nunique()
     emit(frame, args.format, args.out, f"{quarter}：{tasks} 项任务有对标计划，共 {len(frame)} 行。", demo,
          sheet=f"{quarter}对标")
@@ -71,10 +70,12 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
 
 def add_ledger(ledger: argparse.ArgumentParser) -> None:
     add_view_options(ledger)
+    add_as_of(ledger)
     ledger.add_argument("--all", action="store_true", help="包括已被后续报送取代的记录")
     ledger.set_defaults(handler=cmd_ledger)
 
 
 def add_benchmarks(benchmarks: argparse.ArgumentParser) -> None:
     add_view_options(benchmarks)
+    add_as_of(benchmarks)
     benchmarks.set_defaults(handler=cmd_benchmarks)

@@ -11,7 +11,17 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from jj123lib.cli.common import add_as_of, add_data_dir, add_format, add_out, add_quarter, emit, existing_data_dir, view
+from jj123lib.cli.common import (
+    add_as_of,
+    add_data_dir,
+    add_format,
+    add_out,
+    add_quarter,
+    emit,
+    existing_data_dir,
+    ledger_as_of,
+    view,
+)
 from jj123lib.core.clock import as_of_moment
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.ledger.events import default_by
@@ -51,10 +61,12 @@ def cmd_cuibao(args: argparse.Namespace) -> int:
 
     data_dir, demo = existing_data_dir(args.data_dir)
     if args.all:
-        frame: pd.DataFrame = unit_states(args.quarter, data_dir, as_of=args.as_of, rules=load_rules(args.rules))
+        frame: pd.DataFrame = unit_states(args.quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of,
+                                          rules=load_rules(args.rules))
         emit(view(frame, STATE_VIEW), args.format, args.out, f"共 {len(frame)} 个单位。", demo)
         return 0
-    frame = cuibao(args.quarter, data_dir, as_of=args.as_of, rules=load_rules(args.rules), units_file=args.units)
+    frame = cuibao(args.quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of, rules=load_rules(args.rules),
+                   units_file=args.units)
     footer = (f"共 {len(frame)} 个单位逾期未报送，请电话催报并发《督查催办通知》。" if len(frame)
               else "没有逾期未报送的单位。")
     emit(view(frame, CUIBAO_VIEW), args.format, args.out, footer, demo)
@@ -99,7 +111,7 @@ def cmd_duban(args: argparse.Namespace) -> int:
         after = "待督查室核实销号" if args.status == "已整改" else "继续整改"
         sys.stdout.write(f"已记录 {item.strip().upper()} 的整改反馈（{args.status}），{after}。\n")
         return 0
-    frame = duban_items(args.quarter, data_dir, as_of=args.as_of)
+    frame = duban_items(args.quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of)
     emit(view(frame, DUBAN_VIEW), args.format, args.out, f"共 {len(frame)} 件督办事项。", demo)
     return 0
 
@@ -112,7 +124,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     rules = load_rules(args.rules)
     quarter = _need(args.quarter, "--quarter", "须指定季度，如 --quarter 2026Q3")
     if not args.target:
-        frame = awaiting(quarter, data_dir, as_of=args.as_of, rules=rules)
+        frame = awaiting(quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of, rules=rules)
         emit(view(frame, AWAITING_VIEW), args.format, args.out, f"共 {len(frame)} 项待核实。", demo)
         return 0
     target = args.target.strip().upper()
@@ -146,7 +158,7 @@ def cmd_coordination(args: argparse.Namespace) -> int:
               _need(args.ref, "--ref", "须写明依据，如 会议纪要〔2026〕12号"), args.by, data_dir, now=now)
         sys.stdout.write(f"已将 {item.strip().upper()} 标记为{args.status}（依据：{args.ref.strip()}）。\n")
         return 0
-    frame = register(data_dir, quarter=args.quarter, open_only=args.open)
+    frame = register(ledger_as_of(data_dir, args.as_of), quarter=args.quarter, open_only=args.open)
     emit(view(frame, COORDINATION_VIEW), args.format, args.out, f"共 {len(frame)} 件协调事项。", demo)
     return 0
 
@@ -156,7 +168,8 @@ def cmd_flags(args: argparse.Namespace) -> int:
     from jj123lib.loop.flags import find_flags
 
     data_dir, demo = existing_data_dir(args.data_dir)
-    frame = find_flags(args.quarter, data_dir, as_of=args.as_of, rules=load_rules(args.rules))
+    frame = find_flags(args.quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of,
+                       rules=load_rules(args.rules))
     emit(view(frame, FLAGS_VIEW), args.format, args.out,
           f"共 {len(frame)} 条核查提示。核查提示不改变灯号，供督查室核实时参考。", demo)
     return 0

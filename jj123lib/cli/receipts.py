@@ -8,7 +8,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from jj123lib.cli.common import add_data_dir, add_format, add_out, add_quarter, clerk_name, emit, existing_data_dir
+from jj123lib.cli.common import (
+    add_as_of,
+    add_data_dir,
+    add_format,
+    add_out,
+    add_quarter,
+    clerk_name,
+    emit,
+    existing_data_dir,
+    ledger_as_of,
+)
 from jj123lib.cli.common import view as chinese_view
 
 __all__ = ["RECEIPT_VIEW", "add_receipts", "cmd_receipts"]
@@ -32,7 +42,7 @@ def cmd_receipts(args: argparse.Namespace) -> int:
                          f"（文件编号 {found['file_id']}）\n")
         return 0
     quarter = validate_quarter(args.quarter) if args.quarter else None
-    frame = receipts(data_dir, quarter)
+    frame = receipts(ledger_as_of(data_dir, args.as_of), quarter)
     frame["kind"] = frame["kind"].map(_KINDS)
     for column in ("received_at", "paper_at", "withdrawn_at"):
         frame[column] = [value[:16].replace("T", " ") if isinstance(value, str) else "" for value in frame[column]]
@@ -48,6 +58,7 @@ def add_receipts(receipts: argparse.ArgumentParser) -> None:
                           help="list：列出收文登记（默认）；mark-paper：登记签字盖章的纸质件已收到")
     receipts.add_argument("file_id", nargs="?", help="mark-paper 时：收文登记中的文件编号")
     add_quarter(receipts, required=False)
+    add_as_of(receipts)
     receipts.add_argument("--by", metavar="姓名", help="签收人（默认：环境变量 JJ123_USER，否则系统用户名）")
     add_format(receipts)
     add_out(receipts)

@@ -60,13 +60,19 @@ def china_now_iso(now: datetime | None = None) -> str:
 
 
 def parse_day(value: str | date | None, now: datetime | None = None) -> date:
-    """A date from ``YYYY-MM-DD`` (``None`` → today in China at ``now``, default the real clock)."""
+    """A date from ``YYYY-MM-DD`` (``None`` → today in China at ``now``, default the real clock).
+
+    A moment ``YYYY-MM-DDTHH:MM`` (``--as-of`` with a time) gives its day.
+    """
     if value is None:
         return china_today(now)
+    if isinstance(value, datetime):
+        return china_now(value).date()
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value).strip())
+        found = _MOMENT.fullmatch(str(value).strip())
+        return date.fromisoformat(found.group(1) if found else str(value).strip())
     except ValueError:
         raise LedgerError(f"日期“{value}”无效，应写作 YYYY-MM-DD，如 2026-10-10") from None
 

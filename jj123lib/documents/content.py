@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # python-docx and pandas load only when a document is made
     from jj123lib.documents.cuibao import CuibaoEntry
     from jj123lib.documents.duban import DubanItem
     from jj123lib.documents.layout import DocMeta
+    from jj123lib.ledger.store import Ledger
 
 __all__ = ["DOCUMENT_KINDS", "DocumentSettings", "document_settings", "document_meta", "bulletin_data",
            "league_entries", "open_duban", "duban_data", "cuibao_data", "cuibao_deadline", "RECIPIENTS",
@@ -104,7 +105,7 @@ def _rules_or_default(rules: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return load_rules() if rules is None else rules
 
 
-def bulletin_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None,
+def bulletin_data(quarter: str, data_dir: str | os.PathLike[str] | Ledger, *, as_of: date | None = None,
                   rules: Mapping[str, Any] | None = None, units_file: str | os.PathLike[str] | None = None) -> Bulletin:
     """The quarter's 督查通报: light counts, the units' 红黄榜 by group, red and unreported tasks."""
     from jj123lib.assess.ratings import rate_quarter
@@ -161,7 +162,7 @@ def duban_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | 
 
     frame = open_duban(quarter, data_dir, as_of=as_of) if items is None else items
     tasks = load_tasks().set_index("task_id")
-    submitted = Ledger(data_dir).submissions(quarter)
+    submitted = Ledger.of(data_dir).submissions(quarter)
     reported = {(str(r["task_id"]), str(r["unit"])): _text(r["problems"]) for r in records(submitted)}
     out: dict[str, tuple[DubanItem, date]] = {}
     for row in records(frame):

@@ -46,7 +46,8 @@ def receipts(data_dir: str | os.PathLike[str] | Ledger | None = None, quarter: s
         ["sha256", "filename", "kind", "unit", "quarter", "year", "received_at", "received_by", "rows",
          "dated_progress", "dated_plan", "superseded_progress", "superseded_plan"])
     events = _events(ledger)
-    rows, versions = [], {}
+    rows: list[dict[str, Any]] = []
+    versions: dict[tuple[str, str, str], int] = {}
     for f in files.to_dict(orient="records"):
         period = str(f["quarter"]) if f["kind"] == "progress" else str(f["year"])
         if quarter is not None and period not in (normalize_quarter(quarter), str(quarter_year(quarter))):
@@ -72,7 +73,7 @@ def _events(ledger: Ledger) -> dict[tuple[str, str], dict[str, Any]]:
                          ["file_sha256", "action", "reason", "by", "at"])
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for event in frame.to_dict(orient="records"):
-        out.setdefault((str(event["file_sha256"]), str(event["action"])), event)  # the first one counts
+        out.setdefault((str(event["file_sha256"]), str(event["action"])), {str(k): v for k, v in event.items()})
     return out
 
 

@@ -182,3 +182,18 @@ def test_the_cli_records_a_receipt_lists_it_and_withdraws_it(tmp_path: Path) -> 
     assert jj123("ingest", "--revert", file_id, "--reason", "单位申请撤回", "--by", "林督查").returncode == 0
     assert Ledger(data).submissions("2026Q3").empty  # no version current any more
     assert _state(data)["state"] == "迟报"  # but the form was received, on 10-12: withdrawn is not unreceived
+
+
+def test_as_of_on_the_command_line_hides_what_came_later(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    ingest_files([filled_progress(tmp_path / "in", UNIT)], data, received=_at("2026-10-16T11:00:00"))
+
+    def state(as_of: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "jj123lib.cli.main", "cuibao", "--quarter", "2026Q3", "--all",
+                               "--as-of", as_of, "--format", "csv", "--data-dir", str(data)],
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        return next(line for line in done.stdout.splitlines() if line.startswith(UNIT))
+
+    assert state("2026-10-12T17:00") == f"{UNIT},2026Q3,2026-10-10,未报送,,,2"
+    assert state("2026-10-17") == f"{UNIT},2026Q3,2026-10-10,迟报,2026-10-16,2026-10-08,6"
