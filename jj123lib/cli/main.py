@@ -35,6 +35,7 @@ COMMANDS: tuple[tuple[str, str, AddOptions], ...] = (
     ("forms", "生成各责任单位的进度填报表或年度计划表 (make forms)", intake.add_forms),
     ("ingest", "导入填好的表格（.xlsx 或 CSV）(ingest forms)", intake.add_ingest),
     ("receipts", "收文登记：何时收到、谁收的、填报日期、版本、纸质件（mark-paper 登记纸质件）", receipts.add_receipts),
+    ("plan", "年度计划的版本（history 任务编号）：何时收到、各季度计划数、是否当前有效", receipts.add_plan),
     ("ledger", "查看台账中的填报记录 (show the ledger)", ledger.add_ledger),
     ("ratings", "各任务灯号及理由 (ratings)", assess.add_ratings),
     ("league", "市领导排名或责任单位红黄榜 (league table)", assess.add_league),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from jj123lib.cli.common import (
     add_as_of,
@@ -21,7 +22,10 @@ from jj123lib.cli.common import (
 )
 from jj123lib.cli.common import view as chinese_view
 
-__all__ = ["RECEIPT_VIEW", "add_receipts", "cmd_receipts"]
+if TYPE_CHECKING:  # pandas loads when a command runs
+    import pandas as pd
+
+__all__ = ["RECEIPT_VIEW", "PLAN_HISTORY_VIEW", "add_plan", "add_receipts", "cmd_plan", "cmd_receipts"]
 
 RECEIPT_VIEW = {
     "file_id": "文件编号", "unit": "报送单位", "kind": "类别", "period": "期间", "received_at": "收文时间",
@@ -29,6 +33,35 @@ RECEIPT_VIEW = {
     "withdrawn_at": "撤回时间", "withdraw_reason": "撤回理由", "filename": "文件名",
 }
 _KINDS = {"progress": "季度进度", "plan": "年度计划"}
+PLAN_HISTORY_VIEW = {
+    "file_id": "文件编号", "unit": "报送单位", "received_at": "收文时间", "dated": "填报日期", "quarter": "季度",
+    "planned_pct": "计划累计进度(%)", "milestone": "节点目标", "current": "当前有效", "withdrawn_at": "撤回时间",
+    "filename": "文件名",
+}
+
+
+def _minutes(frame: pd.DataFrame, *columns: str) -> None:
+    for column in columns:
+        frame[column] = [value[:16].replace("T", " ") if isinstance(value, str) else "" for value in frame[column]]
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from jj123lib.core.exceptions import ParameterError
+    from jj123lib.domain.tasks import load_tasks
+    from jj123lib.ledger.receipts import plan_history
+
+    data_dir, demo = existing_data_dir(args.data_dir)
+    task_id = str(args.task_id).strip().upper()
+    known = list(load_tasks()["task_id"])
+    if task_id not in known:
+        raise ParameterError("任务编号", args.task_id, hint=f"应为任务清单中的编号，如 {known[0]}")
+    frame = plan_history(ledger_as_of(data_dir, args.as_of), task_id)
+    _minutes(frame, "received_at", "withdrawn_at")
+    versions = frame["file_id"].nunique()
+    footer = (f"{task_id} 的年度计划共收到 {versions} 个版本；每个版本自收文之时起适用。" if versions
+              else f"{task_id} 还没有收到年度计划。")
+    emit(chinese_view(frame, PLAN_HISTORY_VIEW), args.format, args.out, footer, demo, sheet=f"{task_id}计划版本")
+    return 0
 
 
 def cmd_receipts(args: argparse.Namespace) -> int:
@@ -44,13 +77,22 @@ def cmd_receipts(args: argparse.Namespace) -> int:
     quarter = validate_quarter(args.quarter) if args.quarter else None
     frame = receipts(ledger_as_of(data_dir, args.as_of), quarter)
     frame["kind"] = frame["kind"].map(_KINDS)
-    for column in ("received_at", "paper_at", "withdrawn_at"):
-        frame[column] = [value[:16].replace("T", " ") if isinstance(value, str) else "" for value in frame[column]]
+    _minutes(frame, "received_at", "paper_at", "withdrawn_at")
     paper = int((frame["paper_at"] != "").sum())
     footer = (f"共收文 {len(frame)} 份，纸质件已收 {paper} 份、未收 {len(frame) - paper} 份。"
               if len(frame) else "收文登记中没有记录。")
     emit(chinese_view(frame, RECEIPT_VIEW), args.format, args.out, footer, demo, sheet="收文登记")
     return 0
+
+
+def add_plan(plan: argparse.ArgumentParser) -> None:
+    plan.add_argument("action", choices=("history",), help="history：列出某项任务年度计划的各个版本")
+    plan.add_argument("task_id", metavar="任务编号", help="如 N04")
+    add_as_of(plan)
+    add_format(plan)
+    add_out(plan)
+    add_data_dir(plan)
+    plan.set_defaults(handler=cmd_plan)
 
 
 def add_receipts(receipts: argparse.ArgumentParser) -> None:

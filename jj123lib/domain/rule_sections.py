@@ -112,7 +112,7 @@ _LOOP_DEFAULTS: dict[str, dict[str, Any]] = {
               "due_days": 15},
     "verification": {"required_for_done": True, "claimed_counts_as": "green"},
     "coordination": {"same_item_min_ratio": 0.6},
-    "flags": {"jump_points": 40, "min_text_chars": 10, "stuck_min_quarters": 3,
+    "flags": {"jump_points": 40, "min_text_chars": 10, "stuck_min_quarters": 3, "backdated_days": 5,
               "vague_words": ["继续", "持续", "进一步", "加快", "积极", "稳步", "推进", "做好", "加强", "落实", "开展",
                               "相关", "工作", "各项"]},
 }
@@ -175,7 +175,7 @@ def _check_deadlines(out: Mapping[str, Any], where: str) -> None:
 def _check_flags(out: Mapping[str, Any], where: str) -> None:
     if not _is_number(out["jump_points"]) or out["jump_points"] < 0:
         raise RulesError(where, f"flags.jump_points 应为非负数{shown(out['jump_points'])}")
-    for key, least in (("min_text_chars", 0), ("stuck_min_quarters", 1)):
+    for key, least in (("min_text_chars", 0), ("stuck_min_quarters", 1), ("backdated_days", 0)):
         if not _is_count(out[key]) or out[key] < least:
             raise RulesError(where, f"flags.{key} 应为{'非负' if least == 0 else '正'}整数{shown(out[key])}")
     words = out["vague_words"]

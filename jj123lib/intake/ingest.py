@@ -77,6 +77,7 @@ from jj123lib.intake.readers import (
 )
 from jj123lib.intake.receipt import Receipt, check_receipt, check_received_after_dated
 from jj123lib.intake.response_form import ParsedResponse, parse_response, record_response_file
+from jj123lib.intake.versions import plan_changes, reused_form_warning
 from jj123lib.ledger.store import Ledger
 
 __all__ = ["FileResult", "ParsedFile", "ingest_files", "parse_file", "MAX_TEXT"]
@@ -145,6 +146,7 @@ class FileResult:
     replaced: list[str] = field(default_factory=list)  # files this one superseded (accepted)
     current: list[str] = field(default_factory=list)  # files that stay current instead (duplicate)
     resaved: bool = False  # duplicate by content, not by bytes: archived, no new version
+    notices: list[str] = field(default_factory=list)  # what the new version changes, warnings (accepted)
 
     @property
     def ok(self) -> bool:
@@ -174,6 +176,8 @@ class FileResult:
             text += f"\n  取代了此前导入的 {'、'.join(self.replaced)}（原记录保留在历史中）。"
         if p.normalizations:
             text += "\n  已规范化：" + "；".join(p.normalizations)
+        for notice in self.notices:
+            text += "\n  " + notice
         return text
 
 
@@ -395,6 +399,7 @@ def _record_form(ledger: Ledger, result: FileResult, p: ParsedFile) -> None:
     period = str(p.quarter) if p.kind == "progress" else str(p.year)
     before = ledger.current_filenames(p.kind, p.unit, period)
     resaved = p.content_sha256 in ledger.current_contents(p.kind, p.unit, period)
+    changes = plan_changes(ledger, p.unit, p.rows) if p.kind == "plan" and not resaved else []
     try:
         # An unchanged re-save is archived and listed, but is no new version.
         added = ledger.add_file(p.record(), p.data, p.rows, new_version=not resaved, extra=p.extra)
@@ -406,10 +411,23 @@ def _record_form(ledger: Ledger, result: FileResult, p: ParsedFile) -> None:
         return
     if added and not resaved:
         result.replaced = before
+        if changes:
+            result.notices.append(f"本计划自收文之时起适用（已封账发布的季度不受影响），改变了以下计划数，"
+                                  f"共 {len(changes)} 处：")
+            result.notices += [f"  {line}" for line in changes]
+        warning = (reused_form_warning(str(p.quarter), _latest_dated(p.rows), p.receipt.received or p.receipt.now,
+                                       before) if p.kind == "progress" else None)
+        if warning:
+            result.notices.append(warning)
     else:
         result.status = "duplicate"
         result.current = before
         result.resaved = added
+
+
+def _latest_dated(rows: list[dict[str, Any]]) -> date | None:
+    days = [str(r["report_date"])[:10] for r in rows if r.get("report_date")]
+    return date.fromisoformat(max(days)) if days else None
 
 
 def _record_response(ledger: Ledger, result: FileResult, parsed: ParsedResponse, now: datetime | None) -> None:

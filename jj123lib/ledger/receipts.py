@@ -23,7 +23,8 @@ from jj123lib.core.exceptions import LedgerError
 from jj123lib.domain.quarters import normalize_quarter, quarter_year
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["RECEIPT_COLUMNS", "receipts", "find_file", "mark_paper", "revert_file", "FILE_ID_LENGTH"]
+__all__ = ["RECEIPT_COLUMNS", "PLAN_HISTORY_COLUMNS", "receipts", "plan_history", "find_file", "mark_paper",
+           "revert_file", "FILE_ID_LENGTH"]
 
 FILE_ID_LENGTH = 12  # how much of a file's SHA-256 the 收文登记 shows; any unique prefix of 8 or more is taken
 RECEIPT_COLUMNS = ["file_id", "filename", "kind", "unit", "period", "received_at", "received_by", "dated",
@@ -66,6 +67,31 @@ def receipts(data_dir: str | os.PathLike[str] | Ledger | None = None, quarter: s
                      "withdrawn_at": withdrawn.get("at"), "withdrawn_by": withdrawn.get("by"),
                      "withdraw_reason": withdrawn.get("reason"), "sha256": f["sha256"]})
     return pd.DataFrame(rows, columns=RECEIPT_COLUMNS)
+
+
+PLAN_HISTORY_COLUMNS = ["file_id", "unit", "received_at", "dated", "quarter", "planned_pct", "milestone", "current",
+                        "withdrawn_at", "filename"]
+
+
+def plan_history(data_dir: str | os.PathLike[str] | Ledger | None, task_id: str) -> pd.DataFrame:
+    """Every received version of a task's plan, oldest receipt first: one row per version and quarter planned."""
+    ledger = Ledger.of(data_dir, existing=True)
+    log = receipts(ledger)
+    rows = ledger.query("SELECT p.file_sha256, p.quarter, p.planned_pct, p.milestone, p.superseded FROM plan p"
+                        " WHERE p.task_id = ? ORDER BY p.quarter", (task_id,),
+                        ["file_sha256", "quarter", "planned_pct", "milestone", "superseded"])
+    by_file: dict[str, list[dict[str, Any]]] = {}
+    for row in rows.to_dict(orient="records"):
+        by_file.setdefault(str(row["file_sha256"]), []).append({str(k): v for k, v in row.items()})
+    out = []
+    for version in log[log["kind"] == "plan"].to_dict(orient="records"):
+        for planned in by_file.get(str(version["sha256"]), []):
+            out.append({"file_id": version["file_id"], "unit": version["unit"], "received_at": version["received_at"],
+                        "dated": version["dated"], "quarter": planned["quarter"],
+                        "planned_pct": planned["planned_pct"], "milestone": planned["milestone"],
+                        "current": int(planned["superseded"]) == 0,
+                        "withdrawn_at": version["withdrawn_at"], "filename": version["filename"]})
+    return pd.DataFrame(out, columns=PLAN_HISTORY_COLUMNS)
 
 
 def _events(ledger: Ledger) -> dict[tuple[str, str], dict[str, Any]]:

@@ -8,7 +8,9 @@ For each task's lead submission in the quarter (thresholds in ``rules.yaml``, ``
 * ``rosier`` – self-assessment (超进度/达进度/已完成) rosier than the office's yellow or red;
 * ``copied`` – 工作进展 identical to last quarter's (after normalising spaces and punctuation);
 * ``vague`` – 工作进展 shorter than ``min_text_chars`` or nothing left once the vague words go;
-* ``stuck`` – reported on time each of the last ``stuck_min_quarters`` quarters, progress never moved.
+* ``stuck`` – reported on time each of the last ``stuck_min_quarters`` quarters, progress never moved;
+* ``backdated`` – the 填报日期 typed on the form lies more than ``backdated_days`` days before the office
+  received it (lateness is judged on the receipt; a backdated form is worth a question).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
+from jj123lib.core.clock import china_now
 from jj123lib.core.frames import records
 from jj123lib.domain.quarters import normalize_quarter, previous_quarter, quarters_up_to
 from jj123lib.domain.rules import load_rules, loop_rules
@@ -33,7 +36,7 @@ __all__ = ["FLAG_LABELS", "FLAG_COLUMNS", "find_flags", "is_vague"]
 
 FLAG_LABELS = {"jump": "单季度进度跳升", "unverified_full": "100% 未经核实", "milestone_no_gap": "节点未完成但不落后",
                "rosier": "自评优于督查室灯号", "copied": "工作进展与上季度相同", "vague": "工作进展空泛或过短",
-               "stuck": "按时报送但进度停滞"}
+               "stuck": "按时报送但进度停滞", "backdated": "填报日期早于收文日期较多"}
 FLAG_COLUMNS = ["task_id", "lead_unit", "leader", "quarter", "flag", "flag_label", "detail", "light_label"]
 _ROSY = ("已完成", "超进度", "达进度")
 _DIGIT = re.compile(r"\d")
@@ -54,6 +57,21 @@ def _pct(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
+def _dated_and_received(ledger: Ledger, quarter: str) -> dict[str, tuple[date, date]]:
+    """Per task, the lead row's 填报日期 and the day its form was received (China time)."""
+    frame = ledger.submissions(quarter)
+    out: dict[str, tuple[date, date]] = {}
+    for task_id, role, dated, received in zip(frame["task_id"], frame["role"], frame["report_date"],
+                                              frame["received_at"]):
+        if role != "lead" or not isinstance(dated, str) or not isinstance(received, str):
+            continue
+        try:
+            out[str(task_id)] = (date.fromisoformat(dated[:10]), china_now(datetime.fromisoformat(received)).date())
+        except ValueError:
+            continue
+    return out
+
+
 def find_flags(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                as_of: str | date | None = None, rules: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """One row per flag raised, in office task order."""
@@ -71,6 +89,7 @@ def find_flags(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = 
     stuck_quarters = quarters_up_to(quarter)[-n_stuck:]
     on_time = {q: dict(zip(*[unit_states(q, ledger, as_of=as_of, rules=rules)[c] for c in ("unit", "state")]))
                for q in stuck_quarters} if len(stuck_quarters) == n_stuck else {}
+    dated = _dated_and_received(ledger, quarter)
     rows: list[dict[str, Any]] = []
     for r in records(rated):
         if r["source_file"] is None:
@@ -99,6 +118,10 @@ def find_flags(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = 
             values = [_pct(history[q][r["task_id"]]["actual_pct"]) for q in stuck_quarters]
             if values[0] is not None and all(v == values[0] for v in values) and values[0] < 100:
                 found.append(("stuck", f"连续 {n_stuck} 个季度按时报送，实际累计进度始终为 {values[0]:g}%"))
+        days = dated.get(str(r["task_id"]))
+        if days is not None and (days[1] - days[0]).days > int(f["backdated_days"]):
+            found.append(("backdated", f"填报日期 {days[0].isoformat()}，督查室收文日期 {days[1].isoformat()}，"
+                                       f"相差 {(days[1] - days[0]).days} 天（阈值 {f['backdated_days']} 天）"))
         for flag, detail in found:
             rows.append({"task_id": r["task_id"], "lead_unit": r["lead_unit"], "leader": r["leader"],
                          "quarter": quarter, "flag": flag, "flag_label": FLAG_LABELS[flag], "detail": detail,

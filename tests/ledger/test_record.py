@@ -19,7 +19,7 @@ from jj123lib.ledger.receipts import mark_paper, receipts, revert_file
 from jj123lib.ledger.store import LEDGER_FILE, Ledger
 from jj123lib.ledger.tables import STAMP_COLUMNS
 from jj123lib.loop.deadlines import unit_states
-from tests.ledger_helpers import filled_progress, snapshot
+from tests.ledger_helpers import filled_progress, lead_values, snapshot
 
 UNIT = "商务局"
 OFFSET = re.compile(r"\+08:00$")
@@ -197,3 +197,70 @@ def test_as_of_on_the_command_line_hides_what_came_later(tmp_path: Path) -> None
 
     assert state("2026-10-12T17:00") == f"{UNIT},2026Q3,2026-10-10,未报送,,,2"
     assert state("2026-10-17") == f"{UNIT},2026Q3,2026-10-10,迟报,2026-10-16,2026-10-08,6"
+
+
+def _n04(frame: object) -> dict[str, object]:
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    return {str(k): v for k, v in frame[frame["task_id"] == "N04"].iloc[0].to_dict().items()}
+
+
+def test_a_resent_plan_applies_from_its_receipt_and_says_what_it_changes(tmp_path: Path) -> None:
+    from jj123lib.assess.ratings import rate_quarter
+    from jj123lib.ledger.receipts import plan_history
+    from tests.ledger_helpers import filled_plan
+
+    data = tmp_path / "d"
+    ingest_files([filled_plan(tmp_path / "p1", "教育局")], data, received=_at("2026-01-21T10:00:00"))
+    q2 = {"N04": {**lead_values("N04", 10.0), "填报日期": "2026-07-08"}}
+    ingest_files([filled_progress(tmp_path / "q2", "教育局", quarter="2026Q2", changes=q2)], data,
+                 received=_at("2026-07-08T15:00:00"))
+    lower = filled_plan(tmp_path / "p2", "教育局", pcts=(5.0, 10.0, 50.0, 100.0),
+                        changes={"N04": {"填报日期": "2026-08-14"}})
+    result = ingest_files([lower], data, received=_at("2026-08-15T10:00:00"))[0]
+    assert result.status == "accepted"
+    message = result.message()
+    assert "N04 2026年第二季度：计划累计进度 45% → 10%" in message and "自收文之时起适用" in message
+    # As of July (before the resent plan came) Q2 was judged on the plan of January; as of now on August's.
+    july = _n04(rate_quarter("2026Q2", Ledger(data).at(_at("2026-07-20T10:00:00")), as_of="2026-07-20"))
+    now = _n04(rate_quarter("2026Q2", Ledger(data), as_of="2026-07-20"))
+    assert (july["planned_pct"], july["gap"]) == (45.0, 35.0)
+    assert (now["planned_pct"], now["gap"]) == (10.0, 0.0)
+    history = plan_history(data, "N04")
+    assert history["file_id"].nunique() == 2
+    q2_rows = history[history["quarter"] == "2026Q2"]
+    assert q2_rows["planned_pct"].tolist() == [45.0, 10.0] and q2_rows["current"].tolist() == [False, True]
+
+
+def test_last_quarters_form_reused_for_this_quarter_is_recorded_with_a_warning(tmp_path: Path) -> None:
+    from tests.ledger_helpers import TASKS
+
+    led = [t for t, lead in zip(TASKS["task_id"], TASKS["lead_unit"]) if lead == UNIT]
+
+    def form(folder: str, pct: float, dated: str) -> Path:
+        return filled_progress(tmp_path / folder, UNIT, quarter="2026Q1", co_notes=False,
+                               changes={t: {**lead_values(t, pct), "填报日期": dated} for t in led})
+
+    data = tmp_path / "d"
+    ingest_files([form("a", 17.0, "2026-04-08")], data, received=_at("2026-04-08T15:00:00"))
+    result = ingest_files([form("b", 45.0, "2026-07-06")], data, received=_at("2026-07-07T10:00:00"))[0]
+    assert result.status == "accepted", result.message()
+    assert "2026年第二季度结束之后" in result.message() and "jj123 ingest --revert" in result.message()
+    # A late Q1 form sent in May is no such case.
+    other = ingest_files([form("c", 18.0, "2026-05-06")], data, received=_at("2026-05-07T10:00:00"))[0]
+    assert other.status == "accepted" and "结束之后" not in other.message()
+
+
+def test_a_form_dated_well_before_its_receipt_is_flagged(tmp_path: Path) -> None:
+    from jj123lib.loop.flags import find_flags
+
+    data = tmp_path / "d"
+    ingest_files([filled_progress(tmp_path / "in", UNIT)], data, received=_at("2026-10-20T09:00:00"))
+    flags = find_flags("2026Q3", data, as_of="2026-10-21")
+    backdated = flags[flags["flag"] == "backdated"]
+    assert not backdated.empty and set(backdated["lead_unit"]) == {UNIT}
+    assert "收文日期 2026-10-20" in backdated.iloc[0]["detail"] and "相差 12 天" in backdated.iloc[0]["detail"]
+    prompt = tmp_path / "e"
+    ingest_files([filled_progress(tmp_path / "in2", UNIT)], prompt, received=_at("2026-10-09T09:00:00"))
+    assert "backdated" not in set(find_flags("2026Q3", prompt, as_of="2026-10-21")["flag"])
