@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from jj123lib.core.clock import CHINA_TZ, china_now
+from jj123lib.core.clock import CHINA_TZ, china_now, frozen_now
 from jj123lib.core.datadir import LOG_DIR, writable_data_dir
 from jj123lib.core.exceptions import Jj123Error
 
@@ -50,7 +50,9 @@ class ChinaTimeFormatter(logging.Formatter):
         super().__init__(FORMAT, defaults={"incident": "-"})
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging's name
-        return datetime.fromtimestamp(record.created, CHINA_TZ).isoformat(timespec="milliseconds")
+        # Through the one clock: a frozen clock (tests, a replay) stamps the log as it stamps the ledger.
+        moment = frozen_now() or datetime.fromtimestamp(record.created, CHINA_TZ)
+        return china_now(moment).isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True)

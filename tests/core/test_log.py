@@ -74,7 +74,12 @@ def test_the_terminal_shows_the_log_when_asked(tmp_path: Path, capsys: pytest.Ca
     assert f"[{incident.id}] shown" in capsys.readouterr().err
 
 
-def test_the_formatter_writes_china_time_whatever_the_zone() -> None:
+def test_the_formatter_writes_china_time_whatever_the_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jj123lib.core.clock import FROZEN_NOW_ENV
+
     record = logging.LogRecord("jj123", logging.INFO, __file__, 1, "hi", None, None)
     record.created = datetime(2026, 12, 4, 20, 30, tzinfo=UTC).timestamp()
+    monkeypatch.delenv(FROZEN_NOW_ENV)  # the real clock: the moment the record was made
     assert ChinaTimeFormatter().format(record).startswith("2026-12-05T04:30:00.000+08:00 INFO jj123 [-] hi")
+    monkeypatch.setenv(FROZEN_NOW_ENV, "2026-07-01T09:15:00Z")  # a frozen clock stamps the log too
+    assert ChinaTimeFormatter().format(record).startswith("2026-07-01T17:15:00.000+08:00 INFO")
