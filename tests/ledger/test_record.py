@@ -264,3 +264,28 @@ def test_a_form_dated_well_before_its_receipt_is_flagged(tmp_path: Path) -> None
     prompt = tmp_path / "e"
     ingest_files([filled_progress(tmp_path / "in2", UNIT)], prompt, received=_at("2026-10-09T09:00:00"))
     assert "backdated" not in set(find_flags("2026Q3", prompt, as_of="2026-10-21")["flag"])
+
+
+@pytest.mark.parametrize(("command", "column"), [
+    (("receipts", "mark-paper", "{id}", "--by", "王收文"), "paper_at"),
+    (("ingest", "--revert", "{id}", "--reason", "单位申请撤回", "--by", "林督查"), "withdrawn_at"),
+])
+def test_a_killed_receipt_action_records_nothing_and_a_rerun_completes(tmp_path: Path, command: tuple[str, ...],
+                                                                        column: str) -> None:
+    import os
+    import signal
+
+    from jj123lib.core.crashpoints import CRASH_ENV
+
+    data = tmp_path / "d"
+    ingest_files([filled_progress(tmp_path / "in", UNIT)], data, received=_at("2026-10-09T09:00:00"))
+    file_id = str(receipts(data).iloc[0]["file_id"])
+    args = [sys.executable, "-m", "jj123lib.cli.main", *(a.format(id=file_id) for a in command),
+            "--data-dir", str(data)]
+    killed = subprocess.run(args, env={**os.environ, CRASH_ENV: "ledger.before_commit"}, capture_output=True,
+                            timeout=120, check=False)
+    assert killed.returncode == -signal.SIGKILL
+    assert not receipts(data).iloc[0][column]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert OFFSET.search(str(receipts(data).iloc[0][column]))
