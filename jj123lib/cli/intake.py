@@ -43,12 +43,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from jj123lib.domain.rules import load_rules
     from jj123lib.intake.ingest import ingest_files
 
+    if not args.files and not args.revert:
+        raise ParameterError("files", "", hint="请给出要导入的表格文件，或用 --revert 撤回已导入的版本")
     data_dir = writable_data_dir(args.data_dir)
     announce_demo(data_dir)
     if args.revert:
         return _revert(args, data_dir)
-    if not args.files:
-        raise ParameterError("files", "", hint="请给出要导入的表格文件，或用 --revert 撤回已导入的版本")
     received = None if args.received is None else read_moment(args.received)
     results = ingest_files(args.files, data_dir, rules=load_rules(args.rules), received=received,
                            by=args.by or clerk_name())

@@ -6,6 +6,7 @@ import argparse
 import ast
 import inspect
 import re
+from pathlib import Path
 
 import pytest
 
@@ -36,7 +37,6 @@ def _refused(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     (["tasks", "--bogus", "x"], "无法识别的参数：--bogus x"),
     (["tasks", "--format", "xml"], "参数 --format：无效的取值 'xml'（可选：'table', 'csv', 'json'）"),
     (["tasks", "--format"], "参数 --format：该参数需要一个取值"),
-    (["ingest"], "缺少必需的参数：files"),
     (["verify", "N07", "--quarter", "2026Q3", "--evidence"], "参数 --evidence：该参数至少需要一个取值"),
     (["cuibao", "--quarter", "2026Q3", "--all=yes"], "参数 --all：该参数不带取值，'yes' 无效"),
     (["cuibao", "--quarter", "2026Q3", "--a", "x"], "有歧义的参数 --a，可能是 --as-of, --all"),
@@ -96,3 +96,10 @@ def test_verbose_is_accepted_before_and_after_the_command(capsys: pytest.Capture
     assert parser.parse_args(["-v", "check"]).verbose is True
     assert parser.parse_args(["check", "--verbose"]).verbose is True
     assert main(["-v", "check"]) == 0
+
+
+def test_ingest_without_files_says_what_to_give_and_creates_nothing(capsys: pytest.CaptureFixture[str],
+                                                                    tmp_path: Path) -> None:
+    assert main(["ingest", "--data-dir", str(tmp_path / "d")]) == 2
+    assert "请给出要导入的表格文件，或用 --revert 撤回" in capsys.readouterr().err
+    assert not (tmp_path / "d").exists()
