@@ -118,7 +118,7 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date
     day = as_of or china_today()
     label = quarter_label(quarter)
     rated = rate_quarter(quarter, data_dir, as_of=day, rules=rules)
-    items = duban_items(quarter, data_dir, as_of=day)
+    items = duban_items(quarter, data_dir, as_of=day, rules=rules)  # each item as it stood on the day
     overdue = {str(u) for u, late in zip(items["unit"], items["days_overdue"]) if late > 0}
     league = unit_league(quarter, data_dir, overdue_units=overdue, as_of=day, rules=rules, units_file=units_file)
     counts = rated["light"].value_counts()

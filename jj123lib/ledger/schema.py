@@ -95,6 +95,15 @@ def _to_5(conn: sqlite3.Connection, ddl: DDL) -> None:
     _widen_verification_kinds(conn, ddl)
 
 
+def _to_7(conn: sqlite3.Connection, ddl: DDL) -> None:
+    """督办 steps: one per existing item, backfilled from its row (its level and due date as they stand)."""
+    _create("duban_steps")(conn, ddl)
+    conn.execute("INSERT OR IGNORE INTO duban_steps (duban_id, step, level, issued_on, due_date, reason, by, at)"
+                 " SELECT id, 1, level, issued_on, due_date, reason, by, at FROM duban ORDER BY rowid")
+    # The office's reason for closing a 督办 as 整改属实 while its trigger still held.
+    _add_column(conn, "verifications", "held_reason", "TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "files, progress and plan rows, light overrides",
               _create("meta", "files", "submissions", "submissions_quarter", "plan", "overrides")),
@@ -105,6 +114,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "files.content_sha256 (an unchanged re-save is no new version); response_files", _to_4),
     Migration(5, "benchmarks (benchmark_plan, indicator_values, recognitions); verification kind 'recognition'",
               _to_5),
+    Migration(7, "督办 steps (duban_steps, one per escalation, backfilled); verifications.held_reason", _to_7),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 
