@@ -86,7 +86,8 @@ def league_entries(frame: pd.DataFrame) -> list[LeagueEntry]:
     out = []
     for row in records(frame):
         score = float(row["score"])
-        out.append(LeagueEntry(str(row["group_label"]), None if row["rank"] is None else int(row["rank"]),
+        unranked = row["rank"] is None or row["rank"] != row["rank"]  # None, or NaN in a float column
+        out.append(LeagueEntry(str(row["group_label"]), None if unranked else int(row["rank"]),
                                str(row["unit"]), None if math.isnan(score) else score, int(row["n_tasks"]),
                                int(row["done"]), int(row["red"]), int(row["missing"]), str(row["board"]),
                                str(row["board_reason"])))

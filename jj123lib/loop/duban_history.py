@@ -123,7 +123,7 @@ class History:
             decisions = ledger.query(f"SELECT {', '.join(columns)} FROM verifications WHERE kind = 'duban'"
                                      " ORDER BY id", (), columns)
         except (sqlite3.OperationalError, pd.errors.DatabaseError):  # a ledger not yet upgraded to schema 7
-            decisions = ledger.query(f"SELECT {', '.join(columns[:-1])}, NULL FROM verifications"
+            decisions = ledger.query(f"SELECT {', '.join(columns[:-1])}, NULL AS held_reason FROM verifications"
                                      " WHERE kind = 'duban' ORDER BY id", (), columns)
         return cls(steps, responses, decisions)
 
