@@ -76,7 +76,10 @@ def _widen_verification_kinds(conn: sqlite3.Connection, ddl: DDL) -> None:
         return
     conn.execute("ALTER TABLE verifications RENAME TO verifications_v4")
     conn.execute(ddl["verifications"])
-    conn.execute("INSERT INTO verifications SELECT * FROM verifications_v4")
+    # By name: columns a later migration adds (held_reason) are added back by that migration.
+    new = [r[1] for r in conn.execute("PRAGMA table_info(verifications)")]
+    shared = ", ".join(c for c in (r[1] for r in conn.execute("PRAGMA table_info(verifications_v4)")) if c in new)
+    conn.execute(f"INSERT INTO verifications ({shared}) SELECT {shared} FROM verifications_v4")
     conn.execute("DROP TABLE verifications_v4")
 
 
