@@ -71,13 +71,13 @@ DOCX = "annual.docx"
 
 
 def _day_effect(year: int, data_dir: Path, today: date, rules: Rules) -> str:
-    """What the day changes in the review: which deadlines have passed, which 督办 are overdue and by how long."""
+    """What the day changes in the review: which deadlines have passed, which 督办 are overdue and since when."""
     from jj123lib.domain.quarters import report_deadline, year_quarters
     from jj123lib.loop.duban import duban_items
 
     passed = [q for q in year_quarters(year) if today > report_deadline(q, rules)]
     items = duban_items(None, data_dir, as_of=today, rules=rules)
-    overdue = [[str(i), int(d)] for i, d in zip(items["id"], items["days_overdue"]) if d > 0]
+    overdue = [[str(i), str(since)] for i, since in zip(items["id"], items["overdue_since"]) if since]
     return json.dumps([passed, overdue], ensure_ascii=False)
 
 

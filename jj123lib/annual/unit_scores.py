@@ -110,8 +110,8 @@ def _deductions(inputs: AnnualInputs, unit: str, r: dict[str, Any],
     for row in records(overdue):
         deduction += r["overdue_duban"]
         breakdown.append({"unit": unit, "item": "督办逾期扣分", "ref": row["id"], "points": -r["overdue_duban"],
-                          "reason": f"{row['id']}（{row['task_id']}，{row['level_label']}）自 {row['overdue_since']}"
-                                    f" 起逾期未反馈，至 {inputs.as_of} 共 {int(row['days_overdue'])} 天"})
+                          "reason": f"{row['id']}（{row['task_id']}）自 {row.get('overdue_since') or row['due_date']}"
+                                    " 起逾期未反馈，至考评日仍未办结"})
     return deduction, n_state, len(overdue)
 
 
