@@ -27,6 +27,7 @@ def without_duban(data_dir: Path) -> Path:
         conn.execute("DELETE FROM response_files")
         conn.execute("DELETE FROM verifications WHERE kind = 'duban'")
         conn.execute("DELETE FROM supervision_events WHERE target IN (SELECT id FROM duban)")
+        conn.execute("DELETE FROM duban_steps")
         conn.execute("DELETE FROM duban")
     assert Ledger(data_dir).query("SELECT id FROM duban", (), ["id"]).empty
     return data_dir

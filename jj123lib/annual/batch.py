@@ -71,14 +71,14 @@ DOCX = "annual.docx"
 
 
 def _day_effect(year: int, data_dir: Path, today: date, rules: Rules) -> str:
-    """What the day changes in the review: which deadlines have passed and which open 督办 are overdue."""
+    """What the day changes in the review: which deadlines have passed, which 督办 are overdue and since when."""
     from jj123lib.domain.quarters import report_deadline, year_quarters
-    from jj123lib.ledger.store import Ledger
+    from jj123lib.loop.duban import duban_items
 
     passed = [q for q in year_quarters(year) if today > report_deadline(q, rules)]
-    overdue = Ledger(data_dir).query("SELECT id FROM duban WHERE status = 'open' AND due_date < ? ORDER BY id",
-                                     (today.isoformat(),), ["id"])
-    return json.dumps([passed, list(overdue["id"])], ensure_ascii=False)
+    items = duban_items(None, data_dir, as_of=today, rules=rules)
+    overdue = [[str(i), str(since)] for i, since in zip(items["id"], items["overdue_since"]) if since]
+    return json.dumps([passed, overdue], ensure_ascii=False)
 
 
 def annual_job(year: int, data_dir: Path, out_dir: Path, notebook_dir: Path, timeout: int,

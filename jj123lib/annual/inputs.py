@@ -76,6 +76,6 @@ def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = No
         lead=_in_year(lead.loc[:, ["task_id", "quarter", "actual_pct", "milestone_met"]], year),
         plan=_in_year(ledger.plan().loc[:, ["task_id", "quarter", "milestone", "planned_pct"]], year),
         decisions=ledger.task_decisions(), states=states,
-        duban=_in_year(duban_items(None, ledger, as_of=day), year),
+        duban=_in_year(duban_items(None, ledger, as_of=day, rules=rules), year),
         benchmark_plan=plan, indicator_values=values, recognitions=recognitions,
         units=load_units(units_file, tasks=table))

@@ -105,13 +105,13 @@ def _deductions(inputs: AnnualInputs, unit: str, r: dict[str, Any],
             days = "" if row.get("days_late") is None else f"（{int(row['days_late'])} 天）"
             breakdown.append({"unit": unit, "item": f"{state}扣分", "ref": row["quarter"], "points": -r[key],
                               "reason": f"{row['quarter']} 进度{state}{days}"})
-    overdue = inputs.duban[(inputs.duban["unit"] == unit) & (inputs.duban["status"] == "open")
-                           & (pd.to_numeric(inputs.duban["days_overdue"]) > 0)]
+    # Overdue on the review's day, counted from the first missed due date (escalations never reset it).
+    overdue = inputs.duban[(inputs.duban["unit"] == unit) & (pd.to_numeric(inputs.duban["days_overdue"]) > 0)]
     for row in records(overdue):
         deduction += r["overdue_duban"]
         breakdown.append({"unit": unit, "item": "督办逾期扣分", "ref": row["id"], "points": -r["overdue_duban"],
-                          "reason": f"{row['id']}（{row['task_id']}）整改期限 {row['due_date']}，"
-                                    f"逾期 {int(row['days_overdue'])} 天未反馈"})
+                          "reason": f"{row['id']}（{row['task_id']}）自 {row.get('overdue_since') or row['due_date']}"
+                                    " 起逾期未反馈，至考评日仍未办结"})
     return deduction, n_state, len(overdue)
 
 

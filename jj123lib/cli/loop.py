@@ -37,8 +37,11 @@ CUIBAO_VIEW = {"unit": "单位", "quarter": "季度", "deadline": "报送截止�
 STATE_VIEW = {"unit": "单位", "quarter": "季度", "deadline": "报送截止日", "state": "报送状态",
               "submitted_on": "收文日期", "dated": "填报日期", "days_late": "迟报/逾期天数"}
 DUBAN_VIEW = {"id": "督办编号", "task_id": "任务编号", "unit": "督办对象", "trigger_label": "触发原因",
-              "level_label": "督办级别", "status_label": "状态", "issued_on": "下发日期", "due_date": "整改期限",
+              "level_label": "督办级别", "steps": "督办次数", "status_label": "状态", "issued_on": "首次下发",
+              "due_date": "整改期限", "answer_due": "应再次反馈", "overdue_since": "逾期起算",
               "days_overdue": "逾期天数", "response": "最新反馈", "reason": "说明"}
+STEPS_VIEW = {"step": "步骤", "level_label": "督办级别", "issued_on": "下发日期", "due_date": "整改期限",
+              "reason": "事由", "by": "操作人", "at": "记录时间"}
 AWAITING_VIEW = {"target": "编号", "kind": "类别", "unit": "单位", "leader": "牵头市领导", "claimed_on": "申报日期",
                  "detail": "说明"}
 COORDINATION_VIEW = {"id": "事项编号", "task_id": "任务编号", "unit": "提出单位", "leader": "牵头市领导",
@@ -75,7 +78,7 @@ def cmd_cuibao(args: argparse.Namespace) -> int:
 
 def cmd_duban(args: argparse.Namespace) -> int:
     from jj123lib.domain.rules import load_rules
-    from jj123lib.loop.duban import duban_items, issue_duban, respond
+    from jj123lib.loop.duban import duban_items, duban_steps, issue_duban, respond
 
     data_dir, demo = existing_data_dir(args.data_dir)
     if args.action == "issue":
@@ -83,9 +86,11 @@ def cmd_duban(args: argparse.Namespace) -> int:
         summary = issue_duban(quarter, data_dir, as_of=args.as_of, by=args.by, now=as_of_moment(args.as_of),
                               rules=load_rules(args.rules))
         sys.stdout.write(f"新下发 {len(summary.created)} 件，再次触发升级 {len(summary.escalated)} 件，"
-                         f"逾期未反馈升级 {len(summary.overdue)} 件。\n")
+                         f"逾期未反馈升级 {len(summary.overdue)} 件，已是最高级别仍逾期未办结 "
+                         f"{len(summary.still_overdue)} 件。\n")
         for label, ids in (("新下发", summary.created), ("再次触发", summary.escalated),
-                           ("逾期升级", summary.overdue)):
+                           ("再次触发（已是最高级别）", summary.repeated_at_top), ("逾期升级", summary.overdue),
+                           ("逾期未办结", summary.still_overdue)):
             if ids:
                 sys.stdout.write(f"  {label}：{'、'.join(ids)}\n")
         return 0
@@ -111,7 +116,14 @@ def cmd_duban(args: argparse.Namespace) -> int:
         after = "待督查室核实销号" if args.status == "已整改" else "继续整改"
         sys.stdout.write(f"已记录 {item.strip().upper()} 的整改反馈（{args.status}），{after}。\n")
         return 0
-    frame = duban_items(args.quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of)
+    if args.action == "steps":
+        item = _need(args.item, "ID", "须给出督办编号，如 jj123 duban steps DB-2026Q3-001")
+        frame = duban_steps(item, data_dir, as_of=args.as_of)
+        emit(view(frame, STEPS_VIEW), args.format, args.out,
+             f"{item.strip().upper()} 共 {len(frame)} 步（首次下发及每次升级）。", demo)
+        return 0
+    frame = duban_items(args.quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of,
+                        rules=load_rules(args.rules))
     emit(view(frame, DUBAN_VIEW), args.format, args.out, f"共 {len(frame)} 件督办事项。", demo)
     return 0
 
@@ -137,7 +149,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         sys.stdout.write(f"{target} 核实未通过，已退回，理由已记录。\n")
     else:
         verify(target, quarter, args.evidence or [], args.by, args.note or "", data_dir, as_of=args.as_of,
-               now=as_of_moment(args.as_of), rules=rules)
+               now=as_of_moment(args.as_of), rules=rules, reason=args.reason or "")
         done = "已核实认定" if "@" in target else "已核实销号"
         sys.stdout.write(f"{target} {done}，佐证材料 {len(args.evidence)} 份已原样存档。\n")
     return 0
@@ -193,9 +205,9 @@ def add_cuibao(cuibao: argparse.ArgumentParser) -> None:
 
 
 def add_duban(duban: argparse.ArgumentParser) -> None:
-    duban.add_argument("action", nargs="?", choices=("issue", "forms", "respond"),
-                       help="issue 下发；forms 生成整改反馈表（--out 为文件夹）；respond 记录反馈")
-    duban.add_argument("item", nargs="?", help="督办编号（respond 时），如 DB-2026Q3-001")
+    duban.add_argument("action", nargs="?", choices=("issue", "forms", "respond", "steps"),
+                       help="issue 下发；forms 生成整改反馈表（--out 为文件夹）；respond 记录反馈；steps 查看督办过程")
+    duban.add_argument("item", nargs="?", help="督办编号（respond、steps 时），如 DB-2026Q3-001")
     _loop_options(duban, quarter_required=False, by=True)
     duban.add_argument("--text", help="整改反馈内容（respond 时）")
     duban.add_argument("--status", choices=("已整改", "整改中"), default="已整改", help="反馈状态（默认：已整改）")
@@ -210,7 +222,7 @@ def add_verify(verify: argparse.ArgumentParser) -> None:
     verify.add_argument("--note", help="核实说明")
     verify.add_argument("--reject", action="store_true", help="核实未通过，退回")
     verify.add_argument("--revoke", action="store_true", help="撤销该季度的核实结论（保留记录）")
-    verify.add_argument("--reason", help="退回或撤销的理由")
+    verify.add_argument("--reason", help="退回或撤销的理由；督办事项触发条件仍在而核实销号的，督查室的理由")
     verify.set_defaults(handler=cmd_verify)
 
 

@@ -35,6 +35,7 @@ BATCH_CRASH_POINTS: tuple[str, ...] = (
 SUPERVISION_CRASH_POINTS: tuple[str, ...] = (
     "supervision.after_archive",   # evidence files archived, transaction not begun
     "supervision.before_commit",   # 督办/核实 rows inserted, COMMIT not run
+    "supervision.duban_step",      # a new 督办 item and its first step inserted, its event and COMMIT not run
 )
 _passes: dict[str, int] = {}
 

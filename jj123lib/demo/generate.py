@@ -64,6 +64,7 @@ DEMO_TODAY = date(2027, 1, 20)  # the day the demo's forms are checked as of: af
 # folder is read as of it, whatever the real date, so its pages are the same on any day.
 DEMO_CLOCK = datetime(2027, 3, 31, 17, 0, tzinfo=CHINA_TZ)
 DEMO_CLERK = "督查室收文员（示例）"
+MAILED_QUARTER, MAILED_DAYS = "2026Q3", 6  # the mailed form: received 6 days after its date, still before the deadline
 _DEMO_ENTRIES = (LEDGER_FILE, ARCHIVE_DIR, LOCK_FILE, "inbox", "forms", "opinions", DEMO_MARKER,
                  demo_loop.EVIDENCE_DIR)
 
@@ -78,6 +79,7 @@ class DemoSummary:
     categories: dict[str, str] = field(default_factory=dict)   # task_id -> 2026Q3 intended category
     missing_unit: str = ""
     superseded_unit: str = ""
+    mailed_unit: str = ""  # sends its Q3 form by post: dated early, received days later (a backdated-form flag)
     overridden: list[str] = field(default_factory=list)
     loop: demo_loop.LoopPlan | None = None  # the supervision loop's cases (jj123lib.demo.loop)
     year_end_verified: list[str] = field(default_factory=list)  # Q4 completions verified (销号) for the review
@@ -169,7 +171,7 @@ def _status(category: str, gap: float, rng: random.Random) -> str:
 
 
 def _ingest_or_fail(dated: list[tuple[Path, date]], data_dir: Path) -> int:
-    """Ingest each form as received on its own 填报日期 (at 16:00), the office's clerk taking it in then."""
+    """Ingest each form as received on its day (at 16:00), the office's clerk taking it in then."""
     by_day: dict[date, list[Path]] = {}
     for path, day in dated:
         by_day.setdefault(day, []).append(path)
@@ -312,6 +314,8 @@ def _plan_loop(run: _Run) -> demo_loop.LoopPlan:
                                  for t, lu in zip(table["task_id"], table["lead_unit"]) if lu == u)]
     summary.superseded_unit = run.rng.choice(superseded_candidates) if superseded_candidates else ""
     loop = summary.loop = demo_loop.plan_loop(table, run.categories, summary.missing_unit, summary.superseded_unit)
+    taken = {summary.missing_unit, summary.superseded_unit, loop.late_unit}
+    summary.mailed_unit = next((u for u in lead_unit_names(table) if u not in taken), "")
     demo_loop.shape_numbers(loop, run.numbers, DEMO_QUARTERS)
     return loop
 
@@ -327,19 +331,26 @@ def _ingest_quarter(run: _Run, quarter: str, plan: pd.DataFrame, bench: pd.DataF
         drafts = [True, False] if quarter == "2026Q3" and unit == run.summary.superseded_unit else [False]
         for draft in drafts:
             wb = build_progress_form(unit, quarter, run.table, plan, demo=True, benchmarks=bench)
-            day = _fill_progress_form(run, wb, quarter, unit, draft, len(drafts) > 1, loop, r)
+            mailed = quarter == MAILED_QUARTER and unit == run.summary.mailed_unit
+            day = _fill_progress_form(run, wb, quarter, unit, draft, len(drafts) > 1, loop, r, early=mailed)
             folder = run.target / "inbox" / quarter / ("draft" if draft else "final")
-            paths.append((_save(wb, folder / progress_form_name(quarter, unit)), day))
+            received = day + timedelta(days=MAILED_DAYS) if mailed else day
+            paths.append((_save(wb, folder / progress_form_name(quarter, unit)), received))
     run.summary.files += _ingest_or_fail(paths, run.target)
     run.summary.verified_recognitions += verify_recognitions(run.target, run.design, quarter)
 
 
 def _fill_progress_form(run: _Run, wb: Any, quarter: str, unit: str, draft: bool, resubmitted: bool,
-                        loop: demo_loop.LoopPlan, r: random.Random) -> date:
-    """A unit's progress form: its lead rows, some co-unit notes, and the 指标进展 sheet; its 填报日期."""
+                        loop: demo_loop.LoopPlan, r: random.Random, early: bool = False) -> date:
+    """A unit's progress form: its lead rows, some co-unit notes, and the 指标进展 sheet; its 填报日期.
+
+    ``early``: dated three days after the quarter (a form then sent by post).
+    """
     ws = wb[PROGRESS_SHEET]
     cols = header_columns(ws)
     day = last_day(quarter) + timedelta(days=r.randint(3, 9) + (2 if not draft and resubmitted else 0))
+    if early:
+        day = last_day(quarter) + timedelta(days=3)
     day = demo_loop.report_day(loop, quarter, unit, day, DEMO_QUARTERS)
     for row in range(2, ws.max_row + 1):
         task_id = str(ws.cell(row, cols["任务编号"]).value)

@@ -87,7 +87,8 @@ def league_entries(frame: pd.DataFrame) -> list[LeagueEntry]:
     out = []
     for row in records(frame):
         score = float(row["score"])
-        out.append(LeagueEntry(str(row["group_label"]), None if row["rank"] is None else int(row["rank"]),
+        unranked = row["rank"] is None or row["rank"] != row["rank"]  # None, or NaN in a float column
+        out.append(LeagueEntry(str(row["group_label"]), None if unranked else int(row["rank"]),
                                str(row["unit"]), None if math.isnan(score) else score, int(row["n_tasks"]),
                                int(row["done"]), int(row["red"]), int(row["missing"]), str(row["board"]),
                                str(row["board_reason"])))
@@ -119,7 +120,7 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str] | Ledger, *, as
     day = as_of or china_today()
     label = quarter_label(quarter)
     rated = rate_quarter(quarter, data_dir, as_of=day, rules=rules)
-    items = duban_items(quarter, data_dir, as_of=day)
+    items = duban_items(quarter, data_dir, as_of=day, rules=rules)  # each item as it stood on the day
     overdue = {str(u) for u, late in zip(items["unit"], items["days_overdue"]) if late > 0}
     league = unit_league(quarter, data_dir, overdue_units=overdue, as_of=day, rules=rules, units_file=units_file)
     counts = rated["light"].value_counts()

@@ -109,7 +109,7 @@ def scoring_rules(rules: Mapping[str, Any], source: Source = "rules") -> dict[st
 _LOOP_DEFAULTS: dict[str, dict[str, Any]] = {
     "deadlines": {"report_day_of_next_month": 10, "plan_month_day": "01-31", "quarter_overrides": {}},
     "duban": {"triggers": {"red": "督办", "missing": "督办", "yellow_twice": "提醒", "milestone_twice": "提醒"},
-              "due_days": 15},
+              "due_days": 15, "follow_up_days": 15, "interview": False},
     "verification": {"required_for_done": True, "claimed_counts_as": "green"},
     "coordination": {"same_item_min_ratio": 0.6},
     "flags": {"jump_points": 40, "min_text_chars": 10, "stuck_min_quarters": 3, "backdated_days": 5,
@@ -134,6 +134,10 @@ def loop_rules(rules: Mapping[str, Any], section: str, source: Source = "rules")
                                     f"{shown(triggers)}")
         if not _is_count(out["due_days"]) or out["due_days"] < 1:
             raise RulesError(where, f"duban.due_days 应为正整数{shown(out['due_days'])}")
+        if not _is_count(out["follow_up_days"]) or out["follow_up_days"] < 1:
+            raise RulesError(where, f"duban.follow_up_days 应为正整数{shown(out['follow_up_days'])}")
+        if not isinstance(out["interview"], bool):
+            raise RulesError(where, f"duban.interview 应为 true 或 false{shown(out['interview'])}")
     if section == "coordination":
         ratio = out["same_item_min_ratio"]
         if not _is_number(ratio) or not 0 < float(ratio) <= 1:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from jj123lib.domain import lights
 
 __all__ = ["FILE_ACTION_LABELS", "FILE_ACTIONS", "PUBLICATION_KIND_LABELS", "PUBLICATION_KINDS",
-           "STATUSES", "RESPONSE_STATUSES", "GOAL_LEVELS", "RECOGNITION_STAGES", "LEVELS", "FILE_KINDS", "ROLES",
-           "OVERRIDE_LIGHTS", "DUBAN_STATUSES", "DUBAN_STATUS_LABELS", "COORDINATION_STATUSES",
+           "STATUSES", "RESPONSE_STATUSES", "GOAL_LEVELS", "RECOGNITION_STAGES", "LEVELS", "INTERVIEW", "ALL_LEVELS",
+           "FILE_KINDS", "ROLES",
+           "OVERRIDE_LIGHTS", "DUBAN_STATUSES", "DUBAN_STATUS_LABELS", "RETURNED_LABEL", "COORDINATION_STATUSES",
            "CLOSED_COORDINATION_STATUSES", "VERIFICATION_KINDS", "VERIFICATION_DECISIONS",
            "VERIFICATION_DECISION_LABELS", "REPORTING_STATES"]
 
@@ -19,6 +20,8 @@ RESPONSE_STATUSES = ("已整改", "整改中")  # the drop-down; 已整改 makes
 GOAL_LEVELS = ("国家级", "省级", "泉州市级", "其他")  # 成效目标 levels, highest first
 RECOGNITION_STAGES = ("未申报", "已申报", "评审中", "公示", "已认定", "未获认定")
 LEVELS: tuple[str, ...] = ("提醒", "督办", "挂牌督办")  # 督办 levels, 1..3
+INTERVIEW = "约谈"  # an optional level 4 above 挂牌督办, switched on in the rules (duban.interview)
+ALL_LEVELS: tuple[str, ...] = (*LEVELS, INTERVIEW)  # every level a 督办 step may reach
 
 FILE_KINDS = ("plan", "progress")  # the forms a unit files: the year's plan, a quarter's progress
 ROLES = ("lead", "co")  # a unit's part in a task: 牵头, 配合
@@ -34,6 +37,7 @@ OVERRIDE_LIGHTS = lights.RATED  # the lights the office may give by hand
 # 督办 items: issued (open), answered 整改中 (responded), answered 已整改 (claimed), checked (closed).
 DUBAN_STATUS_LABELS = {"open": "待整改", "responded": "整改中", "claimed": "待核实", "closed": "已销号"}
 DUBAN_STATUSES = tuple(DUBAN_STATUS_LABELS)
+RETURNED_LABEL = "退回"  # an open item whose 已整改 the office rejected (derived, never stored)
 
 CLOSED_COORDINATION_STATUSES = ("已协调", "已解决")  # how the office closes a 需协调事项
 COORDINATION_STATUSES = ("open", *CLOSED_COORDINATION_STATUSES)

@@ -114,7 +114,10 @@ def _widen_verification_kinds(conn: sqlite3.Connection, ddl: DDL) -> None:
         return
     conn.execute("ALTER TABLE verifications RENAME TO verifications_v4")
     conn.execute(ddl["verifications"])
-    conn.execute("INSERT INTO verifications SELECT * FROM verifications_v4")
+    # By name: columns a later migration adds (held_reason) are added back by that migration.
+    new = [r[1] for r in conn.execute("PRAGMA table_info(verifications)")]
+    shared = ", ".join(c for c in (r[1] for r in conn.execute("PRAGMA table_info(verifications_v4)")) if c in new)
+    conn.execute(f"INSERT INTO verifications ({shared}) SELECT {shared} FROM verifications_v4")
     conn.execute("DROP TABLE verifications_v4")
 
 
@@ -133,6 +136,15 @@ def _to_5(conn: sqlite3.Connection, ddl: DDL) -> None:
     _widen_verification_kinds(conn, ddl)
 
 
+def _to_7(conn: sqlite3.Connection, ddl: DDL) -> None:
+    """督办 steps: one per existing item, backfilled from its row (its level and due date as they stand)."""
+    _create("duban_steps")(conn, ddl)
+    conn.execute("INSERT OR IGNORE INTO duban_steps (duban_id, step, level, issued_on, due_date, reason, by, at)"
+                 " SELECT id, 1, level, issued_on, due_date, reason, by, at FROM duban ORDER BY rowid")
+    # The office's reason for closing a 督办 as 整改属实 while its trigger still held.
+    _add_column(conn, "verifications", "held_reason", "TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "files, progress and plan rows, light overrides",
               _create("meta", "files", "submissions", "submissions_quarter", "plan", "overrides")),
@@ -145,6 +157,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               _to_5),
     Migration(6, "the record: every stamp China time with offset; files.received_at, received_by, ingested_by;"
                  " file_events (paper copy, revert); publications (季度封账, corrections)", _to_6),
+    Migration(7, "督办 steps (duban_steps, one per escalation, backfilled); verifications.held_reason", _to_7),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 

@@ -293,6 +293,8 @@ class Ledger:
             # The reports show the supervision loop too: a new 督办 item or a closed 协调事项 re-renders them.
             ("duban", "SELECT * FROM duban ORDER BY rowid"),
             ("duban_responses", "SELECT * FROM duban_responses ORDER BY rowid"),
+            # Schema 7: escalations (step 1 repeats the duban row, so an upgrade leaves the fingerprint as it was).
+            ("duban_steps", "SELECT * FROM duban_steps WHERE step > 1 ORDER BY duban_id, step"),
             ("coordination", "SELECT * FROM coordination ORDER BY rowid"),
             ("coordination_mentions", "SELECT * FROM coordination_mentions ORDER BY rowid"),
             # Schema 5: the benchmarks the reports show.

@@ -7,6 +7,7 @@ adds the later columns by migration.
 from __future__ import annotations
 
 from jj123lib.domain.vocab import (
+    ALL_LEVELS,
     COORDINATION_STATUSES,
     DUBAN_STATUSES,
     FILE_ACTIONS,
@@ -114,6 +115,17 @@ CREATE TABLE IF NOT EXISTS duban (
     last_trigger_quarter TEXT NOT NULL,
     by TEXT NOT NULL,
     at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS duban_steps (
+    duban_id TEXT NOT NULL REFERENCES duban (id),
+    step INTEGER NOT NULL CHECK (step >= 1),
+    level INTEGER NOT NULL CHECK (level BETWEEN 1 AND {len(ALL_LEVELS)}),
+    issued_on TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (duban_id, step)
 );
 CREATE TABLE IF NOT EXISTS duban_responses (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -288,7 +300,7 @@ STAMP_COLUMNS: tuple[tuple[str, str], ...] = (
     ("overrides", "revoked_at"), ("duban", "at"), ("duban_responses", "at"), ("response_files", "ingested_at"),
     ("evidence", "at"), ("verifications", "at"), ("verifications", "revoked_at"), ("coordination", "at"),
     ("coordination", "closed_at"), ("benchmark_plan", "ingested_at"), ("indicator_values", "ingested_at"),
-    ("recognitions", "ingested_at"), ("supervision_events", "at"),
+    ("recognitions", "ingested_at"), ("supervision_events", "at"), ("duban_steps", "at"),
 )
 
 

@@ -21,7 +21,7 @@ class Supervision:
     """The quarter's supervision lists, read (never written) from the ledger on the report's date."""
 
     cuibao: pd.DataFrame  # deadlines.cuibao
-    duban: pd.DataFrame  # duban.duban_items: issued this quarter, or earlier and still open
+    duban: pd.DataFrame  # duban.duban_items on the day: issued this quarter, or earlier and still open
     awaiting: pd.DataFrame  # verification.awaiting: 待核实
     coordination: pd.DataFrame  # coordination.register, open items with their age
     flags: pd.DataFrame  # flags.find_flags
@@ -64,7 +64,7 @@ def _read(quarter: str, data_dir: str, as_of: date, with_flags: bool, rules: Rul
     from jj123lib.loop.verification import awaiting
 
     return Supervision(cuibao=cuibao(quarter, data_dir, as_of=as_of, rules=rules, units_file=units_file),
-                       duban=duban_items(quarter, data_dir, as_of=as_of),
+                       duban=duban_items(quarter, data_dir, as_of=as_of, rules=rules),
                        awaiting=awaiting(quarter, data_dir, as_of=as_of, rules=rules),
                        coordination=register(data_dir, quarter=quarter, open_only=True),
                        flags=find_flags(quarter, data_dir, as_of=as_of, rules=rules) if with_flags

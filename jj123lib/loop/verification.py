@@ -95,9 +95,19 @@ def _archive(ledger: Ledger, paths: list[str | os.PathLike[str]]) -> list[Eviden
     return out
 
 
+def _trigger_held(ledger: Ledger, item_id: str, quarter: str, as_of: str | date | None,
+                  rules: Mapping[str, Any] | None) -> str:
+    """The 督办 trigger its task still meets in ``quarter`` on ``as_of`` (its reason), or ``""``."""
+    from jj123lib.loop.duban import find_triggers
+
+    task = ledger.query("SELECT task_id FROM duban WHERE id = ?", (item_id,), ["task_id"])
+    found = {t.task_id: t.reason for t in find_triggers(quarter, ledger, as_of=as_of, rules=rules)}
+    return found.get(str(task["task_id"].iloc[0]), "")
+
+
 def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quarter: str, decision: str,
             evidence: list[str | os.PathLike[str]], note: str, by: str, as_of: str | date | None,
-            now: datetime | None, rules: Mapping[str, Any] | None = None) -> int:
+            now: datetime | None, rules: Mapping[str, Any] | None = None, reason: str = "") -> int:
     ledger = Ledger.of(data_dir)
     quarter = normalize_quarter(quarter)
     by = check_by(by)
@@ -111,6 +121,13 @@ def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quart
                 "recognition": f"本季度填报的认定阶段为“{state}”，不是“已认定”"}.get(
             kind, "该任务本季度未自评已完成（或不满足销号条件）")
         raise LedgerError(f"{target} 当前不是待核实状态：{what}")
+    held_reason = None
+    if kind == "duban" and decision == "verified":
+        held = _trigger_held(ledger, target, quarter, as_of, rules)
+        if held and len(reason.strip()) < 4:
+            raise LedgerError(f"{target} 的督办触发条件仍在（{held}），不能直接以“整改属实”销号；"
+                              "确需销号的，请用 --reason 写明督查室的理由（至少 4 个字），理由将随销号结论一并显示")
+        held_reason = reason.strip() if held else None
     files = _archive(ledger, evidence)
     crash_point("supervision.after_archive")
     stamp = china_now_iso(now)
@@ -131,21 +148,25 @@ def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quart
             conn.execute("UPDATE duban SET status = ? WHERE id = ?",
                          ("closed" if decision == "verified" else "open", target))
         payload = json.dumps([item.__dict__ for item in files], ensure_ascii=False)
-        cursor = conn.execute("INSERT INTO verifications (target, kind, quarter, decision, evidence, note, by, at)"
-                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (target, kind, quarter, decision, payload, note,
-                                                                   by, stamp))
-        record_event(conn, target, decision, note, by, stamp)
+        cursor = conn.execute("INSERT INTO verifications (target, kind, quarter, decision, evidence, note, by, at,"
+                              " held_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              (target, kind, quarter, decision, payload, note, by, stamp, held_reason))
+        held_note = f"（触发条件仍在，督查室理由：{held_reason}）" if held_reason else ""
+        record_event(conn, target, decision, note + held_note, by, stamp)
         crash_point("supervision.before_commit")
         return int(cursor.lastrowid or 0)
 
 
 def verify(target: str, quarter: str, evidence: list[str | os.PathLike[str]], by: str, note: str = "",
            data_dir: str | os.PathLike[str] | Ledger | None = None, as_of: str | date | None = None,
-           now: datetime | None = None, rules: Mapping[str, Any] | None = None) -> int:
-    """Close (销号) a claimed completion or an answered 督办事项; at least one evidence file."""
+           now: datetime | None = None, rules: Mapping[str, Any] | None = None, reason: str = "") -> int:
+    """Close (销号) a claimed completion or an answered 督办事项; at least one evidence file.
+
+    A 督办事项 whose task still meets its trigger in ``quarter`` is closed only with the office's ``reason``.
+    """
     if not evidence:
         raise LedgerError("核实销号须附佐证材料（--evidence 文件）")
-    return _decide(data_dir, target, quarter, "verified", evidence, note.strip(), by, as_of, now, rules)
+    return _decide(data_dir, target, quarter, "verified", evidence, note.strip(), by, as_of, now, rules, reason)
 
 
 def reject(target: str, quarter: str, reason: str, by: str,

@@ -38,6 +38,8 @@ TASK_ROWS: tuple[tuple[str, str], ...] = tuple((table, f"SELECT {task} AS task, 
      "FROM verifications v LEFT JOIN duban d ON v.kind = 'duban' AND d.id = v.target ORDER BY v.id"),
     ("duban", "task_id", "id, quarter, unit, trigger, reason, level, status, issued_on, due_date,"
      " last_trigger_quarter, by, at", "FROM duban ORDER BY rowid"),
+    ("duban_steps", "d.task_id", "s.duban_id, s.step, s.level, s.issued_on, s.due_date, s.reason, s.by, s.at",
+     "FROM duban_steps s JOIN duban d ON d.id = s.duban_id WHERE s.step > 1 ORDER BY s.duban_id, s.step"),
     ("duban_responses", "d.task_id", "r.duban_id, r.status, r.text, r.file_sha256, r.by, r.at",
      "FROM duban_responses r JOIN duban d ON d.id = r.duban_id ORDER BY r.rowid"),
     ("coordination", "task_id", "id, unit, leader, text, quarter_raised, last_quarter, status, ref, closed_by,"

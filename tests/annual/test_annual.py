@@ -6,7 +6,7 @@ import math
 import shutil
 import sqlite3
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,7 @@ from jj123lib.annual.review import (
     review,
 )
 from jj123lib.core.exceptions import ParameterError, RulesError
-from jj123lib.domain.rules import load_rules
+from jj123lib.domain.rules import load_rules, loop_rules
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.domain.units import UnitInfo, default_units_path
 
@@ -309,8 +309,17 @@ def _separate_route(db: Path, tasks: pd.DataFrame, rules: Mapping[str, Any], uni
                 minus += ar["deductions"]["missing"]
             elif first is not None and date.fromisoformat(first) > deadline:
                 minus += ar["deductions"]["late"]
-        overdue = conn.execute("SELECT COUNT(*) FROM duban WHERE unit = ? AND status = 'open' AND due_date < ?"
-                               " AND quarter LIKE '2026Q%'", (unit, AS_OF.isoformat())).fetchone()[0]
+        # Unanswered past the first due date, or past the follow-up owed after 整改中 or a 退回.
+        follow_up = timedelta(days=loop_rules(rules, "duban")["follow_up_days"])
+        overdue = 0
+        for due, answered, returned in conn.execute(
+                "SELECT d.due_date, (SELECT MAX(at) FROM duban_responses r WHERE r.duban_id = d.id"
+                " AND r.status = '整改中'), (SELECT MAX(at) FROM verifications v WHERE v.target = d.id"
+                " AND v.decision = 'rejected' AND v.revoked = 0) FROM duban d WHERE d.unit = ?"
+                " AND d.status IN ('open', 'responded') AND d.quarter LIKE '2026Q%'", (unit,)):
+            last = max((str(a)[:10] for a in (answered, returned) if a), default=None)
+            owed = date.fromisoformat(due) if last is None else date.fromisoformat(last) + follow_up
+            overdue += AS_OF > owed
         minus += overdue * ar["deductions"]["overdue_duban"]
         scores[unit] = round(weighted / total + bonus - minus, 1)
     conn.close()

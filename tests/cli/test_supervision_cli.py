@@ -70,8 +70,11 @@ def test_duban_issue_respond_list_and_verify(tmp_path: Path, capsys: pytest.Capt
     assert code == 2 and "佐证材料" in err
     proof = tmp_path / "整改照片.jpg"
     proof.write_bytes(b"\xff\xd8\xff photo")
-    code, out, _ = run(capsys, "verify", p13["督办编号"], "--quarter", "2026Q3", "--evidence", str(proof),
+    code, _, err = run(capsys, "verify", p13["督办编号"], "--quarter", "2026Q3", "--evidence", str(proof),
                        "--by", "林督查", "--data-dir", data)
+    assert code == 2 and "触发条件仍在" in err and "--reason" in err  # P13 is still behind: a reason is due
+    code, out, _ = run(capsys, "verify", p13["督办编号"], "--quarter", "2026Q3", "--evidence", str(proof),
+                       "--by", "林督查", "--reason", "经现场核实整改到位", "--data-dir", data)
     assert code == 0 and "已核实销号" in out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +14,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from jj123lib.core.clock import CHINA_TZ
 from jj123lib.core.exceptions import RulesError
 from jj123lib.documents.content import (
     DUBAN_REQUIREMENTS,
@@ -65,11 +66,13 @@ def issued(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> 
     ingest_changed_form(data, HOSTILE_UNIT, data.parent / "late",
                         lambda task: {"存在问题": "\n".join(typed for typed, _ in HOSTILE)})
     created = issue_duban("2026Q3", data, as_of=AS_OF, by="督查室").created
-    respond(created[0], "已完成整改", "教育局", data_dir=data)
+    answered = datetime(2026, 10, 18, 10, tzinfo=CHINA_TZ)  # recorded before AS_OF, the day the tests read
+    respond(created[0], "已完成整改", "教育局", data_dir=data, now=answered)
     evidence = data.parent / "验收报告.pdf"
     evidence.write_bytes(b"%PDF-1.4 evidence")
-    verify(created[0], "2026Q3", [evidence], "督查室", data_dir=data, as_of=AS_OF)
-    respond(created[1], "正在整改", "住建局", status="整改中", data_dir=data)
+    verify(created[0], "2026Q3", [evidence], "督查室", data_dir=data, as_of=AS_OF, now=answered,
+           reason="经现场核实整改到位")
+    respond(created[1], "正在整改", "住建局", status="整改中", data_dir=data, now=answered)
     return data
 
 

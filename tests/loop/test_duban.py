@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Hashable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jj123lib.core.clock import CHINA_TZ
 from jj123lib.core.exceptions import LedgerError
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.duban import Trigger, duban_items, find_triggers, issue_duban, respond
 from tests.ledger_helpers import record_plan, record_progress
 
 POLICE = ("N07", "P13", "B19", "B20")
+AT = datetime(2026, 10, 20, 10, tzinfo=CHINA_TZ)  # a unit's answer, days after the items are issued
+HELD = "经现场核实整改到位"  # the office's reason to close an item whose task still meets its trigger
 
 
 def _ledger(tmp_path: Path) -> Ledger:
@@ -25,8 +29,9 @@ def _ledger(tmp_path: Path) -> Ledger:
     return ledger
 
 
-def _items(ledger: Ledger) -> dict[Any, dict[Hashable, Any]]:
-    return duban_items(None, ledger, as_of="2026-10-15").set_index("id").to_dict(orient="index")
+def _items(ledger: Ledger, as_of: str = "2026-12-31") -> dict[Any, dict[Hashable, Any]]:
+    """Every item as it stood on ``as_of`` (after each scenario's last record)."""
+    return duban_items(None, ledger, as_of=as_of).set_index("id").to_dict(orient="index")
 
 
 def test_triggers_red_missing_yellow_twice_and_milestone_twice(tmp_path: Path) -> None:
@@ -76,7 +81,8 @@ def test_repeat_trigger_escalates_and_caps(tmp_path: Path) -> None:
     issue_duban("2026Q2", ledger, as_of="2026-07-15", by="a", triggers=red)
     assert _items(ledger)["DB-2026Q1-001"]["level_label"] == "挂牌督办"
     summary = issue_duban("2026Q3", ledger, as_of="2026-10-15", by="a", triggers=red)
-    assert summary.escalated == ["DB-2026Q1-001"] and summary.created == []
+    # at the top level a repeat is reported as such, never as one more escalation
+    assert summary.repeated_at_top == ["DB-2026Q1-001"] and summary.escalated == summary.created == []
     items = _items(ledger)
     assert list(items) == ["DB-2026Q1-001"] and items["DB-2026Q1-001"]["level"] == 3  # one slip per item
     events = ledger.query("SELECT action FROM supervision_events WHERE target = 'DB-2026Q1-001' ORDER BY id", (),
@@ -100,7 +106,7 @@ def test_overdue_without_response_escalates_once_per_due_date(tmp_path: Path) ->
 def test_response_stops_overdue_escalation_and_closed_items_take_none(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "data")
     issue_duban("2026Q3", ledger, as_of="2026-10-15", by="a", triggers=[Trigger("N07", "公安局", ("red",), "红灯")])
-    respond("DB-2026Q3-001", "已完成整改", "公安局", data_dir=ledger)
+    respond("DB-2026Q3-001", "已完成整改", "公安局", data_dir=ledger, now=AT)
     assert _items(ledger)["DB-2026Q3-001"]["status_label"] == "待核实"
     assert issue_duban("2026Q3", ledger, as_of="2026-12-31", by="a", triggers=[]).overdue == []
     with ledger.transaction() as conn:  # as verification would close it
@@ -128,7 +134,7 @@ def test_hostile_response_text_is_stored_verbatim(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "data")
     issue_duban("2026Q3", ledger, as_of="2026-10-15", by="a", triggers=[Trigger("N07", "公安局", ("red",), "红灯")])
     hostile = "=HYPERLINK(\"http://x\")<script>alert(1)</script>'; DROP TABLE duban;--"
-    respond("DB-2026Q3-001", hostile, "公安局", data_dir=ledger)
+    respond("DB-2026Q3-001", hostile, "公安局", data_dir=ledger, now=AT)
     assert _items(ledger)["DB-2026Q3-001"]["response"] == f"已整改：{hostile}"
 
 
@@ -180,7 +186,8 @@ def test_level_never_goes_down_without_a_closure(ops: list[tuple[Any, ...]]) -> 
                     assert ledger.fingerprint() == unchanged
                 else:
                     _do(op, item, quarter, ledger, proof, respond, verify, reject, revoke)
-            now = ledger.query("SELECT id, level, status FROM duban", (), ["id", "level", "status"])
+            now = ledger.query("SELECT id, (SELECT level FROM duban_steps WHERE duban_id = d.id ORDER BY step DESC"
+                               " LIMIT 1) AS level, status FROM duban d", (), ["id", "level", "status"])
             for item_id, level, status in zip(now["id"], now["level"], now["status"]):
                 before = levels.get(item_id)
                 assert 1 <= level <= 3
@@ -197,7 +204,7 @@ def _do(op: tuple[Any, ...], item: str, quarter: str, ledger: Ledger, proof: Pat
     if op[0] == "respond":
         respond_(item, "整改情况", "公安局", status=op[2], data_dir=ledger)
     elif op[0] == "verify":
-        verify_(item, quarter, [proof], "林督查", data_dir=ledger)
+        verify_(item, quarter, [proof], "林督查", data_dir=ledger, reason=HELD)
     elif op[0] == "reject":
         reject_(item, quarter, "材料不全，退回", "林督查", ledger)
     else:
@@ -252,12 +259,14 @@ def _to_state(tmp_path: Path, state: str) -> Ledger:
     if state == "closed":
         proof = tmp_path / "proof.txt"
         proof.write_text("佐证")
-        verify("DB-2026Q3-001", "2026Q3", [proof], "林督查", data_dir=ledger)
+        verify("DB-2026Q3-001", "2026Q3", [proof], "林督查", data_dir=ledger, reason=HELD)
     return ledger
 
 
 def _state(ledger: Ledger) -> tuple[str, int]:
-    row = ledger.query("SELECT status, level FROM duban WHERE id = 'DB-2026Q3-001'", (), ["status", "level"])
+    """The item's status and its current level (its latest step's)."""
+    row = ledger.query("SELECT status, (SELECT level FROM duban_steps WHERE duban_id = d.id ORDER BY step DESC"
+                       " LIMIT 1) AS level FROM duban d WHERE id = 'DB-2026Q3-001'", (), ["status", "level"])
     return str(row["status"].iloc[0]), int(row["level"].iloc[0])
 
 
@@ -269,7 +278,7 @@ def _act(ledger: Ledger, tmp_path: Path, action: str) -> None:
     red = [Trigger("N07", "公安局", ("red",), "红灯")]
     {"respond 整改中": lambda: respond("DB-2026Q3-001", "进展", "公安局", status="整改中", data_dir=ledger),  # type: ignore[no-untyped-call]  # the actions return different types
      "respond 已整改": lambda: respond("DB-2026Q3-001", "完成", "公安局", data_dir=ledger),
-     "verify": lambda: verify("DB-2026Q3-001", "2026Q3", [proof], "林督查", data_dir=ledger),
+     "verify": lambda: verify("DB-2026Q3-001", "2026Q3", [proof], "林督查", data_dir=ledger, reason=HELD),
      "reject": lambda: reject("DB-2026Q3-001", "2026Q3", "材料不全，退回", "林督查", ledger),
      "revoke": lambda: revoke("DB-2026Q3-001", "2026Q3", "王主任", "核实有误，撤销", ledger),
      "overdue": lambda: issue_duban("2026Q3", ledger, as_of="2026-11-05", by="a", triggers=[]),

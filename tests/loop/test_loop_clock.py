@@ -36,7 +36,7 @@ def test_duban_and_verification_writers_take_now(tmp_path: Path) -> None:
     respond("DB-2026Q3-001", "补充材料", "公安局", data_dir=ledger, now=T3)
     proof = tmp_path / "proof.txt"
     proof.write_text("佐证")
-    verify("DB-2026Q3-001", "2026Q3", [proof], "林督查", data_dir=ledger, now=T3)
+    verify("DB-2026Q3-001", "2026Q3", [proof], "林督查", data_dir=ledger, now=T3, reason="经现场核实整改到位")
     revoke("DB-2026Q3-001", "2026Q3", "王主任", "核实有误，撤销", ledger, now=T3)
     assert _stamps(ledger, "SELECT at FROM verifications ORDER BY id") == ["2026-10-20T14:30:00+08:00",
                                                                            "2026-10-27T00:05:00+08:00"]

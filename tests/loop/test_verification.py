@@ -116,9 +116,11 @@ def test_duban_answered_then_verified_closes_and_revoke_reopens_check(tmp_path: 
     respond("DB-2026Q3-001", "已整改到位", "公安局", data_dir=ledger)
     assert "DB-2026Q3-001" in awaiting("2026Q3", ledger, as_of=AS_OF)["target"].tolist()
     reject("DB-2026Q3-001", "2026Q3", "整改材料不全", "林督查", ledger)
-    assert duban_items(None, ledger)["status_label"].tolist() == ["待整改"]
+    rejected = duban_items(None, ledger)
+    assert rejected["status_label"].tolist() == ["退回"]  # not 待整改 beside an answer saying 已整改
+    assert rejected["response"].tolist() == ["退回：整改材料不全"]
     respond("DB-2026Q3-001", "补充材料", "公安局", data_dir=ledger)
-    verify("db-2026q3-001", "2026Q3", [_evidence(tmp_path)], "林督查", data_dir=ledger)
+    verify("db-2026q3-001", "2026Q3", [_evidence(tmp_path)], "林督查", data_dir=ledger, reason="经现场核实整改到位")
     assert duban_items(None, ledger)["status_label"].tolist() == ["已销号"]
     revoke("DB-2026Q3-001", "2026Q3", "王主任", "材料有误需复核", ledger)
     assert duban_items(None, ledger)["status_label"].tolist() == ["待核实"]
