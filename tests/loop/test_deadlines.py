@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from datetime import date
+from collections.abc import Callable, Hashable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,8 @@ def test_rules_change_the_deadlines() -> None:
 
 
 @pytest.mark.clock_smoke
-def test_states_on_time_late_pending_overdue(tmp_path: Path) -> None:
+def test_states_on_time_late_pending_overdue(tmp_path: Path, clock_at: Callable[[str], datetime]) -> None:
+    clock_at("2026-11-02T10:00:00+08:00")  # the forms came in October: read after they were received
     ledger = _ledger(tmp_path)
     record_progress(ledger, "公安局", "2026Q3", {t: {"report_date": "2026-10-10"} for t in POLICE})
     late = {"report_date": "2026-10-15"}
