@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from jj123lib.core.inputs import Input, is_recording, recording_inputs, replay
 from jj123lib.ledger.store import Ledger
 
 __all__ = ["Memo", "content_key"]
@@ -48,21 +49,39 @@ def content_key(ledger: Ledger, as_of: date | None, *extra: str, rules: Mapping[
 
 
 class Memo(Generic[T]):
-    """A small thread-safe LRU memo: :meth:`get` returns the value built once for ``key``."""
+    """A small thread-safe LRU memo: :meth:`get` returns the value built once for ``key``.
+
+    A value keeps the inputs its build declared (:mod:`jj123lib.core.inputs`), and a hit declares them
+    again, so an output computed under a recorder names them whether the memo was warm or not. A value
+    built while nothing recorded (a kernel rendering) knows none: a recording caller builds it again.
+    """
 
     def __init__(self, size: int = 4) -> None:
         self.size = size
-        self._values: OrderedDict[Hashable, T] = OrderedDict()
+        self._values: OrderedDict[Hashable, tuple[T, tuple[Input, ...] | None]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        recording = is_recording()
         with self._lock:
-            if key in self._values:
+            found = self._values.get(key)
+            if found is not None and (found[1] is None and recording):
+                found = None  # its inputs are unknown: build it again, recording them
+            if found is not None:
                 self._values.move_to_end(key)
-                return self._values[key]
-        value = build()  # outside the lock: building reads the ledger and may take a while
+        if found is not None:
+            replay(found[1] or ())
+            return found[0]
+        inputs: tuple[Input, ...] | None = None
+        if recording:  # outside the lock: building reads the ledger and may take a while
+            with recording_inputs() as recorder:
+                value = build()
+            inputs = tuple(recorder.inputs.values())
+        else:
+            value = build()
         with self._lock:
-            self._values[key] = value
+            self._values[key] = (value, inputs)
+            self._values.move_to_end(key)
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
         return value

@@ -21,7 +21,8 @@ from typing import Any
 from jj123lib.domain.rule_sections import show_leader_scores
 
 __all__ = ["TASK_ROWS", "task_digests", "tasks_fingerprint", "leader_data_fingerprint", "opinions_fingerprint",
-           "tasks_data_as_of", "show_leader_scores", "leader_task_ids", "rules_and_tasks_digest"]
+           "tasks_data_as_of", "show_leader_scores", "leader_task_ids", "rules_and_tasks_digest", "owned_items",
+           "leader_scope"]
 
 # (table, SQL giving each row's task and the row as JSON). Same columns as Ledger.fingerprint; rows that
 # name a 督办 item or a 协调事项 are attributed to that item's task.
@@ -136,3 +137,26 @@ def tasks_data_as_of(data_dir: str | os.PathLike[str], quarter: str, task_ids: I
                                    f" AND superseded = 0 AND task_id IN ({marks})", (quarter, *ids), ["latest"])
     value = frame["latest"].iloc[0] if len(frame) else None
     return str(value) if isinstance(value, str) and value else None
+
+
+def owned_items(data_dir: str | os.PathLike[str]) -> dict[str, list[str]]:
+    """Each task's 督办事项 and 协调事项 by ID: their responses, mentions and verifications are the task's rows."""
+    from jj123lib.ledger.store import Ledger
+
+    frame = Ledger(data_dir).query("SELECT id, task_id FROM duban UNION ALL SELECT id, task_id FROM coordination",
+                                   (), ["id", "task_id"])
+    out: dict[str, list[str]] = {}
+    for item, task_id in frame.itertuples(index=False, name=None):
+        out.setdefault(str(task_id), []).append(str(item))
+    return out
+
+
+def leader_scope(leader: str, task_ids: Iterable[str], items: Mapping[str, list[str]]) -> list[str]:
+    """What a leader report shows with scores off: its tasks, their 督办 and 协调 items, its own opinions.
+
+    The scope keys of declared inputs' parts (:mod:`jj123lib.core.inputs`): ledger rows by task or item,
+    the opinions file by ``leader:<name>``.
+    """
+    ids = [str(t) for t in task_ids]
+    return sorted({*ids, *(item for t in ids for item in items.get(t, [])), f"leader:{leader}"})
+
