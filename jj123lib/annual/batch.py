@@ -12,8 +12,9 @@ Layout of ``<out>`` (default ``reports/<year>/``, or ``reports/demo/<year>/`` fo
 
 Incremental: each output is skipped while the fingerprint it was made from (the inputs the review's
 loaders declared — rules, units, task table, ledger tables —, code, template, notebook, parameters, and the
-day's effect on the review — deadlines passed, 督办 overdue) is current and its file exists. A failure of any step is recorded in the manifest with the step
-named; the other outputs are still written, and the run reports it.
+day's effect on the review — deadlines passed, 督办 overdue) is current and its file exists. The manifest
+lists the declared inputs. A failure of any step is recorded in the manifest with the step named; the other
+outputs are still written, and the run reports it.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ __all__ = ["Input", "InputRecorder", "recording_inputs", "note_input", "note_row
            "record_view", "sha256_hex", "LEDGER", "SCOPE_COLUMNS"]
 
 LEDGER = "ledger"  # the kind of a ledger read; its name is the tables the query read
-# The column that says whose a ledger row is, first found wins: a task, a 督办 item, a 协调事项, a verification's target.
+# The column saying whose a ledger row is, first found wins: a task, a 督办 item, a 协调事项, a verification's target.
 SCOPE_COLUMNS = ("task_id", "task", "duban_id", "item_id", "target")
 
 _ACTIVE: contextvars.ContextVar[tuple[InputRecorder, ...]] = contextvars.ContextVar("jj123_inputs", default=())
