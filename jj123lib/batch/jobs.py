@@ -30,6 +30,7 @@ from jj123lib.core.exceptions import ParameterError
 from jj123lib.core.inputs import InputRecorder, record_view
 from jj123lib.core.version import __version__
 from jj123lib.ledger.fingerprint import code_fingerprint
+from jj123lib.ledger.memo import steady_ledgers
 from jj123lib.render.notebook_html import html_title, template_fingerprint
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -177,25 +178,26 @@ def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str
     slugs = unique_slugs(all_leaders(table))
     jobs: list[ReportJob] = []
     specs: list[tuple[str, str | None]] = [("leader", name) for name in leaders] + [("overview", None)]
-    for kind, leader in specs:
-        notebook = (notebook_dir / NOTEBOOKS[kind]).resolve()
-        if not notebook.is_file():
-            raise ParameterError("notebook", str(notebook), hint="找不到报告笔记本")
-        params = {"quarter": quarter, "data_dir": str(data_dir)}
-        if leader is not None:
-            params["leader"] = leader
-        scope = None if leader is None or scores else leader_scope(
-            leader, table.loc[table["leader"] == leader, "task_id"], items)
-        recorder, failure = report_inputs(kind, quarter, data_dir, leader, rules, units_file)
-        data = digest(recorder.fingerprint(scope), failure)
-        fp = digest(common, data, notebook.read_bytes(), json.dumps(params, ensure_ascii=False, sort_keys=True))
-        params["rules"] = str(rules.path)  # the declared inputs above cover the file (path and content)
-        if units_file is not None:
-            params["units"] = str(units_file)
-        jobs.append(ReportJob(kind=kind, leader=leader, name=slugs[leader] if leader else "overview",
-                              title=html_title(kind, quarter, leader), notebook=str(notebook),
-                              out_dir=str(out_dir.resolve()), parameters=params, fingerprint=fp, timeout=timeout,
-                              inputs=recorder.listing(scope)))
+    with steady_ledgers():  # one ledger read for every report's memo keys
+        for kind, leader in specs:
+            notebook = (notebook_dir / NOTEBOOKS[kind]).resolve()
+            if not notebook.is_file():
+                raise ParameterError("notebook", str(notebook), hint="找不到报告笔记本")
+            params = {"quarter": quarter, "data_dir": str(data_dir)}
+            if leader is not None:
+                params["leader"] = leader
+            scope = None if leader is None or scores else leader_scope(
+                leader, table.loc[table["leader"] == leader, "task_id"], items)
+            recorder, failure = report_inputs(kind, quarter, data_dir, leader, rules, units_file)
+            data = digest(recorder.fingerprint(scope), failure)
+            fp = digest(common, data, notebook.read_bytes(), json.dumps(params, ensure_ascii=False, sort_keys=True))
+            params["rules"] = str(rules.path)  # the declared inputs above cover the file (path and content)
+            if units_file is not None:
+                params["units"] = str(units_file)
+            jobs.append(ReportJob(kind=kind, leader=leader, name=slugs[leader] if leader else "overview",
+                                  title=html_title(kind, quarter, leader), notebook=str(notebook),
+                                  out_dir=str(out_dir.resolve()), parameters=params, fingerprint=fp, timeout=timeout,
+                                  inputs=recorder.listing(scope)))
     return jobs
 
 

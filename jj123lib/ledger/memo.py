@@ -9,11 +9,13 @@ the rules is a miss: an analyst's long-lived JupyterLab kernel sees a new form a
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -21,9 +23,31 @@ from typing import Any, Generic, TypeVar
 from jj123lib.core.inputs import Input, is_recording, recording_inputs, replay
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["Memo", "content_key"]
+__all__ = ["Memo", "content_key", "steady_ledgers"]
 
 T = TypeVar("T")
+
+_STEADY: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("jj123_steady", default=None)
+
+
+@contextlib.contextmanager
+def steady_ledgers() -> Iterator[None]:
+    """Within, each ledger's fingerprint is read once: a batch's planning keys many memo reads on one ledger."""
+    token = _STEADY.set({})
+    try:
+        yield
+    finally:
+        _STEADY.reset(token)
+
+
+def _ledger_fingerprint(ledger: Ledger) -> str:
+    steady = _STEADY.get()
+    if steady is None:
+        return ledger.fingerprint()
+    path = str(ledger.path.resolve())
+    if path not in steady:
+        steady[path] = ledger.fingerprint()
+    return steady[path]
 
 
 def _file_key(path: str | os.PathLike[str]) -> str:
@@ -43,7 +67,7 @@ def content_key(ledger: Ledger, as_of: date | None, *extra: str, rules: Mapping[
     from jj123lib.domain.tasks import default_tasks_path
     from jj123lib.domain.units import default_units_path
 
-    return (str(ledger.path.resolve()), ledger.fingerprint(), "\0".join(map(str, rules_file(rules))),
+    return (str(ledger.path.resolve()), _ledger_fingerprint(ledger), "\0".join(map(str, rules_file(rules))),
             _file_key(default_tasks_path()), _file_key(default_units_path() if units is None else units),
             as_of.isoformat() if as_of is not None else "", *extra)
 

@@ -27,6 +27,7 @@ from jj123lib.domain.tasks import leaders, load_tasks
 from jj123lib.ledger.store import Ledger
 
 if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.batch.pipeline import BatchResult
     from jj123lib.demo.generate import DemoSummary
 
 pytestmark = pytest.mark.usefixtures("demo_year_viewed")
@@ -214,3 +215,12 @@ def test_each_output_lists_its_declared_inputs(office: Office) -> None:
     assert all(len(item["digest"]) == 16 for item in entry["inputs"])
     year = annual_job(2026, office.data, office.out, NOTEBOOK_DIR, 60, DAY, rules, office.units)
     assert ("units", str(office.units)) in {(item["kind"], item["name"]) for item in year.inputs}
+
+
+def test_the_batch_manifest_lists_what_each_report_was_built_from(demo_batch: BatchResult) -> None:
+    manifest = json.loads(demo_batch.manifest.read_text(encoding="utf-8"))
+    for entry in manifest["reports"]:
+        kinds = {item["kind"] for item in entry["inputs"]}
+        assert {"rules", "units", "tasks", "ledger"} <= kinds, entry["kind"]
+        if entry["kind"] == "leader":
+            assert "opinions" in kinds
