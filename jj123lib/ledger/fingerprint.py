@@ -32,10 +32,11 @@ def data_fingerprint(data_dir: str | os.PathLike[str] | None = None, rules: Mapp
     """
     from jj123lib.domain.rules import rules_file
     from jj123lib.domain.tasks import default_tasks_path
+    from jj123lib.ledger.memo import ledger_fingerprint
     from jj123lib.ledger.store import Ledger
 
     digest = hashlib.sha256()
-    digest.update(b"ledger\0" + Ledger(data_dir).fingerprint().encode() + b"\0")
+    digest.update(b"ledger\0" + ledger_fingerprint(Ledger(data_dir)).encode() + b"\0")
     rules_path, rules_sha = rules_file(rules)
     digest.update(b"rules\0" + str(rules_path).encode() + b"\0" + rules_sha.encode() + b"\0")
     tasks_path = default_tasks_path()

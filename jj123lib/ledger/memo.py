@@ -23,7 +23,7 @@ from typing import Any, Generic, TypeVar
 from jj123lib.core.inputs import Input, is_recording, recording_inputs, replay
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["Memo", "content_key", "steady_ledgers"]
+__all__ = ["Memo", "content_key", "steady_ledgers", "ledger_fingerprint"]
 
 T = TypeVar("T")
 
@@ -40,7 +40,8 @@ def steady_ledgers() -> Iterator[None]:
         _STEADY.reset(token)
 
 
-def _ledger_fingerprint(ledger: Ledger) -> str:
+def ledger_fingerprint(ledger: Ledger) -> str:
+    """``ledger.fingerprint()``, read once per ledger within :func:`steady_ledgers`."""
     steady = _STEADY.get()
     if steady is None:
         return ledger.fingerprint()
@@ -67,7 +68,7 @@ def content_key(ledger: Ledger, as_of: date | None, *extra: str, rules: Mapping[
     from jj123lib.domain.tasks import default_tasks_path
     from jj123lib.domain.units import default_units_path
 
-    return (str(ledger.path.resolve()), _ledger_fingerprint(ledger), "\0".join(map(str, rules_file(rules))),
+    return (str(ledger.path.resolve()), ledger_fingerprint(ledger), "\0".join(map(str, rules_file(rules))),
             _file_key(default_tasks_path()), _file_key(default_units_path() if units is None else units),
             as_of.isoformat() if as_of is not None else "", *extra)
 

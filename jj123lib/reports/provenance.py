@@ -19,6 +19,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from jj123lib.domain.rule_sections import show_leader_scores
+from jj123lib.ledger.memo import Memo, content_key
+from jj123lib.ledger.store import Ledger
+
+_DIGESTS: Memo[dict[str, str]] = Memo(size=2)  # every report of a batch kernel (and the planning) reads them
 
 __all__ = ["TASK_ROWS", "task_digests", "tasks_fingerprint", "leader_data_fingerprint", "opinions_fingerprint",
            "tasks_data_as_of", "show_leader_scores", "leader_task_ids", "rules_and_tasks_digest", "owned_items",
@@ -49,10 +53,12 @@ TASK_ROWS: tuple[tuple[str, str], ...] = tuple((table, f"SELECT {task} AS task, 
 
 
 def task_digests(data_dir: str | os.PathLike[str] | None = None) -> dict[str, str]:
-    """SHA-256 per task of every ledger row that concerns it (one pass over the ledger)."""
-    from jj123lib.ledger.store import Ledger
-
+    """SHA-256 per task of every ledger row that concerns it (one pass over the ledger, once per content)."""
     ledger = Ledger(data_dir)
+    return dict(_DIGESTS.get(content_key(ledger, None, "task-digests"), lambda: _read_digests(ledger)))
+
+
+def _read_digests(ledger: Ledger) -> dict[str, str]:
     digests: dict[str, hashlib._Hash] = {}
     for table, sql in TASK_ROWS:
         frame = ledger.query(sql, (), ["task", "row"])
