@@ -10,10 +10,11 @@ Layout of ``<out>`` (default ``reports/<year>/``, or ``reports/demo/<year>/`` fo
 
     index.html  manifest.json  annual.html  annual.pdf  annual.docx  notebooks/annual.ipynb
 
-Incremental: each output is skipped while the fingerprint it was made from (data, rules, code,
-template, notebook, parameters, and the day's effect on the review — deadlines passed, 督办 overdue)
-is current and its file exists. A failure of any step is recorded in the manifest with the step
-named; the other outputs are still written, and the run reports it.
+Incremental: each output is skipped while the fingerprint it was made from (the inputs the review's
+loaders declared — rules, units, task table, ledger tables —, code, template, notebook, parameters, and the
+day's effect on the review — deadlines passed, 督办 overdue) is current and its file exists. The manifest
+lists the declared inputs. A failure of any step is recorded in the manifest with the step named; the other
+outputs are still written, and the run reports it.
 """
 
 from __future__ import annotations
@@ -53,12 +54,13 @@ from jj123lib.core.atomic import atomic_write
 from jj123lib.core.clock import china_today
 from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import ParameterError, ReportStepError
+from jj123lib.core.inputs import record_view
 from jj123lib.core.log import trace_of
 from jj123lib.core.resources import NOTEBOOK_DIR
 from jj123lib.core.version import __version__
 from jj123lib.domain.parameters import validate_data_dir, validate_year
 from jj123lib.domain.rules import Rules, RulesPath, as_rules
-from jj123lib.ledger.fingerprint import code_fingerprint, data_fingerprint
+from jj123lib.ledger.fingerprint import code_fingerprint
 from jj123lib.render.notebook_html import html_title, template_fingerprint
 
 if TYPE_CHECKING:
@@ -83,20 +85,29 @@ def _day_effect(year: int, data_dir: Path, today: date, rules: Rules) -> str:
 
 def annual_job(year: int, data_dir: Path, out_dir: Path, notebook_dir: Path, timeout: int,
                today: date, rules: Rules, units_file: Path | None = None) -> ReportJob:
-    """The one report job of a year-end batch, with the fingerprint of its inputs; its kernel gets the rules' path."""
+    """The one report job of a year-end batch, with the fingerprint of its inputs; its kernel gets the rules' path.
+
+    The review's view-model is computed here under a recorder, as of ``today``: its fingerprint covers every
+    input its loaders declared (:mod:`jj123lib.core.inputs`: the rules, the units' groups, the task table,
+    each ledger table read), and the manifest lists them.
+    """
+    from jj123lib.annual.report import annual_review_data
+
     notebook = (notebook_dir / NOTEBOOKS["annual"]).resolve()
     if not notebook.is_file():
         raise ParameterError("notebook", str(notebook), hint="找不到年度考评笔记本")
     params = {"year": str(year), "data_dir": str(data_dir)}
-    fingerprint = digest(data_fingerprint(data_dir, rules), code_fingerprint(), template_fingerprint(), __version__,
-                          _day_effect(year, data_dir, today, rules), notebook.read_bytes(),
-                          json.dumps(params, ensure_ascii=False, sort_keys=True))
-    params["rules"] = str(rules.path)  # the data fingerprint above covers the file (path and content)
+    recorder, failure = record_view(lambda: annual_review_data(year, data_dir, as_of=today, rules=rules,
+                                                               units=units_file))
+    fingerprint = digest(recorder.fingerprint(), failure, code_fingerprint(), template_fingerprint(), __version__,
+                         _day_effect(year, data_dir, today, rules), notebook.read_bytes(),
+                         json.dumps(params, ensure_ascii=False, sort_keys=True))
+    params["rules"] = str(rules.path)  # the declared inputs above cover the file (path and content)
     if units_file is not None:
         params["units"] = str(units_file)
     return ReportJob(kind="annual", leader=None, name="annual", title=html_title("annual", str(year)),
                      notebook=str(notebook), out_dir=str(out_dir.resolve()), parameters=params,
-                     fingerprint=fingerprint, timeout=timeout)
+                     fingerprint=fingerprint, timeout=timeout, inputs=recorder.listing())
 
 
 def _summary(result: AnnualReview) -> str:

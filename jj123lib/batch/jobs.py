@@ -1,10 +1,13 @@
 """Planning a batch: the output folder, one job per report or document, per-output fingerprints, the manifest.
 
-A report's fingerprint covers the notebook, the template, the parameters, the data it shows, the
-library code and version. The data a leader report shows is, with leaders' scores off, only its own
-tasks' ledger rows and opinions (:func:`jj123lib.reports.provenance.leader_data_fingerprint`); the overview shows
-everything. A document's (:class:`DocumentJob`) covers what it shows: the 通报 everything, a 督办单 its
-item and its task's rows, the 催报通知 the overdue units; each with its 文号 and date and the code.
+A report's fingerprint covers the notebook, the template, the parameters, the library code and version, and
+the data it reads as declared by its loaders (:mod:`jj123lib.core.inputs`): its view-model is computed while
+planning, under a recorder, so an input no list names (the units file, a new ledger table) still counts. With
+leaders' scores off a leader report counts only its own tasks' ledger rows and opinions
+(:func:`jj123lib.reports.provenance.leader_scope`); the overview everything. The manifest lists each report's
+declared inputs (``inputs``: kind, name, digest). A document's (:class:`DocumentJob`) covers what it shows:
+the 通报 everything, a 督办单 its item and its task's rows, the 催报通知 the overdue units; each with its 文号
+and date and the code.
 The manifest records, per output (``html_fingerprint``, ``pdf_fingerprint``, ``docx_fingerprint``),
 the fingerprint of the inputs it was made from, so an output is reused only when it is current and
 present. Planning imports no notebook machinery: a rerun with nothing changed stays cheap.
@@ -24,8 +27,10 @@ from jj123lib.core.atomic import atomic_write
 from jj123lib.core.clock import china_today
 from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import ParameterError
+from jj123lib.core.inputs import InputRecorder, record_view
 from jj123lib.core.version import __version__
-from jj123lib.ledger.fingerprint import code_fingerprint, data_fingerprint
+from jj123lib.ledger.fingerprint import code_fingerprint
+from jj123lib.ledger.memo import steady_ledgers
 from jj123lib.render.notebook_html import html_title, template_fingerprint
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,7 +43,7 @@ __all__ = ["FORMATS", "REPORT_FORMATS", "MANIFEST", "INDEX", "NOTEBOOKS", "REPOR
            "ReportJob", "DocumentJob", "Work", "DocumentWork", "default_out_dir", "check_out_dir", "plan_jobs",
            "plan_documents", "entry_key", "document_key", "load_manifest", "load_documents", "up_to_date",
            "new_entry", "new_document_entry", "decide", "decide_documents", "merge_entries", "merge_documents",
-           "write_manifest", "deadline_state", "digest"]
+           "write_manifest", "deadline_state", "digest", "report_inputs"]
 
 FORMATS = ("html", "pdf", "docx")
 REPORT_FORMATS = ("html", "pdf")  # the notebook reports' formats; docx is the documents'
@@ -67,6 +72,7 @@ class ReportJob:
     parameters: dict[str, str]
     fingerprint: str
     timeout: int = 600
+    inputs: list[dict[str, str]] = field(default_factory=list)  # declared inputs: kind, name, digest
 
     @property
     def key(self) -> str:
@@ -133,14 +139,27 @@ def deadline_state(quarter: str, rules: Mapping[str, Any] | None = None) -> str:
     return "past-deadline" if china_today() > report_deadline(quarter, rules) else "before-deadline"
 
 
-def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str], notebook_dir: Path,
-              timeout: int, *, data_fp: str | None = None, digests: dict[str, str] | None = None,
-              rules: Rules | None = None, tasks: pd.DataFrame | None = None,
-              units_file: Path | None = None) -> list[ReportJob]:
-    """One job per leader, then the overview, each with the fingerprint of its inputs.
+def report_inputs(kind: str, quarter: str, data_dir: str | os.PathLike[str], leader: str | None, rules: Rules,
+                  units: str | os.PathLike[str] | None = None) -> tuple[InputRecorder, str]:
+    """The inputs a quarterly report's view-model reads (its lazy parts too), as its notebook builds it,
+    and the failure's text should it fail (:func:`jj123lib.core.inputs.record_view`)."""
+    from jj123lib.reports.leader import leader_report_data
+    from jj123lib.reports.overview import overview_data
 
-    ``data_fp`` (:func:`data_fingerprint`), ``digests`` (:func:`jj123lib.reports.provenance.task_digests`), the rules
-    and the task table may be passed when the caller has them, so each is read once per run. Each job hands
+    if kind == "leader" and leader is not None:
+        return record_view(lambda: leader_report_data(leader, quarter, data_dir, rules=rules, units=units))
+    return record_view(lambda: overview_data(quarter, data_dir, rules=rules, units=units))
+
+
+def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str], notebook_dir: Path,
+              timeout: int, *, rules: Rules | None = None, tasks: pd.DataFrame | None = None,
+              units_file: Path | None = None) -> list[ReportJob]:
+    """One job per leader, then the overview, each with the fingerprint of the inputs it reads.
+
+    Each report's view-model is computed here under a recorder (:func:`report_inputs`): its fingerprint
+    covers every input its loaders declared (files, ledger reads), so none can be forgotten. With leaders'
+    scores off a leader report shows its own tasks only, so its ledger rows and opinions count within its
+    scope (:func:`jj123lib.reports.provenance.leader_scope`); the overview counts everything. Each job hands
     its kernel the rules file's path as the notebooks' ``rules`` parameter (and ``units_file`` as ``units``).
     """
     # Lazy for start-up speed: pypinyin (slugs) and pandas (tasks) take ~1 s to import, and a batch
@@ -149,35 +168,36 @@ def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str
     from jj123lib.domain.rules import load_rules
     from jj123lib.domain.tasks import leaders as all_leaders
     from jj123lib.domain.tasks import load_tasks
-    from jj123lib.reports.provenance import leader_data_fingerprint, show_leader_scores, task_digests
+    from jj123lib.reports.provenance import leader_scope, owned_items, show_leader_scores
 
     rules = load_rules() if rules is None else rules
     table = load_tasks() if tasks is None else tasks
     common = digest(code_fingerprint(), template_fingerprint(), __version__, deadline_state(quarter, rules))
-    whole = data_fp or data_fingerprint(data_dir, rules)
     scores = show_leader_scores(rules)
-    rows = digests if digests is not None or scores else task_digests(data_dir)
+    items = {} if scores else owned_items(data_dir)
     slugs = unique_slugs(all_leaders(table))
     jobs: list[ReportJob] = []
     specs: list[tuple[str, str | None]] = [("leader", name) for name in leaders] + [("overview", None)]
-    for kind, leader in specs:
-        notebook = (notebook_dir / NOTEBOOKS[kind]).resolve()
-        if not notebook.is_file():
-            raise ParameterError("notebook", str(notebook), hint="找不到报告笔记本")
-        params = {"quarter": quarter, "data_dir": str(data_dir)}
-        if leader is not None:
-            params["leader"] = leader
-        # With leaders' scores off a leader report shows its own tasks only; the overview shows everything.
-        data = whole if leader is None or scores else leader_data_fingerprint(
-            data_dir, quarter, leader, table.loc[table["leader"] == leader, "task_id"], digests=rows, scores=False,
-            rules=rules)
-        fp = digest(common, data, notebook.read_bytes(), json.dumps(params, ensure_ascii=False, sort_keys=True))
-        params["rules"] = str(rules.path)  # the data fingerprints above cover the file (path and content)
-        if units_file is not None:
-            params["units"] = str(units_file)
-        jobs.append(ReportJob(kind=kind, leader=leader, name=slugs[leader] if leader else "overview",
-                              title=html_title(kind, quarter, leader), notebook=str(notebook),
-                              out_dir=str(out_dir.resolve()), parameters=params, fingerprint=fp, timeout=timeout))
+    with steady_ledgers():  # one ledger read for every report's memo keys
+        for kind, leader in specs:
+            notebook = (notebook_dir / NOTEBOOKS[kind]).resolve()
+            if not notebook.is_file():
+                raise ParameterError("notebook", str(notebook), hint="找不到报告笔记本")
+            params = {"quarter": quarter, "data_dir": str(data_dir)}
+            if leader is not None:
+                params["leader"] = leader
+            scope = None if leader is None or scores else leader_scope(
+                leader, table.loc[table["leader"] == leader, "task_id"], items)
+            recorder, failure = report_inputs(kind, quarter, data_dir, leader, rules, units_file)
+            data = digest(recorder.fingerprint(scope), failure)
+            fp = digest(common, data, notebook.read_bytes(), json.dumps(params, ensure_ascii=False, sort_keys=True))
+            params["rules"] = str(rules.path)  # the declared inputs above cover the file (path and content)
+            if units_file is not None:
+                params["units"] = str(units_file)
+            jobs.append(ReportJob(kind=kind, leader=leader, name=slugs[leader] if leader else "overview",
+                                  title=html_title(kind, quarter, leader), notebook=str(notebook),
+                                  out_dir=str(out_dir.resolve()), parameters=params, fingerprint=fp, timeout=timeout,
+                                  inputs=recorder.listing(scope)))
     return jobs
 
 
@@ -281,6 +301,7 @@ def new_entry(job: ReportJob, old: Entry | None) -> Entry:
         "lights": None,
         "html_fingerprint": None,  # the inputs each output was made from
         "pdf_fingerprint": None,
+        "inputs": job.inputs,  # what the fingerprint covers: each declared input's kind, name and digest
     }
     if old:
         for key in ("rendered_at", "lights", "seconds", "html_fingerprint", "pdf_fingerprint"):

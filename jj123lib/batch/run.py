@@ -197,8 +197,8 @@ def _plan(request: _Request, notebooks: Path, timeout: int, force: bool) -> _Pla
     chosen = request.named or all_leaders(tasks)
     out_dir.mkdir(parents=True, exist_ok=True)
     data_fp, digests = data_fingerprint(data, request.rules), task_digests(data)
-    jobs = plan_jobs(q, data, out_dir, chosen, notebooks, timeout, data_fp=data_fp, digests=digests,
-                     rules=request.rules, tasks=tasks, units_file=request.units_file) if request.want_reports else []
+    jobs = plan_jobs(q, data, out_dir, chosen, notebooks, timeout, rules=request.rules, tasks=tasks,
+                     units_file=request.units_file) if request.want_reports else []
     old = load_manifest(out_dir)
     plan = _Plan(tasks=tasks, old=old, old_supervision=_old_supervision(out_dir),
                  work=decide(jobs, old, request.formats, force), old_documents=load_documents(out_dir))

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from jj123lib.core.exceptions import RulesError
+from jj123lib.core.inputs import note_input
 from jj123lib.core.resources import DEFAULT_RULES
 from jj123lib.domain.rule_sections import (
     LOOP_SECTIONS,
@@ -140,8 +141,14 @@ def rules_file(rules: Mapping[str, Any] | None) -> tuple[Path, str]:
 
 
 def as_rules(rules: Rules | RulesPath | None) -> Rules:
-    """``rules`` as given, or read from the path given (``None``: the default), for entry points taking either."""
-    return rules if isinstance(rules, Rules) else load_rules(rules)
+    """``rules`` as given, or read from the path given (``None``: the default), for entry points taking either.
+
+    Rules read earlier are declared again here: an output computed under a recorder used them.
+    """
+    if isinstance(rules, Rules):
+        note_input("rules", str(rules.path), rules.sha)
+        return rules
+    return load_rules(rules)
 
 
 def load_rules(path: RulesPath | None = None) -> Rules:
@@ -157,4 +164,6 @@ def load_rules(path: RulesPath | None = None) -> Rules:
         raise RulesError(str(source), f"不是有效的 YAML：{exc}") from None
     if not isinstance(data, dict):
         raise RulesError(str(source), "顶层应为键值对")
-    return Rules.check(data, source, hashlib.sha256(raw).hexdigest()[:12])
+    checked = Rules.check(data, source, hashlib.sha256(raw).hexdigest()[:12])
+    note_input("rules", str(checked.path), checked.sha)
+    return checked

@@ -18,6 +18,7 @@ import pandas as pd
 
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.exceptions import ParameterError, TaskTableError
+from jj123lib.core.inputs import note_input, sha256_hex
 from jj123lib.domain.tiers import TIERS, in_tier_order, tier_from_user
 
 __all__ = [
@@ -107,6 +108,7 @@ def load_tasks(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     except FileNotFoundError:
         raise TaskTableError(str(source), "文件不存在") from None
     table = _parse_tasks(str(source), content)
+    note_input("tasks", os.path.abspath(source), sha256_hex(content))
     # A copy per caller (with fresh unit lists): nobody's change reaches another caller's table.
     out = table.copy()
     out["units"] = [list(u) for u in table["units"]]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from jj123lib.core.exceptions import RulesError
+from jj123lib.core.inputs import note_input, sha256_hex
 from jj123lib.core.resources import PARAMS_DIR
 from jj123lib.domain.rules import parse_yaml
 
@@ -77,7 +78,8 @@ def load_units(path: str | os.PathLike[str] | None = None, tasks: pd.DataFrame |
     """Every unit of the task table with its group, in the task table's order; :class:`UnitsFileError` if not."""
     source = Path(path) if path is not None else default_units_path()
     try:
-        data = parse_yaml(source.read_bytes())
+        raw = source.read_bytes()
+        data = parse_yaml(raw)
     except FileNotFoundError:
         raise UnitsFileError(str(source), "文件不存在") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -85,6 +87,7 @@ def load_units(path: str | os.PathLike[str] | None = None, tasks: pd.DataFrame |
     entries = data.get("units") if isinstance(data, dict) else None
     if not isinstance(entries, dict):
         raise UnitsFileError(str(source), "应有 units 段，每个责任单位一项")
+    note_input("units", os.path.abspath(source), sha256_hex(raw))
     from jj123lib.domain.tasks import units as task_units
 
     known = task_units(tasks)

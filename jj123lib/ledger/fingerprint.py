@@ -1,12 +1,14 @@
 """Fingerprints of what a report is made from, for its header and for incremental batches.
 
 * :func:`data_fingerprint` — the *data* a report shows: the ledger's logical
-  content, the rules file in force (its path and content) and the task table. Printed (shortened) in every
-  report header, so two printouts can be compared at a glance.
+  content, the rules file in force (its path and content) and the task table. Printed (shortened) in the
+  overview's and the year-end review's headers, so two printouts can be compared at a glance.
 * :func:`code_fingerprint` — the library version and every ``jj123lib`` source
   file, so a fix in the view-models re-renders reports.
 
-Both are cheap (no notebook machinery is imported).
+Both are cheap (no notebook machinery is imported). Whether a batch re-renders an output is not decided
+here but by the inputs its loaders declared (:mod:`jj123lib.core.inputs`, :func:`jj123lib.batch.jobs.plan_jobs`),
+which no list can forget.
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ def data_fingerprint(data_dir: str | os.PathLike[str] | None = None, rules: Mapp
     """
     from jj123lib.domain.rules import rules_file
     from jj123lib.domain.tasks import default_tasks_path
+    from jj123lib.ledger.memo import ledger_fingerprint
     from jj123lib.ledger.store import Ledger
 
     digest = hashlib.sha256()
-    digest.update(b"ledger\0" + Ledger(data_dir).fingerprint().encode() + b"\0")
+    digest.update(b"ledger\0" + ledger_fingerprint(Ledger(data_dir)).encode() + b"\0")
     rules_path, rules_sha = rules_file(rules)
     digest.update(b"rules\0" + str(rules_path).encode() + b"\0" + rules_sha.encode() + b"\0")
     tasks_path = default_tasks_path()

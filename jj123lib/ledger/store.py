@@ -52,6 +52,7 @@ from jj123lib.core.clock import china_now, china_stamp
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.datadir import LEDGER_FILE, demo_clock, readable_data_dir, resolve_data_dir
 from jj123lib.core.exceptions import LedgerError
+from jj123lib.core.inputs import note_rows
 from jj123lib.domain.quarters import normalize_quarter
 from jj123lib.domain.vocab import OVERRIDE_LIGHTS
 from jj123lib.ledger.file_rows import insert_extra_rows, insert_file, insert_main_rows
@@ -169,7 +170,9 @@ class Ledger:
             if conn is None:
                 return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
             frame = pd.read_sql_query(sql, conn, params=params)
-        return frame.loc[:, columns]
+        frame = frame.loc[:, columns]
+        note_rows(sql, params, columns, frame.itertuples(index=False, name=None))  # declared input (core.inputs)
+        return frame
 
     def _has_column(self, table: str, column: str) -> bool:
         with self._reader() as conn:

@@ -30,6 +30,7 @@ import yaml
 
 from jj123lib.core.datadir import resolve_data_dir
 from jj123lib.core.exceptions import Jj123Error
+from jj123lib.core.inputs import note_input, sha256_hex
 from jj123lib.domain.quarters import normalize_quarter
 
 __all__ = ["OPINIONS_DIR", "OVERALL_KEY", "TASKS_KEY", "LeaderOpinion", "OpinionsError", "opinions_path",
@@ -104,6 +105,7 @@ def _read(path: Path) -> object:
         return None
     except OSError as exc:
         raise OpinionsError(str(path), "", f"无法读取：{exc.strerror or exc}") from None
+    note_input("opinions", str(path), sha256_hex(raw))  # the bytes, until the file is read as what reports show
     try:
         return yaml.load(raw.decode("utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
     except UnicodeDecodeError:
@@ -123,6 +125,7 @@ def load_opinions(data_dir: str | os.PathLike[str] | None, quarter: str,
     path = opinions_path(data_dir, quarter)
     data = _read(path)
     if data is None:
+        note_input("opinions", str(path), "-", parts={})  # none yet: writing one changes only whom it names
         return {}
     if not isinstance(data, dict):
         raise OpinionsError(str(path), "", "应为“市领导: 意见”的键值对，每位市领导一项")
@@ -162,6 +165,9 @@ def load_opinions(data_dir: str | os.PathLike[str] | None, quarter: str,
                 task_texts[task_id] = text
         if overall or task_texts:
             out[leader] = LeaderOpinion(leader, overall, task_texts)
+    # What the reports show, by leader: comments and key order do not count, a leader's report only its part.
+    parts = {f"leader:{name}": sha256_hex(opinion.as_json()) for name, opinion in out.items()}
+    note_input("opinions", str(path), sha256_hex(json.dumps(sorted(parts.items()))), parts=parts)
     return out
 
 

@@ -19,9 +19,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from jj123lib.domain.rule_sections import show_leader_scores
+from jj123lib.ledger.memo import Memo, content_key
+from jj123lib.ledger.store import Ledger
+
+_DIGESTS: Memo[dict[str, str]] = Memo(size=2)  # every report of a batch kernel (and the planning) reads them
 
 __all__ = ["TASK_ROWS", "task_digests", "tasks_fingerprint", "leader_data_fingerprint", "opinions_fingerprint",
-           "tasks_data_as_of", "show_leader_scores", "leader_task_ids", "rules_and_tasks_digest"]
+           "tasks_data_as_of", "show_leader_scores", "leader_task_ids", "rules_and_tasks_digest", "owned_items",
+           "leader_scope"]
 
 # (table, SQL giving each row's task and the row as JSON). Same columns as Ledger.fingerprint; rows that
 # name a 督办 item or a 协调事项 are attributed to that item's task.
@@ -50,10 +55,12 @@ TASK_ROWS: tuple[tuple[str, str], ...] = tuple((table, f"SELECT {task} AS task, 
 
 
 def task_digests(data_dir: str | os.PathLike[str] | None = None) -> dict[str, str]:
-    """SHA-256 per task of every ledger row that concerns it (one pass over the ledger)."""
-    from jj123lib.ledger.store import Ledger
-
+    """SHA-256 per task of every ledger row that concerns it (one pass over the ledger, once per content)."""
     ledger = Ledger(data_dir)
+    return dict(_DIGESTS.get(content_key(ledger, None, "task-digests"), lambda: _read_digests(ledger)))
+
+
+def _read_digests(ledger: Ledger) -> dict[str, str]:
     digests: dict[str, hashlib._Hash] = {}
     for table, sql in TASK_ROWS:
         frame = ledger.query(sql, (), ["task", "row"])
@@ -138,3 +145,26 @@ def tasks_data_as_of(data_dir: str | os.PathLike[str], quarter: str, task_ids: I
                                    f" AND superseded = 0 AND task_id IN ({marks})", (quarter, *ids), ["latest"])
     value = frame["latest"].iloc[0] if len(frame) else None
     return str(value) if isinstance(value, str) and value else None
+
+
+def owned_items(data_dir: str | os.PathLike[str]) -> dict[str, list[str]]:
+    """Each task's 督办事项 and 协调事项 by ID: their responses, mentions and verifications are the task's rows."""
+    from jj123lib.ledger.store import Ledger
+
+    frame = Ledger(data_dir).query("SELECT id, task_id FROM duban UNION ALL SELECT id, task_id FROM coordination",
+                                   (), ["id", "task_id"])
+    out: dict[str, list[str]] = {}
+    for item, task_id in frame.itertuples(index=False, name=None):
+        out.setdefault(str(task_id), []).append(str(item))
+    return out
+
+
+def leader_scope(leader: str, task_ids: Iterable[str], items: Mapping[str, list[str]]) -> list[str]:
+    """What a leader report shows with scores off: its tasks, their 督办 and 协调 items, its own opinions.
+
+    The scope keys of declared inputs' parts (:mod:`jj123lib.core.inputs`): ledger rows by task or item,
+    the opinions file by ``leader:<name>``.
+    """
+    ids = [str(t) for t in task_ids]
+    return sorted({*ids, *(item for t in ids for item in items.get(t, [])), f"leader:{leader}"})
+

@@ -148,12 +148,16 @@ def test_a_rerun_redoes_only_what_failed(faulty_batch: BatchResult, demo_data: D
 def test_index_is_written_when_the_ratings_fail(demo_batch: BatchResult, demo_data: DemoSummary, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     import jj123lib.assess.ratings
+    from jj123lib.core.inputs import is_recording
 
     out = tmp_path / "copy"
     shutil.copytree(demo_batch.out_dir, out)
     (out / "index.html").unlink()
+    real = jj123lib.assess.ratings.rate_quarter
 
-    def broken(*args: object, **kwargs: object) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        if is_recording():  # planning computes the reports' data under a recorder: that pass reads fine
+            return real(*args, **kwargs)
         raise RuntimeError("ratings broke")
 
     monkeypatch.setattr(jj123lib.assess.ratings, "rate_quarter", broken)
