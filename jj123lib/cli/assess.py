@@ -83,8 +83,11 @@ def cmd_league(args: argparse.Namespace) -> int:
     rules = load_rules(args.rules)
     if args.by == "unit":  # the units' 红黄榜, ranked within each group
         from jj123lib.assess.unit_league import unit_league, unit_league_text, unit_league_view
+        from jj123lib.loop.deadlines import unreported_units
 
-        units = unit_league(quarter, data_dir, as_of=parse_day(args.as_of), rules=rules, units_file=args.units)
+        day = parse_day(args.as_of)
+        units = unit_league(quarter, data_dir, as_of=day, rules=rules, units_file=args.units,
+                            unreported_units=unreported_units(quarter, data_dir, as_of=day, rules=rules))
         if args.format == "table" and not args.out:
             sys.stdout.write(unit_league_text(units))
         else:

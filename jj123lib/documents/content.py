@@ -113,6 +113,7 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date
     from jj123lib.documents.bulletin import Bulletin
     from jj123lib.domain.lights import LABELS, ORDER
     from jj123lib.domain.quarters import quarter_label
+    from jj123lib.loop.deadlines import unreported_units
     from jj123lib.loop.duban import duban_items
 
     day = as_of or china_today()
@@ -120,7 +121,9 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date
     rated = rate_quarter(quarter, data_dir, as_of=day, rules=rules)
     items = duban_items(quarter, data_dir, as_of=day)
     overdue = {str(u) for u, late in zip(items["unit"], items["days_overdue"]) if late > 0}
-    league = unit_league(quarter, data_dir, overdue_units=overdue, as_of=day, rules=rules, units_file=units_file)
+    unreported = unreported_units(quarter, data_dir, as_of=day, rules=rules)
+    league = unit_league(quarter, data_dir, overdue_units=overdue, as_of=day, rules=rules, units_file=units_file,
+                         unreported_units=unreported)
     counts = rated["light"].value_counts()
     lights = "、".join(f"{LABELS[k]} {int(counts.get(k, 0))} 项" for k in ORDER)
     reds, yellows = int((league["board"] == RED_BOARD).sum()), int((league["board"] == YELLOW_BOARD).sum())

@@ -21,8 +21,8 @@ from jj123lib.domain.tiers import TIERS, tier_from_user
 from jj123lib.domain.vocab import GOAL_LEVELS, LEVELS
 
 __all__ = ["quota_minimums", "rating_rules", "scoring_rules", "loop_rules", "LOOP_SECTIONS", "unit_scoring_rules",
-           "OUTCOMES", "DONE", "BASIC", "UNDONE", "annual_rules", "DEFAULT_SIGNAL_RULES", "signal_rules",
-           "DocumentSettings", "document_settings", "required_tiers", "show_leader_scores"]
+           "co_unit_rules", "OUTCOMES", "DONE", "BASIC", "UNDONE", "annual_rules", "DEFAULT_SIGNAL_RULES",
+           "signal_rules", "DocumentSettings", "document_settings", "required_tiers", "show_leader_scores"]
 
 Source = str | os.PathLike[str]
 
@@ -220,6 +220,19 @@ def unit_scoring_rules(rules: Mapping[str, Any], source: Source = "rules") -> di
         **{f"yellow_{key}": _unit_flag(yellow, key, where, "yellow_board.")
            for key in ("red_as_lead", "red_as_co", "missing", "overdue_duban")},
     }
+
+
+def co_unit_rules(rules: Mapping[str, Any], source: Source = "rules") -> dict[str, Any]:
+    """The ``co_units:`` section, checked: whether co-units (配合单位) owe a quarterly report (default: no)."""
+    section = rules.get("co_units", {}) if isinstance(rules, Mapping) else {}
+    if section is None:
+        section = {}
+    if not isinstance(section, Mapping):
+        raise RulesError(str(source), f"co_units 应为键值对{shown(section)}")
+    value: Any = section.get("must_report", False)
+    if not isinstance(value, bool):
+        raise RulesError(str(source), f"co_units.must_report 应为 true 或 false{shown(value)}")
+    return {"must_report": value}
 
 
 # The year-end review's outcomes, best first (``annual_review.outcome_points`` gives each its points).
