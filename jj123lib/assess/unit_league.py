@@ -146,7 +146,7 @@ def rank_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: Mappin
     unit_rules = unit_scoring_rules(rules)
     rows = [row for group in GROUPS for row in _rank_group([r for r in scored if r["group"] == group], unit_rules)]
     out = pd.DataFrame(rows, columns=[*UNIT_LEAGUE_COLUMNS, "ahead_all"])
-    out["rank"] = pd.Series([row["rank"] for row in rows], dtype=object)  # None (not NaN) for a unit with nothing scored
+    out["rank"] = pd.Series([row["rank"] for row in rows], dtype=object)  # None, not NaN: nothing scored
     out["score"] = out["score"].astype("float64")
     return out.loc[:, UNIT_LEAGUE_COLUMNS]
 
