@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pytest
 
 from jj123lib.annual.review import BASIC, DONE, RULES, UNDONE, AnnualReview, annual_review, attainment
@@ -26,8 +25,10 @@ def year(demo_data: DemoSummary) -> AnnualReview:
     return annual_review(2026, demo_data.data_dir, as_of=date(2026, 12, 5))
 
 
-def _row(result: AnnualReview, task_id: str) -> pd.Series:
-    return result.outcomes.set_index("task_id").loc[task_id]
+def _row(result: AnnualReview, task_id: str) -> dict[str, Any]:
+    rows = result.outcomes[result.outcomes["task_id"] == task_id].to_dict(orient="records")
+    assert len(rows) == 1
+    return {str(k): v for k, v in rows[0].items()}
 
 
 def test_every_outcome_names_its_rule(year: AnnualReview) -> None:
@@ -78,6 +79,7 @@ def test_an_undone_task_scores_in_proportion_to_its_progress(year: AnnualReview)
 
 
 def test_a_rejection_is_named_with_its_reason(year: AnnualReview, demo_data: DemoSummary) -> None:
+    assert demo_data.loop is not None
     task_id = demo_data.loop.year_end_rejected
     assert task_id and not _row(year, task_id)["verified_done"]
     assert f"核实销号被退回（2026Q4，督查室（示例）：{YEAR_END_REJECTION}）" in _row(year, task_id)["reason"]
