@@ -132,6 +132,9 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date
         f"按镇街/指挥部/园区、市直部门、国有企业分组对 {len(league)} 个责任单位进行排名，"
         f"列入红榜 {reds} 个、黄榜 {yellows} 个。",
     ]
+    standing = _standing_sentence(quarter, data_dir, rules)
+    if standing:
+        overview.append(standing)
     problems = []
     for task in records(rated[rated["light"].isin(["red", "missing"])]):
         text = f"{task['task_id']} {task['title']}（牵头单位：{task['lead_unit']}）：{task['reason']}。"
@@ -140,6 +143,23 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date
         problems.append(text)
     return Bulletin(f"关于{label}“123”争先进位工作推进情况的督查通报", RECIPIENTS, overview,
                     league_entries(league), problems or ["本季度无红灯、未报送任务。"], list(REQUIREMENTS))
+
+
+def _standing_sentence(quarter: str, data_dir: str | os.PathLike[str], rules: Mapping[str, Any] | None) -> str:
+    """争先进位 in the 通报: tasks refused recognition and tasks whose rank fell, by name; 落后标杆 summarised."""
+    from jj123lib.assess.signals import behind_summary, load_benchmark_view
+
+    signals = load_benchmark_view(quarter, data_dir, rules=rules).signals
+    parts = []
+    for kind, what in (("recognition_refused", "成效目标未获认定"), ("rank_fell", "对标指标位次下降")):
+        ids = list(dict.fromkeys(signals.loc[signals["kind"] == kind, "task_id"].astype(str)))
+        if ids:
+            parts.append(f"{'、'.join(ids)} {what}")
+    behind = behind_summary(signals)
+    if not parts and not behind:
+        return ""
+    head = f"争先进位方面，{'；'.join(parts)}，请牵头单位分析原因、提出追赶措施。" if parts else "争先进位方面，"
+    return head + behind
 
 
 def open_duban(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None) -> pd.DataFrame:

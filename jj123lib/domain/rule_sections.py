@@ -118,7 +118,7 @@ _LOOP_DEFAULTS: dict[str, dict[str, Any]] = {
                               "相关", "工作", "各项"]},
 }
 LOOP_SECTIONS: tuple[str, ...] = tuple(_LOOP_DEFAULTS)
-_TRIGGERS = ("red", "missing", "yellow_twice", "milestone_twice")
+_TRIGGERS = ("red", "missing", "yellow_twice", "milestone_twice", "recognition_refused", "rank_fell")
 
 
 def loop_rules(rules: Mapping[str, Any], section: str, source: Source = "rules") -> dict[str, Any]:
