@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
+from typing import Any
 
 from jj123lib.cli.common import (
     add_as_of,
@@ -52,6 +54,15 @@ SIGNALS_VIEW = {"task_id": "任务编号", "tier_label": "层级", "title": "任
                 "reason": "具体情况"}
 
 
+def _say_preview(quarter: str, as_of: str | None, rules: Mapping[str, Any]) -> None:
+    """Before the quarter's deadline the lights and ranks are a 预览: say so (stderr, so exports stay clean)."""
+    from jj123lib.loop.deadlines import preview_note
+
+    note = preview_note(quarter, parse_day(as_of), rules)
+    if note:
+        sys.stderr.write(note + "\n")
+
+
 def cmd_ratings(args: argparse.Namespace) -> int:
     from jj123lib.assess.ratings import rate_quarter
     from jj123lib.domain.parameters import validate_quarter
@@ -61,6 +72,7 @@ def cmd_ratings(args: argparse.Namespace) -> int:
     quarter = validate_quarter(args.quarter)
     data_dir, demo = existing_data_dir(args.data_dir)
     frame = rate_quarter(quarter, data_dir, as_of=parse_day(args.as_of), rules=load_rules(args.rules))
+    _say_preview(quarter, args.as_of, load_rules(args.rules))
     counts = frame["light"].value_counts()
     as_of = Ledger(data_dir).data_as_of(quarter)
     footer = "，".join(f"{lights.LABELS[k]} {int(counts.get(k, 0))} 项" for k in lights.ORDER)
@@ -81,6 +93,7 @@ def cmd_league(args: argparse.Namespace) -> int:
     quarter = validate_quarter(args.quarter)
     data_dir, demo = existing_data_dir(args.data_dir)
     rules = load_rules(args.rules)
+    _say_preview(quarter, args.as_of, rules)
     if args.by == "unit":  # the units' 红黄榜, ranked within each group
         from jj123lib.assess.unit_league import unit_league, unit_league_text, unit_league_view
         from jj123lib.loop.deadlines import unreported_units

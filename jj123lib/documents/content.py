@@ -113,7 +113,7 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date
     from jj123lib.documents.bulletin import Bulletin
     from jj123lib.domain.lights import LABELS, ORDER
     from jj123lib.domain.quarters import quarter_label
-    from jj123lib.loop.deadlines import unreported_units
+    from jj123lib.loop.deadlines import preview_note, unreported_units
     from jj123lib.loop.duban import duban_items
 
     day = as_of or china_today()
@@ -141,8 +141,12 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date
         if _text(task["problems"]):
             text += f"单位反映的问题：{task['problems']}"  # unit text: a run of text in the document
         problems.append(text)
-    return Bulletin(f"关于{label}“123”争先进位工作推进情况的督查通报", RECIPIENTS, overview,
-                    league_entries(league), problems or ["本季度无红灯、未报送任务。"], list(REQUIREMENTS))
+    preview = preview_note(quarter, day, rules)
+    if preview:  # before the deadline the 通报 is a preview, and says so first
+        overview.insert(0, preview)
+    title = f"关于{label}“123”争先进位工作推进情况的督查通报{'（预览）' if preview else ''}"
+    return Bulletin(title, RECIPIENTS, overview, league_entries(league), problems or ["本季度无红灯、未报送任务。"],
+                    list(REQUIREMENTS))
 
 
 def _standing_sentence(quarter: str, data_dir: str | os.PathLike[str], rules: Mapping[str, Any] | None) -> str:

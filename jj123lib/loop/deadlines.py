@@ -25,7 +25,7 @@ import pandas as pd
 
 from jj123lib.core.clock import parse_day
 from jj123lib.core.frames import records
-from jj123lib.domain.quarters import normalize_quarter, report_deadline
+from jj123lib.domain.quarters import normalize_quarter, quarter_label, report_deadline
 from jj123lib.domain.rule_sections import co_unit_rules
 from jj123lib.domain.rules import load_rules
 from jj123lib.domain.tasks import load_tasks, units
@@ -34,7 +34,7 @@ from jj123lib.domain.units import load_units
 from jj123lib.domain.vocab import REPORTING_STATES
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["must_report", "unit_states", "unreported_units", "cuibao", "load_contacts",
+__all__ = ["must_report", "unit_states", "unreported_units", "preview_note", "cuibao", "load_contacts",
            "STATE_COLUMNS", "CUIBAO_COLUMNS"]
 
 _NOT_DUE, _MISSING, _LATE, _ON_TIME, _NOT_OWED = REPORTING_STATES
@@ -55,6 +55,17 @@ def _submitted_on(ledger: Ledger, quarter: str) -> dict[str, date]:
         if unit not in first or day < first[unit]:
             first[unit] = day
     return first
+
+
+def preview_note(quarter: str, as_of: str | date | None = None, rules: Mapping[str, Any] | None = None) -> str:
+    """Before the quarter's reporting deadline (on ``as_of``, default today) every output is a 预览 and says so,
+    in these words; ``""`` once the deadline has passed."""
+    quarter = normalize_quarter(quarter)
+    deadline = report_deadline(quarter, rules)
+    if parse_day(as_of) > deadline:
+        return ""
+    return (f"预览：{quarter_label(quarter)}报送截止日为 {deadline.isoformat()}，尚未到期。"
+            "尚未报送的任务为“未到报送期”，不评灯、不计分、不催报；结果以截止日后为准。")
 
 
 def must_report(unit: str, tasks: pd.DataFrame, rules: Mapping[str, Any] | None = None) -> bool:
