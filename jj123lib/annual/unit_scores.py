@@ -53,7 +53,7 @@ def _unit_row(inputs: AnnualInputs, info: UnitInfo, mine: list[Row], r: dict[str
     """One unit's score row from its tasks ``mine``; its additions and deductions go to ``breakdown``."""
     unit = info.name
     total, weighted, n_lead, counts = _base(unit, mine, r, breakdown)
-    base = weighted / total if total else math.nan
+    base = round(weighted / total, 2) if total else math.nan  # as the breakdown shows it: the sum recomputes by hand
     bonus, recognitions = _bonus(unit, mine, r, breakdown)
     deduction, n_state, n_overdue = _deductions(inputs, unit, r, breakdown)
     score = base + bonus - deduction if total else math.nan

@@ -333,7 +333,7 @@ def _separate_route(db: Path, tasks: pd.DataFrame, rules: Mapping[str, Any], uni
         overdue = conn.execute("SELECT COUNT(*) FROM duban WHERE unit = ? AND status = 'open' AND due_date < ?"
                                " AND quarter LIKE '2026Q%'", (unit, AS_OF.isoformat())).fetchone()[0]
         minus += overdue * ar["deductions"]["overdue_duban"]
-        scores[unit] = round(weighted / total + bonus - minus, 1)
+        scores[unit] = round(round(weighted / total, 2) + bonus - minus, 1)  # the base as the breakdown shows it
     conn.close()
     return scores
 
