@@ -153,7 +153,7 @@ def warnings_html(view: BenchmarkView) -> Markup:
     summary = behind_summary(view.signals)
     if ranked.empty and not summary:
         return Markup('<p class="jj-empty">本季度无对标预警。</p>')
-    items = [Markup('<li class="{}">{}</li>').format("change-worse" if int(p) <= 1 else "", line)
+    items = [(Markup('<li class="change-worse">{}</li>') if int(p) <= 1 else Markup("<li>{}</li>")).format(line)
              for p, line in zip(ranked["priority"], ranked["line"])]
     if summary:
         items.append(Markup('<li>{}</li>').format(summary))
