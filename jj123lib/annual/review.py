@@ -31,7 +31,8 @@ from typing import Any
 import pandas as pd
 
 from jj123lib.annual.inputs import AnnualInputs, load_inputs
-from jj123lib.annual.unit_scores import rank_units, unit_rows
+from jj123lib.annual.unit_scores import rank_units, task_points, unit_rows
+from jj123lib.core.cells import finite
 from jj123lib.core.frames import records
 from jj123lib.domain.parameters import validate_year
 from jj123lib.domain.quarters import year_quarters
@@ -57,7 +58,7 @@ RECOGNISED = "已认定"
 OUTCOME_COLUMNS = ["task_id", "tier", "tier_label", "title", "leader", "lead_unit", "co_units", "final_quarter",
                    "progress_quarter", "final_pct", "milestones_planned", "milestones_met", "verified_done",
                    "n_targets", "n_targets_reached", "goal_level", "recognition_level", "recognition_at_goal",
-                   "outcome", "reason"]
+                   "target_attainment", "outcome", "rule", "reason"]
 UNIT_COLUMNS = ["group", "group_label", "rank", "unit", "score", "base", "bonus", "deduction", "n_tasks",
                 "n_lead", DONE, BASIC, UNDONE, "recognitions", "missing", "late", "overdue_duban"]
 BREAKDOWN_COLUMNS = ["unit", "item", "ref", "points", "reason"]
@@ -88,7 +89,9 @@ class _Facts:
     planned: int
     met: int
     verified: dict[str, Any] | None
-    targets: list[tuple[str, float, float | None]]  # (indicator, target, latest value or None)
+    rejected: dict[str, Any] | None  # the latest decision, when it sent the claim back
+    final_met: bool  # the final quarter's milestone (the year-end one) met
+    targets: list[tuple[str, float, float | None, float | None]]  # (indicator, target, latest value, baseline)
     goal: str
     won: str  # best verified 已认定 level, '' if none
     unverified: str  # best 已认定 level still awaiting verification, '' if none
@@ -99,12 +102,35 @@ class _Facts:
 
     @property
     def reached(self) -> int:
-        return sum(1 for _, target, value in self.targets if value is not None and value >= target)
+        return sum(1 for _, target, value, base in self.targets if attainment(target, value, base) >= 1)
+
+    @property
+    def attainment(self) -> float | None:
+        """Mean share of the indicator targets reached (each capped at 1), ``None`` without targets."""
+        if not self.targets:
+            return None
+        return sum(attainment(target, value, base) for _, target, value, base in self.targets) / len(self.targets)
 
     def at_goal(self, levels: tuple[str, ...]) -> bool | None:
         if not self.goal or self.goal not in levels:
             return None
         return bool(self.won) and levels.index(self.won) <= levels.index(self.goal)
+
+
+def attainment(target: float, value: float | None, baseline: float | None = None) -> float:
+    """How much of one indicator's target is reached, 0–1, in proportion (no cliff at the target).
+
+    Lower is better when the plan's target is below its baseline (as for the 对标 signals): then
+    target ÷ value; else value ÷ target. No value reported: 0.
+    """
+    if value is None:
+        return 0.0
+    lower = baseline is not None and target < baseline
+    if lower:
+        return 1.0 if value <= target else max(0.0, target / value) if value > 0 else 0.0
+    if value >= target:
+        return 1.0
+    return max(0.0, value / target) if target > 0 else 0.0
 
 
 def _best(levels: tuple[str, ...], found: list[str]) -> str:
@@ -124,10 +150,12 @@ def _facts(task_id: str, final: str | None, inputs: AnnualInputs, levels: tuple[
     active = [d for d in inputs.decisions.get(task_id, [])
               if str(d["quarter"]) in year_quarters(inputs.year) and str(d["quarter"]) <= (final or "")]
     verified = active[-1] if active and active[-1]["decision"] == "verified" else None
+    rejected = active[-1] if active and active[-1]["decision"] == "rejected" else None
+    final_met = bool(len(upto)) and str(upto["quarter"].iloc[-1]) == final and upto["milestone_met"].iloc[-1] is True
     bench = inputs.benchmark_plan[inputs.benchmark_plan["task_id"] == task_id]
     values = inputs.indicator_values[(inputs.indicator_values["task_id"] == task_id)
                                      & (inputs.indicator_values["quarter"].astype(str) <= (final or ""))]
-    targets: list[tuple[str, float, float | None]] = []
+    targets: list[tuple[str, float, float | None, float | None]] = []
     for row in records(bench[pd.to_numeric(bench["indicator_no"]) >= 1]):
         target = pd.to_numeric(row["target"], errors="coerce")
         if pd.isna(target):
@@ -135,7 +163,7 @@ def _facts(task_id: str, final: str | None, inputs: AnnualInputs, levels: tuple[
         mine = values[(pd.to_numeric(values["indicator_no"]) == int(row["indicator_no"]))
                       & pd.to_numeric(values["value"], errors="coerce").notna()].sort_values("quarter")
         latest = None if mine.empty else float(mine["value"].iloc[-1])
-        targets.append((str(row["indicator"]), float(target), latest))
+        targets.append((str(row["indicator"]), float(target), latest, finite(row.get("baseline"))))
     goals = [str(g) for g in bench["goal_level"] if isinstance(g, str) and g]
     recs = inputs.recognitions[(inputs.recognitions["task_id"] == task_id)
                                & (inputs.recognitions["stage"] == RECOGNISED)
@@ -144,18 +172,42 @@ def _facts(task_id: str, final: str | None, inputs: AnnualInputs, levels: tuple[
     # an 已认定 verified earlier and reported again later is not pending
     pending_levels = [str(lv) for lv, ok in zip(recs["level"], recs["verified"])
                       if not bool(ok) and str(lv) not in verified_levels]
-    return _Facts(progress, progress_quarter, len(planned_quarters), met, verified, targets,
+    return _Facts(progress, progress_quarter, len(planned_quarters), met, verified, rejected, final_met, targets,
                   goals[0] if goals else "", _best(levels, verified_levels), _best(levels, pending_levels))
 
 
-def _judge(facts: _Facts, final: str | None, r: dict[str, Any], levels: tuple[str, ...]) -> tuple[str, str]:
-    """``(outcome, reason)`` of one task by the rules (pure)."""
-    if final is None or facts.progress is None:
-        return UNDONE, f"{'全年' if final is None else f'截至{final}'}牵头单位未报送实际累计进度"
-    where = facts.progress_quarter if facts.progress_quarter == final else f"{facts.progress_quarter}，{final}未报送"
+# The rules an outcome can be decided by, as each outcome names them (README: 年度考评的等级).
+RULE_UNREPORTED = "未报送进度"
+RULE_DONE = "完成标准"
+RULE_BASIC = "基本完成标准"
+RULE_UNDONE = "未达基本完成标准"
+FLOOR_RULES = {"verified_done": "核实销号保底", "recognition_at_goal": "成效认定保底"}
+RULES = (RULE_DONE, RULE_BASIC, *FLOOR_RULES.values(), RULE_UNDONE, RULE_UNREPORTED)
+
+Check = tuple[bool, str, str]  # (met, what to say when met, what to say when not)
+
+
+def _verified_check(facts: _Facts) -> Check:
+    by, back = facts.verified, facts.rejected
+    if by is not None:
+        return True, f"已核实销号（{by['quarter']}，{by['by']}）", ""
+    if back is not None:  # the office sent the claim back: say so, and why
+        why = str(back.get("note") or "").strip()
+        return False, "", f"核实销号被退回（{back['quarter']}，{back['by']}{'：' + why if why else ''}）"
+    return False, "", "未经核实销号"
+
+
+def _target_check(facts: _Facts, minimum: float, label: str) -> Check:
+    share = facts.attainment or 0.0
+    said = f"指标目标 {facts.reached}/{len(facts.targets)} 项达到，完成度 {_ratio(share)}"
+    return (share >= minimum - 1e-9, said,
+            f"{said}（{label}须 ≥{_ratio(minimum)}：{_missed_targets(facts)}）")
+
+
+def _complete_checks(facts: _Facts, where: str, r: dict[str, Any], levels: tuple[str, ...]) -> list[Check]:
+    assert facts.progress is not None
     ratio, at_goal = facts.milestone_ratio, facts.at_goal(levels)
-    n_targets, reached = len(facts.targets), facts.reached
-    done_checks: list[tuple[bool, str, str]] = [  # (met, when met, when not)
+    checks: list[Check] = [
         (facts.progress >= r["complete_min_progress"], f"实际累计进度 {_pct(facts.progress)}（{where}）",
          f"实际累计进度 {_pct(facts.progress)}（{where}）低于 {_pct(r['complete_min_progress'])}"),
         (ratio is not None and ratio >= r["complete_min_milestones"],
@@ -164,42 +216,74 @@ def _judge(facts: _Facts, final: str | None, r: dict[str, Any], levels: tuple[st
          f"节点目标完成 {facts.met}/{facts.planned} 个季度（完成须 ≥{_ratio(r['complete_min_milestones'])}）"),
     ]
     if r["complete_verified"]:
-        by = facts.verified
-        done_checks.append((by is not None, "" if by is None else f"已核实销号（{by['quarter']}，{by['by']}）",
-                            "未经核实销号"))
-    if r["complete_targets"] and n_targets:
-        done_checks.append((reached == n_targets, f"指标目标 {reached}/{n_targets} 项达到",
-                            f"指标目标 {reached}/{n_targets} 项达到（{_missed_targets(facts)}）"))
+        checks.append(_verified_check(facts))
+    if r["complete_targets"] and facts.targets:
+        checks.append(_target_check(facts, r["complete_min_attainment"], "完成"))
     if r["complete_recognition"] and at_goal is not None:
         pending = f"；{facts.unverified}认定待核实" if facts.unverified else ""
         got = f"获{facts.won}认定" if facts.won else "尚未获得认定"
-        done_checks.append((at_goal, f"获{facts.won}认定（成效目标{facts.goal}）",
-                            f"成效目标{facts.goal}，{got}{pending}"))
-    if all(ok for ok, _, _ in done_checks):
-        return DONE, "；".join(text for _, text, _ in done_checks)
-    target_ratio = reached / n_targets if n_targets else None
-    basic_checks: list[tuple[bool, str, str]] = [
+        checks.append((at_goal, f"获{facts.won}认定（成效目标{facts.goal}）", f"成效目标{facts.goal}，{got}{pending}"))
+    return checks
+
+
+def _basic_checks(facts: _Facts, where: str, r: dict[str, Any]) -> list[Check]:
+    assert facts.progress is not None
+    ratio = facts.milestone_ratio
+    checks: list[Check] = [
         (facts.progress >= r["basic_min_progress"], f"实际累计进度 {_pct(facts.progress)}（{where}）",
          f"实际累计进度 {_pct(facts.progress)}（{where}）低于 {_pct(r['basic_min_progress'])}"),
         (ratio is not None and ratio >= r["basic_min_milestones"], f"节点目标完成 {facts.met}/{facts.planned} 个季度",
          "未报年度计划节点" if ratio is None else
          f"节点目标完成 {facts.met}/{facts.planned} 个季度（须 ≥{_ratio(r['basic_min_milestones'])}）"),
     ]
-    if target_ratio is not None:
-        basic_checks.append((target_ratio >= r["basic_min_targets"], f"指标目标 {reached}/{n_targets} 项达到",
-                             f"指标目标 {reached}/{n_targets} 项达到（须 ≥{_ratio(r['basic_min_targets'])}："
-                             f"{_missed_targets(facts)}）"))
+    if facts.targets:
+        checks.append(_target_check(facts, r["basic_min_attainment"], "基本完成"))
+    return checks
+
+
+def _floor(facts: _Facts, r: dict[str, Any], levels: tuple[str, ...]) -> tuple[str, str, str] | None:
+    """The best floor (保底) the task earns: ``(outcome, rule, why)``, or None."""
+    earned = []
+    floors = r["floors"]
+    if "verified_done" in floors and facts.verified is not None and facts.final_met:
+        earned.append((floors["verified_done"], FLOOR_RULES["verified_done"],
+                       f"已核实销号（{facts.verified['quarter']}，{facts.verified['by']}）且年度节点目标已完成"))
+    if "recognition_at_goal" in floors and facts.at_goal(levels):
+        earned.append((floors["recognition_at_goal"], FLOOR_RULES["recognition_at_goal"],
+                       f"获{facts.won}认定，达到成效目标（{facts.goal}）"))
+    return min(earned, key=lambda e: OUTCOMES.index(e[0])) if earned else None
+
+
+def _judge(facts: _Facts, final: str | None, r: dict[str, Any], levels: tuple[str, ...]) -> tuple[str, str, str]:
+    """``(outcome, rule, reason)`` of one task by the rules (pure); the reason starts with the rule's name."""
+    if final is None or facts.progress is None:
+        return UNDONE, RULE_UNREPORTED, (f"【{RULE_UNREPORTED}】{'全年' if final is None else f'截至{final}'}"
+                                         "牵头单位未报送实际累计进度")
+    where = facts.progress_quarter if facts.progress_quarter == final else f"{facts.progress_quarter}，{final}未报送"
+    done_checks = _complete_checks(facts, where, r, levels)
+    if all(ok for ok, _, _ in done_checks):
+        return DONE, RULE_DONE, f"【{RULE_DONE}】" + "；".join(text for _, text, _ in done_checks)
     short = "；".join(bad for ok, _, bad in done_checks if not ok)
+    basic_checks = _basic_checks(facts, where, r)
     if all(ok for ok, _, _ in basic_checks):
-        good = "；".join(text for _, text, _ in basic_checks)
-        return BASIC, f"{good}；未达完成：{short}"
-    return UNDONE, "；".join(bad for ok, _, bad in basic_checks if not ok)
+        outcome, rule = BASIC, RULE_BASIC
+        reason = "；".join(text for _, text, _ in basic_checks) + f"；未达完成：{short}"
+    else:
+        outcome, rule = UNDONE, RULE_UNDONE
+        reason = "；".join(bad for ok, _, bad in basic_checks if not ok)
+        if facts.rejected is not None or facts.verified is not None:
+            reason += "；" + (_verified_check(facts)[2] or _verified_check(facts)[1])
+    floor = _floor(facts, r, levels)
+    if floor is not None and OUTCOMES.index(floor[0]) < OUTCOMES.index(outcome):
+        outcome, rule = floor[0], floor[1]
+        reason = f"{floor[2]}，按{rule}至少为{outcome}；未达完成：{short}"
+    return outcome, rule, f"【{rule}】{reason}"
 
 
 def _missed_targets(facts: _Facts) -> str:
     parts = []
-    for name, target, value in facts.targets:
-        if value is None or value < target:
+    for name, target, value, base in facts.targets:
+        if attainment(target, value, base) < 1:
             shown = "未报数值" if value is None else f"{value:g}"
             parts.append(f"{name} {shown}，目标 {target:g}")
     return "、".join(parts)
@@ -210,7 +294,7 @@ def _outcomes(inputs: AnnualInputs, r: dict[str, Any], levels: tuple[str, ...]) 
     rows = []
     for task in records(inputs.tasks):
         facts = _facts(str(task["task_id"]), final, inputs, levels)
-        outcome, reason = _judge(facts, final, r, levels)
+        outcome, rule, reason = _judge(facts, final, r, levels)
         rows.append({
             "task_id": task["task_id"], "tier": task["tier"], "tier_label": task["tier_label"],
             "title": task["title"], "leader": task["leader"], "lead_unit": task["lead_unit"],
@@ -219,7 +303,8 @@ def _outcomes(inputs: AnnualInputs, r: dict[str, Any], levels: tuple[str, ...]) 
             "milestones_planned": facts.planned, "milestones_met": facts.met,
             "verified_done": facts.verified is not None, "n_targets": len(facts.targets),
             "n_targets_reached": facts.reached, "goal_level": facts.goal, "recognition_level": facts.won,
-            "recognition_at_goal": facts.at_goal(levels), "outcome": outcome, "reason": reason,
+            "recognition_at_goal": facts.at_goal(levels), "target_attainment": facts.attainment,
+            "outcome": outcome, "rule": rule, "reason": reason,
         })
     frame = pd.DataFrame(rows, columns=OUTCOME_COLUMNS)
     frame["final_pct"] = pd.to_numeric(frame["final_pct"]).astype("float64")
@@ -242,7 +327,7 @@ def _leaders(outcomes: pd.DataFrame, r: dict[str, Any]) -> pd.DataFrame:
                                "recognitions": "、".join(won)}
         if r["show_leader_scores"]:
             weights = [r["tier_weights"][t] for t in mine["tier"]]
-            points = [r["outcome_points"][o] for o in mine["outcome"]]
+            points = [task_points(o, pct, r) for o, pct in zip(mine["outcome"], mine["final_pct"])]
             row["score"] = round(sum(w * p for w, p in zip(weights, points)) / sum(weights), 1)
         rows.append(row)
     return pd.DataFrame(rows, columns=LEADER_COLUMNS + (["score"] if r["show_leader_scores"] else []))
@@ -283,8 +368,9 @@ def review(inputs: AnnualInputs, rules: Mapping[str, Any]) -> AnnualReview:
     levels = GOAL_LEVELS
     outcomes = _outcomes(inputs, r, levels)
     rows, breakdown = unit_rows(inputs, outcomes, r)
-    units = pd.DataFrame(rank_units(rows), columns=UNIT_COLUMNS)
-    units["rank"] = pd.Series(list(units["rank"]), dtype=object)
+    ranked = rank_units(rows)
+    units = pd.DataFrame(ranked, columns=UNIT_COLUMNS)
+    units["rank"] = pd.Series([row["rank"] for row in ranked], dtype=object)  # None, not NaN
     for column in ("score", "base", "bonus", "deduction"):
         units[column] = units[column].astype("float64")
     recs = inputs.recognitions
@@ -311,8 +397,8 @@ def annual_review(year: object, data_dir: str | os.PathLike[str] | Ledger | None
 OUTCOME_VIEW = {"task_id": "任务编号", "tier_label": "层级", "title": "任务名称", "leader": "牵头市领导",
                 "lead_unit": "牵头单位", "co_units": "配合单位", "final_pct": "实际累计进度(%)",
                 "progress_quarter": "进度所属季度", "milestones": "节点目标完成(季度)", "verified_done": "已核实销号",
-                "targets": "指标目标达到(项)", "goal_level": "成效目标", "recognition_level": "获得认定(已核实)",
-                "outcome": "考评结果", "reason": "依据"}
+                "targets": "指标目标达到(项)", "attainment": "指标目标完成度", "goal_level": "成效目标",
+                "recognition_level": "获得认定(已核实)", "outcome": "考评结果", "rule": "判定规则", "reason": "依据"}
 UNIT_VIEW = {"group_label": "分组", "rank": "组内名次", "unit": "责任单位", "score": "年度得分", "base": "基础分",
              "bonus": "认定加分", "deduction": "扣分", "n_tasks": "承担任务", "n_lead": "牵头任务", DONE: DONE,
              BASIC: BASIC, UNDONE: UNDONE, "recognitions": "获认定(项)", "missing": "未报送(季度)",
@@ -333,6 +419,7 @@ def outcomes_view(frame: pd.DataFrame) -> pd.DataFrame:
     out["co_units"] = ["、".join(u) for u in out["co_units"]]
     out["milestones"] = [f"{m}/{p}" for m, p in zip(out["milestones_met"], out["milestones_planned"])]
     out["targets"] = [f"{r}/{n}" if n else "—" for r, n in zip(out["n_targets_reached"], out["n_targets"])]
+    out["attainment"] = [_ratio(float(a)) if n else "—" for a, n in zip(out["target_attainment"], out["n_targets"])]
     out["verified_done"] = out["verified_done"].map(_yes_no)
     return out.loc[:, list(OUTCOME_VIEW)].rename(columns=OUTCOME_VIEW)
 
@@ -353,7 +440,7 @@ def leaders_view(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def describe_annual_rules(r: dict[str, Any]) -> list[str]:
-    """The review's rules in force (:func:`annual_rules`), as Chinese sentences."""
+    """The review's rules in force (:func:`annual_rules`), as Chinese sentences, each graded rule by its name."""
     def n(value: float) -> str:
         return f"{round(value, 2):g}"
 
@@ -362,23 +449,32 @@ def describe_annual_rules(r: dict[str, Any]) -> list[str]:
     if r["complete_verified"]:
         complete.append("经督查室核实销号（仅自评已完成不算）")
     if r["complete_targets"]:
-        complete.append("设有 2026 目标值的对标指标全部达到（最近一次报送值不低于目标值）")
+        complete.append(f"设有 2026 目标值的对标指标完成度不低于 {n(r['complete_min_attainment'] * 100)}%")
     if r["complete_recognition"]:
         complete.append("设有成效目标的，获得目标级别及以上、经核实的“已认定”")
+    floors = {"verified_done": "经核实销号且考评季度节点目标完成的", "recognition_at_goal": "获得目标级别及以上认定的"}
+    floor_lines = [f"{FLOOR_RULES[k]}：{floors[k]}，至少为{v}。" for k, v in r["floors"].items()]
     points = "、".join(f"{k} {n(v)} 分" for k, v in r["outcome_points"].items())
+    if r["undone_in_proportion"]:
+        points += (f"；未完成按实际累计进度比例计分，0% 得 {n(r['outcome_points'][UNDONE])} 分，"
+                   f"达到 {n(r['basic_min_progress'])}% 时为 {n(r['outcome_points'][BASIC])} 分")
     bonus = "、".join(f"{k} +{n(v)}" for k, v in r["recognition_points"].items() if v)
     weights = "、".join(n(r["tier_weights"][tier]) for tier in TIERS)
     return [
-        "考评季度为当年第四季度；第四季度尚无报送时，以已报送的最近季度为准。",
-        "完成：同时满足——" + "；".join(complete) + "。",
-        f"基本完成：不满足完成条件，但实际累计进度不低于 {n(r['basic_min_progress'])}%、节点目标完成比例不低于 "
-        f"{n(r['basic_min_milestones'] * 100)}%，设有指标目标的达到比例不低于 {n(r['basic_min_targets'] * 100)}%。",
-        "其余为未完成；牵头单位全年未报送实际累计进度的，为未完成。",
+        "考评季度为当年第四季度；第四季度尚无报送时，以已报送的最近季度为准。每项结果注明判定它的规则。",
+        f"{RULE_DONE}：同时满足——" + "；".join(complete) + "。",
+        f"{RULE_BASIC}：不满足完成条件，但实际累计进度不低于 {n(r['basic_min_progress'])}%、节点目标完成比例不低于 "
+        f"{n(r['basic_min_milestones'] * 100)}%，设有指标目标的完成度不低于 {n(r['basic_min_attainment'] * 100)}%。",
+        "指标目标完成度：每项指标按最近一次报送值与目标值之比计（越低越好的指标按目标值与报送值之比），"
+        "达到目标计 100%，未报数值计 0，取各项平均。",
+        *floor_lines,
+        f"{RULE_UNDONE}：其余为未完成；{RULE_UNREPORTED}：牵头单位全年未报送实际累计进度的，为未完成。"
+        "核实销号被退回的，注明退回理由。",
         f"责任单位年度得分 = 基础分 + 认定加分 − 扣分。基础分为承担任务结果分值（{points}）的加权平均，"
         f"权重 = 层级权重（全国、全省、重点突破依次 {weights}）× 角色权重（牵头 {n(r['lead_weight'])}、"
         f"配合 {n(r['co_weight'])}）。",
         f"认定加分：牵头任务获经核实的“已认定”，按最高级别每项任务加一次（{bonus or '不加分'}）。",
         f"扣分：每个季度未报送扣 {n(r['missing'])} 分、迟报扣 {n(r['late'])} 分；每件督办事项逾期未反馈扣 "
-        f"{n(r['overdue_duban'])} 分。",
+        f"{n(r['overdue_duban'])} 分。配合单位是否须报送见 co_units 段，无需报送的不扣分。",
         "单位按 params/units.yaml 的分组分别排名，同分并列；每项加减分见“得分明细”，可据此逐项复核。",
     ]

@@ -17,13 +17,24 @@ from jj123lib.core.frames import records
 from jj123lib.domain.rule_sections import OUTCOMES
 from jj123lib.domain.units import GROUPS, UnitInfo
 
-__all__ = ["unit_rows", "rank_units"]
+__all__ = ["unit_rows", "rank_units", "task_points"]
 
 Row = dict[str, Any]
 
 
 def _fmt(value: float) -> str:
     return f"{round(value, 2):g}"
+
+
+def task_points(outcome: str, progress: object, r: dict[str, Any]) -> float:
+    """A task's points for its outcome. With ``undone_points_in_proportion`` a 未完成 task scores in proportion to its
+    progress, from the 未完成 points at 0 % up to the 基本完成 points at ``basic.min_progress``: 79 % is not 0 %."""
+    points = float(r["outcome_points"][outcome])
+    if outcome != OUTCOMES[-1] or not r["undone_in_proportion"]:
+        return points
+    pct = float(progress) if isinstance(progress, (int, float)) and not math.isnan(progress) else 0.0
+    share = min(max(pct, 0.0) / r["basic_min_progress"], 1.0) if r["basic_min_progress"] else 0.0
+    return points + (float(r["outcome_points"][OUTCOMES[1]]) - points) * share
 
 
 def unit_rows(inputs: AnnualInputs, outcomes: pd.DataFrame, r: dict[str, Any]) -> tuple[list[Row], list[Row]]:
@@ -42,7 +53,7 @@ def _unit_row(inputs: AnnualInputs, info: UnitInfo, mine: list[Row], r: dict[str
     """One unit's score row from its tasks ``mine``; its additions and deductions go to ``breakdown``."""
     unit = info.name
     total, weighted, n_lead, counts = _base(unit, mine, r, breakdown)
-    base = weighted / total if total else math.nan
+    base = round(weighted / total, 2) if total else math.nan  # as the breakdown shows it: the sum recomputes by hand
     bonus, recognitions = _bonus(unit, mine, r, breakdown)
     deduction, n_state, n_overdue = _deductions(inputs, unit, r, breakdown)
     score = base + bonus - deduction if total else math.nan
@@ -66,9 +77,10 @@ def _base(unit: str, mine: list[Row], r: dict[str, Any],
         counts[task["outcome"]] += 1
         weight = r["tier_weights"][task["tier"]] * r["lead_weight" if is_lead else "co_weight"]
         total += weight
-        weighted += weight * r["outcome_points"][task["outcome"]]
+        points = task_points(task["outcome"], task["final_pct"], r)
+        weighted += weight * points
         parts.append(f"{task['task_id']}（{'牵头' if is_lead else '配合'}）{task['outcome']} "
-                     f"{_fmt(r['outcome_points'][task['outcome']])}分×权重{_fmt(weight)}")
+                     f"{_fmt(points)}分×权重{_fmt(weight)}")
     if total:
         breakdown.append({"unit": unit, "item": "基础分", "ref": "", "points": weighted / total,
                           "reason": f"加权平均 = {_fmt(weighted)} ÷ {_fmt(total)}：" + "；".join(parts)})

@@ -11,7 +11,12 @@ Per task and indicator, for one quarter:
 * ``off_pace`` — the value is behind the pro-rata path from the 2025 baseline to the 2026 target
   (a quarter's share each quarter) by more than ``off_pace_pct`` % of the planned change;
 * ``stage_stalled`` — the recognition stage (of a task with a 成效目标) is the same as
-  ``stalled_quarters`` quarters ago, every quarter reported, and not final (已认定 / 未获认定).
+  ``stalled_quarters`` quarters ago, every quarter reported, and not final (已认定 / 未获认定);
+* ``recognition_refused`` — the task's latest recognition stage up to the quarter is 未获认定: the
+  争先进位 outcome it aimed at was refused.
+
+:func:`ranked_warnings` orders them for supervision, one line per task: a refused recognition and a
+fall in rank first, then the rest; "落后标杆" is summarised (:func:`behind_summary`), not repeated.
 
 Which way is better comes from the plan: a target below its baseline means lower is better; a
 target above it, higher is better; no baseline or target, or the two equal: the direction is
@@ -45,11 +50,16 @@ if TYPE_CHECKING:
 
 __all__ = ["SIGNAL_KINDS", "SIGNAL_LABELS", "SIGNAL_COLUMNS", "FIGURE_COLUMNS", "DEFAULT_SIGNAL_RULES",
            "signal_rules", "direction", "benchmark_signals", "benchmark_figures", "BenchmarkView", "build_view",
-           "empty_view", "load_benchmark_view", "GOAL_LEVELS", "FINAL_STAGES", "fmt_value"]
+           "empty_view", "load_benchmark_view", "GOAL_LEVELS", "FINAL_STAGES", "fmt_value", "SIGNAL_PRIORITY",
+           "WARNING_COLUMNS", "ranked_warnings", "behind_summary"]
 
-SIGNAL_KINDS = ("rank_fell", "behind_benchmark", "off_pace", "stage_stalled")
-SIGNAL_LABELS = {"rank_fell": "位次下降", "behind_benchmark": "落后标杆", "off_pace": "未达序时目标",
-                 "stage_stalled": "认定停滞"}
+SIGNAL_KINDS = ("recognition_refused", "rank_fell", "behind_benchmark", "off_pace", "stage_stalled")
+SIGNAL_LABELS = {"recognition_refused": "未获认定", "rank_fell": "位次下降", "behind_benchmark": "落后标杆",
+                 "off_pace": "未达序时目标", "stage_stalled": "认定停滞"}
+# How urgent each kind is for supervision (lower first): a refused recognition and a fall in rank lead.
+SIGNAL_PRIORITY = {"recognition_refused": 0, "rank_fell": 1, "off_pace": 2, "stage_stalled": 2,
+                   "behind_benchmark": 3}
+WARNING_COLUMNS = ["task_id", "priority", "kinds", "line"]
 SIGNAL_COLUMNS = ["task_id", "quarter", "indicator_no", "indicator", "kind", "label", "reason"]
 FIGURE_COLUMNS = ["task_id", "indicator_no", "indicator", "unit", "direction", "baseline", "target", "target_rank",
                   "expected", "value", "benchmark_value", "rank", "rank_text", "prev_rank", "prev_rank_text",
@@ -184,6 +194,19 @@ def _stage_signal(task_id: str, stages: dict[tuple[str, str], str], quarter: str
                    f"成效目标认定阶段连续 {n + 1} 个季度停留在“{stage}”（{q}起），{n} 个季度未推进")
 
 
+def _refused_signal(task_id: str, recognitions: pd.DataFrame, quarter: str) -> dict[str, Any] | None:
+    """未获认定: the task's latest stage reported up to ``quarter``, with its level and the unit's note."""
+    mine = recognitions[(recognitions["task_id"].astype(str) == task_id)
+                        & (recognitions["quarter"].astype(str) <= quarter)].sort_values("quarter", kind="stable")
+    if mine.empty or _text(mine["stage"].iloc[-1]) != FINAL_STAGES[1]:
+        return None
+    row = mine.iloc[-1]
+    level, note = _text(row.get("level")), _text(row.get("note"))
+    return _signal(task_id, quarter, 0, "", "recognition_refused",
+                   f"{_text(row['quarter'])}报{level + '认定' if level else '成效目标认定'}“{FINAL_STAGES[1]}”"
+                   + (f"（{note}）" if note else ""))
+
+
 def benchmark_signals(plan: pd.DataFrame, values: pd.DataFrame, recognitions: pd.DataFrame, quarter: str,
                       rules: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """The quarter's 对标 signals, one row each (:data:`SIGNAL_COLUMNS`), task then indicator order.
@@ -215,12 +238,48 @@ def benchmark_signals(plan: pd.DataFrame, values: pd.DataFrame, recognitions: pd
         stalled = _stage_signal(task_id, stages, quarter, r)
         if stalled is not None:
             rows.append(stalled)
+        refused = _refused_signal(task_id, recognitions, quarter) if "stage" in recognitions else None
+        if refused is not None:
+            rows.append(refused)
     frame = pd.DataFrame(rows, columns=SIGNAL_COLUMNS)
     frame["indicator_no"] = frame["indicator_no"].astype("int64")
     order = {kind: i for i, kind in enumerate(SIGNAL_KINDS)}
     frame = frame.assign(_kind=frame["kind"].map(order)).sort_values(["task_id", "indicator_no", "_kind"],
                                                                       kind="stable")
     return frame.drop(columns="_kind").reset_index(drop=True)
+
+
+def ranked_warnings(signals: pd.DataFrame) -> pd.DataFrame:
+    """One line per task with a signal other than 落后标杆 (:data:`WARNING_COLUMNS`), the most urgent first:
+    未获认定, then 位次下降, then the rest; task order within a rank. A task's 落后标杆 signals are counted
+    on its line, not repeated; a task with only those is left to :func:`behind_summary`."""
+    from jj123lib.domain.tiers import task_order
+
+    rows: list[dict[str, Any]] = []
+    for task_id, mine in signals.groupby(signals["task_id"].astype(str), sort=False):
+        urgent = mine[mine["kind"] != "behind_benchmark"]
+        if urgent.empty:
+            continue
+        urgent = urgent.assign(_p=urgent["kind"].map(SIGNAL_PRIORITY)).sort_values("_p", kind="stable")
+        parts = [f"{label}：{reason}" for label, reason in zip(urgent["label"], urgent["reason"])]
+        behind = int((mine["kind"] == "behind_benchmark").sum())
+        if behind:
+            parts.append(f"另有 {behind} 项指标落后标杆")
+        rows.append({"task_id": task_id, "priority": int(urgent["_p"].iloc[0]),
+                     "kinds": list(dict.fromkeys(urgent["kind"])), "line": f"{task_id} " + "；".join(parts)})
+    rows.sort(key=lambda row: (row["priority"], task_order(row["task_id"])))
+    return pd.DataFrame(rows, columns=WARNING_COLUMNS)
+
+
+def behind_summary(signals: pd.DataFrame) -> str:
+    """落后标杆 in one sentence (tasks and indicators counted, tasks named), ``""`` when there is none."""
+    from jj123lib.domain.tiers import task_order
+
+    behind = signals[signals["kind"] == "behind_benchmark"]
+    if behind.empty:
+        return ""
+    tasks = sorted(dict.fromkeys(behind["task_id"].astype(str)), key=task_order)
+    return f"落后标杆：{len(tasks)} 项任务的 {len(behind)} 项指标落后标杆超过预警线（{'、'.join(tasks)}）。"
 
 
 def benchmark_figures(plan: pd.DataFrame, values: pd.DataFrame, quarter: str) -> pd.DataFrame:

@@ -41,7 +41,7 @@ _VIEW = {"group_label": "分组", "rank": "组内名次", "unit": "责任单位"
 
 
 def _score_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: Mapping[str, Any],
-                 overdue_units: Collection[str]) -> list[dict[str, Any]]:
+                 overdue_units: Collection[str], unreported: Collection[str] = frozenset()) -> list[dict[str, Any]]:
     scoring = scoring_rules(rules)
     unit_rules = unit_scoring_rules(rules)
     points = light_points(scoring, rating_rules(rules)["missing_counts_as"])
@@ -79,6 +79,8 @@ def _score_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: Mapp
             reasons.append(f"配合任务红灯 {co_red} 项")
         if unit_rules["yellow_missing"] and lead_missing:
             reasons.append(f"未报送 {lead_missing} 项")
+        elif unit_rules["yellow_missing"] and info.name in unreported:  # a co-unit the rules make report
+            reasons.append("本季度未报送进度（配合单位）")
         if unit_rules["yellow_overdue_duban"] and info.name in overdue_units:
             reasons.append("督办事项逾期未办结")
         rows.append({
@@ -117,30 +119,34 @@ def _rank_group(rows: list[dict[str, Any]], unit_rules: Mapping[str, Any]) -> li
 def unit_league(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                 overdue_units: Collection[str] = frozenset(), tasks: pd.DataFrame | None = None,
                 rules: Mapping[str, Any] | None = None, units: Mapping[str, UnitInfo] | None = None,
-                as_of: str | date | None = None, units_file: UnitsPath | None = None) -> pd.DataFrame:
+                as_of: str | date | None = None, units_file: UnitsPath | None = None,
+                unreported_units: Collection[str] = frozenset()) -> pd.DataFrame:
     """Units ranked within their group (group order, then rank), with their 红榜/黄榜 placing.
 
     ``units`` (loaded) or ``units_file`` (default: the default units file) give the groups.
 
     ``overdue_units`` names the units with overdue 督办 items (the supervision loop supplies it);
-    with ``yellow_board.overdue_duban`` they go on the 黄榜.
+    with ``yellow_board.overdue_duban`` they go on the 黄榜. ``unreported_units`` names the units 未报送
+    (:func:`jj123lib.loop.deadlines.unreported_units`, which applies the co-unit rule); with
+    ``yellow_board.missing`` a co-unit among them goes on the 黄榜 too.
     """
     quarter = normalize_quarter(quarter)
     rule_set = load_rules() if rules is None else rules
     table = load_tasks() if tasks is None else tasks
     unit_info = load_units(units_file, tasks=table) if units is None else units
     rated = rate_quarter(quarter, data_dir, tasks=tasks, rules=rules, as_of=as_of)
-    return rank_units(rated, unit_info, rule_set, overdue_units)
+    return rank_units(rated, unit_info, rule_set, overdue_units, unreported_units)
 
 
 def rank_units(rated: pd.DataFrame, units: Mapping[str, UnitInfo], rules: Mapping[str, Any],
-               overdue_units: Collection[str] = frozenset()) -> pd.DataFrame:
+               overdue_units: Collection[str] = frozenset(),
+               unreported_units: Collection[str] = frozenset()) -> pd.DataFrame:
     """:func:`unit_league` from rated tasks (columns ``tier``, ``units``, ``lead_unit``, ``light``, ``gap``)."""
-    scored = _score_units(rated, units, rules, set(overdue_units))
+    scored = _score_units(rated, units, rules, set(overdue_units), set(unreported_units))
     unit_rules = unit_scoring_rules(rules)
     rows = [row for group in GROUPS for row in _rank_group([r for r in scored if r["group"] == group], unit_rules)]
     out = pd.DataFrame(rows, columns=[*UNIT_LEAGUE_COLUMNS, "ahead_all"])
-    out["rank"] = pd.Series(list(out["rank"]), dtype=object)  # None for a unit with nothing scored
+    out["rank"] = pd.Series([row["rank"] for row in rows], dtype=object)  # None, not NaN: nothing scored
     out["score"] = out["score"].astype("float64")
     return out.loc[:, UNIT_LEAGUE_COLUMNS]
 

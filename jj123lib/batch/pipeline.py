@@ -81,6 +81,7 @@ class BatchResult:
     run_keys: list[str] = field(default_factory=list)  # reports considered by this run
     documents: list[Entry] = field(default_factory=list)
     document_keys: list[str] = field(default_factory=list)  # documents considered by this run
+    notices: list[str] = field(default_factory=list)  # a section left out of a report that was written
 
     @property
     def failed(self) -> list[Entry]:
@@ -111,6 +112,7 @@ class BatchResult:
         for entry in self.failed:
             who = report_name(entry["kind"], entry["leader"])
             lines.append(f"  失败：{who}（{entry['notebook'] or entry['kind']}）：{entry['error']}")
+        lines.extend(f"  注意：{notice}" for notice in self.notices)
         if self.document_keys:
             lines.append(f"公文（Word 文档）：生成 {self.count_documents('ok')} 份，"
                          f"跳过（未变化）{self.count_documents('skipped')} 份，失败 {len(self.failed_documents)} 份。")

@@ -253,7 +253,8 @@ def _finish(request: _Request, plan: _Plan, extras: _IndexExtras, started: float
     doc_entries = merge_documents(documents.entries) if documents is not None else list(plan.old_documents.values())
     result = BatchResult(out_dir=out_dir, manifest=out_dir / MANIFEST, index=out_dir / INDEX, reports=merged,
                          run_keys=list(work.entries), documents=doc_entries,
-                         document_keys=list(documents.entries) if documents is not None else [])
+                         document_keys=list(documents.entries) if documents is not None else [],
+                         notices=_opinion_notices(request, plan))
     changed = (not work.empty or not result.index.is_file()
                or (documents is not None and bool(documents.to_build or documents.removed
                                                   or _documents_differ(plan.old_documents, doc_entries))))
@@ -265,6 +266,23 @@ def _finish(request: _Request, plan: _Plan, extras: _IndexExtras, started: float
                    if changed else plan.old_supervision)
     return finish_batch(result, started, changed=changed, quarter=q, data_dir=data, demo=request.demo,
                         formats=request.formats, supervision=supervision, documents=doc_entries)
+
+
+def _opinion_notices(request: _Request, plan: _Plan) -> list[str]:
+    """Leaders of this run whose 督查室意见 section shows an error instead (their reports are written)."""
+    from jj123lib.domain.tasks import leaders as all_leaders
+    from jj123lib.loop.opinions import read_opinions
+
+    if not request.want_reports:
+        return []
+    read = read_opinions(request.data, request.quarter, plan.tasks)
+    out = []
+    for error in read.errors():
+        whose = [name for name in request.named or all_leaders(plan.tasks)
+                 if read.fault(name) is error]
+        if whose:
+            out.append(f"{'、'.join(whose)}的督查报告未含“督查室意见”（报告其余部分已生成）：{error}")
+    return out
 
 
 def _unplanned_documents(quarter: str, exc: Exception, old: dict[str, Entry], formats: Sequence[str],

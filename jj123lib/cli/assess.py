@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
+from typing import Any
 
 from jj123lib.cli.common import (
     add_as_of,
@@ -53,6 +55,15 @@ SIGNALS_VIEW = {"task_id": "任务编号", "tier_label": "层级", "title": "任
                 "reason": "具体情况"}
 
 
+def _say_preview(quarter: str, as_of: str | None, rules: Mapping[str, Any]) -> None:
+    """Before the quarter's deadline the lights and ranks are a 预览: say so (stderr, so exports stay clean)."""
+    from jj123lib.loop.deadlines import preview_note
+
+    note = preview_note(quarter, parse_day(as_of), rules)
+    if note:
+        sys.stderr.write(note + "\n")
+
+
 def cmd_ratings(args: argparse.Namespace) -> int:
     from jj123lib.assess.ratings import rate_quarter
     from jj123lib.domain.parameters import validate_quarter
@@ -62,6 +73,7 @@ def cmd_ratings(args: argparse.Namespace) -> int:
     data_dir, demo = existing_data_dir(args.data_dir)
     ledger = ledger_as_of(data_dir, args.as_of)
     frame = rate_quarter(quarter, ledger, as_of=parse_day(args.as_of), rules=load_rules(args.rules))
+    _say_preview(quarter, args.as_of, load_rules(args.rules))
     counts = frame["light"].value_counts()
     as_of = ledger.data_as_of(quarter)
     footer = "，".join(f"{lights.LABELS[k]} {int(counts.get(k, 0))} 项" for k in lights.ORDER)
@@ -82,11 +94,15 @@ def cmd_league(args: argparse.Namespace) -> int:
     quarter = validate_quarter(args.quarter)
     data_dir, demo = existing_data_dir(args.data_dir)
     rules = load_rules(args.rules)
+    _say_preview(quarter, args.as_of, rules)
     if args.by == "unit":  # the units' 红黄榜, ranked within each group
         from jj123lib.assess.unit_league import unit_league, unit_league_text, unit_league_view
+        from jj123lib.loop.deadlines import unreported_units
 
-        units = unit_league(quarter, ledger_as_of(data_dir, args.as_of), as_of=parse_day(args.as_of), rules=rules,
-                            units_file=args.units)
+        day = parse_day(args.as_of)
+        ledger = ledger_as_of(data_dir, args.as_of)
+        units = unit_league(quarter, ledger, as_of=day, rules=rules, units_file=args.units,
+                            unreported_units=unreported_units(quarter, ledger, as_of=day, rules=rules))
         if args.format == "table" and not args.out:
             sys.stdout.write(unit_league_text(units))
         else:

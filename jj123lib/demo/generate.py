@@ -52,6 +52,7 @@ from jj123lib.intake.forms import (
     plan_quarter_columns,
     progress_form_name,
 )
+from jj123lib.intake.formspec import HELP_SHEET, NO_CO_WORK_CELL, YES_NO
 from jj123lib.intake.ingest import ingest_files
 from jj123lib.ledger.store import ARCHIVE_DIR, LEDGER_FILE, Ledger
 
@@ -352,6 +353,7 @@ def _fill_progress_form(run: _Run, wb: Any, quarter: str, unit: str, draft: bool
     if early:
         day = last_day(quarter) + timedelta(days=3)
     day = demo_loop.report_day(loop, quarter, unit, day, DEMO_QUARTERS)
+    filled = False
     for row in range(2, ws.max_row + 1):
         task_id = str(ws.cell(row, cols["任务编号"]).value)
         lead = run.table.loc[run.table["task_id"] == task_id, "lead_unit"].iloc[0] == unit
@@ -363,8 +365,11 @@ def _fill_progress_form(run: _Run, wb: Any, quarter: str, unit: str, draft: bool
             continue
         values["填报人"] = run.reporters[unit]
         values["填报日期"] = day
+        filled = True
         for label, value in values.items():
             ws.cell(row, cols[label]).value = value
+    if not filled:  # a co-unit with nothing to say this quarter says so (本季度无配合事项)
+        wb[HELP_SHEET][NO_CO_WORK_CELL].value = YES_NO[0]
     fill_indicators(wb, run.design, quarter)
     return day
 

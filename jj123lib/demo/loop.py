@@ -46,7 +46,8 @@ from jj123lib.loop.duban import duban_items, issue_duban
 from jj123lib.loop.verification import reject, verify
 
 __all__ = ["LoopPlan", "plan_loop", "shape_numbers", "shape_lead_row", "report_day", "run_quarter_loop",
-           "EVIDENCE_DIR", "OFFICE", "verify_year_end", "YEAR_END_LEFT_CLAIMED"]
+           "EVIDENCE_DIR", "OFFICE", "verify_year_end", "YEAR_END_LEFT_CLAIMED",
+           "YEAR_END_REJECTION"]
 
 EVIDENCE_DIR = "evidence"  # generated evidence files (the archive keeps their verbatim copies)
 OFFICE = "督查室（示例）"
@@ -67,6 +68,7 @@ class LoopPlan:
     copied_task: str
     vague_task: str
     verified_task: str = ""  # set in 2026Q3: a 已完成 verified with evidence
+    year_end_rejected: str = ""  # a Q4 已完成 the office sent back, with its reason
     closed_duban: list[str] = field(default_factory=list)
     rejected_duban: list[str] = field(default_factory=list)
     evidence: dict[str, str] = field(default_factory=dict)  # target → SHA-256 of its evidence file
@@ -211,11 +213,13 @@ def run_quarter_loop(data_dir: str | os.PathLike[str] | Ledger, quarter: str, pl
             plan.evidence[claimed[0]] = _sha256(proof)
 
 
-YEAR_END_LEFT_CLAIMED = 2  # Q4 completions the demo leaves 待核实 at the year-end review
+YEAR_END_LEFT_CLAIMED = 2  # Q4 completions the demo does not verify: the first stays 待核实, the last is sent back
+YEAR_END_REJECTION = "佐证材料未能证明年度目标全部完成，退回补充验收材料（示例）"
 
 
 def verify_year_end(data_dir: str | os.PathLike[str] | Ledger, quarter: str, plan: LoopPlan) -> list[str]:
-    """Verify the year's claimed completions (销号) with evidence, all but the last few, which stay 待核实.
+    """Verify the year's claimed completions (销号) with evidence, all but the last few: of those, the last is
+    sent back (退回, with its reason, so the year-end review names a rejection) and the others stay 待核实.
 
     Only the year-end quarter: its verifications are stamped after its deadline and concern that quarter
     alone, so earlier quarters' views are unchanged. Returns the tasks verified.
@@ -230,6 +234,11 @@ def verify_year_end(data_dir: str | os.PathLike[str] | Ledger, quarter: str, pla
         verify(task_id, quarter, [proof], OFFICE, "经实地核查和资料审核，年度任务已全面完成", ledger,
                as_of=deadline + timedelta(days=day), now=_at(deadline, day))
         plan.evidence[f"{task_id}@{quarter}"] = _sha256(proof)
+    if len(claimed) > len(chosen):
+        plan.year_end_rejected = claimed[-1]
+        day = len(chosen) + 8
+        reject(claimed[-1], quarter, YEAR_END_REJECTION, OFFICE, ledger, as_of=deadline + timedelta(days=day),
+               now=_at(deadline, day))
     return chosen
 
 

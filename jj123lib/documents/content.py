@@ -115,6 +115,7 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str] | Ledger, *, as
     from jj123lib.documents.bulletin import Bulletin
     from jj123lib.domain.lights import LABELS, ORDER
     from jj123lib.domain.quarters import quarter_label
+    from jj123lib.loop.deadlines import preview_note, unreported_units
     from jj123lib.loop.duban import duban_items
 
     day = as_of or china_today()
@@ -122,7 +123,9 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str] | Ledger, *, as
     rated = rate_quarter(quarter, data_dir, as_of=day, rules=rules)
     items = duban_items(quarter, data_dir, as_of=day, rules=rules)  # each item as it stood on the day
     overdue = {str(u) for u, late in zip(items["unit"], items["days_overdue"]) if late > 0}
-    league = unit_league(quarter, data_dir, overdue_units=overdue, as_of=day, rules=rules, units_file=units_file)
+    unreported = unreported_units(quarter, data_dir, as_of=day, rules=rules)
+    league = unit_league(quarter, data_dir, overdue_units=overdue, as_of=day, rules=rules, units_file=units_file,
+                         unreported_units=unreported)
     counts = rated["light"].value_counts()
     lights = "、".join(f"{LABELS[k]} {int(counts.get(k, 0))} 项" for k in ORDER)
     reds, yellows = int((league["board"] == RED_BOARD).sum()), int((league["board"] == YELLOW_BOARD).sum())
@@ -131,14 +134,38 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str] | Ledger, *, as
         f"按镇街/指挥部/园区、市直部门、国有企业分组对 {len(league)} 个责任单位进行排名，"
         f"列入红榜 {reds} 个、黄榜 {yellows} 个。",
     ]
+    standing = _standing_sentence(quarter, data_dir, rules)
+    if standing:
+        overview.append(standing)
     problems = []
     for task in records(rated[rated["light"].isin(["red", "missing"])]):
         text = f"{task['task_id']} {task['title']}（牵头单位：{task['lead_unit']}）：{task['reason']}。"
         if _text(task["problems"]):
             text += f"单位反映的问题：{task['problems']}"  # unit text: a run of text in the document
         problems.append(text)
-    return Bulletin(f"关于{label}“123”争先进位工作推进情况的督查通报", RECIPIENTS, overview,
-                    league_entries(league), problems or ["本季度无红灯、未报送任务。"], list(REQUIREMENTS))
+    preview = preview_note(quarter, day, rules)
+    if preview:  # before the deadline the 通报 is a preview, and says so first
+        overview.insert(0, preview)
+    title = f"关于{label}“123”争先进位工作推进情况的督查通报{'（预览）' if preview else ''}"
+    return Bulletin(title, RECIPIENTS, overview, league_entries(league), problems or ["本季度无红灯、未报送任务。"],
+                    list(REQUIREMENTS))
+
+
+def _standing_sentence(quarter: str, data_dir: str | os.PathLike[str] | Ledger, rules: Mapping[str, Any] | None) -> str:
+    """争先进位 in the 通报: tasks refused recognition and tasks whose rank fell, by name; 落后标杆 summarised."""
+    from jj123lib.assess.signals import behind_summary, load_benchmark_view
+
+    signals = load_benchmark_view(quarter, data_dir, rules=rules).signals
+    parts = []
+    for kind, what in (("recognition_refused", "成效目标未获认定"), ("rank_fell", "对标指标位次下降")):
+        ids = list(dict.fromkeys(signals.loc[signals["kind"] == kind, "task_id"].astype(str)))
+        if ids:
+            parts.append(f"{'、'.join(ids)} {what}")
+    behind = behind_summary(signals)
+    if not parts and not behind:
+        return ""
+    head = f"争先进位方面，{'；'.join(parts)}，请牵头单位分析原因、提出追赶措施。" if parts else "争先进位方面，"
+    return head + behind
 
 
 def open_duban(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None) -> pd.DataFrame:

@@ -21,8 +21,9 @@ from jj123lib.domain.tiers import TIERS, tier_from_user
 from jj123lib.domain.vocab import GOAL_LEVELS, LEVELS
 
 __all__ = ["quota_minimums", "rating_rules", "scoring_rules", "loop_rules", "LOOP_SECTIONS", "unit_scoring_rules",
-           "OUTCOMES", "DONE", "BASIC", "UNDONE", "annual_rules", "DEFAULT_SIGNAL_RULES", "signal_rules",
-           "DocumentSettings", "document_settings", "required_tiers", "show_leader_scores"]
+           "co_unit_rules", "OUTCOMES", "ANNUAL_FLOORS", "DONE", "BASIC", "UNDONE", "annual_rules",
+           "DEFAULT_SIGNAL_RULES",
+           "signal_rules", "DocumentSettings", "document_settings", "required_tiers", "show_leader_scores"]
 
 Source = str | os.PathLike[str]
 
@@ -117,7 +118,7 @@ _LOOP_DEFAULTS: dict[str, dict[str, Any]] = {
                               "相关", "工作", "各项"]},
 }
 LOOP_SECTIONS: tuple[str, ...] = tuple(_LOOP_DEFAULTS)
-_TRIGGERS = ("red", "missing", "yellow_twice", "milestone_twice")
+_TRIGGERS = ("red", "missing", "yellow_twice", "milestone_twice", "recognition_refused", "rank_fell")
 
 
 def loop_rules(rules: Mapping[str, Any], section: str, source: Source = "rules") -> dict[str, Any]:
@@ -226,6 +227,19 @@ def unit_scoring_rules(rules: Mapping[str, Any], source: Source = "rules") -> di
     }
 
 
+def co_unit_rules(rules: Mapping[str, Any], source: Source = "rules") -> dict[str, Any]:
+    """The ``co_units:`` section, checked: whether co-units (配合单位) owe a quarterly report (default: no)."""
+    section = rules.get("co_units", {}) if isinstance(rules, Mapping) else {}
+    if section is None:
+        section = {}
+    if not isinstance(section, Mapping):
+        raise RulesError(str(source), f"co_units 应为键值对{shown(section)}")
+    value: Any = section.get("must_report", False)
+    if not isinstance(value, bool):
+        raise RulesError(str(source), f"co_units.must_report 应为 true 或 false{shown(value)}")
+    return {"must_report": value}
+
+
 # The year-end review's outcomes, best first (``annual_review.outcome_points`` gives each its points).
 DONE, BASIC, UNDONE = "完成", "基本完成", "未完成"
 OUTCOMES: tuple[str, ...] = (DONE, BASIC, UNDONE)
@@ -250,6 +264,35 @@ def _annual_section(parent: Mapping[str, Any], key: str, source: str) -> Mapping
     if not isinstance(value, Mapping):
         raise RulesError(source, f"annual_review.{key} 应为键值对{shown(value)}")
     return value
+
+
+def _annual_ratio(section: Mapping[str, Any], key: str, where: str, source: str, default: float) -> float:
+    """A share between 0 and 1 (a missing key: ``default``)."""
+    if key not in section:
+        return default
+    value = _annual_num(section, key, where, source)
+    if value > 1:
+        raise RulesError(source, f"annual_review.{where}{key} 应在 0 与 1 之间{shown(value)}")
+    return value
+
+
+# The floors (保底) a task's outcome never falls below: what earns one, as the rules key names it.
+ANNUAL_FLOORS = ("verified_done", "recognition_at_goal")
+
+
+def _annual_floors(section: Mapping[str, Any], source: str) -> dict[str, str]:
+    """``annual_review.floors``: each floor's outcome (a missing section: no floor)."""
+    floors: Any = section.get("floors", {}) or {}
+    if not isinstance(floors, Mapping):
+        raise RulesError(source, f"annual_review.floors 应为键值对{shown(floors)}")
+    out = {}
+    for key, value in floors.items():
+        if key not in ANNUAL_FLOORS:
+            raise RulesError(source, f"annual_review.floors 的键应为 {'、'.join(ANNUAL_FLOORS)}{shown(key)}")
+        if value not in OUTCOMES:
+            raise RulesError(source, f"annual_review.floors.{key} 应为 {'、'.join(OUTCOMES)} 之一{shown(value)}")
+        out[str(key)] = str(value)
+    return out
 
 
 def annual_rules(rules: Mapping[str, Any], source: Source = "rules") -> dict[str, Any]:
@@ -280,7 +323,11 @@ def annual_rules(rules: Mapping[str, Any], source: Source = "rules") -> dict[str
         "complete_recognition": _annual_bool(complete, "require_recognition", "complete.", where),
         "basic_min_progress": _annual_num(basic, "min_progress", "basic.", where),
         "basic_min_milestones": _annual_num(basic, "min_milestone_ratio", "basic.", where),
-        "basic_min_targets": _annual_num(basic, "min_target_ratio", "basic.", where),
+        "complete_min_attainment": _annual_ratio(complete, "min_target_attainment", "complete.", where, 1.0),
+        "basic_min_attainment": _annual_ratio(basic, "min_target_attainment", "basic.", where, 0.8),
+        "floors": _annual_floors(section, where),
+        "undone_in_proportion": _annual_bool(section, "undone_points_in_proportion", "", where)
+        if "undone_points_in_proportion" in section else False,
         "outcome_points": {k: _annual_num(points, k, "outcome_points.", where) for k in OUTCOMES},
         "recognition_points": {k: _annual_num(bonus, k, "recognition_points.", where) if k in bonus else 0.0
                                for k in levels},

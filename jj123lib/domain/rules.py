@@ -27,6 +27,7 @@ from jj123lib.domain.rule_sections import (
     LOOP_SECTIONS,
     DocumentSettings,
     annual_rules,
+    co_unit_rules,
     document_settings,
     loop_rules,
     quota_minimums,
@@ -95,6 +96,7 @@ class Rules(Mapping[str, Any]):
     scoring: dict[str, Any] | None
     loop: dict[str, dict[str, Any]]  # deadlines, duban, verification, coordination, flags over their defaults
     unit_scoring: dict[str, Any] | None
+    co_units: dict[str, Any]  # must_report: whether co-units owe a quarterly report (default: no)
     annual_review: dict[str, Any] | None
     benchmark_signals: dict[str, Any]
     benchmark_tiers: frozenset[str]
@@ -130,6 +132,7 @@ class Rules(Mapping[str, Any]):
             scoring=scoring_rules(data, source) if has("scoring") else None,
             loop={section: loop_rules(data, section, source) for section in LOOP_SECTIONS},
             unit_scoring=unit_scoring_rules(data, source) if has("unit_scoring") else None,
+            co_units=co_unit_rules(data, source),
             annual_review=annual_rules(data, source) if has("annual_review") else None,
             benchmark_signals=signal_rules(data, source), benchmark_tiers=frozenset(required_tiers(data, source)),
             show_leader_scores=show_leader_scores(data, source))

@@ -47,4 +47,4 @@ VERIFICATION_DECISION_LABELS = {"verified": "核实销号", "rejected": "核实�
 VERIFICATION_DECISIONS = tuple(VERIFICATION_DECISION_LABELS)
 
 # A unit's reporting in a quarter, judged on a day (loop/deadlines.py).
-REPORTING_STATES = ("未到报送期", "未报送", "迟报", "按时")
+REPORTING_STATES = ("未到报送期", "未报送", "迟报", "按时", "无需报送")  # the last: a co-unit the rules do not chase

@@ -16,7 +16,15 @@ from typing import Any
 
 from jj123lib.core.cells import MAX_NAME, MAX_TEXT, blank, cell_date, free_text, normalize_label
 from jj123lib.core.exceptions import IngestError
-from jj123lib.intake.formspec import CONTACT_PHONE_CELL, CONTACT_PHONE_SHEET, PHONE_PATTERN
+from jj123lib.intake.formspec import (
+    CONTACT_PHONE_CELL,
+    CONTACT_PHONE_SHEET,
+    NO_CO_WORK_CELL,
+    NO_CO_WORK_LABEL,
+    NO_CO_WORK_LABEL_CELL,
+    PHONE_PATTERN,
+    YES_NO,
+)
 from jj123lib.intake.readers import Grid
 
 __all__ = ["Checker", "PHONE_RULE"]
@@ -116,6 +124,25 @@ class Checker:
             self.error(PHONE_RULE, row=cell.row, column="联系电话", value=raw, sheet=CONTACT_PHONE_SHEET)
             return None
         return text
+
+    def no_co_work(self, wb: Any) -> bool:
+        """The 本季度无配合事项 cell of an .xlsx progress form: 是 → True; 否 or blank → False; else an error."""
+        if CONTACT_PHONE_SHEET not in wb.sheetnames:
+            return False
+        ws = wb[CONTACT_PHONE_SHEET]
+        label = ws[NO_CO_WORK_LABEL_CELL].value
+        if not (isinstance(label, str) and label.startswith(NO_CO_WORK_LABEL)):
+            return False  # a form without the cell (a lead unit's)
+        cell = ws[NO_CO_WORK_CELL]
+        raw = cell.value
+        if blank(raw):
+            return False
+        text = unicodedata.normalize("NFKC", str(raw)).strip()
+        if text not in YES_NO:
+            self.error("应从下拉列表选“是”或“否”", row=cell.row, column=NO_CO_WORK_LABEL, value=raw,
+                       sheet=CONTACT_PHONE_SHEET)
+            return False
+        return text == YES_NO[0]
 
     def require_header_on_row_1(self, columns: tuple[str, ...]) -> bool:
         """A title row inserted above the header is the commonest hand edit: say so instead of listing every column."""

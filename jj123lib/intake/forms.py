@@ -263,7 +263,7 @@ def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.D
         *_sending_lines(9, csv_name, PROGRESS_SHEET),
         "11. 同一季度重复报送的，以督查室最后收到的版本为准；之前版本留档备查。",
         *(_indicator_help(n_indicators) if n_indicators else []),
-    ], title)
+    ], title, co_tick=len(mine) > len(lead))
     return finish(wb, title, form_meta("progress", unit, quarter, demo))
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "FORM_SHEETS", "PROGRESS_PREFILLED", "PROGRESS_FILL_IN", "PROGRESS_COLUMNS", "PLAN_PREFILLED", "PLAN_FILL_IN",
     "PLAN_COLUMNS", "STATUSES", "YES_NO", "QUARTER_WORDS", "plan_quarter_columns", "progress_form_name",
     "plan_form_name", "form_name_parts", "CONTACT_PHONE_SHEET", "CONTACT_PHONE_CELL", "PHONE_PATTERN",
+    "NO_CO_WORK_LABEL", "NO_CO_WORK_LABEL_CELL", "NO_CO_WORK_CELL",
     "read_form_metadata", "header_columns", "RESPONSE_KIND", "RESPONSE_SHEET", "RESPONSE_PREFILLED",
     "RESPONSE_FILL_IN", "RESPONSE_COLUMNS", "RESPONSE_STATUSES", "response_form_name", "response_name_id",
     "BENCH_PLAN_SHEET", "BENCH_PLAN_PREFILLED", "BENCH_TASK_FILL_IN",
@@ -50,6 +51,11 @@ FORM_SHEETS = (PROGRESS_SHEET, PLAN_SHEET, RESPONSE_SHEET, HELP_SHEET, META_SHEE
 # because ingest reads every non-blank row below the header of the main sheet as a task row.
 CONTACT_PHONE_SHEET = HELP_SHEET
 CONTACT_PHONE_CELL = "A3"  # text ("@" format), unlocked
+# A co-unit with nothing to report this quarter says so below the phone, on the same sheet: 是 counts as
+# its report (按时); a progress form with no row filled is accepted only with it.
+NO_CO_WORK_LABEL = "本季度无配合事项"
+NO_CO_WORK_LABEL_CELL = "A4"
+NO_CO_WORK_CELL = "A5"  # 是/否 drop-down, unlocked
 PHONE_PATTERN = re.compile(r"[0-9 ()+\-]{7,20}")  # digits, spaces, + - ( ); 7–20 characters
 
 PROGRESS_PREFILLED = ("任务编号", "任务名称", "责任单位", "本季度节点目标", "计划累计进度(%)")

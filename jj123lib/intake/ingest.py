@@ -58,7 +58,9 @@ from jj123lib.intake.checker import Checker
 from jj123lib.intake.form_meta import check_file_name, csv_meta
 from jj123lib.intake.form_rows import plan_rows, progress_rows
 from jj123lib.intake.formspec import (
+    CONTACT_PHONE_SHEET,
     FORM_VERSION,
+    NO_CO_WORK_LABEL,
     PLAN_COLUMNS,
     PLAN_SHEET,
     PROGRESS_COLUMNS,
@@ -196,6 +198,7 @@ class _Form:
     form_version: str | None = None
     demo: bool = False
     phone: str | None = None  # 联系电话 typed on the form (xlsx only)
+    no_co_work: bool = False  # 本季度无配合事项 ticked (xlsx progress forms of co-units)
 
 
 def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, *,
@@ -253,7 +256,8 @@ def _xlsx_form(name: str, data: bytes, wb: Any, meta: dict[str, str], units: lis
     if unit not in units:
         check.error("表单记录的填报单位不在任务清单中", value=unit)
     phone = check.contact_phone(wb)
-    return _Form(check, kind, unit, period, "xlsx", wb, form_version, meta.get("demo") == "1", phone)
+    ticked = check.no_co_work(wb) if kind == "progress" else False
+    return _Form(check, kind, unit, period, "xlsx", wb, form_version, meta.get("demo") == "1", phone, ticked)
 
 
 def _csv_form(name: str, data: bytes, ext: str, units: list[str]) -> _Form:
@@ -314,6 +318,8 @@ def _checked_rows(form: _Form, table: pd.DataFrame, data: bytes, quarter: str | 
     day = china_today() if today is None else today
     rows = progress_rows(check, table, form.unit, quarter or "", day) if kind == "progress" else plan_rows(
         check, table, form.unit, year, day)
+    if kind == "progress":
+        _check_co_tick(check, rows, form.no_co_work)
     extra, bench_notes = _benchmark_sheets(check, form.workbook, data, table, kind, form.unit, year, quarter, ledger,
                                            rules)
     if check.errors:
@@ -323,6 +329,17 @@ def _checked_rows(form: _Form, table: pd.DataFrame, data: bytes, quarter: str | 
     notes = check.file_notes + [n for number, row_notes in sorted(check.grid.row_notes.items())
                                 if number not in stored for n in dict.fromkeys(row_notes)]
     return rows, extra, notes + bench_notes
+
+
+def _check_co_tick(check: Checker, rows: list[dict[str, Any]], ticked: bool) -> None:
+    """A form with no row filled must say 本季度无配合事项; a form that says so fills no co-unit row."""
+    if not rows and not ticked:
+        check.error(f"没有填报任何任务；配合任务本季度无进展可报的，请在“{CONTACT_PHONE_SHEET}”页"
+                    f"“{NO_CO_WORK_LABEL}”处选“是”后报送", column="工作进展")
+    for row in rows:
+        if ticked and row["role"] == "co":
+            check.error(f"已选“{NO_CO_WORK_LABEL}：是”，却填写了配合任务 {row['task_id']}；"
+                        "请删去该行内容或改选“否”", row=row["excel_row"], column="工作进展")
 
 
 def _benchmark_sheets(check: Checker, wb: Any, data: bytes, tasks: pd.DataFrame, kind: str, unit: str, year: int,

@@ -26,7 +26,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jj123lib.core.clock import china_now_iso
 from jj123lib.core.formats import wrapped_lines
 from jj123lib.domain.vocab import STATUSES
-from jj123lib.intake.formspec import CONTACT_PHONE_CELL, FORM_VERSION, HELP_SHEET, META_PREFIX, META_SHEET
+from jj123lib.intake.formspec import (
+    CONTACT_PHONE_CELL,
+    FORM_VERSION,
+    HELP_SHEET,
+    META_PREFIX,
+    META_SHEET,
+    NO_CO_WORK_CELL,
+    NO_CO_WORK_LABEL,
+    NO_CO_WORK_LABEL_CELL,
+    YES_NO,
+)
 
 __all__ = ["LINE_PT", "CONTACT_PHONE_LABEL_CELL", "SIGNATURE_LABELS", "DEMO_MARK", "first_sheet", "new_form",
            "lay_out",
@@ -226,13 +236,20 @@ def lock_cells(ws: Worksheet, columns: tuple[str, ...], labels: tuple[str, ...],
 
 
 
-def help_sheet(wb: Workbook, lines: list[str], title: str) -> None:
-    """The 填报说明 sheet: the title, the contact-phone input, then the numbered lines, wrapped to one page wide."""
+def help_sheet(wb: Workbook, lines: list[str], title: str, *, co_tick: bool = False) -> None:
+    """The 填报说明 sheet: the title, the contact-phone input, then the numbered lines, wrapped to one page wide.
+
+    ``co_tick``: a progress form of a co-unit also gets the 本季度无配合事项 drop-down below the phone.
+    """
     ws = wb.create_sheet(HELP_SHEET)
     ws.column_dimensions["A"].width = _HELP_WIDTH
     ws.append([lines[0]])
     ws.append(["联系电话（请在下面的白色格内填写填报人的手机或办公电话，打印后页脚“联系电话”处也请手写）："])
     ws.append([None])
+    if co_tick:
+        ws.append([f"{NO_CO_WORK_LABEL}（配合任务本季度没有任何进展可报的，请在下面的白色格内选“是”，"
+                   "配合任务行可整行留空；选“是”即视为按时报送）："])
+        ws.append([None])
     for line in lines[1:]:
         ws.append([line])
     for row in range(1, ws.max_row + 1):
@@ -254,9 +271,25 @@ def help_sheet(wb: Workbook, lines: list[str], title: str) -> None:
                            showInputMessage=True, promptTitle="联系电话", prompt="填报人的手机或办公电话")
     ws.add_data_validation(check)
     check.add(CONTACT_PHONE_CELL)
-    ws.protection.sheet = True  # only the phone cell is an input here
+    if co_tick:
+        _co_tick_cell(ws)
+    ws.protection.sheet = True  # only the phone cell (and the co-unit's tick) is an input here
     print_setup(ws, title, signature=False, repeat_header=False)
 
+
+
+def _co_tick_cell(ws: Worksheet) -> None:
+    ws[NO_CO_WORK_LABEL_CELL].font = Font(bold=True)
+    tick = ws[NO_CO_WORK_CELL]
+    tick.protection = Protection(locked=False)
+    tick.border = _GRID
+    tick.fill = _INPUT_FILL
+    ws.row_dimensions[tick.row].height = LINE_PT + 6
+    choice = DataValidation(type="list", formula1='"' + ",".join(YES_NO) + '"', allow_blank=True,
+                            showErrorMessage=True, errorTitle=f"{NO_CO_WORK_LABEL}无效",
+                            error="请从下拉列表选“是”或“否”。")
+    ws.add_data_validation(choice)
+    choice.add(NO_CO_WORK_CELL)
 
 
 def titled(title: str, demo: bool) -> str:

@@ -44,7 +44,8 @@ __all__ = ["Trigger", "IssueSummary", "TRIGGER_LABELS", "RESPONSE_STATUSES", "fi
            "issue_duban", "respond", "record_response", "duban_items", "duban_steps", "DUBAN_COLUMNS"]
 
 TRIGGER_LABELS = {"red": "红灯", "missing": "未报送", "yellow_twice": "连续两个季度黄灯",
-                  "milestone_twice": "连续两个季度节点目标未完成"}
+                  "milestone_twice": "连续两个季度节点目标未完成", "recognition_refused": "成效目标未获认定",
+                  "rank_fell": "对标指标位次下降"}
 DUBAN_COLUMNS = ["id", "task_id", "quarter", "unit", "trigger", "reason", "level", "status", "issued_on",
                  "due_date", "last_trigger_quarter", "by", "at"]
 
@@ -81,6 +82,7 @@ def find_triggers(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None
     prev_q = previous_quarter(quarter)
     prev = {} if prev_q is None else {r["task_id"]: r for r in records(rate_quarter(prev_q, ledger, rules=rules,
                                                                                        as_of=as_of))}
+    signalled = _signal_triggers(quarter, ledger, rule_set, enabled)
     found = []
     for row in records(rated):
         hits: list[str] = []
@@ -91,6 +93,8 @@ def find_triggers(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None
             hits.append("yellow_twice")
         if row["milestone_met"] is False and before is not None and before["milestone_met"] is False:
             hits.append("milestone_twice")
+        if row["light"] != "pending":
+            hits.extend(signalled.get(str(row["task_id"]), []))
         hits = [h for h in hits if h in enabled]
         if hits:
             found.append(Trigger(str(row["task_id"]), str(row["lead_unit"]), tuple(hits),
@@ -113,6 +117,22 @@ def _step(conn: sqlite3.Connection, item_id: str, level: int, day: date, due: st
     conn.execute("INSERT INTO duban_steps (duban_id, step, level, issued_on, due_date, reason, by, at)"
                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (item_id, number, level, day.isoformat(), due, reason, by, stamp))
     return number
+
+
+def _signal_triggers(quarter: str, ledger: Ledger, rules: Mapping[str, Any],
+                     enabled: Mapping[str, str]) -> dict[str, list[str]]:
+    """Task → the 争先进位 signals (assess.signals) the rules make 督办 triggers, when any is enabled."""
+    kinds = [k for k in ("recognition_refused", "rank_fell") if k in enabled]
+    if not kinds:
+        return {}
+    from jj123lib.assess.signals import load_benchmark_view
+
+    signals = load_benchmark_view(quarter, ledger, rules=rules).signals
+    out: dict[str, list[str]] = {}
+    for task_id, kind in zip(signals["task_id"], signals["kind"]):
+        if kind in kinds and kind not in out.get(str(task_id), []):
+            out.setdefault(str(task_id), []).append(str(kind))
+    return out
 
 
 def issue_duban(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,

@@ -79,7 +79,8 @@ def severity(key: str) -> int:
 
 def header_html(title: str, subtitle: str, quarter: str, as_of: str | None, fingerprint: str,
                 demo: bool, generated_on: date, rules: Rules) -> Markup:
-    """A report's header: the demo banner, title, subtitle, quarter, data as of, date made, fingerprints."""
+    """A report's header: the demo banner, the 预览 notice before the deadline, title, subtitle, quarter, data as of,
+    date made, fingerprints."""
     banner = f'<div class="jj-demo-banner">{esc(DEMO_BANNER)}</div>' if demo else ""
     as_of_text = as_of or "本季度尚无报送"
     rules_path, rules_sha = rules.path, rules.sha
@@ -88,6 +89,10 @@ def header_html(title: str, subtitle: str, quarter: str, as_of: str | None, fing
             f"<span>生成日期：{esc(generated_on.isoformat())}</span>"
             f'<span>数据指纹：<code title="{esc(fingerprint)}">{esc(short(fingerprint))}</code></span>'
             f"<span>规则文件：<code>{esc(str(rules_path))}</code>（指纹 <code>{esc(rules_sha)}</code>）</span>")
+    from jj123lib.loop.deadlines import preview_note
+
+    preview = preview_note(quarter, generated_on, rules)
+    banner += f'<div class="jj-preview">{esc(preview)}</div>' if preview else ""
     return Markup(f'{banner}<header class="jj-header"><h1>{esc(title)}</h1>'
                 f'<div class="jj-subtitle">{esc(subtitle)}</div><div class="jj-meta">{meta}</div></header>')
 

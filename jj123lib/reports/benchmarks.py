@@ -18,7 +18,14 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.assess.signals import FINAL_STAGES, GOAL_LEVELS, BenchmarkView, fmt_value
+from jj123lib.assess.signals import (
+    FINAL_STAGES,
+    GOAL_LEVELS,
+    BenchmarkView,
+    behind_summary,
+    fmt_value,
+    ranked_warnings,
+)
 from jj123lib.core.cells import finite
 from jj123lib.core.frames import records
 from jj123lib.domain import lights
@@ -28,7 +35,7 @@ from jj123lib.render.htmlkit import Markup, badge, is_blank, section, table
 from jj123lib.render.svgchart import Line, LineChart, Rule, nice_ticks
 
 __all__ = ["SIGNALS_TABLE_COLUMNS", "signals_table", "indicator_chart", "leader_benchmarks_html", "reached_goal",
-           "standing_summary", "recognitions_won", "overview_standing_html", "NO_BENCHMARK"]
+           "standing_summary", "recognitions_won", "overview_standing_html", "NO_BENCHMARK", "warnings_html"]
 
 NO_BENCHMARK = "年度计划尚未填报对标对象和对标指标，本节暂无内容。"
 BENCHMARK_COLOR = "#7a4f9a"  # the peer's line: a hue no light uses
@@ -139,6 +146,21 @@ def _goal_text(plan: pd.DataFrame) -> str:
     return "：".join(x for x in (level, text) if x) or "未设"
 
 
+def warnings_html(view: BenchmarkView) -> Markup:
+    """The 对标预警 ranked for supervision (:func:`~jj123lib.assess.signals.ranked_warnings`): 未获认定 and 位次下降
+    first, one line per task; 落后标杆 in one summary line."""
+    ranked = ranked_warnings(view.signals)
+    summary = behind_summary(view.signals)
+    if ranked.empty and not summary:
+        return Markup('<p class="jj-empty">本季度无对标预警。</p>')
+    items = [(Markup('<li class="change-worse">{}</li>') if int(p) <= 1 else Markup("<li>{}</li>")).format(line)
+             for p, line in zip(ranked["priority"], ranked["line"])]
+    if summary:
+        items.append(Markup('<li>{}</li>').format(summary))
+    return Markup('<h3>对标预警（未获认定、位次下降在前）</h3><ul class="jj-list">{}</ul>').format(
+        Markup("").join(items))
+
+
 def leader_benchmarks_html(view: BenchmarkView, tasks: pd.DataFrame, history: pd.DataFrame) -> Markup:
     """The leader report's 对标情况 section for ``tasks`` (rated rows, in report order).
 
@@ -149,7 +171,7 @@ def leader_benchmarks_html(view: BenchmarkView, tasks: pd.DataFrame, history: pd
     if mine.empty:
         return section(title, Markup('<p class="jj-empty">{}</p>').format(NO_BENCHMARK))
     quarters = quarters_up_to(view.quarter)
-    parts: list[Markup] = []
+    parts: list[Markup] = [warnings_html(mine)]
     for task in records(tasks):
         task_id = str(task["task_id"])
         plan = mine.plan[mine.plan["task_id"] == task_id]
@@ -274,4 +296,5 @@ def overview_standing_html(view: BenchmarkView, rated: pd.DataFrame) -> Markup:
     note = ("已达成效目标：本年度经督查室核实的“已认定”级别不低于成效目标级别；位次上升：有指标位次较上季度上升且无指标"
             f"位次下降。级别由高到低：{'、'.join(GOAL_LEVELS)}。对标预警与灯号并列显示，"
             + ("有预警的绿灯任务已降为黄灯。" if view.rules.get("affects_light") else "不改变灯号。"))
+    body = Markup("{}{}").format(body, warnings_html(view))
     return section(title, Markup("{}<h3>本年度获得的认定（已核实）</h3>{}").format(body, listing), note=note)

@@ -139,6 +139,7 @@ class LeaderReport(Sections):
     supervision: Supervision  # only this leader's tasks
     next_quarter: pd.DataFrame  # NEXT_QUARTER_COLUMNS: the plan's next milestone per task (Q4: the year-end one)
     opinion: LeaderOpinion | None = None  # 督查室意见 (opinions/<QUARTER>.yaml)
+    opinion_fault: str = ""  # why this leader's 督查室意见 cannot be shown (the file's error), if so
     duban_closed: list[str] = field(default_factory=list)  # this leader's 督办事项 verified (销号) this quarter
     unlogged_requests: list[Item] = field(default_factory=list)  # this quarter's 需协调事项 not yet in the register
     rules: list[str] = field(default_factory=list)
@@ -358,7 +359,14 @@ class LeaderReport(Sections):
         return section("下季度节点目标", Markup("").join(parts), note=note)
 
     def opinions_html(self) -> Markup:
-        """督查室意见, verbatim (escaped, line breaks kept); nothing when the office wrote none."""
+        """督查室意见, verbatim (escaped, line breaks kept); nothing when the office wrote none.
+
+        When this leader's entry in the opinions file is bad, the section says so and the rest of the report stands.
+        """
+        if self.opinion_fault:
+            return section("督查室意见", Markup(
+                '<div class="jj-fault">本节未能生成：{}。请督查室更正意见文件后重新生成本报告。</div>'
+            ).format(self.opinion_fault))
         if self.opinion is None:
             return Markup("")
         parts = []
@@ -429,14 +437,15 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
     ``units``: the units file (default: ``$JJ123_UNITS``, else the packaged one).
     """
     from jj123lib.ledger.store import Ledger
-    from jj123lib.loop.opinions import leader_opinion
+    from jj123lib.loop.opinions import read_opinions
 
     params = validate_params("leader", quarter, data_dir, leader)
     assert params.leader is not None
     today = china_today(now)
     rule_set = as_rules(rules)
     common = base.load_common(params.quarter, params.data_dir, today, rule_set)
-    opinion = leader_opinion(params.data_dir, params.quarter, params.leader, common["tasks"])
+    opinions = read_opinions(params.data_dir, params.quarter, common["tasks"])
+    fault = opinions.fault(params.leader)
     rated: pd.DataFrame = common["rated"]
     mine = rated[rated["leader"] == params.leader].copy()
     mine = in_tier_order(mine)
@@ -456,7 +465,8 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
         supervision=load_supervision(params.quarter, params.data_dir, today, with_flags=False, rules=rule_set,
                                      units_file=units_path(units)).for_leader(params.leader, mine["task_id"]),
         next_quarter=_next_quarter_rows(mine, Ledger(params.data_dir).plan(), params.quarter),
-        opinion=opinion, duban_closed=_duban_closed(params.quarter, params.data_dir, mine["task_id"]),
+        opinion=opinions.opinions.get(params.leader), opinion_fault="" if fault is None else str(fault),
+        duban_closed=_duban_closed(params.quarter, params.data_dir, mine["task_id"]),
         unlogged_requests=[i for i in _items(mine, "coordination") if (i.task_id, i.unit) not in logged],
         show_scores=scores, generated_on=today, rules_in_force=rule_set,
     )

@@ -67,7 +67,8 @@ def inputs(progress: float | None = 100.0, met: tuple[bool, ...] = (True, True, 
                          "actual_pct": [math.nan] * (len(qs) - 1) + [progress if progress is not None else math.nan],
                          "milestone_met": pd.Series(list(met[:len(qs)]), dtype=object)})
     decisions = {"T1": [{"quarter": qs[-1], "decision": "verified", "by": "督查室", "at": "2026-12-01"}]} if verified \
-        else {"T1": [{"quarter": qs[-1], "decision": "rejected", "by": "督查室", "at": "2026-12-01"}]}
+        else {"T1": [{"quarter": qs[-1], "decision": "rejected", "by": "督查室", "at": "2026-12-01",
+                      "note": "佐证材料不足"}]}
     tasks = pd.DataFrame([{"task_id": "T1", "tier": "provincial", "tier_label": "全省领先示范", "title": "示例任务",
                            "leader": "甲", "units": ["乙局", "丙局"], "lead_unit": "乙局"}])
     return AnnualInputs(
@@ -88,12 +89,12 @@ def outcome(data: AnnualInputs, rules: dict[str, Any] | None = None) -> tuple[st
 
 
 def test_complete_needs_every_condition_at_its_threshold() -> None:
-    assert outcome(inputs(progress=100.0)) == (DONE, "实际累计进度 100%（2026Q4）；节点目标完成 4/4 个季度；"
-                                                     "已核实销号（2026Q4，督查室）")
+    assert outcome(inputs(progress=100.0)) == (DONE, "【完成标准】实际累计进度 100%（2026Q4）；"
+                                                     "节点目标完成 4/4 个季度；已核实销号（2026Q4，督查室）")
     result, reason = outcome(inputs(progress=99.9))
     assert result == BASIC and "未达完成：实际累计进度 99.9%（2026Q4）低于 100%" in reason
-    result, reason = outcome(inputs(verified=False))  # the latest decision rejected the claim
-    assert result == BASIC and reason.endswith("未达完成：未经核实销号")
+    result, reason = outcome(inputs(verified=False))  # the latest decision rejected the claim: named, with why
+    assert result == BASIC and reason.endswith("未达完成：核实销号被退回（2026Q4，督查室：佐证材料不足）")
     result, reason = outcome(inputs(met=(True, True, False, True)))
     assert result == BASIC and "节点目标完成 3/4 个季度（完成须 ≥100%）" in reason
 
@@ -101,26 +102,31 @@ def test_complete_needs_every_condition_at_its_threshold() -> None:
 def test_basic_and_undone_at_their_thresholds() -> None:
     assert outcome(inputs(progress=80.0, verified=False))[0] == BASIC
     result, reason = outcome(inputs(progress=79.9, verified=False))
-    assert result == UNDONE and reason.startswith("实际累计进度 79.9%（2026Q4）低于 80%")
+    assert result == UNDONE and reason.startswith("【未达基本完成标准】实际累计进度 79.9%（2026Q4）低于 80%")
+    assert "核实销号被退回" in reason
     assert outcome(inputs(met=(False, True, True, True)))[0] == BASIC  # 3/4 = 75 % ≥ 0.75
-    result, reason = outcome(inputs(met=(False, False, True, True)))
+    result, reason = outcome(inputs(met=(False, False, True, True), verified=False))
     assert result == UNDONE and "节点目标完成 2/4 个季度（须 ≥75%）" in reason
     result, reason = outcome(inputs(progress=None))
-    assert result == UNDONE and reason == "截至2026Q4牵头单位未报送实际累计进度"
+    assert result == UNDONE and reason == "【未报送进度】截至2026Q4牵头单位未报送实际累计进度"
 
 
 def test_targets_reached_or_not() -> None:
     plan = bench_plan({"task_id": "T1", "indicator_no": 1, "indicator": "指标1", "target": 10.0},
                       {"task_id": "T1", "indicator_no": 2, "indicator": "指标2", "target": 5.0})
     both = values(("T1", 1, 10.0, "2026Q4"), ("T1", 2, 6.0, "2026Q3"))
-    assert outcome(inputs(plan=plan, vals=both)) == (DONE, "实际累计进度 100%（2026Q4）；节点目标完成 4/4 个季度；"
-                                                           "已核实销号（2026Q4，督查室）；指标目标 2/2 项达到")
+    assert outcome(inputs(plan=plan, vals=both)) == (DONE, "【完成标准】实际累计进度 100%（2026Q4）；节点目标完成 4/4 "
+                                                           "个季度；已核实销号（2026Q4，督查室）；指标目标 2/2 项达到，"
+                                                           "完成度 100%")
     # the latest value counts: 指标2 fell below its target in Q4
     one = values(("T1", 1, 10.0, "2026Q4"), ("T1", 2, 6.0, "2026Q3"), ("T1", 2, 4.5, "2026Q4"))
-    result, reason = outcome(inputs(plan=plan, vals=one))
-    assert result == BASIC and "指标目标 1/2 项达到（指标2 4.5，目标 5）" in reason  # 1/2 = 0.5 ≥ basic ratio
-    result, reason = outcome(inputs(plan=plan, vals=values(("T1", 1, 9.0, "2026Q4"))))
-    assert (result, reason) == (UNDONE, "指标目标 0/2 项达到（须 ≥50%：指标1 9，目标 10、指标2 未报数值，目标 5）")
+    result, reason = outcome(inputs(plan=plan, vals=one, verified=False))
+    # in proportion: (100 % + 90 %) / 2 = 95 % ≥ the 基本完成 80 %, short of the 完成 100 %
+    assert result == BASIC and "指标目标 1/2 项达到，完成度 95%（完成须 ≥100%：指标2 4.5，目标 5）" in reason
+    result, reason = outcome(inputs(plan=plan, vals=values(("T1", 1, 9.0, "2026Q4")), verified=False))
+    assert (result, reason) == (UNDONE, "【未达基本完成标准】指标目标 0/2 项达到，完成度 45%（基本完成须 ≥80%："
+                                        "指标1 9，目标 10、指标2 未报数值，目标 5）；"
+                                        "核实销号被退回（2026Q4，督查室：佐证材料不足）")
 
 
 def test_recognition_at_the_aimed_level() -> None:
@@ -247,6 +253,7 @@ def _separate_route(db: Path, tasks: pd.DataFrame, rules: Mapping[str, Any], uni
                          " AND quarter LIKE '2026Q%'").fetchone()[0]
     outcome: dict[str, str] = {}
     won: dict[str, str] = {}
+    pcts: dict[str, float | None] = {}
     for task_id, lead_unit in zip(tasks["task_id"], tasks["lead_unit"]):
         row = conn.execute("SELECT actual_pct FROM submissions WHERE task_id = ? AND unit = ? AND role = 'lead'"
                            " AND superseded = 0 AND actual_pct IS NOT NULL AND quarter <= ? AND quarter LIKE '2026Q%'"
@@ -262,11 +269,15 @@ def _separate_route(db: Path, tasks: pd.DataFrame, rules: Mapping[str, Any], uni
                                 (task_id, final)).fetchone()
         mine_targets = [(n, t) for tid, n, t in zip(plan["task_id"], plan["indicator_no"], plan["target"])
                         if tid == task_id and n >= 1 and not math.isnan(t)]
-        reached = 0
+        shares = []
         for number, target in mine_targets:
             latest = [(q, v) for tid, q, n, v in zip(vals["task_id"], vals["quarter"], vals["indicator_no"],
                                                      vals["value"]) if tid == task_id and n == number and q <= final]
-            reached += bool(latest) and max(latest)[1] >= target
+            shares.append(min(max(latest)[1] / target, 1.0) if latest else 0.0)
+        attained = sum(shares) / len(shares) if shares else 1.0
+        final_met = conn.execute("SELECT milestone_met FROM submissions WHERE task_id = ? AND unit = ?"
+                                 " AND role = 'lead' AND superseded = 0 AND quarter = ?",
+                                 (task_id, lead_unit, final)).fetchone()
         goal = next((g for tid, g in zip(plan["task_id"], plan["goal_level"]) if tid == task_id and g), "")
         got = [lv for tid, st, lv, ok, q in zip(recs["task_id"], recs["stage"], recs["level"], recs["verified"],
                                                  recs["quarter"])
@@ -275,14 +286,17 @@ def _separate_route(db: Path, tasks: pd.DataFrame, rules: Mapping[str, Any], uni
         progress = None if row is None else row[0]
         c, b = ar["complete"], ar["basic"]
         ratio = met / planned if planned else -1.0
+        pcts[task_id] = progress
+        at_goal = bool(goal) and bool(won[task_id]) and levels.index(won[task_id]) <= levels.index(goal)
         if progress is None:
             outcome[task_id] = "未完成"
         elif (progress >= c["min_progress"] and ratio >= c["min_milestone_ratio"] and decision == ("verified",)
-              and reached == len(mine_targets)
-              and (not goal or (won[task_id] and levels.index(won[task_id]) <= levels.index(goal)))):
+              and attained >= c["min_target_attainment"] and (not goal or at_goal)):
             outcome[task_id] = "完成"
         elif (progress >= b["min_progress"] and ratio >= b["min_milestone_ratio"]
-              and (not mine_targets or reached / len(mine_targets) >= b["min_target_ratio"])):
+              and attained >= b["min_target_attainment"]):
+            outcome[task_id] = "基本完成"
+        elif (decision == ("verified",) and final_met == (1,)) or at_goal:  # the floors
             outcome[task_id] = "基本完成"
         else:
             outcome[task_id] = "未完成"
@@ -298,11 +312,18 @@ def _separate_route(db: Path, tasks: pd.DataFrame, rules: Mapping[str, Any], uni
             role = rules["unit_scoring"]["lead_weight" if unit == lead_unit else "co_weight"]
             weight = rules["scoring"]["tier_weights"][tier] * role
             total += weight
-            weighted += weight * ar["outcome_points"][outcome[task_id]]
+            points = ar["outcome_points"][outcome[task_id]]
+            if outcome[task_id] == "未完成":  # in proportion to progress, up to the 基本完成 points at its minimum
+                share = min((pcts[task_id] or 0.0) / ar["basic"]["min_progress"], 1.0)
+                points += (ar["outcome_points"]["基本完成"] - points) * share
+            weighted += weight * points
             if unit == lead_unit and won[task_id]:
                 bonus += ar["recognition_points"][won[task_id]]
         minus = 0.0
+        owes = unit in set(tasks["lead_unit"]) or rules["co_units"]["must_report"]
         for quarter, deadline in deadlines.items():
+            if not owes:
+                break
             first = conn.execute("SELECT MIN(substr(COALESCE(NULLIF(report_date, ''), ingested_at), 1, 10))"
                                  " FROM submissions WHERE unit = ? AND quarter = ?", (unit, quarter)).fetchone()[0]
             if first is None and AS_OF > deadline:
@@ -321,7 +342,7 @@ def _separate_route(db: Path, tasks: pd.DataFrame, rules: Mapping[str, Any], uni
             owed = date.fromisoformat(due) if last is None else date.fromisoformat(last) + follow_up
             overdue += AS_OF > owed
         minus += overdue * ar["deductions"]["overdue_duban"]
-        scores[unit] = round(weighted / total + bonus - minus, 1)
+        scores[unit] = round(round(weighted / total, 2) + bonus - minus, 1)  # the base as the breakdown shows it
     conn.close()
     return scores
 
@@ -341,7 +362,7 @@ def test_unit_scores_recomputed_from_the_ledger_by_a_separate_route(supervised: 
     assert (result.units["missing"] > 0).any()
     outcomes = result.outcomes.set_index("task_id")
     assert outcomes.loc["P02", "outcome"] == DONE and outcomes.loc["P13", "outcome"] == BASIC
-    assert "未经核实销号" in outcomes.loc["P13", "reason"]  # type: ignore[operator]  # pandas-stubs: a cell is typed as any scalar
+    assert "核实销号被退回（2026Q3，督查室：佐证材料不全，退回补充）" in outcomes.loc["P13", "reason"]  # type: ignore[operator]  # pandas-stubs: a cell is typed as any scalar
     assert outcomes.loc["B05", "recognition_level"] == "泉州市级"
     assert outcomes.loc["B05", "recognition_at_goal"] is False
     # each unit's breakdown adds up to its score

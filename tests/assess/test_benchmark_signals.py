@@ -150,9 +150,9 @@ def test_stage_stalled_after_two_quarters_without_moving() -> None:
         "stage_stalled"]
 
 
-@pytest.mark.parametrize("final", ["已认定", "未获认定"])
-def test_a_final_stage_never_stalls(final: str) -> None:
-    assert stalled([("2026Q1", final), ("2026Q2", final), ("2026Q3", final)]) == []
+@pytest.mark.parametrize(("final", "fired"), [("已认定", []), ("未获认定", ["recognition_refused"])])
+def test_a_final_stage_never_stalls(final: str, fired: list[str]) -> None:
+    assert stalled([("2026Q1", final), ("2026Q2", final), ("2026Q3", final)]) == fired  # a refusal is its own signal
 
 
 def test_stage_of_a_task_without_a_goal_is_not_judged() -> None:

@@ -91,7 +91,8 @@ def test_closed_rejected_and_answered_items_are_on_record(demo_data: DemoSummary
         assert "示例数据" in generated.read_text(encoding="utf-8")  # demo evidence says what it is
         archived = demo_data.data_dir / "archive" / f"{proof['sha256']}.{proof['ext']}"
         assert archived.read_bytes() == generated.read_bytes()
-    assert set(verdicts.loc[verdicts["decision"] == "rejected", "target"]) == set(demo_data.loop.rejected_duban)
+    rejected = set(demo_data.loop.rejected_duban) | {demo_data.loop.year_end_rejected}  # and a Q4 已完成 sent back
+    assert set(verdicts.loc[verdicts["decision"] == "rejected", "target"]) == rejected
     answered = Ledger(data).query("SELECT duban_id, file_sha256 FROM duban_responses", (), ["duban_id", "file_sha256"])
     assert answered["file_sha256"].notna().all() and len(answered) >= 4  # every demo answer came on a form
 

@@ -15,6 +15,7 @@ from jj123lib.loop.opinions import (
     load_opinions,
     opinions_fingerprint,
     opinions_path,
+    read_opinions,
 )
 from tests.hostile import HOSTILE
 
@@ -91,3 +92,29 @@ def test_fingerprint_concerns_only_the_leader(tmp_path: Path) -> None:
     assert broken.startswith(b"invalid\0") and broken == print_of("吴尊意")  # the whole file counts
     _write(tmp_path, "陈丽蓉: [更坏\n")
     assert print_of() != broken
+
+
+def test_a_fault_in_one_leaders_entry_stays_with_that_leader(tmp_path: Path) -> None:
+    """A misspelt leader goes to the leader it resembles; a bad task key to its own leader; the rest is read."""
+    _write(tmp_path, f"陈丽荣: 写错了名字\n吴尊意: 他的意见\n王也夫:\n  任务:\n    {OTHER_TASK}: 别人的任务\n")
+    read = read_opinions(tmp_path, "2026Q3")
+    assert set(read.opinions) == {"吴尊意"} and read.opinions["吴尊意"].overall == "他的意见"
+    hers, his = read.fault("陈丽蓉"), read.fault("王也夫")
+    assert hers is not None and hers.key == "陈丽荣" and "是否应为“陈丽蓉”" in str(hers)
+    assert his is not None and "不是王也夫牵头的任务" in str(his)
+    assert read.fault("吴尊意") is None and read.file_fault is None
+    assert leader_opinion(tmp_path, "2026Q3", "吴尊意") == LeaderOpinion("吴尊意", "他的意见", {})
+    with pytest.raises(OpinionsError, match="陈丽荣"):
+        leader_opinion(tmp_path, "2026Q3", "陈丽蓉")
+    with pytest.raises(OpinionsError):  # the whole file, read strictly, still names its first error
+        load_opinions(tmp_path, "2026Q3")
+    assert opinions_fingerprint(tmp_path, "2026Q3", "吴尊意") == read.opinions["吴尊意"].as_json().encode()
+    assert opinions_fingerprint(tmp_path, "2026Q3", "陈丽蓉").startswith(b"invalid\0")
+
+
+def test_an_unreadable_file_or_a_key_like_no_leader_concerns_every_leader(tmp_path: Path) -> None:
+    _write(tmp_path, "张三: 意见\n吴尊意: 他的意见\n")
+    read = read_opinions(tmp_path, "2026Q3")
+    assert read.file_fault is not None and read.fault("吴尊意") is read.file_fault and "张三" in str(read.file_fault)
+    _write(tmp_path, "陈丽蓉: [坏\n")
+    assert read_opinions(tmp_path, "2026Q3").fault("吴尊意") is not None
