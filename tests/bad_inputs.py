@@ -558,7 +558,7 @@ CASES: list[Case] = [
     Case("q1_dated_next_year", "a Q1 form dated 2027-12-31", _q1_dated_next_year, "reject", ("晚于", "2027-12-31"),
          (SHEET, 2, "填报日期"), decision="reject: a date after today, or over a year after the quarter, is a typo"),
     # ---- the one text rule and macros (new surfaces held to the old promise)
-    Case("noncharacter_fffe", "U+FFFE typed into 工作进展, stored by Excel as _xFFFE_ (later crashed the next quarter's forms and exports)",
+    Case("noncharacter_fffe", "U+FFFE in 工作进展 (Excel's _xFFFE_; it crashed the next quarter's forms)",
          lambda f: genuine(f, _lead("P15", 工作进展="完成部署_xFFFE_会")), "reject", ("非字符 U+FFFE", "[U+FFFE]"),
          (SHEET, 3, "工作进展"), decision="reject: XML, openpyxl and Word cannot carry a noncharacter"),
     Case("noncharacter_ffff_reporter", "U+FFFF in 填报人", lambda f: genuine(f, _lead("B22", 填报人="陈_xFFFF_")),

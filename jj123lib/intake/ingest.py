@@ -80,7 +80,7 @@ from jj123lib.intake.readers import (
 from jj123lib.intake.response_form import ParsedResponse, parse_response, record_response_file
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["FileResult", "ParsedFile", "ingest_files", "parse_file", "shown_path", "MAX_TEXT"]
+__all__ = ["FileResult", "ParsedFile", "ingest_files", "parse_file", "shown_path", "summary", "MAX_TEXT"]
 
 
 
@@ -414,6 +414,16 @@ def shown_path(path: str | os.PathLike[str]) -> Path:
     source = Path(path)
     name = file_name(source)
     return source if name == source.name else source.with_name(name)
+
+
+def summary(results: list[FileResult]) -> str:
+    """The closing lines of an ingest: the counts, then every file with what became of it, in argument order."""
+    outcome = {"accepted": "导入", "duplicate": "重复", "rejected": "退回"}
+    counts = {status: sum(r.status == status for r in results) for status in outcome}
+    lines = [f"共 {len(results)} 个文件：导入 {counts['accepted']} 个，重复 {counts['duplicate']} 个，"
+             f"退回 {counts['rejected']} 个。"]
+    lines += [f"  {outcome[r.status]}：{r.path.name}" for r in results]
+    return "\n".join(lines)
 
 
 def _record_form(ledger: Ledger, result: FileResult, p: ParsedFile) -> None:
