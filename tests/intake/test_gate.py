@@ -244,3 +244,16 @@ def test_a_gbk_file_name_is_stored_as_chinese(tmp_path: Path, capsys: pytest.Cap
     assert code == 2
     assert f"已导入 {real}" in out and "不是有效的 UTF-8 文本" in err and "[U+DCFF][U+DCFE][U+DC80].xlsx" in err
     assert Ledger(tmp_path / "data").files()["filename"].tolist() == [real]
+
+
+def test_a_gbk_evidence_name_is_stored_as_chinese(planned: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    data = _data(planned, tmp_path)
+    recognized = {"认定阶段": "已认定", "认定级别": "省级", "认定日期": date(2026, 9, 18), "佐证材料": "认定文件.pdf"}
+    assert _progress(tmp_path, data, {("N02", 1): recognized}).status == "accepted"
+    evidence = tmp_path / os.fsdecode("认定文件.pdf".encode("gbk"))
+    evidence.write_bytes(b"%PDF-1.4 recognition")
+    assert main(["verify", "N02@2026Q3", "--quarter", "2026Q3", "--evidence", str(evidence), "--by", "林督查",
+                 "--data-dir", str(data)]) == 0, capsys.readouterr().err
+    stored = Ledger(data).query("SELECT filename FROM evidence", (), ["filename"])
+    assert stored["filename"].tolist() == ["认定文件.pdf"]
