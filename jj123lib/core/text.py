@@ -25,7 +25,8 @@ from typing import Any
 
 from jj123lib.core.exceptions import Jj123Error
 
-__all__ = ["EXCERPT_CHARS", "TextRefused", "check_text", "check_tree", "excerpt", "file_name", "text_problem"]
+__all__ = ["EXCERPT_CHARS", "TextRefused", "check_text", "check_tree", "decode_document", "excerpt", "file_name",
+           "text_problem"]
 
 EXCERPT_CHARS = 30  # characters of a value a message quotes
 _PLANE_NONCHARACTERS = "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
@@ -89,18 +90,33 @@ def check_text(text: str, where: str, *, controls: bool = True) -> str:
     raise TextRefused(where, _rule(match.group()), shown)
 
 
+def decode_document(data: bytes, where: str) -> str:
+    """A text file's content (UTF-8, a BOM dropped) that keeps the rule; else :class:`TextRefused` naming the line.
+
+    Line ends CR LF and CR are kept for the parser; the YAML and CSV parsers' own English errors about
+    such characters never reach the user.
+    """
+    text = data.decode("utf-8-sig", "surrogateescape")  # a byte that is not UTF-8 becomes U+DCxx, refused below
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _REFUSED.search(lines) is not None:
+        for number, line in enumerate(lines.split("\n"), start=1):
+            check_text(line, f"{where}第 {number} 行")
+    return text
+
+
 def check_tree(data: Any, where: str, *, path: str = "") -> None:
     """Every key and text of parsed YAML or JSON (mappings, lists, scalars) keeps the rule.
 
     The message names ``where`` (the file) and the key, as ``tasks.N04``, of the first text that does not.
     """
+    inside = f"{where}中" if where else ""
     if isinstance(data, str):
-        check_text(data, f"{where}中键“{path}”的值" if path else where)
+        check_text(data, f"{inside}键“{path}”的值" if path else where)
     elif isinstance(data, Mapping):
         for key, value in data.items():
             label = str(key) if isinstance(key, str) else repr(key)
             if isinstance(key, str):
-                check_text(key, f"{where}中" + (f"“{path}”下的" if path else "") + "键名")
+                check_text(key, inside + (f"“{path}”下的" if path else "") + "键名")
             check_tree(value, where, path=f"{path}.{label}" if path else label)
     elif isinstance(data, (list, tuple)):
         for index, value in enumerate(data, start=1):
