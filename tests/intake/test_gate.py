@@ -7,12 +7,16 @@ Every refusal is checked against a snapshot of the data folder (ledger and archi
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from jj123lib.cli.main import main
@@ -257,3 +261,39 @@ def test_a_gbk_evidence_name_is_stored_as_chinese(planned: Path, tmp_path: Path,
                  "--data-dir", str(data)]) == 0, capsys.readouterr().err
     stored = Ledger(data).query("SELECT filename FROM evidence", (), ["filename"])
     assert stored["filename"].tolist() == ["认定文件.pdf"]
+
+
+# ---------------------------------------------------------------- generated attacks
+ATTACK_TEXT = st.one_of(
+    st.text(alphabet=st.sampled_from(list("0123456789,. ０١٣①¹+-eE%亿元第名inf\u3000")), min_size=1, max_size=12),
+    st.text(min_size=1, max_size=30).filter(lambda t: t.strip() != ""),
+)
+ATTACK = st.one_of(ATTACK_TEXT, st.integers(-10 ** 30, 10 ** 30), st.floats(allow_nan=False, allow_infinity=False))
+LABELS = ["本季度值", "标杆本季度值", "当前位次", "认定阶段", "认定级别", "认定日期", "佐证材料", "说明"]
+
+
+def _as_excel(value: Any) -> Any:
+    """The value as Excel stores it: characters XML cannot hold written as ``_xHHHH_``."""
+    if not isinstance(value, str):
+        return value
+    return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", lambda m: f"_x{ord(m.group()):04X}_", value)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(label=st.sampled_from(LABELS), value=ATTACK)
+def test_generated_attacks_on_the_indicator_sheet_never_crash_and_change_nothing_on_refusal(
+        planned: Path, label: str, value: Any) -> None:
+    with tempfile.TemporaryDirectory(dir="/tmp") as folder:
+        root = Path(folder)
+        data = _data(planned, root)
+        before = snapshot(data)
+        form = filled_progress(root / "in", UNIT, "2026Q3", plan=Ledger(data).plan(),
+                               benchmarks=benchmark_plan(data), indicators={("N02", 2): {label: _as_excel(value)}})
+        result = ingest_files([form], data)[0]
+        assert result.status in ("accepted", "rejected")
+        if result.status == "rejected":
+            assert snapshot(data) == before and "意外错误" not in result.message(), result.message()
+            assert all(len(str(e.value or "")) <= 300 for e in result.errors)  # an excerpt, never a huge value
+        else:
+            stored = indicator_values(data, "2026Q3")
+            assert stored[["value", "benchmark_value"]].abs().max().max() <= 1e15 or stored.empty
