@@ -114,7 +114,7 @@ def _check_unpacked_sizes(name: str, package: zipfile.ZipFile) -> None:
     for info in package.infolist():
         total += info.file_size
         if info.file_size > MAX_MEMBER_BYTES:
-            raise file_error(name, f"其中的“{info.filename}”解压后有 {info.file_size // (1024 * 1024)} MB，"
+            raise file_error(name, f"其中的“{excerpt(info.filename)}”解压后有 {info.file_size // (1024 * 1024)} MB，"
                                    f"超过一份填报表可能的大小（{MAX_MEMBER_BYTES // (1024 * 1024)} MB），不予读取")
     if total > MAX_UNPACKED_BYTES:
         raise file_error(name, f"解压后共 {total // (1024 * 1024)} MB，超过一份填报表可能的大小"
@@ -163,7 +163,7 @@ def read_xlsx(name: str, data: bytes) -> tuple[Any, dict[str, str]]:
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise file_error(name, MACRO_RULE)
     if bad_member is not None:
-        raise file_error(name, f"文件已损坏（其中的“{bad_member}”校验失败），无法读取，请重新保存后报送")
+        raise file_error(name, f"文件已损坏（其中的“{excerpt(bad_member)}”校验失败），无法读取，请重新保存后报送")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -346,8 +346,8 @@ def _cell_notes(grid: Grid, number: int, cells: tuple[Cell | MergedCell, ...], l
                 grid.problems.append((number, _column_name(labels, column), formula,
                                       "是公式，没有计算结果；请直接填写数值或文字（以 = 开头的文字会被当作公式）"))
             else:
-                notes.append(f"第 {number} 行“{_column_name(labels, column)}”是公式 {formula}，"
-                             f"按其计算结果“{c.value}”读取")
+                notes.append(f"第 {number} 行“{_column_name(labels, column)}”是公式 {excerpt(formula)}，"
+                             f"按其计算结果“{excerpt(c.value)}”读取")
     return notes
 
 
