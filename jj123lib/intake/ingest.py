@@ -382,7 +382,7 @@ def _judge(path: str | os.PathLike[str], table: pd.DataFrame, demo_dir: bool, to
     except IngestRejected as exc:
         return FileResult(shown, "rejected", exc.errors)
     except Exception as exc:  # noqa: BLE001 - one file's unforeseen fault must not stop the others
-        incident = record_incident(ledger.data_dir, f"ingest: reading {shown} failed unexpectedly", exc)
+        incident = record_incident(ledger.data_dir, f"ingest: reading {_loggable(path)} failed unexpectedly", exc)
         return FileResult(shown, "rejected", [IngestError(
             shown.name, f"读取时出现意外错误，未导入；请把该文件和日志交给维护人员检查（{incident.zh()}）")])
     return FileResult(shown, "accepted", parsed=parsed)
@@ -403,10 +403,16 @@ def _commit(ledger: Ledger, result: FileResult, now: datetime | None) -> None:
         else:
             _record_form(ledger, result, p)
     except Exception as exc:  # noqa: BLE001 - one file's unforeseen fault must not stop the others
-        incident = record_incident(ledger.data_dir, f"ingest: recording {result.path} failed unexpectedly", exc)
+        incident = record_incident(ledger.data_dir, f"ingest: recording {_loggable(result.path)} failed unexpectedly",
+                                   exc)
         result.status = "rejected"
         result.errors = [IngestError(result.path.name, f"记录到台账时出现意外错误，本文件未导入，台账和存档未改变；"
                                                        f"请把该文件和日志交给维护人员检查（{incident.zh()}）")]
+
+
+def _loggable(path: str | os.PathLike[str]) -> str:
+    """The path as the UTF-8 log can hold it: bytes that are not UTF-8 (a GBK folder name) as ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def shown_path(path: str | os.PathLike[str]) -> Path:
