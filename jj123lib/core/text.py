@@ -21,12 +21,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from jj123lib.core.exceptions import Jj123Error
 
 __all__ = ["EXCERPT_CHARS", "TextRefused", "check_text", "check_tree", "decode_document", "excerpt", "file_name",
-           "text_problem"]
+           "shown_path", "text_problem"]
 
 EXCERPT_CHARS = 30  # characters of a value a message quotes
 _PLANE_NONCHARACTERS = "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
@@ -140,3 +141,10 @@ def file_name(path: str | os.PathLike[str]) -> str:
     if decoded and _CJK.search(decoded) and text_problem(decoded) is None:
         return decoded
     return check_text(name, "文件名")
+
+
+def shown_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` with its name as stored and shown (:func:`file_name`): open the original, show this one."""
+    source = Path(path)
+    name = file_name(source)
+    return source if name == source.name else source.with_name(name)

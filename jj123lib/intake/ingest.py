@@ -50,7 +50,7 @@ from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import IngestError, IngestRejected, LedgerError, ParameterError, os_error_zh
 from jj123lib.core.log import record_incident
-from jj123lib.core.text import TextRefused, excerpt, file_name
+from jj123lib.core.text import TextRefused, excerpt, shown_path
 from jj123lib.domain.quarters import normalize_quarter, parse_quarter
 from jj123lib.domain.rules import load_rules, required_tiers
 from jj123lib.domain.tasks import load_tasks
@@ -80,8 +80,7 @@ from jj123lib.intake.readers import (
 from jj123lib.intake.response_form import ParsedResponse, parse_response, record_response_file
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["FileResult", "ParsedFile", "ingest_files", "parse_file", "shown_path", "summary", "MAX_TEXT"]
-
+__all__ = ["FileResult", "ParsedFile", "ingest_files", "parse_file", "summary", "MAX_TEXT"]
 
 
 @dataclass
@@ -175,7 +174,6 @@ class FileResult:
         if p.normalizations:
             text += "\n  已规范化：" + "；".join(p.normalizations)
         return text
-
 
 
 # ------------------------------------------------------------------ validation
@@ -413,13 +411,6 @@ def _commit(ledger: Ledger, result: FileResult, now: datetime | None) -> None:
 def _loggable(path: str | os.PathLike[str]) -> str:
     """The path as the UTF-8 log can hold it: bytes that are not UTF-8 (a GBK folder name) as ``\\xNN``."""
     return os.fsencode(path).decode("utf-8", "backslashreplace")
-
-
-def shown_path(path: str | os.PathLike[str]) -> Path:
-    """``path`` with its name as stored and shown (:func:`~jj123lib.core.text.file_name`); refused names raise."""
-    source = Path(path)
-    name = file_name(source)
-    return source if name == source.name else source.with_name(name)
 
 
 def summary(results: list[FileResult]) -> str:
