@@ -280,6 +280,19 @@ def _csv_truncated(folder: Path) -> Path:
     return raw_file(folder, f"{QUARTER}_{UNIT}.csv", text[:cut].encode("utf-8"))
 
 
+def _as_xlsm(folder: Path) -> Path:
+    path = genuine(folder)
+    return path.rename(path.with_suffix(".xlsm"))
+
+
+def _with_vba_project(folder: Path) -> Path:
+    """A genuine form with a macro project added to its package (an .xlsm renamed .xlsx)."""
+    path = genuine(folder)
+    with zipfile.ZipFile(path, "a") as package:
+        package.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 Sub AutoOpen(): Shell \"calc\": End Sub")
+    return path
+
+
 def _twice(folder: Path) -> Path:
     from jj123lib.intake.ingest import ingest_files
 
@@ -544,6 +557,23 @@ CASES: list[Case] = [
         ("销号须有依据",), (SHEET, 3, "自评状态"), decision="reject: no rounding before the = 100 check"),
     Case("q1_dated_next_year", "a Q1 form dated 2027-12-31", _q1_dated_next_year, "reject", ("晚于", "2027-12-31"),
          (SHEET, 2, "填报日期"), decision="reject: a date after today, or over a year after the quarter, is a typo"),
+    # ---- the one text rule and macros (new surfaces held to the old promise)
+    Case("noncharacter_fffe", "U+FFFE in 工作进展 (Excel's _xFFFE_; it crashed the next quarter's forms)",
+         lambda f: genuine(f, _lead("P15", 工作进展="完成部署_xFFFE_会")), "reject", ("非字符 U+FFFE", "[U+FFFE]"),
+         (SHEET, 3, "工作进展"), decision="reject: XML, openpyxl and Word cannot carry a noncharacter"),
+    Case("noncharacter_ffff_reporter", "U+FFFF in 填报人", lambda f: genuine(f, _lead("B22", 填报人="陈_xFFFF_")),
+         "reject", ("非字符 U+FFFF",), (SHEET, 5, "填报人"), decision="reject"),
+    Case("csv_noncharacter", "U+FFFF pasted into a CSV's 存在问题", _csv_file(
+        f"{QUARTER}_{UNIT}.csv", "utf-8", _lead("P15", 存在问题="用地NC报批慢"), lambda t: t.replace("NC", "\uffff")),
+        "reject",
+        ("非字符 U+FFFF",), (None, 3, "存在问题"), decision="reject: CSV cells pass the same text rule"),
+    Case("xlsm_macro_enabled", "a form saved as a macro-enabled workbook (.xlsm)", _as_xlsm, "reject",
+         ("启用宏", "Excel 工作簿（*.xlsx）"), None, decision="reject: forms are .xlsx or CSV; never archive macros"),
+    Case("xlsx_with_macros", "an .xlsx whose package carries a VBA project", _with_vba_project, "reject",
+         ("启用宏",), None, decision="reject: the macros would be archived"),
+    Case("pct_huge_value", "a 9,000-character value in 实际累计进度(%)", lambda f: genuine(
+        f, _lead("P15", **{"实际累计进度(%)": "约八成" * 3000})), "reject", ("不是数字", "值“约八成约八成"),
+        (SHEET, 3, "实际累计进度(%)"), decision="reject, quoting a short excerpt only"),
     # ---- text
     Case("text_spaces", "leading and trailing spaces", lambda f: genuine(f, _lead("P15", 存在问题="  用地报批慢  ")),
          "accept", ("“存在问题”去除了首尾空格",), stored=stored_value("P15", "problems", "用地报批慢"),

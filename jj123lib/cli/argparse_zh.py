@@ -1,4 +1,5 @@
-"""argparse in Chinese: every message argparse writes (usage, help headings, errors), for the office.
+"""argparse in Chinese: every message argparse writes (usage, help headings, errors), for the office;
+and the one text rule for every command-line argument (:meth:`ChineseArgumentParser.parse_known_args`).
 
 argparse passes each of its messages through the module-level ``gettext`` functions ``_`` and ``ngettext``,
 read at call time. :class:`ChineseArgumentParser` points them at the tables below while it builds, formats
@@ -10,8 +11,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn
+
+from jj123lib.core.text import TextRefused, check_text, text_problem
 
 __all__ = ["ARGPARSE_ZH", "ARGPARSE_ZH_PLURAL", "ChineseArgumentParser", "chinese_messages", "integer"]
 
@@ -103,8 +108,26 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
     def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
                          namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        self._check_text(sys.argv[1:] if args is None else args)
         with chinese_messages():
             return super().parse_known_args(args, namespace)
+
+    def _check_text(self, args: Sequence[str]) -> None:
+        """Every argument keeps the one text rule (:mod:`jj123lib.core.text`) before anything is parsed.
+
+        A path that exists is left to the command, which judges the name of each file it stores
+        (:func:`~jj123lib.core.text.file_name`: a GBK name, as unzipping a Chinese-Windows archive gives,
+        is read as GBK), so one badly named file among many is that file's refusal; any other text that
+        breaks the rule is refused here.
+        """
+        for index, value in enumerate(args):
+            if text_problem(value) is None or os.path.lexists(value):
+                continue
+            option = args[index - 1] if index and args[index - 1].startswith("-") else ""
+            try:
+                check_text(value, f"参数 {option} 的值" if option else "参数")
+            except TextRefused as refused:
+                self.error(str(refused))
 
     def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
                    namespace: argparse.Namespace | None = None) -> argparse.Namespace:

@@ -41,7 +41,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from jj123lib.domain.rules import load_rules
-    from jj123lib.intake.ingest import ingest_files
+    from jj123lib.intake.ingest import ingest_files, summary
 
     if not args.files and not args.revert:
         raise ParameterError("files", "", hint="请给出要导入的表格文件，或用 --revert 撤回已导入的版本")
@@ -55,11 +55,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for result in results:
         stream = sys.stdout if result.ok else sys.stderr
         stream.write(result.message() + "\n")
-    rejected = sum(not r.ok for r in results)
-    accepted = sum(r.status == "accepted" for r in results)
-    sys.stdout.write(f"共 {len(results)} 个文件：导入 {accepted} 个，重复 {len(results) - accepted - rejected} 个，"
-                     f"退回 {rejected} 个。\n")
-    return 2 if rejected else 0
+    sys.stdout.write(summary(results) + "\n")
+    return 2 if any(not r.ok for r in results) else 0
 
 
 def add_forms(forms: argparse.ArgumentParser) -> None:

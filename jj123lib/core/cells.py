@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["MAX_TEXT", "MAX_NAME", "NOT_A_NUMBER", "blank", "cell_text", "clean_text", "free_text", "normalize_label",
-           "cell_date", "parse_percent", "shown_percent"]
+__all__ = ["MAX_AMOUNT", "MAX_NAME", "MAX_RANK", "MAX_TEXT", "NOT_A_NUMBER", "blank", "cell_date", "cell_text",
+           "clean_text", "free_text", "normalize_label", "parse_amount", "parse_percent", "parse_rank", "shown_percent"]
 
 MAX_TEXT = 2000  # characters per free-text cell; beyond that the cell is rejected, never truncated
 MAX_NAME = 50  # characters in 填报人
@@ -22,6 +22,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 NOT_A_NUMBER = "不是数字（应填 0–100 的数字）"
 # A plainly written number: optional sign, ASCII or full-width digits, one point, optional % sign.
 _PLAIN_NUMBER = re.compile(r"([+\-＋－]?[0-9０-９]+(?:[.．][0-9０-９]*)?)[ \u3000]*[%％]?")
+# An amount written as text: ASCII or full-width digits, thousands separators only in groups of three.
+_DIGIT = "[0-9０-９]"
+_AMOUNT = re.compile(f"[+\\-＋－]?(?:{_DIGIT}{{1,3}}(?:,{_DIGIT}{{3}})+|{_DIGIT}+)(?:[.．]{_DIGIT}+)?")
+MAX_AMOUNT = 1e15  # far beyond any indicator (1e15 亿元); larger is a typo or an attack, and breaks the charts
+MAX_RANK = 10000  # a 位次 among counties, cities or provinces; larger is a typo
+_RANK = re.compile(f"第[ \u3000]*({_DIGIT}+)")
+_RANK_RULE = f"位次应为 1–{MAX_RANK} 的整数，或写作“全省县域第3”之类（须含“第N”）"
+_PERCENT_UNITS = ("%", "％", "百分比", "百分点", "个百分点")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
 
 
@@ -149,3 +157,70 @@ def cell_date(value: Any) -> date:
         except ValueError:
             continue
     raise ValueError("不是有效日期（格式如 2026-10-08）")
+
+
+def _percent_unit(unit: str) -> bool:
+    return unicodedata.normalize("NFKC", unit).strip() in {unicodedata.normalize("NFKC", u) for u in _PERCENT_UNITS}
+
+
+def parse_amount(value: Any, unit: str = "", percent_format: bool = False) -> tuple[float, str | None]:
+    """``(number, note)`` for an amount in ``unit``: the progress reader's strictness for every other number.
+
+    A number cell is read as it is, except that a percent-formatted cell is read as the percent it shows
+    (65 %, stored 0.65, is 65) where ``unit`` is a percent, and refused where it is not. Text is read only
+    when it is plainly a number: ASCII or full-width digits, one decimal point, an optional sign,
+    thousands separators only between groups of three, and ``unit`` (or, for a percent, %) after it.
+    Digits with spaces, circled, superscript or Arabic-Indic digits, exponents, ``inf`` and ``nan`` are
+    refused, and so is anything beyond ±:data:`MAX_AMOUNT`. Raises ``ValueError`` with the Chinese rule.
+    """
+    hint = f"（计量单位为“{unit}”，格内只填数字）" if unit else "（格内只填数字）"
+    note = None
+    if isinstance(value, bool):
+        raise ValueError("不是数字" + hint)
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise ValueError("不是数字" + hint)
+        number = float(value)
+        if percent_format:
+            if not _percent_unit(unit):
+                raise ValueError(f"所在单元格为百分比格式（显示为“{shown_percent(value, True)}”），但计量单位为"
+                                 f"“{unit or '（未填）'}”；请把单元格格式改为“常规”后填写数字")
+            number = float(Decimal(repr(value)) * 100)  # 0.655 → 65.5 exactly, no binary noise
+            note = f"“{shown_percent(value, True)}”（百分比格式，存为 {value:g}）按 {number:g} 计"
+    else:
+        raw = str(value).strip()
+        text = raw
+        for suffix in {unit.strip(), unicodedata.normalize("NFKC", unit).strip()} | (
+                {"%", "％"} if _percent_unit(unit) else set()):
+            if suffix and text.endswith(suffix):
+                text = text[: -len(suffix)].rstrip(" \u3000")
+                break
+        if _AMOUNT.fullmatch(text) is None:
+            raise ValueError("不是数字" + hint)
+        number = float(unicodedata.normalize("NFKC", text).replace(",", ""))
+        note = f"“{raw}”按 {number:g} 计"
+    if abs(number) > MAX_AMOUNT:
+        raise ValueError(f"绝对值超过 {MAX_AMOUNT:.0e}，不是可信的指标值，请核对")
+    return number + 0.0, note  # + 0.0: "-0" is stored as 0
+
+
+def parse_rank(value: Any) -> tuple[int, str]:
+    """``(rank, text)`` from a 位次 cell: “全省县域第3” → 3; a whole number is the rank itself.
+
+    The rank is 1–:data:`MAX_RANK`, written in ASCII or full-width digits; circled, superscript or
+    other digits, and fractions, are refused. Raises ``ValueError`` with the Chinese rule.
+    """
+    if isinstance(value, bool):
+        raise ValueError(_RANK_RULE)
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value) or value != int(value) or not 1 <= value <= MAX_RANK:
+            raise ValueError(_RANK_RULE)
+        return int(value), f"第{int(value)}"
+    text = str(value).strip()
+    match = _RANK.search(text)
+    if match is None:
+        raise ValueError(_RANK_RULE)
+    rank = int(unicodedata.normalize("NFKC", match.group(1)))
+    if not 1 <= rank <= MAX_RANK:
+        raise ValueError(_RANK_RULE)
+    return rank, text

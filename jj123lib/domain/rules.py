@@ -23,6 +23,7 @@ import yaml
 from jj123lib.core.exceptions import RulesError
 from jj123lib.core.inputs import note_input
 from jj123lib.core.resources import DEFAULT_RULES
+from jj123lib.core.text import TextRefused, check_tree, decode_document
 from jj123lib.domain.rule_sections import (
     LOOP_SECTIONS,
     DocumentSettings,
@@ -71,12 +72,15 @@ def rules_source(path: str | os.PathLike[str] | None = None) -> tuple[Path, str]
 
 @functools.lru_cache(maxsize=16)
 def _parse_yaml_cached(text: bytes) -> Any:
-    return yaml.load(text.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = yaml.load(decode_document(text, "文件"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    check_tree(data, "文件")  # escapes ("\x07", "\uFFFE") pass the parser: every key and value keeps the text rule
+    return data
 
 
 def parse_yaml(text: bytes) -> Any:
     """YAML parsed with libyaml where present, cached by content (a report reads the same files many
-    times); a deep copy, so no caller changes another's data. Raises ``yaml.YAMLError``/``UnicodeDecodeError``."""
+    times); a deep copy, so no caller changes another's data. Raises ``yaml.YAMLError``, or
+    :class:`~jj123lib.core.text.TextRefused` for text that breaks the one text rule (naming the line or key)."""
     return copy.deepcopy(_parse_yaml_cached(text))
 
 
@@ -163,7 +167,9 @@ def load_rules(path: RulesPath | None = None) -> Rules:
     raw = _read_rules_bytes(source)
     try:
         data = parse_yaml(raw)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except TextRefused as exc:
+        raise RulesError(str(source), str(exc)) from None
+    except yaml.YAMLError as exc:
         raise RulesError(str(source), f"不是有效的 YAML：{exc}") from None
     if not isinstance(data, dict):
         raise RulesError(str(source), "顶层应为键值对")

@@ -19,6 +19,7 @@ import yaml
 from jj123lib.core.exceptions import RulesError
 from jj123lib.core.inputs import note_input, sha256_hex
 from jj123lib.core.resources import PARAMS_DIR
+from jj123lib.core.text import TextRefused
 from jj123lib.domain.rules import parse_yaml
 
 if TYPE_CHECKING:  # the CLI resolves the file's path at start-up without paying for pandas
@@ -82,7 +83,9 @@ def load_units(path: str | os.PathLike[str] | None = None, tasks: pd.DataFrame |
         data = parse_yaml(raw)
     except FileNotFoundError:
         raise UnitsFileError(str(source), "文件不存在") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except TextRefused as exc:
+        raise UnitsFileError(str(source), str(exc)) from None
+    except yaml.YAMLError as exc:
         raise UnitsFileError(str(source), f"不是有效的 YAML：{exc}") from None
     entries = data.get("units") if isinstance(data, dict) else None
     if not isinstance(entries, dict):

@@ -16,16 +16,16 @@ same list, so a file is still accepted or rejected whole. Rules (``docs/data-mod
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 
-from jj123lib.core.cells import blank, cell_date, cell_text
+from jj123lib.core.cells import blank, cell_date, cell_text, parse_amount, parse_rank
 from jj123lib.core.exceptions import IngestError
-from jj123lib.domain.quarters import quarter_year
+from jj123lib.domain.quarters import last_day, quarter_year
 from jj123lib.domain.tiers import TIER_LABELS
 from jj123lib.domain.vocab import GOAL_LEVELS, RECOGNITION_STAGES
 from jj123lib.intake.checker import Checker
@@ -45,47 +45,12 @@ from jj123lib.ledger.store import Ledger
 __all__ = ["parse_amount", "parse_rank", "plan_benchmarks", "progress_benchmarks",
            "stage_goes_back", "BenchContext"]
 
-_NUMBER = re.compile(r"[+\-]?\d+(?:\.\d+)?")
-_RANK = re.compile(r"第\s*(\d+)")
 # Stage order; 已认定 and 未获认定 are both ends of the road (one step after 公示).
 _STAGE_STEP = {stage: min(i, 4) for i, stage in enumerate(RECOGNITION_STAGES)}
 _PEER_SPLIT = re.compile(r"\s*[；;\n]+\s*")
-
-
-def parse_amount(value: Any, unit: str = "") -> tuple[float, str | None]:
-    """``(number, note)`` from a cell: a number, or text of a number, optionally followed by ``unit``.
-
-    Thousands separators and full-width digits are read (noted); any other text raises
-    ``ValueError`` with the Chinese rule.
-    """
-    if isinstance(value, bool):
-        raise ValueError("不是数字")
-    if isinstance(value, (int, float)):
-        if not math.isfinite(value):
-            raise ValueError("不是数字")
-        return float(value) + 0.0, None
-    raw = str(value).strip()
-    text = unicodedata.normalize("NFKC", raw).replace(",", "").replace(" ", "")
-    if unit and text.endswith(unicodedata.normalize("NFKC", unit)):
-        text = text[: -len(unicodedata.normalize("NFKC", unit))]
-    if _NUMBER.fullmatch(text) is None:
-        hint = f"（计量单位为“{unit}”，格内只填数字）" if unit else "（格内只填数字）"
-        raise ValueError("不是数字" + hint)
-    number = float(text) + 0.0
-    return number, f"“{raw}”按 {number:g} 计"
-
-
-def parse_rank(value: Any) -> tuple[int, str]:
-    """``(rank, text)`` from a 位次 cell: “全省县域第3” → 3; a bare number is the rank itself."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not math.isfinite(value) or value != int(value) or value < 1:
-            raise ValueError("位次应为正整数，或写作“全省县域第3”")
-        return int(value), f"第{int(value)}"
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    match = _RANK.search(text)
-    if match is None or int(match.group(1)) < 1:
-        raise ValueError("位次应写作“全省县域第3”之类（须含“第N”）")
-    return int(match.group(1)), text
+_PLACEHOLDERS = {"无", "暂无", "没有", "待定", "未定", "不详", "空", "略", "同上", "见上",
+                 "n/a", "na", "none", "null", "nil"}
+_NAMELESS = re.compile(r"[\W\d_]*")  # punctuation, symbols and digits only: “/”, “-”, “——”, “0”
 
 
 def stage_goes_back(previous: str, stage: str) -> bool:
@@ -93,6 +58,12 @@ def stage_goes_back(previous: str, stage: str) -> bool:
     if _STAGE_STEP[stage] < _STAGE_STEP[previous]:
         return True
     return _STAGE_STEP[stage] == _STAGE_STEP[previous] == 4 and stage != previous
+
+
+def _placeholder(peer: str) -> bool:
+    """A 对标对象 that names no peer: a placeholder word, or only punctuation and digits."""
+    text = unicodedata.normalize("NFKC", peer).strip().lower()
+    return text in _PLACEHOLDERS or _NAMELESS.fullmatch(text) is not None
 
 
 def _task_id(text: str | None) -> str | None:
@@ -112,13 +83,13 @@ def _index(check: Checker, values: list[Any], number: int, allowed: range) -> in
     return index
 
 
-def _amount(check: Checker, values: list[Any], number: int, label: str, unit: str,
+def _amount(check: Checker, values: list[Any], flags: list[bool], number: int, label: str, unit: str,
             notes: list[str]) -> float | None:
     raw = check.cell(values, label)
     if blank(raw):
         return None
     try:
-        value, note = parse_amount(raw, unit)
+        value, note = parse_amount(raw, unit, check.flag(flags, label))
     except ValueError as exc:
         check.error(str(exc), row=number, column=label, value=raw)
         return None
@@ -169,6 +140,7 @@ def plan_benchmarks(name: str, wb: Any, data: bytes, meta: dict[str, str],
     task_level, indicators = _plan_sheet_rows(check, tasks, by_id, year)
     _check_required(check, required, task_level, indicators)
     out = _benchmark_plan_rows(by_id, task_level, indicators, grid.sheet)
+    _check_unit_changes(check, ledger, out, year)
     notes = check.file_notes + [n for _, row_notes in sorted(grid.row_notes.items()) for n in row_notes]
     return out, check.errors, notes
 
@@ -186,7 +158,7 @@ def _plan_sheet_rows(check: Checker, tasks: pd.DataFrame, by_id: dict[str, Any],
     task_level: dict[str, _TaskLevel] = {}
     indicators: dict[str, list[dict[str, Any]]] = {}
     seen: dict[tuple[str, int], int] = {}
-    for number, values, _ in grid.rows:
+    for number, values, flags in grid.rows:
         row_notes = grid.row_notes.setdefault(number, [])
         key = _plan_row_key(check, values, number, row_notes, by_id, titles, seen)
         if key is None:
@@ -202,7 +174,7 @@ def _plan_sheet_rows(check: Checker, tasks: pd.DataFrame, by_id: dict[str, Any],
         if all(blank(check.cell(values, label)) for label in indicator_labels):
             continue
         indicators.setdefault(task_id, []).append(
-            _plan_indicator(check, values, number, task_id, index, indicator_labels, row_notes))
+            _plan_indicator(check, values, flags, number, task_id, index, indicator_labels, row_notes))
     return task_level, indicators
 
 
@@ -230,7 +202,12 @@ def _plan_row_key(check: Checker, values: list[Any], number: int, row_notes: lis
 
 def _task_goal(check: Checker, texts: dict[str, str | None], number: int) -> _TaskLevel:
     """对标对象 (one per line or ；), and 成效目标级别 with 成效目标, both or neither."""
-    peers = "；".join(p for p in _PEER_SPLIT.split(texts["对标对象"] or "") if p)
+    named = [p for p in _PEER_SPLIT.split(texts["对标对象"] or "") if p]
+    placeholders = [p for p in named if _placeholder(p)]
+    if placeholders:
+        check.error("不是对标对象（“无”“/”“待定”之类不算）；须写明对标的地区或单位，如“浙江省义乌市”", row=number,
+                    column="对标对象", value=placeholders[0])
+    peers = "；".join(p for p in named if not _placeholder(p))
     level, goal = texts["成效目标级别"] or "", texts["成效目标"] or ""
     if level and level not in GOAL_LEVELS:
         check.error("不在可选范围内（应为 " + "、".join(GOAL_LEVELS) + " 之一）", row=number,
@@ -241,7 +218,7 @@ def _task_goal(check: Checker, texts: dict[str, str | None], number: int) -> _Ta
     return peers, level, goal, number
 
 
-def _plan_indicator(check: Checker, values: list[Any], number: int, task_id: str, index: int,
+def _plan_indicator(check: Checker, values: list[Any], flags: list[bool], number: int, task_id: str, index: int,
                     indicator_labels: tuple[str, ...], row_notes: list[str]) -> dict[str, Any]:
     """One planned indicator: named, with its unit and a yearly target, numbers in that unit."""
     baseline_label, target_label = indicator_labels[4], indicator_labels[5]
@@ -251,16 +228,31 @@ def _plan_indicator(check: Checker, values: list[Any], number: int, task_id: str
            "definition": check.text(values, "指标口径", number, row_notes) or "",
            "source": check.text(values, "数据来源", number, row_notes, limit=200) or "",
            "measure_unit": unit_text,
-           "baseline": _amount(check, values, number, baseline_label, unit_text, row_notes),
-           "target": _amount(check, values, number, target_label, unit_text, row_notes),
-           "benchmark_value": _amount(check, values, number, "标杆最新值", unit_text, row_notes),
-           "target_rank": check.text(values, "目标位次", number, row_notes, limit=50) or ""}
+           "baseline": _amount(check, values, flags, number, baseline_label, unit_text, row_notes),
+           "target": _amount(check, values, flags, number, target_label, unit_text, row_notes),
+           "benchmark_value": _amount(check, values, flags, number, "标杆最新值", unit_text, row_notes),
+           "target_rank": _target_rank(check, values, number, row_notes)}
     for label, key in (("指标名称", "indicator"), ("计量单位", "measure_unit")):
         if not row[key] and blank(check.cell(values, label)):
             check.error(f"填写了对标指标，须写明{label}", row=number, column=label)
     if row["target"] is None and blank(check.cell(values, target_label)):
         check.error("填写了对标指标，须填写年度目标值", row=number, column=target_label)
     return row
+
+
+def _target_rank(check: Checker, values: list[Any], number: int, notes: list[str]) -> str:
+    """目标位次 follows the rank rule (“全省县域第3”, or a whole number); blank is allowed."""
+    raw = check.cell(values, "目标位次")
+    if blank(raw):
+        return ""
+    text = raw if isinstance(raw, (int, float)) else check.text(values, "目标位次", number, notes, limit=50)
+    if text is None:
+        return ""
+    try:
+        return parse_rank(text)[1]
+    except ValueError as exc:
+        check.error(str(exc), row=number, column="目标位次", value=raw)
+        return ""
 
 
 def _check_required(check: Checker, required: list[Any], task_level: dict[str, _TaskLevel],
@@ -273,6 +265,25 @@ def _check_required(check: Checker, required: list[Any], task_level: dict[str, _
             check.error(f"任务 {task.task_id}（{task.title}）为{tier}任务，须填写对标对象，并至少填写一项对标指标或"
                         "成效目标（规则 benchmarks.require_for_tiers）", row=number or None,
                         column="对标对象" if not peers else "指标名称")
+
+
+def _check_unit_changes(check: Checker, ledger: Ledger | None, rows: list[dict[str, Any]], year: int) -> None:
+    """An indicator with values recorded this year keeps its 计量单位 (the old values would be read in the new one)."""
+    if ledger is None or not rows:
+        return
+    recorded = ledger.query("SELECT task_id, indicator_no, measure_unit, COUNT(*) AS n FROM indicator_values"
+                            " WHERE superseded = 0 AND quarter LIKE ? GROUP BY task_id, indicator_no, measure_unit",
+                            (f"{year}Q%",), ["task_id", "indicator_no", "measure_unit", "n"])
+    units: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for task_id, index, unit, n in zip(recorded["task_id"], recorded["indicator_no"], recorded["measure_unit"],
+                                       recorded["n"]):
+        units.setdefault((str(task_id), int(index)), []).append((str(unit), int(n)))
+    for row in rows:
+        for unit, n in units.get((str(row["task_id"]), int(row["indicator_no"])), []):
+            if unit != row["measure_unit"]:
+                check.error(f"与已记录的 {n} 个指标值的计量单位“{unit}”不同；已有填报值的指标不能改计量单位"
+                            "（旧值会被按新单位误读）。如确需更改，请新设一个指标序号，或联系督查室更正已记录的值",
+                            row=row["excel_row"], column="计量单位", value=row["measure_unit"])
 
 
 def _benchmark_plan_rows(by_id: dict[str, Any], task_level: dict[str, _TaskLevel],
@@ -298,6 +309,7 @@ class BenchContext:
     def __init__(self, ledger: Ledger | None, quarter: str) -> None:
         self.indicators: dict[tuple[str, int], dict[str, Any]] = {}
         self.previous: dict[str, tuple[str, str]] = {}  # task → (quarter, stage) of the latest earlier quarter
+        self.later: dict[str, tuple[str, str]] = {}  # task → (quarter, stage) of the earliest later quarter
         if ledger is None:
             return
         year = quarter_year(quarter)
@@ -313,6 +325,12 @@ class BenchContext:
                                ["task_id", "quarter", "stage"])
         for task_id, earlier_quarter, stage in zip(earlier["task_id"], earlier["quarter"], earlier["stage"]):
             self.previous[str(task_id)] = (str(earlier_quarter), str(stage))
+        # A resent earlier quarter's form must not overtake what a later quarter already recorded.
+        later = ledger.query("SELECT task_id, quarter, stage FROM recognitions WHERE superseded = 0"
+                             " AND quarter > ? AND quarter LIKE ? ORDER BY quarter DESC, id DESC",
+                             (quarter, f"{year}Q%"), ["task_id", "quarter", "stage"])
+        for task_id, later_quarter, stage in zip(later["task_id"], later["quarter"], later["stage"]):
+            self.later[str(task_id)] = (str(later_quarter), str(stage))
 
 
 def progress_benchmarks(name: str, wb: Any, data: bytes, meta: dict[str, str],
@@ -331,13 +349,13 @@ def progress_benchmarks(name: str, wb: Any, data: bytes, meta: dict[str, str],
     stages_out: list[dict[str, Any]] = []
     first_row: dict[str, int] = {}
     seen: dict[tuple[str, int], int] = {}
-    for number, values, _ in grid.rows:
+    for number, values, flags in grid.rows:
         row_notes = grid.row_notes.setdefault(number, [])
         key = _progress_row_key(check, values, number, row_notes, led, context, year, seen)
         if key is None:
             continue
         task_id, index, planned = key
-        value_row = _indicator_value(check, values, number, task_id, index, planned, row_notes)
+        value_row = _indicator_value(check, values, flags, number, task_id, index, planned, row_notes)
         if value_row is not None:
             values_out.append(value_row)
         if task_id in first_row:
@@ -377,12 +395,12 @@ def _progress_row_key(check: Checker, values: list[Any], number: int, row_notes:
     return task_id, index, planned
 
 
-def _indicator_value(check: Checker, values: list[Any], number: int, task_id: str, index: int,
+def _indicator_value(check: Checker, values: list[Any], flags: list[bool], number: int, task_id: str, index: int,
                      planned: dict[str, Any], row_notes: list[str]) -> dict[str, Any] | None:
     """The quarter's value, benchmark value and rank of a planned indicator (``None`` when none is given)."""
     measure_unit = planned["measure_unit"]
-    value = _amount(check, values, number, "本季度值", measure_unit, row_notes)
-    benchmark = _amount(check, values, number, "标杆本季度值", measure_unit, row_notes)
+    value = _amount(check, values, flags, number, "本季度值", measure_unit, row_notes)
+    benchmark = _amount(check, values, flags, number, "标杆本季度值", measure_unit, row_notes)
     rank: int | None = None
     rank_text = ""
     raw_rank = check.cell(values, "当前位次")
@@ -421,18 +439,7 @@ def _recognition(check: Checker, values: list[Any], number: int, task_id: str, q
     if level and level not in GOAL_LEVELS:
         check.error("不在可选范围内（应为 " + "、".join(GOAL_LEVELS) + " 之一）", row=number, column="认定级别",
                     value=level)
-    when = ""
-    if not blank(raw_date):
-        try:
-            parsed = cell_date(raw_date)
-        except ValueError as exc:
-            check.error(str(exc), row=number, column="认定日期", value=raw_date)
-        else:
-            year = quarter_year(quarter)
-            if not year - 3 <= parsed.year <= year + 1:
-                check.error(f"不在 {year - 3}–{year + 1} 年之间，请核对", row=number, column="认定日期",
-                            value=parsed.isoformat())
-            when = parsed.isoformat()
+    when = _recognition_date(check, raw_date, number, quarter)
     if stage == "已认定":
         for label, given in (("认定级别", level), ("认定日期", when or not blank(raw_date)), ("佐证材料", evidence)):
             if not given:
@@ -442,4 +449,27 @@ def _recognition(check: Checker, values: list[Any], number: int, task_id: str, q
     if previous is not None and stage_goes_back(previous[1], stage) and not note:
         check.error(f"比上一季度（{previous[0]}：{previous[1]}）后退，须在“说明”中写明原因", row=number,
                     column="认定阶段", value=stage)
+    later = context.later.get(task_id)
+    if later is not None and stage_goes_back(stage, later[1]) and not note:
+        check.error(f"与已记录的后一季度（{later[0]}：{later[1]}）矛盾（后一季度不能比本季度后退）；如确为更正，"
+                    "须在“说明”中写明原因", row=number, column="认定阶段", value=stage)
     return {"task_id": task_id, "stage": stage, "level": level, "date": when, "evidence": evidence, "note": note}
+
+
+def _recognition_date(check: Checker, raw: Any, number: int, quarter: str) -> str:
+    """认定日期 as ISO text ("" when blank or refused): within the year, by a month after the quarter's end."""
+    if blank(raw):
+        return ""
+    try:
+        day = cell_date(raw)
+    except ValueError as exc:
+        check.error(str(exc), row=number, column="认定日期", value=raw)
+        return ""
+    year = quarter_year(quarter)
+    # A form is filed in the weeks after its quarter; a later recognition belongs to a later quarter's form.
+    window_end = min(date(year, 12, 31), last_day(quarter) + timedelta(days=31))
+    if not date(year, 1, 1) <= day <= window_end:
+        check.error(f"不在 {year}-01-01 至 {window_end.isoformat()} 之间（认定日期须在本年度内，且不晚于本季度结束后"
+                    "一个月；之后的认定请在下季度的表格中填报）", row=number, column="认定日期", value=day.isoformat())
+        return ""
+    return day.isoformat()

@@ -16,6 +16,7 @@ from typing import Any
 
 from jj123lib.core.cells import MAX_NAME, MAX_TEXT, blank, cell_date, free_text, normalize_label
 from jj123lib.core.exceptions import IngestError
+from jj123lib.core.text import excerpt
 from jj123lib.intake.formspec import (
     CONTACT_PHONE_CELL,
     CONTACT_PHONE_SHEET,
@@ -50,6 +51,8 @@ class Checker:
         shown = None if blank(value) else value
         if isinstance(shown, datetime):
             shown = shown.date().isoformat()
+        elif isinstance(shown, str):
+            shown = excerpt(shown)  # a huge or invisible value is never echoed whole
         where = self.grid.sheet if sheet is _GRID_SHEET else sheet
         assert where is None or isinstance(where, str)
         self.errors.append(IngestError(self.name, rule, sheet=where, row=row, column=column, value=shown))

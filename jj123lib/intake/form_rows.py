@@ -109,7 +109,7 @@ def _progress_answers(check: Checker, number: int, values: list[Any], flags: lis
     met_raw = check.text(values, "节点目标是否完成", number, notes, limit=20)
     met = None
     if met_raw is None:
-        if lead:
+        if lead and blank(check.cell(values, "节点目标是否完成")):  # an over-long answer is already an error
             check.error("牵头单位必须填写节点目标是否完成（是/否）", row=number, column="节点目标是否完成")
     elif met_raw not in YES_NO:
         check.error("不在可选范围内（应为“是”或“否”）", row=number, column="节点目标是否完成", value=met_raw)
@@ -117,7 +117,7 @@ def _progress_answers(check: Checker, number: int, values: list[Any], flags: lis
         met = met_raw == "是"
     status = check.text(values, "自评状态", number, notes, limit=20)
     if status is None:
-        if lead:
+        if lead and blank(check.cell(values, "自评状态")):
             check.error("牵头单位必须填写自评状态", row=number, column="自评状态")
     elif status not in STATUSES:
         check.error("不在可选范围内（应为 " + "、".join(STATUSES) + " 之一）", row=number, column="自评状态",

@@ -50,6 +50,7 @@ from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import IngestError, IngestRejected, LedgerError, ParameterError, os_error_zh
 from jj123lib.core.log import record_incident
+from jj123lib.core.text import TextRefused, excerpt, shown_path
 from jj123lib.domain.quarters import normalize_quarter, parse_quarter
 from jj123lib.domain.rules import load_rules, required_tiers
 from jj123lib.domain.tasks import load_tasks
@@ -70,6 +71,7 @@ from jj123lib.intake.formspec import (
 )
 from jj123lib.intake.readers import (
     CFB_MAGIC,
+    MACRO_RULE,
     csv_grid,
     file_error,
     read_regular_file,
@@ -82,8 +84,7 @@ from jj123lib.intake.response_form import ParsedResponse, parse_response, record
 from jj123lib.intake.versions import plan_changes, reused_form_warning
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["FileResult", "ParsedFile", "ingest_files", "parse_file", "MAX_TEXT"]
-
+__all__ = ["FileResult", "ParsedFile", "ingest_files", "parse_file", "summary", "MAX_TEXT"]
 
 
 @dataclass
@@ -183,7 +184,6 @@ class FileResult:
         return text
 
 
-
 # ------------------------------------------------------------------ validation
 @dataclass
 class _Form:
@@ -210,12 +210,14 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
     default data folder's) gives the 督办事项 a 整改反馈 form is checked against, and the current 对标计划 and
     earlier recognition stages a 指标进展 sheet is checked against.
     """
-    source = Path(path)
     table = load_tasks() if tasks is None else tasks
-    data = _read_bytes(source, data)
+    data = _read_bytes(Path(path), data)
+    source = shown_path(path)  # from here on only the name is used: as stored and shown (a GBK name decoded)
     ext = source.suffix.lower().lstrip(".")
     units = all_units(table)
-    if ext in ("xlsx", "xlsm"):
+    if ext == "xlsm":
+        raise file_error(source.name, MACRO_RULE)
+    if ext == "xlsx":
         wb, meta = read_xlsx(source.name, data)
         if meta.get("kind", "") == RESPONSE_KIND:
             return parse_response(source, data, wb, meta, ledger or Ledger(), demo_dir=demo_dir,
@@ -381,34 +383,74 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
     ledger = Ledger(data_dir)
     ledger.check_schema()  # a newer jj123's ledger stops the whole ingest, not each file as a fault
     demo_dir = is_demo(ledger.data_dir)
-    results: list[FileResult] = []
-    for path in paths:
-        try:
-            parsed = parse_file(path, table, demo_dir=demo_dir, today=today, ledger=ledger, rules=rule_set)
-            if isinstance(parsed, ParsedFile):
-                parsed.receipt = Receipt(receipt, by, now)
-                check_received_after_dated(parsed.path.name, receipt, parsed.rows)
-        except IngestRejected as exc:
-            results.append(FileResult(Path(path), "rejected", exc.errors))
-        except Exception as exc:  # noqa: BLE001 - one file's unforeseen fault must not stop the others
-            incident = record_incident(ledger.data_dir, f"ingest: reading {path} failed unexpectedly", exc)
-            results.append(FileResult(Path(path), "rejected", [IngestError(
-                Path(path).name, f"读取时出现意外错误，未导入；请把该文件和日志交给维护人员检查（{incident.zh()}）")]))
-        else:
-            results.append(FileResult(Path(path), "accepted", parsed=parsed))
+    results = [_judge(path, table, demo_dir, today, ledger, rule_set, Receipt(receipt, by, now)) for path in paths]
     accepted = _latest_last([r for r in results if r.status == "accepted"])
     crash_point("ingest.parsed")
     if accepted:
         with ledger.lock():
             crash_point("ingest.locked")
             for result in accepted:
-                p = result.parsed
-                assert p is not None
-                if isinstance(p, ParsedResponse):
-                    _record_response(ledger, result, p, now)
-                else:
-                    _record_form(ledger, result, p)
+                _commit(ledger, result, now)
     return results
+
+
+def _judge(path: str | os.PathLike[str], table: pd.DataFrame, demo_dir: bool, today: date | None, ledger: Ledger,
+           rules: Mapping[str, Any], receipt: Receipt) -> FileResult:
+    """One file read and checked: ``accepted`` (not yet recorded) or ``rejected``, never an exception."""
+    try:
+        shown = shown_path(path)
+    except TextRefused as exc:
+        name = excerpt(os.path.basename(os.fspath(path)))
+        return FileResult(Path(name), "rejected", [IngestError(name, exc.rule + "，请改用中文或英文文件名后重新报送")])
+    try:
+        parsed = parse_file(path, table, demo_dir=demo_dir, today=today, ledger=ledger, rules=rules)
+        if isinstance(parsed, ParsedFile):
+            parsed.receipt = receipt
+            check_received_after_dated(parsed.path.name, receipt.received, parsed.rows)
+    except IngestRejected as exc:
+        return FileResult(shown, "rejected", exc.errors)
+    except Exception as exc:  # noqa: BLE001 - one file's unforeseen fault must not stop the others
+        incident = record_incident(ledger.data_dir, f"ingest: reading {_loggable(path)} failed unexpectedly", exc)
+        return FileResult(shown, "rejected", [IngestError(
+            shown.name, f"读取时出现意外错误，未导入；请把该文件和日志交给维护人员检查（{incident.zh()}）")])
+    return FileResult(shown, "accepted", parsed=parsed)
+
+
+def _commit(ledger: Ledger, result: FileResult, now: datetime | None) -> None:
+    """Record one accepted file in its own transaction (caller holds the lock); any failure is this file's refusal.
+
+    An unforeseen error (a value SQLite cannot hold raises ``OverflowError``) is logged with its
+    traceback and rejects this file only: its transaction and archive copy are rolled back, and
+    the files after it are still recorded.
+    """
+    p = result.parsed
+    assert p is not None
+    try:
+        if isinstance(p, ParsedResponse):
+            _record_response(ledger, result, p, now)
+        else:
+            _record_form(ledger, result, p)
+    except Exception as exc:  # noqa: BLE001 - one file's unforeseen fault must not stop the others
+        incident = record_incident(ledger.data_dir, f"ingest: recording {_loggable(result.path)} failed unexpectedly",
+                                   exc)
+        result.status = "rejected"
+        result.errors = [IngestError(result.path.name, f"记录到台账时出现意外错误，本文件未导入，台账和存档未改变；"
+                                                       f"请把该文件和日志交给维护人员检查（{incident.zh()}）")]
+
+
+def _loggable(path: str | os.PathLike[str]) -> str:
+    """The path as the UTF-8 log can hold it: bytes that are not UTF-8 (a GBK folder name) as ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def summary(results: list[FileResult]) -> str:
+    """The closing lines of an ingest: the counts, then every file with what became of it, in argument order."""
+    outcome = {"accepted": "导入", "duplicate": "重复", "rejected": "退回"}
+    counts = {status: sum(r.status == status for r in results) for status in outcome}
+    lines = [f"共 {len(results)} 个文件：导入 {counts['accepted']} 个，重复 {counts['duplicate']} 个，"
+             f"退回 {counts['rejected']} 个。"]
+    lines += [f"  {outcome[r.status]}：{r.path.name}" for r in results]
+    return "\n".join(lines)
 
 
 def _record_form(ledger: Ledger, result: FileResult, p: ParsedFile) -> None:

@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jj123lib.core.cells import blank, normalize_label
 from jj123lib.core.exceptions import IngestError, IngestRejected, os_error_zh
+from jj123lib.core.text import excerpt, text_problem
 from jj123lib.intake.formspec import (
     FORM_SHEETS,
     META_SHEET,
@@ -37,8 +38,9 @@ from jj123lib.intake.formspec import (
     read_form_metadata,
 )
 
-__all__ = ["CFB_MAGIC", "MAX_COLUMNS", "MAX_FILE_BYTES", "MAX_MEMBER_BYTES", "MAX_ROWS", "MAX_UNPACKED_BYTES",
-           "Grid", "read_regular_file", "csv_grid", "file_error", "read_xlsx", "sniff_not_xlsx", "xlsx_grid"]
+__all__ = ["CFB_MAGIC", "MACRO_RULE", "MAX_COLUMNS", "MAX_FILE_BYTES", "MAX_MEMBER_BYTES", "MAX_ROWS",
+           "MAX_UNPACKED_BYTES", "Grid", "read_regular_file", "csv_grid", "file_error", "read_xlsx", "sniff_not_xlsx",
+           "xlsx_grid"]
 
 # Bounds on what a form can hold, far above any real one (the task table has 48 tasks, a form 14 columns,
 # a filled form's package is well under 1 MB). Beyond them a file is refused before any costly work.
@@ -48,6 +50,8 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # uncompressed size of the whole .xlsx pa
 MAX_ROWS = 1000  # rows of a sheet that are read; content below is refused
 MAX_COLUMNS = 64  # columns of a sheet that are read; content to the right is refused
 
+MACRO_RULE = ("是启用宏的工作簿（含 VBA 宏代码），不予导入；请在 Excel/WPS 中“另存为”"
+              "“Excel 工作簿（*.xlsx）”后报送")
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how Excel stores characters XML cannot hold (_x000D_)
@@ -110,7 +114,7 @@ def _check_unpacked_sizes(name: str, package: zipfile.ZipFile) -> None:
     for info in package.infolist():
         total += info.file_size
         if info.file_size > MAX_MEMBER_BYTES:
-            raise file_error(name, f"其中的“{info.filename}”解压后有 {info.file_size // (1024 * 1024)} MB，"
+            raise file_error(name, f"其中的“{excerpt(info.filename)}”解压后有 {info.file_size // (1024 * 1024)} MB，"
                                    f"超过一份填报表可能的大小（{MAX_MEMBER_BYTES // (1024 * 1024)} MB），不予读取")
     if total > MAX_UNPACKED_BYTES:
         raise file_error(name, f"解压后共 {total // (1024 * 1024)} MB，超过一份填报表可能的大小"
@@ -156,8 +160,10 @@ def read_xlsx(name: str, data: bytes) -> tuple[Any, dict[str, str]]:
         if "content.xml" in names:
             raise file_error(name, "是 OpenDocument（.ods）表格，无法读取；请另存为 .xlsx 格式后报送")
         raise file_error(name, "是压缩包，不是 .xlsx 表格；请直接报送填好的 .xlsx 文件")
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise file_error(name, MACRO_RULE)
     if bad_member is not None:
-        raise file_error(name, f"文件已损坏（其中的“{bad_member}”校验失败），无法读取，请重新保存后报送")
+        raise file_error(name, f"文件已损坏（其中的“{excerpt(bad_member)}”校验失败），无法读取，请重新保存后报送")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -189,11 +195,6 @@ def _formulas(data: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
             if c.data_type == "f" and row <= MAX_ROWS and column <= MAX_COLUMNS}
 
 
-def _shown(value: Any) -> str:
-    text = _LONE_SURROGATE.sub("\ufffd", str(value))
-    return text if len(text) <= 30 else text[:29] + "…"
-
-
 def _refuse_content_beyond_bounds(name: str, ws: Worksheet) -> None:
     """Content below :data:`MAX_ROWS` or right of :data:`MAX_COLUMNS` is refused; stray blanks there are ignored.
 
@@ -204,7 +205,7 @@ def _refuse_content_beyond_bounds(name: str, ws: Worksheet) -> None:
                     if (row > MAX_ROWS or column > MAX_COLUMNS) and not blank(c.value))
     if beyond:
         row, column = beyond[0]
-        value = _shown(ws._cells[(row, column)].value)
+        value = excerpt(ws._cells[(row, column)].value)
         raise file_error(name, f"工作表“{ws.title}”第 {row} 行 {get_column_letter(column)} 列有内容“{value}”，"
                                f"超出填报表的范围（只读取前 {MAX_ROWS} 行、前 {MAX_COLUMNS} 列）；"
                                "请删除表格之外的内容后重新报送")
@@ -316,6 +317,9 @@ def _cell_values(grid: Grid, number: int, cells: tuple[Cell | MergedCell, ...], 
                 grid.problems.append((number, _column_name(labels, column), None,
                                       "含无法保存的字符（Excel 转义写法 _xD800_ 之类的孤立代理字符），"
                                       "请删除该字符后重新报送"))
+            elif (problem := text_problem(text, controls=False)) is not None:  # controls: removed with a note
+                grid.problems.append((number, _column_name(labels, column), excerpt(text),
+                                      problem + "，请删除该字符后重新报送"))
             values.append(text)
         else:
             values.append(c.value)
@@ -333,7 +337,7 @@ def _cell_notes(grid: Grid, number: int, cells: tuple[Cell | MergedCell, ...], l
             continue
         if column - 1 not in labels:
             notes.append(f"第 {number} 行 {get_column_letter(column)} 列（表格之外，无列名）的内容"
-                         f"“{_shown(c.value)}”未导入")
+                         f"“{excerpt(c.value)}”未导入")
         elif c.data_type == "e":
             grid.problems.append((number, _column_name(labels, column), c.value,
                                   "是错误值（常见原因：以 = 开头的文字被当作公式），请直接填写数值或文字"))
@@ -342,8 +346,8 @@ def _cell_notes(grid: Grid, number: int, cells: tuple[Cell | MergedCell, ...], l
                 grid.problems.append((number, _column_name(labels, column), formula,
                                       "是公式，没有计算结果；请直接填写数值或文字（以 = 开头的文字会被当作公式）"))
             else:
-                notes.append(f"第 {number} 行“{_column_name(labels, column)}”是公式 {formula}，"
-                             f"按其计算结果“{c.value}”读取")
+                notes.append(f"第 {number} 行“{_column_name(labels, column)}”是公式 {excerpt(formula)}，"
+                             f"按其计算结果“{excerpt(c.value)}”读取")
     return notes
 
 
@@ -407,6 +411,10 @@ def csv_grid(name: str, data: bytes, units: Iterable[str] = ()) -> tuple[Grid, s
     for number, values in enumerate(records[1:], start=2):
         if all(not v.strip() for v in values):
             continue
+        for index, value in enumerate(values):
+            if (problem := text_problem(value, controls=False)) is not None:  # controls: removed with a note
+                label = next((k for k, i in header.items() if i == index), f"第 {index + 1} 列（无列名）")
+                problems.append((number, label, excerpt(value), problem + "，请删除该字符后重新报送"))
         rows.append((number, list(values), [False] * len(values)))
     grid = Grid(None, header, rows, {}, problems=problems, header_row_values=list(records[0]),
                  later_rows=[list(r) for r in records[1:3]], source="csv")

@@ -32,6 +32,7 @@ import yaml
 from jj123lib.core.datadir import resolve_data_dir
 from jj123lib.core.exceptions import Jj123Error
 from jj123lib.core.inputs import note_input, sha256_hex
+from jj123lib.core.text import TextRefused, check_tree, decode_document
 from jj123lib.domain.quarters import normalize_quarter
 
 __all__ = ["OPINIONS_DIR", "OVERALL_KEY", "TASKS_KEY", "LeaderOpinion", "OpinionsError", "OpinionsRead",
@@ -108,9 +109,11 @@ def _read(path: Path) -> object:
         raise OpinionsError(str(path), "", f"无法读取：{exc.strerror or exc}") from None
     note_input("opinions", str(path), sha256_hex(raw))  # the bytes, until the file is read as what reports show
     try:
-        return yaml.load(raw.decode("utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
-    except UnicodeDecodeError:
-        raise OpinionsError(str(path), "", "应为 UTF-8 编码的文本文件") from None
+        data = yaml.load(decode_document(raw, ""), Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
+        check_tree(data, "")  # escapes ("\x07", "\uD800") pass the parser: every key and value keeps the text rule
+        return data
+    except TextRefused as exc:
+        raise OpinionsError(str(path), "", str(exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"第 {mark.line + 1} 行：" if mark is not None else ""

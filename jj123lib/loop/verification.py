@@ -23,6 +23,7 @@ import pandas as pd
 from jj123lib.core.clock import china_now_iso, china_today
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.exceptions import LedgerError
+from jj123lib.core.text import file_name
 from jj123lib.domain.quarters import normalize_quarter
 from jj123lib.ledger.events import check_by, record_event
 from jj123lib.ledger.store import VERIFICATION_COLUMNS, Ledger
@@ -83,7 +84,8 @@ def _claim_state(ledger: Ledger, target: str, quarter: str, as_of: str | date | 
 
 def _archive(ledger: Ledger, paths: list[str | os.PathLike[str]]) -> list[Evidence]:
     out = []
-    for path in paths:
+    names = [file_name(path) for path in paths]  # the one text rule, before anything is archived
+    for path, name in zip(paths, names):
         source = Path(path)
         if not source.is_file():
             raise LedgerError(f"佐证材料“{source}”不存在或不是文件")
@@ -91,7 +93,7 @@ def _archive(ledger: Ledger, paths: list[str | os.PathLike[str]]) -> list[Eviden
         sha = hashlib.sha256(data).hexdigest()
         ext = source.suffix.lstrip(".").lower() or "bin"
         ledger.write_archive(sha, ext, data)
-        out.append(Evidence(source.name, sha, ext, len(data)))
+        out.append(Evidence(name, sha, ext, len(data)))
     return out
 
 

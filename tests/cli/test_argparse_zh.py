@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import ast
 import inspect
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -102,4 +105,36 @@ def test_ingest_without_files_says_what_to_give_and_creates_nothing(capsys: pyte
                                                                     tmp_path: Path) -> None:
     assert main(["ingest", "--data-dir", str(tmp_path / "d")]) == 2
     assert "请给出要导入的表格文件，或用 --revert 撤回" in capsys.readouterr().err
+    assert not (tmp_path / "d").exists()
+
+
+NOT_UTF8 = os.fsdecode(b"\xb9\xfe\xff")  # what Python hands over for bytes that are not UTF-8
+
+
+@pytest.mark.parametrize(("argv", "option", "fragment"), [
+    (["verify", "N04", "--quarter", "2026Q3", "--by", NOT_UTF8], "--by", "不是有效的 UTF-8 文本"),
+    (["override", "P06", "--quarter", "2026Q3", "--light", "yellow", "--reason", "经核实\x1b[31m"], "--reason",
+     "控制字符 U+001B"),
+    (["coordination", "close", "X-1", "--status", "已解决", "--ref", "纪要\ufffe"], "--ref", "非字符 U+FFFE"),
+    (["duban", "respond", "DB-2026Q3-001", "--text", "已整改\x00"], "--text", "控制字符 U+0000"),
+    (["duban", "issue", "--quarter", NOT_UTF8], "--quarter", "不是有效的 UTF-8 文本"),
+    (["bulletin", "--quarter", "2026Q3", "--doc-number", "晋督〔2026〕\x07号"], "--doc-number", "控制字符 U+0007"),
+    (["ingest", NOT_UTF8 + ".xlsx"], "", "不是有效的 UTF-8 文本"),
+])
+def test_text_that_breaks_the_text_rule_is_refused_before_anything_runs(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], option: str, fragment: str) -> None:
+    data = tmp_path / "data"
+    err = _refused(capsys, *argv, "--data-dir", str(data))
+    assert (f"：错误：参数 {option} 的值" if option else "：错误：参数") in err, err
+    assert fragment in err and "[U+" in err
+    assert not data.exists()
+
+
+def test_invalid_utf8_bytes_from_a_real_shell_are_refused_in_chinese(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    run = subprocess.run([sys.executable, "-m", "jj123lib.cli.main", "override", "P06", "--quarter", "2026Q3",
+                          "--light", "yellow", "--reason", b"\xd6\xd0\xce\xc4\xff", "--data-dir", str(tmp_path / "d")],
+                         capture_output=True, env=env, check=False)
+    err = run.stderr.decode("utf-8")
+    assert run.returncode == 2 and "参数 --reason 的值不是有效的 UTF-8 文本" in err and "Traceback" not in err
     assert not (tmp_path / "d").exists()
