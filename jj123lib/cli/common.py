@@ -1,6 +1,6 @@
 """What every ``jj123`` command shares: the common options, the ``--rules`` handling and the output helpers.
 
-The options ``--data-dir``, ``--quarter``, ``--as-of``, ``--format``, ``--out`` and ``--rules`` are added
+The options ``--data-dir``, ``--quarter``, ``--as-of``, ``--format``, ``--out``, ``--rules`` and ``--wide`` are added
 here, each with one help text. Output goes through :func:`emit` (formula neutralisation in the exports,
 示例数据 marking), tables get Chinese headers through :func:`view`.
 """
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.datadir import is_demo, readable_data_dir
 from jj123lib.core.exceptions import ParameterError
-from jj123lib.core.formats import FORMATS, render_frame
+from jj123lib.core.formats import FORMATS, TABLE_WIDTH, render_frame
 
 if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they need it
     import pandas as pd
@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they
 __all__ = [
     "DATA_DIR_HELP", "DEMO_COLUMN", "DEMO_VALUE", "EXPORT_FORMATS", "RULES_HELP", "Handler",
     "add_as_of", "add_data_dir", "add_format", "add_out", "add_quarter", "add_rules", "add_verbose",
-    "add_view_options", "announce_demo", "emit", "existing_data_dir", "rules_path", "units_path_in_force", "view",
+    "add_view_options", "add_wide", "announce_demo", "emit", "existing_data_dir", "rules_path",
+    "terminal_table_width", "units_path_in_force", "view",
     "yes_no",
 ]
 
@@ -41,6 +42,7 @@ AS_OF_HELP = "判断日期 YYYY-MM-DD（默认：今天，北京时间）"
 FORMAT_HELP = "输出格式（默认：table）"
 OUT_HELP = "输出文件（xlsx 格式必填）"
 VERBOSE_HELP = "在终端显示运行日志"
+WIDE_HELP = "表格显示全部列的完整内容，不按终端宽度折行或截断"
 RULES_HELP = "规则文件路径（默认：环境变量 JJ123_RULES，否则为内置规则 params/rules.yaml）"
 
 
@@ -83,6 +85,23 @@ def add_verbose(parser: argparse.ArgumentParser, after_command: bool = False) ->
     """``-v``/``--verbose`` (``args.verbose``), before the command or after it, as ``--rules``."""
     default = argparse.SUPPRESS if after_command else False
     parser.add_argument("-v", "--verbose", action="store_true", default=default, help=VERBOSE_HELP)
+
+
+def add_wide(parser: argparse.ArgumentParser, after_command: bool = False) -> None:
+    """``--wide`` (``args.wide``), before the command or after it, as ``--rules``."""
+    default = argparse.SUPPRESS if after_command else False
+    parser.add_argument("--wide", action="store_true", default=default, help=WIDE_HELP)
+
+
+def terminal_table_width(wide: bool) -> int | None:
+    """The width tables are laid out to: ``None`` with ``--wide``, else the terminal's, else (piped) 100."""
+    if wide:
+        return None
+    if sys.stdout.isatty():
+        import shutil
+
+        return max(shutil.get_terminal_size().columns, 40)
+    return TABLE_WIDTH
 
 
 def rules_path(path: str | None) -> str:
