@@ -44,7 +44,7 @@ def test_the_abstract_says_what_is_wrong_why_what_to_coordinate_and_the_opinion(
     text = _text(chen.abstract_html())
     assert chen.opinion is not None and chen.opinion.overall.splitlines()[0] in text
     for r in chen.lagging().itertuples():  # every red, yellow and unreported task, with its plain reason
-        assert r.task_id in text and plain_reason(r.reason) in text
+        assert str(r.task_id) in text and plain_reason(r.reason) in text
     for r in chen.supervision.coordination.itertuples():
         assert f"{r.task_id} {r.unit}" in text
     assert not _THRESHOLD.search(text)
