@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,8 @@ from jj123lib.core.formats import FORMATS, TABLE_WIDTH, render_frame
 
 if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they need it
     import pandas as pd
+
+    from jj123lib.render.xlsx_export import Sheet
 
 __all__ = [
     "DATA_DIR_HELP", "DEMO_COLUMN", "DEMO_VALUE", "EXPORT_FORMATS", "RULES_HELP", "Handler",
@@ -159,18 +161,21 @@ DEMO_COLUMN = "数据性质"
 DEMO_VALUE = "示例数据（演示用，非真实进展）"
 
 
-def emit(frame: pd.DataFrame, fmt: str, out: str | None, footer: str = "", demo: bool = False,
-         sheet: str = "台账", light_columns: tuple[str, ...] = ()) -> None:
-    """Print ``frame`` in ``fmt``, or write it to ``out``; the table format adds ``footer``."""
+def emit(frame: pd.DataFrame, fmt: str, out: str | None, footer: str = "", demo: bool = False, *,
+         sheet: str, light_columns: tuple[str, ...] = (), side_sheets: Sequence[Sheet] = ()) -> None:
+    """Print ``frame`` in ``fmt``, or write it to ``out``; the table format adds ``footer``.
+
+    ``sheet`` names the xlsx sheet for what it holds; ``side_sheets`` follow it (an xlsx only: the columns
+    moved off the printed sheet, as the ledger's source files and hashes)."""
     if demo and fmt != "table":  # an export from demo data can never pass for a real ledger
         frame = frame.copy()
         frame.insert(0, DEMO_COLUMN, DEMO_VALUE)
     if fmt == "xlsx":
-        from jj123lib.render.xlsx_export import frame_to_xlsx
+        from jj123lib.render.xlsx_export import Sheet, sheets_to_xlsx
 
         if not out:
             raise ParameterError("--out", "", hint="xlsx 格式须用 --out 指定输出文件")
-        atomic_write(out, frame_to_xlsx(frame, sheet, light_columns=light_columns, demo=demo))
+        atomic_write(out, sheets_to_xlsx([Sheet(sheet, frame, light_columns), *side_sheets], demo=demo))
         sys.stdout.write(f"已写入 {out}（{len(frame)} 行）\n")
         return
     text = render_frame(frame, fmt)
