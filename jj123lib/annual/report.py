@@ -73,7 +73,7 @@ class AnnualReport(Sections):
             f"生成日期：{self.generated_on.isoformat()}"))
         meta += Markup('<span>数据指纹：<code title="{}">{}</code></span>'
                        "<span>规则文件：<code>{}</code>（指纹 <code>{}</code>）</span>").format(
-            self.fingerprint, short(self.fingerprint), str(rules_path), rules_sha)
+            self.fingerprint, short(self.fingerprint), rules_path.name, rules_sha)  # its name: no absolute path
         subtitle = f"全部 {len(self.outcomes)} 项任务 · {len(self.units)} 个责任单位"
         return Markup('{}<header class="jj-header"><h1>{}</h1><div class="jj-subtitle">{}</div>'
                       '<div class="jj-meta">{}</div></header>').format(banner, self.title, subtitle, meta)

@@ -451,7 +451,7 @@ def write_manifest(out_dir: Path, *, quarter: str | None, data_dir: Path, demo: 
         "schema": MANIFEST_SCHEMA,
         "generator": f"jj123 {__version__}",
         "quarter": quarter,
-        "data_dir": str(data_dir),
+        "data_dir": data_dir.name,  # the folder by its name: no output names an absolute path
         "demo": demo,
         "formats": list(formats),
         "generated_at": generated_at,

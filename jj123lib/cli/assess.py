@@ -106,7 +106,7 @@ def cmd_league(args: argparse.Namespace) -> int:
         if args.format == "table" and not args.out:
             sys.stdout.write(unit_league_text(units))
         else:
-            emit(unit_league_view(units), args.format, args.out, "", demo)
+            emit(unit_league_view(units), args.format, args.out, "", demo, sheet=f"{quarter}红黄榜")
         return 0
     frame = league_table(quarter, ledger_as_of(data_dir, args.as_of), as_of=parse_day(args.as_of), rules=rules)
     counted = lights.LABELS[rating_rules(rules)["missing_counts_as"]]
@@ -127,7 +127,8 @@ def cmd_override(args: argparse.Namespace) -> int:
     if args.list or not args.task_id:
         frame = ledger.overrides(quarter)
         frame["light"] = frame["light"].map(lights.LABELS)
-        emit(view(frame, OVERRIDE_VIEW), args.format, None, f"共 {len(frame)} 条灯号调整记录（含已撤销）。", demo)
+        emit(view(frame, OVERRIDE_VIEW), args.format, None, f"共 {len(frame)} 条灯号调整记录（含已撤销）。", demo,
+             sheet="灯号调整记录")
         return 0
     if quarter is None:
         raise ParameterError("--quarter", "", hint="调整灯号须指定季度，如 --quarter 2026Q3")

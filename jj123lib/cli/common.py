@@ -1,6 +1,6 @@
 """What every ``jj123`` command shares: the common options, the ``--rules`` handling and the output helpers.
 
-The options ``--data-dir``, ``--quarter``, ``--as-of``, ``--format``, ``--out`` and ``--rules`` are added
+The options ``--data-dir``, ``--quarter``, ``--as-of``, ``--format``, ``--out``, ``--rules`` and ``--wide`` are added
 here, each with one help text. Output goes through :func:`emit` (formula neutralisation in the exports,
 示例数据 marking), tables get Chinese headers through :func:`view`.
 """
@@ -10,25 +10,26 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.datadir import is_demo, readable_data_dir
 from jj123lib.core.exceptions import ParameterError
-from jj123lib.core.formats import FORMATS, render_frame
+from jj123lib.core.formats import FORMATS, TABLE_WIDTH, render_frame
 
 if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they need it
     import pandas as pd
 
     from jj123lib.ledger.store import Ledger
+    from jj123lib.render.xlsx_export import Sheet
 
 __all__ = [
     "DATA_DIR_HELP", "DEMO_COLUMN", "DEMO_VALUE", "EXPORT_FORMATS", "RULES_HELP", "Handler",
     "add_as_of", "add_data_dir", "add_format", "add_out", "add_quarter", "add_rules", "add_verbose",
-    "add_view_options", "announce_demo", "clerk_name", "emit", "existing_data_dir", "ledger_as_of", "rules_path",
-    "units_path_in_force", "view",
+    "add_view_options", "add_wide", "announce_demo", "clerk_name", "emit", "existing_data_dir", "ledger_as_of",
+    "rules_path", "terminal_table_width", "units_path_in_force", "view",
     "yes_no",
 ]
 
@@ -45,6 +46,7 @@ AS_OF_HELP = ("判断时点 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM（默认：现在，
 FORMAT_HELP = "输出格式（默认：table）"
 OUT_HELP = "输出文件（xlsx 格式必填）"
 VERBOSE_HELP = "在终端显示运行日志"
+WIDE_HELP = "表格显示全部列的完整内容，不按终端宽度折行或截断"
 RULES_HELP = "规则文件路径（默认：环境变量 JJ123_RULES，否则为内置规则 params/rules.yaml）"
 
 
@@ -87,6 +89,23 @@ def add_verbose(parser: argparse.ArgumentParser, after_command: bool = False) ->
     """``-v``/``--verbose`` (``args.verbose``), before the command or after it, as ``--rules``."""
     default = argparse.SUPPRESS if after_command else False
     parser.add_argument("-v", "--verbose", action="store_true", default=default, help=VERBOSE_HELP)
+
+
+def add_wide(parser: argparse.ArgumentParser, after_command: bool = False) -> None:
+    """``--wide`` (``args.wide``), before the command or after it, as ``--rules``."""
+    default = argparse.SUPPRESS if after_command else False
+    parser.add_argument("--wide", action="store_true", default=default, help=WIDE_HELP)
+
+
+def terminal_table_width(wide: bool) -> int | None:
+    """The width tables are laid out to: ``None`` with ``--wide``, else the terminal's, else (piped) 100."""
+    if wide:
+        return None
+    if sys.stdout.isatty():
+        import shutil
+
+        return max(shutil.get_terminal_size().columns, 40)
+    return TABLE_WIDTH
 
 
 def rules_path(path: str | None) -> str:
@@ -169,18 +188,21 @@ DEMO_COLUMN = "数据性质"
 DEMO_VALUE = "示例数据（演示用，非真实进展）"
 
 
-def emit(frame: pd.DataFrame, fmt: str, out: str | None, footer: str = "", demo: bool = False,
-         sheet: str = "台账", light_columns: tuple[str, ...] = ()) -> None:
-    """Print ``frame`` in ``fmt``, or write it to ``out``; the table format adds ``footer``."""
+def emit(frame: pd.DataFrame, fmt: str, out: str | None, footer: str = "", demo: bool = False, *,
+         sheet: str, light_columns: tuple[str, ...] = (), side_sheets: Sequence[Sheet] = ()) -> None:
+    """Print ``frame`` in ``fmt``, or write it to ``out``; the table format adds ``footer``.
+
+    ``sheet`` names the xlsx sheet for what it holds; ``side_sheets`` follow it (an xlsx only: the columns
+    moved off the printed sheet, as the ledger's source files and hashes)."""
     if demo and fmt != "table":  # an export from demo data can never pass for a real ledger
         frame = frame.copy()
         frame.insert(0, DEMO_COLUMN, DEMO_VALUE)
     if fmt == "xlsx":
-        from jj123lib.render.xlsx_export import frame_to_xlsx
+        from jj123lib.render.xlsx_export import Sheet, sheets_to_xlsx
 
         if not out:
             raise ParameterError("--out", "", hint="xlsx 格式须用 --out 指定输出文件")
-        atomic_write(out, frame_to_xlsx(frame, sheet, light_columns=light_columns, demo=demo))
+        atomic_write(out, sheets_to_xlsx([Sheet(sheet, frame, light_columns), *side_sheets], demo=demo))
         sys.stdout.write(f"已写入 {out}（{len(frame)} 行）\n")
         return
     text = render_frame(frame, fmt)

@@ -29,8 +29,10 @@ def cmd_forms(args: argparse.Namespace) -> int:
         raise ParameterError("--quarter", "",
                              hint="生成进度填报表须指定 --quarter（如 2026Q3），或用 --plan 生成年度计划表")
     quarter = validate_quarter(args.quarter) if args.quarter else None
+    from jj123lib.domain.rules import load_rules
+
     paths = write_forms(quarter, plan=args.plan, year=args.year, out_dir=args.out, data_dir=data_dir,
-                        units=args.unit or None, demo=False)
+                        units=args.unit or None, demo=False, rules=load_rules(args.rules))
     what = "年度计划表" if args.plan else f"{quarter} 进度填报表"
     folder = paths[0].parent if paths else Path(args.out or ".")
     sys.stdout.write(f"已生成 {len(paths)} 份{what}，保存在 {folder}\n")

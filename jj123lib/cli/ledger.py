@@ -6,6 +6,7 @@ Thin wrappers around :class:`jj123lib.ledger.store.Ledger` and :mod:`jj123lib.le
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jj123lib.cli.common import add_as_of, add_view_options, emit, existing_data_dir, ledger_as_of, view
@@ -13,15 +14,36 @@ from jj123lib.cli.common import add_as_of, add_view_options, emit, existing_data
 if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they need it
     import pandas as pd
 
-__all__ = ["SUBMISSION_VIEW", "add_benchmarks", "add_ledger", "cmd_benchmarks", "cmd_ledger"]
+    from jj123lib.domain.rules import Rules
+    from jj123lib.ledger.store import Ledger
+
+__all__ = ["SUBMISSION_VIEW", "SOURCE_COLUMNS", "add_benchmarks", "add_ledger", "cmd_benchmarks", "cmd_ledger"]
 
 SUBMISSION_VIEW = {
     "quarter": "季度", "task_id": "任务编号", "title": "任务名称", "leader": "牵头市领导", "unit": "填报单位",
-    "role": "角色", "actual_pct": "实际累计进度(%)",
+    "role": "角色", "planned_pct": "计划累计进度(%)", "actual_pct": "实际累计进度(%)", "gap": "落后序时进度(百分点)",
+    "light_label": "督查室灯号",
     "milestone_met": "节点目标是否完成", "self_status": "自评状态", "progress": "工作进展", "problems": "存在问题",
     "next_steps": "下步计划", "coordination": "需协调事项", "reporter": "填报人", "report_date": "填报日期",
     "normalizations": "规范化说明", "filename": "来源文件", "file_sha256": "存档编号", "superseded": "已被取代",
 }
+
+
+# Where each row came from: on a sheet of their own in the xlsx, so the printed ledger carries no hashes.
+SOURCE_COLUMNS = ("规范化说明", "来源文件", "存档编号")
+_SOURCE_KEYS = ("季度", "任务编号", "填报单位", "角色")
+
+
+def _with_verdicts(frame: pd.DataFrame, quarter: str, data_dir: Path | Ledger, rules: Rules) -> pd.DataFrame:
+    """The quarter's one assessment beside each lead unit's row (planned %, gap, light); co-unit rows blank."""
+    from jj123lib.assess.ratings import rate_quarter
+
+    rated = rate_quarter(quarter, data_dir, rules=rules).set_index("task_id")
+    out = frame.copy()
+    lead = out["role"] == "lead"
+    for column in ("planned_pct", "gap", "light_label"):
+        out[column] = [rated[column].get(t) if is_lead else None for t, is_lead in zip(out["task_id"], lead)]
+    return out
 
 
 def _in_notice_order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -41,17 +63,27 @@ def _in_notice_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 def cmd_ledger(args: argparse.Namespace) -> int:
     from jj123lib.domain.parameters import validate_quarter
+    from jj123lib.domain.rules import load_rules
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = existing_data_dir(args.data_dir)
-    frame = _in_notice_order(ledger_as_of(data_dir, args.as_of).submissions(quarter, include_superseded=args.all))
+    ledger = ledger_as_of(data_dir, args.as_of)
+    frame = _in_notice_order(ledger.submissions(quarter, include_superseded=args.all))
+    frame = _with_verdicts(frame, quarter, ledger, load_rules(args.rules))
     frame["role"] = frame["role"].map({"lead": "牵头", "co": "配合"})
     mapping = dict(SUBMISSION_VIEW)
     if not args.all:
         mapping.pop("superseded")
     shown = view(frame, mapping)
     footer = f"共 {len(shown)} 行。" if len(shown) else "台账中没有该季度的填报记录。"
-    emit(shown, args.format, args.out, footer, demo, sheet=f"{quarter}台账")
+    if args.format != "xlsx":
+        emit(shown, args.format, args.out, footer, demo, sheet=f"{quarter}台账")
+        return 0
+    from jj123lib.render.xlsx_export import Sheet
+
+    sources = Sheet(f"{quarter}来源文件", shown[[*_SOURCE_KEYS, *SOURCE_COLUMNS]])
+    emit(shown.drop(columns=list(SOURCE_COLUMNS)), args.format, args.out, footer, demo, sheet=f"{quarter}台账",
+         light_columns=("督查室灯号",), side_sheets=[sources])
     return 0
 
 

@@ -66,13 +66,13 @@ def cmd_cuibao(args: argparse.Namespace) -> int:
     if args.all:
         frame: pd.DataFrame = unit_states(args.quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of,
                                           rules=load_rules(args.rules))
-        emit(view(frame, STATE_VIEW), args.format, args.out, f"共 {len(frame)} 个单位。", demo)
+        emit(view(frame, STATE_VIEW), args.format, args.out, f"共 {len(frame)} 个单位。", demo, sheet="报送情况")
         return 0
     frame = cuibao(args.quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of, rules=load_rules(args.rules),
                    units_file=args.units)
     footer = (f"共 {len(frame)} 个单位逾期未报送，请电话催报并发《督查催办通知》。" if len(frame)
               else "没有逾期未报送的单位。")
-    emit(view(frame, CUIBAO_VIEW), args.format, args.out, footer, demo)
+    emit(view(frame, CUIBAO_VIEW), args.format, args.out, footer, demo, sheet="催报清单")
     return 0
 
 
@@ -120,11 +120,11 @@ def cmd_duban(args: argparse.Namespace) -> int:
         item = _need(args.item, "ID", "须给出督办编号，如 jj123 duban steps DB-2026Q3-001")
         frame = duban_steps(item, data_dir, as_of=args.as_of)
         emit(view(frame, STEPS_VIEW), args.format, args.out,
-             f"{item.strip().upper()} 共 {len(frame)} 步（首次下发及每次升级）。", demo)
+             f"{item.strip().upper()} 共 {len(frame)} 步（首次下发及每次升级）。", demo, sheet="督办步骤")
         return 0
     frame = duban_items(args.quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of,
                         rules=load_rules(args.rules))
-    emit(view(frame, DUBAN_VIEW), args.format, args.out, f"共 {len(frame)} 件督办事项。", demo)
+    emit(view(frame, DUBAN_VIEW), args.format, args.out, f"共 {len(frame)} 件督办事项。", demo, sheet="督办事项")
     return 0
 
 
@@ -137,7 +137,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     quarter = _need(args.quarter, "--quarter", "须指定季度，如 --quarter 2026Q3")
     if not args.target:
         frame = awaiting(quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of, rules=rules)
-        emit(view(frame, AWAITING_VIEW), args.format, args.out, f"共 {len(frame)} 项待核实。", demo)
+        emit(view(frame, AWAITING_VIEW), args.format, args.out, f"共 {len(frame)} 项待核实。", demo, sheet="待核实")
         return 0
     target = args.target.strip().upper()
     if args.revoke:
@@ -171,7 +171,7 @@ def cmd_coordination(args: argparse.Namespace) -> int:
         sys.stdout.write(f"已将 {item.strip().upper()} 标记为{args.status}（依据：{args.ref.strip()}）。\n")
         return 0
     frame = register(ledger_as_of(data_dir, args.as_of), quarter=args.quarter, open_only=args.open)
-    emit(view(frame, COORDINATION_VIEW), args.format, args.out, f"共 {len(frame)} 件协调事项。", demo)
+    emit(view(frame, COORDINATION_VIEW), args.format, args.out, f"共 {len(frame)} 件协调事项。", demo, sheet="协调事项")
     return 0
 
 
@@ -183,7 +183,7 @@ def cmd_flags(args: argparse.Namespace) -> int:
     frame = find_flags(args.quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of,
                        rules=load_rules(args.rules))
     emit(view(frame, FLAGS_VIEW), args.format, args.out,
-          f"共 {len(frame)} 条核查提示。核查提示不改变灯号，供督查室核实时参考。", demo)
+          f"共 {len(frame)} 条核查提示。核查提示不改变灯号，供督查室核实时参考。", demo, sheet="数据核查")
     return 0
 
 

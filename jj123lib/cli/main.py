@@ -18,8 +18,17 @@ from collections.abc import Callable, Sequence
 
 from jj123lib.cli import annual, assess, batch, demo, documents, explore, intake, ledger, loop, receipts, tasks
 from jj123lib.cli.argparse_zh import ChineseArgumentParser
-from jj123lib.cli.common import Handler, add_rules, add_verbose, rules_path, units_path_in_force
+from jj123lib.cli.common import (
+    Handler,
+    add_rules,
+    add_verbose,
+    add_wide,
+    rules_path,
+    terminal_table_width,
+    units_path_in_force,
+)
 from jj123lib.core.exceptions import Jj123Error, os_error_zh
+from jj123lib.core.formats import table_width
 from jj123lib.core.version import __version__
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -63,12 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"jj123 {__version__}", help="显示版本号并退出")
     add_rules(parser)
     add_verbose(parser)
+    add_wide(parser)
     sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
     for name, summary, add_options in COMMANDS:
         command = sub.add_parser(name, help=summary)
         add_options(command)
         add_rules(command, after_command=True)
         add_verbose(command, after_command=True)
+        add_wide(command, after_command=True)
     return parser
 
 
@@ -83,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from jj123lib.core.log import show_on_terminal
 
         terminal = show_on_terminal()
+    width = table_width.set(terminal_table_width(args.wide))
     try:
         args.rules = rules_path(args.rules)
         args.units = units_path_in_force()
@@ -104,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"错误：程序内部出错，操作未完成（{incident.zh()}）。请把该日志文件交给维护人员。\n")
         return 3
     finally:
+        table_width.reset(width)
         if terminal is not None:  # an in-process caller (a test, a notebook) keeps no stale handler
             from jj123lib.core.log import logger
 

@@ -170,6 +170,9 @@ def progress_rows(check: Checker, tasks: pd.DataFrame, unit: str, quarter: str,
     return out
 
 
+_OWNER_CHARS = 60  # 责任人: a name and post, or two
+
+
 def plan_rows(check: Checker, tasks: pd.DataFrame, unit: str, year: int, today: date) -> list[dict[str, Any]]:
     """The checked rows of a yearly plan: four quarters per task, milestones testable, percentages not falling."""
     tasks_by_id = {str(t.task_id): t for t in tasks.itertuples(index=False)}
@@ -185,6 +188,8 @@ def plan_rows(check: Checker, tasks: pd.DataFrame, unit: str, year: int, today: 
             continue
         reporter, when = _check_reporter_date(check, number, values, year, today)
         notes = check.grid.row_notes.setdefault(number, [])
+        measures = check.text(values, "攻坚措施", number, notes)
+        owner = check.text(values, "责任人", number, notes, limit=_OWNER_CHARS)
         previous: float | None = None
         for q in range(1, 5):
             m_label, p_label = plan_quarter_columns(q)
@@ -209,7 +214,7 @@ def plan_rows(check: Checker, tasks: pd.DataFrame, unit: str, year: int, today: 
             previous = pct
             out.append({"sheet": check.grid.sheet, "excel_row": number, "task_id": task.task_id,
                         "quarter": f"{year}Q{q}", "milestone": milestone, "planned_pct": pct,
-                        "reporter": reporter, "report_date": when})
+                        "measures": measures, "owner": owner, "reporter": reporter, "report_date": when})
     for task in tasks.itertuples(index=False):
         if task.lead_unit == unit and task.task_id not in seen:
             check.error(f"缺少牵头任务 {task.task_id}（{task.title}）的计划行", column="任务编号")

@@ -29,7 +29,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.datadir import resolve_data_dir
 from jj123lib.core.exceptions import ParameterError
-from jj123lib.domain.quarters import normalize_quarter, quarter_label, quarter_year
+from jj123lib.domain.quarters import normalize_quarter, plan_deadline, quarter_label, quarter_year, report_deadline
+from jj123lib.domain.rules import Rules, load_rules
 from jj123lib.domain.tasks import UNIT_SEPARATOR, load_tasks
 from jj123lib.domain.tasks import units as all_units
 from jj123lib.domain.vocab import GOAL_LEVELS, RECOGNITION_STAGES, STATUSES
@@ -69,8 +70,10 @@ from jj123lib.intake.xlsx_layout import (
     CONTACT_PHONE_LABEL_CELL,
     DEMO_MARK,
     SIGNATURE_LABELS,
+    FormNotice,
     finish,
     form_meta,
+    form_notice,
     help_sheet,
     lay_out,
     lock_cells,
@@ -142,7 +145,7 @@ def _plain_number(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _bench_plan_sheet(wb: Workbook, mine: pd.DataFrame, year: int, title: str) -> None:
+def _bench_plan_sheet(wb: Workbook, mine: pd.DataFrame, year: int, title: str, notice: FormNotice) -> None:
     """The 对标计划 sheet: three indicator rows per task; the notice's quantity target seeds indicator 1."""
     columns = bench_plan_columns(year)
     target_label = bench_indicator_columns(year)[5]
@@ -161,11 +164,11 @@ def _bench_plan_sheet(wb: Workbook, mine: pd.DataFrame, year: int, title: str) -
         if row[columns.index("指标序号")] != 1:
             lock_cells(ws, columns, BENCH_TASK_FILL_IN, index)
     _benchmark_validations(ws, columns, len(rows))
-    print_setup(ws, title + "·对标计划", signature=True, repeat_header=True)
+    print_setup(ws, title + "·对标计划", signature=True, repeat_header=True, notice=notice)
 
 
 def _indicator_sheet(wb: Workbook, unit: str, quarter: str, tasks: pd.DataFrame, benchmarks: pd.DataFrame,
-                     title: str) -> int:
+                     title: str, notice: FormNotice) -> int:
     """The 指标进展 sheet, one row per planned indicator of a task ``unit`` leads; its row count (0: no sheet)."""
     year = quarter_year(quarter)
     lead = unit_tasks(tasks, unit, lead_only=True)
@@ -205,7 +208,7 @@ def _indicator_sheet(wb: Workbook, unit: str, quarter: str, tasks: pd.DataFrame,
         if excel_row in no_indicator:
             lock_cells(ws, INDICATOR_COLUMNS, ("本季度值", "标杆本季度值", "当前位次"), excel_row)
     _benchmark_validations(ws, INDICATOR_COLUMNS, len(rows))
-    print_setup(ws, title + "·指标进展", signature=True, repeat_header=True)
+    print_setup(ws, title + "·指标进展", signature=True, repeat_header=True, notice=notice)
     return len(rows)
 
 
@@ -220,13 +223,17 @@ def _sending_lines(first: int, csv_name: str, main_sheet: str) -> list[str]:
 
 
 def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.DataFrame | None = None,
-                        demo: bool = False, benchmarks: pd.DataFrame | None = None) -> Workbook:
+                        demo: bool = False, benchmarks: pd.DataFrame | None = None,
+                        rules: Rules | None = None) -> Workbook:
     """The quarterly progress form for ``unit``, pre-filled from the task table and the plan.
 
     ``benchmarks`` (:func:`jj123lib.ledger.benchmarks.benchmark_plan`) adds the 指标进展 sheet for the
-    tasks ``unit`` leads that have a 对标计划.
+    tasks ``unit`` leads that have a 对标计划. Every page prints the reporting deadline and the office's
+    contact (``rules``: the rules in force by default).
     """
     quarter = normalize_quarter(quarter)
+    rule_set = load_rules() if rules is None else rules
+    notice = form_notice(report_deadline(quarter, rule_set), rule_set)
     mine = unit_tasks(tasks, unit)
     planned: dict[str, tuple[Any, Any]] = {}
     if plan is not None and len(plan):
@@ -239,10 +246,10 @@ def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.D
                     + [None] * len(PROGRESS_FILL_IN))
     title = titled(f"{quarter_label(quarter)}“123”争先进位工作进度填报表（{unit}）", demo)
     wb, ws = new_form(PROGRESS_SHEET, PROGRESS_COLUMNS, PROGRESS_PREFILLED, rows)
-    print_setup(ws, title, signature=True, repeat_header=True)
+    print_setup(ws, title, signature=True, repeat_header=True, notice=notice)
     n_indicators = 0
     if benchmarks is not None and len(benchmarks):
-        n_indicators = _indicator_sheet(wb, unit, quarter, tasks, benchmarks, title)
+        n_indicators = _indicator_sheet(wb, unit, quarter, tasks, benchmarks, title, notice)
     lead = [t for t in mine.itertuples(index=False) if t.lead_unit == unit]
     csv_name = progress_form_name(quarter, unit).removesuffix(".xlsx") + ".csv"
     help_sheet(wb, [
@@ -263,7 +270,7 @@ def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.D
         *_sending_lines(9, csv_name, PROGRESS_SHEET),
         "11. 同一季度重复报送的，以督查室最后收到的版本为准；之前版本留档备查。",
         *(_indicator_help(n_indicators) if n_indicators else []),
-    ], title, co_tick=len(mine) > len(lead))
+    ], title, notice, co_tick=len(mine) > len(lead))
     return finish(wb, title, form_meta("progress", unit, quarter, demo))
 
 
@@ -278,23 +285,28 @@ def _indicator_help(n_rows: int) -> list[str]:
     ]
 
 
-def build_plan_form(unit: str, year: int, tasks: pd.DataFrame, demo: bool = False) -> Workbook:
-    """The yearly plan form for a lead unit: per task it leads, four quarterly milestones and planned %,
-    and on the 对标计划 sheet its benchmark (对标对象, up to three 对标指标, 成效目标)."""
+def build_plan_form(unit: str, year: int, tasks: pd.DataFrame, demo: bool = False,
+                    rules: Rules | None = None) -> Workbook:
+    """The yearly plan form for a lead unit: per task it leads, four quarterly milestones and planned %, its
+    攻坚措施 and 责任人, and on the 对标计划 sheet its benchmark (对标对象, up to three 对标指标, 成效目标)."""
+    rule_set = load_rules() if rules is None else rules
+    notice = form_notice(plan_deadline(year, rule_set), rule_set)
     mine = unit_tasks(tasks, unit, lead_only=True)
     rows = [[t.task_id, t.title, UNIT_SEPARATOR.join(cast(list[str], t.units))] + [None] * len(PLAN_FILL_IN)
             for t in mine.itertuples(index=False)]
     title = titled(f"{year}年度“123”争先进位工作攻坚方案节点计划表（{unit}）", demo)
     wb, ws = new_form(PLAN_SHEET, PLAN_COLUMNS, PLAN_PREFILLED, rows)
-    print_setup(ws, title, signature=True, repeat_header=True)
-    _bench_plan_sheet(wb, mine, year, title)
+    print_setup(ws, title, signature=True, repeat_header=True, notice=notice)
+    _bench_plan_sheet(wb, mine, year, title, notice)
     csv_name = plan_form_name(year, unit).removesuffix(".xlsx") + ".csv"
     help_sheet(wb, [
         titled(f"{year}年度“123”争先进位工作攻坚方案节点计划填报说明（{unit}）", demo),
         f"1. 本表列出{unit}牵头的 {len(rows)} 项任务，请逐项填写四个季度的节点目标和计划累计进度(%)。",
         "2. 节点目标：写明该季度末应达到的具体、可检验、有日期意义的成果（如“完成项目立项批复”），"
         "不能写“继续推进”“持续开展”之类的日常工作表述。",
-        "3. 计划累计进度(%)：0–100 的数字，逐季不减，四季度必须为 100。它是督查室计算序时进度的依据。",
+        "3. 计划累计进度(%)：0–100 的数字，逐季不减，四季度必须为 100。它是督查室计算序时进度的依据。"
+        "攻坚措施写明为完成年度目标拟采取的主要措施（如专班、资金、政策、节点倒排），责任人写明分管领导和具体负责人"
+        "（姓名、职务）。",
         "4. 灰色列为预填内容，已锁定，请勿修改；填报人、填报日期必填，日期格式如 2026-01-20。"
         "不要在表格下方添加内容（签字栏在打印页脚）。",
         *_sending_lines(5, csv_name, PLAN_SHEET),
@@ -308,13 +320,14 @@ def build_plan_form(unit: str, year: int, tasks: pd.DataFrame, demo: bool = Fals
         "通知中的量化目标已预填在指标 1，可补充完善。",
         "10. 全国领先示范、全省领先示范任务必须填写对标对象，并至少填写一项对标指标或成效目标，否则整张计划表退回；"
         "重点突破难点任务可不填。以 CSV 报送的计划表不含本页，牵头上述任务的单位须报送 .xlsx。",
-    ], title)
+    ], title, notice)
     return finish(wb, title, form_meta("plan", unit, str(year), demo))
 
 
 def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | None = None,
                 out_dir: str | os.PathLike[str] | None = None, data_dir: str | os.PathLike[str] | None = None,
-                tasks: pd.DataFrame | None = None, units: list[str] | None = None, demo: bool = False) -> list[Path]:
+                tasks: pd.DataFrame | None = None, units: list[str] | None = None, demo: bool = False,
+                rules: Rules | None = None) -> list[Path]:
     """Write one form per unit; returns the paths written.
 
     Progress forms need ``quarter`` and go to every responsible unit; plan forms
@@ -337,6 +350,7 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
     from jj123lib.core.datadir import is_demo
 
     demo = demo or is_demo(data_dir)
+    rule_set = load_rules() if rules is None else rules
     if plan:
         if year is None:
             year = quarter_year(quarter) if quarter else int(table["year"].dropna().iloc[0])
@@ -344,7 +358,7 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
         target = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / "forms" / f"{year}-plan"
         written = []
         for unit in chosen:
-            data = workbook_bytes(build_plan_form(unit, year, table, demo=demo))
+            data = workbook_bytes(build_plan_form(unit, year, table, demo=demo, rules=rule_set))
             written.append(atomic_write(target / plan_form_name(year, unit), data))
         return written
     if quarter is None:
@@ -359,7 +373,7 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
     written = []
     for unit in chosen:
         data = workbook_bytes(build_progress_form(unit, quarter, table, current_plan, demo=demo,
-                                                      benchmarks=bench))
+                                                  benchmarks=bench, rules=rule_set))
         written.append(atomic_write(target / progress_form_name(quarter, unit), data))
     return written
 

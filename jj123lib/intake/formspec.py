@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # the readers only: the kernels and the batch need the spec, 
 __all__ = [
     "FORM_VERSION", "PROGRESS_SHEET", "PLAN_SHEET", "HELP_SHEET", "META_SHEET", "META_PREFIX", "META_KEYS",
     "FORM_SHEETS", "PROGRESS_PREFILLED", "PROGRESS_FILL_IN", "PROGRESS_COLUMNS", "PLAN_PREFILLED", "PLAN_FILL_IN",
-    "PLAN_COLUMNS", "STATUSES", "YES_NO", "QUARTER_WORDS", "plan_quarter_columns", "progress_form_name",
+    "PLAN_TASK_FILL_IN", "PLAN_COLUMNS", "STATUSES", "YES_NO", "QUARTER_WORDS", "plan_quarter_columns",
+    "progress_form_name",
     "plan_form_name", "form_name_parts", "CONTACT_PHONE_SHEET", "CONTACT_PHONE_CELL", "PHONE_PATTERN",
     "NO_CO_WORK_LABEL", "NO_CO_WORK_LABEL_CELL", "NO_CO_WORK_CELL",
     "read_form_metadata", "header_columns", "RESPONSE_KIND", "RESPONSE_SHEET", "RESPONSE_PREFILLED",
@@ -72,15 +73,16 @@ def plan_quarter_columns(q: int) -> tuple[str, str]:
 
 
 PLAN_PREFILLED = ("任务编号", "任务名称", "责任单位")
+PLAN_TASK_FILL_IN = ("攻坚措施", "责任人")  # per task: how the lead unit means to get there, and who answers for it
 PLAN_FILL_IN = (tuple(label for q in range(1, QUARTERS_PER_YEAR + 1) for label in plan_quarter_columns(q))
-                + ("填报人", "填报日期"))
+                + PLAN_TASK_FILL_IN + ("填报人", "填报日期"))
 PLAN_COLUMNS = PLAN_PREFILLED + PLAN_FILL_IN
 
 
 # The 整改反馈 form: one per 督办事项 (``_meta`` period = the item's ID), one row, answered by the item's unit.
 RESPONSE_KIND = "duban_response"
 RESPONSE_PREFILLED = ("督办编号", "任务编号", "任务名称", "督办对象", "督办级别", "督办事由", "整改期限")
-RESPONSE_FILL_IN = ("整改状态", "整改情况", "填报人", "填报日期")
+RESPONSE_FILL_IN = ("整改状态", "整改情况", "佐证材料清单", "完成时限", "填报人", "填报日期")
 RESPONSE_COLUMNS = RESPONSE_PREFILLED + RESPONSE_FILL_IN
 _DUBAN_ID = re.compile(r"DB-20\d\dQ[1-4]-\d{3,}", re.IGNORECASE)
 

@@ -37,11 +37,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jj123lib.core.atomic import atomic_write
-from jj123lib.core.cells import cell_text
+from jj123lib.core.cells import blank, cell_date, cell_text
 from jj123lib.core.clock import china_now_iso
 from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import IngestRejected
 from jj123lib.core.frames import records
+from jj123lib.domain.rules import Rules, load_rules
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.domain.vocab import LEVELS, RESPONSE_STATUSES
 from jj123lib.intake.checker import Checker
@@ -60,6 +61,7 @@ from jj123lib.intake.xlsx_layout import (
     LINE_PT,
     finish,
     form_meta,
+    form_notice,
     help_sheet,
     new_form,
     print_setup,
@@ -94,11 +96,20 @@ class ParsedResponse:
     phone: str | None = None
     notes: list[str] = field(default_factory=list)
     kind: str = RESPONSE_KIND
+    evidence: str | None = None  # 佐证材料清单
+    finish_by: str | None = None  # 完成时限, ISO date
+
+    @property
+    def answer(self) -> str:
+        """The answer as the ledger keeps it: 整改情况, then the 佐证材料清单 and the 完成时限 where given."""
+        extra = [f"佐证材料清单：{self.evidence}" if self.evidence else "",
+                 f"完成时限：{self.finish_by}" if self.finish_by else ""]
+        return "\n".join([self.text, *(line for line in extra if line)])
 
     @property
     def content_sha256(self) -> str:
         """SHA-256 of what the form says, not of its bytes: a re-save unchanged has the same content."""
-        text = json.dumps([self.kind, self.duban_id, self.unit, self.status, self.text, self.reporter,
+        text = json.dumps([self.kind, self.duban_id, self.unit, self.status, self.answer, self.reporter,
                            self.report_date, self.phone or ""], ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -119,9 +130,12 @@ class ParsedResponse:
 
 # ------------------------------------------------------------------ building
 def build_response_form(item: Mapping[str, Any], task_title: str, demo: bool = False,
-                        now: datetime | None = None) -> Workbook:
-    """The 整改反馈 form of one 督办事项 (``item``: a row of :func:`jj123lib.loop.duban.duban_items`)."""
+                        now: datetime | None = None, rules: Rules | None = None) -> Workbook:
+    """The 整改反馈 form of one 督办事项 (``item``: a row of :func:`jj123lib.loop.duban.duban_items`); it prints
+    the item's 整改期限 as its deadline and the office's contact (``rules``: the rules in force by default)."""
     item_id, unit = str(item["id"]), str(item["unit"])
+    rule_set = load_rules() if rules is None else rules
+    notice = form_notice(date.fromisoformat(str(item["due_date"])[:10]), rule_set)
     level = LEVELS[int(item["level"]) - 1]
     title = titled(f"督办事项整改反馈表（{item_id}，{unit}）", demo)
     row = [item_id, item["task_id"], task_title, unit, level, item["reason"], item["due_date"]]
@@ -132,27 +146,28 @@ def build_response_form(item: Mapping[str, Any], task_title: str, demo: bool = F
                             error="请从下拉列表中选择：" + "、".join(RESPONSE_STATUSES) + "。")
     ws.add_data_validation(status)
     status.add(f"{get_column_letter(RESPONSE_COLUMNS.index('整改状态') + 1)}2")
-    print_setup(ws, title, signature=True, repeat_header=True)
+    print_setup(ws, title, signature=True, repeat_header=True, notice=notice)
     help_sheet(wb, [
         titled(f"督办事项整改反馈填报说明（{item_id}，{unit}）", demo),
         f"1. 本表是督办事项 {item_id}（{level}，任务 {item['task_id']}）的整改反馈表，由督办对象{unit}填报，"
         f"整改期限为 {item['due_date']}。灰色列为预填内容，已锁定，请勿修改。",
         "2. 整改状态：从下拉列表选择“已整改”（整改已完成，提请督查室核实销号）或“整改中”（说明进展和预计完成时间）。"
         "选“已整改”的，督查室核实佐证材料后方予销号。",
-        "3. 整改情况：写明采取的具体措施、取得的成效，以及可供核实的佐证材料（文件名称、文号、照片、验收意见等），"
-        "不要只写“正在整改”“持续推进”之类表述。",
+        "3. 整改情况：写明采取的具体措施、取得的成效，不要只写“正在整改”“持续推进”之类表述。佐证材料清单：逐项列出"
+        "可供核实的材料（文件名称、文号、照片、验收意见等），材料随表报送；选“已整改”的须填写。完成时限：选“整改中”的"
+        "填写预计整改完成的日期（如 2026-11-30）。",
         "4. 填报人、填报日期必填，日期格式如 2026-10-25。请不要增删列、改动工作表名称或在表格下方添加内容"
         "（签字栏在打印页脚）。",
         "5. 报送方式：报送本电子表格（.xlsx，请勿改文件名；本表不接受 CSV），同时将“整改反馈”页打印，"
         "由填报人签名、单位负责人签字并加盖单位公章后，连同佐证材料报送督查室。",
         "6. 同一督办事项可多次反馈（如先报“整改中”、后报“已整改”），以督查室最后收到的版本为准；之前版本留档备查。",
-    ], title)
+    ], title, notice)
     return finish(wb, title, form_meta(RESPONSE_KIND, unit, item_id, demo, now))
 
 
 def write_response_forms(quarter: str, data_dir: str | os.PathLike[str] | None = None, *,
                          out_dir: str | os.PathLike[str] | None = None, as_of: str | date | None = None,
-                         now: datetime | None = None) -> list[Path]:
+                         now: datetime | None = None, rules: Rules | None = None) -> list[Path]:
     """One form per 督办事项 of ``quarter`` not yet closed (earlier quarters' open items too).
 
     Default folder: ``<data_dir>/forms/<quarter>-duban``. Forms from a demo folder are demo forms.
@@ -165,8 +180,9 @@ def write_response_forms(quarter: str, data_dir: str | os.PathLike[str] | None =
     demo = is_demo(ledger.data_dir)
     target = Path(out_dir) if out_dir else ledger.data_dir / "forms" / f"{quarter}-duban"
     written = []
+    rule_set = load_rules() if rules is None else rules
     for item in records(items):
-        wb = build_response_form(item, str(titles.get(item["task_id"], "")), demo=demo, now=now)
+        wb = build_response_form(item, str(titles.get(item["task_id"], "")), demo=demo, now=now, rules=rule_set)
         written.append(atomic_write(target / response_form_name(str(item["id"]), str(item["unit"])),
                                     workbook_bytes(wb)))
     return written
@@ -189,6 +205,8 @@ def parse_response(path: Path, data: bytes, wb: Any, meta: dict[str, str], ledge
         check.error("不在可选范围内（应为 " + "、".join(RESPONSE_STATUSES) + " 之一）", row=number,
                     column="整改状态", value=status)
     text = check.required_text(values, "整改情况", number, notes, "整改情况不能为空（写明采取的措施、成效和佐证材料）")
+    evidence = check.text(values, "佐证材料清单", number, notes)
+    finish_by = _finish_by(check, values, number, issued_on)
     reporter = check.reporter(values, number, notes)
     when = check.report_date(values, number, today, earliest=issued_on,
                              too_early=f"早于督办下发日期 {issued_on}，请核对")
@@ -197,7 +215,24 @@ def parse_response(path: Path, data: bytes, wb: Any, meta: dict[str, str], ledge
         raise IngestRejected(name, check.errors)
     assert status is not None and text is not None and reporter is not None and when is not None
     return ParsedResponse(path, data, hashlib.sha256(data).hexdigest(), path.suffix.lower().lstrip("."), item_id,
-                          unit, task_id, status, text, reporter, when, demo, phone, list(dict.fromkeys(notes)))
+                          unit, task_id, status, text, reporter, when, demo, phone, list(dict.fromkeys(notes)),
+                          evidence=evidence, finish_by=finish_by)
+
+
+def _finish_by(check: Checker, values: list[Any], number: int, issued_on: date | None) -> str | None:
+    """The 完成时限 as ISO text (blank: none given); a date, not before the item was issued."""
+    raw = check.cell(values, "完成时限")
+    if blank(raw):
+        return None
+    try:
+        day = cell_date(raw)
+    except ValueError as exc:
+        check.error(str(exc), row=number, column="完成时限", value=raw)
+        return None
+    if issued_on is not None and day < issued_on:
+        check.error(f"早于督办下发日期 {issued_on}，请核对", row=number, column="完成时限", value=day.isoformat())
+        return None
+    return day.isoformat()
 
 
 def _check_form_kind(name: str, meta: dict[str, str], demo_dir: bool) -> bool:
@@ -282,7 +317,7 @@ def record_response_file(ledger: Ledger, parsed: ParsedResponse, now: datetime |
                      (parsed.sha256, parsed.path.name, parsed.ext, parsed.duban_id, parsed.unit, len(parsed.data),
                       int(parsed.demo), parsed.phone, parsed.content_sha256, stamp))
         if not resaved:
-            record_response(conn, parsed.duban_id, parsed.status, parsed.text, f"{parsed.reporter}（{parsed.unit}）",
+            record_response(conn, parsed.duban_id, parsed.status, parsed.answer, f"{parsed.reporter}（{parsed.unit}）",
                             stamp, file_sha256=parsed.sha256)
 
     ledger.add_archived(parsed.sha256, parsed.ext, parsed.data, write)

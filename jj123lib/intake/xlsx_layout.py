@@ -11,7 +11,9 @@ form's metadata (:func:`form_meta`) in the hidden ``_meta`` sheet and the custom
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
@@ -39,7 +41,7 @@ from jj123lib.intake.formspec import (
 )
 
 __all__ = ["LINE_PT", "CONTACT_PHONE_LABEL_CELL", "SIGNATURE_LABELS", "DEMO_MARK", "first_sheet", "new_form",
-           "lay_out",
+           "lay_out", "FormNotice", "form_notice", "office_contact",
            "add_validations", "lock_cells", "print_setup", "help_sheet", "titled", "form_meta", "finish",
            "workbook_bytes"]
 
@@ -54,7 +56,7 @@ _WIDTHS = {"任务编号": 7, "任务名称": 22, "责任单位": 14, "本季度
            "指标序号": 5, "对标对象": 22, "成效目标级别": 9, "成效目标": 20, "指标名称": 16, "指标口径": 18,
            "数据来源": 12, "计量单位": 7, "标杆最新值": 11, "目标位次": 12, "年度目标": 9, "本季度值": 9,
            "标杆本季度值": 9, "当前位次": 12, "认定阶段": 9, "认定级别": 9, "认定日期": 11, "佐证材料": 18,
-           "说明": 16}
+           "说明": 16, "佐证材料清单": 24, "完成时限": 11, "攻坚措施": 26, "责任人": 10}
 _PLAN_MILESTONE_WIDTH = 22  # a milestone is one sentence of 10–20 characters: two lines at most
 _PLAN_PCT_WIDTH = 9
 _HELP_WIDTH = 100
@@ -66,6 +68,10 @@ _INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
 _THIN = Side(style="thin", color="000000")
 _GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
+_DATE_COLUMNS = ("填报日期", "认定日期", "完成时限")
+# documents: keys that may hold the office's contact person and phone (the section's own names first)
+_CONTACT_KEYS = ("contact", "contact_person", "contact_name", "联系人")
+_PHONE_KEYS = ("phone", "contact_phone", "telephone", "电话", "联系电话")
 CONTACT_PHONE_LABEL_CELL = "A2"  # the input cell below it (CONTACT_PHONE_CELL) is defined in formspec
 # The paper signature block is the main sheet's print footer (it prints at the foot of every page).
 SIGNATURE_LABELS = ("填报人", "联系电话", "填报日期", "单位负责人（签字）", "单位（盖章）")
@@ -129,12 +135,46 @@ def _fit_row_height(ws: Worksheet, row: int, widths: list[float], min_lines: int
     ws.row_dimensions[row].height = lines * LINE_PT + 4
 
 
+@dataclass(frozen=True)
+class FormNotice:
+    """Where and when a form goes back: the deadline and the office's contact, printed on every page."""
+
+    deadline: date
+    contact: str
+
+    @property
+    def deadline_text(self) -> str:
+        return f"报送截止：{self.deadline.year}年{self.deadline.month}月{self.deadline.day}日"
+
+    def line(self) -> str:
+        """One line for the 填报说明 sheet."""
+        return f"{self.deadline_text}（逾期未报送的按“未报送”处理）；报送至：{self.contact}。"
+
+
+def office_contact(rules: Mapping[str, Any]) -> str:
+    """The office a form goes back to, from ``rules.yaml`` ``documents:``: issuer, 联系人 and 电话 where set."""
+    section = rules.get("documents") or {}
+    section = section if isinstance(section, Mapping) else {}
+    issuer = str(section.get("issuer") or "晋江市人民政府督查室")
+    person = next((str(section[k]) for k in _CONTACT_KEYS if section.get(k)), "")
+    phone = next((str(section[k]) for k in _PHONE_KEYS if section.get(k)), "")
+    who = "，".join(part for part in (f"联系人 {person}" if person else "", f"电话 {phone}" if phone else "") if part)
+    return f"{issuer}（{who}）" if who else issuer
+
+
+def form_notice(deadline: date, rules: Mapping[str, Any]) -> FormNotice:
+    """The deadline and the office's contact a form prints (:func:`print_setup`, :func:`help_sheet`)."""
+    return FormNotice(deadline, office_contact(rules))
+
+
 def _header_footer_text(text: str) -> str:
     return text.replace("&", "&&")  # "&" starts a code (&P, &N) in a print header or footer
 
 
-def print_setup(ws: Worksheet, title: str, *, signature: bool, repeat_header: bool) -> None:
-    """A4 landscape, one page wide, header row on every page, title and page numbers; the signature footer."""
+def print_setup(ws: Worksheet, title: str, *, signature: bool, repeat_header: bool,
+                notice: FormNotice | None = None) -> None:
+    """A4 landscape, one page wide, header row on every page, title and page numbers; the signature footer;
+    the ``notice`` (deadline left, the office's contact right) in the header of every page."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth = 1
@@ -152,14 +192,21 @@ def print_setup(ws: Worksheet, title: str, *, signature: bool, repeat_header: bo
     header.center.size = 12
     # openpyxl escapes a line break in header/footer text, so each part stays on one line.
     page = "第 &P 页 共 &N 页"
+    if notice is not None:
+        header.left.text = _header_footer_text(notice.deadline_text)
+        header.left.size = 10
+        header.center.size = 11
     if signature:
-        header.right.text = page
+        header.right.text = page if notice is None else _header_footer_text(f"报送：{notice.contact}　") + page
         footer.left.text = "填报人：＿＿＿＿＿＿　联系电话：＿＿＿＿＿＿＿＿　填报日期：＿＿＿＿年＿＿月＿＿日"
         footer.right.text = "单位负责人（签字）：＿＿＿＿＿＿　单位（盖章）：　　　　　　　　"
         for part in (header.right, footer.left, footer.right):
             part.size = 10
     else:
         footer.center.text = page
+        if notice is not None:
+            header.right.text = _header_footer_text(f"报送：{notice.contact}")
+            header.right.size = 10
 
 
 def lay_out(ws: Worksheet, columns: tuple[str, ...], prefilled: tuple[str, ...], rows: list[list[Any]]) -> None:
@@ -188,7 +235,7 @@ def lay_out(ws: Worksheet, columns: tuple[str, ...], prefilled: tuple[str, ...],
             cell.protection = Protection(locked=not unlocked)
             cell.fill = _INPUT_FILL if unlocked else _LOCKED_FILL
             cell.border = _GRID  # printed, so blank input cells show on paper
-            if label in ("填报日期", "认定日期"):
+            if label in _DATE_COLUMNS:
                 cell.number_format = "yyyy-mm-dd"
     for row in range(2, len(rows) + 2):
         _fit_row_height(ws, row, widths, min_lines=_MIN_DATA_LINES)
@@ -236,8 +283,10 @@ def lock_cells(ws: Worksheet, columns: tuple[str, ...], labels: tuple[str, ...],
 
 
 
-def help_sheet(wb: Workbook, lines: list[str], title: str, *, co_tick: bool = False) -> None:
-    """The 填报说明 sheet: the title, the contact-phone input, then the numbered lines, wrapped to one page wide.
+def help_sheet(wb: Workbook, lines: list[str], title: str, notice: FormNotice | None = None, *,
+               co_tick: bool = False) -> None:
+    """The 填报说明 sheet: the title, the contact-phone input, the deadline and the office's contact, then the
+    numbered lines, wrapped to one page wide.
 
     ``co_tick``: a progress form of a co-unit also gets the 本季度无配合事项 drop-down below the phone.
     """
@@ -250,6 +299,9 @@ def help_sheet(wb: Workbook, lines: list[str], title: str, *, co_tick: bool = Fa
         ws.append([f"{NO_CO_WORK_LABEL}（配合任务本季度没有任何进展可报的，请在下面的白色格内选“是”，"
                    "配合任务行可整行留空；选“是”即视为按时报送）："])
         ws.append([None])
+    if notice is not None:
+        ws.append([notice.line()])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
     for line in lines[1:]:
         ws.append([line])
     for row in range(1, ws.max_row + 1):
@@ -274,7 +326,7 @@ def help_sheet(wb: Workbook, lines: list[str], title: str, *, co_tick: bool = Fa
     if co_tick:
         _co_tick_cell(ws)
     ws.protection.sheet = True  # only the phone cell (and the co-unit's tick) is an input here
-    print_setup(ws, title, signature=False, repeat_header=False)
+    print_setup(ws, title, signature=False, repeat_header=False, notice=notice)
 
 
 

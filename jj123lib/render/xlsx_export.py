@@ -2,7 +2,8 @@
 
 One sheet per export, named in Chinese; column widths fitted to the text (a Han character is two
 columns wide); wrapped text with row heights that show every line; a frozen, bold header that
-repeats on every printed page; A4 landscape, fit to one page wide; lights as cells coloured from
+repeats on every printed page; A4 landscape, fit to one page wide unless its text would print below 8 pt
+(:func:`print_widths`: wide text columns narrowed first, then a fixed 8-pt scale); lights as cells coloured from
 :mod:`jj123lib.domain.lights`. Text stays data: formulas are neutralised by :func:`formats.export_frame`.
 """
 
@@ -21,14 +22,18 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["MAX_WIDTH", "MIN_WIDTH", "LINE_HEIGHT", "Sheet", "sheet_title", "column_width", "frame_to_xlsx",
-           "sheets_to_xlsx"]
+__all__ = ["MAX_WIDTH", "MIN_WIDTH", "LINE_HEIGHT", "PRINT_WIDTH", "BODY_PT", "MIN_PRINT_PT", "Sheet", "sheet_title",
+           "column_width", "print_widths", "frame_to_xlsx", "sheets_to_xlsx"]
 
 MAX_WIDTH = 30  # longer text wraps: A4 landscape holds ~140 units at 100 %, so wide sheets shrink
 MIN_WIDTH = 6
-HEADER_WRAP = 10  # a header longer than its values wraps over two lines rather than widening the column
+HEADER_WRAP = 8  # a header longer than its values wraps rather than widening the column
 LINE_HEIGHT = 15.0  # points per line of 11-pt text, enough for CJK glyphs
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
+PRINT_WIDTH = 114.0  # column units across A4 landscape (0.4-inch margins) at 100 %, as LibreOffice prints
+BODY_PT, MIN_PRINT_PT = 11.0, 8.0  # the cells' font, and the least it may shrink to on paper
+_COLUMN_PAD = 0.75  # units a column takes beyond its width (cell padding)
+_MIN_WRAP_WIDTH = 16.0  # a text column is narrowed to no less than eight Han characters a line
 _LABEL_TO_KEY = {text: key for key, text in LABELS.items()}
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
@@ -56,6 +61,20 @@ def column_width(header: str, values: Iterable[Any]) -> float:
     return float(min(MAX_WIDTH, max(MIN_WIDTH, widest + 2)))
 
 
+def print_widths(widths: Sequence[float]) -> tuple[list[float], int | None]:
+    """Column widths, and the print scale (%) when fitting one A4 landscape page wide would print the text below
+    ``MIN_PRINT_PT`` (``None``: fit to one page wide). The widest text columns are narrowed first (their text
+    wraps); a sheet still too wide prints at the least scale that keeps ``MIN_PRINT_PT``, over pages side by side."""
+    budget = PRINT_WIDTH * BODY_PT / MIN_PRINT_PT
+    out = list(widths)
+    cap = max(out, default=MIN_WIDTH)
+    while sum(w + _COLUMN_PAD for w in out) > budget and cap > _MIN_WRAP_WIDTH:
+        cap -= 1
+        out = [min(w, cap) if w > _MIN_WRAP_WIDTH else w for w in out]
+    fits = sum(w + _COLUMN_PAD for w in out) <= budget
+    return out, None if fits else math.ceil(100 * MIN_PRINT_PT / BODY_PT)
+
+
 def _lines(value: Any, width: float) -> int:
     return wrapped_lines(_text(value), width)
 
@@ -80,7 +99,7 @@ def _format_sheet(ws: Worksheet, frame: pd.DataFrame, light_columns: Iterable[st
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="top")
     columns = [str(c) for c in frame.columns]
-    widths = [column_width(c, frame.iloc[:, i]) for i, c in enumerate(columns)]
+    widths, scale = print_widths([column_width(c, frame.iloc[:, i]) for i, c in enumerate(columns)])
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     header_fill = PatternFill("solid", fgColor="DDE3EA")
@@ -113,7 +132,10 @@ def _format_sheet(ws: Worksheet, frame: pd.DataFrame, light_columns: Iterable[st
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=scale is None)
+    if scale is not None:  # one page wide would print below MIN_PRINT_PT: this scale, pages side by side
+        ws.page_setup.scale = scale
+        ws.page_setup.pageOrder = "overThenDown"
     ws.print_options.gridLines = False
     ws.page_margins.left = ws.page_margins.right = 0.4
     footer = ws.oddFooter

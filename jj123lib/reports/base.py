@@ -9,6 +9,7 @@ verbatim, never executes), named in reading order by :attr:`Sections.SECTIONS`. 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, ClassVar
@@ -34,7 +35,8 @@ from jj123lib.render.htmlkit import (
 )
 
 __all__ = ["PAGE_ONLY_MARKER", "Sections", "report_css", "header_html", "card", "rows", "severity", "light_counts",
-           "by_tier_then_gap", "rank_change_text", "change_cell", "rules_html", "duban_html", "load_common"]
+           "by_tier_then_gap", "rank_change_text", "change_cell", "rules_html", "duban_html", "load_common",
+           "plain_reason"]
 
 
 PAGE_ONLY_MARKER = "/* == page-only"  # in jj123.css: the rules after it style whole pages only
@@ -77,18 +79,28 @@ def severity(key: str) -> int:
     return -lights.light(key).rank if key in lights.LABELS else 1
 
 
+# A threshold in a reason, "（>30）" or "（落后 ≤10，按序时进度为绿灯）": the rule itself is in the appendix.
+_BOUND = re.compile(r"（[^（），]*[<>≤≥][^（），]*(?:，([^（）]*))?）")
+
+
+def plain_reason(reason: Any) -> str:
+    """A light's reason as a report body says it, without the rule's thresholds (the 附录 states them once)."""
+    if is_blank(reason):
+        return ""
+    return _BOUND.sub(lambda m: f"（{m.group(1)}）" if m.group(1) else "", str(reason))
+
+
 def header_html(title: str, subtitle: str, quarter: str, as_of: str | None, fingerprint: str,
                 demo: bool, generated_on: date, rules: Rules) -> Markup:
     """A report's header: the demo banner, the 预览 notice before the deadline, title, subtitle, quarter, data as of,
     date made, fingerprints."""
     banner = f'<div class="jj-demo-banner">{esc(DEMO_BANNER)}</div>' if demo else ""
     as_of_text = as_of or "本季度尚无报送"
-    rules_path, rules_sha = rules.path, rules.sha
     meta = (f"<span>季度：{esc(quarter_label(quarter))}（{esc(quarter)}）</span>"
             f"<span>数据截至：{esc(as_of_text)}</span>"
             f"<span>生成日期：{esc(generated_on.isoformat())}</span>"
             f'<span>数据指纹：<code title="{esc(fingerprint)}">{esc(short(fingerprint))}</code></span>'
-            f"<span>规则文件：<code>{esc(str(rules_path))}</code>（指纹 <code>{esc(rules_sha)}</code>）</span>")
+            f"<span>规则文件：<code>{esc(rules.path.name)}</code>（指纹 <code>{esc(rules.sha)}</code>）</span>")
     from jj123lib.loop.deadlines import preview_note
 
     preview = preview_note(quarter, generated_on, rules)
@@ -149,7 +161,7 @@ def duban_html(frame: pd.DataFrame, title: str = "督办事项") -> Markup:
     """The 督办事项 section: one row per item, counted by level."""
     if frame.empty:
         return section(title, Markup('<p class="jj-empty">无督办事项。</p>'))
-    rows = [[r["id"], r["task_id"], r["unit"], r["level_label"], r["reason"], r["due_date"],
+    rows = [[r["id"], r["task_id"], r["unit"], r["level_label"], plain_reason(r["reason"]), r["due_date"],
              r["days_overdue"] or "", r["status_label"], r["response"] or ""] for r in records(frame)]
     columns = [("编号", "nowrap"), ("任务", "nowrap"), ("责任单位", "nowrap"), ("级别", "nowrap"), ("事由", "wrap"),
                ("整改期限", "nowrap"), ("逾期天数", "num"), ("状态", "nowrap"), ("整改反馈", "wrap")]

@@ -172,6 +172,7 @@ def leader_benchmarks_html(view: BenchmarkView, tasks: pd.DataFrame, history: pd
         return section(title, Markup('<p class="jj-empty">{}</p>').format(NO_BENCHMARK))
     quarters = quarters_up_to(view.quarter)
     parts: list[Markup] = [warnings_html(mine)]
+    charts: list[Markup] = []
     for task in records(tasks):
         task_id = str(task["task_id"])
         plan = mine.plan[mine.plan["task_id"] == task_id]
@@ -189,19 +190,24 @@ def leader_benchmarks_html(view: BenchmarkView, tasks: pd.DataFrame, history: pd
                                        for line in lines["line"])
         if signals.empty:
             warned = Markup('<div class="jj-note">本季度无对标预警。</div>')
-        else:
-            warned = Markup("").join(
-                Markup('<div class="jj-item-text"><b>对标预警·{}</b>：{}</div>').format(label, reason)
+        else:  # in print one line per task; the reasons in full on screen
+            by_label: dict[str, str] = {}
+            for label, indicator in zip(signals["label"], signals["indicator"]):
+                named = by_label.get(str(label))
+                if named is None or str(indicator) not in named.split("、"):
+                    by_label[str(label)] = f"{named}、{indicator}" if named else str(indicator)
+            short = "；".join(f"{label}（{names}）" for label, names in by_label.items())
+            warned = Markup('<div class="jj-item-text"><b>对标预警</b>：{}</div>').format(short) + Markup("").join(
+                Markup('<div class="jj-item-text jj-screen-only"><b>对标预警·{}</b>：{}</div>').format(label, reason)
                 for label, reason in zip(signals["label"], signals["reason"]))
-        charts = []
         for figure in records(lines):
             own = mine.values[(mine.values["task_id"] == task_id)
                               & (mine.values["indicator_no"] == figure["indicator_no"])]
             charts.append(indicator_chart(figure, own, quarters, quarter_lights).html())
-        grid = (Markup('<div class="jj-figure-grid">{}</div>').format(Markup("").join(charts)) if charts
-                else Markup(""))
         css = "jj-item urgent" if not signals.empty else "jj-item"
-        parts.append(Markup('<div class="{}">{}{}{}{}{}</div>').format(css, head, peers, figure_lines, warned, grid))
+        parts.append(Markup('<div class="{}">{}{}{}{}</div>').format(css, head, peers, figure_lines, warned))
+    if charts:  # small multiples: every indicator of the leader's tasks in one grid
+        parts.append(Markup('<div class="jj-figure-grid jj-small-multiples">{}</div>').format(Markup("").join(charts)))
     note = ("每项指标：晋江本季度值｜标杆值｜位次（上季度位次）｜年度目标。对标预警与灯号并列显示，"
             + ("有预警的绿灯任务已降为黄灯。" if view.rules.get("affects_light") else "不改变灯号。")
             + "图中实线为晋江各季度值（圆点颜色为当季灯号），虚线为序时目标，点线为年度目标，紫线为标杆。")

@@ -1,7 +1,8 @@
 """The leader's 督查报告 (``leader_report.ipynb``): :class:`LeaderReport` and :func:`leader_report_data`.
 
-总体情况, 需市领导协调事项, 红灯与滞后任务, 督办事项, 任务进展, 下季度节点目标 from the plan, 督查室意见;
-no leader score unless ``reports.show_leader_scores``. The shared pieces are in :mod:`jj123lib.reports.base`.
+摘要 (:mod:`jj123lib.reports.leader_summary`), 总体情况, 督查室意见, 需市领导协调事项, 红灯与滞后任务, 督办事项,
+任务进展, 下季度节点目标 from the plan, then the rules once, in the 附录; data in doubt shows on its task as
+数据待核实. No leader score unless ``reports.show_leader_scores``. Shared pieces: :mod:`jj123lib.reports.base`.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from jj123lib.render.htmlkit import (
     table,
     text_or_none,
 )
-from jj123lib.reports import base
+from jj123lib.reports import base, leader_summary
 from jj123lib.reports.base import Sections
 from jj123lib.reports.provenance import leader_data_fingerprint, tasks_data_as_of
 
@@ -84,6 +85,7 @@ def _items(rows: pd.DataFrame, field_name: str) -> list[Item]:
 
 
 def _items_html(items: list[Item], empty: str, urgent_lights: tuple[str, ...] = ()) -> Markup:
+    """One compact block per item: light, task and unit, then the unit's text verbatim on the same line."""
     if not items:
         return Markup(f'<p class="jj-empty">{esc(empty)}</p>')
     parts = []
@@ -91,19 +93,21 @@ def _items_html(items: list[Item], empty: str, urgent_lights: tuple[str, ...] = 
         cls = "jj-item urgent" if item.light in urgent_lights else "jj-item"
         role = "牵头单位" if item.lead else "配合单位"
         parts.append(
-            f'<div class="{cls}"><div class="jj-item-head">{badge(item.light)} {esc(item.task_id)} '
-            f'{esc(item.title)}</div><div class="jj-item-text">{esc(item.text)}</div>'
-            f'<div class="jj-item-from">{esc(role)}：{esc(item.unit)}</div></div>')
+            f'<div class="{cls}"><span class="jj-item-head">{badge(item.light)} {esc(item.task_id)} '
+            f'{esc(item.title)}</span> <span class="jj-item-from">（{esc(role)}：{esc(item.unit)}）</span>'
+            f'<span class="jj-item-text">{esc(item.text)}</span></div>')
     return Markup("".join(parts))
 
 
-def _light_cell(row: Any) -> Markup:
-    reason = f'<div class="jj-note">{esc(row.reason)}</div>' if not is_blank(row.reason) else ""
+def _light_cell(row: Any, with_reason: bool = True) -> Markup:
+    reason = (f'<div class="jj-note">{esc(base.plain_reason(row.reason))}</div>'
+              if with_reason and not is_blank(row.reason) else "")
     override = ""
     if bool(row.overridden):
         override = (f'<div class="jj-note">督查室调整（规则判定：{esc(lights.LABELS.get(row.rule_light, ""))}）：'
                     f'{esc(row.override_reason)}</div>')
-    return Markup(f"{badge(row.light, row.light_label)}{reason}{override}")
+    flags = leader_summary.flags_html(row.data_flags) if isinstance(row.data_flags, list) else ""
+    return Markup(f"{badge(row.light, row.light_label)}{reason}{override}{flags}")
 
 
 def _quota_rows(tasks: pd.DataFrame, rules: Rules, leader: str | None = None) -> pd.DataFrame:
@@ -122,9 +126,10 @@ class LeaderReport(Sections):
     """Everything ``leader_report.ipynb`` shows for one leader and quarter: the leader's 督查报告."""
 
     SECTIONS: ClassVar[tuple[str, ...]] = (
-        "header_html", "summary_html", "coordination_html", "lagging_html", "duban_html",
-        "tasks_html", "charts_html", "progress_html", "problems_html", "benchmarks_html",  # 任务进展, 对标
-        "next_quarter_html", "opinions_html", "quota_html", "rules_html")
+        "header_html", "abstract_html", "summary_html", "opinions_html", "coordination_html", "lagging_html",
+        "duban_html", "tasks_html", "charts_html", "progress_html", "problems_html",  # 任务进展
+        "benchmarks_html",  # 对标
+        "next_quarter_html", "quota_html", "rules_html")
 
     leader: str
     quarter: str
@@ -132,7 +137,7 @@ class LeaderReport(Sections):
     demo: bool
     data_as_of: str | None
     fingerprint: str
-    tasks: pd.DataFrame  # rated rows of this leader's tasks (rate_quarter columns), tier then number
+    tasks: pd.DataFrame  # rated rows of this leader's tasks (rate_quarter columns + data_flags), tier then number
     history: pd.DataFrame  # task_id, quarter, planned_pct, actual_pct, light, light_label
     league: pd.DataFrame
     quota: pd.DataFrame  # tier, tier_label, required, actual, ok
@@ -169,8 +174,9 @@ class LeaderReport(Sections):
         return base.light_counts(self.tasks["light"])
 
     def light_changes(self) -> pd.DataFrame:
-        """Tasks whose light changed since last quarter (好转 or 变差), in the report's task order."""
-        return self.tasks[self.tasks["change"].isin(["好转", "变差"])].reset_index(drop=True)
+        """Tasks whose light changed since last quarter (好转, 变差, or 数据待核实: a 好转 on a flagged jump)."""
+        changed = ["好转", "变差", leader_summary.UNVERIFIED]
+        return self.tasks[self.tasks["change"].isin(changed)].reset_index(drop=True)
 
     def duban_counts(self) -> dict[str, int]:
         """Open 督办事项 per level, how many are overdue, and how many were closed (销号) this quarter."""
@@ -193,6 +199,17 @@ class LeaderReport(Sections):
         return base.header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo,
                                 self.generated_on, self.rules_in_force)
 
+    def abstract_html(self) -> Markup:
+        """摘要 (page 1): the lights, what is wrong and why, data in doubt, what to coordinate, the office's 意见."""
+        counts = self.light_counts()
+        lights_text = "，".join(f"{lights.LABELS[k]} {counts[k]} 项" for k in lights.ORDER if counts[k])
+        worse = int((self.tasks["change"] == "变差").sum())
+        text = f"牵头任务 {len(self.tasks)} 项：{lights_text}" + (f"；较上季度变差 {worse} 项。" if worse else "。")
+        flags = {str(r.task_id): r.data_flags for r in base.rows(self.tasks) if r.data_flags}
+        return leader_summary.abstract_html(
+            text, self.lagging(), flags, dict(zip(self.tasks["task_id"], self.tasks["title"])),
+            self.supervision.coordination, self.unlogged_requests, self.opinion)
+
     def summary_html(self) -> Markup:
         counts = self.light_counts()
         cards = [base.card(lights.LABELS[k], badge(k, str(counts[k])), "项") for k in lights.ORDER]
@@ -208,32 +225,34 @@ class LeaderReport(Sections):
 
     def _changes_html(self) -> Markup:
         trend = self.tasks["change"].value_counts()
-        counts = "，".join(f"{k} {int(trend.get(k, 0))} 项" for k in ("好转", "变差", "持平", "首次评价")
-                          if trend.get(k, 0))
+        counts = "，".join(f"{k} {int(trend.get(k, 0))} 项" for k in ("好转", "变差", "持平", "首次评价",
+                                                                     leader_summary.UNVERIFIED) if trend.get(k, 0))
         lines = [Markup('<li><b>{}</b> {} {}：{} → {}</li>').format(
             r.change, r.task_id, r.title, badge(r.prev_light, r.prev_light_label), badge(r.light, r.light_label))
             for r in base.rows(self.light_changes())]
         items = Markup('<ul class="jj-list">{}</ul>').format(Markup("").join(lines)) if lines else ""
-        return Markup("<h3>较上季度</h3><p>{}</p>{}").format(f"{counts}。" if counts else "上季度无灯号可比较。",
-                                                            items)
+        return Markup("<p><b>较上季度：</b>{}</p>{}").format(f"{counts}。" if counts else "上季度无灯号可比较。",
+                                                           items)
 
     def _awaiting_html(self) -> Markup:
         frame = self.supervision.awaiting
         if frame.empty:
-            return Markup('<h3>待核实</h3><p class="jj-empty">无待核实事项。</p>')
+            return Markup('<p><b>待核实：</b><span class="jj-empty">无待核实事项。</span></p>')
         rows = [[r["target"], r["kind"], r["unit"], r["claimed_on"], r["detail"]] for r in records(frame)]
         body = table([("编号", ""), ("类别", ""), ("责任单位", ""), ("申报日期", ""), ("说明", "wrap")], rows)
-        return Markup("<h3>待核实</h3><p>{}</p>{}").format(
+        return Markup("<p><b>待核实：</b>{}</p>{}").format(
             f"待核实 {len(frame)} 项：单位自评已完成或已整改，经督查室核实后方可销号。", body)
 
-    def _duban_summary_html(self) -> Markup:
+    def _duban_text(self) -> str:
         from jj123lib.domain.vocab import LEVELS
 
         c = self.duban_counts()
         levels = "、".join(f"{level} {c[level]} 项" for level in LEVELS if c[level])
-        text = (f"未办结 {c['未办结']} 项" + (f"（{levels}）" if levels else "") + f"，其中逾期 {c['逾期']} 项；"
+        return (f"未办结 {c['未办结']} 项" + (f"（{levels}）" if levels else "") + f"，其中逾期 {c['逾期']} 项；"
                 f"本季度核实销号 {c['本季度销号']} 项。")
-        return Markup("<h3>督办</h3><p>{}</p>").format(text)
+
+    def _duban_summary_html(self) -> Markup:
+        return Markup("<p><b>督办：</b>{}</p>").format(self._duban_text())
 
     def coordination_html(self) -> Markup:
         frame = self.supervision.coordination
@@ -263,10 +282,10 @@ class LeaderReport(Sections):
         for r in base.rows(rows_):
             mine = duban[(duban["task_id"] == r.task_id) & (duban["status"] != "closed")]
             orders = "；".join(f"{d['id']} {d['level_label']}（{d['status_label']}）" for d in records(mine))
-            rows.append([r.tier_label, Markup("<b>{}</b> {}").format(r.task_id, r.title), r.lead_unit,
-                         fmt_gap(r.gap), _light_cell(r), base.change_cell(r), orders or "—"])
-        columns = [("层级", "nowrap"), ("任务", ""), ("牵头单位", ""), ("差距", "num"), ("灯号及原因", ""),
-                   ("较上季度", "center"), ("督办", "")]
+            rows.append([Markup("<b>{}</b> {}<div class=\"jj-note\">{}</div>").format(r.task_id, r.title, r.tier_label),
+                         r.lead_unit, fmt_gap(r.gap), _light_cell(r), base.change_cell(r), orders or "—"])
+        columns = [("任务", ""), ("牵头单位", ""), ("差距", "num"), ("灯号及原因", ""), ("较上季度", "center"),
+                   ("督办", "")]
         body = table(columns, rows, [f"row-{light}" for light in rows_["light"]])
         return section("红灯与滞后任务", body, note="按层级（全国领先示范 → 全省领先示范 → 重点突破难点）排列，"
                                               "同一层级内落后差距大的在前。")
@@ -283,20 +302,22 @@ class LeaderReport(Sections):
         return section("配额执行情况", body, note="牵头任务数未满足通知要求，见下表。")
 
     def tasks_html(self) -> Markup:
-        columns = [("层级", ""), ("任务", ""), ("责任单位", ""), ("本季度节点目标", "wrap"), ("计划", "num"),
-                   ("实际", "num"), ("差距", "num"), ("灯号及原因", ""), ("自评", "center nowrap"),
-                   ("较上季度", "center")]
+        """Every task in one compact row; a lagging task's reason is in 红灯与滞后任务 above, not again here."""
+        columns = [("任务", ""), ("责任单位", ""), ("本季度节点目标", "wrap"), ("计划", "num"), ("实际", "num"),
+                   ("差距", "num"), ("灯号（自评）", ""), ("较上季度", "center")]
         rows, classes = [], []
         for r in base.rows(self.tasks):
             units = esc(r.lead_unit) + (Markup(f'<div class="jj-note">配合：{esc(list(r.units)[1:])}</div>')
                                         if len(r.units) > 1 else "")
-            rows.append([r.tier_label, Markup(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), Markup(units),
+            own = "" if is_blank(r.self_status) else Markup('<div class="jj-note">自评：{}</div>').format(r.self_status)
+            rows.append([Markup(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), Markup(units),
                          "—" if is_blank(r.milestone) else r.milestone, fmt_pct(r.planned_pct),
-                         fmt_pct(r.actual_pct), fmt_gap(r.gap), _light_cell(r),
-                         "—" if is_blank(r.self_status) else r.self_status, base.change_cell(r)])
+                         fmt_pct(r.actual_pct), fmt_gap(r.gap), _light_cell(r, r.light not in LAGGING_LIGHTS) + own,
+                         base.change_cell(r)])
             classes.append(f"row-{r.light}" if r.light in ("red", "missing") else "")
         body = table(columns, rows, classes)
-        return section("任务进展", body, note="计划、实际为累计进度；差距 = 计划 − 实际（百分点）。")
+        return section("任务进展", body, note="计划、实际为累计进度；差距 = 计划 − 实际（百分点）；"
+                                           "红灯、黄灯和未报送任务的灯号理由见上文“红灯与滞后任务”。")
 
     def trajectory_charts(self) -> list[LineChart]:
         """Per task, planned vs actual across quarters so far (inline-SVG charts)."""
@@ -341,13 +362,13 @@ class LeaderReport(Sections):
             milestone = text_or_none(r["milestone"]) or "（年度计划未列）"
             actual = "本季度未报送" if is_blank(r["actual_pct"]) else f"本季度实际 {fmt_pct(r['actual_pct'])}"
             pace = f"（计划累计进度 {fmt_pct(r['planned_pct'])}，{actual}）"
-            lines = [Markup('<div class="jj-item-text"><b>{}：</b>{}{}</div>').format(label, milestone, pace)]
+            lines = [Markup('<span class="jj-item-text"><b>{}：</b>{}{}</span>').format(label, milestone, pace)]
             own = text_or_none(r["next_steps"])
             if own:
                 lines.append(Markup('<div class="jj-item-text"><b>下步计划：</b>{}</div>').format(own))
             lines += [Markup('<div class="jj-item-text"><b>配合单位{}：</b>{}</div>').format(unit, text)
                       for unit, text in r["co_next_steps"]]
-            parts.append(Markup('<div class="jj-item"><div class="jj-item-head">{} {} {}</div>{}</div>').format(
+            parts.append(Markup('<div class="jj-item"><span class="jj-item-head">{} {} {}</span> {}</div>').format(
                 badge(light, light_label), r["task_id"], r["title"], Markup("").join(lines)))
         if self.year_end:
             note = (f"{quarter_label(self.quarter)}为本年度最后一个季度，本年度计划中没有下季度节点目标；"
@@ -384,7 +405,7 @@ class LeaderReport(Sections):
     def rules_html(self) -> Markup:
         what = "灯号和排名" if self.show_scores else "灯号"
         return section("附录：评价规则", base.rules_html(self.rules),
-                       note=f"本报告按以下规则评定{what}（规则文件见页眉）。")
+                       note=f"本报告按以下规则评定{what}（规则文件见页眉）；正文的灯号理由不再重复阈值。")
 
 
 NEXT_QUARTER_COLUMNS = ["task_id", "title", "quarter", "milestone", "planned_pct", "actual_pct", "next_steps",
@@ -450,6 +471,11 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
     mine = rated[rated["leader"] == params.leader].copy()
     mine = in_tier_order(mine)
     mine = mine.reset_index(drop=True)
+    supervision = load_supervision(params.quarter, params.data_dir, today, rules=rule_set,
+                                   units_file=units_path(units)).for_leader(params.leader, mine["task_id"])
+    flags = leader_summary.task_flags(supervision.flags)
+    mine["data_flags"] = pd.Series([flags.get(str(t), []) for t in mine["task_id"]], index=mine.index, dtype=object)
+    mine["change"] = [leader_summary.shown_change(c, f) for c, f in zip(mine["change"], mine["data_flags"])]
     history = common["history"]
     logged = _logged_requests(params.quarter, params.data_dir)
     # The header names the data this report shows: with scores off only its tasks' (jj123lib.reports.provenance).
@@ -462,8 +488,7 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
         data_as_of=as_of, fingerprint=fingerprint, tasks=mine,
         history=history[history["task_id"].isin(mine["task_id"])].reset_index(drop=True),
         league=common["league"], quota=_quota_rows(common["tasks"], rule_set, params.leader), rules=common["rules"],
-        supervision=load_supervision(params.quarter, params.data_dir, today, with_flags=False, rules=rule_set,
-                                     units_file=units_path(units)).for_leader(params.leader, mine["task_id"]),
+        supervision=supervision,
         next_quarter=_next_quarter_rows(mine, Ledger(params.data_dir).plan(), params.quarter),
         opinion=opinions.opinions.get(params.leader), opinion_fault="" if fault is None else str(fault),
         duban_closed=_duban_closed(params.quarter, params.data_dir, mine["task_id"]),

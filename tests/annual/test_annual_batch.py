@@ -132,3 +132,15 @@ def test_fingerprint_follows_the_days_effect_on_the_review(demo_data: DemoSummar
     assert fingerprint(date(2026, 10, 20)) == fingerprint(date(2026, 10, 30))  # nothing changed in between
     assert fingerprint(date(2026, 10, 30)) != fingerprint(date(2026, 10, 31))  # 督办 overdue from the 31st
     assert fingerprint(date(2026, 12, 1)) != fingerprint(date(2027, 1, 11))  # the Q4 deadline passed
+
+
+def test_the_annual_pdf_prints_each_lead_unit_four_characters_a_line_or_more(first_run: Path) -> None:
+    """The 牵头单位 column fits its text: no unit name broken one character a line beside the long 依据."""
+    from jj123lib.domain.tasks import load_tasks
+
+    text = subprocess.run(["pdftotext", str(first_run / "annual.pdf"), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    lines = set(text.splitlines())
+    units = {str(u) for u in load_tasks()["lead_unit"]}
+    broken = [u for u in units if len(u) >= 4 and not any(line.startswith(u[:4]) for line in lines)]
+    assert broken == []

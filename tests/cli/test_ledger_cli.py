@@ -92,6 +92,24 @@ def test_demo_dir_commands_print_banner(demo_data: DemoSummary, capsys: pytest.C
     assert code == 0 and "【示例数据】" in err and out.count("\n") >= 10
 
 
+def test_terminal_tables_fit_100_columns_and_wide_shows_every_column(
+        demo_data: DemoSummary, capsys: pytest.CaptureFixture[str]) -> None:
+    from jj123lib.core.formats import display_width
+
+    data = str(demo_data.data_dir)
+    for argv in (["ratings", "--quarter", "2026Q3"], ["duban", "--quarter", "2026Q3"], ["flags", "--quarter", "2026Q3"],
+                 ["league", "--quarter", "2026Q3", "--by", "unit"]):
+        code, out, _ = run(capsys, *argv, "--data-dir", data)
+        table = out.split("\n\n", 1)[0]  # the footer after it is prose the terminal wraps
+        assert code == 0 and max(display_width(line) for line in table.splitlines()) <= 100, argv
+    code, narrow, _ = run(capsys, "ratings", "--quarter", "2026Q3", "--data-dir", data)
+    assert "理由" in narrow.split("未显示", 1)[1].replace("\n", "")
+    code, wide, _ = run(capsys, "--wide", "ratings", "--quarter", "2026Q3", "--data-dir", data)
+    assert code == 0 and "未显示" not in wide and max(display_width(line) for line in wide.splitlines()) > 100
+    header = wide.splitlines()[0]
+    assert "任务名称" in header and "理由" in header
+
+
 def test_exports_from_demo_data_say_so(demo_data: DemoSummary, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     from openpyxl import load_workbook

@@ -140,7 +140,8 @@ def test_every_form_prints_a4_landscape_one_page_wide_with_grid_and_signature(tm
         assert header is not None and footer is not None
         title = load_form(path).properties.title
         assert header.center.text == title and "陈埭镇" in str(title)
-        assert header.right.text == "第 &P 页 共 &N 页"
+        assert str(header.right.text).endswith("第 &P 页 共 &N 页") and "督查室" in str(header.right.text)
+        assert str(header.left.text).startswith("报送截止：2026年")
         signature = str(footer.left.text) + str(footer.right.text)
         for label in SIGNATURE_LABELS:
             assert label + "：" in signature

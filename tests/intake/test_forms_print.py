@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from jj123lib.domain.rules import Rules
 from jj123lib.domain.tasks import units
 from jj123lib.intake.forms import (
     BENCH_PLAN_SHEET,
@@ -135,6 +136,44 @@ def test_the_benchmark_sheet_prints_one_page_wide(tmp_path: Path) -> None:
     assert all(task_id in "".join(bench) for task_id in mine["task_id"])
     for label in SIGNATURE_LABELS:
         assert label in bench[0], label
+
+
+@pytest.mark.parametrize("kind", ["progress", "plan", "response"])
+def test_every_printed_page_of_every_form_says_where_and_when(kind: str, tmp_path: Path) -> None:
+    """The deadline (the quarter's, the plan's, the item's 整改期限) and the office's contact, on every page."""
+    from jj123lib.domain.rules import load_rules
+    from jj123lib.intake.response_form import build_response_form
+
+    rules = load_rules().to_dict()
+    rules["documents"] = {**rules["documents"], "contact": "林晓芸", "phone": "0595-85681234"}
+    checked = load_rules_from(rules, tmp_path)
+    unit = max(lead_unit_names(TASKS), key=lambda u: len(unit_tasks(TASKS, u, lead_only=True)))
+    if kind == "progress":
+        wb, deadline = build_progress_form(unit, "2026Q3", TASKS, rules=checked), "2026年10月10日"
+    elif kind == "plan":
+        wb, deadline = build_plan_form(unit, 2026, TASKS, rules=checked), "2026年1月31日"
+    else:
+        item = {"id": "DB-2026Q3-001", "unit": unit, "level": 2, "task_id": "N04", "reason": "红灯",
+                "due_date": "2026-10-30"}
+        wb, deadline = build_response_form(item, "巩固拓展“两项创建”成果", rules=checked), "2026年10月30日"
+    path = tmp_path / f"{kind}.xlsx"
+    wb.save(path)
+    pages = [_squash(t) for t in _pages_text(_to_pdf(path, tmp_path))]
+    assert len(pages) >= 2  # the form and its 填报说明 at least
+    for page in pages:
+        assert _squash(f"报送截止：{deadline}") in page and _squash("林晓芸") in page and "0595-85681234" in page
+    assert any(_squash("晋江市人民政府督查室（联系人林晓芸，电话0595-85681234）") in page for page in pages)
+
+
+def load_rules_from(data: dict[str, object], folder: Path) -> Rules:
+    """Rules checked from ``data`` written to a file, as ``--rules`` would read them."""
+    import yaml
+
+    from jj123lib.domain.rules import load_rules
+
+    path = folder / "rules.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return load_rules(path)
 
 
 def test_a_filled_form_resaved_by_libreoffice_keeps_its_print_setup_and_ingests(tmp_path: Path) -> None:

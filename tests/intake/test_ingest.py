@@ -277,6 +277,24 @@ def test_plan_rules(tmp_path: Path) -> None:
     assert len(plan) == 12 and plan.groupby("task_id")["planned_pct"].max().eq(100).all()
 
 
+def test_plan_form_asks_each_task_for_its_measures_and_owner_and_ingest_reads_them(tmp_path: Path) -> None:
+    from jj123lib.intake.ingest import parse_file
+
+    path = filled_plan(tmp_path, "商务局", changes={
+        "N02": {"攻坚措施": "成立工作专班，每月调度；争取省级专项资金", "责任人": "王明（副局长）"}})
+    ws = load_form(path)["年度计划"]
+    cols = header_columns(ws)
+    assert cols["攻坚措施"] < cols["责任人"] < cols["填报人"]  # typed per task, before the signature columns
+    parsed = parse_file(path, TASKS)
+    rows = {(r["task_id"], r["quarter"]): r for r in parsed.rows}  # type: ignore[union-attr]  # a plan
+    assert rows[("N02", "2026Q3")]["measures"] == "成立工作专班，每月调度；争取省级专项资金"
+    assert rows[("N02", "2026Q1")]["owner"] == "王明（副局长）"
+    assert rows[("P04", "2026Q1")]["measures"] is None  # blank: not asked of every task yet
+    long_owner = filled_plan(tmp_path / "long", "商务局", changes={"N02": {"责任人": "王" * 61}})
+    errors = ingest_files([long_owner], tmp_path / "data")[0].errors
+    assert [(e.column, e.sheet) for e in errors] == [("责任人", "年度计划")]
+
+
 def test_plan_from_co_unit_rejected(tmp_path: Path) -> None:
     path = filled_plan(tmp_path, "商务局")
     wb = load_form(path)

@@ -150,6 +150,25 @@ def test_accepted_form_records_the_answer_linked_to_the_archived_file(tmp_path: 
     assert duban_items(None, ledger).set_index("id").loc["DB-2026Q3-001", "status_label"] == "已销号"
 
 
+def test_the_evidence_list_and_the_completion_date_are_kept_with_the_answer(tmp_path: Path) -> None:
+    ledger = _issued(tmp_path)
+    form = _form(ledger)
+    wb = load_form(form)
+    header = header_columns(wb[RESPONSE_SHEET])
+    assert {"佐证材料清单", "完成时限"} <= set(header)
+    assert wb[RESPONSE_SHEET].cell(2, header["完成时限"]).number_format == "yyyy-mm-dd"
+    proof = "1. 用地报批材料；2. 专题会纪要（晋政纪〔2026〕12号）"
+    filled = _fill(form, {"整改状态": "整改中", "佐证材料清单": proof, "完成时限": date(2026, 11, 30)})
+    assert ingest_files([filled], ledger.data_dir, now=NOW)[0].status == "accepted"
+    assert _responses(ledger)[0][2] == f"{FILL['整改情况']}\n佐证材料清单：{proof}\n完成时限：2026-11-30"
+    later = _fill(form, {"完成时限": "下个月"}, name="bad.xlsx")
+    errors = ingest_files([later], ledger.data_dir, today=TODAY)[0].errors
+    assert [(e.column, e.row) for e in errors] == [("完成时限", 2)]
+    early = _fill(form, {"完成时限": date(2026, 9, 1)}, name="early.xlsx")
+    errors = ingest_files([early], ledger.data_dir, today=TODAY)[0].errors
+    assert [e.column for e in errors] == ["完成时限"] and "早于督办下发日期" in errors[0].rule
+
+
 def test_same_bytes_are_a_duplicate_and_a_libreoffice_resave_no_new_answer(tmp_path: Path) -> None:
     ledger = _issued(tmp_path)
     filled = _fill(_form(ledger))

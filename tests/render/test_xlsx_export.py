@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from jj123lib.cli.main import main
 from jj123lib.domain.lights import COLORS, LABELS
-from jj123lib.render.xlsx_export import column_width, frame_to_xlsx, sheet_title
+from jj123lib.render.xlsx_export import column_width, frame_to_xlsx, print_widths, sheet_title
 
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.demo.generate import DemoSummary
@@ -57,7 +57,7 @@ def test_column_width_counts_han_characters_double_and_caps() -> None:
     assert column_width("编号", ["N01"]) == 6  # minimum
     assert column_width("名称", ["晋江市会展中心"]) == 7 * 2 + 2
     assert column_width("进展", ["很长" * 40]) == 30
-    assert column_width("落后序时进度(百分点)", [1.5]) == 12  # long header over numbers wraps
+    assert column_width("落后序时进度(百分点)", [1.5]) == 10  # long header over numbers wraps
 
 
 def test_sheet_title_is_valid_and_marks_demo() -> None:
@@ -141,14 +141,76 @@ def test_cli_exports_named_sheets_in_notice_order(demo_data: DemoSummary, tmp_pa
         assert cell.fill.fgColor.rgb[-6:] == COLORS[by_label[cell.value]].lstrip("#").upper()
 
 
-def test_cli_ratings_export_prints_one_page_wide(demo_data: DemoSummary, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def _smallest_text_pt(pdf: Path) -> float:
+    """The smallest text on any page of ``pdf``, in points as printed (font size × text and page matrices)."""
+    import math
+
+    sizes: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            sizes.append(size * math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1]))
+
+    for page in PdfReader(pdf).pages:
+        page.extract_text(visitor_text=visit)
+    return min(sizes)
+
+
+def test_cli_ratings_export_prints_at_eight_points_or_more(demo_data: DemoSummary, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "ratings.xlsx"
     assert main(["ratings", "--quarter", "2026Q3", "--format", "xlsx", "--out", str(out),
                  "--data-dir", str(demo_data.data_dir)]) == 0
     capsys.readouterr()
     pdf = _to_pdf(out, tmp_path)
-    first = _pdftotext(pdf, 1)
+    assert _smallest_text_pt(pdf) >= 7.95  # was 3–5 pt, fit to one page wide
+    across = _pdftotext(pdf, 1) + _pdftotext(pdf, 2)  # a row's pages side by side
     for header in ["数据性质", "任务编号", "任务名称", "牵头市领导", "督查室灯号", "理由", "变化"]:
-        assert header in first
-    assert "示例数据" in first
+        assert header in across
+    assert "示例数据" in across
+
+
+def test_a_narrow_sheet_still_fits_one_page_wide_and_a_wide_one_keeps_eight_points() -> None:
+    assert print_widths([10, 20, 30]) == ([10, 20, 30], None)
+    widths, scale = print_widths([30] * 12)
+    assert widths == [16] * 12 and scale == 73  # wide text wraps at eight Han characters, then 8 of 11 pt
+    assert print_widths([30] * 6) == ([25] * 6, None)  # narrowed a little, still one page wide
+
+
+def test_ledger_export_shows_the_verdicts_and_keeps_hashes_on_a_sheet_of_their_own(
+        demo_data: DemoSummary, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = str(demo_data.data_dir)
+    out, ratings = tmp_path / "ledger.xlsx", tmp_path / "ratings.json"
+    assert main(["ledger", "--quarter", "2026Q3", "--format", "xlsx", "--out", str(out), "--data-dir", data]) == 0
+    assert main(["ratings", "--quarter", "2026Q3", "--format", "json", "--out", str(ratings), "--data-dir", data]) == 0
+    capsys.readouterr()
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["2026Q3台账（示例数据）", "2026Q3来源文件（示例数据）"]
+    main_sheet, sources = (pd.DataFrame(list(ws.values)[1:], columns=list(next(ws.values))) for ws in wb.worksheets)
+    assert not {"存档编号", "来源文件", "规范化说明"} & set(main_sheet.columns)
+    assert {"存档编号", "来源文件"} <= set(sources.columns) and len(sources) == len(main_sheet)
+    assert sources["存档编号"].str.fullmatch(r"[0-9a-f]{64}").all()
+    import json
+
+    verdicts = {r["任务编号"]: r for r in json.loads(ratings.read_text(encoding="utf-8"))}
+    lead = main_sheet[main_sheet["角色"] == "牵头"]
+    assert len(lead) > 40
+    for row in lead.itertuples():  # the one assessment, shown, not recomputed
+        verdict = verdicts[row.任务编号]
+        assert row.督查室灯号 == verdict["督查室灯号"]
+        assert row._8 == verdict["计划累计进度(%)"] and row._10 == verdict["落后序时进度(百分点)"]
+    assert main_sheet.loc[main_sheet["角色"] == "配合", "督查室灯号"].isna().all()
+
+
+def test_every_export_sheet_is_named_for_what_it_holds(demo_data: DemoSummary, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    data = str(demo_data.data_dir)
+    expected = {("league", "--by", "unit"): "2026Q3红黄榜", ("duban",): "督办事项", ("flags",): "数据核查",
+                ("cuibao",): "催报清单", ("league",): "2026Q3市领导排名", ("verify",): "待核实"}
+    for argv, name in expected.items():
+        out = tmp_path / f"{name}.xlsx"
+        assert main([*argv, "--quarter", "2026Q3", "--format", "xlsx", "--out", str(out), "--data-dir", data]) == 0
+        assert load_workbook(out).sheetnames == [f"{name}（示例数据）"], argv
+    assert main(["coordination", "--format", "xlsx", "--out", str(tmp_path / "c.xlsx"), "--data-dir", data]) == 0
+    assert load_workbook(tmp_path / "c.xlsx").sheetnames == ["协调事项（示例数据）"]
+    capsys.readouterr()

@@ -119,12 +119,12 @@ def test_rules_appendix_says_what_the_report_shows(leader_report: LeaderReport) 
 
 
 def test_section_order(leader_report: LeaderReport) -> None:
-    """总体情况 → 需市领导协调事项 → 红灯与滞后 → 督办 → 任务进展 → 对标情况 → 下季度节点目标 → 督查室意见 → 附录."""
+    """摘要 → 总体情况 → 督查室意见 → 需市领导协调事项 → 红灯与滞后 → 督办 → 任务进展 → 对标 → 下季度节点目标 → 附录."""
     html = leader_report.body_html()
     assert leader_report.opinion is not None  # the demo writes one for her (opinions/2026Q3.yaml)
-    titles = ["<h2>总体情况", "<h2>需市领导协调事项", "<h2>红灯与滞后任务", "<h2>督办事项", "<h2>任务进展",
-              "<h3>进度轨迹", "<h3>工作进展", "<h3>存在问题", "<h2>对标情况", "<h2>下季度节点目标", "<h2>督查室意见",
-              "<h2>附录：评价规则"]
+    titles = ["<h2>摘要", "<h2>总体情况", "<h2>督查室意见", "<h2>需市领导协调事项", "<h2>红灯与滞后任务",
+              "<h2>督办事项", "<h2>任务进展", "<h3>进度轨迹", "<h3>工作进展", "<h3>存在问题", "<h2>对标情况",
+              "<h2>下季度节点目标", "<h2>附录：评价规则"]
     positions = [html.find(t) for t in titles]
     assert min(positions) > 0 and positions == sorted(positions), dict(zip(titles, positions))
     assert html.count("<h2>") == len([t for t in titles if t.startswith("<h2>")])  # and no quota section
