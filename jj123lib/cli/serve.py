@@ -72,11 +72,15 @@ def _environment(data_dir: Path, token: str, args: argparse.Namespace) -> dict[s
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from jj123lib.core.datadir import writable_data_dir
+    from jj123lib.core.datadir import is_data_dir, writable_data_dir
     from jj123lib.core.passwords import read_password_hash
     from jj123lib.core.resources import NOTEBOOK_DIR
+    from jj123lib.ledger.store import Ledger
 
     data_dir = writable_data_dir(args.data_dir)
+    if not is_data_dir(data_dir):  # a new folder becomes a data folder (an empty ledger), the password's home
+        with Ledger(data_dir).transaction():
+            pass
     if args.set_password:
         return _set_password(data_dir)
     host = args.host or "127.0.0.1"

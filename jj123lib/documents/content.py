@@ -86,7 +86,8 @@ def league_entries(frame: pd.DataFrame) -> list[LeagueEntry]:
     out = []
     for row in records(frame):
         score = float(row["score"])
-        out.append(LeagueEntry(str(row["group_label"]), None if row["rank"] is None else int(row["rank"]),
+        rank = row["rank"]  # a unit with no scored task has none (None, or NaN in a float column)
+        out.append(LeagueEntry(str(row["group_label"]), None if rank is None or math.isnan(rank) else int(rank),
                                str(row["unit"]), None if math.isnan(score) else score, int(row["n_tasks"]),
                                int(row["done"]), int(row["red"]), int(row["missing"]), str(row["board"]),
                                str(row["board_reason"])))

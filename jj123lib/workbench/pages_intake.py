@@ -97,5 +97,5 @@ def receive_page(session: Session) -> widgets.Widget:
         upload.value = ()
 
     go.on_click(on_go)
-    return widgets.VBox([widgets.HTML(message("可一次选择多个退回的填报表、计划表或整改反馈表。")),
+    return widgets.VBox([widgets.HTML(message("可一次选择多个各单位交回的填报表、计划表或整改反馈表（xlsx 或 CSV）。")),
                          widgets.HBox([upload, go]), widgets.HBox([received, paper]), pending, status, results])
