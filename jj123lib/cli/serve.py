@@ -2,7 +2,8 @@
 
 It binds to 127.0.0.1 unless ``--host`` opens it to the office's network, which needs the password set with
 ``jj123 serve --set-password`` (a salted scrypt hash in the data folder). Every visit needs the printed token
-or that password. The page's kernel takes widget messages only, so no page runs code a user types.
+or that password. Voilà passes the page's kernel widget messages only (never an ``execute_request``), so no
+page runs code a user types; ``tests/workbench`` holds it to that.
 """
 
 from __future__ import annotations
@@ -19,11 +20,9 @@ from jj123lib.cli.argparse_zh import integer
 from jj123lib.cli.common import add_data_dir
 from jj123lib.core.exceptions import Jj123Error, ParameterError
 
-__all__ = ["BROWSER_MESSAGES", "LOCAL_HOSTS", "ServeRefused", "add_serve", "cmd_serve", "voila_command"]
+__all__ = ["LOCAL_HOSTS", "ServeRefused", "add_serve", "cmd_serve", "voila_command"]
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-# What a page may ask of its kernel: widget traffic only (Voilà alone would forward an execute_request).
-BROWSER_MESSAGES = ("comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request")
 IDENTITY = "jj123lib.workbench.auth.WorkbenchIdentityProvider"
 
 
@@ -33,11 +32,9 @@ class ServeRefused(Jj123Error):
 
 def voila_command(notebook: Path, host: str, port: int) -> list[str]:
     """Voilà's command line; the token comes from ``$JUPYTER_TOKEN``, never the process list."""
-    allowed = "[" + ",".join(f"'{m}'" for m in BROWSER_MESSAGES) + "]"
     return [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}", f"--Voila.ip={host}",
             "--Voila.auto_token=True", f"--Voila.identity_provider_class={IDENTITY}", "--template=jj123",
-            "--theme=light", "--show_tracebacks=False",
-            "--Voila.port_retries=0", f"--MappingKernelManager.allowed_message_types={allowed}"]
+            "--theme=light", "--show_tracebacks=False", "--Voila.port_retries=0"]
 
 
 def _set_password(data_dir: Path) -> int:
