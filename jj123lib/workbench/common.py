@@ -14,7 +14,7 @@ import mimetypes
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,20 +105,22 @@ class Session:
         return None
 
 
-def _cell(value: Any, light_column: bool) -> Any:
+def _cell(value: Any, light_column: bool, lights_of: Mapping[str, str]) -> Any:
     if light_column and isinstance(value, str):
-        key = lights.parse_light(value)
+        key = lights_of.get(value) or lights.parse_light(value)
         if key is not None:
             return badge(key, value)
     return value
 
 
-def frame_html(frame: pd.DataFrame, light_columns: Sequence[str] = (), empty: str = "（无）") -> str:
-    """A frame with Chinese headers as an escaped HTML table; ``light_columns`` show as coloured badges."""
+def frame_html(frame: pd.DataFrame, light_columns: Sequence[str] = (), empty: str = "（无）",
+               lights_of: Mapping[str, str] | None = None) -> str:
+    """A frame with Chinese headers as an escaped HTML table; ``light_columns`` show as coloured badges
+    (their values are light labels, or keys of ``lights_of``, e.g. the year-end outcomes' lights)."""
     if frame.empty:
         return str(esc(empty))
     columns = [(str(c), "") for c in frame.columns]
-    rows = ([_cell(v, c in light_columns) for c, v in zip(frame.columns, row)]
+    rows = ([_cell(v, c in light_columns, lights_of or {}) for c, v in zip(frame.columns, row)]
             for row in frame.itertuples(index=False, name=None))
     return str(table(columns, rows))
 

@@ -174,7 +174,7 @@ def annual_page(session: Session) -> widgets.Widget:
 
     def on_run(_: object) -> None:
         from jj123lib.annual.docx import annual_docx
-        from jj123lib.annual.review import annual_review
+        from jj123lib.annual.review import OUTCOME_LIGHTS, annual_review
         from jj123lib.cli.annual import review_xlsx
 
         def compute() -> tuple[Any, bytes, bytes]:
@@ -188,7 +188,7 @@ def annual_page(session: Session) -> widgets.Widget:
         result, xlsx, docx = done
         tables: dict[str, pd.DataFrame] = result.tables()
         outcomes.value = frame_html(tables["outcomes"].drop(columns=["配合单位"], errors="ignore"),
-                                    light_columns=("考评结果",))
+                                    light_columns=("考评结果",), lights_of=OUTCOME_LIGHTS)
         units.value = frame_html(tables["units"])
         counts = result.counts()
         status.value = message("，".join(f"{k} {v} 项" for k, v in counts.items()) + "。", "ok")
