@@ -37,6 +37,8 @@ DONE = {"实际累计进度(%)": 100, "自评状态": "已完成"}
 def test_a_quarter_in_the_workbench(serve: Callable[..., Served], page: Page, shoot: Callable[[str], Path],
                                     tmp_path: Path) -> None:
     served = serve()
+    outside: list[str] = []  # the page works offline: nothing but the server and the page's own data
+    page.on("request", lambda r: None if r.url.startswith((served.base, "data:", "blob:")) else outside.append(r.url))
     open_workbench(page, served.url)
     shoot("00-workbench")
 
@@ -68,7 +70,7 @@ def test_a_quarter_in_the_workbench(serve: Callable[..., Served], page: Page, sh
 
     tab(page, "报送情况与催报")
     click(page, "刷新报送情况")
-    wait_text(page, "逾期未报送")
+    wait_text(page, "个单位，逾期未报送")
     shoot("03-报送情况与催报")
 
     tab(page, "督办")
@@ -117,6 +119,8 @@ def test_a_quarter_in_the_workbench(serve: Callable[..., Served], page: Page, sh
     click(page, "计算年度考评")
     wait_text(page, "下载考评表（xlsx）")
     shoot("08-年度考评")
+
+    assert outside == []
 
     # What the page did is in the ledger, recorded with the clerk's name
     decisions = verifications(served.data_dir)
