@@ -53,9 +53,9 @@ def test_the_office_network_needs_a_password_first(tmp_path: Path, serve: Callab
     served = serve(data, "--host", "127.0.0.2")
     assert served.base.startswith("http://127.0.0.2:")
     page.goto(served.base + "/")
-    page.locator("input[type=password]").fill("wrong-password")
-    page.locator("input[type=password]").press("Enter")
-    page.wait_for_load_state()
+    page.get_by_label("登录密码（或启动时给出的令牌）：").fill("wrong-password")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("密码或令牌不正确，请重新输入。").wait_for()
     assert page.get_by_label("您的姓名：").count() == 0
     page.locator("input[type=password]").fill(PASSWORD)
     page.locator("input[type=password]").press("Enter")
