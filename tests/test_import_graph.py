@@ -173,7 +173,7 @@ def test_the_checker_finds_cycles_hidden_in_functions_and_ignores_type_checking(
 # folders on one floor do not import each other. The top level (``__init__``, ``api``) stands above all.
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("core",), ("domain",), ("ledger",), ("assess",), ("loop",), ("render",), ("intake",),
-    ("reports", "documents"), ("batch",), ("demo", "annual"), ("cli",),
+    ("reports", "documents"), ("batch",), ("demo", "annual"), ("cli",), ("workbench",),
 )
 TOP = ""  # modules directly in jj123lib/
 PUBLIC_SURFACE = {"__init__.py", "api.py", "py.typed"}

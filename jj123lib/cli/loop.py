@@ -73,6 +73,12 @@ def cmd_cuibao(args: argparse.Namespace) -> int:
     footer = (f"共 {len(frame)} 个单位逾期未报送，请电话催报并发《督查催办通知》。" if len(frame)
               else "没有逾期未报送的单位。")
     emit(view(frame, CUIBAO_VIEW), args.format, args.out, footer, demo, sheet="催报清单")
+    if args.texts:  # the same ready texts the workbench offers to copy
+        from jj123lib.core.frames import records
+        from jj123lib.loop.deadlines import reminder_text
+
+        for row in records(frame):
+            sys.stdout.write(f"\n【{row['unit']}】{reminder_text(row)}\n")
     return 0
 
 
@@ -201,6 +207,7 @@ def _loop_options(parser: argparse.ArgumentParser, quarter_required: bool = True
 def add_cuibao(cuibao: argparse.ArgumentParser) -> None:
     _loop_options(cuibao)
     cuibao.add_argument("--all", action="store_true", help="列出全部单位的报送状态")
+    cuibao.add_argument("--texts", action="store_true", help="另列出发给每个逾期单位的催报短信（可复制到短信或微信）")
     cuibao.set_defaults(handler=cmd_cuibao)
 
 

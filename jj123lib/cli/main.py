@@ -2,7 +2,8 @@
 
 :data:`COMMANDS` lists every command; each lives in the module of its group (``cli/tasks.py``,
 ``cli/intake.py``, ``cli/ledger.py``, ``cli/assess.py``, ``cli/loop.py``, ``cli/batch.py``,
-``cli/documents.py``, ``cli/annual.py``, ``cli/demo.py``, ``cli/explore.py``), the options they share in
+``cli/documents.py``, ``cli/annual.py``, ``cli/demo.py``, ``cli/explore.py``,
+``cli/serve.py``), the options they share in
 ``cli/common.py``, argparse's messages in Chinese in ``cli/argparse_zh.py``.
 
 Exit codes: 0 success; 1 a check found problems (``check``, a failed ``batch``); 2 an error the user
@@ -16,7 +17,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from jj123lib.cli import annual, assess, batch, demo, documents, explore, intake, ledger, loop, receipts, tasks
+from jj123lib.cli import annual, assess, batch, demo, documents, explore, intake, ledger, loop, receipts, serve, tasks
 from jj123lib.cli.argparse_zh import ChineseArgumentParser
 from jj123lib.cli.common import (
     Handler,
@@ -61,6 +62,7 @@ COMMANDS: tuple[tuple[str, str, AddOptions], ...] = (
     ("bulletin", "生成季度督查通报 Word 文档 (.docx)", documents.add_bulletin),
     ("signals", "对标预警：位次下降、落后标杆、未达序时目标、认定停滞（与灯号并列）", assess.add_signals),
     ("annual", "年度考评：任务完成情况、责任单位得分、市领导汇总 (year-end review)", annual.add_annual),
+    ("serve", "启动督查工作台（浏览器中办理整个季度）(the office's workbench)", serve.add_serve),
 )
 
 

@@ -35,7 +35,7 @@ from jj123lib.domain.units import load_units
 from jj123lib.domain.vocab import REPORTING_STATES
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["must_report", "unit_states", "unreported_units", "preview_note", "cuibao", "load_contacts",
+__all__ = ["must_report", "unit_states", "unreported_units", "preview_note", "cuibao", "load_contacts", "reminder_text",
            "STATE_COLUMNS", "CUIBAO_COLUMNS"]
 
 _NOT_DUE, _MISSING, _LATE, _ON_TIME, _NOT_OWED = REPORTING_STATES
@@ -178,3 +178,11 @@ def cuibao(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None
                      "reporter": contact.get("contact"), "phone": contact.get("phone")})
     frame = pd.DataFrame(rows, columns=CUIBAO_COLUMNS)
     return frame.sort_values(["days_overdue", "unit"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def reminder_text(row: Mapping[str, Any]) -> str:
+    """The short 催报 message for one row of :func:`cuibao`, ready to send by SMS or WeChat."""
+    tasks = "、".join(str(t) for t in row["tasks"])
+    who = f"{row['reporter']}同志" if row.get("reporter") else "您好"
+    return (f"{who}：贵单位（{row['unit']}）{row['quarter']} “123”工作进度填报表（涉及任务 {tasks}）应于 "
+            f"{row['deadline']} 前报送，现已逾期 {row['days_overdue']} 天，请尽快报送督查室。")

@@ -133,3 +133,10 @@ def test_demo_exports_are_marked(demo_data: DemoSummary, tmp_path: Path, capsys:
 def test_missing_data_dir_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "flags", "--quarter", "2026Q3", "--data-dir", str(tmp_path / "nope"))
     assert code == 2 and "数据文件夹不存在" in err
+
+
+def test_cuibao_texts_are_ready_to_send(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _data(tmp_path)
+    code, out, _ = run(capsys, "cuibao", "--quarter", "2026Q3", "--as-of", "2026-10-12", "--texts", "--data-dir", data)
+    assert code == 0 and "【自然资源局】您好：贵单位（自然资源局）2026Q3 “123”工作进度填报表" in out
+    assert "现已逾期 2 天，请尽快报送督查室。" in out and "【公安局】" not in out

@@ -12,10 +12,11 @@ import pytest
 
 from jj123lib.assess.ratings import league_table, rate_quarter
 from jj123lib.core.exceptions import RulesError
+from jj123lib.core.frames import records
 from jj123lib.domain.quarters import plan_deadline, report_deadline
 from jj123lib.domain.rules import load_rules
 from jj123lib.ledger.store import Ledger
-from jj123lib.loop.deadlines import cuibao, unit_states
+from jj123lib.loop.deadlines import cuibao, reminder_text, unit_states
 from tests.ledger_helpers import record_plan, record_progress
 
 POLICE = ("N07", "P13", "B19", "B20")  # all led by 公安局, whose only tasks they are
@@ -146,3 +147,12 @@ def test_states_cover_every_responsible_unit_once_with_the_vocabulary(tmp_path: 
     states = unit_states("2026Q1", tmp_path, as_of="2026-05-01", tasks=table)
     assert list(states["unit"]) == units(table)
     assert set(states["state"]) <= set(REPORTING_STATES)
+
+
+def test_the_reminder_text_names_unit_tasks_deadline_and_days(tmp_path: Path) -> None:
+    ledger = _ledger(tmp_path)
+    record_progress(ledger, "公安局", "2026Q2", {t: {"reporter": "吴明辉"} for t in POLICE})
+    police = next(r for r in records(cuibao("2026Q3", ledger, as_of="2026-10-12")) if r["unit"] == "公安局")
+    assert reminder_text(police) == ("吴明辉同志：贵单位（公安局）2026Q3 “123”工作进度填报表"
+                                     "（涉及任务 N07、P13、B19、B20）应于 2026-10-10 前报送，"
+                                     "现已逾期 2 天，请尽快报送督查室。")
