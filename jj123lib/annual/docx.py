@@ -28,7 +28,7 @@ from jj123lib.documents.layout import (
     title,
 )
 from jj123lib.documents.parts import attachment, attachment_note, contact_text, imprint
-from jj123lib.documents.prose import addressees
+from jj123lib.documents.prose import addressees, plain
 from jj123lib.domain.quarters import CHINESE_NUMERALS, next_quarter, quarter_label
 from jj123lib.domain.tiers import TIER_LABELS, TIERS
 from jj123lib.domain.units import GROUP_LABELS, GROUPS, UnitsPath, load_units
@@ -107,7 +107,7 @@ def _attachments(doc: DocxDocument, result: AnnualReview, names: list[str]) -> N
     attachment(doc, 1, names[0])
     for index, tier in enumerate(TIERS):
         heading2(doc, f"（{CHINESE_NUMERALS[index]}）{TIER_LABELS[tier]}")
-        rows: list[list[object]] = [[r["task_id"], r["title"], r["lead_unit"], r["outcome"], r["reason"]]
+        rows: list[list[object]] = [[r["task_id"], r["title"], r["lead_unit"], r["outcome"], plain(str(r["reason"]))]
                                     for r in records(outcomes[outcomes["tier"] == tier])]
         table(doc, ["编号", "任务", "牵头单位", "结果", "依据"], rows, [16, 40, 22, 20, 58])
     attachment(doc, 2, names[1])
@@ -129,7 +129,7 @@ def _attachments(doc: DocxDocument, result: AnnualReview, names: list[str]) -> N
           [30, 22, 22, 26, 22, 24] if show else [36, 30, 30, 30, 30])
     attachment(doc, 4, names[3])
     for number, rule in enumerate(result.describe_rules(), start=1):
-        body(doc, f"{number}. {without_file_names(rule)}")
+        body(doc, f"{number}. {plain(without_file_names(rule))}")
 
 
 def annual_docx(result: AnnualReview, *, demo: bool, issue_date: date,

@@ -10,14 +10,16 @@ official Chinese: figures and dates, task and unit names; no rule strings, quart
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from jj123lib.domain.quarters import CHINESE_NUMERALS, parse_quarter
 
-__all__ = ["bulletin_title", "addressees", "number", "quarter_words", "plain_state", "overview", "achievements", "problems",
-           "supervision", "reporting", "blockers", "requirements", "formula", "task_rows", "unit_list"]
+__all__ = ["bulletin_title", "plain", "addressees", "number", "quarter_words", "plain_state", "overview",
+           "achievements", "problems", "supervision", "reporting", "blockers", "requirements", "formula", "task_rows",
+           "unit_list"]
 
 # How each light reads in a sentence (the lights' own labels are for tables).
 _STATE_WORDS = {"done": "已完成并经核实销号", "claimed": "自评已完成、待核实", "pending": "未到报送期",
@@ -33,6 +35,21 @@ def bulletin_title(quarter: str) -> str:
     from jj123lib.domain.quarters import quarter_label
 
     return f"关于{quarter_label(quarter)}“123”争先进位工作推进情况的通报"
+
+
+_QUARTER_CODE = re.compile(r"(\d{4})Q([1-4])")
+_SYMBOLS = (("≥", "不低于"), ("≤", "不超过"), (">", "超过"), ("<", "低于"))
+
+
+def plain(text: str) -> str:
+    """A computed reason as a 公文 words it: quarter codes in words, comparison symbols in words.
+
+    Only for text this project writes (a verdict's reason, a rule); a unit's own words stay verbatim.
+    """
+    text = _QUARTER_CODE.sub(lambda m: f"{m.group(1)}年第{CHINESE_NUMERALS[int(m.group(2)) - 1]}季度", text)
+    for symbol, words in _SYMBOLS:
+        text = re.sub(rf"\s*{symbol}\s*", words, text)
+    return text
 
 
 def number(value: float) -> str:
@@ -254,8 +271,6 @@ def reporting(states: Sequence[Mapping[str, Any]], quarter: str, deadline: date)
 
 def blockers(register: Sequence[Mapping[str, Any]]) -> list[str]:
     """需协调解决的问题: open 协调 items grouped by the department asked to help, with the tasks waiting."""
-    import re
-
     by_helper: dict[str, list[str]] = {}
     for item in register:
         text = str(item.get("latest_text") or item["text"])

@@ -161,7 +161,9 @@ def test_bulletin_from_demo_data(demo_data: DemoSummary) -> None:
     headings = [p.text for p in doc.paragraphs if p.text in {f"（{n}）{label}" for n in "一二三"
                                                              for label in GROUP_LABELS.values()}]
     assert headings == [f"（{n}）{GROUP_LABELS[g]}" for n, g in zip("一二三", ("town", "department", "enterprise"))]
-    sections = [p.text for p in doc.paragraphs if re.fullmatch(r"[一二三四五六七]、\S+", p.text)]
+    texts = [p.text for p in doc.paragraphs]
+    body = texts[:texts.index("附件：1. 责任单位评分办法")]  # the 正文, before the 附件说明
+    sections = [text for text in body if re.fullmatch(r"[一二三四五六七]、\S+", text)]
     assert sections == ["一、总体情况", "二、主要成效", "三、存在问题", "四、督办和整改情况", "五、报送情况",
                         "六、需协调解决的问题", "七、下步工作要求"]
 
