@@ -26,6 +26,7 @@ from jj123lib.documents.content import (
     open_duban,
 )
 from jj123lib.documents.layout import DEMO_MARK, docx_bytes, save_docx
+from jj123lib.domain.rules import load_rules
 from jj123lib.domain.tasks import leaders, load_tasks
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.deadlines import cuibao
@@ -88,10 +89,20 @@ def test_settings_from_the_rules_one_place() -> None:
     assert document_meta("cuibao", "2026Q4", demo=False, as_of=AS_OF, rules=rules).issue_date == AS_OF
     slip = document_meta("duban", "2026Q3", demo=False, item=("DB-2026Q3-004", date(2026, 10, 1)), rules=rules)
     assert (slip.doc_number, slip.issue_date) == ("督办编号：DB-2026Q3-004", date(2026, 10, 1))
-    for bad in ({"documents": {"quarters": {"2026Q3": {"issue_date": "十月"}}}}, {"documents": ["x"]},
-                {"documents": {"cuibao_days": 0}}):
-        with pytest.raises(RulesError):
+    for bad, key in (({"documents": {"quarters": {"2026Q3": {"issue_date": "十月"}}}}, "issue_date"),
+                     ({"documents": ["x"]}, "documents"), ({"documents": {"cuibao_days": 0}}, "cuibao_days"),
+                     ({"documents": {"reply_days": "十天"}}, "reply_days"),
+                     ({"documents": {"contcat": "王"}}, "contcat"),
+                     ({"documents": {"cc": "市委办公室"}}, "documents.cc"), ({"documents": {"praise": ""}}, "praise"),
+                     ({"documents": {"phone": ["0595"]}}, "documents.phone")):
+        with pytest.raises(RulesError, match=key):
             document_settings("2026Q3", bad)
+    # The rules in force: the 督办依据, 抄送, wording and the 黄榜's consequence, typed and checked at load.
+    office = load_rules().documents("2026Q3")
+    assert office.basis.endswith("（晋政办〔2026〕1号）")
+    assert office.cc == ("市委办公室", "市人大常委会办公室", "市政协办公室")
+    assert (office.praise, office.criticism, office.reply_days) == ("予以通报表扬", "予以通报批评", 10)
+    assert "约谈" in office.yellow_consequence and office.submit_by
 
 
 def test_one_slip_per_open_item_with_the_units_problems(issued: Path) -> None:
