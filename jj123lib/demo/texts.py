@@ -6,10 +6,12 @@ Every function draws on the random stream it is given, in a fixed order, so a se
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 from jj123lib.domain.quarters import quarter_number
 
-__all__ = ["MILESTONES", "NEXT_STEPS", "CO_UNIT_NOTES", "object_phrase", "progress_texts", "reporters"]
+__all__ = ["MILESTONES", "NEXT_STEPS", "CO_UNIT_NOTES", "object_phrase", "progress_texts", "reporters", "Theme",
+           "BENCHMARK_THEMES", "TASK_THEMES", "theme_of"]
 
 _SURNAMES = "陈林黄王张李吴许蔡洪施郑庄苏杨"
 _GIVEN = ("志强", "丽娟", "建华", "晓东", "雅琴", "文杰", "秀梅", "国平", "海燕", "振宇", "少华", "思颖",
@@ -77,3 +79,102 @@ def progress_texts(rng: random.Random, title: str, quarter: str, category: str) 
 def reporters(rng: random.Random, units: list[str]) -> dict[str, str]:
     """A 填报人 for each unit."""
     return {u: rng.choice(_SURNAMES) + rng.choice(_GIVEN) for u in units}
+
+
+# 对标 by theme: for each of the demo's five kinds of indicator (累计完成投资 亿元, a rate %, new items 个, market
+# entities 户, a satisfaction score 分) two names that measure such a task, a 口径 and a source; and the peers a
+# national task (百强县), a provincial task (Fujian counties) and a breakthrough task (泉州 neighbours) looks to.
+@dataclass(frozen=True)
+class Theme:
+    names: tuple[tuple[str, str], ...]  # per kind: first use, second use in the same plan
+    national: tuple[str, ...]
+    fujian: tuple[str, ...]
+    quanzhou: tuple[str, ...] = ("南安市（泉州县域经济第二）", "石狮市（泉州民营经济强市）",
+                                 "惠安县（泉州台商投资区所在县）")
+
+
+BENCHMARK_THEMES: dict[str, Theme] = {
+    "land": Theme((("低效用地再开发累计完成投资", "城市更新项目累计完成投资"),
+                   ("批而未供和闲置土地处置率", "存量土地盘活率"),
+                   ("新增盘活低效用地项目", "新增收储出让地块"), ("盘活地块新入驻企业", "更新片区新增市场主体"),
+                   ("用地企业满意度", "被征迁群众满意度")),
+                  ("昆山市（全国低效用地再开发试点）", "义乌市（土地要素市场化配置改革）"),
+                  ("福清市（低效工业用地再开发省级试点）", "南安市（“标准地”出让改革）")),
+    "trade": Theme((("跨境电商交易额", "外贸出口额"), ("出口数据溯源覆盖率", "外贸企业备案实绩率"),
+                    ("新增自主出口品牌", "新增海外仓"), ("有进出口实绩企业", "新增外贸经营主体"),
+                    ("外贸企业服务满意度", "采购商满意度")),
+                   ("义乌市（国际贸易综合改革试点）", "常熟市（服装城市场采购贸易）"),
+                   ("石狮市（市场采购贸易方式试点）", "福清市（跨境电商综试区）")),
+    "farm": Theme((("现代农业产业园累计完成投资", "农业项目累计完成投资"), ("农产品加工转化率", "土地承包延包完成率"),
+                   ("新增市级以上农业产业化龙头企业", "新增标准化生产基地"), ("新型农业经营主体", "入园农业企业"),
+                   ("农户满意度", "承包户满意度")),
+                  ("寿光市（国家现代农业产业园）", "太仓市（全国农业现代化示范区）"),
+                  ("安溪县（国家现代农业产业园）", "永春县（省级现代农业产业园）")),
+    "school": Theme((("教育项目累计完成投资", "职业教育实训基地建设投资"),
+                    ("义务教育优质均衡达标率", "职业院校学生双证书获取率"),
+                     ("新建改扩建学校", "新增境外合作办学项目"), ("参与校企合作企业", "参与订单培养企业"),
+                     ("家长满意度", "用人单位满意度")),
+                    ("昆山市（全国义务教育优质均衡发展县）", "张家港市（全国学前教育普及普惠县）"),
+                    ("福清市（省级义务教育优质均衡示范县）", "南安市（省级职业教育改革示范）")),
+    "build": Theme((("在建重点工程累计完成投资", "保障性住房累计完成投资"),
+                   ("安全生产标准化工地达标率", "完整社区建设达标率"),
+                    ("新增省级以上安全文明标准化工地", "新增完整社区样板"), ("参建施工企业", "参与建设企业"),
+                    ("住户满意度", "社区居民满意度")),
+                   ("江阴市（全国建设工程安全生产标准化示范）", "张家港市（全国完整社区建设试点）"),
+                   ("福清市（省级完整社区建设试点）", "南安市（省级安全生产标准化示范县）")),
+    "tech": Theme((("全社会研发投入", "产业基地累计完成投资"),
+                  ("规上工业企业研发机构覆盖率", "重点企业智能化改造完成率"),
+                   ("新增国家级专精特新“小巨人”企业", "新增省级创新平台"), ("高新技术企业", "入驻创新团队企业"),
+                   ("企业创新服务满意度", "入驻企业满意度")),
+                  ("昆山市（全国县域科技创新第一）", "江阴市（全国制造业单项冠军县）"),
+                  ("福清市（省级高新技术产业开发区）", "南安市（省级创新型县（市））")),
+    "safety": Theme((("平安建设项目累计完成投资", "智慧安防建设投资"), ("警情处置及时率", "重点场所预警接入率"),
+                     ("新增示范应用场景", "新增规范化执法场所"), ("接入平台重点单位", "签约联防企业"),
+                     ("群众安全感满意度", "执法满意度")),
+                    ("张家港市（全国市域社会治理现代化试点合格城市）", "昆山市（全国数字警务示范）"),
+                    ("南安市（省级平安县（市））", "惠安县（省级法治政府建设示范县）")),
+    "green": Theme((("生态治理工程累计完成投资", "污水管网治理累计完成投资"),
+                   ("排污指标交易完成率", "管网病害点整治完成率"),
+                    ("新增碳足迹认证产品", "新增生态修复项目"), ("参与试点企业", "参与排污权交易企业"),
+                    ("群众生态环境满意度", "企业环保服务满意度")),
+                   ("常熟市（国家生态文明建设示范区）", "慈溪市（全国绿色制造示范）"),
+                   ("石狮市（印染集控区排污权改革）", "长乐区（纺织产业碳足迹认证试点）")),
+    "forest": Theme((("林业生态项目累计完成投资", "蓝碳生态修复累计完成投资"), ("森林覆盖率", "红树林保护修复完成率"),
+                     ("新增林地储备地块", "新增碳汇交易项目"), ("参与林改经营主体", "参与碳汇交易主体"),
+                     ("林农满意度", "沿海村居满意度")),
+                    ("安吉县（全国林业改革发展综合试点）", "龙泉市（全国集体林业综合改革试验区）"),
+                    ("武平县（集体林权制度改革策源地）", "永安市（全国林业改革发展综合试点）"),
+                    ("武平县（集体林权制度改革策源地）", "永安市（全国林业改革发展综合试点）",
+                     "沙县区（林票制度改革）")),
+    "culture": Theme((("文体旅项目累计完成投资", "文保监测平台建设投资"),
+                     ("重点文物智慧监测覆盖率", "文旅人才持证上岗率"),
+                      ("新增文旅消费场景", "新增文旅融合业态"), ("文体旅经营主体", "新增文旅企业"),
+                      ("游客满意度", "居民文化获得感满意度")),
+                     ("常熟市（国家全域旅游示范区）", "慈溪市（全国文化先进县）"),
+                     ("永春县（国家全域旅游示范区）", "德化县（全国文化产业示范基地）")),
+    "service": Theme((("公共服务项目累计完成投资", "港航基础设施累计完成投资"),
+                     ("政务服务事项网办率", "集装箱航线准班率"),
+                      ("新增服务品牌项目", "新开通航线"), ("服务覆盖企业", "航运及物流企业"),
+                      ("办事群众满意度", "企业服务满意度")),
+                     ("昆山市（全国营商环境县域第一）", "张家港市（全国县域港口第一）"),
+                     ("福清市（省级营商环境示范县）", "南安市（省级政务服务示范）")),
+}
+# The theme of each task the demo benchmarks (by what the task is about).
+TASK_THEMES = {
+    **dict.fromkeys(("N01", "P01", "P16", "B01", "B03", "B16"), "land"),
+    **dict.fromkeys(("N02", "N08", "P04", "B06", "B10", "B17"), "trade"),
+    **dict.fromkeys(("N03", "B07", "B08"), "farm"),
+    **dict.fromkeys(("N04", "P08"), "school"),
+    **dict.fromkeys(("N05", "P10", "B14", "B24"), "build"),
+    **dict.fromkeys(("N06", "P03", "P11", "P12", "B04", "B18"), "tech"),
+    **dict.fromkeys(("N07", "P13", "P14", "B02", "B19", "B20", "B21", "B22"), "safety"),
+    **dict.fromkeys(("P05", "P06", "P09", "B09", "B23"), "green"),
+    "B15": "forest",
+    **dict.fromkeys(("P07", "P15", "B11"), "culture"),
+    **dict.fromkeys(("P02", "B05", "B12", "B13"), "service"),
+}
+
+
+def theme_of(task_id: str) -> Theme:
+    """The 对标 theme of a task (service, for a task the table does not name)."""
+    return BENCHMARK_THEMES[TASK_THEMES.get(task_id, "service")]

@@ -171,6 +171,7 @@ def _bulletin_facts(quarter: str, data_dir: str | os.PathLike[str], day: date, r
     from jj123lib.assess.unit_league import unit_league
     from jj123lib.core.frames import records
     from jj123lib.documents import prose
+    from jj123lib.domain.quarters import quarter_year
     from jj123lib.domain.units import load_units
     from jj123lib.ledger.benchmarks import recognitions
     from jj123lib.loop.coordination import register
@@ -182,7 +183,7 @@ def _bulletin_facts(quarter: str, data_dir: str | os.PathLike[str], day: date, r
     items = duban_items(quarter, data_dir, as_of=day)
     overdue = {str(u) for u, late in zip(items["unit"], items["days_overdue"]) if late > 0}
     league = unit_league(quarter, data_dir, overdue_units=overdue, as_of=day, rules=rules, units_file=units_file)
-    won = recognitions(data_dir, int(quarter[:4]))
+    won = recognitions(data_dir, quarter_year(quarter))
     won = won[(won["quarter"] == quarter) & (won["stage"] == "已认定")]
     titles = dict(zip(rated["task_id"], rated["title"]))
     gains = []
