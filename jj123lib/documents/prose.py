@@ -17,7 +17,7 @@ from typing import Any
 
 from jj123lib.domain.quarters import CHINESE_NUMERALS, parse_quarter
 
-__all__ = ["bulletin_title", "plain", "addressees", "number", "quarter_words", "plain_state", "overview",
+__all__ = ["bulletin_title", "plain", "quoted", "addressees", "number", "quarter_words", "plain_state", "overview",
            "achievements", "problems", "supervision", "reporting", "blockers", "requirements", "formula", "task_rows",
            "unit_list"]
 
@@ -50,6 +50,11 @@ def plain(text: str) -> str:
     for symbol, words in _SYMBOLS:
         text = re.sub(rf"\s*{symbol}\s*", words, text)
     return text
+
+
+def quoted(title: object) -> str:
+    """A task's title in quotation marks, its own quotation marks turned single (“推进‘好房子’建设工作”)."""
+    return "“" + str(title).replace("“", "‘").replace("”", "’") + "”"
 
 
 def number(value: float) -> str:
@@ -128,7 +133,7 @@ def plain_state(row: Mapping[str, Any], ratings: Mapping[str, Any], *, milestone
         else:
             parts.append("本季度节点目标未完成")
     if row.get("overridden") and row.get("override_reason"):
-        parts.append(f"经督查室核查调整为{_STATE_WORDS.get(light, light)}（{row['override_reason']}）")
+        parts.append(f"督查室核查意见：{row['override_reason']}")
     return "，".join(parts) or (_STATE_WORDS.get(light, "") if fallback else "")
 
 
@@ -165,18 +170,18 @@ def achievements(rated: Sequence[Mapping[str, Any]], recognitions: Sequence[Mapp
         for rec in recognitions:
             title, unit = titles.get(str(rec["task_id"]), ("", ""))
             checked = "" if rec.get("verified") else "（待督查室核实）"
-            won.append(f"{unit}牵头的“{title}”获{rec['level']}认定{checked}")
+            won.append(f"{unit}牵头的{quoted(title)}获{rec['level']}认定{checked}")
         out.append("争先创优取得新突破。" + "；".join(won) + "。")
     if rank_gains:
         shown = rank_gains[:_MOST_GAINS]
-        gains = [f"“{g['title']}”的{g['indicator']}{g['scope']}由第{g['before']}位升至第{g['after']}位"
+        gains = [f"{quoted(g['title'])}的{g['indicator']}{g['scope']}由第{g['before']}位升至第{g['after']}位"
                  for g in shown]
         more = f"等{len(rank_gains)}项指标位次上升" if len(rank_gains) > len(shown) else ""
         out.append("对标位次稳中有进。" + "；".join(gains) + more + "。")
     done = [r for r in rated if r["light"] == "done"]
     if done:
-        out.append("重点任务加快落地。" + "；".join(f"{r['lead_unit']}牵头的“{r['title']}”已完成并经督查室核实销号"
-                                            for r in done) + "。")
+        finished = [f"{r['lead_unit']}牵头的{quoted(r['title'])}已完成并经督查室核实销号" for r in done]
+        out.append("重点任务加快落地。" + "；".join(finished) + "。")
     reds = [r for r in league if r["board"] == "红榜"]
     if reds:
         named = "；".join(f"{r['unit']}（{r['group_label']}第{r['rank']}名，得分{number(r['score'])}分，"
@@ -197,7 +202,7 @@ def problems(rated: Sequence[Mapping[str, Any]], states: Sequence[Mapping[str, A
         text = f"{len(reds) + len(yellows)}项任务进度滞后。"
         if reds:
             text += f"严重滞后（红灯）{len(reds)}项：" + "；".join(
-                f"{r['lead_unit']}牵头的“{r['title']}”{plain_state(r, ratings)}" for r in reds) + "。"
+                f"{r['lead_unit']}牵头的{quoted(r['title'])}{plain_state(r, ratings)}" for r in reds) + "。"
         if yellows:
             text += (f"{'另有' if reds else ''}进度滞后（黄灯）{len(yellows)}项，涉及"
                      f"{unit_list(str(r['lead_unit']) for r in yellows)}。")
