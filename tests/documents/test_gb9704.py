@@ -312,3 +312,22 @@ def test_pdf_signature_with_its_text_and_the_receipt_on_its_own_page(pdfs: dict[
             receipt = pages[-1]
             assert "沿此线剪下" in receipt and RECEIPT_TITLE.replace("（", "(")[:6] in receipt
             assert "督办等级" not in receipt and signed[0] == 0
+
+
+def test_boards_in_the_bulletin_agree_with_the_one_assessment(built: dict[str, bytes], demo_data: DemoSummary) -> None:
+    from jj123lib.assess.unit_league import unit_league
+    from jj123lib.loop.duban import duban_items
+
+    items = duban_items("2026Q3", demo_data.data_dir, as_of=AS_OF)
+    overdue = {str(u) for u, late in zip(items["unit"], items["days_overdue"]) if late > 0}
+    league = unit_league("2026Q3", demo_data.data_dir, overdue_units=overdue, as_of=AS_OF, rules=office_rules())
+    texts = [p.text for p in docs(built)["bulletin"].paragraphs]
+
+    def named(opening: str) -> list[str]:
+        line = next(t for t in texts if t.startswith(opening))
+        return re.findall(r"(?:：|；)([^（：；]+)（", line)
+
+    assert named("以下单位任务推进有力") == list(league.loc[league["board"] == "红榜", "unit"])
+    assert named("以下单位列入本季度黄榜") == list(league.loc[league["board"] == "黄榜", "unit"])
+    claimed_only = league[(league["board"] == "") & (league["done"] == 0) & (league["red"] + league["missing"] == 0)]
+    assert not set(claimed_only["unit"]) & set(named("以下单位任务推进有力"))  # no 红榜 without a verified result
