@@ -8,8 +8,9 @@ The page, grid, styles and the blocks every 公文 is made of: :func:`new_docume
 28 mm, text block 156 × 225 mm; 22 lines a page from exact line spacing on a ``w:docGrid`` line grid
 (linePitch), 28 characters a line from a −0.25 pt tracking of the 16 pt body (28 × 15.75 pt fits the
 156 mm line; charSpace gives the same pitch should the office switch Word to a character grid).
-Fonts are named as Windows/WPS know them and set as East Asian fonts; LibreOffice substitutes
-Noto CJK where they are missing.
+Fonts are named as Windows/WPS know them and set as East Asian fonts, with serif stand-ins in the
+font table (:data:`FONT_FALLBACKS`) and, for LibreOffice, in ``scripts/fonts/65-jj123-gb-fonts.conf``; the
+text is tagged zh-CN so a stand-in shows Chinese glyph forms.
 
 Every piece of submitted text goes into runs as text (``run.text``), never into a field: the only
 fields are our own PAGE numbers in the footers.
