@@ -331,3 +331,15 @@ def test_boards_in_the_bulletin_agree_with_the_one_assessment(built: dict[str, b
     assert named("以下单位列入本季度黄榜") == list(league.loc[league["board"] == "黄榜", "unit"])
     claimed_only = league[(league["board"] == "") & (league["done"] == 0) & (league["red"] + league["missing"] == 0)]
     assert not set(claimed_only["unit"]) & set(named("以下单位任务推进有力"))  # no 红榜 without a verified result
+
+
+def test_bulletin_command_dates_the_requirements_from_the_signing_date(demo_data: DemoSummary, tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from jj123lib.cli.main import main
+
+    out = tmp_path / "通报.docx"
+    assert main(["bulletin", "--quarter", "2026Q3", "--data-dir", str(demo_data.data_dir), "--out", str(out),
+                 "--date", "2026-10-15"]) == 0
+    assert "已写入" in capsys.readouterr().out
+    text = "\n".join(body_texts(Document(str(out))))
+    assert "2026年10月15日" in text and "于2026年10月25日前向市政府督查室书面报送整改方案" in text  # 签发 + 10 days
