@@ -5,8 +5,11 @@
 # Sourcing it (tests do) defines the functions without running anything.
 set -euo pipefail
 
-SYSTEM_PACKAGES=(chromium fonts-noto-cjk poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui)
+SYSTEM_PACKAGES=(chromium fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming poppler-utils libreoffice-calc-nogui
+                 libreoffice-writer-nogui)
 STAMP=.venv/.installed
+# Stand-ins for the GB fonts the Word documents name (仿宋_GB2312, 方正小标宋简体, 楷体_GB2312, 黑体).
+GB_FONTS_CONF=scripts/fonts/65-jj123-gb-fonts.conf
 
 # The Debian packages whose tools are missing, one per line (nothing when all are there).
 # No pipes: `fc-list | grep -q` fails now and then under pipefail when grep exits first (SIGPIPE).
@@ -15,6 +18,10 @@ missing_system_packages() {
   local fonts
   fonts=$(fc-list "Noto Sans CJK SC" family 2>/dev/null) || fonts=""
   [ -n "$fonts" ] || echo fonts-noto-cjk
+  fonts=$(fc-list "AR PL UKai CN" family 2>/dev/null) || fonts=""
+  [ -n "$fonts" ] || echo fonts-arphic-ukai
+  fonts=$(fc-list "AR PL UMing CN" family 2>/dev/null) || fonts=""
+  [ -n "$fonts" ] || echo fonts-arphic-uming
   command -v pdftotext >/dev/null 2>&1 || echo poppler-utils
   command -v soffice >/dev/null 2>&1 || printf '%s\n' libreoffice-calc-nogui libreoffice-writer-nogui
 }
@@ -37,9 +44,27 @@ manual_install_message() {
 缺少系统软件包 / missing system packages: ${missing% }
 Debian/Ubuntu:  sudo apt-get install ${SYSTEM_PACKAGES[*]}
 Other systems:  install Chromium (or set JJ123_CHROMIUM to a Chrome/Chromium binary),
-                the Noto Sans CJK SC font, poppler-utils (pdftotext, pdffonts)
+                the Noto Sans CJK SC and Noto Serif CJK SC fonts, AR PL UKai/UMing (or FangSong/KaiTi),
+                poppler-utils (pdftotext, pdffonts)
                 and LibreOffice Calc and Writer (soffice).
 MSG
+}
+
+# The GB font stand-ins for fontconfig (LibreOffice): /etc/fonts/conf.d as root, else the user's own
+# fontconfig folder. Silent when already in place.
+install_font_stand_ins() {
+  [ -f "$GB_FONTS_CONF" ] || return 0
+  local target
+  if [ "$(id -u)" = 0 ] && [ -d /etc/fonts/conf.d ]; then
+    target=/etc/fonts/conf.d/$(basename "$GB_FONTS_CONF")
+  else
+    target=${XDG_CONFIG_HOME:-$HOME/.config}/fontconfig/conf.d/$(basename "$GB_FONTS_CONF")
+  fi
+  if ! cmp -s "$GB_FONTS_CONF" "$target"; then
+    echo "==> fontconfig: GB font stand-ins -> $target"
+    mkdir -p "$(dirname "$target")"
+    cp "$GB_FONTS_CONF" "$target"
+  fi
 }
 
 venv_is_current() {
@@ -62,6 +87,8 @@ main() {
       exit 1
       ;;
   esac
+
+  install_font_stand_ins
 
   if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
     echo "需要 Python 3.11 或更高版本 / Python >= 3.11 is required (set PYTHON=...)." >&2

@@ -40,8 +40,8 @@ def test_missing_tools_are_named(tmp_path: Path) -> None:
     listed, message = proc.stdout.split("---\n")
     assert listed.split() == ["chromium", "libreoffice-calc-nogui", "libreoffice-writer-nogui"]
     assert "missing system packages: chromium libreoffice-calc-nogui libreoffice-writer-nogui\n" in message
-    assert ("sudo apt-get install chromium fonts-noto-cjk poppler-utils libreoffice-calc-nogui "
-            "libreoffice-writer-nogui") in message
+    assert ("sudo apt-get install chromium fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming poppler-utils "
+            "libreoffice-calc-nogui libreoffice-writer-nogui") in message
 
 
 def test_second_run_installs_nothing(tmp_path: Path) -> None:

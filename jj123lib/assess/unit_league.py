@@ -108,11 +108,13 @@ def _rank_group(rows: list[dict[str, Any]], unit_rules: Mapping[str, Any]) -> li
             row["rank"] = ordered[position - 2]["rank"] if key == previous_key else position
         previous_key = key
         clean = row["red"] + row["missing"] == 0
+        # A verified 销号 is a result; being ahead of one's own plan, or a 待核实 claim, is not.
+        merit = row["done"] > 0 or (row["ahead_all"] and not unit_rules["red_verified_done"])
         if (row["board"] == "" and row["rank"] is not None and row["rank"] <= unit_rules["top_per_group"]
-                and row["score"] >= unit_rules["min_score"] and clean and (row["done"] > 0 or row["ahead_all"])):
+                and row["score"] >= unit_rules["min_score"] and clean and merit):
             row["board"] = RED_BOARD
-            merit = f"已完成 {row['done']} 项" if row["done"] else "各项任务均超前序时进度"
-            row["board_reason"] = f"组内第 {row['rank']} 名，得分 {row['score']:g}，{merit}，无红灯、未报送"
+            done = f"已完成 {row['done']} 项" if row["done"] else "各项任务均超前序时进度"
+            row["board_reason"] = f"组内第 {row['rank']} 名，得分 {row['score']:g}，{done}，无红灯、未报送"
     return ordered
 
 

@@ -39,7 +39,8 @@ def cmd_bulletin(args: argparse.Namespace) -> int:
     rules = load_rules(args.rules)
     meta = document_meta("bulletin", quarter, demo=demo, as_of=today, doc_number=args.doc_number,
                          issue_date=issued, rules=rules)
-    bulletin = bulletin_data(quarter, ledger, as_of=today, rules=rules, units_file=args.units)
+    bulletin = bulletin_data(quarter, ledger, as_of=today, rules=rules, units_file=args.units,
+                             issue_date=meta.issue_date)  # the 下步工作要求 are dated from the 签发 date
     path = save_docx(build_bulletin(bulletin, meta), args.out)
     if demo:
         sys.stderr.write("【示例数据】通报由示例数据生成，文中已标注“示例数据”。\n")

@@ -19,26 +19,28 @@ import pandas as pd
 
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.clock import CHINA_TZ
-from jj123lib.demo.texts import object_phrase
+from jj123lib.demo.texts import Theme, object_phrase, theme_of
 from jj123lib.domain.quarters import QUARTERS_PER_YEAR, quarter_number, quarter_year, report_deadline
 from jj123lib.intake.forms import BENCH_PLAN_SHEET, INDICATOR_SHEET, header_columns
 
 __all__ = ["Indicator", "Benchmark", "design_benchmarks", "fill_bench_plan", "fill_indicators",
            "verify_recognitions"]
 
-_PEERS = ("昆山市（全国县域经济基本竞争力第一）", "江阴市（上市公司数量全国县域领先）",
-          "义乌市（国际贸易综合改革试点）", "慈溪市（制造业单项冠军集聚）", "张家港市（全国文明城市“六连冠”）",
-          "福清市（福建省县域经济领先）",
-          "常熟市（营商环境全国县域前列）", "石狮市（服装产业集群与跨境电商）", "海宁市（数字化改革示范）")
-# (name, 口径, data source, unit, baseline range, decimals)
+# Peers come from the task's theme (demo.texts); the draw keeps the size of the list the demo's random stream
+# was first drawn with, so every later figure stays the same.
+_PEER_DRAW = 9
+# (kind, 口径, data source, unit, baseline range, decimals); each theme names its own indicator of each kind.
 _INDICATOR_KINDS = (
-    ("{obj}累计完成投资", "年度累计完成固定资产投资额", "市发改局", "亿元", (8.0, 40.0), 2),
-    ("{obj}覆盖率", "已覆盖对象占应覆盖对象的比例", "市直主管部门统计台账", "%", (45.0, 80.0), 1),
-    ("新增{obj}项目", "当年新增并通过验收的项目个数", "市直主管部门项目台账", "个", (4.0, 15.0), 0),
-    ("{obj}相关市场主体", "年末在册市场主体户数", "市市场监管局", "户", (300.0, 2000.0), 0),
-    ("{obj}群众满意度", "第三方测评满意度得分（百分制）", "第三方测评机构", "分", (82.0, 90.0), 1),
+    ("累计完成投资", "年度累计完成固定资产投资额", "市发改局", "亿元", (8.0, 40.0), 2),
+    ("覆盖率", "已覆盖对象占应覆盖对象的比例", "市直主管部门统计台账", "%", (45.0, 80.0), 1),
+    ("新增项目", "当年新增并通过验收的项目个数", "市直主管部门项目台账", "个", (4.0, 15.0), 0),
+    ("市场主体", "年末在册市场主体户数", "市市场监管局", "户", (300.0, 2000.0), 0),
+    ("满意度", "第三方测评满意度得分（百分制）", "第三方测评机构", "分", (82.0, 90.0), 1),
 )
 _SCOPES = ("全省县域", "泉州市各县（市、区）", "全国百强县")
+# A task is ranked among the places its tier competes with (the draw above only keeps the random stream).
+_TIER_SCOPES = {"national": "全国百强县", "provincial": "全省县域", "breakthrough": "泉州市各县（市、区）"}
+
 # Share of the year's way from baseline to target reached by each quarter's end: rises, stalls and falls.
 _VALUE_PATHS = ((0.25, 0.5, 0.75, 1.02), (0.3, 0.55, 0.5, 0.9), (0.2, 0.4, 0.65, 0.85), (0.35, 0.6, 0.9, 1.1))
 _RANK_PATHS = ((5, 4, 4, 3), (3, 4, 3, 2), (4, 3, 5, 4), (6, 5, 4, 4), (4, 4, 3, 2), (3, 2, 2, 1), (2, 3, 3, 2))
@@ -88,8 +90,13 @@ def _round(value: float, decimals: int) -> float:
     return float(round(value, decimals)) if decimals else float(round(value))
 
 
-def _indicator(rng: random.Random, obj: str, overtaken: bool, notice: tuple[float, str, str] | None) -> Indicator:
-    name, definition, source, unit, (low, high), decimals = rng.choice(_INDICATOR_KINDS)
+def _indicator(rng: random.Random, theme: Theme, used: set[str], scope: str, overtaken: bool,
+               notice: tuple[float, str, str] | None) -> Indicator:
+    """One indicator of the kind drawn, named for what the task does (a second of a kind gets its other name)."""
+    kind = _INDICATOR_KINDS.index(rng.choice(_INDICATOR_KINDS))
+    _, definition, source, unit, (low, high), decimals = _INDICATOR_KINDS[kind]
+    first, second = theme.names[kind]
+    name = second if first in used else first
     baseline = _round(rng.uniform(low, high), decimals)
     target = _round(baseline * rng.uniform(1.15, 1.35), decimals)
     prefilled = notice is not None
@@ -110,8 +117,10 @@ def _indicator(rng: random.Random, obj: str, overtaken: bool, notice: tuple[floa
     known = overtaken or rng.random() < 0.8  # the benchmark's current value is not always known
     benchmark_values = tuple(_round(benchmark * (1 + 0.01 * q), decimals) if known else None
                              for q in range(1, QUARTERS_PER_YEAR + 1))
-    return Indicator(name.format(obj=obj)[:60], definition, source, unit, baseline, target, benchmark,
-                      rng.choice(_SCOPES), rng.choice((1, 2, 3)), rng.choice(_RANK_PATHS), values, benchmark_values,
+    used.add(name)
+    rng.choice(_SCOPES)  # drawn and set aside: the tier gives the scope, the stream stays as it was
+    return Indicator(name[:60], definition, source, unit, baseline, target, benchmark,
+                      scope, rng.choice((1, 2, 3)), rng.choice(_RANK_PATHS), values, benchmark_values,
                       prefilled)
 
 
@@ -133,11 +142,14 @@ def design_benchmarks(seed: int, tasks: pd.DataFrame) -> tuple[dict[str, Benchma
         if task_id not in by_task and task_id not in chosen_b:
             continue
         obj = object_phrase(str(task.title))
+        theme = theme_of(task_id)
+        used: set[str] = set()
         target_value: Any = task.target_value
         notice = None if pd.isna(target_value) else (float(target_value), str(task.target_unit),
                                                      str(task.target_text))
         count = rng.choice((1, 2, 2, 3)) if task_id in by_task else 1
-        indicators = [_indicator(rng, obj, task_id == overtaken and n == 0, notice if n == 0 else None)
+        scope = _TIER_SCOPES[str(task.tier)]
+        indicators = [_indicator(rng, theme, used, scope, task_id == overtaken and n == 0, notice if n == 0 else None)
                       for n in range(count)]
         if task.tier == "national":
             level, goal = "国家级", f"{obj}争创国家级示范（试点）"
@@ -147,7 +159,9 @@ def design_benchmarks(seed: int, tasks: pd.DataFrame) -> tuple[dict[str, Benchma
             level, goal = "泉州市级", f"入选泉州市{obj}典型案例"
         else:
             level, goal = "", ""
-        peers = "；".join(rng.sample(_PEERS, rng.choice((1, 1, 2))))
+        pool = {"national": theme.national, "provincial": theme.fujian}.get(str(task.tier), theme.quanzhou)
+        drawn = rng.sample(range(_PEER_DRAW), rng.choice((1, 1, 2)))
+        peers = "；".join(dict.fromkeys(pool[i % len(pool)] for i in drawn))
         outcome = by_task.get(task_id, "pending" if level else "")
         out[task_id] = Benchmark(peers, level, goal, indicators, outcome)
     return out, overtaken

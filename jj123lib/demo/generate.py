@@ -433,6 +433,16 @@ def _run_loop(run: _Run, loop: demo_loop.LoopPlan) -> None:
                     run.summary.missing_unit)
 
 
+def _opinion_on(category: str, missing: bool) -> str:
+    """The office's opinion on a task, written from what the demo made of it in Q3."""
+    if missing:
+        return "牵头单位逾期未报送季度进度，请立即补报，并书面说明逾期原因。"
+    if category == "twice":  # on pace, but the milestone missed two quarters running
+        return ("进度基本达到序时，但连续两个季度未完成节点目标，建议牵头单位查明原因、倒排工期，"
+                "确保下季度节点按期完成。")
+    return "落后序时进度较多，建议牵头单位 15 日内报送整改方案，督查室跟踪督办。"
+
+
 def _write_opinions(target: Path, table: pd.DataFrame, q3: dict[str, str], missing_unit: str) -> None:
     """督查室意见 (opinions/<QUARTER>.yaml) for the first leaders with a red or 未报送 task in Q3."""
     import yaml
@@ -446,9 +456,12 @@ def _write_opinions(target: Path, table: pd.DataFrame, q3: dict[str, str], missi
     chosen: dict[str, str] = {}
     for task_id in behind:
         chosen.setdefault(owners[task_id], task_id)
-    overall = "本季度牵头任务总体有序推进，但个别任务明显滞后。\n建议：召开专题协调会，逐项明确责任人和完成时限。"
-    on_task = "进度落后序时较多，建议牵头单位 15 日内报送整改方案，督查室跟踪督办。"
-    q3_text = {leader: {"总体": overall, "任务": {task_id: on_task}} for leader, task_id in list(chosen.items())[:3]}
+    overall = ("本季度牵头任务总体有序推进，但个别任务未完成节点目标或未按时报送。\n"
+               "建议：召开专题协调会，逐项明确责任人和完成时限。")
+    leads = dict(zip(table["task_id"], table["lead_unit"]))
+    q3_text = {leader: {"总体": overall,
+                        "任务": {task_id: _opinion_on(q3.get(task_id, ""), leads[task_id] == missing_unit)}}
+               for leader, task_id in list(chosen.items())[:3]}
     q2_text = {leader: "请各责任单位对照年度计划，确保第三季度节点目标按时完成。" for leader in list(chosen)[:1]}
     for quarter, data in (("2026Q2", q2_text), ("2026Q3", q3_text)):
         path = opinions_path(target, quarter)

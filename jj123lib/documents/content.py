@@ -27,20 +27,14 @@ if TYPE_CHECKING:  # python-docx and pandas load only when a document is made
     from jj123lib.documents.bulletin import Bulletin, LeagueEntry
     from jj123lib.documents.cuibao import CuibaoEntry
     from jj123lib.documents.duban import DubanItem
-    from jj123lib.documents.layout import DocMeta
+    from jj123lib.documents.layout import DocMeta, Office
     from jj123lib.ledger.store import Ledger
 
 __all__ = ["DOCUMENT_KINDS", "DocumentSettings", "document_settings", "document_meta", "bulletin_data",
-           "league_entries", "open_duban", "duban_data", "cuibao_data", "cuibao_deadline", "RECIPIENTS",
-           "REQUIREMENTS", "DUBAN_REQUIREMENTS", "DocumentMaker", "document_stamp"]
+           "league_entries", "open_duban", "duban_data", "cuibao_data", "cuibao_deadline", "DUBAN_REQUIREMENTS",
+           "DUBAN_MISSING", "DocumentMaker", "document_stamp", "office"]
 
 DOCUMENT_KINDS = {"bulletin": "督查通报", "duban": "督办单", "cuibao": "催报通知"}
-RECIPIENTS = "各镇人民政府、街道办事处，市直有关单位"
-REQUIREMENTS = (
-    "一是对标对表抓推进。各责任单位要对照年度计划和季度节点目标，逐项排查进度，确保按序时推进。",
-    "二是聚焦短板抓整改。列入黄榜的单位要深入分析原因，制定整改措施，限期赶上序时进度。",
-    "三是按时报送抓落实。各责任单位要按时、如实报送工作进展，未报送的及时补报。",
-)
 DUBAN_REQUIREMENTS = {  # by level (supervision.LEVELS)
     "提醒": "请对照年度计划和季度节点目标查找原因，加快推进，于办结时限前书面反馈办理情况。",
     "督办": "请单位主要负责同志亲自研究，制定整改措施、明确完成时限，于办结时限前书面反馈办理情况，"
@@ -48,6 +42,11 @@ DUBAN_REQUIREMENTS = {  # by level (supervision.LEVELS)
     "挂牌督办": "本事项已挂牌督办。请单位主要负责同志牵头，倒排工期、逐项销号，于办结时限前书面反馈办理情况；"
               "逾期未办结的，在督查通报中予以通报。",
 }
+# A missing report is asked for at once: 立即补报, not a 整改 plan.
+DUBAN_MISSING = ("请立即补报本季度工作进展，并书面说明逾期未报送的原因和责任落实情况；于办结时限前书面反馈办理情况，"
+                 "逾期仍未报送的，在督查通报中予以通报。")
+
+
 def document_stamp(kind: str, quarter: str, *, as_of: date | None = None, item: tuple[str, date] | None = None,
                    doc_number: str | None = None, issue_date: date | None = None,
                    rules: Mapping[str, Any] | None = None) -> tuple[str, date, str]:
@@ -76,7 +75,16 @@ def document_meta(kind: str, quarter: str, *, demo: bool, as_of: date | None = N
 
     number, day, issuer = document_stamp(kind, quarter, as_of=as_of, item=item, doc_number=doc_number,
                                          issue_date=issue_date, rules=rules)
-    return DocMeta(number, day, issuer=issuer, demo=demo)
+    return DocMeta(number, day, issuer=issuer, demo=demo,
+                   office=office(document_settings(quarter, _rules_or_default(rules))))
+
+
+def office(settings: DocumentSettings) -> Office:
+    """The office's contact, 报送方式, 抄送, 印发机关 and 附注 from the ``documents:`` rules."""
+    from jj123lib.documents.layout import Office
+
+    return Office(settings.contact, settings.phone, settings.submit_by, settings.cc, settings.printer,
+                  settings.note)
 
 
 def league_entries(frame: pd.DataFrame) -> list[LeagueEntry]:
@@ -107,48 +115,54 @@ def _rules_or_default(rules: Mapping[str, Any] | None) -> Mapping[str, Any]:
 
 
 def bulletin_data(quarter: str, data_dir: str | os.PathLike[str] | Ledger, *, as_of: date | None = None,
-                  rules: Mapping[str, Any] | None = None, units_file: str | os.PathLike[str] | None = None) -> Bulletin:
-    """The quarter's 督查通报: light counts, the units' 红黄榜 by group, red and unreported tasks."""
-    from jj123lib.assess.ratings import rate_quarter
-    from jj123lib.assess.unit_league import RED_BOARD, YELLOW_BOARD, unit_league
-    from jj123lib.core.frames import records
+                  rules: Mapping[str, Any] | None = None, units_file: str | os.PathLike[str] | None = None,
+                  issue_date: date | None = None) -> Bulletin:
+    """The quarter's 督查通报 as a 督查室 writes it (:mod:`jj123lib.documents.prose`), from the one assessment.
+
+    ``issue_date`` (default: the rules' 签发 date, else ``as_of``) dates the 下步工作要求.
+    """
+    from jj123lib.documents import prose
     from jj123lib.documents.bulletin import Bulletin
-    from jj123lib.domain.lights import LABELS, ORDER
-    from jj123lib.domain.quarters import quarter_label
-    from jj123lib.loop.deadlines import preview_note, unreported_units
-    from jj123lib.loop.duban import duban_items
+    from jj123lib.domain.quarters import next_quarter, quarter_label, report_deadline
+    from jj123lib.domain.rules import rating_rules
+    from jj123lib.loop.deadlines import preview_note
 
     day = as_of or china_today()
+    rule_set = _rules_or_default(rules)
+    settings = document_settings(quarter, rule_set)
+    issued = issue_date or settings.issue_date or day
+    facts = _bulletin_facts(quarter, data_dir, day, rule_set, units_file)
+    rated, league, items = facts["rated"], facts["league"], facts["items"]
+    states, ratings = facts["states"], rating_rules(rule_set)
     label = quarter_label(quarter)
-    rated = rate_quarter(quarter, data_dir, as_of=day, rules=rules)
-    items = duban_items(quarter, data_dir, as_of=day, rules=rules)  # each item as it stood on the day
-    overdue = {str(u) for u, late in zip(items["unit"], items["days_overdue"]) if late > 0}
-    unreported = unreported_units(quarter, data_dir, as_of=day, rules=rules)
-    league = unit_league(quarter, data_dir, overdue_units=overdue, as_of=day, rules=rules, units_file=units_file,
-                         unreported_units=unreported)
-    counts = rated["light"].value_counts()
-    lights = "、".join(f"{LABELS[k]} {int(counts.get(k, 0))} 项" for k in ORDER)
-    reds, yellows = int((league["board"] == RED_BOARD).sum()), int((league["board"] == YELLOW_BOARD).sum())
-    overview = [
-        f"{label}，市政府督查室对“123”争先进位 {len(rated)} 项任务的推进情况进行了督查。其中：{lights}。",
-        f"按镇街/指挥部/园区、市直部门、国有企业分组对 {len(league)} 个责任单位进行排名，"
-        f"列入红榜 {reds} 个、黄榜 {yellows} 个。",
-    ]
-    standing = _standing_sentence(quarter, data_dir, rules)
-    if standing:
-        overview.append(standing)
-    problems = []
-    for task in records(rated[rated["light"].isin(["red", "missing"])]):
-        text = f"{task['task_id']} {task['title']}（牵头单位：{task['lead_unit']}）：{task['reason']}。"
-        if _text(task["problems"]):
-            text += f"单位反映的问题：{task['problems']}"  # unit text: a run of text in the document
-        problems.append(text)
-    preview = preview_note(quarter, day, rules)
+    following = next_quarter(quarter)
+    requirements = prose.requirements(
+        yellow_units=[str(r["unit"]) for r in league if r["board"] == "黄榜"],
+        missing_units=[str(s["unit"]) for s in states if s["state"] == "未报送"],
+        claimed_units=[str(r["lead_unit"]) for r in rated if r["light"] == "claimed"],
+        reply_by=issued + timedelta(days=settings.reply_days), report_by=issued + timedelta(days=settings.cuibao_days),
+        next_quarter=following, next_deadline=None if following is None else report_deadline(following, rule_set),
+        submit_by=settings.submit_by, contact=_contact(settings))
+    overview = list(prose.overview(rated, league, quarter, day, len(facts["recognitions"]), settings.praise,
+                                   settings.criticism))
+    if facts["standing"]:
+        overview.append(facts["standing"])
+    preview = preview_note(quarter, day, rule_set)
     if preview:  # before the deadline the 通报 is a preview, and says so first
         overview.insert(0, preview)
-    title = f"关于{label}“123”争先进位工作推进情况的督查通报{'（预览）' if preview else ''}"
-    return Bulletin(title, RECIPIENTS, overview, league_entries(league), problems or ["本季度无红灯、未报送任务。"],
-                    list(REQUIREMENTS))
+    return Bulletin(
+        prose.bulletin_title(quarter) + ("（预览）" if preview else ""), facts["addressees"], overview,
+        league_entries(facts["league_frame"]),
+        prose.problems(rated, states, items, facts["flags"], league, ratings, settings.criticism,
+                       settings.yellow_consequence),
+        requirements,
+        preamble=(f"为推动“123”争先进位各项任务落地见效，市政府督查室对全市{len(rated)}项任务{label}推进情况"
+                  "进行了督查。现将有关情况通报如下："),
+        achievements=prose.achievements(rated, facts["recognitions"], facts["rank_gains"], league, settings.praise),
+        supervision=prose.supervision(items, day),
+        reporting=prose.reporting(states, quarter, report_deadline(quarter, rule_set)),
+        blockers=prose.blockers(facts["register"]),
+        formula=prose.formula(rule_set), tasks=prose.task_rows(rated), period=label)
 
 
 def _standing_sentence(quarter: str, data_dir: str | os.PathLike[str] | Ledger, rules: Mapping[str, Any] | None) -> str:
@@ -168,6 +182,59 @@ def _standing_sentence(quarter: str, data_dir: str | os.PathLike[str] | Ledger, 
     return head + behind
 
 
+def _contact(settings: DocumentSettings) -> str:
+    from jj123lib.documents.layout import Office
+    from jj123lib.documents.parts import contact_text
+
+    return contact_text(Office(settings.contact, settings.phone))
+
+
+def _bulletin_facts(quarter: str, data_dir: str | os.PathLike[str] | Ledger, day: date, rules: Mapping[str, Any],
+                    units_file: str | os.PathLike[str] | None) -> dict[str, Any]:
+    """Everything the 通报 restates, each read once from where it is decided, as plain records."""
+    from jj123lib.assess.ratings import rate_quarter
+    from jj123lib.assess.signals import load_benchmark_view
+    from jj123lib.assess.unit_league import unit_league
+    from jj123lib.core.frames import records
+    from jj123lib.documents import prose
+    from jj123lib.domain.quarters import quarter_year
+    from jj123lib.domain.units import load_units
+    from jj123lib.ledger.benchmarks import recognitions
+    from jj123lib.loop.coordination import register
+    from jj123lib.loop.deadlines import unit_states, unreported_units
+    from jj123lib.loop.duban import duban_items
+    from jj123lib.loop.flags import find_flags
+
+    rated = rate_quarter(quarter, data_dir, as_of=day, rules=rules)
+    items = duban_items(quarter, data_dir, as_of=day, rules=rules)  # each item as it stood on the day
+    overdue = {str(u) for u, late in zip(items["unit"], items["days_overdue"]) if late > 0}
+    unreported = unreported_units(quarter, data_dir, as_of=day, rules=rules)
+    league = unit_league(quarter, data_dir, overdue_units=overdue, as_of=day, rules=rules, units_file=units_file,
+                         unreported_units=unreported)
+    won = recognitions(data_dir, quarter_year(quarter))
+    won = won[(won["quarter"] == quarter) & (won["stage"] == "已认定")]
+    titles = dict(zip(rated["task_id"], rated["title"]))
+    gains = []
+    for row in records(load_benchmark_view(quarter, data_dir, rules).figures):
+        change = row.get("rank_change")
+        if change is not None and change == change and change >= 1 and row.get("prev_rank") == row.get("prev_rank"):
+            scope = str(row["rank_text"]).rsplit("第", 1)[0].replace("(", "（").replace(")", "）")
+            gains.append({"title": titles.get(row["task_id"], ""), "indicator": str(row["indicator"]),
+                          "scope": f"在{scope}", "before": int(row["prev_rank"]), "after": int(row["rank"])})
+    gains.sort(key=lambda g: g["after"] - g["before"])  # the biggest climbs first
+    coordination = register(data_dir, quarter=quarter)
+    return {
+        "rated": records(rated), "league": records(league), "league_frame": league,
+        "items": records(items[items["status"] != "closed"]),
+        "states": records(unit_states(quarter, data_dir, as_of=day, rules=rules)),
+        "flags": records(find_flags(quarter, data_dir, as_of=day, rules=rules)),
+        "recognitions": records(won), "rank_gains": gains,
+        "register": records(coordination[coordination["status"] == "未办结"]),
+        "addressees": prose.addressees(load_units(units_file)),
+        "standing": _standing_sentence(quarter, data_dir, rules),
+    }
+
+
 def open_duban(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None) -> pd.DataFrame:
     """The 督办事项 a 督办单 is made for: issued in ``quarter`` or earlier, not yet closed (销号)."""
     from jj123lib.loop.duban import duban_items
@@ -177,33 +244,51 @@ def open_duban(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | 
 
 
 def duban_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None,
-               items: pd.DataFrame | None = None) -> dict[str, tuple[DubanItem, date]]:
+               items: pd.DataFrame | None = None,
+               rules: Mapping[str, Any] | None = None) -> dict[str, tuple[DubanItem, date]]:
     """Each open item's 督办单 content and the day it was issued, by item ID.
 
-    The problem is the item's reason followed by what the unit itself reported as its problems
-    for the task in ``quarter`` (unit text, kept as text).
+    The problem says in plain words what triggered the item (the quarter in words, the task's pace and
+    milestones when it was triggered in ``quarter``), followed by what the unit itself reported as its
+    problems for the task in ``quarter`` (unit text, kept as text). A missing report is asked for at once.
     """
+    from jj123lib.assess.ratings import rate_quarter
     from jj123lib.core.frames import records
     from jj123lib.documents.duban import DubanItem
+    from jj123lib.documents.prose import plain_state
+    from jj123lib.domain.quarters import quarter_label
+    from jj123lib.domain.rules import rating_rules
     from jj123lib.domain.tasks import load_tasks
     from jj123lib.ledger.store import Ledger
 
-    frame = open_duban(quarter, data_dir, as_of=as_of) if items is None else items
+    rule_set = _rules_or_default(rules)
+    day = as_of or china_today()
+    frame = open_duban(quarter, data_dir, as_of=day) if items is None else items
     tasks = load_tasks().set_index("task_id")
     submitted = Ledger.of(data_dir).submissions(quarter)
     reported = {(str(r["task_id"]), str(r["unit"])): _text(r["problems"]) for r in records(submitted)}
+    rated = {str(r["task_id"]): r for r in records(rate_quarter(quarter, data_dir, as_of=day, rules=rule_set))}
+    ratings = rating_rules(rule_set)
+    basis = document_settings(quarter, rule_set).basis
     out: dict[str, tuple[DubanItem, date]] = {}
     for row in records(frame):
         task_id, unit = str(row["task_id"]), str(row["unit"])
-        problem = str(row["reason"])
+        raised = str(row.get("last_trigger_quarter") or row["quarter"])
+        problem = f"{quarter_label(raised)}{row['trigger_label']}"
+        if raised == quarter and task_id in rated and rated[task_id]["light"] not in ("missing", "pending"):
+            said = "milestone" in str(row["trigger"])  # the trigger's label already names the milestones
+            state = plain_state(rated[task_id], ratings, milestones=not said, fallback=False)
+            problem += f"：{state}" if state else ""
+        problem += "。"
         if reported.get((task_id, unit)):
             problem += f"\n单位反映的问题：{reported[(task_id, unit)]}"
         known = task_id in tasks.index
         level = str(row["level_label"])
+        missing = "missing" in str(row["trigger"]).split(",")
         item = DubanItem(str(row["id"]), level, unit, task_id, str(tasks.at[task_id, "title"]) if known else "",
                          str(tasks.at[task_id, "leader"]) if known else "", problem,
-                         DUBAN_REQUIREMENTS.get(level, DUBAN_REQUIREMENTS["督办"]),
-                         date.fromisoformat(str(row["due_date"])))
+                         DUBAN_MISSING if missing else DUBAN_REQUIREMENTS.get(level, DUBAN_REQUIREMENTS["督办"]),
+                         date.fromisoformat(str(row["due_date"])), basis=basis)
         out[item.number] = (item, date.fromisoformat(str(row["issued_on"])))
     return out
 
@@ -273,7 +358,7 @@ class DocumentMaker:
 
     @cached_property
     def duban(self) -> dict[str, tuple[DubanItem, date]]:
-        return duban_data(self.quarter, self.data_dir, as_of=self.as_of, items=self.items)
+        return duban_data(self.quarter, self.data_dir, as_of=self.as_of, items=self.items, rules=self.rules)
 
     @cached_property
     def cuibao(self) -> list[CuibaoEntry]:
@@ -292,7 +377,8 @@ class DocumentMaker:
         from jj123lib.documents.layout import DocMeta
 
         number, day, issuer = self.stamp(kind, item)
-        return DocMeta(number, day, issuer=issuer, demo=self.demo)
+        return DocMeta(number, day, issuer=issuer, demo=self.demo,
+                       office=office(document_settings(self.quarter, self.rules)))
 
     def title(self, kind: str, item: str | None = None) -> str:
         from jj123lib.domain.quarters import quarter_label
@@ -307,15 +393,16 @@ class DocumentMaker:
         from jj123lib.documents.bulletin import build_bulletin
         from jj123lib.documents.cuibao import build_cuibao
         from jj123lib.documents.duban import build_duban
-        from jj123lib.domain.quarters import quarter_label
+        from jj123lib.domain.quarters import quarter_label, report_deadline
 
         meta = self.meta(kind, item)
         if kind == "bulletin":
             return build_bulletin(bulletin_data(self.quarter, self.data_dir, as_of=self.as_of, rules=self.rules,
-                                                units_file=self.units_file), meta)
+                                                units_file=self.units_file, issue_date=meta.issue_date), meta)
         if kind == "cuibao":
             return build_cuibao(self.cuibao, meta, quarter_label(self.quarter),
-                                cuibao_deadline(meta.issue_date, self.quarter, self.rules))
+                                cuibao_deadline(meta.issue_date, self.quarter, self.rules),
+                                due=report_deadline(self.quarter, self.rules))
         if kind == "duban" and item is not None:
             return build_duban(self.duban[item][0], meta)
         raise ValueError(f"unknown document {kind!r} {item!r}")

@@ -21,11 +21,12 @@ from jj123lib.documents.layout import (
     table,
     title,
 )
+from jj123lib.documents.parts import contact_text, imprint
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
-__all__ = ["CuibaoTask", "CuibaoEntry", "build_cuibao"]
+__all__ = ["CuibaoTask", "CuibaoEntry", "build_cuibao", "cuibao_title"]
 
 
 @dataclass(frozen=True)
@@ -47,19 +48,37 @@ class CuibaoEntry:
     phone: str = ""
 
 
-def build_cuibao(entries: Sequence[CuibaoEntry], meta: DocMeta, quarter_label: str, deadline: date) -> DocxDocument:
-    """The 催报通知: the overdue units, their unreported tasks and days overdue, and a new deadline."""
+def cuibao_title(quarter_label: str) -> str:
+    """The 催报通知's title for a quarter (``2026年第三季度``)."""
+    return f"关于催报{quarter_label}“123”争先进位工作进展的通知"
+
+
+def build_cuibao(entries: Sequence[CuibaoEntry], meta: DocMeta, quarter_label: str, deadline: date,
+                 due: date | None = None) -> DocxDocument:
+    """The 催报通知 to the units that owe a report: 立即补报 by ``deadline``, the route and the office's contact.
+
+    ``due``: the quarter's reporting deadline they missed. The units are the 主送; a table lists their
+    unreported tasks and days overdue; 署名, date and 版记 close it.
+    """
     doc = new_document(meta)
     masthead(doc, meta)
-    title(doc, f"关于催报{quarter_label}“123”争先进位工作进展的通知")
-    paragraph(doc, "各有关责任单位：")
-    body(doc, f"截至{chinese_date(meta.issue_date)}，以下单位尚未报送{quarter_label}工作进展。"
-              f"请于{chinese_date(deadline)}前补报；逾期仍未报送的，在督查通报中列入黄榜。")
+    title(doc, cuibao_title(quarter_label))
+    units = list(dict.fromkeys(entry.unit for entry in entries))
+    paragraph(doc, f"{'、'.join(units) or '各有关责任单位'}：")
+    missed = f"（报送期限为{chinese_date(due)}）" if due is not None else ""
+    body(doc, f"截至{chinese_date(meta.issue_date)}，以下单位尚未报送{quarter_label}“123”争先进位工作进展{missed}。")
     rows: list[list[object]] = []
     for number, entry in enumerate(entries, start=1):
         tasks = "；".join(f"{t.task_id} {t.title}" for t in entry.tasks)
         contact = " ".join(part for part in (entry.contact, entry.phone) if part) or "—"
         rows.append([number, entry.unit, tasks, f"{entry.days_overdue} 天", contact])
-    table(doc, ["序号", "责任单位", "未报送任务", "逾期", "联系人"], rows, [12, 36, 70, 16, 22])
+    table(doc, ["序号", "责任单位", "未报送任务", "逾期", "单位联系人"], rows, [12, 36, 70, 16, 22], gap=False)
+    body(doc, f"请立即补报，最迟于{chinese_date(deadline)}前报送；逾期仍未报送的，在督查通报中予以通报。")
+    office = meta.office
+    if office.submit_by:
+        body(doc, f"报送方式：{office.submit_by}。")
+    body(doc, f"{meta.issuer}{contact_text(office)}")
     signature(doc, meta)
+    paragraph(doc)
+    imprint(doc, meta)
     return doc

@@ -8,8 +8,9 @@ The page, grid, styles and the blocks every 公文 is made of: :func:`new_docume
 28 mm, text block 156 × 225 mm; 22 lines a page from exact line spacing on a ``w:docGrid`` line grid
 (linePitch), 28 characters a line from a −0.25 pt tracking of the 16 pt body (28 × 15.75 pt fits the
 156 mm line; charSpace gives the same pitch should the office switch Word to a character grid).
-Fonts are named as Windows/WPS know them and set as East Asian fonts; LibreOffice substitutes
-Noto CJK where they are missing.
+Fonts are named as Windows/WPS know them and set as East Asian fonts, with serif stand-ins in the
+font table (:data:`FONT_FALLBACKS`) and, for LibreOffice, in ``scripts/fonts/65-jj123-gb-fonts.conf``; the
+text is tagged zh-CN so a stand-in shows Chinese glyph forms.
 
 Every piece of submitted text goes into runs as text (``run.text``), never into a field: the only
 fields are our own PAGE numbers in the footers.
@@ -41,9 +42,10 @@ from docx.text.run import Run
 
 from jj123lib.core.atomic import atomic_write
 
-__all__ = ["DocMeta", "Fonts", "new_document", "masthead", "title", "heading1", "heading2", "body", "paragraph",
-           "table", "signature", "docx_bytes", "save_docx", "chinese_date", "DEMO_MARK", "FONT_TITLE", "FONT_BODY",
-           "FONT_H1", "FONT_H2", "LINES_PER_PAGE", "CHARS_PER_LINE"]
+__all__ = ["DocMeta", "Office", "Fonts", "new_document", "masthead", "title", "heading1", "heading2", "body",
+           "paragraph", "table", "signature", "docx_bytes", "save_docx", "chinese_date", "DEMO_MARK", "FONT_TITLE",
+           "FONT_BODY", "FONT_H1", "FONT_H2", "FONT_FALLBACKS", "LINES_PER_PAGE", "CHARS_PER_LINE", "keep_with_next",
+           "last_block_keeps_with_next"]
 
 # Font names as the office's Windows and WPS machines know them.
 FONT_TITLE = "方正小标宋简体"
@@ -52,6 +54,16 @@ FONT_H1 = "黑体"
 FONT_H2 = "楷体_GB2312"
 FONT_PAGE_NUMBER = "宋体"
 ASCII_FONT = "Times New Roman"
+# Each named font's stand-ins, best first, in the document's font table: Word and WPS read ``w:altName``
+# (the Windows face) and the serif/sans family; on Linux, scripts/fonts/65-jj123-gb-fonts.conf gives
+# fontconfig the free faces (Noto Serif CJK SC, AR PL UKai), so nothing falls back to a Japanese sans.
+FONT_FALLBACKS: dict[str, tuple[str, tuple[str, ...]]] = {  # name → (family, stand-ins)
+    FONT_BODY: ("roman", ("仿宋", "FangSong", "Noto Serif CJK SC", "AR PL UMing CN")),
+    FONT_TITLE: ("roman", ("宋体", "SimSun", "Noto Serif CJK SC", "AR PL UMing CN")),
+    FONT_H2: ("roman", ("楷体", "KaiTi", "AR PL UKai CN", "Noto Serif CJK SC")),
+    FONT_H1: ("swiss", ("SimHei", "Noto Sans CJK SC")),
+    FONT_PAGE_NUMBER: ("roman", ("SimSun", "Noto Serif CJK SC", "AR PL UMing CN")),
+}
 
 SIZE_TITLE = Pt(22)  # 二号
 SIZE_BODY = Pt(16)  # 三号
@@ -87,13 +99,26 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
+class Office:
+    """What closes every document: the office's contact, 报送方式, 抄送, 印发机关 and 附注 (``documents:``)."""
+
+    contact: str = ""  # blank: a gap left to fill in by hand
+    phone: str = ""
+    submit_by: str = ""
+    cc: tuple[str, ...] = ()
+    printer: str = ""  # 印发机关; blank: the issuer
+    note: str = ""  # 附注, printed in parentheses under the date
+
+
+@dataclass(frozen=True)
 class DocMeta:
-    """What heads and signs every document: 文号, 签发 date, issuing office, demo mark."""
+    """What heads and signs every document: 文号, 签发 date, issuing office, demo mark, the office's details."""
 
     doc_number: str
     issue_date: date
     issuer: str = "晋江市人民政府督查室"
     demo: bool = False
+    office: Office = Office()
 
 
 @dataclass
@@ -175,6 +200,53 @@ def _page_number_paragraph(footer_paragraph: Paragraph, align: WD_ALIGN_PARAGRAP
     _run(footer_paragraph, " —", fonts)
 
 
+def _declare_fonts(doc: DocxDocument) -> None:
+    """Each named font in the font table with its first stand-in, family, GB2312 charset and pitch."""
+    part = next((p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"), None)
+    if part is None:
+        return
+    from docx.oxml import parse_xml
+
+    table = parse_xml(part.blob)
+    for name, (family, stand_ins) in FONT_FALLBACKS.items():
+        for old in table.findall(qn("w:font")):
+            if old.get(qn("w:name")) == name:
+                table.remove(old)
+        font = OxmlElement("w:font")
+        font.set(qn("w:name"), name)
+        for tag, value in (("w:altName", stand_ins[0]), ("w:charset", "86"), ("w:family", family),
+                           ("w:pitch", "variable")):
+            child = OxmlElement(tag)
+            child.set(qn("w:val"), value)
+            font.append(child)
+        table.append(font)
+    from docx.opc.oxml import serialize_part_xml
+
+    part._blob = serialize_part_xml(table)
+
+
+def keep_with_next(*paragraphs: Paragraph) -> None:
+    """Keep each paragraph on the page of the one after it (GB/T 9704: 署名 never alone on a page)."""
+    for each in paragraphs:
+        each.paragraph_format.keep_with_next = True
+
+
+def last_block_keeps_with_next(doc: DocxDocument) -> None:
+    """The body's last paragraph, or every paragraph of its last table row, kept with what follows."""
+    body_element = doc.element.body
+    blocks = [child for child in body_element if child.tag in (qn("w:p"), qn("w:tbl"))]
+    if not blocks:
+        return
+    last = blocks[-1]
+    if last.tag == qn("w:p"):
+        keep_with_next(Paragraph(last, doc._body))
+        return
+    grid = Table(last, doc._body)
+    for row in grid.rows[-1:]:
+        for cell in row.cells:
+            keep_with_next(*cell.paragraphs)
+
+
 def new_document(meta: DocMeta) -> DocxDocument:
     """An empty document with the GB/T 9704 page, grid, styles, footers and (for demo data) the mark."""
     doc = Document()
@@ -205,6 +277,12 @@ def new_document(meta: DocMeta) -> DocxDocument:
     tracking = OxmlElement("w:spacing")
     tracking.set(qn("w:val"), str(GLYPH_TRACKING_TWENTIETHS))
     normal_rpr.insert_element_before(tracking, *_RPR_AFTER_SPACING)
+    # Simplified Chinese: a missing font's stand-in gets Chinese glyph forms, not Japanese ones.
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    normal_rpr.insert_element_before(lang, *_RPR_AFTER_SPACING[_RPR_AFTER_SPACING.index("w:lang") + 1:])
+    _declare_fonts(doc)
     spacing = normal.paragraph_format
     spacing.line_spacing = Twips(LINE_PITCH_TWIPS)  # exact: 22 lines a page whatever the font
     spacing.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -240,9 +318,17 @@ def masthead(doc: DocxDocument, meta: DocMeta) -> None:
 
 
 def title(doc: DocxDocument, text: str) -> None:
-    """The document's title: 二号 小标宋, centred, an empty line beneath."""
-    paragraph(doc, text, Fonts(FONT_TITLE, SIZE_TITLE), align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph(doc)
+    """The document's title: 二号 小标宋, centred, lines broken between words, an empty line beneath."""
+    from jj123lib.documents.titles import title_lines
+
+    fonts = Fonts(FONT_TITLE, SIZE_TITLE)
+    head = paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
+    lines = title_lines(text)
+    for number, line in enumerate(lines, start=1):
+        run = _run(head, line, fonts)
+        if number < len(lines):
+            run.add_break()  # our break, between two words
+    keep_with_next(head, paragraph(doc))
 
 
 def heading1(doc: DocxDocument, text: str) -> None:
@@ -261,14 +347,21 @@ def body(doc: DocxDocument, text: object) -> None:
 
 
 def signature(doc: DocxDocument, meta: DocMeta, *, gap: bool = True) -> None:
-    """The issuing office and 成文日期, right-aligned four characters in (after an empty line if ``gap``)."""
+    """The issuing office and 成文日期, right-aligned four characters in (after an empty line if ``gap``),
+    kept on the page of the text above them; the 附注 under them when the rules set one."""
+    last_block_keeps_with_next(doc)
     if gap:
-        paragraph(doc)
+        keep_with_next(paragraph(doc))
     right = WD_ALIGN_PARAGRAPH.RIGHT
     issuer = paragraph(doc, meta.issuer, align=right)
     issuer.paragraph_format.right_indent = Pt(SIZE_BODY.pt * 4)
     dated = paragraph(doc, chinese_date(meta.issue_date), align=right)
     dated.paragraph_format.right_indent = Pt(SIZE_BODY.pt * 4)  # 成文日期右空四字
+    keep_with_next(issuer)
+    if meta.office.note:
+        keep_with_next(dated)
+        note = meta.office.note
+        paragraph(doc, note if note.startswith("（") else f"（{note}）", indent=True)
 
 
 def table(doc: DocxDocument, header: Sequence[str], rows: Sequence[Sequence[object]],

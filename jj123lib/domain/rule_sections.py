@@ -222,6 +222,9 @@ def unit_scoring_rules(rules: Mapping[str, Any], source: Source = "rules") -> di
         "co_weight": _unit_number(section, "co_weight", where),
         "co_units_share_missing": _unit_flag(section, "co_units_share_missing", where, ""),
         "top_per_group": top, "min_score": float(min_score),
+        # Absent in an older rules file: the 红榜 still asks for a verified result.
+        "red_verified_done": _unit_flag({"require_verified_done": True, **red}, "require_verified_done", where,
+                                        "red_board."),
         **{f"yellow_{key}": _unit_flag(yellow, key, where, "yellow_board.")
            for key in ("red_as_lead", "red_as_co", "missing", "overdue_duban")},
     }
@@ -376,22 +379,47 @@ _DOCUMENT_DEFAULTS: dict[str, Any] = {
     "bulletin_number": "晋政督通〔    〕  号",  # blank for the office to fill in when none is given
     "cuibao_number": "晋政督催〔    〕  号",
     "cuibao_days": 5,  # the 催报通知's new deadline: this many days after it is issued
+    "reply_days": 10,  # the 通报's 整改方案 and 佐证材料: due this many days after it is issued
+    "contact": "",  # blank: a line left for the office to fill in by hand
+    "phone": "",
+    "submit_by": "",
+    "cc": [],
+    "printer": "",  # 印发机关; blank: the issuer
+    "note": "",  # 附注, e.g. （此件公开发布）
+    "basis": "",
+    "praise": "予以通报表扬",
+    "criticism": "予以通报批评",
+    "yellow_consequence": "",
 }
+# The keys a rules file may set in documents: (and, but for "quarters", in documents.quarters.<quarter>).
+_DOCUMENT_TEXTS = ("issuer", "bulletin_number", "cuibao_number", "contact", "phone", "submit_by", "printer",
+                   "note", "basis", "praise", "criticism", "yellow_consequence")
 
 
 @dataclass(frozen=True)
 class DocumentSettings:
-    """The ``documents:`` section of ``rules.yaml`` for one quarter."""
+    """The ``documents:`` section of ``rules.yaml`` for one quarter: what heads, signs and closes each document."""
 
     issuer: str
     bulletin_number: str
     cuibao_number: str
     issue_date: date | None  # None: the day the document is made
     cuibao_days: int
+    reply_days: int = 10
+    contact: str = ""  # the office's 联系人 and 电话, in every document
+    phone: str = ""
+    submit_by: str = ""  # 报送方式: where and how units send their forms
+    cc: tuple[str, ...] = ()  # 抄送 in the 版记
+    printer: str = ""  # 印发机关 in the 版记 (the issuer when blank)
+    note: str = ""  # 附注 under the date
+    basis: str = ""  # 督办依据: the notice the tasks come from
+    praise: str = "予以通报表扬"  # the 红榜's wording
+    criticism: str = "予以通报批评"  # the 黄榜's wording
+    yellow_consequence: str = ""  # what a unit on the 黄榜 must do, stated in the 通报
 
 
 def document_settings(quarter: str, rules: Mapping[str, Any], source: Source = "rules") -> DocumentSettings:
-    """Issuer, 文号 and 签发 date for ``quarter``: ``documents.quarters.<quarter>`` over ``documents``."""
+    """Issuer, 文号, 签发 date, contact, 版记 for ``quarter``: ``documents.quarters.<quarter>`` over ``documents``."""
     where = str(source)
     section = rules.get("documents") or {}
     if not isinstance(section, Mapping):
@@ -403,16 +431,38 @@ def document_settings(quarter: str, rules: Mapping[str, Any], source: Source = "
     if not isinstance(mine, Mapping):
         raise RulesError(where, f"documents.quarters.{quarter} 应为键值对{shown(mine)}")
     merged = {**_DOCUMENT_DEFAULTS, **{k: v for k, v in section.items() if k != "quarters"}, **mine}
+    unknown = sorted(str(k) for k in merged if k not in _DOCUMENT_DEFAULTS and k != "issue_date")
+    if unknown:
+        raise RulesError(where, f"documents 中有未知的键：{'、'.join(unknown)}")
     issued: Any = merged.get("issue_date")
     try:
         issue_date = None if issued in (None, "") else date.fromisoformat(str(issued))
     except ValueError:
         raise RulesError(where, f"documents.quarters.{quarter}.issue_date 应写作 YYYY-MM-DD{shown(issued)}") from None
-    days = merged["cuibao_days"]
-    if not _is_count(days) or days < 1:
-        raise RulesError(where, f"documents.cuibao_days 应为正整数{shown(days)}")
-    return DocumentSettings(str(merged["issuer"]), str(merged["bulletin_number"]), str(merged["cuibao_number"]),
-                            issue_date, days)
+    counts = {}
+    for key in ("cuibao_days", "reply_days"):
+        days = merged[key]
+        if not _is_count(days) or days < 1:
+            raise RulesError(where, f"documents.{key} 应为正整数{shown(days)}")
+        counts[key] = days
+    texts = {}
+    for key in _DOCUMENT_TEXTS:
+        value = "" if merged[key] is None else merged[key]
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            raise RulesError(where, f"documents.{key} 应为文字{shown(value)}")
+        texts[key] = str(value).strip()
+    for key in ("issuer", "praise", "criticism"):
+        if not texts[key]:
+            raise RulesError(where, f"documents.{key} 不能为空")
+    cc: Any = merged["cc"] or []
+    if not isinstance(cc, (list, tuple)) or not all(isinstance(x, str) and x.strip() for x in cc):
+        raise RulesError(where, f"documents.cc 应为抄送机关名称的列表{shown(cc)}")
+    return DocumentSettings(
+        issuer=texts["issuer"], bulletin_number=texts["bulletin_number"], cuibao_number=texts["cuibao_number"],
+        issue_date=issue_date, cuibao_days=counts["cuibao_days"], reply_days=counts["reply_days"],
+        contact=texts["contact"], phone=texts["phone"], submit_by=texts["submit_by"],
+        cc=tuple(x.strip() for x in cc), printer=texts["printer"], note=texts["note"], basis=texts["basis"],
+        praise=texts["praise"], criticism=texts["criticism"], yellow_consequence=texts["yellow_consequence"])
 
 
 def required_tiers(rules: Mapping[str, Any], source: Source = "rules") -> set[str]:

@@ -74,11 +74,23 @@ def test_groups_are_ranked_separately_with_ties() -> None:
 def test_red_and_yellow_boards_follow_the_rules() -> None:
     rows = by_unit(rank_units(SMALL, UNITS, load_rules()))
     assert rows["丁公司"]["board"] == "红榜" and "已完成 1 项" in rows["丁公司"]["board_reason"]
-    assert rows["戊局"]["board"] == "红榜" and "超前序时进度" in rows["戊局"]["board_reason"]
+    assert rows["戊局"]["board"] == ""  # ahead of its own plan, but no verified result (the rules ask for one)
     assert rows["己局"]["board"] == ""  # top score but behind plan and nothing completed
     assert rows["乙局"]["board"] == "黄榜" and rows["乙局"]["board_reason"] == "牵头任务红灯 1 项"
     assert rows["甲镇"]["board"] == "黄榜" and rows["甲镇"]["board_reason"] == "未报送 1 项"
     assert rows["丙局"]["board"] == ""  # a co-unit's red does not count by default
+
+
+def test_red_board_without_a_verified_result_only_when_the_rules_allow() -> None:
+    claimed = rated(("T6", "provincial", ["戊局"], "claimed", -20.0))  # 100 % claimed, not yet verified
+    rules = load_rules().to_dict()
+    assert by_unit(rank_units(claimed, UNITS, rules))["戊局"]["board"] == ""
+    rules["unit_scoring"]["red_board"]["require_verified_done"] = False
+    rows = by_unit(rank_units(SMALL, UNITS, rules))
+    assert rows["戊局"]["board"] == "红榜" and "超前序时进度" in rows["戊局"]["board_reason"]
+    rules["unit_scoring"]["red_board"]["require_verified_done"] = "是"
+    with pytest.raises(RulesError, match="require_verified_done"):
+        rank_units(SMALL, UNITS, rules)
 
 
 def test_rule_switches_and_the_overdue_hook() -> None:

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from jj123lib.core.clock import CHINA_TZ
 from jj123lib.core.exceptions import RulesError
 from jj123lib.documents.content import (
+    DUBAN_MISSING,
     DUBAN_REQUIREMENTS,
     DocumentMaker,
     cuibao_data,
@@ -26,6 +27,7 @@ from jj123lib.documents.content import (
     open_duban,
 )
 from jj123lib.documents.layout import DEMO_MARK, docx_bytes, save_docx
+from jj123lib.domain.rules import load_rules
 from jj123lib.domain.tasks import leaders, load_tasks
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.deadlines import cuibao
@@ -90,10 +92,20 @@ def test_settings_from_the_rules_one_place() -> None:
     assert document_meta("cuibao", "2026Q4", demo=False, as_of=AS_OF, rules=rules).issue_date == AS_OF
     slip = document_meta("duban", "2026Q3", demo=False, item=("DB-2026Q3-004", date(2026, 10, 1)), rules=rules)
     assert (slip.doc_number, slip.issue_date) == ("督办编号：DB-2026Q3-004", date(2026, 10, 1))
-    for bad in ({"documents": {"quarters": {"2026Q3": {"issue_date": "十月"}}}}, {"documents": ["x"]},
-                {"documents": {"cuibao_days": 0}}):
-        with pytest.raises(RulesError):
+    for bad, key in (({"documents": {"quarters": {"2026Q3": {"issue_date": "十月"}}}}, "issue_date"),
+                     ({"documents": ["x"]}, "documents"), ({"documents": {"cuibao_days": 0}}, "cuibao_days"),
+                     ({"documents": {"reply_days": "十天"}}, "reply_days"),
+                     ({"documents": {"contcat": "王"}}, "contcat"),
+                     ({"documents": {"cc": "市委办公室"}}, "documents.cc"), ({"documents": {"praise": ""}}, "praise"),
+                     ({"documents": {"phone": ["0595"]}}, "documents.phone")):
+        with pytest.raises(RulesError, match=key):
             document_settings("2026Q3", bad)
+    # The rules in force: the 督办依据, 抄送, wording and the 黄榜's consequence, typed and checked at load.
+    office = load_rules().documents("2026Q3")
+    assert office.basis.endswith("（晋政办〔2026〕1号）")
+    assert office.cc == ("市委办公室", "市人大常委会办公室", "市政协办公室")
+    assert (office.praise, office.criticism, office.reply_days) == ("予以通报表扬", "予以通报批评", 10)
+    assert "约谈" in office.yellow_consequence and office.submit_by
 
 
 def test_one_slip_per_open_item_with_the_units_problems(issued: Path) -> None:
@@ -107,12 +119,17 @@ def test_one_slip_per_open_item_with_the_units_problems(issued: Path) -> None:
         assert item.number == number and issued_on == AS_OF and item.leader == TASKS.at[item.task_id, "leader"]
         assert item.task_title == TASKS.at[item.task_id, "title"]
         reported = rows[(rows["task_id"] == item.task_id) & (rows["unit"] == item.unit)]["problems"]
-        assert item.problem.startswith("2026Q3：")
+        assert item.problem.startswith("2026年第") and "2026Q" not in item.problem  # the quarter in words
+        assert not re.search(r"[<>≤≥]", item.problem.split("\n单位反映的问题")[0])  # no rule symbols
         if len(reported):  # what the unit itself reported follows the reason
             assert item.problem.endswith(f"\n单位反映的问题：{reported.iloc[0]}")
         else:  # a unit that reported nothing (未报送)
             assert "单位反映的问题" not in item.problem
-        assert item.requirement == DUBAN_REQUIREMENTS[item.level]
+        if "未报送" in item.problem:  # a missing report is asked for at once, not planned for
+            assert item.requirement == DUBAN_MISSING and "立即补报" in item.requirement
+        else:
+            assert item.requirement == DUBAN_REQUIREMENTS[item.level]
+        assert item.basis.endswith("（晋政办〔2026〕1号）")
 
 
 def test_cuibao_lists_the_overdue_units(issued: Path) -> None:
@@ -144,12 +161,12 @@ def test_documents_read_back_with_unit_text_and_no_leader_score(built: dict[str,
     bulletin = texts(built["bulletin"])
     assert not any(name in bulletin for name in leaders())  # the 通报 ranks units and names no leader
     doc = Document(BytesIO(built["bulletin"]))
-    headings = [p.text for p in doc.paragraphs if re.match(r"（[一二三]）", p.text)]
-    assert headings == ["（一）镇街/指挥部/园区", "（二）市直部门", "（三）国有企业"] and len(doc.tables) == 3
-    groups = [{row.cells[1].text for row in table.rows[1:]} for table in doc.tables]
+    headings = [p.text for p in doc.paragraphs if re.fullmatch(r"（[一二三]）.*/.*|（[二三]）\S{4}", p.text)]
+    assert headings == ["（一）镇街/指挥部/园区", "（二）市直部门", "（三）国有企业"] and len(doc.tables) == 4
+    groups = [{row.cells[1].text for row in table.rows[1:]} for table in doc.tables[:3]]
     assert all(not (a & b) for i, a in enumerate(groups) for b in groups[i + 1:])  # each unit in one group
-    for _, shown in HOSTILE:  # the unit's own words, as typed, in the 通报 and on its 督办单
-        assert shown in bulletin and shown in texts(slip)
+    for _, shown in HOSTILE:  # the unit's own words, as typed, on its 督办单 (the 通报 synthesises)
+        assert shown in texts(slip)
     cuibao_text = texts(built["cuibao"])
     assert all(e.unit in cuibao_text for e in cuibao_data("2026Q3", issued, as_of=AS_OF))
 
@@ -169,5 +186,6 @@ def test_libreoffice_converts_each_kind(built: dict[str, bytes], tmp_path: Path)
                           capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr
     pages = {name: len(PdfReader(tmp_path / f"{name}.pdf").pages) for name in names}
-    # The 通报 carries 33 units in three tables and the hostile problems; a 催报 and a 督办单 are short.
-    assert 3 <= pages["bulletin"] <= 12 and 1 <= pages["cuibao"] <= 2 and 1 <= pages[names[2]] <= 3, pages
+    # The 通报: 正文 and three 附件 (评分办法, 33 units in three tables, 48 tasks); a 催报 is short; a 督办单
+    # is its slip (and 版记) and the 回执's page.
+    assert 8 <= pages["bulletin"] <= 16 and 1 <= pages["cuibao"] <= 2 and 2 <= pages[names[2]] <= 3, pages

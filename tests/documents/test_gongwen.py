@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from jj123lib.documents.bulletin import Bulletin, LeagueEntry, build_bulletin
 from jj123lib.documents.content import bulletin_data
 from jj123lib.documents.cuibao import CuibaoEntry, CuibaoTask, build_cuibao
-from jj123lib.documents.duban import DubanItem, build_duban
+from jj123lib.documents.duban import RECEIPT_TITLE, DubanItem, build_duban
 from jj123lib.documents.layout import (
     DEMO_MARK,
     FONT_BODY,
@@ -118,10 +118,12 @@ def test_geometry_fonts_and_grid() -> None:
         return run._r.rPr.rFonts.get(qn("w:eastAsia")), run.font.size  # type: ignore[union-attr]  # python-docx: optional run properties
 
     assert east_asia_of("督 办 单") == (FONT_TITLE, Pt(22))
-    assert east_asia_of("办理情况反馈") == (FONT_H1, Pt(16))
+    assert east_asia_of(RECEIPT_TITLE) == (FONT_TITLE, Pt(22))
     assert "晋政督通〔2026〕3号" in all_text(doc) and "2026年10月15日" in all_text(doc)
     bulletin = reread(build_bulletin(Bulletin("标题", "各单位", ["概述"], [
         LeagueEntry("市直部门", 1, "财政局", 100.0, 2, 1, 0, 0, "红榜")], ["问题"], ["要求"]), META))
+    heading1 = next(r for p in bulletin.paragraphs for r in p.runs if r.text == "一、总体情况")
+    assert heading1._r.rPr.rFonts.get(qn("w:eastAsia")) == FONT_H1  # type: ignore[union-attr]  # python-docx: optional run properties
     heading2 = next(r for p in bulletin.paragraphs for r in p.runs if r.text.startswith("（一）"))
     assert heading2._r.rPr.rFonts.get(qn("w:eastAsia")) == FONT_H2  # type: ignore[union-attr]  # python-docx: optional run properties
 
@@ -148,17 +150,22 @@ def test_bulletin_from_demo_data(demo_data: DemoSummary) -> None:
     text = "\n".join(all_text(doc))
     for leader in leaders():
         assert leader not in text  # no leader, let alone a leader's score or rank
-    assert "市领导" not in text and "综合得分" not in text
+    # Leaders appear only as an office (市领导约谈, 市领导协调), never with a score or a rank.
+    assert "综合得分" not in text and "市领导排名" not in text and "市领导得分" not in text
     units = load_units()
-    group_tables = doc.tables
-    assert len(group_tables) == 3
+    group_tables = doc.tables[:3]  # 附件2, by group; 附件3 is the task table
+    assert len(doc.tables) == 4
     for table, group in zip(group_tables, ("town", "department", "enterprise")):
         named = {row.cells[1].text for row in table.rows[1:]}
         assert named == {u for u, info in units.items() if info.group == group}
-    headings = [p.text for p in doc.paragraphs if p.text.startswith("（")]
+    headings = [p.text for p in doc.paragraphs if p.text in {f"（{n}）{label}" for n in "一二三"
+                                                             for label in GROUP_LABELS.values()}]
     assert headings == [f"（{n}）{GROUP_LABELS[g]}" for n, g in zip("一二三", ("town", "department", "enterprise"))]
-    for section in ("一、总体情况", "二、红黄榜", "三、存在问题", "四、下步工作要求"):
-        assert section in text
+    texts = [p.text for p in doc.paragraphs]
+    body = texts[:texts.index("附件：1. 责任单位评分办法")]  # the 正文, before the 附件说明
+    sections = [text for text in body if re.fullmatch(r"[一二三四五六七]、\S+", text)]
+    assert sections == ["一、总体情况", "二、主要成效", "三、存在问题", "四、督办和整改情况", "五、报送情况",
+                        "六、需协调解决的问题", "七、下步工作要求"]
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +188,8 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory, demo_data: DemoSummary) -> di
 
 
 def test_libreoffice_converts_each_with_sane_pages(pdfs: dict[str, Path]) -> None:
-    expected_pages = {"bulletin": range(3, 9), "duban": range(1, 2), "cuibao": range(1, 3), "long": range(3, 5)}
+    # The 通报: 正文 and three 附件 (评分办法, 红黄榜, the 48 tasks); a 督办单: the slip and its 回执 page.
+    expected_pages = {"bulletin": range(8, 17), "duban": range(2, 3), "cuibao": range(1, 3), "long": range(3, 5)}
     for name, path in pdfs.items():
         reader = PdfReader(path)
         assert len(reader.pages) in expected_pages[name], name
