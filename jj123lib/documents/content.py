@@ -40,12 +40,14 @@ REQUIREMENTS = (
     "二是聚焦短板抓整改。列入黄榜的单位要深入分析原因，制定整改措施，限期赶上序时进度。",
     "三是按时报送抓落实。各责任单位要按时、如实报送工作进展，未报送的及时补报。",
 )
-DUBAN_REQUIREMENTS = {  # by level (supervision.LEVELS)
+DUBAN_REQUIREMENTS = {  # by level (vocab.ALL_LEVELS; 约谈 only when the rules switch it on)
     "提醒": "请对照年度计划和季度节点目标查找原因，加快推进，于办结时限前书面反馈办理情况。",
     "督办": "请单位主要负责同志亲自研究，制定整改措施、明确完成时限，于办结时限前书面反馈办理情况，"
           "督查室将跟踪核实。",
     "挂牌督办": "本事项已挂牌督办。请单位主要负责同志牵头，倒排工期、逐项销号，于办结时限前书面反馈办理情况；"
               "逾期未办结的，在督查通报中予以通报。",
+    "约谈": "本事项挂牌督办后仍逾期未办结，已列入约谈。请单位主要负责同志按通知时间到市政府督查室接受约谈，"
+          "书面说明未按期整改的原因和整改措施，于办结时限前反馈办理情况。",
 }
 def document_stamp(kind: str, quarter: str, *, as_of: date | None = None, item: tuple[str, date] | None = None,
                    doc_number: str | None = None, issue_date: date | None = None,

@@ -372,9 +372,9 @@ def loop_data(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) 
     answered 已整改 and verified (销号) in Q3, one answered and waiting (待核实), the 协调事项 register synced."""
     import shutil
 
+    from jj123lib.core.clock import as_of_moment
     from jj123lib.loop.coordination import sync
     from jj123lib.loop.duban import duban_items, issue_duban, respond
-    from jj123lib.core.clock import as_of_moment
     from jj123lib.loop.verification import verify
 
     root = tmp_path_factory.mktemp("loop")
