@@ -38,7 +38,7 @@ STATE_VIEW = {"unit": "单位", "quarter": "季度", "deadline": "报送截止�
               "submitted_on": "收文日期", "dated": "填报日期", "days_late": "迟报/逾期天数"}
 DUBAN_VIEW = {"id": "督办编号", "task_id": "任务编号", "unit": "督办对象", "trigger_label": "触发原因",
               "level_label": "督办级别", "steps": "督办次数", "status_label": "状态", "issued_on": "首次下发",
-              "due_date": "整改期限", "answer_due": "应再次反馈", "overdue_since": "逾期起算",
+              "due_date": "整改期限", "answer_due": "应反馈期限", "overdue_since": "逾期起算",
               "days_overdue": "逾期天数", "response": "最新反馈", "reason": "说明"}
 STEPS_VIEW = {"step": "步骤", "level_label": "督办级别", "issued_on": "下发日期", "due_date": "整改期限",
               "reason": "事由", "by": "操作人", "at": "记录时间"}

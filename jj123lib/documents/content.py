@@ -35,12 +35,14 @@ __all__ = ["DOCUMENT_KINDS", "DocumentSettings", "document_settings", "document_
            "DUBAN_MISSING", "DocumentMaker", "document_stamp", "office"]
 
 DOCUMENT_KINDS = {"bulletin": "督查通报", "duban": "督办单", "cuibao": "催报通知"}
-DUBAN_REQUIREMENTS = {  # by level (supervision.LEVELS)
+DUBAN_REQUIREMENTS = {  # by level (vocab.ALL_LEVELS; 约谈 only when the rules switch it on)
     "提醒": "请对照年度计划和季度节点目标查找原因，加快推进，于办结时限前书面反馈办理情况。",
     "督办": "请单位主要负责同志亲自研究，制定整改措施、明确完成时限，于办结时限前书面反馈办理情况，"
           "督查室将跟踪核实。",
     "挂牌督办": "本事项已挂牌督办。请单位主要负责同志牵头，倒排工期、逐项销号，于办结时限前书面反馈办理情况；"
               "逾期未办结的，在督查通报中予以通报。",
+    "约谈": "本事项挂牌督办后仍逾期未办结，已列入约谈。请单位主要负责同志按通知时间到市政府督查室接受约谈，"
+          "书面说明未按期整改的原因和整改措施，于办结时限前反馈办理情况。",
 }
 # A missing report is asked for at once: 立即补报, not a 整改 plan.
 DUBAN_MISSING = ("请立即补报本季度工作进展，并书面说明逾期未报送的原因和责任落实情况；于办结时限前书面反馈办理情况，"

@@ -173,15 +173,17 @@ def duban_html(frame: pd.DataFrame, title: str = "督办事项") -> Markup:
 def _describe_duban_rules(rules: Mapping[str, Any]) -> list[str]:
     """The 督办 rules in force (triggers, due days, escalation), as report appendices say them."""
     from jj123lib.domain.rules import loop_rules
-    from jj123lib.domain.vocab import LEVELS
+    from jj123lib.domain.vocab import INTERVIEW, LEVELS
     from jj123lib.loop.duban import TRIGGER_LABELS
 
     section_ = loop_rules(rules, "duban")
     by_level = [(level, [TRIGGER_LABELS[t] for t, lv in section_["triggers"].items() if lv == level])
                 for level in reversed(LEVELS)]
     triggers = "；".join(f"{'、'.join(names)}的任务下发{level}" for level, names in by_level if names)
+    ladder = [*LEVELS, INTERVIEW] if section_["interview"] else list(LEVELS)
     return [f"督办：{triggers}。整改期限为下发后 {section_['due_days']} 天；再次触发或逾期未反馈的，级别升一级"
-            f"（{' → '.join(LEVELS)}），经督查室核实后销号。"]
+            f"（{' → '.join(ladder)}），已是最高级别的仍计为逾期未办结；逾期天数自首个未按期反馈的期限起连续计算，"
+            f"反馈“整改中”或被退回的，须在 {section_['follow_up_days']} 天内再次反馈；经督查室核实后销号。"]
 
 
 def load_common(quarter: str, data_dir: str, as_of: date, rules: Rules) -> dict[str, Any]:

@@ -146,7 +146,7 @@ def test_accepted_form_records_the_answer_linked_to_the_archived_file(tmp_path: 
     assert "DB-2026Q3-001" in awaiting("2026Q3", ledger, as_of="2026-10-28")["target"].tolist()
     evidence = tmp_path / "批复.pdf"
     evidence.write_bytes(b"%PDF-1.4 evidence")
-    verify("DB-2026Q3-001", "2026Q3", [evidence], "林督查", data_dir=ledger, now=NOW)
+    verify("DB-2026Q3-001", "2026Q3", [evidence], "林督查", data_dir=ledger, now=NOW, reason="经现场核实整改到位")
     assert duban_items(None, ledger).set_index("id").loc["DB-2026Q3-001", "status_label"] == "已销号"
 
 
@@ -250,7 +250,7 @@ def test_unknown_closed_or_wrong_unit_items_are_refused(tmp_path: Path) -> None:
     assert ingest_files([_fill(form)], ledger.data_dir, today=TODAY)[0].status == "accepted"
     evidence = tmp_path / "e.txt"
     evidence.write_text("佐证")
-    verify("DB-2026Q3-001", "2026Q3", [evidence], "林督查", data_dir=ledger)
+    verify("DB-2026Q3-001", "2026Q3", [evidence], "林督查", data_dir=ledger, reason="经现场核实整改到位")
     remaining = write_response_forms("2026Q3", ledger.data_dir, out_dir=tmp_path / "again")
     assert [f.name for f in remaining] == ["DB-2026Q3-002_公安局_整改反馈.xlsx"]  # no form for a closed item
     late = _fill(form, {"整改状态": "整改中", "整改情况": "补报"}, name="late.xlsx")

@@ -131,6 +131,8 @@ def test_at_the_top_level_an_unanswered_item_is_still_overdue_not_escalated(
 
 
 def test_the_interview_level_above_the_top_is_switched_on_in_the_rules(tmp_path: Path) -> None:
+    from jj123lib.documents.content import duban_data
+
     off, on = Ledger(tmp_path / "off"), Ledger(tmp_path / "on")
     for ledger, rules in ((off, _interview(False)), (on, _interview(True))):
         _issue(ledger, "2026Q2", "2026-07-15", RED_P12, rules)
@@ -140,6 +142,9 @@ def test_the_interview_level_above_the_top_is_switched_on_in_the_rules(tmp_path:
     assert duban_steps("DB-2026Q2-001", on)["level_label"].tolist() == ["督办", "挂牌督办", "约谈"]
     assert _issue(on, "2026Q2", "2026-10-01", rules=_interview(True)).still_overdue == ["DB-2026Q2-001"]
     assert _item(on, "2026-10-01")["level_label"] == "约谈" and _item(on, "2026-10-01")["days_overdue"] == 63
+    slips = duban_data("2026Q2", on.data_dir, as_of=date(2026, 10, 1), items=duban_items(
+        "2026Q2", on, as_of="2026-10-01", rules=_interview(True)))
+    assert slips["DB-2026Q2-001"][0].level == "约谈" and "约谈" in slips["DB-2026Q2-001"][0].requirement
     assert not load_rules().loop["duban"]["interview"]  # off by default
     assert load_rules(_rules_file(tmp_path, _interview(True))).loop["duban"]["interview"] is True
     bad = _interview(False)

@@ -372,6 +372,7 @@ def loop_data(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) 
     answered 已整改 and verified (销号) in Q3, one answered and waiting (待核实), the 协调事项 register synced."""
     import shutil
 
+    from jj123lib.core.clock import as_of_moment
     from jj123lib.loop.coordination import sync
     from jj123lib.loop.duban import duban_items, issue_duban, respond
     from jj123lib.loop.verification import verify
@@ -383,11 +384,13 @@ def loop_data(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) 
     issue_duban("2026Q3", data, as_of="2026-10-15", by="林督查")
     items = duban_items("2026Q3", data, as_of="2026-10-20")
     closed, waiting = list(items["id"][:2])
+    answered = as_of_moment("2026-10-18")  # recorded before the day the reports are read on
     for item in (closed, waiting):
-        respond(item, "已约谈并完成整改", "单位", data_dir=data)
+        respond(item, "已约谈并完成整改", "单位", data_dir=data, now=answered)
     proof = root / "验收报告.pdf"
     proof.write_bytes(b"%PDF-1.4 evidence")
-    verify(closed, "2026Q3", [proof], "林督查", data_dir=data, as_of="2026-10-20")
+    verify(closed, "2026Q3", [proof], "林督查", data_dir=data, as_of="2026-10-20", now=answered,
+           reason="经现场核实整改到位")
     sync(data, by="林督查")
     return {"data": data, "closed": closed, "waiting": waiting}
 
