@@ -95,8 +95,8 @@ def test_print_css(demo_batch: BatchResult) -> None:
 def test_leader_report_sections(demo_batch: BatchResult) -> None:
     html = (demo_batch.out_dir / "chen-lirong.html").read_text(encoding="utf-8").split("</head>", 1)[1]
     order = ["示例数据", "陈丽蓉同志牵头", "数据截至", "数据指纹"] + [f"<h{n}>{title}" for n, title in (
-        (2, "总体情况"), (2, "需市领导协调事项"), (2, "红灯与滞后任务"), (2, "督办事项"), (2, "任务进展"),
-        (3, "进度轨迹"), (3, "工作进展"), (3, "存在问题"), (2, "下季度节点目标"), (2, "督查室意见"),
+        (2, "摘要"), (2, "总体情况"), (2, "督查室意见"), (2, "需市领导协调事项"), (2, "红灯与滞后任务"),
+        (2, "督办事项"), (2, "任务进展"), (3, "进度轨迹"), (3, "工作进展"), (3, "存在问题"), (2, "下季度节点目标"),
         (2, "附录：评价规则"))]
     positions = [html.find(s) for s in order]
     assert all(p >= 0 for p in positions), dict(zip(order, positions))
@@ -224,10 +224,12 @@ def test_leader_pdf_is_the_new_report(demo_batch: BatchResult, demo_data: DemoSu
     out = subprocess.run(["pdftotext", "-layout", str(demo_batch.out_dir / "chen-lirong.pdf"), "-"],
                          capture_output=True, text=True, check=True).stdout
     text = "".join(out.split())  # CJK line wraps split words: compare without whitespace
-    order = ["总体情况", "需市领导协调事项", "红灯与滞后任务", "督办事项", "任务进展", "下季度节点目标", "督查室意见",
-             "附录：评价规则"]
-    positions = [text.find(title) for title in order]
-    assert min(positions) >= 0 and positions == sorted(positions), dict(zip(order, positions))
+    order = ["摘要", "总体情况", "督查室意见", "需市领导协调事项", "红灯与滞后任务", "督办事项", "任务进展",
+             "下季度节点目标", "附录：评价规则"]
+    positions = [0]
+    for title in order:  # each after the one before (the 摘要 names 督查室意见 too, before 总体情况)
+        positions.append(text.find(title, positions[-1]))
+    assert min(positions[1:]) > 0, dict(zip(order, positions[1:]))
     plan = Ledger(demo_data.data_dir).plan()
     tasks = ["N04", "P07", "P08", "B10", "B11", "B12"]  # 陈丽蓉's
     mine = plan[(plan["quarter"] == "2026Q4") & plan["task_id"].isin(tasks)]
