@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from jj123lib.cli.common import add_as_of, add_data_dir, add_format, add_out, add_quarter, emit, existing_data_dir, view
+from jj123lib.cli.publish import add_correct, guarded
 from jj123lib.core.clock import as_of_moment
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.ledger.events import default_by
@@ -115,17 +116,21 @@ def cmd_verify(args: argparse.Namespace) -> int:
         frame = awaiting(quarter, data_dir, as_of=args.as_of, rules=rules)
         emit(view(frame, AWAITING_VIEW), args.format, args.out, f"共 {len(frame)} 项待核实。", demo)
         return 0
-    target = args.target.strip().upper()
+    target, clock = args.target.strip().upper(), as_of_moment(args.as_of)
+    # A published quarter changes only as a correction, in its snapshot too (cli.publish.guarded).
     if args.revoke:
-        revoke(target, quarter, args.by, args.reason or "", data_dir, now=as_of_moment(args.as_of))
+        guarded(args, data_dir, quarter, "撤销核实结论", f"撤销 {target} 的核实结论",
+                lambda folder, now: revoke(target, quarter, args.by, args.reason or "", folder, now=now or clock))
         sys.stdout.write(f"已撤销 {target} 在 {quarter} 的核实结论，记录保留备查。\n")
     elif args.reject:
-        reject(target, quarter, args.reason or "", args.by, data_dir, args.evidence, as_of=args.as_of,
-               now=as_of_moment(args.as_of), rules=rules)
+        guarded(args, data_dir, quarter, "退回核实", f"{target} 核实未通过，退回",
+                lambda folder, now: reject(target, quarter, args.reason or "", args.by, folder, args.evidence,
+                                           as_of=args.as_of, now=now or clock, rules=rules))
         sys.stdout.write(f"{target} 核实未通过，已退回，理由已记录。\n")
     else:
-        verify(target, quarter, args.evidence or [], args.by, args.note or "", data_dir, as_of=args.as_of,
-               now=as_of_moment(args.as_of), rules=rules)
+        guarded(args, data_dir, quarter, "核实销号", f"{target} 核实销号",
+                lambda folder, now: verify(target, quarter, args.evidence or [], args.by, args.note or "", folder,
+                                           as_of=args.as_of, now=now or clock, rules=rules))
         done = "已核实认定" if "@" in target else "已核实销号"
         sys.stdout.write(f"{target} {done}，佐证材料 {len(args.evidence)} 份已原样存档。\n")
     return 0
@@ -197,7 +202,8 @@ def add_verify(verify: argparse.ArgumentParser) -> None:
     verify.add_argument("--note", help="核实说明")
     verify.add_argument("--reject", action="store_true", help="核实未通过，退回")
     verify.add_argument("--revoke", action="store_true", help="撤销该季度的核实结论（保留记录）")
-    verify.add_argument("--reason", help="退回或撤销的理由")
+    verify.add_argument("--reason", help="退回或撤销的理由；--correct 时为更正理由")
+    add_correct(verify)
     verify.set_defaults(handler=cmd_verify)
 
 

@@ -190,7 +190,8 @@ class LeaderReport(Sections):
         subtitle = (f"晋江市{quarter_year(self.quarter)}年度“123”争先进位工作 · "
                     f"{quarter_label(self.quarter)}督查报告 · 牵头市领导：{self.leader}")
         return base.header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo,
-                                self.generated_on, self.rules_in_force)
+                                self.generated_on, self.rules_in_force,
+                                data_dir=self.data_dir)
 
     def summary_html(self) -> Markup:
         counts = self.light_counts()
