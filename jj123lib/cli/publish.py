@@ -25,6 +25,7 @@ __all__ = ["add_publish", "cmd_publish", "add_correct", "guarded"]
 def cmd_publish(args: argparse.Namespace) -> int:
     from jj123lib.core.clock import read_moment
     from jj123lib.domain.parameters import validate_quarter
+    from jj123lib.domain.quarters import report_deadline
     from jj123lib.domain.rules import load_rules
     from jj123lib.domain.units import units_path
     from jj123lib.ledger.publications import Publication, publication, publish
@@ -64,6 +65,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return _outputs(result.out_dir, [*result.reports, *result.documents])
 
     as_of = read_moment(args.as_of) if args.as_of else None
+    deadline = report_deadline(quarter, rules)
+    if as_of is not None and as_of < read_moment(deadline):  # verdicts are final only once the forms were due
+        raise ParameterError("--as-of", args.as_of, hint=f"{quarter} 的报送截止日为 {deadline.isoformat()}，"
+                                                         "截止日结束前的数据不能封账发布")
     done = publish(data_dir, quarter, by=args.by, inputs=inputs, as_of=as_of, render=render)
     sys.stdout.write(f"已将 {quarter} 封账发布：数据截至 {done.as_of[:16].replace('T', ' ')}，"
                      f"封账副本 {done.folder}，报告和公文 {len(done.outputs)} 份已按封账数据生成。"

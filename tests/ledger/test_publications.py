@@ -75,6 +75,15 @@ def test_publishing_twice_or_the_future_is_refused_in_chinese(tmp_path: Path) ->
     assert snapshot(ledger.data_dir) == before
 
 
+def test_a_quarter_cannot_be_published_before_its_reporting_deadline(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = _ledger(tmp_path)
+    assert main(["publish", "--quarter", QUARTER, "--as-of", "2026-10-09", "--by", "张三",
+                 "--data-dir", str(ledger.data_dir)]) == 2
+    assert "报送截止日为 2026-10-10" in capsys.readouterr().err
+    assert publication(ledger, QUARTER) is None and not snapshot_dir(ledger, QUARTER).exists()
+
+
 def test_a_failed_render_publishes_nothing(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path)
 
