@@ -113,10 +113,12 @@ def _published_periods(files: list[str], data_dir: Path, received: datetime | No
     from jj123lib.core.exceptions import Jj123Error
     from jj123lib.domain.quarters import year_quarters
     from jj123lib.intake.ingest import ParsedFile, parse_file
-    from jj123lib.ledger.publications import publication
+    from jj123lib.ledger.publications import publication, publications
     from jj123lib.ledger.store import Ledger
 
     moment, touched = china_now(received), []
+    if not any(row["kind"] == "publish" for row in publications(data_dir)):
+        return touched  # nothing published: no form is read twice
     for name in files:
         try:
             parsed = parse_file(name, demo_dir=is_demo(data_dir), ledger=Ledger(data_dir), rules=rules)

@@ -20,7 +20,7 @@ from jj123lib.core.exceptions import LedgerError
 from jj123lib.ledger.publications import correct, publication, publications, publish, snapshot_dir
 from jj123lib.ledger.receipts import receipts
 from jj123lib.ledger.store import LEDGER_FILE, Ledger
-from tests.ledger_helpers import record_plan, record_progress, snapshot
+from tests.ledger_helpers import filled_progress, record_plan, record_progress, snapshot
 
 QUARTER = "2026Q3"
 AS_OF = "2026-10-20T17:00"
@@ -29,8 +29,8 @@ UNIT = "商务局"
 
 def _ledger(tmp_path: Path) -> Ledger:
     ledger = Ledger(tmp_path / "d")
-    record_plan(ledger, UNIT, {"B02": (10.0, 30.0, 60.0, 100.0)})
-    record_progress(ledger, UNIT, QUARTER, {"B02": {"actual_pct": 45.0}})
+    record_plan(ledger, UNIT, {"N02": (10.0, 30.0, 60.0, 100.0)})
+    record_progress(ledger, UNIT, QUARTER, {"N02": {"actual_pct": 45.0}})
     (tmp_path / "rules.yaml").write_text("# 规则\n", encoding="utf-8")
     return ledger
 
@@ -45,7 +45,7 @@ def _publish(tmp_path: Path, ledger: Ledger) -> None:
 
 def _pct(data_dir: Path, moment: str | None = AS_OF) -> float:
     frame = Ledger(data_dir).at(None if moment is None else read_moment(moment)).submissions(QUARTER)
-    return float(frame[frame["task_id"] == "B02"]["actual_pct"].iloc[0])
+    return float(frame[frame["task_id"] == "N02"]["actual_pct"].iloc[0])
 
 
 def test_publish_records_the_moment_and_keeps_a_snapshot_of_every_input(tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_an_override_of_a_published_quarter_is_refused_then_taken_as_a_correctio
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ledger = _ledger(tmp_path)
     _publish(tmp_path, ledger)
-    args = ["override", "B02", "--quarter", QUARTER, "--light", "red", "--reason", "经现场核实进度不实",
+    args = ["override", "N02", "--quarter", QUARTER, "--light", "red", "--reason", "经现场核实进度不实",
             "--by", "李四", "--data-dir", str(ledger.data_dir)]
     before = snapshot(ledger.data_dir)
     assert main(args) == 2
@@ -113,7 +113,7 @@ def test_an_override_of_a_published_quarter_is_refused_then_taken_as_a_correctio
     assert published["light"].tolist() == ["red"] and published["at"].iloc[0].startswith("2026-10-20T17:00:59")
     for where in (ledger.data_dir, folder):
         [row] = [r for r in publications(where, QUARTER) if r["kind"] == "correction"]
-        assert (row["reason"], row["by"], row["detail"]["what"]) == ("经现场核实进度不实", "李四", "B02 灯号调整为红灯")
+        assert (row["reason"], row["by"], row["detail"]["what"]) == ("经现场核实进度不实", "李四", "N02 灯号调整为红灯")
     found = publication(ledger, QUARTER)
     assert found is not None and len(found.corrections) == 1
 
@@ -125,13 +125,13 @@ def test_correct_needs_a_reason_and_a_published_quarter(tmp_path: Path) -> None:
     _publish(tmp_path, ledger)
     with pytest.raises(LedgerError, match="更正理由"):
         correct(ledger, QUARTER, reason="短", by="李四", what="改", apply=lambda f, n: None)
-    assert main(["override", "B02", "--quarter", "2026Q2", "--light", "red", "--reason", "理由写明白",
+    assert main(["override", "N02", "--quarter", "2026Q2", "--light", "red", "--reason", "理由写明白",
                  "--correct", "--data-dir", str(ledger.data_dir)]) == 2  # Q2 is not published
 
 
 def test_a_revert_in_a_published_quarter_needs_a_correction(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path)
-    record_progress(ledger, UNIT, QUARTER, {"B02": {"actual_pct": 60.0}})  # a second version, current
+    record_progress(ledger, UNIT, QUARTER, {"N02": {"actual_pct": 60.0}})  # a second version, current
     _publish(tmp_path, ledger)
     listed = receipts(ledger)
     file_id = listed[(listed["kind"] == "progress") & listed["current"]]["file_id"].iloc[0]
@@ -140,6 +140,30 @@ def test_a_revert_in_a_published_quarter_needs_a_correction(tmp_path: Path) -> N
     assert main(args) == 2 and _pct(snapshot_dir(ledger, QUARTER)) == 60.0
     assert main([*args, "--correct"]) == 0
     assert _pct(ledger.data_dir, None) == 45.0 and _pct(snapshot_dir(ledger, QUARTER)) == 45.0
+
+
+def test_a_form_received_before_the_published_moment_is_a_correction(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = _ledger(tmp_path)
+    _publish(tmp_path, ledger)
+    form = filled_progress(tmp_path / "in", UNIT, changes={"N02": {"实际累计进度(%)": 55.0}})
+    args = ["ingest", str(form), "--received", "2026-10-15T09:00", "--by", "王收文", "--data-dir", str(ledger.data_dir)]
+    before = snapshot(ledger.data_dir)
+    assert main(args) == 2
+    assert "不能直接导入" in capsys.readouterr().err and snapshot(ledger.data_dir) == before
+    assert main([*args, "--correct", "--reason", "邮寄件漏登，补录"]) == 0
+    folder = snapshot_dir(ledger, QUARTER)
+    assert _pct(folder) == 55.0 and _pct(ledger.data_dir) == 55.0  # the published view sees it, as does the live
+    [row] = [r for r in publications(folder, QUARTER) if r["kind"] == "correction"]
+    assert row["reason"] == "邮寄件漏登，补录" and form.name in row["detail"]["what"]
+
+
+def test_a_form_received_after_the_published_moment_needs_no_correction(tmp_path: Path) -> None:
+    ledger = _ledger(tmp_path)
+    _publish(tmp_path, ledger)
+    form = filled_progress(tmp_path / "in", UNIT, changes={"N02": {"实际累计进度(%)": 55.0}})
+    assert main(["ingest", str(form), "--by", "王收文", "--data-dir", str(ledger.data_dir)]) == 0
+    assert _pct(ledger.data_dir, None) == 55.0 and _pct(snapshot_dir(ledger, QUARTER)) == 45.0
 
 
 _PUBLISH = """
@@ -170,7 +194,7 @@ def test_a_correction_killed_before_it_is_applied_changes_nothing(tmp_path: Path
     ledger = _ledger(tmp_path)
     _publish(tmp_path, ledger)
     before = {k: v for k, v in snapshot(ledger.data_dir).items() if not k.startswith("published/.")}
-    args = [sys.executable, "-m", "jj123lib.cli.main", "override", "B02", "--quarter", QUARTER, "--light", "red",
+    args = [sys.executable, "-m", "jj123lib.cli.main", "override", "N02", "--quarter", QUARTER, "--light", "red",
             "--reason", "经现场核实进度不实", "--by", "李四", "--correct", "--data-dir", str(ledger.data_dir)]
     killed = subprocess.run(args, env={**os.environ, CRASH_ENV: point}, capture_output=True, timeout=120)
     assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
