@@ -197,10 +197,13 @@ def published_request(request: _Request, publication: Publication | None = None)
     The live folder is only asked whether the quarter was published; the output folder stays the live one's.
     """
     from jj123lib.ledger.publications import publication as find_publication
+    from jj123lib.ledger.publications import recover
 
     found = publication or find_publication(request.data, request.quarter)
     if found is None:
         return request
+    if publication is None:  # a correction killed after its live record is finished first
+        recover(request.data, request.quarter)
     if not (found.folder / LEDGER_FILE).is_file():
         raise LedgerError(f"{found.quarter} 已于 {found.day} 封账发布，但其封账副本 {found.folder} 缺失，"
                           "无法按发布时的数据生成；请联系维护人员")

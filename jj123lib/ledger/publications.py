@@ -41,7 +41,7 @@ from jj123lib.domain.quarters import normalize_quarter
 from jj123lib.ledger.store import Ledger
 
 __all__ = ["PUBLISHED_DIR", "Publication", "publication", "publications", "snapshot_dir", "publish", "correct",
-           "refuse_if_published", "published_message", "PUBLICATION_COLUMNS", "Apply", "Render"]
+           "refuse_if_published", "published_message", "recover", "PUBLICATION_COLUMNS", "Apply", "Render"]
 
 PUBLISHED_DIR = "published"
 PUBLICATION_COLUMNS = ["id", "quarter", "kind", "as_of", "reason", "detail", "outputs", "by", "at"]
@@ -246,9 +246,9 @@ def correct(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, *, r
     row: dict[str, Any] = {"quarter": q, "kind": "correction", "as_of": found.as_of, "reason": why,
                            "detail": detail, "by": who, "at": at}
     with folder_lock(found.folder):
-        for leftover in found.folder.parent.glob(f".{found.folder.name}.*"):  # a killed correction's copy
-            shutil.rmtree(leftover, ignore_errors=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{found.folder.name}.", suffix=".part", dir=found.folder.parent))
+        _recover(ledger, found)
+        tmp = _pending(found.folder)
+        tmp.mkdir()
         try:
             _copy_snapshot(found.folder, tmp)
             apply(tmp, found.moment)
@@ -269,6 +269,42 @@ def correct(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, *, r
             raise
     crash_point("correction.after_swap")
     return row
+
+
+def recover(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str) -> bool:
+    """Finish a correction killed after its live record: its corrected snapshot replaces the old one.
+
+    Returns whether it did. Anything else a killed correction left is removed.
+    """
+    found = publication(data_dir, quarter)
+    if found is None or not found.folder.is_dir():
+        return False
+    with folder_lock(found.folder):
+        return _recover(Ledger.of(data_dir), found)
+
+
+def _recover(ledger: Ledger, found: Publication) -> bool:
+    """(Caller holds the snapshot's lock.) The pending copy is taken only when the live ledger has recorded
+    exactly the corrections it holds; otherwise it was never applied, and goes."""
+    pending, done = _pending(found.folder), False
+    if (pending / LEDGER_FILE).is_file():
+        held, live = _corrections(pending, found.quarter), _corrections(ledger.data_dir, found.quarter)
+        stamps = [r["at"] for r in held]
+        if held and stamps == [r["at"] for r in live] and len(held) > len(_corrections(found.folder, found.quarter)):
+            _swap(found.folder, pending)
+            done = True
+    for leftover in found.folder.parent.glob(f".{found.folder.name}.*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    return done
+
+
+def _corrections(folder: Path, quarter: str) -> list[dict[str, Any]]:
+    return [r for r in publications(folder, quarter) if r["kind"] == "correction"]
+
+
+def _pending(folder: Path) -> Path:
+    """Where a correction prepares the snapshot's corrected copy."""
+    return folder.with_name(f".{folder.name}.pending.part")
 
 
 def _append(folder: Path, record: Publication, kind: str, reason: str, detail: Mapping[str, Any], *,

@@ -17,7 +17,7 @@ from jj123lib.cli.main import main
 from jj123lib.core.clock import CHINA_TZ, read_moment
 from jj123lib.core.crashpoints import CRASH_ENV
 from jj123lib.core.exceptions import LedgerError
-from jj123lib.ledger.publications import correct, publication, publications, publish, snapshot_dir
+from jj123lib.ledger.publications import correct, publication, publications, publish, recover, snapshot_dir
 from jj123lib.ledger.receipts import receipts
 from jj123lib.ledger.store import LEDGER_FILE, Ledger
 from tests.ledger_helpers import filled_progress, record_plan, record_progress, snapshot
@@ -205,3 +205,19 @@ def test_a_correction_killed_before_it_is_applied_changes_nothing(tmp_path: Path
     with sqlite3.connect(snapshot_dir(ledger, QUARTER) / LEDGER_FILE) as conn:
         assert conn.execute("SELECT light FROM overrides").fetchall() == [("red",)]
     assert sorted(p.name for p in snapshot_dir(ledger, QUARTER).parent.iterdir()) == [QUARTER]  # no leftovers
+
+
+def test_a_correction_killed_after_its_live_record_is_finished_by_recover(tmp_path: Path) -> None:
+    ledger = _ledger(tmp_path)
+    _publish(tmp_path, ledger)
+    args = [sys.executable, "-m", "jj123lib.cli.main", "override", "N02", "--quarter", QUARTER, "--light", "red",
+            "--reason", "经现场核实进度不实", "--by", "李四", "--correct", "--data-dir", str(ledger.data_dir)]
+    killed = subprocess.run(args, env={**os.environ, CRASH_ENV: "correction.recorded"}, capture_output=True,
+                            timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    folder = snapshot_dir(ledger, QUARTER)
+    assert Ledger(folder).overrides(QUARTER).empty  # the snapshot is behind the live record
+    assert recover(ledger, QUARTER) and not recover(ledger, QUARTER)
+    assert Ledger(folder).at(read_moment(AS_OF)).overrides(QUARTER)["light"].tolist() == ["red"]
+    assert [r["kind"] for r in publications(folder, QUARTER)] == ["publish", "correction"]
+    assert sorted(p.name for p in folder.parent.iterdir()) == [QUARTER]
