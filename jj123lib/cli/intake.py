@@ -116,7 +116,8 @@ def _published_periods(files: list[str], data_dir: Path, received: datetime | No
     from jj123lib.ledger.publications import publication, publications
     from jj123lib.ledger.store import Ledger
 
-    moment, touched = china_now(received), []
+    moment = china_now(received)
+    touched: list[str] = []
     if not any(row["kind"] == "publish" for row in publications(data_dir)):
         return touched  # nothing published: no form is read twice
     for name in files:
