@@ -440,7 +440,7 @@ def merge_documents(entries: dict[str, Entry]) -> list[Entry]:
 def write_manifest(out_dir: Path, *, quarter: str | None, data_dir: Path, demo: bool, formats: Sequence[str],
                    generated_at: str, seconds: float, reports: list[Entry],
                    supervision: dict[str, int] | None = None, documents: list[Entry] | None = None,
-                   year: int | None = None) -> dict[str, Any]:
+                   year: int | None = None, publication: dict[str, str] | None = None) -> dict[str, Any]:
     """Write ``out_dir/manifest.json`` atomically; returns the document.
 
     ``supervision`` holds the counts of the supervision loop the index shows (催报, 督办, 待核实…);
@@ -461,6 +461,8 @@ def write_manifest(out_dir: Path, *, quarter: str | None, data_dir: Path, demo: 
     }
     if year is not None:
         manifest["year"] = year
+    if publication is not None:  # published (with its day) or draft: the index says which
+        manifest["publication"] = publication
     if supervision is not None:
         manifest["supervision"] = supervision
     atomic_write(out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")

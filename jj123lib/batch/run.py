@@ -33,11 +33,12 @@ browser reply), marks it ``failed`` with a Chinese message naming the step; the 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,9 +74,9 @@ from jj123lib.batch.pipeline import (
     remove_file,
 )
 from jj123lib.batch.workers import WorkerPool
-from jj123lib.core.clock import china_now_iso, china_today
-from jj123lib.core.datadir import is_demo
-from jj123lib.core.exceptions import ReportStepError
+from jj123lib.core.clock import FROZEN_NOW_ENV, china_now_iso, china_today
+from jj123lib.core.datadir import LEDGER_FILE, is_demo
+from jj123lib.core.exceptions import LedgerError, ReportStepError
 from jj123lib.core.faults import fault_point
 from jj123lib.core.log import record_incident, trace_of
 from jj123lib.core.resources import NOTEBOOK_DIR
@@ -87,9 +88,10 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from jj123lib.documents.content import DocumentMaker
+    from jj123lib.ledger.publications import Publication
 
-__all__ = ["BatchResult", "ReportJob", "run_batch", "default_out_dir", "FORMATS", "MANIFEST",
-           "INDEX", "NOTEBOOK_DIR"]
+__all__ = ["BatchResult", "ReportJob", "run_batch", "published_request", "frozen_clock", "default_out_dir",
+           "FORMATS", "MANIFEST", "INDEX", "NOTEBOOK_DIR"]
 
 
 def default_jobs() -> int:
@@ -107,15 +109,18 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
               data_dir: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] | None = None,
               progress: bool = True, notebook_dir: str | os.PathLike[str] | None = None,
               timeout: int = 600, rules: Rules | RulesPath | None = None,
-              units: str | os.PathLike[str] | None = None) -> BatchResult:
+              units: str | os.PathLike[str] | None = None,
+              publication: Publication | None = None) -> BatchResult:
     """Render the reports and documents of ``quarter``; see the module docstring. Returns a :class:`BatchResult`.
 
     ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here; its
     path reaches every kernel as the notebooks' ``rules`` parameter; ``units``, the units file, likewise.
+    A published quarter (or ``publication``, while it is being published) renders from its snapshot, its
+    rules and units, with the clock frozen at its moment (:func:`published_request`); any other is a 草稿.
     """
     started = time.monotonic()
-    request = _validated(quarter, leaders, formats, data_dir, out, rules, units)
-    with locked_output(request.out_dir, request.demo):
+    request = published_request(_validated(quarter, leaders, formats, data_dir, out, rules, units), publication)
+    with frozen_clock(request.frozen_at), locked_output(request.out_dir, request.demo):
         n_jobs = max(1, int(jobs or default_jobs()))
         workers = WorkerPool()
         pipeline = RenderPipeline(workers, "pdf" in request.formats, progress, data_dir=request.data)
@@ -142,6 +147,8 @@ class _Request:
     named: list[str] | None  # the leaders asked for; None for all of them
     want_reports: bool
     out_dir: Path
+    publication: dict[str, str] = field(default_factory=lambda: {"status": "draft"})  # what the index says
+    frozen_at: str | None = None  # a published quarter renders at its moment
 
 
 @dataclass
@@ -182,6 +189,46 @@ def _validated(quarter: str, leaders: Sequence[str] | None, formats: Sequence[st
                     formats=wanted_formats, named=named,
                     want_reports=any(f in REPORT_FORMATS for f in wanted_formats),
                     out_dir=Path(out) if out is not None else default_out_dir(q, data))
+
+
+def published_request(request: _Request, publication: Publication | None = None) -> _Request:
+    """``request`` for a published quarter: read from its snapshot (ledger, rules, units, opinions) at its moment.
+
+    The live folder is only asked whether the quarter was published; the output folder stays the live one's.
+    """
+    from jj123lib.ledger.publications import publication as find_publication
+    from jj123lib.ledger.publications import recover
+
+    found = publication or find_publication(request.data, request.quarter)
+    if found is None:
+        return request
+    if publication is None:  # a correction killed after its live record is finished first
+        recover(request.data, request.quarter)
+    if not (found.folder / LEDGER_FILE).is_file():
+        raise LedgerError(f"{found.quarter} 已于 {found.day} 封账发布，但其封账副本 {found.folder} 缺失，"
+                          "无法按发布时的数据生成；请联系维护人员")
+    rules_file, units_file = found.input_path("rules.yaml"), found.input_path("units.yaml")
+    return replace(request, data=found.folder, rules=as_rules(rules_file) if rules_file else request.rules,
+                   units_file=units_file or request.units_file, frozen_at=found.as_of,
+                   publication={"status": "published", "day": found.day, "as_of": found.as_of[:16].replace("T", " "),
+                                "corrections": str(len(found.corrections))})
+
+
+@contextlib.contextmanager
+def frozen_clock(moment: str | None) -> Iterator[None]:
+    """The office's clock stands at ``moment`` (a stamp) for this process and the workers it starts."""
+    if moment is None:
+        yield
+        return
+    before = os.environ.get(FROZEN_NOW_ENV)
+    os.environ[FROZEN_NOW_ENV] = moment
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(FROZEN_NOW_ENV, None)
+        else:
+            os.environ[FROZEN_NOW_ENV] = before
 
 
 def _plan(request: _Request, notebooks: Path, timeout: int, force: bool) -> _Plan:
@@ -265,7 +312,8 @@ def _finish(request: _Request, plan: _Plan, extras: _IndexExtras, started: float
     supervision = ((extras.counts[0] if extras.counts else _supervision_counts(q, data, rules, units_file))
                    if changed else plan.old_supervision)
     return finish_batch(result, started, changed=changed, quarter=q, data_dir=data, demo=request.demo,
-                        formats=request.formats, supervision=supervision, documents=doc_entries)
+                        formats=request.formats, supervision=supervision, documents=doc_entries,
+                        publication=request.publication)
 
 
 def _opinion_notices(request: _Request, plan: _Plan) -> list[str]:

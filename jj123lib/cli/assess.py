@@ -25,6 +25,7 @@ from jj123lib.cli.common import (
     ledger_as_of,
     view,
 )
+from jj123lib.cli.publish import add_correct, guarded
 from jj123lib.core.clock import parse_day
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.core.formats import FORMATS
@@ -133,8 +134,10 @@ def cmd_override(args: argparse.Namespace) -> int:
     if quarter is None:
         raise ParameterError("--quarter", "", hint="调整灯号须指定季度，如 --quarter 2026Q3")
     task_id = args.task_id.strip().upper()
-    if args.revoke:
-        ledger.revoke_override(task_id, quarter, args.by, args.reason or "撤销调整")
+    if args.revoke:  # a published quarter changes only as a correction (cli.publish.guarded)
+        guarded(args, data_dir, quarter, "撤销灯号调整", f"撤销 {task_id} 的灯号调整",
+                lambda folder, now: Ledger(folder).revoke_override(task_id, quarter, args.by,
+                                                                   args.reason or "撤销调整", now=now))
         sys.stdout.write(f"已撤销 {task_id} 在 {quarter} 的灯号调整，恢复按规则评价。\n")
         return 0
     if not args.light:
@@ -142,8 +145,10 @@ def cmd_override(args: argparse.Namespace) -> int:
     light = lights.parse_light(args.light)
     if light is None or light not in lights.RATED:
         raise ParameterError("--light", args.light, OVERRIDE_CHOICES)
-    ledger.add_override(task_id, quarter, light, args.reason or "", args.by,
-                        known_tasks=set(load_tasks()["task_id"]))
+    known = set(load_tasks()["task_id"])
+    guarded(args, data_dir, quarter, "调整灯号", f"{task_id} 灯号调整为{lights.LABELS[light]}",
+            lambda folder, now: Ledger(folder).add_override(task_id, quarter, light, args.reason or "", args.by,
+                                                            known_tasks=known, now=now))
     sys.stdout.write(f"已将 {task_id} 在 {quarter} 的灯号调整为{lights.LABELS[light]}，理由已记录备查。\n")
     return 0
 
@@ -196,6 +201,7 @@ def add_override(override: argparse.ArgumentParser) -> None:
     override.add_argument("--by", default="督查室", help="调整人（默认：督查室）")
     override.add_argument("--revoke", action="store_true", help="撤销该任务该季度的调整")
     override.add_argument("--list", action="store_true", help="列出调整记录（含已撤销）")
+    add_correct(override)
     add_format(override, FORMATS, "--list 的输出格式")
     add_data_dir(override)
     override.set_defaults(handler=cmd_override)

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jj123lib.cli.argparse_zh import integer
 from jj123lib.cli.common import add_data_dir, add_out, add_quarter, announce_demo, clerk_name
+from jj123lib.cli.publish import add_correct, guarded
 from jj123lib.core.clock import read_moment
-from jj123lib.core.datadir import writable_data_dir
-from jj123lib.core.exceptions import ParameterError
+from jj123lib.core.datadir import is_demo, writable_data_dir
+from jj123lib.core.exceptions import LedgerError, ParameterError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.domain.rules import Rules
+    from jj123lib.intake.ingest import FileResult
 
 __all__ = ["add_forms", "add_ingest", "cmd_forms", "cmd_ingest"]
 
@@ -52,8 +59,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.revert:
         return _revert(args, data_dir)
     received = None if args.received is None else read_moment(args.received)
-    results = ingest_files(args.files, data_dir, rules=load_rules(args.rules), received=received,
-                           by=args.by or clerk_name())
+    rules, by = load_rules(args.rules), args.by or clerk_name()
+    runs: list[list[FileResult]] = []
+
+    def apply(folder: Path, clock: datetime | None) -> None:
+        # In a published quarter's snapshot the forms are received at its moment, so its view sees them.
+        done = ingest_files(args.files, folder, rules=rules, received=clock or received, by=by, now=clock)
+        if clock is not None and any(not r.ok for r in done):
+            raise LedgerError("更正未完成：以下文件未能写入已发布的季度——"
+                              + "；".join(r.message() for r in done if not r.ok))
+        if clock is None:
+            runs.append(done)
+
+    touched = _published_periods(args.files, data_dir, received, rules)
+    guarded(args, data_dir, touched, "导入该季度（或该年度计划）的表格",
+            f"导入 {'、'.join(Path(f).name for f in args.files)}", apply)
+    results = runs[0]
     for result in results:
         stream = sys.stdout if result.ok else sys.stderr
         stream.write(result.message() + "\n")
@@ -78,19 +99,58 @@ def add_ingest(ingest: argparse.ArgumentParser) -> None:
     ingest.add_argument("--by", metavar="姓名", help="收文人（默认：环境变量 JJ123_USER，否则系统用户名）")
     ingest.add_argument("--revert", metavar="文件编号", help="撤回已导入的版本（收文登记中的文件编号），"
                         "该单位的上一版本重新生效；须写明 --reason 和 --by")
-    ingest.add_argument("--reason", metavar="理由", help="撤回理由")
+    ingest.add_argument("--reason", metavar="理由", help="撤回理由；--correct 时为更正理由")
+    add_correct(ingest)
     add_data_dir(ingest)
     ingest.set_defaults(handler=cmd_ingest)
 
 
+def _published_periods(files: list[str], data_dir: Path, received: datetime | None, rules: Rules) -> list[str]:
+    """The published quarters these forms would change: a progress form's quarter, or a plan's year's quarters,
+    published as of a moment at or after the forms' receipt (a form received later is not in their view)."""
+    from jj123lib.core.clock import china_now
+    from jj123lib.core.exceptions import Jj123Error
+    from jj123lib.domain.quarters import year_quarters
+    from jj123lib.intake.ingest import ParsedFile, parse_file
+    from jj123lib.ledger.publications import publication, publications
+    from jj123lib.ledger.store import Ledger
+
+    moment = china_now(received)
+    touched: list[str] = []
+    if not any(row["kind"] == "publish" for row in publications(data_dir)):
+        return touched  # nothing published: no form is read twice
+    for name in files:
+        try:
+            parsed = parse_file(name, demo_dir=is_demo(data_dir), ledger=Ledger(data_dir), rules=rules)
+        except (Jj123Error, OSError):
+            continue  # ingest itself refuses it, naming why
+        if not isinstance(parsed, ParsedFile):
+            continue
+        for quarter in [str(parsed.quarter)] if parsed.kind == "progress" else year_quarters(parsed.year):
+            found = publication(data_dir, quarter)
+            if found is not None and found.moment >= moment and quarter not in touched:
+                touched.append(quarter)
+    return touched
+
+
 def _revert(args: argparse.Namespace, data_dir: Path) -> int:
-    from jj123lib.ledger.receipts import revert_file
+    from jj123lib.domain.quarters import year_quarters
+    from jj123lib.ledger.publications import publication
+    from jj123lib.ledger.receipts import find_file, revert_file
+    from jj123lib.ledger.store import Ledger
 
     if args.files:
         raise ParameterError("--revert", args.revert, hint="撤回时不能同时导入文件")
     if not args.by:
         raise ParameterError("--by", "", hint="撤回须写明操作人（--by 姓名）")
-    found = revert_file(data_dir, args.revert, args.reason or "", args.by)
-    sys.stdout.write(f"已撤回 {found['unit']} {found['period']} 的 {found['filename']}（文件编号 {found['file_id']}），"
+    form = find_file(Ledger(data_dir), args.revert)
+    period = str(form["period"])
+    # A published quarter is touched only if the file was in its view (received by its moment).
+    quarters = [q for q in ([period] if form["kind"] == "progress" else year_quarters(int(period)))
+                if (found := publication(data_dir, q)) is None or found.as_of >= str(form["received_at"])]
+    guarded(args, data_dir, quarters, "撤回该季度（或该年度计划）已导入的版本",
+            f"撤回 {form['unit']} {period} 的 {form['filename']}",
+            lambda folder, now: revert_file(folder, args.revert, args.reason or "", args.by, now=now))
+    sys.stdout.write(f"已撤回 {form['unit']} {period} 的 {form['filename']}（文件编号 {form['file_id']}），"
                      "该单位的上一版本（如有）重新生效。\n")
     return 0

@@ -22,6 +22,7 @@ from jj123lib.cli.common import (
     ledger_as_of,
     view,
 )
+from jj123lib.cli.publish import add_correct, guarded
 from jj123lib.core.clock import as_of_moment
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.ledger.events import default_by
@@ -145,17 +146,22 @@ def cmd_verify(args: argparse.Namespace) -> int:
         frame = awaiting(quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of, rules=rules)
         emit(view(frame, AWAITING_VIEW), args.format, args.out, f"共 {len(frame)} 项待核实。", demo, sheet="待核实")
         return 0
-    target = args.target.strip().upper()
+    target, clock = args.target.strip().upper(), as_of_moment(args.as_of)
+    # A published quarter changes only as a correction, in its snapshot too (cli.publish.guarded).
     if args.revoke:
-        revoke(target, quarter, args.by, args.reason or "", data_dir, now=as_of_moment(args.as_of))
+        guarded(args, data_dir, quarter, "撤销核实结论", f"撤销 {target} 的核实结论",
+                lambda folder, now: revoke(target, quarter, args.by, args.reason or "", folder, now=now or clock))
         sys.stdout.write(f"已撤销 {target} 在 {quarter} 的核实结论，记录保留备查。\n")
     elif args.reject:
-        reject(target, quarter, args.reason or "", args.by, data_dir, args.evidence, as_of=args.as_of,
-               now=as_of_moment(args.as_of), rules=rules)
+        guarded(args, data_dir, quarter, "退回核实", f"{target} 核实未通过，退回",
+                lambda folder, now: reject(target, quarter, args.reason or "", args.by, folder, args.evidence,
+                                           as_of=args.as_of, now=now or clock, rules=rules))
         sys.stdout.write(f"{target} 核实未通过，已退回，理由已记录。\n")
     else:
-        verify(target, quarter, args.evidence or [], args.by, args.note or "", data_dir, as_of=args.as_of,
-               now=as_of_moment(args.as_of), rules=rules, reason=args.reason or "")
+        guarded(args, data_dir, quarter, "核实销号", f"{target} 核实销号",
+                lambda folder, now: verify(target, quarter, args.evidence or [], args.by, args.note or "", folder,
+                                           as_of=args.as_of, now=now or clock, rules=rules,
+                                           reason=args.reason or ""))
         done = "已核实认定" if "@" in target else "已核实销号"
         sys.stdout.write(f"{target} {done}，佐证材料 {len(args.evidence)} 份已原样存档。\n")
     return 0
@@ -229,7 +235,9 @@ def add_verify(verify: argparse.ArgumentParser) -> None:
     verify.add_argument("--note", help="核实说明")
     verify.add_argument("--reject", action="store_true", help="核实未通过，退回")
     verify.add_argument("--revoke", action="store_true", help="撤销该季度的核实结论（保留记录）")
-    verify.add_argument("--reason", help="退回或撤销的理由；督办事项触发条件仍在而核实销号的，督查室的理由")
+    verify.add_argument("--reason", help="退回或撤销的理由；督办事项触发条件仍在而核实销号的，督查室的理由；"
+                        "--correct 时为更正理由")
+    add_correct(verify)
     verify.set_defaults(handler=cmd_verify)
 
 

@@ -17,7 +17,21 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from jj123lib.cli import annual, assess, batch, demo, documents, explore, intake, ledger, loop, receipts, serve, tasks
+from jj123lib.cli import (
+    annual,
+    assess,
+    batch,
+    demo,
+    documents,
+    explore,
+    intake,
+    ledger,
+    loop,
+    publish,
+    receipts,
+    serve,
+    tasks,
+)
 from jj123lib.cli.argparse_zh import ChineseArgumentParser
 from jj123lib.cli.common import (
     Handler,
@@ -53,6 +67,7 @@ COMMANDS: tuple[tuple[str, str, AddOptions], ...] = (
     ("demo-data", "生成示例数据（经真实导入流程）(make demo data)", demo.add_demo_data),
     ("explore", "数据探索笔记本：执行并保存为 HTML (analyst notebook → HTML)", explore.add_explore),
     ("batch", "批量生成督查报告（HTML、PDF）与公文（Word）(render all reports)", batch.add_batch),
+    ("publish", "季度封账：记录发布时点并保存封账副本，此后报告保持原样；改动须 --correct 更正", publish.add_publish),
     ("benchmarks", "对标计划与本季度指标值、位次、认定阶段 (benchmarks)", ledger.add_benchmarks),
     ("cuibao", "逾期未报送单位催报清单 (chase late units)", loop.add_cuibao),
     ("duban", "督办事项：列出、下发（issue）、生成整改反馈表（forms）、记录整改反馈（respond）", loop.add_duban),

@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 import signal
 
-__all__ = ["CRASH_ENV", "CRASH_POINTS", "BATCH_CRASH_POINTS", "SUPERVISION_CRASH_POINTS", "crash_point"]
+__all__ = ["CRASH_ENV", "CRASH_POINTS", "BATCH_CRASH_POINTS", "SUPERVISION_CRASH_POINTS", "PUBLICATION_CRASH_POINTS",
+           "crash_point"]
 
 CRASH_ENV = "JJ123_CRASH_AT"
 CRASH_POINTS: tuple[str, ...] = (
@@ -36,6 +37,15 @@ SUPERVISION_CRASH_POINTS: tuple[str, ...] = (
     "supervision.after_archive",   # evidence files archived, transaction not begun
     "supervision.before_commit",   # 督办/核实 rows inserted, COMMIT not run
     "supervision.duban_step",      # a new 督办 item and its first step inserted, its event and COMMIT not run
+)
+PUBLICATION_CRASH_POINTS: tuple[str, ...] = (
+    "publish.copied",          # the ledger copied into the snapshot's temporary folder
+    "publish.snapshot",        # the snapshot renamed into place, its publication not yet recorded
+    "publish.rendered",        # the quarter rendered from the snapshot
+    "publish.before_commit",   # the publication row inserted, COMMIT not run
+    "correction.prepared",     # the snapshot's copy corrected, the live ledger not yet
+    "correction.applied",      # the live ledger corrected, its correction row not yet written
+    "correction.recorded",     # the live correction row committed, the snapshot not yet swapped
 )
 _passes: dict[str, int] = {}
 

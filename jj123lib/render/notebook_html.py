@@ -199,6 +199,7 @@ def index_html(manifest: dict[str, Any]) -> str:
                                 if e["status"] == "failed"),
         supervision=manifest.get("supervision"),
         documents=[_document_row(entry) for entry in manifest.get("documents") or []],
+        publication=manifest.get("publication"),
     )
     return page
 

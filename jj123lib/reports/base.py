@@ -34,9 +34,9 @@ from jj123lib.render.htmlkit import (
     table,
 )
 
-__all__ = ["PAGE_ONLY_MARKER", "Sections", "report_css", "header_html", "card", "rows", "severity", "light_counts",
-           "by_tier_then_gap", "rank_change_text", "change_cell", "rules_html", "duban_html", "load_common",
-           "plain_reason"]
+__all__ = ["PAGE_ONLY_MARKER", "Sections", "report_css", "header_html", "publication_html", "card", "rows",
+           "severity", "light_counts", "by_tier_then_gap", "rank_change_text", "change_cell", "rules_html",
+           "duban_html", "load_common", "plain_reason"]
 
 
 PAGE_ONLY_MARKER = "/* == page-only"  # in jj123.css: the rules after it style whole pages only
@@ -91,9 +91,10 @@ def plain_reason(reason: Any) -> str:
 
 
 def header_html(title: str, subtitle: str, quarter: str, as_of: str | None, fingerprint: str,
-                demo: bool, generated_on: date, rules: Rules) -> Markup:
+                demo: bool, generated_on: date, rules: Rules, data_dir: str | None = None) -> Markup:
     """A report's header: the demo banner, the 预览 notice before the deadline, title, subtitle, quarter, data as of,
-    date made, fingerprints."""
+    date made, fingerprints; with ``data_dir``, whether the quarter is published or a 草稿, and its 更正说明
+    (:func:`publication_html`)."""
     banner = f'<div class="jj-demo-banner">{esc(DEMO_BANNER)}</div>' if demo else ""
     as_of_text = as_of or "本季度尚无报送"
     meta = (f"<span>季度：{esc(quarter_label(quarter))}（{esc(quarter)}）</span>"
@@ -105,8 +106,26 @@ def header_html(title: str, subtitle: str, quarter: str, as_of: str | None, fing
 
     preview = preview_note(quarter, generated_on, rules)
     banner += f'<div class="jj-preview">{esc(preview)}</div>' if preview else ""
+    status = publication_html(quarter, data_dir) if data_dir is not None else Markup("")
     return Markup(f'{banner}<header class="jj-header"><h1>{esc(title)}</h1>'
-                f'<div class="jj-subtitle">{esc(subtitle)}</div><div class="jj-meta">{meta}</div></header>')
+                  f'<div class="jj-subtitle">{esc(subtitle)}</div><div class="jj-meta">{meta}</div></header>{status}')
+
+
+def publication_html(quarter: str, data_dir: str) -> Markup:
+    """已发布 (with its day) or 草稿, then the 更正说明: each correction since publication, what, why, who, when."""
+    from jj123lib.ledger.publications import publication
+
+    found = publication(data_dir, quarter)
+    if found is None:
+        return Markup('<div class="jj-draft">草稿：本季度尚未封账发布，内容可能变动。</div>')
+    mark = Markup('<div class="jj-published">已发布：本季度于 {} 封账发布（数据截至 {}）。</div>').format(
+        found.day, found.as_of[:16].replace("T", " "))
+    if not found.corrections:
+        return mark
+    body = table([("更正时间", "date"), ("更正内容", "text"), ("理由", "text"), ("更正人", "name")],
+                 [[str(c["at"])[:16].replace("T", " "), c["detail"].get("what", ""), c["reason"], c["by"]]
+                  for c in found.corrections])
+    return mark + section("更正说明", body, "本季度发布后督查室作出以下更正，本报告已按更正后的数据生成。")
 
 
 def card(label: str, value: str, note: str = "") -> Markup:

@@ -197,7 +197,8 @@ class LeaderReport(Sections):
         subtitle = (f"晋江市{quarter_year(self.quarter)}年度“123”争先进位工作 · "
                     f"{quarter_label(self.quarter)}督查报告 · 牵头市领导：{self.leader}")
         return base.header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo,
-                                self.generated_on, self.rules_in_force)
+                                self.generated_on, self.rules_in_force,
+                                data_dir=self.data_dir)
 
     def abstract_html(self) -> Markup:
         """摘要 (page 1): the lights, what is wrong and why, data in doubt, what to coordinate, the office's 意见."""

@@ -126,7 +126,8 @@ class OverviewReport(Sections):
         subtitle = (f"晋江市{quarter_year(self.quarter)}年度“123”争先进位工作 · {quarter_label(self.quarter)} · "
                     f"全部 {len(self.rated)} 项任务")
         return base.header_html(self.title, subtitle, self.quarter, self.data_as_of, self.fingerprint, self.demo,
-                                self.generated_on, self.rules_in_force)
+                                self.generated_on, self.rules_in_force,
+                                data_dir=self.data_dir)
 
     def summary_html(self) -> Markup:
         counts = base.light_counts(self.rated["light"])

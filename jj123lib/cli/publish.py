@@ -1,0 +1,136 @@
+"""The ``jj123 publish`` command (季度封账), and the ``--correct`` guard the writing commands share.
+
+``publish`` records the quarter as published (:mod:`jj123lib.ledger.publications`) and renders its reports
+and documents from the snapshot just taken, at the publication's moment; the fingerprints of what it
+rendered are recorded with the publication. :func:`guarded` is how ``override``, ``ingest --revert`` and
+``verify`` treat a published quarter: refused in Chinese, or, with ``--correct --reason --by``, a correction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jj123lib.cli.common import add_as_of, add_data_dir, add_quarter, existing_data_dir
+from jj123lib.core.exceptions import ParameterError
+
+__all__ = ["add_publish", "cmd_publish", "add_correct", "guarded"]
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from jj123lib.core.clock import read_moment
+    from jj123lib.domain.parameters import validate_quarter
+    from jj123lib.domain.quarters import report_deadline
+    from jj123lib.domain.rules import load_rules
+    from jj123lib.domain.units import units_path
+    from jj123lib.ledger.publications import Publication, publication, publish
+    from jj123lib.loop.opinions import opinions_path
+
+    data_dir, _demo = existing_data_dir(args.data_dir)
+    quarter = validate_quarter(args.quarter)
+    if args.list:
+        found = publication(data_dir, quarter)
+        if found is None:
+            sys.stdout.write(f"{quarter} 尚未封账发布。\n")
+            return 0
+        sys.stdout.write(f"{quarter} 于 {found.at[:16].replace('T', ' ')} 由 {found.by} 封账发布，数据截至 "
+                         f"{found.as_of[:16].replace('T', ' ')}；封账副本：{found.folder}；"
+                         f"更正 {len(found.corrections)} 次。\n")
+        for c in found.corrections:
+            sys.stdout.write(f"  {str(c['at'])[:16].replace('T', ' ')} {c['by']}：{c['detail'].get('what', '')}"
+                             f"（理由：{c['reason']}）\n")
+        return 0
+    if not args.by or not args.by.strip():
+        raise ParameterError("--by", "", hint="封账发布须写明发布人（--by 姓名）")
+    rules = load_rules(args.rules)
+    inputs = {"rules.yaml": rules.path, "units.yaml": units_path(args.units),
+              f"opinions/{quarter}.yaml": opinions_path(data_dir, quarter)}
+    formats = [f for f in (args.formats or "html,pdf,docx").split(",") if f.strip()]
+
+    def render(snapshot: Path, record: Publication) -> Mapping[str, Any]:
+        from jj123lib.batch.run import run_batch
+
+        result = run_batch(quarter, data_dir=data_dir, out=args.out, formats=formats, force=True,
+                           progress=not args.no_progress, publication=record)
+        if not result.ok:
+            failed = "、".join(str(e.get("title") or e.get("kind")) for e in [*result.failed,
+                                                                              *result.failed_documents])
+            raise ParameterError("--quarter", quarter, hint=f"封账时生成报告失败（{failed}），未发布；"
+                                                            "请按错误信息处理后重试")
+        return _outputs(result.out_dir, [*result.reports, *result.documents])
+
+    as_of = read_moment(args.as_of) if args.as_of else None
+    deadline = report_deadline(quarter, rules)
+    if as_of is not None and as_of < read_moment(deadline):  # verdicts are final only once the forms were due
+        raise ParameterError("--as-of", args.as_of, hint=f"{quarter} 的报送截止日为 {deadline.isoformat()}，"
+                                                         "截止日结束前的数据不能封账发布")
+    done = publish(data_dir, quarter, by=args.by, inputs=inputs, as_of=as_of, render=render)
+    sys.stdout.write(f"已将 {quarter} 封账发布：数据截至 {done.as_of[:16].replace('T', ' ')}，"
+                     f"封账副本 {done.folder}，报告和公文 {len(done.outputs)} 份已按封账数据生成。"
+                     "此后改动该季度须用 --correct 作为更正记录。\n")
+    return 0
+
+
+def _outputs(out_dir: Path, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each rendered file's SHA-256 (HTML and Word; a PDF's bytes carry the printer's own stamps)."""
+    outputs: dict[str, Any] = {}
+    for entry in entries:
+        for key in ("html", "docx"):
+            name = entry.get(key)
+            path = out_dir / str(name) if name else None
+            if path is not None and path.is_file():
+                outputs[str(name)] = {"sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                                      "fingerprint": entry.get("fingerprint")}
+    return outputs
+
+
+def add_correct(parser: argparse.ArgumentParser) -> None:
+    """``--correct``: the change is to a published quarter, recorded as a correction (needs --reason, --by)."""
+    parser.add_argument("--correct", action="store_true",
+                        help="更正已封账发布的季度（须写明 --reason 和 --by；写入已发布数据，报告附更正说明）")
+
+
+def guarded(args: argparse.Namespace, data_dir: str | os.PathLike[str], quarters: str | list[str], what: str,
+            change: str, apply: Any) -> None:
+    """Run ``apply(folder, clock)`` on the live folder, or, for published quarters, as a correction of each.
+
+    ``quarters``: the quarter (or quarters: a plan's year) the change touches; ``what``: the action, for the
+    refusal (“调整灯号”); ``change``: what changes, for the 更正说明. Without ``--correct`` a published quarter
+    is refused; ``--correct`` with none published is refused too. The live folder changes once.
+    """
+    from jj123lib.core.exceptions import LedgerError
+    from jj123lib.ledger.publications import correct, publication, published_message
+
+    touched = [quarters] if isinstance(quarters, str) else list(quarters)
+    found = [p for p in (publication(data_dir, q) for q in touched) if p is not None]
+    correcting = bool(getattr(args, "correct", False))
+    if not found:
+        if correcting:
+            raise ParameterError("--correct", "", hint=f"{'、'.join(touched)} 尚未封账发布，无需更正，请去掉 --correct")
+        apply(Path(data_dir), None)
+        return
+    if not correcting:
+        raise LedgerError(published_message(found[0], what))
+    for n, published in enumerate(found):
+        correct(data_dir, published.quarter, reason=args.reason or "", by=args.by or "", what=change,
+                apply=apply, live=n == 0)
+
+
+def add_publish(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("季度封账：记录本季度评价结果的发布时点，保存所用数据（台账、规则、单位、督查室意见）的"
+                          "封账副本，并按封账数据生成报告和公文。此后再生成该季度，报告保持发布时原样；"
+                          "改动须用 --correct 更正。")
+    add_quarter(parser)
+    add_as_of(parser, "发布的数据时点 YYYY-MM-DD[THH:MM]（默认：现在；示例数据为其故事时钟）")
+    parser.add_argument("--by", metavar="姓名", help="发布人（必填）")
+    parser.add_argument("--list", action="store_true", help="只查看该季度的发布与更正记录")
+    parser.add_argument("--formats", help="封账时生成的格式：html,pdf,docx（默认全部）")
+    parser.add_argument("--out", help="报告输出文件夹（默认同 jj123 batch）")
+    parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
+    add_data_dir(parser)
+    parser.set_defaults(handler=cmd_publish)
