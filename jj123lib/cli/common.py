@@ -155,10 +155,13 @@ def yes_no(value: Any) -> Any:
 
 def view(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     """The columns of ``mapping``, renamed to its Chinese headers, with 是/否 for booleans."""
+    import pandas as pd
+
     out = frame.loc[:, list(mapping)].copy()
     for column in out.columns:
         if out[column].dtype == bool or out[column].dtype == object:
-            out[column] = out[column].map(yes_no)
+            # Element by element, kept as objects: a day count beside empty cells stays 2, never 2.0.
+            out[column] = pd.Series([yes_no(value) for value in out[column]], index=out.index, dtype=object)
     return out.rename(columns=mapping)
 
 

@@ -172,7 +172,7 @@ def test_the_cli_records_a_receipt_lists_it_and_withdraws_it(tmp_path: Path) -> 
 
     done = jj123("ingest", str(form), "--received", "2026-10-12T09:00", "--by", "王收文")
     assert done.returncode == 0, done.stderr
-    listed = jj123("receipts", "--quarter", "2026Q3")
+    listed = jj123("receipts", "--quarter", "2026Q3", "--wide")
     assert listed.returncode == 0 and "王收文" in listed.stdout and "2026-10-12 09:00" in listed.stdout
     assert "纸质件已收 0 份" in listed.stdout
     file_id = receipts(data).iloc[0]["file_id"]
