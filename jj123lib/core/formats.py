@@ -138,9 +138,10 @@ def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = [
+            # Kept as objects: a list assignment would let pandas turn a day count beside empty cells into 2.0.
+            out[column] = pd.Series([
                 neutralize_formula("、".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for v in out[column]
-            ]
+            ], index=out.index, dtype=object)
     return out
 
 
