@@ -191,12 +191,13 @@ def leader_benchmarks_html(view: BenchmarkView, tasks: pd.DataFrame, history: pd
         if signals.empty:
             warned = Markup('<div class="jj-note">本季度无对标预警。</div>')
         else:  # in print one line per task; the reasons in full on screen
-            by_label: dict[str, str] = {}
+            by_label: dict[str, list[str]] = {}
             for label, indicator in zip(signals["label"], signals["indicator"]):
-                named = by_label.get(str(label))
-                if named is None or str(indicator) not in named.split("、"):
-                    by_label[str(label)] = f"{named}、{indicator}" if named else str(indicator)
-            short = "；".join(f"{label}（{names}）" for label, names in by_label.items())
+                named = by_label.setdefault(str(label), [])
+                text = "" if indicator is None or indicator != indicator else str(indicator).strip()
+                if text and text not in named:  # a signal about the task (未获认定) names no indicator
+                    named.append(text)
+            short = "；".join(f"{label}（{'、'.join(names)}）" if names else label for label, names in by_label.items())
             warned = Markup('<div class="jj-item-text"><b>对标预警</b>：{}</div>').format(short) + Markup("").join(
                 Markup('<div class="jj-item-text jj-screen-only"><b>对标预警·{}</b>：{}</div>').format(label, reason)
                 for label, reason in zip(signals["label"], signals["reason"]))
