@@ -223,4 +223,4 @@ def parse_rank(value: Any) -> tuple[int, str]:
     rank = int(unicodedata.normalize("NFKC", match.group(1)))
     if not 1 <= rank <= MAX_RANK:
         raise ValueError(_RANK_RULE)
-    return rank, text
+    return rank, unicodedata.normalize("NFKC", text)  # as the ledger has always kept it: （市、区） → (市、区)

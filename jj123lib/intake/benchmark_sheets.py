@@ -249,7 +249,8 @@ def _target_rank(check: Checker, values: list[Any], number: int, notes: list[str
     if text is None:
         return ""
     try:
-        return parse_rank(text)[1]
+        rank_text = parse_rank(text)[1]
+        return rank_text if isinstance(text, (int, float)) else text  # typed text is kept as typed
     except ValueError as exc:
         check.error(str(exc), row=number, column="目标位次", value=raw)
         return ""

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 from markupsafe import Markup
 
-from jj123lib.domain.quarters import year_quarters
+from jj123lib.domain.quarters import quarter_year, year_quarters
 from jj123lib.reports.base import report_css
 from jj123lib.workbench.common import Session, message
 from jj123lib.workbench.pages_close import annual_page, reports_page, verify_page
@@ -52,7 +52,7 @@ def workbench(session: Session | None = None) -> widgets.Widget:
     title = widgets.HTML(str(Markup("<h2>晋江市2026年度“123”争先进位工作督查工作台{}</h2>"
                                     "<div>数据文件夹：{}</div>").format(demo, str(session.data_dir))))
     clerk = widgets.Text(description="您的姓名：", placeholder="每项操作都记录操作人")
-    quarters = year_quarters(int(session.quarter[:4]))
+    quarters = year_quarters(quarter_year(session.quarter))
     quarter = widgets.Dropdown(description="季度：", options=quarters, value=session.quarter)
     hint = widgets.HTML(message("请先填写您的姓名；选择季度后，逐页办理。"))
 

@@ -20,6 +20,7 @@ from jj123lib.cli.common import view
 from jj123lib.cli.loop import AWAITING_VIEW
 from jj123lib.core.clock import china_today
 from jj123lib.core.frames import records
+from jj123lib.domain.quarters import quarter_year
 from jj123lib.workbench.common import Session, download_link, frame_html, message, saved_uploads, uploads
 from jj123lib.workbench.pages_intake import PENDING_LEDGER
 
@@ -168,7 +169,7 @@ def reports_page(session: Session) -> widgets.Widget:
 
 
 def annual_page(session: Session) -> widgets.Widget:
-    year = widgets.Dropdown(description="年度：", options=[int(session.quarter[:4])])
+    year = widgets.Dropdown(description="年度：", options=[quarter_year(session.quarter)])
     run = widgets.Button(description="计算年度考评", button_style="primary", icon="calculator")
     status, links, outcomes, units = (widgets.HTML() for _ in range(4))
 
