@@ -78,8 +78,10 @@ def build_annual(result: AnnualReview, meta: DocMeta, recipients: str = "") -> D
     leaders and the rules as 附件; 版记 last. ``recipients``: the 主送 line (default: from the unit groups)."""
     doc = new_document(meta)
     masthead(doc, meta)
-    title(doc, annual_title(result.year))
+    title(doc, annual_title(result.year) + ("（预评）" if result.preliminary else ""))
     paragraph(doc, f"{recipients or addressees(load_units())}：")
+    if result.preliminary:
+        body(doc, result.preliminary_note())
     _overview(doc, result)
     heading1(doc, "二、获得的认定")
     if result.recognitions.empty:

@@ -54,7 +54,7 @@ class AnnualReport(Sections):
 
     @property
     def title(self) -> str:
-        return f"晋江市{self.year}年度“123”争先进位工作年度考评"
+        return f"晋江市{self.year}年度“123”争先进位工作年度考评{'（预评）' if self.review.preliminary else ''}"
 
     @property
     def outcomes(self) -> pd.DataFrame:
@@ -66,6 +66,8 @@ class AnnualReport(Sections):
 
     def header_html(self) -> Markup:
         banner = Markup('<div class="jj-demo-banner">{}</div>').format(DEMO_BANNER) if self.demo else Markup("")
+        if self.review.preliminary:  # before the Q4 deadline: said first, in the 预览 style
+            banner += Markup('<div class="jj-preview">{}</div>').format(self.review.preliminary_note())
         rules_path, rules_sha = self.rules_in_force.path, self.rules_in_force.sha
         final = self.review.final_quarter or "尚无报送"
         meta = Markup("").join(Markup("<span>{}</span>").format(text) for text in (

@@ -35,14 +35,16 @@ from jj123lib.annual.unit_scores import rank_units, task_points, unit_rows
 from jj123lib.core.cells import finite
 from jj123lib.core.frames import records
 from jj123lib.domain.parameters import validate_year
-from jj123lib.domain.quarters import year_quarters
+from jj123lib.domain.quarters import report_deadline, year_quarters
 from jj123lib.domain.rule_sections import BASIC, DONE, OUTCOMES, UNDONE, annual_rules
 from jj123lib.domain.rules import load_rules
 from jj123lib.domain.tiers import TIERS, task_order
 from jj123lib.domain.units import UnitsPath
-from jj123lib.domain.vocab import GOAL_LEVELS
+from jj123lib.domain.vocab import GOAL_LEVELS, REPORTING_STATES
 from jj123lib.ledger.benchmarks import PLAN_COLUMNS, RECOGNITION_COLUMNS, VALUE_COLUMNS
 from jj123lib.ledger.store import Ledger
+
+NOT_DUE = REPORTING_STATES[0]  # 未到报送期
 
 __all__ = ["OUTCOMES", "DONE", "BASIC", "UNDONE", "OUTCOME_LIGHTS", "PLAN_COLUMNS", "VALUE_COLUMNS",
            "RECOGNITION_COLUMNS", "OUTCOME_COLUMNS", "UNIT_COLUMNS", "BREAKDOWN_COLUMNS", "AnnualInputs",
@@ -349,6 +351,24 @@ class AnnualReview:
     leaders: pd.DataFrame  # LEADER_COLUMNS (+ score when annual_review.show_leader_scores)
     recognitions: pd.DataFrame  # verified 已认定 of the year: task_id, quarter, level, date, evidence
     rules: dict[str, Any]  # annual_rules()
+    final_deadline: date | None = None  # the year's last reporting deadline (Q4's)
+    pending_units: tuple[str, ...] = ()  # units whose Q4 report is not yet due on as_of: deductions still open
+
+    @property
+    def preliminary(self) -> bool:
+        """A 预评: judged before the year's last reporting deadline has passed (Q4 still open)."""
+        return self.final_deadline is not None and self.as_of <= self.final_deadline
+
+    def preliminary_note(self) -> str:
+        """The 预评 notice every output of a preliminary review leads with ('' for a final review)."""
+        if not self.preliminary or self.final_deadline is None:
+            return ""
+        deadline = self.final_deadline
+        pending = (f"第四季度报送情况尚未确定，{len(self.pending_units)} 个单位的迟报、未报送扣分未计入"
+                   f"（{'、'.join(self.pending_units)}）" if self.pending_units else "第四季度报送情况尚未确定")
+        return (f"【预评】本考评判断日期为 {self.as_of.isoformat()}，早于第四季度报送截止日 "
+                f"{deadline.year}年{deadline.month}月{deadline.day}日，结果为预评，不作为正式考评结果；"
+                f"{pending}。截止日后重新生成即为正式考评。")
 
     def counts(self) -> dict[str, int]:
         return {o: int((self.outcomes["outcome"] == o).sum()) for o in OUTCOMES}
@@ -377,9 +397,13 @@ def review(inputs: AnnualInputs, rules: Mapping[str, Any]) -> AnnualReview:
     won = recs[(recs["stage"] == RECOGNISED) & recs["verified"].astype(bool)]
     won = won.loc[:, ["task_id", "quarter", "level", "date", "evidence"]].drop_duplicates(["task_id", "level"])
     won = won.sort_values(["task_id", "quarter"], key=lambda s: s.map(task_order) if s.name == "task_id" else s)
+    last = year_quarters(inputs.year)[-1]
+    states = inputs.states
+    pending = states[(states["quarter"] == last) & (states["state"] == NOT_DUE)]["unit"]
     return AnnualReview(year=inputs.year, as_of=inputs.as_of, final_quarter=final_quarter(inputs),
                         outcomes=outcomes, units=units, breakdown=pd.DataFrame(breakdown, columns=BREAKDOWN_COLUMNS),
-                        leaders=_leaders(outcomes, r), recognitions=won.reset_index(drop=True), rules=r)
+                        leaders=_leaders(outcomes, r), recognitions=won.reset_index(drop=True), rules=r,
+                        final_deadline=report_deadline(last, rules), pending_units=tuple(sorted(map(str, pending))))
 
 
 def annual_review(year: object, data_dir: str | os.PathLike[str] | Ledger | None = None, *,

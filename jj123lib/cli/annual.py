@@ -42,7 +42,7 @@ def _marked(frame: pd.DataFrame, demo: bool) -> pd.DataFrame:
 
 
 def _title(result: AnnualReview) -> str:
-    return f"晋江市{result.year}年度“123”争先进位工作年度考评表"
+    return f"晋江市{result.year}年度“123”争先进位工作年度考评表{'（预评）' if result.preliminary else ''}"
 
 
 def review_xlsx(result: AnnualReview, demo: bool) -> bytes:
@@ -70,7 +70,8 @@ def review_json(result: AnnualReview, demo: bool) -> str:
     if demo:
         doc[DEMO_COLUMN] = DEMO_VALUE
     doc.update({"年度": result.year, "考评季度": result.final_quarter, "判断日期": result.as_of.isoformat(),
-                "结果统计": result.counts()})
+                "预评": result.preliminary, "预评说明": result.preliminary_note(),
+                "第四季度尚未报送单位": list(result.pending_units), "结果统计": result.counts()})
     for key, frame in result.tables().items():
         doc[TABLES[key]] = json.loads(render_frame(frame, "json"))
     doc["考评规则"] = result.describe_rules()
@@ -85,7 +86,8 @@ def _text(result: AnnualReview, demo: bool) -> str:
     counts = result.counts()
     head = (f"{_title(result)}（考评季度 {result.final_quarter or '无报送'}，判断日期 {result.as_of.isoformat()}）"
             + ("【示例数据】" if demo else ""))
-    parts = [head, "，".join(f"{o} {counts[o]} 项" for o in OUTCOMES) + f"，共 {len(result.outcomes)} 项。", "",
+    parts = [head, *([result.preliminary_note()] if result.preliminary else []),
+             "，".join(f"{o} {counts[o]} 项" for o in OUTCOMES) + f"，共 {len(result.outcomes)} 项。", "",
              "【任务考评结果】",
              render_frame(tables["outcomes"].drop(columns=["任务名称", "配合单位", "依据"]), "table")]
     rows = zip(result.outcomes["task_id"], result.outcomes["outcome"], result.outcomes["reason"])
