@@ -45,7 +45,6 @@ from jj123lib.ledger.benchmarks import PLAN_COLUMNS, RECOGNITION_COLUMNS, VALUE_
 from jj123lib.ledger.store import Ledger
 
 NOT_DUE = REPORTING_STATES[0]  # 未到报送期
-
 __all__ = ["OUTCOMES", "DONE", "BASIC", "UNDONE", "OUTCOME_LIGHTS", "PLAN_COLUMNS", "VALUE_COLUMNS",
            "RECOGNITION_COLUMNS", "OUTCOME_COLUMNS", "UNIT_COLUMNS", "BREAKDOWN_COLUMNS", "AnnualInputs",
            "AnnualReview",
@@ -361,14 +360,11 @@ class AnnualReview:
 
     def preliminary_note(self) -> str:
         """The 预评 notice every output of a preliminary review leads with ('' for a final review)."""
-        if not self.preliminary or self.final_deadline is None:
-            return ""
-        deadline = self.final_deadline
-        pending = (f"第四季度报送情况尚未确定，{len(self.pending_units)} 个单位的迟报、未报送扣分未计入"
-                   f"（{'、'.join(self.pending_units)}）" if self.pending_units else "第四季度报送情况尚未确定")
-        return (f"【预评】本考评判断日期为 {self.as_of.isoformat()}，早于第四季度报送截止日 "
-                f"{deadline.year}年{deadline.month}月{deadline.day}日，结果为预评，不作为正式考评结果；"
-                f"{pending}。截止日后重新生成即为正式考评。")
+        end, units = self.final_deadline, self.pending_units
+        pending = f"，{len(units)} 个单位的迟报、未报送扣分未计入（{'、'.join(units)}）" if units else ""
+        return "" if not self.preliminary or end is None else (
+            f"【预评】本考评判断日期为 {self.as_of.isoformat()}，早于第四季度报送截止日 {end.year}年{end.month}月"
+            f"{end.day}日，结果为预评，不作为正式考评结果；第四季度报送情况尚未确定{pending}。截止日后重新生成即为正式考评。")
 
     def counts(self) -> dict[str, int]:
         return {o: int((self.outcomes["outcome"] == o).sum()) for o in OUTCOMES}
@@ -397,8 +393,7 @@ def review(inputs: AnnualInputs, rules: Mapping[str, Any]) -> AnnualReview:
     won = recs[(recs["stage"] == RECOGNISED) & recs["verified"].astype(bool)]
     won = won.loc[:, ["task_id", "quarter", "level", "date", "evidence"]].drop_duplicates(["task_id", "level"])
     won = won.sort_values(["task_id", "quarter"], key=lambda s: s.map(task_order) if s.name == "task_id" else s)
-    last = year_quarters(inputs.year)[-1]
-    states = inputs.states
+    last, states = year_quarters(inputs.year)[-1], inputs.states
     pending = states[(states["quarter"] == last) & (states["state"] == NOT_DUE)]["unit"]
     return AnnualReview(year=inputs.year, as_of=inputs.as_of, final_quarter=final_quarter(inputs),
                         outcomes=outcomes, units=units, breakdown=pd.DataFrame(breakdown, columns=BREAKDOWN_COLUMNS),

@@ -9,10 +9,8 @@ rendered are recorded with the publication. :func:`guarded` is how ``override``,
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +21,11 @@ __all__ = ["add_publish", "cmd_publish", "add_correct", "guarded"]
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    from jj123lib.batch.publish import publish_quarter
     from jj123lib.core.clock import read_moment
     from jj123lib.domain.parameters import validate_quarter
-    from jj123lib.domain.quarters import report_deadline
     from jj123lib.domain.rules import load_rules
-    from jj123lib.domain.units import units_path
-    from jj123lib.ledger.publications import Publication, publication, publish
-    from jj123lib.loop.opinions import opinions_path
+    from jj123lib.ledger.publications import publication
 
     data_dir, _demo = existing_data_dir(args.data_dir)
     quarter = validate_quarter(args.quarter)
@@ -47,46 +43,14 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return 0
     if not args.by or not args.by.strip():
         raise ParameterError("--by", "", hint="封账发布须写明发布人（--by 姓名）")
-    rules = load_rules(args.rules)
-    inputs = {"rules.yaml": rules.path, "units.yaml": units_path(args.units),
-              f"opinions/{quarter}.yaml": opinions_path(data_dir, quarter)}
     formats = [f for f in (args.formats or "html,pdf,docx").split(",") if f.strip()]
-
-    def render(snapshot: Path, record: Publication) -> Mapping[str, Any]:
-        from jj123lib.batch.run import run_batch
-
-        result = run_batch(quarter, data_dir=data_dir, out=args.out, formats=formats, force=True,
-                           progress=not args.no_progress, publication=record)
-        if not result.ok:
-            failed = "、".join(str(e.get("title") or e.get("kind")) for e in [*result.failed,
-                                                                              *result.failed_documents])
-            raise ParameterError("--quarter", quarter, hint=f"封账时生成报告失败（{failed}），未发布；"
-                                                            "请按错误信息处理后重试")
-        return _outputs(result.out_dir, [*result.reports, *result.documents])
-
-    as_of = read_moment(args.as_of) if args.as_of else None
-    deadline = report_deadline(quarter, rules)
-    if as_of is not None and as_of < read_moment(deadline):  # verdicts are final only once the forms were due
-        raise ParameterError("--as-of", args.as_of, hint=f"{quarter} 的报送截止日为 {deadline.isoformat()}，"
-                                                         "截止日结束前的数据不能封账发布")
-    done = publish(data_dir, quarter, by=args.by, inputs=inputs, as_of=as_of, render=render)
+    done = publish_quarter(data_dir, quarter, by=args.by, rules=load_rules(args.rules), units_file=args.units,
+                           as_of=read_moment(args.as_of) if args.as_of else None, out=args.out, formats=formats,
+                           progress=not args.no_progress)
     sys.stdout.write(f"已将 {quarter} 封账发布：数据截至 {done.as_of[:16].replace('T', ' ')}，"
                      f"封账副本 {done.folder}，报告和公文 {len(done.outputs)} 份已按封账数据生成。"
                      "此后改动该季度须用 --correct 作为更正记录。\n")
     return 0
-
-
-def _outputs(out_dir: Path, entries: list[dict[str, Any]]) -> dict[str, Any]:
-    """Each rendered file's SHA-256 (HTML and Word; a PDF's bytes carry the printer's own stamps)."""
-    outputs: dict[str, Any] = {}
-    for entry in entries:
-        for key in ("html", "docx"):
-            name = entry.get(key)
-            path = out_dir / str(name) if name else None
-            if path is not None and path.is_file():
-                outputs[str(name)] = {"sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-                                      "fingerprint": entry.get("fingerprint")}
-    return outputs
 
 
 def add_correct(parser: argparse.ArgumentParser) -> None:

@@ -114,7 +114,8 @@ def find_file(ledger: Ledger, file_id: str) -> dict[str, Any]:
         raise LedgerError(f"收文登记中没有编号为“{file_id}”的文件（请用 jj123 receipts 查看）")
     if len(found) > 1:
         raise LedgerError(f"文件编号“{file_id}”对应多个文件，请多写几位")
-    return {str(k): v for k, v in found.iloc[0].to_dict().items()}
+    # An empty cell may come back as NaN (truthy): it is "not recorded", None.
+    return {str(k): None if isinstance(v, float) and v != v else v for k, v in found.iloc[0].to_dict().items()}
 
 
 def mark_paper(data_dir: str | os.PathLike[str] | Ledger | None, file_id: str, by: str,

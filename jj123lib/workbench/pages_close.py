@@ -19,15 +19,15 @@ import pandas as pd
 from jj123lib.cli.common import view
 from jj123lib.cli.loop import AWAITING_VIEW
 from jj123lib.core.clock import china_today
+from jj123lib.core.exceptions import Jj123Error
 from jj123lib.core.frames import records
 from jj123lib.domain.quarters import quarter_year
 from jj123lib.workbench.common import Session, download_link, frame_html, message, saved_uploads, uploads
-from jj123lib.workbench.pages_intake import PENDING_LEDGER
 
 __all__ = ["annual_page", "reports_page", "verify_page"]
 
-PUBLISH_MEANS = ("封账发布：本季度的报告、通报与台账定稿，此后对本季度的修改都作为更正留痕并在报告中注明。"
-                 f"（{PENDING_LEDGER}）")
+PUBLISH_MEANS = ("封账发布：按现在的台账数据定稿本季度的报告、通报，并保存所用数据的封账副本；此后再生成本季度，"
+                 "报告保持发布时原样，对本季度的任何修改都须作为更正留痕，并在报告中附更正说明。发布后不能撤销。")
 
 
 class _ClaimRow:
@@ -126,8 +126,6 @@ def reports_page(session: Session) -> widgets.Widget:
     progress = widgets.IntProgress(value=0, min=0, max=1, description="进度：")
     status, links = widgets.HTML(), widgets.HTML()
     files = widgets.Dropdown(description="文件：", options=[], layout=widgets.Layout(width="30em"))
-    publish = widgets.Button(description="封账发布本季度", button_style="danger", icon="lock", disabled=True)
-    publish_note = widgets.HTML(message(PUBLISH_MEANS))
     outputs: dict[str, Path] = {}
 
     def on_run(_: object) -> None:
@@ -165,7 +163,46 @@ def reports_page(session: Session) -> widgets.Widget:
     run.on_click(on_run)
     files.observe(on_file, names="value")
     return widgets.VBox([widgets.HBox([run, pdf]), progress, status, files, links,
-                         widgets.HTML("<h4>封账</h4>"), publish_note, publish])
+                         widgets.HTML("<h4>封账</h4>"), _publish_box(session, status, pdf)])
+
+
+def _publish_box(session: Session, status: widgets.HTML, pdf: widgets.Checkbox) -> widgets.Widget:
+    """封账: what publishing means, a confirmation, then the one library call ``jj123 publish`` makes."""
+    publish = widgets.Button(description="封账发布本季度", button_style="danger", icon="lock", disabled=True)
+    understood = widgets.Checkbox(description="我已了解封账发布的含义，确认发布", indent=False)
+    published = widgets.HTML(_publication_text(session))
+    understood.observe(lambda change: setattr(publish, "disabled", not change["new"]), names="value")
+
+    def on_publish(_: object) -> None:
+        from jj123lib.batch.jobs import default_out_dir
+        from jj123lib.batch.publish import publish_quarter
+
+        formats = ["html", "pdf", "docx"] if pdf.value else ["html", "docx"]
+        done = session.run(status, "封账发布", lambda: publish_quarter(
+            session.data_dir, session.quarter, by=session.clerk, rules=session.rules(),
+            units_file=session.units_path, out=default_out_dir(session.quarter, session.data_dir), formats=formats))
+        understood.value = False
+        if done is not None:
+            status.value = message(f"已将 {done.quarter} 封账发布（数据截至 {done.as_of[:16].replace('T', ' ')}），"
+                                   f"报告和公文 {len(done.outputs)} 份已按封账数据生成。", "ok")
+        published.value = _publication_text(session)
+
+    publish.on_click(on_publish)
+    return widgets.VBox([published, widgets.HTML(message(PUBLISH_MEANS)), understood, publish])
+
+
+def _publication_text(session: Session) -> str:
+    """Whether the quarter on show is published (and when, by whom), or still a 草稿."""
+    from jj123lib.ledger.publications import publication
+
+    try:
+        found = publication(session.data_dir, session.quarter) if session.quarter else None
+    except Jj123Error:
+        return ""
+    if found is None:
+        return message(f"{session.quarter or '本季度'} 尚未封账发布：报告为草稿。", "info")
+    return message(f"{found.quarter} 已于 {found.at[:16].replace('T', ' ')} 由 {found.by} 封账发布；"
+                   f"更正 {len(found.corrections)} 次。", "ok")
 
 
 def annual_page(session: Session) -> widgets.Widget:

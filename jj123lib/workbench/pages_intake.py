@@ -12,12 +12,11 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
+from jj123lib.intake.results import ParsedFile
 from jj123lib.workbench.common import Session, download_link, frame_html, message, saved_uploads, uploads, zip_bytes
 
-__all__ = ["PENDING_LEDGER", "distribute_page", "receive_page"]
+__all__ = ["distribute_page", "receive_page"]
 
-# Controls whose ledger support is not there yet: shown, disabled, with this note.
-PENDING_LEDGER = "待台账支持后启用"
 STATUS_LABELS = {"accepted": "已导入", "duplicate": "重复（未改动）", "rejected": "退回"}
 
 
@@ -65,9 +64,11 @@ def _results_frame(results: list[object]) -> pd.DataFrame:
 def receive_page(session: Session) -> widgets.Widget:
     upload = widgets.FileUpload(accept=".xlsx,.csv", multiple=True, description="选择文件（xlsx 或 CSV）",
                                 layout=widgets.Layout(width="20em"))
-    received = widgets.DatePicker(description="收文日期：", disabled=True)
-    paper = widgets.Checkbox(description="已收到签章纸质件", disabled=True, indent=False)
-    pending = widgets.HTML(message(f"收文日期与纸质件登记：{PENDING_LEDGER}。", "info"))
+    received = widgets.DatePicker(description="收文日期：")
+    paper = widgets.Checkbox(description="已收到签章纸质件", indent=False)
+    pending = widgets.HTML(message("收文日期不填即为现在；邮寄、纸质或U盘报送的，填实际收到的日期"
+                                   "（不得晚于今天、早于表内填报日期）。迟报按收文日期认定。", "info"))
+    log = widgets.HTML()
     go = widgets.Button(description="导入", button_style="primary", icon="upload")
     status = widgets.HTML()
     results = widgets.HTML()
@@ -81,9 +82,18 @@ def receive_page(session: Session) -> widgets.Widget:
             return
 
         def ingest() -> list[object]:
+            from jj123lib.core.clock import read_moment
+            from jj123lib.ledger.receipts import mark_paper
+
+            moment = None if received.value is None else read_moment(received.value)
             with saved_uploads(files) as paths:
-                found = ingest_files(list(paths), session.data_dir, rules=session.rules())
-                return [*found]
+                found = ingest_files(list(paths), session.data_dir, rules=session.rules(), received=moment,
+                                     by=session.clerk)
+            if paper.value:  # the signed, stamped copy came with them: ticked off for each accepted form
+                for result in found:
+                    if result.status == "accepted" and isinstance(result.parsed, ParsedFile):
+                        mark_paper(session.data_dir, result.parsed.sha256, session.clerk)
+            return [*found]
 
         done = session.run(status, "导入", ingest)
         if done is None:
@@ -94,8 +104,22 @@ def receive_page(session: Session) -> widgets.Widget:
                                f"重复 {counts.get('重复（未改动）', 0)} 个，退回 {counts.get('退回', 0)} 个。",
                                "error" if counts.get("退回", 0) else "ok")
         results.value = frame_html(frame)
+        log.value = _receipts_html(session)
         upload.value = ()
 
     go.on_click(on_go)
     return widgets.VBox([widgets.HTML(message("可一次选择多个各单位交回的填报表、计划表或整改反馈表（xlsx 或 CSV）。")),
-                         widgets.HBox([upload, go]), widgets.HBox([received, paper]), pending, status, results])
+                         widgets.HBox([upload, go]), widgets.HBox([received, paper]), pending, status, results,
+                         widgets.HTML("<h4>收文登记（本季度）</h4>"), log])
+
+
+def _receipts_html(session: Session) -> str:
+    """The quarter's 收文登记, as the CLI's ``receipts`` shows it."""
+    from jj123lib.cli.receipts import RECEIPT_VIEW
+    from jj123lib.ledger.receipts import receipts
+
+    frame = receipts(session.data_dir, session.quarter or None)
+    for column in ("received_at", "paper_at", "withdrawn_at"):
+        frame[column] = [v[:16].replace("T", " ") if isinstance(v, str) else "" for v in frame[column]]
+    frame["current"] = ["是" if v else "否" for v in frame["current"]]
+    return frame_html(frame.loc[:, list(RECEIPT_VIEW)].rename(columns=RECEIPT_VIEW))

@@ -116,6 +116,11 @@ def test_paper_copies_are_ticked_off_once(tmp_path: Path) -> None:
         mark_paper(data, file_id, "王收文")
     with pytest.raises(LedgerError, match="没有编号"):
         mark_paper(data, "0123456789ab", "王收文")
+    # A second unit's form, ticked off after the first: its empty cell beside a filled one is still empty.
+    ingest_files([filled_progress(tmp_path / "in2", "住建局")], data, received=_at("2026-10-09T11:00:00"))
+    second = receipts(data)
+    mark_paper(data, str(second[second["unit"] == "住建局"].iloc[0]["file_id"]), "王收文")
+    assert receipts(data)["paper_by"].tolist() == ["王收文", "王收文"]
 
 
 def test_a_naive_ledger_is_migrated_to_china_time_and_the_migration_says_so(tmp_path: Path) -> None:

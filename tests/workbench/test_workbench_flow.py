@@ -12,6 +12,8 @@ import pytest
 from playwright.sync_api import Page
 
 from jj123lib.domain.tasks import units
+from jj123lib.ledger.publications import publication
+from jj123lib.ledger.receipts import receipts
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.verification import verifications
 from tests.ledger_helpers import TASKS
@@ -60,12 +62,16 @@ def test_a_quarter_in_the_workbench(serve: Callable[..., Served], page: Page, sh
     tab(page, "收文")
     upload(page, page, [good_a, good_b, bad])
     wait_text(page, "(3)")
+    page.get_by_label("已收到签章纸质件").check()  # the signed copies came with the files
     click(page, "导入")
     wait_text(page, "共 3 个文件：导入 2 个，重复 0 个，退回 1 个。")
     rejected = page.locator("tr", has_text="2026Q3_农业农村局_进度填报.xlsx")
     assert "退回" in rejected.inner_text()
     assert "工作表“进度填报”，第 2 行，列“实际累计进度(%)”：值“150”超出 0–100 的范围" in rejected.inner_text()
-    assert page.get_by_label("收文日期：").is_disabled()  # shown, waiting for the ledger's receipt log
+    wait_text(page, "收文登记（本季度）")
+    log = receipts(served.data_dir, "2026Q3")
+    assert sorted(log["unit"]) == ["住建局", "公安局"] and set(log["received_by"]) == {CLERK}
+    assert set(log["paper_by"]) == {CLERK}  # the paper copies ticked off, by the clerk
     shoot("02-收文")
 
     tab(page, "报送情况与催报")
@@ -111,8 +117,11 @@ def test_a_quarter_in_the_workbench(serve: Callable[..., Served], page: Page, sh
     bulletin = zip_members(download(page, "下载 bulletin.docx", tmp_path))
     assert "通报" in bulletin["word/document.xml"].decode("utf-8")
     publish = page.get_by_role("button", name="封账发布本季度")
-    assert publish.is_disabled()
-    wait_text(page, "待台账支持后启用")
+    assert publish.is_disabled()  # until the clerk confirms what publishing means
+    wait_text(page, "尚未封账发布")
+    page.get_by_label("我已了解封账发布的含义，确认发布").check()
+    click(page, "封账发布本季度")
+    wait_text(page, "已将 2026Q3 封账发布")
     shoot("07-报告与封账")
 
     tab(page, "年度考评")
@@ -127,5 +136,7 @@ def test_a_quarter_in_the_workbench(serve: Callable[..., Served], page: Page, sh
     assert sorted(zip(decisions["target"], decisions["decision"], decisions["by"])) == [
         ("N05", "verified", CLERK), ("N07", "verified", CLERK), ("P10", "rejected", CLERK)]
     assert all(decisions.loc[decisions["decision"] == "verified", "evidence"].str.contains("验收报告.pdf"))
+    found = publication(served.data_dir, "2026Q3")
+    assert found is not None and found.by == CLERK and found.outputs
     accepted = Ledger(served.data_dir).query("SELECT filename FROM files ORDER BY filename", (), ["filename"])
     assert list(accepted["filename"]) == sorted([good_a.name, good_b.name])
