@@ -161,8 +161,11 @@ def _add(ledger: Ledger, meta: dict[str, Any], rows: list[dict[str, Any]]) -> st
     _COUNTER[0] += 1
     data = f"{meta}{rows}{_COUNTER[0]}".encode()
     sha = hashlib.sha256(data).hexdigest()
+    # A plan written here carries no 填报日期: it came in January, as the year's plans do.
+    dated = rows if meta["kind"] != "plan" else [{**r, "report_date": r.get("report_date") or "2026-01-20"}
+                                                 for r in rows]
     record = {"sha256": sha, "filename": f"{meta['unit']}.xlsx", "ext": "xlsx", "year": 2026,
-              "source_format": "xlsx", "form_version": "1", "received_at": _received(rows), **meta}
+              "source_format": "xlsx", "form_version": "1", "received_at": _received(dated), **meta}
     with ledger.lock():
         assert ledger.add_file(record, data, rows)
     return sha

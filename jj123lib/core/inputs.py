@@ -18,6 +18,7 @@ import contextvars
 import hashlib
 import inspect
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -68,19 +69,25 @@ class InputRecorder:
         self.inputs[(item.kind, item.name, item.key)] = item
 
     def fingerprint(self, scope: Iterable[str] | None = None) -> str:
-        """SHA-256 over every input (kind, name, key, digest), within ``scope`` where an input has parts."""
+        """SHA-256 over every input (kind, name, digest), within ``scope`` where an input has parts.
+
+        What was read counts, not how it was asked: a read bounded by a day (``issued_on <= ?``) that finds
+        the same rows on another day leaves the fingerprint as it was.
+        """
         keys = None if scope is None else frozenset(scope)
-        rows = [[i.kind, i.name, i.key, i.scoped(keys)] for _, i in sorted(self.inputs.items())]
+        rows = sorted([i.kind, i.name, i.scoped(keys)] for i in self.inputs.values())
         return sha256_hex(json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
 
     def listing(self, scope: Iterable[str] | None = None) -> list[dict[str, str]]:
         """The inputs by kind and name, one digest each (over its reads, within ``scope``): for a manifest."""
         keys = None if scope is None else frozenset(scope)
         merged: dict[tuple[str, str], hashlib._Hash] = {}
-        for (kind, name, key), item in sorted(self.inputs.items()):
-            merged.setdefault((kind, name), hashlib.sha256()).update(f"{key}\0{item.scoped(keys)}\0".encode())
-        return [{"kind": kind, "name": name, "digest": digest.hexdigest()[:16]}
-                for (kind, name), digest in sorted(merged.items())]
+        reads = sorted((kind, name, item.scoped(keys)) for (kind, name, _), item in self.inputs.items())
+        for kind, name, scoped in reads:
+            merged.setdefault((kind, name), hashlib.sha256()).update(f"{scoped}\0".encode())
+        # A file is named by its file name: no output names an absolute path (the digest tells versions apart).
+        return [{"kind": kind, "name": os.path.basename(name) if os.path.isabs(name) else name,
+                 "digest": digest.hexdigest()[:16]} for (kind, name), digest in sorted(merged.items())]
 
     def kinds(self) -> set[str]:
         return {kind for kind, _, _ in self.inputs}

@@ -327,6 +327,7 @@ def help_sheet(wb: Workbook, lines: list[str], title: str, notice: FormNotice | 
         _co_tick_cell(ws)
     ws.protection.sheet = True  # only the phone cell (and the co-unit's tick) is an input here
     print_setup(ws, title, signature=False, repeat_header=False, notice=notice)
+    ws.page_setup.fitToHeight = 1  # the 填报说明 is one sheet of paper, whatever its lines add up to
 
 
 

@@ -19,7 +19,7 @@ from jj123lib.domain.lights import COLORS
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.demo.generate import DemoSummary
 
-AS_OF = "2026-11-29"
+AS_OF = "2027-03-31"  # the demo story's end: its Q4 forms and year-end checks received and recorded
 
 
 def run(capsys: pytest.CaptureFixture[str], demo_data: DemoSummary, *args: str) -> tuple[int, str, str]:

@@ -53,7 +53,7 @@ def test_batch_q4_in_december_exits_0_with_the_bulletin_marked_preview(q4_half_i
                  "--formats", "html,docx", "--no-progress"])
     assert code == 0, capsys.readouterr().err
     text = "\n".join(p.text for p in Document(str(out / "bulletin.docx")).paragraphs)
-    assert "督查通报（预览）" in text and "预览：2026年第四季度报送截止日为 2027-01-10" in text
+    assert "通报（预览）" in text and "预览：2026年第四季度报送截止日为 2027-01-10" in text
     overview = (out / "overview.html").read_text(encoding="utf-8")
     assert 'class="jj-preview"' in overview and "未到报送期" in overview
     assert cuibao("2026Q4", q4_half_in).empty  # nobody is chased before the deadline

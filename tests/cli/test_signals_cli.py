@@ -50,7 +50,7 @@ def signals(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 def test_table_lists_signals_beside_the_light_in_task_order(data: str, signals: Any,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "signals", "--quarter", "2026Q3", "--as-of", "2026-10-20", "--data-dir", data)
+    code, out, _ = run(capsys, "signals", "--quarter", "2026Q3", "--as-of", "2026-10-20", "--wide", "--data-dir", data)
     assert code == 0
     assert out.index("N07") < out.index("P13")  # office order: N before P
     assert "位次下降" in out and "落后标杆" in out and "绿灯" in out and "红灯" in out

@@ -85,7 +85,7 @@ def test_cli_names_lights_from_the_one_definition(demo_data: DemoSummary, tmp_pa
     custom = tmp_path / "rules.yaml"
     custom.write_text(rules.replace("missing_counts_as: red", "missing_counts_as: yellow"), encoding="utf-8")
     monkeypatch.setenv("JJ123_RULES", str(custom))
-    assert main(["league", "--quarter", "2026Q3", "--data-dir", str(demo_data.data_dir)]) == 0
+    assert main(["league", "--quarter", "2026Q3", "--wide", "--data-dir", str(demo_data.data_dir)]) == 0
     out = capsys.readouterr().out
     assert "未报送按黄灯计分" in out and all(lights.LABELS[k] in out for k in lights.ORDER)
     data_copy = tmp_path / "data"  # a refused override must not write, but never risk the shared demo

@@ -32,7 +32,7 @@ def test_phone_typed_on_the_form_is_shown_by_cuibao(tmp_path: Path, capsys: pyte
     result = ingest_files([form], data)[0]
     assert result.status == "accepted", result.message()
     assert set(Ledger(data).submissions("2026Q2")["phone"]) == {"0595-8568 7712"}
-    code = main(["cuibao", "--quarter", "2026Q3", "--data-dir", str(data), "--as-of", "2026-10-20"])
+    code = main(["cuibao", "--quarter", "2026Q3", "--wide", "--data-dir", str(data), "--as-of", "2026-10-20"])
     out = capsys.readouterr().out
     line = next(line for line in out.splitlines() if UNIT in line)
     assert code == 0 and "0595-8568 7712" in line
