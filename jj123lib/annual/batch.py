@@ -61,6 +61,7 @@ from jj123lib.core.version import __version__
 from jj123lib.domain.parameters import validate_data_dir, validate_year
 from jj123lib.domain.rules import Rules, RulesPath, as_rules
 from jj123lib.ledger.fingerprint import code_fingerprint
+from jj123lib.ledger.store import Ledger
 from jj123lib.render.notebook_html import html_title, template_fingerprint
 
 if TYPE_CHECKING:
@@ -180,7 +181,7 @@ def _plan(request: _Request, notebooks: Path, timeout: int, force: bool) -> _Pla
     """The year's job against the last run's manifest: render, reprint or skip, and whether the .docx is current."""
     out_dir = request.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
-    today = china_today()
+    today = china_today(Ledger.of(request.data).moment())  # a demo folder: its story's day
     job = annual_job(request.year, request.data, out_dir, notebooks, timeout, today, request.rules,
                      request.units_file)
     old = load_manifest(out_dir)

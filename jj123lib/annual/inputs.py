@@ -63,7 +63,7 @@ def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = No
     from jj123lib.loop.duban import duban_items
 
     ledger = Ledger.of(data_dir)
-    day = parse_day(as_of)
+    day = parse_day(as_of, ledger.moment())  # default: the ledger's moment (now; a demo folder: its story's day)
     table = load_tasks() if tasks is None else tasks
     lead_units = dict(zip(table["task_id"], table["lead_unit"]))
     subs = ledger.submissions()

@@ -133,7 +133,8 @@ def test_every_form_prints_a4_landscape_one_page_wide_with_grid_and_signature(tm
         for sheet in (ws, help_ws):
             setup = sheet.page_setup
             assert setup.paperSize == 9 and setup.orientation == "landscape"  # 9: A4 in OOXML
-            assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+            # The form runs as many pages down as its rows need; the 填报说明 is one sheet of paper.
+            assert (setup.fitToWidth, setup.fitToHeight) == ((1, 0) if sheet is ws else (1, 1))
             assert sheet.sheet_properties.pageSetUpPr is not None and sheet.sheet_properties.pageSetUpPr.fitToPage
         assert ws.print_title_rows == "$1:$1"
         header, footer = ws.oddHeader, ws.oddFooter
