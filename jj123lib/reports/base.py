@@ -200,9 +200,9 @@ def _describe_duban_rules(rules: Mapping[str, Any]) -> list[str]:
                 for level in reversed(LEVELS)]
     triggers = "；".join(f"{'、'.join(names)}的任务下发{level}" for level, names in by_level if names)
     ladder = [*LEVELS, INTERVIEW] if section_["interview"] else list(LEVELS)
-    return [f"督办：{triggers}。整改期限为下发后 {section_['due_days']} 天；再次触发或逾期未反馈的，级别升一级"
-            f"（{' → '.join(ladder)}），已是最高级别的仍计为逾期未办结；逾期天数自首个未按期反馈的期限起连续计算，"
-            f"反馈“整改中”或被退回的，须在 {section_['follow_up_days']} 天内再次反馈；经督查室核实后销号。"]
+    return [f"督办：{triggers}。下发后 {section_['due_days']} 天内整改；再次触发或逾期未反馈的升一级"
+            f"（{' → '.join(ladder)}），最高级别仍逾期的计为逾期未办结；逾期天数自首个未按期反馈的期限起连续计算；"
+            f"反馈“整改中”或被退回的须 {section_['follow_up_days']} 天内再次反馈；核实后销号。"]
 
 
 def load_common(quarter: str, data_dir: str, as_of: date, rules: Rules) -> dict[str, Any]:

@@ -198,7 +198,9 @@ def leader_benchmarks_html(view: BenchmarkView, tasks: pd.DataFrame, history: pd
                 if text and text not in named:  # a signal about the task (未获认定) names no indicator
                     named.append(text)
             short = "；".join(f"{label}（{'、'.join(names)}）" if names else label for label, names in by_label.items())
-            warned = Markup('<div class="jj-item-text"><b>对标预警</b>：{}</div>').format(short) + Markup("").join(
+            # In print the ranked list above says it once; on screen each task also carries its own.
+            warned = Markup('<div class="jj-item-text jj-screen-only"><b>对标预警</b>：{}</div>').format(short)
+            warned += Markup("").join(
                 Markup('<div class="jj-item-text jj-screen-only"><b>对标预警·{}</b>：{}</div>').format(label, reason)
                 for label, reason in zip(signals["label"], signals["reason"]))
         for figure in records(lines):
