@@ -111,7 +111,7 @@ def test_rules_appendix_says_what_the_report_shows(leader_report: LeaderReport) 
     from jj123lib.assess.ratings import describe_rules
 
     shown = leader_report.rules_html()
-    assert "附录：评价规则" in shown and "督办：" in shown and "整改期限为下发后 15 天" in shown
+    assert "附录：评价规则" in shown and "督办：" in shown and "下发后 15 天内整改" in shown
     assert "排名" not in shown and "得分" not in shown  # scores are off: no ranking or scoring rules
     for rule in describe_rules(leader_scores=False):
         assert htmlkit.esc(rule) in shown
