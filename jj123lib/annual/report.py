@@ -189,8 +189,8 @@ def annual_review_data(year: object, data_dir: str | os.PathLike[str] | None = N
     params = validate_params("annual", year, data_dir)
     rule_set = as_rules(rules)
     today = china_today(now)
-    result = annual_review(params.year, params.data_dir, as_of=today if as_of is None else as_of, rules=rule_set,
-                           units_file=units_path(units))
+    # Judged as of the ledger's moment unless told (now; a demo folder: its story's day).
+    result = annual_review(params.year, params.data_dir, as_of=as_of, rules=rule_set, units_file=units_path(units))
     return AnnualReport(year=params.year, data_dir=params.data_dir, demo=is_demo(params.data_dir),
                         fingerprint=data_fingerprint(params.data_dir, rule_set), review=result, generated_on=today,
                         rules_in_force=rule_set)
