@@ -54,15 +54,17 @@ def document_stamp(kind: str, quarter: str, *, as_of: date | None = None, item: 
                    rules: Mapping[str, Any] | None = None) -> tuple[str, date, str]:
     """(文号, 签发 date, issuing office) of one document, without loading python-docx.
 
-    A 督办单 (``item`` = its ID and the day it was issued) is numbered by its ID and dated the day
-    the item was issued; the others take the quarter's 文号 and 签发 date from the rules, the date
+    A 督办单 (``item`` = its ID and the day it was issued) is numbered by its ID in words
+    (``督办编号：2026年第三季度第4号``) and dated the day the item was issued; the others take the quarter's 文号 and 签发 date from the rules, the date
     defaulting to ``as_of`` (today). ``doc_number`` and ``issue_date`` override the rules.
     """
     settings = document_settings(quarter, _rules_or_default(rules))
     if kind == "duban":
+        from jj123lib.loop.duban import duban_number_text
+
         if item is None:
             raise ValueError("a 督办单 needs its item")
-        number, day = f"督办编号：{item[0]}", item[1]
+        number, day = f"督办编号：{duban_number_text(item[0])}", item[1]
     else:
         number = settings.bulletin_number if kind == "bulletin" else settings.cuibao_number
         day = settings.issue_date or as_of or china_today()

@@ -25,6 +25,7 @@ from jj123lib.documents.layout import (
     title,
 )
 from jj123lib.documents.parts import contact_text, imprint
+from jj123lib.loop.duban import duban_number_text
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -41,7 +42,7 @@ RECEIPT_TITLE = "督办事项办理情况反馈（回执）"
 class DubanItem:
     """One 督办事项 as the 督办单 shows it."""
 
-    number: str
+    number: str  # the item's ID (DB-2026Q3-004); printed in words (duban_number_text)
     level: str
     unit: str
     task_id: str
@@ -78,7 +79,7 @@ def _receipt(doc: DocxDocument, item: DubanItem, meta: DocMeta) -> None:
     cut = paragraph(doc, CUT_LINE, align=WD_ALIGN_PARAGRAPH.CENTER)
     cut.paragraph_format.page_break_before = True
     title(doc, RECEIPT_TITLE)
-    body(doc, f"督办编号：{item.number}　　承办单位：{item.unit}")
+    body(doc, f"督办编号：{duban_number_text(item.number)}　　承办单位：{item.unit}")
     table(doc, ["反馈事项", "填写内容"], [
         ["办理情况", ""], ["未办结原因及计划", ""], ["佐证材料清单", ""], ["单位负责人（签字）", ""],
         ["联系人及电话", ""], ["反馈日期", "    年  月  日"],

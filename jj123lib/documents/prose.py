@@ -42,10 +42,14 @@ _SYMBOLS = (("≥", "不低于"), ("≤", "不超过"), (">", "超过"), ("<", "
 
 
 def plain(text: str) -> str:
-    """A computed reason as a 公文 words it: quarter codes in words, comparison symbols in words.
+    """A computed reason as a 公文 words it: 督办 IDs, quarter codes and comparison symbols in words.
 
     Only for text this project writes (a verdict's reason, a rule); a unit's own words stay verbatim.
     """
+    if "DB-" in text:  # a 督办 item's ID: its number in words
+        from jj123lib.loop.duban import DUBAN_ID, duban_number_text
+
+        text = DUBAN_ID.sub(lambda m: duban_number_text(m.group(0)), text)
     text = _QUARTER_CODE.sub(lambda m: f"{m.group(1)}年第{CHINESE_NUMERALS[int(m.group(2)) - 1]}季度", text)
     for symbol, words in _SYMBOLS:
         text = re.sub(rf"\s*{symbol}\s*", words, text)

@@ -5,7 +5,8 @@ red, 未报送, yellow two quarters running, milestone missed two quarters runni
 one item addressed to its lead unit, with a due date ``due_days`` after issue.
 
 * IDs are ``DB-<quarter>-<nnn>``, numbered in office order (tier N, P, B, then task
-  number) when first issued; an issued ID never changes.
+  number) when first issued; an issued ID never changes. A 公文 prints it in words
+  (:func:`duban_number_text`: ``2026年第三季度第4号``); the ledger, the CLI and the forms keep the ID.
 * ``issue_duban`` is idempotent for a quarter and day: rerunning it creates nothing.
 * A trigger repeating in a later quarter while the item is still open raises its level;
   so does a due date passing with no response. Each raise is a new step (``duban_steps``) with its
@@ -20,6 +21,7 @@ one item addressed to its lead unit, with a due date ``due_days`` after issue.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,7 +34,7 @@ from jj123lib.core.clock import china_now_iso, parse_day
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.exceptions import LedgerError
 from jj123lib.core.frames import records
-from jj123lib.domain.quarters import normalize_quarter, previous_quarter
+from jj123lib.domain.quarters import normalize_quarter, previous_quarter, quarter_label
 from jj123lib.domain.rules import load_rules, loop_rules
 from jj123lib.domain.tiers import task_order
 from jj123lib.domain.vocab import ALL_LEVELS, LEVELS, RESPONSE_STATUSES
@@ -40,14 +42,30 @@ from jj123lib.ledger.events import check_by, record_event
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.duban_history import History, top_level
 
-__all__ = ["Trigger", "IssueSummary", "TRIGGER_LABELS", "RESPONSE_STATUSES", "find_triggers",
+__all__ = ["Trigger", "IssueSummary", "TRIGGER_LABELS", "RESPONSE_STATUSES", "DUBAN_ID", "duban_id",
+           "duban_number_text", "find_triggers",
            "issue_duban", "respond", "record_response", "duban_items", "duban_steps", "DUBAN_COLUMNS"]
 
 TRIGGER_LABELS = {"red": "红灯", "missing": "未报送", "yellow_twice": "连续两个季度黄灯",
                   "milestone_twice": "连续两个季度节点目标未完成", "recognition_refused": "成效目标未获认定",
                   "rank_fell": "对标指标位次下降"}
+DUBAN_ID = re.compile(r"DB-(\d{4}Q[1-4])-(\d{3,})")
 DUBAN_COLUMNS = ["id", "task_id", "quarter", "unit", "trigger", "reason", "level", "status", "issued_on",
                  "due_date", "last_trigger_quarter", "by", "at"]
+
+
+def duban_id(quarter: str, number: int) -> str:
+    """The stable ID of a quarter's ``number``-th item: ``DB-2026Q3-004``."""
+    return f"DB-{quarter}-{number:03d}"
+
+
+def duban_number_text(item_id: str) -> str:
+    """An item's number as a 公文 prints it, without a quarter code: ``DB-2026Q3-004`` → ``2026年第三季度第4号``.
+
+    Anything that is not such an ID is returned as it is.
+    """
+    found = DUBAN_ID.fullmatch(item_id.strip())
+    return item_id if found is None else f"{quarter_label(found.group(1))}第{int(found.group(2))}号"
 
 
 @dataclass(frozen=True)
@@ -204,7 +222,7 @@ def _issue_one(conn: sqlite3.Connection, trig: Trigger, quarter: str, day: date,
         summary.escalated.append(item_id)
         return
     count = conn.execute("SELECT COUNT(*) FROM duban WHERE quarter = ?", (quarter,)).fetchone()[0]
-    item_id = f"DB-{quarter}-{count + 1:03d}"
+    item_id = duban_id(quarter, count + 1)
     level = max(LEVELS.index(section["triggers"][h]) + 1 for h in trig.triggers)
     reason = trig.reason
     # Closed while the trigger ran on into this quarter: the ladder goes on from where it stood.

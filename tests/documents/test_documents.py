@@ -91,7 +91,7 @@ def test_settings_from_the_rules_one_place() -> None:
     assert (meta.doc_number, meta.issue_date, meta.demo) == ("晋政督通〔2026〕3号", date(2026, 10, 15), True)
     assert document_meta("cuibao", "2026Q4", demo=False, as_of=AS_OF, rules=rules).issue_date == AS_OF
     slip = document_meta("duban", "2026Q3", demo=False, item=("DB-2026Q3-004", date(2026, 10, 1)), rules=rules)
-    assert (slip.doc_number, slip.issue_date) == ("督办编号：DB-2026Q3-004", date(2026, 10, 1))
+    assert (slip.doc_number, slip.issue_date) == ("督办编号：2026年第三季度第4号", date(2026, 10, 1))
     for bad, key in (({"documents": {"quarters": {"2026Q3": {"issue_date": "十月"}}}}, "issue_date"),
                      ({"documents": ["x"]}, "documents"), ({"documents": {"cuibao_days": 0}}, "cuibao_days"),
                      ({"documents": {"reply_days": "十天"}}, "reply_days"),
