@@ -244,12 +244,16 @@ def _start(target: Path, seed: int, table: pd.DataFrame) -> _Run:
 def _ingest_plans(run: _Run) -> pd.DataFrame:
     """The yearly plan forms, with their 对标计划, filled and ingested; the ledger's plan."""
     plan_numbers = {t: _plan_numbers(run.rng) for t in run.table["task_id"]}
-    dated = [_fill_plan_form(run, unit, plan_numbers) for unit in lead_unit_names(run.table)]
+    # 攻坚措施 and 责任人 on a stream of their own: the figures drawn after them stay as they were.
+    texts = random.Random(f"{run.summary.seed}:measures")
+    measures = {t: demo_texts.plan_measures(texts, run.titles[t]) for t in run.table["task_id"]}
+    dated = [_fill_plan_form(run, unit, plan_numbers, measures) for unit in lead_unit_names(run.table)]
     run.summary.files += _ingest_or_fail(dated, run.target)
     return Ledger(run.target).plan()
 
 
-def _fill_plan_form(run: _Run, unit: str, plan_numbers: dict[str, list[int]]) -> tuple[Path, date]:
+def _fill_plan_form(run: _Run, unit: str, plan_numbers: dict[str, list[int]],
+                    measures: dict[str, tuple[str, str]]) -> tuple[Path, date]:
     """A lead unit's plan form, filled; with the latest 填报日期 on it (the day it is received)."""
     wb = build_plan_form(unit, DEMO_YEAR, run.table, demo=True)
     ws = wb[PLAN_SHEET]
@@ -262,6 +266,7 @@ def _fill_plan_form(run: _Run, unit: str, plan_numbers: dict[str, list[int]]) ->
             milestone = run.rng.choice(demo_texts.MILESTONES[q - 1])
             ws.cell(row, cols[m_label]).value = milestone.format(obj=demo_texts.object_phrase(run.titles[task_id]))
             ws.cell(row, cols[p_label]).value = plan_numbers[task_id][q - 1]
+        ws.cell(row, cols["攻坚措施"]).value, ws.cell(row, cols["责任人"]).value = measures[task_id]
         ws.cell(row, cols["填报人"]).value = run.reporters[unit]
         day = date(DEMO_YEAR, 1, run.rng.randint(15, 28))
         ws.cell(row, cols["填报日期"]).value = day

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from jj123lib.domain.quarters import quarter_number
 
-__all__ = ["MILESTONES", "NEXT_STEPS", "CO_UNIT_NOTES", "object_phrase", "progress_texts", "reporters", "Theme",
+__all__ = ["MILESTONES", "NEXT_STEPS", "CO_UNIT_NOTES", "object_phrase", "progress_texts", "reporters", "plan_measures",
+           "Theme",
            "BENCHMARK_THEMES", "TASK_THEMES", "theme_of"]
 
 _SURNAMES = "陈林黄王张李吴许蔡洪施郑庄苏杨"
@@ -42,6 +43,12 @@ NEXT_STEPS = (
 _COORDINATION = (
     "需自然资源局协调解决项目用地指标", "需财政局加快专项资金拨付", "需发改局协助争取上级政策支持",
     "需数据管理部门协调打通数据共享接口", "需住建局协助加快施工许可办理", "需市领导召开专题会协调推进",
+)
+_MEASURES = (
+    "成立{obj}工作专班，实行周调度、月通报", "倒排工期、挂图作战，每季度向牵头市领导专题汇报",
+    "积极争取上级专项资金和政策支持，落实市级配套资金", "建立问题、责任、时限三张清单，逐项销号推进",
+    "对标先进地区经验，制定赶超措施并动态调整", "引入第三方机构跟踪评估，发现问题及时纠偏",
+    "压实配合单位责任，重大事项提请市领导协调", "强化要素保障，优先安排用地、用能和人才",
 )
 CO_UNIT_NOTES = ("配合完成现场踏勘和资料收集", "已按分工提供相关数据和材料", "派员参加工作专班，配合推进相关工作",
                  "配合完成方案会商和意见反馈")
@@ -79,6 +86,15 @@ def progress_texts(rng: random.Random, title: str, quarter: str, category: str) 
 def reporters(rng: random.Random, units: list[str]) -> dict[str, str]:
     """A 填报人 for each unit."""
     return {u: rng.choice(_SURNAMES) + rng.choice(_GIVEN) for u in units}
+
+
+def plan_measures(rng: random.Random, title: str) -> tuple[str, str]:
+    """A task's 攻坚措施 and 责任人 as a lead unit writes them in its plan: two measures, the leader in charge
+    and the officer doing it."""
+    obj = object_phrase(title)
+    measures = "；".join(m.format(obj=obj) for m in rng.sample(_MEASURES, 2)) + "。"
+    names = [rng.choice(_SURNAMES) + rng.choice(_GIVEN) for _ in range(2)]
+    return measures, f"{names[0]}（分管领导）、{names[1]}（具体负责）"
 
 
 # 对标 by theme: for each of the demo's five kinds of indicator (累计完成投资 亿元, a rate %, new items 个, market

@@ -52,10 +52,10 @@ def insert_main_rows(conn: sqlite3.Connection, record: dict[str, Any], rows: lis
                      (record["unit"], f"{record['year']}Q%"))
         conn.executemany(
             "INSERT INTO plan (file_sha256, sheet, excel_row, task_id, quarter, unit, milestone, planned_pct,"
-            " reporter, report_date, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " reporter, report_date, ingested_at, measures, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(record["sha256"], r["sheet"], r["excel_row"], r["task_id"], r["quarter"], record["unit"],
-              r["milestone"], r["planned_pct"], r.get("reporter"), r.get("report_date"), stamp)
-             for r in rows])
+              r["milestone"], r["planned_pct"], r.get("reporter"), r.get("report_date"), stamp, r.get("measures"),
+              r.get("owner")) for r in rows])
 
 
 def insert_extra_rows(conn: sqlite3.Connection, record: dict[str, Any], extra: dict[str, list[dict[str, Any]]],

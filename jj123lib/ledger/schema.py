@@ -27,7 +27,7 @@ from pathlib import Path
 
 from jj123lib.core.clock import china_now, china_now_iso
 from jj123lib.core.exceptions import LedgerError
-from jj123lib.ledger.tables import RECEIPT_COLUMNS, STAMP_COLUMNS
+from jj123lib.ledger.tables import PLAN_TASK_COLUMNS, RECEIPT_COLUMNS, STAMP_COLUMNS
 
 __all__ = ["CURRENT_VERSION", "MIGRATIONS", "Migration", "create_statements", "read_version", "check_version",
            "migrate", "MIGRATIONS_TABLE"]
@@ -145,6 +145,12 @@ def _to_7(conn: sqlite3.Connection, ddl: DDL) -> None:
     _add_column(conn, "verifications", "held_reason", "TEXT")
 
 
+def _to_8(conn: sqlite3.Connection, ddl: DDL) -> None:
+    """The plan form's 攻坚措施 and 责任人; a plan received before is kept as it was, without them (NULL)."""
+    for column in PLAN_TASK_COLUMNS:
+        _add_column(conn, "plan", column, "TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "files, progress and plan rows, light overrides",
               _create("meta", "files", "submissions", "submissions_quarter", "plan", "overrides")),
@@ -158,6 +164,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "the record: every stamp China time with offset; files.received_at, received_by, ingested_by;"
                  " file_events (paper copy, revert); publications (季度封账, corrections)", _to_6),
     Migration(7, "督办 steps (duban_steps, one per escalation, backfilled); verifications.held_reason", _to_7),
+    Migration(8, "plan.measures, plan.owner (the plan form's 攻坚措施 and 责任人)", _to_8),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 

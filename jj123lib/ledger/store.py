@@ -62,6 +62,7 @@ from jj123lib.ledger.tables import (
     FILE_COLUMNS,
     OVERRIDE_COLUMNS,
     PLAN_COLUMNS,
+    PLAN_TASK_COLUMNS,
     SCHEMA,
     SUBMISSION_COLUMNS,
     VERIFICATION_COLUMNS,
@@ -201,8 +202,11 @@ class Ledger:
 
     def plan(self) -> pd.DataFrame:
         """The current yearly plan: one row per task and quarter planned."""
-        sql = ("SELECT p.*, f.filename FROM plan p JOIN files f ON f.sha256 = p.file_sha256 "
-               "WHERE p.superseded = 0 ORDER BY p.task_id, p.quarter")
+        # A ledger of schema 7 or older, read before its next write upgrades it, has no 攻坚措施 or 责任人.
+        task = "" if self._has_column("plan", PLAN_TASK_COLUMNS[0]) else "".join(f"NULL AS {c}, "
+                                                                                 for c in PLAN_TASK_COLUMNS)
+        sql = (f"SELECT p.*, {task}f.filename FROM plan p"
+               " JOIN files f ON f.sha256 = p.file_sha256 WHERE p.superseded = 0 ORDER BY p.task_id, p.quarter")
         frame = self._query(sql, (), PLAN_COLUMNS)
         frame["planned_pct"] = pd.to_numeric(frame["planned_pct"]).astype("float64")
         return frame

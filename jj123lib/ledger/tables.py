@@ -24,7 +24,7 @@ from jj123lib.domain.vocab import (
 )
 
 __all__ = ["SCHEMA", "SUBMISSION_COLUMNS", "PLAN_COLUMNS", "VERIFICATION_COLUMNS", "OVERRIDE_COLUMNS",
-           "FILE_COLUMNS", "EXTRA_TABLES", "RECEIPT_COLUMNS", "STAMP_COLUMNS", "sql_list"]
+           "FILE_COLUMNS", "EXTRA_TABLES", "RECEIPT_COLUMNS", "PLAN_TASK_COLUMNS", "STAMP_COLUMNS", "sql_list"]
 
 
 def sql_list(words: tuple[str, ...]) -> str:
@@ -86,7 +86,9 @@ CREATE TABLE IF NOT EXISTS plan (
     reporter TEXT,
     report_date TEXT,
     ingested_at TEXT NOT NULL,
-    superseded INTEGER NOT NULL DEFAULT 0
+    superseded INTEGER NOT NULL DEFAULT 0,
+    measures TEXT,
+    owner TEXT
 );
 CREATE TABLE IF NOT EXISTS overrides (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -285,7 +287,9 @@ SUBMISSION_COLUMNS = [
     "filename", "phone", "sheet", "excel_row", "ingested_at", "superseded", "received_at",
 ]
 PLAN_COLUMNS = ["task_id", "quarter", "milestone", "planned_pct", "unit", "reporter", "report_date",
-                "file_sha256", "filename", "sheet", "excel_row", "ingested_at"]
+                "file_sha256", "filename", "sheet", "excel_row", "ingested_at", "measures", "owner"]
+# The columns schema 8 adds to ``plan``: the task's 攻坚措施 and 责任人 from the plan form (the same on each quarter).
+PLAN_TASK_COLUMNS = ("measures", "owner")
 VERIFICATION_COLUMNS = ["id", "target", "kind", "quarter", "decision", "evidence", "note", "by", "at", "revoked",
                         "revoked_at", "revoked_by", "revoke_reason"]
 OVERRIDE_COLUMNS = ["id", "task_id", "quarter", "light", "reason", "by", "at", "revoked", "revoked_at",

@@ -125,6 +125,25 @@ def test_the_verification_check_is_widened_by_the_upgrade(demo_data: DemoSummary
     assert "recognition" in set(ledger.verifications()["kind"])
 
 
+def test_a_schema_7_plan_is_read_then_upgraded_to_8_without_measures(demo_data: DemoSummary, tmp_path: Path) -> None:
+    """7 → 8: the plan gains 攻坚措施 and 责任人; a plan received before keeps its rows, without them (NULL)."""
+    demo = Ledger(demo_data.data_dir).plan()
+    assert demo["measures"].notna().all() and demo["owner"].notna().all()  # the demo's plans fill them
+    ledger = Ledger(_old_ledger(Ledger(demo_data.data_dir).path, "7", tmp_path / "data"))
+    assert "measures" not in [c[0] for c in _shape(ledger.path)["plan"]]
+    before = ledger.plan()  # read as it is, before any write
+    assert len(before) == len(demo) and before["measures"].isna().all() and before["owner"].isna().all()
+    with ledger.transaction():
+        pass
+    assert ledger.schema_version() == "8"
+    after = ledger.plan()
+    assert after.drop(columns=["measures", "owner"]).equals(before.drop(columns=["measures", "owner"]))
+    assert after["measures"].isna().all() and after["owner"].isna().all()
+    conn = sqlite3.connect(ledger.path)
+    assert conn.execute("SELECT COUNT(*) FROM plan WHERE measures IS NOT NULL OR owner IS NOT NULL").fetchone() == (0,)
+    conn.close()
+
+
 def test_a_new_ledger_records_every_migration_and_each_runs_once(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "data")
     assert ingest_files([filled_progress(tmp_path / "a", UNIT, "2026Q2")], ledger.data_dir)[0].status == "accepted"
