@@ -5,8 +5,8 @@ in the ledger. Every .docx the demo batch writes, and the year-end 通报 and th
 from __future__ import annotations
 
 import re
-from io import BytesIO
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
