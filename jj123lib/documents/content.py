@@ -56,7 +56,8 @@ def document_stamp(kind: str, quarter: str, *, as_of: date | None = None, item: 
 
     A 督办单 (``item`` = its ID and the day it was issued) is numbered by its ID in words
     (``督办编号：2026年第三季度第4号``) and dated the day the item was issued; the others take the quarter's
-    文号 and 签发 date from the rules, the date defaulting to ``as_of`` (today). ``doc_number`` and ``issue_date`` override the rules.
+    文号 and 签发 date from the rules, the date defaulting to ``as_of`` (today). ``doc_number`` and
+    ``issue_date`` override the rules.
     """
     settings = document_settings(quarter, _rules_or_default(rules))
     if kind == "duban":
