@@ -35,8 +35,8 @@ RECEIPT_VIEW = {
 _KINDS = {"progress": "季度进度", "plan": "年度计划"}
 PLAN_HISTORY_VIEW = {
     "file_id": "文件编号", "unit": "报送单位", "received_at": "收文时间", "dated": "填报日期", "quarter": "季度",
-    "planned_pct": "计划累计进度(%)", "milestone": "节点目标", "current": "当前有效", "withdrawn_at": "撤回时间",
-    "filename": "文件名",
+    "planned_pct": "计划累计进度(%)", "milestone": "节点目标", "measures": "攻坚措施", "owner": "责任人",
+    "current": "当前有效", "withdrawn_at": "撤回时间", "filename": "文件名",
 }
 
 
@@ -59,9 +59,18 @@ def cmd_plan(args: argparse.Namespace) -> int:
     _minutes(frame, "received_at", "withdrawn_at")
     versions = frame["file_id"].nunique()
     footer = (f"{task_id} 的年度计划共收到 {versions} 个版本；每个版本自收文之时起适用。" if versions
-              else f"{task_id} 还没有收到年度计划。")
+              else f"{task_id} 还没有收到年度计划。") + _plan_texts(frame[frame["current"]])
     emit(chinese_view(frame, PLAN_HISTORY_VIEW), args.format, args.out, footer, demo, sheet=f"{task_id}计划版本")
     return 0
+
+
+def _plan_texts(current: pd.DataFrame) -> str:
+    """The current version's 攻坚措施 and 责任人, in full below the table (a narrow terminal hides their columns)."""
+    if current.empty:
+        return ""
+    row = current.iloc[0]
+    return "".join(f"\n{label}（当前版本）：{row[key] if isinstance(row[key], str) and row[key].strip() else '未填写'}"
+                   for key, label in (("measures", "攻坚措施"), ("owner", "责任人")))
 
 
 def cmd_receipts(args: argparse.Namespace) -> int:

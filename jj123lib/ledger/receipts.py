@@ -69,17 +69,19 @@ def receipts(data_dir: str | os.PathLike[str] | Ledger | None = None, quarter: s
     return pd.DataFrame(rows, columns=RECEIPT_COLUMNS)
 
 
-PLAN_HISTORY_COLUMNS = ["file_id", "unit", "received_at", "dated", "quarter", "planned_pct", "milestone", "current",
-                        "withdrawn_at", "filename"]
+PLAN_HISTORY_COLUMNS = ["file_id", "unit", "received_at", "dated", "quarter", "planned_pct", "milestone", "measures",
+                        "owner", "current", "withdrawn_at", "filename"]
 
 
 def plan_history(data_dir: str | os.PathLike[str] | Ledger | None, task_id: str) -> pd.DataFrame:
     """Every received version of a task's plan, oldest receipt first: one row per version and quarter planned."""
     ledger = Ledger.of(data_dir, existing=True)
     log = receipts(ledger)
-    rows = ledger.query("SELECT p.file_sha256, p.quarter, p.planned_pct, p.milestone, p.superseded FROM plan p"
-                        " WHERE p.task_id = ? ORDER BY p.quarter", (task_id,),
-                        ["file_sha256", "quarter", "planned_pct", "milestone", "superseded"])
+    # 攻坚措施 and 责任人: schema 8 on (a ledger not yet upgraded has none).
+    task = "p.measures, p.owner" if ledger.has_column("plan", "measures") else "NULL AS measures, NULL AS owner"
+    rows = ledger.query(f"SELECT p.file_sha256, p.quarter, p.planned_pct, p.milestone, p.superseded, {task}"
+                        " FROM plan p WHERE p.task_id = ? ORDER BY p.quarter", (task_id,),
+                        ["file_sha256", "quarter", "planned_pct", "milestone", "superseded", "measures", "owner"])
     by_file: dict[str, list[dict[str, Any]]] = {}
     for row in rows.to_dict(orient="records"):
         by_file.setdefault(str(row["file_sha256"]), []).append({str(k): v for k, v in row.items()})
@@ -89,6 +91,7 @@ def plan_history(data_dir: str | os.PathLike[str] | Ledger | None, task_id: str)
             out.append({"file_id": version["file_id"], "unit": version["unit"], "received_at": version["received_at"],
                         "dated": version["dated"], "quarter": planned["quarter"],
                         "planned_pct": planned["planned_pct"], "milestone": planned["milestone"],
+                        "measures": planned["measures"], "owner": planned["owner"],
                         "current": int(planned["superseded"]) == 0,
                         "withdrawn_at": version["withdrawn_at"], "filename": version["filename"]})
     return pd.DataFrame(out, columns=PLAN_HISTORY_COLUMNS)

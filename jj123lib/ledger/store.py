@@ -175,7 +175,8 @@ class Ledger:
         note_rows(sql, params, columns, frame.itertuples(index=False, name=None))  # declared input (core.inputs)
         return frame
 
-    def _has_column(self, table: str, column: str) -> bool:
+    def has_column(self, table: str, column: str) -> bool:
+        """Whether ``table`` has ``column`` (an older ledger lacks the later ones until its next write)."""
         with self._reader() as conn:
             return conn is not None and any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
 
@@ -187,8 +188,8 @@ class Ledger:
             params.append(normalize_quarter(quarter))
         if not include_superseded:
             where.append("s.superseded = 0")
-        phone = "f.phone" if self._has_column("files", "phone") else "NULL AS phone"
-        received = "f.received_at" if self._has_column("files", "received_at") else "f.ingested_at AS received_at"
+        phone = "f.phone" if self.has_column("files", "phone") else "NULL AS phone"
+        received = "f.received_at" if self.has_column("files", "received_at") else "f.ingested_at AS received_at"
         sql = (f"SELECT s.*, f.filename, {phone}, {received} FROM submissions s"
                " JOIN files f ON f.sha256 = s.file_sha256"
                + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.quarter, s.task_id, s.role DESC,"
@@ -203,7 +204,7 @@ class Ledger:
     def plan(self) -> pd.DataFrame:
         """The current yearly plan: one row per task and quarter planned."""
         # A ledger of schema 7 or older, read before its next write upgrades it, has no 攻坚措施 or 责任人.
-        task = "" if self._has_column("plan", PLAN_TASK_COLUMNS[0]) else "".join(f"NULL AS {c}, "
+        task = "" if self.has_column("plan", PLAN_TASK_COLUMNS[0]) else "".join(f"NULL AS {c}, "
                                                                                  for c in PLAN_TASK_COLUMNS)
         sql = (f"SELECT p.*, {task}f.filename FROM plan p"
                " JOIN files f ON f.sha256 = p.file_sha256 WHERE p.superseded = 0 ORDER BY p.task_id, p.quarter")
@@ -241,7 +242,7 @@ class Ledger:
 
     def files(self) -> pd.DataFrame:
         """Every accepted file with where its verbatim copy is archived."""
-        received = ("received_at, received_by" if self._has_column("files", "received_at")
+        received = ("received_at, received_by" if self.has_column("files", "received_at")
                     else "ingested_at AS received_at, NULL AS received_by")
         frame = self._query(f"SELECT *, {received} FROM (SELECT * FROM files) ORDER BY received_at, ingested_at",
                             (), FILE_COLUMNS[:-1])

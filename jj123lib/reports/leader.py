@@ -364,6 +364,7 @@ class LeaderReport(Sections):
             actual = "本季度未报送" if is_blank(r["actual_pct"]) else f"本季度实际 {fmt_pct(r['actual_pct'])}"
             pace = f"（计划累计进度 {fmt_pct(r['planned_pct'])}，{actual}）"
             lines = [Markup('<span class="jj-item-text"><b>{}：</b>{}{}</span>').format(label, milestone, pace)]
+            lines.append(leader_summary.plan_line(r))
             own = text_or_none(r["next_steps"])
             if own:
                 lines.append(Markup('<div class="jj-item-text"><b>下步计划：</b>{}</div>').format(own))
@@ -410,7 +411,7 @@ class LeaderReport(Sections):
 
 
 NEXT_QUARTER_COLUMNS = ["task_id", "title", "quarter", "milestone", "planned_pct", "actual_pct", "next_steps",
-                        "co_next_steps"]
+                        "co_next_steps", "measures", "owner"]
 
 
 def _next_quarter_rows(mine: pd.DataFrame, plan: pd.DataFrame, quarter: str) -> pd.DataFrame:
@@ -421,7 +422,7 @@ def _next_quarter_rows(mine: pd.DataFrame, plan: pd.DataFrame, quarter: str) -> 
     for r in base.rows(mine):
         row = planned.get(str(r.task_id))
         notes = r.co_unit_notes if isinstance(r.co_unit_notes, list) else []
-        rows.append({"task_id": r.task_id, "title": r.title, "quarter": target,
+        rows.append({"task_id": r.task_id, "title": r.title, "quarter": target, **leader_summary.plan_texts(row),
                      "milestone": None if row is None else str(row["milestone"]),
                      "planned_pct": None if row is None else float(row["planned_pct"]),
                      "actual_pct": r.actual_pct, "next_steps": text_or_none(r.next_steps),

@@ -1,5 +1,6 @@
 """The leader report's first page: the 摘要 (what is wrong, why, what the leader is asked to coordinate, the
-office's 意见) and the 数据核查 flags shown on the task they concern ("数据待核实").
+office's 意见) and the 数据核查 flags shown on the task they concern ("数据待核实"); and, on each task's 下季度
+节点目标, the plan's 攻坚措施 and 责任人 in one line (:func:`plan_line`).
 
 Everything here is read from what the view-model already holds (the quarter's one assessment, the supervision
 lists, the opinions file): nothing is judged again, the 摘要 only says it first and short.
@@ -16,7 +17,8 @@ from jj123lib.core.frames import records
 from jj123lib.render.htmlkit import Markup, badge, section, text_or_none
 from jj123lib.reports import base
 
-__all__ = ["DATA_FLAGS", "UNVERIFIED", "Flag", "task_flags", "shown_change", "flags_html", "abstract_html"]
+__all__ = ["DATA_FLAGS", "UNVERIFIED", "Flag", "task_flags", "shown_change", "flags_html", "abstract_html",
+           "plan_texts", "plan_line"]
 
 # The 数据核查 flags that put a task's reported figures in doubt (the others judge the wording or the self-rating).
 DATA_FLAGS = ("jump", "unverified_full", "milestone_no_gap", "copied", "stuck")
@@ -99,3 +101,23 @@ def abstract_html(counts_text: str, lagging: pd.DataFrame, flags: Mapping[str, l
             overall or "", more))
     return section("摘要", Markup('<ul class="jj-abstract">{}</ul>').format(Markup("").join(parts)))
 
+
+def plan_texts(row: Mapping[str, Any] | None) -> dict[str, str | None]:
+    """The 攻坚措施 and 责任人 of a task's plan row (``None`` each when the plan has none, or predates them)."""
+    return {key: None if row is None else text_or_none(row.get(key)) for key in ("measures", "owner")}
+
+
+def plan_line(row: Mapping[str, Any]) -> Markup:
+    """``攻坚措施：…　责任人：…`` in one line, the lead unit's words verbatim (escaped); nothing when neither is set.
+
+    On screen only: on paper (four A4 pages) the 责任人 alone follows the milestone, on its line.
+    """
+    parts = [Markup("<b>{}：</b>{}").format(label, row.get(key)) for key, label in (("measures", "攻坚措施"),
+                                                                                   ("owner", "责任人"))
+             if text_or_none(row.get(key))]
+    if not parts:
+        return Markup("")
+    owner = text_or_none(row.get("owner"))
+    printed = (Markup('<span class="jj-item-text jj-print-only">　<b>责任人：</b>{}</span>').format(owner)
+               if owner else "")
+    return printed + Markup('<div class="jj-item-text jj-screen-only">{}</div>').format(Markup("　").join(parts))
