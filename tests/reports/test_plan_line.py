@@ -4,6 +4,7 @@ on paper (four A4 pages) the 责任人 alone, after the milestone."""
 from __future__ import annotations
 
 import html
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -38,7 +39,7 @@ def test_each_task_shows_its_plans_measures_and_owner(demo_data: DemoSummary) ->
     items = _items(str(report.next_quarter_html()))
     assert set(items) == set(report.tasks["task_id"])
     for task_id, item in items.items():
-        measures, owner = plan.loc[task_id, "measures"], plan.loc[task_id, "owner"]
+        measures, owner = str(plan.loc[task_id, "measures"]), str(plan.loc[task_id, "owner"])
         screen = re.search(r'<div class="jj-item-text jj-screen-only">(.*?)</div>', item, re.S)
         assert screen is not None, task_id
         assert html.unescape(re.sub(r"<[^>]+>", "", screen.group(1))) == f"攻坚措施：{measures}　责任人：{owner}"
@@ -55,9 +56,9 @@ def test_nothing_shown_for_a_plan_without_them() -> None:
 def test_unit_text_is_escaped_never_markup(tmp_path: Path) -> None:
     mine = TASKS[TASKS["leader"] == LEADER]
     typed = "<script>alert('pwn')</script>\n第二行 & <b>加粗</b>"
-    paths = [filled_plan(tmp_path / "in", unit, changes={t: {"攻坚措施": typed, "责任人": "<i>王明</i>"}
-                                                        for t in mine["task_id"]})
-             for unit in sorted(set(mine["lead_unit"]))]
+    filled = {t: {"攻坚措施": typed, "责任人": "<i>王明</i>"} for t in mine["task_id"]}
+    paths: list[str | os.PathLike[str]] = [filled_plan(tmp_path / "in", unit, changes=filled)
+                                           for unit in sorted(set(mine["lead_unit"]))]
     assert all(r.status == "accepted" for r in ingest_files(paths, tmp_path / "d"))
     markup = str(leader_report_data(LEADER, "2026Q3", tmp_path / "d").next_quarter_html())
     assert "<script>" not in markup and "<i>王明</i>" not in markup and "<b>加粗</b>" not in markup
