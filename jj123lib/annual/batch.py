@@ -58,6 +58,7 @@ from jj123lib.core.inputs import record_view
 from jj123lib.core.log import trace_of
 from jj123lib.core.resources import NOTEBOOK_DIR
 from jj123lib.core.version import __version__
+from jj123lib.documents.content import contact_notices
 from jj123lib.domain.parameters import validate_data_dir, validate_year
 from jj123lib.domain.rules import Rules, RulesPath, as_rules
 from jj123lib.ledger.fingerprint import code_fingerprint
@@ -213,7 +214,8 @@ class _YearDocument:
             result = annual_review(request.year, request.data, as_of=today, rules=request.rules,
                                    units_file=request.units_file)
             self.summary = _summary(result)
-            atomic_write(path, annual_docx(result, demo=request.demo, issue_date=today))
+            atomic_write(path, annual_docx(result, demo=request.demo, issue_date=today, rules=request.rules,
+                                           units_file=request.units_file))
         except Exception as exc:  # noqa: BLE001 - the HTML and PDF are still written
             path.unlink(missing_ok=True)
             failure = ReportStepError.wrap("docx", exc)
@@ -244,7 +246,9 @@ def _finish(request: _Request, plan: _Plan, document: _YearDocument, started: fl
         if item.get("docx") and item.get("docx_fingerprint") != item.get("fingerprint"):
             item["docx"] = None
     result = BatchResult(out_dir=out_dir, manifest=out_dir / MANIFEST, index=out_dir / INDEX, reports=merged,
-                         run_keys=list(plan.work.entries))
+                         run_keys=list(plan.work.entries),
+                         notices=contact_notices(f"{request.year}Q4", request.rules, demo=request.demo)
+                         if "docx" in request.formats else [])
     changed = not plan.work.empty or not plan.docx_current or not result.index.is_file()
     return finish_batch(result, started, changed=changed, quarter=None, year=request.year, data_dir=request.data,
                         demo=request.demo, formats=request.formats)

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from jj123lib.annual.review import BASIC, DONE, OUTCOMES, UNDONE, AnnualReview
 from jj123lib.core.frames import records
+from jj123lib.documents.content import office
 from jj123lib.documents.layout import (
     DocMeta,
-    Office,
     body,
     docx_bytes,
     heading1,
@@ -142,6 +142,5 @@ def annual_docx(result: AnnualReview, *, demo: bool, issue_date: date,
     from jj123lib.domain.rules import load_rules
 
     settings = document_settings(f"{result.year}Q4", load_rules() if rules is None else rules)
-    office = Office(settings.contact, settings.phone, settings.submit_by, settings.cc, settings.printer, settings.note)
-    meta = DocMeta(doc_number, issue_date, issuer=settings.issuer, demo=demo, office=office)
+    meta = DocMeta(doc_number, issue_date, issuer=settings.issuer, demo=demo, office=office(settings, demo=demo))
     return docx_bytes(build_annual(result, meta, addressees(load_units(units_file))))

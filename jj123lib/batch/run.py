@@ -80,6 +80,7 @@ from jj123lib.core.exceptions import LedgerError, ReportStepError
 from jj123lib.core.faults import fault_point
 from jj123lib.core.log import record_incident, trace_of
 from jj123lib.core.resources import NOTEBOOK_DIR
+from jj123lib.documents.content import contact_notices
 from jj123lib.domain.parameters import validate_data_dir, validate_leader, validate_quarter
 from jj123lib.domain.rules import Rules, RulesPath, as_rules
 from jj123lib.render.notebook_html import warm_index_template
@@ -301,7 +302,9 @@ def _finish(request: _Request, plan: _Plan, extras: _IndexExtras, started: float
     result = BatchResult(out_dir=out_dir, manifest=out_dir / MANIFEST, index=out_dir / INDEX, reports=merged,
                          run_keys=list(work.entries), documents=doc_entries,
                          document_keys=list(documents.entries) if documents is not None else [],
-                         notices=_opinion_notices(request, plan))
+                         notices=_opinion_notices(request, plan) + (  # the office's contact left empty
+                             contact_notices(q, request.rules, demo=request.demo)
+                             if documents is not None and "docx" in request.formats else []))
     changed = (not work.empty or not result.index.is_file()
                or (documents is not None and bool(documents.to_build or documents.removed
                                                   or _documents_differ(plan.old_documents, doc_entries))))

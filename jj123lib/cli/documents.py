@@ -20,7 +20,7 @@ __all__ = ["add_bulletin", "cmd_bulletin"]
 def cmd_bulletin(args: argparse.Namespace) -> int:
     from jj123lib.core.datadir import is_demo
     from jj123lib.documents.bulletin import build_bulletin
-    from jj123lib.documents.content import bulletin_data, document_meta
+    from jj123lib.documents.content import bulletin_data, contact_notices, document_meta
     from jj123lib.documents.layout import save_docx
     from jj123lib.domain.parameters import validate_data_dir, validate_quarter
     from jj123lib.domain.rules import load_rules
@@ -44,6 +44,8 @@ def cmd_bulletin(args: argparse.Namespace) -> int:
     path = save_docx(build_bulletin(bulletin, meta), args.out)
     if demo:
         sys.stderr.write("【示例数据】通报由示例数据生成，文中已标注“示例数据”。\n")
+    for notice in contact_notices(quarter, rules, demo=demo):
+        sys.stderr.write(f"注意：{notice}\n")
     sys.stdout.write(f"已写入 {path}\n")
     return 0
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # python-docx and pandas load only when a document is made
 
 __all__ = ["DOCUMENT_KINDS", "DocumentSettings", "document_settings", "document_meta", "bulletin_data",
            "league_entries", "open_duban", "duban_data", "cuibao_data", "cuibao_deadline", "DUBAN_REQUIREMENTS",
-           "DUBAN_MISSING", "DocumentMaker", "document_stamp", "office"]
+           "DUBAN_MISSING", "DocumentMaker", "document_stamp", "office", "contact_notices"]
 
 DOCUMENT_KINDS = {"bulletin": "督查通报", "duban": "督办单", "cuibao": "催报通知"}
 DUBAN_REQUIREMENTS = {  # by level (vocab.ALL_LEVELS; 约谈 only when the rules switch it on)
@@ -81,15 +81,29 @@ def document_meta(kind: str, quarter: str, *, demo: bool, as_of: date | None = N
     number, day, issuer = document_stamp(kind, quarter, as_of=as_of, item=item, doc_number=doc_number,
                                          issue_date=issue_date, rules=rules)
     return DocMeta(number, day, issuer=issuer, demo=demo,
-                   office=office(document_settings(quarter, _rules_or_default(rules))))
+                   office=office(document_settings(quarter, _rules_or_default(rules)), demo=demo))
 
 
-def office(settings: DocumentSettings) -> Office:
-    """The office's contact, 报送方式, 抄送, 印发机关 and 附注 from the ``documents:`` rules."""
+def office(settings: DocumentSettings, *, demo: bool = False) -> Office:
+    """The office's contact, 报送方式, 抄送, 印发机关 and 附注 from the ``documents:`` rules.
+
+    A contact the rules leave empty is the demo's marked stand-in for demo data, else a gap to fill
+    (:mod:`jj123lib.domain.contact`).
+    """
     from jj123lib.documents.layout import Office
+    from jj123lib.domain.contact import office_contact
 
-    return Office(settings.contact, settings.phone, settings.submit_by, settings.cc, settings.printer,
-                  settings.note)
+    shown = office_contact(settings.contact, settings.phone, demo=demo)
+    return Office(shown.contact, shown.phone, settings.submit_by, settings.cc, settings.printer, settings.note)
+
+
+def contact_notices(quarter: str, rules: Mapping[str, Any], *, demo: bool) -> list[str]:
+    """The warning a command writing documents prints when the rules leave the office's contact empty."""
+    from jj123lib.domain.contact import contact_warning
+
+    settings = document_settings(quarter, rules)
+    warning = contact_warning(settings.contact, settings.phone, demo=demo)
+    return [] if warning is None else [warning]
 
 
 def league_entries(frame: pd.DataFrame) -> list[LeagueEntry]:
@@ -128,6 +142,7 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str] | Ledger, *, as
     """
     from jj123lib.documents import prose
     from jj123lib.documents.bulletin import Bulletin
+    from jj123lib.documents.parts import contact_text
     from jj123lib.domain.quarters import next_quarter, quarter_label, report_deadline
     from jj123lib.domain.rules import rating_rules
     from jj123lib.loop.deadlines import preview_note
@@ -147,7 +162,7 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str] | Ledger, *, as
         claimed_units=[str(r["lead_unit"]) for r in rated if r["light"] == "claimed"],
         reply_by=issued + timedelta(days=settings.reply_days), report_by=issued + timedelta(days=settings.cuibao_days),
         next_quarter=following, next_deadline=None if following is None else report_deadline(following, rule_set),
-        submit_by=settings.submit_by, contact=_contact(settings))
+        submit_by=settings.submit_by, contact=contact_text(office(settings, demo=_is_demo(data_dir))))
     overview = list(prose.overview(rated, league, quarter, day, len(facts["recognitions"]), settings.praise,
                                    settings.criticism))
     if facts["standing"]:
@@ -187,11 +202,11 @@ def _standing_sentence(quarter: str, data_dir: str | os.PathLike[str] | Ledger, 
     return head + behind
 
 
-def _contact(settings: DocumentSettings) -> str:
-    from jj123lib.documents.layout import Office
-    from jj123lib.documents.parts import contact_text
+def _is_demo(data_dir: str | os.PathLike[str] | Ledger) -> bool:
+    from jj123lib.core.datadir import is_demo
+    from jj123lib.ledger.store import Ledger
 
-    return contact_text(Office(settings.contact, settings.phone))
+    return is_demo(Ledger.of(data_dir).data_dir)
 
 
 def _bulletin_facts(quarter: str, data_dir: str | os.PathLike[str] | Ledger, day: date, rules: Mapping[str, Any],
@@ -383,7 +398,7 @@ class DocumentMaker:
 
         number, day, issuer = self.stamp(kind, item)
         return DocMeta(number, day, issuer=issuer, demo=self.demo,
-                       office=office(document_settings(self.quarter, self.rules)))
+                       office=office(document_settings(self.quarter, self.rules), demo=self.demo))
 
     def title(self, kind: str, item: str | None = None) -> str:
         from jj123lib.domain.quarters import quarter_label

@@ -36,10 +36,9 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.text.paragraph import Paragraph
 
-__all__ = ["BLANK", "contact_text", "attachment_note", "attachment", "imprint", "SIZE_IMPRINT"]
+__all__ = ["contact_text", "attachment_note", "attachment", "imprint", "SIZE_IMPRINT"]
 
 SIZE_IMPRINT = Pt(14)  # 四号
-BLANK = "\u3000" * 4  # a gap to fill in by hand where the rules leave a value blank
 # Rule widths in eighths of a point: 0.35 mm ≈ 1 pt, 0.25 mm ≈ 0.75 pt.
 _THICK, _THIN = "8", "6"
 _PBDR_AFTER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
@@ -50,8 +49,10 @@ _PBDR_AFTER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordW
 
 
 def contact_text(office: Office) -> str:
-    """``联系人：…，联系电话：…。``, with a gap to fill in by hand for a value the rules leave blank."""
-    return f"联系人：{office.contact or BLANK}，联系电话：{office.phone or BLANK}。"
+    """``联系人：…，联系电话：…。``; a value the rules leave blank is a visible gap saying where to fill it in."""
+    from jj123lib.domain.contact import OfficeContact
+
+    return OfficeContact(office.contact, office.phone).sentence()
 
 
 def attachment_note(doc: DocxDocument, names: Sequence[str]) -> None:

@@ -233,7 +233,7 @@ def build_progress_form(unit: str, quarter: str, tasks: pd.DataFrame, plan: pd.D
     """
     quarter = normalize_quarter(quarter)
     rule_set = load_rules() if rules is None else rules
-    notice = form_notice(report_deadline(quarter, rule_set), rule_set)
+    notice = form_notice(report_deadline(quarter, rule_set), rule_set, demo=demo)
     mine = unit_tasks(tasks, unit)
     planned: dict[str, tuple[Any, Any]] = {}
     if plan is not None and len(plan):
@@ -290,7 +290,7 @@ def build_plan_form(unit: str, year: int, tasks: pd.DataFrame, demo: bool = Fals
     """The yearly plan form for a lead unit: per task it leads, four quarterly milestones and planned %, its
     攻坚措施 and 责任人, and on the 对标计划 sheet its benchmark (对标对象, up to three 对标指标, 成效目标)."""
     rule_set = load_rules() if rules is None else rules
-    notice = form_notice(plan_deadline(year, rule_set), rule_set)
+    notice = form_notice(plan_deadline(year, rule_set), rule_set, demo=demo)
     mine = unit_tasks(tasks, unit, lead_only=True)
     rows = [[t.task_id, t.title, UNIT_SEPARATOR.join(cast(list[str], t.units))] + [None] * len(PLAN_FILL_IN)
             for t in mine.itertuples(index=False)]

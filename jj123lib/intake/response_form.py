@@ -135,7 +135,7 @@ def build_response_form(item: Mapping[str, Any], task_title: str, demo: bool = F
     the item's 整改期限 as its deadline and the office's contact (``rules``: the rules in force by default)."""
     item_id, unit = str(item["id"]), str(item["unit"])
     rule_set = load_rules() if rules is None else rules
-    notice = form_notice(date.fromisoformat(str(item["due_date"])[:10]), rule_set)
+    notice = form_notice(date.fromisoformat(str(item["due_date"])[:10]), rule_set, demo=demo)
     level = LEVELS[int(item["level"]) - 1]
     title = titled(f"督办事项整改反馈表（{item_id}，{unit}）", demo)
     row = [item_id, item["task_id"], task_title, unit, level, item["reason"], item["due_date"]]

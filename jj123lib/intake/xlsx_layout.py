@@ -27,6 +27,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jj123lib.core.clock import china_now_iso
 from jj123lib.core.formats import wrapped_lines
+from jj123lib.domain.contact import office_contact
+from jj123lib.domain.rule_sections import document_settings
 from jj123lib.domain.vocab import STATUSES
 from jj123lib.intake.formspec import (
     CONTACT_PHONE_CELL,
@@ -41,7 +43,7 @@ from jj123lib.intake.formspec import (
 )
 
 __all__ = ["LINE_PT", "CONTACT_PHONE_LABEL_CELL", "SIGNATURE_LABELS", "DEMO_MARK", "first_sheet", "new_form",
-           "lay_out", "FormNotice", "form_notice", "office_contact",
+           "lay_out", "FormNotice", "form_notice",
            "add_validations", "lock_cells", "print_setup", "help_sheet", "titled", "form_meta", "finish",
            "workbook_bytes"]
 
@@ -69,9 +71,6 @@ _THIN = Side(style="thin", color="000000")
 _GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 _DATE_COLUMNS = ("填报日期", "认定日期", "完成时限")
-# documents: keys that may hold the office's contact person and phone (the section's own names first)
-_CONTACT_KEYS = ("contact", "contact_person", "contact_name", "联系人")
-_PHONE_KEYS = ("phone", "contact_phone", "telephone", "电话", "联系电话")
 CONTACT_PHONE_LABEL_CELL = "A2"  # the input cell below it (CONTACT_PHONE_CELL) is defined in formspec
 # The paper signature block is the main sheet's print footer (it prints at the foot of every page).
 SIGNATURE_LABELS = ("填报人", "联系电话", "填报日期", "单位负责人（签字）", "单位（盖章）")
@@ -141,6 +140,7 @@ class FormNotice:
 
     deadline: date
     contact: str
+    hint: str = ""  # where the office fills in a contact the rules leave empty (the 填报说明 says it)
 
     @property
     def deadline_text(self) -> str:
@@ -148,23 +148,16 @@ class FormNotice:
 
     def line(self) -> str:
         """One line for the 填报说明 sheet."""
-        return f"{self.deadline_text}（逾期未报送的按“未报送”处理）；报送至：{self.contact}。"
+        return f"{self.deadline_text}（逾期未报送的按“未报送”处理）；报送至：{self.contact}{self.hint}。"
 
 
-def office_contact(rules: Mapping[str, Any]) -> str:
-    """The office a form goes back to, from ``rules.yaml`` ``documents:``: issuer, 联系人 and 电话 where set."""
-    section = rules.get("documents") or {}
-    section = section if isinstance(section, Mapping) else {}
-    issuer = str(section.get("issuer") or "晋江市人民政府督查室")
-    person = next((str(section[k]) for k in _CONTACT_KEYS if section.get(k)), "")
-    phone = next((str(section[k]) for k in _PHONE_KEYS if section.get(k)), "")
-    who = "，".join(part for part in (f"联系人 {person}" if person else "", f"电话 {phone}" if phone else "") if part)
-    return f"{issuer}（{who}）" if who else issuer
-
-
-def form_notice(deadline: date, rules: Mapping[str, Any]) -> FormNotice:
-    """The deadline and the office's contact a form prints (:func:`print_setup`, :func:`help_sheet`)."""
-    return FormNotice(deadline, office_contact(rules))
+def form_notice(deadline: date, rules: Mapping[str, Any], *, demo: bool = False) -> FormNotice:
+    """The deadline and the office a form goes back to (:func:`print_setup`, :func:`help_sheet`): the issuer with
+    its 联系人 and 电话 from ``rules.yaml`` ``documents:`` (:mod:`jj123lib.domain.contact`: the demo's marked
+    stand-ins for demo data, else a visible gap)."""
+    settings = document_settings("", rules)
+    shown = office_contact(settings.contact, settings.phone, demo=demo)
+    return FormNotice(deadline, f"{settings.issuer}（{shown.brief()}）", shown.hint)
 
 
 def _header_footer_text(text: str) -> str:
