@@ -10,7 +10,6 @@ Each section's checker lives in :mod:`jj123lib.domain.rule_sections`.
 from __future__ import annotations
 
 import copy
-import functools
 import hashlib
 import os
 from collections.abc import Iterator, Mapping
@@ -18,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from jj123lib.core.exceptions import RulesError
+from jj123lib.core.files import FileRefused, read_bounded
 from jj123lib.core.inputs import note_input
 from jj123lib.core.resources import DEFAULT_RULES
-from jj123lib.core.text import TextRefused, check_tree, decode_document
+from jj123lib.core.text import TextRefused
+from jj123lib.core.yamlio import MAX_YAML_BYTES, YamlRefused, load_yaml
 from jj123lib.domain.rule_sections import (
     LOOP_SECTIONS,
     DocumentSettings,
@@ -53,35 +52,30 @@ def default_rules_path() -> Path:
     return Path(env) if env else DEFAULT_RULES
 
 
+def _given(path: RulesPath | None) -> Path:
+    """The rules file named by ``path`` (``None``: the default); an empty path is refused, never the default."""
+    if path is not None and not os.fspath(path).strip():
+        raise RulesError("--rules", "规则文件路径为空；请给出规则文件的路径，或不写 --rules 以使用默认规则")
+    return Path(path) if path is not None else default_rules_path()
+
+
 def _read_rules_bytes(source: Path) -> bytes:
     try:
-        return source.read_bytes()
-    except FileNotFoundError:
-        raise RulesError(str(source), "文件不存在") from None
-    except IsADirectoryError:
-        raise RulesError(str(source), "这是一个文件夹，请给出规则文件") from None
-    except PermissionError:
-        raise RulesError(str(source), "没有读取权限") from None
+        return read_bounded(source, MAX_YAML_BYTES, "规则文件")
+    except FileRefused as exc:
+        raise RulesError(str(source), exc.problem) from None
 
 
 def rules_source(path: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
     """The rules file in force (absolute) and the first 12 hex digits of its content's SHA-256."""
-    source = Path(os.path.abspath(path if path is not None else default_rules_path()))
+    source = Path(os.path.abspath(_given(path)))
     return source, hashlib.sha256(_read_rules_bytes(source)).hexdigest()[:12]
 
 
-@functools.lru_cache(maxsize=16)
-def _parse_yaml_cached(text: bytes) -> Any:
-    data = yaml.load(decode_document(text, "文件"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    check_tree(data, "文件")  # escapes ("\x07", "\uFFFE") pass the parser: every key and value keeps the text rule
-    return data
-
-
 def parse_yaml(text: bytes) -> Any:
-    """YAML parsed with libyaml where present, cached by content (a report reads the same files many
-    times); a deep copy, so no caller changes another's data. Raises ``yaml.YAMLError``, or
-    :class:`~jj123lib.core.text.TextRefused` for text that breaks the one text rule (naming the line or key)."""
-    return copy.deepcopy(_parse_yaml_cached(text))
+    """The office's YAML (:func:`jj123lib.core.yamlio.load_yaml`): strict, bounded, a deep copy per caller.
+    Raises :class:`~jj123lib.core.yamlio.YamlRefused` or :class:`~jj123lib.core.text.TextRefused`."""
+    return load_yaml(text, "文件")
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,14 +157,12 @@ def load_rules(path: RulesPath | None = None) -> Rules:
 
     ``path`` None: :func:`default_rules_path` (for entry points; deeper code is handed the rules).
     """
-    source = Path(path) if path is not None else default_rules_path()
+    source = _given(path)
     raw = _read_rules_bytes(source)
     try:
         data = parse_yaml(raw)
-    except TextRefused as exc:
+    except (TextRefused, YamlRefused) as exc:
         raise RulesError(str(source), str(exc)) from None
-    except yaml.YAMLError as exc:
-        raise RulesError(str(source), f"不是有效的 YAML：{exc}") from None
     if not isinstance(data, dict):
         raise RulesError(str(source), "顶层应为键值对")
     checked = Rules.check(data, source, hashlib.sha256(raw).hexdigest()[:12])
