@@ -23,10 +23,11 @@ from jj123lib.core.inputs import note_input
 from jj123lib.core.resources import DEFAULT_RULES
 from jj123lib.core.text import TextRefused
 from jj123lib.core.yamlio import MAX_YAML_BYTES, YamlRefused, load_yaml
+from jj123lib.domain.rule_annual import annual_rules
+from jj123lib.domain.rule_checks import is_quarter_key
 from jj123lib.domain.rule_sections import (
     LOOP_SECTIONS,
     DocumentSettings,
-    annual_rules,
     co_unit_rules,
     document_settings,
     loop_rules,
@@ -35,8 +36,10 @@ from jj123lib.domain.rule_sections import (
     required_tiers,
     scoring_rules,
     show_leader_scores,
+    shown,
     signal_rules,
     unit_scoring_rules,
+    unknown_sections,
 )
 
 __all__ = ["RULES_ENV", "Rules", "RulesPath", "default_rules_path", "rules_source", "rules_file", "parse_yaml",
@@ -90,12 +93,12 @@ class Rules(Mapping[str, Any]):
     sha: str  # first 12 hex digits of the content's SHA-256
     data: Mapping[str, Any]
     quota: dict[str, int]
-    ratings: dict[str, Any] | None  # None: no such section (an error only where it is needed)
-    scoring: dict[str, Any] | None
+    ratings: dict[str, Any]
+    scoring: dict[str, Any]
     loop: dict[str, dict[str, Any]]  # deadlines, duban, verification, coordination, flags over their defaults
-    unit_scoring: dict[str, Any] | None
+    unit_scoring: dict[str, Any]
     co_units: dict[str, Any]  # must_report: whether co-units owe a quarterly report (default: no)
-    annual_review: dict[str, Any] | None
+    annual_review: dict[str, Any]
     benchmark_signals: dict[str, Any]
     benchmark_tiers: frozenset[str]
     show_leader_scores: bool
@@ -120,18 +123,19 @@ class Rules(Mapping[str, Any]):
     @classmethod
     def check(cls, data: Mapping[str, Any], source: RulesPath, sha: str = "") -> Rules:
         """Every section of ``data`` checked, each error naming ``source``, the key and the value."""
+        unknown_sections(data, source)
         quarters = (data.get("documents") or {}).get("quarters") if isinstance(data.get("documents"), dict) else None
+        for quarter in [*(quarters if isinstance(quarters, dict) else [])]:
+            if not is_quarter_key(quarter):
+                raise RulesError(str(source), f"documents.quarters 的键应为季度，如 2026Q3{shown(quarter)}")
         for quarter in ["", *(quarters if isinstance(quarters, dict) else [])]:
             document_settings(str(quarter), data, source)
-        has = data.__contains__
         return cls(
             path=Path(os.path.abspath(source)), sha=sha, data=data, quota=quota_minimums(data, source),
-            ratings=rating_rules(data, source) if has("ratings") else None,
-            scoring=scoring_rules(data, source) if has("scoring") else None,
+            ratings=rating_rules(data, source), scoring=scoring_rules(data, source),
             loop={section: loop_rules(data, section, source) for section in LOOP_SECTIONS},
-            unit_scoring=unit_scoring_rules(data, source) if has("unit_scoring") else None,
-            co_units=co_unit_rules(data, source),
-            annual_review=annual_rules(data, source) if has("annual_review") else None,
+            unit_scoring=unit_scoring_rules(data, source), co_units=co_unit_rules(data, source),
+            annual_review=annual_rules(data, source),
             benchmark_signals=signal_rules(data, source), benchmark_tiers=frozenset(required_tiers(data, source)),
             show_leader_scores=show_leader_scores(data, source))
 
