@@ -61,7 +61,7 @@ class YamlRefused(Jj123Error):
         return f"不是有效的 YAML：{at}{self.problem}" if self.syntax else f"{at}{self.problem}"
 
 
-class _StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _StrictLoader(_BaseLoader):  # type: ignore[misc]
     """Safe YAML (libyaml where present) that refuses a key given twice in one mapping."""
 
 
@@ -101,12 +101,13 @@ def _check_shape(text: str, loader: type[Any]) -> None:
     """Depth and aliases from the parser's events: nothing is built yet."""
     depth = 0
     for event in yaml.parse(text, Loader=loader):
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise YamlRefused("不支持锚点和别名（& 与 *），请把内容直接写出", event.start_mark.line + 1)
+            raise YamlRefused("不支持锚点和别名（& 与 *），请把内容直接写出", line)
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
-                raise YamlRefused(f"嵌套超过 {MAX_YAML_DEPTH} 层，不予读取", event.start_mark.line + 1)
+                raise YamlRefused(f"嵌套超过 {MAX_YAML_DEPTH} 层，不予读取", line)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 

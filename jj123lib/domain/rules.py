@@ -145,14 +145,17 @@ def rules_file(rules: Mapping[str, Any] | None) -> tuple[Path, str]:
     return (rules.path, rules.sha) if isinstance(rules, Rules) else rules_source()
 
 
-def as_rules(rules: Rules | RulesPath | None) -> Rules:
+def as_rules(rules: Rules | Mapping[str, Any] | RulesPath | None) -> Rules:
     """``rules`` as given, or read from the path given (``None``: the default), for entry points taking either.
 
+    A hand-made mapping is checked whole here, so its error is the rules' error, before any file is judged.
     Rules read earlier are declared again here: an output computed under a recorder used them.
     """
     if isinstance(rules, Rules):
         note_input("rules", str(rules.path), rules.sha)
         return rules
+    if isinstance(rules, Mapping):
+        return Rules.check(rules, "rules")
     return load_rules(rules)
 
 
