@@ -32,6 +32,7 @@ class Inputs:
     data: Path
     plan_form: Path  # 商务局's filled plan form
     bad_response: Path  # a 整改反馈 form for DB-2026Q3-001 with 整改情况 left empty
+    bad_form: Path  # 陈埭镇's Q3 progress form with a percentage that is no number
     evidence: Path  # a small, valid evidence file
 
 
@@ -213,6 +214,8 @@ CASES: list[Case] = [
                                              "--data-dir", str(i.data)], (SPECIAL,)),
     Case("form_dev_zero", "form /dev/zero", lambda i: ["ingest", str(zero(i.folder, f"{QUARTER}_陈埭镇_进度填报.xlsx")),
                                                       "--data-dir", str(i.data)], (SPECIAL,)),
+    Case("form_refused_bad_cell", "a progress form with one bad cell",
+         lambda i: ["ingest", str(i.bad_form), "--data-dir", str(i.data)], ("实际累计进度", "第 2 行", "不是数字")),
     Case("response_refused", "整改反馈 with an empty 整改情况",
          lambda i: ["ingest", str(i.bad_response), "--data-dir", str(i.data)], ("整改情况", "不能为空")),
 ]

@@ -23,7 +23,7 @@ from jj123lib.ledger.store import Ledger
 from jj123lib.loop.duban import Trigger, issue_duban
 from jj123lib.loop.verification import verify
 from tests.fuzz.corpus import AS_OF, CASES, QUARTER, Case, Inputs
-from tests.ledger_helpers import filled_plan, record_plan, record_progress, snapshot
+from tests.ledger_helpers import filled_plan, filled_progress, record_plan, record_progress, snapshot
 
 pytestmark = pytest.mark.usefixtures("q3_forms_received")
 
@@ -59,7 +59,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
     wb.save(bad_response)
     evidence = root / "验收报告.pdf"
     evidence.write_bytes(b"%PDF-1.4 evidence never archived")
-    return Inputs(root, ledger.data_dir, filled_plan(root / "plan", "商务局"), bad_response, evidence)
+    bad_form = filled_progress(root / "progress", "陈埭镇", changes={"N08": {"实际累计进度(%)": "约六成"}})
+    return Inputs(root, ledger.data_dir, filled_plan(root / "plan", "商务局"), bad_response, bad_form, evidence)
 
 
 def _state(data: Path) -> tuple[dict[str, bytes], list[str]]:
@@ -73,7 +74,7 @@ def test_case_is_refused_in_chinese_and_changes_nothing(case: Case, base: Inputs
     shutil.copytree(base.data, data, symlinks=True)
     folder = tmp_path / "case"
     folder.mkdir()
-    inputs = Inputs(folder, data, base.plan_form, base.bad_response, base.evidence)
+    inputs = Inputs(folder, data, base.plan_form, base.bad_response, base.bad_form, base.evidence)
     args = case.argv(inputs)  # builds the case's input (a FIFO in the data folder too)
     env = {**os.environ, **case.env(inputs)}
     before = _state(data)
@@ -94,6 +95,6 @@ def test_the_corpus_covers_every_class_and_the_doc_counts_it() -> None:
         assert {f"{kind}_fifo", f"{kind}_dev_zero"} <= names, kind
     for name in ("rules_duplicate_key", "rules_nan_threshold", "rules_inf_threshold", "rules_false_string",
                  "rules_empty_path", "rules_deep_nesting", "opinions_deep_nesting", "opinions_lone_surrogate",
-                 "verify_refused_already_verified", "response_refused"):
+                 "verify_refused_already_verified", "response_refused", "form_refused_bad_cell"):
         assert name in names, name
     assert f"**{len(CASES)} read-and-refuse cases**" in DOC
