@@ -79,12 +79,12 @@ def annual_rules(rules: Mapping[str, Any], source: Source = "rules") -> dict[str
         return flag(part, key, f"annual_review.{where}{key}", source)
 
     return {
-        "complete_min_progress": num(complete, "min_progress", "complete.", 100),
+        "complete_min_progress": num(complete, "min_progress", "complete."),
         "complete_verified": on(complete, "require_verified_done", "complete."),
         "complete_min_milestones": num(complete, "min_milestone_ratio", "complete.", 1),
         "complete_targets": on(complete, "require_targets", "complete."),
         "complete_recognition": on(complete, "require_recognition", "complete."),
-        "basic_min_progress": num(basic, "min_progress", "basic.", 100),
+        "basic_min_progress": num(basic, "min_progress", "basic."),
         "basic_min_milestones": num(basic, "min_milestone_ratio", "basic.", 1),
         "complete_min_attainment": _ratio(complete, "min_target_attainment", "annual_review.complete."
                                           "min_target_attainment", source, 1.0),
