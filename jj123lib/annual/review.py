@@ -36,7 +36,7 @@ from jj123lib.core.cells import finite
 from jj123lib.core.frames import records
 from jj123lib.domain.parameters import validate_year
 from jj123lib.domain.quarters import report_deadline, year_quarters
-from jj123lib.domain.rule_sections import BASIC, DONE, OUTCOMES, UNDONE, annual_rules
+from jj123lib.domain.rule_annual import BASIC, DONE, OUTCOMES, UNDONE, annual_rules
 from jj123lib.domain.rules import load_rules
 from jj123lib.domain.tiers import TIERS, task_order
 from jj123lib.domain.units import UnitsPath

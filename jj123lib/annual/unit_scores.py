@@ -14,7 +14,7 @@ import pandas as pd
 
 from jj123lib.annual.inputs import AnnualInputs
 from jj123lib.core.frames import records
-from jj123lib.domain.rule_sections import OUTCOMES
+from jj123lib.domain.rule_annual import OUTCOMES
 from jj123lib.domain.units import GROUPS, UnitInfo
 
 __all__ = ["unit_rows", "rank_units", "task_points"]

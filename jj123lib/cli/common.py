@@ -116,10 +116,9 @@ def rules_path(path: str | None) -> str:
     """
     from jj123lib.domain.rules import RULES_ENV, default_rules_path, load_rules
 
-    source = os.path.abspath(path or default_rules_path())
-    if path or os.environ.get(RULES_ENV):
-        load_rules(source)  # a missing or malformed file fails here, naming the path
-    return source
+    if path is not None or os.environ.get(RULES_ENV):
+        load_rules(default_rules_path() if path is None else path)  # a missing, malformed or empty path fails here
+    return os.path.abspath(path or default_rules_path())
 
 
 def units_path_in_force() -> str:

@@ -64,18 +64,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_notice(args: argparse.Namespace) -> int:
+    from jj123lib.core.files import MAX_TABLE_BYTES, FileRefused, read_bounded
     from jj123lib.domain.notice import parse_notice
 
     path = Path(args.file)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise Jj123Error(f"找不到通知文件：{path}") from None
-    except IsADirectoryError:
-        raise Jj123Error(f"{path} 是文件夹，请给出通知文本文件") from None
+        raw = read_bounded(path, MAX_TABLE_BYTES, "通知文件")
+    except FileRefused as exc:
+        raise Jj123Error(str(exc)) from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
-            text = path.read_bytes().decode("gb18030")
+            text = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise Jj123Error(f"通知文件 {path} 既不是 UTF-8 也不是 GBK 编码的文本，请另存为 UTF-8 文本") from None
     _print_tasks(parse_notice(text, source=str(path)), args.format)

@@ -34,7 +34,7 @@ BATCH_CRASH_POINTS: tuple[str, ...] = (
     "batch.before_manifest",  # every report finished, manifest.json and index.html not yet written
 )
 SUPERVISION_CRASH_POINTS: tuple[str, ...] = (
-    "supervision.after_archive",   # evidence files archived, transaction not begun
+    "supervision.after_archive",   # evidence moved into the archive, its rows inserted, COMMIT not run
     "supervision.before_commit",   # 督办/核实 rows inserted, COMMIT not run
     "supervision.duban_step",      # a new 督办 item and its first step inserted, its event and COMMIT not run
 )

@@ -7,13 +7,13 @@ deadline (from ``rules.yaml``) does it here; no other module slices a quarter st
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
 from jj123lib.core.clock import parse_day
 from jj123lib.core.exceptions import ParameterError
+from jj123lib.domain.rule_checks import QUARTER_SHAPE
 from jj123lib.domain.rules import load_rules, loop_rules
 
 __all__ = ["QUARTERS_PER_YEAR", "CHINESE_NUMERALS", "QUARTER_WORDS", "parse_quarter", "is_quarter", "quarter_of",
@@ -21,7 +21,7 @@ __all__ = ["QUARTERS_PER_YEAR", "CHINESE_NUMERALS", "QUARTER_WORDS", "parse_quar
            "next_quarter", "quarters_up_to", "first_day", "last_day", "short_quarter", "quarter_label",
            "report_deadline", "plan_deadline"]
 
-_QUARTER = re.compile(r"^(20\d\d)Q([1-4])$")
+_QUARTER = QUARTER_SHAPE
 QUARTERS_PER_YEAR = 4
 CHINESE_NUMERALS = "一二三四五六七八九十"  # 一 … 十: quarters, and the office's numbered headings
 QUARTER_WORDS = tuple(f"{n}季度" for n in CHINESE_NUMERALS[:QUARTERS_PER_YEAR])  # 一季度 … 四季度

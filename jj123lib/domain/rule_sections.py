@@ -1,14 +1,14 @@
 """Each section of ``rules.yaml``, checked and returned as plain values.
 
-:func:`jj123lib.domain.rules.load_rules` runs every checker here when it reads the file, so a bad
-value in any section fails on the first command that reads the rules, naming the file, the key and the
-value. The checkers also take a hand-made mapping (tests, an analyst's experiment); then ``source``
-defaults to ``"rules"``.
+:func:`jj123lib.domain.rules.load_rules` runs every checker here (and :mod:`jj123lib.domain.rule_annual`'s) when it
+reads the file, so a bad value in any section fails on the first command that reads the rules, naming the file,
+the key and the value. Every check is one of :mod:`jj123lib.domain.rule_checks`: numbers finite and in range,
+switches YAML booleans, keys known. The checkers also take a hand-made mapping (tests, an analyst's experiment);
+then ``source`` defaults to ``"rules"``.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -17,63 +17,63 @@ from typing import Any
 from jj123lib.core.clock import parse_day
 from jj123lib.core.exceptions import Jj123Error, ParameterError, RulesError
 from jj123lib.domain import lights
+from jj123lib.domain.rule_checks import (
+    MAX_DAYS,
+    Source,
+    count,
+    flag,
+    is_count,
+    is_number,
+    is_quarter_key,
+    number,
+    only_keys,
+    section_of,
+    shown,
+)
 from jj123lib.domain.tiers import TIERS, tier_from_user
-from jj123lib.domain.vocab import GOAL_LEVELS, LEVELS
+from jj123lib.domain.vocab import LEVELS
 
-__all__ = ["quota_minimums", "rating_rules", "scoring_rules", "loop_rules", "LOOP_SECTIONS", "unit_scoring_rules",
-           "co_unit_rules", "OUTCOMES", "ANNUAL_FLOORS", "DONE", "BASIC", "UNDONE", "annual_rules",
-           "DEFAULT_SIGNAL_RULES",
-           "signal_rules", "DocumentSettings", "document_settings", "required_tiers", "show_leader_scores"]
+__all__ = ["SECTIONS", "quota_minimums", "rating_rules", "scoring_rules", "loop_rules", "LOOP_SECTIONS",
+           "unit_scoring_rules", "co_unit_rules", "DEFAULT_SIGNAL_RULES", "signal_rules", "DocumentSettings",
+           "document_settings", "required_tiers", "show_leader_scores", "shown", "unknown_sections"]
 
-Source = str | os.PathLike[str]
-
-
-def shown(value: object) -> str:
-    """A value as a message quotes it: ``（现为“…”）``, or ``（未填写）`` when absent."""
-    return "（未填写）" if value is None else f"（现为“{value}”）"
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _is_count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+# Every section a rules file may have; any other is refused (a misspelt section would silently be ignored).
+# ``projection`` is the year-end forecast's section.
+SECTIONS = ("quota", "ratings", "scoring", "deadlines", "duban", "verification", "coordination", "flags",
+            "unit_scoring", "co_units", "reports", "documents", "benchmarks", "benchmark_signals", "annual_review",
+            "projection")
+MAX_QUARTERS = 12  # a run of quarters the rules count: three years
 
 
 def quota_minimums(rules: Mapping[str, Any], source: Source = "rules") -> dict[str, int]:
     """The per-leader minimum task count for each tier."""
-    try:
-        minimums = rules["quota"]["minimum_per_leader"]
-    except (KeyError, TypeError):
-        raise RulesError(str(source), "缺少 quota.minimum_per_leader") from None
-    out: dict[str, int] = {}
-    for tier in TIERS:
-        value: Any = minimums.get(tier) if isinstance(minimums, Mapping) else None
-        if not _is_count(value) or value < 0:
-            raise RulesError(str(source), f"quota.minimum_per_leader.{tier} 应为非负整数{shown(value)}")
-        out[tier] = value
-    return out
+    quota = section_of(rules, "quota", source)
+    only_keys(quota, ("minimum_per_leader",), "quota", source)
+    minimums = quota.get("minimum_per_leader")
+    if not isinstance(minimums, Mapping):
+        raise RulesError(str(source), f"缺少 quota.minimum_per_leader{shown(minimums) if minimums else ''}")
+    only_keys(minimums, TIERS, "quota.minimum_per_leader", source)
+    return {tier: count(minimums, tier, f"quota.minimum_per_leader.{tier}", source, most=1000) for tier in TIERS}
+
+
+_RATING_KEYS = ("green_max_behind", "yellow_max_behind", "done_requires_pct", "missed_milestone_consecutive_red",
+                "missed_milestone_min_light", "no_plan_light", "missing_counts_as")
 
 
 def rating_rules(rules: Mapping[str, Any], source: Source = "rules") -> dict[str, Any]:
-    """The ``ratings:`` section, checked: thresholds are numbers with green ≤ yellow."""
-    section = rules.get("ratings") if isinstance(rules, Mapping) else None
-    if not isinstance(section, Mapping):
-        raise RulesError(str(source), "缺少 ratings 段")
-    out: dict[str, Any] = {}
-    for key in ("green_max_behind", "yellow_max_behind", "done_requires_pct"):
-        value: Any = section.get(key)
-        if not _is_number(value) or value < 0:
-            raise RulesError(str(source), f"ratings.{key} 应为非负数{shown(value)}")
-        out[key] = float(value)
+    """The ``ratings:`` section, checked: thresholds are percentage points with green ≤ yellow."""
+    section = section_of(rules, "ratings", source)
+    only_keys(section, _RATING_KEYS, "ratings", source)
+    out: dict[str, Any] = {key: number(section, key, f"ratings.{key}", source, most=100)
+                           for key in ("green_max_behind", "yellow_max_behind")}
+    out["done_requires_pct"] = number(section, "done_requires_pct", "ratings.done_requires_pct", source,
+                                      most=100, positive=True)
     if out["green_max_behind"] > out["yellow_max_behind"]:
         raise RulesError(str(source), "ratings.green_max_behind 不能大于 ratings.yellow_max_behind（现为 "
                                       f"{section.get('green_max_behind')} 与 {section.get('yellow_max_behind')}）")
-    consecutive: Any = section.get("missed_milestone_consecutive_red")
-    if not _is_count(consecutive) or consecutive < 1:
-        raise RulesError(str(source), f"ratings.missed_milestone_consecutive_red 应为正整数{shown(consecutive)}")
-    out["missed_milestone_consecutive_red"] = consecutive
+    out["missed_milestone_consecutive_red"] = count(section, "missed_milestone_consecutive_red",
+                                                    "ratings.missed_milestone_consecutive_red", source, least=1,
+                                                    most=MAX_QUARTERS)
     for key in ("missed_milestone_min_light", "no_plan_light", "missing_counts_as"):
         value = section.get(key)
         if value not in ("green", "yellow", "red"):
@@ -84,26 +84,18 @@ def rating_rules(rules: Mapping[str, Any], source: Source = "rules") -> dict[str
 
 def scoring_rules(rules: Mapping[str, Any], source: Source = "rules") -> dict[str, Any]:
     """The ``scoring:`` section, checked: points per light and weight per tier."""
-    section = rules.get("scoring") if isinstance(rules, Mapping) else None
-    if not isinstance(section, Mapping):
-        raise RulesError(str(source), "缺少 scoring 段")
+    section = section_of(rules, "scoring", source)
+    only_keys(section, ("light_points", "tier_weights"), "scoring", source)
     points = section.get("light_points")
     weights = section.get("tier_weights")
     if not isinstance(points, Mapping) or not isinstance(weights, Mapping):
         raise RulesError(str(source), "scoring 段应含 light_points 与 tier_weights")
-    out_points: dict[str, float] = {}
-    for light in lights.RATED:
-        value: Any = points.get(light)
-        if not _is_number(value):
-            raise RulesError(str(source), f"scoring.light_points.{light} 应为数值{shown(value)}")
-        out_points[light] = float(value)
-    out_weights: dict[str, float] = {}
-    for tier in TIERS:
-        value = weights.get(tier)
-        if not _is_number(value) or value <= 0:
-            raise RulesError(str(source), f"scoring.tier_weights.{tier} 应为正数{shown(value)}")
-        out_weights[tier] = float(value)
-    return {"light_points": out_points, "tier_weights": out_weights}
+    only_keys(points, lights.RATED, "scoring.light_points", source)
+    only_keys(weights, TIERS, "scoring.tier_weights", source)
+    return {"light_points": {light: number(points, light, f"scoring.light_points.{light}", source)
+                             for light in lights.RATED},
+            "tier_weights": {tier: number(weights, tier, f"scoring.tier_weights.{tier}", source, positive=True)
+                             for tier in TIERS}}
 
 
 # The supervision loop's sections of rules.yaml, with their defaults.
@@ -111,7 +103,7 @@ _LOOP_DEFAULTS: dict[str, dict[str, Any]] = {
     "deadlines": {"report_day_of_next_month": 10, "plan_month_day": "01-31", "quarter_overrides": {}},
     "duban": {"triggers": {"red": "督办", "missing": "督办", "yellow_twice": "提醒", "milestone_twice": "提醒"},
               "due_days": 15, "follow_up_days": 15, "interview": False},
-    "verification": {"required_for_done": True, "claimed_counts_as": "green"},
+    "verification": {"required_for_done": True, "claimed_counts_as": "green", "evidence_max_mb": 500},
     "coordination": {"same_item_min_ratio": 0.6},
     "flags": {"jump_points": 40, "min_text_chars": 10, "stuck_min_quarters": 3, "backdated_days": 5,
               "vague_words": ["继续", "持续", "进一步", "加快", "积极", "稳步", "推进", "做好", "加强", "落实", "开展",
@@ -119,229 +111,109 @@ _LOOP_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 LOOP_SECTIONS: tuple[str, ...] = tuple(_LOOP_DEFAULTS)
 _TRIGGERS = ("red", "missing", "yellow_twice", "milestone_twice", "recognition_refused", "rank_fell")
+MAX_EVIDENCE_MB = 4096  # the most the rules may allow for one evidence file
 
 
 def loop_rules(rules: Mapping[str, Any], section: str, source: Source = "rules") -> dict[str, Any]:
     """One loop section of ``rules.yaml`` merged over its defaults, checked."""
     where = str(source)
-    given = rules.get(section) if isinstance(rules, Mapping) else None
-    if given is not None and not isinstance(given, Mapping):
-        raise RulesError(where, f"{section} 段应为键值对{shown(given)}")
-    out = {**_LOOP_DEFAULTS[section], **(given or {})}
+    given = section_of(rules, section, source, required=False)
+    only_keys(given, _LOOP_DEFAULTS[section], section, source)
+    out = {**_LOOP_DEFAULTS[section], **given}
     if section == "duban":
         triggers = out["triggers"]
         if not isinstance(triggers, Mapping) or any(k not in _TRIGGERS or v not in LEVELS for k, v in triggers.items()):
             raise RulesError(where, f"duban.triggers 的键应为 {'、'.join(_TRIGGERS)}，值应为 {'、'.join(LEVELS)}"
                                     f"{shown(triggers)}")
-        if not _is_count(out["due_days"]) or out["due_days"] < 1:
-            raise RulesError(where, f"duban.due_days 应为正整数{shown(out['due_days'])}")
-        if not _is_count(out["follow_up_days"]) or out["follow_up_days"] < 1:
-            raise RulesError(where, f"duban.follow_up_days 应为正整数{shown(out['follow_up_days'])}")
-        if not isinstance(out["interview"], bool):
-            raise RulesError(where, f"duban.interview 应为 true 或 false{shown(out['interview'])}")
+        for key in ("due_days", "follow_up_days"):
+            out[key] = count(out, key, f"duban.{key}", source, least=1, most=MAX_DAYS)
+        flag(out, "interview", "duban.interview", source)
     if section == "coordination":
         ratio = out["same_item_min_ratio"]
-        if not _is_number(ratio) or not 0 < float(ratio) <= 1:
+        if not is_number(ratio) or not 0 < float(ratio) <= 1:
             raise RulesError(where, f"coordination.same_item_min_ratio 应在 0 与 1 之间{shown(ratio)}")
     if section == "deadlines":
-        _check_deadlines(out, where)
+        _check_deadlines(out, source)
     if section == "verification":
-        required = out["required_for_done"]
-        if not isinstance(required, bool):
-            raise RulesError(where, f"verification.required_for_done 应为 true 或 false{shown(required)}")
+        flag(out, "required_for_done", "verification.required_for_done", source)
         if out["claimed_counts_as"] not in lights.RATED:
             raise RulesError(where, f"verification.claimed_counts_as 应为 {'、'.join(lights.RATED)} 之一"
                                     f"{shown(out['claimed_counts_as'])}")
+        number(out, "evidence_max_mb", "verification.evidence_max_mb", source, most=MAX_EVIDENCE_MB, positive=True)
     if section == "flags":
-        _check_flags(out, where)
+        _check_flags(out, source)
     return out
 
 
-def _check_deadlines(out: Mapping[str, Any], where: str) -> None:
-    day = out["report_day_of_next_month"]
-    if not _is_count(day) or not 1 <= day <= 28:
-        raise RulesError(where, f"deadlines.report_day_of_next_month 应为 1–28 的整数{shown(day)}")
+def _check_deadlines(out: Mapping[str, Any], source: Source) -> None:
+    where = str(source)
+    count(out, "report_day_of_next_month", "deadlines.report_day_of_next_month", source, least=1, most=28)
     month_day = out["plan_month_day"]
     try:
-        month, day = (int(part) for part in str(month_day).split("-"))
+        if not isinstance(month_day, str):
+            raise ValueError(month_day)
+        month, day = (int(part) for part in month_day.split("-"))
         date(2000, month, day)  # a leap year: 02-29 is a day
     except ValueError:
-        raise RulesError(where, f"deadlines.plan_month_day 应写作 月-日，如 01-31{shown(month_day)}") from None
+        raise RulesError(where, f"deadlines.plan_month_day 应写作 月-日，如 \"01-31\"{shown(month_day)}") from None
     overrides = out["quarter_overrides"] or {}
     if not isinstance(overrides, Mapping):
         raise RulesError(where, f"deadlines.quarter_overrides 应为键值对（季度 → 截止日期）{shown(overrides)}")
     for quarter, value in overrides.items():
+        if not is_quarter_key(quarter):
+            raise RulesError(where, f"deadlines.quarter_overrides 的键应为季度，如 2026Q4{shown(quarter)}")
         try:
+            if not isinstance(value, (str, date)):
+                raise ValueError(value)
             parse_day(str(value))
-        except Jj123Error:
+        except (Jj123Error, ValueError):
             raise RulesError(where, f"deadlines.quarter_overrides.{quarter} 应写作 YYYY-MM-DD{shown(value)}") from None
 
 
-def _check_flags(out: Mapping[str, Any], where: str) -> None:
-    if not _is_number(out["jump_points"]) or out["jump_points"] < 0:
-        raise RulesError(where, f"flags.jump_points 应为非负数{shown(out['jump_points'])}")
-    for key, least in (("min_text_chars", 0), ("stuck_min_quarters", 1), ("backdated_days", 0)):
-        if not _is_count(out[key]) or out[key] < least:
-            raise RulesError(where, f"flags.{key} 应为{'非负' if least == 0 else '正'}整数{shown(out[key])}")
+def _check_flags(out: Mapping[str, Any], source: Source) -> None:
+    number(out, "jump_points", "flags.jump_points", source, most=100)
+    count(out, "min_text_chars", "flags.min_text_chars", source, most=10_000)
+    count(out, "stuck_min_quarters", "flags.stuck_min_quarters", source, least=1, most=MAX_QUARTERS)
+    count(out, "backdated_days", "flags.backdated_days", source, most=MAX_DAYS)
     words = out["vague_words"]
-    if not isinstance(words, list) or not all(isinstance(word, str) for word in words):
-        raise RulesError(where, f"flags.vague_words 应为词语列表{shown(words)}")
+    if not isinstance(words, list) or not all(isinstance(word, str) and word.strip() for word in words):
+        raise RulesError(str(source), f"flags.vague_words 应为词语列表{shown(words)}")
 
 
-def _unit_number(section: Mapping[str, Any], key: str, source: str, *, positive: bool = False) -> float:
-    value: Any = section.get(key)
-    if not _is_number(value) or value < 0 or (positive and value <= 0):
-        raise RulesError(source, f"unit_scoring.{key} 应为{'正数' if positive else '非负数'}{shown(value)}")
-    return float(value)
-
-
-def _unit_flag(section: Mapping[str, Any], key: str, source: str, where: str) -> bool:
-    value: Any = section.get(key)
-    if not isinstance(value, bool):
-        raise RulesError(source, f"unit_scoring.{where}{key} 应为 true 或 false{shown(value)}")
-    return value
+_RED_BOARD = ("top_per_group", "min_score", "require_verified_done")
+_YELLOW_BOARD = ("red_as_lead", "red_as_co", "missing", "overdue_duban")
 
 
 def unit_scoring_rules(rules: Mapping[str, Any], source: Source = "rules") -> dict[str, Any]:
     """The ``unit_scoring:`` section, checked, as plain values."""
-    where = str(source)
-    section = rules.get("unit_scoring") if isinstance(rules, Mapping) else None
-    if not isinstance(section, Mapping):
-        raise RulesError(where, "缺少 unit_scoring 段")
+    section = section_of(rules, "unit_scoring", source)
+    only_keys(section, ("lead_weight", "co_weight", "co_units_share_missing", "red_board", "yellow_board"),
+              "unit_scoring", source)
     red, yellow = section.get("red_board"), section.get("yellow_board")
     if not isinstance(red, Mapping) or not isinstance(yellow, Mapping):
-        raise RulesError(where, "unit_scoring 段应含 red_board 与 yellow_board")
-    top: Any = red.get("top_per_group")
-    if not _is_count(top) or top < 1:
-        raise RulesError(where, f"unit_scoring.red_board.top_per_group 应为正整数{shown(top)}")
-    min_score: Any = red.get("min_score")
-    if not _is_number(min_score):
-        raise RulesError(where, f"unit_scoring.red_board.min_score 应为数值{shown(min_score)}")
+        raise RulesError(str(source), "unit_scoring 段应含 red_board 与 yellow_board")
+    only_keys(red, _RED_BOARD, "unit_scoring.red_board", source)
+    only_keys(yellow, _YELLOW_BOARD, "unit_scoring.yellow_board", source)
     return {
-        "lead_weight": _unit_number(section, "lead_weight", where, positive=True),
-        "co_weight": _unit_number(section, "co_weight", where),
-        "co_units_share_missing": _unit_flag(section, "co_units_share_missing", where, ""),
-        "top_per_group": top, "min_score": float(min_score),
+        "lead_weight": number(section, "lead_weight", "unit_scoring.lead_weight", source, positive=True),
+        "co_weight": number(section, "co_weight", "unit_scoring.co_weight", source),
+        "co_units_share_missing": flag(section, "co_units_share_missing", "unit_scoring.co_units_share_missing",
+                                       source),
+        "top_per_group": count(red, "top_per_group", "unit_scoring.red_board.top_per_group", source, least=1,
+                               most=1000),
+        "min_score": number(red, "min_score", "unit_scoring.red_board.min_score", source),
         # Absent in an older rules file: the 红榜 still asks for a verified result.
-        "red_verified_done": _unit_flag({"require_verified_done": True, **red}, "require_verified_done", where,
-                                        "red_board."),
-        **{f"yellow_{key}": _unit_flag(yellow, key, where, "yellow_board.")
-           for key in ("red_as_lead", "red_as_co", "missing", "overdue_duban")},
+        "red_verified_done": flag({"require_verified_done": True, **red}, "require_verified_done",
+                                  "unit_scoring.red_board.require_verified_done", source),
+        **{f"yellow_{key}": flag(yellow, key, f"unit_scoring.yellow_board.{key}", source) for key in _YELLOW_BOARD},
     }
 
 
 def co_unit_rules(rules: Mapping[str, Any], source: Source = "rules") -> dict[str, Any]:
     """The ``co_units:`` section, checked: whether co-units (配合单位) owe a quarterly report (default: no)."""
-    section = rules.get("co_units", {}) if isinstance(rules, Mapping) else {}
-    if section is None:
-        section = {}
-    if not isinstance(section, Mapping):
-        raise RulesError(str(source), f"co_units 应为键值对{shown(section)}")
-    value: Any = section.get("must_report", False)
-    if not isinstance(value, bool):
-        raise RulesError(str(source), f"co_units.must_report 应为 true 或 false{shown(value)}")
-    return {"must_report": value}
-
-
-# The year-end review's outcomes, best first (``annual_review.outcome_points`` gives each its points).
-DONE, BASIC, UNDONE = "完成", "基本完成", "未完成"
-OUTCOMES: tuple[str, ...] = (DONE, BASIC, UNDONE)
-
-
-def _annual_num(section: Mapping[str, Any], key: str, where: str, source: str) -> float:
-    value: Any = section.get(key)
-    if not _is_number(value) or value < 0:
-        raise RulesError(source, f"annual_review.{where}{key} 应为非负数{shown(value)}")
-    return float(value)
-
-
-def _annual_bool(section: Mapping[str, Any], key: str, where: str, source: str) -> bool:
-    value: Any = section.get(key)
-    if not isinstance(value, bool):
-        raise RulesError(source, f"annual_review.{where}{key} 应为 true 或 false{shown(value)}")
-    return value
-
-
-def _annual_section(parent: Mapping[str, Any], key: str, source: str) -> Mapping[str, Any]:
-    value: Any = parent.get(key)
-    if not isinstance(value, Mapping):
-        raise RulesError(source, f"annual_review.{key} 应为键值对{shown(value)}")
-    return value
-
-
-def _annual_ratio(section: Mapping[str, Any], key: str, where: str, source: str, default: float) -> float:
-    """A share between 0 and 1 (a missing key: ``default``)."""
-    if key not in section:
-        return default
-    value = _annual_num(section, key, where, source)
-    if value > 1:
-        raise RulesError(source, f"annual_review.{where}{key} 应在 0 与 1 之间{shown(value)}")
-    return value
-
-
-# The floors (保底) a task's outcome never falls below: what earns one, as the rules key names it.
-ANNUAL_FLOORS = ("verified_done", "recognition_at_goal")
-
-
-def _annual_floors(section: Mapping[str, Any], source: str) -> dict[str, str]:
-    """``annual_review.floors``: each floor's outcome (a missing section: no floor)."""
-    floors: Any = section.get("floors", {}) or {}
-    if not isinstance(floors, Mapping):
-        raise RulesError(source, f"annual_review.floors 应为键值对{shown(floors)}")
-    out = {}
-    for key, value in floors.items():
-        if key not in ANNUAL_FLOORS:
-            raise RulesError(source, f"annual_review.floors 的键应为 {'、'.join(ANNUAL_FLOORS)}{shown(key)}")
-        if value not in OUTCOMES:
-            raise RulesError(source, f"annual_review.floors.{key} 应为 {'、'.join(OUTCOMES)} 之一{shown(value)}")
-        out[str(key)] = str(value)
-    return out
-
-
-def annual_rules(rules: Mapping[str, Any], source: Source = "rules") -> dict[str, Any]:
-    """The ``annual_review:`` section checked, with the weights it shares with the 红黄榜, as plain values."""
-    where = str(source)
-    section = rules.get("annual_review") if isinstance(rules, Mapping) else None
-    if not isinstance(section, Mapping):
-        raise RulesError(where, "缺少 annual_review 段")
-    complete, basic = _annual_section(section, "complete", where), _annual_section(section, "basic", where)
-    points, bonus, minus = (_annual_section(section, k, where)
-                            for k in ("outcome_points", "recognition_points", "deductions"))
-    levels = GOAL_LEVELS
-    if set(points) != set(OUTCOMES):
-        raise RulesError(where, f"annual_review.outcome_points 应给出 {'、'.join(OUTCOMES)} 的分值"
-                                f"{shown('、'.join(map(str, points)))}")
-    if not set(bonus) <= set(levels):
-        raise RulesError(where, f"annual_review.recognition_points 的级别应为 {'、'.join(levels)}"
-                                f"{shown('、'.join(map(str, bonus)))}")
-    unit_rules = unit_scoring_rules(rules, source)
-    show = section.get("show_leader_scores", False)
-    if not isinstance(show, bool):
-        raise RulesError(where, f"annual_review.show_leader_scores 应为 true 或 false{shown(show)}")
-    return {
-        "complete_min_progress": _annual_num(complete, "min_progress", "complete.", where),
-        "complete_verified": _annual_bool(complete, "require_verified_done", "complete.", where),
-        "complete_min_milestones": _annual_num(complete, "min_milestone_ratio", "complete.", where),
-        "complete_targets": _annual_bool(complete, "require_targets", "complete.", where),
-        "complete_recognition": _annual_bool(complete, "require_recognition", "complete.", where),
-        "basic_min_progress": _annual_num(basic, "min_progress", "basic.", where),
-        "basic_min_milestones": _annual_num(basic, "min_milestone_ratio", "basic.", where),
-        "complete_min_attainment": _annual_ratio(complete, "min_target_attainment", "complete.", where, 1.0),
-        "basic_min_attainment": _annual_ratio(basic, "min_target_attainment", "basic.", where, 0.8),
-        "floors": _annual_floors(section, where),
-        "undone_in_proportion": _annual_bool(section, "undone_points_in_proportion", "", where)
-        if "undone_points_in_proportion" in section else False,
-        "outcome_points": {k: _annual_num(points, k, "outcome_points.", where) for k in OUTCOMES},
-        "recognition_points": {k: _annual_num(bonus, k, "recognition_points.", where) if k in bonus else 0.0
-                               for k in levels},
-        "missing": _annual_num(minus, "missing", "deductions.", where),
-        "late": _annual_num(minus, "late", "deductions.", where),
-        "overdue_duban": _annual_num(minus, "overdue_duban", "deductions.", where),
-        "tier_weights": dict(scoring_rules(rules, source)["tier_weights"]),
-        "lead_weight": unit_rules["lead_weight"],
-        "co_weight": unit_rules["co_weight"],
-        "show_leader_scores": show,
-    }
+    section = section_of(rules, "co_units", source, required=False)
+    only_keys(section, ("must_report",), "co_units", source)
+    return {"must_report": flag({"must_report": False, **section}, "must_report", "co_units.must_report", source)}
 
 
 DEFAULT_SIGNAL_RULES: dict[str, Any] = {
@@ -355,22 +227,14 @@ DEFAULT_SIGNAL_RULES: dict[str, Any] = {
 
 def signal_rules(rules: Mapping[str, Any], source: Source = "rules") -> dict[str, Any]:
     """``benchmark_signals:`` merged over :data:`DEFAULT_SIGNAL_RULES`, checked."""
-    where = str(source)
-    given = rules.get("benchmark_signals")
-    if given is not None and not isinstance(given, Mapping):
-        raise RulesError(where, f"benchmark_signals 段应为键值对{shown(given)}")
-    out = {**DEFAULT_SIGNAL_RULES, **(given or {})}
-    unknown = sorted(set(out) - set(DEFAULT_SIGNAL_RULES))
-    if unknown:
-        raise RulesError(where, f"benchmark_signals 中有未知的键：{'、'.join(map(str, unknown))}")
-    if not isinstance(out["affects_light"], bool):
-        raise RulesError(where, f"benchmark_signals.affects_light 应为 true 或 false{shown(out['affects_light'])}")
-    for key in ("rank_drop_min", "stalled_quarters"):
-        if not _is_count(out[key]) or out[key] < 1:
-            raise RulesError(where, f"benchmark_signals.{key} 应为正整数{shown(out[key])}")
+    given = section_of(rules, "benchmark_signals", source, required=False)
+    only_keys(given, DEFAULT_SIGNAL_RULES, "benchmark_signals", source)
+    out = {**DEFAULT_SIGNAL_RULES, **given}
+    flag(out, "affects_light", "benchmark_signals.affects_light", source)
+    count(out, "rank_drop_min", "benchmark_signals.rank_drop_min", source, least=1, most=10_000)
+    count(out, "stalled_quarters", "benchmark_signals.stalled_quarters", source, least=1, most=MAX_QUARTERS)
     for key in ("behind_benchmark_pct", "off_pace_pct"):
-        if not _is_number(out[key]) or not 0 <= out[key] < 1000:
-            raise RulesError(where, f"benchmark_signals.{key} 应为 0 以上的百分数{shown(out[key])}")
+        number(out, key, f"benchmark_signals.{key}", source, most=999)
     return out
 
 
@@ -442,8 +306,8 @@ def document_settings(quarter: str, rules: Mapping[str, Any], source: Source = "
     counts = {}
     for key in ("cuibao_days", "reply_days"):
         days = merged[key]
-        if not _is_count(days) or days < 1:
-            raise RulesError(where, f"documents.{key} 应为正整数{shown(days)}")
+        if not is_count(days) or not 1 <= days <= MAX_DAYS:
+            raise RulesError(where, f"documents.{key} 应为 1–{MAX_DAYS} 的整数{shown(days)}")
         counts[key] = days
     texts = {}
     for key in _DOCUMENT_TEXTS:
@@ -467,8 +331,9 @@ def document_settings(quarter: str, rules: Mapping[str, Any], source: Source = "
 
 def required_tiers(rules: Mapping[str, Any], source: Source = "rules") -> set[str]:
     """Tiers (keys of :data:`jj123lib.domain.tiers.TIERS`) whose plan must hold a benchmark, from ``benchmarks:``."""
-    section = rules.get("benchmarks") or {}
-    names = section.get("require_for_tiers", []) if isinstance(section, Mapping) else []
+    section = section_of(rules, "benchmarks", source, required=False)
+    only_keys(section, ("require_for_tiers",), "benchmarks", source)
+    names = section.get("require_for_tiers", [])
     if names is not None and not isinstance(names, (list, tuple)):
         raise RulesError(str(source), f"benchmarks.require_for_tiers 应为层级列表{shown(names)}")
     try:
@@ -479,10 +344,11 @@ def required_tiers(rules: Mapping[str, Any], source: Source = "rules") -> set[st
 
 def show_leader_scores(rules: Mapping[str, Any], source: Source = "rules") -> bool:
     """``reports.show_leader_scores`` (off unless turned on)."""
-    section = rules.get("reports") or {}
-    if not isinstance(section, Mapping):
-        return False
-    value: Any = section.get("show_leader_scores", False)
-    if not isinstance(value, bool):
-        raise RulesError(str(source), f"reports.show_leader_scores 应为 true 或 false{shown(value)}")
-    return value
+    section = section_of(rules, "reports", source, required=False)
+    only_keys(section, ("show_leader_scores",), "reports", source)
+    return flag({"show_leader_scores": False, **section}, "show_leader_scores", "reports.show_leader_scores", source)
+
+
+def unknown_sections(rules: Mapping[str, Any], source: Source = "rules") -> None:
+    """Refuse a top-level section not in :data:`SECTIONS`."""
+    only_keys(rules, SECTIONS, "规则文件顶层", source)

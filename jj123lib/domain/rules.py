@@ -10,7 +10,6 @@ Each section's checker lives in :mod:`jj123lib.domain.rule_sections`.
 from __future__ import annotations
 
 import copy
-import functools
 import hashlib
 import os
 from collections.abc import Iterator, Mapping
@@ -18,16 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from jj123lib.core.exceptions import RulesError
+from jj123lib.core.files import FileRefused, read_bounded
 from jj123lib.core.inputs import note_input
 from jj123lib.core.resources import DEFAULT_RULES
-from jj123lib.core.text import TextRefused, check_tree, decode_document
+from jj123lib.core.text import TextRefused
+from jj123lib.core.yamlio import MAX_YAML_BYTES, YamlRefused, load_yaml
+from jj123lib.domain.rule_annual import annual_rules
+from jj123lib.domain.rule_checks import is_quarter_key
 from jj123lib.domain.rule_sections import (
     LOOP_SECTIONS,
     DocumentSettings,
-    annual_rules,
     co_unit_rules,
     document_settings,
     loop_rules,
@@ -36,8 +36,10 @@ from jj123lib.domain.rule_sections import (
     required_tiers,
     scoring_rules,
     show_leader_scores,
+    shown,
     signal_rules,
     unit_scoring_rules,
+    unknown_sections,
 )
 
 __all__ = ["RULES_ENV", "Rules", "RulesPath", "default_rules_path", "rules_source", "rules_file", "parse_yaml",
@@ -53,35 +55,30 @@ def default_rules_path() -> Path:
     return Path(env) if env else DEFAULT_RULES
 
 
+def _given(path: RulesPath | None) -> Path:
+    """The rules file named by ``path`` (``None``: the default); an empty path is refused, never the default."""
+    if path is not None and not os.fspath(path).strip():
+        raise RulesError("--rules", "规则文件路径为空；请给出规则文件的路径，或不写 --rules 以使用默认规则")
+    return Path(path) if path is not None else default_rules_path()
+
+
 def _read_rules_bytes(source: Path) -> bytes:
     try:
-        return source.read_bytes()
-    except FileNotFoundError:
-        raise RulesError(str(source), "文件不存在") from None
-    except IsADirectoryError:
-        raise RulesError(str(source), "这是一个文件夹，请给出规则文件") from None
-    except PermissionError:
-        raise RulesError(str(source), "没有读取权限") from None
+        return read_bounded(source, MAX_YAML_BYTES, "规则文件")
+    except FileRefused as exc:
+        raise RulesError(str(source), exc.problem) from None
 
 
 def rules_source(path: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
     """The rules file in force (absolute) and the first 12 hex digits of its content's SHA-256."""
-    source = Path(os.path.abspath(path if path is not None else default_rules_path()))
+    source = Path(os.path.abspath(_given(path)))
     return source, hashlib.sha256(_read_rules_bytes(source)).hexdigest()[:12]
 
 
-@functools.lru_cache(maxsize=16)
-def _parse_yaml_cached(text: bytes) -> Any:
-    data = yaml.load(decode_document(text, "文件"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    check_tree(data, "文件")  # escapes ("\x07", "\uFFFE") pass the parser: every key and value keeps the text rule
-    return data
-
-
 def parse_yaml(text: bytes) -> Any:
-    """YAML parsed with libyaml where present, cached by content (a report reads the same files many
-    times); a deep copy, so no caller changes another's data. Raises ``yaml.YAMLError``, or
-    :class:`~jj123lib.core.text.TextRefused` for text that breaks the one text rule (naming the line or key)."""
-    return copy.deepcopy(_parse_yaml_cached(text))
+    """The office's YAML (:func:`jj123lib.core.yamlio.load_yaml`): strict, bounded, a deep copy per caller.
+    Raises :class:`~jj123lib.core.yamlio.YamlRefused` or :class:`~jj123lib.core.text.TextRefused`."""
+    return load_yaml(text, "文件")
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,12 +93,12 @@ class Rules(Mapping[str, Any]):
     sha: str  # first 12 hex digits of the content's SHA-256
     data: Mapping[str, Any]
     quota: dict[str, int]
-    ratings: dict[str, Any] | None  # None: no such section (an error only where it is needed)
-    scoring: dict[str, Any] | None
+    ratings: dict[str, Any]
+    scoring: dict[str, Any]
     loop: dict[str, dict[str, Any]]  # deadlines, duban, verification, coordination, flags over their defaults
-    unit_scoring: dict[str, Any] | None
+    unit_scoring: dict[str, Any]
     co_units: dict[str, Any]  # must_report: whether co-units owe a quarterly report (default: no)
-    annual_review: dict[str, Any] | None
+    annual_review: dict[str, Any]
     benchmark_signals: dict[str, Any]
     benchmark_tiers: frozenset[str]
     show_leader_scores: bool
@@ -126,18 +123,19 @@ class Rules(Mapping[str, Any]):
     @classmethod
     def check(cls, data: Mapping[str, Any], source: RulesPath, sha: str = "") -> Rules:
         """Every section of ``data`` checked, each error naming ``source``, the key and the value."""
+        unknown_sections(data, source)
         quarters = (data.get("documents") or {}).get("quarters") if isinstance(data.get("documents"), dict) else None
+        for quarter in [*(quarters if isinstance(quarters, dict) else [])]:
+            if not is_quarter_key(quarter):
+                raise RulesError(str(source), f"documents.quarters 的键应为季度，如 2026Q3{shown(quarter)}")
         for quarter in ["", *(quarters if isinstance(quarters, dict) else [])]:
             document_settings(str(quarter), data, source)
-        has = data.__contains__
         return cls(
             path=Path(os.path.abspath(source)), sha=sha, data=data, quota=quota_minimums(data, source),
-            ratings=rating_rules(data, source) if has("ratings") else None,
-            scoring=scoring_rules(data, source) if has("scoring") else None,
+            ratings=rating_rules(data, source), scoring=scoring_rules(data, source),
             loop={section: loop_rules(data, section, source) for section in LOOP_SECTIONS},
-            unit_scoring=unit_scoring_rules(data, source) if has("unit_scoring") else None,
-            co_units=co_unit_rules(data, source),
-            annual_review=annual_rules(data, source) if has("annual_review") else None,
+            unit_scoring=unit_scoring_rules(data, source), co_units=co_unit_rules(data, source),
+            annual_review=annual_rules(data, source),
             benchmark_signals=signal_rules(data, source), benchmark_tiers=frozenset(required_tiers(data, source)),
             show_leader_scores=show_leader_scores(data, source))
 
@@ -147,14 +145,17 @@ def rules_file(rules: Mapping[str, Any] | None) -> tuple[Path, str]:
     return (rules.path, rules.sha) if isinstance(rules, Rules) else rules_source()
 
 
-def as_rules(rules: Rules | RulesPath | None) -> Rules:
+def as_rules(rules: Rules | Mapping[str, Any] | RulesPath | None) -> Rules:
     """``rules`` as given, or read from the path given (``None``: the default), for entry points taking either.
 
+    A hand-made mapping is checked whole here, so its error is the rules' error, before any file is judged.
     Rules read earlier are declared again here: an output computed under a recorder used them.
     """
     if isinstance(rules, Rules):
         note_input("rules", str(rules.path), rules.sha)
         return rules
+    if isinstance(rules, Mapping):
+        return Rules.check(rules, "rules")
     return load_rules(rules)
 
 
@@ -163,14 +164,12 @@ def load_rules(path: RulesPath | None = None) -> Rules:
 
     ``path`` None: :func:`default_rules_path` (for entry points; deeper code is handed the rules).
     """
-    source = Path(path) if path is not None else default_rules_path()
+    source = _given(path)
     raw = _read_rules_bytes(source)
     try:
         data = parse_yaml(raw)
-    except TextRefused as exc:
+    except (TextRefused, YamlRefused) as exc:
         raise RulesError(str(source), str(exc)) from None
-    except yaml.YAMLError as exc:
-        raise RulesError(str(source), f"不是有效的 YAML：{exc}") from None
     if not isinstance(data, dict):
         raise RulesError(str(source), "顶层应为键值对")
     checked = Rules.check(data, source, hashlib.sha256(raw).hexdigest()[:12])

@@ -18,6 +18,7 @@ import pandas as pd
 
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.exceptions import ParameterError, TaskTableError
+from jj123lib.core.files import MAX_TABLE_BYTES, FileRefused, read_bounded
 from jj123lib.core.inputs import note_input, sha256_hex
 from jj123lib.domain.tiers import TIERS, in_tier_order, tier_from_user
 
@@ -104,9 +105,9 @@ def load_tasks(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """
     source = Path(path) if path is not None else default_tasks_path()
     try:
-        content = source.read_bytes()
-    except FileNotFoundError:
-        raise TaskTableError(str(source), "文件不存在") from None
+        content = read_bounded(source, MAX_TABLE_BYTES, "任务表")
+    except FileRefused as exc:
+        raise TaskTableError(str(source), exc.problem) from None
     table = _parse_tasks(str(source), content)
     note_input("tasks", os.path.abspath(source), sha256_hex(content))
     # A copy per caller (with fresh unit lists): nobody's change reaches another caller's table.

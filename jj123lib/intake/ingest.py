@@ -51,7 +51,7 @@ from jj123lib.core.exceptions import IngestError, IngestRejected, LedgerError, P
 from jj123lib.core.log import record_incident
 from jj123lib.core.text import TextRefused, excerpt, shown_path
 from jj123lib.domain.quarters import normalize_quarter, parse_quarter
-from jj123lib.domain.rules import load_rules, required_tiers
+from jj123lib.domain.rules import as_rules
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.domain.tasks import units as all_units
 from jj123lib.intake.checker import Checker
@@ -130,8 +130,7 @@ def parse_file(path: str | os.PathLike[str], tasks: pd.DataFrame | None = None, 
         form = _csv_form(source.name, data, ext, units)
     _check_demo(source.name, form.demo, demo_dir)
     quarter, year = _check_period(form, table, units)
-    rows, extra, notes = _checked_rows(form, table, data, quarter, year, today, ledger,
-                                       load_rules() if rules is None else rules)
+    rows, extra, notes = _checked_rows(form, table, data, quarter, year, today, ledger, as_rules(rules))
     return ParsedFile(source, data, hashlib.sha256(data).hexdigest(), ext, form.kind, form.unit, year, quarter,
                       form.source_format, form.form_version, form.demo, rows, notes, form.phone, extra)
 
@@ -256,7 +255,7 @@ def _benchmark_sheets(check: Checker, wb: Any, data: bytes, tasks: pd.DataFrame,
     meta = check.grid.meta
     if kind == "plan":
         rows, errors, notes = bench.plan_benchmarks(check.name, wb, data, meta, tasks, unit, year,
-                                                    required_tiers(rules), ledger)
+                                                    set(as_rules(rules).benchmark_tiers), ledger)
         extra = {} if rows is None else {"benchmark_plan": rows}
     else:
         context = bench.BenchContext(ledger, quarter or "")
@@ -282,7 +281,7 @@ def ingest_files(paths: list[str | os.PathLike[str]], data_dir: str | os.PathLik
         today = china_today(now)
     receipt = check_receipt(received, now)
     table = load_tasks() if tasks is None else tasks
-    rule_set = load_rules() if rules is None else rules
+    rule_set = as_rules(rules)  # a rules error is the office's, raised before any file is judged
     ledger = Ledger(data_dir)
     ledger.check_schema()  # a newer jj123's ledger stops the whole ingest, not each file as a fault
     demo_dir = is_demo(ledger.data_dir)

@@ -8,11 +8,8 @@ be read raises :class:`IngestRejected` with one Chinese rule.
 from __future__ import annotations
 
 import csv
-import errno
 import io
-import os
 import re
-import stat
 import warnings
 import zipfile
 from collections.abc import Iterable
@@ -27,7 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jj123lib.core.cells import blank, normalize_label
-from jj123lib.core.exceptions import IngestError, IngestRejected, os_error_zh
+from jj123lib.core.exceptions import IngestError, IngestRejected
+from jj123lib.core.files import FileRefused, read_bounded
 from jj123lib.core.text import excerpt, text_problem
 from jj123lib.intake.formspec import (
     FORM_SHEETS,
@@ -79,33 +77,17 @@ def file_error(name: str, rule: str) -> IngestRejected:
 def read_regular_file(path: Path) -> bytes:
     """The bytes of a regular file, at most :data:`MAX_FILE_BYTES`; anything else is refused.
 
-    Opened without blocking and checked on the open descriptor, so a FIFO, a device
-    (``/dev/zero``) or a folder is refused before a single byte is read.
+    Read through :func:`jj123lib.core.files.read_bounded`: a FIFO, a device (``/dev/zero``) or a folder
+    is refused before a single byte is read.
     """
     name = path.name or str(path)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        if exc.errno == errno.ENOENT:
-            raise file_error(name, "文件不存在") from None
-        raise file_error(name, f"无法打开：{os_error_zh(exc)}") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise file_error(name, "是文件夹，不是文件")
-        if not stat.S_ISREG(mode):
-            raise file_error(name, "不是普通文件（是设备、管道或套接字），不能作为填报表读取")
-        os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise file_error(name, f"读取失败：{os_error_zh(exc)}") from None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_FILE_BYTES:
-        raise file_error(name, f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，远大于一份填报表，不予读取；"
-                               "请只报送 jj123 forms 生成的填报表")
-    return data
+        return read_bounded(path, MAX_FILE_BYTES, "填报表")
+    except FileRefused as exc:
+        if exc.too_big:
+            raise file_error(name, f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，远大于一份填报表，不予读取；"
+                                   "请只报送 jj123 forms 生成的填报表") from None
+        raise file_error(name, exc.problem) from None
 
 
 def _check_unpacked_sizes(name: str, package: zipfile.ZipFile) -> None:

@@ -24,15 +24,15 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-import yaml
 
 from jj123lib.core.datadir import resolve_data_dir
 from jj123lib.core.exceptions import Jj123Error
+from jj123lib.core.files import FileRefused, read_bounded
 from jj123lib.core.inputs import note_input, sha256_hex
-from jj123lib.core.text import TextRefused, check_tree, decode_document
+from jj123lib.core.text import TextRefused
+from jj123lib.core.yamlio import MAX_YAML_BYTES, YamlRefused, load_yaml
 from jj123lib.domain.quarters import normalize_quarter
 
 __all__ = ["OPINIONS_DIR", "OVERALL_KEY", "TASKS_KEY", "LeaderOpinion", "OpinionsError", "OpinionsRead",
@@ -69,24 +69,6 @@ class LeaderOpinion:
                           ensure_ascii=False, sort_keys=True)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe YAML that refuses a key given twice (PyYAML would silently keep the last)."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"键“{key}”重复（第 {key_node.start_mark.line + 1} 行）", key_node.start_mark)
-        seen.add(key)
-    return dict(loader.construct_pairs(node, deep=True))
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def opinions_path(data_dir: str | os.PathLike[str] | None, quarter: str) -> Path:
     """``<data_dir>/opinions/<QUARTER>.yaml`` (the data folder resolved as every command does)."""
     return resolve_data_dir(data_dir) / OPINIONS_DIR / f"{normalize_quarter(quarter)}.yaml"
@@ -100,25 +82,25 @@ def _text(value: object, path: Path, key: str) -> str:
     return value.strip("\r\n").rstrip()
 
 
-def _read(path: Path) -> object:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+def _raw(path: Path) -> bytes | None:
+    """The file's bytes, bounded (:mod:`jj123lib.core.files`); ``None`` when there is no file."""
+    if not os.path.lexists(path):
         return None
-    except OSError as exc:
-        raise OpinionsError(str(path), "", f"无法读取：{exc.strerror or exc}") from None
+    try:
+        return read_bounded(path, MAX_YAML_BYTES, "督查室意见文件")
+    except FileRefused as exc:
+        raise OpinionsError(str(path), "", exc.problem) from None
+
+
+def _read(path: Path) -> object:
+    raw = _raw(path)
+    if raw is None:
+        return None
     note_input("opinions", str(path), sha256_hex(raw))  # the bytes, until the file is read as what reports show
     try:
-        data = yaml.load(decode_document(raw, ""), Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
-        check_tree(data, "")  # escapes ("\x07", "\uD800") pass the parser: every key and value keeps the text rule
-        return data
-    except TextRefused as exc:
+        return load_yaml(raw, "")
+    except (TextRefused, YamlRefused) as exc:
         raise OpinionsError(str(path), "", str(exc)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"第 {mark.line + 1} 行：" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise OpinionsError(str(path), "", f"不是有效的 YAML：{line}{problem}") from None
 
 
 @dataclass
@@ -251,9 +233,9 @@ def opinions_fingerprint(data_dir: str | os.PathLike[str] | None, quarter: str, 
     if fault is not None:
         if fault is read.file_fault or leader is None:
             try:
-                raw = opinions_path(data_dir, quarter).read_bytes()
-            except OSError:
-                raw = b""
+                raw = _raw(opinions_path(data_dir, quarter)) or b""
+            except OpinionsError as exc:
+                raw = str(exc).encode("utf-8")
             return b"invalid\0" + raw
         return b"invalid\0" + str(fault).encode("utf-8")
     found = read.opinions

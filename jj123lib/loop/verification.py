@@ -9,9 +9,9 @@ its row (``revoked=1``) for the audit trail. Every change names who and when (Ch
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,8 +23,11 @@ import pandas as pd
 from jj123lib.core.clock import china_now_iso, china_today
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.exceptions import LedgerError
+from jj123lib.core.files import FileRefused, open_bounded
 from jj123lib.core.text import file_name
 from jj123lib.domain.quarters import normalize_quarter
+from jj123lib.domain.rules import load_rules, loop_rules
+from jj123lib.ledger.archive import Staged, discard, promote, stage
 from jj123lib.ledger.events import check_by, record_event
 from jj123lib.ledger.store import VERIFICATION_COLUMNS, Ledger
 
@@ -82,19 +85,26 @@ def _claim_state(ledger: Ledger, target: str, quarter: str, as_of: str | date | 
     return "task", str(rated.loc[target, "rule_light"])
 
 
-def _archive(ledger: Ledger, paths: list[str | os.PathLike[str]]) -> list[Evidence]:
+def _evidence_files(paths: list[str | os.PathLike[str]], limit: int) -> list[tuple[Path, str, str]]:
+    """Each evidence file's path, name as stored and extension, checked before anything is decided or written:
+    the one text rule on its name, a regular file (never a FIFO or a device) within the rules' size limit."""
     out = []
-    names = [file_name(path) for path in paths]  # the one text rule, before anything is archived
-    for path, name in zip(paths, names):
+    for path in paths:
+        name = file_name(path)
+        try:
+            with open_bounded(path, limit, "佐证材料"):
+                pass
+        except FileRefused as exc:
+            raise LedgerError(f"佐证材料“{name}”{exc.problem}") from None
         source = Path(path)
-        if not source.is_file():
-            raise LedgerError(f"佐证材料“{source}”不存在或不是文件")
-        data = source.read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        ext = source.suffix.lstrip(".").lower() or "bin"
-        ledger.write_archive(sha, ext, data)
-        out.append(Evidence(name, sha, ext, len(data)))
+        out.append((source, name, source.suffix.lstrip(".").lower() or "bin"))
     return out
+
+
+def _evidence_limit(rules: Mapping[str, Any] | None) -> int:
+    """The most bytes one evidence file may have (``verification.evidence_max_mb``)."""
+    megabytes = loop_rules(load_rules() if rules is None else rules, "verification")["evidence_max_mb"]
+    return int(float(megabytes) * 1024 * 1024)
 
 
 def _trigger_held(ledger: Ledger, item_id: str, quarter: str, as_of: str | date | None,
@@ -114,6 +124,8 @@ def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quart
     quarter = normalize_quarter(quarter)
     by = check_by(by)
     target = target.strip().upper()
+    limit = _evidence_limit(rules)
+    sources = _evidence_files(evidence, limit)
     if as_of is None and now is not None:
         as_of = china_today(now)
     kind, state = _claim_state(ledger, target, quarter, as_of, rules)
@@ -130,33 +142,57 @@ def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quart
             raise LedgerError(f"{target} 的督办触发条件仍在（{held}），不能直接以“整改属实”销号；"
                               "确需销号的，请用 --reason 写明督查室的理由（至少 4 个字），理由将随销号结论一并显示")
         held_reason = reason.strip() if held else None
-    files = _archive(ledger, evidence)
-    crash_point("supervision.after_archive")
-    stamp = china_now_iso(now)
-    with ledger.transaction() as conn:
-        for item in files:
-            conn.execute("INSERT OR IGNORE INTO evidence (sha256, filename, ext, size, by, at)"
-                         " VALUES (?, ?, ?, ?, ?, ?)",
-                         (item.sha256, item.filename, item.ext, item.size, by, stamp))
-        if kind in ("task", "recognition"):
-            active = conn.execute("SELECT decision FROM verifications WHERE target = ? AND kind = ?"
-                                  " AND quarter <= ? AND revoked = 0 ORDER BY id DESC LIMIT 1",
-                                  (target, kind, quarter)).fetchone()
-            if active is not None and active[0] == "verified":
-                raise LedgerError(f"{target} 已核实销号；如需更正，请先撤销（--revoke）")
-        else:
-            if conn.execute("SELECT status FROM duban WHERE id = ?", (target,)).fetchone()[0] != "claimed":
-                raise LedgerError(f"{target} 当前不是待核实状态")
-            conn.execute("UPDATE duban SET status = ? WHERE id = ?",
-                         ("closed" if decision == "verified" else "open", target))
-        payload = json.dumps([item.__dict__ for item in files], ensure_ascii=False)
-        cursor = conn.execute("INSERT INTO verifications (target, kind, quarter, decision, evidence, note, by, at,"
-                              " held_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                              (target, kind, quarter, decision, payload, note, by, stamp, held_reason))
-        held_note = f"（触发条件仍在，督查室理由：{held_reason}）" if held_reason else ""
-        record_event(conn, target, decision, note + held_note, by, stamp)
-        crash_point("supervision.before_commit")
-        return int(cursor.lastrowid or 0)
+    return _record(ledger, target, kind, quarter, decision, sources, limit,
+                   (note, by, china_now_iso(now), held_reason))
+
+
+def _record(ledger: Ledger, target: str, kind: str, quarter: str, decision: str,
+            sources: list[tuple[Path, str, str]], limit: int, said: tuple[str, str, str, str | None]) -> int:
+    """The decision and its evidence in one transaction; the archive gains the evidence only if it commits."""
+    note, by, stamp, held_reason = said
+    staged: list[Staged] = []
+    promoted: list[Path | None] = []
+    try:
+        with ledger.transaction() as conn:
+            _check_not_decided(conn, target, kind, quarter)
+            # Copied in streams beside the archive (under the lock), into it only once every check has passed.
+            staged = [stage(ledger.archive_dir, source, ext, limit, "佐证材料") for source, _, ext in sources]
+            files = [Evidence(name, item.sha256, item.ext, item.size) for (_, name, _), item in zip(sources, staged)]
+            for item in files:
+                conn.execute("INSERT OR IGNORE INTO evidence (sha256, filename, ext, size, by, at)"
+                             " VALUES (?, ?, ?, ?, ?, ?)",
+                             (item.sha256, item.filename, item.ext, item.size, by, stamp))
+            if kind == "duban":
+                conn.execute("UPDATE duban SET status = ? WHERE id = ?",
+                             ("closed" if decision == "verified" else "open", target))
+            payload = json.dumps([item.__dict__ for item in files], ensure_ascii=False)
+            cursor = conn.execute("INSERT INTO verifications (target, kind, quarter, decision, evidence, note, by,"
+                                  " at, held_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                  (target, kind, quarter, decision, payload, note, by, stamp, held_reason))
+            held_note = f"（触发条件仍在，督查室理由：{held_reason}）" if held_reason else ""
+            record_event(conn, target, decision, note + held_note, by, stamp)
+            promoted = [promote(ledger.archive_dir, item) for item in staged]
+            crash_point("supervision.after_archive")
+            crash_point("supervision.before_commit")
+            return int(cursor.lastrowid or 0)
+    except FileRefused as exc:  # the file changed since it was checked (grew past the limit, became unreadable)
+        discard(staged, promoted)
+        raise LedgerError(str(exc)) from None
+    except BaseException:
+        discard(staged, promoted)
+        raise
+
+
+def _check_not_decided(conn: sqlite3.Connection, target: str, kind: str, quarter: str) -> None:
+    """Inside the transaction: a task or recognition not verified already, a 督办事项 still waiting for the check."""
+    if kind in ("task", "recognition"):
+        active = conn.execute("SELECT decision FROM verifications WHERE target = ? AND kind = ?"
+                              " AND quarter <= ? AND revoked = 0 ORDER BY id DESC LIMIT 1",
+                              (target, kind, quarter)).fetchone()
+        if active is not None and active[0] == "verified":
+            raise LedgerError(f"{target} 已核实销号；如需更正，请先撤销（--revoke）")
+    elif conn.execute("SELECT status FROM duban WHERE id = ?", (target,)).fetchone()[0] != "claimed":
+        raise LedgerError(f"{target} 当前不是待核实状态")
 
 
 def verify(target: str, quarter: str, evidence: list[str | os.PathLike[str]], by: str, note: str = "",

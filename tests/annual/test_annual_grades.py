@@ -11,7 +11,7 @@ from jj123lib.annual.review import BASIC, DONE, RULES, UNDONE, AnnualReview, ann
 from jj123lib.annual.unit_scores import task_points
 from jj123lib.core.exceptions import RulesError
 from jj123lib.demo.loop import YEAR_END_REJECTION
-from jj123lib.domain.rule_sections import annual_rules
+from jj123lib.domain.rule_annual import annual_rules
 from jj123lib.domain.rules import load_rules
 
 if TYPE_CHECKING:  # pragma: no cover

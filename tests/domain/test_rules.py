@@ -53,7 +53,7 @@ def test_relative_path_is_made_absolute(monkeypatch: pytest.MonkeyPatch, office_
 
 @pytest.mark.parametrize(("make", "problem"), [
     (lambda d: d / "missing.yaml", "文件不存在"),
-    (lambda d: d, "这是一个文件夹"),
+    (lambda d: d, "是文件夹，不是文件"),
 ])
 def test_unusable_file_names_the_path(tmp_path: Path, make: Callable[[Path], Path], problem: str) -> None:
     path = make(tmp_path)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from jj123lib.core import files
 from jj123lib.core.exceptions import IngestRejected
 from jj123lib.intake import readers
 from jj123lib.intake.readers import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, read_regular_file, read_xlsx
@@ -60,10 +61,10 @@ def test_no_read_permission_is_refused_in_chinese(tmp_path: Path, monkeypatch: p
             raise PermissionError(errno.EACCES, "Permission denied", str(file))
         return real_open(file, flags, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(readers.os, "open", denied)  # type: ignore[attr-defined]  # readers' own os, patched where it is used
+    monkeypatch.setattr(files.os, "open", denied)  # type: ignore[attr-defined]  # the bounded reader's own os
     with pytest.raises(IngestRejected) as exc:
         read_regular_file(path)
-    assert _rule(exc) == "无法打开：没有读写权限"
+    assert _rule(exc) == "没有读取权限"
 
 
 def test_a_file_larger_than_any_form_is_refused_after_reading_only_the_limit(tmp_path: Path) -> None:
