@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -118,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         terminal = show_on_terminal()
     width = table_width.set(terminal_table_width(args.wide))
+    shown_warning = warnings.showwarning
+    warnings.showwarning = _warning_to_log
     try:
         args.rules = rules_path(args.rules)
         args.units = units_path_in_force()
@@ -140,11 +143,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"错误：程序内部出错，操作未完成（{incident.zh()}）。请把该日志文件交给维护人员。\n")
         return 3
     finally:
+        warnings.showwarning = shown_warning
         table_width.reset(width)
         if terminal is not None:  # an in-process caller (a test, a notebook) keeps no stale handler
             from jj123lib.core.log import logger
 
             logger.removeHandler(terminal)
+
+
+def _warning_to_log(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                    file: object = None, line: str | None = None) -> None:
+    """A library's warning (English) goes to jj123's log, shown with ``-v``, never to the office's terminal."""
+    from jj123lib.core.log import logger
+
+    logger.info("%s: %s (%s:%s)", category.__name__, message, filename, lineno)
 
 
 def _record(args: argparse.Namespace, what: str, exc: BaseException) -> Incident:

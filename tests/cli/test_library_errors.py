@@ -198,3 +198,30 @@ def test_a_long_path_is_cut_to_its_end() -> None:
     shown = shown_file(name)
     assert len(shown) <= 120 and shown.endswith("灯号.csv") and shown.startswith("…")
     assert shown_file(os.fsdecode(b"/tmp/\xd6\xd0.csv")).endswith(".csv")
+
+
+def test_a_library_warning_goes_to_the_log_not_the_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    import warnings
+
+    import jj123lib.cli.tasks
+    from jj123lib.cli.main import main
+    from jj123lib.core import log
+
+    def warns(args: object) -> int:
+        warnings.warn("Data Validation extension is not supported and will be removed", UserWarning, stacklevel=1)
+        return 0
+
+    monkeypatch.setattr(jj123lib.cli.tasks, "cmd_tasks", warns)
+    monkeypatch.setenv("JJ123_DATA_DIR", str(tmp_path / "data"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        assert main(["tasks"]) == 0
+        assert capsys.readouterr().err == ""
+        before = list(log.logger.handlers)
+        try:
+            assert main(["-v", "tasks"]) == 0  # the maintainer's view shows it
+        finally:
+            for handler in set(log.logger.handlers) - set(before):
+                log.logger.removeHandler(handler)
+    assert "UserWarning: Data Validation extension" in capsys.readouterr().err
