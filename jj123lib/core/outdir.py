@@ -78,7 +78,7 @@ def check_output_dir(path: str | os.PathLike[str], kind: str) -> Path:
     Writes nothing."""
     if kind not in KINDS:
         raise ValueError(f"unknown output kind {kind!r}")
-    folder = Path(os.path.abspath(Path(path).expanduser()))
+    folder = Path(os.path.abspath(path))  # as the writer will take it: a quoted "~" is a folder of that name
     shown = excerpt(folder, 120)
     resolved = folder.resolve()
     if resolved == ROOT.resolve():

@@ -92,7 +92,7 @@ def test_the_home_folder_is_refused_outright(command: str, data: Path, tmp_path:
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
-    err = _refused(command, data, "~", capsys)
+    err = _refused(command, data, home, capsys)
     assert "主文件夹" in err
     assert list(home.iterdir()) == []
 

@@ -86,7 +86,7 @@ def test_the_home_folder_is_refused_outright_even_through_a_link(tmp_path: Path,
     monkeypatch.setenv("HOME", str(home))
     link = tmp_path / "link"
     link.symlink_to(home)
-    for path in (home, link, "~"):
+    for path in (home, link, tmp_path / "home" / "sub" / ".."):
         with pytest.raises(OutputFolderError, match="主文件夹"):
             claim_output_dir(path, "forms")
     assert list(home.iterdir()) == []
