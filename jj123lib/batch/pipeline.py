@@ -28,7 +28,7 @@ from jj123lib.core.clock import china_now_iso
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.exceptions import OutputBusyError, ParameterError, ReportStepError
 from jj123lib.core.log import record_incident, trace_of
-from jj123lib.core.outdir import check_output_dir, claim_output_dir
+from jj123lib.core.outdir import claim_output_dir
 from jj123lib.render.notebook_html import index_html, report_name
 from jj123lib.render.pdf import PrinterPool
 
@@ -49,8 +49,7 @@ def locked_output(out_dir: Path, demo: bool, kind: str = "batch") -> Iterator[No
     """Hold ``out_dir`` for one batch: a folder jj123 may write ``kind`` output into (empty, or its own:
     :func:`~jj123lib.core.outdir.claim_output_dir`), a demo folder for demo data only, one batch per folder at
     a time (:class:`OutputBusyError` otherwise); under the lock, temp files of a killed run are cleared."""
-    check_output_dir(out_dir, kind)  # both checks before anything is written there
-    check_out_dir(out_dir, demo)
+    check_out_dir(out_dir, demo)  # both checks before anything is written there
     claim_output_dir(out_dir, kind)
     with folder_lock(out_dir, wait=False) as locked:
         if not locked:

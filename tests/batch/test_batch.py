@@ -16,6 +16,7 @@ from jj123lib.batch.run import NOTEBOOK_DIR, default_out_dir, run_batch
 from jj123lib.core.atomic import folder_lock
 from jj123lib.core.datadir import DEMO_MARKER
 from jj123lib.core.exceptions import ParameterError
+from jj123lib.core.outdir import MARKER
 
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.batch.run import BatchResult
@@ -47,7 +48,8 @@ def test_full_run_all_ok(demo_batch: BatchResult) -> None:
     loop = manifest["supervision"]
     assert loop["cuibao"] >= 1 and loop["awaiting"] >= 1 and loop["flags"] >= 1
     assert f"逾期未报送单位 {loop['cuibao']} 个" in (out / "index.html").read_text(encoding="utf-8")
-    leftovers = [p for p in out.rglob("*") if (p.name.startswith(".") and p.name != ".lock") or ".part" in p.name]
+    leftovers = [p for p in out.rglob("*")
+                 if (p.name.startswith(".") and p.name not in (".lock", MARKER)) or ".part" in p.name]
     assert leftovers == []
 
 
