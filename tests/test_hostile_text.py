@@ -216,8 +216,9 @@ def test_exports_neutralise_formulas(command: str, run: dict[str, Any], tmp_path
 
 def test_reports_dir_holds_nothing_unexpected(run: dict[str, Any]) -> None:
     names = sorted(p.name for p in run["out"].iterdir())
-    assert names == sorted([".lock", "index.html", "manifest.json", "notebooks", "overview.html", "overview.pdf",
-                            f"{SLUG}.html", f"{SLUG}.pdf"])  # .lock: the batch's empty folder-lock file
+    # .lock: the batch's folder lock; .jj123-output: the marker saying jj123 made the folder
+    assert names == sorted([".jj123-output", ".lock", "index.html", "manifest.json", "notebooks", "overview.html",
+                            "overview.pdf", f"{SLUG}.html", f"{SLUG}.pdf"])
     shutil.rmtree(run["root"] / "in")
 
 

@@ -124,7 +124,7 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
     """Render the year-end review of ``year``; see the module docstring. ``rules``, ``units`` as for ``run_batch``."""
     started = time.monotonic()
     request = _validated(year, formats, data_dir, out, rules, units)
-    with locked_output(request.out_dir, request.demo):
+    with locked_output(request.out_dir, request.demo, "annual"):
         plan = _plan(request, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout, force)
         document = _YearDocument(request, plan)
         pipeline = RenderPipeline(WorkerPool(), "pdf" in request.formats, progress, data_dir=request.data)

@@ -1,12 +1,12 @@
 """The render-and-print pipeline shared by the quarterly batch (:mod:`jj123lib.batch.run`) and the year-end
 batch (:mod:`jj123lib.annual.batch`), with the opening and the closing every batch run shares.
 
-Opening: :func:`checked_formats`, then :func:`locked_output` (the folder may take this data's output, one batch
-per folder at a time, temp files of a killed run cleared). Middle: :class:`RenderPipeline` executes each
-report's notebook in a warm worker (:mod:`jj123lib.batch.workers`) and prints its PDF through one headless
-Chromium (:class:`jj123lib.render.pdf.PrinterPool`) as soon as the HTML is there, while the caller's side work
-runs in a thread. Closing: :func:`finish_batch` writes ``manifest.json`` and, when something changed,
-``index.html``.
+Opening: :func:`checked_formats`, then :func:`locked_output` (the folder is empty or jj123's own and may take
+this data's output, one batch per folder at a time, temp files of a killed run cleared). Middle:
+:class:`RenderPipeline` executes each report's notebook in a warm worker (:mod:`jj123lib.batch.workers`) and
+prints its PDF through one headless Chromium (:class:`jj123lib.render.pdf.PrinterPool`) as soon as the HTML is
+there, while the caller's side work runs in a thread. Closing: :func:`finish_batch` writes ``manifest.json``
+and, when something changed, ``index.html``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from jj123lib.core.clock import china_now_iso
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.exceptions import OutputBusyError, ParameterError, ReportStepError
 from jj123lib.core.log import record_incident, trace_of
+from jj123lib.core.outdir import claim_output_dir
 from jj123lib.render.notebook_html import index_html, report_name
 from jj123lib.render.pdf import PrinterPool
 
@@ -44,10 +45,12 @@ def checked_formats(formats: Sequence[str], allowed: Sequence[str]) -> list[str]
 
 
 @contextmanager
-def locked_output(out_dir: Path, demo: bool) -> Iterator[None]:
-    """Hold ``out_dir`` for one batch: a demo folder for demo data only, one batch per folder at a time
-    (:class:`OutputBusyError` otherwise); under the lock, temp files of a killed run are cleared."""
-    check_out_dir(out_dir, demo)
+def locked_output(out_dir: Path, demo: bool, kind: str = "batch") -> Iterator[None]:
+    """Hold ``out_dir`` for one batch: a folder jj123 may write ``kind`` output into (empty, or its own:
+    :func:`~jj123lib.core.outdir.claim_output_dir`), a demo folder for demo data only, one batch per folder at
+    a time (:class:`OutputBusyError` otherwise); under the lock, temp files of a killed run are cleared."""
+    check_out_dir(out_dir, demo)  # both checks before anything is written there
+    claim_output_dir(out_dir, kind)
     with folder_lock(out_dir, wait=False) as locked:
         if not locked:
             raise OutputBusyError(str(out_dir))

@@ -17,6 +17,7 @@ from typing import Any
 
 from jj123lib.core.clock import read_moment
 from jj123lib.core.exceptions import ParameterError
+from jj123lib.core.outdir import check_output_dir
 from jj123lib.domain.quarters import normalize_quarter, report_deadline
 from jj123lib.domain.rules import Rules, load_rules
 from jj123lib.domain.units import units_path
@@ -43,6 +44,8 @@ def publish_quarter(data_dir: str | os.PathLike[str], quarter: str, *, by: str, 
     if as_of is not None and as_of < read_moment(deadline):  # verdicts are final only once the forms were due
         raise ParameterError("--as-of", as_of.strftime("%Y-%m-%d %H:%M"),
                              hint=f"{q} 的报送截止日为 {deadline.isoformat()}，截止日结束前的数据不能封账发布")
+    if out is not None:  # refused before the snapshot, not when rendering into it
+        check_output_dir(out, "batch")
     inputs = {"rules.yaml": rule_set.path, "units.yaml": units_path(units_file),
               f"opinions/{q}.yaml": opinions_path(data_dir, q)}
 

@@ -18,6 +18,7 @@ from jj123lib.core.atomic import atomic_write
 from jj123lib.core.datadir import is_demo, readable_data_dir
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.core.formats import FORMATS, TABLE_WIDTH, render_frame
+from jj123lib.core.text import excerpt
 
 if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they need it
     import pandas as pd
@@ -28,8 +29,8 @@ if TYPE_CHECKING:  # pandas costs ~0.3 s to import; commands import it when they
 __all__ = [
     "DATA_DIR_HELP", "DEMO_COLUMN", "DEMO_VALUE", "EXPORT_FORMATS", "RULES_HELP", "Handler",
     "add_as_of", "add_data_dir", "add_format", "add_out", "add_quarter", "add_rules", "add_verbose",
-    "add_view_options", "add_wide", "announce_demo", "clerk_name", "emit", "existing_data_dir", "ledger_as_of",
-    "rules_path", "terminal_table_width", "units_path_in_force", "view",
+    "add_view_options", "add_wide", "announce_demo", "as_of_argument", "clerk_name", "emit", "existing_data_dir",
+    "ledger_as_of", "quarter_argument", "rules_path", "terminal_table_width", "units_path_in_force", "view",
     "yes_no",
 ]
 
@@ -54,12 +55,42 @@ def add_data_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", help=DATA_DIR_HELP)
 
 
+def _checked(check: Callable[[str], str]) -> Callable[[str], str]:
+    """``type=`` for an option checked when the arguments are parsed: ``check``'s :class:`ParameterError`
+    becomes argparse's error, so a bad value stops the command before it reads or writes anything."""
+
+    def convert(value: str) -> str:
+        try:
+            return check(value)
+        except ParameterError as exc:
+            message = f"值“{excerpt(exc.value)}”无效" + (f"：{exc.hint}" if exc.hint else "")
+            if exc.valid:
+                message += "。可选值：" + "、".join(exc.valid)
+            raise argparse.ArgumentTypeError(message) from None
+
+    return convert
+
+
+def quarter_argument(value: str) -> str:
+    """``--quarter``: the canonical quarter of a year the task table covers."""
+    from jj123lib.domain.parameters import validate_quarter
+
+    return validate_quarter(value, name="--quarter")
+
+
+def as_of_argument(value: str) -> str:
+    """``--as-of``: a date or moment inside the task table's years, not far in the future."""
+    from jj123lib.domain.parameters import validate_as_of
+
+    return validate_as_of(value)
+
+
 def add_quarter(parser: argparse._ActionsContainer, required: bool = True) -> None:
-    parser.add_argument("--quarter", required=required, help=QUARTER_HELP)
+    parser.add_argument("--quarter", required=required, type=_checked(quarter_argument), help=QUARTER_HELP)
 
 
 def add_as_of(parser: argparse.ArgumentParser, text: str = AS_OF_HELP) -> None:
-    parser.add_argument("--as-of", help=text)
+    parser.add_argument("--as-of", type=_checked(as_of_argument), help=text)
 
 
 def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = EXPORT_FORMATS,

@@ -7,15 +7,19 @@
 ``cli/common.py``, argparse's messages in Chinese in ``cli/argparse_zh.py``.
 
 Exit codes: 0 success; 1 a check found problems (``check``, a failed ``batch``); 2 an error the user
-can fix (bad file, bad parameter), with a Chinese message on stderr; 3 an unexpected internal error,
-logged with its traceback (:mod:`jj123lib.core.log`) under the incident id the message names.
+can fix (bad file, bad parameter, a system or library error jj123 knows: a full disk, a locked ledger…),
+with a Chinese message on stderr; 3 an unexpected internal error; 130 interrupted (Ctrl+C). A system or
+library error, an unexpected one and an interruption are logged with their traceback
+(:mod:`jj123lib.core.log`) under the incident id the message names; no library's English reaches the user.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from jj123lib.cli import (
     annual,
@@ -42,9 +46,12 @@ from jj123lib.cli.common import (
     terminal_table_width,
     units_path_in_force,
 )
-from jj123lib.core.exceptions import Jj123Error, os_error_zh
+from jj123lib.core.exceptions import Jj123Error, library_error_zh
 from jj123lib.core.formats import table_width
 from jj123lib.core.version import __version__
+
+if TYPE_CHECKING:
+    from jj123lib.core.log import Incident
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -112,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         terminal = show_on_terminal()
     width = table_width.set(terminal_table_width(args.wide))
+    shown_warning = warnings.showwarning
+    warnings.showwarning = _warning_to_log
     try:
         args.rules = rules_path(args.rules)
         args.units = units_path_in_force()
@@ -121,23 +130,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
-    except OSError as exc:  # a path the user gave that cannot be read or written
-        where = f"“{exc.filename}”" if exc.filename else ""
-        reason = os_error_zh(exc)
-        sys.stderr.write(f"错误：无法读写{where}：{reason}\n")
-        return 2
-    except Exception as exc:  # noqa: BLE001 - a bug: the user gets an incident id, the log the traceback
-        from jj123lib.core.log import record_incident
-
-        incident = record_incident(getattr(args, "data_dir", None), f"jj123 {args.command} failed", exc)
+    except KeyboardInterrupt as exc:  # Ctrl+C: writes are atomic, so no half-written file or record is left
+        incident = _record(args, "interrupted (KeyboardInterrupt)", exc)
+        sys.stderr.write(f"已中断（Ctrl+C）：操作未完成，不会留下写了一半的文件或记录（{incident.zh()}）。\n")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - never a library's English: a Chinese message, the original in the log
+        known = library_error_zh(exc, database=_ledger_file(args))
+        incident = _record(args, f"failed: {type(exc).__name__}", exc)
+        if known is not None:
+            sys.stderr.write(f"错误：{known}（{incident.zh()}）\n")
+            return 2
         sys.stderr.write(f"错误：程序内部出错，操作未完成（{incident.zh()}）。请把该日志文件交给维护人员。\n")
         return 3
     finally:
+        warnings.showwarning = shown_warning
         table_width.reset(width)
         if terminal is not None:  # an in-process caller (a test, a notebook) keeps no stale handler
             from jj123lib.core.log import logger
 
             logger.removeHandler(terminal)
+
+
+def _warning_to_log(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                    file: object = None, line: str | None = None) -> None:
+    """A library's warning (English) goes to jj123's log, shown with ``-v``, never to the office's terminal."""
+    from jj123lib.core.log import logger
+
+    logger.info("%s: %s (%s:%s)", category.__name__, message, filename, lineno)
+
+
+def _record(args: argparse.Namespace, what: str, exc: BaseException) -> Incident:
+    from jj123lib.core.log import record_incident
+
+    return record_incident(getattr(args, "data_dir", None), f"jj123 {args.command} {what}", exc)
+
+
+def _ledger_file(args: argparse.Namespace) -> str | None:
+    """The ledger a SQLite error concerns: the command's data folder's (never an error of its own)."""
+    try:
+        from jj123lib.core.datadir import LEDGER_FILE, resolve_data_dir
+
+        return str(resolve_data_dir(getattr(args, "data_dir", None)) / LEDGER_FILE)
+    except Jj123Error:
+        return None
 
 
 if __name__ == "__main__":  # pragma: no cover

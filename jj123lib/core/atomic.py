@@ -53,8 +53,13 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 def atomic_write(path: str | os.PathLike[str], data: bytes | str, encoding: str = "utf-8") -> Path:
     """Write ``data`` to ``path`` atomically and return the final path."""
     payload = data.encode(encoding) if isinstance(data, str) else data
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(payload)
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(payload)
+    except OSError as exc:
+        if exc.filename is None:  # a failed write (a full disk) names no file: the message names this one
+            exc.filename = os.fspath(path)
+        raise
     return Path(path)
 
 

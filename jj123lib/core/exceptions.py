@@ -7,6 +7,11 @@ the structured fields let code and tests inspect the failure without parsing tex
 from __future__ import annotations
 
 import errno
+import os
+import re
+import sqlite3
+import sys
+import zipfile
 
 
 class Jj123Error(Exception):
@@ -264,10 +269,99 @@ class ReportStepError(Jj123Error):
 
 
 def describe_cause(exc: BaseException) -> str:
-    """Chinese description of ``exc``: our own errors as they are, known system errors translated."""
+    """Chinese description of ``exc``: our own errors as they are, known system and library errors translated."""
     if isinstance(exc, Jj123Error):
         return str(exc)
     if isinstance(exc, OSError) and exc.errno is not None:
-        where = f"（{exc.filename}）" if exc.filename else ""
+        where = f"（{shown_file(exc.filename)}）" if exc.filename else ""
         return f"{os_error_zh(exc)}{where}"
+    known = library_error_zh(exc)
+    if known is not None:
+        return known
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+# ---------------------------------------------------------------- library errors in Chinese
+SHOWN_CHARS = 120  # a path in a message: at most this many characters, its end kept (the file's name)
+_PART = re.compile(r"^\.(?P<name>.+)\.[A-Za-z0-9_]{6,12}\.part$")  # core.atomic's temporary file beside its target
+
+
+def shown_file(name: object) -> str:
+    """A file name for a message: the target of an atomic write rather than its temporary ``.NAME.xxxx.part``,
+    and a long path cut to its last :data:`SHOWN_CHARS` characters."""
+    text = os.fsdecode(name) if isinstance(name, (str, bytes, os.PathLike)) else str(name)
+    head, _, tail = text.rpartition(os.sep)
+    part = _PART.match(tail)
+    if part:
+        text = f"{head}{os.sep}{part.group('name')}" if head or text.startswith(os.sep) else part.group("name")
+    text = text.encode("utf-8", "replace").decode("utf-8") if any("\ud800" <= c <= "\udfff" for c in text) else text
+    return text if len(text) <= SHOWN_CHARS else "…" + text[-(SHOWN_CHARS - 1):]
+
+
+# SQLite's own messages (stable across versions) and what the office is told; matched in order.
+_SQLITE_ZH = (
+    ("locked", "正被另一个程序占用（已锁定），请等其完成后重试"),
+    ("disk i/o error", "读写时磁盘出错（磁盘或 U 盘可能已损坏、已满或被拔出）"),
+    ("malformed", "已损坏（数据库映像格式错误），请从备份恢复，并把日志交给维护人员"),
+    ("not a database", "不是有效的 SQLite 数据库文件（可能已损坏或被其他文件替换），请从备份恢复"),
+    ("readonly", "是只读的，无法写入（检查文件权限，或磁盘是否只读）"),
+    ("read-only", "是只读的，无法写入（检查文件权限，或磁盘是否只读）"),
+    ("unable to open", "无法打开（文件夹不存在、无权限或路径有误）"),
+    ("full", "无法写入：磁盘空间已满"),
+)
+
+
+def _sqlite_zh(exc: sqlite3.Error, database: str | None) -> str:
+    what = f"台账数据库“{shown_file(database)}”" if database else "台账数据库"
+    text = str(exc).lower()
+    for needle, reason in _SQLITE_ZH:
+        if needle in text:
+            return f"{what}{reason}"
+    code = getattr(exc, "sqlite_errorname", None) or type(exc).__name__
+    return f"{what}出错（SQLite 错误 {code}），操作未完成"
+
+
+def _yaml_zh(exc: BaseException) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    source = getattr(mark, "name", "") if mark is not None else ""
+    where = f"“{shown_file(source)}”" if source and not str(source).startswith("<") else ""
+    if mark is None:
+        return f"YAML 文件{where}格式有误，无法读取"
+    return f"YAML 文件{where}第 {mark.line + 1} 行第 {mark.column + 1} 列附近格式有误（如缩进、冒号、引号或括号不配对）"
+
+
+def library_error_zh(exc: BaseException, *, database: str | None = None) -> str | None:
+    """What the office is told of a system or library error, in Chinese and naming the file where known;
+    ``None`` for an error not foreseen (a bug: the caller records an incident). ``database`` names the
+    ledger a SQLite error concerns. The original stays for the log, never in the message.
+
+    Covers the OSError family (permissions, missing files, a file where a folder should be, a full or
+    read-only disk), text that is not UTF-8, YAML syntax, SQLite (locked, disk I/O, malformed), a damaged
+    .xlsx (zip) and openpyxl's refusal of a file, and running out of memory.
+    """
+    if isinstance(exc, OSError) and exc.errno is not None:
+        names = [shown_file(n) for n in (exc.filename, exc.filename2) if n]
+        where = "“" + "”→“".join(names) + "”" if names else ""
+        if exc.errno in (errno.EEXIST, errno.ENOTDIR) and exc.filename and os.path.isfile(exc.filename):
+            return f"无法读写{where}：这是一个文件，不是文件夹"  # a file where the path needs a folder
+        return f"无法读写{where}：{os_error_zh(exc)}"
+    if isinstance(exc, UnicodeDecodeError):
+        byte = exc.object[exc.start:exc.start + 1].hex().upper() if exc.object else ""
+        return (f"文本不是有效的 {exc.encoding.upper()} 编码（第 {exc.start + 1} 个字节 0x{byte} 无法识别）；"
+                "请用 UTF-8 编码另存该文件后重试")
+    if isinstance(exc, UnicodeEncodeError):
+        char = exc.object[exc.start:exc.start + 1]
+        return f"含无法按 {exc.encoding.upper()} 编码保存的字符 U+{ord(char):04X}" if char else "含无法保存的字符"
+    if isinstance(exc, sqlite3.Error):
+        return _sqlite_zh(exc, database)
+    if isinstance(exc, (zipfile.BadZipFile, zipfile.LargeZipFile)):
+        return "文件不是有效的 .xlsx（zip）文件：可能已损坏，或只复制了一部分；请用 Excel 或 WPS 重新保存为 .xlsx"
+    yaml = sys.modules.get("yaml")  # never imported here: an error of a module not loaded cannot occur
+    if yaml is not None and isinstance(exc, yaml.YAMLError):
+        return _yaml_zh(exc)
+    openpyxl_errors = sys.modules.get("openpyxl.utils.exceptions")
+    if openpyxl_errors is not None and isinstance(exc, openpyxl_errors.InvalidFileException):
+        return "文件不是 Excel 能打开的 .xlsx 工作簿（或扩展名不对）；请用 Excel 或 WPS 另存为 .xlsx"
+    if isinstance(exc, MemoryError):
+        return "内存不足，操作未完成（文件可能过大）"
+    return None

@@ -10,7 +10,7 @@ ones when it is wrong:
   ``parameters`` cell and refuses names the notebook does not declare, so a
   misspelled ``-p leeder …`` fails under the plain papermill CLI too;
 * :func:`validate_quarter` is the one quarter check of every command: the format,
-  and a year the task table covers.
+  and a year the task table covers; :func:`validate_as_of` the one check of an ``--as-of``.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jj123lib.core.clock import CHINA_TZ, china_today, read_moment
 from jj123lib.core.datadir import readable_data_dir
-from jj123lib.core.exceptions import ParameterError, RulesError
+from jj123lib.core.exceptions import Jj123Error, ParameterError, RulesError
 from jj123lib.domain.quarters import is_quarter, normalize_quarter, quarter_year, year_quarters
 
 if TYPE_CHECKING:  # batch workers import this module and must not pay for pandas
@@ -36,6 +38,8 @@ __all__ = [
     "validate_data_dir",
     "validate_quarter",
     "validate_year",
+    "validate_as_of",
+    "AS_OF_FUTURE_DAYS",
     "validate_params",
     "undeclared_names",
     "check_notebook_namespace",
@@ -250,3 +254,38 @@ def check_notebook_namespace(kind: str, namespace: Mapping[str, object], allowed
 
         name, value = ("units", units) if isinstance(exc, UnitsFileError) else ("rules", rules)
         raise NotebookParameterError(name, value, hint=str(exc)) from None
+
+
+# A read never lies after now (``read_moment`` clamps it) and a back-dated command stamps the day it names, so
+# an ``--as-of`` ahead of today is only ever a plan for a coming deadline; one more than a year ahead is a typo.
+AS_OF_FUTURE_DAYS = 366
+_NEVER = datetime(9999, 12, 30, tzinfo=CHINA_TZ)
+
+
+def validate_as_of(value: object, tasks: pd.DataFrame | None = None, now: datetime | None = None,
+                   name: str = "--as-of") -> str:
+    """``--as-of`` unchanged when it is a date (or date and time) inside the task table's years, else
+    :class:`ParameterError` naming ``name`` and the years covered.
+
+    The years covered run from the first year's 1 January to the end of the year after the last one: that
+    year's Q4 reports, the year-end review and its corrections fall in it. A date more than
+    :data:`AS_OF_FUTURE_DAYS` days after today is refused too.
+    """
+    from jj123lib.domain.tasks import task_years  # lazily: pandas
+
+    text = str(value).strip()
+    try:
+        day = read_moment(text, now=_NEVER).date()  # unclamped: the date as typed
+    except Jj123Error:
+        raise ParameterError(name, value, hint="应写作 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM，如 2026-10-13 或 "
+                                               "2026-10-13T17:00") from None
+    years = task_years(tasks)
+    if years and not date(years[0], 1, 1) <= day <= date(years[-1] + 1, 12, 31):
+        covered = "、".join(str(y) for y in years)
+        raise ParameterError(name, value, hint=f"任务表只包含 {covered} 年度的任务，判断时点须在 {years[0]}-01-01 至 "
+                                               f"{years[-1] + 1}-12-31 之间（次年用于四季度报送与年度考评）")
+    latest = china_today(now) + timedelta(days=AS_OF_FUTURE_DAYS)
+    if day > latest:
+        raise ParameterError(name, value,
+                             hint=f"判断时点不能晚于今天之后 {AS_OF_FUTURE_DAYS} 天（{latest.isoformat()}）")
+    return text

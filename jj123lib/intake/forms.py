@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.datadir import resolve_data_dir
 from jj123lib.core.exceptions import ParameterError
+from jj123lib.core.outdir import claim_output_dir
 from jj123lib.domain.quarters import normalize_quarter, plan_deadline, quarter_label, quarter_year, report_deadline
 from jj123lib.domain.rules import Rules, load_rules
 from jj123lib.domain.tasks import UNIT_SEPARATOR, load_tasks
@@ -355,7 +356,8 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
         if year is None:
             year = quarter_year(quarter) if quarter else int(table["year"].dropna().iloc[0])
         chosen = units if units is not None else lead_unit_names(table)
-        target = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / "forms" / f"{year}-plan"
+        target = claim_output_dir(Path(out_dir) if out_dir else resolve_data_dir(data_dir) / "forms" / f"{year}-plan",
+                                  "forms")
         written = []
         for unit in chosen:
             data = workbook_bytes(build_plan_form(unit, year, table, demo=demo, rules=rule_set))
@@ -369,7 +371,7 @@ def write_forms(quarter: str | None = None, *, plan: bool = False, year: int | N
 
     bench = benchmark_plan(Ledger(data_dir))
     chosen = units if units is not None else all_units(table)
-    target = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / "forms" / quarter
+    target = claim_output_dir(Path(out_dir) if out_dir else resolve_data_dir(data_dir) / "forms" / quarter, "forms")
     written = []
     for unit in chosen:
         data = workbook_bytes(build_progress_form(unit, quarter, table, current_plan, demo=demo,

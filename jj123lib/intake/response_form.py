@@ -42,6 +42,7 @@ from jj123lib.core.clock import china_now_iso
 from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import IngestRejected
 from jj123lib.core.frames import records
+from jj123lib.core.outdir import check_output_dir, claim_output_dir
 from jj123lib.domain.rules import Rules, load_rules
 from jj123lib.domain.tasks import load_tasks
 from jj123lib.domain.vocab import LEVELS, RESPONSE_STATUSES
@@ -173,12 +174,15 @@ def write_response_forms(quarter: str, data_dir: str | os.PathLike[str] | None =
     Default folder: ``<data_dir>/forms/<quarter>-duban``. Forms from a demo folder are demo forms.
     """
     ledger = Ledger(data_dir)
+    target = check_output_dir(Path(out_dir) if out_dir else ledger.data_dir / "forms" / f"{quarter}-duban",
+                              "duban-forms")
     items = duban_items(quarter, ledger, as_of=as_of)
     items = items[items["status"] != "closed"]
     tasks = load_tasks()
     titles = dict(zip(tasks["task_id"], tasks["title"]))
     demo = is_demo(ledger.data_dir)
-    target = Path(out_dir) if out_dir else ledger.data_dir / "forms" / f"{quarter}-duban"
+    if len(items):
+        claim_output_dir(target, "duban-forms")
     written = []
     rule_set = load_rules() if rules is None else rules
     for item in records(items):

@@ -16,6 +16,7 @@ from jj123lib.batch.run import NOTEBOOK_DIR, default_out_dir, run_batch
 from jj123lib.core.atomic import folder_lock
 from jj123lib.core.datadir import DEMO_MARKER
 from jj123lib.core.exceptions import ParameterError
+from jj123lib.core.outdir import MARKER, claim_output_dir
 
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.batch.run import BatchResult
@@ -47,7 +48,8 @@ def test_full_run_all_ok(demo_batch: BatchResult) -> None:
     loop = manifest["supervision"]
     assert loop["cuibao"] >= 1 and loop["awaiting"] >= 1 and loop["flags"] >= 1
     assert f"逾期未报送单位 {loop['cuibao']} 个" in (out / "index.html").read_text(encoding="utf-8")
-    leftovers = [p for p in out.rglob("*") if (p.name.startswith(".") and p.name != ".lock") or ".part" in p.name]
+    leftovers = [p for p in out.rglob("*")
+                 if (p.name.startswith(".") and p.name not in (".lock", MARKER)) or ".part" in p.name]
     assert leftovers == []
 
 
@@ -121,8 +123,7 @@ def test_failure_isolation_and_missing_browser(demo_data: DemoSummary, tmp_path:
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     notebooks = _failing_notebooks(tmp_path, "吴尊意")
     monkeypatch.setenv("JJ123_CHROMIUM", "/nonexistent/chromium")
-    out = tmp_path / "out"
-    out.mkdir()
+    out = claim_output_dir(tmp_path / "out", "batch")  # the folder of an earlier run
     (out / "wu-zunyi.html").write_text("stale", encoding="utf-8")  # an old report must not survive a failure
     result = run_batch("2026Q3", ["吴尊意", "陈丽蓉"], data_dir=demo_data.data_dir, out=out, progress=False,
                        notebook_dir=notebooks, jobs=2)

@@ -20,6 +20,7 @@ import pytest
 from jj123lib.batch.run import BatchResult, run_batch
 from jj123lib.core import faults
 from jj123lib.core.exceptions import ReportStepError, describe_cause
+from jj123lib.core.outdir import claim_output_dir
 from jj123lib.render import pdf
 from tests.core.test_log import incident_in
 
@@ -61,8 +62,7 @@ def _garbage_for(victim: str) -> Any:
 
 @pytest.fixture(scope="module")
 def faulty_batch(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> BatchResult:
-    out = tmp_path_factory.mktemp("faults") / "2026Q3"
-    out.mkdir()
+    out = claim_output_dir(tmp_path_factory.mktemp("faults") / "2026Q3", "batch")  # an earlier run's folder
     for name, *_ in FAULTS:  # outputs of an earlier run must not survive this run's failure
         (out / f"{name}.pdf").write_bytes(b"%PDF-1.4 old")
     spec = ",".join(f"{how}@{name}" for name, how, _, _ in FAULTS if how in faults.FAULT_POINTS)

@@ -10,6 +10,7 @@ from jj123lib.batch.jobs import FORMATS
 from jj123lib.batch.pipeline import checked_formats, locked_output
 from jj123lib.core.atomic import folder_lock
 from jj123lib.core.exceptions import OutputBusyError, ParameterError
+from jj123lib.core.outdir import claim_output_dir
 
 
 def test_checked_formats_drops_blanks_and_refuses_none_or_an_unknown_one() -> None:
@@ -20,7 +21,7 @@ def test_checked_formats_drops_blanks_and_refuses_none_or_an_unknown_one() -> No
 
 
 def test_locked_output_clears_a_killed_runs_temp_files_and_admits_one_batch(tmp_path: Path) -> None:
-    out = tmp_path / "out"
+    out = claim_output_dir(tmp_path / "out", "batch")  # the folder of the killed run
     (out / "notebooks").mkdir(parents=True)
     stale = [out / ".overview.html.part123", out / "notebooks" / ".overview.ipynb.part9"]
     for path in stale:

@@ -241,5 +241,7 @@ def test_ratings_and_league_judge_the_deadline_on_as_of(demo_data: DemoSummary,
         else:
             assert all(row["未报送"] == 0 for row in before)
             assert sum(row["未报送"] for row in after) == len(silent)
-    assert main(["league", "--quarter", "2026Q3", "--data-dir", data, "--as-of", "2026-1x-01"]) == 2
+    with pytest.raises(SystemExit) as refused:  # refused while the arguments are parsed
+        main(["league", "--quarter", "2026Q3", "--data-dir", data, "--as-of", "2026-1x-01"])
+    assert refused.value.code == 2
     assert "2026-1x-01" in capsys.readouterr().err

@@ -86,5 +86,7 @@ def test_without_benchmark_data_says_so(data: str, capsys: pytest.CaptureFixture
 
 
 def test_bad_quarter_is_refused_in_chinese(data: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "signals", "--quarter", "2026Q9", "--data-dir", data)
-    assert code == 2 and "季度" in err
+    with pytest.raises(SystemExit) as refused:  # refused while the arguments are parsed
+        main(["signals", "--quarter", "2026Q9", "--data-dir", data])
+    err = capsys.readouterr().err
+    assert refused.value.code == 2 and "季度" in err and "--quarter" in err

@@ -19,6 +19,14 @@ BAD_QUARTERS = ["2026Q5", "2026Q3/../..", "../../etc", "Q3", "2026Q3'; import os
 BAD_LEADERS = ["张三", "../../x", "张健龙/../../x", '张健龙"\nimport os\n"', "张健龙'; __import__('os').system('id') #"]
 
 
+def _exit_code(argv: list[str]) -> int:
+    """``main``'s exit code, whether a command refuses (2) or argparse does while parsing (SystemExit 2)."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+
+
 def _snapshot(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*")}
 
@@ -58,7 +66,7 @@ def test_commands_refuse_malformed_quarter_listing_valid_ones(command: str, quar
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     argv = _quarter_argv(command, quarter, demo_data.data_dir, tmp_path)
     before = _snapshot(tmp_path)
-    code = main(argv)
+    code = _exit_code(argv)
     err = capsys.readouterr().err
     assert code == 2, err
     assert "季度" in err and VALID_QUARTERS in err
@@ -73,7 +81,7 @@ def test_commands_refuse_a_year_outside_the_task_table(command: str, quarter: st
     argv = _quarter_argv(command, quarter, demo_data.data_dir, tmp_path)
     before = _snapshot(tmp_path)
     ledger_before = (demo_data.data_dir / "ledger.sqlite").read_bytes()
-    code = main(argv)
+    code = _exit_code(argv)
     captured = capsys.readouterr()
     assert code == 2, captured
     assert quarter in captured.err and "2026 年度" in captured.err and VALID_QUARTERS in captured.err
