@@ -26,7 +26,7 @@ from jj123lib.cli.common import (
     view,
 )
 from jj123lib.cli.publish import add_correct, guarded
-from jj123lib.core.clock import parse_day
+from jj123lib.core.clock import moment_label, parse_day
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.core.formats import FORMATS
 from jj123lib.domain import lights
@@ -76,9 +76,8 @@ def cmd_ratings(args: argparse.Namespace) -> int:
     frame = rate_quarter(quarter, ledger, as_of=parse_day(args.as_of), rules=load_rules(args.rules))
     _say_preview(quarter, args.as_of, load_rules(args.rules))
     counts = frame["light"].value_counts()
-    as_of = ledger.data_as_of(quarter)
     footer = "，".join(f"{lights.LABELS[k]} {int(counts.get(k, 0))} 项" for k in lights.ORDER)
-    footer = f"共 {len(frame)} 项任务：{footer}。数据截至 {as_of or '（无填报）'}。"
+    footer = f"共 {len(frame)} 项任务：{footer}。数据截至 {moment_label(ledger.moment())}。"
     if ledger.plan().empty:
         sys.stderr.write("提示：台账中还没有年度计划，无法对照序时进度"
                          "（先用 jj123 forms --plan 下发、jj123 ingest 导入）。\n")
