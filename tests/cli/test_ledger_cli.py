@@ -107,6 +107,8 @@ def test_override_as_of_reads_as_of_and_never_back_dates(tmp_path: Path, capsys:
                        "--by", "王督查", "--as-of", "2026-10-16", "--data-dir", str(data))
     # As of 10-16 the form was not in yet (received 10-20): the rule said 未报送 then.
     assert code == 0 and "截至 2026-10-16 23:59，N02 按规则判定为未报送" in out and "不倒签" in out
+    code, out, _ = run(capsys, "ratings", "--quarter", "2026Q3", "--as-of", "2026-10-16T08:30", "--data-dir", str(data))
+    assert code == 0 and "数据截至 2026-10-16 08:30。" in out  # the read's moment, not the latest 填报日期
     stamps = [str(r["调整时间"]) for r in listed()]
     assert stamps[-1].startswith("2026-10-20T10:00")  # the record is stamped now, not at --as-of
 
