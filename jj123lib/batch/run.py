@@ -101,10 +101,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.ledger.publications import Publication
 
 __all__ = ["BatchResult", "ReportJob", "run_batch", "published_request", "as_of_request", "as_of_stamp",
-           "published_document",
-           "frozen_clock",
-           "default_out_dir",
-           "FORMATS", "MANIFEST", "INDEX", "NOTEBOOK_DIR"]
+           "published_document", "frozen_clock", "default_out_dir", "FORMATS", "MANIFEST", "INDEX", "NOTEBOOK_DIR"]
 
 
 def default_jobs() -> int:
@@ -243,11 +240,10 @@ def as_of_request(request: _Request, as_of: str | date | datetime | None) -> _Re
                               f"（数据截至 {found.get('as_of')}），不能另指定 --as-of；要查看其他时点的灯号，"
                               "请用 jj123 ratings --as-of")
         return replace(request, publication={**request.publication, "data_as_of": request.publication["as_of"]})
-    moment = read_moment(as_of, now=Ledger(request.data).moment())
-    label = {**request.publication, "data_as_of": moment_label(moment)}
-    if as_of is None:
-        return replace(request, publication=label)
-    return replace(request, frozen_at=china_stamp(moment), reads_at=True, publication=label)
+    stamp = as_of_stamp(request.data, as_of)
+    label = moment_label(Ledger(request.data).moment() if stamp is None else datetime.fromisoformat(stamp))
+    request = replace(request, publication={**request.publication, "data_as_of": label})
+    return request if stamp is None else replace(request, frozen_at=stamp, reads_at=True)
 
 
 def as_of_stamp(data_dir: str | os.PathLike[str], as_of: str | date | datetime | None) -> str | None:
