@@ -24,7 +24,7 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +49,7 @@ from jj123lib.batch.pipeline import (
     locked_output,
     record_failure,
 )
+from jj123lib.batch.run import as_of_stamp, frozen_clock
 from jj123lib.batch.workers import WorkerPool
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.clock import china_today
@@ -120,11 +121,14 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
                      data_dir: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] | None = None,
                      progress: bool = True, notebook_dir: str | os.PathLike[str] | None = None,
                      timeout: int = 600, rules: Rules | RulesPath | None = None,
-                     units: str | os.PathLike[str] | None = None) -> BatchResult:
-    """Render the year-end review of ``year``; see the module docstring. ``rules``, ``units`` as for ``run_batch``."""
+                     units: str | os.PathLike[str] | None = None,
+                     as_of: str | date | datetime | None = None) -> BatchResult:
+    """Render the year-end review of ``year``; see the module docstring. ``rules``, ``units``, ``as_of`` (the clock
+    and every ledger read at that moment) as for ``run_batch``."""
     started = time.monotonic()
     request = _validated(year, formats, data_dir, out, rules, units)
-    with locked_output(request.out_dir, request.demo, "annual"):
+    with frozen_clock(as_of_stamp(request.data, as_of), reads=True), \
+            locked_output(request.out_dir, request.demo, "annual"):
         plan = _plan(request, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout, force)
         document = _YearDocument(request, plan)
         pipeline = RenderPipeline(WorkerPool(), "pdf" in request.formats, progress, data_dir=request.data)

@@ -25,7 +25,7 @@ from jj123lib.domain.tiers import TIER_LABELS, TIERS
 from jj123lib.domain.units import GROUP_LABELS, GROUPS, UnitsPath, units_path
 from jj123lib.ledger.fingerprint import data_fingerprint, short
 from jj123lib.render.htmlkit import Markup, badge, fmt_pct, section, table
-from jj123lib.reports.base import Sections, card
+from jj123lib.reports.base import Sections, card, data_moment
 
 __all__ = ["AnnualReport", "annual_review_data", "OUTCOME_LIGHTS", "outcome_badge"]
 
@@ -49,6 +49,7 @@ class AnnualReport(Sections):
     demo: bool
     fingerprint: str
     review: AnnualReview
+    data_as_of: str = ""  # 数据截至: the moment the ledger was read at (reports.base.data_moment)
     generated_on: date = field(default_factory=china_today)
     rules_in_force: Rules = field(default_factory=load_rules)  # the header names its file
 
@@ -72,6 +73,7 @@ class AnnualReport(Sections):
         final = self.review.final_quarter or "尚无报送"
         meta = Markup("").join(Markup("<span>{}</span>").format(text) for text in (
             f"年度：{self.year}", f"考评季度：{final}", f"判断日期：{self.review.as_of.isoformat()}",
+            *([f"数据截至：{self.data_as_of}"] if self.data_as_of else []),
             f"生成日期：{self.generated_on.isoformat()}"))
         meta += Markup('<span>数据指纹：<code title="{}">{}</code></span>'
                        "<span>规则文件：<code>{}</code>（指纹 <code>{}</code>）</span>").format(
@@ -192,5 +194,6 @@ def annual_review_data(year: object, data_dir: str | os.PathLike[str] | None = N
     # Judged as of the ledger's moment unless told (now; a demo folder: its story's day).
     result = annual_review(params.year, params.data_dir, as_of=as_of, rules=rule_set, units_file=units_path(units))
     return AnnualReport(year=params.year, data_dir=params.data_dir, demo=is_demo(params.data_dir),
-                        fingerprint=data_fingerprint(params.data_dir, rule_set), review=result, generated_on=today,
+                        fingerprint=data_fingerprint(params.data_dir, rule_set), review=result,
+                        data_as_of=data_moment(params.data_dir), generated_on=today,
                         rules_in_force=rule_set)

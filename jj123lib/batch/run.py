@@ -39,6 +39,7 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,7 +75,15 @@ from jj123lib.batch.pipeline import (
     remove_file,
 )
 from jj123lib.batch.workers import WorkerPool
-from jj123lib.core.clock import FROZEN_NOW_ENV, china_now_iso, china_today
+from jj123lib.core.clock import (
+    FROZEN_NOW_ENV,
+    READ_AS_OF_ENV,
+    china_now_iso,
+    china_stamp,
+    china_today,
+    moment_label,
+    read_moment,
+)
 from jj123lib.core.datadir import LEDGER_FILE, is_demo
 from jj123lib.core.exceptions import LedgerError, ReportStepError
 from jj123lib.core.faults import fault_point
@@ -87,12 +96,13 @@ from jj123lib.render.notebook_html import warm_index_template
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from docx.document import Document as DocxDocument
 
     from jj123lib.documents.content import DocumentMaker
     from jj123lib.ledger.publications import Publication
 
-__all__ = ["BatchResult", "ReportJob", "run_batch", "published_request", "frozen_clock", "default_out_dir",
-           "FORMATS", "MANIFEST", "INDEX", "NOTEBOOK_DIR"]
+__all__ = ["BatchResult", "ReportJob", "run_batch", "published_request", "as_of_request", "as_of_stamp",
+           "published_document", "frozen_clock", "default_out_dir", "FORMATS", "MANIFEST", "INDEX", "NOTEBOOK_DIR"]
 
 
 def default_jobs() -> int:
@@ -111,17 +121,21 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
               progress: bool = True, notebook_dir: str | os.PathLike[str] | None = None,
               timeout: int = 600, rules: Rules | RulesPath | None = None,
               units: str | os.PathLike[str] | None = None,
-              publication: Publication | None = None) -> BatchResult:
+              publication: Publication | None = None, as_of: str | date | datetime | None = None) -> BatchResult:
     """Render the reports and documents of ``quarter``; see the module docstring. Returns a :class:`BatchResult`.
 
     ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here; its
     path reaches every kernel as the notebooks' ``rules`` parameter; ``units``, the units file, likewise.
     A published quarter (or ``publication``, while it is being published) renders from its snapshot, its
-    rules and units, with the clock frozen at its moment (:func:`published_request`); any other is a 草稿.
+    rules and units, with the clock frozen at its moment (:func:`published_request`); any other is a 草稿, read
+    as of ``as_of`` (``--as-of DATE[THH:MM]``; default now, a demo folder: its story's clock), with the clock
+    and every ledger read of the run at that moment (:func:`as_of_request`). A published quarter renders only
+    as published: ``as_of`` on it is refused.
     """
     started = time.monotonic()
     request = published_request(_validated(quarter, leaders, formats, data_dir, out, rules, units), publication)
-    with frozen_clock(request.frozen_at), locked_output(request.out_dir, request.demo):
+    request = as_of_request(request, as_of)
+    with frozen_clock(request.frozen_at, reads=request.reads_at), locked_output(request.out_dir, request.demo):
         n_jobs = max(1, int(jobs or default_jobs()))
         workers = WorkerPool()
         pipeline = RenderPipeline(workers, "pdf" in request.formats, progress, data_dir=request.data)
@@ -149,7 +163,8 @@ class _Request:
     want_reports: bool
     out_dir: Path
     publication: dict[str, str] = field(default_factory=lambda: {"status": "draft"})  # what the index says
-    frozen_at: str | None = None  # a published quarter renders at its moment
+    frozen_at: str | None = None  # a published quarter renders at its moment; a run --as-of at that one
+    reads_at: bool = False  # every ledger read at ``frozen_at`` (a demo folder's too): a run --as-of
 
 
 @dataclass
@@ -215,21 +230,48 @@ def published_request(request: _Request, publication: Publication | None = None)
                                 "corrections": str(len(found.corrections))})
 
 
+def as_of_request(request: _Request, as_of: str | date | datetime | None) -> _Request:
+    """``request`` read as of ``as_of`` (``None``: as it is, now); a published quarter's is refused in Chinese."""
+    from jj123lib.ledger.store import Ledger
+
+    if request.frozen_at is not None:
+        if as_of is not None:
+            found = request.publication
+            raise LedgerError(f"{request.quarter} 已于 {found.get('day')} 封账发布，只按发布时的数据生成"
+                              f"（数据截至 {found.get('as_of')}），不能另指定 --as-of；要查看其他时点的灯号，"
+                              "请用 jj123 ratings --as-of")
+        return replace(request, publication={**request.publication, "data_as_of": request.publication["as_of"]})
+    stamp = as_of_stamp(request.data, as_of)
+    label = moment_label(Ledger(request.data).moment() if stamp is None else datetime.fromisoformat(stamp))
+    request = replace(request, publication={**request.publication, "data_as_of": label})
+    return request if stamp is None else replace(request, frozen_at=stamp, reads_at=True)
+
+
+def as_of_stamp(data_dir: str | os.PathLike[str], as_of: str | date | datetime | None) -> str | None:
+    """The stamp a batch run ``--as-of`` freezes its clock and its reads at (:func:`frozen_clock`); ``None``: now."""
+    from jj123lib.ledger.store import Ledger
+
+    return None if as_of is None else china_stamp(read_moment(as_of, now=Ledger(data_dir).moment()))
+
+
 @contextlib.contextmanager
-def frozen_clock(moment: str | None) -> Iterator[None]:
-    """The office's clock stands at ``moment`` (a stamp) for this process and the workers it starts."""
+def frozen_clock(moment: str | None, *, reads: bool = False) -> Iterator[None]:
+    """The office's clock stands at ``moment`` (a stamp) for this process and the workers it starts; with
+    ``reads``, every ledger read is at it too, a demo folder's included (:func:`jj123lib.core.clock.read_as_of`)."""
     if moment is None:
         yield
         return
-    before = os.environ.get(FROZEN_NOW_ENV)
-    os.environ[FROZEN_NOW_ENV] = moment
+    settings = {FROZEN_NOW_ENV: moment, **({READ_AS_OF_ENV: moment} if reads else {})}
+    before = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop(FROZEN_NOW_ENV, None)
-        else:
-            os.environ[FROZEN_NOW_ENV] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _plan(request: _Request, notebooks: Path, timeout: int, force: bool) -> _Plan:
@@ -257,11 +299,8 @@ def _plan(request: _Request, notebooks: Path, timeout: int, force: bool) -> _Pla
 
 def _plan_documents(request: _Request, plan: _Plan, force: bool, data_fp: str, digests: dict[str, str]) -> None:
     """Plan the quarter's documents into ``plan``; should their data be unreadable, one failed entry says why."""
-    from jj123lib.documents.content import DocumentMaker
-
     q, out_dir = request.quarter, request.out_dir
-    maker = DocumentMaker(q, request.data, as_of=china_today(), demo=request.demo, rules=request.rules,
-                          tasks=plan.tasks, units_file=request.units_file)
+    maker = _document_maker(request, plan.tasks)
     try:
         planned = plan_documents(maker, out_dir, data_fp=data_fp, digests=digests)
     except Exception as exc:  # noqa: BLE001 - the documents fail, the reports go on
@@ -269,6 +308,28 @@ def _plan_documents(request: _Request, plan: _Plan, force: bool, data_fp: str, d
     else:
         plan.documents = decide_documents(planned, plan.old_documents, request.formats, force, out_dir)
         plan.maker = maker
+
+
+def _document_maker(request: _Request, tasks: pd.DataFrame) -> DocumentMaker:
+    """The quarter's documents as this run makes them: its data, rules and units, on the day of its clock."""
+    from jj123lib.documents.content import DocumentMaker
+
+    return DocumentMaker(request.quarter, request.data, as_of=china_today(), demo=request.demo, rules=request.rules,
+                         tasks=tasks, units_file=request.units_file)
+
+
+def published_document(quarter: str, kind: str, data_dir: str | os.PathLike[str] | None = None, *,
+                       rules: Rules | RulesPath | None = None,
+                       units: str | os.PathLike[str] | None = None) -> DocxDocument | None:
+    """A published quarter's document (``kind``: bulletin, cuibao) as its batch makes it: from the snapshot, at
+    the publication's moment, so byte for byte the published one; ``None`` when the quarter is not published."""
+    from jj123lib.domain.tasks import load_tasks
+
+    request = published_request(_validated(quarter, None, ["docx"], data_dir, None, rules, units))
+    if request.frozen_at is None:
+        return None
+    with frozen_clock(request.frozen_at):
+        return _document_maker(request, load_tasks()).build(kind)
 
 
 def _render(request: _Request, plan: _Plan, pipeline: RenderPipeline, n_jobs: int) -> _IndexExtras:

@@ -22,6 +22,7 @@ from jj123lib.cli.common import (
     ledger_as_of,
 )
 from jj123lib.core.atomic import atomic_write
+from jj123lib.core.clock import moment_label
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.core.formats import render_frame
 
@@ -78,13 +79,14 @@ def review_json(result: AnnualReview, demo: bool) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def _text(result: AnnualReview, demo: bool) -> str:
+def _text(result: AnnualReview, demo: bool, moment: str) -> str:
     from jj123lib.annual.review import OUTCOMES
     from jj123lib.domain.units import GROUP_LABELS, GROUPS
 
     tables = result.tables()
     counts = result.counts()
-    head = (f"{_title(result)}（考评季度 {result.final_quarter or '无报送'}，判断日期 {result.as_of.isoformat()}）"
+    head = (f"{_title(result)}（考评季度 {result.final_quarter or '无报送'}，判断日期 {result.as_of.isoformat()}，"
+            f"数据截至 {moment}）"
             + ("【示例数据】" if demo else ""))
     parts = [head, *([result.preliminary_note()] if result.preliminary else []),
              "，".join(f"{o} {counts[o]} 项" for o in OUTCOMES) + f"，共 {len(result.outcomes)} 项。", "",
@@ -108,7 +110,8 @@ def cmd_annual(args: argparse.Namespace) -> int:
     data_dir, demo = existing_data_dir(args.data_dir)
     if args.format == "xlsx" and not args.out:
         raise ParameterError("--out", "", hint="xlsx 格式须用 --out 指定输出文件")
-    result = annual_review(args.year, ledger_as_of(data_dir, args.as_of), as_of=args.as_of,
+    ledger = ledger_as_of(data_dir, args.as_of)
+    result = annual_review(args.year, ledger, as_of=args.as_of,
                            rules=load_rules(args.rules), units_file=args.units)
     if args.format == "xlsx":
         atomic_write(args.out, review_xlsx(result, demo))
@@ -119,7 +122,7 @@ def cmd_annual(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         text = render_frame(_marked(result.tables()[args.table], demo), "csv")
     else:
-        text = _text(result, demo)
+        text = _text(result, demo, moment_label(ledger.moment()))
     if args.out:
         atomic_write(args.out, text.encode("utf-8-sig") if args.format == "csv" else text)
         sys.stdout.write(f"已写入 {args.out}\n")

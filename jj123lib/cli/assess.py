@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jj123lib.cli.common import (
     add_as_of,
@@ -26,10 +26,13 @@ from jj123lib.cli.common import (
     view,
 )
 from jj123lib.cli.publish import add_correct, guarded
-from jj123lib.core.clock import parse_day
+from jj123lib.core.clock import moment_label, parse_day
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.core.formats import FORMATS
 from jj123lib.domain import lights
+
+if TYPE_CHECKING:  # pandas loads only when a command needs it
+    from jj123lib.ledger.store import Ledger
 
 __all__ = ["add_league", "add_override", "add_ratings", "add_signals",
            "cmd_league", "cmd_override", "cmd_ratings", "cmd_signals"]
@@ -76,9 +79,8 @@ def cmd_ratings(args: argparse.Namespace) -> int:
     frame = rate_quarter(quarter, ledger, as_of=parse_day(args.as_of), rules=load_rules(args.rules))
     _say_preview(quarter, args.as_of, load_rules(args.rules))
     counts = frame["light"].value_counts()
-    as_of = ledger.data_as_of(quarter)
     footer = "，".join(f"{lights.LABELS[k]} {int(counts.get(k, 0))} 项" for k in lights.ORDER)
-    footer = f"共 {len(frame)} 项任务：{footer}。数据截至 {as_of or '（无填报）'}。"
+    footer = f"共 {len(frame)} 项任务：{footer}。数据截至 {moment_label(ledger.moment())}。"
     if ledger.plan().empty:
         sys.stderr.write("提示：台账中还没有年度计划，无法对照序时进度"
                          "（先用 jj123 forms --plan 下发、jj123 ingest 导入）。\n")
@@ -124,12 +126,12 @@ def cmd_override(args: argparse.Namespace) -> int:
 
     quarter = validate_quarter(args.quarter) if args.quarter else None
     data_dir, demo = existing_data_dir(args.data_dir)
-    ledger = Ledger(data_dir)
+    ledger = ledger_as_of(data_dir, args.as_of)  # what is listed or shown; a record is stamped now, never back-dated
     if args.list or not args.task_id:
         frame = ledger.overrides(quarter)
         frame["light"] = frame["light"].map(lights.LABELS)
-        emit(view(frame, OVERRIDE_VIEW), args.format, None, f"共 {len(frame)} 条灯号调整记录（含已撤销）。", demo,
-             sheet="灯号调整记录")
+        emit(view(frame, OVERRIDE_VIEW), args.format, None, f"共 {len(frame)} 条灯号调整记录（含已撤销），"
+             f"数据截至 {moment_label(ledger.moment())}。", demo, sheet="灯号调整记录")
         return 0
     if quarter is None:
         raise ParameterError("--quarter", "", hint="调整灯号须指定季度，如 --quarter 2026Q3")
@@ -139,6 +141,7 @@ def cmd_override(args: argparse.Namespace) -> int:
                 lambda folder, now: Ledger(folder).revoke_override(task_id, quarter, args.by,
                                                                    args.reason or "撤销调整", now=now))
         sys.stdout.write(f"已撤销 {task_id} 在 {quarter} 的灯号调整，恢复按规则评价。\n")
+        _say_as_of(args, ledger, quarter, task_id)
         return 0
     if not args.light:
         raise ParameterError("--light", "", OVERRIDE_CHOICES, "须指定调整后的灯号")
@@ -150,7 +153,24 @@ def cmd_override(args: argparse.Namespace) -> int:
             lambda folder, now: Ledger(folder).add_override(task_id, quarter, light, args.reason or "", args.by,
                                                             known_tasks=known, now=now))
     sys.stdout.write(f"已将 {task_id} 在 {quarter} 的灯号调整为{lights.LABELS[light]}，理由已记录备查。\n")
+    _say_as_of(args, ledger, quarter, task_id)
     return 0
+
+
+def _say_as_of(args: argparse.Namespace, ledger: Ledger, quarter: str, task_id: str) -> None:
+    """With ``--as-of``, the task as it stood then (rule and light); the record just made is stamped now."""
+    from jj123lib.assess.ratings import rate_quarter
+    from jj123lib.domain.rules import load_rules
+
+    if args.as_of is None:
+        return
+    rated = rate_quarter(quarter, ledger, as_of=parse_day(args.as_of), rules=load_rules(args.rules))
+    rows = rated[rated["task_id"] == task_id]
+    if rows.empty:
+        return
+    row = rows.iloc[0]
+    sys.stdout.write(f"截至 {moment_label(ledger.moment())}，{task_id} 按规则判定为{lights.LABELS[row['rule_light']]}，"
+                     f"督查室灯号为{row['light_label']}；本次记录的时间为现在，不倒签。\n")
 
 
 def cmd_signals(args: argparse.Namespace) -> int:
@@ -202,6 +222,9 @@ def add_override(override: argparse.ArgumentParser) -> None:
     override.add_argument("--revoke", action="store_true", help="撤销该任务该季度的调整")
     override.add_argument("--list", action="store_true", help="列出调整记录（含已撤销）")
     add_correct(override)
+    add_as_of(override, "查看时点 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM（默认：现在）：--list 列出此时已有的调整记录"
+                        "（此后才撤销的仍显示为有效）；调整或撤销时另显示该任务此时按规则判定的灯号。"
+                        "调整记录本身总按现在的时间记录，不倒签")
     add_format(override, FORMATS, "--list 的输出格式")
     add_data_dir(override)
     override.set_defaults(handler=cmd_override)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from jj123lib.cli.argparse_zh import integer
-from jj123lib.cli.common import add_data_dir, add_quarter
+from jj123lib.cli.common import add_as_of, add_data_dir, add_quarter
 from jj123lib.core.exceptions import ParameterError
 
 __all__ = ["add_batch", "cmd_batch"]
@@ -20,7 +20,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
             raise ParameterError("--leader", args.leader[0], hint="年度考评不分市领导生成，请去掉 --leader")
         formats = [f for f in (args.formats or ",".join(ANNUAL_FORMATS)).split(",") if f.strip()]
         annual = run_annual_batch(args.year, formats=formats, force=args.force, data_dir=args.data_dir, out=args.out,
-                                  progress=not args.no_progress, rules=args.rules, units=args.units)
+                                  progress=not args.no_progress, rules=args.rules, units=args.units,
+                                  as_of=args.as_of)
         (sys.stdout if annual.ok else sys.stderr).write(annual.summary() + "\n")
         return 0 if annual.ok else 1
     from jj123lib.batch.run import run_batch
@@ -28,7 +29,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     formats = [f for f in (args.formats or "html,pdf,docx").split(",") if f.strip()]
     result = run_batch(args.quarter, args.leader, jobs=args.jobs, formats=formats, force=args.force,
                        data_dir=args.data_dir, out=args.out, progress=not args.no_progress, rules=args.rules,
-                       units=args.units)
+                       units=args.units, as_of=args.as_of)
     stream = sys.stdout if result.ok else sys.stderr
     stream.write(result.summary() + "\n")
     return 0 if result.ok else 1
@@ -50,6 +51,9 @@ def add_batch(batch: argparse.ArgumentParser) -> None:
                        help="输出格式：html,pdf,docx（默认全部；docx 为督查通报、督办单、催报通知，"
                             "或年度考评通报 Word 文档）")
     batch.add_argument("--force", action="store_true", help="即使输入未变化也重新生成")
+    add_as_of(batch, "数据截至时点 YYYY-MM-DD（当天结束）或 YYYY-MM-DDTHH:MM（默认：现在，示例数据为其故事时点）："
+                     "报告、公文和索引只采用此前收到或记录的内容，逾期天数算到此时，页眉注明“数据截至”；"
+                     "已封账发布的季度只按发布时的数据生成，不能指定")
     add_data_dir(batch)
     batch.add_argument("--out", help="输出文件夹（默认：reports/<季度或年度>，示例数据为 reports/demo/<季度或年度>）")
     batch.add_argument("--no-progress", action="store_true", help="不显示进度条")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 
 from jj123lib.cli.common import add_as_of, add_data_dir, add_out, add_quarter, ledger_as_of
 from jj123lib.core.clock import parse_day
@@ -27,6 +28,8 @@ def cmd_bulletin(args: argparse.Namespace) -> int:
 
     quarter = validate_quarter(args.quarter)
     data_dir = validate_data_dir(args.data_dir)
+    if _published_bulletin(args, quarter, data_dir):
+        return 0
     try:
         issued = date.fromisoformat(args.date) if args.date else None
     except ValueError:
@@ -48,6 +51,32 @@ def cmd_bulletin(args: argparse.Namespace) -> int:
         sys.stderr.write(f"注意：{notice}\n")
     sys.stdout.write(f"已写入 {path}\n")
     return 0
+
+
+def _published_bulletin(args: argparse.Namespace, quarter: str, data_dir: Path) -> bool:
+    """A published quarter's 通报 is the published one: made from its snapshot at its moment, as ``batch`` does."""
+    from jj123lib.batch.run import published_document
+    from jj123lib.core.datadir import is_demo
+    from jj123lib.documents.layout import save_docx
+    from jj123lib.ledger.publications import publication
+
+    found = publication(data_dir, quarter)
+    if found is None:
+        return False
+    given = [flag for flag, value in (("--as-of", args.as_of), ("--date", args.date),
+                                      ("--doc-number", args.doc_number)) if value]
+    if given:
+        raise ParameterError(given[0], getattr(args, given[0][2:].replace("-", "_")),
+                             hint=f"{quarter} 已于 {found.day} 封账发布，通报只按发布时的数据、文号和日期生成"
+                                  f"（数据截至 {found.as_of[:16].replace('T', ' ')}），不能另指定")
+    document = published_document(quarter, "bulletin", data_dir, rules=args.rules, units=args.units)
+    if document is None:  # the publication record vanished between the two reads: the live ledger, as a 草稿
+        return False
+    path = save_docx(document, args.out)
+    if is_demo(data_dir):
+        sys.stderr.write("【示例数据】通报由示例数据生成，文中已标注“示例数据”。\n")
+    sys.stdout.write(f"已写入 {path}（{quarter} 已于 {found.day} 封账发布，按发布时的数据生成）\n")
+    return True
 
 
 def add_bulletin(bulletin: argparse.ArgumentParser) -> None:

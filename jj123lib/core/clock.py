@@ -20,7 +20,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from jj123lib.core.exceptions import LedgerError, ParameterError
 
 __all__ = ["CHINA_TZ", "FROZEN_NOW_ENV", "frozen_now", "china_now", "china_today", "china_now_iso", "parse_day",
-           "as_of_moment", "BACKDATED_HOUR", "china_stamp", "read_moment", "moment_label"]
+           "as_of_moment", "BACKDATED_HOUR", "china_stamp", "read_moment", "moment_label", "READ_AS_OF_ENV",
+           "read_as_of"]
 
 # China has kept UTC+8 without daylight saving since 1991: a fixed offset needs no tz database.
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -42,6 +43,24 @@ def frozen_now() -> datetime | None:
     except ValueError:  # never silently the real clock
         raise ParameterError(f"${FROZEN_NOW_ENV}", spec,
                              hint="应写作带时区的日期和时间，如 2026-12-05T10:00:00+08:00") from None
+
+
+READ_AS_OF_ENV = "JJ123_READ_AS_OF"  # a batch as of a moment: every ledger read of the run (workers too) is at it
+
+
+def read_as_of() -> datetime | None:
+    """The moment ``$JJ123_READ_AS_OF`` sets every ledger read at (a demo folder's too), or ``None``.
+
+    Set only by a batch run ``--as-of`` for itself and its workers, beside the frozen clock.
+    """
+    spec = os.environ.get(READ_AS_OF_ENV, "").strip()
+    if not spec:
+        return None
+    try:
+        return china_now(datetime.fromisoformat(spec))
+    except ValueError:
+        raise ParameterError(f"${READ_AS_OF_ENV}", spec,
+                             hint="应写作带时区的日期和时间，如 2026-10-13T17:00:59+08:00") from None
 
 
 def china_now(now: datetime | None = None) -> datetime:
@@ -100,11 +119,13 @@ def china_stamp(now: datetime | None = None) -> str:
 _MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2}))?")
 
 
-def read_moment(as_of: str | date | datetime | None, now: datetime | None = None) -> datetime:
+def read_moment(as_of: str | date | datetime | None, now: datetime | None = None, *,
+                clamp: bool = True) -> datetime:
     """The moment a read is as of: ``--as-of DATE[THH:MM]``, China time.
 
     ``None`` is now; a date alone is the end of that day (everything received that day counts); a date
-    with a time is that minute's end. A moment never lies after now: the future holds no records.
+    with a time is that minute's end. A moment never lies after now (the future holds no records) unless
+    ``clamp`` is off: a judgement of a later day (a demo's story) on the records that exist.
     """
     current = china_now(now)
     if as_of is None:
@@ -127,7 +148,7 @@ def read_moment(as_of: str | date | datetime | None, now: datetime | None = None
         except ValueError:
             raise LedgerError(f"判断时点“{as_of}”无效，应写作 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM，"
                               "如 2026-10-13 或 2026-10-13T17:00") from None
-    return min(moment, current)
+    return min(moment, current) if clamp else moment
 
 
 def moment_label(moment: datetime) -> str:

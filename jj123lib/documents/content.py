@@ -422,7 +422,7 @@ class DocumentMaker:
         if kind == "cuibao":
             return build_cuibao(self.cuibao, meta, quarter_label(self.quarter),
                                 cuibao_deadline(meta.issue_date, self.quarter, self.rules),
-                                due=report_deadline(self.quarter, self.rules))
+                                due=report_deadline(self.quarter, self.rules), as_of=self.as_of)
         if kind == "duban" and item is not None:
             return build_duban(self.duban[item][0], meta)
         raise ValueError(f"unknown document {kind!r} {item!r}")

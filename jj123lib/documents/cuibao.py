@@ -54,10 +54,11 @@ def cuibao_title(quarter_label: str) -> str:
 
 
 def build_cuibao(entries: Sequence[CuibaoEntry], meta: DocMeta, quarter_label: str, deadline: date,
-                 due: date | None = None) -> DocxDocument:
+                 due: date | None = None, as_of: date | None = None) -> DocxDocument:
     """The 催报通知 to the units that owe a report: 立即补报 by ``deadline``, the route and the office's contact.
 
-    ``due``: the quarter's reporting deadline they missed. The units are the 主送; a table lists their
+    ``due``: the quarter's reporting deadline they missed; ``as_of``: the day the list stands at (default: the
+    date of issue). The units are the 主送; a table lists their
     unreported tasks and days overdue; 署名, date and 版记 close it.
     """
     doc = new_document(meta)
@@ -66,7 +67,8 @@ def build_cuibao(entries: Sequence[CuibaoEntry], meta: DocMeta, quarter_label: s
     units = list(dict.fromkeys(entry.unit for entry in entries))
     paragraph(doc, f"{'、'.join(units) or '各有关责任单位'}：")
     missed = f"（报送期限为{chinese_date(due)}）" if due is not None else ""
-    body(doc, f"截至{chinese_date(meta.issue_date)}，以下单位尚未报送{quarter_label}“123”争先进位工作进展{missed}。")
+    since = chinese_date(as_of or meta.issue_date)
+    body(doc, f"截至{since}，以下单位尚未报送{quarter_label}“123”争先进位工作进展{missed}。")
     rows: list[list[object]] = []
     for number, entry in enumerate(entries, start=1):
         tasks = "；".join(f"{t.task_id} {t.title}" for t in entry.tasks)

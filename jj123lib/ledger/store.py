@@ -48,7 +48,7 @@ from typing import Any
 import pandas as pd
 
 from jj123lib.core.atomic import atomic_write, folder_lock, remove_stale_parts
-from jj123lib.core.clock import china_now, china_stamp
+from jj123lib.core.clock import china_now, china_stamp, read_as_of
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.datadir import LEDGER_FILE, demo_clock, readable_data_dir, resolve_data_dir
 from jj123lib.core.exceptions import LedgerError
@@ -99,8 +99,9 @@ class Ledger:
         return Ledger(self.data_dir, as_of=as_of)
 
     def moment(self) -> datetime:
-        """The moment this ledger's reads see: ``as_of``, else now (a demo folder: its story's clock)."""
-        return self.as_of or self._demo_clock or china_now()
+        """The moment this ledger's reads see: ``as_of``, else a batch's ``--as-of`` (:func:`read_as_of`), else now
+        (a demo folder: its story's clock)."""
+        return self.as_of or read_as_of() or self._demo_clock or china_now()
 
     @classmethod
     def of(cls, data_dir: str | os.PathLike[str] | Ledger | None, *, existing: bool = False) -> Ledger:

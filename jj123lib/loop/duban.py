@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.core.clock import china_now_iso, parse_day
+from jj123lib.core.clock import china_now_iso, parse_day, read_moment
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.exceptions import LedgerError
 from jj123lib.core.frames import records
@@ -40,7 +40,7 @@ from jj123lib.domain.tiers import task_order
 from jj123lib.domain.vocab import ALL_LEVELS, LEVELS, RESPONSE_STATUSES
 from jj123lib.ledger.events import check_by, record_event
 from jj123lib.ledger.store import Ledger
-from jj123lib.loop.duban_history import History, top_level
+from jj123lib.loop.duban_history import History, recorded_by, top_level
 
 __all__ = ["Trigger", "IssueSummary", "TRIGGER_LABELS", "RESPONSE_STATUSES", "DUBAN_ID", "duban_id",
            "duban_number_text", "find_triggers",
@@ -275,21 +275,25 @@ def record_response(conn: sqlite3.Connection, item_id: str, status: str, text: s
 
 
 def duban_items(quarter: str | None = None, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
-                as_of: str | date | None = None, rules: Mapping[str, Any] | None = None) -> pd.DataFrame:
+                as_of: str | date | datetime | None = None, rules: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Items issued in ``quarter`` plus earlier ones still open on ``as_of`` (all items without a quarter).
 
-    Each item as it stood on ``as_of`` (default today), from what was recorded by the end of that day:
-    items issued later are left out; ``level``/``due_date`` are its latest step's (``first_due`` its first),
+    Each item as it stood at ``as_of`` (a moment, ``DATE[THH:MM]``; a day: its end; default now), from what
+    was recorded by then (:func:`jj123lib.loop.duban_history.recorded_by`): items issued later are left out;
+    ``level``/``due_date`` are its latest step's (``first_due`` its first),
     ``status``/``status_label`` (退回 for a rejected answer), ``days_overdue`` since ``overdue_since``,
     ``response`` (the latest answer or verdict), ``steps`` and ``step_history``.
     """
     ledger = Ledger.of(data_dir)
-    day = parse_day(as_of)
+    moment = _moment(as_of)
+    day = moment.date()
     follow_up = int(loop_rules(load_rules() if rules is None else rules, "duban")["follow_up_days"])
     frame = ledger.query("SELECT * FROM duban WHERE issued_on <= ? ORDER BY quarter, id", (day.isoformat(),),
                          DUBAN_COLUMNS)
+    frame = frame[[recorded_by(date.fromisoformat(str(row["issued_on"])), str(row["at"]), moment)
+                   for row in records(frame)]] if len(frame) else frame
     history = History.read(ledger)
-    states = [history.state(row, day, follow_up, day) for row in records(frame)]
+    states = [history.state(row, day, follow_up, moment) for row in records(frame)]
     frame = frame.reset_index(drop=True)
     frame["first_due"] = frame["due_date"]
     frame["status"] = pd.Series([s.status for s in states], dtype=object)
@@ -312,15 +316,20 @@ def duban_items(quarter: str | None = None, data_dir: str | os.PathLike[str] | L
     return frame.reset_index(drop=True)
 
 
+def _moment(as_of: str | date | datetime | None) -> datetime:
+    """The moment a 督办 read is as of: now by default; a day its end, a later day too (a story's clock)."""
+    return read_moment(as_of, clamp=as_of is None)
+
+
 def duban_steps(item_id: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
-                as_of: str | date | None = None) -> pd.DataFrame:
+                as_of: str | date | datetime | None = None) -> pd.DataFrame:
     """One item's steps issued by ``as_of`` (default: all), oldest first, with their level labels."""
     ledger = Ledger.of(data_dir)
     item_id = item_id.strip().upper()
     found = records(ledger.query("SELECT * FROM duban WHERE id = ?", (item_id,), DUBAN_COLUMNS))
     if not found:
         raise LedgerError(f"督办事项“{item_id}”不存在")
-    cutoff = None if as_of is None else parse_day(as_of)
+    cutoff = None if as_of is None else _moment(as_of)
     rows = [{"step": s.step, "level_label": ALL_LEVELS[s.level - 1], "issued_on": s.issued_on.isoformat(),
              "due_date": s.due_date.isoformat(), "reason": s.reason, "by": s.by, "at": s.at}
             for s in History.read(ledger).steps(found[0], cutoff)]

@@ -8,9 +8,11 @@ growing through every escalation until the unit answers: 整改中 (or an 已整
 退回) stops the count and owes a new answer ``follow_up_days`` later, which can fall overdue again;
 已整改 waits for the office; a verified 整改属实 closes the item.
 
-A read as of a day sees only what had been recorded by the end of that day: the steps issued, the
-answers and the decisions stamped (China time) on or before it. The writers in :mod:`jj123lib.loop.duban`
-pass ``cutoff=None`` to see everything the ledger holds.
+A read as of a moment (a day: its end) sees only what had been recorded by then: the steps issued by
+its day (on that day, those stamped by the moment: a step issued at 10:00 is not there at 09:00), the
+answers and the decisions stamped (China time) by the moment. Days overdue count whole days, to the
+moment's day. The writers in :mod:`jj123lib.loop.duban` pass ``cutoff=None`` to see everything the ledger
+holds.
 """
 
 from __future__ import annotations
@@ -19,15 +21,16 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from jj123lib.core.clock import china_stamp
 from jj123lib.core.frames import records
 from jj123lib.domain.vocab import ALL_LEVELS, RETURNED_LABEL
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["Step", "ItemState", "History", "top_level", "STEP_COLUMNS"]
+__all__ = ["Step", "ItemState", "History", "top_level", "STEP_COLUMNS", "recorded_by"]
 
 STEP_COLUMNS = ["duban_id", "step", "level", "issued_on", "due_date", "reason", "by", "at"]
 
@@ -86,8 +89,11 @@ def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
-def _day(stamp: str) -> str:
-    return str(stamp)[:10]  # the loop's stamps are China time with their offset: the date is the China date
+def recorded_by(issued_on: date, stamp: str, cutoff: datetime) -> bool:
+    """Whether a record issued on ``issued_on`` and stamped ``stamp`` was there at ``cutoff``: issued by its day
+    and, if stamped on that very day, not after it (a back-dated record counts from the day it stands for)."""
+    day = cutoff.date()
+    return issued_on <= day and not (str(stamp)[:10] == day.isoformat() and str(stamp) > china_stamp(cutoff))
 
 
 class History:
@@ -127,26 +133,28 @@ class History:
                                      " WHERE kind = 'duban' ORDER BY id", (), columns)
         return cls(steps, responses, decisions)
 
-    def steps(self, item: dict[str, object], cutoff: date | None = None) -> tuple[Step, ...]:
+    def steps(self, item: dict[str, object], cutoff: datetime | None = None) -> tuple[Step, ...]:
         """The item's steps issued by ``cutoff`` (all with ``None``); step 1 stands for an item without any."""
-        found = [s for s in self._steps.get(str(item["id"]), []) if cutoff is None or s.issued_on <= cutoff]
+        found = [s for s in self._steps.get(str(item["id"]), [])
+                 if cutoff is None or recorded_by(s.issued_on, s.at, cutoff)]
         if not found:
             found = [Step(1, int(str(item["level"])), date.fromisoformat(str(item["issued_on"])),
                           date.fromisoformat(str(item["due_date"])), str(item["reason"]), str(item["by"]),
                           str(item["at"]))]
         return tuple(found)
 
-    def state(self, item: dict[str, object], day: date, follow_up_days: int, cutoff: date | None) -> ItemState:
+    def state(self, item: dict[str, object], day: date, follow_up_days: int, cutoff: datetime | None) -> ItemState:
         """``item`` (a ``duban`` row) on ``day``, from what was recorded by ``cutoff`` (``None``: everything)."""
         steps = self.steps(item, cutoff)
         status, returned = "open", False
         owed: date | None = steps[0].due_date
         response: str | None = None
         last_answer = ""
+        bound = None if cutoff is None else china_stamp(cutoff)
         for event in self._events.get(str(item["id"]), []):
-            if cutoff is not None and _day(event.at) > cutoff.isoformat():
+            if bound is not None and event.at > bound:
                 break
-            when = date.fromisoformat(_day(event.at))
+            when = date.fromisoformat(event.at[:10])  # China time with its offset: the date is the China date
             if event.kind in ("整改中", "已整改"):
                 status, returned = ("responded" if event.kind == "整改中" else "claimed"), False
                 owed = when + timedelta(days=follow_up_days) if event.kind == "整改中" else None

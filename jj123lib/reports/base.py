@@ -9,6 +9,7 @@ verbatim, never executes), named in reading order by :attr:`Sections.SECTIONS`. 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
@@ -36,7 +37,7 @@ from jj123lib.render.htmlkit import (
 
 __all__ = ["PAGE_ONLY_MARKER", "Sections", "report_css", "header_html", "publication_html", "card", "rows",
            "severity", "light_counts", "by_tier_then_gap", "rank_change_text", "change_cell", "rules_html",
-           "duban_html", "load_common", "plain_reason"]
+           "duban_html", "load_common", "plain_reason", "data_moment"]
 
 
 PAGE_ONLY_MARKER = "/* == page-only"  # in jj123.css: the rules after it style whole pages only
@@ -205,11 +206,26 @@ def _describe_duban_rules(rules: Mapping[str, Any]) -> list[str]:
             f"反馈“整改中”或被退回的须 {section_['follow_up_days']} 天内再次反馈；核实后销号。"]
 
 
+def data_moment(data_dir: str | os.PathLike[str]) -> str:
+    """``数据截至`` of a report: the moment its ledger reads see (:func:`jj123lib.core.clock.moment_label`).
+
+    A batch run ``--as-of`` declares it as an input, so another moment re-renders; a run at now does not
+    (its reads, unchanged, keep the last render and the moment it states).
+    """
+    from jj123lib.core.clock import moment_label, read_as_of
+    from jj123lib.core.inputs import note_input, sha256_hex
+    from jj123lib.ledger.store import Ledger
+
+    label = moment_label(Ledger(data_dir).moment())
+    if read_as_of() is not None:
+        note_input("as_of", "数据截至", sha256_hex(label))
+    return label
+
+
 def load_common(quarter: str, data_dir: str, as_of: date, rules: Rules) -> dict[str, Any]:
     """What the leader report and the overview both load: tasks, ratings, history, league, rules, provenance."""
     from jj123lib.assess.ratings import describe_rules, league_table, rate_quarter, rating_history
     from jj123lib.domain.tasks import load_tasks
-    from jj123lib.ledger.store import Ledger
 
     show_scores = rules.show_leader_scores
     return {
@@ -219,7 +235,7 @@ def load_common(quarter: str, data_dir: str, as_of: date, rules: Rules) -> dict[
         "league": league_table(quarter, data_dir, as_of=as_of, rules=rules),
         "rules": describe_rules(rules, leader_scores=show_scores) + _describe_duban_rules(rules),
         "show_scores": show_scores,
-        "as_of": Ledger(data_dir).data_as_of(quarter),
+        "as_of": data_moment(data_dir),
         "fingerprint": data_fingerprint(data_dir, rules),
         "demo": is_demo(data_dir),
     }

@@ -25,7 +25,7 @@ from jj123lib.domain.quarters import quarter_label
 from jj123lib.domain.rules import Rules, RulesPath, as_rules
 from jj123lib.domain.tiers import TIER_LABELS, TIERS
 from jj123lib.render.htmlkit import Markup, is_blank, section, table
-from jj123lib.reports.base import Sections
+from jj123lib.reports.base import Sections, data_moment
 
 __all__ = ["ExploreData", "explore_data", "EXPLORE_NOTEBOOK", "render_explore"]
 
@@ -83,6 +83,7 @@ class ExploreData(Sections):
     plan: pd.DataFrame
     ratings: pd.DataFrame
     history: pd.DataFrame
+    data_as_of: str = ""  # 数据截至: the moment the ledger was read at (reports.base.data_moment)
 
     def lights_by_leader(self) -> pd.DataFrame:
         out = pd.crosstab(self.ratings["leader"], self.ratings["light_label"])
@@ -101,8 +102,8 @@ class ExploreData(Sections):
     def header_html(self) -> Markup:
         banner = Markup('<div class="jj-demo-banner">{}</div>').format(DEMO_BANNER) if self.demo else ""
         return Markup('{}<header class="jj-header"><h1>“123”任务数据探索</h1><div class="jj-subtitle">{}（{}）'
-                      " · 全部 {} 项任务</div></header>").format(banner, quarter_label(self.quarter), self.quarter,
-                                                           len(self.ratings))
+                      ' · 全部 {} 项任务</div><div class="jj-meta"><span>数据截至：{}</span></div></header>').format(
+            banner, quarter_label(self.quarter), self.quarter, len(self.ratings), self.data_as_of)
 
     def lights_by_leader_html(self) -> Markup:
         return section("各市领导灯号", _frame_html(self.lights_by_leader().rename_axis("牵头市领导")))
@@ -134,4 +135,5 @@ def explore_data(quarter: str, data_dir: str | os.PathLike[str] | None = None,
         submissions=ledger.submissions(params.quarter), plan=ledger.plan(),
         ratings=rate_quarter(params.quarter, params.data_dir, rules=rule_set),
         history=rating_history(params.quarter, params.data_dir, rules=rule_set),
+        data_as_of=data_moment(params.data_dir),
     )

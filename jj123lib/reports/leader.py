@@ -39,7 +39,7 @@ from jj123lib.render.htmlkit import (
 )
 from jj123lib.reports import base, leader_summary
 from jj123lib.reports.base import Sections
-from jj123lib.reports.provenance import leader_data_fingerprint, tasks_data_as_of
+from jj123lib.reports.provenance import leader_data_fingerprint
 
 if TYPE_CHECKING:
     from jj123lib.assess.signals import BenchmarkView
@@ -484,10 +484,9 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
     scores = common["show_scores"]
     fingerprint = common["fingerprint"] if scores else leader_data_fingerprint(
         params.data_dir, params.quarter, params.leader, mine["task_id"], scores=False, rules=rule_set)
-    as_of = common["as_of"] if scores else tasks_data_as_of(params.data_dir, params.quarter, mine["task_id"])
     return LeaderReport(
         leader=params.leader, quarter=params.quarter, data_dir=params.data_dir, demo=common["demo"],
-        data_as_of=as_of, fingerprint=fingerprint, tasks=mine,
+        data_as_of=common["as_of"], fingerprint=fingerprint, tasks=mine,
         history=history[history["task_id"].isin(mine["task_id"])].reset_index(drop=True),
         league=common["league"], quota=_quota_rows(common["tasks"], rule_set, params.leader), rules=common["rules"],
         supervision=supervision,

@@ -7,8 +7,8 @@ those rows (with the rules, the task table and the opinions that concern the lea
 form from one unit re-renders only the reports showing that unit's tasks. With scores on, ranks
 depend on everyone: the whole-data fingerprint (:func:`jj123lib.ledger.fingerprint.data_fingerprint`).
 
-The leader report prints this fingerprint and :func:`tasks_data_as_of` in its header, so the
-header names exactly the data that decides whether the report is re-rendered.
+The leader report prints this fingerprint in its header, so the header names exactly the data that
+decides whether the report is re-rendered.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from jj123lib.ledger.store import Ledger
 _DIGESTS: Memo[dict[str, str]] = Memo(size=2)  # every report of a batch kernel (and the planning) reads them
 
 __all__ = ["TASK_ROWS", "task_digests", "tasks_fingerprint", "leader_data_fingerprint", "opinions_fingerprint",
-           "tasks_data_as_of", "show_leader_scores", "leader_task_ids", "rules_and_tasks_digest", "owned_items",
+           "show_leader_scores", "leader_task_ids", "rules_and_tasks_digest", "owned_items",
            "leader_scope"]
 
 # (table, SQL giving each row's task and the row as JSON). Same columns as Ledger.fingerprint; rows that
@@ -131,20 +131,6 @@ def leader_data_fingerprint(data_dir: str | os.PathLike[str], quarter: str, lead
     digest.update(tasks_fingerprint(rows, ids).encode() + b"\0")
     digest.update(b"opinions\0" + hashlib.sha256(opinions_fingerprint(data_dir, quarter, leader)).digest())
     return digest.hexdigest()
-
-
-def tasks_data_as_of(data_dir: str | os.PathLike[str], quarter: str, task_ids: Iterable[str]) -> str | None:
-    """Latest 填报日期 among the quarter's current submissions for ``task_ids`` (ISO date), or ``None``."""
-    from jj123lib.ledger.store import Ledger
-
-    ids = sorted(set(task_ids))
-    if not ids:
-        return None
-    marks = ", ".join("?" for _ in ids)
-    frame = Ledger(data_dir).query(f"SELECT MAX(report_date) AS latest FROM submissions WHERE quarter = ?"
-                                   f" AND superseded = 0 AND task_id IN ({marks})", (quarter, *ids), ["latest"])
-    value = frame["latest"].iloc[0] if len(frame) else None
-    return str(value) if isinstance(value, str) and value else None
 
 
 def owned_items(data_dir: str | os.PathLike[str]) -> dict[str, list[str]]:

@@ -32,6 +32,7 @@ def test_table_lists_every_task_with_its_outcome_and_reason(capsys: pytest.Captu
                                                             demo_data: DemoSummary) -> None:
     code, out, err = run(capsys, demo_data)
     assert code == 0 and "【示例数据】" in err and "【示例数据】" in out
+    assert "判断日期 2027-03-31，数据截至 2027-03-31 17:00）" in out.splitlines()[0]  # the read's moment
     reasons = out.split("【考评依据】", 1)[1]
     lines = [line for line in reasons.splitlines() if line[:1] in "NPB" and "：" in line]
     assert len(lines) == 48

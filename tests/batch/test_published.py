@@ -41,6 +41,7 @@ class Runs:
     published: Path  # what `jj123 publish` rendered
     later: BatchResult  # the same quarter after the live ledger changed
     corrected: BatchResult  # after a correction
+    bulletin: Path  # `jj123 bulletin` of the published quarter after the live ledger changed
     live_before: dict[str, str]
     live_after: dict[str, str]
 
@@ -65,11 +66,13 @@ def runs(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> Ru
     ledger.add_override("N01", QUARTER, "red", "事后调整，封账后不应出现", "李四")
     live_after = _lights(data)
     later = run_batch(QUARTER, data_dir=data, out=root / "later", progress=False, formats=FORMATS, force=True)
+    bulletin = root / "通报.docx"
+    assert main(["bulletin", "--quarter", QUARTER, "--out", str(bulletin), "--data-dir", str(data)]) == 0
     assert main(["override", "N02", "--quarter", QUARTER, "--light", "red", "--reason", "经复核进度不实，更正为红灯",
                  "--by", "王五", "--correct", "--data-dir", str(data)]) == 0
     corrected = run_batch(QUARTER, data_dir=data, out=root / "corrected", progress=False, formats=FORMATS,
                           force=True)
-    return Runs(data, published, later, corrected, live_before, live_after)
+    return Runs(data, published, later, corrected, bulletin, live_before, live_after)
 
 
 def _outputs(folder: Path) -> dict[str, bytes]:
@@ -93,12 +96,31 @@ def test_a_published_quarter_renders_byte_identical_after_the_live_ledger_change
     assert [name for name in first if first[name] != later[name]] == []
 
 
+def test_the_bulletin_command_gives_the_published_bulletin_byte_for_byte(runs: Runs) -> None:
+    with zipfile.ZipFile(runs.bulletin) as docx:
+        made = docx.read("word/document.xml")
+    assert made == _outputs(runs.published)["bulletin.docx"]
+
+
+def test_a_published_quarter_refuses_another_moment(runs: Runs, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    for command in (["batch", "--quarter", QUARTER, "--as-of", "2026-10-25", "--out", str(tmp_path / "out"),
+                     "--formats", "html", "--no-progress"],
+                    ["bulletin", "--quarter", QUARTER, "--as-of", "2026-10-25", "--out", str(tmp_path / "b.docx")]):
+        assert main([*command, "--data-dir", str(runs.data)]) != 0
+        err = capsys.readouterr().err
+        assert "2026Q3 已于 2026-12-05 封账发布" in err and "数据截至 2026-10-20 23:59" in err, err
+    assert not (tmp_path / "out").exists() and not (tmp_path / "b.docx").exists()
+
+
 def test_published_reports_and_the_index_say_so_with_the_day(runs: Runs) -> None:
     overview = (runs.published / "overview.html").read_text(encoding="utf-8")
     index = (runs.published / "index.html").read_text(encoding="utf-8")
     for page in (overview, index):
         assert "已发布：本季度于 2026-12-05 封账发布（数据截至 2026-10-20 23:59）" in page and "草稿" not in page
     assert "生成日期：2026-10-20" in overview  # the clock stood at the publication's moment
+    for page in (overview, index):  # the read's moment, not the latest 填报日期
+        assert "<span>数据截至：2026-10-20 23:59</span>" in page
 
 
 def test_a_correction_shows_in_the_next_render_with_its_reason(runs: Runs) -> None:

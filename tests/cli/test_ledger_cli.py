@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,9 @@ import pandas as pd
 import pytest
 
 from jj123lib.cli.main import main
+from jj123lib.core.clock import CHINA_TZ
 from jj123lib.intake.ingest import ingest_files
+from jj123lib.ledger.store import Ledger
 from tests.ledger_helpers import TASKS, filled_progress, snapshot
 
 pytestmark = pytest.mark.usefixtures("q3_forms_received")
@@ -81,6 +84,37 @@ def test_override_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     code, _, err = run(capsys, "override", "Z99", "--quarter", "2026Q3", "--light", "red", "--reason", "随便写写",
                        "--data-dir", str(data))
     assert code == 2 and "Z99" in err
+
+
+def test_override_as_of_reads_as_of_and_never_back_dates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data"
+    ingest_files([filled_progress(tmp_path, "商务局")], data)  # received now, 10-20 10:00
+    ledger = Ledger(data)
+    ledger.add_override("N02", "2026Q3", "red", "实地核查进度不实", "王督查", now=_china("2026-10-15T09:00"))
+    ledger.revoke_override("N02", "2026Q3", "李督查", "复核属实", now=_china("2026-10-18T09:00"))
+
+    def listed(*as_of: str) -> list[dict[str, str]]:
+        code, out, _ = run(capsys, "override", "--list", "--format", "json", *as_of, "--data-dir", str(data))
+        assert code == 0
+        return list(json.loads(out))
+
+    assert listed("--as-of", "2026-10-14") == []
+    assert [r["已撤销"] for r in listed("--as-of", "2026-10-15T09:00")] == ["否"]  # revoked only later
+    assert [r["已撤销"] for r in listed()] == ["是"]
+    code, out, _ = run(capsys, "override", "--list", "--as-of", "2026-10-15T09:00", "--data-dir", str(data))
+    assert code == 0 and "数据截至 2026-10-15 09:00" in out
+    code, out, _ = run(capsys, "override", "N02", "--quarter", "2026Q3", "--light", "黄灯", "--reason", "再次核查",
+                       "--by", "王督查", "--as-of", "2026-10-16", "--data-dir", str(data))
+    # As of 10-16 the form was not in yet (received 10-20): the rule said 未报送 then.
+    assert code == 0 and "截至 2026-10-16 23:59，N02 按规则判定为未报送" in out and "不倒签" in out
+    code, out, _ = run(capsys, "ratings", "--quarter", "2026Q3", "--as-of", "2026-10-16T08:30", "--data-dir", str(data))
+    assert code == 0 and "数据截至 2026-10-16 08:30。" in out  # the read's moment, not the latest 填报日期
+    stamps = [str(r["调整时间"]) for r in listed()]
+    assert stamps[-1].startswith("2026-10-20T10:00")  # the record is stamped now, not at --as-of
+
+
+def _china(moment: str) -> datetime:
+    return datetime.fromisoformat(moment).replace(tzinfo=CHINA_TZ)
 
 
 def test_demo_dir_commands_print_banner(demo_data: DemoSummary, capsys: pytest.CaptureFixture[str]) -> None:

@@ -288,3 +288,23 @@ def test_the_demo_shows_an_escalated_item_with_its_steps(demo_data: Any) -> None
     assert row["overdue_since"] is None or row["overdue_since"] <= row["due_date"]
     closed = items[items["status"] == "closed"]
     assert any("触发条件仍在，督查室理由" in str(r) for r in closed["response"])
+
+
+def test_a_read_as_of_a_minute_sees_a_step_only_from_the_minute_it_was_issued(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "data")
+    issue_duban("2026Q2", ledger, as_of="2026-07-15", by="林督查", triggers=RED_P12, now=_at("2026-07-15", 10))
+    assert duban_items(None, ledger, as_of="2026-07-15T09:00").empty  # issued at 10:00, not there at 09:00
+    assert _item(ledger, "2026-07-15T10:00")["level_label"] == "督办"
+    # The escalation on 08-05 at 10:00 (unanswered since its due date 07-30).
+    issue_duban("2026Q2", ledger, as_of="2026-08-05", by="林督查", triggers=[], now=_at("2026-08-05", 10))
+    before, after = _item(ledger, "2026-08-05T09:30"), _item(ledger, "2026-08-05T10:30")
+    assert (before["level_label"], before["steps"]) == ("督办", 1)
+    assert (after["level_label"], after["steps"]) == ("挂牌督办", 2)
+    assert before["days_overdue"] == after["days_overdue"] == 6  # whole days, to the moment's day
+    assert len(duban_steps("DB-2026Q2-001", ledger, as_of="2026-08-05T09:59")) == 1
+    assert len(duban_steps("DB-2026Q2-001", ledger, as_of="2026-08-05T10:00")) == 2
+    # An answer stamped at 14:00 stops the count from that minute on.
+    respond("DB-2026Q2-001", "已制定整改方案", "工信局", status="整改中", data_dir=ledger, now=_at("2026-08-05", 14))
+    assert _item(ledger, "2026-08-05T13:59")["status"] == "open"
+    assert _item(ledger, "2026-08-05T14:00")["status"] == "responded"
+    assert _item(ledger, "2026-08-05T14:00")["days_overdue"] == 0

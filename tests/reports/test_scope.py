@@ -12,7 +12,7 @@ from jj123lib.domain.tasks import leaders, load_tasks
 from jj123lib.ledger.fingerprint import data_fingerprint
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.duban import issue_duban
-from jj123lib.reports.provenance import leader_data_fingerprint, opinions_fingerprint, task_digests, tasks_data_as_of
+from jj123lib.reports.provenance import leader_data_fingerprint, opinions_fingerprint, task_digests
 from tests.late_form import demo_copy, ingest_changed_form, without_duban
 
 pytestmark = pytest.mark.usefixtures("demo_year_viewed")
@@ -75,12 +75,3 @@ def test_opinions_concern_only_their_leader(data: Path) -> None:
 def test_scores_on_means_the_whole_data(data: Path) -> None:
     assert leader_data_fingerprint(data, "2026Q3", "吴尊意", scores=True) == data_fingerprint(data)
     assert leader_data_fingerprint(data, "2026Q3", "吴尊意", scores=False) != data_fingerprint(data)
-
-
-def test_data_as_of_is_the_latest_fill_date_of_the_tasks(data: Path) -> None:
-    rows = Ledger(data).submissions("2026Q3")
-    for name in leaders()[:3]:
-        ids = list(TASKS.loc[TASKS["leader"] == name, "task_id"])
-        mine = rows[rows["task_id"].isin(ids)]["report_date"].dropna()
-        assert tasks_data_as_of(data, "2026Q3", ids) == (max(mine) if len(mine) else None)
-    assert tasks_data_as_of(data, "2026Q3", []) is None
