@@ -19,20 +19,18 @@ A published quarter changes only by :func:`correct`: the change is applied to a 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import shutil
 import sqlite3
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jj123lib.core.atomic import folder_lock
+from jj123lib.core.atomic import atomic_folder, folder_lock, sync_tree
 from jj123lib.core.clock import china_now, china_stamp
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.datadir import DEMO_MARKER, LEDGER_FILE, demo_clock, mark_demo
@@ -176,32 +174,18 @@ def _insert(path: Path, record: Publication, kind: str, reason: str, detail: Map
             point: str | None = None) -> None:
     """Append one ``publications`` row to the ledger at ``path`` in its own transaction (caller holds the lock;
     ``point``: the crash point just before its commit)."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-    try:
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute("INSERT INTO publications (quarter, kind, as_of, reason, detail, outputs, by, at)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         (record.quarter, kind, record.as_of, reason, _dump(detail), _dump(outputs),
-                          by or record.by, at or record.at))
-            if point is not None:
-                crash_point(point)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    finally:
-        conn.close()
+    with Ledger(path.parent).writer(point) as conn:
+        conn.execute("INSERT INTO publications (quarter, kind, as_of, reason, detail, outputs, by, at)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     (record.quarter, kind, record.as_of, reason, _dump(detail), _dump(outputs),
+                      by or record.by, at or record.at))
 
 
 def _build_snapshot(ledger: Ledger, final: Path,
                     inputs: Mapping[str, str | os.PathLike[str] | None], record: Publication) -> dict[str, Any]:
-    """Copy the ledger and the input files into a temporary folder, record the publication in its ledger,
-    and rename it to ``final``; returns the ``detail`` (each copied file's SHA-256)."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent))
-    try:
+    """Copy the ledger and the input files into a folder written whole at ``final``, with the publication
+    recorded in its ledger; returns the ``detail`` (each copied file's SHA-256)."""
+    with atomic_folder(final) as tmp:
         _backup(ledger.path, tmp / LEDGER_FILE)
         crash_point("publish.copied")
         files = {LEDGER_FILE: _sha256(tmp / LEDGER_FILE)}
@@ -215,13 +199,8 @@ def _build_snapshot(ledger: Ledger, final: Path,
             mark_demo(tmp, int(marker.get("seed", 0)), record.moment)
         detail = {"files": files}
         _append(tmp, record, "publish", "季度封账", detail)
-        _sync_tree(tmp)
-        os.replace(tmp, final)
-        crash_point("publish.snapshot")
-        return detail
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    crash_point("publish.snapshot")
+    return detail
 
 
 def correct(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, *, reason: str, by: str,
@@ -253,7 +232,7 @@ def correct(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, *, r
             _copy_snapshot(found.folder, tmp)
             apply(tmp, found.moment)
             _append(tmp, found, "correction", why, detail, by=who, at=at)
-            _sync_tree(tmp)
+            sync_tree(tmp)
             crash_point("correction.prepared")
             if live:
                 apply(ledger.data_dir, now)
@@ -374,17 +353,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _sync_tree(folder: Path) -> None:
-    """fsync every file and folder under ``folder``, so a rename publishes complete files."""
-    for path in [*sorted(folder.rglob("*")), folder]:
-        with contextlib.suppress(OSError):
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
 
 
 def _dump(value: Any) -> str:
