@@ -23,7 +23,7 @@ import json
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,11 +49,12 @@ from jj123lib.batch.pipeline import (
     locked_output,
     record_failure,
 )
+from jj123lib.batch.run import frozen_clock
 from jj123lib.batch.workers import WorkerPool
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.clock import china_today
-from jj123lib.core.datadir import is_demo
-from jj123lib.core.exceptions import ParameterError, ReportStepError
+from jj123lib.core.datadir import LEDGER_FILE, is_demo
+from jj123lib.core.exceptions import LedgerError, ParameterError, ReportStepError
 from jj123lib.core.inputs import record_view
 from jj123lib.core.log import trace_of
 from jj123lib.core.resources import NOTEBOOK_DIR
@@ -66,8 +67,9 @@ from jj123lib.render.notebook_html import html_title, template_fingerprint
 
 if TYPE_CHECKING:
     from jj123lib.annual.review import AnnualReview
+    from jj123lib.ledger.publications import Publication
 
-__all__ = ["ANNUAL_FORMATS", "DOCX", "annual_job", "run_annual_batch"]
+__all__ = ["ANNUAL_FORMATS", "DOCX", "annual_job", "run_annual_batch", "published_year"]
 
 ANNUAL_FORMATS = ("html", "pdf", "docx")
 DOCX = "annual.docx"
@@ -119,11 +121,16 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
                      data_dir: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] | None = None,
                      progress: bool = True, notebook_dir: str | os.PathLike[str] | None = None,
                      timeout: int = 600, rules: Rules | RulesPath | None = None,
-                     units: str | os.PathLike[str] | None = None) -> BatchResult:
-    """Render the year-end review of ``year``; see the module docstring. ``rules``, ``units`` as for ``run_batch``."""
+                     units: str | os.PathLike[str] | None = None,
+                     publication: Publication | None = None) -> BatchResult:
+    """Render the year-end review of ``year``; see the module docstring. ``rules``, ``units`` as for ``run_batch``.
+
+    A published year (or ``publication``, while it is being published) renders from its snapshot, its rules and
+    units, with the clock frozen at its moment, marked 已发布 (:func:`published_year`).
+    """
     started = time.monotonic()
-    request = _validated(year, formats, data_dir, out, rules, units)
-    with locked_output(request.out_dir, request.demo):
+    request = published_year(_validated(year, formats, data_dir, out, rules, units), publication)
+    with frozen_clock(request.frozen_at), locked_output(request.out_dir, request.demo):
         plan = _plan(request, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout, force)
         document = _YearDocument(request, plan)
         pipeline = RenderPipeline(WorkerPool(), "pdf" in request.formats, progress, data_dir=request.data)
@@ -148,6 +155,29 @@ class _Request:
     demo: bool
     formats: list[str]
     out_dir: Path
+    publication: dict[str, str] | None = None  # what the index says of a published year
+    frozen_at: str | None = None  # a published year renders at its moment
+
+
+def published_year(request: _Request, publication: Publication | None = None) -> _Request:
+    """``request`` for a published year: read from its snapshot (ledger, rules, units) at its moment.
+
+    The live folder is only asked whether the year was published; the output folder stays the live one's.
+    """
+    from jj123lib.ledger.publications import publication as find_publication
+
+    found = publication or find_publication(request.data, str(request.year))
+    if found is None:
+        return request
+    if not (found.folder / LEDGER_FILE).is_file():
+        raise LedgerError(f"{found.quarter} 年度考评已于 {found.day} 发布，但其发布副本 {found.folder} 缺失，"
+                          "无法按发布时的数据生成；请联系维护人员")
+    rules_file, units_file = found.input_path("rules.yaml"), found.input_path("units.yaml")
+    return replace(request, data=found.folder, rules=as_rules(rules_file) if rules_file else request.rules,
+                   units_file=units_file or request.units_file, frozen_at=found.as_of,
+                   publication={"status": "published", "label": "本年度考评", "day": found.day,
+                                "as_of": found.as_of[:16].replace("T", " "),
+                                "corrections": str(len(found.corrections))})
 
 
 @dataclass
@@ -247,4 +277,4 @@ def _finish(request: _Request, plan: _Plan, document: _YearDocument, started: fl
                          run_keys=list(plan.work.entries))
     changed = not plan.work.empty or not plan.docx_current or not result.index.is_file()
     return finish_batch(result, started, changed=changed, quarter=None, year=request.year, data_dir=request.data,
-                        demo=request.demo, formats=request.formats)
+                        demo=request.demo, formats=request.formats, publication=request.publication)

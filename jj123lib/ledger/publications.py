@@ -1,5 +1,7 @@
 """季度封账: the moment a quarter's verdicts were published, what they were built from, and corrections since.
 
+A year's review (年度考评) is published the same way: its ``quarter`` column holds the year (``2026``).
+
 ``publish`` records a ``publications`` row (kind ``publish``: the read moment ``as_of``, who, when, the
 outputs' fingerprints) and keeps a snapshot of every input the quarter's outputs are built from under
 ``<data_dir>/published/<QUARTER>/``: a consistent copy of ``ledger.sqlite`` (SQLite's backup API, taken
@@ -38,8 +40,8 @@ from jj123lib.core.exceptions import LedgerError
 from jj123lib.domain.quarters import normalize_quarter
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["PUBLISHED_DIR", "Publication", "publication", "publications", "snapshot_dir", "publish", "correct",
-           "refuse_if_published", "published_message", "recover", "PUBLICATION_COLUMNS", "Apply", "Render"]
+__all__ = ["PUBLISHED_DIR", "period", "Publication", "publication", "publications", "snapshot_dir", "publish",
+           "correct", "refuse_if_published", "published_message", "recover", "PUBLICATION_COLUMNS", "Apply", "Render"]
 
 PUBLISHED_DIR = "published"
 PUBLICATION_COLUMNS = ["id", "quarter", "kind", "as_of", "reason", "detail", "outputs", "by", "at"]
@@ -78,15 +80,21 @@ class Publication:
         return self.folder / name if name in self.detail.get("files", {}) else None
 
 
+def period(value: str | int) -> str:
+    """What a publication covers: a quarter (``2026Q3``), or a year (``2026``: its year-end review)."""
+    text = str(value).strip()
+    return text if text.isascii() and text.isdigit() and len(text) == 4 else normalize_quarter(text)
+
+
 def snapshot_dir(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str) -> Path:
     """Where the snapshot of ``quarter`` is kept: ``<data_dir>/published/<QUARTER>``."""
-    return Ledger.of(data_dir).data_dir / PUBLISHED_DIR / normalize_quarter(quarter)
+    return Ledger.of(data_dir).data_dir / PUBLISHED_DIR / period(quarter)
 
 
 def publications(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str | None = None) -> list[dict[str, Any]]:
     """The ``publications`` rows of a ledger (every one, whatever its read moment), oldest first."""
     ledger = Ledger.of(data_dir)
-    where, params = ("WHERE quarter = ?", (normalize_quarter(quarter),)) if quarter else ("", ())
+    where, params = ("WHERE quarter = ?", (period(quarter),)) if quarter else ("", ())
     frame = ledger.query(f"SELECT * FROM main.publications {where} ORDER BY id", params, PUBLICATION_COLUMNS)
     rows = []
     for row in frame.to_dict(orient="records"):
@@ -141,7 +149,7 @@ def publish(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, *, b
     outputs from it and returns their fingerprints; any failure there publishes nothing.
     """
     ledger = Ledger.of(data_dir, existing=True)
-    q, who = normalize_quarter(quarter), _need("发布人（--by）", by)
+    q, who = period(quarter), _need("发布人（--by）", by)
     moment = china_now(as_of) if as_of is not None else ledger.moment()
     if moment > china_now(now):
         raise LedgerError(f"发布时点 {china_stamp(moment)[:16]} 晚于现在，不能发布将来的数据")
@@ -213,7 +221,7 @@ def correct(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, *, r
     false: the live folder has the change already (one change correcting several published quarters).
     """
     ledger = Ledger.of(data_dir, existing=True)
-    q = normalize_quarter(quarter)
+    q = period(quarter)
     why, who, said = _need("更正理由（--reason）", reason, 4), _need("更正人（--by）", by), _need("更正内容", what)
     found = publication(ledger, q)
     if found is None:
