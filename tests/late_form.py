@@ -8,14 +8,26 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from jj123lib.demo.record import REPORTS_DIR
 from jj123lib.intake.forms import PROGRESS_SHEET, header_columns
 from jj123lib.intake.ingest import ingest_files
+from jj123lib.ledger.publications import PUBLISHED_DIR
 from jj123lib.ledger.store import Ledger
 
 
-def demo_copy(demo_data_dir: Path, folder: Path) -> Path:
-    """A private copy of the session's demo data (its marker and inbox included)."""
+def demo_copy(demo_data_dir: Path, folder: Path, *, published: bool = False) -> Path:
+    """A private copy of the session's demo data (its marker and inbox included).
+
+    The demo publishes 2026Q1–Q3 (``demo.record``); unless ``published``, the copy is as before any publication
+    (its snapshots and their rows gone, what the correction changed kept), so a test can change a quarter and
+    see it re-rendered as a draft, or publish it itself.
+    """
     shutil.copytree(demo_data_dir, folder)
+    if not published:
+        shutil.rmtree(folder / PUBLISHED_DIR)
+        shutil.rmtree(folder / REPORTS_DIR)
+        with Ledger(folder).transaction() as conn:
+            conn.execute("DELETE FROM publications")
     return folder
 
 

@@ -23,7 +23,7 @@ import json
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,8 +53,8 @@ from jj123lib.batch.run import as_of_stamp, frozen_clock
 from jj123lib.batch.workers import WorkerPool
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.clock import china_today
-from jj123lib.core.datadir import is_demo
-from jj123lib.core.exceptions import ParameterError, ReportStepError
+from jj123lib.core.datadir import LEDGER_FILE, is_demo
+from jj123lib.core.exceptions import LedgerError, ParameterError, ReportStepError
 from jj123lib.core.inputs import record_view
 from jj123lib.core.log import trace_of
 from jj123lib.core.resources import NOTEBOOK_DIR
@@ -68,8 +68,9 @@ from jj123lib.render.notebook_html import html_title, template_fingerprint
 
 if TYPE_CHECKING:
     from jj123lib.annual.review import AnnualReview
+    from jj123lib.ledger.publications import Publication
 
-__all__ = ["ANNUAL_FORMATS", "DOCX", "annual_job", "run_annual_batch"]
+__all__ = ["ANNUAL_FORMATS", "DOCX", "annual_job", "run_annual_batch", "published_year"]
 
 ANNUAL_FORMATS = ("html", "pdf", "docx")
 DOCX = "annual.docx"
@@ -122,13 +123,22 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
                      progress: bool = True, notebook_dir: str | os.PathLike[str] | None = None,
                      timeout: int = 600, rules: Rules | RulesPath | None = None,
                      units: str | os.PathLike[str] | None = None,
-                     as_of: str | date | datetime | None = None) -> BatchResult:
+                     as_of: str | date | datetime | None = None,
+                     publication: Publication | None = None) -> BatchResult:
     """Render the year-end review of ``year``; see the module docstring. ``rules``, ``units``, ``as_of`` (the clock
-    and every ledger read at that moment) as for ``run_batch``."""
+    and every ledger read at that moment) as for ``run_batch``.
+
+    A published year (or ``publication``, while it is being published) renders from its snapshot, its rules and
+    units, with the clock frozen at its moment, marked 已发布 (:func:`published_year`); ``as_of`` is then refused.
+    """
     started = time.monotonic()
-    request = _validated(year, formats, data_dir, out, rules, units)
-    with frozen_clock(as_of_stamp(request.data, as_of), reads=True), \
-            locked_output(request.out_dir, request.demo, "annual"):
+    request = published_year(_validated(year, formats, data_dir, out, rules, units), publication)
+    if request.frozen_at is not None and as_of is not None:
+        raise LedgerError(f"{request.year} 年度考评已于 {(request.publication or {}).get('day')} 发布，只按发布时的数据"
+                          "生成，不能另指定 --as-of；要查看其他时点的考评，请用 jj123 annual --as-of")
+    frozen_at, reads = ((request.frozen_at, False) if request.frozen_at is not None
+                        else (as_of_stamp(request.data, as_of), True))
+    with frozen_clock(frozen_at, reads=reads), locked_output(request.out_dir, request.demo, "annual"):
         plan = _plan(request, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR, timeout, force)
         document = _YearDocument(request, plan)
         pipeline = RenderPipeline(WorkerPool(), "pdf" in request.formats, progress, data_dir=request.data)
@@ -153,6 +163,29 @@ class _Request:
     demo: bool
     formats: list[str]
     out_dir: Path
+    publication: dict[str, str] | None = None  # what the index says of a published year
+    frozen_at: str | None = None  # a published year renders at its moment
+
+
+def published_year(request: _Request, publication: Publication | None = None) -> _Request:
+    """``request`` for a published year: read from its snapshot (ledger, rules, units) at its moment.
+
+    The live folder is only asked whether the year was published; the output folder stays the live one's.
+    """
+    from jj123lib.ledger.publications import publication as find_publication
+
+    found = publication or find_publication(request.data, str(request.year))
+    if found is None:
+        return request
+    if not (found.folder / LEDGER_FILE).is_file():
+        raise LedgerError(f"{found.quarter} 年度考评已于 {found.day} 发布，但其发布副本 {found.folder} 缺失，"
+                          "无法按发布时的数据生成；请联系维护人员")
+    rules_file, units_file = found.input_path("rules.yaml"), found.input_path("units.yaml")
+    return replace(request, data=found.folder, rules=as_rules(rules_file) if rules_file else request.rules,
+                   units_file=units_file or request.units_file, frozen_at=found.as_of,
+                   publication={"status": "published", "label": "本年度考评", "day": found.day,
+                                "as_of": found.as_of[:16].replace("T", " "),
+                                "corrections": str(len(found.corrections))})
 
 
 @dataclass
@@ -255,4 +288,4 @@ def _finish(request: _Request, plan: _Plan, document: _YearDocument, started: fl
                          if "docx" in request.formats else [])
     changed = not plan.work.empty or not plan.docx_current or not result.index.is_file()
     return finish_batch(result, started, changed=changed, quarter=None, year=request.year, data_dir=request.data,
-                        demo=request.demo, formats=request.formats)
+                        demo=request.demo, formats=request.formats, publication=request.publication)

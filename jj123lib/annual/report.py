@@ -25,7 +25,7 @@ from jj123lib.domain.tiers import TIER_LABELS, TIERS
 from jj123lib.domain.units import GROUP_LABELS, GROUPS, UnitsPath, units_path
 from jj123lib.ledger.fingerprint import data_fingerprint, short
 from jj123lib.render.htmlkit import Markup, badge, fmt_pct, section, table
-from jj123lib.reports.base import Sections, card, data_moment
+from jj123lib.reports.base import Sections, card, data_moment, publication_html
 
 __all__ = ["AnnualReport", "annual_review_data", "OUTCOME_LIGHTS", "outcome_badge"]
 
@@ -80,7 +80,8 @@ class AnnualReport(Sections):
             self.fingerprint, short(self.fingerprint), rules_path.name, rules_sha)  # its name: no absolute path
         subtitle = f"全部 {len(self.outcomes)} 项任务 · {len(self.units)} 个责任单位"
         return Markup('{}<header class="jj-header"><h1>{}</h1><div class="jj-subtitle">{}</div>'
-                      '<div class="jj-meta">{}</div></header>').format(banner, self.title, subtitle, meta)
+                      '<div class="jj-meta">{}</div></header>{}').format(
+            banner, self.title, subtitle, meta, publication_html(str(self.year), self.data_dir))
 
     def by_tier(self) -> pd.DataFrame:
         """Outcome counts per tier (rows: tier labels, columns: outcomes), with a total row."""

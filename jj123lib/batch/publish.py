@@ -29,8 +29,8 @@ __all__ = ["publish_quarter", "rendered_outputs"]
 def publish_quarter(data_dir: str | os.PathLike[str], quarter: str, *, by: str, rules: Rules | None = None,
                     units_file: str | os.PathLike[str] | None = None, as_of: datetime | None = None,
                     out: str | os.PathLike[str] | None = None, formats: Sequence[str] = ("html", "pdf", "docx"),
-                    progress: bool = False) -> Publication:
-    """Publish ``quarter`` as read at ``as_of`` (default: now; a demo folder: its story's clock).
+                    progress: bool = False, now: datetime | None = None) -> Publication:
+    """Publish ``quarter`` as read at ``as_of`` (default: now; a demo folder: its story's clock), stamped ``now``.
 
     Refused (in Chinese) before the quarter's reporting deadline has passed, when the quarter is already
     published, or when any report fails to render.
@@ -58,7 +58,7 @@ def publish_quarter(data_dir: str | os.PathLike[str], quarter: str, *, by: str, 
             raise ParameterError("--quarter", q, hint=f"封账时生成报告失败（{failed}），未发布；请按错误信息处理后重试")
         return rendered_outputs(result.out_dir, [*result.reports, *result.documents])
 
-    return publish(data_dir, q, by=by, inputs=inputs, as_of=as_of, render=render)
+    return publish(data_dir, q, by=by, inputs=inputs, as_of=as_of, now=now, render=render)
 
 
 def rendered_outputs(out_dir: Path, entries: list[dict[str, Any]]) -> dict[str, Any]:

@@ -63,8 +63,9 @@ def review_xlsx(result: AnnualReview, demo: bool) -> bytes:
     return sheets_to_xlsx(sheets, demo=demo, header=_title(result))
 
 
-def review_json(result: AnnualReview, demo: bool) -> str:
-    """All tables of the review in one JSON document, Chinese keys as in the other exports."""
+def review_json(result: AnnualReview, demo: bool, published: str = "") -> str:
+    """All tables of the review in one JSON document, Chinese keys as in the other exports (``published``: the
+    已发布 note of a published year)."""
     from jj123lib.annual.review import TABLES
 
     doc: dict[str, Any] = {}
@@ -73,6 +74,8 @@ def review_json(result: AnnualReview, demo: bool) -> str:
     doc.update({"年度": result.year, "考评季度": result.final_quarter, "判断日期": result.as_of.isoformat(),
                 "预评": result.preliminary, "预评说明": result.preliminary_note(),
                 "第四季度尚未报送单位": list(result.pending_units), "结果统计": result.counts()})
+    if published:
+        doc["已发布"] = published
     for key, frame in result.tables().items():
         doc[TABLES[key]] = json.loads(render_frame(frame, "json"))
     doc["考评规则"] = result.describe_rules()
@@ -104,25 +107,33 @@ def _text(result: AnnualReview, demo: bool, moment: str) -> str:
 
 
 def cmd_annual(args: argparse.Namespace) -> int:
+    from jj123lib.annual.publish import published_review
     from jj123lib.annual.review import TABLES, annual_review
     from jj123lib.domain.rules import load_rules
 
     data_dir, demo = existing_data_dir(args.data_dir)
     if args.format == "xlsx" and not args.out:
         raise ParameterError("--out", "", hint="xlsx 格式须用 --out 指定输出文件")
+    # A published year is read as it was published, unless asked as of another moment.
+    published = None if args.as_of else published_review(data_dir, args.year)
     ledger = ledger_as_of(data_dir, args.as_of)
-    result = annual_review(args.year, ledger, as_of=args.as_of,
-                           rules=load_rules(args.rules), units_file=args.units)
+    result = published[0] if published else annual_review(
+        args.year, ledger, as_of=args.as_of, rules=load_rules(args.rules), units_file=args.units)
+    stamp = published[1] if published else None
+    moment = stamp.as_of[:16].replace("T", " ") if stamp else moment_label(ledger.moment())
+    note = (f"已发布：{result.year} 年度考评于 {stamp.day} 发布（数据截至 {moment}），"
+            "以下为发布时的结果。") if stamp else ""
     if args.format == "xlsx":
         atomic_write(args.out, review_xlsx(result, demo))
         sys.stdout.write(f"已写入 {args.out}（考评表：{'、'.join(TABLES.values())}、考评规则）\n")
         return 0
     if args.format == "json":
-        text = review_json(result, demo)
+        text = review_json(result, demo, note)
     elif args.format == "csv":
         text = render_frame(_marked(result.tables()[args.table], demo), "csv")
     else:
-        text = _text(result, demo, moment_label(ledger.moment()))
+        text = (note + "
+" if note else "") + _text(result, demo, moment)
     if args.out:
         atomic_write(args.out, text.encode("utf-8-sig") if args.format == "csv" else text)
         sys.stdout.write(f"已写入 {args.out}\n")

@@ -28,6 +28,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from jj123lib.ledger.publications import publication
 
     data_dir, _demo = existing_data_dir(args.data_dir)
+    if args.year is not None:
+        return _publish_year(args, data_dir)
+    if not args.quarter:
+        raise ParameterError("--quarter", "", hint="须指定季度（--quarter 2026Q3），或用 --year 2026 发布年度考评")
     quarter = validate_quarter(args.quarter)
     if args.list:
         found = publication(data_dir, quarter)
@@ -50,6 +54,35 @@ def cmd_publish(args: argparse.Namespace) -> int:
     sys.stdout.write(f"已将 {quarter} 封账发布：数据截至 {done.as_of[:16].replace('T', ' ')}，"
                      f"封账副本 {done.folder}，报告和公文 {len(done.outputs)} 份已按封账数据生成。"
                      "此后改动该季度须用 --correct 作为更正记录。\n")
+    return 0
+
+
+def _publish_year(args: argparse.Namespace, data_dir: Path) -> int:
+    """``publish --year Y``: the year-end review (年度考评) published like a quarter, refused while a 预评."""
+    from jj123lib.annual.publish import publish_year
+    from jj123lib.core.clock import read_moment
+    from jj123lib.domain.parameters import validate_year
+    from jj123lib.domain.rules import load_rules
+    from jj123lib.ledger.publications import publication
+
+    if args.quarter:
+        raise ParameterError("--year", str(args.year), hint="--year 与 --quarter 只能选一个")
+    year = validate_year(args.year)
+    if args.list:
+        found = publication(data_dir, str(year))
+        sys.stdout.write(f"{year} 年度考评尚未发布。\n" if found is None else
+                         f"{year} 年度考评于 {found.at[:16].replace('T', ' ')} 由 {found.by} 发布，数据截至 "
+                         f"{found.as_of[:16].replace('T', ' ')}；发布副本：{found.folder}。\n")
+        return 0
+    if not args.by or not args.by.strip():
+        raise ParameterError("--by", "", hint="发布须写明发布人（--by 姓名）")
+    formats = [f for f in (args.formats or "html,pdf,docx").split(",") if f.strip()]
+    done = publish_year(data_dir, year, by=args.by, rules=load_rules(args.rules), units_file=args.units,
+                        as_of=read_moment(args.as_of) if args.as_of else None, out=args.out, formats=formats,
+                        progress=not args.no_progress)
+    sys.stdout.write(f"已发布 {year} 年度考评：数据截至 {done.as_of[:16].replace('T', ' ')}，发布副本 {done.folder}，"
+                     f"考评报告和通报 {len(done.outputs)} 份已按发布数据生成。此后 jj123 batch --year 和 jj123 annual "
+                     "均按发布时的数据生成。\n")
     return 0
 
 
@@ -88,8 +121,9 @@ def guarded(args: argparse.Namespace, data_dir: str | os.PathLike[str], quarters
 def add_publish(parser: argparse.ArgumentParser) -> None:
     parser.description = ("季度封账：记录本季度评价结果的发布时点，保存所用数据（台账、规则、单位、督查室意见）的"
                           "封账副本，并按封账数据生成报告和公文。此后再生成该季度，报告保持发布时原样；"
-                          "改动须用 --correct 更正。")
-    add_quarter(parser)
+                          "改动须用 --correct 更正。--year：年底发布年度考评（第四季度报送截止日之后）。")
+    add_quarter(parser, required=False)
+    parser.add_argument("--year", help="发布该年度的年度考评（如 2026；第四季度报送截止日前为预评，不能发布）")
     add_as_of(parser, "发布的数据时点 YYYY-MM-DD[THH:MM]（默认：现在；示例数据为其故事时钟）")
     parser.add_argument("--by", metavar="姓名", help="发布人（必填）")
     parser.add_argument("--list", action="store_true", help="只查看该季度的发布与更正记录")

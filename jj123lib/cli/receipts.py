@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
 
 from jj123lib.cli.common import (
     add_as_of,
@@ -22,17 +21,8 @@ from jj123lib.cli.common import (
 )
 from jj123lib.cli.common import view as chinese_view
 
-if TYPE_CHECKING:  # pandas loads when a command runs
-    import pandas as pd
+__all__ = ["PLAN_HISTORY_VIEW", "add_plan", "add_receipts", "cmd_plan", "cmd_receipts"]
 
-__all__ = ["RECEIPT_VIEW", "PLAN_HISTORY_VIEW", "add_plan", "add_receipts", "cmd_plan", "cmd_receipts"]
-
-RECEIPT_VIEW = {
-    "file_id": "文件编号", "unit": "报送单位", "kind": "类别", "period": "期间", "received_at": "收文时间",
-    "received_by": "收文人", "dated": "填报日期", "version": "版本", "current": "当前有效", "paper_at": "纸质件收到",
-    "withdrawn_at": "撤回时间", "withdraw_reason": "撤回理由", "filename": "文件名",
-}
-_KINDS = {"progress": "季度进度", "plan": "年度计划"}
 PLAN_HISTORY_VIEW = {
     "file_id": "文件编号", "unit": "报送单位", "received_at": "收文时间", "dated": "填报日期", "quarter": "季度",
     "planned_pct": "计划累计进度(%)", "milestone": "节点目标", "measures": "攻坚措施", "owner": "责任人",
@@ -40,15 +30,10 @@ PLAN_HISTORY_VIEW = {
 }
 
 
-def _minutes(frame: pd.DataFrame, *columns: str) -> None:
-    for column in columns:
-        frame[column] = [value[:16].replace("T", " ") if isinstance(value, str) else "" for value in frame[column]]
-
-
 def cmd_plan(args: argparse.Namespace) -> int:
     from jj123lib.core.exceptions import ParameterError
     from jj123lib.domain.tasks import load_tasks
-    from jj123lib.ledger.receipts import plan_history
+    from jj123lib.ledger.receipts import minute, plan_history
 
     data_dir, demo = existing_data_dir(args.data_dir)
     task_id = str(args.task_id).strip().upper()
@@ -56,7 +41,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if task_id not in known:
         raise ParameterError("任务编号", args.task_id, hint=f"应为任务清单中的编号，如 {known[0]}")
     frame = plan_history(ledger_as_of(data_dir, args.as_of), task_id)
-    _minutes(frame, "received_at", "withdrawn_at")
+    for column in ("received_at", "withdrawn_at"):
+        frame[column] = [minute(value) for value in frame[column]]
     versions = frame["file_id"].nunique()
     footer = (f"{task_id} 的年度计划共收到 {versions} 个版本；每个版本自收文之时起适用。" if versions
               else f"{task_id} 还没有收到年度计划。") + _plan_texts(frame[frame["current"]])
@@ -75,7 +61,7 @@ def _plan_texts(current: pd.DataFrame) -> str:
 
 def cmd_receipts(args: argparse.Namespace) -> int:
     from jj123lib.domain.parameters import validate_quarter
-    from jj123lib.ledger.receipts import mark_paper, receipts
+    from jj123lib.ledger.receipts import mark_paper, receipts_view
 
     data_dir, demo = existing_data_dir(args.data_dir)
     if args.action == "mark-paper":
@@ -84,13 +70,11 @@ def cmd_receipts(args: argparse.Namespace) -> int:
                          f"（文件编号 {found['file_id']}）\n")
         return 0
     quarter = validate_quarter(args.quarter) if args.quarter else None
-    frame = receipts(ledger_as_of(data_dir, args.as_of), quarter)
-    frame["kind"] = frame["kind"].map(_KINDS)
-    _minutes(frame, "received_at", "paper_at", "withdrawn_at")
-    paper = int((frame["paper_at"] != "").sum())
+    frame = receipts_view(ledger_as_of(data_dir, args.as_of), quarter)
+    paper = int((frame["纸质件收到"] != "").sum())
     footer = (f"共收文 {len(frame)} 份，纸质件已收 {paper} 份、未收 {len(frame) - paper} 份。"
               if len(frame) else "收文登记中没有记录。")
-    emit(chinese_view(frame, RECEIPT_VIEW), args.format, args.out, footer, demo, sheet="收文登记")
+    emit(frame, args.format, args.out, footer, demo, sheet="收文登记")
     return 0
 
 

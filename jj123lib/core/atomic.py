@@ -2,7 +2,8 @@
 
 Everything jj123 writes for users (tables, forms, reports, manifests) goes
 through here, so a crash or SIGKILL leaves either the old file or the new one,
-never half of one.
+never half of one. A folder written whole (:func:`atomic_folder`, a publication's snapshot) is built
+beside its final place, every file fsynced, then renamed into place.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,7 +45,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         os.chmod(tmp, 0o644)
         crash_point("atomic.before_rename")
         os.replace(tmp, final)
-        _fsync_dir(final.parent)
+        _fsync_path(final.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -63,9 +65,35 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str, encoding: str 
     return Path(path)
 
 
-def _fsync_dir(directory: Path) -> None:
+@contextlib.contextmanager
+def atomic_folder(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary folder beside ``path`` (``.<name>.*.part``); on success fsync every file in it, then
+    rename it to ``path``, which must not exist. On any exception the temporary folder is removed."""
+    final = Path(path)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent))
+    try:
+        yield tmp
+        sync_tree(tmp)
+        os.replace(tmp, final)
+        _fsync_path(final.parent)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def sync_tree(folder: str | os.PathLike[str]) -> None:
+    """fsync every file and folder under ``folder`` and the folder itself, so a rename puts complete files
+    in place."""
+    root = Path(folder)
+    for path in [*sorted(root.rglob("*")), root]:
+        _fsync_path(path)
+
+
+def _fsync_path(path: Path) -> None:
+    """fsync a file or a folder (opened read-only); a failure is not fatal."""
     with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:

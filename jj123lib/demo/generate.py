@@ -36,6 +36,7 @@ from jj123lib.core.clock import CHINA_TZ
 from jj123lib.core.datadir import DEMO_MARKER, is_demo, mark_demo, resolve_data_dir
 from jj123lib.core.exceptions import Jj123Error, LedgerError
 from jj123lib.demo import loop as demo_loop
+from jj123lib.demo import record as demo_record
 from jj123lib.demo import texts as demo_texts
 from jj123lib.demo.benchmarks import Benchmark, design_benchmarks, fill_bench_plan, fill_indicators, verify_recognitions
 from jj123lib.domain.quarters import QUARTERS_PER_YEAR, last_day, quarter_number, report_deadline
@@ -54,6 +55,7 @@ from jj123lib.intake.forms import (
 )
 from jj123lib.intake.formspec import HELP_SHEET, NO_CO_WORK_CELL, YES_NO
 from jj123lib.intake.ingest import ingest_files
+from jj123lib.ledger.publications import PUBLISHED_DIR
 from jj123lib.ledger.store import ARCHIVE_DIR, LEDGER_FILE, Ledger
 
 __all__ = ["DEMO_QUARTERS", "DemoSummary", "generate_demo"]
@@ -67,7 +69,7 @@ DEMO_CLOCK = datetime(2027, 3, 31, 17, 0, tzinfo=CHINA_TZ)
 DEMO_CLERK = "督查室收文员（示例）"
 MAILED_QUARTER, MAILED_DAYS = "2026Q3", 6  # the mailed form: received 6 days after its date, still before the deadline
 _DEMO_ENTRIES = (LEDGER_FILE, ARCHIVE_DIR, LOCK_FILE, "inbox", "forms", "opinions", DEMO_MARKER,
-                 demo_loop.EVIDENCE_DIR)
+                 demo_loop.EVIDENCE_DIR, PUBLISHED_DIR, demo_record.REPORTS_DIR)
 
 
 @dataclass
@@ -87,6 +89,7 @@ class DemoSummary:
     recognition_outcomes: dict[str, str] = field(default_factory=dict)  # task → aimed/lower/none/pending/stuck
     verified_recognitions: list[str] = field(default_factory=list)  # targets TASK@QUARTER verified
     overtaken: str = ""  # task whose indicator 1 overtakes its benchmark during the year
+    record: demo_record.DemoRecord = field(default_factory=demo_record.DemoRecord)  # revert, publications, correction
 
 
 def _prepare_dir(data_dir: Path) -> None:
@@ -223,6 +226,7 @@ def generate_demo(data_dir: str | os.PathLike[str] | None = None, seed: int = 20
         _ingest_quarter(run, quarter, plan, bench, loop)
     _add_overrides(run)
     _run_loop(run, loop)
+    _keep_record(run, loop)
     return run.summary
 
 
@@ -415,6 +419,7 @@ def _add_overrides(run: _Run) -> None:
                         now=_story_moment(q2, 2))
     ledger.revoke_override(q2_task, "2026Q2", "督查室", "单位补充佐证材料，经复核数据属实，撤销调整",
                            now=_story_moment(q2, 4))
+    run.summary.record.corrected = q2_task  # once Q2 is published, the office finds the evidence did not hold
     yellow_q3 = sorted(t for t, c in run.summary.categories.items() if c == "yellow")
     chosen = yellow_q3[run.rng.randrange(len(yellow_q3))]
     ledger.add_override(chosen, "2026Q3", "red", "经实地核查，项目关键审批尚未取得，填报进度明显偏高，调整为红灯",
@@ -436,6 +441,14 @@ def _run_loop(run: _Run, loop: demo_loop.LoopPlan) -> None:
     run.summary.year_end_verified = demo_loop.verify_year_end(run.target, DEMO_QUARTERS[-1], loop)
     _write_opinions(run.target, run.table, {t: c["2026Q3"] for t, c in run.categories.items()},
                     run.summary.missing_unit)
+
+
+def _keep_record(run: _Run, loop: demo_loop.LoopPlan) -> None:
+    """The record (:mod:`jj123lib.demo.record`): a resent form withdrawn, Q1–Q3 published, Q2 corrected."""
+    busy = {run.summary.missing_unit, run.summary.superseded_unit, loop.late_unit, run.summary.mailed_unit}
+    unit = next(u for u in lead_unit_names(run.table) if u not in busy)
+    run.summary.files += demo_record.withdraw_resent(run.target, unit, DEMO_CLERK, run.summary.record)
+    demo_record.publish_quarters(run.target, run.summary.record)
 
 
 def _opinion_on(category: str, missing: bool) -> str:

@@ -1,7 +1,9 @@
 """The rows one accepted plan or progress file writes, inside the caller's transaction.
 
 A file's rows supersede the unit's current rows of the same period (a quarter; a year for plans);
-nothing is deleted.
+nothing is deleted or updated. Which rows are current is decided at each read, by the order of receipt
+and withdrawals (:mod:`jj123lib.ledger.views`); the stored ``superseded`` column stays 0, kept only so
+that old ledgers keep their shape.
 """
 
 from __future__ import annotations
@@ -32,10 +34,8 @@ def insert_file(conn: sqlite3.Connection, record: dict[str, Any], rows: int, siz
 
 def insert_main_rows(conn: sqlite3.Connection, record: dict[str, Any], rows: list[dict[str, Any]],
                      stamp: str) -> None:
-    """Supersede and insert the main sheet's rows: ``submissions`` (progress) or ``plan``."""
+    """Insert the main sheet's rows: ``submissions`` (progress) or ``plan``."""
     if record["kind"] == "progress":
-        conn.execute("UPDATE submissions SET superseded = 1 WHERE unit = ? AND quarter = ? AND superseded = 0",
-                     (record["unit"], record["quarter"]))
         conn.executemany(
             "INSERT INTO submissions (file_sha256, sheet, excel_row, task_id, quarter, unit, role, actual_pct,"
             " milestone_met, self_status, progress, problems, next_steps, coordination, reporter,"
@@ -48,8 +48,6 @@ def insert_main_rows(conn: sqlite3.Connection, record: dict[str, Any], rows: lis
               r.get("coordination"), r.get("reporter"), r.get("report_date"),
               "；".join(r.get("normalizations") or []) or None, stamp) for r in rows])
     else:
-        conn.execute("UPDATE plan SET superseded = 1 WHERE unit = ? AND superseded = 0 AND quarter LIKE ?",
-                     (record["unit"], f"{record['year']}Q%"))
         conn.executemany(
             "INSERT INTO plan (file_sha256, sheet, excel_row, task_id, quarter, unit, milestone, planned_pct,"
             " reporter, report_date, ingested_at, measures, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -60,7 +58,7 @@ def insert_main_rows(conn: sqlite3.Connection, record: dict[str, Any], rows: lis
 
 def insert_extra_rows(conn: sqlite3.Connection, record: dict[str, Any], extra: dict[str, list[dict[str, Any]]],
                       stamp: str) -> None:
-    """Supersede the unit's rows of the file's period in the benchmark tables, insert the new ones.
+    """Insert the rows of the benchmark tables (they supersede the unit's rows of the file's period).
 
     A table absent from ``extra`` (a CSV has no second sheet) keeps its current rows.
     """
@@ -71,8 +69,6 @@ def insert_extra_rows(conn: sqlite3.Connection, record: dict[str, Any], extra: d
     period_column, period = ("year", record["year"]) if record["kind"] == "plan" else ("quarter",
                                                                                        record["quarter"])
     for table in (t for t in tables if t in extra):
-        conn.execute(f"UPDATE {table} SET superseded = 1 WHERE unit = ? AND {period_column} = ?"
-                     " AND superseded = 0", (record["unit"], period))
         columns = EXTRA_TABLES[table]
         names = ("file_sha256", "sheet", "excel_row", period_column, "unit", *columns, "ingested_at")
         conn.executemany(

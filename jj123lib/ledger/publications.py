@@ -1,5 +1,7 @@
 """季度封账: the moment a quarter's verdicts were published, what they were built from, and corrections since.
 
+A year's review (年度考评) is published the same way: its ``quarter`` column holds the year (``2026``).
+
 ``publish`` records a ``publications`` row (kind ``publish``: the read moment ``as_of``, who, when, the
 outputs' fingerprints) and keeps a snapshot of every input the quarter's outputs are built from under
 ``<data_dir>/published/<QUARTER>/``: a consistent copy of ``ledger.sqlite`` (SQLite's backup API, taken
@@ -19,20 +21,18 @@ A published quarter changes only by :func:`correct`: the change is applied to a 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import shutil
 import sqlite3
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jj123lib.core.atomic import folder_lock
+from jj123lib.core.atomic import atomic_folder, folder_lock, sync_tree
 from jj123lib.core.clock import china_now, china_stamp
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.datadir import DEMO_MARKER, LEDGER_FILE, demo_clock, mark_demo
@@ -40,8 +40,8 @@ from jj123lib.core.exceptions import LedgerError
 from jj123lib.domain.quarters import normalize_quarter
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["PUBLISHED_DIR", "Publication", "publication", "publications", "snapshot_dir", "publish", "correct",
-           "refuse_if_published", "published_message", "recover", "PUBLICATION_COLUMNS", "Apply", "Render"]
+__all__ = ["PUBLISHED_DIR", "period", "Publication", "publication", "publications", "snapshot_dir", "publish",
+           "correct", "refuse_if_published", "published_message", "recover", "PUBLICATION_COLUMNS", "Apply", "Render"]
 
 PUBLISHED_DIR = "published"
 PUBLICATION_COLUMNS = ["id", "quarter", "kind", "as_of", "reason", "detail", "outputs", "by", "at"]
@@ -80,15 +80,21 @@ class Publication:
         return self.folder / name if name in self.detail.get("files", {}) else None
 
 
+def period(value: str | int) -> str:
+    """What a publication covers: a quarter (``2026Q3``), or a year (``2026``: its year-end review)."""
+    text = str(value).strip()
+    return text if text.isascii() and text.isdigit() and len(text) == 4 else normalize_quarter(text)
+
+
 def snapshot_dir(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str) -> Path:
     """Where the snapshot of ``quarter`` is kept: ``<data_dir>/published/<QUARTER>``."""
-    return Ledger.of(data_dir).data_dir / PUBLISHED_DIR / normalize_quarter(quarter)
+    return Ledger.of(data_dir).data_dir / PUBLISHED_DIR / period(quarter)
 
 
 def publications(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str | None = None) -> list[dict[str, Any]]:
     """The ``publications`` rows of a ledger (every one, whatever its read moment), oldest first."""
     ledger = Ledger.of(data_dir)
-    where, params = ("WHERE quarter = ?", (normalize_quarter(quarter),)) if quarter else ("", ())
+    where, params = ("WHERE quarter = ?", (period(quarter),)) if quarter else ("", ())
     frame = ledger.query(f"SELECT * FROM main.publications {where} ORDER BY id", params, PUBLICATION_COLUMNS)
     rows = []
     for row in frame.to_dict(orient="records"):
@@ -143,7 +149,7 @@ def publish(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, *, b
     outputs from it and returns their fingerprints; any failure there publishes nothing.
     """
     ledger = Ledger.of(data_dir, existing=True)
-    q, who = normalize_quarter(quarter), _need("发布人（--by）", by)
+    q, who = period(quarter), _need("发布人（--by）", by)
     moment = china_now(as_of) if as_of is not None else ledger.moment()
     if moment > china_now(now):
         raise LedgerError(f"发布时点 {china_stamp(moment)[:16]} 晚于现在，不能发布将来的数据")
@@ -176,32 +182,18 @@ def _insert(path: Path, record: Publication, kind: str, reason: str, detail: Map
             point: str | None = None) -> None:
     """Append one ``publications`` row to the ledger at ``path`` in its own transaction (caller holds the lock;
     ``point``: the crash point just before its commit)."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-    try:
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute("INSERT INTO publications (quarter, kind, as_of, reason, detail, outputs, by, at)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         (record.quarter, kind, record.as_of, reason, _dump(detail), _dump(outputs),
-                          by or record.by, at or record.at))
-            if point is not None:
-                crash_point(point)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    finally:
-        conn.close()
+    with Ledger(path.parent).writer(point) as conn:
+        conn.execute("INSERT INTO publications (quarter, kind, as_of, reason, detail, outputs, by, at)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     (record.quarter, kind, record.as_of, reason, _dump(detail), _dump(outputs),
+                      by or record.by, at or record.at))
 
 
 def _build_snapshot(ledger: Ledger, final: Path,
                     inputs: Mapping[str, str | os.PathLike[str] | None], record: Publication) -> dict[str, Any]:
-    """Copy the ledger and the input files into a temporary folder, record the publication in its ledger,
-    and rename it to ``final``; returns the ``detail`` (each copied file's SHA-256)."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent))
-    try:
+    """Copy the ledger and the input files into a folder written whole at ``final``, with the publication
+    recorded in its ledger; returns the ``detail`` (each copied file's SHA-256)."""
+    with atomic_folder(final) as tmp:
         _backup(ledger.path, tmp / LEDGER_FILE)
         crash_point("publish.copied")
         files = {LEDGER_FILE: _sha256(tmp / LEDGER_FILE)}
@@ -215,13 +207,8 @@ def _build_snapshot(ledger: Ledger, final: Path,
             mark_demo(tmp, int(marker.get("seed", 0)), record.moment)
         detail = {"files": files}
         _append(tmp, record, "publish", "季度封账", detail)
-        _sync_tree(tmp)
-        os.replace(tmp, final)
-        crash_point("publish.snapshot")
-        return detail
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    crash_point("publish.snapshot")
+    return detail
 
 
 def correct(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, *, reason: str, by: str,
@@ -234,7 +221,7 @@ def correct(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, *, r
     false: the live folder has the change already (one change correcting several published quarters).
     """
     ledger = Ledger.of(data_dir, existing=True)
-    q = normalize_quarter(quarter)
+    q = period(quarter)
     why, who, said = _need("更正理由（--reason）", reason, 4), _need("更正人（--by）", by), _need("更正内容", what)
     found = publication(ledger, q)
     if found is None:
@@ -253,7 +240,7 @@ def correct(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, *, r
             _copy_snapshot(found.folder, tmp)
             apply(tmp, found.moment)
             _append(tmp, found, "correction", why, detail, by=who, at=at)
-            _sync_tree(tmp)
+            sync_tree(tmp)
             crash_point("correction.prepared")
             if live:
                 apply(ledger.data_dir, now)
@@ -374,17 +361,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _sync_tree(folder: Path) -> None:
-    """fsync every file and folder under ``folder``, so a rename publishes complete files."""
-    for path in [*sorted(folder.rglob("*")), folder]:
-        with contextlib.suppress(OSError):
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
 
 
 def _dump(value: Any) -> str:

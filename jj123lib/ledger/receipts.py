@@ -23,8 +23,8 @@ from jj123lib.core.exceptions import LedgerError
 from jj123lib.domain.quarters import normalize_quarter, quarter_year
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["RECEIPT_COLUMNS", "PLAN_HISTORY_COLUMNS", "receipts", "plan_history", "find_file", "mark_paper",
-           "revert_file", "FILE_ID_LENGTH"]
+__all__ = ["RECEIPT_COLUMNS", "PLAN_HISTORY_COLUMNS", "RECEIPT_HEADINGS", "receipts", "receipts_view", "plan_history",
+           "find_file", "mark_paper", "revert_file", "FILE_ID_LENGTH", "minute"]
 
 FILE_ID_LENGTH = 12  # how much of a file's SHA-256 the 收文登记 shows; any unique prefix of 8 or more is taken
 RECEIPT_COLUMNS = ["file_id", "filename", "kind", "unit", "period", "received_at", "received_by", "dated",
@@ -67,6 +67,33 @@ def receipts(data_dir: str | os.PathLike[str] | Ledger | None = None, quarter: s
                      "withdrawn_at": withdrawn.get("at"), "withdrawn_by": withdrawn.get("by"),
                      "withdraw_reason": withdrawn.get("reason"), "sha256": f["sha256"]})
     return pd.DataFrame(rows, columns=RECEIPT_COLUMNS)
+
+
+# The 收文登记 as the office reads it: the columns shown, under their Chinese headings, in this order.
+RECEIPT_HEADINGS = {
+    "file_id": "文件编号", "unit": "报送单位", "kind": "类别", "period": "期间", "received_at": "收文时间",
+    "received_by": "收文人", "dated": "填报日期", "version": "版本", "current": "当前有效", "paper_at": "纸质件收到",
+    "withdrawn_at": "撤回时间", "withdraw_reason": "撤回理由", "filename": "文件名",
+}
+_KIND_LABELS = {"progress": "季度进度", "plan": "年度计划"}
+
+
+def minute(stamp: object) -> str:
+    """A ledger stamp as the office reads it, to the minute (``2026-10-09 16:00``); empty for none."""
+    return stamp[:16].replace("T", " ") if isinstance(stamp, str) else ""
+
+
+def receipts_view(data_dir: str | os.PathLike[str] | Ledger | None = None,
+                  quarter: str | None = None) -> pd.DataFrame:
+    """The 收文登记 as ``jj123 receipts`` and the workbench's 收文 page show it: stamps to the minute, the kind
+    and 当前有效 in Chinese, under :data:`RECEIPT_HEADINGS`."""
+    frame = receipts(data_dir, quarter)
+    frame["kind"] = frame["kind"].map(_KIND_LABELS)
+    for column in ("received_at", "paper_at", "withdrawn_at"):
+        frame[column] = [minute(value) for value in frame[column]]
+    frame["current"] = ["是" if value else "否" for value in frame["current"]]
+    frame = frame.astype({column: object for column in frame.columns if column != "version"})
+    return frame.loc[:, list(RECEIPT_HEADINGS)].rename(columns=RECEIPT_HEADINGS)
 
 
 PLAN_HISTORY_COLUMNS = ["file_id", "unit", "received_at", "dated", "quarter", "planned_pct", "milestone", "measures",
@@ -126,7 +153,8 @@ def mark_paper(data_dir: str | os.PathLike[str] | Ledger | None, file_id: str, b
     """Record that the signed, stamped paper copy of a received form has come in (once)."""
     ledger = Ledger.of(data_dir, existing=True)
     _need("签收人", by)
-    with ledger.transaction() as conn:  # the checks read under the lock: no second clerk in between
+    # The checks read under the lock: no second clerk in between.
+    with ledger.transaction(point="ledger.before_commit") as conn:
         found = find_file(ledger, file_id)
         if found["paper_at"]:
             raise LedgerError(f"{found['filename']} 的纸质件已于 {found['paper_at'][:16]} 由 {found['paper_by']} 登记，"
@@ -143,7 +171,7 @@ def revert_file(data_dir: str | os.PathLike[str] | Ledger | None, file_id: str, 
     _need("撤回人", by)
     if len(str(reason or "").strip()) < 4:
         raise LedgerError("撤回必须写明理由（至少 4 个字）")
-    with ledger.transaction() as conn:
+    with ledger.transaction(point="ledger.before_commit") as conn:
         found = find_file(ledger, file_id)
         if found["withdrawn_at"]:
             raise LedgerError(f"{found['filename']} 已于 {found['withdrawn_at'][:16]} 撤回，未重复操作")
@@ -163,4 +191,3 @@ def _need(what: str, value: str) -> None:
 def _append(conn: sqlite3.Connection, sha256: str, action: str, reason: str, by: str, now: datetime | None) -> None:
     conn.execute("INSERT INTO file_events (file_sha256, action, reason, by, at) VALUES (?, ?, ?, ?, ?)",
                  (sha256, action, reason, by.strip(), china_stamp(now)))
-    crash_point("ledger.before_commit")

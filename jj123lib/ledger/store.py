@@ -6,8 +6,9 @@ Tables (see ``docs/data-model.md``):
   themselves are in ``<data_dir>/archive/<sha256>.<ext>``.
 * ``submissions`` – every row of every accepted progress form, lead rows
   (``role='lead'``, the task's official progress) and co-unit notes (``role='co'``).
-  A later file from the same unit for the same quarter sets ``superseded=1`` on the
-  earlier rows; nothing is deleted.
+  A later file from the same unit for the same quarter supersedes the earlier rows; nothing
+  is deleted. Which rows are current is recomputed at each read (:mod:`jj123lib.ledger.views`);
+  the stored ``superseded`` column stays for old ledgers and is neither written nor read.
 * ``plan`` – the yearly plan rows (task × quarter: milestone, planned cumulative %),
   superseded the same way per unit and year.
 * ``overrides`` – the office's light overrides with written reasons; a revoked or
@@ -361,8 +362,10 @@ class Ledger:
             yield
 
     @contextlib.contextmanager
-    def _writer(self) -> Iterator[sqlite3.Connection]:
-        """One ``BEGIN IMMEDIATE`` transaction; committed on success, rolled back on any error.
+    def writer(self, point: str | None = None) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction without the folder lock (the caller holds it, or the ledger is a
+        copy no one else sees); committed on success, rolled back on any error. ``point``: a crash point
+        just before the commit.
 
         The schema version is read first: a newer jj123's ledger is refused untouched, an older one
         migrated (:mod:`jj123lib.ledger.schema`) before the transaction begins.
@@ -377,6 +380,8 @@ class Ledger:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                if point is not None:
+                    crash_point(point)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -392,9 +397,9 @@ class Ledger:
         return atomic_write(target, data)
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """The lock plus one whole-or-nothing transaction, for the supervision modules' writes."""
-        with self.lock(), self._writer() as conn:
+    def transaction(self, point: str | None = None) -> Iterator[sqlite3.Connection]:
+        """The lock plus one whole-or-nothing transaction (:meth:`writer`), for the supervision modules' writes."""
+        with self.lock(), self.writer(point) as conn:
             yield conn
 
     def add_file(self, record: dict[str, Any], data: bytes, rows: list[dict[str, Any]], *,
@@ -434,7 +439,7 @@ class Ledger:
         archive = self.write_archive(sha256, ext, data)
         crash_point("ledger.after_archive")
         try:
-            with self._writer() as conn:
+            with self.writer() as conn:
                 record(conn)
                 crash_point("ledger.before_commit")
             crash_point("ledger.after_commit")
@@ -446,7 +451,7 @@ class Ledger:
     def _record_file(self, record: dict[str, Any], rows: list[dict[str, Any]], size: int,
                      new_version: bool = True, extra: dict[str, list[dict[str, Any]]] | None = None) -> bool:
         stamp = now_iso(record.get("now"))
-        with self._writer() as conn:
+        with self.writer() as conn:
             if conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (record["sha256"],)).fetchone():
                 return False
             insert_file(conn, record, len(rows), size, stamp)
@@ -470,7 +475,7 @@ class Ledger:
         if known_tasks is not None and task_id not in known_tasks:
             raise LedgerError(f"任务编号“{task_id}”不在任务清单中")
         stamp = now_iso(now)
-        with self.lock(), self._writer() as conn:
+        with self.lock(), self.writer() as conn:
             conn.execute("UPDATE overrides SET revoked = 1, revoked_at = ?, revoked_by = ?, revoke_reason = ?"
                          " WHERE task_id = ? AND quarter = ? AND revoked = 0",
                          (stamp, by.strip(), "被新的调整取代", task_id, quarter))
@@ -485,7 +490,7 @@ class Ledger:
         quarter = normalize_quarter(quarter)
         if not self.exists():
             raise LedgerError(f"{task_id} 在 {quarter} 没有生效的灯号调整")
-        with self.lock(), self._writer() as conn:
+        with self.lock(), self.writer() as conn:
             cursor = conn.execute("UPDATE overrides SET revoked = 1, revoked_at = ?, revoked_by = ?, revoke_reason = ?"
                                   " WHERE task_id = ? AND quarter = ? AND revoked = 0",
                                   (now_iso(now), by.strip(), reason.strip(), task_id, quarter))

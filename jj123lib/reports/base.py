@@ -113,20 +113,23 @@ def header_html(title: str, subtitle: str, quarter: str, as_of: str | None, fing
 
 
 def publication_html(quarter: str, data_dir: str) -> Markup:
-    """已发布 (with its day) or 草稿, then the 更正说明: each correction since publication, what, why, who, when."""
-    from jj123lib.ledger.publications import publication
+    """已发布 (with its day) or 草稿, then the 更正说明: each correction since publication, what, why, who, when.
 
+    ``quarter`` may be a year (``2026``): its year-end review's publication."""
+    from jj123lib.ledger.publications import period, publication
+
+    what = "本年度考评" if period(quarter).isdigit() else "本季度"
     found = publication(data_dir, quarter)
     if found is None:
-        return Markup('<div class="jj-draft">草稿：本季度尚未封账发布，内容可能变动。</div>')
-    mark = Markup('<div class="jj-published">已发布：本季度于 {} 封账发布（数据截至 {}）。</div>').format(
-        found.day, found.as_of[:16].replace("T", " "))
+        return Markup('<div class="jj-draft">草稿：{}尚未封账发布，内容可能变动。</div>').format(what)
+    mark = Markup('<div class="jj-published">已发布：{}于 {} 封账发布（数据截至 {}）。</div>').format(
+        what, found.day, found.as_of[:16].replace("T", " "))
     if not found.corrections:
         return mark
     body = table([("更正时间", "date"), ("更正内容", "text"), ("理由", "text"), ("更正人", "name")],
                  [[str(c["at"])[:16].replace("T", " "), c["detail"].get("what", ""), c["reason"], c["by"]]
                   for c in found.corrections])
-    return mark + section("更正说明", body, "本季度发布后督查室作出以下更正，本报告已按更正后的数据生成。")
+    return mark + section("更正说明", body, f"{what}发布后督查室作出以下更正，本报告已按更正后的数据生成。")
 
 
 def card(label: str, value: str, note: str = "") -> Markup:

@@ -115,11 +115,6 @@ def receive_page(session: Session) -> widgets.Widget:
 
 def _receipts_html(session: Session) -> str:
     """The quarter's 收文登记, as the CLI's ``receipts`` shows it."""
-    from jj123lib.cli.receipts import RECEIPT_VIEW
-    from jj123lib.ledger.receipts import receipts
+    from jj123lib.ledger.receipts import receipts_view
 
-    frame = receipts(session.data_dir, session.quarter or None)
-    for column in ("received_at", "paper_at", "withdrawn_at"):
-        frame[column] = [v[:16].replace("T", " ") if isinstance(v, str) else "" for v in frame[column]]
-    frame["current"] = ["是" if v else "否" for v in frame["current"]]
-    return frame_html(frame.loc[:, list(RECEIPT_VIEW)].rename(columns=RECEIPT_VIEW))
+    return frame_html(receipts_view(session.data_dir, session.quarter or None))

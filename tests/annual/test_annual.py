@@ -243,12 +243,28 @@ def demo_benchmarks(tasks: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd
     return plan, vals, recs
 
 
+def _current_versions(conn: sqlite3.Connection) -> None:
+    """Shadow ``submissions`` and ``plan`` on ``conn`` with ``superseded`` as the office means it: a unit's form
+    is replaced by its later-received, not withdrawn form for the same quarter (plans: year), or by withdrawal."""
+    withdrawn = "EXISTS (SELECT 1 FROM file_events e WHERE e.file_sha256 = {f}.sha256 AND e.action = 'revert')"
+    for table, period in (("submissions", "{f}.quarter"), ("plan", "{f}.year")):
+        newer = (f"EXISTS (SELECT 1 FROM main.{table} r2 JOIN files g ON g.sha256 = r2.file_sha256"
+                 f" WHERE g.unit = f.unit AND {period.format(f='g')} = {period.format(f='f')}"
+                 f" AND NOT {withdrawn.format(f='g')} AND (g.received_at, g.rowid) > (f.received_at, f.rowid))")
+        columns = [row[1] for row in conn.execute(f"PRAGMA main.table_info({table})")]
+        select = [f"CASE WHEN {withdrawn.format(f='f')} OR {newer} THEN 1 ELSE 0 END AS superseded"
+                  if c == "superseded" else f"r.{c}" for c in columns]
+        conn.execute(f"CREATE TEMP VIEW {table} AS SELECT {', '.join(select)} FROM main.{table} r"  # noqa: S608
+                     " JOIN files f ON f.sha256 = r.file_sha256")
+
+
 def _separate_route(db: Path, tasks: pd.DataFrame, rules: Mapping[str, Any], units_yaml: dict[str, Any],
                     plan: pd.DataFrame, vals: pd.DataFrame, recs: pd.DataFrame) -> dict[str, float]:
     """Unit scores from raw SQL over the ledger and the rules dict, written without annual.py's helpers."""
     ar, year = rules["annual_review"], 2026
     levels = ["国家级", "省级", "泉州市级", "其他"]
     conn = sqlite3.connect(db)
+    _current_versions(conn)
     final = conn.execute("SELECT MAX(quarter) FROM submissions WHERE superseded = 0 AND role = 'lead'"
                          " AND quarter LIKE '2026Q%'").fetchone()[0]
     outcome: dict[str, str] = {}

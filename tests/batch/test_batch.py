@@ -17,6 +17,7 @@ from jj123lib.core.atomic import folder_lock
 from jj123lib.core.datadir import DEMO_MARKER
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.core.outdir import MARKER, claim_output_dir
+from tests.late_form import demo_copy
 
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.batch.run import BatchResult
@@ -161,8 +162,7 @@ def test_failure_isolation_and_missing_browser(demo_data: DemoSummary, tmp_path:
 
 def test_html_only_run_never_leaves_a_stale_pdf(demo_batch: BatchResult, demo_data: DemoSummary,
                                                 tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(demo_data.data_dir, data)
+    data = demo_copy(demo_data.data_dir, tmp_path / "data")  # Q3 a draft: an override needs no --correct
     out = tmp_path / "copy"
     shutil.copytree(demo_batch.out_dir, out)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

@@ -23,6 +23,7 @@ from jj123lib.core.exceptions import ReportStepError, describe_cause
 from jj123lib.core.outdir import claim_output_dir
 from jj123lib.render import pdf
 from tests.core.test_log import incident_in
+from tests.late_form import demo_copy
 
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.batch.run import BatchResult
@@ -61,7 +62,13 @@ def _garbage_for(victim: str) -> Any:
 
 
 @pytest.fixture(scope="module")
-def faulty_batch(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> BatchResult:
+def draft_data(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo data before its publications: a draft quarter renders from (and logs into) this folder."""
+    return demo_copy(demo_data.data_dir, tmp_path_factory.mktemp("faults-data") / "data")
+
+
+@pytest.fixture(scope="module")
+def faulty_batch(draft_data: Path, tmp_path_factory: pytest.TempPathFactory) -> BatchResult:
     out = claim_output_dir(tmp_path_factory.mktemp("faults") / "2026Q3", "batch")  # an earlier run's folder
     for name, *_ in FAULTS:  # outputs of an earlier run must not survive this run's failure
         (out / f"{name}.pdf").write_bytes(b"%PDF-1.4 old")
@@ -69,7 +76,7 @@ def faulty_batch(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactor
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(faults.FAULT_ENV, spec)
         patch.setattr(pdf._Connection, "call", _garbage_for(MALFORMED_REPLY))
-        return run_batch("2026Q3", data_dir=demo_data.data_dir, out=out, progress=False, jobs=2)
+        return run_batch("2026Q3", data_dir=draft_data, out=out, progress=False, jobs=2)
 
 
 def _by_report(reports: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -101,11 +108,11 @@ def test_the_faulty_report_fails_naming_its_step(faulty_batch: BatchResult, name
 
 
 @pytest.mark.parametrize("name", [f[0] for f in FAULTS])
-def test_the_traceback_is_in_the_log_the_message_names(faulty_batch: BatchResult, demo_data: DemoSummary,
+def test_the_traceback_is_in_the_log_the_message_names(faulty_batch: BatchResult, draft_data: Path,
                                                       name: str) -> None:
     manifest = json.loads(faulty_batch.manifest.read_text(encoding="utf-8"))
     incident, log_file = incident_in(_by_report(manifest["reports"])[name]["error"])
-    assert log_file == demo_data.data_dir / "logs" / "jj123.log"
+    assert log_file == draft_data / "logs" / "jj123.log"
     records = re.split(r"\n(?=\d{4}-\d\d-\d\dT)", log_file.read_text(encoding="utf-8"))
     [record] = [r for r in records if f"[{incident}]" in r]
     assert f"[{incident}] report {name} failed" in record
@@ -130,12 +137,12 @@ def test_the_other_reports_and_the_manifest_are_complete(faulty_batch: BatchResu
     assert leftovers == []
 
 
-def test_a_rerun_redoes_only_what_failed(faulty_batch: BatchResult, demo_data: DemoSummary, tmp_path: Path) -> None:
+def test_a_rerun_redoes_only_what_failed(faulty_batch: BatchResult, draft_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "copy"
     shutil.copytree(faulty_batch.out_dir, out)
     healthy_mtimes = {name: (out / f"{name}.html").stat().st_mtime_ns for name in HEALTHY}
     # Only the PDF-step failures keep their HTML: reprint them without executing anything.
-    result = run_batch("2026Q3", ["陈进福", "陈清平", "吴靖宇"], data_dir=demo_data.data_dir, out=out,
+    result = run_batch("2026Q3", ["陈进福", "陈清平", "吴靖宇"], data_dir=draft_data, out=out,
                        progress=False, formats=["html", "pdf"])
     by_report = _by_report(result.reports)
     assert result.count("skipped") == 2  # 吴靖宇 and the overview

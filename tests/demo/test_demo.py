@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,7 +58,9 @@ def test_demo_exercises_real_path(demo_data: DemoSummary) -> None:
     history = ledger.submissions("2026Q3", include_superseded=True)
     assert set(history.loc[history["superseded"], "unit"]) == {demo_data.superseded_unit}
     audit = ledger.overrides()
-    assert audit["revoked"].any() and (~audit["revoked"]).sum() == 1
+    # One revoked in Q2, one standing in Q3, and Q2's correction after its publication (demo.record).
+    assert audit["revoked"].any() and (~audit["revoked"]).sum() == 2
+    assert set(audit.loc[~audit["revoked"], "quarter"]) == {"2026Q2", "2026Q3"}
     assert ledger.data_as_of("2026Q3").startswith("2026-10")  # type: ignore[union-attr]  # a quarter without data fails the test either way
     assert ledger.data_as_of("2026Q4").startswith("2027-01")  # type: ignore[union-attr]  # four quarters; Q4 is filed in January
     texts = ledger.submissions("2026Q3")["progress"]
@@ -85,6 +88,24 @@ def test_deterministic_and_regenerates_in_place(demo_data: DemoSummary, tmp_path
     for reader in (benchmark_plan, indicator_values, recognitions):
         pd.testing.assert_frame_equal(reader(demo_data.data_dir).drop(columns=["file_sha256"]),
                                       reader(again.data_dir).drop(columns=["file_sha256"]))
+    # The record too: the same publications, correction and withdrawal, stamped alike; the Word documents
+    # rendered at each publication hold the same parts (a zip's own member times aside).
+    from jj123lib.ledger.publications import publications
+    from jj123lib.ledger.receipts import receipts
+
+    def record(folder: Path) -> list[tuple[object, ...]]:
+        return [(r["quarter"], r["kind"], r["as_of"], r["reason"], r["by"], r["at"], r["detail"].get("what"))
+                for r in publications(folder)]
+
+    assert record(demo_data.data_dir) == record(again.data_dir) and len(record(again.data_dir)) == 4
+    columns = ["unit", "period", "received_at", "version", "current", "withdrawn_at", "withdraw_reason"]
+    assert receipts(demo_data.data_dir)[columns].equals(receipts(again.data_dir)[columns])
+    documents = sorted((demo_data.data_dir / "reports").rglob("*.docx"))
+    assert len(documents) >= 3
+    for path in documents:
+        twin = again.data_dir / path.relative_to(demo_data.data_dir)
+        with zipfile.ZipFile(path) as one, zipfile.ZipFile(twin) as two:
+            assert {n: one.read(n) for n in one.namelist()} == {n: two.read(n) for n in two.namelist()}, path.name
     q4 = rate_quarter("2026Q4", again.data_dir, as_of="2027-01-20")
     pd.testing.assert_series_equal(rate_quarter("2026Q4", demo_data.data_dir, as_of="2027-01-20")["light"], q4["light"])
     regenerated = generate_demo(tmp_path / "again", seed=7)

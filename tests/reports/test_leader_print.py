@@ -73,7 +73,8 @@ def test_plain_reason_keeps_the_words_and_drops_the_thresholds() -> None:
 def test_a_flagged_jump_shows_as_data_in_doubt_never_as_better(zhang: LeaderReport) -> None:
     n01 = zhang.tasks.set_index("task_id").loc["N01"]
     assert [flag for flag, _, _ in n01["data_flags"]][:1] == ["jump"]  # 12 % → 70 % in one quarter
-    assert n01["change"] == "数据待核实" and n01["prev_light"] == "yellow" and n01["light"] == "green"
+    # Q2 red: the demo's correction after publishing Q2 (demo.record); red → green would read 好转.
+    assert n01["change"] == "数据待核实" and n01["prev_light"] == "red" and n01["light"] == "green"
     summary, tasks = _text(zhang.summary_html()), str(zhang.tasks_html())
     assert "好转 N01" not in summary and "数据待核实 N01" in summary
     row = _text(tasks[tasks.index("<b>N01</b>"):tasks.index("</tr>", tasks.index("<b>N01</b>"))])
