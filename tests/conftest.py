@@ -5,7 +5,10 @@ The suite runs with the office's clock frozen (``$JJ123_FROZEN_NOW``, read by ``
 
     JJ123_TEST_NOW=2026-07-01T10:00:00+08:00 python -m pytest
 
-``scripts/clock_smoke.sh`` runs the tests marked ``clock_smoke`` at three dates.
+``scripts/clock_smoke.sh`` runs the tests marked ``clock_smoke`` at three dates (2026-07-01, 2026-12-05,
+2027-06-01); ``make test-dates`` runs the whole suite at each. A test whose scenario is set on named days
+says so: ``clock_at`` for one test, ``q3_forms_received``, ``demo_year_viewed`` or ``record_year_played`` for
+a module; any other test must hold at every date.
 
 It is set in the environment at configure time, so xdist workers and every subprocess (the CLI,
 notebook kernels, batch workers) see the same moment.
