@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 JJ123 := $(VENV)/bin/jj123
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint lab perf clean
+.PHONY: install demo test test-dates lint lab perf clean
 
 install: $(STAMP)
 
@@ -33,6 +33,10 @@ perf: install
 test: install
 	@# One pytest worker per core (pytest-xdist): most tests wait on kernels, Chromium or LibreOffice.
 	$(PY) -m pytest -n auto
+
+# The whole suite once per clock date (2026-07-01, 2026-12-05, 2027-06-01); CI runs only the clock_smoke subset.
+test-dates: install
+	PYTHON=$(PY) bash scripts/clock_smoke.sh --all
 
 # ruff, then mypy (strict; files and settings in pyproject.toml).
 lint: install

@@ -5,7 +5,10 @@ The suite runs with the office's clock frozen (``$JJ123_FROZEN_NOW``, read by ``
 
     JJ123_TEST_NOW=2026-07-01T10:00:00+08:00 python -m pytest
 
-``scripts/clock_smoke.sh`` runs the tests marked ``clock_smoke`` at three dates.
+``scripts/clock_smoke.sh`` runs the tests marked ``clock_smoke`` at three dates (2026-07-01, 2026-12-05,
+2027-06-01); ``make test-dates`` runs the whole suite at each. A test whose scenario is set on named days
+says so: ``clock_at`` for one test, ``q3_forms_received``, ``demo_year_viewed`` or ``record_year_played`` for
+a module; any other test must hold at every date.
 
 It is set in the environment at configure time, so xdist workers and every subprocess (the CLI,
 notebook kernels, batch workers) see the same moment.
@@ -40,10 +43,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def test_now() -> datetime:
-    """The moment the suite's clock is frozen at (China time)."""
+    """The moment the suite's clock is frozen at (China time), whichever module asks first (a module may
+    freeze its own clock at another moment)."""
     from jj123lib.core.clock import china_now
 
-    return china_now()
+    return china_now(datetime.fromisoformat(os.environ.get(TEST_NOW_ENV) or DEFAULT_TEST_NOW))
 
 
 @pytest.fixture(scope="session")
@@ -113,6 +117,18 @@ def demo_year_viewed() -> Iterator[datetime]:
     of the demo's reports and documents, whose expectations (snapshots too) are those of that moment.
 
     Use it as ``pytestmark = pytest.mark.usefixtures("demo_year_viewed")``.
+    """
+    with _clock_frozen_at(DEFAULT_TEST_NOW) as moment:
+        yield moment
+
+
+@pytest.fixture(scope="module")
+def record_year_played() -> Iterator[datetime]:
+    """The clock at :data:`DEFAULT_TEST_NOW` for a whole module, whatever ``$JJ123_TEST_NOW`` says: for tests
+    whose scenarios play the office's year up to December on named days (forms received in October, 督办 steps
+    and their due dates in November), so "now" comes after every moment they name, as when they were written.
+
+    Use it as ``pytestmark = pytest.mark.usefixtures("record_year_played")``.
     """
     with _clock_frozen_at(DEFAULT_TEST_NOW) as moment:
         yield moment

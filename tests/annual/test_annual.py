@@ -6,7 +6,7 @@ import math
 import shutil
 import sqlite3
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ from jj123lib.annual.review import (
     load_inputs,
     review,
 )
+from jj123lib.core.clock import CHINA_TZ
 from jj123lib.core.exceptions import ParameterError, RulesError
 from jj123lib.domain.rules import load_rules, loop_rules
 from jj123lib.domain.tasks import load_tasks
@@ -214,7 +215,9 @@ def supervised(demo_data: DemoSummary, tmp_path_factory: pytest.TempPathFactory)
 
     folder = tmp_path_factory.mktemp("annual") / "data"
     shutil.copytree(demo_data.data_dir, folder)
-    reject("P13", "2026Q3", "佐证材料不全，退回补充", by="督查室", data_dir=folder, as_of="2026-10-20")
+    # Decided on 10-20 and stamped then (not on the suite's day, which may lie after the demo's story clock).
+    reject("P13", "2026Q3", "佐证材料不全，退回补充", by="督查室", data_dir=folder, as_of="2026-10-20",
+           now=datetime(2026, 10, 20, 9, tzinfo=CHINA_TZ))
     # the demo's supervision loop verified P02 and left Q3 督办 items open (due 2026-10-30) and one answered
     conn = sqlite3.connect(folder / "ledger.sqlite")
     assert conn.execute("SELECT decision FROM verifications WHERE target = 'P02' AND kind = 'task'").fetchall() \

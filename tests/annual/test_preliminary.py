@@ -5,20 +5,26 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
+
+import pytest
 
 from jj123lib.annual.docx import annual_docx
 from jj123lib.annual.review import annual_review
 from jj123lib.intake.ingest import ingest_files
+from tests.conftest import Q3_RECEIVED
 from tests.ledger_helpers import filled_progress
 
 
 def _data(tmp_path: Path) -> Path:
+    """商务局's Q3 form, dated and received in October, whatever day the suite runs on."""
     data = tmp_path / "d"
-    ingest_files([filled_progress(tmp_path / "in", "商务局")], data)
+    ingest_files([filled_progress(tmp_path / "in", "商务局")], data, now=datetime.fromisoformat(Q3_RECEIVED))
     return data
 
 
+@pytest.mark.clock_smoke
 def test_before_the_q4_deadline_the_review_is_a_preliminary_one(tmp_path: Path) -> None:
     data = _data(tmp_path)
     early = annual_review(2026, data, as_of="2026-12-05")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +14,7 @@ import pytest
 
 from jj123lib.cli.main import main
 from jj123lib.ledger.store import Ledger
+from tests.conftest import Q3_RECEIVED
 from tests.ledger_helpers import record_plan, record_progress
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,7 +52,9 @@ def test_cuibao_lists_overdue_units_in_chinese(tmp_path: Path, capsys: pytest.Ca
     assert states["公安局"] == "按时" and states["自然资源局"] == "未报送"
 
 
-def test_duban_issue_respond_list_and_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_duban_issue_respond_list_and_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                             clock_at: Callable[[str], datetime]) -> None:
+    clock_at(Q3_RECEIVED)  # the office's October: the forms are in, the items issued on 10-15 are listed
     data = _data(tmp_path)
     code, out, _ = run(capsys, "duban", "issue", "--quarter", "2026Q3", "--as-of", "2026-10-15", "--by", "林督查",
                        "--data-dir", data)
@@ -119,13 +124,16 @@ def test_flags_and_xlsx_needs_out(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "核查提示" in pd.read_excel(xlsx).columns
 
 
+@pytest.mark.clock_smoke
 def test_demo_exports_are_marked(demo_data: DemoSummary, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "demo"
     shutil.copytree(demo_data.data_dir, data)  # the session's demo folder stays untouched
     code, out, err = run(capsys, "duban", "issue", "--quarter", "2026Q3", "--as-of", "2026-10-15",
                          "--data-dir", str(data))
     assert code == 0 and err.startswith("【示例数据】")
-    code, out, _ = run(capsys, "duban", "--quarter", "2026Q3", "--format", "json", "--data-dir", str(data))
+    # The listing as of a day after the issue: a demo folder's items are listed whatever day it is.
+    code, out, _ = run(capsys, "duban", "--quarter", "2026Q3", "--as-of", "2026-10-20", "--format", "json",
+                       "--data-dir", str(data))
     rows = json.loads(out)
     assert rows and all(r["数据性质"].startswith("示例数据") for r in rows)
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from jj123lib.ledger.store import Ledger
+from tests.conftest import Q3_RECEIVED
 from tests.ledger_helpers import record_plan, record_progress
 
 
@@ -27,7 +30,8 @@ def test_resolves_data_dir_from_environment(tmp_path: Path, monkeypatch: pytest.
     assert Ledger().path == tmp_path / "env" / "ledger.sqlite"
 
 
-def test_fingerprint_stable_and_sensitive(tmp_path: Path) -> None:
+def test_fingerprint_stable_and_sensitive(tmp_path: Path, clock_at: Callable[[str], datetime]) -> None:
+    clock_at(Q3_RECEIVED)  # the forms came in October: read after they were received
     ledger = Ledger(tmp_path / "d")
     record_plan(ledger, "商务局", {"N02": (10.0, 40.0, 70.0, 100.0)})
     first = ledger.fingerprint()

@@ -22,6 +22,7 @@ from jj123lib.ledger.receipts import receipts
 from jj123lib.ledger.store import LEDGER_FILE, Ledger
 from tests.ledger_helpers import filled_progress, record_plan, record_progress, snapshot
 
+pytestmark = pytest.mark.usefixtures("record_year_played")  # scenarios on named days up to December
 QUARTER = "2026Q3"
 AS_OF = "2026-10-20T17:00"
 UNIT = "商务局"

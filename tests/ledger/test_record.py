@@ -21,6 +21,7 @@ from jj123lib.ledger.tables import STAMP_COLUMNS
 from jj123lib.loop.deadlines import unit_states
 from tests.ledger_helpers import filled_progress, lead_values, snapshot
 
+pytestmark = pytest.mark.usefixtures("record_year_played")  # scenarios on named days up to December
 UNIT = "商务局"
 OFFSET = re.compile(r"\+08:00$")
 
@@ -159,10 +160,10 @@ def test_every_stamp_in_the_demo_ledger_carries_the_china_offset(demo_data: obje
         conn.close()
 
 
-def test_read_moment_takes_a_day_or_a_minute_and_never_the_future(test_now: datetime) -> None:
+def test_read_moment_takes_a_day_or_a_minute_and_never_the_future(record_year_played: datetime) -> None:
     assert read_moment("2026-10-13T17:00").isoformat() == "2026-10-13T17:00:59.999999+08:00"
     assert read_moment("2026-10-13").isoformat() == "2026-10-13T23:59:59.999999+08:00"
-    assert read_moment("2099-01-01") == test_now
+    assert read_moment("2099-01-01") == record_year_played  # the module's "now"
     with pytest.raises(LedgerError, match="判断时点"):
         read_moment("13/10/2026")
 

@@ -18,6 +18,7 @@ from jj123lib.ledger.store import Ledger
 from jj123lib.loop.duban import Trigger, duban_items, find_triggers, issue_duban, respond
 from tests.ledger_helpers import record_plan, record_progress
 
+pytestmark = pytest.mark.usefixtures("record_year_played")  # scenarios on named days up to December
 POLICE = ("N07", "P13", "B19", "B20")
 AT = datetime(2026, 10, 20, 10, tzinfo=CHINA_TZ)  # a unit's answer, days after the items are issued
 HELD = "经现场核实整改到位"  # the office's reason to close an item whose task still meets its trigger

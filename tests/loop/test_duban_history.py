@@ -28,6 +28,9 @@ from jj123lib.loop.verification import reject, verify
 RED_P12 = [Trigger("P12", "工信局", ("red",), "2026Q2：红灯。")]
 
 
+pytestmark = pytest.mark.usefixtures("record_year_played")  # scenarios on named days up to December
+
+
 def _at(day: str, hour: int = 10) -> datetime:
     return datetime.combine(date.fromisoformat(day), datetime.min.time(), CHINA_TZ).replace(hour=hour)
 

@@ -21,6 +21,9 @@ T2 = datetime(2026, 10, 20, 6, 30, tzinfo=UTC)  # 14:30 in China
 T3 = datetime(2026, 10, 26, 16, 5, tzinfo=UTC)  # 00:05 on the 27th in China
 
 
+pytestmark = pytest.mark.usefixtures("record_year_played")  # scenarios on named days up to December
+
+
 def _stamps(ledger: Ledger, sql: str) -> list[str]:
     return [str(v) for v in ledger.query(sql, (), ["at"])["at"]]
 

@@ -17,6 +17,7 @@ from jj123lib.loop.duban import Trigger, duban_items, issue_duban, respond
 from jj123lib.loop.verification import awaiting, reject, revoke, verifications, verify
 from tests.ledger_helpers import record_plan, record_progress
 
+pytestmark = pytest.mark.usefixtures("record_year_played")  # scenarios on named days up to December
 POLICE = ("N07", "P13", "B19", "B20")
 AS_OF = "2026-10-20"
 

@@ -31,7 +31,7 @@ from tests.workbench.pages import (
     zip_members,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.usefixtures("record_year_played"), pytest.mark.slow]  # the forms are dated October
 
 DONE = {"实际累计进度(%)": 100, "自评状态": "已完成"}
 

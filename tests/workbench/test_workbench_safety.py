@@ -21,7 +21,7 @@ from tests.ledger_helpers import filled_progress
 from tests.workbench.conftest import Served, free_port, serve_command, status_of
 from tests.workbench.pages import click, open_workbench, tab, upload, wait_text
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.usefixtures("record_year_played"), pytest.mark.slow]  # the forms are dated October
 
 PASSWORD = "督查室-2026-口令"
 HOSTILE_REQUEST = '<img src=x onerror="window.jj123pwned=1">需协调<script>window.jj123pwned=2</script>'
