@@ -132,8 +132,7 @@ def cmd_annual(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         text = render_frame(_marked(result.tables()[args.table], demo), "csv")
     else:
-        text = (note + "
-" if note else "") + _text(result, demo, moment)
+        text = (note + "\n" if note else "") + _text(result, demo, moment)
     if args.out:
         atomic_write(args.out, text.encode("utf-8-sig") if args.format == "csv" else text)
         sys.stdout.write(f"已写入 {args.out}\n")

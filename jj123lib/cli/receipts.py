@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from jj123lib.cli.common import (
     add_as_of,
@@ -20,6 +21,9 @@ from jj123lib.cli.common import (
     ledger_as_of,
 )
 from jj123lib.cli.common import view as chinese_view
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["PLAN_HISTORY_VIEW", "add_plan", "add_receipts", "cmd_plan", "cmd_receipts"]
 
