@@ -20,7 +20,7 @@ import pytest
 from jj123lib.batch.run import BatchResult, run_batch
 from jj123lib.core import faults
 from jj123lib.core.exceptions import ReportStepError, describe_cause
-from jj123lib.core.outdir import claim_output_dir
+from jj123lib.core.outdir import MARKER, claim_output_dir
 from jj123lib.render import pdf
 from tests.core.test_log import incident_in
 from tests.late_form import demo_copy
@@ -133,7 +133,7 @@ def test_the_other_reports_and_the_manifest_are_complete(faulty_batch: BatchResu
     assert index.rstrip().endswith("</html>") and "其中 7 份生成失败" in index
     summary = faulty_batch.summary()
     assert "失败 7 份" in summary and all(words in summary for *_, words in FAULTS)
-    leftovers = [p.name for p in faulty_batch.out_dir.rglob(".*") if p.name != ".lock"]
+    leftovers = [p.name for p in faulty_batch.out_dir.rglob(".*") if p.name not in (".lock", MARKER)]
     assert leftovers == []
 
 
