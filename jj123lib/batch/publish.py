@@ -22,6 +22,7 @@ from jj123lib.domain.quarters import normalize_quarter, report_deadline
 from jj123lib.domain.rules import Rules, load_rules
 from jj123lib.domain.units import units_path
 from jj123lib.ledger.publications import Publication, publish
+from jj123lib.ledger.store import Ledger
 
 __all__ = ["publish_quarter", "rendered_outputs"]
 
@@ -41,8 +42,9 @@ def publish_quarter(data_dir: str | os.PathLike[str], quarter: str, *, by: str, 
     q = normalize_quarter(quarter)
     rule_set = rules or load_rules()
     deadline = report_deadline(q, rule_set)
-    if as_of is not None and as_of < read_moment(deadline):  # verdicts are final only once the forms were due
-        raise ParameterError("--as-of", as_of.strftime("%Y-%m-%d %H:%M"),
+    moment = as_of if as_of is not None else Ledger.of(data_dir).moment()
+    if moment < read_moment(deadline, clamp=False):  # verdicts are final only once the forms were due
+        raise ParameterError("--as-of", moment.strftime("%Y-%m-%d %H:%M"),
                              hint=f"{q} 的报送截止日为 {deadline.isoformat()}，截止日结束前的数据不能封账发布")
     if out is not None:  # refused before the snapshot, not when rendering into it
         check_output_dir(out, "batch")

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from jj123lib.core.clock import china_now_iso, china_today
+from jj123lib.core.clock import as_of_moment, china_now_iso, china_today
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.exceptions import LedgerError
 from jj123lib.core.files import FileRefused, open_bounded
@@ -128,6 +128,8 @@ def _decide(data_dir: str | os.PathLike[str] | Ledger | None, target: str, quart
     sources = _evidence_files(evidence, limit)
     if as_of is None and now is not None:
         as_of = china_today(now)
+    elif now is None:  # as the command line does: a back-dated decision is stamped on the day it stands for
+        now = as_of_moment(as_of)
     kind, state = _claim_state(ledger, target, quarter, as_of, rules)
     wanted = ("claimed",) if kind == "duban" else ("claimed", "done")  # done: already verified, refused below
     if state not in wanted:

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -81,6 +82,15 @@ def test_a_quarter_cannot_be_published_before_its_reporting_deadline(
     ledger = _ledger(tmp_path)
     assert main(["publish", "--quarter", QUARTER, "--as-of", "2026-10-09", "--by", "张三",
                  "--data-dir", str(ledger.data_dir)]) == 2
+    assert "报送截止日为 2026-10-10" in capsys.readouterr().err
+    assert publication(ledger, QUARTER) is None and not snapshot_dir(ledger, QUARTER).exists()
+
+
+def test_without_as_of_a_quarter_is_not_published_while_its_deadline_is_still_ahead(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], clock_at: Callable[[str], datetime]) -> None:
+    ledger = _ledger(tmp_path)
+    clock_at("2026-10-08T10:00:00+08:00")  # today is before the Q3 deadline: the default moment is now
+    assert main(["publish", "--quarter", QUARTER, "--by", "张三", "--data-dir", str(ledger.data_dir)]) == 2
     assert "报送截止日为 2026-10-10" in capsys.readouterr().err
     assert publication(ledger, QUARTER) is None and not snapshot_dir(ledger, QUARTER).exists()
 
