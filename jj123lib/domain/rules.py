@@ -24,6 +24,7 @@ from jj123lib.core.exceptions import RulesError
 from jj123lib.core.inputs import note_input
 from jj123lib.core.resources import DEFAULT_RULES
 from jj123lib.core.text import TextRefused, check_tree, decode_document
+from jj123lib.domain.projection_rules import projection_rules
 from jj123lib.domain.rule_sections import (
     LOOP_SECTIONS,
     DocumentSettings,
@@ -103,6 +104,7 @@ class Rules(Mapping[str, Any]):
     co_units: dict[str, Any]  # must_report: whether co-units owe a quarterly report (default: no)
     annual_review: dict[str, Any] | None
     benchmark_signals: dict[str, Any]
+    projection: dict[str, Any]  # 预计年底完成度: method and 交付风险 thresholds (never changes a light)
     benchmark_tiers: frozenset[str]
     show_leader_scores: bool
 
@@ -138,7 +140,8 @@ class Rules(Mapping[str, Any]):
             unit_scoring=unit_scoring_rules(data, source) if has("unit_scoring") else None,
             co_units=co_unit_rules(data, source),
             annual_review=annual_rules(data, source) if has("annual_review") else None,
-            benchmark_signals=signal_rules(data, source), benchmark_tiers=frozenset(required_tiers(data, source)),
+            benchmark_signals=signal_rules(data, source), projection=projection_rules(data, source),
+            benchmark_tiers=frozenset(required_tiers(data, source)),
             show_leader_scores=show_leader_scores(data, source))
 
 
