@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from jj123lib.core.frames import records
 from jj123lib.domain import lights
 from jj123lib.domain.quarters import quarter_label, quarter_year
 from jj123lib.ledger.store import Ledger
@@ -34,11 +35,11 @@ def verified_results(ledger: Ledger, quarter: str, task_ids: Sequence[str]) -> d
     frame = frame[~frame["revoked"] & (frame["quarter"] <= quarter)
                   & frame["quarter"].astype(str).str.startswith(f"{year}Q")]
     latest: dict[tuple[str, str], dict[str, object]] = {}
-    for row in frame.to_dict(orient="records"):  # oldest first: the last decision on a target stands
+    for row in records(frame):  # oldest first: the last decision on a target stands
         latest[(str(row["kind"]), str(row["target"]))] = row
     levels: dict[str, tuple[str, str]] = {}
     if any(kind == "recognition" for kind, _ in latest):
-        for r in recognitions(ledger, year).to_dict(orient="records"):
+        for r in records(recognitions(ledger, year)):
             levels[f"{r['task_id']}@{r['quarter']}"] = (str(r["level"] or ""), str(r["date"] or ""))
     out: dict[str, list[str]] = {}
     for (kind, target), row in latest.items():

@@ -91,9 +91,9 @@ def project(actuals: Mapping[str, float | None], planned: Mapping[str, float | N
     projected = min(100.0, max(0.0, a_t, a_t + max(pace, 0.0) * remaining))
     risk = risk_of(float(target) - projected, rules)
     stale = "" if t == quarter else f"本季度未报送，按{_q(t)}数据："
-    return Projection(round(projected, 1), risk,
-                      f"{stale}{how}，速度为计划的 {_num(max(pace, 0.0) * 100)}%；按此速度预计年底完成 {_num(projected)}%，"
-                      f"年度目标 {_num(float(target))}%，交付风险{risk}")
+    speed = _num(max(pace, 0.0) * 100)
+    return Projection(round(projected, 1), risk, f"{stale}{how}，速度为计划的 {speed}%；按此速度预计年底完成 "
+                                                 f"{_num(projected)}%，年度目标 {_num(float(target))}%，交付风险{risk}")
 
 
 def project_task(task_id: str, quarter: str, lead: Mapping[tuple[str, str], Mapping[str, Any]],
@@ -117,5 +117,5 @@ def describe_projection(rules: Mapping[str, Any]) -> str:
     low, medium = _num(r["low_max_shortfall"]), _num(r["medium_max_shortfall"])
     return (f"预计年底完成度：以最近 {r['window_quarters']} 个季度实际推进幅度与计划推进幅度之比（年初计 0%）为速度，"
             "按此速度外推年度计划剩余的推进幅度（不低于当前实际累计进度，不超过 100%）；与年度目标（年度计划第四季度"
-            f"累计进度）相差不超过 {low} 个百分点为交付风险低，超过 {low} 且不超过 {medium} 个百分点为中，超过 {medium} "
-            "个百分点为高；无报送或年度计划未列相应季度的，为数据不足。预测只作提示，不改变灯号。")
+            f"累计进度）相差不超过 {low} 个百分点为交付风险低，超过 {low} 且不超过 {medium} 个百分点为中，"
+            f"超过 {medium} 个百分点为高；无报送或年度计划未列相应季度的，为数据不足。预测只作提示，不改变灯号。")
