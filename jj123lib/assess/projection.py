@@ -65,35 +65,35 @@ def project(actuals: Mapping[str, float | None], planned: Mapping[str, float | N
     """The projection of one task rated in ``quarter`` from its reports (``actuals``: quarter → cumulative %)
     and its plan (``planned``: quarter → planned cumulative %); ``rules``: the checked ``projection:`` section."""
     year = year_quarters(quarter_year(quarter))
-    reported = [q for q in quarters_up_to(quarter) if actuals.get(q) is not None]
+    done = {q: float(v) for q, v in actuals.items() if v is not None}
+    plan = {q: float(v) for q, v in planned.items() if v is not None}
+    reported = [q for q in quarters_up_to(quarter) if q in done]
     if not reported:
         return _no_data("本年度尚无实际累计进度报送")
     t = reported[-1]
-    target, p_t = planned.get(year[-1]), planned.get(t)
+    target, p_t = plan.get(year[-1]), plan.get(t)
     if target is None or p_t is None:
         return _no_data(f"年度计划未列{_q(year[-1] if target is None else t)}计划累计进度")
-    a_t = float(actuals[t])  # type: ignore[arg-type]
+    a_t = done[t]
     start_label, a_s, p_s = "年初", 0.0, 0.0
     for q in reversed(year[:max(year.index(t) - rules["window_quarters"] + 1, 0)]):
-        if actuals.get(q) is not None and planned.get(q) is not None:
-            start_label, a_s, p_s = f"{_q(q)}末", float(actuals[q]), float(planned[q])  # type: ignore[arg-type]
+        if q in done and q in plan:
+            start_label, a_s, p_s = f"{_q(q)}末", done[q], plan[q]
             break
-    if float(p_t) - p_s > 0:
-        pace = (a_t - a_s) / (float(p_t) - p_s)
-        how = (f"{start_label}至{_q(t)}末实际推进 {_num(a_t - a_s)} 个百分点、计划推进 "
-               f"{_num(float(p_t) - p_s)} 个百分点")
-    elif float(p_t) > 0:
-        pace = a_t / float(p_t)
-        how = f"截至{_q(t)}末实际 {_num(a_t)}%、计划 {_num(float(p_t))}%"
+    if p_t - p_s > 0:
+        pace = (a_t - a_s) / (p_t - p_s)
+        how = f"{start_label}至{_q(t)}末实际推进 {_num(a_t - a_s)} 个百分点、计划推进 {_num(p_t - p_s)} 个百分点"
+    elif p_t > 0:  # the plan did not advance in the window: the pace since the start of the year
+        pace = a_t / p_t
+        how = f"截至{_q(t)}末实际 {_num(a_t)}%、计划 {_num(p_t)}%"
     else:
         return _no_data(f"年度计划截至{_q(t)}未安排进度，无法计算推进速度")
-    remaining = max(float(target) - float(p_t), 0.0)
-    projected = min(100.0, max(0.0, a_t, a_t + max(pace, 0.0) * remaining))
-    risk = risk_of(float(target) - projected, rules)
+    pace = max(pace, 0.0)  # a figure lower than before projects no further, never backwards
+    projected = min(100.0, max(0.0, a_t, a_t + pace * max(target - p_t, 0.0)))
+    risk = risk_of(target - projected, rules)
     stale = "" if t == quarter else f"本季度未报送，按{_q(t)}数据："
-    speed = _num(max(pace, 0.0) * 100)
-    return Projection(round(projected, 1), risk, f"{stale}{how}，速度为计划的 {speed}%；按此速度预计年底完成 "
-                                                 f"{_num(projected)}%，年度目标 {_num(float(target))}%，交付风险{risk}")
+    return Projection(round(projected, 1), risk, f"{stale}{how}，速度为计划的 {_num(pace * 100)}%；按此速度预计年底"
+                                                 f"完成 {_num(projected)}%，年度目标 {_num(target)}%，交付风险{risk}")
 
 
 def project_task(task_id: str, quarter: str, lead: Mapping[tuple[str, str], Mapping[str, Any]],
