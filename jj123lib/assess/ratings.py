@@ -50,6 +50,7 @@ RATING_COLUMNS = [
     "planned_pct", "actual_pct", "gap", "milestone_met", "self_status", "light", "light_label", "reason",
     "rule_light", "overridden", "override_reason", "prev_light", "prev_light_label", "change", "progress",
     "problems", "next_steps", "coordination", "reporter", "report_date", "source_file", "co_unit_notes",
+    "projected", "projection_risk", "projection_reason", "conflict",
 ]
 LEAGUE_COLUMNS = ["rank", "leader", "score", "n_tasks", "done", "green", "yellow", "red", "missing", "prev_rank",
                   "rank_change", "prev_score", "claimed", "pending"]
@@ -247,8 +248,13 @@ def _rate(quarter: str, ctx: _Context) -> pd.DataFrame:
 
 
 def _rate_rows(quarter: str, ctx: _Context) -> pd.DataFrame:
+    from jj123lib.assess.conflicts import conflict_notes
+    from jj123lib.assess.projection import project_task
+    from jj123lib.domain.projection_rules import projection_rules
+
     rows = []
     signals = _signal_reasons(quarter, ctx)
+    forward_rules = projection_rules(ctx.rules)
     for task in _rows(ctx.tasks):
         key = (task.task_id, quarter)
         rule_light, rule_reason, gap = _rule_light(task, quarter, ctx)
@@ -256,6 +262,7 @@ def _rate_rows(quarter: str, ctx: _Context) -> pd.DataFrame:
         override = ctx.overrides.get(key)
         sub = ctx.lead.get(key) or {}
         planned_row = ctx.plan.get(key) or {}
+        forward = project_task(task.task_id, quarter, ctx.lead, ctx.plan, forward_rules)  # beside the light
         if override is not None:
             light = override["light"]
             reason = (f"督查室调整为{lights.LABELS[light]}：{override['reason']}"
@@ -273,10 +280,12 @@ def _rate_rows(quarter: str, ctx: _Context) -> pd.DataFrame:
             "progress": sub.get("progress"), "problems": sub.get("problems"), "next_steps": sub.get("next_steps"),
             "coordination": sub.get("coordination"), "reporter": sub.get("reporter"),
             "report_date": sub.get("report_date"), "source_file": sub.get("file_sha256"),
-            "co_unit_notes": list(ctx.co.get(key, [])),
+            "co_unit_notes": list(ctx.co.get(key, [])), "projected": forward.projected,
+            "projection_risk": forward.risk, "projection_reason": forward.reason,
         })
     frame = pd.DataFrame(rows)
-    for column in ("planned_pct", "actual_pct", "gap"):
+    frame["conflict"] = pd.Series(conflict_notes(frame, quarter, ctx.ledger), index=frame.index, dtype=object)
+    for column in ("planned_pct", "actual_pct", "gap", "projected"):
         frame[column] = pd.to_numeric(frame[column]).astype("float64")
     frame["milestone_met"] = frame["milestone_met"].astype(object)
     for column in ("milestone", "self_status", "override_reason", "progress", "problems", "next_steps",
@@ -407,6 +416,8 @@ def describe_rules(rules: Mapping[str, Any] | None = None, *, leader_scores: boo
 
     Without ``leader_scores`` (reports that show no leader score or rank) nothing about ranking is said.
     """
+    from jj123lib.assess.projection import describe_projection
+
     rule_set = load_rules() if rules is None else rules
     r = rating_rules(rule_set)
     s = scoring_rules(rule_set)
@@ -431,7 +442,7 @@ def describe_rules(rules: Mapping[str, Any] | None = None, *, leader_scores: boo
     ] + ([
         f"市领导得分 = 其牵头任务灯号分值按层级加权的平均数；分值：{points}；层级权重：{weights}。",
         "得分相同的，红灯与未报送项数少者在前；仍相同的，已完成项数多者在前；再相同的并列。",
-    ] if leader_scores else []) + _signal_rule_sentences(rule_set)
+    ] if leader_scores else []) + _signal_rule_sentences(rule_set) + [describe_projection(rule_set)]
 
 
 def _signal_rule_sentences(rule_set: Mapping[str, Any]) -> list[str]:

@@ -43,8 +43,9 @@ RATING_VIEW = {
     "task_id": "任务编号", "tier_label": "层级", "title": "任务名称", "leader": "牵头市领导", "lead_unit": "牵头单位",
     "milestone": "本季度节点目标", "planned_pct": "计划累计进度(%)", "actual_pct": "实际累计进度(%)",
     "gap": "落后序时进度(百分点)", "milestone_met": "节点目标是否完成", "self_status": "自评状态",
-    "light_label": "督查室灯号", "reason": "理由", "overridden": "督查室调整", "prev_light_label": "上季度灯号",
-    "change": "变化",
+    "light_label": "督查室灯号", "projected": "预计年底(%)", "projection_risk": "交付风险", "reason": "理由",
+    "overridden": "督查室调整", "conflict": "与核实结果并列", "prev_light_label": "上季度灯号", "change": "变化",
+    "projection_reason": "预计依据",
 }
 LEAGUE_VIEW = {
     "rank": "名次", "leader": "市领导", "score": "得分", "n_tasks": "任务数", **lights.LABELS,

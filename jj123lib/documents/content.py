@@ -181,7 +181,7 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str] | Ledger, *, as
         achievements=prose.achievements(rated, facts["recognitions"], facts["rank_gains"], league, settings.praise),
         supervision=prose.supervision(items, day),
         reporting=prose.reporting(states, quarter, report_deadline(quarter, rule_set)),
-        blockers=prose.blockers(facts["register"]),
+        blockers=prose.blockers(facts["blockers"]),
         formula=prose.formula(rule_set), tasks=prose.task_rows(rated), period=label)
 
 
@@ -220,7 +220,7 @@ def _bulletin_facts(quarter: str, data_dir: str | os.PathLike[str] | Ledger, day
     from jj123lib.domain.quarters import quarter_year
     from jj123lib.domain.units import load_units
     from jj123lib.ledger.benchmarks import recognitions
-    from jj123lib.loop.coordination import register
+    from jj123lib.loop.coordination import blockers_by_department, register
     from jj123lib.loop.deadlines import unit_states, unreported_units
     from jj123lib.loop.duban import duban_items
     from jj123lib.loop.flags import find_flags
@@ -249,7 +249,7 @@ def _bulletin_facts(quarter: str, data_dir: str | os.PathLike[str] | Ledger, day
         "states": records(unit_states(quarter, data_dir, as_of=day, rules=rules)),
         "flags": records(find_flags(quarter, data_dir, as_of=day, rules=rules)),
         "recognitions": records(won), "rank_gains": gains,
-        "register": records(coordination[coordination["status"] == "未办结"]),
+        "blockers": records(blockers_by_department(coordination)),
         "addressees": prose.addressees(load_units(units_file)),
         "standing": _standing_sentence(quarter, data_dir, rules),
     }

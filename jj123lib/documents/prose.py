@@ -278,18 +278,16 @@ def reporting(states: Sequence[Mapping[str, Any]], quarter: str, deadline: date)
     return [text + "。"]
 
 
-def blockers(register: Sequence[Mapping[str, Any]]) -> list[str]:
-    """需协调解决的问题: open 协调 items grouped by the department asked to help, with the tasks waiting."""
-    by_helper: dict[str, list[str]] = {}
-    for item in register:
-        text = str(item.get("latest_text") or item["text"])
-        found = re.search(r"需(.+?)(?:协调|协助|加快|召开)", text)
-        helper = found.group(1) if found and found.group(1) != "市领导" else "市领导"
-        by_helper.setdefault(helper, []).append(f"{item['unit']}（{item['task_id']}）")
+def blockers(groups: Sequence[Mapping[str, Any]]) -> list[str]:
+    """需协调解决的问题: the open 协调 items by the department asked to act
+    (:func:`jj123lib.loop.coordination.blockers_by_department`), with the tasks waiting."""
+    from jj123lib.loop.coordination import LEADER_ASKED
+
     out = []
-    for helper, asks in sorted(by_helper.items(), key=lambda kv: -len(kv[1])):
-        what = "召开专题会议协调" if helper == "市领导" else "协调支持"
-        out.append(f"需{helper}{what}的事项{len(asks)}项，涉及{unit_list(asks)}。")
+    for group in groups:
+        asks = [f"{item['unit']}（{item['task_id']}）" for item in group["items"]]
+        what = "召开专题会议协调" if group["department"] == LEADER_ASKED else "协调支持"
+        out.append(f"需{group['department']}{what}的事项{len(asks)}项，涉及{unit_list(asks)}。")
     return out
 
 

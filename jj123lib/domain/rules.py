@@ -25,6 +25,7 @@ from jj123lib.core.text import TextRefused
 from jj123lib.core.yamlio import MAX_YAML_BYTES, YamlRefused, load_yaml
 from jj123lib.domain.rule_annual import annual_rules
 from jj123lib.domain.rule_checks import is_quarter_key
+from jj123lib.domain.projection_rules import projection_rules
 from jj123lib.domain.rule_sections import (
     LOOP_SECTIONS,
     DocumentSettings,
@@ -100,6 +101,7 @@ class Rules(Mapping[str, Any]):
     co_units: dict[str, Any]  # must_report: whether co-units owe a quarterly report (default: no)
     annual_review: dict[str, Any]
     benchmark_signals: dict[str, Any]
+    projection: dict[str, Any]  # 预计年底完成度: method and 交付风险 thresholds (never changes a light)
     benchmark_tiers: frozenset[str]
     show_leader_scores: bool
 
@@ -136,7 +138,8 @@ class Rules(Mapping[str, Any]):
             loop={section: loop_rules(data, section, source) for section in LOOP_SECTIONS},
             unit_scoring=unit_scoring_rules(data, source), co_units=co_unit_rules(data, source),
             annual_review=annual_rules(data, source),
-            benchmark_signals=signal_rules(data, source), benchmark_tiers=frozenset(required_tiers(data, source)),
+            benchmark_signals=signal_rules(data, source), projection=projection_rules(data, source),
+            benchmark_tiers=frozenset(required_tiers(data, source)),
             show_leader_scores=show_leader_scores(data, source))
 
 

@@ -6,6 +6,9 @@ request repeated in a later quarter — same task, same unit, normalised text si
 (``difflib`` ratio) ≥ ``coordination.same_item_min_ratio`` — is recorded as a mention of the
 open item, not a new item. Items stay open until the office marks them 已协调 or 已解决 with
 a reference (e.g. a 会议纪要 number). ``sync`` is idempotent and runs in one transaction.
+
+Blockers across tasks: :func:`blockers_by_department` groups the open items by the department the unit asks to
+act (需协调部门, read from the request: “需自然资源局协调……”; 市领导 when none is named), for the overview and the 通报.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from jj123lib.domain.vocab import CLOSED_COORDINATION_STATUSES
 from jj123lib.ledger.events import check_by, record_event
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["normalize_text", "similarity", "sync", "close", "register", "REGISTER_COLUMNS"]
+__all__ = ["normalize_text", "similarity", "sync", "close", "register", "REGISTER_COLUMNS", "LEADER_ASKED",
+           "asked_department", "blockers_by_department", "BLOCKER_COLUMNS"]
 
 REGISTER_COLUMNS = ["id", "task_id", "unit", "leader", "text", "latest_text", "quarter_raised", "last_quarter",
                     "quarters_open", "status", "ref", "closed_by", "closed_at"]
@@ -151,3 +155,35 @@ def register(data_dir: str | os.PathLike[str] | Ledger | None = None, *, quarter
     frame["quarters_open"] = pd.Series(ages, dtype="int64")
     frame["status"] = frame["status"].replace({"open": "未办结"})
     return frame.loc[:, REGISTER_COLUMNS]
+
+
+LEADER_ASKED = "市领导"  # a request naming no department is for the leader (a 专题会议)
+_ASKED = re.compile(r"需(.+?)(?:协调|协助|加快|召开)")
+BLOCKER_COLUMNS = ["department", "n_items", "tasks", "leaders", "oldest", "items"]
+
+
+def asked_department(text: str) -> str:
+    """The department a request asks to act: “需自然资源局协调解决用地指标” → 自然资源局; none named → 市领导."""
+    found = _ASKED.search(text)
+    return found.group(1) if found and found.group(1) != LEADER_ASKED else LEADER_ASKED
+
+
+def blockers_by_department(register_frame: pd.DataFrame) -> pd.DataFrame:
+    """Open register items (:func:`register`) grouped by 需协调部门, across all tasks and leaders.
+
+    One row per department, most items first (ties: the one asked first); ``items`` lists each item (id, task,
+    unit, leader, text, quarters open) in the register's order; ``oldest`` is the longest age in quarters.
+    """
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in register_frame.to_dict(orient="records"):
+        if row["status"] != "未办结":
+            continue
+        text = str(row.get("latest_text") or row["text"])
+        groups.setdefault(asked_department(text), []).append({
+            "id": row["id"], "task_id": row["task_id"], "unit": row["unit"], "leader": row["leader"], "text": text,
+            "quarters_open": int(row["quarters_open"])})
+    rows = [{"department": name, "n_items": len(items), "tasks": list(dict.fromkeys(i["task_id"] for i in items)),
+             "leaders": list(dict.fromkeys(i["leader"] for i in items)),
+             "oldest": max(i["quarters_open"] for i in items), "items": items}
+            for name, items in sorted(groups.items(), key=lambda kv: -len(kv[1]))]
+    return pd.DataFrame(rows, columns=BLOCKER_COLUMNS)

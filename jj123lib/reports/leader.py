@@ -40,6 +40,7 @@ from jj123lib.render.htmlkit import (
 from jj123lib.reports import base, leader_summary
 from jj123lib.reports.base import Sections
 from jj123lib.reports.provenance import leader_data_fingerprint
+from jj123lib.reports.verdicts import FORWARD_HEADER, forward_html, light_cell
 
 if TYPE_CHECKING:
     from jj123lib.assess.signals import BenchmarkView
@@ -97,17 +98,6 @@ def _items_html(items: list[Item], empty: str, urgent_lights: tuple[str, ...] = 
             f'{esc(item.title)}</span> <span class="jj-item-from">（{esc(role)}：{esc(item.unit)}）</span>'
             f'<span class="jj-item-text">{esc(item.text)}</span></div>')
     return Markup("".join(parts))
-
-
-def _light_cell(row: Any, with_reason: bool = True) -> Markup:
-    reason = (f'<div class="jj-note">{esc(base.plain_reason(row.reason))}</div>'
-              if with_reason and not is_blank(row.reason) else "")
-    override = ""
-    if bool(row.overridden):
-        override = (f'<div class="jj-note">督查室调整（规则判定：{esc(lights.LABELS.get(row.rule_light, ""))}）：'
-                    f'{esc(row.override_reason)}</div>')
-    flags = leader_summary.flags_html(row.data_flags) if isinstance(row.data_flags, list) else ""
-    return Markup(f"{badge(row.light, row.light_label)}{reason}{override}{flags}")
 
 
 def _quota_rows(tasks: pd.DataFrame, rules: Rules, leader: str | None = None) -> pd.DataFrame:
@@ -284,9 +274,10 @@ class LeaderReport(Sections):
             mine = duban[(duban["task_id"] == r.task_id) & (duban["status"] != "closed")]
             orders = "；".join(f"{d['id']} {d['level_label']}（{d['status_label']}）" for d in records(mine))
             rows.append([Markup("<b>{}</b> {}<div class=\"jj-note\">{}</div>").format(r.task_id, r.title, r.tier_label),
-                         r.lead_unit, fmt_gap(r.gap), _light_cell(r), base.change_cell(r), orders or "—"])
-        columns = [("任务", ""), ("牵头单位", ""), ("差距", "num"), ("灯号及原因", ""), ("较上季度", "center"),
-                   ("督办", "")]
+                         r.lead_unit, fmt_gap(r.gap), light_cell(r), forward_html(r), base.change_cell(r),
+                         orders or "—"])
+        columns = [("任务", ""), ("牵头单位", ""), ("差距", "num"), ("灯号及原因", ""), (FORWARD_HEADER, "center"),
+                   ("较上季度", "center"), ("督办", "")]
         body = table(columns, rows, [f"row-{light}" for light in rows_["light"]])
         return section("红灯与滞后任务", body, note="按层级（全国领先示范 → 全省领先示范 → 重点突破难点）排列，"
                                               "同一层级内落后差距大的在前。")
@@ -305,7 +296,7 @@ class LeaderReport(Sections):
     def tasks_html(self) -> Markup:
         """Every task in one compact row; a lagging task's reason is in 红灯与滞后任务 above, not again here."""
         columns = [("任务", ""), ("责任单位", ""), ("本季度节点目标", "wrap"), ("计划", "num"), ("实际", "num"),
-                   ("差距", "num"), ("灯号（自评）", ""), ("较上季度", "center")]
+                   ("差距", "num"), ("灯号（自评）", ""), (FORWARD_HEADER, "center"), ("较上季度", "center")]
         rows, classes = [], []
         for r in base.rows(self.tasks):
             units = esc(r.lead_unit) + (Markup(f'<div class="jj-note">配合：{esc(list(r.units)[1:])}</div>')
@@ -313,12 +304,12 @@ class LeaderReport(Sections):
             own = "" if is_blank(r.self_status) else Markup('<div class="jj-note">自评：{}</div>').format(r.self_status)
             rows.append([Markup(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), Markup(units),
                          "—" if is_blank(r.milestone) else r.milestone, fmt_pct(r.planned_pct),
-                         fmt_pct(r.actual_pct), fmt_gap(r.gap), _light_cell(r, r.light not in LAGGING_LIGHTS) + own,
-                         base.change_cell(r)])
+                         fmt_pct(r.actual_pct), fmt_gap(r.gap), light_cell(r, r.light not in LAGGING_LIGHTS) + own,
+                         forward_html(r), base.change_cell(r)])
             classes.append(f"row-{r.light}" if r.light in ("red", "missing") else "")
         body = table(columns, rows, classes)
-        return section("任务进展", body, note="计划、实际为累计进度；差距 = 计划 − 实际（百分点）；"
-                                           "红灯、黄灯和未报送任务的灯号理由见上文“红灯与滞后任务”。")
+        return section("任务进展", body, note="计划、实际为累计进度；差距 = 计划 − 实际（百分点）；预计年底完成度的"
+                                           "算法见附录；红灯、黄灯和未报送任务的灯号理由见上文“红灯与滞后任务”。")
 
     def trajectory_charts(self) -> list[LineChart]:
         """Per task, planned vs actual across quarters so far (inline-SVG charts)."""

@@ -28,12 +28,14 @@ from jj123lib.render.htmlkit import (
     badge,
     esc,
     fmt_gap,
+    fmt_pct,
     is_blank,
     section,
     table,
 )
 from jj123lib.reports import base
 from jj123lib.reports.base import Sections
+from jj123lib.reports.verdicts import FORWARD_HEADER, conflict_html, forward_html
 
 if TYPE_CHECKING:
     from jj123lib.assess.signals import BenchmarkView
@@ -82,8 +84,9 @@ class OverviewReport(Sections):
     """Everything ``quarterly_overview.ipynb`` shows for one quarter."""
 
     SECTIONS: ClassVar[tuple[str, ...]] = (
-        "header_html", "summary_html", "alerts_html", "cuibao_html", "duban_html", "awaiting_html",
-        "register_html", "flags_html", "grid_html", "distribution_html", "standing_html", "league_html",
+        "header_html", "summary_html", "alerts_html", "forward_html", "overrides_html", "cuibao_html", "duban_html",
+        "awaiting_html", "register_html", "blockers_html", "flags_html", "grid_html", "distribution_html",
+        "standing_html", "league_html",
         "transitions_html", "quota_html", "not_submitted_html", "rules_html")
 
     quarter: str
@@ -144,12 +147,65 @@ class OverviewReport(Sections):
         if alerts.empty:
             return section("红灯与未报送", Markup('<p class="jj-empty">本季度无红灯或未报送任务。</p>'))
         rows = [[badge(r.light, r.light_label), Markup(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), r.leader,
-                 r.lead_unit, fmt_gap(r.gap), r.reason, base.change_cell(r)] for r in base.rows(alerts)]
+                 r.lead_unit, fmt_gap(r.gap), esc(r.reason) + conflict_html(r), forward_html(r), base.change_cell(r)]
+                for r in base.rows(alerts)]
         body = table([("灯号", "center"), ("任务", ""), ("牵头市领导", "nowrap"), ("牵头单位", ""), ("差距", "num"),
-                      ("原因", "wrap"), ("较上季度", "center")], rows, [f"row-{r}" for r in alerts["light"]])
+                      ("原因", "wrap"), (FORWARD_HEADER, "center"), ("较上季度", "center")], rows,
+                     [f"row-{r}" for r in alerts["light"]])
         n_missing = int((alerts["light"] == "missing").sum())
         return section("红灯与未报送", body,
                        note=f"未报送 {n_missing} 项、红灯 {len(alerts) - n_missing} 项，请优先督办。")
+
+    def at_risk(self) -> pd.DataFrame:
+        """Tasks whose 预计年底完成度 falls short of the year's target: 交付风险高, then 中; the lowest first."""
+        rows = self.rated[self.rated["projection_risk"].isin(["高", "中"])]
+        order = rows.assign(_risk=rows["projection_risk"].map({"高": 0, "中": 1}))
+        return order.sort_values(["_risk", "projected", "seq"]).drop(columns="_risk").reset_index(drop=True)
+
+    def forward_html(self) -> Markup:
+        """交付风险: the forward view beside the lights (the method, with its thresholds, is in the 附录)."""
+        frame = self.at_risk()
+        no_data = self.rated.loc[self.rated["projection_risk"] == "数据不足", "task_id"].astype(str).tolist()
+        tail = f"数据不足、未作预计的 {len(no_data)} 项：{'、'.join(no_data)}。" if no_data else ""
+        if frame.empty:
+            empty = Markup('<p class="jj-empty">各项任务预计年底均可基本完成年度目标。</p>')
+            return section("交付风险", empty, note=tail)
+        rows = [[Markup(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), r.leader, badge(r.light, r.light_label),
+                 fmt_pct(r.actual_pct), forward_html(r), r.projection_reason] for r in base.rows(frame)]
+        body = table([("任务", ""), ("牵头市领导", "nowrap"), ("灯号", "center"), ("实际", "num"),
+                      (FORWARD_HEADER, "center"), ("预计依据", "wrap")], rows)
+        counts = frame["projection_risk"].value_counts()
+        return section("交付风险", body, note=f"按推进速度预计年底完成度低于年度目标的任务：交付风险高 "
+                                            f"{int(counts.get('高', 0))} 项、中 {int(counts.get('中', 0))} 项。{tail}"
+                                            "预计只作提示，不改变灯号，算法见附录。")
+
+    def overrides_html(self) -> Markup:
+        """督查室调整灯号: each override beside the rule's light, and beside a verified result it contradicts."""
+        frame = self.rated[self.rated["overridden"].astype(bool)]
+        if frame.empty:
+            return Markup("")
+        rows = [[Markup(f"<b>{esc(r.task_id)}</b> {esc(r.title)}"), r.leader, badge(r.rule_light),
+                 badge(r.light, r.light_label), esc(r.override_reason) + conflict_html(r)] for r in base.rows(frame)]
+        body = table([("任务", ""), ("牵头市领导", "nowrap"), ("规则判定", "center"), ("督查室调整为", "center"),
+                      ("理由", "wrap")], rows)
+        n = int(frame["conflict"].notna().sum())
+        return section("督查室调整灯号", body, note=f"共 {len(frame)} 项" + (
+            f"，其中 {n} 项与已核实的销号或成效认定结论不一致，两项结论并列。" if n else "。"))
+
+    def blockers_html(self) -> Markup:
+        """需协调部门: the open 协调 items across all tasks and leaders, by the department asked to act."""
+        from jj123lib.loop.coordination import blockers_by_department
+
+        frame = blockers_by_department(self.supervision.coordination)
+        if frame.empty:
+            return section("需协调部门", Markup('<p class="jj-empty">无未办结的协调事项。</p>'))
+        rows = [[Markup("<b>{}</b>").format(g["department"]), str(g["n_items"]), "、".join(g["leaders"]),
+                 "；".join(f"{i['task_id']} {i['unit']}（{i['quarters_open']} 个季度）" for i in g["items"]),
+                 str(g["oldest"])] for g in records(frame)]
+        body = table([("需协调部门", "nowrap"), ("事项", "num"), ("涉及市领导", ""),
+                      ("任务、提出单位及挂账时间", "wrap"), ("最长挂账（季度）", "num")], rows)
+        return section("需协调部门", body, note="未办结的协调事项按需协调的部门汇总（跨任务、跨市领导），"
+                                             "部门取自单位所提事项（如“需自然资源局协调……”），未写明部门的列为市领导。")
 
     def grid(self) -> pd.DataFrame:
         """Leader × task-slot grid of lights (slots ordered by tier, then number)."""
