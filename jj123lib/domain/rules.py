@@ -23,9 +23,9 @@ from jj123lib.core.inputs import note_input
 from jj123lib.core.resources import DEFAULT_RULES
 from jj123lib.core.text import TextRefused
 from jj123lib.core.yamlio import MAX_YAML_BYTES, YamlRefused, load_yaml
+from jj123lib.domain.projection_rules import projection_rules
 from jj123lib.domain.rule_annual import annual_rules
 from jj123lib.domain.rule_checks import is_quarter_key
-from jj123lib.domain.projection_rules import projection_rules
 from jj123lib.domain.rule_sections import (
     LOOP_SECTIONS,
     DocumentSettings,
