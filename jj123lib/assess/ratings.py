@@ -42,7 +42,7 @@ from jj123lib.ledger.memo import Memo, content_key
 from jj123lib.ledger.store import Ledger
 
 __all__ = ["RATING_COLUMNS", "LEAGUE_COLUMNS", "rate_task", "apply_signals", "rate_quarter",
-           "rating_history", "league_table", "transition_counts", "describe_rules"]
+           "rating_history", "league_table", "transition_counts", "transition_table", "describe_rules"]
 
 
 RATING_COLUMNS = [
@@ -393,7 +393,11 @@ def transition_counts(quarter: str, data_dir: str | os.PathLike[str] | Ledger | 
                       tasks: pd.DataFrame | None = None, rules: Mapping[str, Any] | None = None,
                       as_of: str | date | None = None) -> pd.DataFrame:
     """Previous light (rows) × current light (columns) task counts; tasks first rated now are left out."""
-    rated = rate_quarter(quarter, data_dir, tasks=tasks, rules=rules, as_of=as_of)
+    return transition_table(rate_quarter(quarter, data_dir, tasks=tasks, rules=rules, as_of=as_of))
+
+
+def transition_table(rated: pd.DataFrame) -> pd.DataFrame:
+    """:func:`transition_counts` of rated rows (columns ``prev_light`` and ``light``)."""
     table = pd.DataFrame(0, index=pd.Index(lights.ORDER, name="prev_light"),
                          columns=pd.Index(lights.ORDER, name="light"))
     for prev, current in zip(rated["prev_light"], rated["light"]):
