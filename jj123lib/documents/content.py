@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # python-docx and pandas load only when a document is made
     from jj123lib.loop.assessment import Assessment
 
 __all__ = ["DOCUMENT_KINDS", "DocumentSettings", "document_settings", "document_meta", "bulletin_data",
-           "league_entries", "open_duban", "duban_data", "cuibao_data", "cuibao_deadline", "DUBAN_REQUIREMENTS",
+           "bulletin_facts", "league_entries", "open_duban", "duban_data", "cuibao_data", "cuibao_deadline", "DUBAN_REQUIREMENTS",
            "DUBAN_MISSING", "DocumentMaker", "document_stamp", "office"]
 
 DOCUMENT_KINDS = {"bulletin": "督查通报", "duban": "督办单", "cuibao": "催报通知"}
@@ -134,7 +134,7 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str] | Ledger, *, as
     rule_set = _rules_or_default(rules)
     settings = document_settings(quarter, rule_set)
     issued = issue_date or settings.issue_date or day
-    facts = _bulletin_facts(quarter, data_dir, day, rule_set, units_file)
+    facts = bulletin_facts(quarter, data_dir, day, rule_set, units_file)
     rated, league, items = facts["rated"], facts["league"], facts["items"]
     states, ratings = facts["states"], rating_rules(rule_set)
     label = quarter_label(quarter)
@@ -191,8 +191,8 @@ def _contact(settings: DocumentSettings) -> str:
     return contact_text(Office(settings.contact, settings.phone))
 
 
-def _bulletin_facts(quarter: str, data_dir: str | os.PathLike[str] | Ledger, day: date, rules: Mapping[str, Any],
-                    units_file: str | os.PathLike[str] | None) -> dict[str, Any]:
+def bulletin_facts(quarter: str, data_dir: str | os.PathLike[str] | Ledger, day: date, rules: Mapping[str, Any],
+                   units_file: str | os.PathLike[str] | None) -> dict[str, Any]:
     """Everything the 通报 restates, from the quarter's one assessment, as plain records."""
     from jj123lib.core.frames import records
     from jj123lib.documents import prose

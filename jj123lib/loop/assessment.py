@@ -123,7 +123,7 @@ class Assessment:
         return items[pd.to_numeric(items["days_overdue"]).fillna(0) > 0]
 
 
-_MEMO: Memo[Assessment] = Memo(size=4)
+_MEMO: Memo[Assessment] = Memo(size=8)  # the year-end review reads four quarters at once
 
 
 def assess_quarter(quarter: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
