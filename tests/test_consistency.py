@@ -198,7 +198,6 @@ def test_the_yellow_board_names_units_with_overdue_duban(office_copy: Path) -> N
 def test_index_manifest_and_overview_count_alike(demo_batch: BatchResult, demo_data: DemoSummary,
                                                  clock_at: Callable[[str], datetime]) -> None:
     from jj123lib.reports.overview import overview_data
-
     from tests.conftest import DEFAULT_TEST_NOW
 
     clock_at(DEFAULT_TEST_NOW)  # the batch's moment

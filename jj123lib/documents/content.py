@@ -32,8 +32,8 @@ if TYPE_CHECKING:  # python-docx and pandas load only when a document is made
     from jj123lib.loop.assessment import Assessment
 
 __all__ = ["DOCUMENT_KINDS", "DocumentSettings", "document_settings", "document_meta", "bulletin_data",
-           "bulletin_facts", "league_entries", "open_duban", "duban_data", "cuibao_data", "cuibao_deadline", "DUBAN_REQUIREMENTS",
-           "DUBAN_MISSING", "DocumentMaker", "document_stamp", "office"]
+           "bulletin_facts", "league_entries", "open_duban", "duban_data", "cuibao_data", "cuibao_deadline",
+           "DUBAN_REQUIREMENTS", "DUBAN_MISSING", "DocumentMaker", "document_stamp", "office"]
 
 DOCUMENT_KINDS = {"bulletin": "督查通报", "duban": "督办单", "cuibao": "催报通知"}
 DUBAN_REQUIREMENTS = {  # by level (vocab.ALL_LEVELS; 约谈 only when the rules switch it on)
