@@ -154,6 +154,7 @@ def cmd_override(args: argparse.Namespace) -> int:
 
 
 def cmd_signals(args: argparse.Namespace) -> int:
+    from jj123lib.assess.signals import load_benchmark_view
     from jj123lib.domain.parameters import validate_quarter
     from jj123lib.domain.rules import load_rules
     from jj123lib.loop.assessment import assess_quarter
@@ -161,10 +162,12 @@ def cmd_signals(args: argparse.Namespace) -> int:
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = existing_data_dir(args.data_dir)
-    assessment = assess_quarter(quarter, ledger_as_of(data_dir, args.as_of), as_of=parse_day(args.as_of),
-                                rules=load_rules(args.rules), units_file=getattr(args, "units", None))
-    benchmark_view = assessment.benchmarks
-    frame = signals_table(benchmark_view, assessment.rated)
+    rules = load_rules(args.rules)
+    ledger = ledger_as_of(data_dir, args.as_of)
+    benchmark_view = load_benchmark_view(quarter, ledger, rules)
+    rated = assess_quarter(quarter, ledger, as_of=parse_day(args.as_of), rules=rules,
+                           units_file=getattr(args, "units", None)).rated
+    frame = signals_table(benchmark_view, rated)
     if benchmark_view.empty:
         footer = "年度计划尚未填报对标指标，无对标预警。"
     else:

@@ -19,22 +19,24 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from jj123lib.assess.unit_league import RED_BOARD, YELLOW_BOARD
+# Bound here, once: the memo holds what these functions decided, whatever a caller later swaps in their modules.
+from jj123lib.assess.ratings import league_table, rate_quarter, transition_table
+from jj123lib.assess.signals import BenchmarkView, load_benchmark_view
+from jj123lib.assess.unit_league import RED_BOARD, YELLOW_BOARD, rank_units
 from jj123lib.core.clock import parse_day
 from jj123lib.domain.quarters import normalize_quarter
 from jj123lib.domain.rules import Rules, RulesPath, as_rules
-from jj123lib.domain.units import UnitsPath
+from jj123lib.domain.tasks import load_tasks
+from jj123lib.domain.units import UnitsPath, load_units
 from jj123lib.domain.vocab import REPORTING_STATES
 from jj123lib.ledger.memo import Memo, content_key
 from jj123lib.ledger.store import Ledger
+from jj123lib.loop.deadlines import unit_states
 from jj123lib.loop.lists import Supervision, read_supervision
-
-if TYPE_CHECKING:
-    from jj123lib.assess.signals import BenchmarkView
 
 __all__ = ["Assessment", "assess_quarter"]
 
@@ -104,8 +106,6 @@ class Assessment:
     @property
     def transitions(self) -> pd.DataFrame:
         """Previous light × current light task counts (:func:`jj123lib.assess.ratings.transition_table`)."""
-        from jj123lib.assess.ratings import transition_table
-
         return transition_table(self.rated)
 
     @property
@@ -152,13 +152,6 @@ def assess_quarter(quarter: str, data_dir: str | os.PathLike[str] | Ledger | Non
 
 def _build(quarter: str, ledger: Ledger, day: date, rules: Mapping[str, Any],
            units_file: UnitsPath | None) -> Assessment:
-    from jj123lib.assess.ratings import league_table, rate_quarter
-    from jj123lib.assess.signals import load_benchmark_view
-    from jj123lib.assess.unit_league import rank_units
-    from jj123lib.domain.tasks import load_tasks
-    from jj123lib.domain.units import load_units
-    from jj123lib.loop.deadlines import unit_states
-
     tasks = load_tasks()
     rated = rate_quarter(quarter, ledger, as_of=day, rules=rules)
     states = unit_states(quarter, ledger, as_of=day, tasks=tasks, rules=rules)

@@ -205,8 +205,6 @@ class OverviewReport(Sections):
         """The quarter's 对标 data (:mod:`jj123lib.assess.signals`; empty without benchmarks)."""
         from jj123lib.assess.signals import load_benchmark_view
 
-        if self.assessment is not None:
-            return self.assessment.benchmarks
         return load_benchmark_view(self.quarter, self.data_dir, self.rules_in_force)
 
     def standing_html(self) -> Markup:
