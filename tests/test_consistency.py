@@ -175,8 +175,9 @@ def _days(quarter: str) -> list[date]:
 @pytest.mark.parametrize(("quarter", "day"), [(q, d) for q in QUARTERS for d in _days(q)],
                          ids=[f"{q}-{d.isoformat()}" for q in QUARTERS for d in _days(q)])
 def test_the_demo_says_one_thing_in_every_output(office_copy: Path, quarter: str, day: date) -> None:
+    cli = _cli if day > report_deadline(quarter, load_rules()) else _cli_in_process  # a real process after it
     with clock_on(day):
-        views = read_views(office_copy, quarter, day)
+        views = read_views(office_copy, quarter, day, cli=cli)
     assert disagreements(views) == []
     assert len(views.lights["ratings"]) == 48 and views.boards["通报"]
 
