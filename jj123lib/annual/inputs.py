@@ -33,7 +33,7 @@ class AnnualInputs:
     lead: pd.DataFrame  # current lead submissions: task_id, quarter, actual_pct, milestone_met
     plan: pd.DataFrame  # current yearly plan: task_id, quarter, milestone, planned_pct
     decisions: dict[str, list[dict[str, Any]]]  # active verification decisions on tasks, oldest first
-    states: pd.DataFrame  # each quarter's assessment's states (deadlines.unit_states): unit, quarter, state, days_late
+    states: pd.DataFrame  # deadlines.unit_states of each quarter of the year: unit, quarter, state, days_late
     duban: pd.DataFrame  # 督办事项 of the year: id, task_id, quarter, unit, status, due_date, days_overdue
     benchmark_plan: pd.DataFrame  # PLAN_COLUMNS
     indicator_values: pd.DataFrame  # VALUE_COLUMNS
@@ -59,11 +59,12 @@ def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = No
                 rules: Mapping[str, Any] | None = None, units_file: UnitsPath | None = None) -> AnnualInputs:
     """Read the review's inputs from the ledger and the benchmark tables on ``as_of`` (``units_file``: default).
 
-    Each quarter's reporting states are its one assessment's (:func:`jj123lib.loop.assessment.assess_quarter`),
-    what its 催报 and 通报 said on the same day.
+    Each quarter's reporting states come from the function the quarter's assessment holds them from
+    (:func:`jj123lib.loop.deadlines.unit_states`), not the whole assessment: the review reads no override or
+    协调事项, and its declared inputs stay what it reads.
     """
     from jj123lib.domain.tasks import load_tasks
-    from jj123lib.loop.assessment import assess_quarter
+    from jj123lib.loop.deadlines import unit_states
     from jj123lib.loop.duban import duban_items
 
     ledger = Ledger.of(data_dir)
@@ -72,8 +73,8 @@ def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = No
     lead_units = dict(zip(table["task_id"], table["lead_unit"]))
     subs = ledger.submissions()
     lead = subs[(subs["role"] == "lead") & (subs["unit"] == subs["task_id"].map(lead_units))]
-    states = pd.concat([assess_quarter(q, ledger, as_of=day, rules=rules, units_file=units_file).states
-                        for q in year_quarters(year)], ignore_index=True)
+    states = pd.concat([unit_states(q, ledger, as_of=day, tasks=table, rules=rules) for q in year_quarters(year)],
+                       ignore_index=True)
     plan, values, recognitions = _benchmark_frames(ledger, year)
     return AnnualInputs(
         year=year, as_of=day, tasks=table,
