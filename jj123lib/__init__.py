@@ -1,7 +1,8 @@
 """jj123lib: supervision workbook for Jinjiang City's 2026 "123" work.
 
-The analyst's API (``docs/api.md``): :func:`rate_quarter`, :func:`rating_history`, :func:`league_history`,
-:class:`Ledger`, the report view-models :func:`leader_report` and :func:`overview`, and the task table.
+The analyst's API (``docs/api.md``): :func:`assess_quarter`, :func:`rate_quarter`, :func:`rating_history`,
+:func:`league_history`, :class:`Ledger`, the report view-models :func:`leader_report` and :func:`overview`, and
+the task table.
 Charts in Chinese: ``import jj123lib.render.plotting`` first. Everything else lives in its module.
 Names other than the exception root are imported lazily (PEP 562), so a
 process that needs only part of the library (a batch worker, ``jj123 batch``
@@ -17,7 +18,7 @@ from jj123lib.core.exceptions import Jj123Error
 from jj123lib.core.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
-    from jj123lib.api import leader_report, league_history, overview, rate_quarter, rating_history
+    from jj123lib.api import assess_quarter, leader_report, league_history, overview, rate_quarter, rating_history
     from jj123lib.domain.notice import parse_notice
     from jj123lib.domain.quotas import QuotaReport, check_quotas
     from jj123lib.domain.tasks import leaders, load_tasks, units
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 _LAZY = {
+    "assess_quarter": "jj123lib.api",
     "rate_quarter": "jj123lib.api",
     "rating_history": "jj123lib.api",
     "league_history": "jj123lib.api",
@@ -41,6 +43,7 @@ _LAZY = {
 
 __all__ = [
     "Jj123Error",
+    "assess_quarter",
     "Ledger",
     "league_history",
     "leader_report",

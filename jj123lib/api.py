@@ -4,13 +4,15 @@ Every function takes ``data_dir=None`` (``$JJ123_DATA_DIR`` or the project's ``d
 :func:`jj123lib.core.datadir.resolve_data_dir`) and validates it: a missing folder is an error naming its
 absolute path. Those that rate take ``rules=None`` too: the rules file's path or a loaded
 :class:`jj123lib.domain.rules.Rules` (default: ``$JJ123_RULES``, else the packaged rules), read once per call.
-The rating itself lives in :mod:`jj123lib.assess.ratings`; this module only shapes its results.
+A quarter is judged once, by :func:`assess_quarter` (:mod:`jj123lib.loop.assessment`): lights, units' states
+and 红黄榜, the supervision lists; this module only shapes its results.
 Worked examples: ``docs/api.md``.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeAlias
 
 import pandas as pd
@@ -23,11 +25,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from pandas.io.formats.style import Styler
 
     from jj123lib.domain.rules import Rules
+    from jj123lib.loop.assessment import Assessment
     from jj123lib.reports.leader import LeaderReport
     from jj123lib.reports.overview import OverviewReport
 
-__all__ = ["RATING_COLUMNS", "LEAGUE_HISTORY_COLUMNS", "LIGHT_DTYPE", "rate_quarter", "rating_history",
-           "league_history", "leader_report", "overview", "data_quarters", "style_lights"]
+__all__ = ["RATING_COLUMNS", "LEAGUE_HISTORY_COLUMNS", "LIGHT_DTYPE", "assess_quarter", "rate_quarter",
+           "rating_history", "league_history", "leader_report", "overview", "data_quarters", "style_lights"]
 
 RATING_COLUMNS: list[str] = [
     "quarter", "task_id", "tier", "tier_label", "title", "leader", "lead_unit", "units", "planned_pct",
@@ -71,6 +74,21 @@ def _rules(rules: RulesArg) -> Rules:
     return as_rules(rules)
 
 
+def assess_quarter(quarter: str, data_dir: DataDir = None, *, as_of: str | date | datetime | None = None,
+                   rules: RulesArg = None, units_file: str | os.PathLike[str] | None = None) -> Assessment:
+    """The quarter judged on ``as_of`` (default: now; a demo folder: its story's day), once: the
+    :class:`~jj123lib.loop.assessment.Assessment` every report, document and command restates.
+
+    ``rated`` (every task's light and reason), ``states`` (every unit's reporting state), ``units`` (scores, ranks,
+    ``red_board`` and ``yellow_board``), ``league`` (the leaders), ``supervision`` (催报, 督办, 待核实, 协调事项,
+    数据核查) and ``benchmarks`` (对标 signals). ``units_file``: the units' groups (default: the packaged one).
+    """
+    from jj123lib.loop import assessment
+
+    return assessment.assess_quarter(quarter, _folder(data_dir), as_of=as_of, rules=_rules(rules),
+                                     units_file=units_file)
+
+
 def rate_quarter(quarter: str, data_dir: DataDir = None, rules: RulesArg = None) -> pd.DataFrame:
     """One row per task (in the notice's order) with the office's light for ``quarter`` and its reason.
 
@@ -78,9 +96,9 @@ def rate_quarter(quarter: str, data_dir: DataDir = None, rules: RulesArg = None)
     gap, milestone_met, self_status, light, light_label, reason``. ``light`` is an ordered categorical of
     :data:`jj123lib.domain.lights.ORDER`; ``gap`` is planned − actual in percentage points (positive = behind).
     """
-    from jj123lib.assess import ratings
+    from jj123lib.core.clock import china_today
 
-    return _shape(ratings.rate_quarter(quarter, _folder(data_dir), rules=_rules(rules)))
+    return _shape(assess_quarter(quarter, data_dir, as_of=china_today(), rules=rules).rated)
 
 
 def rating_history(data_dir: DataDir = None, rules: RulesArg = None) -> pd.DataFrame:

@@ -34,7 +34,8 @@ def test_import_is_cheap_and_api_is_exported() -> None:
     code = "import sys, jj123lib; print('pandas' in sys.modules, 'matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
-    for name in ("rate_quarter", "rating_history", "league_history", "Ledger", "leader_report", "overview"):
+    for name in ("assess_quarter", "rate_quarter", "rating_history", "league_history", "Ledger", "leader_report",
+                 "overview"):
         assert name in jj123lib.__all__ and getattr(jj123lib, name).__doc__
 
 
@@ -113,8 +114,8 @@ def test_docs_api_example_runs(index: int, demo_data: DemoSummary, tmp_path: Pat
 
 def test_docs_examples_cover_the_api() -> None:
     text = "\n".join(_examples())
-    for name in ("rate_quarter", "rating_history", "league_history", "Ledger", "leader_report", "overview",
-                 "jj123lib.render.plotting", "to_csv", "frame_to_xlsx"):
+    for name in ("assess_quarter", "rate_quarter", "rating_history", "league_history", "Ledger", "leader_report",
+                 "overview", "jj123lib.render.plotting", "to_csv", "frame_to_xlsx"):
         assert name in text
 
 

@@ -57,7 +57,12 @@ def _benchmark_frames(data_dir: str | os.PathLike[str] | Ledger | None,
 def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                 as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
                 rules: Mapping[str, Any] | None = None, units_file: UnitsPath | None = None) -> AnnualInputs:
-    """Read the review's inputs from the ledger and the benchmark tables on ``as_of`` (``units_file``: default)."""
+    """Read the review's inputs from the ledger and the benchmark tables on ``as_of`` (``units_file``: default).
+
+    Each quarter's reporting states come from the function the quarter's assessment holds them from
+    (:func:`jj123lib.loop.deadlines.unit_states`), not the whole assessment: the review reads no override or
+    协调事项, and its declared inputs stay what it reads.
+    """
     from jj123lib.domain.tasks import load_tasks
     from jj123lib.loop.deadlines import unit_states
     from jj123lib.loop.duban import duban_items

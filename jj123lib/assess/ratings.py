@@ -42,7 +42,7 @@ from jj123lib.ledger.memo import Memo, content_key
 from jj123lib.ledger.store import Ledger
 
 __all__ = ["RATING_COLUMNS", "LEAGUE_COLUMNS", "rate_task", "apply_signals", "rate_quarter",
-           "rating_history", "league_table", "transition_counts", "describe_rules"]
+           "rating_history", "league_table", "transition_counts", "transition_table", "describe_rules"]
 
 
 RATING_COLUMNS = [
@@ -92,7 +92,7 @@ _contexts: Memo[_Context] = Memo(size=4)
 def _context(data_dir: str | os.PathLike[str] | Ledger | None, tasks: pd.DataFrame | None,
              rules: Mapping[str, Any] | None, as_of: str | date | None = None) -> _Context:
     ledger = Ledger.of(data_dir)
-    day = parse_day(as_of)
+    day = parse_day(as_of, ledger.moment())  # default: the ledger's moment (a demo folder: its story's day)
     if tasks is not None or (rules is not None and not isinstance(rules, Rules)):  # caller's own: not cached
         return _build_context(ledger, tasks, rules, day)
     return _contexts.get(content_key(ledger, day, rules=rules), lambda: _build_context(ledger, None, rules, day))
@@ -402,7 +402,11 @@ def transition_counts(quarter: str, data_dir: str | os.PathLike[str] | Ledger | 
                       tasks: pd.DataFrame | None = None, rules: Mapping[str, Any] | None = None,
                       as_of: str | date | None = None) -> pd.DataFrame:
     """Previous light (rows) × current light (columns) task counts; tasks first rated now are left out."""
-    rated = rate_quarter(quarter, data_dir, tasks=tasks, rules=rules, as_of=as_of)
+    return transition_table(rate_quarter(quarter, data_dir, tasks=tasks, rules=rules, as_of=as_of))
+
+
+def transition_table(rated: pd.DataFrame) -> pd.DataFrame:
+    """:func:`transition_counts` of rated rows (columns ``prev_light`` and ``light``)."""
     table = pd.DataFrame(0, index=pd.Index(lights.ORDER, name="prev_light"),
                          columns=pd.Index(lights.ORDER, name="light"))
     for prev, current in zip(rated["prev_light"], rated["light"]):

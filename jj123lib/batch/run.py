@@ -341,7 +341,7 @@ def _render(request: _Request, plan: _Plan, pipeline: RenderPipeline, n_jobs: in
     def meanwhile() -> None:
         if documents is not None and maker is not None:
             _make_documents(documents.to_build, documents.entries, maker, data)
-        extras.rated.extend(_rate_for_index(q, data, request.rules))
+        extras.rated.extend(_rate_for_index(q, data, request.rules, request.units_file))
         extras.counts.append(_supervision_counts(q, data, request.rules, request.units_file))
         warm_index_template()
 
@@ -372,7 +372,7 @@ def _finish(request: _Request, plan: _Plan, extras: _IndexExtras, started: float
     rules, units_file = request.rules, request.units_file
     if changed:
         _attach_lights(merged, extras.rated[0] if extras.rated
-                       else next(iter(_rate_for_index(q, data, rules)), None))
+                       else next(iter(_rate_for_index(q, data, rules, units_file)), None))
     supervision = ((extras.counts[0] if extras.counts else _supervision_counts(q, data, rules, units_file))
                    if changed else plan.old_supervision)
     return finish_batch(result, started, changed=changed, quarter=q, data_dir=data, demo=request.demo,
@@ -446,29 +446,28 @@ def _make_documents(jobs: Sequence[DocumentJob], entries: dict[str, Entry], make
                      seconds=round(time.monotonic() - started, 2), rendered_at=china_now_iso())
 
 
-def _rate_for_index(quarter: str, data_dir: Path, rules: Rules) -> list[pd.DataFrame]:
-    """The quarter's ratings (one cheap pass) for the index's lights; empty if they cannot be had."""
-    from jj123lib.assess.ratings import rate_quarter  # lazy for start-up speed: pandas
+def _rate_for_index(quarter: str, data_dir: Path, rules: Rules, units_file: Path) -> list[pd.DataFrame]:
+    """The quarter's lights from its one assessment, for the index; empty if they cannot be had."""
+    from jj123lib.loop.assessment import assess_quarter  # lazy for start-up speed: pandas
 
     try:
-        return [rate_quarter(quarter, data_dir, rules=rules)]
+        return [assess_quarter(quarter, data_dir, as_of=china_today(), rules=rules, units_file=units_file).rated]
     except Exception as exc:  # noqa: BLE001 - the index is still written, without the lights
         record_incident(data_dir, "the index's lights could not be had", exc)
         return []
 
 
 def _supervision_counts(quarter: str, data_dir: Path, rules: Rules, units_file: Path) -> dict[str, int] | None:
-    """Counts of the supervision loop for the index; None if they cannot be had (the index is still written)."""
-    from jj123lib.loop.lists import load_supervision  # lazy for start-up speed: pandas
+    """The loop's counts from the quarter's one assessment, for the index and manifest; None if they cannot be
+    had (the index is still written)."""
+    from jj123lib.loop.assessment import assess_quarter  # lazy for start-up speed: pandas
 
     try:
-        loop = load_supervision(quarter, str(data_dir), china_today(), rules=rules, units_file=units_file)
+        return assess_quarter(quarter, data_dir, as_of=china_today(), rules=rules,
+                              units_file=units_file).supervision_counts
     except Exception as exc:  # noqa: BLE001 - the index is still written, without the counts
         record_incident(data_dir, "the index's supervision counts could not be had", exc)
         return None
-    return {"cuibao": len(loop.cuibao), "duban": len(loop.duban),
-            "duban_overdue": int((loop.duban["days_overdue"].fillna(0) > 0).sum()) if len(loop.duban) else 0,
-            "awaiting": len(loop.awaiting), "coordination": len(loop.coordination), "flags": len(loop.flags)}
 
 
 def _old_supervision(out_dir: Path) -> dict[str, int] | None:

@@ -1,8 +1,9 @@
 """The judgement commands of ``jj123``: ratings (灯号), league (排名、红黄榜), override (督查室调整灯号)
 and signals (对标预警).
 
-Thin wrappers around :mod:`jj123lib.assess.ratings`, :mod:`jj123lib.assess.unit_league` and
-:mod:`jj123lib.assess.signals`. ``signals`` is kept apart from ``jj123 flags`` (数据核查 questions the data a
+Thin views of the quarter's one assessment (:func:`jj123lib.loop.assessment.assess_quarter`: the lights of
+:mod:`jj123lib.assess.ratings`, the 红黄榜 of :mod:`jj123lib.assess.unit_league`, the signals of
+:mod:`jj123lib.assess.signals`). ``signals`` is kept apart from ``jj123 flags`` (数据核查 questions the data a
 unit typed; 对标 signals say where Jinjiang stands).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from jj123lib.cli.common import (
@@ -60,25 +62,27 @@ SIGNALS_VIEW = {"task_id": "任务编号", "tier_label": "层级", "title": "任
                 "reason": "具体情况"}
 
 
-def _say_preview(quarter: str, as_of: str | None, rules: Mapping[str, Any]) -> None:
+def _say_preview(quarter: str, day: date, rules: Mapping[str, Any]) -> None:
     """Before the quarter's deadline the lights and ranks are a 预览: say so (stderr, so exports stay clean)."""
     from jj123lib.loop.deadlines import preview_note
 
-    note = preview_note(quarter, parse_day(as_of), rules)
+    note = preview_note(quarter, day, rules)
     if note:
         sys.stderr.write(note + "\n")
 
 
 def cmd_ratings(args: argparse.Namespace) -> int:
-    from jj123lib.assess.ratings import rate_quarter
     from jj123lib.domain.parameters import validate_quarter
     from jj123lib.domain.rules import load_rules
+    from jj123lib.loop.assessment import assess_quarter
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = existing_data_dir(args.data_dir)
     ledger = ledger_as_of(data_dir, args.as_of)
-    frame = rate_quarter(quarter, ledger, as_of=parse_day(args.as_of), rules=load_rules(args.rules))
-    _say_preview(quarter, args.as_of, load_rules(args.rules))
+    assessment = assess_quarter(quarter, ledger, as_of=args.as_of, rules=load_rules(args.rules),
+                                units_file=getattr(args, "units", None))
+    frame = assessment.rated
+    _say_preview(quarter, assessment.as_of, load_rules(args.rules))
     counts = frame["light"].value_counts()
     footer = "，".join(f"{lights.LABELS[k]} {int(counts.get(k, 0))} 项" for k in lights.ORDER)
     footer = f"共 {len(frame)} 项任务：{footer}。数据截至 {moment_label(ledger.moment())}。"
@@ -91,28 +95,27 @@ def cmd_ratings(args: argparse.Namespace) -> int:
 
 
 def cmd_league(args: argparse.Namespace) -> int:
-    from jj123lib.assess.ratings import league_table
     from jj123lib.domain.parameters import validate_quarter
     from jj123lib.domain.rules import load_rules, rating_rules
+    from jj123lib.loop.assessment import assess_quarter
 
     quarter = validate_quarter(args.quarter)
     data_dir, demo = existing_data_dir(args.data_dir)
     rules = load_rules(args.rules)
-    _say_preview(quarter, args.as_of, rules)
+    ledger = ledger_as_of(data_dir, args.as_of)
+    _say_preview(quarter, parse_day(args.as_of, ledger.moment()), rules)
     if args.by == "unit":  # the units' 红黄榜, ranked within each group
-        from jj123lib.assess.unit_league import unit_league, unit_league_text, unit_league_view
-        from jj123lib.loop.deadlines import unreported_units
+        from jj123lib.assess.unit_league import unit_league_text, unit_league_view
 
-        day = parse_day(args.as_of)
-        ledger = ledger_as_of(data_dir, args.as_of)
-        units = unit_league(quarter, ledger, as_of=day, rules=rules, units_file=args.units,
-                            unreported_units=unreported_units(quarter, ledger, as_of=day, rules=rules))
+        units = assess_quarter(quarter, ledger, as_of=args.as_of,
+                               rules=rules, units_file=args.units).units
         if args.format == "table" and not args.out:
             sys.stdout.write(unit_league_text(units))
         else:
             emit(unit_league_view(units), args.format, args.out, "", demo, sheet=f"{quarter}红黄榜")
         return 0
-    frame = league_table(quarter, ledger_as_of(data_dir, args.as_of), as_of=parse_day(args.as_of), rules=rules)
+    frame = assess_quarter(quarter, ledger, as_of=args.as_of, rules=rules,
+                           units_file=args.units).league
     counted = lights.LABELS[rating_rules(rules)["missing_counts_as"]]
     emit(view(frame, LEAGUE_VIEW), args.format, args.out,
          f"得分 = 牵头任务灯号分值按层级加权平均；未报送按{counted}计分。", demo,
@@ -160,12 +163,12 @@ def cmd_override(args: argparse.Namespace) -> int:
 
 def _say_as_of(args: argparse.Namespace, ledger: Ledger, quarter: str, task_id: str) -> None:
     """With ``--as-of``, the task as it stood then (rule and light); the record just made is stamped now."""
-    from jj123lib.assess.ratings import rate_quarter
     from jj123lib.domain.rules import load_rules
+    from jj123lib.loop.assessment import assess_quarter
 
     if args.as_of is None:
         return
-    rated = rate_quarter(quarter, ledger, as_of=parse_day(args.as_of), rules=load_rules(args.rules))
+    rated = assess_quarter(quarter, ledger, as_of=args.as_of, rules=load_rules(args.rules)).rated
     rows = rated[rated["task_id"] == task_id]
     if rows.empty:
         return
@@ -175,10 +178,10 @@ def _say_as_of(args: argparse.Namespace, ledger: Ledger, quarter: str, task_id: 
 
 
 def cmd_signals(args: argparse.Namespace) -> int:
-    from jj123lib.assess.ratings import rate_quarter
     from jj123lib.assess.signals import load_benchmark_view
     from jj123lib.domain.parameters import validate_quarter
     from jj123lib.domain.rules import load_rules
+    from jj123lib.loop.assessment import assess_quarter
     from jj123lib.reports.benchmarks import signals_table
 
     quarter = validate_quarter(args.quarter)
@@ -186,7 +189,9 @@ def cmd_signals(args: argparse.Namespace) -> int:
     rules = load_rules(args.rules)
     ledger = ledger_as_of(data_dir, args.as_of)
     benchmark_view = load_benchmark_view(quarter, ledger, rules)
-    frame = signals_table(benchmark_view, rate_quarter(quarter, ledger, as_of=parse_day(args.as_of), rules=rules))
+    rated = assess_quarter(quarter, ledger, as_of=args.as_of, rules=rules,
+                           units_file=getattr(args, "units", None)).rated
+    frame = signals_table(benchmark_view, rated)
     if benchmark_view.empty:
         footer = "年度计划尚未填报对标指标，无对标预警。"
     else:

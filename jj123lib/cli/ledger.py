@@ -36,9 +36,9 @@ _SOURCE_KEYS = ("季度", "任务编号", "填报单位", "角色")
 
 def _with_verdicts(frame: pd.DataFrame, quarter: str, data_dir: Path | Ledger, rules: Rules) -> pd.DataFrame:
     """The quarter's one assessment beside each lead unit's row (planned %, gap, light); co-unit rows blank."""
-    from jj123lib.assess.ratings import rate_quarter
+    from jj123lib.loop.assessment import assess_quarter
 
-    rated = rate_quarter(quarter, data_dir, rules=rules).set_index("task_id")
+    rated = assess_quarter(quarter, data_dir, rules=rules).rated.set_index("task_id")
     out = frame.copy()
     lead = out["role"] == "lead"
     for column in ("planned_pct", "gap", "light_label"):

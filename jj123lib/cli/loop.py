@@ -61,16 +61,16 @@ def _need(value: str | None, option: str, hint: str) -> str:
 
 def cmd_cuibao(args: argparse.Namespace) -> int:
     from jj123lib.domain.rules import load_rules
-    from jj123lib.loop.deadlines import cuibao, unit_states
+    from jj123lib.loop.assessment import assess_quarter
 
     data_dir, demo = existing_data_dir(args.data_dir)
+    assessment = assess_quarter(args.quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of,
+                                rules=load_rules(args.rules), units_file=args.units)
     if args.all:
-        frame: pd.DataFrame = unit_states(args.quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of,
-                                          rules=load_rules(args.rules))
+        frame: pd.DataFrame = assessment.states
         emit(view(frame, STATE_VIEW), args.format, args.out, f"共 {len(frame)} 个单位。", demo, sheet="报送情况")
         return 0
-    frame = cuibao(args.quarter, ledger_as_of(data_dir, args.as_of), as_of=args.as_of, rules=load_rules(args.rules),
-                   units_file=args.units)
+    frame = assessment.supervision.cuibao
     footer = (f"共 {len(frame)} 个单位逾期未报送，请电话催报并发《督查催办通知》。" if len(frame)
               else "没有逾期未报送的单位。")
     emit(view(frame, CUIBAO_VIEW), args.format, args.out, footer, demo, sheet="催报清单")

@@ -1,9 +1,9 @@
 """The 公文 documents' content from the ledger: 督查通报, 督办单 and 催报通知 for a quarter and ``as_of``.
 
 The builders in :mod:`~jj123lib.documents.bulletin`, :mod:`~jj123lib.documents.duban` and
-:mod:`~jj123lib.documents.cuibao` take plain dataclasses; this module fills them from the
-ratings, the units' league (:mod:`jj123lib.assess.unit_league`), the 督办 items (:mod:`jj123lib.loop.duban`)
-and the 催报 list (:mod:`jj123lib.loop.deadlines`). No leader score or rank goes into any of them.
+:mod:`~jj123lib.documents.cuibao` take plain dataclasses; this module fills them from the quarter's one
+assessment (:func:`jj123lib.loop.assessment.assess_quarter`: the lights, the units' 红黄榜, the 督办 items,
+the 催报 list), so no document decides anything of its own. No leader score or rank goes into any of them.
 The 文号, issuing office and 签发 date come from the ``documents:`` section of ``rules.yaml``
 (:func:`document_meta`), the one place both ``jj123 bulletin`` and ``jj123 batch`` read.
 """
@@ -29,10 +29,11 @@ if TYPE_CHECKING:  # python-docx and pandas load only when a document is made
     from jj123lib.documents.duban import DubanItem
     from jj123lib.documents.layout import DocMeta, Office
     from jj123lib.ledger.store import Ledger
+    from jj123lib.loop.assessment import Assessment
 
 __all__ = ["DOCUMENT_KINDS", "DocumentSettings", "document_settings", "document_meta", "bulletin_data",
-           "league_entries", "open_duban", "duban_data", "cuibao_data", "cuibao_deadline", "DUBAN_REQUIREMENTS",
-           "DUBAN_MISSING", "DocumentMaker", "document_stamp", "office", "contact_notices"]
+           "bulletin_facts", "league_entries", "open_duban", "duban_data", "cuibao_data", "cuibao_deadline",
+           "DUBAN_REQUIREMENTS", "DUBAN_MISSING", "DocumentMaker", "document_stamp", "office", "contact_notices"]
 
 DOCUMENT_KINDS = {"bulletin": "督查通报", "duban": "督办单", "cuibao": "催报通知"}
 DUBAN_REQUIREMENTS = {  # by level (vocab.ALL_LEVELS; 约谈 only when the rules switch it on)
@@ -151,7 +152,7 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str] | Ledger, *, as
     rule_set = _rules_or_default(rules)
     settings = document_settings(quarter, rule_set)
     issued = issue_date or settings.issue_date or day
-    facts = _bulletin_facts(quarter, data_dir, day, rule_set, units_file)
+    facts = bulletin_facts(quarter, data_dir, day, rule_set, units_file)
     rated, league, items = facts["rated"], facts["league"], facts["items"]
     states, ratings = facts["states"], rating_rules(rule_set)
     label = quarter_label(quarter)
@@ -185,11 +186,10 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str] | Ledger, *, as
         formula=prose.formula(rule_set), tasks=prose.task_rows(rated), period=label)
 
 
-def _standing_sentence(quarter: str, data_dir: str | os.PathLike[str] | Ledger, rules: Mapping[str, Any] | None) -> str:
+def _standing_sentence(signals: pd.DataFrame) -> str:
     """争先进位 in the 通报: tasks refused recognition and tasks whose rank fell, by name; 落后标杆 summarised."""
-    from jj123lib.assess.signals import behind_summary, load_benchmark_view
+    from jj123lib.assess.signals import behind_summary
 
-    signals = load_benchmark_view(quarter, data_dir, rules=rules).signals
     parts = []
     for kind, what in (("recognition_refused", "成效目标未获认定"), ("rank_fell", "对标指标位次下降")):
         ids = list(dict.fromkeys(signals.loc[signals["kind"] == kind, "task_id"].astype(str)))
@@ -209,70 +209,59 @@ def _is_demo(data_dir: str | os.PathLike[str] | Ledger) -> bool:
     return is_demo(Ledger.of(data_dir).data_dir)
 
 
-def _bulletin_facts(quarter: str, data_dir: str | os.PathLike[str] | Ledger, day: date, rules: Mapping[str, Any],
-                    units_file: str | os.PathLike[str] | None) -> dict[str, Any]:
-    """Everything the 通报 restates, each read once from where it is decided, as plain records."""
-    from jj123lib.assess.ratings import rate_quarter
-    from jj123lib.assess.signals import load_benchmark_view
-    from jj123lib.assess.unit_league import unit_league
+def bulletin_facts(quarter: str, data_dir: str | os.PathLike[str] | Ledger, day: date, rules: Mapping[str, Any],
+                   units_file: str | os.PathLike[str] | None) -> dict[str, Any]:
+    """Everything the 通报 restates, from the quarter's one assessment, as plain records."""
     from jj123lib.core.frames import records
     from jj123lib.documents import prose
     from jj123lib.domain.quarters import quarter_year
     from jj123lib.domain.units import load_units
     from jj123lib.ledger.benchmarks import recognitions
-    from jj123lib.loop.coordination import blockers_by_department, register
-    from jj123lib.loop.deadlines import unit_states, unreported_units
-    from jj123lib.loop.duban import duban_items
-    from jj123lib.loop.flags import find_flags
+    from jj123lib.loop.assessment import assess_quarter
+    from jj123lib.loop.coordination import blockers_by_department
 
-    rated = rate_quarter(quarter, data_dir, as_of=day, rules=rules)
-    items = duban_items(quarter, data_dir, as_of=day, rules=rules)  # each item as it stood on the day
-    overdue = {str(u) for u, late in zip(items["unit"], items["days_overdue"]) if late > 0}
-    unreported = unreported_units(quarter, data_dir, as_of=day, rules=rules)
-    league = unit_league(quarter, data_dir, overdue_units=overdue, as_of=day, rules=rules, units_file=units_file,
-                         unreported_units=unreported)
+    assessment = assess_quarter(quarter, data_dir, as_of=day, rules=rules, units_file=units_file)
+    rated, league = assessment.rated, assessment.units
     won = recognitions(data_dir, quarter_year(quarter))
     won = won[(won["quarter"] == quarter) & (won["stage"] == "已认定")]
     titles = dict(zip(rated["task_id"], rated["title"]))
     gains = []
-    for row in records(load_benchmark_view(quarter, data_dir, rules).figures):
+    for row in records(assessment.benchmarks.figures):
         change = row.get("rank_change")
         if change is not None and change == change and change >= 1 and row.get("prev_rank") == row.get("prev_rank"):
             scope = str(row["rank_text"]).rsplit("第", 1)[0].replace("(", "（").replace(")", "）")
             gains.append({"title": titles.get(row["task_id"], ""), "indicator": str(row["indicator"]),
                           "scope": f"在{scope}", "before": int(row["prev_rank"]), "after": int(row["rank"])})
     gains.sort(key=lambda g: g["after"] - g["before"])  # the biggest climbs first
-    coordination = register(data_dir, quarter=quarter)
     return {
         "rated": records(rated), "league": records(league), "league_frame": league,
-        "items": records(items[items["status"] != "closed"]),
-        "states": records(unit_states(quarter, data_dir, as_of=day, rules=rules)),
-        "flags": records(find_flags(quarter, data_dir, as_of=day, rules=rules)),
+        "items": records(assessment.open_duban),
+        "states": records(assessment.states),
+        "flags": records(assessment.supervision.flags),
         "recognitions": records(won), "rank_gains": gains,
-        "blockers": records(blockers_by_department(coordination)),
+        "blockers": records(blockers_by_department(assessment.supervision.coordination)),
         "addressees": prose.addressees(load_units(units_file)),
-        "standing": _standing_sentence(quarter, data_dir, rules),
+        "standing": _standing_sentence(assessment.benchmarks.signals),
     }
 
 
 def open_duban(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None) -> pd.DataFrame:
     """The 督办事项 a 督办单 is made for: issued in ``quarter`` or earlier, not yet closed (销号)."""
-    from jj123lib.loop.duban import duban_items
+    from jj123lib.loop.assessment import assess_quarter
 
-    items = duban_items(quarter, data_dir, as_of=as_of or china_today())
-    return items[items["status"] != "closed"].reset_index(drop=True)
+    return assess_quarter(quarter, data_dir, as_of=as_of or china_today()).open_duban
 
 
 def duban_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None,
-               items: pd.DataFrame | None = None,
-               rules: Mapping[str, Any] | None = None) -> dict[str, tuple[DubanItem, date]]:
+               items: pd.DataFrame | None = None, rules: Mapping[str, Any] | None = None,
+               assessment: Assessment | None = None) -> dict[str, tuple[DubanItem, date]]:
     """Each open item's 督办单 content and the day it was issued, by item ID.
 
     The problem says in plain words what triggered the item (the quarter in words, the task's pace and
     milestones when it was triggered in ``quarter``), followed by what the unit itself reported as its
     problems for the task in ``quarter`` (unit text, kept as text). A missing report is asked for at once.
+    ``assessment``: the quarter's one assessment when the caller has it.
     """
-    from jj123lib.assess.ratings import rate_quarter
     from jj123lib.core.frames import records
     from jj123lib.documents.duban import DubanItem
     from jj123lib.documents.prose import plain_state
@@ -280,14 +269,17 @@ def duban_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | 
     from jj123lib.domain.rules import rating_rules
     from jj123lib.domain.tasks import load_tasks
     from jj123lib.ledger.store import Ledger
+    from jj123lib.loop.assessment import assess_quarter
 
     rule_set = _rules_or_default(rules)
     day = as_of or china_today()
-    frame = open_duban(quarter, data_dir, as_of=day) if items is None else items
+    if assessment is None:
+        assessment = assess_quarter(quarter, data_dir, as_of=day, rules=rule_set)
+    frame = assessment.open_duban if items is None else items
     tasks = load_tasks().set_index("task_id")
     submitted = Ledger.of(data_dir).submissions(quarter)
     reported = {(str(r["task_id"]), str(r["unit"])): _text(r["problems"]) for r in records(submitted)}
-    rated = {str(r["task_id"]): r for r in records(rate_quarter(quarter, data_dir, as_of=day, rules=rule_set))}
+    rated = {str(r["task_id"]): r for r in records(assessment.rated)}
     ratings = rating_rules(rule_set)
     basis = document_settings(quarter, rule_set).basis
     out: dict[str, tuple[DubanItem, date]] = {}
@@ -318,18 +310,18 @@ def cuibao_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date |
                 units_file: str | os.PathLike[str] | None = None) -> list[CuibaoEntry]:
     """The units past the quarter's deadline with nothing submitted, their tasks and days overdue.
 
-    ``frame``: the 催报 list (:func:`jj123lib.loop.deadlines.cuibao`) when the caller has it.
+    ``frame``: the 催报 list when the caller has it, else the quarter's assessment's.
     """
     from jj123lib.core.frames import records
     from jj123lib.documents.cuibao import CuibaoEntry, CuibaoTask
     from jj123lib.domain.tasks import load_tasks
-    from jj123lib.loop.deadlines import cuibao
+    from jj123lib.loop.assessment import assess_quarter
 
     tasks = load_tasks()
     titles = dict(zip(tasks["task_id"], tasks["title"]))
     if frame is None:
-        frame = cuibao(quarter, data_dir, as_of=as_of or china_today(), tasks=tasks, rules=rules,
-                       units_file=units_file)
+        frame = assess_quarter(quarter, data_dir, as_of=as_of or china_today(), rules=rules,
+                               units_file=units_file).supervision.cuibao
     return [CuibaoEntry(str(row["unit"]), [CuibaoTask(str(t), str(titles.get(t, ""))) for t in row["tasks"]],
                         int(row["days_overdue"]), _text(row["reporter"]), _text(row["phone"]))
             for row in records(frame)]
@@ -364,21 +356,27 @@ class DocumentMaker:
         return load_tasks()
 
     @cached_property
-    def overdue(self) -> pd.DataFrame:
-        """The 催报 list on ``as_of`` (:func:`jj123lib.loop.deadlines.cuibao`): planning needs no python-docx."""
-        from jj123lib.loop.deadlines import cuibao
+    def assessment(self) -> Assessment:
+        """The quarter's one assessment on ``as_of``, which every document restates."""
+        from jj123lib.loop.assessment import assess_quarter
 
-        return cuibao(self.quarter, self.data_dir, as_of=self.as_of, tasks=self.tasks, rules=self.rules,
-                      units_file=self.units_file)
+        return assess_quarter(self.quarter, self.data_dir, as_of=self.as_of, rules=self.rules,
+                              units_file=self.units_file)
+
+    @cached_property
+    def overdue(self) -> pd.DataFrame:
+        """The 催报 list on ``as_of``: planning needs no python-docx."""
+        return self.assessment.supervision.cuibao
 
     @cached_property
     def items(self) -> pd.DataFrame:
         """The open 督办事项, one 督办单 each."""
-        return open_duban(self.quarter, self.data_dir, as_of=self.as_of)
+        return self.assessment.open_duban
 
     @cached_property
     def duban(self) -> dict[str, tuple[DubanItem, date]]:
-        return duban_data(self.quarter, self.data_dir, as_of=self.as_of, items=self.items, rules=self.rules)
+        return duban_data(self.quarter, self.data_dir, as_of=self.as_of, items=self.items, rules=self.rules,
+                          assessment=self.assessment)
 
     @cached_property
     def cuibao(self) -> list[CuibaoEntry]:

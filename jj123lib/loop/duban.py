@@ -285,7 +285,7 @@ def duban_items(quarter: str | None = None, data_dir: str | os.PathLike[str] | L
     ``response`` (the latest answer or verdict), ``steps`` and ``step_history``.
     """
     ledger = Ledger.of(data_dir)
-    moment = _moment(as_of)
+    moment = ledger.moment() if as_of is None else _moment(as_of)  # default: the ledger's (a demo: its story's)
     day = moment.date()
     follow_up = int(loop_rules(load_rules() if rules is None else rules, "duban")["follow_up_days"])
     frame = ledger.query("SELECT * FROM duban WHERE issued_on <= ? ORDER BY quarter, id", (day.isoformat(),),

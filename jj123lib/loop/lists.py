@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -13,7 +14,10 @@ from jj123lib.domain.rules import Rules, load_rules
 from jj123lib.domain.units import UnitsPath
 from jj123lib.ledger.memo import Memo, content_key
 
-__all__ = ["Supervision", "load_supervision"]
+if TYPE_CHECKING:
+    from jj123lib.ledger.store import Ledger
+
+__all__ = ["Supervision", "load_supervision", "read_supervision"]
 
 
 @dataclass
@@ -52,11 +56,13 @@ def load_supervision(quarter: str, data_dir: str, as_of: date, *, with_flags: bo
     rules = load_rules() if rules is None else rules  # an analyst's call: the default rules file
     key = content_key(Ledger(data_dir), as_of, quarter, "flags" if with_flags else "", rules=rules,
                       units=units_file)
-    return copy.deepcopy(_MEMO.get(key, lambda: _read(quarter, data_dir, as_of, with_flags, rules, units_file)))
+    return copy.deepcopy(_MEMO.get(key, lambda: read_supervision(quarter, data_dir, as_of, with_flags, rules,
+                                                                 units_file)))
 
 
-def _read(quarter: str, data_dir: str, as_of: date, with_flags: bool, rules: Rules,
-          units_file: UnitsPath | None) -> Supervision:
+def read_supervision(quarter: str, data_dir: str | Ledger, as_of: date, with_flags: bool, rules: Mapping[str, Any],
+                     units_file: UnitsPath | None) -> Supervision:
+    """The lists read afresh (not memoised), from a data folder or a ledger as of its moment."""
     from jj123lib.loop.coordination import register
     from jj123lib.loop.deadlines import cuibao
     from jj123lib.loop.duban import duban_items

@@ -24,6 +24,7 @@ from jj123lib.domain import lights
 from jj123lib.domain.quarters import quarter_label
 from jj123lib.domain.rules import Rules
 from jj123lib.domain.tiers import TIER_RANK
+from jj123lib.domain.units import UnitsPath
 from jj123lib.ledger.fingerprint import data_fingerprint, short
 from jj123lib.render.htmlkit import (
     Markup,
@@ -225,17 +226,22 @@ def data_moment(data_dir: str | os.PathLike[str]) -> str:
     return label
 
 
-def load_common(quarter: str, data_dir: str, as_of: date, rules: Rules) -> dict[str, Any]:
-    """What the leader report and the overview both load: tasks, ratings, history, league, rules, provenance."""
-    from jj123lib.assess.ratings import describe_rules, league_table, rate_quarter, rating_history
+def load_common(quarter: str, data_dir: str, as_of: date, rules: Rules,
+                units_file: UnitsPath | None = None) -> dict[str, Any]:
+    """What the leader report and the overview both load: tasks, the quarter's one assessment (ratings, league,
+    supervision lists), history, rules, provenance."""
+    from jj123lib.assess.ratings import describe_rules, rating_history
     from jj123lib.domain.tasks import load_tasks
+    from jj123lib.loop.assessment import assess_quarter
 
     show_scores = rules.show_leader_scores
+    assessment = assess_quarter(quarter, data_dir, as_of=as_of, rules=rules, units_file=units_file)
     return {
         "tasks": load_tasks(),
-        "rated": rate_quarter(quarter, data_dir, as_of=as_of, rules=rules),
+        "assessment": assessment,
+        "rated": assessment.rated,
         "history": rating_history(quarter, data_dir, as_of=as_of, rules=rules),
-        "league": league_table(quarter, data_dir, as_of=as_of, rules=rules),
+        "league": assessment.league,
         "rules": describe_rules(rules, leader_scores=show_scores) + _describe_duban_rules(rules),
         "show_scores": show_scores,
         "as_of": data_moment(data_dir),

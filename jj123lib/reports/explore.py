@@ -123,9 +123,11 @@ class ExploreData(Sections):
 def explore_data(quarter: str, data_dir: str | os.PathLike[str] | None = None,
                  rules: Rules | RulesPath | None = None) -> ExploreData:
     """The analyst's tables for ``quarter`` (validates the parameters first)."""
-    from jj123lib.assess.ratings import rate_quarter, rating_history
+    from jj123lib.assess.ratings import rating_history
+    from jj123lib.core.clock import china_today
     from jj123lib.domain.tasks import load_tasks
     from jj123lib.ledger.store import Ledger
+    from jj123lib.loop.assessment import assess_quarter
 
     params = validate_params("explore", quarter, data_dir)
     rule_set = as_rules(rules)
@@ -133,7 +135,7 @@ def explore_data(quarter: str, data_dir: str | os.PathLike[str] | None = None,
     return ExploreData(
         quarter=params.quarter, data_dir=params.data_dir, demo=is_demo(params.data_dir), tasks=load_tasks(),
         submissions=ledger.submissions(params.quarter), plan=ledger.plan(),
-        ratings=rate_quarter(params.quarter, params.data_dir, rules=rule_set),
+        ratings=assess_quarter(params.quarter, params.data_dir, as_of=china_today(), rules=rule_set).rated,
         history=rating_history(params.quarter, params.data_dir, rules=rule_set),
         data_as_of=data_moment(params.data_dir),
     )

@@ -24,7 +24,7 @@ from jj123lib.domain.quarters import next_quarter, quarter_label, quarter_year, 
 from jj123lib.domain.rules import Rules, RulesPath, as_rules, load_rules
 from jj123lib.domain.tiers import in_tier_order
 from jj123lib.domain.units import UnitsPath, units_path
-from jj123lib.loop.lists import Supervision, load_supervision
+from jj123lib.loop.lists import Supervision
 from jj123lib.loop.opinions import LeaderOpinion
 from jj123lib.render.htmlkit import (
     Markup,
@@ -457,15 +457,14 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
     assert params.leader is not None
     today = china_today(now)
     rule_set = as_rules(rules)
-    common = base.load_common(params.quarter, params.data_dir, today, rule_set)
+    common = base.load_common(params.quarter, params.data_dir, today, rule_set, units_path(units))
     opinions = read_opinions(params.data_dir, params.quarter, common["tasks"])
     fault = opinions.fault(params.leader)
     rated: pd.DataFrame = common["rated"]
     mine = rated[rated["leader"] == params.leader].copy()
     mine = in_tier_order(mine)
     mine = mine.reset_index(drop=True)
-    supervision = load_supervision(params.quarter, params.data_dir, today, rules=rule_set,
-                                   units_file=units_path(units)).for_leader(params.leader, mine["task_id"])
+    supervision = common["assessment"].supervision.for_leader(params.leader, mine["task_id"])
     flags = leader_summary.task_flags(supervision.flags)
     mine["data_flags"] = pd.Series([flags.get(str(t), []) for t in mine["task_id"]], index=mine.index, dtype=object)
     mine["change"] = [leader_summary.shown_change(c, f) for c, f in zip(mine["change"], mine["data_flags"])]

@@ -22,7 +22,7 @@ from jj123lib.domain.quarters import previous_quarter, quarter_label, quarter_ye
 from jj123lib.domain.rules import Rules, RulesPath, as_rules, load_rules
 from jj123lib.domain.tiers import TIER_LABELS, TIERS, in_tier_order
 from jj123lib.domain.units import UnitsPath, units_path
-from jj123lib.loop.lists import Supervision, load_supervision
+from jj123lib.loop.lists import Supervision
 from jj123lib.render.htmlkit import (
     Markup,
     badge,
@@ -39,6 +39,7 @@ from jj123lib.reports.verdicts import FORWARD_HEADER, conflict_html, forward_htm
 
 if TYPE_CHECKING:
     from jj123lib.assess.signals import BenchmarkView
+    from jj123lib.loop.assessment import Assessment
 
 __all__ = ["OverviewReport", "overview_data"]
 
@@ -105,6 +106,7 @@ class OverviewReport(Sections):
     rules: list[str] = field(default_factory=list)
     generated_on: date = field(default_factory=china_today)  # printed as 生成日期, China time
     rules_in_force: Rules = field(default_factory=load_rules)  # the header names its file
+    assessment: Assessment | None = None  # the quarter's one judgement the lists above come from (红黄榜 too)
 
     @property
     def title(self) -> str:
@@ -343,21 +345,20 @@ def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None, 
     ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here;
     ``units``: the units file (default: ``$JJ123_UNITS``, else the packaged one).
     """
-    from jj123lib.assess.ratings import transition_counts
     from jj123lib.domain.quotas import check_quotas
     from jj123lib.domain.tasks import leaders
 
     params = validate_params("overview", quarter, data_dir)
     today = china_today(now)
     rule_set = as_rules(rules)
-    common = base.load_common(params.quarter, params.data_dir, today, rule_set)
+    common = base.load_common(params.quarter, params.data_dir, today, rule_set, units_path(units))
+    assessment: Assessment = common["assessment"]
     quotas = check_quotas(common["tasks"], rule_set)
     return OverviewReport(
         quarter=params.quarter, data_dir=params.data_dir, demo=common["demo"], data_as_of=common["as_of"],
-        fingerprint=common["fingerprint"], rated=common["rated"], league=common["league"],
-        transitions=transition_counts(params.quarter, params.data_dir, as_of=today, rules=rule_set),
+        fingerprint=common["fingerprint"], rated=assessment.rated, league=assessment.league,
+        transitions=assessment.transitions,
         quota=quotas.wide(), quota_ok=quotas.ok, leaders=leaders(common["tasks"]), rules=common["rules"],
-        supervision=load_supervision(params.quarter, params.data_dir, today, rules=rule_set,
-                                     units_file=units_path(units)),
-        show_scores=common["show_scores"], generated_on=today, rules_in_force=rule_set,
+        supervision=assessment.supervision,
+        show_scores=common["show_scores"], generated_on=today, rules_in_force=rule_set, assessment=assessment,
     )

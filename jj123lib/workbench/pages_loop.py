@@ -53,12 +53,12 @@ def reporting_page(session: Session) -> widgets.Widget:
     status, counts, states, overdue, texts, notice = (widgets.HTML() for _ in range(6))
 
     def on_refresh(_: object) -> None:
-        from jj123lib.loop.deadlines import cuibao, unit_states
+        from jj123lib.loop.assessment import assess_quarter
 
         def read() -> tuple[pd.DataFrame, pd.DataFrame, bytes | None]:
-            rules = session.rules()
-            all_units = unit_states(session.quarter, session.data_dir, rules=rules)
-            late = cuibao(session.quarter, session.data_dir, rules=rules, units_file=session.units_path)
+            judged = assess_quarter(session.quarter, session.data_dir, as_of=china_today(), rules=session.rules(),
+                                    units_file=session.units_path)
+            all_units, late = judged.states, judged.supervision.cuibao
             return all_units, late, _document(session, "cuibao") if len(late) else None
 
         found = session.run(status, "读取报送情况", read, writes=False)

@@ -153,15 +153,15 @@ def test_a_fault_in_one_document_fails_only_it(runs: Runs, tmp_path: Path,
 
 def test_documents_that_cannot_be_planned_fail_alone(runs: Runs, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import jj123lib.loop.deadlines
+    from jj123lib.documents.content import DocumentMaker
 
     out = tmp_path / "copy"
     shutil.copytree(runs.unchanged_out, out)
 
-    def broken(*args: object, **kwargs: object) -> None:
+    def broken(self: DocumentMaker) -> None:
         raise RuntimeError("催报名单读取失败")
 
-    monkeypatch.setattr(jj123lib.loop.deadlines, "cuibao", broken)
+    monkeypatch.setattr(DocumentMaker, "overdue", property(broken))
     result = run_batch("2026Q3", data_dir=runs.data, out=out, progress=False, formats=FORMATS)
     assert [(d["kind"], d["status"], d["step"], d["docx"]) for d in result.documents] == [
         ("bulletin", "failed", "docx", None)]
