@@ -95,10 +95,9 @@ def rate_quarter(quarter: str, data_dir: DataDir = None, rules: RulesArg = None)
     Columns: ``quarter, task_id, tier, tier_label, title, leader, lead_unit, units, planned_pct, actual_pct,
     gap, milestone_met, self_status, light, light_label, reason``. ``light`` is an ordered categorical of
     :data:`jj123lib.domain.lights.ORDER`; ``gap`` is planned − actual in percentage points (positive = behind).
+    Judged on the ledger's moment: now, or a demo folder's story day.
     """
-    from jj123lib.core.clock import china_today
-
-    return _shape(assess_quarter(quarter, data_dir, as_of=china_today(), rules=rules).rated)
+    return _shape(assess_quarter(quarter, data_dir, rules=rules).rated)
 
 
 def rating_history(data_dir: DataDir = None, rules: RulesArg = None) -> pd.DataFrame:

@@ -198,12 +198,14 @@ def test_the_yellow_board_names_units_with_overdue_duban(office_copy: Path) -> N
 
 def test_index_manifest_and_overview_count_alike(demo_batch: BatchResult, demo_data: DemoSummary,
                                                  clock_at: Callable[[str], datetime]) -> None:
+    from jj123lib.ledger.publications import publication
     from jj123lib.reports.overview import overview_data
-    from tests.conftest import DEFAULT_TEST_NOW
 
-    clock_at(DEFAULT_TEST_NOW)  # the batch's moment
+    published = publication(demo_data.data_dir, "2026Q3")  # the demo publishes Q3: the batch renders its snapshot
+    assert published is not None
+    clock_at(published.as_of)  # at the publication's moment, as the batch did
     manifest = json.loads(demo_batch.manifest.read_text(encoding="utf-8"))
-    loop = overview_data("2026Q3", demo_data.data_dir).supervision
+    loop = overview_data("2026Q3", published.folder).supervision
     shown = {"cuibao": len(loop.cuibao), "duban": len(loop.duban),
              "duban_overdue": int((loop.duban["days_overdue"].fillna(0) > 0).sum()),
              "awaiting": len(loop.awaiting), "coordination": len(loop.coordination), "flags": len(loop.flags)}

@@ -19,7 +19,8 @@ from typing import BinaryIO
 
 from jj123lib.core.exceptions import Jj123Error, os_error_zh
 
-__all__ = ["CHUNK_BYTES", "MAX_TABLE_BYTES", "FileRefused", "megabytes", "open_bounded", "read_bounded", "read_chunks"]
+__all__ = ["CHUNK_BYTES", "MAX_TABLE_BYTES", "FileRefused", "file_digest", "megabytes", "open_bounded", "read_bounded",
+           "read_chunks"]
 
 CHUNK_BYTES = 1024 * 1024  # what a stream reads at a time
 MAX_TABLE_BYTES = 5 * 1024 * 1024  # a task table or a notice's text (the 2026 table: ~30 KB)
@@ -100,3 +101,18 @@ def read_chunks(path: str | os.PathLike[str], limit: int, what: str,
 def read_bounded(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
     """The whole content of a regular file of at most ``limit`` bytes; :class:`FileRefused` otherwise."""
     return b"".join(read_chunks(path, limit, what))
+
+
+def file_digest(path: str | os.PathLike[str], limit: int = MAX_TABLE_BYTES) -> str | None:
+    """The SHA-256 of a regular file of at most ``limit`` bytes, read in chunks; ``None`` for anything else
+    (missing, a FIFO, a device, too big): a memo key then names the path only, and the file's own loader
+    refuses it in Chinese."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        for block in read_chunks(path, limit, "文件"):
+            digest.update(block)
+    except FileRefused:
+        return None
+    return digest.hexdigest()

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import hashlib
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from jj123lib.core.files import file_digest
 from jj123lib.core.inputs import Input, is_recording, recording_inputs, replay
 from jj123lib.ledger.store import Ledger
 
@@ -52,10 +51,7 @@ def ledger_fingerprint(ledger: Ledger) -> str:
 
 
 def _file_key(path: str | os.PathLike[str]) -> str:
-    try:
-        return f"{path}\0{hashlib.sha256(Path(path).read_bytes()).hexdigest()}"
-    except OSError:
-        return f"{path}\0-"
+    return f"{path}\0{file_digest(path) or '-'}"  # bounded: a FIFO or /dev/zero never hangs a memo
 
 
 def content_key(ledger: Ledger, as_of: date | None, *extra: str, rules: Mapping[str, Any] | None = None,

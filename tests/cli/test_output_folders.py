@@ -7,7 +7,6 @@ outright and a folder holding anything else, in Chinese, naming it, and write no
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ import pytest
 from jj123lib.cli.main import main
 from jj123lib.core import outdir
 from jj123lib.core.outdir import MARKER, output_kind
+from tests.late_form import demo_copy
 
 if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.demo.generate import DemoSummary
@@ -45,10 +45,9 @@ def _run(command: str, data_dir: Path, out: Path | str) -> int:
 
 @pytest.fixture
 def data(demo_data: DemoSummary, tmp_path: Path) -> Path:
-    """A copy of the demo data: a publish that wrongly went ahead must not change the session's folder."""
-    copy = tmp_path / "data"
-    shutil.copytree(demo_data.data_dir, copy)
-    return copy
+    """An unpublished copy of the demo data: a publish that wrongly went ahead must not change the session's folder,
+    and a refused one is refused for its folder, not because the demo published the quarter."""
+    return demo_copy(demo_data.data_dir, tmp_path / "data")
 
 
 def _refused(command: str, data: Path, out: Path | str, capsys: pytest.CaptureFixture[str]) -> str:

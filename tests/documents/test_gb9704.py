@@ -34,6 +34,7 @@ from jj123lib.documents.titles import TITLE_CHARS, text_width, title_lines, word
 from jj123lib.domain.quarters import quarter_label
 from jj123lib.domain.rules import load_rules
 from jj123lib.domain.units import UnitInfo
+from tests.late_form import demo_copy
 
 pytestmark = pytest.mark.usefixtures("demo_year_viewed")
 
@@ -337,7 +338,8 @@ def test_bulletin_command_dates_the_requirements_from_the_signing_date(demo_data
     from jj123lib.cli.main import main
 
     out = tmp_path / "通报.docx"
-    assert main(["bulletin", "--quarter", "2026Q3", "--data-dir", str(demo_data.data_dir), "--out", str(out),
+    data = demo_copy(demo_data.data_dir, tmp_path / "data")  # unpublished: a published 通报 keeps its own date
+    assert main(["bulletin", "--quarter", "2026Q3", "--data-dir", str(data), "--out", str(out),
                  "--date", "2026-10-15"]) == 0
     assert "已写入" in capsys.readouterr().out
     text = "\n".join(body_texts(Document(str(out))))

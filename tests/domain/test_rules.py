@@ -190,7 +190,8 @@ def test_cli_hands_the_path_to_the_batch_kernels(monkeypatch: pytest.MonkeyPatch
     units = office_rules.parent / "units.yaml"
     units.write_bytes((resources.PARAMS_DIR / "units.yaml").read_bytes())
     monkeypatch.setenv("JJ123_UNITS", units.name)  # the user's default, relative to where the command runs
-    argv = ["batch", "--quarter", "2026Q3", "--leader", "陈丽蓉", "--formats", "html", "--no-progress",
+    # A draft quarter: a published one renders with the rules of its snapshot.
+    argv = ["batch", "--quarter", "2026Q4", "--leader", "陈丽蓉", "--formats", "html", "--no-progress",
             "--data-dir", str(demo_data.data_dir), "--out", str(tmp_path / "out"), "--rules", office_rules.name]
     assert main(argv) == 2
     assert planned and {params["rules"] for params in planned} == {str(office_rules)}  # made absolute
