@@ -14,6 +14,7 @@ from jj123lib.loop.assessment import assess_quarter
 from tests.ledger_helpers import record_plan, record_progress
 
 UNIT = "公安局"  # leads N07 and P13
+pytestmark = pytest.mark.usefixtures("record_year_played")  # scenarios on named days up to December
 
 
 @pytest.fixture()

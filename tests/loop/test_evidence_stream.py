@@ -23,6 +23,7 @@ from tests.ledger_helpers import record_plan, record_progress
 POLICE = ("N07", "P13", "B19", "B20")
 AS_OF = "2026-10-20"
 SIZE = 200 * 1024 * 1024
+pytestmark = pytest.mark.usefixtures("record_year_played")  # a Q3 verified on 2026-10-20
 
 
 def _ledger(tmp_path: Path) -> Ledger:
