@@ -22,10 +22,9 @@ __all__ = ["add_publish", "cmd_publish", "add_correct", "guarded"]
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from jj123lib.batch.publish import publish_quarter
-    from jj123lib.core.clock import read_moment
     from jj123lib.domain.parameters import validate_quarter
-    from jj123lib.domain.rules import load_rules
     from jj123lib.ledger.publications import publication
+    from jj123lib.ledger.receipts import minute
 
     data_dir, _demo = existing_data_dir(args.data_dir)
     if args.year is not None:
@@ -38,32 +37,39 @@ def cmd_publish(args: argparse.Namespace) -> int:
         if found is None:
             sys.stdout.write(f"{quarter} 尚未封账发布。\n")
             return 0
-        sys.stdout.write(f"{quarter} 于 {found.at[:16].replace('T', ' ')} 由 {found.by} 封账发布，数据截至 "
-                         f"{found.as_of[:16].replace('T', ' ')}；封账副本：{found.folder}；"
+        sys.stdout.write(f"{quarter} 于 {minute(found.at)} 由 {found.by} 封账发布，数据截至 "
+                         f"{minute(found.as_of)}；封账副本：{found.folder}；"
                          f"更正 {len(found.corrections)} 次。\n")
         for c in found.corrections:
-            sys.stdout.write(f"  {str(c['at'])[:16].replace('T', ' ')} {c['by']}：{c['detail'].get('what', '')}"
+            sys.stdout.write(f"  {minute(str(c['at']))} {c['by']}：{c['detail'].get('what', '')}"
                              f"（理由：{c['reason']}）\n")
         return 0
-    if not args.by or not args.by.strip():
-        raise ParameterError("--by", "", hint="封账发布须写明发布人（--by 姓名）")
-    formats = [f for f in (args.formats or "html,pdf,docx").split(",") if f.strip()]
-    done = publish_quarter(data_dir, quarter, by=args.by, rules=load_rules(args.rules), units_file=args.units,
-                           as_of=read_moment(args.as_of) if args.as_of else None, out=args.out, formats=formats,
-                           progress=not args.no_progress)
-    sys.stdout.write(f"已将 {quarter} 封账发布：数据截至 {done.as_of[:16].replace('T', ' ')}，"
+    done = publish_quarter(data_dir, quarter, **_publish_options(args, "封账发布"))
+    sys.stdout.write(f"已将 {quarter} 封账发布：数据截至 {minute(done.as_of)}，"
                      f"封账副本 {done.folder}，报告和公文 {len(done.outputs)} 份已按封账数据生成。"
                      "此后改动该季度须用 --correct 作为更正记录。\n")
     return 0
 
 
+def _publish_options(args: argparse.Namespace, verb: str) -> dict[str, Any]:
+    """What ``publish --quarter`` and ``publish --year`` both pass on: who, rules, units, moment, folder, formats."""
+    from jj123lib.core.clock import read_moment
+    from jj123lib.domain.rules import load_rules
+
+    if not args.by or not args.by.strip():
+        raise ParameterError("--by", "", hint=f"{verb}须写明发布人（--by 姓名）")
+    return {"by": args.by, "rules": load_rules(args.rules), "units_file": args.units,
+            "as_of": read_moment(args.as_of) if args.as_of else None, "out": args.out,
+            "formats": [f for f in (args.formats or "html,pdf,docx").split(",") if f.strip()],
+            "progress": not args.no_progress}
+
+
 def _publish_year(args: argparse.Namespace, data_dir: Path) -> int:
     """``publish --year Y``: the year-end review (年度考评) published like a quarter, refused while a 预评."""
     from jj123lib.annual.publish import publish_year
-    from jj123lib.core.clock import read_moment
     from jj123lib.domain.parameters import validate_year
-    from jj123lib.domain.rules import load_rules
     from jj123lib.ledger.publications import publication
+    from jj123lib.ledger.receipts import minute
 
     if args.quarter:
         raise ParameterError("--year", str(args.year), hint="--year 与 --quarter 只能选一个")
@@ -71,16 +77,11 @@ def _publish_year(args: argparse.Namespace, data_dir: Path) -> int:
     if args.list:
         found = publication(data_dir, str(year))
         sys.stdout.write(f"{year} 年度考评尚未发布。\n" if found is None else
-                         f"{year} 年度考评于 {found.at[:16].replace('T', ' ')} 由 {found.by} 发布，数据截至 "
-                         f"{found.as_of[:16].replace('T', ' ')}；发布副本：{found.folder}。\n")
+                         f"{year} 年度考评于 {minute(found.at)} 由 {found.by} 发布，数据截至 "
+                         f"{minute(found.as_of)}；发布副本：{found.folder}。\n")
         return 0
-    if not args.by or not args.by.strip():
-        raise ParameterError("--by", "", hint="发布须写明发布人（--by 姓名）")
-    formats = [f for f in (args.formats or "html,pdf,docx").split(",") if f.strip()]
-    done = publish_year(data_dir, year, by=args.by, rules=load_rules(args.rules), units_file=args.units,
-                        as_of=read_moment(args.as_of) if args.as_of else None, out=args.out, formats=formats,
-                        progress=not args.no_progress)
-    sys.stdout.write(f"已发布 {year} 年度考评：数据截至 {done.as_of[:16].replace('T', ' ')}，发布副本 {done.folder}，"
+    done = publish_year(data_dir, year, **_publish_options(args, "发布"))
+    sys.stdout.write(f"已发布 {year} 年度考评：数据截至 {minute(done.as_of)}，发布副本 {done.folder}，"
                      f"考评报告和通报 {len(done.outputs)} 份已按发布数据生成。此后 jj123 batch --year 和 jj123 annual "
                      "均按发布时的数据生成。\n")
     return 0
