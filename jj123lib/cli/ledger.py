@@ -24,7 +24,8 @@ SUBMISSION_VIEW = {
     "role": "角色", "planned_pct": "计划累计进度(%)", "actual_pct": "实际累计进度(%)", "gap": "落后序时进度(百分点)",
     "light_label": "督查室灯号",
     "milestone_met": "节点目标是否完成", "self_status": "自评状态", "progress": "工作进展", "problems": "存在问题",
-    "next_steps": "下步计划", "coordination": "需协调事项", "reporter": "填报人", "report_date": "填报日期",
+    "next_steps": "下步计划", "coordination": "需协调事项", "coordination_department": "需协调部门",
+    "reporter": "填报人", "report_date": "填报日期",
     "normalizations": "规范化说明", "filename": "来源文件", "file_sha256": "存档编号", "superseded": "已被取代",
 }
 

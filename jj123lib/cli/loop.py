@@ -8,6 +8,7 @@ Thin wrappers around :mod:`jj123lib.loop.deadlines`, :mod:`jj123lib.loop.duban`,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,7 @@ AWAITING_VIEW = {"target": "编号", "kind": "类别", "unit": "单位", "leader
                  "detail": "说明"}
 COORDINATION_VIEW = {"id": "事项编号", "task_id": "任务编号", "unit": "提出单位", "leader": "牵头市领导",
                      "latest_text": "需协调事项（最近一次）", "quarter_raised": "首次提出", "last_quarter": "最近提出",
+                     "department": "需协调部门", "department_source": "部门来源",
                      "quarters_open": "历时(季度)", "status": "状态", "ref": "办结依据", "closed_by": "办结人",
                      "closed_at": "办结时间"}
 FLAGS_VIEW = {"task_id": "任务编号", "lead_unit": "牵头单位", "leader": "牵头市领导", "flag_label": "核查提示",
@@ -169,6 +171,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_coordination(args: argparse.Namespace) -> int:
     from jj123lib.domain.rules import load_rules
+    from jj123lib.domain.vocab import DEPARTMENT_SOURCE_LABELS
     from jj123lib.loop.coordination import close, register, sync
 
     data_dir, demo = existing_data_dir(args.data_dir)
@@ -182,8 +185,27 @@ def cmd_coordination(args: argparse.Namespace) -> int:
               _need(args.ref, "--ref", "须写明依据，如 会议纪要〔2026〕12号"), args.by, data_dir, now=now)
         sys.stdout.write(f"已将 {item.strip().upper()} 标记为{args.status}（依据：{args.ref.strip()}）。\n")
         return 0
+    if args.action == "assign":
+        return _assign_department(args, data_dir)
     frame = register(ledger_as_of(data_dir, args.as_of), quarter=args.quarter, open_only=args.open)
+    frame["department_source"] = frame["department_source"].map(DEPARTMENT_SOURCE_LABELS)
     emit(view(frame, COORDINATION_VIEW), args.format, args.out, f"共 {len(frame)} 件协调事项。", demo, sheet="协调事项")
+    return 0
+
+
+def _assign_department(args: argparse.Namespace, data_dir: str | os.PathLike[str]) -> int:
+    """``coordination assign ID --department 部门``: stamped now (never back-dated by ``--as-of``)."""
+    from jj123lib.loop.coordination import assign
+
+    item = _need(args.item, "ID", "须给出事项编号，如 jj123 coordination assign XT-2026Q2-001 --department 自然资源局")
+    if args.as_of:
+        raise ParameterError("--as-of", args.as_of, hint="指定需协调部门按当前时间记录，不能补记到以前的时点")
+    done = assign(item, _need(args.department, "--department", "须写明需协调部门，如 自然资源局"), args.by, data_dir,
+                  reason=args.reason)
+    before = f"（原为“{done.previous}”）" if done.previous and done.previous != done.department else ""
+    sys.stdout.write(f"已将 {done.item_id} 的需协调部门指定为“{done.department}”{before}。\n")
+    if done.unknown:
+        sys.stderr.write(f"提示：“{'、'.join(done.unknown)}”不是任务清单中的责任单位，已按原文记录，请核对名称。\n")
     return 0
 
 
@@ -242,12 +264,16 @@ def add_verify(verify: argparse.ArgumentParser) -> None:
 
 
 def add_coordination(coordination: argparse.ArgumentParser) -> None:
-    coordination.add_argument("action", nargs="?", choices=("close",), help="close 办结")
-    coordination.add_argument("item", nargs="?", help="事项编号（close 时），如 XT-2026Q2-001")
+    coordination.add_argument("action", nargs="?", choices=("close", "assign"),
+                              help="close 办结；assign 指定需协调部门（覆盖单位填报的部门，留痕）")
+    coordination.add_argument("item", nargs="?", help="事项编号（close、assign 时），如 XT-2026Q2-001")
     _loop_options(coordination, quarter_required=False, by=True)
     coordination.add_argument("--open", action="store_true", help="只列未办结事项")
     coordination.add_argument("--status", choices=("已协调", "已解决"), help="办结状态（close 时）")
     coordination.add_argument("--ref", help="办结依据，如 会议纪要〔2026〕12号")
+    coordination.add_argument("--department", help="需协调部门（assign 时），如 自然资源局；多个部门用顿号分隔；"
+                                                   "需市领导协调的写“市领导”")
+    coordination.add_argument("--reason", help="指定部门的理由（assign 时，可选）")
     coordination.set_defaults(handler=cmd_coordination)
 
 

@@ -41,7 +41,7 @@ from jj123lib.intake.formspec import RESPONSE_SHEET
 from jj123lib.intake.ingest import ingest_files
 from jj123lib.intake.response_form import write_response_forms
 from jj123lib.ledger.store import Ledger
-from jj123lib.loop.coordination import close, register, sync
+from jj123lib.loop.coordination import assign, close, register, sync
 from jj123lib.loop.duban import duban_items, issue_duban
 from jj123lib.loop.verification import reject, verify
 
@@ -111,6 +111,7 @@ def shape_lead_row(plan: LoopPlan, quarter: str, task_id: str, values: dict[str,
         values["工作进展"] = _VAGUE
     if task_id == plan.stuck_task and quarter <= SHOWCASE:
         values["需协调事项"] = _COORDINATION[min(quarters.index(quarter), len(_COORDINATION) - 1)]
+        values["需协调部门"] = "自然资源局"
         values["自评状态"] = "欠进度"
     plan.texts[(task_id, quarter)] = str(values["工作进展"])
 
@@ -194,6 +195,7 @@ def run_quarter_loop(data_dir: str | os.PathLike[str] | Ledger, quarter: str, pl
             close(str(settled["id"]), "已协调", f"{DEMO_MARK}：市政府专题会议纪要〔2026〕18号", OFFICE, ledger,
                   now=_at(deadline, 25))
     if quarter == SHOWCASE:
+        _name_departments(ledger, quarter, deadline)
         # A yellow-twice item answered 已整改 waits for the check; a red one is still in hand.
         reminders = [i for i in new if "yellow_twice" in str(i["trigger"])]
         reds = [i for i in new if "red" in str(i["trigger"]).split(",")]
@@ -211,6 +213,18 @@ def run_quarter_loop(data_dir: str | os.PathLike[str] | Ledger, quarter: str, pl
             verify(claimed[0], quarter, [proof], OFFICE, "经实地核查，年度任务已全面完成", ledger,
                    as_of=deadline + timedelta(days=13), now=_at(deadline, 13))
             plan.evidence[claimed[0]] = _sha256(proof)
+
+
+# (request wording, the department the office names, why)
+DEPARTMENT_NAMED = ("数据管理部门", "工信局", "经核实，数据共享接口由工信局统筹（示例）")
+
+
+def _name_departments(ledger: Ledger, quarter: str, deadline: date) -> None:
+    """The office names the department where a unit left 需协调部门 blank and its wording names none it knows."""
+    words, department, why = DEPARTMENT_NAMED
+    for row in records(register(ledger, quarter=quarter, open_only=True)):
+        if row["department_source"] == "text" and words in str(row["latest_text"]):
+            assign(str(row["id"]), department, OFFICE, ledger, reason=why, now=_at(deadline, 6))
 
 
 YEAR_END_LEFT_CLAIMED = 2  # Q4 completions the demo does not verify: the first stays 待核实, the last is sent back

@@ -40,9 +40,12 @@ NEXT_STEPS = (
     "{m}月底前完成招标采购并启动实施", "{m}月底前形成阶段性成果并报送市委、市政府",
     "{m}月底前完成项目验收准备工作", "{m}月上旬前完成资金拨付和合同签订",
 )
+# 需协调事项 with the 需协调部门 typed beside it: blank where the clerk left it (the reports then read the department
+# from the wording, and say so; the office may name it: demo.loop).
 _COORDINATION = (
-    "需自然资源局协调解决项目用地指标", "需财政局加快专项资金拨付", "需发改局协助争取上级政策支持",
-    "需数据管理部门协调打通数据共享接口", "需住建局协助加快施工许可办理", "需市领导召开专题会协调推进",
+    ("需自然资源局协调解决项目用地指标", "自然资源局"), ("需财政局加快专项资金拨付", "财政局"),
+    ("需发改局协助争取上级政策支持", ""), ("需数据管理部门协调打通数据共享接口", ""),
+    ("需住建局协助加快施工许可办理", "晋江市住建局"), ("需市领导召开专题会协调推进", "市领导"),
 )
 _MEASURES = (
     "抽调骨干组建工作专班，实行周调度、月通报", "倒排工期、挂图作战，每季度向牵头市领导专题汇报",
@@ -66,7 +69,7 @@ def object_phrase(title: str) -> str:
 
 
 def progress_texts(rng: random.Random, title: str, quarter: str, category: str) -> dict[str, str]:
-    """A lead unit's 工作进展, 存在问题, 下步计划 and 需协调事项 for a task in the given category."""
+    """A lead unit's 工作进展, 存在问题, 下步计划, 需协调事项 and 需协调部门 for a task in the given category."""
     obj = object_phrase(title)
     q = quarter_number(quarter)
     fill = {"obj": obj, "n": rng.randint(2, 6), "m": rng.randint(3, 15), "x": round(rng.uniform(0.3, 8.5), 1)}
@@ -79,8 +82,10 @@ def progress_texts(rng: random.Random, title: str, quarter: str, category: str) 
         problems = rng.choice(_PROBLEMS) if category != "green" or rng.random() < 0.4 else "无"
         month = min(3 * q + rng.randint(1, 3), 12)
         next_steps = rng.choice(NEXT_STEPS).format(m=month, obj=obj)
-    coordination = rng.choice(_COORDINATION) if category in ("yellow", "red", "twice") and rng.random() < 0.7 else "无"
-    return {"工作进展": progress, "存在问题": problems, "下步计划": next_steps, "需协调事项": coordination}
+    coordination, department = (rng.choice(_COORDINATION) if category in ("yellow", "red", "twice")
+                                and rng.random() < 0.7 else ("无", ""))
+    return {"工作进展": progress, "存在问题": problems, "下步计划": next_steps, "需协调事项": coordination,
+            "需协调部门": department}
 
 
 def reporters(rng: random.Random, units: list[str]) -> dict[str, str]:

@@ -218,7 +218,6 @@ def bulletin_facts(quarter: str, data_dir: str | os.PathLike[str] | Ledger, day:
     from jj123lib.domain.units import load_units
     from jj123lib.ledger.benchmarks import recognitions
     from jj123lib.loop.assessment import assess_quarter
-    from jj123lib.loop.coordination import blockers_by_department
 
     assessment = assess_quarter(quarter, data_dir, as_of=day, rules=rules, units_file=units_file)
     rated, league = assessment.rated, assessment.units
@@ -239,7 +238,7 @@ def bulletin_facts(quarter: str, data_dir: str | os.PathLike[str] | Ledger, day:
         "states": records(assessment.states),
         "flags": records(assessment.supervision.flags),
         "recognitions": records(won), "rank_gains": gains,
-        "blockers": records(blockers_by_department(assessment.supervision.coordination)),
+        "blockers": records(assessment.supervision.blockers),
         "addressees": prose.addressees(load_units(units_file)),
         "standing": _standing_sentence(assessment.benchmarks.signals),
     }

@@ -280,14 +280,16 @@ def reporting(states: Sequence[Mapping[str, Any]], quarter: str, deadline: date)
 
 def blockers(groups: Sequence[Mapping[str, Any]]) -> list[str]:
     """需协调解决的问题: the open 协调 items by the department asked to act
-    (:func:`jj123lib.loop.coordination.blockers_by_department`), with the tasks waiting."""
-    from jj123lib.loop.coordination import LEADER_ASKED
+    (:func:`jj123lib.loop.coordination.blockers_by_department`), with the tasks waiting and the oldest item's age."""
+    from jj123lib.domain.departments import LEADER_ASKED
 
     out = []
     for group in groups:
         asks = [f"{item['unit']}（{item['task_id']}）" for item in group["items"]]
         what = "召开专题会议协调" if group["department"] == LEADER_ASKED else "协调支持"
-        out.append(f"需{group['department']}{what}的事项{len(asks)}项，涉及{unit_list(asks)}。")
+        oldest = int(group["oldest"])
+        age = f"，最长已挂账{oldest}个季度" if oldest > 1 else ""
+        out.append(f"需{group['department']}{what}的事项{len(asks)}项，涉及{unit_list(asks)}{age}。")
     return out
 
 

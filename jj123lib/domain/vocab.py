@@ -12,6 +12,7 @@ __all__ = ["FILE_ACTION_LABELS", "FILE_ACTIONS", "PUBLICATION_KIND_LABELS", "PUB
            "STATUSES", "RESPONSE_STATUSES", "GOAL_LEVELS", "RECOGNITION_STAGES", "LEVELS", "INTERVIEW", "ALL_LEVELS",
            "FILE_KINDS", "ROLES",
            "OVERRIDE_LIGHTS", "DUBAN_STATUSES", "DUBAN_STATUS_LABELS", "RETURNED_LABEL", "COORDINATION_STATUSES",
+           "DEPARTMENT_SOURCES", "DEPARTMENT_SOURCE_LABELS",
            "CLOSED_COORDINATION_STATUSES", "VERIFICATION_KINDS", "VERIFICATION_DECISIONS",
            "VERIFICATION_DECISION_LABELS", "REPORTING_STATES"]
 
@@ -41,6 +42,9 @@ RETURNED_LABEL = "退回"  # an open item whose 已整改 the office rejected (d
 
 CLOSED_COORDINATION_STATUSES = ("已协调", "已解决")  # how the office closes a 需协调事项
 COORDINATION_STATUSES = ("open", *CLOSED_COORDINATION_STATUSES)
+# Who named a 协调事项's 需协调部门: the unit on its form, or the office; "text": read from the request's wording.
+DEPARTMENT_SOURCES = ("form", "office")
+DEPARTMENT_SOURCE_LABELS = {"form": "单位填报", "office": "督查室指定", "text": "据事项文字"}
 
 VERIFICATION_KINDS = ("task", "duban", "recognition")  # what 核实 checks: 已完成, 已整改, 已认定
 VERIFICATION_DECISION_LABELS = {"verified": "核实销号", "rejected": "核实未通过"}

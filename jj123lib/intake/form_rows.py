@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 
 from jj123lib.core.cells import blank, cell_text, parse_percent, shown_percent
+from jj123lib.domain.departments import LEADER_ASKED, MAX_DEPARTMENT_CHARS, read_departments
 from jj123lib.domain.quarters import parse_quarter
-from jj123lib.domain.tasks import UNIT_SEPARATOR
+from jj123lib.domain.tasks import UNIT_SEPARATOR, units
 from jj123lib.domain.vocab import STATUSES
 from jj123lib.intake.checker import Checker
 from jj123lib.intake.formspec import PLAN_COLUMNS, PROGRESS_FILL_IN, YES_NO, plan_quarter_columns
@@ -129,6 +130,29 @@ def _progress_answers(check: Checker, number: int, values: list[Any], flags: lis
     return pct, met, status
 
 
+def _department(check: Checker, number: int, values: list[Any], request: str | None, notes: list[str],
+                known: list[str]) -> str | None:
+    """需协调部门 (optional): who the row's 需协调事项 asks to act; it needs a request beside it."""
+    from jj123lib.loop.coordination import is_request
+
+    raw = check.text(values, "需协调部门", number, notes, limit=MAX_DEPARTMENT_CHARS)
+    if not is_request(raw):  # blank, or “无”
+        return None
+    assert raw is not None
+    reading = read_departments(raw, known)
+    if not reading.names:
+        return None
+    if not is_request(request):
+        check.error("填写了需协调部门，但需协调事项为空或为“无”（请写明需要协调解决的事项）", row=number,
+                    column="需协调部门", value=raw)
+        return None
+    notes.extend(f"第 {number} 行需协调部门{note}" for note in reading.notes)
+    if reading.unknown:
+        notes.append(f"第 {number} 行需协调部门“{'、'.join(reading.unknown)}”不是任务清单中的责任单位，按原文记录"
+                     f"（需市领导协调的请填“{LEADER_ASKED}”）")
+    return reading.text
+
+
 def progress_rows(check: Checker, tasks: pd.DataFrame, unit: str, quarter: str,
                   today: date) -> list[dict[str, Any]]:
     """The checked rows of a progress form; a lead unit must report every task it leads."""
@@ -137,6 +161,7 @@ def progress_rows(check: Checker, tasks: pd.DataFrame, unit: str, quarter: str,
     quarter_end = date(year + q // 4, 3 * q % 12 + 1, 1) - timedelta(days=1)
     latest = quarter_end + timedelta(days=MAX_DAYS_AFTER_QUARTER)
     tasks_by_id = {str(t.task_id): t for t in tasks.itertuples(index=False)}
+    known = units(tasks)
     seen: dict[str, int] = {}
     out = []
     for number, values, flags in check.grid.rows:
@@ -154,6 +179,8 @@ def progress_rows(check: Checker, tasks: pd.DataFrame, unit: str, quarter: str,
         for label, key in (("工作进展", "progress"), ("存在问题", "problems"), ("下步计划", "next_steps"),
                            ("需协调事项", "coordination")):
             texts[key] = check.text(values, label, number, notes)
+        texts["coordination_department"] = _department(check, number, values, texts["coordination"], notes,
+                                                       known)
         if texts["progress"] is None and blank(check.cell(values, "工作进展")):
             check.error("工作进展不能为空", row=number, column="工作进展")
         if lead and texts["next_steps"] is None and blank(check.cell(values, "下步计划")):

@@ -23,7 +23,8 @@ if TYPE_CHECKING:  # the readers only: the kernels and the batch need the spec, 
 
 __all__ = [
     "FORM_VERSION", "PROGRESS_SHEET", "PLAN_SHEET", "HELP_SHEET", "META_SHEET", "META_PREFIX", "META_KEYS",
-    "FORM_SHEETS", "PROGRESS_PREFILLED", "PROGRESS_FILL_IN", "PROGRESS_COLUMNS", "PLAN_PREFILLED", "PLAN_FILL_IN",
+    "FORM_SHEETS", "PROGRESS_PREFILLED", "PROGRESS_FILL_IN", "PROGRESS_COLUMNS",
+    "PROGRESS_OPTIONAL", "PROGRESS_REQUIRED", "PLAN_PREFILLED", "PLAN_FILL_IN",
     "PLAN_TASK_FILL_IN", "PLAN_COLUMNS", "STATUSES", "YES_NO", "QUARTER_WORDS", "plan_quarter_columns",
     "progress_form_name",
     "plan_form_name", "form_name_parts", "CONTACT_PHONE_SHEET", "CONTACT_PHONE_CELL", "PHONE_PATTERN",
@@ -61,8 +62,11 @@ PHONE_PATTERN = re.compile(r"[0-9 ()+\-]{7,20}")  # digits, spaces, + - ( ); 7�
 
 PROGRESS_PREFILLED = ("任务编号", "任务名称", "责任单位", "本季度节点目标", "计划累计进度(%)")
 PROGRESS_FILL_IN = ("实际累计进度(%)", "节点目标是否完成", "自评状态", "工作进展", "存在问题", "下步计划",
-                    "需协调事项", "填报人", "填报日期")
+                    "需协调事项", "需协调部门", "填报人", "填报日期")
 PROGRESS_COLUMNS = PROGRESS_PREFILLED + PROGRESS_FILL_IN
+# Columns a form issued before they were added lacks: such a form is still taken (its cells read as blank).
+PROGRESS_OPTIONAL = ("需协调部门",)
+PROGRESS_REQUIRED = tuple(c for c in PROGRESS_COLUMNS if c not in PROGRESS_OPTIONAL)
 YES_NO = ("是", "否")
 
 

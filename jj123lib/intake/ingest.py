@@ -64,6 +64,7 @@ from jj123lib.intake.formspec import (
     PLAN_COLUMNS,
     PLAN_SHEET,
     PROGRESS_COLUMNS,
+    PROGRESS_REQUIRED,
     PROGRESS_SHEET,
     RESPONSE_KIND,
     response_name_id,
@@ -214,7 +215,7 @@ def _checked_rows(form: _Form, table: pd.DataFrame, data: bytes, quarter: str | 
                   ) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]], list[str]]:
     """The main sheet's rows, the benchmark sheet's rows and the file's notes; any problem rejects the file."""
     check, kind, name = form.check, form.kind, form.check.name
-    columns = PROGRESS_COLUMNS if kind == "progress" else PLAN_COLUMNS
+    columns = PROGRESS_REQUIRED if kind == "progress" else PLAN_COLUMNS
     if not check.require_header_on_row_1(columns) or not check.require_columns(columns) or check.errors:
         raise IngestRejected(name, check.errors)
     if not check.grid.rows:

@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jj123lib.core.clock import china_now_iso
 from jj123lib.core.formats import wrapped_lines
 from jj123lib.domain.contact import office_contact
+from jj123lib.domain.departments import MAX_DEPARTMENT_CHARS
 from jj123lib.domain.rule_sections import document_settings
 from jj123lib.domain.vocab import STATUSES
 from jj123lib.intake.formspec import (
@@ -51,7 +52,7 @@ __all__ = ["LINE_PT", "CONTACT_PHONE_LABEL_CELL", "SIGNATURE_LABELS", "DEMO_MARK
 # whole row fits one landscape A4 page at a readable scale (≈ 70 %).
 _WIDTHS = {"任务编号": 7, "任务名称": 22, "责任单位": 14, "本季度节点目标": 20, "计划累计进度(%)": 8,
            "实际累计进度(%)": 8, "节点目标是否完成": 8, "自评状态": 8, "工作进展": 28, "存在问题": 18,
-           "下步计划": 18, "需协调事项": 14, "填报人": 8, "填报日期": 11,
+           "下步计划": 18, "需协调事项": 14, "需协调部门": 10, "填报人": 8, "填报日期": 11,
            # 整改反馈 (jj123lib.intake.response_form)
            "督办编号": 14, "督办对象": 12, "督办级别": 8, "督办事由": 30, "整改期限": 11, "整改状态": 9, "整改情况": 40,
            # 对标计划 / 指标进展
@@ -263,6 +264,13 @@ def add_validations(ws: Worksheet, columns: tuple[str, ...], n_rows: int) -> Non
     if "节点目标是否完成" in columns:
         add(DataValidation(type="list", formula1='"是,否"', allow_blank=True, errorTitle="请选择是或否",
                            error="请从下拉列表中选择“是”或“否”。"), ["节点目标是否完成"])
+    if "需协调部门" in columns:
+        add(DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(MAX_DEPARTMENT_CHARS),
+                           allow_blank=True, errorTitle="需协调部门过长",
+                           error=f"请填写部门名称，不超过 {MAX_DEPARTMENT_CHARS} 字。", showInputMessage=True,
+                           promptTitle="需协调部门", prompt="需要哪个部门协调，如“自然资源局”；多个部门用顿号分隔；"
+                                                           "需市领导协调的填“市领导”；无需协调的留空"),
+            ["需协调部门"])
     add(DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", errorTitle="日期无效",
                        error="请填写日期，如 2026-10-08。"), ["填报日期"])
 

@@ -39,14 +39,15 @@ def insert_main_rows(conn: sqlite3.Connection, record: dict[str, Any], rows: lis
         conn.executemany(
             "INSERT INTO submissions (file_sha256, sheet, excel_row, task_id, quarter, unit, role, actual_pct,"
             " milestone_met, self_status, progress, problems, next_steps, coordination, reporter,"
-            " report_date, normalizations, ingested_at) VALUES"
-            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " report_date, normalizations, ingested_at, coordination_department) VALUES"
+            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(record["sha256"], r["sheet"], r["excel_row"], r["task_id"], record["quarter"], record["unit"],
               r["role"], r.get("actual_pct"),
               None if r.get("milestone_met") is None else int(r["milestone_met"]),
               r.get("self_status"), r.get("progress"), r.get("problems"), r.get("next_steps"),
               r.get("coordination"), r.get("reporter"), r.get("report_date"),
-              "；".join(r.get("normalizations") or []) or None, stamp) for r in rows])
+              "；".join(r.get("normalizations") or []) or None, stamp, r.get("coordination_department"))
+             for r in rows])
     else:
         conn.executemany(
             "INSERT INTO plan (file_sha256, sheet, excel_row, task_id, quarter, unit, milestone, planned_pct,"

@@ -151,6 +151,12 @@ def _to_8(conn: sqlite3.Connection, ddl: DDL) -> None:
         _add_column(conn, "plan", column, "TEXT")
 
 
+def _to_9(conn: sqlite3.Connection, ddl: DDL) -> None:
+    """需协调部门: typed on the progress form (``submissions``) or set by the office (``coordination_departments``)."""
+    _add_column(conn, "submissions", "coordination_department", "TEXT")
+    _create("coordination_departments")(conn, ddl)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "files, progress and plan rows, light overrides",
               _create("meta", "files", "submissions", "submissions_quarter", "plan", "overrides")),
@@ -165,6 +171,8 @@ MIGRATIONS: tuple[Migration, ...] = (
                  " file_events (paper copy, revert); publications (季度封账, corrections)", _to_6),
     Migration(7, "督办 steps (duban_steps, one per escalation, backfilled); verifications.held_reason", _to_7),
     Migration(8, "plan.measures, plan.owner (the plan form's 攻坚措施 and 责任人)", _to_8),
+    Migration(9, "需协调部门: submissions.coordination_department; coordination_departments (form or office, stamped)",
+              _to_9),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 

@@ -192,7 +192,9 @@ class Ledger:
             where.append("s.superseded = 0")
         phone = "f.phone" if self.has_column("files", "phone") else "NULL AS phone"
         received = "f.received_at" if self.has_column("files", "received_at") else "f.ingested_at AS received_at"
-        sql = (f"SELECT s.*, f.filename, {phone}, {received} FROM submissions s"
+        department = ("" if self.has_column("submissions", "coordination_department")
+                      else ", NULL AS coordination_department")  # a ledger from before schema 9, read only
+        sql = (f"SELECT s.*{department}, f.filename, {phone}, {received} FROM submissions s"
                " JOIN files f ON f.sha256 = s.file_sha256"
                + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.quarter, s.task_id, s.role DESC,"
                " s.unit, s.id")
@@ -307,6 +309,11 @@ class Ledger:
             ("duban_steps", "SELECT * FROM duban_steps WHERE step > 1 ORDER BY duban_id, step"),
             ("coordination", "SELECT * FROM coordination ORDER BY rowid"),
             ("coordination_mentions", "SELECT * FROM coordination_mentions ORDER BY rowid"),
+            # Schema 9, hashed only once there is one (an upgrade leaves the fingerprint as it was).
+            ("?coordination_department", "SELECT quarter, task_id, unit, role, coordination_department"
+             " FROM submissions WHERE superseded = 0 AND coordination_department IS NOT NULL"
+             " ORDER BY quarter, task_id, unit, role"),
+            ("?coordination_departments", "SELECT * FROM coordination_departments ORDER BY rowid"),
             # Schema 5: the benchmarks the reports show.
             ("benchmark_plan", "SELECT task_id, year, " + ", ".join(EXTRA_TABLES["benchmark_plan"])
              + ", file_sha256 FROM benchmark_plan WHERE superseded = 0 ORDER BY year, task_id, indicator_no"),
@@ -320,9 +327,11 @@ class Ledger:
                 try:
                     rows = [] if conn is None else conn.execute(sql).fetchall()
                 except sqlite3.OperationalError as exc:  # an older ledger lacks the newer tables until its next write
-                    if "no such table" not in str(exc):  # "database is locked", a damaged file…: not empty data
+                    if "no such" not in str(exc):  # "database is locked", a damaged file…: not empty data
                         raise
                     rows = []
+                if name.startswith("?") and not rows:
+                    continue
                 digest.update(name.encode())
                 digest.update(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode())
         return digest.hexdigest()

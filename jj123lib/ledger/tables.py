@@ -9,6 +9,7 @@ from __future__ import annotations
 from jj123lib.domain.vocab import (
     ALL_LEVELS,
     COORDINATION_STATUSES,
+    DEPARTMENT_SOURCES,
     DUBAN_STATUSES,
     FILE_ACTIONS,
     FILE_KINDS,
@@ -70,7 +71,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     report_date TEXT,
     normalizations TEXT,
     ingested_at TEXT NOT NULL,
-    superseded INTEGER NOT NULL DEFAULT 0
+    superseded INTEGER NOT NULL DEFAULT 0,
+    coordination_department TEXT
 );
 CREATE INDEX IF NOT EXISTS submissions_quarter ON submissions (quarter, superseded);
 CREATE TABLE IF NOT EXISTS plan (
@@ -188,6 +190,15 @@ CREATE TABLE IF NOT EXISTS coordination (
     by TEXT NOT NULL,
     at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS coordination_departments (
+    item_id TEXT NOT NULL REFERENCES coordination (id),
+    department TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ({sql_list(DEPARTMENT_SOURCES)})),
+    quarter TEXT,
+    reason TEXT,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS coordination_mentions (
     item_id TEXT NOT NULL REFERENCES coordination (id),
     quarter TEXT NOT NULL,
@@ -284,7 +295,7 @@ CREATE TABLE IF NOT EXISTS supervision_events (
 SUBMISSION_COLUMNS = [
     "id", "task_id", "quarter", "unit", "role", "actual_pct", "milestone_met", "self_status", "progress",
     "problems", "next_steps", "coordination", "reporter", "report_date", "normalizations", "file_sha256",
-    "filename", "phone", "sheet", "excel_row", "ingested_at", "superseded", "received_at",
+    "filename", "phone", "sheet", "excel_row", "ingested_at", "superseded", "received_at", "coordination_department",
 ]
 PLAN_COLUMNS = ["task_id", "quarter", "milestone", "planned_pct", "unit", "reporter", "report_date",
                 "file_sha256", "filename", "sheet", "excel_row", "ingested_at", "measures", "owner"]
@@ -305,6 +316,7 @@ STAMP_COLUMNS: tuple[tuple[str, str], ...] = (
     ("evidence", "at"), ("verifications", "at"), ("verifications", "revoked_at"), ("coordination", "at"),
     ("coordination", "closed_at"), ("benchmark_plan", "ingested_at"), ("indicator_values", "ingested_at"),
     ("recognitions", "ingested_at"), ("supervision_events", "at"), ("duban_steps", "at"),
+    ("coordination_departments", "at"),
 )
 
 

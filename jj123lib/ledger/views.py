@@ -39,6 +39,7 @@ _STAMPED: dict[str, tuple[str, dict[str, str]]] = {
     "response_files": ("ingested_at", {}),
     "evidence": ("at", {}),
     "coordination": ("at", {}),
+    "coordination_departments": ("at", {}),
     "supervision_events": ("at", {}),
     "duban_steps": ("at", {}),
 }

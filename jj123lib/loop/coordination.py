@@ -7,8 +7,12 @@ request repeated in a later quarter — same task, same unit, normalised text si
 open item, not a new item. Items stay open until the office marks them 已协调 or 已解决 with
 a reference (e.g. a 会议纪要 number). ``sync`` is idempotent and runs in one transaction.
 
-Blockers across tasks: :func:`blockers_by_department` groups the open items by the department the unit asks to
-act (需协调部门, read from the request: “需自然资源局协调……”; 市领导 when none is named), for the overview and the 通报.
+需协调部门: the department asked to act, as the unit typed it in the form's 需协调部门 column (kept with the item
+when it is raised or mentioned again), or as the office set it (:func:`assign`, which a later form does not undo).
+Every naming is a stamped row of ``coordination_departments``, so a read as of a moment sees the department as it
+stood then. An item nobody named one for reads it from the request's wording (“需自然资源局协调……”; 市领导 when
+none is named), marked as such. :func:`blockers_by_department` groups the open items by it, across tasks and
+leaders, for the overview and the 通报.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,19 +30,20 @@ import pandas as pd
 
 from jj123lib.core.clock import china_now_iso
 from jj123lib.core.exceptions import LedgerError
+from jj123lib.domain.departments import LEADER_ASKED, MAX_DEPARTMENT_CHARS, read_departments, split_departments
 from jj123lib.domain.quarters import normalize_quarter, parse_quarter
 from jj123lib.domain.rules import load_rules, loop_rules
-from jj123lib.domain.tasks import load_tasks
+from jj123lib.domain.tasks import load_tasks, units
 from jj123lib.domain.tiers import task_order
 from jj123lib.domain.vocab import CLOSED_COORDINATION_STATUSES
 from jj123lib.ledger.events import check_by, record_event
 from jj123lib.ledger.store import Ledger
 
-__all__ = ["normalize_text", "similarity", "sync", "close", "register", "REGISTER_COLUMNS", "LEADER_ASKED",
-           "asked_department", "blockers_by_department", "BLOCKER_COLUMNS"]
+__all__ = ["normalize_text", "similarity", "is_request", "sync", "close", "assign", "Assigned", "register",
+           "REGISTER_COLUMNS", "LEADER_ASKED", "asked_department", "blockers_by_department", "BLOCKER_COLUMNS"]
 
 REGISTER_COLUMNS = ["id", "task_id", "unit", "leader", "text", "latest_text", "quarter_raised", "last_quarter",
-                    "quarters_open", "status", "ref", "closed_by", "closed_at"]
+                    "quarters_open", "status", "ref", "closed_by", "closed_at", "department", "department_source"]
 _NOTHING = {"", "无", "暂无", "没有", "无需协调", "暂无需协调事项", "无需协调事项", "/", "-", "—"}
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -51,7 +57,8 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, normalize_text(a), normalize_text(b), autojunk=False).ratio()
 
 
-def _is_request(text: Any) -> bool:
+def is_request(text: Any) -> bool:
+    """Whether a 需协调事项 (or 需协调部门) cell says something: not blank, not “无”."""
     return isinstance(text, str) and normalize_text(text) not in {normalize_text(n) for n in _NOTHING}
 
 
@@ -72,19 +79,21 @@ def sync(data_dir: str | os.PathLike[str] | Ledger | None = None, *, by: str,
     leaders = dict(zip(table["task_id"], table["leader"]))
     subs = ledger.submissions()
     upto = None if quarter is None else _quarter_index(normalize_quarter(quarter))
-    requests = [(r["quarter"], r["task_id"], r["unit"], r["coordination"].strip())
-                for r in subs.to_dict(orient="records") if _is_request(r["coordination"])
+    requests = [(r["quarter"], r["task_id"], r["unit"], r["coordination"].strip(), r["coordination_department"])
+                for r in subs.to_dict(orient="records") if is_request(r["coordination"])
                 and (upto is None or _quarter_index(str(r["quarter"])) <= upto)]
     requests.sort(key=lambda r: (_quarter_index(r[0]), task_order(r[1]), r[2]))
     created: list[str] = []
     stamp = china_now_iso(now)
     with ledger.transaction() as conn:
-        for quarter, task_id, unit, text in requests:
+        for quarter, task_id, unit, text, department in requests:
             items = conn.execute("SELECT i.id, i.status, m.quarter, m.text FROM coordination i JOIN"
                                  " coordination_mentions m ON m.item_id = i.id WHERE i.task_id = ? AND i.unit = ?"
                                  " ORDER BY i.id, m.quarter", (task_id, unit)).fetchall()
-            if any(q == quarter and similarity(t, text) >= threshold for _, _, q, t in items):
-                continue  # already on record
+            same = [item_id for item_id, _, q, t in items if q == quarter and similarity(t, text) >= threshold]
+            if same:  # already on record; a resent form may name the department now
+                _note_department(conn, same[0], department, quarter, by, stamp)
+                continue
             latest: dict[str, tuple[str, str, str]] = {}
             for item_id, status, q, t in items:
                 latest[item_id] = (status, q, t)
@@ -96,6 +105,7 @@ def sync(data_dir: str | os.PathLike[str] | Ledger | None = None, *, by: str,
                              (best[1], quarter, text))
                 conn.execute("UPDATE coordination SET last_quarter = ? WHERE id = ?", (quarter, best[1]))
                 record_event(conn, best[1], "repeat", f"{quarter} 再次提出", by, stamp)
+                _note_department(conn, best[1], department, quarter, by, stamp)
                 continue
             count = conn.execute("SELECT COUNT(*) FROM coordination WHERE quarter_raised = ?", (quarter,)).fetchone()[0]
             item_id = f"XT-{quarter}-{count + 1:03d}"
@@ -105,8 +115,28 @@ def sync(data_dir: str | os.PathLike[str] | Ledger | None = None, *, by: str,
             conn.execute("INSERT INTO coordination_mentions (item_id, quarter, text) VALUES (?, ?, ?)",
                          (item_id, quarter, text))
             record_event(conn, item_id, "raise", text, by, stamp)
+            _note_department(conn, item_id, department, quarter, by, stamp)
             created.append(item_id)
     return created
+
+
+def _current_department(conn: Any, item_id: str) -> tuple[str, str] | None:
+    """(department, source) last named for an item, or ``None``."""
+    row = conn.execute("SELECT department, source FROM coordination_departments WHERE item_id = ?"
+                       " ORDER BY at DESC, rowid DESC LIMIT 1", (item_id,)).fetchone()
+    return None if row is None else (str(row[0]), str(row[1]))
+
+
+def _note_department(conn: Any, item_id: str, department: Any, quarter: str, by: str, stamp: str) -> None:
+    """Keep the department a form names for an item, unless it is the one on record or the office set one."""
+    if not isinstance(department, str) or not department.strip():
+        return
+    current = _current_department(conn, item_id)
+    if current is not None and (current[1] == "office" or current[0] == department):
+        return
+    conn.execute("INSERT INTO coordination_departments (item_id, department, source, quarter, reason, by, at)"
+                 " VALUES (?, ?, 'form', ?, NULL, ?, ?)", (item_id, department, quarter, by, stamp))
+    record_event(conn, item_id, "department", f"需协调部门（{quarter} 单位填报）：{department}", by, stamp)
 
 
 def close(item_id: str, status: str, ref: str, by: str,
@@ -131,12 +161,55 @@ def close(item_id: str, status: str, ref: str, by: str,
         record_event(conn, item_id, "close", f"{status}：{ref.strip()}", by, stamp)
 
 
+@dataclass(frozen=True)
+class Assigned:
+    """What :func:`assign` recorded: the item, the department (names joined by 、), the previous one, and the names
+    that are not units of the task table (kept as typed)."""
+
+    item_id: str
+    department: str
+    previous: str | None
+    unknown: list[str]
+
+
+def assign(item_id: str, department: str, by: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
+           reason: str | None = None, tasks: pd.DataFrame | None = None, now: datetime | None = None) -> Assigned:
+    """The office names an open item's 需协调部门 (several: “自然资源局、住建局”); stamped, with who, and kept
+    over what a later form says."""
+    by = check_by(by)
+    item_id = item_id.strip().upper()
+    text = unicodedata.normalize("NFKC", department or "").strip()
+    if not is_request(text):
+        raise LedgerError("须写明需协调部门（--department，如 自然资源局；需市领导协调的写“市领导”）")
+    if len(text) > MAX_DEPARTMENT_CHARS:
+        raise LedgerError(f"需协调部门过长（{len(text)} 字，最多 {MAX_DEPARTMENT_CHARS} 字）")
+    reading = read_departments(text, units(load_tasks() if tasks is None else tasks))
+    note = (reason or "").strip() or None
+    ledger = Ledger.of(data_dir)
+    stamp = china_now_iso(now)
+    with ledger.transaction() as conn:
+        row = conn.execute("SELECT status FROM coordination WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise LedgerError(f"协调事项“{item_id}”不存在")
+        if row[0] != "open":
+            raise LedgerError(f"{item_id} 已办结（{row[0]}），不再指定需协调部门")
+        current = _current_department(conn, item_id)
+        if current is not None and current == (reading.text, "office"):
+            raise LedgerError(f"{item_id} 的需协调部门已由督查室指定为“{reading.text}”")
+        conn.execute("INSERT INTO coordination_departments (item_id, department, source, quarter, reason, by, at)"
+                     " VALUES (?, ?, 'office', NULL, ?, ?, ?)", (item_id, reading.text, note, by, stamp))
+        record_event(conn, item_id, "department", f"需协调部门（督查室指定）：{reading.text}"
+                     + (f"；理由：{note}" if note else ""), by, stamp)
+    return Assigned(item_id, reading.text, None if current is None else current[0], reading.unknown)
+
+
 def register(data_dir: str | os.PathLike[str] | Ledger | None = None, *, quarter: str | None = None,
              open_only: bool = False) -> pd.DataFrame:
     """The register (items raised up to ``quarter``), with age in quarters: open items up to
     ``quarter`` (default: the latest quarter on record), closed ones up to their last mention."""
     ledger = Ledger.of(data_dir)
-    columns = [c for c in REGISTER_COLUMNS if c not in ("latest_text", "quarters_open")]
+    columns = [c for c in REGISTER_COLUMNS
+               if c not in ("latest_text", "quarters_open", "department", "department_source")]
     frame = ledger.query("SELECT * FROM coordination ORDER BY quarter_raised, id", (), columns + ["by", "at"])
     mentions = ledger.query("SELECT item_id, quarter, text FROM coordination_mentions ORDER BY quarter", (),
                             ["item_id", "quarter", "text"])
@@ -154,16 +227,23 @@ def register(data_dir: str | os.PathLike[str] | Ledger | None = None, *, quarter
         ages.append(_quarter_index(end) - _quarter_index(raised) + 1)
     frame["quarters_open"] = pd.Series(ages, dtype="int64")
     frame["status"] = frame["status"].replace({"open": "未办结"})
+    named = ledger.query("SELECT item_id, department, source FROM coordination_departments ORDER BY at, rowid", (),
+                         ["item_id", "department", "source"])
+    current = {r.item_id: (r.department, r.source) for r in named.itertuples(index=False)}
+    departments = [current.get(i) or (asked_department(str(t)), "text")
+                   for i, t in zip(frame["id"], frame["latest_text"].fillna(frame["text"]))]
+    frame["department"] = pd.Series([d for d, _ in departments], dtype=object)
+    frame["department_source"] = pd.Series([s for _, s in departments], dtype=object)
     return frame.loc[:, REGISTER_COLUMNS]
 
 
-LEADER_ASKED = "市领导"  # a request naming no department is for the leader (a 专题会议)
 _ASKED = re.compile(r"需(.+?)(?:协调|协助|加快|召开)")
-BLOCKER_COLUMNS = ["department", "n_items", "tasks", "leaders", "oldest", "items"]
+BLOCKER_COLUMNS = ["department", "n_items", "tasks", "leaders", "oldest", "items"]  # items: see below
 
 
 def asked_department(text: str) -> str:
-    """The department a request asks to act: “需自然资源局协调解决用地指标” → 自然资源局; none named → 市领导."""
+    """The department a request's wording asks to act: “需自然资源局协调解决用地指标” → 自然资源局; none named → 市领导
+    (a request naming no department is for the leader: a 专题会议)."""
     found = _ASKED.search(text)
     return found.group(1) if found and found.group(1) != LEADER_ASKED else LEADER_ASKED
 
@@ -172,16 +252,18 @@ def blockers_by_department(register_frame: pd.DataFrame) -> pd.DataFrame:
     """Open register items (:func:`register`) grouped by 需协调部门, across all tasks and leaders.
 
     One row per department, most items first (ties: the one asked first); ``items`` lists each item (id, task,
-    unit, leader, text, quarters open) in the register's order; ``oldest`` is the longest age in quarters.
+    unit, leader, text, quarters open, where its department came from: ``source``) in the register's order; an
+    item asking several departments is under each; ``oldest`` is the longest age in quarters.
     """
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in register_frame.to_dict(orient="records"):
         if row["status"] != "未办结":
             continue
         text = str(row.get("latest_text") or row["text"])
-        groups.setdefault(asked_department(text), []).append({
-            "id": row["id"], "task_id": row["task_id"], "unit": row["unit"], "leader": row["leader"], "text": text,
-            "quarters_open": int(row["quarters_open"])})
+        for name in split_departments(str(row["department"])) or [LEADER_ASKED]:
+            groups.setdefault(name, []).append({
+                "id": row["id"], "task_id": row["task_id"], "unit": row["unit"], "leader": row["leader"],
+                "text": text, "quarters_open": int(row["quarters_open"]), "source": row["department_source"]})
     rows = [{"department": name, "n_items": len(items), "tasks": list(dict.fromkeys(i["task_id"] for i in items)),
              "leaders": list(dict.fromkeys(i["leader"] for i in items)),
              "oldest": max(i["quarters_open"] for i in items), "items": items}

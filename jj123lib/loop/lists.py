@@ -27,18 +27,22 @@ class Supervision:
     cuibao: pd.DataFrame  # deadlines.cuibao
     duban: pd.DataFrame  # duban.duban_items on the day: issued this quarter, or earlier and still open
     awaiting: pd.DataFrame  # verification.awaiting: 待核实
-    coordination: pd.DataFrame  # coordination.register, open items with their age
+    coordination: pd.DataFrame  # coordination.register, open items with their age and 需协调部门
     flags: pd.DataFrame  # flags.find_flags
+    blockers: pd.DataFrame  # coordination.blockers_by_department of ``coordination``: grouped once, shown everywhere
 
     def for_leader(self, leader: str, task_ids: Iterable[str]) -> Supervision:
         """Only the rows about one leader's tasks."""
+        from jj123lib.loop.coordination import blockers_by_department
+
         tasks = set(task_ids)
+        coordination = self.coordination[self.coordination["task_id"].isin(tasks)]
         return Supervision(
             cuibao=self.cuibao[[bool(set(t) & tasks) for t in self.cuibao["tasks"]]],
             duban=self.duban[self.duban["task_id"].isin(tasks)],
             awaiting=self.awaiting[self.awaiting["leader"] == leader],
-            coordination=self.coordination[self.coordination["task_id"].isin(tasks)],
-            flags=self.flags[self.flags["task_id"].isin(tasks)])
+            coordination=coordination, flags=self.flags[self.flags["task_id"].isin(tasks)],
+            blockers=blockers_by_department(coordination))
 
 
 _MEMO: Memo[Supervision] = Memo(size=4)
@@ -63,15 +67,17 @@ def load_supervision(quarter: str, data_dir: str, as_of: date, *, with_flags: bo
 def read_supervision(quarter: str, data_dir: str | Ledger, as_of: date, with_flags: bool, rules: Mapping[str, Any],
                      units_file: UnitsPath | None) -> Supervision:
     """The lists read afresh (not memoised), from a data folder or a ledger as of its moment."""
-    from jj123lib.loop.coordination import register
+    from jj123lib.loop.coordination import blockers_by_department, register
     from jj123lib.loop.deadlines import cuibao
     from jj123lib.loop.duban import duban_items
     from jj123lib.loop.flags import FLAG_COLUMNS, find_flags
     from jj123lib.loop.verification import awaiting
 
+    coordination = register(data_dir, quarter=quarter, open_only=True)
     return Supervision(cuibao=cuibao(quarter, data_dir, as_of=as_of, rules=rules, units_file=units_file),
                        duban=duban_items(quarter, data_dir, as_of=as_of, rules=rules),
                        awaiting=awaiting(quarter, data_dir, as_of=as_of, rules=rules),
-                       coordination=register(data_dir, quarter=quarter, open_only=True),
+                       coordination=coordination,
                        flags=find_flags(quarter, data_dir, as_of=as_of, rules=rules) if with_flags
-                       else pd.DataFrame(columns=FLAG_COLUMNS))
+                       else pd.DataFrame(columns=FLAG_COLUMNS),
+                       blockers=blockers_by_department(coordination))

@@ -40,7 +40,7 @@ from jj123lib.render.htmlkit import (
 from jj123lib.reports import base, leader_summary
 from jj123lib.reports.base import Sections
 from jj123lib.reports.provenance import leader_data_fingerprint
-from jj123lib.reports.verdicts import FORWARD_HEADER, forward_html, light_cell
+from jj123lib.reports.verdicts import FORWARD_HEADER, department_text, forward_html, light_cell
 
 if TYPE_CHECKING:
     from jj123lib.assess.signals import BenchmarkView
@@ -250,10 +250,10 @@ class LeaderReport(Sections):
         parts: list[Markup] = []
         if not frame.empty:
             rows = [[r["id"], Markup("<b>{}</b>").format(r["task_id"]), r["unit"], r["latest_text"] or r["text"],
-                     r["quarter_raised"], r["quarters_open"]]
+                     department_text(r), r["quarter_raised"], r["quarters_open"]]
                     for r in records(frame.sort_values(["quarters_open", "id"], ascending=[False, True]))]
-            columns = [("编号", "nowrap"), ("任务", ""), ("提出单位", ""), ("事项", "wrap"), ("提出季度", "nowrap"),
-                       ("已挂账（季度）", "num")]
+            columns = [("编号", "nowrap"), ("任务", ""), ("提出单位", ""), ("事项", "wrap"), ("需协调部门", ""),
+                       ("提出季度", "nowrap"), ("已挂账（季度）", "num")]
             parts.append(table(columns, rows))
         if self.unlogged_requests:
             parts.append(Markup("<h3>本季度新提出（待督查室登记）</h3>{}").format(

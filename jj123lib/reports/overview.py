@@ -7,6 +7,7 @@ distributions and transitions. The shared pieces are in :mod:`jj123lib.reports.b
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -35,7 +36,7 @@ from jj123lib.render.htmlkit import (
 )
 from jj123lib.reports import base
 from jj123lib.reports.base import Sections
-from jj123lib.reports.verdicts import FORWARD_HEADER, conflict_html, forward_html
+from jj123lib.reports.verdicts import FORWARD_HEADER, conflict_html, department_text, forward_html
 
 if TYPE_CHECKING:
     from jj123lib.assess.signals import BenchmarkView
@@ -65,10 +66,11 @@ def _awaiting_html(frame: pd.DataFrame) -> Markup:
 def _register_html(frame: pd.DataFrame) -> Markup:
     if frame.empty:
         return section("需协调事项（未办结）", Markup('<p class="jj-empty">无未办结的协调事项。</p>'))
-    rows = [[r["id"], r["task_id"], r["unit"], r["leader"], r["latest_text"] or r["text"], r["quarter_raised"],
-             r["quarters_open"]] for r in records(frame.sort_values("quarters_open", ascending=False))]
-    columns = [("编号", ""), ("任务", ""), ("提出单位", ""), ("牵头市领导", ""), ("事项", ""), ("提出季度", ""),
-               ("已挂账（季度）", "num")]
+    rows = [[r["id"], r["task_id"], r["unit"], r["leader"], r["latest_text"] or r["text"], department_text(r),
+             r["quarter_raised"], r["quarters_open"]]
+            for r in records(frame.sort_values("quarters_open", ascending=False))]
+    columns = [("编号", ""), ("任务", ""), ("提出单位", ""), ("牵头市领导", ""), ("事项", ""), ("需协调部门", "nowrap"),
+               ("提出季度", ""), ("已挂账（季度）", "num")]
     return section("需协调事项（未办结）", table(columns, rows), note=f"共 {len(frame)} 项。")
 
 
@@ -196,18 +198,22 @@ class OverviewReport(Sections):
 
     def blockers_html(self) -> Markup:
         """需协调部门: the open 协调 items across all tasks and leaders, by the department asked to act."""
-        from jj123lib.loop.coordination import blockers_by_department
-
-        frame = blockers_by_department(self.supervision.coordination)
+        frame = self.supervision.blockers
         if frame.empty:
             return section("需协调部门", Markup('<p class="jj-empty">无未办结的协调事项。</p>'))
+
+        def item(i: Mapping[str, Any]) -> str:
+            inferred = "，部门据事项文字推定" if i["source"] == "text" else ""
+            return f"{i['task_id']} {i['unit']}（{i['quarters_open']} 个季度{inferred}）"
+
         rows = [[Markup("<b>{}</b>").format(g["department"]), str(g["n_items"]), "、".join(g["leaders"]),
-                 "；".join(f"{i['task_id']} {i['unit']}（{i['quarters_open']} 个季度）" for i in g["items"]),
-                 str(g["oldest"])] for g in records(frame)]
+                 "；".join(item(i) for i in g["items"]), str(g["oldest"])] for g in records(frame)]
         body = table([("需协调部门", "nowrap"), ("事项", "num"), ("涉及市领导", ""),
                       ("任务、提出单位及挂账时间", "wrap"), ("最长挂账（季度）", "num")], rows)
-        return section("需协调部门", body, note="未办结的协调事项按需协调的部门汇总（跨任务、跨市领导），"
-                                             "部门取自单位所提事项（如“需自然资源局协调……”），未写明部门的列为市领导。")
+        return section("需协调部门", body, note="未办结的协调事项按需协调的部门汇总（跨任务、跨市领导）。部门为单位在"
+                                             "填报表“需协调部门”栏所填或督查室指定；均未写明的，据事项文字推定"
+                                             "（如“需自然资源局协调……”），文字也未写明的列为市领导。"
+                                             "一项事项涉及多个部门的，在各部门下分别列出。")
 
     def grid(self) -> pd.DataFrame:
         """Leader × task-slot grid of lights (slots ordered by tier, then number)."""

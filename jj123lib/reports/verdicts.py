@@ -13,7 +13,7 @@ from jj123lib.domain import lights
 from jj123lib.render.htmlkit import Markup, badge, esc, fmt_pct, is_blank
 from jj123lib.reports import base, leader_summary
 
-__all__ = ["light_cell", "conflict_html", "forward_html", "FORWARD_HEADER"]
+__all__ = ["light_cell", "conflict_html", "forward_html", "department_text", "FORWARD_HEADER"]
 
 FORWARD_HEADER = "预计年底"  # the column beside the light
 
@@ -24,6 +24,12 @@ def conflict_html(row: Any) -> Markup:
     if is_blank(conflict):
         return Markup("")
     return Markup('<div class="jj-conflict"><b>两项结论并列：</b>{}</div>').format(conflict)
+
+
+def department_text(row: Any) -> str:
+    """A 协调事项's 需协调部门 as the register holds it; read from the request's wording, it says so."""
+    department = str(row["department"])
+    return f"{department}（据事项文字推定）" if row["department_source"] == "text" else department
 
 
 def forward_html(row: Any) -> Markup:

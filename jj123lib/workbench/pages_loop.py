@@ -2,8 +2,9 @@
 :func:`~jj123lib.loop.deadlines.unit_states` and :func:`~jj123lib.loop.deadlines.cuibao` (``jj123 cuibao``),
 :func:`~jj123lib.loop.duban.find_triggers`, :func:`~jj123lib.loop.duban.issue_duban` and
 :func:`~jj123lib.intake.response_form.write_response_forms` (``jj123 duban``),
-:func:`~jj123lib.loop.coordination.sync`, ``register`` and ``close`` (``jj123 coordination``); the tables use the
-commands' Chinese headers. The documents are the batch's (:class:`~jj123lib.documents.content.DocumentMaker`).
+:func:`~jj123lib.loop.coordination.sync`, ``register``, ``close`` and ``assign`` (``jj123 coordination``); the
+tables use the commands' Chinese headers. The documents are the batch's
+(:class:`~jj123lib.documents.content.DocumentMaker`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from jj123lib.cli.common import view
 from jj123lib.cli.loop import COORDINATION_VIEW, CUIBAO_VIEW, DUBAN_VIEW, STATE_VIEW
 from jj123lib.core.clock import china_today
 from jj123lib.core.frames import records
-from jj123lib.domain.vocab import REPORTING_STATES
+from jj123lib.domain.vocab import DEPARTMENT_SOURCE_LABELS, REPORTING_STATES
 from jj123lib.workbench.common import Session, download_link, frame_html, message
 
 __all__ = ["coordination_page", "duban_page", "reporting_page"]
@@ -153,6 +154,9 @@ def coordination_page(session: Session) -> widgets.Widget:
     outcome = widgets.Dropdown(description="办结状态：", options=["已协调", "已解决"])
     ref = widgets.Text(description="办结依据：", placeholder="如 会议纪要〔2026〕12号")
     close_button = widgets.Button(description="办结", button_style="warning", icon="check")
+    department = widgets.Text(description="需协调部门：", placeholder="如 自然资源局；多个部门用顿号分隔")
+    why = widgets.Text(description="理由：", placeholder="可不填")
+    assign_button = widgets.Button(description="指定部门", icon="building")
     status, register_html = widgets.HTML(), widgets.HTML()
 
     def on_refresh(_: object) -> None:
@@ -165,7 +169,8 @@ def coordination_page(session: Session) -> widgets.Widget:
         frame = session.run(status, "读取协调事项", read)
         if frame is None:
             return
-        register_html.value = frame_html(view(frame, COORDINATION_VIEW), empty="没有协调事项。")
+        shown = frame.assign(department_source=frame["department_source"].map(DEPARTMENT_SOURCE_LABELS))
+        register_html.value = frame_html(view(shown, COORDINATION_VIEW), empty="没有协调事项。")
         item.options = [str(i) for i, s in zip(frame["id"], frame["status"]) if s not in ("已协调", "已解决")]
         status.value = message(f"共 {len(frame)} 件协调事项。", "ok")
 
@@ -181,7 +186,24 @@ def coordination_page(session: Session) -> widgets.Widget:
             on_refresh(None)
             status.value = message(f"已将 {chosen} 标记为{outcome.value}（依据：{ref.value.strip()}）。", "ok")
 
+    def on_assign(_: object) -> None:
+        from jj123lib.loop.coordination import assign
+
+        if not item.value:
+            status.value = message("请先刷新登记簿并选择事项。", "error")
+            return
+        chosen = str(item.value)
+        done = session.run(status, "指定需协调部门", lambda: assign(chosen, department.value, session.clerk,
+                                                                   session.data_dir, reason=why.value))
+        if done is not None:
+            on_refresh(None)
+            unknown = f"（“{'、'.join(done.unknown)}”不是任务清单中的责任单位，已按原文记录）" if done.unknown else ""
+            status.value = message(f"已将 {chosen} 的需协调部门指定为“{done.department}”{unknown}。", "ok")
+
     refresh.on_click(on_refresh)
     close_button.on_click(on_close)
+    assign_button.on_click(on_assign)
     return widgets.VBox([widgets.HBox([refresh, open_only]), status, register_html,
-                         widgets.HTML("<h4>办结事项</h4>"), widgets.HBox([item, outcome]), ref, close_button])
+                         widgets.HTML("<h4>办结事项</h4>"), widgets.HBox([item, outcome]), ref, close_button,
+                         widgets.HTML("<h4>指定需协调部门（覆盖单位填报，留痕）</h4>"), widgets.HBox([department, why]),
+                         assign_button])

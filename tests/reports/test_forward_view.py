@@ -73,7 +73,15 @@ def test_blockers_are_added_up_by_department_across_tasks_and_leaders(demo_data:
     assert row is not None and "N04 教育局（3 个季度）" in row.group(0) and ">8<" in row.group(0)
     bulletin = bulletin_data("2026Q3", demo_data.data_dir)
     assert list(bulletin.blockers) == blockers(records(groups))  # the 通报 states the same groups
-    assert any(s.startswith("需自然资源局协调支持的事项8项") for s in bulletin.blockers)
+    land_line = next(s for s in bulletin.blockers if s.startswith("需自然资源局协调支持的事项8项"))
+    assert land_line.endswith("最长已挂账3个季度。")  # with its age, as the overview gives it
+    # The department comes from the form's 需协调部门 or the office; read from the wording only when neither named it.
+    sources = {i["id"]: i["source"] for g in records(groups) for i in g["items"]}
+    assert set(sources.values()) == {"form", "office", "text"}
+    inferred = re.search(r"<tr><td[^>]*><b>发改局</b>.*?</tr>", str(overview.blockers_html()))
+    assert inferred is not None and "部门据事项文字推定" in inferred.group(0)
+    named = re.search(r"<tr><td[^>]*><b>工信局</b>.*?</tr>", str(overview.blockers_html()))
+    assert named is not None and "推定" not in named.group(0)  # named by the office in the demo
 
 
 def test_the_overview_lists_the_tasks_at_risk_with_their_projection(demo_data: DemoSummary) -> None:

@@ -15,6 +15,7 @@ from jj123lib.domain.tasks import units
 from jj123lib.ledger.publications import publication
 from jj123lib.ledger.receipts import receipts
 from jj123lib.ledger.store import Ledger
+from jj123lib.loop.coordination import register
 from jj123lib.loop.verification import verifications
 from tests.ledger_helpers import TASKS
 from tests.workbench.conftest import Served
@@ -34,6 +35,7 @@ from tests.workbench.pages import (
 pytestmark = [pytest.mark.usefixtures("record_year_played"), pytest.mark.slow]  # the forms are dated October
 
 DONE = {"实际累计进度(%)": 100, "自评状态": "已完成"}
+ASKED = "需数据管理部门协调打通数据共享接口"  # 需协调部门 left blank: the office names it on the page
 
 
 def test_a_quarter_in_the_workbench(serve: Callable[..., Served], page: Page, shoot: Callable[[str], Path],
@@ -56,7 +58,8 @@ def test_a_quarter_in_the_workbench(serve: Callable[..., Served], page: Page, sh
     returned.mkdir()
     good_a = fill_form(forms["2026Q3_住建局_进度填报.xlsx"], returned, "2026Q3_住建局_进度填报.xlsx",
                        {"N05": DONE, "P10": DONE})
-    good_b = fill_form(forms["2026Q3_公安局_进度填报.xlsx"], returned, "2026Q3_公安局_进度填报.xlsx", {"N07": DONE})
+    good_b = fill_form(forms["2026Q3_公安局_进度填报.xlsx"], returned, "2026Q3_公安局_进度填报.xlsx",
+                       {"N07": DONE, "P13": {"需协调事项": ASKED}})
     bad = fill_form(forms["2026Q3_农业农村局_进度填报.xlsx"], returned, "2026Q3_农业农村局_进度填报.xlsx",
                     {"N03": {"实际累计进度(%)": 150}})
     tab(page, "收文")
@@ -103,9 +106,17 @@ def test_a_quarter_in_the_workbench(serve: Callable[..., Served], page: Page, sh
     wait_text(page, "已退回 1 项。")
     shoot("05-核实销号")
 
+    # 协调事项: the office names the department the unit left blank
     tab(page, "协调事项")
     click(page, "刷新登记簿")
-    wait_text(page, "件协调事项")
+    wait_text(page, "共 1 件协调事项")
+    page.get_by_label("事项：").select_option("XT-2026Q3-001")
+    page.get_by_label("需协调部门：").fill("工信局")
+    page.get_by_label("需协调部门：").press("Tab")
+    click(page, "指定部门")
+    wait_text(page, "已将 XT-2026Q3-001 的需协调部门指定为“工信局”")
+    item = register(served.data_dir).iloc[0]
+    assert (item["department"], item["department_source"], item["latest_text"]) == ("工信局", "office", ASKED)
     shoot("06-协调事项")
 
     # 报告与封账: the batch (HTML and Word here; PDF is the same pipeline), the 通报 downloaded
