@@ -136,13 +136,13 @@ def _swap_columns(ws: Any, cols: dict[str, int]) -> None:
 
 
 def _extra_column(ws: Any, cols: dict[str, int]) -> None:
-    ws.cell(1, 15, "备注")
-    ws.cell(3, 15, "该项已报市政府")
+    ws.cell(1, max(cols.values()) + 1, "备注")
+    ws.cell(3, max(cols.values()) + 1, "该项已报市政府")
 
 
 def _duplicate_header(ws: Any, cols: dict[str, int]) -> None:
-    ws.cell(1, 15, "工作进展")
-    ws.cell(3, 15, "第二份进展")
+    ws.cell(1, max(cols.values()) + 1, "工作进展")
+    ws.cell(3, max(cols.values()) + 1, "第二份进展")
 
 
 def _merge(ws: Any, cols: dict[str, int]) -> None:
@@ -174,7 +174,7 @@ def _other_units_task(ws: Any, cols: dict[str, int]) -> None:
 
 
 def _outside_table(ws: Any, cols: dict[str, int]) -> None:
-    ws.cell(5, 16, "补充说明：B22 已提前完成")
+    ws.cell(5, max(cols.values()) + 2, "补充说明：B22 已提前完成")
 
 
 def _reverse_rows(ws: Any, cols: dict[str, int]) -> None:

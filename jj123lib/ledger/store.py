@@ -19,12 +19,8 @@ Tables (see ``docs/data-model.md``):
 * ``response_files`` (added within schema 4, a new table only): every accepted 整改反馈 form,
   archived like ``files`` and linked from ``duban_responses.file_sha256`` (``files.kind`` only
   admits plan and progress forms).
-* schema 3 adds ``files.phone`` (联系电话 typed on the form), by ``ALTER TABLE … ADD COLUMN``;
-  readers of an older ledger see it as empty.
-* schema 5 adds the benchmarks: ``benchmark_plan`` (对标计划 rows of a plan file),
-  ``indicator_values`` and ``recognitions`` (指标进展 rows of a progress file), superseded like
-  ``plan`` and ``submissions``; and ``verifications.kind`` may be ``'recognition'`` (target
-  ``TASK@QUARTER``).
+* later schemas add columns (read as empty from an older ledger) and tables: the benchmarks (5), receipts and
+  publications (6), 督办 steps (7), the plan's 攻坚措施 (8), 需协调部门 (9); ``docs/data-model.md`` lists them.
 
 An older ledger is upgraded in place by the first write, one recorded migration at a time; a ledger of
 a newer jj123 is refused untouched (:mod:`jj123lib.ledger.schema`).
@@ -192,9 +188,8 @@ class Ledger:
             where.append("s.superseded = 0")
         phone = "f.phone" if self.has_column("files", "phone") else "NULL AS phone"
         received = "f.received_at" if self.has_column("files", "received_at") else "f.ingested_at AS received_at"
-        department = ("" if self.has_column("submissions", "coordination_department")
-                      else ", NULL AS coordination_department")  # a ledger from before schema 9, read only
-        sql = (f"SELECT s.*{department}, f.filename, {phone}, {received} FROM submissions s"
+        asked = "" if self.has_column("submissions", "coordination_department") else ", NULL AS coordination_department"
+        sql = (f"SELECT s.*{asked}, f.filename, {phone}, {received} FROM submissions s"
                " JOIN files f ON f.sha256 = s.file_sha256"
                + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.quarter, s.task_id, s.role DESC,"
                " s.unit, s.id")
@@ -309,10 +304,7 @@ class Ledger:
             ("duban_steps", "SELECT * FROM duban_steps WHERE step > 1 ORDER BY duban_id, step"),
             ("coordination", "SELECT * FROM coordination ORDER BY rowid"),
             ("coordination_mentions", "SELECT * FROM coordination_mentions ORDER BY rowid"),
-            # Schema 9, hashed only once there is one (an upgrade leaves the fingerprint as it was).
-            ("?coordination_department", "SELECT quarter, task_id, unit, role, coordination_department"
-             " FROM submissions WHERE superseded = 0 AND coordination_department IS NOT NULL"
-             " ORDER BY quarter, task_id, unit, role"),
+            # Schema 9 (需协调部门), hashed once there is a row: an upgrade leaves the fingerprint as it was.
             ("?coordination_departments", "SELECT * FROM coordination_departments ORDER BY rowid"),
             # Schema 5: the benchmarks the reports show.
             ("benchmark_plan", "SELECT task_id, year, " + ", ".join(EXTRA_TABLES["benchmark_plan"])

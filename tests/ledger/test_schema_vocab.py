@@ -21,6 +21,7 @@ EXPECTED_IN = {
     ("verifications", "kind"): vocab.VERIFICATION_KINDS,
     ("verifications", "decision"): vocab.VERIFICATION_DECISIONS,
     ("coordination", "status"): vocab.COORDINATION_STATUSES,
+    ("coordination_departments", "source"): vocab.DEPARTMENT_SOURCES,
     ("benchmark_plan", "goal_level"): ("", *vocab.GOAL_LEVELS),  # '' when a task aims at no recognition
     ("recognitions", "stage"): vocab.RECOGNITION_STAGES,
     ("file_events", "action"): vocab.FILE_ACTIONS,
