@@ -34,7 +34,6 @@ browser reply), marks it ``failed`` with a Chinese message naming the step; the 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -88,6 +87,7 @@ from jj123lib.core.datadir import LEDGER_FILE, is_demo
 from jj123lib.core.exceptions import LedgerError, ReportStepError
 from jj123lib.core.faults import fault_point
 from jj123lib.core.log import record_incident, trace_of
+from jj123lib.core.outdir import read_manifest
 from jj123lib.core.resources import NOTEBOOK_DIR
 from jj123lib.documents.content import contact_notices
 from jj123lib.domain.parameters import validate_data_dir, validate_leader, validate_quarter
@@ -472,10 +472,7 @@ def _supervision_counts(quarter: str, data_dir: Path, rules: Rules, units_file: 
 
 def _old_supervision(out_dir: Path) -> dict[str, int] | None:
     """The counts of the last run's manifest, kept when nothing re-rendered."""
-    try:
-        value = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")).get("supervision")
-    except (OSError, ValueError, AttributeError):
-        return None
+    value = read_manifest(out_dir).get("supervision")
     return value if isinstance(value, dict) else None
 
 

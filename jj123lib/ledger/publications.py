@@ -35,8 +35,9 @@ from typing import Any
 from jj123lib.core.atomic import atomic_folder, folder_lock, sync_tree
 from jj123lib.core.clock import china_now, china_stamp
 from jj123lib.core.crashpoints import crash_point
-from jj123lib.core.datadir import DEMO_MARKER, LEDGER_FILE, demo_clock, mark_demo
+from jj123lib.core.datadir import LEDGER_FILE, demo_clock, demo_marker, mark_demo
 from jj123lib.core.exceptions import LedgerError
+from jj123lib.core.files import FileRefused, read_bounded
 from jj123lib.domain.quarters import normalize_quarter
 from jj123lib.ledger.store import Ledger
 
@@ -203,8 +204,7 @@ def _build_snapshot(ledger: Ledger, final: Path,
             files[name] = _copy(Path(source), tmp / name)
         clock = demo_clock(ledger.data_dir)
         if clock is not None:  # the demo's story reads at its clock: the snapshot's stands at the publication
-            marker = json.loads((ledger.data_dir / DEMO_MARKER).read_text(encoding="utf-8"))
-            mark_demo(tmp, int(marker.get("seed", 0)), record.moment)
+            mark_demo(tmp, int(demo_marker(ledger.data_dir).get("seed", 0)), record.moment)
         detail = {"files": files}
         _append(tmp, record, "publish", "季度封账", detail)
     crash_point("publish.snapshot")
@@ -346,10 +346,10 @@ def _remove_stale(final: Path) -> None:
 
 def _copy(source: Path, target: Path) -> str:
     """Copy one input file (bounded) and return its SHA-256."""
-    with source.open("rb") as handle:
-        data = handle.read(READ_LIMIT + 1)
-    if len(data) > READ_LIMIT:
-        raise LedgerError(f"{source} 超过 {READ_LIMIT // (1024 * 1024)} MB，不能作为封账输入")
+    try:
+        data = read_bounded(source, READ_LIMIT, "封账输入文件")
+    except FileRefused as exc:
+        raise LedgerError(f"{exc}，不能作为封账输入") from None
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return hashlib.sha256(data).hexdigest()
@@ -357,7 +357,7 @@ def _copy(source: Path, target: Path) -> str:
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with path.open("rb") as handle:  # the snapshot's own ledger copy, in chunks
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

@@ -56,6 +56,7 @@ from jj123lib.core.exceptions import LedgerError
 from jj123lib.core.inputs import note_rows
 from jj123lib.domain.quarters import normalize_quarter
 from jj123lib.domain.vocab import OVERRIDE_LIGHTS
+from jj123lib.ledger.archive import intact
 from jj123lib.ledger.file_rows import insert_extra_rows, insert_file, insert_main_rows
 from jj123lib.ledger.schema import CURRENT_VERSION, check_version, migrate, read_version
 from jj123lib.ledger.tables import (
@@ -392,7 +393,7 @@ class Ledger:
     def write_archive(self, sha256: str, ext: str, data: bytes) -> Path:
         """Store the verbatim bytes once; a present, intact copy is left alone (idempotent)."""
         target = self.archive_path(sha256, ext)
-        if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == sha256:
+        if intact(target, sha256, len(data)):
             return target
         return atomic_write(target, data)
 
