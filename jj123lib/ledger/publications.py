@@ -21,6 +21,7 @@ A published quarter changes only by :func:`correct`: the change is applied to a 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -170,20 +171,22 @@ def publish(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, *, b
             record = Publication(quarter=q, as_of=stamp, at=at, by=who, folder=final, detail=detail)
             outputs = dict(render(final, record)) if render is not None else {}
             crash_point("publish.rendered")
-            _insert(ledger.path, record, "publish", "季度封账", detail, outputs, point="publish.before_commit")
         except BaseException:
             shutil.rmtree(final, ignore_errors=True)
             raise
+        # The snapshot goes with a row that did not commit, never with one that did (a Ctrl+C just after COMMIT).
+        _insert(ledger.path, record, "publish", "季度封账", detail, outputs, point="publish.before_commit",
+                undo=functools.partial(shutil.rmtree, final, ignore_errors=True))
     crash_point("publish.after_commit")
     return Publication(quarter=q, as_of=stamp, at=at, by=who, folder=final, detail=detail, outputs=outputs)
 
 
 def _insert(path: Path, record: Publication, kind: str, reason: str, detail: Mapping[str, Any],
             outputs: Mapping[str, Any], *, by: str | None = None, at: str | None = None,
-            point: str | None = None) -> None:
+            point: str | None = None, undo: Callable[[], object] | None = None) -> None:
     """Append one ``publications`` row to the ledger at ``path`` in its own transaction (caller holds the lock;
-    ``point``: the crash point just before its commit)."""
-    with Ledger(path.parent).writer(point) as conn:
+    ``point``: the crash point just before its commit; ``undo``: run if it does not commit)."""
+    with Ledger(path.parent).writer(point, undo=undo) as conn:
         conn.execute("INSERT INTO publications (quarter, kind, as_of, reason, detail, outputs, by, at)"
                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      (record.quarter, kind, record.as_of, reason, _dump(detail), _dump(outputs),
@@ -245,15 +248,16 @@ def correct(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, *, r
             if live:
                 apply(ledger.data_dir, now)
             crash_point("correction.applied")
-            with ledger.transaction() as conn:
-                conn.execute("INSERT INTO publications (quarter, kind, as_of, reason, detail, outputs, by, at)"
-                             " VALUES (?, 'correction', ?, ?, ?, '{}', ?, ?)",
-                             (q, found.as_of, why, _dump(detail), who, at))
-            crash_point("correction.recorded")
-            _swap(found.folder, tmp)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        # Once the live row has committed, the corrected copy stays pending for _recover, whatever stops the swap.
+        with ledger.transaction(undo=functools.partial(shutil.rmtree, tmp, ignore_errors=True)) as conn:
+            conn.execute("INSERT INTO publications (quarter, kind, as_of, reason, detail, outputs, by, at)"
+                         " VALUES (?, 'correction', ?, ?, ?, '{}', ?, ?)",
+                         (q, found.as_of, why, _dump(detail), who, at))
+        crash_point("correction.recorded")
+        _swap(found.folder, tmp)
     crash_point("correction.after_swap")
     return row
 
