@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -40,7 +41,7 @@ def _text(value: Any) -> str:
     return f"“{excerpt(_plain(value))}”" if _plain(value).strip() else "（空）"
 
 
-def _task_changes(before: dict[tuple[str, str], dict[str, Any]], rows: list[dict[str, Any]]) -> list[str]:
+def _task_changes(before: Mapping[tuple[Any, Any], Mapping[Any, Any]], rows: list[dict[str, Any]]) -> list[str]:
     """One line per task whose 攻坚措施 or 责任人 (kept on each of its quarter rows) the new plan changes."""
     lines, seen = [], set()
     for row in sorted(rows, key=lambda r: (str(r["task_id"]), str(r["quarter"]))):
