@@ -75,7 +75,7 @@ def published_request(request: RequestT, key: str, publication: Publication | No
     if found is None:
         return request
     year = key.isdigit()
-    if publication is None and not year:  # a correction killed after its live record is finished first
+    if publication is None:  # a correction killed after its live record is finished first
         recover(request.data, key)
     if not (found.folder / LEDGER_FILE).is_file():
         what = f"{found.quarter} 年度考评已于 {found.day} 发布，但其发布副本" if year else \

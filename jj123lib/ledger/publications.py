@@ -121,10 +121,12 @@ def publication(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str) 
 
 
 def published_message(found: Publication, what: str) -> str:
-    """The Chinese refusal for a change to a published quarter, saying how to correct it."""
-    return (f"{found.quarter} 已于 {found.day} 封账发布（数据截至 {found.as_of[:16].replace('T', ' ')}），"
+    """The Chinese refusal for a change to a published quarter (or year), saying how to correct it."""
+    year = found.quarter.isdigit()
+    what_was = f"{found.quarter} {'年度考评已于' if year else '已于'} {found.day} {'发布' if year else '封账发布'}"
+    return (f"{what_was}（数据截至 {found.as_of[:16].replace('T', ' ')}），"
             f"不能直接{what}。如确需更正，请加 --correct --reason 理由 --by 姓名，作为更正记录，"
-            "更正将写入已发布的季度并在报告中附更正说明。")
+            f"更正将写入已发布的{'年度考评' if year else '季度'}并在报告中附更正说明。")
 
 
 def refuse_if_published(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, what: str) -> None:
