@@ -366,22 +366,14 @@ class Ledger:
     @contextlib.contextmanager
     def writer(self, point: str | None = None, *,
                undo: Callable[[], object] | None = None) -> Iterator[sqlite3.Connection]:
-        """One ``BEGIN IMMEDIATE`` transaction without the folder lock (the caller holds it, or the ledger is a
-        copy no one else sees); committed on success, rolled back on any error. ``point``: a crash point
-        just before the commit. ``undo`` (removing files written for the transaction, such as an archive copy)
-        runs whenever the transaction did not commit, never once it has.
-
-        Whatever ends the block, a Ctrl+C included, propagates as itself and the connection is closed. An
-        interrupt lands between two Python steps, never inside SQLite: before ``COMMIT`` ran (rolled back
-        whole) or after it returned (committed whole; nothing is undone and no ROLLBACK is tried).
-
-        The schema version is read first: a newer jj123's ledger is refused untouched, an older one
-        migrated (:mod:`jj123lib.ledger.schema`) before the transaction begins.
-        """
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        committing = False
+        """One ``BEGIN IMMEDIATE`` transaction, the folder lock the caller's (an older ledger migrated first, a newer
+        one refused untouched); ``point``: a crash point just before the commit. Whatever ends the block (Ctrl+C
+        too) propagates as itself, the connection closed: before ``COMMIT`` ran, rolled back whole and ``undo``
+        run (removing what was written for it); after it returned, committed whole (no ROLLBACK, no undo)."""
+        conn, committing = None, False
         try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             version = check_version(conn, self.path)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
@@ -393,15 +385,16 @@ class Ledger:
             committing = True
             conn.execute("COMMIT")
         except BaseException as exc:
-            if not (committing and not conn.in_transaction and not isinstance(exc, sqlite3.Error)):
-                if conn.in_transaction:
+            if not (committing and conn is not None and not conn.in_transaction and not isinstance(exc, sqlite3.Error)):
+                if conn is not None and conn.in_transaction:
                     with contextlib.suppress(sqlite3.Error):  # close() rolls back what a failed ROLLBACK leaves
                         conn.execute("ROLLBACK")
                 if undo is not None:
                     undo()
             raise
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
 
     def write_archive(self, sha256: str, ext: str, data: bytes) -> Path:
         """Store the verbatim bytes once; a present, intact copy is left alone (idempotent)."""
@@ -413,8 +406,7 @@ class Ledger:
     @contextlib.contextmanager
     def transaction(self, point: str | None = None, *,
                     undo: Callable[[], object] | None = None) -> Iterator[sqlite3.Connection]:
-        """The lock plus one whole-or-nothing transaction (:meth:`writer`, ``undo`` as there), for the supervision
-        modules' writes."""
+        """The lock plus one whole-or-nothing transaction (:meth:`writer`), for the supervision modules' writes."""
         with self.lock(), self.writer(point, undo=undo) as conn:
             yield conn
 
@@ -435,17 +427,13 @@ class Ledger:
         archived_before = self.archive_path(record["sha256"], record["ext"]).is_file()
         archive = self.write_archive(record["sha256"], record["ext"], data)
         crash_point("ledger.after_archive")
-        # A copy this call archived must not outlive a transaction that did not commit.
-        # (A kill between the two steps leaves one; the rerun adopts it, see reliability.md.)
-        undo = None if archived_before else functools.partial(archive.unlink, missing_ok=True)
-        return self._record_file(record, rows, len(data), new_version, extra or {}, undo=undo)
+        # A copy this call archived goes with a transaction that did not commit (a kill in between: reliability.md).
+        return self._record_file(record, rows, len(data), new_version, extra or {},
+                                 undo=None if archived_before else functools.partial(archive.unlink, missing_ok=True))
 
     def add_archived(self, sha256: str, ext: str, data: bytes, record: Callable[[sqlite3.Connection], None]) -> None:
-        """Archive ``data`` verbatim, then run ``record`` in one transaction (caller holds :meth:`lock`).
-
-        Whole or nothing like :meth:`add_file`: if ``record`` raises, the transaction rolls back and
-        a copy this call archived is removed.
-        """
+        """Archive ``data`` verbatim, then run ``record`` in one transaction (caller holds :meth:`lock`); whole or
+        nothing like :meth:`add_file` (a copy this call archived goes with a transaction that did not commit)."""
         crash_point("ledger.before_archive")
         archived_before = self.archive_path(sha256, ext).is_file()
         archive = self.write_archive(sha256, ext, data)
