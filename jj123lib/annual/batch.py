@@ -23,7 +23,7 @@ import json
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,13 +47,14 @@ from jj123lib.batch.pipeline import (
     checked_formats,
     finish_batch,
     locked_output,
+    published_request,
     record_failure,
 )
 from jj123lib.batch.run import as_of_stamp, frozen_clock
 from jj123lib.batch.workers import WorkerPool
 from jj123lib.core.atomic import atomic_write
 from jj123lib.core.clock import china_today
-from jj123lib.core.datadir import LEDGER_FILE, is_demo
+from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import LedgerError, ParameterError, ReportStepError
 from jj123lib.core.inputs import record_view
 from jj123lib.core.log import trace_of
@@ -70,7 +71,7 @@ if TYPE_CHECKING:
     from jj123lib.annual.review import AnnualReview
     from jj123lib.ledger.publications import Publication
 
-__all__ = ["ANNUAL_FORMATS", "DOCX", "annual_job", "run_annual_batch", "published_year"]
+__all__ = ["ANNUAL_FORMATS", "DOCX", "annual_job", "run_annual_batch"]
 
 ANNUAL_FORMATS = ("html", "pdf", "docx")
 DOCX = "annual.docx"
@@ -129,10 +130,12 @@ def run_annual_batch(year: object, *, formats: tuple[str, ...] | list[str] = ANN
     and every ledger read at that moment) as for ``run_batch``.
 
     A published year (or ``publication``, while it is being published) renders from its snapshot, its rules and
-    units, with the clock frozen at its moment, marked 已发布 (:func:`published_year`); ``as_of`` is then refused.
+    units, with the clock frozen at its moment, marked 已发布 (:func:`~jj123lib.batch.pipeline.published_request`);
+    ``as_of`` is then refused.
     """
     started = time.monotonic()
-    request = published_year(_validated(year, formats, data_dir, out, rules, units), publication)
+    checked = _validated(year, formats, data_dir, out, rules, units)
+    request = published_request(checked, str(checked.year), publication)
     if request.frozen_at is not None and as_of is not None:
         raise LedgerError(f"{request.year} 年度考评已于 {(request.publication or {}).get('day')} 发布，只按发布时的数据"
                           "生成，不能另指定 --as-of；要查看其他时点的考评，请用 jj123 annual --as-of")
@@ -165,27 +168,6 @@ class _Request:
     out_dir: Path
     publication: dict[str, str] | None = None  # what the index says of a published year
     frozen_at: str | None = None  # a published year renders at its moment
-
-
-def published_year(request: _Request, publication: Publication | None = None) -> _Request:
-    """``request`` for a published year: read from its snapshot (ledger, rules, units) at its moment.
-
-    The live folder is only asked whether the year was published; the output folder stays the live one's.
-    """
-    from jj123lib.ledger.publications import publication as find_publication
-
-    found = publication or find_publication(request.data, str(request.year))
-    if found is None:
-        return request
-    if not (found.folder / LEDGER_FILE).is_file():
-        raise LedgerError(f"{found.quarter} 年度考评已于 {found.day} 发布，但其发布副本 {found.folder} 缺失，"
-                          "无法按发布时的数据生成；请联系维护人员")
-    rules_file, units_file = found.input_path("rules.yaml"), found.input_path("units.yaml")
-    return replace(request, data=found.folder, rules=as_rules(rules_file) if rules_file else request.rules,
-                   units_file=units_file or request.units_file, frozen_at=found.as_of,
-                   publication={"status": "published", "label": "本年度考评", "day": found.day,
-                                "as_of": found.as_of[:16].replace("T", " "),
-                                "corrections": str(len(found.corrections))})
 
 
 @dataclass

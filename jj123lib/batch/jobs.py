@@ -28,6 +28,7 @@ from jj123lib.core.clock import china_today
 from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import ParameterError
 from jj123lib.core.inputs import InputRecorder, record_view
+from jj123lib.core.outdir import MANIFEST, read_manifest
 from jj123lib.core.version import __version__
 from jj123lib.ledger.fingerprint import code_fingerprint
 from jj123lib.ledger.memo import steady_ledgers
@@ -48,7 +49,6 @@ __all__ = ["FORMATS", "REPORT_FORMATS", "MANIFEST", "INDEX", "NOTEBOOKS", "REPOR
 FORMATS = ("html", "pdf", "docx")
 REPORT_FORMATS = ("html", "pdf")  # the notebook reports' formats; docx is the documents'
 DOCX = "docx"
-MANIFEST = "manifest.json"
 INDEX = "index.html"
 NOTEBOOKS = {"leader": "leader_report.ipynb", "overview": "quarterly_overview.ipynb", "annual": "annual_review.ipynb"}
 REPORTS_ROOT = Path("reports")
@@ -113,10 +113,7 @@ def check_out_dir(out: Path, demo: bool) -> None:
     reports_root = REPORTS_ROOT.resolve()
     if demo and not inside_demo and (resolved == reports_root or reports_root in resolved.parents):
         raise ParameterError("out", str(out), hint="示例数据的报告只能写入 reports/demo/，不能与真实报告放在一起")
-    try:
-        previous = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("demo")
-    except (OSError, ValueError, AttributeError):
-        return
+    previous = read_manifest(out).get("demo")
     if isinstance(previous, bool) and previous != demo:
         kind = "示例数据" if previous else "真实数据"
         raise ParameterError("out", str(out),
@@ -233,13 +230,15 @@ def plan_documents(maker: DocumentMaker, out_dir: Path, *, data_fp: str, digests
     and its task's rows; the 催报通知 the overdue units as listed on the day. Each also covers its
     文号, date and demo mark, the code and the version.
     """
+    from jj123lib.core.files import content_digest
+    from jj123lib.core.yamlio import MAX_YAML_BYTES
     from jj123lib.domain.units import default_units_path
     from jj123lib.reports.provenance import rules_and_tasks_digest, tasks_fingerprint
 
     quarter, out = maker.quarter, str(out_dir.resolve())
     code = digest(code_fingerprint(), __version__, quarter, str(maker.demo))
     units_path = Path(maker.units_file) if maker.units_file is not None else default_units_path()
-    units = units_path.read_bytes() if units_path.is_file() else b""
+    units = content_digest(units_path, MAX_YAML_BYTES, "单位分组文件")  # in chunks, bounded
     jobs = [DocumentJob("bulletin", "bulletin", maker.title("bulletin"), out,
                         digest("bulletin", code, data_fp, units, repr(maker.stamp("bulletin")),
                                 maker.as_of.isoformat()))]
@@ -257,11 +256,9 @@ def plan_documents(maker: DocumentMaker, out_dir: Path, *, data_fp: str, digests
 
 def load_manifest(out_dir: Path) -> dict[str, Entry]:
     """The entries of ``out_dir/manifest.json`` by key; empty when there is none or it is unreadable."""
-    path = out_dir / MANIFEST
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {entry_key(r): r for r in data["reports"]}
-    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError):
+        return {entry_key(r): r for r in read_manifest(out_dir)["reports"]}
+    except (KeyError, TypeError, AttributeError):
         return {}
 
 
@@ -360,9 +357,8 @@ def merge_entries(old: dict[str, Entry], entries: dict[str, Entry], leaders: Seq
 def load_documents(out_dir: Path) -> dict[str, Entry]:
     """The document entries of ``out_dir/manifest.json`` by key; empty when there are none."""
     try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return {document_key(d): d for d in data.get("documents") or []}
-    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError, AttributeError):
+        return {document_key(d): d for d in read_manifest(out_dir).get("documents") or []}
+    except (KeyError, TypeError, AttributeError):
         return {}
 
 

@@ -1,7 +1,8 @@
 """The render-and-print pipeline shared by the quarterly batch (:mod:`jj123lib.batch.run`) and the year-end
 batch (:mod:`jj123lib.annual.batch`), with the opening and the closing every batch run shares.
 
-Opening: :func:`checked_formats`, then :func:`locked_output` (the folder is empty or jj123's own and may take
+Opening: :func:`checked_formats`, :func:`published_request` (a published quarter or year reads from its
+snapshot), then :func:`locked_output` (the folder is empty or jj123's own and may take
 this data's output, one batch per folder at a time, temp files of a killed run cleared). Middle:
 :class:`RenderPipeline` executes each report's notebook in a warm worker (:mod:`jj123lib.batch.workers`) and
 prints its PDF through one headless Chromium (:class:`jj123lib.render.pdf.PrinterPool`) as soon as the HTML is
@@ -17,23 +18,74 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from jj123lib.batch.jobs import Entry, ReportJob, check_out_dir, document_key, entry_key, write_manifest
 from jj123lib.batch.workers import RenderOutcome, WorkerPool
 from jj123lib.core.atomic import atomic_write, folder_lock, remove_stale_parts
 from jj123lib.core.clock import china_now_iso
 from jj123lib.core.crashpoints import crash_point
-from jj123lib.core.exceptions import OutputBusyError, ParameterError, ReportStepError
+from jj123lib.core.datadir import LEDGER_FILE
+from jj123lib.core.exceptions import LedgerError, OutputBusyError, ParameterError, ReportStepError
 from jj123lib.core.log import record_incident, trace_of
 from jj123lib.core.outdir import claim_output_dir
+from jj123lib.domain.rules import Rules, as_rules
 from jj123lib.render.notebook_html import index_html, report_name
 from jj123lib.render.pdf import PrinterPool
 
-__all__ = ["BatchResult", "RenderPipeline", "checked_formats", "locked_output", "finish_batch", "remove_file",
-           "record_failure"]
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.ledger.publications import Publication
+
+__all__ = ["BatchResult", "RenderPipeline", "checked_formats", "published_request", "locked_output", "finish_batch",
+           "remove_file", "record_failure"]
+
+
+class BatchRequest(Protocol):
+    """What :func:`published_request` reads of a batch's checked arguments (a dataclass it replaces)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def data(self) -> Path: ...
+
+    @property
+    def rules(self) -> Rules: ...
+
+    @property
+    def units_file(self) -> Path: ...
+
+
+RequestT = TypeVar("RequestT", bound=BatchRequest)
+
+
+def published_request(request: RequestT, key: str, publication: Publication | None = None) -> RequestT:
+    """``request`` for a published quarter or year (``key``: ``2026Q3``, ``2026``): read from its snapshot (the
+    ledger, its rules and units; a quarter's opinions are in its folder) with the clock frozen at its moment,
+    and ``publication`` (what the index says) set; unchanged when ``key`` is not published.
+
+    The live folder is only asked whether it was published (``publication``: while it is being published);
+    the output folder stays the live one's.
+    """
+    from jj123lib.ledger.publications import publication as find_publication
+    from jj123lib.ledger.publications import recover
+
+    found = publication or find_publication(request.data, key)
+    if found is None:
+        return request
+    year = key.isdigit()
+    if publication is None:  # a correction killed after its live record is finished first
+        recover(request.data, key)
+    if not (found.folder / LEDGER_FILE).is_file():
+        what = f"{found.quarter} 年度考评已于 {found.day} 发布，但其发布副本" if year else \
+            f"{found.quarter} 已于 {found.day} 封账发布，但其封账副本"
+        raise LedgerError(f"{what} {found.folder} 缺失，无法按发布时的数据生成；请联系维护人员")
+    rules_file, units_file = found.input_path("rules.yaml"), found.input_path("units.yaml")
+    shown = {"status": "published", **({"label": "本年度考评"} if year else {}), "day": found.day,
+             "as_of": found.as_of[:16].replace("T", " "), "corrections": str(len(found.corrections))}
+    return replace(request, data=found.folder, rules=as_rules(rules_file) if rules_file else request.rules,
+                   units_file=units_file or request.units_file, frozen_at=found.as_of, publication=shown)
 
 
 def checked_formats(formats: Sequence[str], allowed: Sequence[str]) -> list[str]:

@@ -34,7 +34,6 @@ browser reply), marks it ``failed`` with a Chinese message naming the step; the 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -71,6 +70,7 @@ from jj123lib.batch.pipeline import (
     checked_formats,
     finish_batch,
     locked_output,
+    published_request,
     record_failure,
     remove_file,
 )
@@ -84,10 +84,11 @@ from jj123lib.core.clock import (
     moment_label,
     read_moment,
 )
-from jj123lib.core.datadir import LEDGER_FILE, is_demo
+from jj123lib.core.datadir import is_demo
 from jj123lib.core.exceptions import LedgerError, ReportStepError
 from jj123lib.core.faults import fault_point
 from jj123lib.core.log import record_incident, trace_of
+from jj123lib.core.outdir import read_manifest
 from jj123lib.core.resources import NOTEBOOK_DIR
 from jj123lib.documents.content import contact_notices
 from jj123lib.domain.parameters import validate_data_dir, validate_leader, validate_quarter
@@ -101,7 +102,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from jj123lib.documents.content import DocumentMaker
     from jj123lib.ledger.publications import Publication
 
-__all__ = ["BatchResult", "ReportJob", "run_batch", "published_request", "as_of_request", "as_of_stamp",
+__all__ = ["BatchResult", "ReportJob", "run_batch", "as_of_request", "as_of_stamp",
            "published_document", "frozen_clock", "default_out_dir", "FORMATS", "MANIFEST", "INDEX", "NOTEBOOK_DIR"]
 
 
@@ -127,13 +128,14 @@ def run_batch(quarter: str, leaders: Sequence[str] | None = None, *, jobs: int |
     ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here; its
     path reaches every kernel as the notebooks' ``rules`` parameter; ``units``, the units file, likewise.
     A published quarter (or ``publication``, while it is being published) renders from its snapshot, its
-    rules and units, with the clock frozen at its moment (:func:`published_request`); any other is a 草稿, read
-    as of ``as_of`` (``--as-of DATE[THH:MM]``; default now, a demo folder: its story's clock), with the clock
-    and every ledger read of the run at that moment (:func:`as_of_request`). A published quarter renders only
-    as published: ``as_of`` on it is refused.
+    rules and units, with the clock frozen at its moment (:func:`~jj123lib.batch.pipeline.published_request`);
+    any other is a 草稿, read as of ``as_of`` (``--as-of DATE[THH:MM]``; default now, a demo folder: its story's
+    clock), with the clock and every ledger read of the run at that moment (:func:`as_of_request`). A published
+    quarter renders only as published: ``as_of`` on it is refused.
     """
     started = time.monotonic()
-    request = published_request(_validated(quarter, leaders, formats, data_dir, out, rules, units), publication)
+    checked = _validated(quarter, leaders, formats, data_dir, out, rules, units)
+    request = published_request(checked, checked.quarter, publication)
     request = as_of_request(request, as_of)
     with frozen_clock(request.frozen_at, reads=request.reads_at), locked_output(request.out_dir, request.demo):
         n_jobs = max(1, int(jobs or default_jobs()))
@@ -205,29 +207,6 @@ def _validated(quarter: str, leaders: Sequence[str] | None, formats: Sequence[st
                     formats=wanted_formats, named=named,
                     want_reports=any(f in REPORT_FORMATS for f in wanted_formats),
                     out_dir=Path(out) if out is not None else default_out_dir(q, data))
-
-
-def published_request(request: _Request, publication: Publication | None = None) -> _Request:
-    """``request`` for a published quarter: read from its snapshot (ledger, rules, units, opinions) at its moment.
-
-    The live folder is only asked whether the quarter was published; the output folder stays the live one's.
-    """
-    from jj123lib.ledger.publications import publication as find_publication
-    from jj123lib.ledger.publications import recover
-
-    found = publication or find_publication(request.data, request.quarter)
-    if found is None:
-        return request
-    if publication is None:  # a correction killed after its live record is finished first
-        recover(request.data, request.quarter)
-    if not (found.folder / LEDGER_FILE).is_file():
-        raise LedgerError(f"{found.quarter} 已于 {found.day} 封账发布，但其封账副本 {found.folder} 缺失，"
-                          "无法按发布时的数据生成；请联系维护人员")
-    rules_file, units_file = found.input_path("rules.yaml"), found.input_path("units.yaml")
-    return replace(request, data=found.folder, rules=as_rules(rules_file) if rules_file else request.rules,
-                   units_file=units_file or request.units_file, frozen_at=found.as_of,
-                   publication={"status": "published", "day": found.day, "as_of": found.as_of[:16].replace("T", " "),
-                                "corrections": str(len(found.corrections))})
 
 
 def as_of_request(request: _Request, as_of: str | date | datetime | None) -> _Request:
@@ -325,7 +304,8 @@ def published_document(quarter: str, kind: str, data_dir: str | os.PathLike[str]
     the publication's moment, so byte for byte the published one; ``None`` when the quarter is not published."""
     from jj123lib.domain.tasks import load_tasks
 
-    request = published_request(_validated(quarter, None, ["docx"], data_dir, None, rules, units))
+    checked = _validated(quarter, None, ["docx"], data_dir, None, rules, units)
+    request = published_request(checked, checked.quarter)
     if request.frozen_at is None:
         return None
     with frozen_clock(request.frozen_at):
@@ -472,10 +452,7 @@ def _supervision_counts(quarter: str, data_dir: Path, rules: Rules, units_file: 
 
 def _old_supervision(out_dir: Path) -> dict[str, int] | None:
     """The counts of the last run's manifest, kept when nothing re-rendered."""
-    try:
-        value = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")).get("supervision")
-    except (OSError, ValueError, AttributeError):
-        return None
+    value = read_manifest(out_dir).get("supervision")
     return value if isinstance(value, dict) else None
 
 

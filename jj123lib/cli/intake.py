@@ -106,8 +106,9 @@ def add_ingest(ingest: argparse.ArgumentParser) -> None:
 
 
 def _published_periods(files: list[str], data_dir: Path, received: datetime | None, rules: Rules) -> list[str]:
-    """The published quarters these forms would change: a progress form's quarter, or a plan's year's quarters,
-    published as of a moment at or after the forms' receipt (a form received later is not in their view)."""
+    """The published periods these forms would change: a progress form's quarter, or a plan's year's quarters, and
+    the year's review, published as of a moment at or after the forms' receipt (a form received later is not in
+    their view)."""
     from jj123lib.core.clock import china_now
     from jj123lib.core.exceptions import Jj123Error
     from jj123lib.domain.quarters import year_quarters
@@ -126,7 +127,9 @@ def _published_periods(files: list[str], data_dir: Path, received: datetime | No
             continue  # ingest itself refuses it, naming why
         if not isinstance(parsed, ParsedFile):
             continue
-        for quarter in [str(parsed.quarter)] if parsed.kind == "progress" else year_quarters(parsed.year):
+        # A form also changes its year's review: the year too, once that is published.
+        quarters = [str(parsed.quarter)] if parsed.kind == "progress" else year_quarters(parsed.year)
+        for quarter in [*quarters, quarters[0][:4]]:
             found = publication(data_dir, quarter)
             if found is not None and found.moment >= moment and quarter not in touched:
                 touched.append(quarter)
@@ -146,7 +149,9 @@ def _revert(args: argparse.Namespace, data_dir: Path) -> int:
     form = find_file(Ledger(data_dir), args.revert)
     period = str(form["period"])
     # A published quarter is touched only if the file was in its view (received by its moment).
-    quarters = [q for q in ([period] if form["kind"] == "progress" else year_quarters(int(period)))
+    # The year's review too (it reads every quarter of its year), as a published quarter is.
+    quarters = [q for q in ([period, period[:4]] if form["kind"] == "progress" else
+                            [*year_quarters(int(period)), period])
                 if (found := publication(data_dir, q)) is None or found.as_of >= str(form["received_at"])]
     guarded(args, data_dir, quarters, "撤回该季度（或该年度计划）已导入的版本",
             f"撤回 {form['unit']} {period} 的 {form['filename']}",

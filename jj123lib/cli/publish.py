@@ -12,10 +12,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jj123lib.cli.common import add_as_of, add_data_dir, add_quarter, existing_data_dir
 from jj123lib.core.exceptions import ParameterError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jj123lib.ledger.publications import Publication
 
 __all__ = ["add_publish", "cmd_publish", "add_correct", "guarded"]
 
@@ -33,17 +36,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
         raise ParameterError("--quarter", "", hint="须指定季度（--quarter 2026Q3），或用 --year 2026 发布年度考评")
     quarter = validate_quarter(args.quarter)
     if args.list:
-        found = publication(data_dir, quarter)
-        if found is None:
-            sys.stdout.write(f"{quarter} 尚未封账发布。\n")
-            return 0
-        sys.stdout.write(f"{quarter} 于 {minute(found.at)} 由 {found.by} 封账发布，数据截至 "
-                         f"{minute(found.as_of)}；封账副本：{found.folder}；"
-                         f"更正 {len(found.corrections)} 次。\n")
-        for c in found.corrections:
-            sys.stdout.write(f"  {minute(str(c['at']))} {c['by']}：{c['detail'].get('what', '')}"
-                             f"（理由：{c['reason']}）\n")
-        return 0
+        return _list(publication(data_dir, quarter), f"{quarter} 尚未封账发布。", f"{quarter} 于", "封账发布",
+                     "封账副本")
     done = publish_quarter(data_dir, quarter, **_publish_options(args, "封账发布"))
     sys.stdout.write(f"已将 {quarter} 封账发布：数据截至 {minute(done.as_of)}，"
                      f"封账副本 {done.folder}，报告和公文 {len(done.outputs)} 份已按封账数据生成。"
@@ -75,11 +69,8 @@ def _publish_year(args: argparse.Namespace, data_dir: Path) -> int:
         raise ParameterError("--year", str(args.year), hint="--year 与 --quarter 只能选一个")
     year = validate_year(args.year)
     if args.list:
-        found = publication(data_dir, str(year))
-        sys.stdout.write(f"{year} 年度考评尚未发布。\n" if found is None else
-                         f"{year} 年度考评于 {minute(found.at)} 由 {found.by} 发布，数据截至 "
-                         f"{minute(found.as_of)}；发布副本：{found.folder}。\n")
-        return 0
+        return _list(publication(data_dir, str(year)), f"{year} 年度考评尚未发布。", f"{year} 年度考评于", "发布",
+                     "发布副本")
     done = publish_year(data_dir, year, **_publish_options(args, "发布"))
     sys.stdout.write(f"已发布 {year} 年度考评：数据截至 {minute(done.as_of)}，发布副本 {done.folder}，"
                      f"考评报告和通报 {len(done.outputs)} 份已按发布数据生成。此后 jj123 batch --year 和 jj123 annual "
@@ -87,24 +78,42 @@ def _publish_year(args: argparse.Namespace, data_dir: Path) -> int:
     return 0
 
 
+def _list(found: Publication | None, none: str, what: str, verb: str, copy: str) -> int:
+    """``publish --list``: the publication of a quarter (or a year's review) and its corrections."""
+    from jj123lib.ledger.receipts import minute
+
+    if found is None:
+        sys.stdout.write(none + "\n")
+        return 0
+    sys.stdout.write(f"{what} {minute(found.at)} 由 {found.by} {verb}，数据截至 {minute(found.as_of)}；"
+                     f"{copy}：{found.folder}；更正 {len(found.corrections)} 次。\n")
+    for c in found.corrections:
+        sys.stdout.write(f"  {minute(str(c['at']))} {c['by']}：{c['detail'].get('what', '')}（理由：{c['reason']}）\n")
+    return 0
+
+
 def add_correct(parser: argparse.ArgumentParser) -> None:
-    """``--correct``: the change is to a published quarter, recorded as a correction (needs --reason, --by)."""
+    """``--correct``: the change is to a published quarter or year, recorded as a correction (needs --reason, --by)."""
     parser.add_argument("--correct", action="store_true",
-                        help="更正已封账发布的季度（须写明 --reason 和 --by；写入已发布数据，报告附更正说明）")
+                        help="更正已封账发布的季度或已发布的年度考评（须写明 --reason 和 --by；写入已发布数据，"
+                             "报告附更正说明）")
 
 
 def guarded(args: argparse.Namespace, data_dir: str | os.PathLike[str], quarters: str | list[str], what: str,
             change: str, apply: Any) -> None:
-    """Run ``apply(folder, clock)`` on the live folder, or, for published quarters, as a correction of each.
+    """Run ``apply(folder, clock)`` on the live folder, or, for published quarters (and years), as a correction of
+    each.
 
-    ``quarters``: the quarter (or quarters: a plan's year) the change touches; ``what``: the action, for the
-    refusal (“调整灯号”); ``change``: what changes, for the 更正说明. Without ``--correct`` a published quarter
-    is refused; ``--correct`` with none published is refused too. The live folder changes once.
+    ``quarters``: the quarter the change touches, whose year-end review it touches too; or the periods (quarters,
+    years) a form changes, as its caller found them in view. ``what``: the action, for the refusal (“调整灯号”);
+    ``change``: what changes, for the 更正说明. Without ``--correct`` a published period is refused; ``--correct``
+    with none published is refused too. The live folder changes once.
     """
     from jj123lib.core.exceptions import LedgerError
-    from jj123lib.ledger.publications import correct, publication, published_message
+    from jj123lib.ledger.publications import correct, period, publication, published_message
 
-    touched = [quarters] if isinstance(quarters, str) else list(quarters)
+    # A quarter's record changes its year's review as well (the review reads every quarter of its year).
+    touched = [quarters, period(quarters)[:4]] if isinstance(quarters, str) else list(quarters)
     found = [p for p in (publication(data_dir, q) for q in touched) if p is not None]
     correcting = bool(getattr(args, "correct", False))
     if not found:

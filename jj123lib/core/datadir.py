@@ -15,9 +15,11 @@ import json
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from jj123lib.core.atomic import LOCK_FILE, atomic_write
 from jj123lib.core.exceptions import ParameterError
+from jj123lib.core.files import FileRefused, read_bounded
 
 DEMO_MARKER = "DEMO_DATA.json"
 MARKER_LIMIT = 64 * 1024  # the marker is a few lines; never read more
@@ -71,13 +73,21 @@ def demo_clock(data_dir: str | os.PathLike[str] | None = None) -> datetime | Non
     The demo is a whole year played on its own calendar, received and stamped on the story's days, so
     its pages are the same whatever day they are made on.
     """
-    marker = resolve_data_dir(data_dir) / DEMO_MARKER
+    clock = demo_marker(data_dir).get("clock")
     try:
-        with marker.open("rb") as handle:
-            payload = json.loads(handle.read(MARKER_LIMIT).decode("utf-8"))
-        return datetime.fromisoformat(str(payload["clock"]))
-    except (OSError, ValueError, KeyError, TypeError):
+        return datetime.fromisoformat(str(clock)) if clock is not None else None
+    except ValueError:
         return None
+
+
+def demo_marker(data_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The demo marker's content, read bounded (never blocking on a FIFO); empty when there is none or it is
+    no JSON object."""
+    try:
+        payload = json.loads(read_bounded(resolve_data_dir(data_dir) / DEMO_MARKER, MARKER_LIMIT, "示例数据标记"))
+    except (FileRefused, ValueError):
+        return {}
+    return payload if isinstance(payload, dict) else {}
 
 
 def is_data_dir(path: Path) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -19,8 +20,8 @@ from typing import BinaryIO
 
 from jj123lib.core.exceptions import Jj123Error, os_error_zh
 
-__all__ = ["CHUNK_BYTES", "MAX_TABLE_BYTES", "FileRefused", "file_digest", "megabytes", "open_bounded", "read_bounded",
-           "read_chunks"]
+__all__ = ["CHUNK_BYTES", "MAX_TABLE_BYTES", "FileRefused", "content_digest", "file_digest", "megabytes",
+           "open_bounded", "read_bounded", "read_chunks"]
 
 CHUNK_BYTES = 1024 * 1024  # what a stream reads at a time
 MAX_TABLE_BYTES = 5 * 1024 * 1024  # a task table or a notice's text (the 2026 table: ~30 KB)
@@ -103,16 +104,27 @@ def read_bounded(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
     return b"".join(read_chunks(path, limit, what))
 
 
+def _sha256(path: str | os.PathLike[str], limit: int, what: str) -> str:
+    digest = hashlib.sha256()
+    for block in read_chunks(path, limit, what):
+        digest.update(block)
+    return digest.hexdigest()
+
+
 def file_digest(path: str | os.PathLike[str], limit: int = MAX_TABLE_BYTES) -> str | None:
     """The SHA-256 of a regular file of at most ``limit`` bytes, read in chunks; ``None`` for anything else
     (missing, a FIFO, a device, too big): a memo key then names the path only, and the file's own loader
     refuses it in Chinese."""
-    import hashlib
-
-    digest = hashlib.sha256()
     try:
-        for block in read_chunks(path, limit, "文件"):
-            digest.update(block)
+        return _sha256(path, limit, "文件")
     except FileRefused:
         return None
-    return digest.hexdigest()
+
+
+def content_digest(path: str | os.PathLike[str], limit: int, what: str) -> str:
+    """The SHA-256 of the file a fingerprint covers, read in chunks: that of no bytes when it is missing (its
+    loader says so where it is needed); :class:`FileRefused`, naming it as ``what``, for a folder, a FIFO, a
+    device or a file past ``limit``."""
+    if not os.path.lexists(path):
+        return hashlib.sha256(b"").hexdigest()
+    return _sha256(path, limit, what)

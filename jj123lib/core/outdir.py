@@ -14,14 +14,17 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from jj123lib.core.atomic import LOCK_FILE, atomic_write
 from jj123lib.core.clock import china_now_iso
 from jj123lib.core.exceptions import Jj123Error
+from jj123lib.core.files import FileRefused, read_bounded
 from jj123lib.core.text import excerpt
 from jj123lib.core.version import __version__
 
-__all__ = ["KINDS", "MARKER", "ROOT", "OutputFolderError", "check_output_dir", "claim_output_dir", "output_kind"]
+__all__ = ["KINDS", "MANIFEST", "MARKER", "ROOT", "OutputFolderError", "check_output_dir", "claim_output_dir",
+           "output_kind", "read_manifest"]
 
 MARKER = ".jj123-output"
 MARKER_LIMIT = 4096  # the marker is one short line; never read more
@@ -51,25 +54,29 @@ class OutputFolderError(Jj123Error):
                 "请用 --out 指定一个新的或空的文件夹，或 jj123 此前生成的同类输出文件夹")
 
 
+def _json_object(path: Path, limit: int) -> dict[str, Any] | None:
+    """The JSON object in ``path``, read bounded (a FIFO or device in the folder never blocks); ``None`` if not."""
+    try:
+        payload = json.loads(read_bounded(path, limit, "文件").decode("utf-8"))
+    except (FileRefused, ValueError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
 def output_kind(folder: str | os.PathLike[str]) -> str | None:
     """The kind the marker of ``folder`` names, or ``None`` (no marker, or one jj123 cannot read)."""
-    try:
-        with open(Path(folder) / MARKER, "rb") as handle:
-            payload = json.loads(handle.read(MARKER_LIMIT).decode("utf-8"))
-    except (OSError, ValueError):
-        return None
-    kind = payload.get("kind") if isinstance(payload, dict) else None
+    kind = (_json_object(Path(folder) / MARKER, MARKER_LIMIT) or {}).get("kind")
     return kind if isinstance(kind, str) else None
+
+
+def read_manifest(folder: str | os.PathLike[str]) -> dict[str, Any]:
+    """A batch folder's ``manifest.json``, read bounded; empty when there is none or it is no JSON object."""
+    return _json_object(Path(folder) / MANIFEST, MANIFEST_LIMIT) or {}
 
 
 def _made_by_batch(folder: Path) -> bool:
     """A batch folder from before the marker: its ``manifest.json`` says jj123 generated it."""
-    try:
-        with open(folder / MANIFEST, "rb") as handle:
-            payload = json.loads(handle.read(MANIFEST_LIMIT).decode("utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(payload, dict) and str(payload.get("generator", "")).startswith("jj123")
+    return str(read_manifest(folder).get("generator", "")).startswith("jj123")
 
 
 def check_output_dir(path: str | os.PathLike[str], kind: str) -> Path:

@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 from jj123lib.core.atomic import atomic_write
+from jj123lib.core.files import read_bounded
 
 __all__ = ["MIN_PASSWORD_CHARS", "hash_password", "password_file", "password_matches", "read_password_hash",
            "store_password"]
@@ -55,8 +56,6 @@ def store_password(data_dir: str | os.PathLike[str], password: str) -> Path:
 def read_password_hash(data_dir: str | os.PathLike[str]) -> str:
     """The stored hash, or ``""`` when no password is set."""
     path = password_file(data_dir)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read(_MAX_STORED).strip()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return ""
+    return read_bounded(path, _MAX_STORED, "登录密码文件").decode("utf-8").strip()  # a FIFO never blocks

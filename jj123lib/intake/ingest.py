@@ -374,7 +374,7 @@ def _record_form(ledger: Ledger, result: FileResult, p: ParsedFile) -> None:
     if added and not resaved:
         result.replaced = before
         if changes:
-            result.notices.append(f"本计划自收文之时起适用（已封账发布的季度不受影响），改变了以下计划数，"
+            result.notices.append(f"本计划自收文之时起适用（已封账发布的季度不受影响），改变了以下计划内容，"
                                   f"共 {len(changes)} 处：")
             result.notices += [f"  {line}" for line in changes]
         warning = (reused_form_warning(str(p.quarter), _latest_dated(p.rows), p.receipt.received or p.receipt.now,

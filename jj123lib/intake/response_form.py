@@ -9,7 +9,9 @@ The form is built with the progress forms' layout (:mod:`jj123lib.intake.xlsx_la
 first seven columns pre-filled and locked, 整改状态 a drop-down (已整改/整改中), 填报日期 a
 date check — the 填报说明 sheet with the 联系电话 cell, print setup with the signature
 footer, ``_meta`` plus custom properties (kind ``duban_response``, period = the item's ID),
-red tabs and a 示例数据 title on demo forms.
+red tabs and a 示例数据 title on demo forms. The title (on screen, in the print header, the document's title)
+names the item as the office's documents do (``2026年第三季度第1号``); its ID is in ``_meta``, the file name and
+the 督办编号 cell, which ingest matches.
 
 ``jj123 ingest`` recognises the form by its metadata (:func:`parse_response`), refuses it
 whole with :class:`IngestError`s naming file, sheet, row, column and rule, and records it
@@ -70,7 +72,7 @@ from jj123lib.intake.xlsx_layout import (
     workbook_bytes,
 )
 from jj123lib.ledger.store import Ledger
-from jj123lib.loop.duban import duban_items, record_response
+from jj123lib.loop.duban import duban_items, duban_number_text, record_response
 
 __all__ = ["ParsedResponse", "build_response_form", "write_response_forms", "parse_response",
            "record_response_file", "RESPONSE_KIND"]
@@ -138,7 +140,9 @@ def build_response_form(item: Mapping[str, Any], task_title: str, demo: bool = F
     rule_set = load_rules() if rules is None else rules
     notice = form_notice(date.fromisoformat(str(item["due_date"])[:10]), rule_set, demo=demo)
     level = LEVELS[int(item["level"]) - 1]
-    title = titled(f"督办事项整改反馈表（{item_id}，{unit}）", demo)
+    # Printed as the office writes 督办 numbers (no quarter code); the ID stays in _meta, the file name and its cell.
+    number = duban_number_text(item_id)
+    title = titled(f"督办事项整改反馈表（{number}，{unit}）", demo)
     row = [item_id, item["task_id"], task_title, unit, level, item["reason"], item["due_date"]]
     wb, ws = new_form(RESPONSE_SHEET, RESPONSE_COLUMNS, RESPONSE_PREFILLED, [row + [None] * len(RESPONSE_FILL_IN)])
     ws.row_dimensions[2].height = max(ws.row_dimensions[2].height or 0, _ANSWER_LINES * LINE_PT + 4)
@@ -149,9 +153,9 @@ def build_response_form(item: Mapping[str, Any], task_title: str, demo: bool = F
     status.add(f"{get_column_letter(RESPONSE_COLUMNS.index('整改状态') + 1)}2")
     print_setup(ws, title, signature=True, repeat_header=True, notice=notice)
     help_sheet(wb, [
-        titled(f"督办事项整改反馈填报说明（{item_id}，{unit}）", demo),
-        f"1. 本表是督办事项 {item_id}（{level}，任务 {item['task_id']}）的整改反馈表，由督办对象{unit}填报，"
-        f"整改期限为 {item['due_date']}。灰色列为预填内容，已锁定，请勿修改。",
+        titled(f"督办事项整改反馈填报说明（{number}，{unit}）", demo),
+        f"1. 本表是{number}督办事项（表中督办编号 {item_id}，{level}，任务 {item['task_id']}）的整改反馈表，"
+        f"由督办对象{unit}填报，整改期限为 {item['due_date']}。灰色列为预填内容，已锁定，请勿修改。",
         "2. 整改状态：从下拉列表选择“已整改”（整改已完成，提请督查室核实销号）或“整改中”（说明进展和预计完成时间）。"
         "选“已整改”的，督查室核实佐证材料后方予销号。",
         "3. 整改情况：写明采取的具体措施、取得的成效，不要只写“正在整改”“持续推进”之类表述。佐证材料清单：逐项列出"

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from jj123lib.core.files import CHUNK_BYTES, read_chunks
+from jj123lib.core.files import file_digest, read_chunks
 
 __all__ = ["Staged", "discard", "intact", "promote", "stage"]
 
@@ -51,22 +51,15 @@ def stage(archive_dir: Path, source: str | os.PathLike[str], ext: str, limit: in
     return Staged(Path(name), digest.hexdigest(), ext, size)
 
 
-def intact(path: Path, sha256: str) -> bool:
-    """Whether ``path`` holds bytes whose SHA-256 is ``sha256`` (read in chunks)."""
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(CHUNK_BYTES), b""):
-                digest.update(block)
-    except OSError:
-        return False
-    return digest.hexdigest() == sha256
+def intact(path: Path, sha256: str, size: int) -> bool:
+    """Whether ``path`` is a regular file of ``size`` bytes at most whose SHA-256 is ``sha256`` (read in chunks)."""
+    return file_digest(path, size) == sha256
 
 
 def promote(archive_dir: Path, staged: Staged) -> Path | None:
     """Move a staged copy to ``<sha256>.<ext>``; the path if this call put it there, ``None`` if it was there."""
     target = archive_dir / f"{staged.sha256}.{staged.ext}"
-    if target.is_file() and intact(target, staged.sha256):
+    if intact(target, staged.sha256, staged.size):
         staged.tmp.unlink(missing_ok=True)
         return None
     os.chmod(staged.tmp, 0o644)

@@ -30,6 +30,7 @@ def data_fingerprint(data_dir: str | os.PathLike[str] | None = None, rules: Mapp
     The rules file's path counts as well as its content: reports print the path in their header.
     ``rules`` (a :class:`jj123lib.domain.rules.Rules`) names it; without, the default rules file.
     """
+    from jj123lib.core.files import MAX_TABLE_BYTES, content_digest
     from jj123lib.domain.rules import rules_file
     from jj123lib.domain.tasks import default_tasks_path
     from jj123lib.ledger.memo import ledger_fingerprint
@@ -39,9 +40,8 @@ def data_fingerprint(data_dir: str | os.PathLike[str] | None = None, rules: Mapp
     digest.update(b"ledger\0" + ledger_fingerprint(Ledger(data_dir)).encode() + b"\0")
     rules_path, rules_sha = rules_file(rules)
     digest.update(b"rules\0" + str(rules_path).encode() + b"\0" + rules_sha.encode() + b"\0")
-    tasks_path = default_tasks_path()
-    tasks = tasks_path.read_bytes() if tasks_path.is_file() else b""
-    digest.update(b"tasks\0" + hashlib.sha256(tasks).digest())
+    tasks = content_digest(default_tasks_path(), MAX_TABLE_BYTES, "任务表")  # in chunks, bounded
+    digest.update(b"tasks\0" + bytes.fromhex(tasks))
     return digest.hexdigest()
 
 

@@ -21,6 +21,7 @@ A published quarter changes only by :func:`correct`: the change is applied to a 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -35,8 +36,9 @@ from typing import Any
 from jj123lib.core.atomic import atomic_folder, folder_lock, sync_tree
 from jj123lib.core.clock import china_now, china_stamp
 from jj123lib.core.crashpoints import crash_point
-from jj123lib.core.datadir import DEMO_MARKER, LEDGER_FILE, demo_clock, mark_demo
+from jj123lib.core.datadir import LEDGER_FILE, demo_clock, demo_marker, mark_demo
 from jj123lib.core.exceptions import LedgerError
+from jj123lib.core.files import FileRefused, read_bounded
 from jj123lib.domain.quarters import normalize_quarter
 from jj123lib.ledger.store import Ledger
 
@@ -119,10 +121,12 @@ def publication(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str) 
 
 
 def published_message(found: Publication, what: str) -> str:
-    """The Chinese refusal for a change to a published quarter, saying how to correct it."""
-    return (f"{found.quarter} 已于 {found.day} 封账发布（数据截至 {found.as_of[:16].replace('T', ' ')}），"
+    """The Chinese refusal for a change to a published quarter (or year), saying how to correct it."""
+    year = found.quarter.isdigit()
+    what_was = f"{found.quarter} {'年度考评已于' if year else '已于'} {found.day} {'发布' if year else '封账发布'}"
+    return (f"{what_was}（数据截至 {found.as_of[:16].replace('T', ' ')}），"
             f"不能直接{what}。如确需更正，请加 --correct --reason 理由 --by 姓名，作为更正记录，"
-            "更正将写入已发布的季度并在报告中附更正说明。")
+            f"更正将写入已发布的{'年度考评' if year else '季度'}并在报告中附更正说明。")
 
 
 def refuse_if_published(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, what: str) -> None:
@@ -169,20 +173,22 @@ def publish(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, *, b
             record = Publication(quarter=q, as_of=stamp, at=at, by=who, folder=final, detail=detail)
             outputs = dict(render(final, record)) if render is not None else {}
             crash_point("publish.rendered")
-            _insert(ledger.path, record, "publish", "季度封账", detail, outputs, point="publish.before_commit")
         except BaseException:
             shutil.rmtree(final, ignore_errors=True)
             raise
+        # The snapshot goes with a row that did not commit, never with one that did (a Ctrl+C just after COMMIT).
+        _insert(ledger.path, record, "publish", "季度封账", detail, outputs, point="publish.before_commit",
+                undo=functools.partial(shutil.rmtree, final, ignore_errors=True))
     crash_point("publish.after_commit")
     return Publication(quarter=q, as_of=stamp, at=at, by=who, folder=final, detail=detail, outputs=outputs)
 
 
 def _insert(path: Path, record: Publication, kind: str, reason: str, detail: Mapping[str, Any],
             outputs: Mapping[str, Any], *, by: str | None = None, at: str | None = None,
-            point: str | None = None) -> None:
+            point: str | None = None, undo: Callable[[], object] | None = None) -> None:
     """Append one ``publications`` row to the ledger at ``path`` in its own transaction (caller holds the lock;
-    ``point``: the crash point just before its commit)."""
-    with Ledger(path.parent).writer(point) as conn:
+    ``point``: the crash point just before its commit; ``undo``: run if it does not commit)."""
+    with Ledger(path.parent).writer(point, undo=undo) as conn:
         conn.execute("INSERT INTO publications (quarter, kind, as_of, reason, detail, outputs, by, at)"
                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      (record.quarter, kind, record.as_of, reason, _dump(detail), _dump(outputs),
@@ -203,8 +209,7 @@ def _build_snapshot(ledger: Ledger, final: Path,
             files[name] = _copy(Path(source), tmp / name)
         clock = demo_clock(ledger.data_dir)
         if clock is not None:  # the demo's story reads at its clock: the snapshot's stands at the publication
-            marker = json.loads((ledger.data_dir / DEMO_MARKER).read_text(encoding="utf-8"))
-            mark_demo(tmp, int(marker.get("seed", 0)), record.moment)
+            mark_demo(tmp, int(demo_marker(ledger.data_dir).get("seed", 0)), record.moment)
         detail = {"files": files}
         _append(tmp, record, "publish", "季度封账", detail)
     crash_point("publish.snapshot")
@@ -245,15 +250,16 @@ def correct(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, *, r
             if live:
                 apply(ledger.data_dir, now)
             crash_point("correction.applied")
-            with ledger.transaction() as conn:
-                conn.execute("INSERT INTO publications (quarter, kind, as_of, reason, detail, outputs, by, at)"
-                             " VALUES (?, 'correction', ?, ?, ?, '{}', ?, ?)",
-                             (q, found.as_of, why, _dump(detail), who, at))
-            crash_point("correction.recorded")
-            _swap(found.folder, tmp)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        # Once the live row has committed, the corrected copy stays pending for _recover, whatever stops the swap.
+        with ledger.transaction(undo=functools.partial(shutil.rmtree, tmp, ignore_errors=True)) as conn:
+            conn.execute("INSERT INTO publications (quarter, kind, as_of, reason, detail, outputs, by, at)"
+                         " VALUES (?, 'correction', ?, ?, ?, '{}', ?, ?)",
+                         (q, found.as_of, why, _dump(detail), who, at))
+        crash_point("correction.recorded")
+        _swap(found.folder, tmp)
     crash_point("correction.after_swap")
     return row
 
@@ -346,10 +352,10 @@ def _remove_stale(final: Path) -> None:
 
 def _copy(source: Path, target: Path) -> str:
     """Copy one input file (bounded) and return its SHA-256."""
-    with source.open("rb") as handle:
-        data = handle.read(READ_LIMIT + 1)
-    if len(data) > READ_LIMIT:
-        raise LedgerError(f"{source} 超过 {READ_LIMIT // (1024 * 1024)} MB，不能作为封账输入")
+    try:
+        data = read_bounded(source, READ_LIMIT, "封账输入文件")
+    except FileRefused as exc:
+        raise LedgerError(f"{exc}，不能作为封账输入") from None
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return hashlib.sha256(data).hexdigest()
@@ -357,7 +363,7 @@ def _copy(source: Path, target: Path) -> str:
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with path.open("rb") as handle:  # the snapshot's own ledger copy, in chunks
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

@@ -33,6 +33,7 @@ and write each file in one ``BEGIN IMMEDIATE`` transaction.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -52,6 +53,7 @@ from jj123lib.core.exceptions import LedgerError
 from jj123lib.core.inputs import note_rows
 from jj123lib.domain.quarters import normalize_quarter
 from jj123lib.domain.vocab import OVERRIDE_LIGHTS
+from jj123lib.ledger.archive import intact
 from jj123lib.ledger.file_rows import insert_extra_rows, insert_file, insert_main_rows
 from jj123lib.ledger.schema import CURRENT_VERSION, check_version, migrate, read_version
 from jj123lib.ledger.tables import (
@@ -363,44 +365,50 @@ class Ledger:
             yield
 
     @contextlib.contextmanager
-    def writer(self, point: str | None = None) -> Iterator[sqlite3.Connection]:
-        """One ``BEGIN IMMEDIATE`` transaction without the folder lock (the caller holds it, or the ledger is a
-        copy no one else sees); committed on success, rolled back on any error. ``point``: a crash point
-        just before the commit.
-
-        The schema version is read first: a newer jj123's ledger is refused untouched, an older one
-        migrated (:mod:`jj123lib.ledger.schema`) before the transaction begins.
-        """
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+    def writer(self, point: str | None = None, *,
+               undo: Callable[[], object] | None = None) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction, the folder lock the caller's (an older ledger migrated first, a newer
+        one refused untouched); ``point``: a crash point just before the commit. Whatever ends the block (Ctrl+C
+        too) propagates as itself, the connection closed: before ``COMMIT`` ran, rolled back whole and ``undo``
+        run (removing what was written for it); after it returned, committed whole (no ROLLBACK, no undo)."""
+        conn, committing = None, False
         try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             version = check_version(conn, self.path)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
             migrate(conn, self.path, version, SCHEMA)
             conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                if point is not None:
-                    crash_point(point)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+            yield conn
+            if point is not None:
+                crash_point(point)
+            committing = True
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if not (committing and conn is not None and not conn.in_transaction and not isinstance(exc, sqlite3.Error)):
+                if conn is not None and conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):  # close() rolls back what a failed ROLLBACK leaves
+                        conn.execute("ROLLBACK")
+                if undo is not None:
+                    undo()
+            raise
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
 
     def write_archive(self, sha256: str, ext: str, data: bytes) -> Path:
         """Store the verbatim bytes once; a present, intact copy is left alone (idempotent)."""
         target = self.archive_path(sha256, ext)
-        if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == sha256:
+        if intact(target, sha256, len(data)):
             return target
         return atomic_write(target, data)
 
     @contextlib.contextmanager
-    def transaction(self, point: str | None = None) -> Iterator[sqlite3.Connection]:
+    def transaction(self, point: str | None = None, *,
+                    undo: Callable[[], object] | None = None) -> Iterator[sqlite3.Connection]:
         """The lock plus one whole-or-nothing transaction (:meth:`writer`), for the supervision modules' writes."""
-        with self.lock(), self.writer(point) as conn:
+        with self.lock(), self.writer(point, undo=undo) as conn:
             yield conn
 
     def add_file(self, record: dict[str, Any], data: bytes, rows: list[dict[str, Any]], *,
@@ -420,39 +428,27 @@ class Ledger:
         archived_before = self.archive_path(record["sha256"], record["ext"]).is_file()
         archive = self.write_archive(record["sha256"], record["ext"], data)
         crash_point("ledger.after_archive")
-        try:
-            return self._record_file(record, rows, len(data), new_version, extra or {})
-        except BaseException:
-            # The transaction rolled back: a copy this call archived must not outlive it.
-            # (A kill between the two steps leaves one; the rerun adopts it, see reliability.md.)
-            if not archived_before:
-                archive.unlink(missing_ok=True)
-            raise
+        # A copy this call archived goes with a transaction that did not commit (a kill in between: reliability.md).
+        return self._record_file(record, rows, len(data), new_version, extra or {},
+                                 undo=None if archived_before else functools.partial(archive.unlink, missing_ok=True))
 
     def add_archived(self, sha256: str, ext: str, data: bytes, record: Callable[[sqlite3.Connection], None]) -> None:
-        """Archive ``data`` verbatim, then run ``record`` in one transaction (caller holds :meth:`lock`).
-
-        Whole or nothing like :meth:`add_file`: if ``record`` raises, the transaction rolls back and
-        a copy this call archived is removed.
-        """
+        """Archive ``data`` verbatim, then run ``record`` in one transaction (caller holds :meth:`lock`); whole or
+        nothing like :meth:`add_file` (a copy this call archived goes with a transaction that did not commit)."""
         crash_point("ledger.before_archive")
         archived_before = self.archive_path(sha256, ext).is_file()
         archive = self.write_archive(sha256, ext, data)
         crash_point("ledger.after_archive")
-        try:
-            with self.writer() as conn:
-                record(conn)
-                crash_point("ledger.before_commit")
-            crash_point("ledger.after_commit")
-        except BaseException:
-            if not archived_before:
-                archive.unlink(missing_ok=True)
-            raise
+        with self.writer(undo=None if archived_before else functools.partial(archive.unlink, missing_ok=True)) as conn:
+            record(conn)
+            crash_point("ledger.before_commit")
+        crash_point("ledger.after_commit")
 
     def _record_file(self, record: dict[str, Any], rows: list[dict[str, Any]], size: int,
-                     new_version: bool = True, extra: dict[str, list[dict[str, Any]]] | None = None) -> bool:
-        stamp = now_iso(record.get("now"))
-        with self.writer() as conn:
+                     new_version: bool = True, extra: dict[str, list[dict[str, Any]]] | None = None, *,
+                     undo: Callable[[], object] | None = None) -> bool:
+        with self.writer(undo=undo) as conn:
+            stamp = now_iso(record.get("now"))
             if conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (record["sha256"],)).fetchone():
                 return False
             insert_file(conn, record, len(rows), size, stamp)

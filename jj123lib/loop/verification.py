@@ -154,8 +154,8 @@ def _record(ledger: Ledger, target: str, kind: str, quarter: str, decision: str,
     note, by, stamp, held_reason = said
     staged: list[Staged] = []
     promoted: list[Path | None] = []
-    try:
-        with ledger.transaction() as conn:
+    try:  # the evidence goes with a decision that does not commit, never with one that did
+        with ledger.transaction(undo=lambda: discard(staged, promoted)) as conn:
             _check_not_decided(conn, target, kind, quarter)
             # Copied in streams beside the archive (under the lock), into it only once every check has passed.
             staged = [stage(ledger.archive_dir, source, ext, limit, "佐证材料") for source, _, ext in sources]
@@ -178,11 +178,7 @@ def _record(ledger: Ledger, target: str, kind: str, quarter: str, decision: str,
             crash_point("supervision.before_commit")
             return int(cursor.lastrowid or 0)
     except FileRefused as exc:  # the file changed since it was checked (grew past the limit, became unreadable)
-        discard(staged, promoted)
         raise LedgerError(str(exc)) from None
-    except BaseException:
-        discard(staged, promoted)
-        raise
 
 
 def _check_not_decided(conn: sqlite3.Connection, target: str, kind: str, quarter: str) -> None:

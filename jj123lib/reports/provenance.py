@@ -90,14 +90,13 @@ def opinions_fingerprint(data_dir: str | os.PathLike[str], quarter: str, leader:
 
 def rules_and_tasks_digest(rules: Mapping[str, Any] | None = None) -> str:
     """SHA-256 of the rules file in force (path and content: reports print both) and the task table."""
+    from jj123lib.core.files import MAX_TABLE_BYTES, content_digest
     from jj123lib.domain.rules import rules_file
     from jj123lib.domain.tasks import default_tasks_path
 
     rules_path, rules_sha = rules_file(rules)
-    tasks_path = default_tasks_path()
-    digest = hashlib.sha256(f"rules\0{rules_path}\0{rules_sha}\0".encode())
-    digest.update(b"tasks\0" + (tasks_path.read_bytes() if tasks_path.is_file() else b""))
-    return digest.hexdigest()
+    tasks = content_digest(default_tasks_path(), MAX_TABLE_BYTES, "任务表")  # in chunks, bounded
+    return hashlib.sha256(f"rules\0{rules_path}\0{rules_sha}\0tasks\0{tasks}".encode()).hexdigest()
 
 
 def leader_task_ids(leader: str) -> list[str]:

@@ -166,15 +166,14 @@ def test_a_file_whose_ledger_write_fails_leaves_no_archive_copy_and_the_others_l
     files = [filled_progress(tmp_path / "in" / str(i), unit, "2026Q3")
              for i, unit in enumerate((UNIT, "商务局", "自然资源局"))]
     doomed = hashlib.sha256(files[1].read_bytes()).hexdigest()
-    record = Ledger._record_file
+    from jj123lib.ledger.file_rows import insert_file as insert
 
-    def failing(self: Ledger, rec: dict[str, Any], rows: list[dict[str, Any]], size: int,
-                new_version: bool = True, extra: dict[str, list[dict[str, Any]]] | None = None) -> bool:
-        if rec["sha256"] == doomed:
+    def failing(conn: sqlite3.Connection, rec: dict[str, Any], *args: Any) -> None:
+        if rec["sha256"] == doomed:  # inside the transaction, as a full or failing disk would
             raise sqlite3.OperationalError("disk I/O error")
-        return record(self, rec, rows, size, new_version, extra)
+        insert(conn, rec, *args)
 
-    monkeypatch.setattr(Ledger, "_record_file", failing)
+    monkeypatch.setattr("jj123lib.ledger.store.insert_file", failing)
     results = ingest_files(files, tmp_path / "data")  # type: ignore[arg-type]  # ingest_files takes a list[str | PathLike[str]], invariant
     assert [r.status for r in results] == ["accepted", "rejected", "accepted"]
     assert "记录到台账时出错" in results[1].message() and "disk" not in results[1].message()

@@ -301,6 +301,30 @@ def test_plan_form_asks_each_task_for_its_measures_and_owner_and_ingest_reads_th
     assert [(e.column, e.sheet) for e in errors] == [("责任人", "年度计划")]
 
 
+def test_a_resent_plan_lists_its_changed_measures_and_owners_old_and_new(tmp_path: Path) -> None:
+    long_measures = "建立“周调度、月通报”机制，专班驻点攻坚，确保年底前完成全部建设内容并通过验收"
+    first = filled_plan(tmp_path / "v1", "商务局", changes={
+        "N02": {"攻坚措施": "成立工作专班，每月调度", "责任人": "王明（副局长）"},
+        "P04": {"攻坚措施": "<b>=1+1</b>", "责任人": "李华"}})
+    second = filled_plan(tmp_path / "v2", "商务局", pcts=(20.0, 40.0, 70.0, 100.0), changes={
+        "N02": {"攻坚措施": long_measures, "责任人": "王明（副局长）", "填报日期": "2026-02-10"},
+        "P04": {"攻坚措施": "<b>=1+1</b>", "责任人": None, "填报日期": "2026-02-10"},
+        "B06": {"责任人": "赵六", "填报日期": "2026-02-10"}})
+    data = tmp_path / "data"
+    assert ingest_files([first], data)[0].status == "accepted"
+    result = ingest_files([second], data)[0]
+    assert result.status == "accepted"
+    lines = [line.strip() for line in result.notices]
+    assert lines[0].startswith("本计划自收文之时起适用") and "改变了以下计划内容" in lines[0]
+    short = long_measures[:29] + "…"  # as messages quote text (core.text.excerpt)
+    assert f"N02：攻坚措施 “成立工作专班，每月调度” → “{short}”" in lines  # once per task, not per quarter
+    assert "P04：责任人 “李华” → （空）" in lines and not [line for line in lines if "<b>" in line]  # unchanged
+    assert "B06：责任人 （空） → “赵六”" in lines
+    assert lines[1:] == ["B06 2026年第二季度：计划累计进度 45% → 40%", "N02 2026年第二季度：计划累计进度 45% → 40%",
+                         "P04 2026年第二季度：计划累计进度 45% → 40%", "B06：责任人 （空） → “赵六”",
+                         f"N02：攻坚措施 “成立工作专班，每月调度” → “{short}”", "P04：责任人 “李华” → （空）"]
+
+
 def test_plan_from_co_unit_rejected(tmp_path: Path) -> None:
     path = filled_plan(tmp_path, "商务局")
     wb = load_form(path)

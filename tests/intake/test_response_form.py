@@ -113,6 +113,27 @@ def test_form_has_the_progress_forms_protections_dropdowns_metadata_and_print_se
     assert wb[META_SHEET].sheet_state == "hidden" and "示例数据" not in str(ws.oddHeader.center.text)  # type: ignore[union-attr]  # openpyxl stubs: header parts are optional
 
 
+def test_the_title_names_the_item_as_the_office_does_and_the_id_stays_where_ingest_matches(tmp_path: Path) -> None:
+    import re
+
+    from jj123lib.intake.formspec import HELP_SHEET
+
+    form = _form(_issued(tmp_path), "DB-2026Q3-002")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = load_workbook(form)
+    ws = wb[RESPONSE_SHEET]
+    title = "督办事项整改反馈表（2026年第三季度第2号，公安局）"
+    assert ws.oddHeader.center.text == title and wb.properties.title == title  # type: ignore[union-attr]  # openpyxl stubs: header parts are optional
+    assert wb[HELP_SHEET]["A1"].value == "督办事项整改反馈填报说明（2026年第三季度第2号，公安局）"
+    printed = [str(part.text or "") for hf in (ws.oddHeader, ws.oddFooter) if hf is not None
+               for part in (hf.left, hf.center, hf.right)]
+    assert not [text for text in printed if re.search(r"\d{4}Q[1-4]", text)], printed  # no quarter code on paper
+    assert form.name.startswith("DB-2026Q3-002_") and read_form_metadata(wb)["period"] == "DB-2026Q3-002"
+    assert ws.cell(2, 1).value == "DB-2026Q3-002"  # the 督办编号 cell ingest checks
+    assert ingest_files([_fill(form)], tmp_path / "data", today=TODAY)[0].status == "accepted"
+
+
 def test_demo_form_is_marked_and_only_a_demo_folder_takes_it(tmp_path: Path) -> None:
     demo = _issued(tmp_path, "demo", demo=True)
     form = _form(demo)
