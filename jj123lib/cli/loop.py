@@ -170,23 +170,30 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_coordination(args: argparse.Namespace) -> int:
+    """List the register (brought up to date first, unless read as of a past moment), close or assign an item.
+
+    ``close`` and ``assign`` act on an item already listed, stamped now: they check their arguments and never
+    sync, so a refusal writes nothing.
+    """
     from jj123lib.domain.rules import load_rules
     from jj123lib.domain.vocab import DEPARTMENT_SOURCE_LABELS
     from jj123lib.loop.coordination import close, register, sync
 
     data_dir, demo = existing_data_dir(args.data_dir)
-    now = as_of_moment(args.as_of)
-    new = sync(data_dir, by=args.by, now=now, rules=load_rules(args.rules))
-    if new:
-        sys.stderr.write(f"新登记协调事项 {len(new)} 件。\n")
+    if args.action in ("close", "assign") and args.as_of:
+        raise ParameterError("--as-of", args.as_of, hint="办结和指定需协调部门按当前时间记录，不能补记到以前的时点")
     if args.action == "close":
         item = _need(args.item, "ID", "须给出事项编号，如 jj123 coordination close XT-2026Q2-001 ...")
         close(item, _need(args.status, "--status", "须指定 已协调 或 已解决"),
-              _need(args.ref, "--ref", "须写明依据，如 会议纪要〔2026〕12号"), args.by, data_dir, now=now)
+              _need(args.ref, "--ref", "须写明依据，如 会议纪要〔2026〕12号"), args.by, data_dir)
         sys.stdout.write(f"已将 {item.strip().upper()} 标记为{args.status}（依据：{args.ref.strip()}）。\n")
         return 0
     if args.action == "assign":
         return _assign_department(args, data_dir)
+    if not args.as_of:  # a read as of a past moment shows the register as it stood; it records nothing
+        new = sync(data_dir, by=args.by, rules=load_rules(args.rules))
+        if new:
+            sys.stderr.write(f"新登记协调事项 {len(new)} 件。\n")
     frame = register(ledger_as_of(data_dir, args.as_of), quarter=args.quarter, open_only=args.open)
     frame["department_source"] = frame["department_source"].map(DEPARTMENT_SOURCE_LABELS)
     emit(view(frame, COORDINATION_VIEW), args.format, args.out, f"共 {len(frame)} 件协调事项。", demo, sheet="协调事项")
@@ -194,18 +201,17 @@ def cmd_coordination(args: argparse.Namespace) -> int:
 
 
 def _assign_department(args: argparse.Namespace, data_dir: str | os.PathLike[str]) -> int:
-    """``coordination assign ID --department 部门``: stamped now (never back-dated by ``--as-of``)."""
+    """``coordination assign ID --department 部门``: the office names who must act, stamped now."""
     from jj123lib.loop.coordination import assign
 
     item = _need(args.item, "ID", "须给出事项编号，如 jj123 coordination assign XT-2026Q2-001 --department 自然资源局")
-    if args.as_of:
-        raise ParameterError("--as-of", args.as_of, hint="指定需协调部门按当前时间记录，不能补记到以前的时点")
     done = assign(item, _need(args.department, "--department", "须写明需协调部门，如 自然资源局"), args.by, data_dir,
                   reason=args.reason)
     before = f"（原为“{done.previous}”）" if done.previous and done.previous != done.department else ""
     sys.stdout.write(f"已将 {done.item_id} 的需协调部门指定为“{done.department}”{before}。\n")
     if done.unknown:
-        sys.stderr.write(f"提示：“{'、'.join(done.unknown)}”不是任务清单中的责任单位，已按原文记录，请核对名称。\n")
+        near = f"是否为“{'、'.join(done.guesses)}”？" if done.guesses else "请核对名称"
+        sys.stderr.write(f"提示：“{'、'.join(done.unknown)}”不是任务清单中的责任单位，已按原文记录（{near}）。\n")
     return 0
 
 

@@ -289,7 +289,10 @@ def blockers(groups: Sequence[Mapping[str, Any]]) -> list[str]:
         what = "召开专题会议协调" if group["department"] == LEADER_ASKED else "协调支持"
         oldest = int(group["oldest"])
         age = f"，最长已挂账{oldest}个季度" if oldest > 1 else ""
-        out.append(f"需{group['department']}{what}的事项{len(asks)}项，涉及{unit_list(asks)}{age}。")
+        inferred = sum(1 for item in group["items"] if item.get("source") == "text")
+        basis = ("" if not inferred else "（部门据事项文字推定）" if inferred == len(asks)
+                 else f"（其中{inferred}项部门据事项文字推定）")
+        out.append(f"需{group['department']}{what}的事项{len(asks)}项{basis}，涉及{unit_list(asks)}{age}。")
     return out
 
 

@@ -8,6 +8,7 @@ coordination (a 专题会议) names :data:`LEADER_ASKED`.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -18,13 +19,14 @@ __all__ = ["LEADER_ASKED", "MAX_DEPARTMENT_CHARS", "DEPARTMENT_SEPARATOR", "Depa
 LEADER_ASKED = "市领导"
 MAX_DEPARTMENT_CHARS = 60
 DEPARTMENT_SEPARATOR = "、"
-_SPLIT = re.compile(r"[、,，;；/／\n]+")
+_SPLIT = re.compile(r"[、,，;；\n]+")
 _CITY_PREFIXES = ("晋江市", "市")
 
 
 def split_departments(text: str) -> list[str]:
-    """The names in a 需协调部门 cell, NFKC-normalised, spaces removed, in order, each once."""
-    names = (re.sub(r"\s+", "", part) for part in _SPLIT.split(unicodedata.normalize("NFKC", text)))
+    """The names in a 需协调部门 cell (separated by 、，,；; or a line break), NFKC-normalised and trimmed, in
+    order, each once."""
+    names = (part.strip() for part in _SPLIT.split(unicodedata.normalize("NFKC", text)))
     return list(dict.fromkeys(name for name in names if name))
 
 
@@ -35,12 +37,14 @@ class DepartmentReading:
         known_set = set(known) | {LEADER_ASKED}
         self.names: list[str] = []
         self.notes: list[str] = []
-        self.unknown: list[str] = []
+        self.unknown: list[str] = []  # names outside the task table, kept as typed
+        self.guesses: list[str] = []  # the nearest known unit to each unknown name, where one is near
         for name in split_departments(text):
             matched = name if name in known_set else next(
                 (name[len(p):] for p in _CITY_PREFIXES if name.startswith(p) and name[len(p):] in known_set), None)
             if matched is None:
                 self.unknown.append(name)
+                self.guesses.extend(difflib.get_close_matches(name, sorted(known_set), n=1, cutoff=0.75))
                 matched = name
             elif matched != name:
                 self.notes.append(f"“{name}”按“{matched}”读取")

@@ -148,8 +148,9 @@ def _department(check: Checker, number: int, values: list[Any], request: str | N
         return None
     notes.extend(f"第 {number} 行需协调部门{note}" for note in reading.notes)
     if reading.unknown:
+        near = f"是否为“{'、'.join(reading.guesses)}”？" if reading.guesses else f"需市领导协调的请填“{LEADER_ASKED}”"
         notes.append(f"第 {number} 行需协调部门“{'、'.join(reading.unknown)}”不是任务清单中的责任单位，按原文记录"
-                     f"（需市领导协调的请填“{LEADER_ASKED}”）")
+                     f"（{near}）")
     return reading.text
 
 

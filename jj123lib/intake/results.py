@@ -51,8 +51,9 @@ class ParsedFile:
         Where a row sits (sheet, row number) and how its cells were normalised are not content.
         """
         def content(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-            return [{k: v for k, v in row.items() if k not in ("sheet", "excel_row", "normalizations")}
-                    for row in rows]
+            # A blank 需协调部门 is left out: a form without the column fingerprints as before it existed.
+            return [{k: v for k, v in row.items() if k not in ("sheet", "excel_row", "normalizations")
+                     and not (k == "coordination_department" and v is None)} for row in rows]
 
         period = self.quarter if self.kind == "progress" else str(self.year)
         said: list[Any] = [self.kind, self.unit, period, self.phone or "", content(self.rows)]

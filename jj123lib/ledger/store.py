@@ -321,7 +321,7 @@ class Ledger:
                 try:
                     rows = [] if conn is None else conn.execute(sql).fetchall()
                 except sqlite3.OperationalError as exc:  # an older ledger lacks the newer tables until its next write
-                    if "no such" not in str(exc):  # "database is locked", a damaged file…: not empty data
+                    if "no such table" not in str(exc):  # "database is locked", a damaged file…: not empty data
                         raise
                     rows = []
                 if name.startswith("?") and not rows:

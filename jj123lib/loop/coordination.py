@@ -128,11 +128,16 @@ def _current_department(conn: Any, item_id: str) -> tuple[str, str] | None:
 
 
 def _note_department(conn: Any, item_id: str, department: Any, quarter: str, by: str, stamp: str) -> None:
-    """Keep the department a form names for an item, unless it is the one on record or the office set one."""
+    """Keep the department a form names for an item, unless it is the one on record, the office set one, or a
+    later quarter's form named one (a replayed older request must not undo it: :func:`sync` stays idempotent)."""
     if not isinstance(department, str) or not department.strip():
         return
     current = _current_department(conn, item_id)
     if current is not None and (current[1] == "office" or current[0] == department):
+        return
+    later = conn.execute("SELECT 1 FROM coordination_departments WHERE item_id = ? AND source = 'form'"
+                         " AND quarter > ?", (item_id, quarter)).fetchone()
+    if later is not None:
         return
     conn.execute("INSERT INTO coordination_departments (item_id, department, source, quarter, reason, by, at)"
                  " VALUES (?, ?, 'form', ?, NULL, ?, ?)", (item_id, department, quarter, by, stamp))
@@ -163,13 +168,14 @@ def close(item_id: str, status: str, ref: str, by: str,
 
 @dataclass(frozen=True)
 class Assigned:
-    """What :func:`assign` recorded: the item, the department (names joined by 、), the previous one, and the names
-    that are not units of the task table (kept as typed)."""
+    """What :func:`assign` recorded: the item, the department (names joined by 、), the previous one (read from the
+    wording, named on a form or by the office), and the names that are not units of the task table (kept as typed)."""
 
     item_id: str
     department: str
     previous: str | None
     unknown: list[str]
+    guesses: list[str]  # the nearest known unit to an unknown name
 
 
 def assign(item_id: str, department: str, by: str, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
@@ -196,11 +202,15 @@ def assign(item_id: str, department: str, by: str, data_dir: str | os.PathLike[s
         current = _current_department(conn, item_id)
         if current is not None and current == (reading.text, "office"):
             raise LedgerError(f"{item_id} 的需协调部门已由督查室指定为“{reading.text}”")
+        if current is None:  # as the register showed it: read from the latest wording
+            latest = conn.execute("SELECT text FROM coordination_mentions WHERE item_id = ? ORDER BY quarter DESC"
+                                  " LIMIT 1", (item_id,)).fetchone()
+            current = None if latest is None else (asked_department(str(latest[0])), "text")
         conn.execute("INSERT INTO coordination_departments (item_id, department, source, quarter, reason, by, at)"
                      " VALUES (?, ?, 'office', NULL, ?, ?, ?)", (item_id, reading.text, note, by, stamp))
         record_event(conn, item_id, "department", f"需协调部门（督查室指定）：{reading.text}"
                      + (f"；理由：{note}" if note else ""), by, stamp)
-    return Assigned(item_id, reading.text, None if current is None else current[0], reading.unknown)
+    return Assigned(item_id, reading.text, None if current is None else current[0], reading.unknown, reading.guesses)
 
 
 def register(data_dir: str | os.PathLike[str] | Ledger | None = None, *, quarter: str | None = None,

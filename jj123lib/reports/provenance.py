@@ -51,6 +51,8 @@ TASK_ROWS: tuple[tuple[str, str], ...] = tuple((table, f"SELECT {task} AS task, 
      " closed_at, by, at", "FROM coordination ORDER BY rowid"),
     ("coordination_mentions", "c.task_id", "m.item_id, m.quarter, m.text",
      "FROM coordination_mentions m JOIN coordination c ON c.id = m.item_id ORDER BY m.rowid"),
+    ("coordination_departments", "c.task_id", "d.item_id, d.department, d.source, d.quarter, d.reason, d.by, d.at",
+     "FROM coordination_departments d JOIN coordination c ON c.id = d.item_id ORDER BY d.rowid"),
 ))
 
 

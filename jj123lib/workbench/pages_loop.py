@@ -197,8 +197,9 @@ def coordination_page(session: Session) -> widgets.Widget:
                                                                    session.data_dir, reason=why.value))
         if done is not None:
             on_refresh(None)
-            unknown = f"（“{'、'.join(done.unknown)}”不是任务清单中的责任单位，已按原文记录）" if done.unknown else ""
-            status.value = message(f"已将 {chosen} 的需协调部门指定为“{done.department}”{unknown}。", "ok")
+            before = f"（原为“{done.previous}”）" if done.previous and done.previous != done.department else ""
+            unknown = f"；“{'、'.join(done.unknown)}”不是任务清单中的责任单位，已按原文记录" if done.unknown else ""
+            status.value = message(f"已将 {chosen} 的需协调部门指定为“{done.department}”{before}{unknown}。", "ok")
 
     refresh.on_click(on_refresh)
     close_button.on_click(on_close)

@@ -7,7 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -19,9 +19,10 @@ from jj123lib.core.frames import records
 from jj123lib.domain.departments import read_departments, split_departments
 from jj123lib.domain.tasks import units
 from jj123lib.intake.forms import PROGRESS_SHEET, header_columns
-from jj123lib.intake.ingest import ingest_files
+from jj123lib.intake.ingest import ingest_files, parse_file
 from jj123lib.ledger.store import Ledger
 from jj123lib.loop.coordination import assign, blockers_by_department, register, sync
+from jj123lib.reports.provenance import leader_data_fingerprint
 from tests.ledger_helpers import TASKS, filled_progress, record_progress
 
 pytestmark = pytest.mark.usefixtures("record_year_played")  # forms dated October 2026
@@ -49,7 +50,9 @@ def test_a_cell_names_departments_matched_to_the_task_table() -> None:
     assert reading.notes == ["“晋江市自然资源局”按“自然资源局”读取"] and reading.unknown == []
     outside = read_departments("泉州市生态环境局", known)
     assert outside.names == ["泉州市生态环境局"] and outside.unknown == ["泉州市生态环境局"]  # kept as typed
-    assert split_departments("") == [] and split_departments("财政局/发改局") == ["财政局", "发改局"]
+    assert split_departments("") == [] and split_departments("财政局/发改局") == ["财政局/发改局"]  # one name as typed
+    typo = read_departments("自然资源", known)
+    assert typo.unknown == ["自然资源"] and typo.guesses == ["自然资源局"]
 
 
 def test_the_form_column_is_stored_with_the_request_and_the_item(tmp_path: Path) -> None:
@@ -94,14 +97,44 @@ def test_a_form_issued_before_the_column_is_still_taken_and_its_wording_read(tmp
     assert (item["department"], item["department_source"]) == ("自然资源局", "text")
 
 
+# The content hash jj123 before 需协调部门 gave the form below (a re-save of it must stay a duplicate). It changes only
+# if tests.ledger_helpers.lead_values or the task table change.
+OLD_FORM_CONTENT = "b2582b0b0f9e55982895e6199a010e12e434cab86737f4f8b29b4b4e7a542d0b"
+
+
+def test_a_form_without_the_column_keeps_the_content_hash_it_had(tmp_path: Path) -> None:
+    form = filled_progress(tmp_path / "in", UNIT, changes={"N07": {"需协调事项": "需自然资源局协调解决项目用地指标"}})
+    wb = openpyxl.load_workbook(form)
+    ws = wb[PROGRESS_SHEET]
+    ws.delete_cols(header_columns(ws)["需协调部门"])
+    wb.save(form)
+    parsed = parse_file(form, today=date(2026, 12, 1))
+    assert parsed.content_sha256 == OLD_FORM_CONTENT
+
+
+def test_sync_is_idempotent_when_a_unit_named_two_departments(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "data")
+    record_progress(ledger, UNIT, "2026Q2", {"N07": {"coordination": LAND, "coordination_department": "自然资源局"}})
+    record_progress(ledger, UNIT, "2026Q3", {"N07": {"coordination": "仍" + LAND, "coordination_department": "财政局"}})
+    sync(ledger, by="林督查", now=_at("2026-10-20"))
+    rows, fingerprint = _rows(ledger.path, "coordination_departments"), ledger.fingerprint()
+    assert [(r[1], r[3]) for r in rows] == [("自然资源局", "2026Q2"), ("财政局", "2026Q3")]
+    for _ in range(2):  # every listing syncs: nothing new, nothing written
+        assert sync(ledger, by="林督查", now=_at("2026-10-21")) == []
+    assert _rows(ledger.path, "coordination_departments") == rows and ledger.fingerprint() == fingerprint
+    assert register(ledger).iloc[0]["department"] == "财政局"
+
+
 def test_the_office_names_the_department_and_a_later_form_does_not_undo_it(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "data")
     record_progress(ledger, UNIT, "2026Q2", {"N07": {"coordination": "需数据管理部门协调打通数据共享接口"}})
     sync(ledger, by="林督查", now=_at("2026-07-20"))
     before = register(ledger).iloc[0]
     assert (before["department"], before["department_source"]) == ("数据管理部门", "text")
+    shown = leader_data_fingerprint(ledger.data_dir, "2026Q2", "陈清平", scores=False)
     done = assign(str(before["id"]), "工信局", "王主任", ledger, reason="接口由工信局统筹", now=_at("2026-07-25"))
-    assert done.department == "工信局" and done.previous is None and done.unknown == []
+    assert done.department == "工信局" and done.previous == "数据管理部门" and done.unknown == []
+    assert leader_data_fingerprint(ledger.data_dir, "2026Q2", "陈清平", scores=False) != shown  # the header says so
     record_progress(ledger, UNIT, "2026Q3", {"N07": {"coordination": "仍需数据管理部门协调打通数据共享接口",
                                                      "coordination_department": "行政服务中心管委会"}})
     sync(ledger, by="林督查", now=_at("2026-10-20"))
@@ -135,21 +168,26 @@ def test_blockers_count_an_item_under_each_department_it_asks(tmp_path: Path) ->
     assert [i["source"] for i in groups["市领导"]["items"]] == ["text"]
 
 
-def test_the_command_assigns_now_and_refuses_a_back_dated_assignment(tmp_path: Path) -> None:
+def test_the_command_assigns_now_and_a_refusal_writes_nothing(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "data")
-    record_progress(ledger, UNIT, "2026Q3", {"N07": {"coordination": LAND}})
-    sync(ledger, by="林督查", now=_at("2026-10-20"))
+    record_progress(ledger, UNIT, "2026Q3", {"N07": {"coordination": LAND}})  # not yet in the register
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "jj123lib.cli.main", "coordination", *args,
                                "--data-dir", str(tmp_path / "data"), "--by", "王主任"],
                               capture_output=True, text=True, timeout=120)
 
+    untouched = ledger.path.read_bytes()
     refused = run("assign", "XT-2026Q3-001", "--department", "自然资源局", "--as-of", "2026-10-01")
     assert refused.returncode == 2 and "不能补记到以前的时点" in refused.stderr
+    assert run("assign", "XT-2026Q3-001", "--department", "自然资源局").returncode == 2  # not registered yet
+    assert run("close", "XT-2026Q3-001", "--status", "已协调", "--ref", "纪要", "--as-of", "2026-10-01").returncode == 2
+    assert run("--as-of", "2026-10-20", "--format", "csv").returncode == 0  # a read of the past records nothing
+    assert ledger.path.read_bytes() == untouched
+    assert "新登记协调事项 1 件" in run("--format", "csv").stderr
     done = run("assign", "xt-2026q3-001", "--department", "自然资源局、省自然资源厅", "--reason", "用地报批")
     assert done.returncode == 0, done.stderr
-    assert "已将 XT-2026Q3-001 的需协调部门指定为“自然资源局、省自然资源厅”" in done.stdout
+    assert "已将 XT-2026Q3-001 的需协调部门指定为“自然资源局、省自然资源厅”（原为“市领导”）" in done.stdout
     assert "“省自然资源厅”不是任务清单中的责任单位" in done.stderr
     listed = run("--format", "csv")
     assert "自然资源局、省自然资源厅" in listed.stdout and "督查室指定" in listed.stdout
