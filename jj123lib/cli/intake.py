@@ -16,11 +16,10 @@ from jj123lib.cli.argparse_zh import integer
 from jj123lib.cli.common import add_data_dir, add_out, add_quarter, announce_demo, clerk_name
 from jj123lib.cli.publish import add_correct, guarded
 from jj123lib.core.clock import read_moment
-from jj123lib.core.datadir import is_demo, writable_data_dir
+from jj123lib.core.datadir import writable_data_dir
 from jj123lib.core.exceptions import LedgerError, ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from jj123lib.domain.rules import Rules
     from jj123lib.intake.ingest import FileResult
 
 __all__ = ["add_forms", "add_ingest", "cmd_forms", "cmd_ingest"]
@@ -51,6 +50,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from jj123lib.domain.rules import load_rules
     from jj123lib.intake.ingest import ingest_files, summary
+    from jj123lib.intake.published import published_periods
 
     if not args.files and not args.revert:
         raise ParameterError("files", "", hint="请给出要导入的表格文件，或用 --revert 撤回已导入的版本")
@@ -71,7 +71,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if clock is None:
             runs.append(done)
 
-    touched = _published_periods(args.files, data_dir, received, rules)
+    touched = published_periods(args.files, data_dir, received, rules)
     guarded(args, data_dir, touched, "导入该季度（或该年度计划）的表格",
             f"导入 {'、'.join(Path(f).name for f in args.files)}", apply)
     results = runs[0]
@@ -103,37 +103,6 @@ def add_ingest(ingest: argparse.ArgumentParser) -> None:
     add_correct(ingest)
     add_data_dir(ingest)
     ingest.set_defaults(handler=cmd_ingest)
-
-
-def _published_periods(files: list[str], data_dir: Path, received: datetime | None, rules: Rules) -> list[str]:
-    """The published periods these forms would change: a progress form's quarter, or a plan's year's quarters, and
-    the year's review, published as of a moment at or after the forms' receipt (a form received later is not in
-    their view)."""
-    from jj123lib.core.clock import china_now
-    from jj123lib.core.exceptions import Jj123Error
-    from jj123lib.domain.quarters import year_quarters
-    from jj123lib.intake.ingest import ParsedFile, parse_file
-    from jj123lib.ledger.publications import publication, publications
-    from jj123lib.ledger.store import Ledger
-
-    moment = china_now(received)
-    touched: list[str] = []
-    if not any(row["kind"] == "publish" for row in publications(data_dir)):
-        return touched  # nothing published: no form is read twice
-    for name in files:
-        try:
-            parsed = parse_file(name, demo_dir=is_demo(data_dir), ledger=Ledger(data_dir), rules=rules)
-        except (Jj123Error, OSError):
-            continue  # ingest itself refuses it, naming why
-        if not isinstance(parsed, ParsedFile):
-            continue
-        # A form also changes its year's review: the year too, once that is published.
-        quarters = [str(parsed.quarter)] if parsed.kind == "progress" else year_quarters(parsed.year)
-        for quarter in [*quarters, quarters[0][:4]]:
-            found = publication(data_dir, quarter)
-            if found is not None and found.moment >= moment and quarter not in touched:
-                touched.append(quarter)
-    return touched
 
 
 def _revert(args: argparse.Namespace, data_dir: Path) -> int:

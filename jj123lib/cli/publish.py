@@ -110,14 +110,13 @@ def guarded(args: argparse.Namespace, data_dir: str | os.PathLike[str], quarters
     with none published is refused too. The live folder changes once.
     """
     from jj123lib.core.exceptions import LedgerError
-    from jj123lib.ledger.publications import correct, period, publication, published_message
+    from jj123lib.ledger.publications import correct, period, published_among, published_message
 
-    # A quarter's record changes its year's review as well (the review reads every quarter of its year).
-    touched = [quarters, period(quarters)[:4]] if isinstance(quarters, str) else list(quarters)
-    found = [p for p in (publication(data_dir, q) for q in touched) if p is not None]
+    found = published_among(data_dir, quarters)  # a quarter with its year: the year's review reads it
     correcting = bool(getattr(args, "correct", False))
     if not found:
         if correcting:
+            touched = [quarters, period(quarters)[:4]] if isinstance(quarters, str) else list(quarters)
             raise ParameterError("--correct", "", hint=f"{'、'.join(touched)} 尚未封账发布，无需更正，请去掉 --correct")
         apply(Path(data_dir), None)
         return

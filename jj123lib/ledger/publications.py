@@ -43,7 +43,8 @@ from jj123lib.domain.quarters import normalize_quarter
 from jj123lib.ledger.store import Ledger
 
 __all__ = ["PUBLISHED_DIR", "period", "Publication", "publication", "publications", "snapshot_dir", "publish",
-           "correct", "refuse_if_published", "published_message", "recover", "PUBLICATION_COLUMNS", "Apply", "Render"]
+           "correct", "refuse_if_published", "published_among", "published_message", "recover", "PUBLICATION_COLUMNS",
+           "Apply", "Render"]
 
 PUBLISHED_DIR = "published"
 PUBLICATION_COLUMNS = ["id", "quarter", "kind", "as_of", "reason", "detail", "outputs", "by", "at"]
@@ -120,20 +121,32 @@ def publication(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str) 
                        outputs=first["outputs"], corrections=tuple(r for r in rows if r["kind"] == "correction"))
 
 
-def published_message(found: Publication, what: str) -> str:
-    """The Chinese refusal for a change to a published quarter (or year), saying how to correct it."""
+def published_message(found: Publication, what: str, *, workbench: bool = False) -> str:
+    """The Chinese refusal for a change to a published quarter (or year), saying how to correct it: by the command's
+    ``--correct`` (a recorded correction); the workbench makes no corrections."""
     year = found.quarter.isdigit()
     what_was = f"{found.quarter} {'年度考评已于' if year else '已于'} {found.day} {'发布' if year else '封账发布'}"
-    return (f"{what_was}（数据截至 {found.as_of[:16].replace('T', ' ')}），"
-            f"不能直接{what}。如确需更正，请加 --correct --reason 理由 --by 姓名，作为更正记录，"
-            f"更正将写入已发布的{'年度考评' if year else '季度'}并在报告中附更正说明。")
+    where = "已发布的年度考评" if year else "已发布的季度"
+    how = (f"工作台不改动已发布的数据；如确需更正，须作为更正记录办理（写明理由和更正人，写入{where}并在报告中"
+           "附更正说明），请联系督查室负责同志用 jj123 命令的 --correct 办理。" if workbench else
+           f"如确需更正，请加 --correct --reason 理由 --by 姓名，作为更正记录，更正将写入{where}并在报告中附更正说明。")
+    return f"{what_was}（数据截至 {found.as_of[:16].replace('T', ' ')}），不能直接{what}。{how}"
 
 
-def refuse_if_published(data_dir: str | os.PathLike[str] | Ledger | None, quarter: str, what: str) -> None:
-    """Refuse (:class:`LedgerError`, in Chinese) a change ``what`` to ``quarter`` when it has been published."""
-    found = publication(data_dir, quarter)
-    if found is not None:
-        raise LedgerError(published_message(found, what))
+def refuse_if_published(data_dir: str | os.PathLike[str] | Ledger | None, periods: str | list[str], what: str, *,
+                        workbench: bool = False) -> None:
+    """Refuse (:class:`LedgerError`, in Chinese) a change ``what`` to any of ``periods`` (a quarter, or quarters and
+    years) once published; a single quarter counts with its year, whose review reads it."""
+    found = published_among(data_dir, periods)
+    if found:
+        raise LedgerError(published_message(found[0], what, workbench=workbench))
+
+
+def published_among(data_dir: str | os.PathLike[str] | Ledger | None, periods: str | list[str]) -> list[Publication]:
+    """The publications of ``periods`` (a quarter, with its year: the year's review reads every quarter of it; or
+    the quarters and years a change was found to touch), in that order."""
+    touched = [periods, period(periods)[:4]] if isinstance(periods, str) else list(periods)
+    return [p for p in (publication(data_dir, q) for q in touched) if p is not None]
 
 
 def _need(label: str, value: str | None, least: int = 1) -> str:

@@ -68,6 +68,7 @@ def verify_page(session: Session) -> widgets.Widget:
                                "ok")
 
     def decide(verified: bool) -> None:
+        from jj123lib.ledger.publications import refuse_if_published
         from jj123lib.loop.verification import reject, verify
 
         picked = [row for row in rows if row.pick.value]
@@ -79,6 +80,8 @@ def verify_page(session: Session) -> widgets.Widget:
             files = uploads(row.evidence)
 
             def act(row: _ClaimRow = row, files: list[Any] = files) -> int:
+                refuse_if_published(session.data_dir, session.quarter, "核实销号" if verified else "退回核实",
+                                    workbench=True)
                 with saved_uploads(files) as paths:
                     if verified:
                         return verify(row.target, session.quarter, list(paths), session.clerk, note.value,

@@ -83,10 +83,15 @@ def receive_page(session: Session) -> widgets.Widget:
 
         def ingest() -> list[object]:
             from jj123lib.core.clock import read_moment
+            from jj123lib.intake.published import published_periods
+            from jj123lib.ledger.publications import refuse_if_published
             from jj123lib.ledger.receipts import mark_paper
 
             moment = None if received.value is None else read_moment(received.value)
             with saved_uploads(files) as paths:
+                # A form received before a publication's moment would change what was published.
+                touched = published_periods(list(paths), session.data_dir, moment, session.rules())
+                refuse_if_published(session.data_dir, touched, "导入收文日期在发布之前的表格", workbench=True)
                 found = ingest_files(list(paths), session.data_dir, rules=session.rules(), received=moment,
                                      by=session.clerk)
             if paper.value:  # the signed, stamped copy came with them: ticked off for each accepted form

@@ -140,6 +140,15 @@ def test_a_quarter_in_the_workbench(serve: Callable[..., Served], page: Page, sh
     wait_text(page, "下载考评表（xlsx）")
     shoot("08-年度考评")
 
+    # Published: a form dated as received before publishing would change what was published, and is refused
+    tab(page, "收文")
+    early = fill_form(forms["2026Q3_教育局_进度填报.xlsx"], returned, "2026Q3_教育局_进度填报.xlsx")
+    upload(page, page, [early])
+    page.get_by_label("收文日期：").fill("2026-10-15")
+    click(page, "导入")
+    wait_text(page, "不能直接导入收文日期在发布之前的表格")
+    wait_text(page, "工作台不改动已发布的数据")
+
     assert outside == []
 
     # What the page did is in the ledger, recorded with the clerk's name
