@@ -80,7 +80,6 @@ from jj123lib.core.clock import (
     READ_AS_OF_ENV,
     china_now_iso,
     china_stamp,
-    china_today,
     moment_label,
     read_moment,
 )
@@ -311,11 +310,12 @@ def _plan_documents(request: _Request, plan: _Plan, force: bool, data_fp: str, d
 
 
 def _document_maker(request: _Request, tasks: pd.DataFrame) -> DocumentMaker:
-    """The quarter's documents as this run makes them: its data, rules and units, on the day of its clock."""
+    """The quarter's documents as this run makes them: its data, rules and units, on its reads' day."""
     from jj123lib.documents.content import DocumentMaker
+    from jj123lib.ledger.store import Ledger
 
-    return DocumentMaker(request.quarter, request.data, as_of=china_today(), demo=request.demo, rules=request.rules,
-                         tasks=tasks, units_file=request.units_file)
+    return DocumentMaker(request.quarter, request.data, as_of=Ledger(request.data).day(), demo=request.demo,
+                         rules=request.rules, tasks=tasks, units_file=request.units_file)
 
 
 def published_document(quarter: str, kind: str, data_dir: str | os.PathLike[str] | None = None, *,
@@ -448,10 +448,12 @@ def _make_documents(jobs: Sequence[DocumentJob], entries: dict[str, Entry], make
 
 def _rate_for_index(quarter: str, data_dir: Path, rules: Rules, units_file: Path) -> list[pd.DataFrame]:
     """The quarter's lights from its one assessment, for the index; empty if they cannot be had."""
+    from jj123lib.ledger.store import Ledger
     from jj123lib.loop.assessment import assess_quarter  # lazy for start-up speed: pandas
 
     try:
-        return [assess_quarter(quarter, data_dir, as_of=china_today(), rules=rules, units_file=units_file).rated]
+        return [assess_quarter(quarter, data_dir, as_of=Ledger(data_dir).day(), rules=rules,
+                               units_file=units_file).rated]
     except Exception as exc:  # noqa: BLE001 - the index is still written, without the lights
         record_incident(data_dir, "the index's lights could not be had", exc)
         return []
@@ -460,10 +462,11 @@ def _rate_for_index(quarter: str, data_dir: Path, rules: Rules, units_file: Path
 def _supervision_counts(quarter: str, data_dir: Path, rules: Rules, units_file: Path) -> dict[str, int] | None:
     """The loop's counts from the quarter's one assessment, for the index and manifest; None if they cannot be
     had (the index is still written)."""
+    from jj123lib.ledger.store import Ledger
     from jj123lib.loop.assessment import assess_quarter  # lazy for start-up speed: pandas
 
     try:
-        return assess_quarter(quarter, data_dir, as_of=china_today(), rules=rules,
+        return assess_quarter(quarter, data_dir, as_of=Ledger(data_dir).day(), rules=rules,
                               units_file=units_file).supervision_counts
     except Exception as exc:  # noqa: BLE001 - the index is still written, without the counts
         record_incident(data_dir, "the index's supervision counts could not be had", exc)

@@ -17,7 +17,6 @@ from markupsafe import Markup
 
 from jj123lib.cli.common import view
 from jj123lib.cli.loop import COORDINATION_VIEW, CUIBAO_VIEW, DUBAN_VIEW, STATE_VIEW
-from jj123lib.core.clock import china_today
 from jj123lib.core.frames import records
 from jj123lib.domain.vocab import REPORTING_STATES
 from jj123lib.workbench.common import Session, download_link, frame_html, message
@@ -31,8 +30,9 @@ _COPY = ("var t=this.previousElementSibling;t.select();"
 def _document(session: Session, kind: str, item: str | None = None) -> bytes:
     from jj123lib.documents.content import DocumentMaker
     from jj123lib.documents.layout import docx_bytes
+    from jj123lib.ledger.store import Ledger
 
-    maker = DocumentMaker(session.quarter, session.data_dir, as_of=china_today(), demo=session.demo,
+    maker = DocumentMaker(session.quarter, session.data_dir, as_of=Ledger(session.data_dir).day(), demo=session.demo,
                           rules=session.rules(), units_file=session.units_path)
     return docx_bytes(maker.build(kind, item))
 
@@ -56,7 +56,7 @@ def reporting_page(session: Session) -> widgets.Widget:
         from jj123lib.loop.assessment import assess_quarter
 
         def read() -> tuple[pd.DataFrame, pd.DataFrame, bytes | None]:
-            judged = assess_quarter(session.quarter, session.data_dir, as_of=china_today(), rules=session.rules(),
+            judged = assess_quarter(session.quarter, session.data_dir, rules=session.rules(),  # the ledger's moment
                                     units_file=session.units_path)
             all_units, late = judged.states, judged.supervision.cuibao
             return all_units, late, _document(session, "cuibao") if len(late) else None
@@ -88,7 +88,7 @@ def _duban_papers(session: Session) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         for path in write_response_forms(session.quarter, session.data_dir):
             package.write(path, path.name)
-        for item in open_duban(session.quarter, session.data_dir, as_of=china_today())["id"]:
+        for item in open_duban(session.quarter, session.data_dir)["id"]:  # on the ledger's moment
             package.writestr(f"{item}.docx", _document(session, "duban", str(item)))
     return buffer.getvalue()
 
