@@ -192,7 +192,7 @@ def annual_review_data(year: object, data_dir: str | os.PathLike[str] | None = N
     """
     params = validate_params("annual", year, data_dir)
     rule_set = as_rules(rules)
-    today = Ledger(params.data_dir).day() if now is None else china_today(now)  # as the quarterly reports
+    today = china_today(now or Ledger(params.data_dir).moment())  # as the quarterly reports
     # Judged as of the ledger's moment unless told (now; a demo folder: its story's day).
     result = annual_review(params.year, params.data_dir, as_of=as_of, rules=rule_set, units_file=units_path(units))
     return AnnualReport(year=params.year, data_dir=params.data_dir, demo=is_demo(params.data_dir),

@@ -176,7 +176,7 @@ def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str
 
     rules = load_rules() if rules is None else rules
     table = load_tasks() if tasks is None else tasks
-    day = Ledger(data_dir).day()  # the reads' day: a demo folder's story, a run's --as-of
+    day = china_today(Ledger(data_dir).moment())  # the reads' day: a demo folder's story, a run's --as-of
     common = digest(code_fingerprint(), template_fingerprint(), __version__, deadline_state(quarter, rules, day))
     scores = show_leader_scores(rules)
     items = {} if scores else owned_items(data_dir)

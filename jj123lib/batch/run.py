@@ -80,6 +80,7 @@ from jj123lib.core.clock import (
     READ_AS_OF_ENV,
     china_now_iso,
     china_stamp,
+    china_today,
     moment_label,
     read_moment,
 )
@@ -314,8 +315,8 @@ def _document_maker(request: _Request, tasks: pd.DataFrame) -> DocumentMaker:
     from jj123lib.documents.content import DocumentMaker
     from jj123lib.ledger.store import Ledger
 
-    return DocumentMaker(request.quarter, request.data, as_of=Ledger(request.data).day(), demo=request.demo,
-                         rules=request.rules, tasks=tasks, units_file=request.units_file)
+    return DocumentMaker(request.quarter, request.data, as_of=china_today(Ledger(request.data).moment()),
+                         demo=request.demo, rules=request.rules, tasks=tasks, units_file=request.units_file)
 
 
 def published_document(quarter: str, kind: str, data_dir: str | os.PathLike[str] | None = None, *,
@@ -448,12 +449,10 @@ def _make_documents(jobs: Sequence[DocumentJob], entries: dict[str, Entry], make
 
 def _rate_for_index(quarter: str, data_dir: Path, rules: Rules, units_file: Path) -> list[pd.DataFrame]:
     """The quarter's lights from its one assessment, for the index; empty if they cannot be had."""
-    from jj123lib.ledger.store import Ledger
     from jj123lib.loop.assessment import assess_quarter  # lazy for start-up speed: pandas
 
     try:
-        return [assess_quarter(quarter, data_dir, as_of=Ledger(data_dir).day(), rules=rules,
-                               units_file=units_file).rated]
+        return [assess_quarter(quarter, data_dir, rules=rules, units_file=units_file).rated]  # the reads' moment
     except Exception as exc:  # noqa: BLE001 - the index is still written, without the lights
         record_incident(data_dir, "the index's lights could not be had", exc)
         return []
@@ -462,11 +461,10 @@ def _rate_for_index(quarter: str, data_dir: Path, rules: Rules, units_file: Path
 def _supervision_counts(quarter: str, data_dir: Path, rules: Rules, units_file: Path) -> dict[str, int] | None:
     """The loop's counts from the quarter's one assessment, for the index and manifest; None if they cannot be
     had (the index is still written)."""
-    from jj123lib.ledger.store import Ledger
     from jj123lib.loop.assessment import assess_quarter  # lazy for start-up speed: pandas
 
     try:
-        return assess_quarter(quarter, data_dir, as_of=Ledger(data_dir).day(), rules=rules,
+        return assess_quarter(quarter, data_dir, rules=rules,  # at the reads' moment
                               units_file=units_file).supervision_counts
     except Exception as exc:  # noqa: BLE001 - the index is still written, without the counts
         record_incident(data_dir, "the index's supervision counts could not be had", exc)

@@ -149,7 +149,7 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str] | Ledger, *, as
     from jj123lib.ledger.store import Ledger
     from jj123lib.loop.deadlines import preview_note
 
-    day = as_of or Ledger.of(data_dir).day()  # the ledger's moment, as its reads
+    day = as_of or china_today(Ledger.of(data_dir).moment())  # the ledger's moment, as its reads
     rule_set = _rules_or_default(rules)
     settings = document_settings(quarter, rule_set)
     issued = issue_date or settings.issue_date or day
@@ -248,10 +248,9 @@ def bulletin_facts(quarter: str, data_dir: str | os.PathLike[str] | Ledger, day:
 
 def open_duban(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None) -> pd.DataFrame:
     """The 督办事项 a 督办单 is made for: issued in ``quarter`` or earlier, not yet closed (销号)."""
-    from jj123lib.ledger.store import Ledger
     from jj123lib.loop.assessment import assess_quarter
 
-    return assess_quarter(quarter, data_dir, as_of=as_of or Ledger.of(data_dir).day()).open_duban
+    return assess_quarter(quarter, data_dir, as_of=as_of).open_duban  # default: the ledger's moment
 
 
 def duban_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None,
@@ -274,7 +273,7 @@ def duban_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | 
     from jj123lib.loop.assessment import assess_quarter
 
     rule_set = _rules_or_default(rules)
-    day = as_of or Ledger.of(data_dir).day()  # the ledger's moment, as its reads
+    day = as_of or china_today(Ledger.of(data_dir).moment())  # the ledger's moment, as its reads
     if assessment is None:
         assessment = assess_quarter(quarter, data_dir, as_of=day, rules=rule_set)
     frame = assessment.open_duban if items is None else items
@@ -317,13 +316,12 @@ def cuibao_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date |
     from jj123lib.core.frames import records
     from jj123lib.documents.cuibao import CuibaoEntry, CuibaoTask
     from jj123lib.domain.tasks import load_tasks
-    from jj123lib.ledger.store import Ledger
     from jj123lib.loop.assessment import assess_quarter
 
     tasks = load_tasks()
     titles = dict(zip(tasks["task_id"], tasks["title"]))
     if frame is None:
-        frame = assess_quarter(quarter, data_dir, as_of=as_of or Ledger.of(data_dir).day(), rules=rules,
+        frame = assess_quarter(quarter, data_dir, as_of=as_of, rules=rules,  # default: the ledger's moment
                                units_file=units_file).supervision.cuibao
     return [CuibaoEntry(str(row["unit"]), [CuibaoTask(str(t), str(titles.get(t, ""))) for t in row["tasks"]],
                         int(row["days_overdue"]), _text(row["reporter"]), _text(row["phone"]))

@@ -42,14 +42,14 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from jj123lib.core.atomic import atomic_write, folder_lock, remove_stale_parts
-from jj123lib.core.clock import china_now, china_stamp, china_today, read_as_of
+from jj123lib.core.clock import china_now, china_stamp, read_as_of
 from jj123lib.core.crashpoints import crash_point
 from jj123lib.core.datadir import LEDGER_FILE, demo_clock, readable_data_dir, resolve_data_dir
 from jj123lib.core.exceptions import LedgerError
@@ -103,10 +103,6 @@ class Ledger:
         """The moment this ledger's reads see: ``as_of``, else a batch's ``--as-of`` (:func:`read_as_of`), else now
         (a demo folder: its story's clock)."""
         return self.as_of or read_as_of() or self._demo_clock or china_now()
-
-    def day(self) -> date:
-        """The day its reads are judged on (lights, lateness, days overdue): its moment's, China time."""
-        return china_today(self.moment())
 
     @classmethod
     def of(cls, data_dir: str | os.PathLike[str] | Ledger | None, *, existing: bool = False) -> Ledger:

@@ -134,7 +134,7 @@ def explore_data(quarter: str, data_dir: str | os.PathLike[str] | None = None,
     return ExploreData(
         quarter=params.quarter, data_dir=params.data_dir, demo=is_demo(params.data_dir), tasks=load_tasks(),
         submissions=ledger.submissions(params.quarter), plan=ledger.plan(),
-        ratings=assess_quarter(params.quarter, params.data_dir, as_of=ledger.day(), rules=rule_set).rated,
+        ratings=assess_quarter(params.quarter, ledger, rules=rule_set).rated,
         history=rating_history(params.quarter, params.data_dir, rules=rule_set),
         data_as_of=data_moment(params.data_dir),
     )

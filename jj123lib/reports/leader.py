@@ -456,7 +456,7 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
 
     params = validate_params("leader", quarter, data_dir, leader)
     assert params.leader is not None
-    today = Ledger(params.data_dir).day() if now is None else china_today(now)
+    today = china_today(now or Ledger(params.data_dir).moment())  # judged when its reads stand
     rule_set = as_rules(rules)
     common = base.load_common(params.quarter, params.data_dir, today, rule_set, units_path(units))
     opinions = read_opinions(params.data_dir, params.quarter, common["tasks"])

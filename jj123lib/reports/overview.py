@@ -351,7 +351,7 @@ def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None, 
     from jj123lib.ledger.store import Ledger
 
     params = validate_params("overview", quarter, data_dir)
-    today = Ledger(params.data_dir).day() if now is None else china_today(now)
+    today = china_today(now or Ledger(params.data_dir).moment())  # judged when its reads stand
     rule_set = as_rules(rules)
     common = base.load_common(params.quarter, params.data_dir, today, rule_set, units_path(units))
     assessment: Assessment = common["assessment"]

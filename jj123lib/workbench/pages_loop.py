@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from jj123lib.cli.common import view
 from jj123lib.cli.loop import COORDINATION_VIEW, CUIBAO_VIEW, DUBAN_VIEW, STATE_VIEW
+from jj123lib.core.clock import china_today
 from jj123lib.core.frames import records
 from jj123lib.domain.vocab import REPORTING_STATES
 from jj123lib.workbench.common import Session, download_link, frame_html, message
@@ -32,8 +33,8 @@ def _document(session: Session, kind: str, item: str | None = None) -> bytes:
     from jj123lib.documents.layout import docx_bytes
     from jj123lib.ledger.store import Ledger
 
-    maker = DocumentMaker(session.quarter, session.data_dir, as_of=Ledger(session.data_dir).day(), demo=session.demo,
-                          rules=session.rules(), units_file=session.units_path)
+    maker = DocumentMaker(session.quarter, session.data_dir, as_of=china_today(Ledger(session.data_dir).moment()),
+                          demo=session.demo, rules=session.rules(), units_file=session.units_path)
     return docx_bytes(maker.build(kind, item))
 
 
