@@ -81,7 +81,8 @@ def load_inputs(year: int, data_dir: str | os.PathLike[str] | Ledger | None = No
     (:func:`jj123lib.loop.assessment.assess_quarter`, memoised by content): the review decides none of them
     itself, so its deductions say what the 催报, the 通报 and the quarter's reports say. The assessment reads
     the whole quarter, so the review's declared inputs are the assessment's: an override or a 协调事项
-    re-renders it too (``batch --year``), though the review shows neither.
+    re-renders it too (``batch --year``), though the review shows neither. ``tasks`` is the review's own task
+    table (its outcomes); the quarters are judged, like every output's, on the task table in force.
     """
     from jj123lib.domain.tasks import load_tasks
 
