@@ -138,6 +138,7 @@ def read_views(folder: Path, quarter: str, day: date, cli: Cli = _cli, leaders: 
             mine.update(zip(report.tasks["task_id"], report.tasks["light"]))
         views.lights["leader reports"] = mine
     if review.final_quarter == quarter:  # the year-end review judges this quarter's 销号
+        views.lights["年度考评"] = review.final_lights
         lights = views.lights["ratings"]
         settled = {t: lights[t] for t in lights if lights[t] in ("done", "claimed")}
         verified = dict(zip(review.outcomes["task_id"], review.outcomes["verified_done"]))
@@ -258,6 +259,49 @@ def test_a_cuibao_notice_counting_its_own_days_is_caught(office_copy: Path, monk
     with clock_on(day):
         found = disagreements(read_views(office_copy, "2026Q3", day, cli=_cli_in_process, leaders=False))
     assert found and all(line.startswith("missing ") for line in found)
+
+
+def _own_rules(tmp_path: Path, old: str, new: str) -> Any:
+    from jj123lib.core.resources import DEFAULT_RULES
+
+    text = DEFAULT_RULES.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "own.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return load_rules(path)
+
+
+@pytest.mark.parametrize("own", ["states", "lights"])
+def test_a_year_end_review_judging_a_quarter_itself_is_caught(office_copy: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              tmp_path: Path, own: str) -> None:
+    """The year-end review made to judge a quarter beside its assessment, under other rules: its reporting states
+    (an earlier deadline) or its final quarter's lights (a stricter green)."""
+    import pandas as pd
+
+    from jj123lib.annual import review as review_module
+    from jj123lib.assess.ratings import rate_quarter
+    from jj123lib.loop.deadlines import unit_states
+
+    original = review_module.load_inputs
+    quarter, day = "2026Q3", date(2026, 10, 22)  # after Q3's deadline, before Q4's first form: Q3 is the final one
+
+    def own_verdict(year: int, data_dir: Any, **kwargs: Any) -> Any:
+        inputs = original(year, data_dir, **kwargs)
+        if own == "states":
+            rules = _own_rules(tmp_path, "report_day_of_next_month: 10", "report_day_of_next_month: 5")
+            inputs.states = pd.concat([unit_states(q, data_dir, as_of=inputs.as_of, rules=rules) for q in QUARTERS],
+                                      ignore_index=True)
+        else:
+            rules = _own_rules(tmp_path, "green_max_behind: 10", "green_max_behind: 0")
+            rated = rate_quarter(quarter, data_dir, as_of=inputs.as_of, rules=rules)
+            inputs.lights = rated.loc[:, ["task_id"]].assign(quarter=quarter, light=rated["light"])
+        return inputs
+
+    monkeypatch.setattr(review_module, "load_inputs", own_verdict)
+    with clock_on(day):
+        found = disagreements(read_views(office_copy, quarter, day, cli=_cli_in_process, leaders=False))
+    assert found and all(line.startswith("deducted " if own == "states" else "lights ") for line in found)
+    assert all("年度考评 says" in line for line in found)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from jj123lib.domain.rules import Rules, RulesPath, as_rules, load_rules
 from jj123lib.domain.tiers import TIER_LABELS, TIERS
 from jj123lib.domain.units import GROUP_LABELS, GROUPS, UnitsPath, units_path
 from jj123lib.ledger.fingerprint import data_fingerprint, short
+from jj123lib.ledger.store import Ledger
 from jj123lib.render.htmlkit import Markup, badge, fmt_pct, section, table
 from jj123lib.reports.base import Sections, card, data_moment, publication_html
 
@@ -191,7 +192,7 @@ def annual_review_data(year: object, data_dir: str | os.PathLike[str] | None = N
     """
     params = validate_params("annual", year, data_dir)
     rule_set = as_rules(rules)
-    today = china_today(now)
+    today = china_today(now or Ledger(params.data_dir).moment())  # as the quarterly reports
     # Judged as of the ledger's moment unless told (now; a demo folder: its story's day).
     result = annual_review(params.year, params.data_dir, as_of=as_of, rules=rule_set, units_file=units_path(units))
     return AnnualReport(year=params.year, data_dir=params.data_dir, demo=is_demo(params.data_dir),

@@ -10,9 +10,9 @@ final one), verified 销号 (only an active ``verified`` decision counts — :mo
 indicator targets reached (latest value ≥ 2026 target) and recognition won at the aimed level (a
 verified 已认定 at or above the task's 成效目标). Every outcome carries its Chinese reasons.
 
-A unit's score = base (weighted mean of its tasks' outcome points; weight = tier weight × lead/co
-weight) + recognition points of the tasks it leads (highest verified level, once per task) − points for
-each quarter 未报送 or 迟报 (:mod:`jj123lib.loop.deadlines`) and each overdue 督办事项 (:mod:`jj123lib.loop.duban`).
+A unit's score = base (weighted mean of its tasks' outcome points; weight = tier weight × lead/co weight) +
+recognition points of the tasks it leads (highest verified level, once per task) − points for each quarter 未报送
+or 迟报 and each overdue 督办事项, as each quarter's assessment judged them (:mod:`jj123lib.loop.assessment`).
 ``breakdown`` lists every addition and deduction so the score can be recomputed by hand.
 
 The core (:func:`review`) is pure: it takes the inputs as DataFrames (:class:`~jj123lib.annual.inputs.AnnualInputs`);
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -45,12 +45,10 @@ from jj123lib.ledger.benchmarks import PLAN_COLUMNS, RECOGNITION_COLUMNS, VALUE_
 from jj123lib.ledger.store import Ledger
 
 NOT_DUE = REPORTING_STATES[0]  # 未到报送期
-__all__ = ["OUTCOMES", "DONE", "BASIC", "UNDONE", "OUTCOME_LIGHTS", "PLAN_COLUMNS", "VALUE_COLUMNS",
+__all__ = ["OUTCOMES", "DONE", "BASIC", "UNDONE", "OUTCOME_LIGHTS", "PLAN_COLUMNS", "VALUE_COLUMNS", "AnnualReview",
            "RECOGNITION_COLUMNS", "OUTCOME_COLUMNS", "UNIT_COLUMNS", "BREAKDOWN_COLUMNS", "AnnualInputs",
-           "AnnualReview",
-           "annual_rules", "final_quarter", "load_inputs", "review", "annual_review",
-           "validate_year", "LEADER_COLUMNS", "TABLES", "outcomes_view", "units_view", "breakdown_view",
-           "leaders_view", "describe_annual_rules"]
+           "annual_rules", "final_quarter", "load_inputs", "review", "annual_review", "validate_year", "LEADER_COLUMNS",
+           "TABLES", "outcomes_view", "units_view", "breakdown_view", "leaders_view", "describe_annual_rules"]
 
 # Each outcome shown in the colour of the light it resembles (lights.py); the label stays the outcome's.
 OUTCOME_LIGHTS = {DONE: "done", BASIC: "yellow", UNDONE: "red"}
@@ -352,6 +350,7 @@ class AnnualReview:
     rules: dict[str, Any]  # annual_rules()
     final_deadline: date | None = None  # the year's last reporting deadline (Q4's)
     pending_units: tuple[str, ...] = ()  # units whose Q4 report is not yet due on as_of: deductions still open
+    final_lights: dict[str, str] = field(default_factory=dict)  # task → light in the final quarter's assessment
 
     @property
     def preliminary(self) -> bool:
@@ -393,18 +392,20 @@ def review(inputs: AnnualInputs, rules: Mapping[str, Any]) -> AnnualReview:
     won = recs[(recs["stage"] == RECOGNISED) & recs["verified"].astype(bool)]
     won = won.loc[:, ["task_id", "quarter", "level", "date", "evidence"]].drop_duplicates(["task_id", "level"])
     won = won.sort_values(["task_id", "quarter"], key=lambda s: s.map(task_order) if s.name == "task_id" else s)
-    last, states = year_quarters(inputs.year)[-1], inputs.states
+    last, states, final = year_quarters(inputs.year)[-1], inputs.states, final_quarter(inputs)
     pending = states[(states["quarter"] == last) & (states["state"] == NOT_DUE)]["unit"]
-    return AnnualReview(year=inputs.year, as_of=inputs.as_of, final_quarter=final_quarter(inputs),
+    lights = inputs.lights[inputs.lights["quarter"] == final]
+    return AnnualReview(year=inputs.year, as_of=inputs.as_of, final_quarter=final,
                         outcomes=outcomes, units=units, breakdown=pd.DataFrame(breakdown, columns=BREAKDOWN_COLUMNS),
                         leaders=_leaders(outcomes, r), recognitions=won.reset_index(drop=True), rules=r,
-                        final_deadline=report_deadline(last, rules), pending_units=tuple(sorted(map(str, pending))))
+                        final_deadline=report_deadline(last, rules), pending_units=tuple(sorted(map(str, pending))),
+                        final_lights=dict(zip(lights["task_id"].astype(str), lights["light"].astype(str))))
 
 
 def annual_review(year: object, data_dir: str | os.PathLike[str] | Ledger | None = None, *,
                   as_of: str | date | None = None, tasks: pd.DataFrame | None = None,
                   rules: Mapping[str, Any] | None = None, units_file: UnitsPath | None = None) -> AnnualReview:
-    """The year-end review of ``year`` from the ledger, judged on ``as_of`` (default: today, China time)."""
+    """The year-end review of ``year`` from the ledger, judged on ``as_of`` (default: the ledger's moment)."""
     y = validate_year(year, tasks)
     rule_set = load_rules() if rules is None else rules
     return review(load_inputs(y, data_dir, as_of=as_of, tasks=tasks, rules=rules, units_file=units_file), rule_set)

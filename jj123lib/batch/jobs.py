@@ -35,6 +35,8 @@ from jj123lib.ledger.memo import steady_ledgers
 from jj123lib.render.notebook_html import html_title, template_fingerprint
 
 if TYPE_CHECKING:  # pragma: no cover
+    from datetime import date
+
     import pandas as pd
 
     from jj123lib.documents.content import DocumentMaker
@@ -129,11 +131,12 @@ def digest(*parts: str | bytes) -> str:
     return sha.hexdigest()
 
 
-def deadline_state(quarter: str, rules: Mapping[str, Any] | None = None) -> str:
-    """Ratings turn 未到报送期 into 未报送 once the quarter's deadline passes: a report made before then is stale."""
+def deadline_state(quarter: str, rules: Mapping[str, Any] | None = None, day: date | None = None) -> str:
+    """Ratings turn 未到报送期 into 未报送 once the quarter's deadline passes (on ``day``, the reads' day; default
+    today): a report made before then is stale."""
     from jj123lib.domain.quarters import report_deadline
 
-    return "past-deadline" if china_today() > report_deadline(quarter, rules) else "before-deadline"
+    return "past-deadline" if (day or china_today()) > report_deadline(quarter, rules) else "before-deadline"
 
 
 def report_inputs(kind: str, quarter: str, data_dir: str | os.PathLike[str], leader: str | None, rules: Rules,
@@ -165,11 +168,13 @@ def plan_jobs(quarter: str, data_dir: Path, out_dir: Path, leaders: Sequence[str
     from jj123lib.domain.rules import load_rules
     from jj123lib.domain.tasks import leaders as all_leaders
     from jj123lib.domain.tasks import load_tasks
+    from jj123lib.ledger.store import Ledger
     from jj123lib.reports.provenance import leader_scope, owned_items, show_leader_scores
 
     rules = load_rules() if rules is None else rules
     table = load_tasks() if tasks is None else tasks
-    common = digest(code_fingerprint(), template_fingerprint(), __version__, deadline_state(quarter, rules))
+    day = china_today(Ledger(data_dir).moment())  # the reads' day: a demo folder's story, a run's --as-of
+    common = digest(code_fingerprint(), template_fingerprint(), __version__, deadline_state(quarter, rules, day))
     scores = show_leader_scores(rules)
     items = {} if scores else owned_items(data_dir)
     slugs = unique_slugs(all_leaders(table))

@@ -290,11 +290,12 @@ def _plan_documents(request: _Request, plan: _Plan, force: bool, data_fp: str, d
 
 
 def _document_maker(request: _Request, tasks: pd.DataFrame) -> DocumentMaker:
-    """The quarter's documents as this run makes them: its data, rules and units, on the day of its clock."""
+    """The quarter's documents as this run makes them: its data, rules and units, on its reads' day."""
     from jj123lib.documents.content import DocumentMaker
+    from jj123lib.ledger.store import Ledger
 
-    return DocumentMaker(request.quarter, request.data, as_of=china_today(), demo=request.demo, rules=request.rules,
-                         tasks=tasks, units_file=request.units_file)
+    return DocumentMaker(request.quarter, request.data, as_of=china_today(Ledger(request.data).moment()),
+                         demo=request.demo, rules=request.rules, tasks=tasks, units_file=request.units_file)
 
 
 def published_document(quarter: str, kind: str, data_dir: str | os.PathLike[str] | None = None, *,
@@ -431,7 +432,7 @@ def _rate_for_index(quarter: str, data_dir: Path, rules: Rules, units_file: Path
     from jj123lib.loop.assessment import assess_quarter  # lazy for start-up speed: pandas
 
     try:
-        return [assess_quarter(quarter, data_dir, as_of=china_today(), rules=rules, units_file=units_file).rated]
+        return [assess_quarter(quarter, data_dir, rules=rules, units_file=units_file).rated]  # the reads' moment
     except Exception as exc:  # noqa: BLE001 - the index is still written, without the lights
         record_incident(data_dir, "the index's lights could not be had", exc)
         return []
@@ -443,7 +444,7 @@ def _supervision_counts(quarter: str, data_dir: Path, rules: Rules, units_file: 
     from jj123lib.loop.assessment import assess_quarter  # lazy for start-up speed: pandas
 
     try:
-        return assess_quarter(quarter, data_dir, as_of=china_today(), rules=rules,
+        return assess_quarter(quarter, data_dir, rules=rules,  # at the reads' moment
                               units_file=units_file).supervision_counts
     except Exception as exc:  # noqa: BLE001 - the index is still written, without the counts
         record_incident(data_dir, "the index's supervision counts could not be had", exc)

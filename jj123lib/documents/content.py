@@ -146,9 +146,10 @@ def bulletin_data(quarter: str, data_dir: str | os.PathLike[str] | Ledger, *, as
     from jj123lib.documents.parts import contact_text
     from jj123lib.domain.quarters import next_quarter, quarter_label, report_deadline
     from jj123lib.domain.rules import rating_rules
+    from jj123lib.ledger.store import Ledger
     from jj123lib.loop.deadlines import preview_note
 
-    day = as_of or china_today()
+    day = as_of or china_today(Ledger.of(data_dir).moment())  # the ledger's moment, as its reads
     rule_set = _rules_or_default(rules)
     settings = document_settings(quarter, rule_set)
     issued = issue_date or settings.issue_date or day
@@ -248,7 +249,7 @@ def open_duban(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | 
     """The 督办事项 a 督办单 is made for: issued in ``quarter`` or earlier, not yet closed (销号)."""
     from jj123lib.loop.assessment import assess_quarter
 
-    return assess_quarter(quarter, data_dir, as_of=as_of or china_today()).open_duban
+    return assess_quarter(quarter, data_dir, as_of=as_of).open_duban  # default: the ledger's moment
 
 
 def duban_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | None = None,
@@ -271,7 +272,7 @@ def duban_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date | 
     from jj123lib.loop.assessment import assess_quarter
 
     rule_set = _rules_or_default(rules)
-    day = as_of or china_today()
+    day = as_of or china_today(Ledger.of(data_dir).moment())  # the ledger's moment, as its reads
     if assessment is None:
         assessment = assess_quarter(quarter, data_dir, as_of=day, rules=rule_set)
     frame = assessment.open_duban if items is None else items
@@ -319,7 +320,7 @@ def cuibao_data(quarter: str, data_dir: str | os.PathLike[str], *, as_of: date |
     tasks = load_tasks()
     titles = dict(zip(tasks["task_id"], tasks["title"]))
     if frame is None:
-        frame = assess_quarter(quarter, data_dir, as_of=as_of or china_today(), rules=rules,
+        frame = assess_quarter(quarter, data_dir, as_of=as_of, rules=rules,  # default: the ledger's moment
                                units_file=units_file).supervision.cuibao
     return [CuibaoEntry(str(row["unit"]), [CuibaoTask(str(t), str(titles.get(t, ""))) for t in row["tasks"]],
                         int(row["days_overdue"]), _text(row["reporter"]), _text(row["phone"]))

@@ -124,7 +124,6 @@ def explore_data(quarter: str, data_dir: str | os.PathLike[str] | None = None,
                  rules: Rules | RulesPath | None = None) -> ExploreData:
     """The analyst's tables for ``quarter`` (validates the parameters first)."""
     from jj123lib.assess.ratings import rating_history
-    from jj123lib.core.clock import china_today
     from jj123lib.domain.tasks import load_tasks
     from jj123lib.ledger.store import Ledger
     from jj123lib.loop.assessment import assess_quarter
@@ -135,7 +134,7 @@ def explore_data(quarter: str, data_dir: str | os.PathLike[str] | None = None,
     return ExploreData(
         quarter=params.quarter, data_dir=params.data_dir, demo=is_demo(params.data_dir), tasks=load_tasks(),
         submissions=ledger.submissions(params.quarter), plan=ledger.plan(),
-        ratings=assess_quarter(params.quarter, params.data_dir, as_of=china_today(), rules=rule_set).rated,
+        ratings=assess_quarter(params.quarter, ledger, rules=rule_set).rated,
         history=rating_history(params.quarter, params.data_dir, rules=rule_set),
         data_as_of=data_moment(params.data_dir),
     )

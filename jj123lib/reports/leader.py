@@ -445,7 +445,8 @@ def _logged_requests(quarter: str, data_dir: str) -> set[tuple[str, str]]:
 def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[str] | None = None, *,
                        now: datetime | None = None, rules: Rules | RulesPath | None = None,
                        units: UnitsPath | None = None) -> LeaderReport:
-    """Build the leader report view-model (validates the parameters first); ``now`` dates it (default: now).
+    """Build the leader report view-model (validates the parameters first); ``now`` dates and judges it (default:
+    the ledger's moment, when its reads stand: now; a batch's ``--as-of``; a demo folder: its story's clock).
 
     ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here;
     ``units``: the units file (default: ``$JJ123_UNITS``, else the packaged one).
@@ -455,7 +456,7 @@ def leader_report_data(leader: str, quarter: str, data_dir: str | os.PathLike[st
 
     params = validate_params("leader", quarter, data_dir, leader)
     assert params.leader is not None
-    today = china_today(now)
+    today = china_today(now or Ledger(params.data_dir).moment())  # judged when its reads stand
     rule_set = as_rules(rules)
     common = base.load_common(params.quarter, params.data_dir, today, rule_set, units_path(units))
     opinions = read_opinions(params.data_dir, params.quarter, common["tasks"])

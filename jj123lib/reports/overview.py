@@ -346,16 +346,18 @@ class OverviewReport(Sections):
 def overview_data(quarter: str, data_dir: str | os.PathLike[str] | None = None, *,
                   now: datetime | None = None, rules: Rules | RulesPath | None = None,
                   units: UnitsPath | None = None) -> OverviewReport:
-    """Build the quarterly overview view-model (validates the parameters first); ``now`` dates it.
+    """Build the quarterly overview view-model (validates the parameters first); ``now`` dates and judges it
+    (default: the ledger's moment, as the leader report).
 
     ``rules``: the rules or their file (default: ``$JJ123_RULES``, else the packaged rules), read once here;
     ``units``: the units file (default: ``$JJ123_UNITS``, else the packaged one).
     """
     from jj123lib.domain.quotas import check_quotas
     from jj123lib.domain.tasks import leaders
+    from jj123lib.ledger.store import Ledger
 
     params = validate_params("overview", quarter, data_dir)
-    today = china_today(now)
+    today = china_today(now or Ledger(params.data_dir).moment())  # judged when its reads stand
     rule_set = as_rules(rules)
     common = base.load_common(params.quarter, params.data_dir, today, rule_set, units_path(units))
     assessment: Assessment = common["assessment"]

@@ -18,7 +18,6 @@ import pandas as pd
 
 from jj123lib.cli.common import view
 from jj123lib.cli.loop import AWAITING_VIEW
-from jj123lib.core.clock import china_today
 from jj123lib.core.exceptions import Jj123Error
 from jj123lib.core.frames import records
 from jj123lib.domain.quarters import quarter_year
@@ -221,7 +220,7 @@ def annual_page(session: Session) -> widgets.Widget:
         def compute() -> tuple[Any, bytes, bytes]:
             result = annual_review(year.value, session.data_dir, rules=session.rules(), units_file=session.units_path)
             return (result, review_xlsx(result, session.demo),
-                    annual_docx(result, demo=session.demo, issue_date=china_today()))
+                    annual_docx(result, demo=session.demo, issue_date=result.as_of))  # its day, as batch --year
 
         done = session.run(status, "计算年度考评", compute, writes=False)
         if done is None:

@@ -32,9 +32,10 @@ _COPY = ("var t=this.previousElementSibling;t.select();"
 def _document(session: Session, kind: str, item: str | None = None) -> bytes:
     from jj123lib.documents.content import DocumentMaker
     from jj123lib.documents.layout import docx_bytes
+    from jj123lib.ledger.store import Ledger
 
-    maker = DocumentMaker(session.quarter, session.data_dir, as_of=china_today(), demo=session.demo,
-                          rules=session.rules(), units_file=session.units_path)
+    maker = DocumentMaker(session.quarter, session.data_dir, as_of=china_today(Ledger(session.data_dir).moment()),
+                          demo=session.demo, rules=session.rules(), units_file=session.units_path)
     return docx_bytes(maker.build(kind, item))
 
 
@@ -57,7 +58,7 @@ def reporting_page(session: Session) -> widgets.Widget:
         from jj123lib.loop.assessment import assess_quarter
 
         def read() -> tuple[pd.DataFrame, pd.DataFrame, bytes | None]:
-            judged = assess_quarter(session.quarter, session.data_dir, as_of=china_today(), rules=session.rules(),
+            judged = assess_quarter(session.quarter, session.data_dir, rules=session.rules(),  # the ledger's moment
                                     units_file=session.units_path)
             all_units, late = judged.states, judged.supervision.cuibao
             return all_units, late, _document(session, "cuibao") if len(late) else None
@@ -89,7 +90,7 @@ def _duban_papers(session: Session) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         for path in write_response_forms(session.quarter, session.data_dir):
             package.write(path, path.name)
-        for item in open_duban(session.quarter, session.data_dir, as_of=china_today())["id"]:
+        for item in open_duban(session.quarter, session.data_dir)["id"]:  # on the ledger's moment
             package.writestr(f"{item}.docx", _document(session, "duban", str(item)))
     return buffer.getvalue()
 
