@@ -170,13 +170,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_coordination(args: argparse.Namespace) -> int:
-    """List the register (brought up to date first, unless read as of a past moment), close or assign an item.
+    """List the register (brought up to date first, as of the moment read), close or assign an item.
 
     ``close`` and ``assign`` act on an item already listed, stamped now: they check their arguments and never
     sync, so a refusal writes nothing.
     """
     from jj123lib.domain.rules import load_rules
     from jj123lib.domain.vocab import DEPARTMENT_SOURCE_LABELS
+    from jj123lib.ledger.store import Ledger
     from jj123lib.loop.coordination import close, register, sync
 
     data_dir, demo = existing_data_dir(args.data_dir)
@@ -190,10 +191,11 @@ def cmd_coordination(args: argparse.Namespace) -> int:
         return 0
     if args.action == "assign":
         return _assign_department(args, data_dir)
-    if not args.as_of:  # a read as of a past moment shows the register as it stood; it records nothing
-        new = sync(data_dir, by=args.by, rules=load_rules(args.rules))
-        if new:
-            sys.stderr.write(f"新登记协调事项 {len(new)} 件。\n")
+    # A back-dated run registers what the forms received by its moment asked, stamped at that moment.
+    moment = as_of_moment(args.as_of)
+    new = sync(Ledger(data_dir, as_of=moment), by=args.by, now=moment, rules=load_rules(args.rules))
+    if new:
+        sys.stderr.write(f"新登记协调事项 {len(new)} 件。\n")
     frame = register(ledger_as_of(data_dir, args.as_of), quarter=args.quarter, open_only=args.open)
     frame["department_source"] = frame["department_source"].map(DEPARTMENT_SOURCE_LABELS)
     emit(view(frame, COORDINATION_VIEW), args.format, args.out, f"共 {len(frame)} 件协调事项。", demo, sheet="协调事项")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 
 import ipywidgets as widgets
 import pandas as pd
@@ -155,9 +156,6 @@ def coordination_page(session: Session) -> widgets.Widget:
     outcome = widgets.Dropdown(description="办结状态：", options=["已协调", "已解决"])
     ref = widgets.Text(description="办结依据：", placeholder="如 会议纪要〔2026〕12号")
     close_button = widgets.Button(description="办结", button_style="warning", icon="check")
-    department = widgets.Text(description="需协调部门：", placeholder="如 自然资源局；多个部门用顿号分隔")
-    why = widgets.Text(description="理由：", placeholder="可不填")
-    assign_button = widgets.Button(description="指定部门", icon="building")
     status, register_html = widgets.HTML(), widgets.HTML()
 
     def on_refresh(_: object) -> None:
@@ -187,6 +185,20 @@ def coordination_page(session: Session) -> widgets.Widget:
             on_refresh(None)
             status.value = message(f"已将 {chosen} 标记为{outcome.value}（依据：{ref.value.strip()}）。", "ok")
 
+    refresh.on_click(on_refresh)
+    close_button.on_click(on_close)
+    return widgets.VBox([widgets.HBox([refresh, open_only]), status, register_html,
+                         widgets.HTML("<h4>办结事项</h4>"), widgets.HBox([item, outcome]), ref, close_button,
+                         *_assign_controls(session, item, status, on_refresh)])
+
+
+def _assign_controls(session: Session, item: widgets.Dropdown, status: widgets.HTML,
+                     refresh: Callable[[object], None]) -> list[widgets.Widget]:
+    """指定需协调部门 for the item chosen above (``jj123 coordination assign``), then the register read again."""
+    department = widgets.Text(description="需协调部门：", placeholder="如 自然资源局；多个部门用顿号分隔")
+    why = widgets.Text(description="理由：", placeholder="可不填")
+    assign_button = widgets.Button(description="指定部门", icon="building")
+
     def on_assign(_: object) -> None:
         from jj123lib.loop.coordination import assign
 
@@ -197,15 +209,11 @@ def coordination_page(session: Session) -> widgets.Widget:
         done = session.run(status, "指定需协调部门", lambda: assign(chosen, department.value, session.clerk,
                                                                    session.data_dir, reason=why.value))
         if done is not None:
-            on_refresh(None)
+            refresh(None)
             before = f"（原为“{done.previous}”）" if done.previous and done.previous != done.department else ""
             unknown = f"；“{'、'.join(done.unknown)}”不是任务清单中的责任单位，已按原文记录" if done.unknown else ""
             status.value = message(f"已将 {chosen} 的需协调部门指定为“{done.department}”{before}{unknown}。", "ok")
 
-    refresh.on_click(on_refresh)
-    close_button.on_click(on_close)
     assign_button.on_click(on_assign)
-    return widgets.VBox([widgets.HBox([refresh, open_only]), status, register_html,
-                         widgets.HTML("<h4>办结事项</h4>"), widgets.HBox([item, outcome]), ref, close_button,
-                         widgets.HTML("<h4>指定需协调部门（覆盖单位填报，留痕）</h4>"), widgets.HBox([department, why]),
-                         assign_button])
+    heading = widgets.HTML("<h4>指定需协调部门（覆盖单位填报，留痕）</h4>")
+    return [heading, widgets.HBox([department, why]), assign_button]
