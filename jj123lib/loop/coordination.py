@@ -120,6 +120,15 @@ def sync(data_dir: str | os.PathLike[str] | Ledger | None = None, *, by: str,
     return created
 
 
+def _require_open(conn: Any, item_id: str, when_closed: str) -> None:
+    """Refuse an item that does not exist, or is closed (``when_closed``: the message, with {item} and {status})."""
+    row = conn.execute("SELECT status FROM coordination WHERE id = ?", (item_id,)).fetchone()
+    if row is None:
+        raise LedgerError(f"协调事项“{item_id}”不存在")
+    if row[0] != "open":
+        raise LedgerError(when_closed.format(item=item_id, status=row[0]))
+
+
 def _current_department(conn: Any, item_id: str) -> tuple[str, str] | None:
     """(department, source) last named for an item, or ``None``."""
     row = conn.execute("SELECT department, source FROM coordination_departments WHERE item_id = ?"
@@ -156,11 +165,7 @@ def close(item_id: str, status: str, ref: str, by: str,
     ledger = Ledger.of(data_dir)
     stamp = china_now_iso(now)
     with ledger.transaction() as conn:
-        row = conn.execute("SELECT status FROM coordination WHERE id = ?", (item_id,)).fetchone()
-        if row is None:
-            raise LedgerError(f"协调事项“{item_id}”不存在")
-        if row[0] != "open":
-            raise LedgerError(f"{item_id} 已于此前标记为{row[0]}")
+        _require_open(conn, item_id, "{item} 已于此前标记为{status}")
         conn.execute("UPDATE coordination SET status = ?, ref = ?, closed_by = ?, closed_at = ? WHERE id = ?",
                      (status, ref.strip(), by, stamp, item_id))
         record_event(conn, item_id, "close", f"{status}：{ref.strip()}", by, stamp)
@@ -194,11 +199,7 @@ def assign(item_id: str, department: str, by: str, data_dir: str | os.PathLike[s
     ledger = Ledger.of(data_dir)
     stamp = china_now_iso(now)
     with ledger.transaction() as conn:
-        row = conn.execute("SELECT status FROM coordination WHERE id = ?", (item_id,)).fetchone()
-        if row is None:
-            raise LedgerError(f"协调事项“{item_id}”不存在")
-        if row[0] != "open":
-            raise LedgerError(f"{item_id} 已办结（{row[0]}），不再指定需协调部门")
+        _require_open(conn, item_id, "{item} 已办结（{status}），不再指定需协调部门")
         current = _current_department(conn, item_id)
         if current is not None and current == (reading.text, "office"):
             raise LedgerError(f"{item_id} 的需协调部门已由督查室指定为“{reading.text}”")
