@@ -45,7 +45,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         os.chmod(tmp, 0o644)
         crash_point("atomic.before_rename")
         os.replace(tmp, final)
-        _fsync_path(final.parent)
+        fsync_path(final.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -76,7 +76,7 @@ def atomic_folder(path: str | os.PathLike[str]) -> Iterator[Path]:
         yield tmp
         sync_tree(tmp)
         os.replace(tmp, final)
-        _fsync_path(final.parent)
+        fsync_path(final.parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -87,10 +87,10 @@ def sync_tree(folder: str | os.PathLike[str]) -> None:
     in place."""
     root = Path(folder)
     for path in [*sorted(root.rglob("*")), root]:
-        _fsync_path(path)
+        fsync_path(path)
 
 
-def _fsync_path(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     """fsync a file or a folder (opened read-only); a failure is not fatal."""
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)

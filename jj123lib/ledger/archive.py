@@ -9,7 +9,6 @@ archive is as it was. Staging runs under the ledger's lock, which also clears a 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import tempfile
@@ -17,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from jj123lib.core.atomic import fsync_path
 from jj123lib.core.files import file_digest, read_chunks
 
 __all__ = ["Staged", "discard", "intact", "promote", "stage"]
@@ -64,12 +64,7 @@ def promote(archive_dir: Path, staged: Staged) -> Path | None:
         return None
     os.chmod(staged.tmp, 0o644)
     os.replace(staged.tmp, target)
-    with contextlib.suppress(OSError):
-        fd = os.open(archive_dir, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    fsync_path(archive_dir)
     return target
 
 

@@ -34,7 +34,6 @@ OWN_FILES = {
     ("core/files.py", "os.fdopen"): "the layer itself",
     ("demo/loop.py", ".read_bytes"): "evidence the demo wrote itself",
     ("demo/record.py", ".read_bytes"): "a form the demo wrote itself",
-    ("ledger/archive.py", "os.open"): "the archive folder, opened to fsync",
     ("ledger/archive.py", "os.fdopen"): "the staging file it writes",
     ("ledger/fingerprint.py", ".read_bytes"): "the package's own sources (code fingerprint)",
     ("ledger/publications.py", ".open"): "the snapshot's own ledger copy, hashed in chunks",
